@@ -1,0 +1,260 @@
+"""Numbered, append-only schema migrations, applied on every open.
+
+Never edit a migration that has shipped: add a new one at the end.
+Every table is STRICT and every relation is a declared foreign key.
+"""
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("foi")
+
+SCHEMA_0001 = """
+CREATE TABLE bodies (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    short_name TEXT,
+    gss_code TEXT UNIQUE,
+    type TEXT NOT NULL,
+    type_name TEXT,
+    region TEXT,
+    county_code TEXT,
+    tier TEXT,
+    childrens_services INTEGER NOT NULL DEFAULT 0 CHECK (childrens_services IN (0, 1)),
+    website TEXT,
+    domain TEXT,
+    dfe_la_code TEXT,
+    foi_email TEXT,
+    email_source TEXT,
+    email_checked_on TEXT,
+    notes TEXT,
+    origin TEXT NOT NULL DEFAULT 'register' CHECK (origin IN ('register', 'user')),
+    updated_at TEXT
+) STRICT;
+CREATE INDEX bodies_type ON bodies(type);
+CREATE INDEX bodies_region ON bodies(region);
+
+CREATE TABLE holidays (
+    date TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    added_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE campaigns (
+    slug TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    prefix TEXT NOT NULL UNIQUE,
+    template TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    source_path TEXT,
+    source_text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE periods (
+    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
+    period TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (campaign, period)
+) STRICT;
+
+CREATE TABLE questions (
+    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('count', 'text', 'yes_no')),
+    labels TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (campaign, id)
+) STRICT;
+
+CREATE TABLE checks (
+    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    PRIMARY KEY (campaign, position)
+) STRICT;
+
+CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
+    body_code TEXT NOT NULL REFERENCES bodies(code),
+    reference TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL DEFAULT 'draft',
+    state_source TEXT NOT NULL DEFAULT 'auto' CHECK (state_source IN ('auto', 'manual')),
+    email TEXT,
+    sent_via TEXT CHECK (sent_via IN ('email', 'portal', 'post')),
+    sent_at TEXT,
+    sent_on TEXT,
+    their_reference TEXT,
+    due_date TEXT,
+    first_response_at TEXT,
+    last_message_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (campaign, body_code)
+) STRICT;
+CREATE INDEX requests_state ON requests(campaign, state);
+
+-- One row per message we send or try to send (the request itself, chasers,
+-- clarification replies). The Message-ID is fixed before the SMTP transaction
+-- so that an uncertain send can be looked for in the Sent folder.
+CREATE TABLE outgoing (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('request', 'reminder', 'review', 'ico', 'clarification', 'reply')),
+    message_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'uncertain')),
+    transport TEXT,
+    to_addr TEXT,
+    subject TEXT NOT NULL,
+    raw_sha256 TEXT,
+    in_reply_to TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    attempted_at TEXT,
+    sent_at TEXT
+) STRICT;
+CREATE INDEX outgoing_request ON outgoing(request_id, kind);
+
+-- Every message received or imported; the raw bytes live in the blob store by sha256.
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    message_id TEXT,
+    source TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    from_addr TEXT,
+    from_name TEXT,
+    to_addrs TEXT,
+    cc_addrs TEXT,
+    subject TEXT,
+    date TEXT,
+    in_reply_to TEXT,
+    references_ TEXT,
+    auto_submitted TEXT,
+    body_text TEXT,
+    parse_error TEXT,
+    request_id INTEGER REFERENCES requests(id) ON DELETE SET NULL,
+    match_rule TEXT,
+    match_evidence TEXT,
+    classification TEXT,
+    classification_evidence TEXT,
+    their_reference TEXT,
+    received_at TEXT,
+    stored_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX messages_message_id ON messages(message_id);
+CREATE INDEX messages_request ON messages(request_id);
+
+-- Where each message was seen on an IMAP server (or a file it was imported from).
+CREATE TABLE message_locations (
+    message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    PRIMARY KEY (account, folder, uidvalidity, uid)
+) STRICT;
+
+CREATE TABLE imap_folders (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL DEFAULT 0,
+    synced_at TEXT,
+    PRIMARY KEY (account, folder)
+) STRICT;
+
+-- Attachments, unpacked recursively (zip, TNEF, .msg, attached .eml): parent is
+-- the containing attachment, or NULL for a part of the message itself.
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    parent INTEGER REFERENCES attachments(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT,
+    filename TEXT,
+    original_filename TEXT,
+    declared_type TEXT,
+    detected_type TEXT,
+    size INTEGER,
+    note TEXT,
+    UNIQUE (message, parent, position)
+) STRICT;
+CREATE INDEX attachments_sha256 ON attachments(sha256);
+
+-- The audit trail: every change of state, deadline event and user action.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER REFERENCES requests(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    occurred_on TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT 'auto' CHECK (actor IN ('auto', 'user')),
+    message INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    outgoing INTEGER REFERENCES outgoing(id) ON DELETE SET NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+CREATE INDEX events_request ON events(request_id, occurred_on);
+
+-- Senders learned from `foi assign`: mail from this address belongs to this body.
+CREATE TABLE known_senders (
+    address TEXT PRIMARY KEY,
+    body_code TEXT NOT NULL REFERENCES bodies(code),
+    learned_from INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    learned_at TEXT NOT NULL
+) STRICT;
+
+-- The result of reading one source (attachment by sha256, or a message body)
+-- with one version of the extractor: the cache that makes extraction idempotent.
+CREATE TABLE extractions (
+    source_sha256 TEXT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT,
+    tables_json TEXT,
+    extracted_at TEXT NOT NULL,
+    PRIMARY KEY (source_sha256, extractor_version)
+) STRICT;
+
+-- (request, question, period) -> value, with provenance. History is kept:
+-- `current` marks the value in force; a later reply or a hand entry supersedes.
+CREATE TABLE answer_values (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('answered', 'suppressed', 'not_held', 'refused', 'needs_review')),
+    value REAL,
+    value_text TEXT,
+    value_raw TEXT,
+    lower_bound REAL,
+    upper_bound REAL,
+    refusal_section TEXT,
+    source_message INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    source_sha256 TEXT,
+    source_file TEXT,
+    source_location TEXT,
+    method TEXT NOT NULL CHECK (method IN ('auto', 'manual')),
+    confidence REAL NOT NULL DEFAULT 1.0,
+    note TEXT,
+    current INTEGER NOT NULL DEFAULT 1 CHECK (current IN (0, 1)),
+    superseded_by INTEGER REFERENCES answer_values(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX answer_values_key ON answer_values(request_id, question_id, period, current);
+"""
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    run_script(db, SCHEMA_0001)
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run statements one at a time: executescript() would COMMIT the
+    migration's transaction half-way."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
