@@ -1,0 +1,245 @@
+"""The register of public bodies: the bundled English councils plus bodies users add.
+
+Everything here takes an open Database; nothing prints.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from sqlite_utils import Database
+
+from foi.errors import FoiError
+
+REGISTER_FILE = "english_councils.csv"
+
+COUNCIL_TYPES = {
+    "CTY": "County council",
+    "NMD": "Non-metropolitan district",
+    "UA": "Unitary authority",
+    "MD": "Metropolitan district",
+    "LBO": "London borough",
+    "CC": "City of London",
+}
+
+LISTING_COLUMNS = ["code", "gss_code", "name", "type", "region", "childrens_services", "foi_email"]
+
+# A pragmatic address check: one @, a dotted domain, no spaces or control characters.
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,15}$")
+
+
+def read_register() -> list[dict]:
+    """The bundled register rows, typed for the bodies table."""
+    text = resources.files("foi.data").joinpath(REGISTER_FILE).read_text(encoding="utf-8")
+    rows = []
+    for row in csv.DictReader(io.StringIO(text)):
+        record = {key: (value or None) for key, value in row.items()}
+        record["childrens_services"] = 1 if row["childrens_services"] == "True" else 0
+        record["origin"] = "register"
+        rows.append(record)
+    return rows
+
+
+def load_register(db: Database, now: str | None = None) -> int:
+    """Upsert the bundled councils; addresses and notes users set are left alone."""
+    rows = read_register()
+    for row in rows:
+        row["updated_at"] = now
+    db["bodies"].upsert_all(rows, pk="code")
+    return len(rows)
+
+
+def list_bodies(
+    db: Database,
+    *,
+    types: Iterable[str] = (),
+    regions: Iterable[str] = (),
+    childrens_services: bool | None = None,
+    missing_email: bool = False,
+    codes: Iterable[str] = (),
+) -> list[dict]:
+    """Bodies matching every filter given, ordered by name."""
+    where, params = [], []
+    for column, values in (("type", types), ("region", regions), ("code", codes)):
+        values = [v.upper() if column != "region" else v for v in values]
+        if values:
+            if column == "region":
+                where.append(f"lower(region) IN ({', '.join('?' * len(values))})")
+                values = [v.lower() for v in values]
+            else:
+                where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if childrens_services is not None:
+        where.append("childrens_services = ?")
+        params.append(1 if childrens_services else 0)
+    if missing_email:
+        where.append("(foi_email IS NULL OR foi_email = '')")
+    sql = "SELECT * FROM bodies"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return list(db.query(sql + " ORDER BY name", params))
+
+
+def find_body(db: Database, identifier: str) -> dict:
+    """One body by code, GSS code, exact name or short name (case-insensitive)."""
+    ident = identifier.strip()
+    for sql in (
+        "SELECT * FROM bodies WHERE code = ? COLLATE NOCASE",
+        "SELECT * FROM bodies WHERE gss_code = ? COLLATE NOCASE",
+        "SELECT * FROM bodies WHERE name = ? COLLATE NOCASE",
+        "SELECT * FROM bodies WHERE short_name = ? COLLATE NOCASE",
+    ):
+        rows = list(db.query(sql, [ident]))
+        if len(rows) == 1:
+            return rows[0]
+    raise FoiError(
+        f"No public body matches {identifier!r}",
+        "Use a code (BNS), a GSS code (E08000016) or the exact name; `foi councils list` shows them.",
+    )
+
+
+def validate_email(address: str) -> str | None:
+    """The reason `address` is not usable, or None if it is."""
+    if not address:
+        return "no address given"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in address):
+        return "address contains control characters"
+    if not EMAIL_PATTERN.match(address):
+        return f"{address!r} is not a valid email address"
+    return None
+
+
+def set_email(db: Database, identifier: str, address: str, *, source: str | None = None,
+              checked_on: str | None = None, now: str | None = None) -> dict:
+    body = find_body(db, identifier)
+    address = address.strip()
+    problem = validate_email(address)
+    if problem:
+        raise FoiError(f"Cannot set the address of {body['name']}: {problem}")
+    changes = {"foi_email": address, "updated_at": now}
+    if source is not None:
+        changes["email_source"] = source
+    if checked_on is not None:
+        changes["email_checked_on"] = checked_on
+    db["bodies"].update(body["code"], changes)
+    return db["bodies"].get(body["code"])
+
+
+def add_body(db: Database, *, code: str, name: str, type: str, region: str | None = None,
+             foi_email: str | None = None, website: str | None = None,
+             domain: str | None = None, now: str | None = None) -> dict:
+    """Add a body that is not in the register (a police force, an NHS trust...)."""
+    code = code.strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise FoiError(f"Code {code!r} must be 2-16 letters, digits, '-' or '_'")
+    if db["bodies"].count_where("code = ?", [code]):
+        raise FoiError(f"A body with code {code} already exists")
+    if any(ord(ch) < 32 for ch in name):
+        raise FoiError("A body's name may not contain line breaks or control characters")
+    if foi_email:
+        problem = validate_email(foi_email)
+        if problem:
+            raise FoiError(f"Cannot add {name}: {problem}")
+    if foi_email and not domain:
+        domain = foi_email.rsplit("@", 1)[1].lower()
+    db["bodies"].insert({
+        "code": code, "name": name.strip(), "type": type.strip().upper(), "region": region,
+        "foi_email": foi_email, "website": website, "domain": domain,
+        "childrens_services": 0, "origin": "user", "updated_at": now,
+    })
+    return db["bodies"].get(code)
+
+
+# ---- importing a CSV of FOI addresses -------------------------------------------------
+
+@dataclass
+class ImportRow:
+    line: int
+    code: str
+    foi_email: str
+    source: str | None = None
+    checked_on: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    valid: list[ImportRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    unchanged: int = 0
+
+
+IDENTIFIER_COLUMNS = ("code", "gss_code", "name")
+
+
+def plan_import(db: Database, path: Path) -> ImportPlan:
+    """Validate every row of an address CSV; nothing is written."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise FoiError(f"Cannot read {path}: {error.strerror}") from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader.fieldnames = headers
+    identifier = next((c for c in IDENTIFIER_COLUMNS if c in headers), None)
+    if identifier is None or "foi_email" not in headers:
+        raise FoiError(
+            f"{path}: the header must have foi_email and one of code, gss_code or name",
+            f"Found: {', '.join(headers) or '(no header)'}",
+        )
+    bodies = {row["code"]: row for row in db.query("SELECT code, gss_code, name, foi_email, email_source, email_checked_on, notes FROM bodies")}
+    by_key = {
+        "code": {code.upper(): code for code in bodies},
+        "gss_code": {(b["gss_code"] or "").upper(): c for c, b in bodies.items() if b["gss_code"]},
+        "name": {b["name"].upper(): c for c, b in bodies.items()},
+    }[identifier]
+    plan, seen = ImportPlan(), {}
+    for line, row in enumerate(reader, start=2):
+        key = (row.get(identifier) or "").strip()
+        email = (row.get("foi_email") or "").strip()
+        if not key and not email:
+            continue
+        code = by_key.get(key.upper())
+        if code is None:
+            plan.errors.append((line, f"unknown body {key!r} (no {identifier} matches)"))
+            continue
+        problem = validate_email(email)
+        if problem:
+            plan.errors.append((line, problem))
+            continue
+        if code in seen:
+            plan.errors.append((line, f"duplicate: {key} already given on line {seen[code]}"))
+            continue
+        seen[code] = line
+        item = ImportRow(line, code, email, _blank(row.get("source")), _blank(row.get("checked_on")), _blank(row.get("notes")))
+        current = bodies[code]
+        if (current["foi_email"], current["email_source"], current["email_checked_on"], current["notes"]) == (
+            item.foi_email, item.source or current["email_source"], item.checked_on or current["email_checked_on"], item.notes or current["notes"]
+        ):
+            plan.unchanged += 1
+        else:
+            plan.valid.append(item)
+    return plan
+
+
+def apply_import(db: Database, plan: ImportPlan, now: str | None = None) -> int:
+    """Write the valid rows of a plan in one transaction; returns rows changed."""
+    with db.conn:
+        for item in plan.valid:
+            changes = {"foi_email": item.foi_email, "updated_at": now}
+            for column, value in (("email_source", item.source), ("email_checked_on", item.checked_on), ("notes", item.notes)):
+                if value is not None:
+                    changes[column] = value
+            db["bodies"].update(item.code, changes)
+    return len(plan.valid)
+
+
+def _blank(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
