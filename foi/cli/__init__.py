@@ -29,8 +29,22 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+class UserError(click.ClickException):
+    """A FoiError on its way to the terminal: one line (plus hint), exit code 1."""
+
+    exit_code = 1
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on demand."""
+
+    def invoke(self, ctx: click.Context):
+        from foi.errors import FoiError
+
+        try:
+            return super().invoke(ctx)
+        except FoiError as error:
+            raise UserError(str(error)) from error
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -88,18 +102,4 @@ def cli(ctx: click.Context, db_path: Path) -> None:
 
 
 def main() -> None:
-    from foi.errors import FoiError
-
-    try:
-        cli(standalone_mode=False)
-    except FoiError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(1)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+    cli(prog_name="foi")

@@ -1,0 +1,208 @@
+"""`foi councils`: the register of public bodies."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from foi import clock
+
+EXPORT_COLUMNS = [
+    "code", "name", "short_name", "gss_code", "type", "type_name", "region", "county_code",
+    "tier", "childrens_services", "website", "domain", "dfe_la_code", "foi_email",
+    "email_source", "email_checked_on", "notes", "origin",
+]
+
+
+@click.group()
+def councils() -> None:
+    """The register of public bodies: the 317 English councils plus any you add.
+
+    \b
+    Example:
+        foi councils list --childrens-services --missing-email
+        foi councils import addresses.csv
+    """
+
+
+def _emit(rows: list[dict], columns: list[str], as_json: bool, as_csv: bool) -> None:
+    from foi.output import format_table, write_csv, write_json
+
+    if as_json:
+        write_json([{c: r.get(c) for c in columns} for r in rows], sys.stdout)
+    elif as_csv:
+        write_csv(rows, columns, sys.stdout)
+    else:
+        click.echo(format_table(rows, columns))
+
+
+@councils.command("list")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="CTY, NMD, UA, MD, LBO or CC (repeatable).")
+@click.option("--region", "regions", multiple=True, help="e.g. 'North West' (repeatable).")
+@click.option("--childrens-services/--no-childrens-services", default=None,
+              help="Only the 153 councils with children's social care (or only those without).")
+@click.option("--missing-email", is_flag=True, help="Only bodies with no FOI address yet.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
+@click.pass_obj
+def list_(state, types, regions, childrens_services, missing_email, as_json, as_csv) -> None:
+    """List public bodies, filtered.
+
+    \b
+    Example:
+        foi councils list --childrens-services --csv > councils.csv
+        foi councils list --type NMD --region "South East"
+    """
+    from foi.councils import COUNCIL_TYPES, LISTING_COLUMNS, list_bodies
+
+    unknown = [t for t in types if t.upper() not in COUNCIL_TYPES]
+    known_types = {r["type"] for r in state.db.query("SELECT DISTINCT type FROM bodies")}
+    unknown = [t for t in unknown if t.upper() not in known_types]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)} (known: {', '.join(sorted(known_types | set(COUNCIL_TYPES)))})",
+            param_hint="--type",
+        )
+    rows = list_bodies(state.db, types=types, regions=regions,
+                       childrens_services=childrens_services, missing_email=missing_email)
+    columns = LISTING_COLUMNS if (as_json or as_csv) else ["code", "gss_code", "name", "type", "region", "foi_email"]
+    _emit(rows, columns, as_json, as_csv)
+    click.echo(f"{len(rows)} bodies", err=True)
+
+
+@councils.command()
+@click.argument("identifier")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.pass_obj
+def show(state, identifier: str, as_json: bool) -> None:
+    """Show one body, by code, GSS code or name.
+
+    \b
+    Example:
+        foi councils show BNS
+        foi councils show E08000016
+        foi councils show "Barnsley Metropolitan Borough Council"
+    """
+    from foi.councils import find_body
+    from foi.output import write_json
+
+    body = find_body(state.db, identifier)
+    if as_json:
+        write_json(body, sys.stdout)
+        return
+    for column in EXPORT_COLUMNS:
+        value = body.get(column)
+        if column == "childrens_services":
+            value = "yes" if value else "no"
+        click.echo(f"{column + ':':<20} {'' if value is None else value}")
+
+
+@councils.command("set-email")
+@click.argument("identifier")
+@click.argument("address")
+@click.option("--source", help="Where the address came from (a URL, 'phoned').")
+@click.option("--checked-on", help="When it was last checked (YYYY-MM-DD).")
+@click.pass_obj
+def set_email_(state, identifier: str, address: str, source, checked_on) -> None:
+    """Set the FOI address of one body.
+
+    \b
+    Example:
+        foi councils set-email BNS foi@barnsley.gov.uk --source https://www.barnsley.gov.uk/foi
+    """
+    from foi.councils import set_email
+
+    body = set_email(state.db, identifier, address, source=source, checked_on=checked_on,
+                     now=clock.iso(clock.now()))
+    click.echo(f"{body['code']} {body['name']}: {body['foi_email']}")
+
+
+@councils.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Write the valid rows even if some are bad.")
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+@click.pass_obj
+def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
+    """Import FOI addresses from a CSV file.
+
+    The header needs an identifier column (code, gss_code or name: exact
+    council name) and foi_email; source, checked_on and notes are optional.
+    Every row is checked first; if any is bad nothing is written (unless
+    --skip-invalid), and each bad row is reported with its line number.
+    Importing the same file twice changes nothing.
+
+    \b
+    Example:
+        foi councils import addresses.csv --dry-run
+        foi councils import addresses.csv
+    """
+    from foi.councils import apply_import, plan_import
+    from foi.errors import FoiError
+
+    plan = plan_import(state.db, path)
+    for line, reason in plan.errors:
+        click.echo(f"{path}:{line}: {reason}", err=True)
+    if plan.errors and not skip_invalid:
+        raise FoiError(
+            f"{len(plan.errors)} invalid row(s) in {path}; nothing was imported",
+            "Fix them, or use --skip-invalid to import the valid rows only.",
+        )
+    verb = "Would update" if dry_run else "Updated"
+    for item in plan.valid if dry_run else []:
+        click.echo(f"  {item.code}: {item.foi_email}")
+    changed = 0 if dry_run else apply_import(state.db, plan, now=clock.iso(clock.now()))
+    count = len(plan.valid) if dry_run else changed
+    skipped = f", skipped {len(plan.errors)} invalid" if plan.errors else ""
+    click.echo(f"{verb} {count} bodies, {plan.unchanged} already up to date{skipped}.")
+
+
+@councils.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of CSV.")
+@click.pass_obj
+def export_(state, output, as_json: bool) -> None:
+    """Export the whole register, with the addresses you have set.
+
+    \b
+    Example:
+        foi councils export -o register.csv
+    """
+    from foi.councils import list_bodies
+    from foi.output import write_csv, write_json
+
+    rows = list_bodies(state.db)
+    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if as_json:
+            write_json([{c: r.get(c) for c in EXPORT_COLUMNS} for r in rows], out)
+        else:
+            write_csv(rows, EXPORT_COLUMNS, out)
+    finally:
+        if output:
+            out.close()
+    click.echo(f"{len(rows)} bodies" + (f" written to {output}" if output else ""), err=True)
+
+
+@councils.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--type", "type_", required=True, help="A short type code, e.g. POLICE or NHS.")
+@click.option("--region", help="Region, e.g. 'North West'.")
+@click.option("--email", help="Its FOI address.")
+@click.option("--website", help="Its website.")
+@click.pass_obj
+def add(state, code: str, name: str, type_: str, region, email, website) -> None:
+    """Add a body that is not a council (a police force, an NHS trust...).
+
+    \b
+    Example:
+        foi councils add GMP "Greater Manchester Police" --type POLICE \\
+            --region "North West" --email foi@gmp.police.uk
+    """
+    from foi.councils import add_body
+
+    body = add_body(state.db, code=code, name=name, type=type_, region=region,
+                    foi_email=email, website=website, now=clock.iso(clock.now()))
+    click.echo(f"Added {body['code']} {body['name']}")

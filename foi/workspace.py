@@ -1,0 +1,54 @@
+"""Setting up a campaign folder: the database and the bundled register."""
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class InitResult:
+    db_path: Path
+    created: bool
+    bodies: int
+    campaigns: int
+    backup: Path | None = None
+
+
+def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None) -> InitResult:
+    """Create the campaign database and load the register; re-running is harmless.
+
+    An existing database is never overwritten: without `force` it is migrated and its
+    register refreshed (addresses users set are kept); with `force` it is moved aside
+    to a timestamped backup and a new one is created, so nothing is lost.
+    """
+    from foi.councils import load_register
+    from foi.db import connect
+
+    db_path = Path(db_path)
+    backup = None
+    existed = db_path.exists()
+    if existed and force:
+        backup = _move_aside(db_path)
+        existed = False
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db = connect(db_path)
+    bodies = load_register(db, now=now)
+    campaigns = db["campaigns"].count
+    db.close()
+    return InitResult(db_path, not existed, bodies, campaigns, backup)
+
+
+def _move_aside(db_path: Path) -> Path:
+    """Copy the database to a backup file with SQLite's backup API, then remove it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = db_path.with_name(f"{db_path.name}.{stamp}.bak")
+    source = sqlite3.connect(db_path)
+    target = sqlite3.connect(backup)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    return backup

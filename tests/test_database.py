@@ -1,0 +1,78 @@
+"""The schema: created by numbered migrations, applied on every open, idempotent."""
+
+import sqlite3
+from pathlib import Path
+
+from foi.db import connect
+from foi.migrations import migrations
+
+EXPECTED_TABLES = {
+    "bodies", "holidays", "campaigns", "periods", "questions", "checks", "requests",
+    "outgoing", "messages", "message_locations", "imap_folders", "attachments", "events",
+    "known_senders", "extractions", "answer_values", "_sqlite_migrations",
+}
+
+
+def test_fresh_database_has_every_table_strict_with_keys(tmp_path):
+    db = connect(tmp_path / "campaign.db")
+    assert EXPECTED_TABLES <= set(db.table_names())
+    for table in EXPECTED_TABLES - {"_sqlite_migrations"}:
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+        assert sql.rstrip().endswith("STRICT"), table
+    assert db["bodies"].pks == ["code"]
+    assert db["requests"].pks == ["id"]
+    assert {(fk.column, fk.other_table) for fk in db["requests"].foreign_keys} == {
+        ("campaign", "campaigns"), ("body_code", "bodies"),
+    }
+    assert ("request_id", "requests") in {(fk.column, fk.other_table) for fk in db["answer_values"].foreign_keys}
+
+
+def test_applying_twice_is_a_no_op(tmp_path):
+    path = tmp_path / "campaign.db"
+    db = connect(path)
+    schema = db.execute("SELECT group_concat(sql, ';') FROM sqlite_master").fetchone()[0]
+    applied = [m.name for m in migrations.applied(db)]
+    db.close()
+    again = connect(path)
+    migrations.apply(again)
+    assert [m.name for m in migrations.applied(again)] == applied == ["0001_initial"]
+    assert again.execute("SELECT group_concat(sql, ';') FROM sqlite_master").fetchone()[0] == schema
+    assert again.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_foreign_keys_and_strict_types_are_enforced(tmp_path):
+    db = connect(tmp_path / "campaign.db")
+    try:
+        db.execute(
+            "INSERT INTO requests (campaign, body_code, reference, created_at, updated_at) "
+            "VALUES ('nope', 'NOPE', 'X-Y-ZZZZ', 'now', 'now')"
+        )
+    except sqlite3.IntegrityError as error:
+        assert "FOREIGN KEY" in str(error)
+    else:
+        raise AssertionError("a request for an unknown campaign was accepted")
+    try:
+        db.execute("INSERT INTO bodies (code, name, type, childrens_services) VALUES ('A1', 'A', 'X', 'yes')")
+    except sqlite3.IntegrityError as error:
+        assert "cannot store TEXT value in INTEGER column" in str(error)
+    else:
+        raise AssertionError("STRICT typing was not enforced")
+
+
+def test_a_failing_migration_leaves_nothing_behind(tmp_path):
+    from sqlite_utils import Migrations
+
+    extra = Migrations("foi-test")
+
+    @extra(name="0001_half")
+    def half(db):
+        db.execute("CREATE TABLE half_done (x INTEGER) STRICT")
+        raise RuntimeError("boom")
+
+    db = connect(tmp_path / "campaign.db")
+    try:
+        extra.apply(db)
+    except RuntimeError:
+        pass
+    assert "half_done" not in db.table_names()
+    assert extra.applied(db) == []
