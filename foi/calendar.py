@@ -157,7 +157,7 @@ def package_days(year: int) -> Mapping[tuple[dt.date, str], str]:
 class Calendar:
     """UK-wide working days: published days UNION package days UNION user days."""
 
-    published: NationDays
+    published: NationDays = field(repr=False)
     user_days: Iterable[UserDay] = ()
     package: Callable[[int], NationDays] | None = package_days
     known_until: dt.date = field(init=False)
@@ -192,7 +192,7 @@ class Calendar:
         grouped: dict[dt.date, dict[str, list[str]]] = {}
         for (date, nation), name in names.items():
             grouped.setdefault(date, {}).setdefault(name, []).append(nation)
-        for date, user_names in self._user_by_date.items():
+        for date in self._user_by_date:
             if date.year == year:
                 grouped.setdefault(date, {})
         merged: dict[dt.date, Holiday] = {}
