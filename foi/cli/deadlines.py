@@ -1,0 +1,179 @@
+"""`foi holidays` and `foi deadline`: the UK working-day calendar on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from foi.errors import FoiError
+
+
+def _parse_date(text: str, what: str = "DATE") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date like 2026-03-04", param_hint=what)
+
+
+def _calendar(state):
+    """The UK calendar, with the user's own days when a campaign database exists."""
+    from foi.calendar import build_calendar, load_user_days
+
+    if state.db_path.exists():
+        return build_calendar(load_user_days(state.db))
+    return build_calendar()
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        click.echo(f"Warning: {message}", err=True)
+
+
+@click.group()
+def holidays() -> None:
+    """UK bank holidays that stop the FOI clock (any nation of the UK counts).
+
+    GOV.UK's published days, the `holidays` package and days you add yourself,
+    e.g. a one-off bank holiday proclaimed after the data was published.
+
+    \b
+    Example:
+        foi holidays list --year 2026
+        foi holidays add 2029-05-14 "Bank holiday for a royal event"
+    """
+
+
+@holidays.command("add")
+@click.argument("date")
+@click.argument("name")
+@click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
+@click.pass_obj
+def add(state, date: str, name: str, dry_run: bool) -> None:
+    """Add a non-working day, such as a newly proclaimed bank holiday.
+
+    It moves every deadline that spans it. Needs the campaign database.
+
+    \b
+    Example:
+        foi holidays add 2029-05-14 "Bank holiday for a royal event"
+    """
+    from foi import clock
+    from foi.calendar import UserDay, build_calendar, load_user_days, save_user_day
+
+    day = _parse_date(date)
+    db = state.db  # a missing database is an error with a hint
+    known = build_calendar(load_user_days(db)).reason_not_working(day)
+    if known:
+        click.echo(f"Note: {day} is already not a working day: {known}", err=True)
+    if dry_run:
+        click.echo(f"Would add {day} {name}", err=True)
+        return
+    save_user_day(db, UserDay(day, name, clock.iso(clock.now())))
+    click.echo(f"Added {day} {name}", err=True)
+
+
+@holidays.command("remove")
+@click.argument("date")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; change nothing.")
+@click.pass_obj
+def remove(state, date: str, dry_run: bool) -> None:
+    """Remove a day you added (published bank holidays cannot be removed).
+
+    \b
+    Example:
+        foi holidays remove 2029-05-14
+    """
+    from foi.calendar import delete_user_day, load_user_days
+
+    day = _parse_date(date)
+    db = state.db
+    if not any(u.date == day for u in load_user_days(db)):
+        raise FoiError(f"No day added by you on {day}", "See `foi holidays list --year YEAR`.")
+    if dry_run:
+        click.echo(f"Would remove {day}", err=True)
+        return
+    delete_user_day(db, day)
+    click.echo(f"Removed {day}", err=True)
+
+
+@holidays.command("list")
+@click.option("--year", type=int, help="Calendar year [default: this year].")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@click.pass_obj
+def list_(state, year: int | None, as_json: bool) -> None:
+    """List the year's holidays in any UK nation, with names and nations.
+
+    Days you added are marked "(added by you)".
+
+    \b
+    Example:
+        foi holidays list --year 2026
+    """
+    from foi import clock
+    from foi.calendar import NATIONS, WEEKDAYS
+
+    year = year or clock.today().year
+    calendar = _calendar(state)
+    days = calendar.holidays_in(year)
+    if as_json:
+        rows = [
+            {
+                "date": h.date.isoformat(),
+                "weekday": WEEKDAYS[h.date.weekday()],
+                "user_added": h.user_added,
+                "observances": [
+                    {"name": o.name, "nations": [NATIONS[n] for n in o.nations],
+                     "user_added": o.user_added}
+                    for o in h.observances
+                ],
+            }
+            for h in days
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for h in days:
+            click.echo(f"{h.date} {WEEKDAYS[h.date.weekday()]}  {h.describe()}")
+    _warn(calendar.warnings(dt.date(year, 12, 31)))
+
+
+@click.command()
+@click.argument("args", nargs=-1, required=True, metavar="DATE")
+@click.option("--days", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Working days allowed (40 = very overdue, EIR complex requests).")
+@click.option("--explain", is_flag=True, help="Show every day counted or skipped, and why.")
+@click.pass_obj
+def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
+    """Print the date a reply is due for a request received on DATE.
+
+    The day of receipt is day 0 whatever day it is; day 1 is the next working
+    day; the reply is due by the end of working day 20 (FOIA s.10(1)). Weekends
+    and bank holidays in any part of the UK are not working days.
+
+    \b
+    Example:
+        foi deadline 2026-03-04
+        foi deadline 2009-03-12 --explain
+        foi deadline 2007-10-14 --days 40
+    """
+    from foi.calendar import timeline_lines
+
+    try:
+        start = dt.date.fromisoformat(args[0])
+    except ValueError:
+        raise FoiError(
+            f"{args[0]!r} is not a date (YYYY-MM-DD); request timelines "
+            "(`foi deadline SLUG BODY`) need a campaign",
+            "For a plain deadline give the day of receipt, e.g. `foi deadline 2026-03-04`.",
+        ) from None
+    if len(args) > 1:
+        raise click.UsageError("Give one date, e.g. `foi deadline 2026-03-04`.")
+    calendar = _calendar(state)
+    timeline = calendar.explain(start, days)
+    if explain:
+        for line in timeline_lines(timeline):
+            click.echo(line)
+    else:
+        click.echo(timeline.due.isoformat())
+    _warn(timeline.warnings)
