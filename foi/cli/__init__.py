@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
+    "status": "foi.cli.tracking:status",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -26,6 +27,7 @@ SUMMARIES: dict[str, str] = {
     "councils": "The register of public bodies: list, show, set addresses, import.",
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
+    "status": "Where every request of a campaign stands today: due, overdue, chased.",
 }
 
 

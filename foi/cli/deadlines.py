@@ -139,13 +139,14 @@ def list_(state, year: int | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("args", nargs=-1, required=True, metavar="DATE")
+@click.argument("args", nargs=-1, required=True, metavar="DATE | SLUG BODY")
 @click.option("--days", default=20, show_default=True, type=click.IntRange(min=1),
               help="Working days allowed (40 = very overdue, EIR complex requests).")
 @click.option("--explain", is_flag=True, help="Show every day counted or skipped, and why.")
 @click.pass_obj
 def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
-    """Print the date a reply is due for a request received on DATE.
+    """Print the date a reply is due for a request received on DATE, or the
+    timeline of one request of a campaign (SLUG BODY).
 
     The day of receipt is day 0 whatever day it is; day 1 is the next working
     day; the reply is due by the end of working day 20 (FOIA s.10(1)). Weekends
@@ -156,17 +157,19 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
         foi deadline 2026-03-04
         foi deadline 2009-03-12 --explain
         foi deadline 2007-10-14 --days 40
+        foi deadline early-help BNS    # a request: every event and date
     """
     from foi.calendar import timeline_lines
 
     try:
         start = dt.date.fromisoformat(args[0])
     except ValueError:
-        raise FoiError(
-            f"{args[0]!r} is not a date (YYYY-MM-DD); request timelines "
-            "(`foi deadline SLUG BODY`) need a campaign",
-            "For a plain deadline give the day of receipt, e.g. `foi deadline 2026-03-04`.",
-        ) from None
+        if len(args) != 2:
+            raise click.UsageError(
+                "Give a date (`foi deadline 2026-03-04`) or a campaign and a body "
+                "(`foi deadline early-help BNS`).") from None
+        _explain_request(state, args[0], args[1])
+        return
     if len(args) > 1:
         raise click.UsageError("Give one date, e.g. `foi deadline 2026-03-04`.")
     calendar = _calendar(state)
@@ -177,3 +180,27 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
     else:
         click.echo(timeline.due.isoformat())
     _warn(timeline.warnings)
+
+
+def _explain_request(state, slug: str, body: str) -> None:
+    """The timeline of one request: sending, clarification, fees, extension, review."""
+    from foi import clock
+    from foi.councils import find_body
+    from foi.deadlines import explain_case
+    from foi.tracking import campaign_calendar, status_rows
+
+    code = find_body(state.db, body)["code"]
+    rows = status_rows(state.db, slug, clock.today(), body_codes=[code])
+    if not rows:
+        raise FoiError(f"Campaign {slug} has no request to {code}")
+    row = rows[0]
+    click.echo(f"{row.reference}  {row.body_name}  state: {row.state}")
+    if row.deadline is None:
+        click.echo("Not sent yet: the clock has not started.")
+        return
+    for line in explain_case(campaign_calendar(state.db), row.deadline):
+        click.echo(line)
+    if row.days_overdue:
+        very = " (very overdue)" if row.very_overdue else ""
+        click.echo(f"Overdue by {row.days_overdue} working day(s){very} as of {clock.today()}.")
+    _warn(row.deadline.warnings)

@@ -1,0 +1,149 @@
+"""Where a request's due date comes from: day 0 plus the events of the case.
+
+Pure functions over a Calendar. The rules (FOI_RULES in the README):
+- the request is received on day 0; the answer is due by the end of working day 20,
+  very overdue after working day 40;
+- clarification asked (s.1(3)): the clock stops; when we answer, 20 working days
+  start afresh from our answer;
+- fees notice (s.9/s.10(2)): working days from the notice to the payment are disregarded;
+- public-interest extension (s.10(3)): the date the council gave, else 20 further
+  working days;
+- internal review requested: due in 20 working days, very late after 40.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from foi.calendar import DUE_DAYS, VERY_OVERDUE_DAYS, Calendar, timeline_lines
+
+# Event kinds (events.kind) that move the clock.
+SENT = "sent"
+CLARIFICATION_REQUESTED = "clarification_requested"
+CLARIFICATION_GIVEN = "clarification_given"
+FEE_NOTICE = "fee_notice"
+FEE_PAID = "fee_paid"
+EXTENSION = "extension"
+RESPONSE = "response"
+REVIEW_REQUESTED = "review_requested"
+REVIEW_RESPONSE = "review_response"
+
+CLOCK_EVENTS = (CLARIFICATION_REQUESTED, CLARIFICATION_GIVEN, FEE_NOTICE, FEE_PAID,
+                EXTENSION, RESPONSE, REVIEW_REQUESTED, REVIEW_RESPONSE)
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    kind: str
+    on: dt.date
+    due: dt.date | None = None  # a date the council gave (extension)
+    note: str = ""
+
+
+@dataclass
+class CaseDeadline:
+    """The dates of one request as of `today`, with the reasoning behind them."""
+
+    day0: dt.date
+    clock_start: dt.date
+    due: dt.date | None
+    very_overdue_after: dt.date | None
+    stopped_since: dt.date | None = None
+    stopped_reason: str = ""
+    responded_on: dt.date | None = None
+    review_requested_on: dt.date | None = None
+    review_due: dt.date | None = None
+    review_very_late_after: dt.date | None = None
+    review_responded_on: dt.date | None = None
+    days_elapsed: int = 0
+    days_overdue: int = 0
+    review_days_overdue: int = 0
+    overdue: bool = False  # past the due date (from the next calendar day)
+    very_overdue: bool = False
+    narrative: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def compute_deadline(calendar: Calendar, day0: dt.date, events: list[CaseEvent],
+                     today: dt.date) -> CaseDeadline:
+    """Follow the case's events in date order and work out where the clock stands."""
+    case = CaseDeadline(day0=day0, clock_start=day0,
+                        due=calendar.add_working_days(day0, DUE_DAYS),
+                        very_overdue_after=calendar.add_working_days(day0, VERY_OVERDUE_DAYS))
+    case.narrative.append(f"{day0}  request received (day 0); due {case.due} (working day 20)")
+    for event in sorted(events, key=lambda e: (e.on, CLOCK_EVENTS.index(e.kind) if e.kind in CLOCK_EVENTS else 99)):
+        _apply(calendar, case, event)
+    _measure(calendar, case, today)
+    for end in (case.due, case.review_due):
+        if end:
+            case.warnings.extend(w for w in calendar.warnings(end) if w not in case.warnings)
+    return case
+
+
+def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
+    say = case.narrative.append
+    if event.kind == CLARIFICATION_REQUESTED and case.responded_on is None:
+        case.stopped_since, case.stopped_reason = event.on, "clarification requested"
+        case.due = case.very_overdue_after = None
+        say(f"{event.on}  council asked for clarification (s.1(3)): the clock stops")
+    elif event.kind == CLARIFICATION_GIVEN and case.responded_on is None:
+        case.stopped_since, case.stopped_reason = None, ""
+        case.clock_start = event.on
+        case.due = calendar.add_working_days(event.on, DUE_DAYS)
+        case.very_overdue_after = calendar.add_working_days(event.on, VERY_OVERDUE_DAYS)
+        say(f"{event.on}  clarification sent: 20 working days start afresh (day 0); due {case.due}")
+    elif event.kind == FEE_NOTICE and case.responded_on is None:
+        case.stopped_since, case.stopped_reason = event.on, "fees notice unpaid"
+        say(f"{event.on}  fees notice (s.9): days until payment are disregarded")
+    elif event.kind == FEE_PAID and case.stopped_reason == "fees notice unpaid":
+        paused = calendar.working_days_between(case.stopped_since, event.on)
+        case.stopped_since, case.stopped_reason = None, ""
+        if case.due:
+            case.due = calendar.add_working_days(case.due, paused)
+            case.very_overdue_after = calendar.add_working_days(case.very_overdue_after, paused)
+        say(f"{event.on}  fee paid: {paused} working day(s) disregarded; due {case.due}")
+    elif event.kind == EXTENSION and case.responded_on is None and case.due:
+        given = event.due
+        case.due = given or calendar.add_working_days(case.due, DUE_DAYS)
+        case.very_overdue_after = max(case.very_overdue_after, case.due)
+        how = "the date the council gave" if given else "20 further working days"
+        say(f"{event.on}  public-interest extension (s.10(3)): due {case.due} ({how})")
+    elif event.kind == RESPONSE and case.responded_on is None:
+        case.responded_on = event.on
+        late = ""
+        if case.due and event.on > case.due:
+            late = f", {calendar.working_days_between(case.due, event.on)} working day(s) late"
+        say(f"{event.on}  council responded{late}")
+    elif event.kind == REVIEW_REQUESTED:
+        case.review_requested_on = event.on
+        case.review_responded_on = None
+        case.review_due = calendar.add_working_days(event.on, DUE_DAYS)
+        case.review_very_late_after = calendar.add_working_days(event.on, VERY_OVERDUE_DAYS)
+        say(f"{event.on}  internal review requested: due {case.review_due}, "
+            f"very late after {case.review_very_late_after}")
+    elif event.kind == REVIEW_RESPONSE and case.review_requested_on:
+        case.review_responded_on = event.on
+        say(f"{event.on}  internal review answered")
+
+
+def _measure(calendar: Calendar, case: CaseDeadline, today: dt.date) -> None:
+    end = case.responded_on or case.stopped_since or today
+    case.days_elapsed = max(0, calendar.working_days_between(case.clock_start, min(end, today)))
+    if case.responded_on is None and case.stopped_since is None and case.due and today > case.due:
+        case.overdue = True
+        case.days_overdue = calendar.working_days_between(case.due, today)
+        case.very_overdue = today > case.very_overdue_after
+    if case.review_due and case.review_responded_on is None and today > case.review_due:
+        case.review_days_overdue = calendar.working_days_between(case.review_due, today)
+
+
+def explain_case(calendar: Calendar, case: CaseDeadline) -> list[str]:
+    """The narrative, then every day of the current count with skipped days and reasons."""
+    lines = ["Timeline:"] + [f"  {line}" for line in case.narrative]
+    if case.stopped_since:
+        lines.append(f"  The clock is stopped since {case.stopped_since} ({case.stopped_reason}).")
+        return lines
+    if case.due:
+        count = calendar.working_days_between(case.clock_start, case.due)
+        lines.append(f"Working days from {case.clock_start} (day 0) to {case.due}:")
+        lines += [f"  {line}" for line in timeline_lines(calendar.explain(case.clock_start, count))]
+    return lines

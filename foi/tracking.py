@@ -1,0 +1,153 @@
+"""Where every request of a campaign stands today: the rows of `foi status`."""
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from foi.calendar import Calendar, build_calendar, load_user_days
+from foi.deadlines import CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
+from foi.errors import FoiError
+
+# States in which the council has not yet sent a substantive reply.
+WAITING_STATES = ("awaiting_response", "acknowledged", "extended", "awaiting_clarification",
+                  "fee_requested")
+CHASE_KINDS = ("reminder", "review", "ico")
+
+STATUS_COLUMNS = ["body_code", "body_name", "region", "state", "sent_on", "due_date",
+                  "days_elapsed", "overdue", "days_overdue", "very_overdue", "last_message_at",
+                  "their_reference", "chases", "reference"]
+
+
+@dataclass
+class StatusRow:
+    request_id: int
+    reference: str
+    body_code: str
+    body_name: str
+    region: str | None
+    type: str | None
+    email: str | None
+    state: str
+    sent_on: str | None
+    last_message_at: str | None
+    their_reference: str | None
+    chases: int
+    last_chase_on: str | None
+    deadline: CaseDeadline | None
+
+    @property
+    def waiting(self) -> bool:
+        return self.state in WAITING_STATES
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.deadline and self.waiting and self.deadline.overdue)
+
+    @property
+    def days_overdue(self) -> int:
+        return self.deadline.days_overdue if (self.deadline and self.waiting) else 0
+
+    @property
+    def very_overdue(self) -> bool:
+        return bool(self.deadline and self.waiting and self.deadline.very_overdue)
+
+    def as_dict(self) -> dict:
+        d = self.deadline
+        return {
+            "body_code": self.body_code, "body_name": self.body_name, "region": self.region,
+            "state": self.state, "sent_on": self.sent_on,
+            "due_date": str(d.due) if d and d.due else None,
+            "days_elapsed": d.days_elapsed if d else None,
+            "overdue": self.overdue, "days_overdue": self.days_overdue, "very_overdue": self.very_overdue,
+            "last_message_at": self.last_message_at, "their_reference": self.their_reference,
+            "chases": self.chases, "reference": self.reference,
+        }
+
+
+def campaign_calendar(db: Database) -> Calendar:
+    return build_calendar(load_user_days(db))
+
+
+def require_campaign(db: Database, slug: str) -> dict:
+    rows = list(db.query("SELECT * FROM campaigns WHERE slug = ?", [slug]))
+    if not rows:
+        known = [r["slug"] for r in db.query("SELECT slug FROM campaigns ORDER BY slug")]
+        raise FoiError(f"No campaign {slug!r}",
+                       f"Known campaigns: {', '.join(known)}" if known else "Create one with `foi campaign create FILE`.")
+    return rows[0]
+
+
+def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
+    """The clock-moving events of each request, from the audit trail."""
+    marks = ", ".join("?" * len(CLOCK_EVENTS))
+    sql = f"SELECT request_id, kind, occurred_on, details FROM events WHERE kind IN ({marks})"
+    params: list = list(CLOCK_EVENTS)
+    if request_ids is not None:
+        sql += f" AND request_id IN ({', '.join('?' * len(request_ids))})"
+        params += request_ids
+    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    for row in db.query(sql + " ORDER BY occurred_on, id", params):
+        details = json.loads(row["details"] or "{}")
+        due = details.get("due") or details.get("new_due_date")
+        events[row["request_id"]].append(CaseEvent(
+            row["kind"], dt.date.fromisoformat(row["occurred_on"][:10]),
+            dt.date.fromisoformat(due) if due else None, details.get("note", "")))
+    return events
+
+
+def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | None = None,
+                body_codes: list[str] | None = None) -> list[StatusRow]:
+    """One row per request of the campaign, with its deadline as of `today`."""
+    require_campaign(db, slug)
+    calendar = calendar or campaign_calendar(db)
+    sql = """
+        SELECT r.*, b.name AS body_name, b.region, b.type,
+          (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = 'sent'
+             AND o.kind IN ('reminder', 'review', 'ico')) AS chases,
+          (SELECT max(substr(o.sent_at, 1, 10)) FROM outgoing o WHERE o.request_id = r.id
+             AND o.state = 'sent' AND o.kind IN ('reminder', 'review', 'ico')) AS last_chase_on
+        FROM requests r JOIN bodies b ON b.code = r.body_code
+        WHERE r.campaign = ?"""
+    params: list = [slug]
+    if body_codes:
+        sql += f" AND r.body_code IN ({', '.join('?' * len(body_codes))})"
+        params += [c.upper() for c in body_codes]
+    requests = list(db.query(sql + " ORDER BY b.name", params))
+    events = load_case_events(db)
+    rows = []
+    for r in requests:
+        deadline = None
+        if r["sent_on"]:
+            deadline = compute_deadline(calendar, dt.date.fromisoformat(r["sent_on"]),
+                                        events.get(r["id"], []), today)
+        rows.append(StatusRow(
+            r["id"], r["reference"], r["body_code"], r["body_name"], r["region"], r["type"],
+            r["email"], r["state"], r["sent_on"], r["last_message_at"], r["their_reference"],
+            r["chases"], r["last_chase_on"], deadline))
+    return rows
+
+
+def filter_rows(rows: list[StatusRow], *, overdue: bool = False, very_overdue: bool = False,
+                states: tuple[str, ...] = (), regions: tuple[str, ...] = ()) -> list[StatusRow]:
+    wanted_regions = {r.lower() for r in regions}
+    return [
+        row for row in rows
+        if (not overdue or row.overdue)
+        and (not very_overdue or row.very_overdue)
+        and (not states or row.state in states)
+        and (not wanted_regions or (row.region or "").lower() in wanted_regions)
+    ]
+
+
+def summarise(rows: list[StatusRow]) -> dict:
+    """Counts by state, plus the overdue and very overdue among those waiting."""
+    by_state = Counter(row.state for row in rows)
+    return {
+        "requests": len(rows),
+        "by_state": dict(sorted(by_state.items())),
+        "overdue": sum(1 for row in rows if row.overdue),
+        "very_overdue": sum(1 for row in rows if row.very_overdue),
+    }
