@@ -176,8 +176,9 @@ def test_cli_deadline_warns_past_known_until(run):
 
 
 def test_cli_deadline_request_timeline_needs_campaign(run):
-    result = run("deadline", "my-campaign", "EH-BNS", ok=False)
-    assert result.exit_code == 1 and "need a campaign" in result.stderr
+    result = run("deadline", "my-campaign", "BNS", ok=False)
+    assert result.exit_code == 1 and "No campaign database" in result.stderr
+    assert run("deadline", "my-campaign", ok=False).exit_code == 2
     assert run("deadline", "2026-03-04", "extra", ok=False).exit_code == 2
 
 
