@@ -151,3 +151,26 @@ def summarise(rows: list[StatusRow]) -> dict:
         "overdue": sum(1 for row in rows if row.overdue),
         "very_overdue": sum(1 for row in rows if row.very_overdue),
     }
+
+
+def due_events(rows: list[StatusRow], slug: str) -> list:
+    """Calendar events: each request's due date and very-overdue date, and review dates."""
+    from foi.ics import DueEvent
+
+    events = []
+    for row in rows:
+        d = row.deadline
+        if d is None:
+            continue
+        about = f"{row.body_name} ({row.reference}), campaign {slug}"
+        if d.due and d.responded_on is None:
+            events.append(DueEvent(f"{row.reference}-due@foi", d.due, f"FOI due: {row.body_name} {row.reference}",
+                                   f"Reply due by the end of this day (working day 20 from {d.clock_start}): {about}."))
+            events.append(DueEvent(f"{row.reference}-very-overdue@foi", d.very_overdue_after,
+                                   f"FOI very overdue after today: {row.body_name} {row.reference}",
+                                   f"Working day 40: after this day the request is very overdue: {about}."))
+        if d.review_due and d.review_responded_on is None:
+            events.append(DueEvent(f"{row.reference}-review-due@foi", d.review_due,
+                                   f"Internal review due: {row.body_name} {row.reference}",
+                                   f"Internal review requested {d.review_requested_on}; due (20 working days): {about}."))
+    return sorted(events, key=lambda e: (e.date, e.uid))

@@ -155,3 +155,18 @@ def test_deadline_explains_a_request(run, campaign, monkeypatch):
     assert "2026-03-17 Tue  skipped  St Patrick's Day (Northern Ireland)" in out
     assert "2026-04-16 Thu  day 20   due by the end of this day" in out
     assert "Overdue by 1 working day(s) as of 2026-04-17." in out
+
+
+def test_calendar_ics_has_the_due_dates(run, campaign, isolated):
+    run("calendar", "early-help", "--ics", "due.ics")
+    raw = (isolated / "due.ics").read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    text = raw.decode("utf-8").replace("\r\n ", "")
+    bns = make_reference("EH", "BNS", "early-help")
+    man = make_reference("EH", "MAN", "early-help")
+    assert f"UID:{bns}-due@foi\r\nDTSTAMP:20260304T100000Z\r\nDTSTART;VALUE=DATE:20260402\r\n" in text
+    assert f"UID:{bns}-very-overdue@foi\r\nDTSTAMP:20260304T100000Z\r\nDTSTART;VALUE=DATE:20260505\r\n" in text
+    assert f"UID:{man}-due@foi\r\nDTSTAMP:20260304T100000Z\r\nDTSTART;VALUE=DATE:20260416\r\n" in text
+    assert "Manchester City Council" in text and "campaign early-help" in text
+    assert text.count("BEGIN:VEVENT") == 4  # BNS and MAN: due + very overdue; KEN answered; CAM unsent

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
     "status": "foi.cli.tracking:status",
+    "calendar": "foi.cli.tracking:calendar_",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -28,6 +29,7 @@ SUMMARIES: dict[str, str] = {
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
     "status": "Where every request of a campaign stands today: due, overdue, chased.",
+    "calendar": "Due dates and review dates as an .ics file for Outlook or Google.",
 }
 
 

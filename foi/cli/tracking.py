@@ -58,3 +58,29 @@ def _summary_line(summary: dict, shown: int) -> str:
     states = ", ".join(f"{name} {count}" for name, count in summary["by_state"].items())
     return (f"{summary['requests']} requests ({states}); overdue {summary['overdue']}, "
             f"very overdue {summary['very_overdue']}; {shown} shown")
+
+
+@click.command("calendar")
+@click.argument("slug")
+@click.option("--ics", "ics_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The .ics file to write.")
+@click.pass_obj
+def calendar_(state, slug: str, ics_path: str) -> None:
+    """Write due dates and review dates as calendar events (.ics).
+
+    Import the file into Outlook or Google Calendar: one all-day event on each
+    request's due date, one on the day after which it is very overdue, and one
+    on each internal review's due date. Answered requests are left out.
+
+    \b
+    Example:
+        foi calendar early-help --ics early-help.ics
+    """
+    from foi.ics import render_ics
+    from foi.tracking import due_events, status_rows
+
+    rows = status_rows(state.db, slug, clock.today())
+    events = due_events(rows, slug)
+    with open(ics_path, "w", encoding="utf-8", newline="") as out:
+        out.write(render_ics(events, clock.now(), f"FOI: {slug}"))
+    click.echo(f"Wrote {len(events)} events to {ics_path}", err=True)
