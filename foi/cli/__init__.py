@@ -18,6 +18,9 @@ COMMANDS: dict[str, str] = {
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
+    "inbox": "foi.cli.inbox:inbox",
+    "assign": "foi.cli.inbox:assign",
+    "set-state": "foi.cli.inbox:set_state",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -26,6 +29,9 @@ SUMMARIES: dict[str, str] = {
     "councils": "The register of public bodies: list, show, set addresses, import.",
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
+    "inbox": "Received mail: matched, classified, and unmatched with guesses.",
+    "assign": "File a message under a request by hand and remember the sender.",
+    "set-state": "Correct a request's state by hand (kept over automatic triage).",
 }
 
 
