@@ -56,7 +56,7 @@ PHRASES = {
             r"the (information|documents|response))|download) (on|at|via|from|through) (our|the)"
             r" ?[^.]{0,30}(website|disclosure log|portal|site|link)|log ?in to (the|our) portal"
             r"|following link|click (on )?the link",
-    "answer": r"please find (attached|enclosed|below)|(attached|enclosed) (is|are|please find)|"
+    "answer": r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)|(attached|enclosed) (is|are|please find)|"
               r"information (you )?requested|our response to your|in response to your "
               r"(questions|request)|answers? (are|is) (set out )?(below|attached)|^\s*(q|question)"
               r"\s*\d|(response|answer)\s*:",
@@ -78,7 +78,7 @@ DATE_PHRASE = re.compile(r"\b(?:by|before|until|on or before|no later than|to)\s
                          r"/(\d{4})", re.I)
 LABELLED_REF = re.compile(r"\b(?:our|case|your request|foi|eir|request|reference)\s*"
                           r"(?:ref(?:erence)?|number|no\.?|id)\.?\s*(?:number|no\.?)?\s*[:#]?\s*"
-                          r"([A-Z0-9][A-Z0-9/_.-]{3,30}[A-Z0-9])", re.I)
+                          r"(?:is\s+)?([A-Z0-9][A-Z0-9/_.-]{3,30}[A-Z0-9])", re.I)
 SHAPED_REF = re.compile(r"\b((?:FOI|FOIA|EIR|FOIR|IR|CAS|REQ|RFI|CRM|INF|IG|FOIEIR)[-/ ]?(?:\d{2,4}"
                         r"[-/])?\d{3,7}(?:[-/][A-Z0-9]{2,6})?|R\d{5,7}|F\d{5,7})\b", re.I)
 
@@ -90,8 +90,11 @@ class Classification:
     details: dict = field(default_factory=dict)
 
 
-def classify_message(message: TriageInput) -> Classification:
-    """Decide what `message` is; see the module docstring for the order."""
+def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -> Classification:
+    """Decide what `message` is; see the module docstring for the order.
+
+    `ours` holds our own request references (normalised), never taken for the council's.
+    """
     if message.email is not None:
         bounce = parse_bounce(message.email)
         if bounce is not None:
@@ -101,19 +104,20 @@ def classify_message(message: TriageInput) -> Classification:
     oof = _out_of_office(message, fresh)
     if oof:
         return Classification("auto_reply", oof)
-    result = classify_text(message.subject, fresh, message.attachments)
+    result = classify_text(message.subject, fresh, message.attachments, ours)
     automatic = auto_reply_header(message.headers)
     if automatic and result.kind in ("unclassified", "answer"):
         return Classification("auto_reply", automatic)
     return result
 
 
-def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]]) -> Classification:
+def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
+                  ours: frozenset[str] = frozenset()) -> Classification:
     """Classify the council's own words (quoted text already removed)."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n\s*\n", f"{subject}\n\n{fresh}") if s.strip()]
     definite = [s for s in sentences if not CONDITIONAL.search(s)]
     hits = {name: _first_hit(name, definite) for name in COMPILED}
-    details = {"their_reference": find_their_reference(f"{subject}\n{fresh}")}
+    details = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
     sections = cited_exemptions(" ".join(definite))
     if sections:
         details["sections"] = sections
@@ -176,7 +180,7 @@ def count_figures(text: str) -> int:
     """Numbers that look like answers, not dates, years, section numbers or phone numbers."""
     count = 0
     for line in text.split("\n"):
-        if re.search(r"section|regulation|\bs\.|tel|phone|ref|\bact\b|working days|"
+        if re.search(r"section|regulation|\bs\.|\btel\b|phone|\bref\b|reference|\bact\b|working days|"
                      r"\d{4,}\s?\d{3}", line, re.I):
             continue
         for match in FIGURE.finditer(line):
@@ -199,14 +203,12 @@ def find_due_date(text: str) -> str | None:
         return None
 
 
-def find_their_reference(text: str) -> str | None:
-    """The council's own case reference, not one of ours."""
-    ours = set(find_references(text))
+def find_their_reference(text: str, ours: frozenset[str] = frozenset()) -> str | None:
+    """The council's own case reference, not one of ours (`ours`: normalised references)."""
     for pattern in (LABELLED_REF, SHAPED_REF):
         for match in pattern.finditer(text):
             candidate = match.group(1).strip(".-/")
-            if not re.search(r"\d", candidate) or find_references(candidate) and \
-                    set(find_references(candidate)) <= ours:
+            if not re.search(r"\d", candidate) or set(find_references(candidate)) & ours:
                 continue
             return candidate.upper()
     return None

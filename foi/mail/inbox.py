@@ -9,7 +9,7 @@ from foi.errors import FoiError
 from foi.mail.classify import classify_message
 from foi.mail.match import Match
 from foi.mail.states import record_event, save_manual_state
-from foi.mail.triage import apply_triage, as_triage_input, triage_input_from_row
+from foi.mail.triage import apply_triage, as_triage_input, our_references, triage_input_from_row
 from foi.references import normalise_reference
 
 
@@ -89,7 +89,7 @@ def assign_message(db: Database, message_ident: str, request_ident: str, today: 
     record_event(db, request["id"], "message_assigned", today, now,
                  {"message_id": message["message_id"], "previous_request": message["request_id"]},
                  actor="user", message=message["id"])
-    result = apply_triage(db, message, match, classify_message(view), today, now)
+    result = apply_triage(db, message, match, classify_message(view, our_references(db)), today, now)
     if message["from_addr"]:
         db["known_senders"].upsert({"address": message["from_addr"].lower(),
                                     "body_code": request["body_code"],

@@ -13,6 +13,7 @@ from foi.mail.classify import Classification, classify_message
 from foi.mail.match import Match, match_message
 from foi.mail.states import STATE_FOR_KIND, plan_transition, record_event
 from foi.mail.triage_input import TriageInput, triage_input_from_email
+from foi.references import normalise_reference
 
 # Classifications that are not the council responding (for first_response_at).
 NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")
@@ -42,7 +43,7 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str,
         match = Match(row["request_id"], "manual", row["match_evidence"] or "")
     else:
         match = match_message(db, message)
-    result = classify_message(message)
+    result = classify_message(message, our_references(db))
     return apply_triage(db, row, match, result, today, now or today)
 
 
@@ -103,12 +104,17 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
             match = Match(row["request_id"], "manual", row["match_evidence"] or "")
         else:
             match = match_message(db, message)
-        result = classify_message(message)
+        result = classify_message(message, our_references(db))
         if (match.request_id, result.kind) == (row["request_id"], row["classification"]):
             continue
         counts["changed"] += 1
         apply_triage(db, row, match, result, today, now or today)
     return counts
+
+
+def our_references(db: Database) -> frozenset[str]:
+    return frozenset(normalise_reference(r["reference"])
+                     for r in db.query("SELECT reference FROM requests"))
 
 
 def triage_input_from_row(row: dict) -> TriageInput:
