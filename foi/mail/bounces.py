@@ -27,7 +27,8 @@ BOUNCE_SUBJECT = re.compile(
     r"|delivery status notification|failure notice|delivery fail|non[- ]?delivery"
     r"|could not be delivered|delivery notification|mail system error|failed mail"
     r"|delivery report|delivery problem|warning: message .* delayed|delayed mail"
-    r"|mail delivery warning|nondeliverable|returned to sender|message not delivered|user unknown",
+    r"|mail delivery warning|nondeliverable|returned to sender|message not delivered|user unknown"
+    r"|error during delivery",
     re.I)
 
 # Phrases that only delivery-failure notices use (one is enough).
