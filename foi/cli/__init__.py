@@ -20,6 +20,9 @@ COMMANDS: dict[str, str] = {
     "deadline": "foi.cli.deadlines:deadline",
     "status": "foi.cli.tracking:status",
     "calendar": "foi.cli.tracking:calendar_",
+    "inbox": "foi.cli.inbox:inbox",
+    "assign": "foi.cli.inbox:assign",
+    "set-state": "foi.cli.inbox:set_state",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -30,6 +33,9 @@ SUMMARIES: dict[str, str] = {
     "deadline": "Work out (and explain) a statutory due date.",
     "status": "Where every request of a campaign stands today: due, overdue, chased.",
     "calendar": "Due dates and review dates as an .ics file for Outlook or Google.",
+    "inbox": "Received mail: matched, classified, and unmatched with guesses.",
+    "assign": "File a message under a request by hand and remember the sender.",
+    "set-state": "Correct a request's state by hand (kept over automatic triage).",
 }
 
 

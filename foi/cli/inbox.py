@@ -1,0 +1,102 @@
+"""`foi inbox`, `foi assign`, `foi set-state`: reading and filing received mail."""
+
+import json
+
+import click
+
+from foi import clock
+
+
+@click.command()
+@click.option("--unmatched", is_flag=True, help="Only messages not filed under a request.")
+@click.option("--campaign", "slug", help="Only messages filed under this campaign.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
+    """List received messages: request, classification, and for unmatched
+    messages the likeliest requests with a score and reason.
+
+    \b
+    Example:
+        foi inbox --unmatched
+        foi assign 42 EH-BNS-592V
+    """
+    from foi.mail.inbox import list_messages
+
+    rows = list_messages(state.db, unmatched=unmatched, campaign=slug)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    for row in rows:
+        filed = f"{row['reference']} ({row['body_name']}, {row['match_rule']})" if row["request_id"] \
+            else "UNMATCHED"
+        click.echo(f"{row['id']:>5}  {(row['date'] or '')[:10]:10}  {row['from_addr'] or '-'}  "
+                   f"{row['classification'] or '-'}  {filed}")
+        click.echo(f"       {row['subject'] or '(no subject)'}")
+        for guess in row["guesses"]:
+            click.echo(f"       ? {guess['reference']}  {guess['body_name']}  "
+                       f"{guess['score']:.1f}  {guess['reason']}")
+    click.echo(f"{len(rows)} message(s)", err=True)
+
+
+@click.command()
+@click.argument("message")
+@click.argument("request")
+@click.option("--dry-run", is_flag=True, help="Show what would be filed, change nothing.")
+@click.pass_obj
+def assign(state, message: str, request: str, dry_run: bool) -> None:
+    """File MESSAGE (row id or Message-ID) under REQUEST (reference or
+    SLUG/BODY), re-classify it, and remember its sender so later mail from
+    that address matches the same council.
+
+    \b
+    Example:
+        foi assign 42 EH-BNS-592V
+        foi assign '<abc@mail.council.gov.uk>' eh-2026/BNS
+    """
+    from foi.mail.inbox import assign_message, find_message, find_request
+
+    found, target = find_message(state.db, message), find_request(state.db, request)
+    if dry_run:
+        click.echo(f"would file message {found['id']} ({found['from_addr']}) under "
+                   f"{target['reference']} and remember {found['from_addr']}")
+        return
+    now = clock.now()
+    with state.db.conn:
+        row = assign_message(state.db, message, request, now.date().isoformat(), clock.iso(now))
+    click.echo(f"message {row['id']} -> {target['reference']}: {row['classification']}")
+
+
+@click.command("set-state")
+@click.argument("slug")
+@click.argument("body")
+@click.argument("new_state", metavar="STATE")
+@click.option("--note", help="Why (kept in the audit trail).")
+@click.option("--dry-run", is_flag=True, help="Check the names, change nothing.")
+@click.pass_obj
+def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry_run: bool) -> None:
+    """Correct a request's state by hand. Mail triage will not overwrite it
+    afterwards (it still logs what each message says).
+
+    \b
+    States: draft awaiting_response acknowledged awaiting_clarification
+    fee_requested extended internal_review refused not_held link_only
+    answered_partial answered bounced withdrawn failed
+
+    \b
+    Example:
+        foi set-state eh-2026 BNS answered --note "figures came by post"
+    """
+    from foi.mail.inbox import request_for, set_request_state
+    from foi.mail.states import validate_state
+
+    target_state = validate_state(new_state)
+    request = request_for(state.db, slug, body)
+    if dry_run:
+        click.echo(f"would set {request['reference']}: {request['state']} -> {target_state}")
+        return
+    now = clock.now()
+    with state.db.conn:
+        row = set_request_state(state.db, slug, body, target_state, note,
+                                now.date().isoformat(), clock.iso(now))
+    click.echo(f"{row['reference']}: {request['state']} -> {row['state']} (manual)")

@@ -1,0 +1,1 @@
+"""Mail: composing, sending, receiving, matching and classifying messages."""

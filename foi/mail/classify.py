@@ -1,0 +1,244 @@
+"""What a council's message says: bounce, auto-reply, acknowledgement, ..., answer.
+
+Every classification carries the evidence that decided it (the phrase or
+header), so a person can check it. Only the council's own new text is read:
+the quoted original request underneath would otherwise make every reply look
+like an answer. Sentences that are conditional boilerplate ("If you are
+unhappy with our refusal...", "a fee may be payable") are not evidence.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from foi.mail.bounces import parse_bounce
+from foi.mail.quoting import split_quoted
+from foi.mail.triage_input import TriageInput
+from foi.references import find_references
+
+KINDS = ("bounce", "delivery_delayed", "auto_reply", "acknowledgement", "clarification",
+         "fee", "extension", "refusal", "not_held", "answer_partial", "answer", "link_only",
+         "unclassified")
+
+OOF_SUBJECT = re.compile(r"out of (the )?office|^\s*(automatic reply|auto(matic)?[- ]?reply|"
+                         r"autoresponse|auto:|away:|on leave)", re.I)
+OOF_BODY = re.compile(r"\bi(?: am|'m| will be)\s+(?:currently\s+)?(?:out of the office|away from"
+                      r"|on (?:annual |parental |maternity )?leave|not in the office|working part)"
+                      r"|\bi (?:am|will be) (?:back|returning) (?:on|in)\b", re.I)
+CONDITIONAL = re.compile(r"^\s*(if|should|where|unless|in (some|certain|the event)|once)\b"
+                         r"|\bif (we|the|it|your|you)\b|\b(may|might|could) (be|need|apply|"
+                         r"require|incur|charge)", re.I)
+
+PHRASES = {
+    "acknowledgement": r"acknowledge (receipt|your)|(we|i) (have|has)? ?received your "
+                       r"(request|e-?mail|correspondence)|your (request|e-?mail) (has been|was|is "
+                       r"being) (received|logged|registered|passed)|(we|council) (will|aim to|"
+                       r"should) (respond|reply|provide a response)[^.]{0,40}(within|by|no later)"
+                       r"|thank you for your (freedom of information |foi |eir )?request",
+    "clarification": r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|"
+                     r"provide (more|further|additional))|(we|i) (need|require|would like|would "
+                     r"ask for) (some )?(further |more )?(clarification|you to clarify)|please "
+                     r"clarify|(request|ask) (for|you for) clarification|section 1\(3\)|"
+                     r"(on hold|clock (has )?stopped|paused) (until|pending)",
+    "fee": r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* "
+           r"(fee|charge)|you will need to pay|on receipt of (your )?payment",
+    "extension": r"public interest test[^.]{0,120}(extend|additional time|further time|more time)|"
+                 r"(extend|extending|extension (to|of)) the (time|deadline|response|period)|"
+                 r"section 10\(3\)|s\.? ?10\(3\)|(need|require|take) (additional|further|more|an "
+                 r"extra) time to consider the public interest|regulation 7\(1\)",
+    "refusal": r"refus(e|ed|ing|al)|exempt(ion)?s?\b|withh(e|o)ld(ing)?\b|manifestly unreasonable|"
+               r"vexatious|exceed(s|ed)? the (appropriate|cost) limit|would exceed .{0,40}limit|"
+               r"neither confirm nor deny|not obliged to (comply|provide)",
+    "not_held": r"(do|does|did) not (hold|have|keep|record|collect)\b|not held|no (recorded )?"
+                r"information (is |was )?held|holds? no (recorded )?(information|data|records)|"
+                r"12\(4\)\(a\)|no (such )?records (exist|are held)",
+    "link": r"(available|published|can be (found|viewed|accessed|downloaded)|access (it|them|"
+            r"the (information|documents|response))|download) (on|at|via|from|through) (our|the)"
+            r" ?[^.]{0,30}(website|disclosure log|portal|site|link)|log ?in to (the|our) portal"
+            r"|following link|click (on )?the link",
+    "answer": r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)|(attached|enclosed) (is|are|please find)|"
+              r"information (you )?requested|our response to your|in response to your "
+              r"(questions|request)|answers? (are|is) (set out )?(below|attached)|^\s*(q|question)"
+              r"\s*\d|(response|answer)\s*:",
+}
+COMPILED = {name: re.compile(pattern, re.I | re.M) for name, pattern in PHRASES.items()}
+
+FOI_EXEMPTIONS = {"12", "14", "21", "22", "23", "24", "26", "27", "28", "29", "30", "31", "32",
+                  "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44"}
+SECTION = re.compile(r"\b(?:sections?|s\.?)\s?(\d{1,2})((?:\(\d+\))?(?:\([a-z]\))?)"
+                     r"((?:\s*(?:,|and|&)\s*(?:\d{1,2})(?:\(\d+\))?(?:\([a-z]\))?)*)", re.I)
+REGULATION = re.compile(r"\breg(?:ulation|\.)?s?\s?(1[23](?:\(\d\))?(?:\([a-z]\))?)", re.I)
+DOCUMENT_TYPES = re.compile(r"\.(pdf|xlsx?|xlsm|csv|ods|odt|docx?|rtf|zip|msg|eml|txt)$|"
+                            r"pdf|spreadsheet|excel|word|csv|zip|ms-tnef|rfc822", re.I)
+FIGURE = re.compile(r"(?<![\w/.£:-])\d[\d,]{0,8}(?![\w/:-]|\.\d)")
+MONTHS = "january february march april may june july august september october november december"
+DATE_PHRASE = re.compile(r"\b(?:by|before|until|on or before|no later than|to)\s+(?:\w+day,?\s+)?"
+                         r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS.split()) +
+                         r")\s+(\d{4})|\b(?:by|before|until|no later than)\s+(\d{1,2})/(\d{1,2})"
+                         r"/(\d{4})", re.I)
+LABELLED_REF = re.compile(r"\b(?:our|case|your request|foi|eir|request|reference)\s*"
+                          r"(?:ref(?:erence)?|number|no\.?|id)\.?\s*(?:number|no\.?)?\s*[:#]?\s*"
+                          r"(?:is\s+)?([A-Z0-9][A-Z0-9/_.-]{3,30}[A-Z0-9])", re.I)
+SHAPED_REF = re.compile(r"\b((?:FOI|FOIA|EIR|FOIR|IR|CAS|REQ|RFI|CRM|INF|IG|FOIEIR)[-/ ]?(?:\d{2,4}"
+                        r"[-/])?\d{3,7}(?:[-/][A-Z0-9]{2,6})?|R\d{5,7}|F\d{5,7})\b", re.I)
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: str
+    evidence: str
+    details: dict = field(default_factory=dict)
+
+
+def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -> Classification:
+    """Decide what `message` is; see the module docstring for the order.
+
+    `ours` holds our own request references (normalised), never taken for the council's.
+    """
+    if message.email is not None:
+        bounce = parse_bounce(message.email)
+        if bounce is not None:
+            kind = "bounce" if bounce.permanent else "delivery_delayed"
+            return Classification(kind, bounce.evidence, {"failed_addresses": list(bounce.addresses)})
+    fresh, _ = split_quoted(message.body_text)
+    oof = _out_of_office(message, fresh)
+    if oof:
+        return Classification("auto_reply", oof)
+    result = classify_text(message.subject, fresh, message.attachments, ours)
+    automatic = auto_reply_header(message.headers)
+    if automatic and result.kind in ("unclassified", "answer"):
+        return Classification("auto_reply", automatic)
+    return result
+
+
+def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
+                  ours: frozenset[str] = frozenset()) -> Classification:
+    """Classify the council's own words (quoted text already removed)."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n\s*\n", f"{subject}\n\n{fresh}") if s.strip()]
+    definite = [s for s in sentences if not CONDITIONAL.search(s)]
+    hits = {name: _first_hit(name, definite) for name in COMPILED}
+    details = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
+    sections = cited_exemptions(" ".join(definite))
+    if sections:
+        details["sections"] = sections
+    documents = [name or kind for name, kind in attachments if DOCUMENT_TYPES.search(name or kind)]
+    figures = count_figures(fresh)
+    if hits["link"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
+        return Classification("link_only", hits["link"], {**details, "links": _links(fresh)})
+    answered = documents or (hits["answer"] and figures >= 2) or figures >= 4
+    refused = hits["refusal"] and not _small_numbers_only(sections, definite)
+    if answered:
+        evidence = f"attachment {documents[0]}" if documents else hits["answer"] or f"{figures} figures"
+        if refused or hits["not_held"]:
+            partial = refused or hits["not_held"]
+            return Classification("answer_partial", f"{evidence}; {partial}", details)
+        return Classification("answer", evidence, details)
+    for kind, hit in (("refusal", refused), ("not_held", hits["not_held"]),
+                      ("extension", hits["extension"]), ("fee", hits["fee"]),
+                      ("clarification", hits["clarification"]),
+                      ("acknowledgement", hits["acknowledgement"])):
+        if hit:
+            if kind == "extension":
+                details["due_date"] = find_due_date(fresh)
+            return Classification(kind, hit, details)
+    return Classification("unclassified", "", details)
+
+
+def _first_hit(name: str, sentences: list[str]) -> str:
+    for sentence in sentences:
+        match = COMPILED[name].search(sentence)
+        if match:
+            return " ".join(sentence.split())[:200]
+    return ""
+
+
+def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
+    """Figures under 5 withheld under s.40 within an answer is still an answer."""
+    if any(not s.startswith("s.40") for s in sections) or not sections:
+        return False
+    return any(re.search(r"fewer than|less than|<\s?\d|small numbers|under \d|\d or (fewer|less)",
+                         s, re.I) for s in sentences)
+
+
+def cited_exemptions(text: str) -> list[str]:
+    """FOI sections (s.12, s.40(2)) and EIR regulations (reg.12(4)(b)) cited, in order."""
+    found: list[str] = []
+    for match in SECTION.finditer(text):
+        numbers = [match.group(1) + match.group(2)]
+        numbers += re.findall(r"\d{1,2}(?:\(\d+\))?(?:\([a-z]\))?", match.group(3) or "")
+        for number in numbers:
+            if re.match(r"\d+", number).group(0) in FOI_EXEMPTIONS and f"s.{number}" not in found:
+                found.append(f"s.{number}")
+    for match in REGULATION.finditer(text):
+        label = f"reg.{match.group(1)}"
+        if label not in found and (match.group(1).startswith("13") or "(" in match.group(1)):
+            found.append(label)
+    return found
+
+
+def count_figures(text: str) -> int:
+    """Numbers that look like answers, not dates, years, section numbers or phone numbers."""
+    count = 0
+    for line in text.split("\n"):
+        if re.search(r"section|regulation|\bs\.|\btel\b|phone|\bref\b|reference|\bact\b|working days|"
+                     r"\d{4,}\s?\d{3}", line, re.I):
+            continue
+        for match in FIGURE.finditer(line):
+            value = match.group(0).replace(",", "")
+            if not re.fullmatch(r"(19|20)\d\d", value):
+                count += 1
+    return count
+
+
+def find_due_date(text: str) -> str | None:
+    match = DATE_PHRASE.search(text)
+    if not match:
+        return None
+    try:
+        if match.group(1):
+            month = MONTHS.split().index(match.group(2).lower()) + 1
+            return dt.date(int(match.group(3)), month, int(match.group(1))).isoformat()
+        return dt.date(int(match.group(6)), int(match.group(5)), int(match.group(4))).isoformat()
+    except ValueError:
+        return None
+
+
+def find_their_reference(text: str, ours: frozenset[str] = frozenset()) -> str | None:
+    """The council's own case reference, not one of ours (`ours`: normalised references)."""
+    for pattern in (LABELLED_REF, SHAPED_REF):
+        for match in pattern.finditer(text):
+            candidate = match.group(1).strip(".-/")
+            if not re.search(r"\d", candidate) or set(find_references(candidate)) & ours:
+                continue
+            return candidate.upper()
+    return None
+
+
+def auto_reply_header(headers: dict[str, str]) -> str:
+    """The header that marks a message as machine-sent (RFC 3834 and friends)."""
+    auto = headers.get("auto-submitted", "").strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {headers['auto-submitted']}"
+    for name in ("x-autoreply", "x-autorespond", "x-autoresponder"):
+        if name in headers:
+            return f"{name}: {headers[name]}"
+    if headers.get("precedence", "").lower() in ("auto_reply", "auto-reply"):
+        return f"Precedence: {headers['precedence']}"
+    if "autoresponder" in headers.get("x-post-messageclass", "").lower():
+        return f"X-POST-MessageClass: {headers['x-post-messageclass']}"
+    return ""
+
+
+def _out_of_office(message: TriageInput, fresh: str) -> str:
+    if OOF_SUBJECT.search(message.subject):
+        return f"Subject: {message.subject.strip()}"
+    match = OOF_BODY.search(fresh[:600])
+    if match:
+        return match.group(0)
+    if "x-auto-response-suppress" in message.headers and re.search(r"\boof\b", message.subject, re.I):
+        return f"X-Auto-Response-Suppress with OOF subject"
+    return ""
+
+
+def _links(text: str) -> list[str]:
+    return re.findall(r"(?:https?://|www\.)[^\s<>\"')]+", text)[:5]

@@ -1,0 +1,203 @@
+"""Which request a received message belongs to, and by which rule.
+
+Rules, most reliable first; the first that finds exactly one request wins
+and is recorded with its evidence:
+
+1. `address_reference`: our reference in an address it was delivered to
+   (foi+eh-bns-592v@...), tolerant of case and l/1, o/0 typos.
+2. `thread`: In-Reply-To/References (or the Message-ID of our message
+   returned inside a bounce) is one of our outgoing Message-IDs.
+3. `text_reference`: our reference anywhere in the subject or body,
+   quoted text included.
+4. `their_reference`: the council's own case reference, learned from an
+   earlier message, in the subject or body.
+5. `known_sender`: an address `foi assign` taught us, when that body has
+   exactly one open request.
+6. `sender_domain`: the sender's domain is the body's (or a subdomain, or
+   its FOI address's domain) and exactly one request to it is open.
+
+Anything else is unmatched, with ranked guesses for a person to confirm.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from foi.mail.triage_input import TriageInput
+from foi.references import find_references, normalise_reference
+
+# States in which a request still expects mail from the council.
+OPEN_STATES = ("awaiting_response", "acknowledged", "awaiting_clarification", "fee_requested",
+               "extended", "internal_review", "bounced")
+
+
+@dataclass(frozen=True)
+class Guess:
+    request_id: int
+    reference: str
+    body_name: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Match:
+    request_id: int | None
+    rule: str | None
+    evidence: str
+    guesses: list[Guess] = field(default_factory=list)
+
+
+def match_message(db: Database, message: TriageInput) -> Match:
+    """Apply the rules in order; see the module docstring."""
+    requests = _requests_by_reference(db)
+    for rule in (_by_address, _by_thread, _by_text, _by_their_reference, _by_known_sender,
+                 _by_domain):
+        found = rule(db, message, requests)
+        if found is not None:
+            return found
+    return Match(None, None, "", rank_guesses(db, message, requests))
+
+
+def _requests_by_reference(db: Database) -> dict[str, dict]:
+    rows = db.query("SELECT r.*, b.name AS body_name, b.domain AS body_domain, "
+                    "b.foi_email AS body_foi_email FROM requests r JOIN bodies b ON b.code = r.body_code")
+    return {normalise_reference(row["reference"]): row for row in rows}
+
+
+def _by_address(db, message: TriageInput, requests: dict) -> Match | None:
+    for address in message.recipients:
+        local = address.split("@")[0]
+        for tag in [local.split("+", 1)[-1], local]:
+            for reference in find_references(tag):
+                if reference in requests:
+                    return Match(requests[reference]["id"], "address_reference", address)
+    return None
+
+
+def _by_thread(db, message: TriageInput, requests: dict) -> Match | None:
+    ids = [*message.in_reply_to, *message.references, *returned_message_ids(message)]
+    for message_id in ids:
+        bare = message_id.strip("<>")
+        row = next(db.query("SELECT request_id, message_id FROM outgoing WHERE message_id IN (?, ?)",
+                            [bare, f"<{bare}>"]), None)
+        if row:
+            return Match(row["request_id"], "thread", f"<{bare}>")
+    return None
+
+
+def returned_message_ids(message: TriageInput) -> list[str]:
+    """Message-IDs of our own mail returned inside a bounce."""
+    found: list[str] = []
+    if message.email is None:
+        return found
+    for part in message.email.walk():
+        kind = part.get_content_type()
+        if kind == "message/rfc822" and isinstance(part.get_payload(), list):
+            for inner in part.get_payload():
+                found.extend(re.findall(r"<[^<>\s]+>", str(inner.get("Message-ID") or "")))
+        elif kind == "text/rfc822-headers":
+            text = (part.get_payload(decode=True) or b"").decode("latin-1")
+            found.extend(re.findall(r"(?im)^message-id:\s*(<[^<>\s]+>)", text))
+    return found
+
+
+def _by_text(db, message: TriageInput, requests: dict) -> Match | None:
+    for reference in find_references(f"{message.subject}\n{message.body_text}"):
+        if reference in requests:
+            return Match(requests[reference]["id"], "text_reference", requests[reference]["reference"])
+    return None
+
+
+def _by_their_reference(db, message: TriageInput, requests: dict) -> Match | None:
+    text = f"{message.subject}\n{message.body_text}"
+    learned = db.query(
+        "SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
+        "UNION SELECT request_id, their_reference FROM messages "
+        "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL")
+    hits = {}
+    for row in learned:
+        if their_reference_pattern(row["their_reference"]).search(text):
+            hits.setdefault(row["request_id"], row["their_reference"])
+    if len(hits) == 1:
+        request_id, reference = next(iter(hits.items()))
+        return Match(request_id, "their_reference", reference)
+    return None
+
+
+def their_reference_pattern(reference: str) -> re.Pattern:
+    """The council's reference with any of -, /, space or nothing between its parts."""
+    parts = [re.escape(p) for p in re.split(r"[-/_ .]+", reference.strip()) if p]
+    return re.compile(r"(?<![A-Za-z0-9])" + r"[-/_ .]?".join(parts) + r"(?![A-Za-z0-9])", re.I)
+
+
+def _by_known_sender(db, message: TriageInput, requests: dict) -> Match | None:
+    row = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
+                        [message.from_addr]), None)
+    if row is None:
+        return None
+    open_ = _open_requests(requests.values(), {row["body_code"]})
+    if len(open_) == 1:
+        return Match(open_[0]["id"], "known_sender", message.from_addr)
+    return None
+
+
+def _by_domain(db, message: TriageInput, requests: dict) -> Match | None:
+    codes = sender_bodies(requests.values(), message.from_addr)
+    open_ = _open_requests(requests.values(), set(codes))
+    if len(open_) == 1:
+        return Match(open_[0]["id"], "sender_domain",
+                     f"{message.from_addr} is {codes[open_[0]['body_code']]}")
+    return None
+
+
+def sender_bodies(requests, address: str) -> dict[str, str]:
+    """Body code -> the domain of it that `address` belongs to."""
+    domain = address.rpartition("@")[2].lower()
+    found = {}
+    if not domain:
+        return found
+    for row in requests:
+        for own in (row["body_domain"], (row["body_foi_email"] or "").rpartition("@")[2],
+                    (row["email"] or "").rpartition("@")[2]):
+            own = (own or "").lower()
+            if own and (domain == own or domain.endswith("." + own)):
+                found[row["body_code"]] = own
+    return found
+
+
+def _open_requests(requests, codes: set[str]) -> list[dict]:
+    return [r for r in requests if r["body_code"] in codes and r["state"] in OPEN_STATES]
+
+
+def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int = 5) -> list[Guess]:
+    """Candidates for an unmatched message, best first, each with its reason."""
+    scores: dict[int, tuple[float, str]] = {}
+
+    def offer(row: dict, score: float, reason: str) -> None:
+        if score > scores.get(row["id"], (0, ""))[0]:
+            scores[row["id"]] = (score, reason)
+
+    text = " ".join([*message.recipients, message.subject, message.body_text])
+    for token in find_references(text):
+        for row in requests.values():
+            if normalise_reference(row["reference"]).rsplit("-", 1)[0] == token.rsplit("-", 1)[0]:
+                offer(row, 0.8, f"reference {token} differs from {row['reference']} in the check code")
+    known = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
+                          [message.from_addr]), None)
+    codes = sender_bodies(requests.values(), message.from_addr)
+    for row in requests.values():
+        if known and row["body_code"] == known["body_code"]:
+            offer(row, 0.7 if row["state"] in OPEN_STATES else 0.5, f"known sender {message.from_addr}")
+        if row["body_code"] in codes:
+            is_open = row["state"] in OPEN_STATES
+            offer(row, 0.6 if is_open else 0.3,
+                  f"sender domain {codes[row['body_code']]} ({row['state']})")
+        name = (row["body_name"] or "").lower()
+        if name and name in f"{message.from_name} {message.subject} {message.body_text}".lower():
+            offer(row, 0.4, f"mentions {row['body_name']}")
+    ranked = sorted(scores.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    by_id = {row["id"]: row for row in requests.values()}
+    return [Guess(rid, by_id[rid]["reference"], by_id[rid]["body_name"], score, reason)
+            for rid, (score, reason) in ranked]

@@ -1,0 +1,149 @@
+"""Triage of received mail: match to a request, classify, move the request on.
+
+Called by the storage side after it saves a new `messages` row; `retriage`
+re-runs the same over stored messages after the rules improve.
+"""
+
+import json
+from email.message import Message
+
+from sqlite_utils import Database
+
+from foi.mail.classify import Classification, classify_message
+from foi.mail.match import Match, match_message
+from foi.mail.states import STATE_FOR_KIND, plan_transition, record_event
+from foi.mail.triage_input import TriageInput, triage_input_from_email
+from foi.references import normalise_reference
+
+# Classifications that are not the council responding (for first_response_at).
+NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")
+
+
+def as_triage_input(parsed) -> TriageInput:
+    """Accept a TriageInput, a stdlib message, or a parsed record carrying one."""
+    if isinstance(parsed, TriageInput):
+        return parsed
+    if isinstance(parsed, Message):
+        return triage_input_from_email(parsed)
+    for name in ("email", "message", "msg"):
+        inner = getattr(parsed, name, None)
+        if isinstance(inner, Message):
+            view = triage_input_from_email(inner)
+            view.body_text = getattr(parsed, "body_text", None) or view.body_text
+            return view
+    raise TypeError(f"cannot triage a {type(parsed).__name__}")
+
+
+def triage_message(db: Database, message_row_id: int, parsed, today: str,
+                   now: str | None = None) -> dict:
+    """Match and classify one stored message, update its row and its request."""
+    message = as_triage_input(parsed)
+    row = db["messages"].get(message_row_id)
+    if row["match_rule"] == "manual" and row["request_id"]:
+        match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+    else:
+        match = match_message(db, message)
+    result = classify_message(message, our_references(db))
+    return apply_triage(db, row, match, result, today, now or today)
+
+
+def apply_triage(db: Database, row: dict, match: Match, result: Classification,
+                 today: str, now: str) -> dict:
+    their_reference = result.details.get("their_reference")
+    update = {
+        "request_id": match.request_id, "match_rule": match.rule,
+        "match_evidence": match.evidence if match.request_id else _guesses_json(match),
+        "classification": result.kind,
+        "classification_evidence": json.dumps({"evidence": result.evidence, **result.details},
+                                              sort_keys=True),
+        "their_reference": their_reference,
+    }
+    db["messages"].update(row["id"], update)
+    if match.request_id is not None:
+        update_request(db, match.request_id, {**row, **update}, result, today, now)
+    return db["messages"].get(row["id"])
+
+
+def update_request(db: Database, request_id: int, message: dict, result: Classification,
+                   today: str, now: str) -> None:
+    """Move the request's state (if allowed), its dates and reference; log an event."""
+    request = db["requests"].get(request_id)
+    target, why = plan_transition(request, result.kind)
+    moment = message.get("date") or message.get("received_at") or now
+    changes = {"last_message_at": max(filter(None, [request["last_message_at"], moment]))}
+    if result.kind not in NOT_A_RESPONSE and not request["first_response_at"]:
+        changes["first_response_at"] = moment
+    if result.details.get("their_reference") and not request["their_reference"]:
+        changes["their_reference"] = result.details["their_reference"]
+    if target:
+        changes["state"] = target
+        if target == "extended" and result.details.get("due_date"):
+            changes["due_date"] = result.details["due_date"]
+    changes["updated_at"] = now
+    db["requests"].update(request_id, changes)
+    details = {"classification": result.kind, "evidence": result.evidence,
+               "from": request["state"], "to": target or request["state"], "reason": why,
+               "match_rule": message.get("match_rule"), **result.details}
+    kind = "state_changed" if target else "message_classified"
+    record_event(db, request_id, kind, _day(moment, today), now, details, message=message["id"])
+
+
+def retriage(db: Database, today: str, now: str | None = None, load=None) -> dict[str, int]:
+    """Re-run matching and classification over stored messages, oldest first.
+
+    `load(row)` returns what to triage for a row (the parsed raw message);
+    without it the stored columns are used, which lack attachments and DSN parts.
+    Messages whose outcome is unchanged are left alone, so no event repeats.
+    """
+    counts = {"messages": 0, "changed": 0}
+    rows = list(db.query("SELECT * FROM messages ORDER BY coalesce(date, stored_at), id"))
+    for row in rows:
+        counts["messages"] += 1
+        message = as_triage_input(load(row)) if load else triage_input_from_row(row)
+        if row["match_rule"] == "manual" and row["request_id"]:
+            match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+        else:
+            match = match_message(db, message)
+        result = classify_message(message, our_references(db))
+        if (match.request_id, result.kind) == (row["request_id"], row["classification"]):
+            continue
+        counts["changed"] += 1
+        apply_triage(db, row, match, result, today, now or today)
+    return counts
+
+
+def our_references(db: Database) -> frozenset[str]:
+    return frozenset(normalise_reference(r["reference"])
+                     for r in db.query("SELECT reference FROM requests"))
+
+
+def triage_input_from_row(row: dict) -> TriageInput:
+    """The triage view rebuilt from a messages row (no attachments or MIME parts)."""
+    def addresses(value):
+        if not value:
+            return []
+        try:
+            items = json.loads(value)
+        except ValueError:
+            items = value.split(",")
+        return [str(a).strip().lower() for a in items if "@" in str(a)]
+
+    def ids(value):
+        return [v for v in (value or "").replace(",", " ").split() if v]
+
+    headers = {"auto-submitted": row["auto_submitted"]} if row.get("auto_submitted") else {}
+    return TriageInput(row["message_id"], (row["from_addr"] or "").lower(), row["from_name"] or "",
+                       addresses(row["to_addrs"]) + addresses(row["cc_addrs"]),
+                       row["subject"] or "", row["body_text"] or "", ids(row["in_reply_to"]),
+                       ids(row["references_"]), headers)
+
+
+def _guesses_json(match: Match) -> str | None:
+    if not match.guesses:
+        return None
+    return json.dumps([g.__dict__ for g in match.guesses])
+
+
+def _day(moment: str, today: str) -> str:
+    text = str(moment or "")
+    return text[:10] if len(text) >= 10 and text[4] == "-" else today

@@ -1,0 +1,75 @@
+"""Builders for a small campaign database and realistic council replies."""
+
+from email.message import EmailMessage
+from email.utils import format_datetime
+import datetime as dt
+
+from foi.councils import load_register
+from foi.db import connect
+from foi.references import make_reference
+
+SLUG = "eh-2026"
+OUR_ADDRESS = "foi@charity.org.uk"
+NOW = "2026-03-04T10:00:00+00:00"
+
+
+def make_db(path, bodies=("BNS", "LDS", "SHF"), state="awaiting_response"):
+    db = connect(path)
+    load_register(db)
+    db["campaigns"].insert({"slug": SLUG, "title": "Early help", "prefix": "EH", "template": "t",
+                            "recipients": "[]", "source_text": "", "created_at": NOW})
+    for number, code in enumerate(bodies, 1):
+        domain = db["bodies"].get(code)["domain"]
+        db["requests"].insert({"campaign": SLUG, "body_code": code, "state": state,
+                               "reference": make_reference("EH", code, SLUG),
+                               "email": f"foi@{domain}", "sent_via": "email",
+                               "sent_at": "2026-02-02T09:00:00+00:00", "sent_on": "2026-02-02",
+                               "due_date": "2026-03-02", "created_at": NOW, "updated_at": NOW})
+        db["outgoing"].insert({"request_id": number, "kind": "request", "state": "sent",
+                               "message_id": f"<req-{code.lower()}-1@charity.org.uk>",
+                               "to_addr": f"foi@{domain}", "subject": "FOI request",
+                               "created_at": NOW, "sent_at": "2026-02-02T09:00:00+00:00"})
+    return db
+
+
+def reply(body, *, sender="Information Governance <foi@barnsley.gov.uk>",
+          to=OUR_ADDRESS, subject="Freedom of Information request", in_reply_to=None,
+          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.timezone.utc)):
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = f"<{abs(hash((body, subject, sender)))}@mail.example.gov.uk>"
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body)
+    for filename, data, maintype, subtype in attachments:
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+def store(db, msg, received="2026-03-03T12:00:00+00:00"):
+    """What the storage side does before calling triage: a messages row."""
+    from foi.mail.triage_input import triage_input_from_email
+
+    view = triage_input_from_email(msg)
+    row_id = db["messages"].insert({
+        "sha256": str(abs(hash(msg.as_string()))), "message_id": view.message_id,
+        "source": "test", "size": len(msg.as_bytes()), "from_addr": view.from_addr,
+        "from_name": view.from_name, "to_addrs": ",".join(view.recipients),
+        "subject": view.subject, "date": received, "in_reply_to": " ".join(view.in_reply_to),
+        "references_": " ".join(view.references), "body_text": view.body_text,
+        "auto_submitted": view.headers.get("auto-submitted"), "stored_at": NOW,
+    }).last_pk
+    return row_id
+
+
+def deliver(db, msg, received="2026-03-03T12:00:00+00:00"):
+    from foi.mail.triage import triage_message
+
+    row_id = store(db, msg, received)
+    return triage_message(db, row_id, msg, "2026-03-04", NOW)

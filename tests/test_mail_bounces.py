@@ -1,0 +1,110 @@
+"""Delivery failures: address extraction, bounce vs auto-reply, corpus runs."""
+
+import csv
+import email
+from email import policy
+from email.message import EmailMessage
+from email.mime.message import MIMEMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+
+from foi.mail.bounces import parse_bounce
+from tests.mailfixtures import deliver, make_db, reply
+
+
+def dsn(action="failed", status="5.1.1", recipient="foi@barnsley.gov.uk"):
+    report = MIMEMultipart("report", report_type="delivery-status")
+    report["From"] = "Mail Delivery System <MAILER-DAEMON@mx.charity.org.uk>"
+    report["To"] = "foi@charity.org.uk"
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report.attach(MIMEText("This is the mail system at host mx.charity.org.uk.\n"))
+    status_part = EmailMessage()
+    status_part.set_content(f"Reporting-MTA: dns; mx.charity.org.uk\n\nFinal-Recipient: rfc822; "
+                            f"{recipient}\nAction: {action}\nStatus: {status}\n")
+    blocks = MIMEMessage(email.message_from_string(
+        "Reporting-MTA: dns; mx.charity.org.uk\n"), "delivery-status")
+    blocks.set_payload([email.message_from_string("Reporting-MTA: dns; mx.charity.org.uk\n"),
+                        email.message_from_string(f"Final-Recipient: rfc822; {recipient}\n"
+                                                  f"Action: {action}\nStatus: {status}\n")])
+    report.attach(blocks)
+    original = EmailMessage()
+    original["Message-ID"] = "<req-bns-1@charity.org.uk>"
+    original["Subject"] = "FOI request EH-BNS-Z6VS"
+    original.set_content("How many...")
+    report.attach(MIMEMessage(original))
+    return email.message_from_bytes(report.as_bytes(), policy=policy.default)
+
+
+def test_dsn_failure_marks_request_bounced(tmp_path):
+    db = make_db(tmp_path / "c.db", bodies=("BNS",))
+    row = deliver(db, dsn())
+    assert (row["request_id"], row["match_rule"], row["classification"]) == (1, "thread", "bounce")
+    assert '"failed_addresses": ["foi@barnsley.gov.uk"]' in row["classification_evidence"]
+    assert db["requests"].get(1)["state"] == "bounced"
+
+
+def test_dsn_delay_is_not_a_failure():
+    bounce = parse_bounce(dsn(action="delayed", status="4.4.7"))
+    assert (bounce.permanent, bounce.addresses) == (False, ("foi@barnsley.gov.uk",))
+
+
+def test_exchange_ndr_text():
+    msg = reply("Delivery has failed to these recipients or groups:\n\n"
+                "foi.requests@leeds.gov.uk (foi.requests@leeds.gov.uk)\n"
+                "The email address you entered couldn't be found.\n\n"
+                "Diagnostic information for administrators:\n"
+                "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'\n",
+                sender="Microsoft Outlook <postmaster@charity.onmicrosoft.com>",
+                subject="Undeliverable: FOI request EH-LDS-8Q4J")
+    bounce = parse_bounce(msg)
+    assert (bounce.permanent, bounce.addresses, bounce.format) == \
+        (True, ("foi.requests@leeds.gov.uk",), "exchange")
+    assert bounce.evidence == "Delivery has failed to these recipients or groups"
+
+
+def test_office365_and_postfix_text():
+    o365 = reply("Your message to foi@sheffield.gov.uk couldn't be delivered.\n"
+                 "foi wasn't found at sheffield.gov.uk.\n", sender="postmaster@outlook.com",
+                 subject="Undeliverable: FOI")
+    assert parse_bounce(o365).addresses == ("foi@sheffield.gov.uk",)
+    postfix = reply("<old.foi@kent.gov.uk>: host mx.kent.gov.uk[1.2.3.4] said: 550 5.1.1 User "
+                    "unknown (in reply to RCPT TO command)\n", sender="MAILER-DAEMON@mx.example",
+                    subject="Undelivered Mail Returned to Sender")
+    assert parse_bounce(postfix).addresses == ("old.foi@kent.gov.uk",)
+
+
+def test_out_of_office_and_human_reply_are_not_bounces():
+    oof = reply("I am out of the office until Monday.", subject="Automatic reply: FOI",
+                headers={"Auto-Submitted": "auto-replied"})
+    human = reply("Sorry, the figures were undeliverable by post so here they are.")
+    assert parse_bounce(oof) is None and parse_bounce(human) is None
+
+
+def test_flufl_corpus_failed_addresses(shared):
+    base = shared / "corpus" / "flufl-bounce"
+    rows = [r for r in csv.DictReader(open(base / "EXPECTED.tsv"), delimiter="\t")
+            if r["failed_addresses"]]
+    hits, misses = 0, []
+    for row in rows:
+        msg = email.message_from_binary_file(open(base / row["file"], "rb"), policy=policy.compat32)
+        bounce = parse_bounce(msg)
+        expected = {a.lower() for a in row["failed_addresses"].split(",")}
+        found = {a.lower() for a in bounce.addresses} if bounce else set()
+        if bounce and expected <= found and bounce.permanent == (row["kind"] == "permanent"):
+            hits += 1
+        else:
+            misses.append(row["file"])
+    # yale_01 reports a bare name and expects it at two Yale domains
+    assert (hits, len(rows), misses) == (100, 101, ["yale_01.txt"])
+
+
+def test_sisimai_corpus_never_crashes(shared):
+    results = {"bounce": 0, "none": 0}
+    for path in sorted((shared / "corpus" / "sisimai-set-of-emails").glob("*/*")):
+        msg = email.message_from_binary_file(open(path, "rb"), policy=policy.compat32)
+        results["bounce" if parse_bounce(msg) else "none"] += 1
+    assert results["bounce"] >= 590
+    for name in ("is-not-bounce-01.eml", "is-not-bounce-02.eml"):
+        path = shared / "corpus" / "sisimai-set-of-emails" / "not" / name
+        assert parse_bounce(email.message_from_binary_file(open(path, "rb"),
+                                                           policy=policy.compat32)) is None
