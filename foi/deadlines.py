@@ -27,6 +27,18 @@ RESPONSE = "response"
 REVIEW_REQUESTED = "review_requested"
 REVIEW_RESPONSE = "review_response"
 
+# What a classified reply from the council means for the clock.
+CLOCK_EVENT_FOR_CLASSIFICATION = {
+    "clarification": CLARIFICATION_REQUESTED,
+    "fee": FEE_NOTICE,
+    "extension": EXTENSION,
+    "refusal": RESPONSE,
+    "not_held": RESPONSE,
+    "answer_partial": RESPONSE,
+    "answer": RESPONSE,
+    "link_only": RESPONSE,
+}
+
 CLOCK_EVENTS = (CLARIFICATION_REQUESTED, CLARIFICATION_GIVEN, FEE_NOTICE, FEE_PAID,
                 EXTENSION, RESPONSE, REVIEW_REQUESTED, REVIEW_RESPONSE)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.calendar import Calendar, build_calendar, load_user_days
-from foi.deadlines import CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
+from foi.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
 from foi.errors import FoiError
 
 # States in which the council has not yet sent a substantive reply.
@@ -81,20 +81,41 @@ def require_campaign(db: Database, slug: str) -> dict:
 
 
 def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
-    """The clock-moving events of each request, from the audit trail."""
-    marks = ", ".join("?" * len(CLOCK_EVENTS))
-    sql = f"SELECT request_id, kind, occurred_on, details FROM events WHERE kind IN ({marks})"
-    params: list = list(CLOCK_EVENTS)
+    """The clock-moving events of each request, from the audit trail.
+
+    Two sources: events recorded as such (a clarification we sent, a fee paid, a
+    review requested), and triage's record of each classified message, read
+    through CLOCK_EVENT_FOR_CLASSIFICATION; for a message triaged more than once
+    only its latest classification counts.
+    """
+    triage_kinds = ("state_changed", "message_classified")
+    kinds = CLOCK_EVENTS + triage_kinds
+    sql = (f"SELECT id, request_id, kind, occurred_on, message, details FROM events "
+           f"WHERE kind IN ({', '.join('?' * len(kinds))})")
+    params: list = list(kinds)
     if request_ids is not None:
         sql += f" AND request_id IN ({', '.join('?' * len(request_ids))})"
         params += request_ids
+    latest_per_message: dict[int, dict] = {}
+    rows = []
+    for row in db.query(sql + " ORDER BY id", params):
+        if row["kind"] in triage_kinds:
+            if row["message"] is not None:
+                latest_per_message[row["message"]] = row
+        else:
+            rows.append(row)
     events: dict[int, list[CaseEvent]] = defaultdict(list)
-    for row in db.query(sql + " ORDER BY occurred_on, id", params):
+    for row in rows + list(latest_per_message.values()):
         details = json.loads(row["details"] or "{}")
-        due = details.get("due") or details.get("new_due_date")
+        kind = row["kind"]
+        if kind in triage_kinds:
+            kind = CLOCK_EVENT_FOR_CLASSIFICATION.get(details.get("classification"))
+            if kind is None:
+                continue
+        due = details.get("due") or details.get("due_date")
         events[row["request_id"]].append(CaseEvent(
-            row["kind"], dt.date.fromisoformat(row["occurred_on"][:10]),
-            dt.date.fromisoformat(due) if due else None, details.get("note", "")))
+            kind, dt.date.fromisoformat(row["occurred_on"][:10]),
+            dt.date.fromisoformat(due) if due else None, details.get("note") or ""))
     return events
 
 

@@ -170,3 +170,28 @@ def test_calendar_ics_has_the_due_dates(run, campaign, isolated):
     assert f"UID:{man}-due@foi\r\nDTSTAMP:20260304T100000Z\r\nDTSTART;VALUE=DATE:20260416\r\n" in text
     assert "Manchester City Council" in text and "campaign early-help" in text
     assert text.count("BEGIN:VEVENT") == 4  # BNS and MAN: due + very overdue; KEN answered; CAM unsent
+
+
+def test_classified_replies_move_the_deadline(isolated):
+    """Triage's record of each reply feeds the clock: clarification stops it,
+    an extension with a date sets it, an answer stops the overdue count."""
+    from foi.tracking import status_rows
+    from tests.mailfixtures import deliver, make_db, reply
+
+    db = make_db(isolated / "campaign.db", bodies=("BNS", "LDS"))
+    # Sent 2 Feb 2026 -> due 2 March. Barnsley asks for clarification on 10 Feb.
+    deliver(db, reply("Before we can process your request, could you please clarify what you mean "
+                      "by an assessment closed without an early help referral?",
+                      in_reply_to="<req-bns-1@charity.org.uk>"), received="2026-02-10T11:00:00+00:00")
+    # Leeds extends to 30 March to consider the public interest (s.10(3)).
+    deliver(db, reply("We are writing to let you know that we need further time to consider the "
+                      "public interest test under section 10(3). We now aim to respond by 30 March 2026.",
+                      sender="FOI Team <foi@leeds.gov.uk>", in_reply_to="<req-lds-1@charity.org.uk>"),
+            received="2026-02-20T11:00:00+00:00")
+    rows = {r.body_code: r for r in status_rows(db, "eh-2026", D("2026-03-20"))}
+    assert rows["BNS"].state == "awaiting_clarification"
+    assert rows["BNS"].deadline.stopped_since == D("2026-02-10") and not rows["BNS"].overdue
+    assert rows["LDS"].state == "extended" and rows["LDS"].deadline.due == D("2026-03-30")
+    assert not rows["LDS"].overdue
+    late = {r.body_code: r for r in status_rows(db, "eh-2026", D("2026-04-01"))}
+    assert late["LDS"].overdue and late["LDS"].days_overdue == 2
