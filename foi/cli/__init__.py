@@ -18,6 +18,10 @@ COMMANDS: dict[str, str] = {
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
+    "campaign": "foi.cli.campaigns:campaign",
+    "generate": "foi.cli.campaigns:generate",
+    "preview": "foi.cli.campaigns:preview",
+    "mark-sent": "foi.cli.campaigns:mark_sent",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -26,6 +30,10 @@ SUMMARIES: dict[str, str] = {
     "councils": "The register of public bodies: list, show, set addresses, import.",
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
+    "campaign": "Campaigns from a campaign file: create, list, show.",
+    "generate": "Render every request of a campaign to eml, txt or docx files.",
+    "preview": "Print one request as it will be sent.",
+    "mark-sent": "Record a request submitted by hand (web form, post).",
 }
 
 
