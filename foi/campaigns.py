@@ -156,17 +156,24 @@ def apply_create(db: Database, plan: CreatePlan, *, now: str) -> None:
             _save_campaign(db, plan, now)
         for code in plan.drop:
             db.execute("DELETE FROM requests WHERE campaign = ? AND body_code = ? AND state = 'draft'", [spec.slug, code])
-        for body in plan.add:
-            request_id = db["requests"].insert({
-                "campaign": spec.slug, "body_code": body["code"],
-                "reference": make_reference(spec.prefix, body["code"], spec.slug),
-                "state": "draft", "email": body.get("foi_email") or None,
-                "created_at": now, "updated_at": now,
-            }).last_pk
-            _event(db, request_id, "created", now[:10], now, {"campaign": spec.slug})
+        _add_requests(db, spec, plan.add, now)
         for code, address in plan.refresh:
             db.execute("UPDATE requests SET email = ?, updated_at = ? WHERE campaign = ? AND body_code = ? AND state = 'draft'",
                        [address, now, spec.slug, code])
+
+
+def _add_requests(db: Database, spec: CampaignSpec, bodies: list[dict], now: str) -> None:
+    db["requests"].insert_all(
+        {"campaign": spec.slug, "body_code": body["code"],
+         "reference": make_reference(spec.prefix, body["code"], spec.slug),
+         "state": "draft", "email": body.get("foi_email") or None, "created_at": now, "updated_at": now}
+        for body in bodies)
+    codes = {body["code"] for body in bodies}
+    ids = [r["id"] for r in db.query("SELECT id, body_code FROM requests WHERE campaign = ? ORDER BY id", [spec.slug])
+           if r["body_code"] in codes]
+    db["events"].insert_all(
+        {"request_id": request_id, "kind": "created", "occurred_on": now[:10], "recorded_at": now,
+         "actor": "user", "details": json.dumps({"campaign": spec.slug})} for request_id in ids)
 
 
 def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
@@ -186,12 +193,6 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
         {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind, "labels": json.dumps(q.labels)}
         for i, q in enumerate(spec.questions, 1))
     db["checks"].insert_all({"campaign": spec.slug, "position": i, "rule": r} for i, r in enumerate(spec.checks, 1))
-
-
-def _event(db: Database, request_id: int, kind: str, occurred_on: str, recorded_at: str, details: dict,
-           actor: str = "user") -> None:
-    db["events"].insert({"request_id": request_id, "kind": kind, "occurred_on": occurred_on,
-                         "recorded_at": recorded_at, "actor": actor, "details": json.dumps(details)})
 
 
 # ---- reading campaigns back ---------------------------------------------------------------

@@ -8,6 +8,7 @@ template mistake is reported as the file, the line and what was wrong.
 """
 
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -111,7 +112,10 @@ def user_templates_dir(db: Database) -> Path | None:
     return Path(main).parent / "templates" if main else None
 
 
+@functools.lru_cache(maxsize=8)
 def make_environment(template_root: Path | None):
+    """One environment per template folder: Jinja caches compiled templates and
+    reloads a file whose modification time changed."""
     import jinja2
 
     loaders = [jinja2.FileSystemLoader(str(template_root))] if template_root else []
@@ -194,7 +198,8 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "request": {"reference": request_row["reference"], "reply_address": reply_address(sender, request_row["reference"]),
                     "email": request_row.get("email"), "state": request_row.get("state"),
                     "sent_via": request_row.get("sent_via"), "their_reference": request_row.get("their_reference")},
-        "sender": {"name": sender.name, "email": sender.email, "address": list(sender.address)},
+        "sender": {"name": single_line(sender.name), "email": single_line(sender.email),
+                   "address": [single_line(line) for line in sender.address]},
         "dates": {"today": long_date(today), "sent_on": long_date(request_row.get("sent_on")),
                   "due_date": long_date(request_row.get("due_date"))},
         # For chasers, reviews and complaints; the caller may pass better values in `extra`.
