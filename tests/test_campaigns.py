@@ -165,3 +165,12 @@ def test_dry_run_writes_nothing(run):
     result = run("campaign", "create", "--dry-run", str(EXAMPLE))
     assert "153 request(s) would be added" in result.stderr
     assert make_db()["requests"].count == 0
+
+
+def test_cli_reports_file_problems_on_stderr_with_exit_1(foi_subprocess):
+    make_db()
+    write(example_text(**{'kind = "count"': 'kind = "number"'}), "bad.toml")
+    result = foi_subprocess("campaign", "create", "bad.toml")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: bad.toml: 3 problems in the campaign file:\n"
+                                    "  - questions[0].kind: 'number' is not one of count, text, yes_no\n")
