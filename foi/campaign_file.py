@@ -242,7 +242,7 @@ def check_rule_problem(rule: str, questions: dict[str, Question]) -> str | None:
             if not term.isdigit():
                 if term not in questions:
                     return f"{rule!r} names unknown question {term!r}"
-                if questions[term].kind != "count":
+                if questions[term].kind in KINDS and questions[term].kind != "count":
                     return f"{rule!r}: question {term!r} is not a count"
     return None
 
