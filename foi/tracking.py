@@ -71,6 +71,13 @@ def campaign_calendar(db: Database) -> Calendar:
     return build_calendar(load_user_days(db))
 
 
+def first_due_date(db: Database, sent_on: str) -> str:
+    """Working day 20 from day 0, before any event of the case moves it."""
+    from foi.calendar import DUE_DAYS
+
+    return campaign_calendar(db).add_working_days(dt.date.fromisoformat(sent_on), DUE_DAYS).isoformat()
+
+
 def require_campaign(db: Database, slug: str) -> dict:
     rows = list(db.query("SELECT * FROM campaigns WHERE slug = ?", [slug]))
     if not rows:

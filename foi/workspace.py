@@ -2,7 +2,7 @@
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -13,6 +13,7 @@ class InitResult:
     bodies: int
     campaigns: int
     backup: Path | None = None
+    templates: list[Path] = field(default_factory=list)
 
 
 def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None) -> InitResult:
@@ -24,6 +25,7 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     """
     from foi.councils import load_register
     from foi.db import connect
+    from foi.render import copy_default_templates
 
     db_path = Path(db_path)
     backup = None
@@ -36,7 +38,8 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     bodies = load_register(db, now=now)
     campaigns = db["campaigns"].count
     db.close()
-    return InitResult(db_path, not existed, bodies, campaigns, backup)
+    templates = copy_default_templates(db_path.parent)
+    return InitResult(db_path, not existed, bodies, campaigns, backup, templates)
 
 
 def _move_aside(db_path: Path) -> Path:

@@ -154,3 +154,12 @@ def test_export_round_trips_and_neutralises_formulas(run, initialised, isolated)
     rows = rows_of((isolated / "register.csv").read_text(encoding="utf-8"))
     assert len(rows) == 318
     assert next(r for r in rows if r["code"] == "EQ")["name"] == "'=HYPERLINK(\"http://evil\")"
+
+
+def test_init_copies_editable_templates_once(run, isolated):
+    run("init")
+    request = isolated / "templates" / "request" / "request.txt.j2"
+    assert request.exists()
+    request.write_text("edited", encoding="utf-8")
+    run("init")
+    assert request.read_text(encoding="utf-8") == "edited"

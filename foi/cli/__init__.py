@@ -23,6 +23,10 @@ COMMANDS: dict[str, str] = {
     "inbox": "foi.cli.inbox:inbox",
     "assign": "foi.cli.inbox:assign",
     "set-state": "foi.cli.inbox:set_state",
+    "campaign": "foi.cli.campaigns:campaign",
+    "generate": "foi.cli.campaigns:generate",
+    "preview": "foi.cli.campaigns:preview",
+    "mark-sent": "foi.cli.campaigns:mark_sent",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -36,6 +40,10 @@ SUMMARIES: dict[str, str] = {
     "inbox": "Received mail: matched, classified, and unmatched with guesses.",
     "assign": "File a message under a request by hand and remember the sender.",
     "set-state": "Correct a request's state by hand (kept over automatic triage).",
+    "campaign": "Campaigns from a campaign file: create, list, show.",
+    "generate": "Render every request of a campaign to eml, txt or docx files.",
+    "preview": "Print one request as it will be sent.",
+    "mark-sent": "Record a request submitted by hand (web form, post).",
 }
 
 

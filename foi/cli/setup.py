@@ -25,6 +25,8 @@ def init(state, force: bool) -> None:
     result = init_workspace(state.db_path, force=force, now=clock.iso(clock.now()))
     if result.backup:
         click.echo(f"Moved the old database aside to {result.backup}", err=True)
+    if result.templates:
+        click.echo(f"Copied {len(result.templates)} editable template files into templates/", err=True)
     if result.created:
         click.echo(f"Created {result.db_path} with {result.bodies} public bodies.")
     else:

@@ -1,0 +1,260 @@
+"""Reading and checking a campaign file (TOML). Pure: no database, no printing.
+
+Every problem found is collected, each naming the field it is about, so a user
+fixes the whole file in one pass instead of one error per run.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foi.errors import FoiError
+
+TOP_KEYS = {"slug", "title", "prefix", "template", "recipients", "periods", "questions", "checks", "request"}
+REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
+QUESTION_KEYS = {"id", "text", "kind", "labels"}
+CHECK_KEYS = {"rule"}
+FILTER_KEYS = {"types", "regions", "childrens_services", "codes", "exclude"}
+KINDS = ("count", "text", "yes_no")
+NAMED_RECIPIENTS = ("childrens-services", "all")
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,5}$")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+TEMPLATE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# A check compares two sums of question ids or whole numbers: "a + b <= c".
+RULE_PATTERN = re.compile(r"^\s*(?P<left>[^<>=!]+?)\s*(?P<op><=|>=|==|!=|<|>)\s*(?P<right>[^<>=!]+?)\s*$")
+TERM_PATTERN = re.compile(r"^(?:[a-z][a-z0-9_]*|\d+)$")
+
+
+class CampaignFileError(FoiError):
+    """A campaign file with one or more problems, each naming its field."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{source}: {len(problems)} {noun} in the campaign file:\n{lines}")
+
+
+@dataclass
+class Question:
+    id: str
+    text: str
+    kind: str = "count"
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CampaignSpec:
+    slug: str
+    title: str
+    prefix: str
+    template: str
+    recipients: str | list | dict
+    periods: list[str]
+    questions: list[Question]
+    checks: list[str]
+    request: dict[str, str]
+
+    def content(self) -> dict:
+        """What the file means, for telling a real change from a reformatted file."""
+        return {
+            "slug": self.slug, "title": self.title, "prefix": self.prefix, "template": self.template,
+            "recipients": self.recipients, "periods": self.periods, "checks": self.checks,
+            "questions": [q.__dict__ for q in self.questions], "request": self.request,
+        }
+
+
+def default_prefix(slug: str) -> str:
+    """Initials of the slug's words: early-help -> EH."""
+    return "".join(word[0] for word in slug.split("-") if word).upper()[:6]
+
+
+def read_campaign_file(path: Path) -> tuple[CampaignSpec, str]:
+    """Parse and check the file at `path`; returns the spec and the file's text."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FoiError(f"Cannot read campaign file {path}: {error}") from None
+    return parse_campaign(text, source=str(path)), text
+
+
+def parse_campaign(text: str, source: str = "campaign file") -> CampaignSpec:
+    """The checked CampaignSpec, or CampaignFileError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FoiError(f"{source} is not valid TOML: {error}",
+                       "Check quotes and brackets on that line; see examples/early-help.toml.") from None
+    problems: list[str] = []
+    _unknown_keys(data, TOP_KEYS, "", problems)
+    slug = _string(data, "slug", problems, required=True)
+    if slug and not SLUG_PATTERN.match(slug):
+        problems.append(f"slug: {slug!r} must be lower-case letters, digits and '-' (e.g. early-help)")
+    title = _string(data, "title", problems, required=True)
+    prefix = _prefix(data, slug, problems)
+    template = _string(data, "template", problems) or "request"
+    if not TEMPLATE_PATTERN.match(template):
+        problems.append(f"template: {template!r} must be the name of a folder in templates/ (e.g. request)")
+    recipients = _recipients(data.get("recipients"), problems)
+    periods = _periods(data.get("periods"), problems)
+    questions = _questions(data.get("questions"), problems)
+    checks = _checks(data.get("checks"), {q.id: q for q in questions}, problems)
+    request = _request_section(data.get("request", {}), problems)
+    if problems:
+        raise CampaignFileError(source, problems)
+    return CampaignSpec(slug, title, prefix, template, recipients, periods, questions, checks, request)
+
+
+def _unknown_keys(table: dict, allowed: set[str], where: str, problems: list[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            problems.append(f"{where}{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _string(table: dict, key: str, problems: list[str], *, where: str = "", required: bool = False) -> str | None:
+    value = table.get(key)
+    if value is None:
+        if required:
+            problems.append(f"{where}{key}: missing")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}{key}: must be a non-empty string")
+        return None
+    return value.strip()
+
+
+def _prefix(data: dict, slug: str | None, problems: list[str]) -> str:
+    given = _string(data, "prefix", problems)
+    prefix = (given or default_prefix(slug or "")).upper()
+    if slug and not PREFIX_PATTERN.match(prefix):
+        problems.append(f"prefix: {prefix!r} must be 1-6 letters or digits, starting with a letter")
+    return prefix
+
+
+def _recipients(value, problems: list[str]) -> str | list | dict:
+    if value is None:
+        problems.append('recipients: missing (use "childrens-services", "all", a list of codes or a table of filters)')
+        return []
+    if isinstance(value, str):
+        if value not in NAMED_RECIPIENTS:
+            problems.append(f"recipients: {value!r} is not one of {', '.join(NAMED_RECIPIENTS)} (or give a list of codes)")
+        return value
+    if isinstance(value, list):
+        if not value or not all(isinstance(code, str) and code.strip() for code in value):
+            problems.append("recipients: a list must hold body codes as strings, e.g. [\"BNS\", \"LDS\"]")
+            return []
+        codes = [code.strip().upper() for code in value]
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"recipients: {code} is listed twice")
+        return codes
+    if isinstance(value, dict):
+        _unknown_keys(value, FILTER_KEYS, "recipients.", problems)
+        for key in ("types", "regions", "codes", "exclude"):
+            items = value.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                problems.append(f"recipients.{key}: must be a list of strings")
+        if "childrens_services" in value and not isinstance(value["childrens_services"], bool):
+            problems.append("recipients.childrens_services: must be true or false")
+        return value
+    problems.append("recipients: must be a string, a list of codes or a table of filters")
+    return []
+
+
+def _periods(value, problems: list[str]) -> list[str]:
+    if not isinstance(value, list) or not value:
+        problems.append('periods: must be a non-empty list, e.g. ["2018/19", "2019/20"]')
+        return []
+    periods = []
+    for index, period in enumerate(value):
+        if not isinstance(period, str) or not period.strip():
+            problems.append(f"periods[{index}]: must be a non-empty string")
+        elif period.strip() in periods:
+            problems.append(f"periods[{index}]: {period!r} is listed twice")
+        else:
+            periods.append(period.strip())
+    return periods
+
+
+def _questions(value, problems: list[str]) -> list[Question]:
+    if not isinstance(value, list) or not value:
+        problems.append("questions: at least one [[questions]] table is needed")
+        return []
+    questions: list[Question] = []
+    for index, table in enumerate(value):
+        where = f"questions[{index}]."
+        if not isinstance(table, dict):
+            problems.append(f"questions[{index}]: must be a [[questions]] table")
+            continue
+        _unknown_keys(table, QUESTION_KEYS, where, problems)
+        qid = _string(table, "id", problems, where=where, required=True)
+        text = _string(table, "text", problems, where=where, required=True)
+        kind = table.get("kind", "count")
+        if kind not in KINDS:
+            problems.append(f"{where}kind: {kind!r} is not one of {', '.join(KINDS)}")
+        labels = table.get("labels", [])
+        if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+            problems.append(f"{where}labels: must be a list of strings")
+            labels = []
+        if qid and not ID_PATTERN.match(qid):
+            problems.append(f"{where}id: {qid!r} must be lower-case letters, digits and '_' (e.g. step_down)")
+        elif qid and any(q.id == qid for q in questions):
+            problems.append(f"{where}id: duplicate id {qid!r}")
+        elif qid and text:
+            questions.append(Question(qid, text, kind, [label.strip() for label in labels]))
+    return questions
+
+
+def _checks(value, questions: dict[str, Question], problems: list[str]) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append("checks: must be [[checks]] tables, each with a rule")
+        return []
+    rules = []
+    for index, table in enumerate(value):
+        where = f"checks[{index}]."
+        if not isinstance(table, dict):
+            problems.append(f"checks[{index}]: must be a [[checks]] table")
+            continue
+        _unknown_keys(table, CHECK_KEYS, where, problems)
+        rule = _string(table, "rule", problems, where=where, required=True)
+        if rule:
+            problem = check_rule_problem(rule, questions)
+            if problem:
+                problems.append(f"{where}rule: {problem}")
+            else:
+                rules.append(rule)
+    return rules
+
+
+def check_rule_problem(rule: str, questions: dict[str, Question]) -> str | None:
+    """Why `rule` is not a usable check, or None."""
+    match = RULE_PATTERN.match(rule)
+    if not match:
+        return f"{rule!r} must compare two sides with <=, <, >=, >, == or !=, e.g. 'a <= b'"
+    for side in (match["left"], match["right"]):
+        for term in re.split(r"\s*[+-]\s*", side.strip()):
+            if not TERM_PATTERN.match(term):
+                return f"{rule!r}: {term!r} is neither a question id nor a whole number"
+            if not term.isdigit():
+                if term not in questions:
+                    return f"{rule!r} names unknown question {term!r}"
+                if questions[term].kind in KINDS and questions[term].kind != "count":
+                    return f"{rule!r}: question {term!r} is not a count"
+    return None
+
+
+def _request_section(value, problems: list[str]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        problems.append("request: must be a [request] table")
+        return {}
+    _unknown_keys(value, REQUEST_KEYS, "request.", problems)
+    section = {}
+    for key in sorted(REQUEST_KEYS & set(value)):
+        text = _string(value, key, problems, where="request.")
+        if text:
+            section[key] = text
+    return section

@@ -1,0 +1,208 @@
+"""`foi campaign create|list|show`, `foi generate`, `foi preview`, `foi mark-sent`."""
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def campaign() -> None:
+    """Campaigns: one FOI request sent to a chosen set of bodies.
+
+    \b
+    Example:
+        foi campaign create examples/early-help.toml
+        foi campaign show early-help
+    """
+
+
+@campaign.command("create")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--update", is_flag=True, help="Apply a changed file: add recipients, questions, periods.")
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would be created.")
+@click.pass_obj
+def create(state, file: Path, update: bool, dry_run: bool) -> None:
+    """Check a campaign file and create one draft request per recipient.
+
+    Running it again with the same file changes nothing (it only copies
+    addresses set since into draft requests).
+
+    \b
+    Example:
+        foi campaign create examples/early-help.toml
+        foi campaign create --update --dry-run examples/early-help.toml
+    """
+    from foi import clock
+    from foi.campaigns import apply_create, plan_create
+
+    plan = plan_create(state.db, file, update=update)
+    if not dry_run:
+        apply_create(state.db, plan, now=clock.iso(clock.now()))
+    _report_create(plan, dry_run)
+
+
+def _report_create(plan, dry_run: bool) -> None:
+    would = "would be " if dry_run else ""
+    slug = plan.spec.slug
+    if plan.action == "unchanged":
+        click.echo(f"Campaign {slug} already exists with this file: nothing to create.", err=True)
+    elif plan.action == "update":
+        click.echo(f"Campaign {slug} {would}updated.", err=True)
+    else:
+        click.echo(f"Campaign {slug} {would}created ({plan.spec.prefix}, {len(plan.spec.questions)} questions, "
+                   f"{len(plan.spec.periods)} periods).", err=True)
+    click.echo(f"{len(plan.add)} request(s) {would}added; {len(plan.bodies)} recipient(s) in all.", err=True)
+    for code in plan.drop:
+        click.echo(f"  draft request to {code} {would}removed (no longer a recipient)", err=True)
+    for code in plan.keep:
+        click.echo(f"  {code} is no longer a recipient but its request was sent: kept", err=True)
+    if plan.refresh:
+        click.echo(f"{len(plan.refresh)} draft request(s) {would}given the address now in the register.", err=True)
+    missing = plan.no_address
+    if missing:
+        click.echo(f"{len(missing)} recipient(s) have no FOI address in the register (their requests exist; "
+                   "set addresses with `foi councils set-email`, then run this again, or send by post/web form):", err=True)
+        for body in missing:
+            click.echo(f"  {body['code']}\t{body['name']}")
+
+
+@campaign.command("list")
+@click.pass_obj
+def list_(state) -> None:
+    """List campaigns with their request counts.
+
+    \b
+    Example:
+        foi campaign list
+    """
+    from foi.campaigns import list_campaigns
+
+    rows = list_campaigns(state.db)
+    if not rows:
+        click.echo("No campaigns yet: `foi campaign create FILE` makes one.", err=True)
+    for row in rows:
+        click.echo(f"{row['slug']}\t{row['prefix']}\t{row['requests']} requests\t{row['drafts'] or 0} drafts\t"
+                   f"{row['no_address'] or 0} without address\t{row['title']}")
+
+
+@campaign.command("show")
+@click.argument("slug")
+@click.pass_obj
+def show(state, slug: str) -> None:
+    """Show a campaign: questions, periods, checks and recipients without an address.
+
+    \b
+    Example:
+        foi campaign show early-help
+    """
+    from foi.campaigns import describe_campaign
+
+    info = describe_campaign(state.db, slug)
+    c = info["campaign"]
+    click.echo(f"{c['slug']}: {c['title']}")
+    click.echo(f"prefix {c['prefix']}, template set {c['template']}, created {c['created_at']}")
+    click.echo(f"periods: {', '.join(info['periods'])}")
+    click.echo("questions:")
+    for number, q in enumerate(info["questions"], 1):
+        click.echo(f"  {number}. [{q['id']}, {q['kind']}] {q['text']}")
+        if q["labels"]:
+            click.echo(f"     labels: {'; '.join(q['labels'])}")
+    for rule in info["checks"]:
+        click.echo(f"check: {rule}")
+    states = ", ".join(f"{n} {s}" for s, n in info["states"].items())
+    click.echo(f"recipients: {info['recipients']} ({states})")
+    click.echo(f"without an address: {len(info['no_address'])}")
+    for row in info["no_address"]:
+        note = f"\t(register now has {row['register_email']}: run `foi campaign create` again)" if row["register_email"] else ""
+        click.echo(f"  {row['code']}\t{row['reference']}\t{row['name']}{note}")
+
+
+def _sender_and_now():
+    from foi import clock
+    from foi.render import sender_settings
+
+    return sender_settings(), clock.now()
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default drafts/SLUG).")
+@click.option("--format", "fmt", type=click.Choice(["eml", "txt", "docx"]), default="eml", show_default=True)
+@click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request", show_default=True)
+@click.option("--body", "codes", multiple=True, metavar="CODE", help="Only these bodies (repeatable).")
+@click.option("--dry-run", is_flag=True, help="List the files without writing them.")
+@click.pass_obj
+def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tuple[str, ...], dry_run: bool) -> None:
+    """Render every request of a campaign to files, one per body.
+
+    eml files are complete messages (open them in a mail client); docx files are
+    letters for bodies that want post or a web form; txt is subject and text.
+
+    \b
+    Example:
+        foi generate early-help --format docx --body BNS --body LDS
+    """
+    from foi.drafts import generate_drafts
+
+    sender, now = _sender_and_now()
+    out = out or Path("drafts") / slug
+    result = generate_drafts(state.db, slug, out, fmt=fmt, kind=kind, codes=codes, sender=sender,
+                             now=now, dry_run=dry_run)
+    for path in result.written:
+        click.echo(str(path))
+    verb = "would write" if dry_run else "wrote"
+    click.echo(f"{verb} {len(result.written)} file(s) in {out}", err=True)
+    reasons: dict[str, list[str]] = {}
+    for code, why in result.skipped:
+        reasons.setdefault(why, []).append(code)
+    for why, skipped in reasons.items():
+        click.echo(f"skipped {len(skipped)} ({why}): {' '.join(skipped)}", err=True)
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("body")
+@click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request", show_default=True)
+@click.pass_obj
+def preview(state, slug: str, body: str, kind: str) -> None:
+    """Print one request as it will be sent: headers, then the text.
+
+    \b
+    Example:
+        foi preview early-help BNS
+    """
+    from foi.drafts import preview as render_preview
+
+    sender, now = _sender_and_now()
+    click.echo(render_preview(state.db, slug, body, kind=kind, sender=sender, now=now), nl=False)
+
+
+@click.command("mark-sent")
+@click.argument("slug")
+@click.argument("body")
+@click.option("--via", type=click.Choice(["portal", "post", "email"]), required=True)
+@click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day submitted: day 0 of the clock.")
+@click.option("--ref", "their_reference", help="The reference the body gave (e.g. from the web form).")
+@click.option("--force", is_flag=True, help="Record again although already sent.")
+@click.option("--dry-run", is_flag=True, help="Show what would be recorded.")
+@click.pass_obj
+def mark_sent(state, slug: str, body: str, via: str, on: str, their_reference: str | None,
+              force: bool, dry_run: bool) -> None:
+    """Record a request submitted by hand (web form, post or your own mail client).
+
+    \b
+    Example:
+        foi mark-sent early-help BNS --via portal --on 2026-03-02 --ref FOI/2026/0123
+    """
+    from foi import clock
+    from foi.mark_sent import apply_mark_sent, plan_mark_sent
+
+    now = clock.now()
+    plan = plan_mark_sent(state.db, slug, body, via=via, on=on, today=now.date(),
+                          their_reference=their_reference, force=force)
+    would = "Would record" if dry_run else "Recorded"
+    if not dry_run:
+        apply_mark_sent(state.db, plan, now=clock.iso(now))
+    ref = f", their reference {plan.their_reference}" if plan.their_reference else ""
+    click.echo(f"{would} {plan.request['reference']} ({plan.body_name}) as sent via {via} on {plan.sent_on}{ref}: "
+               f"awaiting response, day 0 is {plan.sent_on}.", err=True)

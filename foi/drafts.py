@@ -1,0 +1,133 @@
+"""Generated drafts: every request of a campaign as .eml, .txt or .docx files,
+and the preview of one message exactly as it will be sent.
+
+Nothing from the register reaches a mail header raw: names are made single-line
+and addresses are checked, so a council name carrying "\\r\\nBcc: ..." cannot
+add a header.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from foi.councils import validate_email
+from foi.errors import FoiError
+from foi.render import Rendered, Sender, prepare, single_line
+
+FORMATS = ("eml", "txt", "docx")
+
+
+@dataclass
+class GenerateResult:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (body code, why)
+
+
+def _address(name: str | None, addr: str, what: str) -> Address:
+    problem = validate_email(addr)
+    if problem:
+        raise FoiError(f"{what}: {problem}")
+    username, domain = addr.rsplit("@", 1)
+    return Address(display_name=single_line(name), username=username, domain=domain)
+
+
+def build_message(rendered: Rendered, context: dict, *, sender: Sender, when: dt.datetime) -> EmailMessage:
+    """An RFC 5322 draft (no Message-ID: that is fixed when it is sent)."""
+    if not sender.email:
+        raise FoiError("No sender address for the From header", "Set FOI_SENDER_EMAIL in the environment.")
+    body, request = context["body"], context["request"]
+    message = EmailMessage()
+    message["From"] = _address(sender.name, sender.email, "FOI_SENDER_EMAIL")
+    message["To"] = _address(body["name"], request["email"], f"The address of {body['code']}")
+    if request["reply_address"]:
+        message["Reply-To"] = _address(sender.name, request["reply_address"], "FOI_REPLY_TO")
+    message["Subject"] = single_line(rendered.subject)
+    message["Date"] = format_datetime(when)
+    message.set_content(rendered.body)
+    for filename, content, mimetype in rendered.attachments:
+        maintype, subtype = mimetype.split("/", 1)
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=single_line(filename))
+    return message
+
+
+def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> list[dict]:
+    from foi.campaigns import get_campaign
+
+    get_campaign(db, slug)
+    rows = list(db.query(
+        "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name", [slug]))
+    if codes:
+        wanted = {c.strip().upper() for c in codes}
+        unknown = wanted - {r["body_code"] for r in rows}
+        if unknown:
+            raise FoiError(f"Campaign {slug!r} has no request to {', '.join(sorted(unknown))}",
+                           f"`foi campaign show {slug}` lists its recipients.")
+        rows = [r for r in rows if r["body_code"] in wanted]
+    return rows
+
+
+def draft_filename(request_row: dict, kind: str, fmt: str) -> str:
+    suffix = "" if kind == "request" else f"-{kind}"
+    return f"{request_row['reference']}{suffix}.{fmt}"
+
+
+def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender: Sender,
+                 now: dt.datetime, template_root: Path | None = None) -> bytes:
+    """One draft's file content in `fmt`."""
+    rendered, context = prepare(db, request_row, kind, None, template_root, sender, now.date())
+    if fmt == "eml":
+        return build_message(rendered, context, sender=sender, when=now).as_bytes()
+    if fmt == "docx":
+        from foi.letters import build_letter
+
+        return build_letter(rendered, context)
+    return f"Subject: {rendered.subject}\n\n{rendered.body}".encode("utf-8")
+
+
+def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kind: str = "request",
+                    codes: tuple[str, ...] = (), sender: Sender, now: dt.datetime,
+                    template_root: Path | None = None, dry_run: bool = False) -> GenerateResult:
+    """Write one file per request into `out`; requests with no address are skipped
+    for eml (they need a letter or a web form) and reported."""
+    if fmt not in FORMATS:
+        raise FoiError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    result = GenerateResult()
+    for row in select_requests(db, slug, codes):
+        if fmt == "eml" and not row["email"]:
+            result.skipped.append((row["body_code"], "no email address: use --format docx for a letter or web form"))
+            continue
+        if fmt == "eml" and validate_email(row["email"]):
+            result.skipped.append((row["body_code"], f"unusable address: {validate_email(row['email'])}"))
+            continue
+        content = render_draft(db, row, fmt=fmt, kind=kind, sender=sender, now=now, template_root=template_root)
+        path = Path(out) / draft_filename(row, kind, fmt)
+        if not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        result.written.append(path)
+    return result
+
+
+def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender: Sender,
+            now: dt.datetime, template_root: Path | None = None) -> str:
+    """Headers and text of one message as it will be sent (readable, not encoded)."""
+    from foi.councils import find_body
+
+    code = find_body(db, body)["code"]
+    row = select_requests(db, slug, (code,))[0]
+    rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
+    if row["email"] and sender.email:
+        message = build_message(rendered, context, sender=sender, when=now)
+        headers = [f"{name}: {value}" for name, value in message.items()
+                   if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version")]
+    else:
+        to = row["email"] or "(no address: send by post or web form; `foi generate --format docx` makes the letter)"
+        sender_line = f"{sender.name} <{sender.email}>" if sender.email else f"{sender.name} (FOI_SENDER_EMAIL not set)"
+        headers = [f"From: {sender_line}", f"To: {context['body']['name']} <{to}>" if row["email"] else f"To: {to}",
+                   f"Subject: {rendered.subject}"]
+    return "\n".join(headers) + "\n\n" + rendered.body

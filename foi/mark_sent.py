@@ -1,0 +1,85 @@
+"""Recording a request submitted by hand (web form, post, own mail client).
+
+Many councils insist on their own web form, so the request goes out without
+`foi send`; `sent_on` is then day 0 of the statutory clock (for a letter, give
+the day it was received if known).
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from foi.councils import find_body
+from foi.errors import FoiError
+
+VIAS = ("portal", "post", "email")
+
+
+@dataclass
+class MarkSentPlan:
+    request: dict
+    body_name: str
+    via: str
+    sent_on: str
+    their_reference: str | None
+    replaces: dict | None     # the earlier sending, when forced
+
+
+def parse_day(text: str, *, today: dt.date) -> dt.date:
+    """A YYYY-MM-DD date that is not in the future."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise FoiError(f"--on {text!r} is not a date", "Use YYYY-MM-DD, e.g. --on 2026-03-02.") from None
+    if day > today:
+        raise FoiError(f"--on {day} is in the future (today is {today})",
+                       "Record a request once it has been submitted.")
+    return day
+
+
+def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, today: dt.date,
+                   their_reference: str | None = None, force: bool = False) -> MarkSentPlan:
+    if via not in VIAS:
+        raise FoiError(f"--via {via!r}: use one of {', '.join(VIAS)}")
+    day = parse_day(on, today=today)
+    found = find_body(db, body)
+    rows = list(db.query("SELECT * FROM requests WHERE campaign = ? AND body_code = ?", [slug, found["code"]]))
+    if not rows:
+        from foi.campaigns import get_campaign
+
+        get_campaign(db, slug)
+        raise FoiError(f"Campaign {slug!r} has no request to {found['name']} ({found['code']})")
+    request = rows[0]
+    replaces = None
+    if request["sent_on"] or request["state"] != "draft":
+        if not force:
+            raise FoiError(
+                f"{request['reference']} ({found['name']}) was already sent on {request['sent_on'] or '?'} "
+                f"via {request['sent_via'] or '?'} (state {request['state']})",
+                "Use --force to record a different sending (the earlier one stays in the events).")
+        replaces = {k: request[k] for k in ("state", "sent_via", "sent_on", "their_reference")}
+    reference = (their_reference or "").strip() or None
+    if reference and any(ord(ch) < 32 for ch in reference):
+        raise FoiError("--ref may not contain line breaks or control characters")
+    return MarkSentPlan(request, found["name"], via, day.isoformat(), reference, replaces)
+
+
+def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
+    """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
+    from foi.tracking import first_due_date
+
+    changes = {"state": "awaiting_response", "sent_via": plan.via, "sent_on": plan.sent_on,
+               "sent_at": now, "updated_at": now,
+               "due_date": first_due_date(db, plan.sent_on)}
+    if plan.their_reference:
+        changes["their_reference"] = plan.their_reference
+    details = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
+    if plan.replaces:
+        details["replaces"] = plan.replaces
+    with db.conn:
+        db["requests"].update(plan.request["id"], changes)
+        db["events"].insert({"request_id": plan.request["id"], "kind": "sent", "occurred_on": plan.sent_on,
+                             "recorded_at": now, "actor": "user", "details": json.dumps(details)})
+    return db["requests"].get(plan.request["id"])

@@ -1,0 +1,247 @@
+"""Rendering requests, chasers, reviews and complaints from Jinja2 templates.
+
+Templates are looked for in `<campaign folder>/templates/<set>/` first (the copies
+users edit), then in the defaults shipped in `foi/templates/<set>/`. A template
+set missing a file falls back to the built-in "request" set. Values that come
+from the register are made single-line before they reach a template, and a
+template mistake is reported as the file, the line and what was wrong.
+"""
+
+import datetime as dt
+import functools
+import os
+import re
+import shutil
+import traceback
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from foi.errors import FoiError
+
+KINDS = ("request", "reminder", "review", "ico")
+DEFAULT_SET = "request"
+# Line breaks of every sort (incl. U+2028/2029, NEL) and other control characters.
+CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+@dataclass
+class Rendered:
+    """One message ready to send; the same shape as foi.mail.compose.Rendered."""
+
+    subject: str
+    body: str
+    attachments: list[tuple[str, bytes, str]]  # (filename, content, mimetype)
+
+
+@dataclass
+class Sender:
+    name: str | None
+    email: str | None
+    reply_to: str | None = None          # pattern; "{reference}" is replaced
+    address: tuple[str, ...] = ()         # postal address lines, for letters
+
+
+def sender_settings(environ: dict | None = None) -> Sender:
+    """Who the requests are from. Read from the environment for now; the one
+    place to repoint when settings move to a config file."""
+    env = os.environ if environ is None else environ
+    address = env.get("FOI_SENDER_ADDRESS") or ""
+    return Sender(
+        name=single_line(env.get("FOI_SENDER_NAME") or "") or None,
+        email=single_line(env.get("FOI_SENDER_EMAIL") or "") or None,
+        reply_to=single_line(env.get("FOI_REPLY_TO") or "") or None,
+        address=tuple(part.strip() for part in re.split(r"[;\n]", address) if part.strip()),
+    )
+
+
+def single_line(value: str | None) -> str:
+    """Collapse line breaks and control characters to single spaces."""
+    return re.sub(r"\s{2,}", " ", CONTROL.sub(" ", value or "")).strip()
+
+
+def reply_address(sender: Sender, reference: str) -> str | None:
+    if not sender.reply_to:
+        return None
+    return sender.reply_to.replace("{reference}", reference.lower())
+
+
+def long_date(value: str | dt.date | None) -> str | None:
+    """'2026-03-04' -> '4 March 2026' (None stays None)."""
+    if not value:
+        return None
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def and_list(items) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# ---- template files -----------------------------------------------------------------------
+
+def default_templates_dir() -> Path:
+    return Path(str(resources.files("foi").joinpath("templates")))
+
+
+def copy_default_templates(folder: Path) -> list[Path]:
+    """Copy the built-in template sets into `folder/templates/`, never overwriting
+    a file the user has (maybe) edited. Returns the files written."""
+    written = []
+    source = default_templates_dir()
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            target = Path(folder) / "templates" / path.relative_to(source)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                written.append(target)
+    return written
+
+
+def user_templates_dir(db: Database) -> Path | None:
+    """`templates/` beside the database file (None for an in-memory database)."""
+    rows = db.execute("PRAGMA database_list").fetchall()
+    main = next((row[2] for row in rows if row[1] == "main"), "")
+    return Path(main).parent / "templates" if main else None
+
+
+@functools.lru_cache(maxsize=8)
+def make_environment(template_root: Path | None):
+    """One environment per template folder: Jinja caches compiled templates and
+    reloads a file whose modification time changed."""
+    import jinja2
+
+    loaders = [jinja2.FileSystemLoader(str(template_root))] if template_root else []
+    loaders.append(jinja2.FileSystemLoader(str(default_templates_dir())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, autoescape=False,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["and_list"] = and_list
+    env.filters["long_date"] = long_date
+    return env
+
+
+def _display(filename: str | None, template_root: Path | None) -> str:
+    if not filename:
+        return "template"
+    path = Path(filename)
+    if template_root and path.is_relative_to(template_root):
+        return str(Path("templates") / path.relative_to(template_root))
+    if path.is_relative_to(default_templates_dir()):
+        return f"built-in foi/templates/{path.relative_to(default_templates_dir())}"
+    return filename
+
+
+def render_template(env, names: list[str], context: dict, template_root: Path | None) -> str:
+    """Render the first of `names` that exists; template mistakes become FoiError."""
+    import jinja2
+
+    try:
+        template = env.select_template(names)
+    except jinja2.TemplateSyntaxError as error:
+        raise FoiError(f"{_display(error.filename, template_root)}, line {error.lineno}: {error.message}") from None
+    except jinja2.TemplatesNotFound:
+        raise FoiError(f"No template {names[0]}",
+                       f"Looked in {template_root or '(no campaign folder)'} and the built-in templates.") from None
+    try:
+        return tidy(template.render(context))
+    except jinja2.TemplateError as error:
+        line = _template_line(error, template.filename)
+        where = _display(template.filename, template_root)
+        raise FoiError(f"{where}, line {line}: {error.message}" if line else f"{where}: {error.message}") from None
+
+
+def _template_line(error: Exception, filename: str | None) -> int | None:
+    """Jinja rewrites tracebacks so template frames carry template line numbers."""
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename]
+    return lines[-1] if lines else None
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row, one final newline:
+    so template authors need not fight Jinja's whitespace."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+# ---- the context -----------------------------------------------------------------------------
+
+BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "website", "domain")
+
+
+def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender, today: dt.date,
+                  extra: dict | None = None) -> dict:
+    """Everything a template may use (documented in foi/templates/README.md)."""
+    from foi.campaigns import get_campaign, get_periods, get_questions, load_spec
+
+    campaign = get_campaign(db, request_row["campaign"])
+    spec = load_spec(campaign)
+    body = db["bodies"].get(request_row["body_code"])
+    questions = [{**q, "number": i} for i, q in enumerate(get_questions(db, campaign["slug"]), 1)]
+    context = {
+        "kind": kind,
+        "body": {key: single_line(body.get(key)) or None for key in BODY_FIELDS} | {"email": request_row.get("email")},
+        "campaign": {"slug": campaign["slug"], "title": campaign["title"], "prefix": campaign["prefix"],
+                     "template": campaign["template"], "subject": spec.request.get("subject", campaign["title"]),
+                     "intro": spec.request.get("intro", ""), "background": spec.request.get("background", ""),
+                     "definitions": spec.request.get("definitions", "")},
+        "questions": questions,
+        "periods": get_periods(db, campaign["slug"]),
+        "request": {"reference": request_row["reference"], "reply_address": reply_address(sender, request_row["reference"]),
+                    "email": request_row.get("email"), "state": request_row.get("state"),
+                    "sent_via": request_row.get("sent_via"), "their_reference": request_row.get("their_reference")},
+        "sender": {"name": single_line(sender.name), "email": single_line(sender.email),
+                   "address": [single_line(line) for line in sender.address]},
+        "dates": {"today": long_date(today), "sent_on": long_date(request_row.get("sent_on")),
+                  "due_date": long_date(request_row.get("due_date"))},
+        # For chasers, reviews and complaints; the caller may pass better values in `extra`.
+        "their_reference": request_row.get("their_reference"),
+        "days_overdue": 0,
+        "unanswered": questions,
+        "exemptions": [],
+        "response_on": None,
+        "review_requested_on": None,
+        "review_grounds": "",
+        "complaint_details": "",
+    }
+    context.update(extra or {})
+    return context
+
+
+def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict | None = None,
+            template_root: Path | None = None, sender: Sender | None = None,
+            today: dt.date | None = None) -> tuple[Rendered, dict]:
+    """The rendered message and the context it was rendered from."""
+    if kind not in KINDS:
+        raise FoiError(f"Unknown kind of message {kind!r}; use one of {', '.join(KINDS)}")
+    sender = sender or sender_settings()
+    if not sender.name:
+        raise FoiError("No sender name: requests must be signed",
+                       "Set FOI_SENDER_NAME (and FOI_SENDER_EMAIL, FOI_REPLY_TO) in the environment.")
+    if template_root is None:
+        template_root = user_templates_dir(db)
+    if today is None:
+        from foi.clock import today as clock_today
+        today = clock_today()
+    context = build_context(db, request_row, kind=kind, sender=sender, today=today, extra=extra)
+    env = make_environment(template_root)
+    chosen = context["campaign"]["template"]
+    sets = [chosen] if chosen == DEFAULT_SET else [chosen, DEFAULT_SET]
+    subject = render_template(env, [f"{s}/{kind}.subject.j2" for s in sets], context, template_root)
+    body = render_template(env, [f"{s}/{kind}.txt.j2" for s in sets], context, template_root)
+    return Rendered(single_line(subject), body, []), context
+
+
+def render_request(db: Database, request_row: dict, kind: str = "request", extra: dict | None = None,
+                   template_root: Path | None = None, sender: Sender | None = None,
+                   today: dt.date | None = None) -> Rendered:
+    """Render one request (or its reminder, review request or ICO complaint)."""
+    return prepare(db, request_row, kind, extra, template_root, sender, today)[0]

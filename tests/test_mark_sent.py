@@ -1,0 +1,67 @@
+"""`foi mark-sent`: a request submitted by hand starts the statutory clock."""
+
+import re
+
+import json
+
+import pytest
+
+from campaign_helpers import EXAMPLE, NOW, make_db
+from foi.campaigns import apply_create, plan_create
+from foi.errors import FoiError
+
+
+@pytest.fixture
+def db():
+    db = make_db()
+    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
+    return db
+
+
+def bns(db):
+    return next(db.query("SELECT * FROM requests WHERE body_code = 'BNS'"))
+
+
+def sent_events(db):
+    return list(db.query("SELECT kind, occurred_on, recorded_at, actor, details FROM events WHERE kind = 'sent'"))
+
+
+def test_mark_sent_sets_the_clock_and_records_an_event(db, run):
+    result = run("mark-sent", "early-help", "barnsley", "--via", "portal", "--on", "2026-03-02", "--ref", "FOI/2026/0123")
+    assert "EH-BNS-592V (Barnsley Metropolitan Borough Council) as sent via portal on 2026-03-02" in result.stderr
+    row = bns(db)
+    assert (row["state"], row["sent_via"], row["sent_on"], row["sent_at"], row["their_reference"]) == (
+        "awaiting_response", "portal", "2026-03-02", "2026-03-04T10:00:00+00:00", "FOI/2026/0123")
+    assert row["due_date"] == "2026-03-31"  # working day 20 from Monday 2 March (17 March skipped)
+    assert sent_events(db) == [{"kind": "sent", "occurred_on": "2026-03-02", "recorded_at": "2026-03-04T10:00:00+00:00",
+                                "actor": "user", "details": json.dumps(
+                                    {"via": "portal", "their_reference": "FOI/2026/0123", "recorded_by": "mark-sent"})}]
+
+
+def test_already_sent_is_refused_unless_forced(db, run):
+    run("mark-sent", "early-help", "BNS", "--via", "post", "--on", "2026-03-02")
+    failed = run("mark-sent", "early-help", "BNS", "--via", "portal", "--on", "2026-03-03", ok=False)
+    assert failed.exit_code == 1 and re.search("already sent on 2026-03-02 via post", failed.stderr)
+    run("mark-sent", "early-help", "BNS", "--via", "portal", "--on", "2026-03-03", "--force")
+    assert (bns(db)["sent_via"], bns(db)["sent_on"]) == ("portal", "2026-03-03")
+    events = sent_events(db)
+    assert len(events) == 2 and json.loads(events[1]["details"])["replaces"]["sent_on"] == "2026-03-02"
+
+
+@pytest.mark.parametrize("day, message", [
+    ("2026-03-05", "--on 2026-03-05 is in the future"),
+    ("02/03/2026", "--on '02/03/2026' is not a date"),
+    ("2026-02-30", "--on '2026-02-30' is not a date"),
+])
+def test_bad_dates_are_refused(db, run, day, message):
+    failed = run("mark-sent", "early-help", "BNS", "--via", "portal", "--on", day, ok=False)
+    assert failed.exit_code == 1 and re.search(message, failed.stderr)
+    assert bns(db)["state"] == "draft"
+
+
+def test_dry_run_and_unknown_body(db, run):
+    result = run("mark-sent", "early-help", "BNS", "--via", "email", "--on", "2026-03-04", "--dry-run")
+    assert result.stderr.startswith("Would record EH-BNS-592V")
+    assert bns(db)["state"] == "draft" and sent_events(db) == []
+    failed = run("mark-sent", "early-help", "ADU", "--via", "post", "--on", "2026-03-02", ok=False)
+    assert failed.exit_code == 1 and re.search("has no request to Adur District Council", failed.stderr)
