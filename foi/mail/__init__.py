@@ -1,0 +1,1 @@
+"""Mail: composing, sending, receiving, storing and reading replies."""
