@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
+    "sync": "foi.cli.receiving:sync",
+    "import": "foi.cli.receiving:import_",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -26,6 +28,8 @@ SUMMARIES: dict[str, str] = {
     "councils": "The register of public bodies: list, show, set addresses, import.",
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
+    "sync": "Fetch new replies from the IMAP mailbox (never marks mail read).",
+    "import": "Store messages from .eml, .msg, mbox, Maildir files or folders.",
 }
 
 

@@ -59,8 +59,15 @@ def find_mail_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
 
 def _search_folder(folder: Path) -> Iterator[tuple[Path, None]]:
     for path in sorted(folder.rglob("*")):
+        if _in_maildir_tmp(path):
+            continue  # a Maildir's tmp/ holds deliveries still being written
         if path.is_file() and not path.name.startswith(".") and _looks_like_mail(path):
             yield path, None
+
+
+def _in_maildir_tmp(path: Path) -> bool:
+    maildir = path.parent.parent
+    return path.parent.name == "tmp" and (maildir / "cur").is_dir() and (maildir / "new").is_dir()
 
 
 def _looks_like_mail(path: Path) -> bool:
