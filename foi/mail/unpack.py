@@ -154,11 +154,10 @@ def _open_tnef(part: Unpacked, depth: int, budget: _Budget) -> None:
         _noted(part, f"undecodable TNEF: {type(error).__name__}: {error}")
         return
     for position, attachment in enumerate(tnef.attachments, 1):
-        try:
-            name, data = attachment.long_filename() or "unknown.dat", attachment.data or b""
-        except Exception as error:  # noqa: BLE001
-            part.children.append(Unpacked(f"part-{position}.bin", None, None, sniff.BINARY, None,
-                                          f"undecodable TNEF attachment: {error}"))
+        name, data = _tnef_attachment(attachment)
+        if data is None:
+            part.children.append(Unpacked(sanitise_filename(name, f"part-{position}.bin"), name, None,
+                                          sniff.BINARY, None, "undecodable TNEF attachment"))
             continue
         budget.left -= len(data)
         part.children.append(unpack(data, name, None, position, depth, budget))
@@ -167,6 +166,19 @@ def _open_tnef(part: Unpacked, depth: int, budget: _Budget) -> None:
         name, data = body
         child = unpack(data, name, None, len(part.children) + 1, depth, budget)
         part.children.append(_noted(child, "body of the winmail.dat message"))
+
+
+def _tnef_attachment(attachment) -> tuple[str, bytes | None]:
+    try:
+        name = attachment.long_filename()
+    except UnicodeDecodeError:
+        # tnefparse assumes UTF-8; Outlook writes 8.3 titles in the Windows code page.
+        name = decode_filename(getattr(attachment, "_name", b"") or b"")
+    try:
+        data = attachment.data
+    except Exception:  # noqa: BLE001 - damaged attribute data
+        data = None
+    return (name or "").strip("\x00") or "unknown.dat", data
 
 
 def _tnef_body(tnef) -> tuple[str, bytes] | None:
