@@ -61,7 +61,9 @@ def _search_folder(folder: Path) -> Iterator[tuple[Path, None]]:
     for path in sorted(folder.rglob("*")):
         if _in_maildir_tmp(path):
             continue  # a Maildir's tmp/ holds deliveries still being written
-        if path.is_file() and not path.name.startswith(".") and _looks_like_mail(path):
+        if path.is_file() and not path.name.startswith(".") and (
+            path.suffix.lower() in (".eml", ".msg") or _looks_like_mail(path)
+        ):
             yield path, None
 
 

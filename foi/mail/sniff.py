@@ -157,25 +157,28 @@ def _mostly_printable(sample: bytes) -> bool:
 
 
 def looks_like_email(data: bytes) -> bool:
-    """True when `data` starts with an RFC 5322 header block (optionally an mbox
-    'From ' line): several header lines, some of them ones every mail has."""
-    text = data[:8192].replace(b"\r\n", b"\n")
+    """True when `data` starts with an RFC 5322 header block (optionally after an
+    mbox 'From ' line): valid header lines only, including ones mail carries
+    (two of them, or one when the block visibly ends before the body)."""
+    text = data[:16384].replace(b"\r\n", b"\n")
     if text.startswith(b"From "):
         text = text.split(b"\n", 1)[-1]
     text = text.lstrip(b"\n")
-    block = text.split(b"\n\n", 1)[0]
-    lines = block.split(b"\n")
+    block, ended, _ = text.partition(b"\n\n")
+    lines = block.rstrip(b"\n").split(b"\n")
+    if not ended and len(lines) > 1:
+        lines = lines[:-1]  # the sample may cut the last header in half
     if not lines or not _HEADER_LINE.match(lines[0]):
         return False
     names = set()
     for line in lines:
         if line[:1] in (b" ", b"\t"):
             continue
-        match = _HEADER_LINE.match(line)
-        if not match:
+        if not _HEADER_LINE.match(line):
             return False
         names.add(line.split(b":", 1)[0].strip().lower())
-    return len(names & set(_MAIL_HEADERS)) >= 2
+    known = len(names & set(_MAIL_HEADERS))
+    return known >= 2 or (known == 1 and bool(ended))
 
 
 def is_outlook_msg(data: bytes) -> bool:
