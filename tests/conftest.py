@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# A git worktree sits one level deeper than the main checkout: FOI_SHARED_DIR points at ../shared then.
+SHARED = Path(os.environ.get("FOI_SHARED_DIR") or REPO.parent / "shared")
 
 # Subprocesses must import this checkout of foi, whatever else is installed.
 os.environ["PYTHONPATH"] = os.pathsep.join(

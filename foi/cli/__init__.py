@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "generate": "foi.cli.campaigns:generate",
     "preview": "foi.cli.campaigns:preview",
     "mark-sent": "foi.cli.campaigns:mark_sent",
+    "sync": "foi.cli.receiving:sync",
+    "import": "foi.cli.receiving:import_",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -44,6 +46,8 @@ SUMMARIES: dict[str, str] = {
     "generate": "Render every request of a campaign to eml, txt or docx files.",
     "preview": "Print one request as it will be sent.",
     "mark-sent": "Record a request submitted by hand (web form, post).",
+    "sync": "Fetch new replies from the IMAP mailbox (never marks mail read).",
+    "import": "Store messages from .eml, .msg, mbox, Maildir files or folders.",
 }
 
 

@@ -1,0 +1,117 @@
+"""`foi sync` and `foi import`: bring replies into the campaign database."""
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def _progress_bar(length: int, label: str):
+    """A progress bar on a terminal; nothing in a pipe or a log."""
+    if not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+@click.command()
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 5000),
+              help="Messages fetched per IMAP request (progress is saved after each).")
+@click.pass_obj
+def sync(state, batch_size: int) -> None:
+    """Fetch new mail from the IMAP mailbox and store it (never marks mail read).
+
+    Settings come from FOI_IMAP_HOST, FOI_IMAP_PORT, FOI_IMAP_SECURITY
+    (ssl|starttls|none), FOI_IMAP_USERNAME, FOI_IMAP_PASSWORD and
+    FOI_IMAP_FOLDERS (comma-separated, default INBOX). Safe to interrupt and
+    re-run: it carries on from the last message stored.
+
+    \b
+    Example:
+        FOI_IMAP_HOST=imap.example.org FOI_IMAP_USERNAME=foi@example.org \\
+        FOI_IMAP_PASSWORD=... foi sync
+    """
+    from foi import clock
+    from foi.db import blob_dir
+    from foi.mail.fetch import fetch_new_mail, load_imap_settings
+    from foi.mail.store import BlobStore
+
+    settings = load_imap_settings()
+    db = state.db
+    bars: dict[str, object] = {}
+
+    def progress(folder: str, done: int, total: int) -> None:
+        if folder not in bars and sys.stderr.isatty():
+            bars[folder] = _progress_bar(total, f"{folder}")
+        bar = bars.get(folder)
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    now = clock.now()
+    report = fetch_new_mail(db, BlobStore(blob_dir(state.db_path)), settings,
+                            today=now.date(), now=now, batch_size=batch_size, progress=progress)
+    for bar in bars.values():
+        bar.render_finish()
+    for folder in report.folders:
+        line = f"{folder.folder}: {folder.new} new message(s), {folder.attachments} attachment(s)"
+        if folder.already:
+            line += f", {folder.already} already stored"
+        if folder.undecodable:
+            line += f", {folder.undecodable} part(s) could not be decoded"
+        click.echo(line)
+        if folder.uidvalidity_changed:
+            click.echo(f"note: {folder.folder} was renumbered by the server (UIDVALIDITY changed); "
+                       "it was rescanned without storing duplicates", err=True)
+
+
+@click.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
+@click.pass_obj
+def import_(state, paths: tuple[Path, ...], dry_run: bool) -> None:
+    """Store messages from files: .eml, .msg (Outlook), mbox, Maildir, or folders of them.
+
+    Folders are searched recursively; every file that looks like an email is
+    imported, whatever its extension. Importing the same files again stores
+    nothing new.
+
+    \b
+    Example:
+        foi import ~/Downloads/replies/ exported.mbox "Reply from Leeds.msg"
+        foi import --dry-run saved-mail/
+    """
+    from foi import clock
+    from foi.db import blob_dir
+    from foi.mail.importing import import_paths
+    from foi.mail.store import BlobStore
+
+    db = state.db
+    now = clock.now()
+    progress = _import_progress()
+    report = import_paths(db, BlobStore(blob_dir(state.db_path)), list(paths),
+                          today=now.date(), now=now, dry_run=dry_run, progress=progress)
+    if progress is not None:
+        click.echo("", err=True)
+    if dry_run:
+        for where, subject, status in report.planned:
+            click.echo(f"{status}\t{where}\t{subject}")
+        click.echo(f"Would store {report.new} new message(s); {report.already} already stored.", err=True)
+    else:
+        click.echo(f"Stored {report.new} new message(s) ({report.already} already stored), "
+                   f"{report.attachments} attachment(s), {report.undecodable} part(s) could not be decoded.")
+        for where, error in report.parse_errors:
+            click.echo(f"stored raw, could not be parsed: {where}: {error}", err=True)
+    for where, reason in report.failures:
+        click.echo(f"failed: {where}: {reason}", err=True)
+
+
+def _import_progress():
+    """A counter on a terminal (the number of messages is unknown up front)."""
+    if not sys.stderr.isatty():
+        return None
+    count = [0]
+
+    def tick(item) -> None:
+        count[0] += 1
+        click.echo(f"\r{count[0]} message(s) read", nl=False, err=True)
+
+    return tick

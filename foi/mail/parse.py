@@ -1,0 +1,304 @@
+"""One received message, read into plain fields. Pure, and never raises.
+
+Replies come from every kind of mail system: odd charsets, broken MIME,
+missing headers, Outlook .msg files. Whatever cannot be read is noted in
+`errors` (and `parse_error` when the message as a whole could not be read);
+the raw bytes are kept elsewhere, so nothing is lost by a weak parse.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.header import decode_header
+from email.message import EmailMessage, Message
+from email.policy import default as default_policy
+from email.utils import getaddresses, parsedate_to_datetime
+
+from foi.mail import sniff
+from foi.mail.filenames import decode_filename
+from foi.mail.htmltext import html_to_text
+
+AUTO_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "Precedence")
+_RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;", re.IGNORECASE)
+_BARE_ADDRESS = re.compile(r"[^\s<>\"'@,;]+@[^\s<>\"',;]+")
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass
+class Part:
+    """A leaf of the message that is not its body text: an attachment, an inline
+    image, an attached message, a delivery report."""
+
+    data: bytes
+    filename: str | None  # decoded (RFC 2231/2047), not yet sanitised
+    declared_type: str
+    disposition: str | None = None
+    content_id: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class ParsedMessage:
+    message_id: str | None = None  # "<id@host>", angle brackets kept
+    from_addr: str | None = None  # lower-cased address
+    from_name: str | None = None
+    to_addrs: list[str] = field(default_factory=list)
+    cc_addrs: list[str] = field(default_factory=list)
+    bcc_addrs: list[str] = field(default_factory=list)
+    delivered_to: list[str] = field(default_factory=list)  # envelope recipients, plus-addresses kept
+    reply_to: list[str] = field(default_factory=list)
+    subject: str | None = None
+    date: str | None = None  # ISO-8601 with offset
+    received_date: str | None = None  # from the newest Received header
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    auto_headers: dict[str, str] = field(default_factory=dict)
+    body_text: str = ""
+    body_html: str | None = None
+    email: Message | None = None
+    attachments: list[Part] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    parse_error: str | None = None
+    is_outlook_msg: bool = False
+
+    @property
+    def auto_submitted(self) -> str | None:
+        """The automatic-reply signals as one line, or None for a human message."""
+        return "; ".join(f"{k}: {v}" for k, v in self.auto_headers.items()) or None
+
+    def recipients(self) -> list[str]:
+        """Every address the message was for, envelope first, without repeats."""
+        seen: dict[str, None] = {}
+        for address in self.delivered_to + self.to_addrs + self.cc_addrs + self.bcc_addrs:
+            seen.setdefault(address, None)
+        return list(seen)
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Read `raw` (RFC 5322 bytes, or an Outlook .msg file) into a ParsedMessage."""
+    result = ParsedMessage()
+    try:
+        message = _load(raw, result)
+    except Exception as error:  # noqa: BLE001 - the stdlib parser has many failure modes; keep the raw
+        result.parse_error = f"could not parse message: {type(error).__name__}: {error}"
+        return result
+    result.email = message
+    result.errors.extend(f"defect: {type(d).__name__}" for d in getattr(message, "defects", []))
+    for step in (_read_headers, _read_body):
+        try:
+            step(message, result)
+        except Exception as error:  # noqa: BLE001 - a broken part must not lose the rest
+            result.errors.append(f"{step.__name__.strip('_')}: {type(error).__name__}: {error}")
+    if not (result.message_id or result.from_addr or result.subject or result.body_text or result.attachments):
+        result.parse_error = result.parse_error or "no headers or body could be read"
+    return result
+
+
+def _load(raw: bytes, result: ParsedMessage) -> Message:
+    if raw[:8] == sniff.OLE2_MAGIC:
+        from foi.mail.msgfile import parse_msg_file
+
+        result.is_outlook_msg = True
+        return parse_msg_file(raw)
+    return message_from_bytes(raw, policy=default_policy)
+
+
+def decode_text(value: str | None) -> str | None:
+    """A header value with RFC 2047 words decoded; unknown or lying charsets tolerated."""
+    if value is None:
+        return None
+    value = decode_filename(value)  # also repairs raw 8-bit bytes
+    value = re.sub(r"\r?\n[ \t]*", " ", value)
+    return value.strip()
+
+
+def _header(message: Message, name: str) -> str | None:
+    for key, value in message.raw_items() if hasattr(message, "raw_items") else message.items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None
+
+
+def _headers(message: Message, name: str) -> list[str]:
+    return [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+
+
+def _addresses(values: list[str]) -> list[tuple[str, str]]:
+    pairs = []
+    for name, address in getaddresses([re.sub(r"\r?\n", " ", v) for v in values]):
+        address = address.strip().strip("<>").lower()
+        if " " in address or '"' in address:  # `"a person" me@x.org`: unbracketed address
+            found = _BARE_ADDRESS.findall(address)
+            address = found[-1] if found else address
+        if "@" in address:
+            pairs.append((decode_text(name) or "", address))
+    return pairs
+
+
+def _read_headers(message: Message, result: ParsedMessage) -> None:
+    result.message_id = _first_id(_header(message, "Message-ID"))
+    sender = _addresses(_headers(message, "From")) or _addresses(_headers(message, "Sender"))
+    if sender:
+        result.from_name = sender[0][0] or None
+        result.from_addr = sender[0][1]
+    result.to_addrs = [a for _, a in _addresses(_headers(message, "To"))]
+    result.cc_addrs = [a for _, a in _addresses(_headers(message, "Cc"))]
+    result.bcc_addrs = [a for _, a in _addresses(_headers(message, "Bcc"))]
+    result.reply_to = [a for _, a in _addresses(_headers(message, "Reply-To"))]
+    result.delivered_to = _envelope_recipients(message)
+    result.subject = decode_text(_header(message, "Subject"))
+    result.date = _iso_date(_header(message, "Date"))
+    received = _headers(message, "Received")
+    if received:
+        result.received_date = _iso_date(received[0].rsplit(";", 1)[-1])
+    result.in_reply_to = _first_id(_header(message, "In-Reply-To"))
+    result.references = _MESSAGE_ID.findall(_header(message, "References") or "")
+    result.auto_headers = _auto_headers(message)
+
+
+def _first_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    found = _MESSAGE_ID.findall(value)
+    if found:
+        return found[0]
+    value = value.strip()
+    return f"<{value}>" if value and " " not in value else None
+
+
+def _envelope_recipients(message: Message) -> list[str]:
+    found: list[str] = []
+    for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To"):
+        found += [a for _, a in _addresses(_headers(message, name))]
+    for received in _headers(message, "Received"):
+        found += [a.lower() for a in _RECEIVED_FOR.findall(re.sub(r"\s+", " ", received))]
+    return list(dict.fromkeys(found))
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value or not value.strip():
+        return None
+    try:
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.isoformat(timespec="seconds")
+
+
+def _auto_headers(message: Message) -> dict[str, str]:
+    found = {}
+    for name in AUTO_HEADERS:
+        value = _header(message, name)
+        if value is not None:
+            value = decode_text(value) or ""
+            if name == "Auto-Submitted" and value.lower().startswith("no"):
+                continue
+            if name == "Precedence" and value.lower() not in ("bulk", "junk", "list", "auto_reply"):
+                continue
+            found[name] = value
+    return_path = _header(message, "Return-Path")
+    if return_path is not None and return_path.strip() in ("<>", ""):
+        found["Return-Path"] = "<>"
+    return found
+
+
+def _read_body(message: Message, result: ParsedMessage) -> None:
+    plain: list[str] = []
+    html: list[str] = []
+    _walk(message, result, plain, html, result.errors)
+    text = "\n\n".join(t for t in plain if t.strip())
+    if html:
+        result.body_html = "\n".join(html)
+    if not text.strip() and html:
+        text = "\n\n".join(html_to_text(h) for h in html)
+    result.body_text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+
+
+def _walk(part: Message, result: ParsedMessage, plain: list, html: list, errors: list, body: bool = True) -> None:
+    """Body text from inline text parts (plain preferred within each alternative);
+    every other leaf becomes an attachment Part. Alternatives not chosen for the
+    body are still searched for attachments (Apple Mail hides PDFs there)."""
+    ctype = part.get_content_type()
+    if part.is_multipart() and not ctype.startswith("message/"):
+        children = part.get_payload() if isinstance(part.get_payload(), list) else []
+        chosen = _preferred_alternative(children) if ctype == "multipart/alternative" else children
+        for child in children:
+            _walk(child, result, plain, html, errors, body and any(child is c for c in chosen))
+        return
+    filename = _filename(part)
+    disposition = part.get_content_disposition()
+    if ctype in ("text/plain", "text/html") and not filename and disposition != "attachment":
+        if body:
+            (plain if ctype == "text/plain" else html).append(decode_payload(part, errors))
+        return
+    result.attachments.append(_as_part(part, filename, disposition, errors))
+
+
+def _preferred_alternative(children: list) -> list:
+    for wanted in ("text/plain", "multipart/mixed", "multipart/related", "text/html"):
+        for child in children:
+            if child.get_content_type() == wanted and (wanted != "text/plain" or _payload_bytes(child, [])):
+                return [child]
+    return children[-1:]
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        name = part.get_filename()
+    except (ValueError, TypeError, LookupError, AttributeError):
+        name = None
+    if name is None:
+        raw = part.get_param("name", header="content-type")
+        name = raw if isinstance(raw, str) else None
+    return decode_filename(name) if name else None
+
+
+def _as_part(part: Message, filename: str | None, disposition: str | None, errors: list) -> Part:
+    ctype = part.get_content_type()
+    note = None
+    if ctype.startswith("message/") or part.is_multipart():
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else payload
+        data = inner.as_bytes() if isinstance(inner, Message) else _payload_bytes(part, errors)
+    else:
+        data = _payload_bytes(part, errors)
+    defects = [type(d).__name__ for d in getattr(part, "defects", [])]
+    if defects:
+        note = "MIME defects: " + ", ".join(defects)
+    return Part(
+        data=data, filename=filename, declared_type=ctype, disposition=disposition,
+        content_id=(str(part.get("Content-ID") or "").strip() or None), note=note,
+    )
+
+
+def _payload_bytes(part: Message, errors: list) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except (ValueError, TypeError, LookupError, AssertionError) as error:
+        errors.append(f"undecodable part {part.get_content_type()}: {error}")
+        data = None
+    if data is None:
+        raw = part.get_payload()
+        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    return data
+
+
+def decode_payload(part: Message, errors: list) -> str:
+    """Text of a part. A charset label that lies (utf-8 sent as iso-8859-1) or is
+    unknown falls back to utf-8, then cp1252, never failing."""
+    data = _payload_bytes(part, errors)
+    declared = (part.get_content_charset() or "").lower()
+    candidates = [declared] if declared else []
+    if declared in ("", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"):
+        candidates.insert(0, "utf-8")  # strict utf-8 success on non-ascii is reliable evidence
+    for charset in candidates + ["utf-8", "cp1252"]:
+        try:
+            return data.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("cp1252", "replace")

@@ -1,0 +1,169 @@
+"""`foi sync` against a real Dovecot on loopback."""
+
+import datetime as dt
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+
+from foi.db import blob_dir, connect
+from foi.errors import FoiError
+from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
+from foi.mail.store import BlobStore
+from imapserver import imap_server  # noqa: F401 - the fixture
+from mailbuild import mail
+
+TODAY = dt.date(2026, 3, 4)
+
+
+@pytest.fixture
+def folder(imap_server):  # noqa: F811
+    """A fresh folder per test, so tests sharing the server stay apart."""
+    name = f"t{uuid.uuid4().hex[:10]}"
+    client = imap_server.client()
+    client.create_folder(name)
+    client.logout()
+    return name
+
+
+@pytest.fixture
+def settings(imap_server, folder):  # noqa: F811
+    return ImapSettings(imap_server.host, imap_server.port, "none", imap_server.username,
+                        imap_server.password, [folder])
+
+
+@pytest.fixture
+def db(isolated):
+    return connect(Path("campaign.db"))
+
+
+def append(server, folder, count, start=0):
+    client = server.client()
+    for i in range(start, start + count):
+        client.append(folder, mail(message_id=f"<m{i}-{folder}@council.gov.uk>", subject=f"Reply {i}"))
+    client.logout()
+
+
+def sync(db, settings, **kwargs):
+    return fetch_new_mail(db, BlobStore(blob_dir(Path("campaign.db"))), settings, today=TODAY,
+                          triage=None, **kwargs)
+
+
+def stored_subjects(db):
+    return sorted(r[0] for r in db.execute("SELECT subject FROM messages"))
+
+
+def test_sync_stores_new_mail_once_and_never_marks_it_read(db, settings, imap_server, folder):  # noqa: F811
+    append(imap_server, folder, 3)
+    report = sync(db, settings)
+    assert [(f.folder, f.new, f.last_uid) for f in report.folders] == [(folder, 3, 3)]
+    assert stored_subjects(db) == ["Reply 0", "Reply 1", "Reply 2"]
+    account = f"foi@{imap_server.host}"
+    assert db.execute("SELECT account, folder, uid FROM message_locations ORDER BY uid").fetchall() == [
+        (account, folder, 1), (account, folder, 2), (account, folder, 3)]
+    assert db.execute("SELECT folder, last_uid FROM imap_folders").fetchall() == [(folder, 3)]
+    client = imap_server.client()
+    client.select_folder(folder, readonly=True)
+    assert all(b"\\Seen" not in flags for flags in client.get_flags(client.search("ALL")).values())
+    client.logout()
+
+    again = sync(db, settings)
+    assert (again.new, again.folders[0].already) == (0, 0)
+    append(imap_server, folder, 1, start=3)
+    third = sync(db, settings)
+    assert third.new == 1
+    assert stored_subjects(db) == ["Reply 0", "Reply 1", "Reply 2", "Reply 3"]
+
+
+def test_changed_uidvalidity_rescans_without_duplicates(db, settings, imap_server, folder):  # noqa: F811
+    append(imap_server, folder, 2)
+    sync(db, settings)
+    old_validity = db.execute("SELECT uidvalidity FROM imap_folders").fetchone()[0]
+    client = imap_server.client()
+    client.delete_folder(folder)
+    client.create_folder(folder)
+    client.logout()
+    append(imap_server, folder, 3)  # the same two messages again, plus one new
+    report = sync(db, settings)
+    assert report.folders[0].uidvalidity_changed
+    assert (report.new, report.folders[0].already) == (1, 2)
+    assert stored_subjects(db) == ["Reply 0", "Reply 1", "Reply 2"]
+    new_validity = db.execute("SELECT uidvalidity FROM imap_folders").fetchone()[0]
+    assert new_validity != old_validity
+    assert db.execute("SELECT count(*) FROM message_locations WHERE uidvalidity = ?", [new_validity]).fetchone()[0] == 3
+
+
+class DroppingClient:
+    """A real IMAPClient whose socket is cut when the Nth FETCH is sent."""
+
+    def __init__(self, client, drop_on_fetch):
+        self.client, self.drop_on_fetch, self.fetches = client, drop_on_fetch, 0
+
+    def fetch(self, *args, **kwargs):
+        self.fetches += 1
+        if self.fetches == self.drop_on_fetch:
+            self.client._imap.sock.shutdown(socket.SHUT_RDWR)
+        return self.client.fetch(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+def test_dropped_connection_is_retried_once(db, settings, imap_server, folder):  # noqa: F811
+    append(imap_server, folder, 5)
+    connections = []
+
+    def flaky_connect(settings):
+        connections.append(1)
+        return DroppingClient(connect_imap(settings), drop_on_fetch=2 if len(connections) == 1 else 0)
+
+    report = sync(db, settings, batch_size=2, connect=flaky_connect)
+    assert (report.reconnects, report.new, len(connections)) == (1, 5, 2)
+    assert stored_subjects(db) == [f"Reply {i}" for i in range(5)]
+
+
+def test_connection_dropping_twice_stops_with_a_clear_error_and_resumes(db, settings, imap_server, folder):  # noqa: F811
+    append(imap_server, folder, 5)
+
+    def always_drops(settings):
+        return DroppingClient(connect_imap(settings), drop_on_fetch=2)
+
+    with pytest.raises(FoiError) as raised:
+        sync(db, settings, batch_size=2, connect=always_drops)
+    message = str(raised.value)
+    assert f"dropped twice while syncing {folder}" in message
+    assert f"{folder}: 4 new (up to UID 4)" in message  # batch 1, then batch 2 after reconnecting
+    assert "Run `foi sync` again" in message
+    assert stored_subjects(db) == ["Reply 0", "Reply 1", "Reply 2", "Reply 3"]
+
+    report = sync(db, settings, batch_size=2)
+    assert report.new == 1
+    assert stored_subjects(db) == [f"Reply {i}" for i in range(5)]
+    assert db.execute("SELECT count(*) FROM message_locations").fetchone()[0] == 5
+
+
+def test_cli_sync_reads_settings_from_environment(db, run, monkeypatch, imap_server, folder):  # noqa: F811
+    append(imap_server, folder, 2)
+    for key, value in {"FOI_IMAP_HOST": imap_server.host, "FOI_IMAP_PORT": str(imap_server.port),
+                       "FOI_IMAP_SECURITY": "none", "FOI_IMAP_USERNAME": imap_server.username,
+                       "FOI_IMAP_PASSWORD": imap_server.password, "FOI_IMAP_FOLDERS": folder}.items():
+        monkeypatch.setenv(key, value)
+    result = run("sync")
+    assert result.stdout == f"{folder}: 2 new message(s), 0 attachment(s)\n"
+    assert run("sync").stdout == f"{folder}: 0 new message(s), 0 attachment(s)\n"
+    monkeypatch.setenv("FOI_IMAP_PASSWORD", "wrong")
+    failed = run("sync", ok=False)
+    assert failed.exit_code == 1
+    assert "IMAP login as foi on 127.0.0.1 failed" in failed.stderr
+    assert "wrong" not in failed.stderr
+
+
+def test_missing_settings_are_a_clear_error(db):
+    from foi.mail.fetch import load_imap_settings
+
+    with pytest.raises(FoiError, match="FOI_IMAP_HOST, FOI_IMAP_USERNAME, FOI_IMAP_PASSWORD not set"):
+        load_imap_settings({})
+    settings = load_imap_settings({"FOI_IMAP_HOST": "h", "FOI_IMAP_USERNAME": "u", "FOI_IMAP_PASSWORD": "p",
+                                   "FOI_IMAP_FOLDERS": "INBOX, FOI replies"})
+    assert (settings.port, settings.security, settings.folders) == (993, "ssl", ["INBOX", "FOI replies"])
