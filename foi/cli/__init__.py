@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
+    "send": "foi.cli.sending:send",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -26,6 +27,7 @@ SUMMARIES: dict[str, str] = {
     "councils": "The register of public bodies: list, show, set addresses, import.",
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
+    "send": "Send a campaign's requests by email, exactly once.",
 }
 
 
@@ -49,11 +51,22 @@ class LazyGroup(click.Group):
 
 
 class State:
-    """What every command gets: where the database is, opened on first use."""
+    """What every command gets: where the database is, opened on first use,
+    and the mail settings (foi.toml or --config), read on first use."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, config_path: Path | None = None):
         self.db_path = db_path
+        self.config_path = config_path
         self._db = None
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            from foi.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
 
     @property
     def db(self):
@@ -74,9 +87,17 @@ class State:
     show_default=True,
     help="The campaign database (env FOI_DB).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="FOI_CONFIG",
+    default=None,
+    help="Mail settings file (default: foi.toml in this folder if present; env FOI_CONFIG).",
+)
 @click.version_option(__version__, prog_name="foi")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path) -> None:
+def cli(ctx: click.Context, db_path: Path, config_path: Path | None) -> None:
     """Run a Freedom of Information campaign from one folder.
 
     \b
@@ -84,7 +105,7 @@ def cli(ctx: click.Context, db_path: Path) -> None:
         foi init
         foi councils list --childrens-services
     """
-    ctx.obj = State(db_path)
+    ctx.obj = State(db_path, config_path)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Mail: composing, sending and (later) receiving messages."""
