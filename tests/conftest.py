@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+# Real Dovecot/SMTP servers for the mail tests (started only when a test asks).
+pytest_plugins = ["tests.conftest_mail"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 

@@ -30,8 +30,8 @@ from foi.db import blob_dir
 from foi.errors import FoiError
 from foi.mail import outgoing as store
 from foi.mail.compose import Envelope, Rendered, Renderer, build_message, make_message_id
-from foi.mail.transport import (ImapSentFolder, MaybeSent, NotSent, OutboxTransport, SentFolder,
-                                SmtpTransport, Transport)
+from foi.mail.transport import (ImapSentFolder, MaybeSent, NotSent, OutboxTransport, SenderRefused,
+                                SentFolder, SmtpTransport, Transport)
 
 
 @dataclass(frozen=True)
@@ -263,6 +263,11 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     while True:
         try:
             how.transport.send(how.sender.email, to_addr, raw)
+        except SenderRefused as refusal:
+            error = FoiError(f"The SMTP server refused our sender address {how.sender.email}: {refusal}",
+                             "Check sender.email: the account must be allowed to send as it.")
+            _not_attempted(db, outgoing_id, error, previous_state, how)
+            raise error from None
         except NotSent as refusal:
             if refusal.temporary and delays:
                 store.count_attempt(db, outgoing_id, how.now(), str(refusal))
@@ -274,17 +279,22 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
             store.mark_uncertain(db, outgoing_id, str(error), how.now())
             return Outcome(reference, body_code, to_addr, "uncertain", str(error))
         except FoiError as error:
-            reason = str(error).splitlines()[0]
-            if previous_state is None:
-                store.mark_uncertain(db, outgoing_id, f"re-send not attempted: {reason}", how.now())
-            else:
-                store.mark_not_attempted(db, outgoing_id, reason, previous_state, how.now())
+            _not_attempted(db, outgoing_id, error, previous_state, how)
             raise
         break
     sent_at = how.now()
     store.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
     _copy_to_sent(how, raw, sent_at, reference, report)
     return Outcome(reference, body_code, to_addr, "sent", row["message_id"])
+
+
+def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
+                   how: Sending) -> None:
+    reason = str(error).splitlines()[0]
+    if previous_state is None:  # a re-send: the earlier copy is as uncertain as before
+        store.mark_uncertain(db, outgoing_id, f"re-send not attempted: {reason}", how.now())
+    else:
+        store.mark_not_attempted(db, outgoing_id, reason, previous_state, how.now())
 
 
 def _copy_to_sent(how: Sending, raw: bytes, when: dt.datetime, reference: str,

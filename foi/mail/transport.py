@@ -32,6 +32,11 @@ class NotSent(Exception):
         return 400 <= self.code < 500
 
 
+class SenderRefused(NotSent):
+    """MAIL FROM refused for good: about our account, not this recipient, so
+    every other message would be refused too."""
+
+
 class MaybeSent(Exception):
     """The connection failed mid-transaction: the server may have the message."""
 
@@ -124,6 +129,7 @@ class SmtpTransport:
                 conn = smtplib.SMTP(cfg.host, cfg.effective_port, timeout=cfg.timeout)
                 if cfg.security == "starttls":
                     conn.starttls(context=ssl.create_default_context())
+            conn.ehlo_or_helo_if_needed()
             if cfg.username:
                 self._login(conn)
         except smtplib.SMTPAuthenticationError as error:
@@ -171,6 +177,9 @@ class SmtpTransport:
             conn = self._conn
             try:
                 code, reply = conn.mail(sender)
+                if code >= 500:
+                    self._reset()
+                    raise SenderRefused(code, _text(reply))
                 if code == 250:
                     code, reply = conn.rcpt(recipient)
                     if code in (250, 251):
