@@ -216,6 +216,18 @@ class RecordingHandler:
         # handled=False lets aiosmtpd answer 535 itself (True would leave the client hanging)
         return AuthResult(success=ok, handled=False)
 
+    async def auth_XOAUTH2(self, server, args):
+        """OAuth2 as Microsoft 365 and Gmail take it; the token stands in for the password."""
+        import base64
+
+        from aiosmtpd.smtp import AuthResult
+
+        decoded = base64.b64decode(args[1]).decode() if len(args) > 1 else ""
+        fields = dict(part.split("=", 1) for part in decoded.split("\x01") if "=" in part)
+        expected = self.behaviour.password
+        ok = expected is None or fields.get("auth") == f"Bearer {expected}"
+        return AuthResult(success=ok, handled=False)
+
     async def handle_MAIL(self, server, session, envelope, address, options):
         if self.behaviour.password is not None and not session.authenticated:
             return "530 5.7.0 Authentication required"

@@ -181,6 +181,17 @@ def test_password_from_a_command_logs_in(mail, run, monkeypatch):
     assert len(mail.received()) == 2
 
 
+def test_oauth2_token_from_a_command_logs_in(mail, run, monkeypatch):
+    make_campaign(count=1)
+    mail.behaviour.password = "token-123"
+    monkeypatch.setenv("FOI_SMTP_USERNAME", "campaigns@charity.test")
+    monkeypatch.setenv("FOI_SMTP_OAUTH2_TOKEN_COMMAND", "echo token-123")
+
+    run("send", "eh", "--yes")
+
+    assert len(mail.received()) == 1
+
+
 def dump(path="campaign.db"):
     with sqlite3.connect(path) as conn:
         return list(conn.iterdump())
