@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -33,7 +33,7 @@ class Rendered:
 
     subject: str
     body: str
-    attachments: list[tuple[str, bytes, str]]  # (filename, content, mimetype)
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)  # (filename, content, mimetype)
 
 
 @dataclass
@@ -45,14 +45,22 @@ class Sender:
 
 
 def sender_settings(environ: dict | None = None) -> Sender:
-    """Who the requests are from. Read from the environment for now; the one
-    place to repoint when settings move to a config file."""
+    """Who the requests are from: [sender] in foi.toml (or FOI_CONFIG), overridden by
+    FOI_SENDER_NAME, FOI_SENDER_EMAIL, FOI_REPLY_TO; FOI_SENDER_ADDRESS for letters."""
+    from foi.config import load_config
+
+    env = os.environ if environ is None else environ
+    path = env.get("FOI_CONFIG")
+    return sender_from_config(load_config(Path(path) if path else None, env=env), env)
+
+
+def sender_from_config(config, environ: dict | None = None) -> Sender:
     env = os.environ if environ is None else environ
     address = env.get("FOI_SENDER_ADDRESS") or ""
     return Sender(
-        name=single_line(env.get("FOI_SENDER_NAME") or "") or None,
-        email=single_line(env.get("FOI_SENDER_EMAIL") or "") or None,
-        reply_to=single_line(env.get("FOI_REPLY_TO") or "") or None,
+        name=single_line(config.sender.name or "") or None,
+        email=single_line(config.sender.email or "") or None,
+        reply_to=single_line(config.sender.reply_to or "") or None,
         address=tuple(part.strip() for part in re.split(r"[;\n]", address) if part.strip()),
     )
 
@@ -225,7 +233,8 @@ def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict 
     sender = sender or sender_settings()
     if not sender.name:
         raise FoiError("No sender name: requests must be signed",
-                       "Set FOI_SENDER_NAME (and FOI_SENDER_EMAIL, FOI_REPLY_TO) in the environment.")
+                       "Set name (and email, reply_to) under [sender] in foi.toml, or FOI_SENDER_NAME "
+                       "(FOI_SENDER_EMAIL, FOI_REPLY_TO) in the environment.")
     if template_root is None:
         template_root = user_templates_dir(db)
     if today is None:

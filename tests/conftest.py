@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+# Real Dovecot/SMTP servers for the mail tests (started only when a test asks).
+pytest_plugins = ["tests.conftest_mail"]
+
 REPO = Path(__file__).resolve().parent.parent
 # A git worktree sits one level deeper than the main checkout: FOI_SHARED_DIR points at ../shared then.
 SHARED = Path(os.environ.get("FOI_SHARED_DIR") or REPO.parent / "shared")

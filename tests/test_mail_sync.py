@@ -160,10 +160,12 @@ def test_cli_sync_reads_settings_from_environment(db, run, monkeypatch, imap_ser
 
 
 def test_missing_settings_are_a_clear_error(db):
+    from foi.config import load_config
     from foi.mail.fetch import load_imap_settings
 
     with pytest.raises(FoiError, match="FOI_IMAP_HOST, FOI_IMAP_USERNAME, FOI_IMAP_PASSWORD not set"):
-        load_imap_settings({})
-    settings = load_imap_settings({"FOI_IMAP_HOST": "h", "FOI_IMAP_USERNAME": "u", "FOI_IMAP_PASSWORD": "p",
-                                   "FOI_IMAP_FOLDERS": "INBOX, FOI replies"})
+        load_imap_settings(load_config(env={}))
+    settings = load_imap_settings(load_config(env={
+        "FOI_IMAP_HOST": "h", "FOI_IMAP_USERNAME": "u", "FOI_IMAP_PASSWORD": "p",
+        "FOI_IMAP_FOLDERS": "INBOX, FOI replies"}))
     assert (settings.port, settings.security, settings.folders) == (993, "ssl", ["INBOX", "FOI replies"])

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "mark-sent": "foi.cli.campaigns:mark_sent",
     "sync": "foi.cli.receiving:sync",
     "import": "foi.cli.receiving:import_",
+    "send": "foi.cli.sending:send",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -48,6 +49,7 @@ SUMMARIES: dict[str, str] = {
     "mark-sent": "Record a request submitted by hand (web form, post).",
     "sync": "Fetch new replies from the IMAP mailbox (never marks mail read).",
     "import": "Store messages from .eml, .msg, mbox, Maildir files or folders.",
+    "send": "Send a campaign's requests by email, exactly once.",
 }
 
 
@@ -85,11 +87,22 @@ class LazyGroup(click.Group):
 
 
 class State:
-    """What every command gets: where the database is, opened on first use."""
+    """What every command gets: where the database is, opened on first use,
+    and the mail settings (foi.toml or --config), read on first use."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, config_path: Path | None = None):
         self.db_path = db_path
+        self.config_path = config_path
         self._db = None
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            from foi.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
 
     @property
     def db(self):
@@ -110,9 +123,17 @@ class State:
     show_default=True,
     help="The campaign database (env FOI_DB).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="FOI_CONFIG",
+    default=None,
+    help="Mail settings file (default: foi.toml in this folder if present; env FOI_CONFIG).",
+)
 @click.version_option(__version__, prog_name="foi")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path) -> None:
+def cli(ctx: click.Context, db_path: Path, config_path: Path | None) -> None:
     """Run a Freedom of Information campaign from one folder.
 
     \b
@@ -120,7 +141,7 @@ def cli(ctx: click.Context, db_path: Path) -> None:
         foi init
         foi councils list --childrens-services
     """
-    ctx.obj = State(db_path)
+    ctx.obj = State(db_path, config_path)
 
 
 def main() -> None:

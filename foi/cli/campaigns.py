@@ -117,11 +117,11 @@ def show(state, slug: str) -> None:
         click.echo(f"  {row['code']}\t{row['reference']}\t{row['name']}{note}")
 
 
-def _sender_and_now():
+def _sender_and_now(state):
     from foi import clock
-    from foi.render import sender_settings
+    from foi.render import sender_from_config
 
-    return sender_settings(), clock.now()
+    return sender_from_config(state.config), clock.now()
 
 
 @click.command()
@@ -144,7 +144,7 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tup
     """
     from foi.drafts import generate_drafts
 
-    sender, now = _sender_and_now()
+    sender, now = _sender_and_now(state)
     out = out or Path("drafts") / slug
     result = generate_drafts(state.db, slug, out, fmt=fmt, kind=kind, codes=codes, sender=sender,
                              now=now, dry_run=dry_run)
@@ -173,7 +173,7 @@ def preview(state, slug: str, body: str, kind: str) -> None:
     """
     from foi.drafts import preview as render_preview
 
-    sender, now = _sender_and_now()
+    sender, now = _sender_and_now(state)
     click.echo(render_preview(state.db, slug, body, kind=kind, sender=sender, now=now), nl=False)
 
 

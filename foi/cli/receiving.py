@@ -35,7 +35,7 @@ def sync(state, batch_size: int) -> None:
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
     from foi.mail.store import BlobStore
 
-    settings = load_imap_settings()
+    settings = load_imap_settings(state.config)
     db = state.db
     bars: dict[str, object] = {}
 

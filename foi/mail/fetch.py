@@ -209,27 +209,20 @@ def _remember(db: Database, account: str, folder: str, uidvalidity: int, last_ui
         )
 
 
-def load_imap_settings(environ: dict | None = None) -> ImapSettings:
-    """IMAP settings from FOI_IMAP_* environment variables.
+def load_imap_settings(config=None) -> ImapSettings:
+    """Where `foi sync` reads mail: [imap] in foi.toml, overridden by FOI_IMAP_* variables."""
+    if config is None:
+        from foi.config import load_config
 
-    The one place `foi sync` learns where the mailbox is: when foi/config.py
-    lands, this reads from there instead."""
-    import os
-
-    env = os.environ if environ is None else environ
-    missing = [n for n in ("FOI_IMAP_HOST", "FOI_IMAP_USERNAME", "FOI_IMAP_PASSWORD") if not env.get(n)]
+        config = load_config()
+    imap = config.imap
+    missing = [name for name, value in (("FOI_IMAP_HOST", imap.host), ("FOI_IMAP_USERNAME", imap.username))
+               if not value]
+    if not (imap.password or imap.password_command or imap.oauth2_token_command):
+        missing.append("FOI_IMAP_PASSWORD")
     if missing:
         raise FoiError(f"IMAP is not configured: {', '.join(missing)} not set",
-                       "Set FOI_IMAP_HOST, FOI_IMAP_USERNAME and FOI_IMAP_PASSWORD (and FOI_IMAP_PORT, "
-                       "FOI_IMAP_SECURITY, FOI_IMAP_FOLDERS if needed).")
-    security = env.get("FOI_IMAP_SECURITY", "ssl").strip().lower()
-    if security not in SECURITY:
-        raise FoiError(f"FOI_IMAP_SECURITY={security!r} is not one of {', '.join(SECURITY)}")
-    port_text = env.get("FOI_IMAP_PORT") or ("993" if security == "ssl" else "143")
-    try:
-        port = int(port_text)
-    except ValueError:
-        raise FoiError(f"FOI_IMAP_PORT={port_text!r} is not a port number") from None
-    folders = [f.strip() for f in env.get("FOI_IMAP_FOLDERS", "INBOX").split(",") if f.strip()]
-    return ImapSettings(env["FOI_IMAP_HOST"], port, security, env["FOI_IMAP_USERNAME"],
-                        env["FOI_IMAP_PASSWORD"], folders or ["INBOX"])
+                       "Set [imap] host, username and password (or password_command) in foi.toml, "
+                       "or the FOI_IMAP_* environment variables.")
+    return ImapSettings(imap.host, imap.effective_port, imap.security, imap.username,
+                        imap.secret(), list(imap.folders) or ["INBOX"])

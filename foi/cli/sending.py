@@ -1,0 +1,129 @@
+"""`foi send`: send a campaign's requests by email."""
+
+import sys
+from collections import Counter
+
+import click
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send and write nothing.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N new requests this run.")
+@click.option("--body", "bodies", multiple=True, metavar="CODE",
+              help="Only the request to this body (repeatable).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--resend-uncertain", is_flag=True,
+              help="Re-send messages whose earlier send was interrupted and which are not in the "
+                   "Sent folder (same bytes, same Message-ID).")
+@click.pass_obj
+def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
+    """Send the campaign's requests, each exactly once.
+
+    Safe to interrupt and re-run: requests already sent are skipped, and a
+    message caught mid-send is never sent again without --resend-uncertain.
+    Without an [smtp] host in foi.toml, messages go to the outbox/ folder.
+
+    \b
+    Example:
+        foi send eh-2026 --dry-run
+        foi send eh-2026 --limit 5
+        foi send eh-2026 --yes
+    """
+    from foi import clock
+    from foi.mail.compose import renderer_for
+    from foi.mail.send import apply_send, plan_send, send_lock, sending_from_config
+
+    db, config = state.db, state.config
+    from foi.render import sender_from_config
+
+    plan = plan_send(db, slug, renderer_for(db, slug, sender_from_config(config)), limit=limit, bodies=bodies,
+                     resend_uncertain=resend_uncertain)
+    route = _route(config, state.db_path)
+    if dry_run:
+        _show_plan(plan, route)
+        return
+    if not plan.messages and not plan.uncertain:
+        _show_skipped(plan.skipped)
+        click.echo("Nothing to send.", err=True)
+        return
+    if sys.stdin.isatty() and not yes:
+        click.confirm(f"Send {len(plan.messages)} message(s) {route}?", abort=True, err=True)
+    with send_lock(state.db_path), _progress(len(plan.messages) + len(plan.uncertain)) as tick:
+        how = sending_from_config(config, state.db_path, now=clock.now, progress=tick)
+        report = apply_send(db, plan, how)
+    _show_report(report, plan)
+
+
+def _route(config, db_path) -> str:
+    if not config.smtp.configured:
+        return f"into {db_path.resolve().parent / 'outbox'} (no SMTP server configured: nobody receives them)"
+    smtp = config.smtp
+    rate = f"{smtp.rate:g} a minute" if smtp.rate else "unthrottled"
+    return f"from {config.sender.email} via {smtp.host}:{smtp.effective_port} ({smtp.security}, {rate})"
+
+
+def _show_plan(plan, route: str) -> None:
+    click.echo(f"Would send {len(plan.messages)} message(s) {route}:", err=True)
+    for message in plan.messages:
+        extra = "".join(f"  +{name}" for name, _, _ in message.rendered.attachments)
+        retry = "  (retry after failure)" if message.retry else ""
+        click.echo(f"{message.reference}\t{message.to_addr}\t{message.rendered.subject}{extra}{retry}")
+    for item in plan.uncertain:
+        action = "re-send if not in the Sent folder" if plan.resend_uncertain else "look for in the Sent folder"
+        click.echo(f"{item.reference}\t{item.outgoing['to_addr']}\tUNCERTAIN: would {action}")
+    _show_skipped(plan.skipped)
+    if plan.messages:
+        first = plan.messages[0].rendered
+        click.echo(f"\nFirst message ({plan.messages[0].reference}):\nSubject: {first.subject}\n\n"
+                   f"{first.body}", err=True)
+
+
+def _show_skipped(skipped) -> None:
+    """Bodies the user can act on one by one; the routine reasons as counts."""
+    routine = Counter()
+    for item in skipped:
+        if item.reason.startswith(("beyond --limit", "already sent")):
+            routine[item.reason.split(" (")[0]] += 1
+        else:
+            click.echo(f"{item.reference}\t{item.body_name}\tskipped: {item.reason}", err=True)
+    for reason, count in sorted(routine.items()):
+        click.echo(f"{count} skipped: {reason}", err=True)
+
+
+def _show_report(report, plan) -> None:
+    counts = Counter(outcome.status for outcome in report.outcomes)
+    click.echo(f"Sent: {counts['sent']}")
+    if counts["found_in_sent"]:
+        click.echo(f"Found already sent (in the Sent folder): {counts['found_in_sent']}")
+    for status, title in (("failed", "Failed"), ("uncertain", "Uncertain")):
+        if counts[status]:
+            click.echo(f"{title}: {counts[status]}")
+            for outcome in report.having(status):
+                click.echo(f"  {outcome.reference}\t{outcome.to_addr}\t{outcome.detail}")
+    if plan.skipped:
+        click.echo(f"Skipped: {len(plan.skipped)}")
+        reasons = Counter(item.reason for item in plan.skipped)
+        for reason, count in sorted(reasons.items()):
+            click.echo(f"  {count}\t{reason}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+class _progress:
+    """A progress bar on a terminal; nothing at all in a pipe."""
+
+    def __init__(self, total: int):
+        self.bar = click.progressbar(length=total, label="Sending", file=sys.stderr) \
+            if sys.stderr.isatty() and total else None
+
+    def __enter__(self):
+        if self.bar is None:
+            return lambda outcome: None
+        self.bar.__enter__()
+        return lambda outcome: self.bar.update(1)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

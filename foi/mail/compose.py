@@ -1,0 +1,79 @@
+"""Turning a request into the exact bytes of an email.
+
+The words come from a render function `render(request_row) -> Rendered`
+(the campaign's templates); this module adds the headers that make the
+message traceable: From, Reply-To with the reference, a Message-ID fixed
+before sending, and the Date.
+"""
+
+import datetime as dt
+import email.policy
+import secrets
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Callable
+
+from sqlite_utils import Database
+
+from foi.errors import FoiError
+from foi.render import Rendered, Sender, render_request
+
+# 7bit keeps every line short and ASCII: non-ASCII text goes quoted-printable,
+# so no server along the way has to understand 8BITMIME or SMTPUTF8.
+POLICY = email.policy.SMTP.clone(cte_type="7bit")
+
+
+Renderer = Callable[[dict], Rendered]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The headers foi adds around the rendered words."""
+
+    from_addr: str
+    to_addr: str
+    message_id: str
+    date: dt.datetime
+    from_name: str | None = None
+    reply_to: str | None = None
+    in_reply_to: str | None = None
+
+
+def make_message_id(reference: str, sender_email: str) -> str:
+    """A globally unique Message-ID that also carries the reference, so a reply's
+    In-Reply-To/References can be matched even if the subject was changed."""
+    domain = sender_email.rsplit("@", 1)[-1] or "foi.invalid"
+    return f"<foi.{reference}.{secrets.token_hex(8)}@{domain}>"
+
+
+def build_message(rendered: Rendered, envelope: Envelope) -> bytes:
+    """The RFC 5322 bytes (CRLF line ends), ready for SMTP and the Sent folder."""
+    message = EmailMessage(policy=POLICY)
+    message["From"] = formataddr((envelope.from_name or "", envelope.from_addr))
+    message["To"] = envelope.to_addr
+    if envelope.reply_to:
+        message["Reply-To"] = envelope.reply_to
+    message["Subject"] = rendered.subject
+    message["Date"] = format_datetime(envelope.date)
+    message["Message-ID"] = envelope.message_id
+    if envelope.in_reply_to:
+        message["In-Reply-To"] = envelope.in_reply_to
+        message["References"] = envelope.in_reply_to
+    message.set_content(rendered.body)
+    for filename, data, mimetype in rendered.attachments:
+        maintype, _, subtype = (mimetype or "application/octet-stream").partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=filename)
+    return message.as_bytes(policy=POLICY)
+
+
+def renderer_for(db: Database, slug: str, sender: Sender | None = None) -> Renderer:
+    """The render function for a campaign: its templates, for each request row."""
+    if not db["campaigns"].count_where("slug = ?", [slug]):
+        raise FoiError(f"No campaign called {slug!r}", "`foi campaign list` shows them.")
+
+    def render(request: dict) -> Rendered:
+        return render_request(db, request, sender=sender)
+
+    return render

@@ -1,0 +1,149 @@
+"""The database side of sending: every state change of an outgoing message is
+committed before the next step talks to a server, so a crash leaves a record
+of exactly what might have happened.
+
+outgoing.state:  draft -> sending -> sent | failed | uncertain
+requests.state:  draft | failed -> sending -> awaiting_response | failed
+                 (stays 'sending' while its message is uncertain)
+"""
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from foi.clock import iso, london_date
+
+# Request states from which a request may be sent (again): never delivered.
+SENDABLE = ("draft", "failed")
+
+
+def save_raw(blob_dir: Path | None, raw: bytes) -> str:
+    """Keep the exact bytes (blobs/ab/abcd...) so an uncertain message can be
+    re-sent byte for byte; returns the sha256."""
+    sha = hashlib.sha256(raw).hexdigest()
+    if blob_dir is not None:
+        path = Path(blob_dir) / sha[:2] / sha
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(raw)
+            tmp.replace(path)
+    return sha
+
+
+def load_raw(blob_dir: Path | None, sha: str | None) -> bytes | None:
+    if blob_dir is None or not sha:
+        return None
+    path = Path(blob_dir) / sha[:2] / sha
+    return path.read_bytes() if path.exists() else None
+
+
+def latest_outgoing(db: Database, request_id: int, kind: str = "request") -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM outgoing WHERE request_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+        [request_id, kind]))
+    return rows[0] if rows else None
+
+
+def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: str, subject: str,
+                  raw_sha256: str, transport: str, now: dt.datetime) -> int | None:
+    """Record the message as a draft with its Message-ID, then mark it 'sending'
+    (two commits). Returns None, writing nothing, if the request is no longer
+    sendable: a second look guards against a stale plan."""
+    with db.atomic():
+        request = db["requests"].get(request_id)
+        latest = latest_outgoing(db, request_id)
+        if request["state"] not in SENDABLE or (latest and latest["state"] in ("sending", "uncertain", "sent")):
+            return None
+        if latest and latest["state"] == "draft":  # left by an interrupted run: never sent
+            outgoing_id = latest["id"]
+            db["outgoing"].update(outgoing_id, {"message_id": message_id, "to_addr": to_addr,
+                                                "subject": subject, "raw_sha256": raw_sha256,
+                                                "transport": transport, "error": None})
+        else:
+            outgoing_id = db["outgoing"].insert({
+                "request_id": request_id, "kind": "request", "message_id": message_id,
+                "state": "draft", "transport": transport, "to_addr": to_addr, "subject": subject,
+                "raw_sha256": raw_sha256, "attempts": 0, "created_at": iso(now),
+            }).last_pk
+    mark_sending(db, outgoing_id, now)
+    return outgoing_id
+
+
+def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
+    with db.atomic():
+        row = db["outgoing"].get(outgoing_id)
+        db["outgoing"].update(outgoing_id, {"state": "sending", "attempted_at": iso(now),
+                                            "attempts": row["attempts"] + 1})
+        db["requests"].update(row["request_id"], {"state": "sending", "email": row["to_addr"],
+                                                  "updated_at": iso(now)})
+
+
+def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) -> None:
+    """A temporary refusal: the message is still on its way, not yet accepted."""
+    with db.atomic():
+        row = db["outgoing"].get(outgoing_id)
+        db["outgoing"].update(outgoing_id, {"attempts": row["attempts"] + 1, "error": error,
+                                            "attempted_at": iso(now)})
+
+
+def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime,
+              how: str) -> None:
+    """Accepted by the server: the statutory clock starts (day 0 = London date)."""
+    from foi.tracking import first_due_date
+
+    with db.atomic():
+        row = db["outgoing"].get(outgoing_id)
+        db["outgoing"].update(outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
+        if row["kind"] != "request":
+            # A chaser or a reply in the thread: the request keeps its own clock.
+            add_event(db, row, f"{row['kind']}_sent", sent_at, now, {"how": how})
+            return
+        sent_on = london_date(sent_at).isoformat()
+        db["requests"].update(row["request_id"], {
+            "state": "awaiting_response", "sent_via": "email", "sent_at": iso(sent_at),
+            "sent_on": sent_on, "due_date": first_due_date(db, sent_on), "email": row["to_addr"],
+            "updated_at": iso(now)})
+        add_event(db, row, "sent", sent_at, now, {"how": how})
+
+
+def mark_failed(db: Database, outgoing_id: int, error: str, now: dt.datetime) -> None:
+    """Refused by the server for good: recorded with the server's own words."""
+    with db.atomic():
+        row = db["outgoing"].get(outgoing_id)
+        db["outgoing"].update(outgoing_id, {"state": "failed", "error": error})
+        db["requests"].update(row["request_id"], {"state": "failed", "updated_at": iso(now)})
+        add_event(db, row, "send_failed", now, now, {"error": error})
+
+
+def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_state: str,
+                       now: dt.datetime) -> None:
+    """We could not even reach the point of handing the message over (login
+    refused, server unreachable): certainly not sent; the request is as before."""
+    with db.atomic():
+        row = db["outgoing"].get(outgoing_id)
+        db["outgoing"].update(outgoing_id, {"state": "failed", "error": error})
+        db["requests"].update(row["request_id"], {"state": previous_state, "updated_at": iso(now)})
+
+
+def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime) -> None:
+    with db.atomic():
+        row = db["outgoing"].get(outgoing_id)
+        if row["state"] == "uncertain" and row["error"] == reason:
+            return
+        db["outgoing"].update(outgoing_id, {"state": "uncertain", "error": reason})
+        add_event(db, row, "send_uncertain", now, now, {"reason": reason})
+
+
+def add_event(db: Database, outgoing: dict, kind: str, occurred: dt.datetime,
+              now: dt.datetime, details: dict) -> None:
+    details = {"message_id": outgoing["message_id"], "to": outgoing["to_addr"],
+               "transport": outgoing["transport"], **details}
+    db["events"].insert({
+        "request_id": outgoing["request_id"], "kind": kind,
+        "occurred_on": london_date(occurred).isoformat(), "recorded_at": iso(now),
+        "actor": "auto", "outgoing": outgoing["id"], "details": json.dumps(details, sort_keys=True),
+    })

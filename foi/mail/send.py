@@ -1,0 +1,346 @@
+"""Sending a campaign's requests: exactly once, throttled, safe to interrupt.
+
+plan_send() decides, writing nothing, what a run would do (that is --dry-run);
+apply_send() does it. The guarantees:
+
+- Each message's Message-ID is stored, and its 'sending' state committed,
+  before the SMTP transaction starts. A crash or kill at any moment leaves at
+  most the one message in flight as 'sending'; the next run calls it uncertain.
+- An uncertain message is looked for in the Sent folder by Message-ID (where
+  one is configured): found means sent. Otherwise it is reported and only
+  re-sent on request, byte for byte with the same Message-ID.
+- Temporary refusals (4xx) are retried after a delay; permanent ones (5xx) are
+  recorded with the server's words and the run goes on; a refused login stops
+  the run before anything else is marked.
+"""
+
+import datetime as dt
+import fcntl
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from sqlite_utils import Database
+
+from foi.config import Config, SenderConfig
+from foi.councils import validate_email
+from foi.db import blob_dir
+from foi.errors import FoiError
+from foi.mail import outgoing as store
+from foi.mail.compose import Envelope, Rendered, Renderer, build_message, make_message_id
+from foi.mail.transport import (ImapSentFolder, MaybeSent, NotSent, OutboxTransport, SenderRefused,
+                                SentFolder, SmtpTransport, Transport)
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    request_id: int
+    reference: str
+    body_code: str
+    body_name: str
+    to_addr: str
+    rendered: Rendered
+    retry: bool = False  # the last attempt was refused; this is a fresh try
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """A message whose fate is unknown: the run that sent it was interrupted."""
+
+    request_id: int
+    reference: str
+    body_code: str
+    body_name: str
+    outgoing: dict
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reference: str
+    body_code: str
+    body_name: str
+    reason: str
+
+
+@dataclass
+class SendPlan:
+    campaign: str
+    messages: list[PlannedMessage] = field(default_factory=list)
+    uncertain: list[Uncertain] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    resend_uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reference: str
+    body_code: str
+    to_addr: str
+    status: str  # sent | failed | uncertain | found_in_sent
+    detail: str = ""
+
+
+@dataclass
+class SendReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def having(self, *statuses: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in statuses]
+
+
+def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = None,
+              bodies: Sequence[str] = (), resend_uncertain: bool = False) -> SendPlan:
+    """What `foi send` would do, from the database alone. Writes nothing."""
+    if not db["campaigns"].count_where("slug = ?", [slug]):
+        raise FoiError(f"No campaign called {slug!r}")
+    rows = _requests(db, slug, [b.upper() for b in bodies])
+    plan = SendPlan(campaign=slug, resend_uncertain=resend_uncertain)
+    for row in rows:
+        names = (row["reference"], row["body_code"], row["body_name"])
+        latest = store.latest_outgoing(db, row["id"])
+        if latest and latest["state"] in ("sending", "uncertain"):
+            plan.uncertain.append(Uncertain(row["id"], *names, outgoing=latest))
+        elif row["state"] not in store.SENDABLE or (latest and latest["state"] == "sent"):
+            plan.skipped.append(Skipped(*names, f"already sent (state {row['state']})"))
+        elif not row["foi_email"]:
+            plan.skipped.append(Skipped(*names, "no FOI address for this body"))
+        elif problem := validate_email(row["foi_email"]):
+            plan.skipped.append(Skipped(*names, problem))
+        elif limit is not None and len(plan.messages) >= limit:
+            plan.skipped.append(Skipped(*names, f"beyond --limit {limit}"))
+        else:
+            plan.messages.append(PlannedMessage(row["id"], *names, to_addr=row["foi_email"],
+                                                rendered=render(_request_row(row)),
+                                                retry=row["state"] == "failed"))
+    return plan
+
+
+def _requests(db: Database, slug: str, bodies: list[str]) -> list[dict]:
+    sql = ("SELECT r.*, b.name AS body_name, b.foi_email AS foi_email FROM requests r "
+           "JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ?")
+    params: list = [slug]
+    if bodies:
+        sql += f" AND r.body_code IN ({', '.join('?' * len(bodies))})"
+        params += bodies
+    rows = list(db.query(sql + " ORDER BY b.name, r.reference", params))
+    missing = sorted(set(bodies) - {row["body_code"] for row in rows})
+    if missing:
+        raise FoiError(f"No request in campaign {slug} for: {', '.join(missing)}",
+                       "Use the body codes shown by `foi councils list`.")
+    return rows
+
+
+def _request_row(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("body_name", "foi_email")}
+
+
+class Pacer:
+    """At most `rate` messages a minute (0 = as fast as the server takes them)."""
+
+    def __init__(self, rate: float, *, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.interval = 60.0 / rate if rate > 0 else 0.0
+        self.sleep, self.monotonic = sleep, monotonic
+        self._next: float | None = None
+
+    def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        current = self.monotonic()
+        if self._next is not None and current < self._next:
+            self.sleep(self._next - current)
+            current = self._next
+        self._next = current + self.interval
+
+
+@dataclass
+class Sending:
+    """Everything apply_send needs besides the plan: the edges, injected."""
+
+    transport: Transport
+    sender: SenderConfig
+    now: Callable[[], dt.datetime]
+    sent_folder: SentFolder | None = None
+    pacer: Pacer = field(default_factory=lambda: Pacer(0))
+    retry_delays: Sequence[float] = (30.0, 120.0, 300.0)
+    sleep: Callable[[float], None] = time.sleep
+    blob_dir: Path | None = None
+    progress: Callable[[Outcome], None] = lambda outcome: None
+
+
+def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
+    """Settle uncertain messages, then send the planned ones one by one."""
+    if not how.sender.email:
+        raise FoiError("No sender address configured",
+                       "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
+    report = SendReport()
+    resend = _settle_uncertain(db, plan, how, report)
+    how.transport.open()  # a wrong password stops here, before anything is marked
+    try:
+        for item, outgoing in resend:
+            report.outcomes.append(_resend(db, item, outgoing, how, report))
+            how.progress(report.outcomes[-1])
+        for message in plan.messages:
+            outcome = _send_new(db, message, how, report)
+            if outcome is not None:
+                report.outcomes.append(outcome)
+                how.progress(outcome)
+    finally:
+        how.transport.close()
+        if how.sent_folder is not None:
+            how.sent_folder.close()
+    return report
+
+
+def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
+                      report: SendReport) -> list[tuple[Uncertain, dict]]:
+    """Interrupted sends become 'uncertain'; those in the Sent folder are sent.
+    Returns the ones to re-send (only with plan.resend_uncertain)."""
+    resend = []
+    for item in plan.uncertain:
+        row = item.outgoing
+        store.mark_uncertain(db, row["id"], row["error"] or "interrupted while sending", how.now())
+        if how.sent_folder is not None and how.sent_folder.contains(row["message_id"]):
+            sent_at = dt.datetime.fromisoformat(row["attempted_at"])
+            store.mark_sent(db, row["id"], sent_at, how.now(), how="found in Sent folder")
+            report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
+                                           "found_in_sent", row["message_id"]))
+        elif plan.resend_uncertain:
+            resend.append((item, db["outgoing"].get(row["id"])))
+        else:
+            report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
+                                           "uncertain", _uncertain_note(how)))
+    return resend
+
+
+def _uncertain_note(how: Sending) -> str:
+    where = "not found in the Sent folder" if how.sent_folder is not None else "no Sent folder to check"
+    return f"may have been sent ({where}); not re-sent without --resend-uncertain"
+
+
+def _send_new(db: Database, message: PlannedMessage, how: Sending,
+              report: SendReport) -> Outcome | None:
+    how.pacer.wait()
+    now = how.now()
+    message_id = make_message_id(message.reference, how.sender.email)
+    envelope = Envelope(from_addr=how.sender.email, from_name=how.sender.name,
+                        to_addr=message.to_addr, message_id=message_id, date=now,
+                        reply_to=how.sender.reply_to_for(message.reference))
+    raw = build_message(message.rendered, envelope)
+    sha = store.save_raw(how.blob_dir, raw)
+    previous = db["requests"].get(message.request_id)["state"]
+    outgoing_id = store.claim_request(db, message.request_id, message_id=message_id,
+                                      to_addr=message.to_addr, subject=message.rendered.subject,
+                                      raw_sha256=sha, transport=how.transport.name, now=now)
+    if outgoing_id is None:
+        return None  # sent or claimed since the plan was made
+    return _deliver(db, outgoing_id, message.reference, message.body_code, raw, previous, how, report)
+
+
+def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendReport) -> Outcome:
+    """Re-send an uncertain message with the same bytes and Message-ID, so a
+    recipient who did get the first copy sees a duplicate of the same message."""
+    raw = store.load_raw(how.blob_dir, row["raw_sha256"])
+    if raw is None:
+        raise FoiError(f"The stored copy of {item.reference}'s message is missing; cannot re-send "
+                       "it unchanged")
+    how.pacer.wait()
+    store.mark_sending(db, row["id"], how.now())
+    return _deliver(db, row["id"], item.reference, item.body_code, raw, None, how, report)
+
+
+def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw: bytes,
+             previous_state: str | None, how: Sending, report: SendReport) -> Outcome:
+    """Hand one message to the transport, retrying temporary refusals.
+    previous_state None means a re-send: if it cannot be attempted the message
+    simply stays uncertain."""
+    row = db["outgoing"].get(outgoing_id)
+    to_addr = row["to_addr"]
+    delays = list(how.retry_delays)
+    while True:
+        try:
+            how.transport.send(how.sender.email, to_addr, raw)
+        except SenderRefused as refusal:
+            error = FoiError(f"The SMTP server refused our sender address {how.sender.email}: {refusal}",
+                             "Check sender.email: the account must be allowed to send as it.")
+            _not_attempted(db, outgoing_id, error, previous_state, how)
+            raise error from None
+        except NotSent as refusal:
+            if refusal.temporary and delays:
+                store.count_attempt(db, outgoing_id, how.now(), str(refusal))
+                how.sleep(delays.pop(0))
+                continue
+            store.mark_failed(db, outgoing_id, str(refusal), how.now())
+            return Outcome(reference, body_code, to_addr, "failed", str(refusal))
+        except MaybeSent as error:
+            store.mark_uncertain(db, outgoing_id, str(error), how.now())
+            return Outcome(reference, body_code, to_addr, "uncertain", str(error))
+        except FoiError as error:
+            _not_attempted(db, outgoing_id, error, previous_state, how)
+            raise
+        break
+    sent_at = how.now()
+    store.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
+    _copy_to_sent(how, raw, sent_at, reference, report)
+    return Outcome(reference, body_code, to_addr, "sent", row["message_id"])
+
+
+def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
+                   how: Sending) -> None:
+    reason = str(error).splitlines()[0]
+    if previous_state is None:  # a re-send: the earlier copy is as uncertain as before
+        store.mark_uncertain(db, outgoing_id, f"re-send not attempted: {reason}", how.now())
+    else:
+        store.mark_not_attempted(db, outgoing_id, reason, previous_state, how.now())
+
+
+def _copy_to_sent(how: Sending, raw: bytes, when: dt.datetime, reference: str,
+                  report: SendReport) -> None:
+    """A missing Sent copy is worth a warning, never worth un-sending."""
+    if how.sent_folder is None:
+        return
+    try:
+        how.sent_folder.append(raw, when)
+    except (OSError, FoiError) as error:
+        report.warnings.append(f"{reference}: sent, but the copy to the Sent folder failed: {error}")
+
+
+@contextmanager
+def send_lock(db_path: Path) -> Iterator[None]:
+    """One `foi send` per database at a time: two at once could both send the
+    same draft. The lock dies with the process, so a killed run frees it."""
+    if str(db_path) == ":memory:":
+        yield
+        return
+    path = Path(str(db_path) + ".send-lock")
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FoiError("Another `foi send` is running on this database",
+                           "Wait for it to finish.") from None
+        yield
+
+
+OUTBOX_SENDER = "campaign@example.invalid"
+
+
+def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.datetime],
+                        progress: Callable[[Outcome], None] = lambda outcome: None) -> Sending:
+    """The real edges: SMTP if a host is configured, else the outbox/ Maildir
+    beside the database; the IMAP Sent folder if one is configured."""
+    folder = Path(db_path).resolve().parent
+    if config.smtp.configured:
+        transport: Transport = SmtpTransport(config.smtp)
+        sender = config.sender
+    else:
+        transport = OutboxTransport(folder / "outbox")
+        sender = config.sender if config.sender.email else replace(config.sender, email=OUTBOX_SENDER)
+    sent_folder = ImapSentFolder(config.imap) if config.imap.sent_folder else None
+    return Sending(transport=transport, sender=sender, now=now, sent_folder=sent_folder,
+                   pacer=Pacer(config.smtp.rate if config.smtp.configured else 0),
+                   retry_delays=config.smtp.retry_delays, blob_dir=blob_dir(db_path),
+                   progress=progress)
