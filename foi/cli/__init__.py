@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "deadline": "foi.cli.deadlines:deadline",
     "status": "foi.cli.tracking:status",
     "calendar": "foi.cli.tracking:calendar_",
+    "report": "foi.cli.reporting:report",
+    "export": "foi.cli.reporting:export",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -30,6 +32,8 @@ SUMMARIES: dict[str, str] = {
     "deadline": "Work out (and explain) a statutory due date.",
     "status": "Where every request of a campaign stands today: due, overdue, chased.",
     "calendar": "Due dates and review dates as an .ics file for Outlook or Google.",
+    "report": "Coverage, totals and response times; --json or a self-contained --html page.",
+    "export": "The dataset, requests, messages (csv/xlsx/json) or all correspondence (zip).",
 }
 
 
