@@ -47,8 +47,11 @@ def cumulative_line(points: list[tuple[str, int]], *, label: str, start: str | N
     """A step line of a running count over dates (ISO strings), from `start` to `end`."""
     left, right, top_pad, bottom = 44, 20, 16, 36
     days = [dt.date.fromisoformat(d) for d, _ in points]
-    first = dt.date.fromisoformat(start) if start else (days[0] if days else dt.date.today())
-    last = dt.date.fromisoformat(end) if end else (days[-1] if days else first)
+    anchors = [dt.date.fromisoformat(d) for d in (start, end) if d] + days
+    if not anchors:
+        raise ValueError("a line chart needs a start, an end or a point")
+    first = dt.date.fromisoformat(start) if start else min(anchors)
+    last = dt.date.fromisoformat(end) if end else max(anchors)
     first, last = min([first, *days]), max([last, *days])
     span_days = max((last - first).days, 1)
     ceiling = max(total or 0, max((n for _, n in points), default=0), 1)
