@@ -258,3 +258,65 @@ def run_script(db: Database, script: str) -> None:
     for statement in script.split(";\n"):
         if statement.strip():
             db.execute(statement)
+
+
+# Views for browsing the database with Datasette (or any SQLite tool) and the one
+# query behind the dataset export: one row per recipient x question x period,
+# 'missing' where no value is in force.
+SCHEMA_0002_REPORT_VIEWS = """
+CREATE VIEW dataset AS
+SELECT
+    r.campaign AS campaign,
+    r.body_code AS body_code,
+    b.gss_code AS gss_code,
+    b.name AS body_name,
+    b.region AS region,
+    q.id AS question_id,
+    p.period AS period,
+    coalesce(v.value, v.value_text) AS value,
+    v.value_raw AS value_raw,
+    coalesce(v.status, 'missing') AS status,
+    v.lower_bound AS lower_bound,
+    v.upper_bound AS upper_bound,
+    m.message_id AS source_message_id,
+    v.source_file AS source_file,
+    v.source_location AS source_location,
+    v.method AS method
+FROM requests r
+JOIN bodies b ON b.code = r.body_code
+JOIN questions q ON q.campaign = r.campaign
+JOIN periods p ON p.campaign = r.campaign
+LEFT JOIN answer_values v ON v.id = (
+    SELECT max(a.id) FROM answer_values a
+    WHERE a.request_id = r.id AND a.question_id = q.id AND a.period = p.period AND a.current = 1)
+LEFT JOIN messages m ON m.id = v.source_message;
+
+CREATE VIEW request_log AS
+SELECT
+    r.campaign AS campaign,
+    r.reference AS reference,
+    r.body_code AS body_code,
+    b.name AS body_name,
+    b.region AS region,
+    b.type AS body_type,
+    r.email AS email,
+    r.state AS state,
+    r.sent_on AS sent_on,
+    r.due_date AS due_date,
+    r.first_response_at AS first_response_at,
+    r.last_message_at AS last_message_at,
+    r.their_reference AS council_reference,
+    e.kind AS last_event,
+    e.occurred_on AS last_event_on,
+    e.details AS last_event_details
+FROM requests r
+JOIN bodies b ON b.code = r.body_code
+LEFT JOIN events e ON e.id = (
+    SELECT e2.id FROM events e2 WHERE e2.request_id = r.id
+    ORDER BY e2.occurred_on DESC, e2.id DESC LIMIT 1)
+"""
+
+
+@migrations(name="0002_report_views")
+def m0002_report_views(db: Database) -> None:
+    run_script(db, SCHEMA_0002_REPORT_VIEWS)

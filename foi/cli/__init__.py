@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "sync": "foi.cli.receiving:sync",
     "import": "foi.cli.receiving:import_",
     "send": "foi.cli.sending:send",
+    "report": "foi.cli.reporting:report",
+    "export": "foi.cli.reporting:export",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -50,6 +52,8 @@ SUMMARIES: dict[str, str] = {
     "sync": "Fetch new replies from the IMAP mailbox (never marks mail read).",
     "import": "Store messages from .eml, .msg, mbox, Maildir files or folders.",
     "send": "Send a campaign's requests by email, exactly once.",
+    "report": "Coverage, totals and response times; --json or a self-contained --html page.",
+    "export": "The dataset, requests, messages (csv/xlsx/json) or all correspondence (zip).",
 }
 
 

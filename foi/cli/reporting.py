@@ -1,0 +1,106 @@
+"""`foi report` and `foi export`: the numbers staff publish, and the files behind them."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from foi import clock
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML report (charts included) to this file.")
+@click.pass_obj
+def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
+    """Coverage, totals and response times of a campaign.
+
+    Counts requests (sent, delivered, acknowledged, answered, refused by
+    section, overdue...), shows for each question and period how many of ALL
+    recipients answered, suppressed, refused or are missing (also by region
+    and council type), totals over the councils that answered, and the median
+    working days to a first reply. The terminal, --json and --html show the
+    same figures. FOI_NOW sets "today".
+
+    \b
+    Example:
+        foi report early-help
+        foi report early-help --json > report.json
+        foi report early-help --html report.html
+    """
+    from foi.output import write_json
+    from foi.report import build_report
+    from foi.report_render import render_html, render_text
+
+    data = build_report(state.db, slug, clock.today())
+    if html_path:
+        html_path.write_text(render_html(data), encoding="utf-8")
+        click.echo(f"Wrote {html_path}", err=True)
+    if as_json:
+        write_json(data, sys.stdout)
+    elif not html_path:
+        click.echo(render_text(data), nl=False)
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "correspondence"]),
+              default="dataset", show_default=True, help="What to export.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
+              show_default=True, help="File format (correspondence is always a zip).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; csv and json go to stdout without it.")
+@click.pass_obj
+def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
+    """Export the dataset, requests, messages or all correspondence.
+
+    \b
+    dataset         one row per council x question x period: value, status
+                    (answered, suppressed, not_held, refused, needs_review,
+                    missing), bounds and the source of each value
+    requests        one row per request: state, sent, due date, chases...
+    messages        every message received or sent, with its text
+    correspondence  a zip with a folder per council: each message as .eml
+                    and its attachments
+
+    CSV cells are safe to open in Excel (no formulas run); xlsx has an
+    About sheet with the questions, sources, licence and method.
+
+    \b
+    Example:
+        foi export early-help --what dataset -o early-help.csv
+        foi export early-help --what dataset --format xlsx -o early-help.xlsx
+        foi export early-help --what requests --format json
+        foi export early-help --what correspondence -o letters.zip
+    """
+    from foi import export as exports
+    from foi.db import blob_dir
+
+    blobs = blob_dir(state.db_path)
+    if what == "correspondence":
+        if output is None:
+            raise click.UsageError("--what correspondence writes a zip: give -o FILE.zip")
+        with open(output, "wb") as out:
+            counts = exports.write_correspondence(state.db, slug, blobs, out)
+        click.echo(f"Wrote {output}: {counts['messages']} messages and {counts['attachments']} attachments "
+                   f"for {counts['councils']} councils"
+                   + (f"; {counts['missing']} raw files missing (see MISSING.txt)" if counts["missing"] else ""),
+                   err=True)
+        return
+    rows = exports.export_rows(state.db, slug, what, clock.today(), blobs)
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        from foi.export_xlsx import write_xlsx
+
+        write_xlsx(output, what, exports.COLUMNS[what], rows,
+                   exports.about_lines(state.db, slug, what, clock.today()))
+    elif output is None:
+        exports.write_table(rows, what, fmt, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            exports.write_table(rows, what, fmt, out)
+    if output is not None:
+        click.echo(f"Wrote {len(rows)} rows to {output}", err=True)

@@ -1,0 +1,249 @@
+"""Exports for publication and for the record: the dataset, the requests, the
+messages (CSV, JSON or xlsx) and every council's correspondence as a zip.
+
+The dataset comes from the `dataset` view, the same rows the report counts;
+due dates and chases come from foi.tracking, so they agree with `foi status`.
+"""
+
+import datetime as dt
+import email
+import email.policy
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import IO
+
+from sqlite_utils import Database
+
+from foi.errors import FoiError
+from foi.output import write_csv, write_json
+from foi.tracking import require_campaign, status_rows
+
+DATASET_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "region", "question_id", "period",
+                   "value", "value_raw", "status", "lower_bound", "upper_bound", "source_message_id",
+                   "source_file", "source_location", "method"]
+REQUEST_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "email", "state", "sent_at",
+                   "due_date", "first_response_at", "council_reference", "chases", "last_message_at"]
+MESSAGE_COLUMNS = ["campaign", "body_code", "body_name", "request_reference", "date", "direction",
+                   "from", "to", "subject", "classification", "match_rule", "attachments", "message_id",
+                   "sha256", "body"]
+COLUMNS = {"dataset": DATASET_COLUMNS, "requests": REQUEST_COLUMNS, "messages": MESSAGE_COLUMNS}
+
+STATUS_MEANINGS = {
+    "answered": "The council gave a number (or text) for this question and period.",
+    "suppressed": "The council withheld a small number (e.g. '<5'); lower_bound and upper_bound give "
+                  "the range it implies.",
+    "not_held": "The council said it does not hold this information.",
+    "refused": "The council refused this part of the request (section in the source).",
+    "needs_review": "A value was found but could not be read with confidence; it is not counted.",
+    "missing": "No value is recorded for this council (no reply yet, bounced, or not extracted).",
+}
+
+
+def _plain_number(value):
+    """12.0 -> 12, so exports show counts as people write them."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def dataset_rows(db: Database, slug: str) -> list[dict]:
+    """One row per recipient x question x period, 'missing' where no value is in force."""
+    require_campaign(db, slug)
+    rows = db.query("""
+        SELECT d.* FROM dataset d
+        JOIN questions q ON q.campaign = d.campaign AND q.id = d.question_id
+        JOIN periods p ON p.campaign = d.campaign AND p.period = d.period
+        WHERE d.campaign = ? ORDER BY d.body_name, d.body_code, q.position, p.position""", [slug])
+    return [{k: _plain_number(v) for k, v in row.items()} for row in rows]
+
+
+def request_rows(db: Database, slug: str, today: dt.date) -> list[dict]:
+    """One row per request; due date and chases as `foi status` shows them."""
+    tracked = {row.request_id: row for row in status_rows(db, slug, today)}
+    rows = db.query("""
+        SELECT r.id, r.campaign, r.body_code, b.gss_code, b.name AS body_name,
+               coalesce(nullif(r.email, ''), b.foi_email) AS email, r.state, r.sent_at, r.sent_on,
+               r.first_response_at, r.their_reference AS council_reference, r.last_message_at
+        FROM requests r JOIN bodies b ON b.code = r.body_code
+        WHERE r.campaign = ? ORDER BY b.name, r.body_code""", [slug])
+    out = []
+    for row in rows:
+        status = tracked[row.pop("id")]
+        deadline = status.deadline
+        row["sent_at"] = row["sent_at"] or row["sent_on"]
+        row["due_date"] = str(deadline.due) if deadline and deadline.due else None
+        row["chases"] = status.chases
+        out.append({c: row.get(c) for c in REQUEST_COLUMNS})
+    return out
+
+
+def message_rows(db: Database, slug: str, blobs: Path | None = None) -> list[dict]:
+    """Every stored message of the campaign, received and sent, oldest first."""
+    require_campaign(db, slug)
+    received = db.query("""
+        SELECT r.campaign, r.body_code, b.name AS body_name, r.reference AS request_reference,
+               m.date, 'in' AS direction, m.from_addr AS "from", m.to_addrs AS "to", m.subject,
+               m.classification, m.match_rule,
+               (SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.sha256 IS NOT NULL) AS attachments,
+               m.message_id, m.sha256, m.body_text AS body
+        FROM messages m JOIN requests r ON r.id = m.request_id JOIN bodies b ON b.code = r.body_code
+        WHERE r.campaign = ?""", [slug])
+    sent = db.query("""
+        SELECT r.campaign, r.body_code, b.name AS body_name, r.reference AS request_reference,
+               coalesce(o.sent_at, o.attempted_at, o.created_at) AS date, 'out' AS direction,
+               NULL AS "from", o.to_addr AS "to", o.subject, o.kind AS classification,
+               NULL AS match_rule, 0 AS attachments, o.message_id, o.raw_sha256 AS sha256, NULL AS body
+        FROM outgoing o JOIN requests r ON r.id = o.request_id JOIN bodies b ON b.code = r.body_code
+        WHERE r.campaign = ? AND o.state = 'sent'""", [slug])
+    rows = list(received) + list(sent)
+    for row in rows:
+        if row["direction"] == "out":
+            row["from"], row["body"] = _sent_parts(blobs, row["sha256"])
+    return sorted(rows, key=lambda r: (r["body_name"], r["date"] or "", r["direction"]))
+
+
+def _sent_parts(blobs: Path | None, sha256: str | None) -> tuple[str | None, str | None]:
+    """Sender and text of a message we sent, read back from its raw copy when kept."""
+    path = blob_path(blobs, sha256) if blobs and sha256 else None
+    if not path or not path.exists():
+        return None, None
+    parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    part = parsed.get_body(preferencelist=("plain",))
+    return str(parsed.get("From") or "") or None, part.get_content() if part else None
+
+
+def export_rows(db: Database, slug: str, what: str, today: dt.date, blobs: Path | None = None) -> list[dict]:
+    if what == "dataset":
+        return dataset_rows(db, slug)
+    if what == "requests":
+        return request_rows(db, slug, today)
+    if what == "messages":
+        return message_rows(db, slug, blobs)
+    raise FoiError(f"Cannot export {what!r} as a table", "Use dataset, requests or messages.")
+
+
+def write_table(rows: list[dict], what: str, fmt: str, out: IO[str]) -> None:
+    if fmt == "csv":
+        write_csv(rows, COLUMNS[what], out)
+    elif fmt == "json":
+        write_json([{c: row.get(c) for c in COLUMNS[what]} for row in rows], out)
+    else:
+        raise FoiError(f"Format {fmt!r} is not a text format", "Use csv or json, or xlsx with -o FILE.")
+
+
+# ---- the README sheet ------------------------------------------------------------------
+
+def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tuple[str, str]]:
+    """(heading, text) pairs describing the export: sources, licence and method."""
+    campaign = require_campaign(db, slug)
+    lines = [("Campaign", f"{campaign['title']} ({slug})"),
+             ("Exported", f"{what}, as of {today}"),
+             ("", "")]
+    for q in db.query("SELECT id, text, kind FROM questions WHERE campaign = ? ORDER BY position", [slug]):
+        lines.append((f"Question {q['id']}", f"{q['text']} ({q['kind']})"))
+    periods = [r["period"] for r in db.query("SELECT period FROM periods WHERE campaign = ? ORDER BY position", [slug])]
+    lines.append(("Periods", ", ".join(periods)))
+    lines.append(("", ""))
+    lines += [(f"Status: {k}", v) for k, v in STATUS_MEANINGS.items()]
+    lines += [
+        ("", ""),
+        ("Suppressed bounds", "A withheld small number is kept as a range: '<5' is 0 to 4, '1-5' is 1 to 5. "
+                              "Zero stays possible because councils differ in what they suppress. A blank "
+                              "upper bound means the council gave no threshold."),
+        ("Shares", "Shares in the report are of all recipients of the request, not of those that answered."),
+        ("Totals", "Totals add the answered values only, and always say how many councils they cover; "
+                   "suppressed values are reported apart with the range they imply."),
+        ("Method", "Values are read from the councils' replies and attachments automatically (method auto) "
+                   "or entered by hand (manual); each row names its source message (Message-ID), file and "
+                   "location in the file."),
+        ("", ""),
+        ("Register of councils", "Council names, codes and regions: mySociety's uk_local_authority_names_and_codes, "
+                                 "CC BY 4.0; GSS codes from ONS/GOV.UK data, Open Government Licence v3.0."),
+        ("Replies", "The figures are the councils' own, released under the Freedom of Information Act 2000."),
+    ]
+    return lines
+
+
+# ---- correspondence ------------------------------------------------------------------------
+
+def blob_path(root: Path, sha256: str) -> Path:
+    """Where the receiving side keeps raw bytes: <root>/<sha[:2]>/<sha>."""
+    return Path(root) / sha256[:2] / sha256
+
+
+def safe_name(name: str | None, fallback: str = "file", limit: int = 80) -> str:
+    """A file or folder name that is safe on Windows, macOS and Linux, and inside a zip."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', "_", text)
+    text = " ".join(text.split()).strip(" .")
+    if not text or re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?", text):
+        text = fallback
+    if len(text) > limit:
+        stem, dot, ext = text.rpartition(".")
+        text = (stem[: limit - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else text[:limit]
+    return text
+
+
+def write_correspondence(db: Database, slug: str, blobs: Path, out: IO[bytes]) -> dict:
+    """Zip each council's messages (.eml) and attachments into a folder per council.
+    Returns counts; a raw file missing from the blob store is listed in MISSING.txt."""
+    counts = {"councils": 0, "messages": 0, "attachments": 0, "missing": 0}
+    missing: list[str] = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        by_council: dict[str, list[dict]] = {}
+        for row in message_rows(db, slug):
+            by_council.setdefault(f"{row['body_code']} {row['body_name']}", []).append(row)
+        for council, rows in sorted(by_council.items()):
+            folder = safe_name(council, "council")
+            counts["councils"] += 1
+            for number, row in enumerate(rows, 1):
+                stem = f"{(row['date'] or '')[:10] or 'undated'} {number:02d} {row['direction']} {row['classification'] or ''}"
+                stem = safe_name(stem.strip(), f"{number:02d}")
+                if _add_blob(archive, blobs, row["sha256"], f"{folder}/{stem}.eml", missing):
+                    counts["messages"] += 1
+                if row["direction"] == "in":
+                    counts["attachments"] += _add_attachments(db, archive, blobs, row["sha256"],
+                                                              f"{folder}/{stem} attachments", missing)
+        if missing:
+            archive.writestr("MISSING.txt", "Raw files not found in the blob store:\n" + "\n".join(missing) + "\n")
+    counts["missing"] = len(missing)
+    return counts
+
+
+def _add_blob(archive: zipfile.ZipFile, blobs: Path, sha256: str | None, name: str, missing: list[str]) -> bool:
+    path = blob_path(blobs, sha256) if sha256 else None
+    if path is None or not path.exists():
+        missing.append(f"{name} (sha256 {sha256 or 'not recorded'})")
+        return False
+    archive.write(path, name)
+    return True
+
+
+def _add_attachments(db: Database, archive: zipfile.ZipFile, blobs: Path, message_sha: str,
+                     folder: str, missing: list[str]) -> int:
+    rows = db.query("""
+        SELECT a.sha256, coalesce(a.filename, a.original_filename) AS name, a.position FROM attachments a
+        JOIN messages m ON m.id = a.message WHERE m.sha256 = ? AND a.sha256 IS NOT NULL
+        ORDER BY a.parent IS NOT NULL, a.parent, a.position""", [message_sha])
+    used: set[str] = set()
+    added = 0
+    for row in rows:
+        name = safe_name(row["name"], f"attachment-{row['position']}")
+        base, n = name, 2
+        while name.lower() in used:
+            stem, dot, ext = base.rpartition(".")
+            name = f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"
+            n += 1
+        used.add(name.lower())
+        if _add_blob(archive, blobs, row["sha256"], f"{folder}/{name}", missing):
+            added += 1
+    return added
+
+
+def correspondence_bytes(db: Database, slug: str, blobs: Path) -> tuple[bytes, dict]:
+    buffer = io.BytesIO()
+    counts = write_correspondence(db, slug, blobs, buffer)
+    return buffer.getvalue(), counts

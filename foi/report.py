@@ -1,0 +1,361 @@
+"""The campaign report: one dict that feeds the terminal, --json and the HTML page.
+
+Every share is of ALL recipients of the campaign (every request row), not only of
+those that answered, so a reader sees how much of the country a figure covers.
+Coverage is read from the `dataset` view, the same rows `foi export --what
+dataset` writes, so the report and the export cannot disagree.
+"""
+
+import datetime as dt
+import json
+import re
+import statistics
+from collections import Counter, defaultdict
+
+from sqlite_utils import Database
+
+from foi.calendar import Calendar
+from foi.tracking import StatusRow, campaign_calendar, require_campaign, status_rows, summarise
+
+VALUE_STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review", "missing")
+
+# ---- Vocabulary: where acknowledgements and refusal sections are recorded --------------
+# The one place to adapt when the mail triage names change. A request counts as
+# acknowledged if any of these shows an acknowledgement ever arrived; refusal
+# sections are gathered from all of them.
+ACK_EVENT_KINDS = ("acknowledged",)
+ACK_CLASSIFICATIONS = ("acknowledgement",)
+ACK_STATES = ("acknowledged",)
+REFUSAL_EVENT_KINDS = ("refused",)
+REFUSAL_CLASSIFICATIONS = ("refusal",)
+UNSPECIFIED_SECTION = "section not recorded"
+
+
+def acknowledged_request_ids(db: Database, slug: str) -> set[int]:
+    """Requests that ever had an acknowledgement (event, classified message or state)."""
+    kinds, classes, states = ACK_EVENT_KINDS, ACK_CLASSIFICATIONS, ACK_STATES
+    sql = f"""
+        SELECT e.request_id AS id FROM events e JOIN requests r ON r.id = e.request_id
+        WHERE r.campaign = ? AND (e.kind IN ({_marks(kinds)})
+              OR json_extract(e.details, '$.classification') IN ({_marks(classes)})
+              OR json_extract(e.details, '$.to') IN ({_marks(states)}))
+        UNION
+        SELECT m.request_id FROM messages m JOIN requests r ON r.id = m.request_id
+        WHERE r.campaign = ? AND m.classification IN ({_marks(classes)})
+        UNION
+        SELECT id FROM requests WHERE campaign = ? AND state IN ({_marks(states)})"""
+    params = [slug, *kinds, *classes, *states, slug, *classes, slug, *states]
+    return {row["id"] for row in db.query(sql, params)}
+
+
+def refusal_sections(db: Database, slug: str) -> dict[int, set[str]]:
+    """request id -> FOI sections cited in a refusal (whole request or one answer)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    kinds, classes = REFUSAL_EVENT_KINDS, REFUSAL_CLASSIFICATIONS
+    events = db.query(f"""
+        SELECT e.request_id AS id, e.details AS details FROM events e JOIN requests r ON r.id = e.request_id
+        WHERE r.campaign = ? AND (e.kind IN ({_marks(kinds)})
+              OR json_extract(e.details, '$.classification') IN ({_marks(classes)}))""",
+                      [slug, *kinds, *classes])
+    messages = db.query(f"""
+        SELECT m.request_id AS id, m.classification_evidence AS details FROM messages m
+        JOIN requests r ON r.id = m.request_id
+        WHERE r.campaign = ? AND m.classification IN ({_marks(classes)})""", [slug, *classes])
+    for row in [*events, *messages]:
+        for section in _json(row["details"]).get("sections") or []:
+            found[row["id"]].add(normalise_section(section))
+    values = db.query("""
+        SELECT v.request_id AS id, v.refusal_section AS section FROM answer_values v
+        JOIN requests r ON r.id = v.request_id
+        WHERE r.campaign = ? AND v.current = 1 AND v.status = 'refused'""", [slug])
+    for row in values:
+        found[row["id"]].add(normalise_section(row["section"]) if row["section"] else UNSPECIFIED_SECTION)
+    return found
+
+
+def normalise_section(text: str) -> str:
+    """'Section 40(2)', 's 40(2)', 'S.40(2)' -> 's.40(2)'; EIR regulations kept as written."""
+    text = " ".join(str(text).split())
+    match = re.fullmatch(r"(?i)(?:section|sect\.?|s)\.?\s*(\d+\S*)", text)
+    return f"s.{match.group(1).lower()}" if match else text
+
+
+def _marks(items) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _json(text: str | None) -> dict:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# ---- The report ------------------------------------------------------------------------
+
+def build_report(db: Database, slug: str, today: dt.date) -> dict:
+    """Everything the report shows, as plain JSON-able data."""
+    campaign = require_campaign(db, slug)
+    rows = status_rows(db, slug, today)
+    questions = list(db.query("SELECT id, position, text, kind FROM questions WHERE campaign = ? "
+                              "ORDER BY position", [slug]))
+    periods = [r["period"] for r in db.query("SELECT period FROM periods WHERE campaign = ? "
+                                             "ORDER BY position", [slug])]
+    cells = dataset_cells(db, slug)
+    requests = request_counts(db, slug, rows)
+    firsts = first_responses(db, rows)
+    report = {
+        "campaign": {"slug": slug, "title": campaign["title"], "prefix": campaign["prefix"]},
+        "as_of": str(today),
+        "questions": questions,
+        "periods": periods,
+        "requests": requests,
+        "by_state": summarise(rows)["by_state"],
+        "refusals_by_section": refusal_counts(db, slug),
+        "coverage": coverage(cells, questions, periods, len(rows)),
+        "coverage_by_region": grouped_coverage(cells, rows, questions, periods, "region"),
+        "coverage_by_type": grouped_coverage(cells, rows, questions, periods, "type"),
+        "headlines": headlines(cells, questions, periods),
+        "response_times": response_times(campaign_calendar(db), rows, firsts),
+        "responses_over_time": responses_over_time(firsts),
+        "councils": council_rows(rows, cells, firsts),
+    }
+    report["councils_with_figures"] = len({c["body_code"] for c in cells
+                                           if c["status"] in ("answered", "suppressed")})
+    report["methodology"] = methodology(report)
+    return report
+
+
+def dataset_cells(db: Database, slug: str) -> list[dict]:
+    """The campaign's rows of the dataset view, with the body type for grouping."""
+    return list(db.query("""
+        SELECT d.*, b.type AS body_type FROM dataset d JOIN bodies b ON b.code = d.body_code
+        WHERE d.campaign = ?""", [slug]))
+
+
+def request_counts(db: Database, slug: str, rows: list[StatusRow]) -> dict:
+    addressed = {r["code"] for r in db.query("""
+        SELECT r.body_code AS code FROM requests r JOIN bodies b ON b.code = r.body_code
+        WHERE r.campaign = ? AND coalesce(nullif(r.email, ''), nullif(b.foi_email, '')) IS NOT NULL""",
+                                             [slug])}
+    acknowledged = acknowledged_request_ids(db, slug)
+    sent = [row for row in rows if row.sent_on]
+    state = Counter(row.state for row in rows)
+    return {
+        "recipients": len(rows),
+        "with_address": sum(1 for row in rows if row.body_code in addressed),
+        "no_address": sum(1 for row in rows if row.body_code not in addressed),
+        "sent": len(sent),
+        "delivered": sum(1 for row in sent if row.state != "bounced"),
+        "acknowledged": sum(1 for row in rows if row.request_id in acknowledged),
+        "answered": state["answered"],
+        "answered_partial": state["answered_partial"],
+        "refused": state["refused"],
+        "not_held": state["not_held"],
+        "clarification_pending": state["awaiting_clarification"],
+        "overdue": sum(1 for row in rows if row.overdue),
+        "very_overdue": sum(1 for row in rows if row.very_overdue),
+        "bounced": state["bounced"],
+        "first_sent_on": min((row.sent_on for row in sent), default=None),
+        "last_sent_on": max((row.sent_on for row in sent), default=None),
+    }
+
+
+def refusal_counts(db: Database, slug: str) -> dict[str, int]:
+    """Requests citing each section, in a whole refusal or for one answer; a refused
+    request with no section recorded is counted as such."""
+    sections = refusal_sections(db, slug)
+    refused = [r["id"] for r in db.query("SELECT id FROM requests WHERE campaign = ? AND state = 'refused'",
+                                         [slug])]
+    for request_id in refused:
+        if not sections.get(request_id):
+            sections[request_id] = {UNSPECIFIED_SECTION}
+    counts = Counter(s for cited in sections.values() for s in cited)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], _section_key(item[0]))))
+
+
+def _section_key(section: str) -> tuple:
+    digits = re.findall(r"\d+", section)
+    return (int(digits[0]) if digits else 999, section)
+
+
+def _counts_and_shares(statuses: list[str], denominator: int) -> dict:
+    counts = Counter(statuses)
+    ordered = {s: counts[s] for s in VALUE_STATUSES}
+    return {"counts": ordered, "shares": {s: share(n, denominator) for s, n in ordered.items()}}
+
+
+def share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def coverage(cells: list[dict], questions: list[dict], periods: list[str], recipients: int) -> list[dict]:
+    """Per question and period: how many recipients are in each status."""
+    by_key = defaultdict(list)
+    for cell in cells:
+        by_key[(cell["question_id"], cell["period"])].append(cell["status"])
+    return [{"question_id": q["id"], "period": p, "recipients": recipients,
+             **_counts_and_shares(by_key[(q["id"], p)], recipients)}
+            for q in questions for p in periods]
+
+
+def grouped_coverage(cells: list[dict], rows: list[StatusRow], questions: list[dict],
+                     periods: list[str], attribute: str) -> list[dict]:
+    """The coverage again for each region (or council type): per cell and over all cells."""
+    groups: dict[str, list[StatusRow]] = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, attribute) or "unknown"].append(row)
+    column = "region" if attribute == "region" else "body_type"
+    result = []
+    for name in sorted(groups):
+        members = groups[name]
+        mine = [c for c in cells if (c[column] or "unknown") == name]
+        overall = _counts_and_shares([c["status"] for c in mine], len(members) * len(questions) * len(periods))
+        result.append({"group": name, "recipients": len(members), "overall": overall,
+                       "cells": coverage(mine, questions, periods, len(members))})
+    return result
+
+
+def headlines(cells: list[dict], questions: list[dict], periods: list[str]) -> list[dict]:
+    """Totals of count questions over the councils that answered, suppressed values apart."""
+    out = []
+    for q in (q for q in questions if q["kind"] == "count"):
+        for p in periods:
+            mine = [c for c in cells if c["question_id"] == q["id"] and c["period"] == p]
+            answered = [c for c in mine if c["status"] == "answered" and isinstance(c["value"], (int, float))]
+            suppressed = [c for c in mine if c["status"] == "suppressed"]
+            uppers = [c["upper_bound"] for c in suppressed]
+            out.append({
+                "question_id": q["id"], "period": p,
+                "total": _number(sum(c["value"] for c in answered)),
+                "councils": len(answered),
+                "suppressed": {
+                    "values": len(suppressed),
+                    "lower": _number(sum(c["lower_bound"] or 0 for c in suppressed)),
+                    "upper": _number(sum(uppers)) if None not in uppers else None,
+                },
+            })
+    return out
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _first_response_on(row: StatusRow, first_response_at: str | None) -> dt.date | None:
+    if first_response_at:
+        return dt.date.fromisoformat(first_response_at[:10])
+    return row.deadline.responded_on if row.deadline else None
+
+
+def first_responses(db: Database, rows: list[StatusRow]) -> dict[int, dt.date]:
+    """request id -> day of the council's first reply (auto-replies and bounces do not count)."""
+    if not rows:
+        return {}
+    stored = {r["id"]: r["first_response_at"] for r in db.query(
+        f"SELECT id, first_response_at FROM requests WHERE id IN ({_marks(rows)})", [r.request_id for r in rows])}
+    found = {}
+    for row in rows:
+        on = _first_response_on(row, stored.get(row.request_id))
+        if on and row.sent_on:
+            found[row.request_id] = on
+    return found
+
+
+def response_times(calendar: Calendar, rows: list[StatusRow], firsts: dict[int, dt.date]) -> dict:
+    """Working days (campaign calendar) from sending to the council's first reply."""
+    days = sorted(calendar.working_days_between(dt.date.fromisoformat(row.sent_on), firsts[row.request_id])
+                  for row in rows if row.request_id in firsts)
+    return {"responded": len(days), "median_working_days": _number(statistics.median(days)) if days else None,
+            "fastest": days[0] if days else None, "slowest": days[-1] if days else None}
+
+
+def responses_over_time(firsts: dict[int, dt.date]) -> list[dict]:
+    """Cumulative count of councils that had replied, by date of first reply."""
+    per_day = Counter(firsts.values())
+    total, out = 0, []
+    for day in sorted(per_day):
+        total += per_day[day]
+        out.append({"date": str(day), "responses": per_day[day], "cumulative": total})
+    return out
+
+
+def council_rows(rows: list[StatusRow], cells: list[dict], firsts: dict[int, dt.date]) -> list[dict]:
+    values: dict[str, dict[str, dict]] = defaultdict(dict)
+    for cell in cells:
+        values[cell["body_code"]][f"{cell['question_id']} {cell['period']}"] = {
+            "status": cell["status"], "value": cell["value"], "value_raw": cell["value_raw"],
+            "lower_bound": cell["lower_bound"], "upper_bound": cell["upper_bound"]}
+    return [{
+        "body_code": row.body_code, "body_name": row.body_name, "region": row.region, "type": row.type,
+        "reference": row.reference, "state": row.state, "sent_on": row.sent_on,
+        "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None,
+        "responded_on": str(firsts[row.request_id]) if row.request_id in firsts else None,
+        "overdue": row.overdue, "very_overdue": row.very_overdue, "values": values[row.body_code],
+    } for row in rows]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def long_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_span(first: str | None, last: str | None) -> str:
+    """'4 and 6 March 2026' or 'on 4 March 2026' style wording for when requests went out."""
+    if not first:
+        return ""
+    if first == last:
+        return f"on {long_date(first)}"
+    a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"between {a.day} and {long_date(last)}"
+    if a.year == b.year:
+        return f"between {a.day} {a:%B} and {long_date(last)}"
+    return f"between {long_date(first)} and {long_date(last)}"
+
+
+def methodology(report: dict) -> list[str]:
+    """The methodology paragraph, as sentences built from the numbers."""
+    req = report["requests"]
+    lines = []
+    if req["sent"]:
+        lines.append(f"{req['sent']} of {req['recipients']} requests were sent "
+                     f"{date_span(req['first_sent_on'], req['last_sent_on'])}.")
+    else:
+        lines.append(f"None of the {req['recipients']} requests has been sent yet.")
+    lines.append(
+        f"By {long_date(report['as_of'])}, {plural(req['answered'] + req['answered_partial'], 'council')} had "
+        f"answered in full or in part ({req['answered']} in full, {req['answered_partial']} in part); "
+        f"{req['refused']} refused, {req['not_held']} said the information is not held, "
+        f"{plural(req['bounced'], 'request')} bounced, and {plural(req['overdue'], 'request')} awaiting a reply "
+        f"{'was' if req['overdue'] == 1 else 'were'} overdue ({req['very_overdue']} by more than 40 working days).")
+    covered = report["councils_with_figures"]
+    lines.append(f"The figures cover {plural(covered, 'council')} of the {req['recipients']} asked "
+                 f"({share(covered, req['recipients']):.0%}): those that gave at least one figure.")
+    times = report["response_times"]
+    if times["responded"]:
+        lines.append(f"The median time to a first reply was {times['median_working_days']} working days "
+                     f"({times['responded']} councils; weekends and bank holidays excluded).")
+    for h in report["headlines"]:
+        lines.append(headline_sentence(h))
+    lines.append("Shares are of all recipients of the request, not only of those that answered; "
+                 "'missing' means no value is recorded for that council.")
+    lines.append("Small numbers withheld by councils (e.g. '<5') are counted as suppressed, with the "
+                 "range they imply (e.g. 0 to 4), and are never added into the totals.")
+    return lines
+
+
+def headline_sentence(h: dict) -> str:
+    text = f"{h['question_id']} {h['period']}: total {h['total']:,} from {plural(h['councils'], 'council')}"
+    sup = h["suppressed"]
+    if sup["values"]:
+        upper = f"{sup['upper']:,}" if sup["upper"] is not None else "an unknown amount"
+        text += f", plus {plural(sup['values'], 'suppressed value')} worth {sup['lower']:,}-{upper}"
+    return text + "."

@@ -1,0 +1,141 @@
+"""foi export: dataset, requests, messages and correspondence; the Datasette views."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from report_campaign import FORMULA_NAME, SLUG, build
+
+from foi.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
+
+NOW = "2026-05-20T12:00:00+01:00"
+
+
+@pytest.fixture
+def campaign(isolated, monkeypatch):
+    monkeypatch.setenv("FOI_NOW", NOW)
+    db, ids = build(isolated / "campaign.db")
+    return db
+
+
+def read_csv(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_dataset_csv_rows_columns_and_provenance(campaign, run):
+    out = run("export", SLUG, "--what", "dataset").stdout
+    assert out.splitlines()[0] == ",".join(DATASET_COLUMNS)
+    rows = read_csv(out)
+    assert len(rows) == 7 * 2 * 2
+    man = {(r["question_id"], r["period"]): r for r in rows if r["body_code"] == "MAN"}
+    assert man[("q2", "2024-25")] == {
+        "campaign": SLUG, "body_code": "MAN", "gss_code": "E08000003", "body_name": "Manchester City Council",
+        "region": "North West", "question_id": "q2", "period": "2024-25", "value": "", "value_raw": "<5",
+        "status": "suppressed", "lower_bound": "0", "upper_bound": "4",
+        "source_message_id": "<ans-man@manchester.gov.uk>", "source_file": "figures.xlsx",
+        "source_location": "Sheet1!B2", "method": "auto"}
+    assert man[("q1", "2023-24")]["value"] == "200" and man[("q1", "2023-24")]["status"] == "answered"
+    bns = {(r["question_id"], r["period"]): r["value"] for r in rows if r["body_code"] == "BNS"}
+    assert bns == {("q1", "2023-24"): "120", ("q1", "2024-25"): "130", ("q2", "2023-24"): "40",
+                   ("q2", "2024-25"): "45"}  # the superseded 999 is not exported
+    assert {r["status"] for r in rows if r["body_code"] in ("NEW", "LDS", "YOR")} == {"missing"}
+    # A council name that is a formula is written as text: Excel shows it, never runs it.
+    leeds = [r for r in rows if r["body_code"] == "LDS"]
+    assert leeds[0]["body_name"] == "'" + FORMULA_NAME
+
+
+def test_dataset_json_matches_the_view(campaign, run):
+    rows = json.loads(run("export", SLUG, "--format", "json").stdout)
+    assert list(rows[0]) == DATASET_COLUMNS and len(rows) == 28
+    view = list(campaign.query("SELECT * FROM dataset WHERE campaign = ?", [SLUG]))
+    assert [c for c in view[0]] == DATASET_COLUMNS
+    assert sorted(r["status"] for r in rows) == sorted(r["status"] for r in view)
+    assert next(r for r in rows if r["body_code"] == "BNS" and r["question_id"] == "q1"
+                and r["period"] == "2023-24")["value"] == 120
+
+
+def test_requests_export(campaign, run, isolated):
+    run("export", SLUG, "--what", "requests", "-o", "requests.csv")
+    rows = read_csv((isolated / "requests.csv").read_text(encoding="utf-8"))
+    assert list(rows[0]) == REQUEST_COLUMNS
+    leeds = next(r for r in rows if r["body_code"] == "LDS")
+    assert leeds == {"campaign": SLUG, "body_code": "LDS", "gss_code": "E08000035", "body_name": "'" + FORMULA_NAME,
+                     "email": "foi@leeds.gov.uk", "state": "awaiting_response",
+                     "sent_at": "2026-03-06T09:00:00+00:00", "due_date": "2026-04-08", "first_response_at": "",
+                     "council_reference": "", "chases": "1", "last_message_at": ""}
+    york = next(r for r in rows if r["body_code"] == "YOR")
+    assert (york["state"], york["email"], york["due_date"]) == ("draft", "", "")
+
+
+def test_xlsx_numbers_text_and_about_sheet(campaign, run, isolated):
+    from openpyxl import load_workbook
+
+    run("export", SLUG, "--what", "dataset", "--format", "xlsx", "-o", "data.xlsx")
+    book = load_workbook(isolated / "data.xlsx")
+    assert book.sheetnames == ["dataset", "About"]
+    sheet = book["dataset"]
+    header = [c.value for c in sheet[1]]
+    assert header == DATASET_COLUMNS
+    rows = [dict(zip(header, (c for c in row))) for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == 28
+    leeds = next(r for r in rows if r["body_code"].value == "LDS")["body_name"]
+    assert leeds.value == FORMULA_NAME and leeds.data_type == "s" and leeds.quotePrefix
+    bns = next(r for r in rows if r["body_code"].value == "BNS" and r["question_id"].value == "q1")["value"]
+    assert bns.value == 120 and bns.data_type == "n"
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows() if row[0].value}
+    assert about["Question q1"] == "How many children received early help? (count)"
+    assert about["Periods"] == "2023-24, 2024-25"
+    assert "CC BY 4.0" in about["Register of councils"] and "Open Government Licence v3.0" in about["Register of councils"]
+    assert "all recipients" in about["Shares"] and "'<5' is 0 to 4" in about["Suppressed bounds"]
+    assert set(k for k in about if k.startswith("Status: ")) == {
+        "Status: answered", "Status: suppressed", "Status: not_held", "Status: refused",
+        "Status: needs_review", "Status: missing"}
+
+
+def test_xlsx_needs_an_output_file(campaign, run):
+    result = run("export", SLUG, "--format", "xlsx", ok=False)
+    assert result.exit_code == 2 and "--format xlsx needs -o FILE.xlsx" in result.stderr
+
+
+def test_messages_export(campaign, run):
+    rows = json.loads(run("export", SLUG, "--what", "messages", "--format", "json").stdout)
+    assert [(r["body_code"], r["direction"], r["classification"], r["attachments"]) for r in rows] == [
+        ("LDS", "out", "request", 0), ("LDS", "out", "reminder", 0),
+        ("MAN", "in", "acknowledgement", 0), ("MAN", "in", "answer_partial", 2)]
+    assert rows[0]["from"] == "Campaign <campaign@example.org>" and rows[0]["body"].strip() == "Dear Leeds"
+    assert rows[3]["message_id"] == "<ans-man@manchester.gov.uk>" and rows[3]["body"] == "Please find attached."
+    text = run("export", SLUG, "--what", "messages").stdout
+    assert ",'=SUM(A1) Your FOI," in text
+
+
+def test_correspondence_zip(campaign, run, isolated):
+    result = run("export", SLUG, "--what", "correspondence", "-o", "letters.zip")
+    assert "3 messages and 2 attachments for 2 councils; 1 raw files missing" in result.stderr
+    with zipfile.ZipFile(isolated / "letters.zip") as archive:
+        names = archive.namelist()
+        assert names == [
+            'LDS =HYPERLINK(_http_evil.example_x_,_Leeds_)/2026-03-06 01 out request.eml',
+            "MAN Manchester City Council/2026-03-05 01 in acknowledgement.eml",
+            "MAN Manchester City Council/2026-04-01 02 in answer_partial.eml",
+            "MAN Manchester City Council/2026-04-01 02 in answer_partial attachments/_.._etc_Early help_ figures_.xlsx",
+            "MAN Manchester City Council/2026-04-01 02 in answer_partial attachments/notes.txt",
+            "MISSING.txt"]
+        assert archive.read(names[2]).startswith(b"Message-ID: <ans-man@manchester.gov.uk>")
+        assert archive.read(names[4]) == b"notes"
+        assert "2026-04-10 02 out reminder.eml (sha256 not recorded)" in archive.read("MISSING.txt").decode()
+
+
+def test_safe_names():
+    assert safe_name("../../etc/passwd") == "_.._etc_passwd"  # no leading dot, no separators
+    assert safe_name("CON.txt") == "file" and safe_name("  . ") == "file"
+    assert safe_name("a" * 200 + ".xlsx") == "a" * 75 + ".xlsx"
+
+
+def test_datasette_views(campaign):
+    log = {r["body_code"]: r for r in campaign.query("SELECT * FROM request_log WHERE campaign = ?", [SLUG])}
+    assert log["KEN"]["last_event"] == "response" and log["KEN"]["last_event_on"] == "2026-03-25"
+    assert log["MAN"]["body_name"] == "Manchester City Council" and log["YOR"]["last_event"] is None
+    counts = dict(campaign.execute("SELECT status, count(*) FROM dataset GROUP BY status").fetchall())
+    assert counts == {"answered": 5, "missing": 12, "needs_review": 1, "not_held": 4, "refused": 5, "suppressed": 1}
