@@ -18,6 +18,9 @@ COMMANDS: dict[str, str] = {
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
+    "extract": "foi.cli.extraction:extract",
+    "review": "foi.cli.extraction:review",
+    "answer": "foi.cli.extraction:answer",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -26,6 +29,9 @@ SUMMARIES: dict[str, str] = {
     "councils": "The register of public bodies: list, show, set addresses, import.",
     "holidays": "UK bank holidays used for deadlines; add proclaimed days.",
     "deadline": "Work out (and explain) a statutory due date.",
+    "extract": "Read the figures in replies and attachments into the dataset.",
+    "review": "List unsure values, unreadable files and failed checks.",
+    "answer": "Record a value by hand (number, <5, not held, refused:s12).",
 }
 
 
