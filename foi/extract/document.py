@@ -26,9 +26,6 @@ def read_docx(data: bytes) -> list[Table]:
             rows = _docx_rows(child)
             above = [p.strip() for p in paragraphs if p.strip()][-2:]
             tables.append(Table("grid", f"table {len(tables) + 1}", rows, context=above))
-            # Keep the table's text in the paragraph stream so the text reader
-            # sees "Question 3: refused" written inside a table too.
-            paragraphs.extend(" | ".join(cell for cell in row if cell) for row in rows)
     text_table = Table("lines", "paragraph", [[p] for p in paragraphs])
     return tables + [text_table]
 

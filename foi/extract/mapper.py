@@ -30,6 +30,7 @@ class Found:
     confidence: float
     snippet: str
     note: str | None = None
+    from_text: bool = False  # read from running text rather than a table
 
 
 def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
@@ -84,23 +85,25 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     for line in range(count):
         if line == header:
             continue
-        if transpose:  # a column: its label is the header text above the first period row
-            label = " ".join(cell(line, p) for p in range(first) if cell(line, p))
-        else:  # a row: its label is the stub left of the first period column
-            stub = range(first) if first > 0 else [p for p in range(block.width) if p not in period_at]
-            label = " ".join(cell(line, p) for p in stub if cell(line, p))
         if line < header and not transpose:
             continue
+        # transposed, a column's label is the header text above the first period
+        # row; otherwise a row's label is the stub left of the first period column
+        stub = list(range(first)) if first > 0 else [p for p in range(block.width) if p not in period_at]
+        label = " ".join(cell(line, p) for p in stub if cell(line, p))
         if TOTAL.match(label) or parse_period(label):
             continue
         if not any(cell(line, p).strip() for p in period_at):
             continue
         candidates.append(line)
-        match = matcher.match(label)
+        # the nearest header cell first: a merged title above it names every column
+        nearest = cell(line, stub[-1]) if stub and transpose else ""
+        match = matcher.match(nearest) if nearest else None
+        match = match or matcher.match(label)
         if match:
             matches.append((line, match))
     if not matches:
-        context = matcher.match(" ".join(block.context + [block.label])) or _context_match(block, matcher)
+        context = _context_match(block, matcher) or matcher.match(" ".join(block.context + [block.label]))
         if context and len(candidates) == 1:
             matches = [(candidates[0], Match(context.question, round(context.confidence * 0.95, 2), "context"))]
     def label_of(line: int) -> str:
@@ -151,14 +154,15 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
             found += _sentence_values(text, hits, current, location)
         elif current and NOT_HELD.search(text):
             found.append(Found(current.question.id, ALL_PERIODS, Value("not_held", text), location,
-                               round(current.confidence * 0.9, 2), text[:160]))
+                               round(current.confidence * 0.9, 2), text[:160], from_text=True))
         elif parse_refusal(text) and (here or current):
             section = parse_refusal(text)
             found.append(Found(current.question.id, ALL_PERIODS, Value("refused", text, section=section),
-                               location, round(current.confidence * 0.9, 2), text[:160]))
+                               location, round(current.confidence * 0.9, 2), text[:160], from_text=True))
         elif parse_refusal(text) and re.search(r"\brefus|\bexempt", text, re.IGNORECASE):
             found.append(Found(ALL_PERIODS, ALL_PERIODS, Value("refused", text, section=parse_refusal(text)),
-                               location, 0.6, text[:160], "refusal not tied to a question"))
+                               location, 0.6, text[:160], "refusal not tied to a question",
+                                 from_text=True))
     return found
 
 
@@ -172,9 +176,14 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
         if raw is None:
             continue
         value = parse_value(raw, current.question.kind)
-        notes = "; ".join(n for n in (note, value.note, "read from text") if n)
-        found.append(Found(current.question.id, label, value, location,
-                           round(min(current.confidence, confidence) * 0.95, 2), text[:160], notes))
+        confidence = min(current.confidence, confidence) * 0.95
+        several = len(VALUE_IN_TEXT.findall(after if _value_text(after) else before)) > 1
+        if several:  # "2015/16 1,234 321 45" is a table row, not a sentence
+            confidence = min(confidence, 0.5)
+        notes = "; ".join(n for n in (note, value.note, "read from text",
+                                      "several figures on the line" if several else None) if n)
+        found.append(Found(current.question.id, label, value, location, round(confidence, 2),
+                           text[:160], notes, from_text=True))
     return found
 
 

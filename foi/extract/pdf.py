@@ -8,6 +8,7 @@ import io
 from foi.extract.tables import Table, lines_table
 
 MAX_PAGES = 200
+TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 
 
 class NeedsPerson(Exception):
@@ -22,7 +23,9 @@ def read_pdf(data: bytes) -> list[Table]:
     with pdfplumber.open(io.BytesIO(data)) as document:
         for number, page in enumerate(document.pages[:MAX_PAGES], start=1):
             chars += len(page.chars)
-            for index, grid in enumerate(page.extract_tables(), start=1):
+            # Ruled tables first; a table laid out with spaces only has no lines.
+            grids = page.extract_tables() or page.extract_tables(TEXT_STRATEGY)
+            for index, grid in enumerate(grids, start=1):
                 rows = [[(cell or "").strip() for cell in row] for row in grid]
                 tables.append(Table("grid", f"page {number} table {index}", rows))
             tables.append(lines_table(f"page {number}", page.extract_text() or ""))

@@ -215,10 +215,13 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign) -> l
 
 
 def _copy(found: Found, question_id: str, period: str) -> Found:
-    return Found(question_id, period, found.value, found.location, found.confidence, found.snippet, found.note)
+    return Found(question_id, period, found.value, found.location, found.confidence, found.snippet,
+                 found.note, found.from_text)
 
 
 def _best(items: list) -> tuple[Found, str | None, str]:
+    if any(not i[0].from_text for i in items):  # a table beats running text
+        items = [i for i in items if not i[0].from_text]
     items.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     best = items[0]
     key = (best[0].value.status, best[0].value.value, best[0].value.lower, best[0].value.upper)
@@ -229,7 +232,7 @@ def _best(items: list) -> tuple[Found, str | None, str]:
         note = (f"conflict: {other[2]} {other[0].location} says {other[0].value.raw!r}; "
                 + (best[0].note or ""))
         return (Found(best[0].question_id, best[0].period, best[0].value, best[0].location,
-                      min(best[0].confidence, 0.5), best[0].snippet, note), best[1], best[2])
+                      min(best[0].confidence, 0.5), best[0].snippet, note, best[0].from_text), best[1], best[2])
     return best
 
 
