@@ -107,6 +107,12 @@ def looks_delimited(text: str) -> bool:
     for delimiter in DELIMITERS:
         counts = [line.count(delimiter) for line in lines]
         commonest = max(set(counts), key=counts.count)
-        if commonest >= 1 and counts.count(commonest) >= max(2, 0.7 * len(lines)):
+        if commonest < 1 or counts.count(commonest) < max(2, 0.7 * len(lines)):
+            continue
+        if len(lines) == 2 and commonest < 2:
+            continue  # two lines with a comma each is a letter more often than a table
+        fields = [f for line in lines for f in line.split(delimiter)]
+        words = sorted(len(f.split()) for f in fields)
+        if words[len(words) // 2] <= 4:  # prose has long "fields"
             return True
     return False

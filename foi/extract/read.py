@@ -47,13 +47,12 @@ def read_source(data: bytes) -> Reading:
     if kind in NOT_READ:
         status, note = NOT_READ[kind]
         return Reading(status, kind, note)
-    if kind in ZIPPED:
-        try:
-            check_zip(data)
-        except UnsafeFile as error:
-            return Reading("refused_unsafe", kind, f"refused before parsing: {error}")
     try:
+        if kind in ZIPPED:
+            check_zip(data)
         tables = READERS[kind](data)
+    except UnsafeFile as error:
+        return Reading("refused_unsafe", kind, f"refused before parsing: {error}")
     except pdf.NeedsPerson as error:
         return Reading("needs_person", kind, str(error))
     except Exception as error:  # noqa: BLE001 - third-party parsers on untrusted bytes

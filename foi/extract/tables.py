@@ -103,9 +103,13 @@ def _runs(flags: list[bool]) -> list[list[int]]:
 
 
 def _lift_titles(block: Table) -> Table:
-    """Leading rows with a single filled cell are titles: move them to context."""
-    while len(block.rows) > 1 and sum(1 for cell in block.rows[0] if cell.strip()) == 1:
-        block.context.append(next(cell.strip() for cell in block.rows[0] if cell.strip()))
+    """Leading rows with text in the first cell only are titles: move them to
+    context (but not a lone period, which is a header)."""
+    from foi.extract.periods import parse_period
+
+    while (len(block.rows) > 1 and block.rows[0][0].strip() and not any(c.strip() for c in block.rows[0][1:])
+           and not parse_period(block.rows[0][0])):
+        block.context.append(block.rows[0][0].strip())
         block.rows.pop(0)
         block.row_ids.pop(0)
     return block
