@@ -18,7 +18,8 @@ from foi.extract.tables import Table, split_blocks
 from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value
 
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
-ALL_PERIODS = "*"  # a refusal or "not held" said of a whole question
+ALL_PERIODS = "*"
+DASHES = {"", "-", "–", "—", "--"}  # a refusal or "not held" said of a whole question
 
 
 @dataclass
@@ -173,6 +174,8 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
         begin = hits[index - 1][0].end if index > 0 else 0
         after, before = text[period.end:end], text[begin:period.start]
         raw = _value_text(after) or (_value_text(before) if len(hits) == 1 else None)
+        if raw is None and not text[:period.start].strip(" -*•\t") and after.strip(" :=.\t") in DASHES:
+            raw = after.strip(" :=.\t")  # "2017/18: -" or "2017/18:" says nothing: a person decides
         if raw is None:
             continue
         value = parse_value(raw, current.question.kind)

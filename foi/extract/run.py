@@ -154,9 +154,14 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
             summary.writes["history"] += apply_history(db, request_id, dates)
         _count_values(db, slug, body, summary)
         summary.check_failures = evaluate_checks(db, campaign, body)
+    except BaseException:
+        db.execute("ROLLBACK TO extract")
+        raise
     finally:
-        db.execute("ROLLBACK TO extract" if dry_run else "RELEASE extract")
-    if not dry_run:
+        if dry_run:
+            db.execute("ROLLBACK TO extract")
+        db.execute("RELEASE extract")
+    if db.conn.in_transaction:
         db.conn.commit()
     return summary
 

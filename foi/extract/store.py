@@ -88,11 +88,9 @@ def apply_history(db: Database, request_id: int, message_dates: dict[int, str]) 
         keys.setdefault((row[1], row[2]), []).append(row)
     changed = 0
     for chain in keys.values():
-        chain.sort(key=lambda r: (r[3] == "manual", message_dates.get(r[4], ""), r[0]))
-        # A later reply that only leaves a cell blank does not replace a figure.
-        chain = [r for r in chain if r[7] != "needs_review" or r[3] == "manual"] + \
-                [r for r in chain if r[7] == "needs_review" and r[3] != "manual"] \
-            if any(r[7] != "needs_review" for r in chain) else chain
+        # Hand entries win; a reply that only leaves a cell blank or dashed does
+        # not replace a figure from an earlier one; otherwise the newest reply.
+        chain.sort(key=lambda r: (r[3] == "manual", r[7] != "needs_review", message_dates.get(r[4], ""), r[0]))
         for index, row in enumerate(chain):
             last = index == len(chain) - 1
             wanted = (1, None) if last else (0, chain[index + 1][0])
