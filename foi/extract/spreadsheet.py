@@ -30,9 +30,13 @@ def cell_text(value: object) -> str:
 def read_xlsx(data: bytes) -> list[Table]:
     """openpyxl in full mode (not read_only): only it exposes merged ranges, and
     safety.check_zip has already bounded the size."""
+    import warnings
+
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    with warnings.catch_warnings():  # "no default style" and the like: not the user's business
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     tables = []
     for sheet in book.worksheets:
         if sheet.max_row * sheet.max_column > MAX_CELLS:
