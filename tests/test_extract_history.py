@@ -106,3 +106,27 @@ def test_extract_review_answer_commands(tmp_path, run):
         run("answer", "cin", "BNS", "nfa", "2019/20", "3")
     with pytest.raises(FoiError, match="Cannot read the value 'lots'"):
         run("answer", "cin", "BNS", "nfa", "2015/16", "lots")
+
+
+def test_disagreeing_sources_are_a_conflict_and_a_whole_refusal_covers_the_rest(tmp_path, run):
+    from test_extract_campaign import make_ods
+
+    from foi.extract.review import review_campaign
+    from foi.extract.run import extract_campaign
+
+    db = make_db(tmp_path)
+    ods = make_ods("Data", [["", "2015/16"], ["Referrals", "1,234"]])
+    add_message(db, tmp_path / "blobs", add_request(db, "BNS"),
+                "Q1 referrals\n2015/16: 1,243\n", {"answer.ods": ods})
+    add_message(db, tmp_path / "blobs", add_request(db, "KEN"),
+                "We are refusing your request under section 14(1) as it is vexatious.\n")
+    extract_campaign(db, tmp_path / "blobs", "cin", now=NOW)
+    values = current_values(db)
+    assert values[("BNS", "referrals", "2015/16")][:2] == ("answered", 1234.0)
+    assert values[("BNS", "referrals", "2015/16")][5:7] == ("answer.ods", "Data!B2")
+    conflict = review_campaign(db, "cin")["values"][0]
+    assert (conflict["body"], conflict["reason"], conflict["confidence"]) == ("BNS", "conflict", 0.5)
+    assert conflict["note"].startswith("conflict: message body body line 2 says '1,243'")
+    refused = {k: (v[0], v[4], v[6]) for k, v in values.items() if k[0] == "KEN"}
+    assert refused == {("KEN", q, p): ("refused", "s.14(1)", "body line 1")
+                       for q in ("referrals", "rereferrals", "nfa") for p in ("2015/16", "2016/17", "2017/18")}

@@ -225,13 +225,15 @@ def _copy(found: Found, question_id: str, period: str) -> Found:
 
 
 def _best(items: list) -> tuple[Found, str | None, str]:
-    if any(not i[0].from_text for i in items):  # a table beats running text
-        items = [i for i in items if not i[0].from_text]
-    items.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
-    best = items[0]
+    """A table beats running text; a sure sentence that disagrees with the
+    table (or two tables that disagree) makes a conflict for a person."""
+    tables = [i for i in items if not i[0].from_text]
+    pool = tables or items
+    pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
+    best = pool[0]
     key = (best[0].value.status, best[0].value.value, best[0].value.lower, best[0].value.upper)
-    others = [i for i in items[1:] if RANK[i[0].value.status] and
-              (i[0].value.status, i[0].value.value, i[0].value.lower, i[0].value.upper) != key]
+    others = [i for i in items if i is not best and RANK[i[0].value.status] and i[0].confidence >= 0.8
+              and (i[0].value.status, i[0].value.value, i[0].value.lower, i[0].value.upper) != key]
     if others:
         other = others[0]
         note = (f"conflict: {other[2]} {other[0].location} says {other[0].value.raw!r}; "
