@@ -54,10 +54,9 @@ def parse_value(raw: str, kind: str = "count") -> Value:
                      else f"'{text}' is not a figure")
     if kind == "yes_no" and lowered in YES | NO:
         return Value("answered", raw, text="yes" if lowered in YES else "no")
-    suppressed = parse_suppressed(lowered)
-    if suppressed:
-        return suppressed if suppressed.raw else Value(suppressed.status, raw, lower=suppressed.lower,
-                                                       upper=suppressed.upper)
+    bounds = suppressed_bounds(lowered)
+    if bounds:
+        return Value("suppressed", raw, lower=bounds[0], upper=bounds[1])
     number = NUMBER.match(text)
     if number and kind != "text":
         digits = re.sub(r"[,\s  ]", "", number.group(1)) + (number.group(2) or "")
@@ -73,20 +72,20 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     return Value("needs_review", raw, note="not a figure")
 
 
-def parse_suppressed(lowered: str) -> Value | None:
-    """Bounds for the ways councils hide small numbers."""
+def suppressed_bounds(lowered: str) -> tuple[float, float | None] | None:
+    """(lower, upper) for the ways councils hide small numbers; None if not one."""
     lowered = lowered.replace("fewer than or equal to", "<=").replace("less than or equal to", "<=")
     if lowered in SYMBOLS:
-        return Value("suppressed", "", lower=0.0, upper=None)
+        return (0.0, None)
     match = UNDER.match(lowered)
     if match:
-        return Value("suppressed", "", lower=0.0, upper=float(int(match.group(1)) - 1))
+        return (0.0, float(int(match.group(1)) - 1))
     match = AT_MOST.match(lowered)
     if match:
-        return Value("suppressed", "", lower=0.0, upper=float(match.group(1) or match.group(2)))
+        return (0.0, float(match.group(1) or match.group(2)))
     match = RANGE.match(lowered)
-    if match and int(match.group(1)) < int(match.group(2)) <= 20:
-        return Value("suppressed", "", lower=float(match.group(1)), upper=float(match.group(2)))
+    if match and int(match.group(1)) < int(match.group(2)) <= 20:  # "1-4", not "2015-16"
+        return (float(match.group(1)), float(match.group(2)))
     return None
 
 
