@@ -130,3 +130,16 @@ def test_disagreeing_sources_are_a_conflict_and_a_whole_refusal_covers_the_rest(
     refused = {k: (v[0], v[4], v[6]) for k, v in values.items() if k[0] == "KEN"}
     assert refused == {("KEN", q, p): ("refused", "s.14(1)", "body line 1")
                        for q in ("referrals", "rereferrals", "nfa") for p in ("2015/16", "2016/17", "2017/18")}
+
+
+def test_cli_errors_are_one_line_and_pipes_get_no_progress_bar(tmp_path, foi_subprocess):
+    db = make_db(tmp_path)
+    add_message(db, tmp_path / "blobs", add_request(db, "BNS"), "Q1 referrals\n2015/16: 12\n")
+    db.conn.close()
+    missing = foi_subprocess("extract", "nope")
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert missing.stderr.splitlines()[0] == "Error: No campaign 'nope'"
+    done = foi_subprocess("extract", "cin", "--body", "BNS")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[:2] == ["Stored: 1 current values from 1 messages", "  answered      1"]
+    assert "Reading replies" not in done.stderr
