@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "send": "foi.cli.sending:send",
     "report": "foi.cli.reporting:report",
     "export": "foi.cli.reporting:export",
+    "extract": "foi.cli.extraction:extract",
+    "review": "foi.cli.extraction:review",
+    "answer": "foi.cli.extraction:answer",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -54,6 +57,9 @@ SUMMARIES: dict[str, str] = {
     "send": "Send a campaign's requests by email, exactly once.",
     "report": "Coverage, totals and response times; --json or a self-contained --html page.",
     "export": "The dataset, requests, messages (csv/xlsx/json) or all correspondence (zip).",
+    "extract": "Read the figures in replies and attachments into the dataset.",
+    "review": "List unsure values, unreadable files and failed checks.",
+    "answer": "Record a value by hand (number, <5, not held, refused:s12).",
 }
 
 

@@ -1,0 +1,146 @@
+"""foi extract / review / answer: reading the figures out of replies."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from foi.clock import iso
+from foi.clock import now as clock_now
+
+
+def _now() -> str:
+    return iso(clock_now())
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--body", "body", metavar="CODE", help="Only this council's replies.")
+@click.option("--force", is_flag=True, help="Read every file again, even if already read.")
+@click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
+@click.pass_obj
+def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> None:
+    """Read the figures in a campaign's replies and attachments into the dataset.
+
+    Every value keeps where it came from (message, file, sheet!cell or page/
+    table/row/col or body line). Re-running changes nothing; values entered
+    with `foi answer` are kept.
+
+    \b
+    Example:
+        foi extract referrals-2026
+        foi extract referrals-2026 --body BNS --force --dry-run
+    """
+    from foi.db import blob_dir
+    from foi.extract.run import extract_campaign
+
+    bar = _progress_bar()
+    try:
+        summary = extract_campaign(state.db, blob_dir(state.db_path), slug, body, force=force,
+                                   progress=bar.update if bar else None, now=_now(), dry_run=dry_run)
+    finally:
+        if bar:
+            bar.close()
+    values = summary.values
+    prefix = "Would store" if dry_run else "Stored"
+    click.echo(f"{prefix}: {sum(values.values())} current values from {summary.messages} messages")
+    for status in ("answered", "suppressed", "not_held", "refused", "needs_review"):
+        click.echo(f"  {status:<13} {values.get(status, 0)}")
+    click.echo(f"  files unreadable {len(summary.failed_files)}")
+    writes = summary.writes
+    click.echo(f"Changes: {writes['inserted']} new, {writes['updated']} updated, "
+               f"{writes['history']} superseded/restored, {writes['unchanged']} unchanged", err=True)
+    for failure in summary.check_failures:
+        click.echo(f"Check failed: {failure['body']} {failure['period']}: {failure['rule']} "
+                   f"({_pairs(failure['values'])})", err=True)
+    if summary.failed_files or summary.check_failures or values.get("needs_review"):
+        click.echo("See `foi review " + slug + "` for what needs a person.", err=True)
+
+
+class _Bar:
+    def __init__(self):
+        self.bar = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Reading replies", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _progress_bar() -> _Bar | None:
+    return _Bar() if sys.stderr.isatty() else None
+
+
+def _pairs(values: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in values.items())
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def review(state, slug: str, as_json: bool) -> None:
+    """List what needs a person: unsure or conflicting values, unreadable files,
+    broken consistency checks, each with where to look.
+
+    \b
+    Example:
+        foi review referrals-2026
+        foi review referrals-2026 --json > review.json
+    """
+    from foi.extract.review import review_campaign
+
+    report = review_campaign(state.db, slug)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    for item in report["values"]:
+        click.echo(f"{item['body']}\t{item['question']}\t{item['period']}\t{item['reason']}\t"
+                   f"{item['raw']!r}\t{item['file']} {item['location']}\t{item['note'] or ''}")
+    for item in report["files"]:
+        click.echo(f"{item['body']}\t-\t-\t{item['status']}\t{item['file']}\tmessage {item['message']}\t"
+                   f"{item['note']}")
+    for item in report["checks"]:
+        click.echo(f"{item['body']}\t-\t{item['period']}\tcheck failed\t{item['rule']}\t{_pairs(item['values'])}")
+    total = len(report["values"]) + len(report["files"]) + len(report["checks"])
+    click.echo(f"{total} items to review", err=True)
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("body")
+@click.argument("question")
+@click.argument("period")
+@click.argument("value")
+@click.option("--note", help="Why (e.g. 'read from the scanned letter, page 2').")
+@click.option("--dry-run", is_flag=True, help="Show what would be recorded; record nothing.")
+@click.pass_obj
+def answer(state, slug, body, question, period, value, note, dry_run) -> None:
+    """Record a value by hand; it stays in force when replies are extracted again.
+
+    VALUE is a number, a suppressed figure ('<5', '5 or less'), 'not held',
+    or 'refused:s12' (the FOIA section).
+
+    \b
+    Example:
+        foi answer referrals-2026 BNS referrals 2016/17 1234 --note "scanned letter p.2"
+        foi answer referrals-2026 BNS rereferrals 2016/17 refused:s12
+    """
+    from foi.extract.review import save_manual_answer
+
+    result = save_manual_answer(state.db, slug, body, question, period, value, note, _now(), dry_run)
+    shown = result["value_text"] or (f"{result['value']:g}" if result["value"] is not None else "")
+    if result["status"] == "suppressed":
+        upper = result["upper_bound"]
+        shown = f"{result['raw']} ({result['lower_bound']:g}..{'' if upper is None else format(upper, 'g')})"
+    if result["status"] == "refused":
+        shown = result["refusal_section"]
+    verb = "Would record" if dry_run else "Recorded"
+    click.echo(f"{verb} {body} {question} {period}: {result['status']} {shown}".rstrip())

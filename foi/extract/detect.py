@@ -1,0 +1,118 @@
+"""What a file is, from its first bytes and (for zip and OLE containers) its
+inside: the file name and declared type are often wrong in council replies."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAGIC = {
+    b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif",
+    b"II*\x00": "tiff", b"MM\x00*": "tiff", b"BM": "bmp",
+}
+DELIMITERS = ",;\t|"
+
+
+def detect_format(data: bytes) -> str:
+    """One of pdf, xlsx, xlsm, docx, ods, odt, zip, xls, doc, ole-encrypted,
+    msg, ole, rtf, html, csv, text, image, empty, binary."""
+    if not data.strip():
+        return "empty"
+    if data.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") >= 0:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return _zip_format(data)
+    if data[:8] == OLE_MAGIC:
+        return _ole_format(data)
+    if data[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and data[3:4] == b"\x00":
+        return "xls"  # BIFF2-4 worksheet, before OLE containers
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
+    for magic in IMAGE_MAGIC:
+        if data.startswith(magic):
+            return "image"
+    text = decode_text(data[:8192])
+    if text is None:
+        return "binary"
+    head = text.lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")) or "<table" in head[:4000] or "<body" in head[:4000]:
+        return "html"
+    return "csv" if looks_delimited(text) else "text"
+
+
+def _zip_format(data: bytes) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return "binary"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+        return "docx"
+    if "mimetype" in names:
+        kind = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")[:80]
+        if b"spreadsheet" in kind:
+            return "ods"
+        if b"text" in kind:
+            return "odt"
+    return "zip"
+
+
+def _ole_format(data: bytes) -> str:
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except OSError:
+        return "binary"
+    streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    ole.close()
+    if "encryptedpackage" in streams:
+        return "ole-encrypted"
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "worddocument" in streams:
+        return "doc"
+    if any(name.startswith("__substg1.0_") for name in streams):
+        return "msg"
+    return "ole"
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text in whichever encoding councils' systems wrote it: BOMs first, then
+    strict UTF-8, then cp1252 (Excel's 'CSV' on Windows), then latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:4096]:
+        return None
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            if encoding == "utf-8" and error.start >= len(data) - 3:
+                return data[:error.start].decode("utf-8")  # a character cut at our sample's end
+    return data.decode("latin-1")
+
+
+def looks_delimited(text: str) -> bool:
+    """Most lines carry the same number (>= 1) of one delimiter."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    if len(lines) < 2:
+        return False
+    for delimiter in DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        commonest = max(set(counts), key=counts.count)
+        if commonest < 1 or counts.count(commonest) < max(2, 0.7 * len(lines)):
+            continue
+        if len(lines) == 2 and commonest < 2:
+            continue  # two lines with a comma each is a letter more often than a table
+        fields = [f for line in lines for f in line.split(delimiter)]
+        words = sorted(len(f.split()) for f in fields)
+        if words[len(words) // 2] <= 4:  # prose has long "fields"
+            return True
+    return False

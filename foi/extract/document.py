@@ -1,0 +1,109 @@
+"""Word-processor files: docx tables and paragraphs, and the text of .doc and .rtf."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+from foi.extract.tables import Table, lines_table
+
+
+def read_docx(data: bytes) -> list[Table]:
+    """Tables and paragraphs in document order, each table carrying the
+    paragraphs just above it (often "Question 2" or a caption) as context."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs: list[str] = []
+    tables: list[Table] = []
+    for child in document.element.body.iterchildren():
+        if not isinstance(child.tag, str):  # comments, processing instructions
+            continue
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraphs.append(_text(child))
+        elif tag == "tbl":
+            rows = _docx_rows(child)
+            above = [p.strip() for p in paragraphs if p.strip()][-2:]
+            tables.append(Table("grid", f"table {len(tables) + 1}", rows, context=above))
+    text_table = Table("lines", "paragraph", [[p] for p in paragraphs])
+    return tables + [text_table]
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _text(element) -> str:
+    return "".join(node.text or "" for node in element.iter(W + "t", W + "tab"))
+
+
+def _docx_rows(table) -> list[list[str]]:
+    """Rows of a w:tbl from the XML itself: a cell spanning columns (gridSpan)
+    or rows (vMerge) gives its text to every position it covers."""
+    rows: list[list[str]] = []
+    for tr in table.iterchildren(W + "tr"):
+        row: list[str] = []
+        for tc in tr.iterchildren(W + "tc"):
+            props = tc.find(W + "tcPr")
+            span, merged = 1, False
+            if props is not None:
+                grid_span = props.find(W + "gridSpan")
+                span = int(grid_span.get(W + "val", "1")) if grid_span is not None else 1
+                v_merge = props.find(W + "vMerge")
+                merged = v_merge is not None and v_merge.get(W + "val", "continue") == "continue"
+            text = "\n".join(_text(p) for p in tc.iter(W + "p")).strip()
+            if merged and rows and len(rows[-1]) > len(row):
+                text = rows[-1][len(row)]
+            row.extend([text] * min(max(span, 1), 64))
+        rows.append(row)
+    return rows
+
+
+def read_rtf(data: bytes) -> list[Table]:
+    from striprtf.striprtf import rtf_to_text
+
+    text = rtf_to_text(data.decode("latin-1"), errors="ignore")
+    return [lines_table("", text)]
+
+
+def read_doc(data: bytes) -> list[Table]:
+    """Word 97-2003 text through its piece table (olefile reads the container)."""
+    import olefile
+
+    ole = olefile.OleFileIO(io.BytesIO(data))
+    try:
+        text = _doc_text(ole)
+    finally:
+        ole.close()
+    return [lines_table("", text)]
+
+
+def _doc_text(ole) -> str:
+    word = ole.openstream("WordDocument").read()
+    flags = struct.unpack_from("<H", word, 0x0A)[0]
+    if flags & 0x0100:
+        raise ValueError("the .doc is password protected")
+    table_name = "1Table" if flags & 0x0200 else "0Table"
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x01A2)
+    clx = ole.openstream(table_name).read()[fc_clx:fc_clx + lcb_clx]
+    pieces = []
+    position = 0
+    while position < len(clx) and clx[position] == 0x01:  # skip Prc blocks
+        position += 3 + struct.unpack_from("<H", clx, position + 1)[0]
+    if position >= len(clx) or clx[position] != 0x02:
+        raise ValueError("no piece table in the .doc")
+    size = struct.unpack_from("<I", clx, position + 1)[0]
+    plc = clx[position + 5:position + 5 + size]
+    count = (size - 4) // 12
+    cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
+    for index in range(count):
+        fc = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * index + 2)[0]
+        length = cps[index + 1] - cps[index]
+        if fc & 0x40000000:
+            start = (fc & ~0x40000000) // 2
+            pieces.append(word[start:start + length].decode("cp1252", errors="replace"))
+        else:
+            pieces.append(word[fc:fc + 2 * length].decode("utf-16-le", errors="replace"))
+    text = "".join(pieces)
+    # Word marks paragraphs with \r and table cells with \x07.
+    return text.replace("\x07", "\t").replace("\r", "\n").replace("\x0b", "\n")

@@ -1,0 +1,200 @@
+"""Finding the campaign's figures in tables and text.
+
+A grid is read in either orientation: periods across a header row (questions
+down the side) or periods down a column (questions across the top). Titles,
+notes, the sheet name and captions are the table's context: a table with one
+row or column of figures and no label of its own takes its question from there.
+Totals rows are skipped, never taken for a period.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from foi.extract.periods import find_periods, match_period, parse_period
+from foi.extract.questions import Match, QuestionMatcher
+from foi.extract.tables import Table, split_blocks
+from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value
+
+TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
+ALL_PERIODS = "*"
+DASHES = {"", "-", "–", "—", "--"}  # a refusal or "not held" said of a whole question
+
+
+@dataclass
+class Found:
+    question_id: str
+    period: str
+    value: Value
+    location: str
+    confidence: float
+    snippet: str
+    note: str | None = None
+    from_text: bool = False  # read from running text rather than a table
+
+
+def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
+    found: list[Found] = []
+    for table in tables:
+        if table.kind == "lines":
+            found += map_lines(table, matcher, periods)
+            continue
+        for block in split_blocks(table):
+            found += map_grid(block, matcher, periods)
+    return found
+
+
+def _period_cells(cells: list[str], periods: list[str]) -> dict[int, tuple[str, float, str | None]]:
+    hits = {}
+    for index, cell in enumerate(cells):
+        period = parse_period(cell) if cell else None
+        if period:
+            label, confidence, note = match_period(period, periods)
+            if label:
+                hits[index] = (label, confidence, note)
+    return hits
+
+
+def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
+    across = max(((r, _period_cells(block.rows[r], periods)) for r in range(min(6, len(block.rows)))),
+                 key=lambda item: len(item[1]), default=(0, {}))
+    columns = [[row[c] for row in block.rows] for c in range(min(4, block.width))]
+    down = max(((c, _period_cells(col, periods)) for c, col in enumerate(columns)),
+               key=lambda item: len(item[1]), default=(0, {}))
+    if not across[1] and not down[1]:
+        return []
+    if len(across[1]) >= len(down[1]):
+        return _read(block, matcher, across[0], across[1], transpose=False)
+    return _read(block, matcher, down[0], down[1], transpose=True)
+
+
+def _read(block: Table, matcher: QuestionMatcher, header: int,
+          period_at: dict[int, tuple[str, float, str | None]], transpose: bool) -> list[Found]:
+    """Read one orientation; with transpose the roles of rows and columns swap
+    ("lines" are then columns). `header` is the row (or column) holding periods."""
+    def cell(line: int, position: int) -> str:
+        return block.rows[position][line] if transpose else block.rows[line][position]
+
+    def locate(line: int, position: int) -> str:
+        return block.locate(position, line) if transpose else block.locate(line, position)
+
+    count = block.width if transpose else len(block.rows)
+    first = min(period_at)
+    matches: list[tuple[int, Match]] = []
+    candidates: list[int] = []
+    for line in range(count):
+        if line == header:
+            continue
+        if line < header and not transpose:
+            continue
+        # transposed, a column's label is the header text above the first period
+        # row; otherwise a row's label is the stub left of the first period column
+        stub = list(range(first)) if first > 0 else [p for p in range(block.width) if p not in period_at]
+        label = " ".join(cell(line, p) for p in stub if cell(line, p))
+        if TOTAL.match(label) or parse_period(label):
+            continue
+        if not any(cell(line, p).strip() for p in period_at):
+            continue
+        candidates.append(line)
+        # the nearest header cell first: a merged title above it names every column
+        nearest = cell(line, stub[-1]) if stub and transpose else ""
+        match = matcher.match(nearest) if nearest else None
+        match = match or matcher.match(label)
+        if match:
+            matches.append((line, match))
+    if not matches:
+        context = _context_match(block, matcher) or matcher.match(" ".join(block.context + [block.label]))
+        if context and len(candidates) == 1:
+            matches = [(candidates[0], Match(context.question, round(context.confidence * 0.95, 2), "context"))]
+    def label_of(line: int) -> str:
+        return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
+
+    return [_found(match, cell(line, position), locate(line, position), period_at[position],
+                   f"{label_of(line)} / {cell(header, position)} = {cell(line, position) or '(blank)'}")
+            for line, match in matches for position in sorted(period_at)]
+
+
+def _context_match(block: Table, matcher: QuestionMatcher) -> Match | None:
+    for text in [block.label, *reversed(block.context)]:
+        match = matcher.match(text)
+        if match:
+            return match
+    return None
+
+
+def _found(match: Match, raw: str, location: str, period: tuple[str, float, str | None],
+           snippet: str) -> Found:
+    label, period_confidence, note = period
+    value = parse_value(raw, match.question.kind)
+    notes = "; ".join(n for n in (note, value.note, f"matched by {match.how}") if n)
+    return Found(match.question.id, label, value, location,
+                 min(match.confidence, period_confidence), snippet[:160], notes)
+
+
+VALUE_IN_TEXT = re.compile(
+    r"(?<![\w/.,£$])(<\s*\d+|(?:fewer|less) than \d+|\d+ or (?:less|fewer)|\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?![\d,]))"
+    r"(?![\w/%]|\.\d)", re.IGNORECASE)
+
+
+def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
+    """Sentences and "period: value" lines; a line naming a question sets the
+    question for the lines that follow it."""
+    found: list[Found] = []
+    current: Match | None = None
+    for index, row in enumerate(table.rows):
+        text = row[0].strip()
+        if not text:
+            continue
+        here = matcher.match(text)
+        current = here or current
+        hits = [(p, match_period(p, periods)) for p in find_periods(text)]
+        hits = [(p, m) for p, m in hits if m[0]]
+        location = table.locate(index)
+        if current and hits:
+            found += _sentence_values(text, hits, current, location)
+        elif current and NOT_HELD.search(text):
+            found.append(Found(current.question.id, ALL_PERIODS, Value("not_held", text), location,
+                               round(current.confidence * 0.9, 2), text[:160], from_text=True))
+        elif parse_refusal(text) and (here or current):
+            section = parse_refusal(text)
+            found.append(Found(current.question.id, ALL_PERIODS, Value("refused", text, section=section),
+                               location, round(current.confidence * 0.9, 2), text[:160], from_text=True))
+        elif parse_refusal(text) and re.search(r"\brefus|\bexempt", text, re.IGNORECASE):
+            found.append(Found(ALL_PERIODS, ALL_PERIODS, Value("refused", text, section=parse_refusal(text)),
+                               location, 0.6, text[:160], "refusal not tied to a question",
+                                 from_text=True))
+    return found
+
+
+def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
+    found = []
+    for index, (period, (label, confidence, note)) in enumerate(hits):
+        end = hits[index + 1][0].start if index + 1 < len(hits) else len(text)
+        begin = hits[index - 1][0].end if index > 0 else 0
+        after, before = text[period.end:end], text[begin:period.start]
+        raw = _value_text(after) or (_value_text(before) if len(hits) == 1 else None)
+        if raw is None and not text[:period.start].strip(" -*•\t") and after.strip(" :=.\t") in DASHES:
+            raw = after.strip(" :=.\t")  # "2017/18: -" or "2017/18:" says nothing: a person decides
+        if raw is None:
+            continue
+        value = parse_value(raw, current.question.kind)
+        confidence = min(current.confidence, confidence) * 0.95
+        several = len(VALUE_IN_TEXT.findall(after if _value_text(after) else before)) > 1
+        if several:  # "2015/16 1,234 321 45" is a table row, not a sentence
+            confidence = min(confidence, 0.5)
+        notes = "; ".join(n for n in (note, value.note, "read from text",
+                                      "several figures on the line" if several else None) if n)
+        found.append(Found(current.question.id, label, value, location, round(confidence, 2),
+                           text[:160], notes, from_text=True))
+    return found
+
+
+def _value_text(segment: str) -> str | None:
+    if NOT_HELD.search(segment):
+        return NOT_HELD.search(segment).group(0)
+    refusal = parse_refusal(segment)
+    if refusal:
+        return segment.strip(" :-–=")
+    match = VALUE_IN_TEXT.search(segment)
+    return match.group(1) if match else None

@@ -1,0 +1,94 @@
+"""Periods as councils write them, normalised to the campaign's own labels.
+
+Financial years ("2015/16", "2015-16", "2015/2016", "15/16", "FY 2015-16",
+"April 2015 to March 2016", "1 April 2015 - 31 March 2016", "year ending
+31 March 2016") become "2015/16". A bare "2015" is a calendar year and stays
+"2015": it is never silently read as a financial year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DASH = r"\s*(?:/|-|–|—|to|until)\s*"
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+FY_PATTERN = re.compile(
+    r"(?<![\d/.£$])(?:fy\s*|financial year\s*)?((?:19|20)\d{2}|\d{2})" + DASH
+    + r"((?:19|20)?\d{2})(?![\d/.%]|,\d)", re.IGNORECASE)
+APRIL_MARCH = re.compile(
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?apr(?:il)?\.?\s*'?((?:19|20)?\d{2})" + DASH
+    + r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?mar(?:ch)?\.?\s*'?((?:19|20)?\d{2})\b", re.IGNORECASE)
+DATED = re.compile(
+    r"\b0?1[/.]0?4[/.]((?:19|20)?\d{2})\s*(?:-|–|to)\s*31[/.]0?3[/.]((?:19|20)?\d{2})\b")
+YEAR_ENDING = re.compile(r"year\s+end(?:ing|ed)?\s+(?:31(?:st)?\s+)?march\s+((?:19|20)\d{2})", re.IGNORECASE)
+BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/,.%]|\s*[-/–]\s*\d)")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str        # "2015/16" or "2015"
+    kind: str         # "financial" | "calendar"
+    start: int
+    end: int          # where in the text it was found
+    text: str
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _financial(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def find_periods(text: str) -> list[Period]:
+    """Every period in `text`, left to right, without overlaps."""
+    found: list[Period] = []
+    for pattern in (DATED, APRIL_MARCH, YEAR_ENDING, FY_PATTERN):
+        for match in pattern.finditer(text):
+            if any(p.start < match.end() and match.start() < p.end for p in found):
+                continue
+            if pattern is YEAR_ENDING:
+                first = _year(match.group(1)) - 1
+            else:
+                first, second = _year(match.group(1)), _year(match.group(2))
+                short = len(match.group(1)) == 2
+                if second != first + 1 or (short and not re.search(r"[/]|fy|to", match.group(0), re.I)
+                                           and pattern is FY_PATTERN):
+                    continue  # "15-16" alone is too often a range of counts
+                if not 1990 <= first <= 2099:
+                    continue
+            found.append(Period(_financial(first), "financial", match.start(), match.end(), match.group(0)))
+    for match in BARE_YEAR.finditer(text):
+        if not any(p.start < match.end() and match.start() < p.end for p in found):
+            found.append(Period(match.group(1), "calendar", match.start(), match.end(), match.group(0)))
+    return sorted(found, key=lambda p: p.start)
+
+
+def parse_period(text: str) -> Period | None:
+    """The period a header cell names, when the cell is (nearly) only a period."""
+    cleaned = text.strip()
+    periods = find_periods(cleaned)
+    if len(periods) != 1:
+        return None
+    rest = (cleaned[:periods[0].start] + cleaned[periods[0].end:]).strip(" :*()[]-–\n\t")
+    rest = re.sub(r"\b(fy|financial|year|years|calendar|ending|ended|to|total|number|no\.?"
+                  r"|provisional|revised|final|actual|data|figures?)\b",
+                  "", rest, flags=re.IGNORECASE).strip(" :*()[]-–,.")
+    return periods[0] if len(rest) <= 3 else None
+
+
+def match_period(period: Period, wanted: list[str]) -> tuple[str | None, float, str | None]:
+    """(campaign period, confidence, note). A calendar year where the campaign
+    asks for financial years is mapped to the financial year it starts, with a
+    low confidence and a note, so a person decides."""
+    if period.label in wanted:
+        return period.label, 1.0, None
+    if period.kind == "calendar":
+        guess = _financial(int(period.label))
+        if guess in wanted:
+            return guess, 0.3, (f"'{period.text}' is a calendar year; read as {guess} "
+                                f"(could be {_financial(int(period.label) - 1)}): check")
+    return None, 0.0, None

@@ -1,0 +1,93 @@
+"""Which of the campaign's questions a row label, column header or sentence is about:
+by question number ("Q2", "2.", "Question 2", "2a)"), by the campaign's labels,
+or by the words of the question itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+STOPWORDS = set("""a an the of in on for to and or by with within from at as is are was were be been
+how many much what which number no nos total totals count figure figures did does do your you
+council councils authority each per year years period financial please provide data information
+that this these those there their any all received receive recorded""".split())
+NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
+                      re.IGNORECASE)
+
+
+@dataclass
+class Question:
+    id: str
+    number: str
+    text: str
+    kind: str = "count"
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Match:
+    question: Question
+    confidence: float
+    how: str
+
+
+def tokens(text: str) -> list[str]:
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"\bre[-\s]+(?=[a-z])", "re", text)  # re-referral == rereferral != referral
+    words = re.findall(r"[a-z0-9]+", text)
+    return [_stem(w) for w in words if w not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "s"):
+        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def question_number(text: str) -> str | None:
+    match = NUMBERED.match(text)
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).lower()
+
+
+class QuestionMatcher:
+    def __init__(self, questions: list[Question]):
+        self.questions = questions
+        self.by_number = {q.number.lower(): q for q in questions}
+        self.label_tokens = {q.id: [set(tokens(label)) for label in q.labels if tokens(label)]
+                             for q in questions}
+        self.text_tokens = {q.id: set(tokens(q.text)) for q in questions}
+
+    def match(self, text: str) -> Match | None:
+        """The best question for `text`, or None when nothing fits or two fit equally."""
+        if not text.strip():
+            return None
+        number = question_number(text)
+        if number and number in self.by_number:
+            return Match(self.by_number[number], 1.0, f"question number {number}")
+        if number and number.rstrip("abcdefgh") in self.by_number:
+            return Match(self.by_number[number.rstrip("abcdefgh")], 0.8, f"question number {number}")
+        cell = set(tokens(text))
+        if not cell:
+            return None
+        scored = sorted((self._score(q, cell) for q in self.questions), key=lambda s: s[:2], reverse=True)
+        best = scored[0]
+        if best[0] < 0.6 or (len(scored) > 1 and scored[1][:2] == best[:2]):
+            return None
+        return Match(best[2], round(best[0], 2), best[3])
+
+    def _score(self, question: Question, cell: set[str]) -> tuple[float, int, Question, str]:
+        best = (0.0, 0, question, "")
+        for label in self.label_tokens[question.id]:
+            if label <= cell:
+                best = max(best, (0.95, len(label), question, "label"), key=lambda s: s[:2])
+        words = self.text_tokens[question.id]
+        shared = cell & words
+        if shared:
+            coverage = len(shared) / len(cell)
+            if coverage >= 0.75:
+                best = max(best, (0.8 * coverage, len(shared), question, "question text"),
+                           key=lambda s: s[:2])
+        return best

@@ -1,0 +1,62 @@
+"""One entry point for every reader: bytes -> (status, note, tables), never a crash."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from foi.extract import delimited, document, pdf, spreadsheet, text
+from foi.extract.detect import detect_format
+from foi.extract.safety import UnsafeFile, check_zip
+from foi.extract.tables import Table
+
+READERS: dict[str, Callable[[bytes], list[Table]]] = {
+    "xlsx": spreadsheet.read_xlsx, "xlsm": spreadsheet.read_xlsx,
+    "xls": spreadsheet.read_xls, "ods": spreadsheet.read_ods, "odt": spreadsheet.read_ods,
+    "csv": delimited.read_csv, "docx": document.read_docx, "doc": document.read_doc,
+    "rtf": document.read_rtf, "pdf": pdf.read_pdf, "html": text.read_html,
+    "text": text.read_text,
+}
+ZIPPED = {"xlsx", "xlsm", "ods", "odt", "docx"}
+NOT_READ = {
+    "image": ("needs_person", "an image (a scan or photo): needs a person to read it"),
+    "empty": ("empty", "the file is empty"),
+    "zip": ("container", "an archive: its files are read one by one"),
+    "msg": ("container", "an Outlook message: its attachments are read one by one"),
+    "ole-encrypted": ("unreadable", "password protected (encrypted Office file)"),
+    "xlsb": ("unreadable", "Excel binary workbook (.xlsb) is not supported: ask for xlsx or csv"),
+    "ole": ("unreadable", "an OLE file of unknown kind"),
+    "binary": ("unreadable", "not a document format foi knows"),
+}
+
+
+@dataclass
+class Reading:
+    """status: ok | empty | needs_person | refused_unsafe | unreadable | container."""
+
+    status: str
+    format: str
+    note: str | None = None
+    tables: list[Table] = field(default_factory=list)
+
+
+def read_source(data: bytes) -> Reading:
+    """Read any reply file. Parsers of hostile or broken files raise anything
+    at all, so every failure is caught here and becomes a status and a note."""
+    kind = detect_format(data)
+    if kind in NOT_READ:
+        status, note = NOT_READ[kind]
+        return Reading(status, kind, note)
+    try:
+        if kind in ZIPPED:
+            check_zip(data)
+        tables = READERS[kind](data)
+    except UnsafeFile as error:
+        return Reading("refused_unsafe", kind, f"refused before parsing: {error}")
+    except pdf.NeedsPerson as error:
+        return Reading("needs_person", kind, str(error))
+    except Exception as error:  # noqa: BLE001 - third-party parsers on untrusted bytes
+        return Reading("unreadable", kind, f"{kind} reader failed: {type(error).__name__}: {error}"[:500])
+    if not any(any(cell.strip() for row in t.rows for cell in row) for t in tables):
+        return Reading("empty", kind, "no text found", tables)
+    return Reading("ok", kind, None, tables)

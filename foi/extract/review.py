@@ -1,0 +1,71 @@
+"""What a person must look at, and values a person records by hand."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from foi.errors import FoiError
+from foi.extract import EXTRACTOR_VERSION
+from foi.extract.run import FAILED, evaluate_checks, load_campaign, request_message_dates
+from foi.extract.store import apply_history, insert_manual_value
+from foi.extract.values import parse_manual
+
+REVIEW_BELOW = 0.8  # values matched less surely than this are shown to a person
+
+
+def save_manual_answer(db: Database, slug: str, body: str, question: str, period: str, raw: str,
+                       note: str | None, now: str, dry_run: bool = False) -> dict:
+    """Record a value by hand ('1234', '<5', 'not held', 'refused:s12'); it stays
+    in force over later automatic extractions."""
+    campaign = load_campaign(db, slug)
+    kinds = {q.id: q.kind for q in campaign.questions}
+    if question not in kinds:
+        raise FoiError(f"No question {question!r} in {slug}", f"Questions: {', '.join(kinds)}")
+    if period not in campaign.periods:
+        raise FoiError(f"No period {period!r} in {slug}", f"Periods: {', '.join(campaign.periods)}")
+    row = db.execute("SELECT id FROM requests WHERE campaign = ? AND body_code = ?", [slug, body]).fetchone()
+    if row is None:
+        raise FoiError(f"No request to {body!r} in campaign {slug!r}")
+    value = parse_manual(raw, kinds[question])
+    if value.status == "needs_review":
+        raise FoiError(f"Cannot read the value {raw!r}",
+                       "Give a number, '<5', '5 or less', 'not held' or 'refused:s12'.")
+    result = {"request_id": row[0], "question": question, "period": period, "status": value.status,
+              "value": value.value, "value_text": value.text, "lower_bound": value.lower,
+              "upper_bound": value.upper, "refusal_section": value.section, "raw": raw}
+    if dry_run:
+        return result
+    with db.conn:
+        result["id"] = insert_manual_value(db, row[0], question, period, value, note, now)
+        apply_history(db, row[0], request_message_dates(db, row[0]))
+    return result
+
+
+def review_campaign(db: Database, slug: str) -> dict:
+    """Low-confidence and unreadable values, conflicts, files that could not be
+    read, and broken consistency checks, each with where to look."""
+    campaign = load_campaign(db, slug)
+    rows = db.execute(
+        "SELECT r.body_code, v.question_id, v.period, v.status, v.value, v.value_raw, v.confidence, "
+        "v.source_file, v.source_location, v.source_message, v.note FROM answer_values v "
+        "JOIN requests r ON r.id = v.request_id WHERE r.campaign = ? AND v.current = 1 "
+        "AND v.method = 'auto' AND (v.status = 'needs_review' OR v.confidence < ? OR v.note LIKE 'conflict:%') "
+        "ORDER BY r.body_code, v.question_id, v.period", [slug, REVIEW_BELOW]).fetchall()
+    keys = ["body", "question", "period", "status", "value", "raw", "confidence", "file", "location",
+            "message", "note"]
+    values = [dict(zip(keys, row)) for row in rows]
+    for value in values:
+        value["reason"] = ("conflict" if (value["note"] or "").startswith("conflict:") else
+                           "needs review" if value["status"] == "needs_review" else "low confidence")
+    return {"values": values, "files": failed_files(db, slug), "checks": evaluate_checks(db, campaign)}
+
+
+def failed_files(db: Database, slug: str) -> list[dict]:
+    marks = ", ".join("?" for _ in FAILED)
+    rows = db.execute(
+        "SELECT DISTINCT r.body_code, m.id, COALESCE(a.filename, a.original_filename), a.sha256, e.status, e.note "
+        "FROM attachments a JOIN messages m ON m.id = a.message JOIN requests r ON r.id = m.request_id "
+        f"JOIN extractions e ON e.source_sha256 = a.sha256 WHERE r.campaign = ? AND e.status IN ({marks}) "
+        "AND e.extractor_version = ? ORDER BY r.body_code, m.id", [slug, *sorted(FAILED), EXTRACTOR_VERSION]).fetchall()
+    keys = ["body", "message", "file", "sha256", "status", "note"]
+    return [dict(zip(keys, row)) for row in rows]

@@ -1,0 +1,282 @@
+"""Extraction over a whole campaign: read every reply and attachment once (cached
+by sha256 and extractor version), map onto questions x periods, store values
+with provenance and history, and check the campaign's rules."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Callable
+
+from sqlite_utils import Database
+
+from foi.errors import FoiError
+from foi.extract import EXTRACTOR_VERSION
+from foi.extract.checks import names_in, parse_rule, rule_fails
+from foi.extract.mapper import ALL_PERIODS, Found, extract_values
+from foi.extract.questions import Question, QuestionMatcher
+from foi.extract.read import Reading, read_source
+from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value
+from foi.extract.tables import Table
+from foi.extract.text import read_text
+
+# Messages that never carry answers (the receiving side's classification).
+NOT_ANSWERS = {"acknowledgement", "auto_reply", "out_of_office", "bounce", "delivery_failure"}
+FAILED = {"unreadable", "refused_unsafe", "needs_person"}
+
+
+@dataclass
+class Campaign:
+    slug: str
+    questions: list[Question]
+    periods: list[str]
+    rules: list[str]
+
+
+@dataclass
+class Summary:
+    values: Counter = field(default_factory=Counter)   # current values by status
+    writes: Counter = field(default_factory=Counter)   # inserted / updated / unchanged / history
+    sources: Counter = field(default_factory=Counter)  # readings by status
+    failed_files: list[dict] = field(default_factory=list)
+    check_failures: list[dict] = field(default_factory=list)
+    messages: int = 0
+
+
+def load_campaign(db: Database, slug: str) -> Campaign:
+    if not db.execute("SELECT 1 FROM campaigns WHERE slug = ?", [slug]).fetchone():
+        raise FoiError(f"No campaign {slug!r}", "See the campaigns in this database with `foi campaign list`.")
+    rows = db.execute("SELECT id, position, text, kind, labels FROM questions WHERE campaign = ? "
+                      "ORDER BY position", [slug]).fetchall()
+    offset = 1 if rows and min(r[1] for r in rows) == 0 else 0
+    questions = [Question(id, _number(id, position + offset), text, kind, json.loads(labels or "[]"))
+                 for id, position, text, kind, labels in rows]
+    periods = [r[0] for r in db.execute("SELECT period FROM periods WHERE campaign = ? ORDER BY position", [slug])]
+    rules = [r[0] for r in db.execute("SELECT rule FROM checks WHERE campaign = ? ORDER BY position", [slug])]
+    return Campaign(slug, questions, periods, rules)
+
+
+def _number(question_id: str, position: int) -> str:
+    """'q2a' or '2a' is question 2a; any other id is numbered by its position."""
+    stripped = question_id.lower().removeprefix("q").removeprefix("uestion").strip("_-. ")
+    return stripped if stripped[:1].isdigit() and len(stripped) <= 3 else str(position)
+
+
+def message_date(date: str | None, received_at: str | None) -> str:
+    """A sortable UTC timestamp from whichever of the message's dates is readable."""
+    for text in (received_at, date):
+        if not text:
+            continue
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                moment = parsedate_to_datetime(text)
+            except (TypeError, ValueError):
+                continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc).isoformat()
+    return ""
+
+
+def request_message_dates(db: Database, request_id: int) -> dict[int, str]:
+    rows = db.execute("SELECT id, date, received_at FROM messages WHERE request_id = ?", [request_id])
+    return {id: message_date(date, received) for id, date, received in rows}
+
+
+def blob_path(blobs: Path, sha256: str) -> Path:
+    return Path(blobs) / sha256[:2] / sha256
+
+
+def read_cached(db: Database, sha256: str, load: Callable[[], Reading], force: bool, now: str) -> Reading:
+    """A source is read once per extractor version; --force reads it again."""
+    row = db.execute("SELECT status, note, tables_json FROM extractions WHERE source_sha256 = ? "
+                     "AND extractor_version = ?", [sha256, EXTRACTOR_VERSION]).fetchone()
+    if row and not force:
+        tables = [Table.from_dict(t) for t in json.loads(row[2] or "[]")]
+        return Reading(row[0], "cached", row[1], tables)
+    reading = load()
+    save_reading(db, sha256, EXTRACTOR_VERSION, reading.status, reading.note,
+                 [t.to_dict() for t in reading.tables], now)
+    return reading
+
+
+def _load_blob(blobs: Path, sha256: str) -> Callable[[], Reading]:
+    def load() -> Reading:
+        path = blob_path(blobs, sha256)
+        if not path.exists():
+            return Reading("unreadable", "missing", f"blob {sha256[:12]} is missing from {blobs}")
+        return read_source(path.read_bytes())
+    return load
+
+
+def _campaign_messages(db: Database, slug: str, body: str | None) -> list[dict]:
+    sql = ("SELECT m.id, m.request_id, m.date, m.received_at, m.body_text, m.classification, "
+           "m.auto_submitted, r.body_code FROM messages m JOIN requests r ON r.id = m.request_id "
+           "WHERE r.campaign = ?")
+    params: list = [slug]
+    if body:
+        sql += " AND r.body_code = ?"
+        params.append(body)
+    keys = ["id", "request_id", "date", "received_at", "body_text", "classification", "auto_submitted", "body"]
+    rows = [dict(zip(keys, row)) for row in db.execute(sql + " ORDER BY m.id", params)]
+    return [m for m in rows if (m["classification"] or "") not in NOT_ANSWERS and (m["auto_submitted"] or "no").lower() == "no"]
+
+
+def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = None, *,
+                     force: bool = False, progress: Callable[[int, int], None] | None = None,
+                     now: str, dry_run: bool = False) -> Summary:
+    """Read the campaign's replies and store what they say. Running it twice
+    changes nothing; with dry_run everything is worked out and then rolled back."""
+    campaign = load_campaign(db, slug)
+    if body and not db.execute("SELECT 1 FROM requests WHERE campaign = ? AND body_code = ?",
+                               [slug, body]).fetchone():
+        raise FoiError(f"No request to {body!r} in campaign {slug!r}")
+    matcher = QuestionMatcher(campaign.questions)
+    messages = _campaign_messages(db, slug, body)
+    dates = {m["id"]: message_date(m["date"], m["received_at"]) for m in messages}
+    summary = Summary(messages=len(messages))
+    db.execute("SAVEPOINT extract")
+    try:
+        for done, message in enumerate(messages, start=1):
+            for candidate in _message_candidates(db, blobs, message, dates[message["id"]], matcher,
+                                                 campaign, force, now, summary):
+                summary.writes[upsert_auto_value(db, candidate, now)] += 1
+            if progress:
+                progress(done, len(messages))
+        for request_id in sorted({m["request_id"] for m in messages}):
+            summary.writes["history"] += apply_history(db, request_id, dates)
+        _count_values(db, slug, body, summary)
+        summary.check_failures = evaluate_checks(db, campaign, body)
+    except BaseException:
+        db.execute("ROLLBACK TO extract")
+        raise
+    finally:
+        if dry_run:
+            db.execute("ROLLBACK TO extract")
+        db.execute("RELEASE extract")
+    if db.conn.in_transaction:
+        db.conn.commit()
+    return summary
+
+
+def _message_candidates(db: Database, blobs: Path, message: dict, date: str, matcher: QuestionMatcher,
+                        campaign: Campaign, force: bool, now: str, summary: Summary) -> list[Candidate]:
+    found: list[tuple[Found, str | None, str]] = []
+    text = message["body_text"] or ""
+    if text.strip():
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        reading = read_cached(db, digest, lambda: Reading("ok", "text", None, read_text(text.encode(), "body")),
+                              force, now)
+        found += [(f, None, "message body") for f in extract_values(reading.tables, matcher, campaign.periods)]
+    for sha256, filename in db.execute(
+            "SELECT sha256, COALESCE(filename, original_filename) FROM attachments WHERE message = ? "
+            "AND sha256 IS NOT NULL ORDER BY parent IS NOT NULL, parent, position", [message["id"]]):
+        reading = read_cached(db, sha256, _load_blob(blobs, sha256), force, now)
+        summary.sources[reading.status] += 1
+        if reading.status in FAILED:
+            summary.failed_files.append({"body": message["body"], "message": message["id"],
+                                         "file": filename, "sha256": sha256, "status": reading.status,
+                                         "note": reading.note})
+        found += [(f, sha256, filename or sha256[:12])
+                  for f in extract_values(reading.tables, matcher, campaign.periods)]
+    return [Candidate(message["request_id"], f.question_id, f.period, f.value, message["id"], date,
+                      sha256, filename, f.location, f.confidence, _note(f))
+            for f, sha256, filename in resolve(found, campaign)]
+
+
+def _note(found: Found) -> str:
+    return "; ".join(n for n in (found.note, f"seen: {found.snippet}") if n)
+
+
+RANK = {"answered": 2, "suppressed": 2, "not_held": 1, "refused": 1, "needs_review": 0}
+
+
+def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign) -> list[tuple[Found, str | None, str]]:
+    """One value per (question, period) for one message. Specific figures beat a
+    whole-question 'not held'/refusal; a whole-reply refusal covers only the
+    questions the reply gives nothing else for; disagreeing figures are flagged."""
+    ids = {q.id for q in campaign.questions}
+    specific: dict[tuple[str, str], list] = {}
+    for item in found:
+        if item[0].question_id in ids and item[0].period != ALL_PERIODS:
+            specific.setdefault((item[0].question_id, item[0].period), []).append(item)
+    general = [item for item in found if item[0].period == ALL_PERIODS]
+    answered_questions = {q for q, _ in specific}
+    for item in general:
+        targets = [item[0].question_id] if item[0].question_id in ids else \
+            [q.id for q in campaign.questions if q.id not in answered_questions]
+        for question_id in targets:
+            for period in campaign.periods:
+                if (question_id, period) not in specific:
+                    specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
+    return [_best(items) for items in specific.values()]
+
+
+def _copy(found: Found, question_id: str, period: str) -> Found:
+    return Found(question_id, period, found.value, found.location, found.confidence, found.snippet,
+                 found.note, found.from_text)
+
+
+def _best(items: list) -> tuple[Found, str | None, str]:
+    """A table beats running text; a sure sentence that disagrees with the
+    table (or two tables that disagree) makes a conflict for a person."""
+    tables = [i for i in items if not i[0].from_text]
+    pool = tables or items
+    pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
+    best = pool[0]
+    key = (best[0].value.status, best[0].value.value, best[0].value.lower, best[0].value.upper)
+    others = [i for i in items if i is not best and RANK[i[0].value.status] and i[0].confidence >= 0.8
+              and (i[0].value.status, i[0].value.value, i[0].value.lower, i[0].value.upper) != key]
+    if others:
+        other = others[0]
+        note = (f"conflict: {other[2]} {other[0].location} says {other[0].value.raw!r}; "
+                + (best[0].note or ""))
+        return (Found(best[0].question_id, best[0].period, best[0].value, best[0].location,
+                      min(best[0].confidence, 0.5), best[0].snippet, note, best[0].from_text), best[1], best[2])
+    return best
+
+
+def _count_values(db: Database, slug: str, body: str | None, summary: Summary) -> None:
+    sql = ("SELECT v.status, COUNT(*) FROM answer_values v JOIN requests r ON r.id = v.request_id "
+           "WHERE r.campaign = ? AND v.current = 1" + (" AND r.body_code = ?" if body else "")
+           + " GROUP BY v.status")
+    summary.values.update(dict(db.execute(sql, [slug, body] if body else [slug]).fetchall()))
+
+
+def evaluate_checks(db: Database, campaign: Campaign, body: str | None = None) -> list[dict]:
+    """Every rule broken by a body's current values in a period."""
+    rules = [(rule, parse_rule(rule)) for rule in campaign.rules]
+    sql = ("SELECT r.body_code, v.period, v.question_id, v.status, v.value, v.lower_bound, v.upper_bound "
+           "FROM answer_values v JOIN requests r ON r.id = v.request_id WHERE r.campaign = ? AND v.current = 1"
+           + (" AND r.body_code = ?" if body else ""))
+    grouped: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
+    for code, period, question, status, value, lower, upper in db.execute(
+            sql, [campaign.slug, body] if body else [campaign.slug]):
+        interval = None
+        if status == "answered" and value is not None:
+            interval = (value, value)
+        elif status == "suppressed" and lower is not None:
+            interval = (lower, upper if upper is not None else float("inf"))
+        if interval:
+            grouped.setdefault((code, period), {})[question] = interval
+    failures = []
+    for (code, period), values in sorted(grouped.items()):
+        for text, rule in rules:
+            if rule_fails(rule, values):
+                names = sorted(names_in(rule[2]) | names_in(rule[3]))
+                failures.append({"body": code, "period": period, "rule": text,
+                                 "values": {name: _show(values[name]) for name in names}})
+    return failures
+
+
+def _show(interval: tuple[float, float]) -> str:
+    low, high = interval
+    fmt = lambda x: "?" if x == float("inf") else f"{x:g}"  # noqa: E731
+    return fmt(low) if low == high else f"{fmt(low)}..{fmt(high)}"

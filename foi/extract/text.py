@@ -1,0 +1,97 @@
+"""Message bodies and other plain text or HTML: lines, plus HTML tables as grids."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from foi.extract.detect import decode_text
+from foi.extract.tables import Table
+
+# Where the council's own words end and our quoted request begins: figures in
+# the quoted request (its periods) must not be read as answers.
+QUOTE_START = re.compile(
+    r"^\s*(-{2,}\s*original message\s*-{2,}|_{5,}\s*$|from:\s.+|on .{6,120} wrote:\s*$"
+    r"|sent from my |-----\s*forwarded)",
+    re.IGNORECASE,
+)
+
+
+def own_text(text: str) -> str:
+    """The text before the first quoted-reply marker; quoted '>' lines blanked
+    (kept as empty lines so line numbers still match the message)."""
+    kept = []
+    for line in text.splitlines():
+        if QUOTE_START.match(line) and any(k.strip() for k in kept):
+            break
+        kept.append("" if line.lstrip().startswith(">") else line)
+    return "\n".join(kept)
+
+
+def read_text(data: bytes, label: str = "") -> list[Table]:
+    text = decode_text(data)
+    if text is None:
+        raise ValueError("not text in any known encoding")
+    return [Table("lines", label, [[line] for line in own_text(text).splitlines()])]
+
+
+class _HtmlReader(HTMLParser):
+    BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.tables: list[list[list[str]]] = []
+        self.stack: list[list[list[str]]] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self.skip += 1
+        if tag in self.BREAKS:
+            self.lines.append("")
+        if tag == "table":
+            self.stack.append([])
+        elif tag == "tr" and self.stack:
+            self.stack[-1].append([])
+        elif tag in ("td", "th") and self.stack:
+            if not self.stack[-1]:
+                self.stack[-1].append([])
+            self.stack[-1][-1].append("")
+            span = dict(attrs).get("colspan") or "1"
+            self.pending_span = int(span) if span.isdigit() else 1
+        if tag in ("td", "th"):
+            self.lines[-1] += "\t"
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head"):
+            self.skip = max(0, self.skip - 1)
+        if tag in ("td", "th") and self.stack and self.stack[-1] and self.stack[-1][-1]:
+            row = self.stack[-1][-1]
+            row.extend([row[-1]] * (min(getattr(self, "pending_span", 1), 50) - 1))
+        if tag == "table" and self.stack:
+            self.tables.append(self.stack.pop())
+        if tag in self.BREAKS:
+            self.lines.append("")
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        self.lines[-1] += data.replace("\n", " ")
+        if self.stack and self.stack[-1] and self.stack[-1][-1]:
+            row = self.stack[-1][-1]
+            row[-1] = (row[-1] + " " + data.strip()).strip()
+
+
+def read_html(data: bytes, label: str = "") -> list[Table]:
+    text = decode_text(data)
+    if text is None:
+        raise ValueError("not text in any known encoding")
+    reader = _HtmlReader()
+    reader.feed(text)
+    reader.close()
+    tables = [Table("grid", f"html table {n}", rows)
+              for n, rows in enumerate(reader.tables, start=1) if rows]
+    lines = [re.sub(r"[ \xa0]+", " ", line).strip(" \t") for line in reader.lines]
+    lines = [line for line in own_text("\n".join(lines)).splitlines()]
+    return tables + [Table("lines", label, [[line] for line in lines])]
