@@ -1,11 +1,10 @@
 """History and hand values: a later reply supersedes, a hand entry survives
 re-extraction, dry runs store nothing; the extract/review/answer commands."""
 
-import re
-
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
