@@ -1,0 +1,134 @@
+"""Issue acceptance: requests sent through a real SMTP server, replies delivered to a
+real Dovecot INBOX in the forms councils really use, `foi sync`, and every reply is
+matched to the right request (unrelated mail and spam stay unmatched)."""
+
+import json
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+import datetime as dt
+
+import pytest
+
+from foi.db import connect
+
+CODES = ["BNS", "LDS", "MAN", "KEN", "YOR", "CAM"]
+CAMPAIGN = """
+slug = "early-help"
+title = "Early help and re-referrals"
+recipients = ["BNS", "LDS", "MAN", "KEN", "YOR", "CAM"]
+periods = ["2018/19", "2019/20"]
+
+[[questions]]
+id = "rereferrals"
+text = "How many children were re-referred to children's social care within 12 months?"
+"""
+
+
+def email_message(*, sender, to, subject, body, in_reply_to=None, headers=None, day=10):
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(dt.datetime(2026, 3, day, 11, 0, tzinfo=dt.timezone.utc))
+    msg["Message-ID"] = make_msgid(domain="mail.example.gov.uk")
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body)
+    return msg
+
+
+@pytest.fixture
+def sent_campaign(mail, run, isolated):
+    """Six councils with their real domains; the requests sent through real SMTP."""
+    run("init")
+    db = connect(isolated / "campaign.db")
+    domains = {}
+    for code in CODES:
+        domains[code] = db["bodies"].get(code)["domain"]
+        run("councils", "set-email", code, f"foi@{domains[code]}")
+    (isolated / "early-help.toml").write_text(CAMPAIGN, encoding="utf-8")
+    run("campaign", "create", "early-help.toml")
+    run("send", "early-help", "--yes")
+    requests = {r["body_code"]: r for r in db.query(
+        "SELECT r.*, o.message_id FROM requests r JOIN outgoing o ON o.request_id = r.id")}
+    assert len(requests) == 6 and all(r["state"] == "awaiting_response" for r in requests.values())
+    return db, requests, domains
+
+
+def typo(reference: str) -> str:
+    """How people retype a reference: lower case, 0 for O / 1 for I and L and vice versa."""
+    return reference.lower().replace("0", "o").replace("1", "l")
+
+
+def test_replies_in_realistic_forms_are_matched_after_sync(mail, run, sent_campaign):
+    db, requests, domains = sent_campaign
+    ref = {code: requests[code]["reference"] for code in CODES}
+    our = "campaigns@charity.test"
+    replies = {
+        # 1. A threaded reply from the council's FOI team, with the figures.
+        "BNS": email_message(sender=f"Information Governance <foi@{domains['BNS']}>", to=our,
+                             subject=f"RE: Freedom of Information request [{ref['BNS']}]",
+                             body="Please find our response below.\n2018/19: 1,234\n2019/20: 1,301\n",
+                             in_reply_to=requests["BNS"]["message_id"]),
+        # 2. A case-management system: no-reply address, rewritten subject, no threading,
+        #    our reference only in the quoted original. It teaches us their reference.
+        "LDS": email_message(sender="Leeds FOI Case Management <no-reply@casework-portal.example.com>",
+                             to=our, subject="Acknowledgement of your request FOI/2026/01234",
+                             body="Thank you for your request for information, which we received on "
+                                  "4 March 2026. Your reference is FOI/2026/01234.\n\n"
+                                  "-----Original Message-----\nFrom: Children's Rights Campaign\n"
+                                  f"Subject: Freedom of Information request [{ref['LDS']}]\n\n"
+                                  f"Please quote the reference {ref['LDS']} in your reply.\n"),
+        # 3. A reply to our From address rather than the plus-address, reference in the subject.
+        "MAN": email_message(sender=f"FOI Officer <officer@{domains['MAN']}>", to=our,
+                             subject=f"Your FOI request {ref['MAN']} - response",
+                             body="We do not hold this information.\n"),
+        # 4. Sent to the plus-address, retyped with case and l/1 o/0 confusions.
+        "KEN": email_message(sender="Records team <records@contractor.example.net>",
+                             to=f"foi+{typo(ref['KEN'])}@charity.test",
+                             subject="Information request", body="Our response is attached in due course.\n"),
+        # 5. Sender's domain only: exactly one open request to that council.
+        "CAM": email_message(sender=f"Jo Bloggs <jo.bloggs@{domains['CAM']}>", to=our,
+                             subject="Your recent request", body="I am looking into this for you.\n"),
+    }
+    # 6. Later, the council's own reference only (learned from the acknowledgement).
+    later_leeds = email_message(sender="Leeds FOI Case Management <no-reply@casework-portal.example.com>",
+                                to=our, subject="Response to FOI/2026/01234",
+                                body="Please find attached our response to request FOI/2026/01234.\n", day=20)
+    unrelated = [
+        email_message(sender="Newsletter <news@charity-sector.example.org>", to=our,
+                      subject="This week in the sector", body="Sector news for charities.\n"),
+        email_message(sender="Prize Desk <winner@lottery-prize.example.biz>", to=our,
+                      subject="You have WON", body="Claim your prize now!!! Send your bank details.\n"),
+    ]
+    with mail.sender.client() as client:
+        for message in [*replies.values(), later_leeds, *unrelated]:
+            client.append("INBOX", message.as_bytes())
+    result = run("sync")
+    assert "INBOX: 8 new message(s)" in result.stdout
+
+    matched = {row["message_id"]: row for row in db.query(
+        "SELECT m.message_id, m.match_rule, m.classification, r.body_code FROM messages m "
+        "LEFT JOIN requests r ON r.id = m.request_id")}
+    expected_rule = {"BNS": "thread", "LDS": "text_reference", "MAN": "text_reference",
+                     "KEN": "address_reference", "CAM": "sender_domain"}
+    for code, message in replies.items():
+        row = matched[message["Message-ID"]]
+        assert (row["body_code"], row["match_rule"]) == (code, expected_rule[code]), code
+    leeds = matched[later_leeds["Message-ID"]]
+    assert (leeds["body_code"], leeds["match_rule"]) == ("LDS", "their_reference")
+    for message in unrelated:
+        assert matched[message["Message-ID"]]["body_code"] is None
+    assert db["requests"].get(requests["LDS"]["id"])["their_reference"] == "FOI/2026/01234"
+    assert db["requests"].get(requests["MAN"]["id"])["state"] == "not_held"
+
+    unmatched = json.loads(run("inbox", "--unmatched", "--json").stdout)
+    assert sorted(m["subject"] for m in unmatched) == ["This week in the sector", "You have WON"]
+    # Nothing was marked read on the server, and a second sync stores nothing new.
+    with mail.sender.client() as client:
+        client.select_folder("INBOX", readonly=True)
+        assert client.search("SEEN") == []
+    assert "INBOX: 0 new message(s)" in run("sync").stdout
