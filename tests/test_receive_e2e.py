@@ -109,6 +109,11 @@ def test_replies_in_realistic_forms_are_matched_after_sync(mail, run, sent_campa
             client.append("INBOX", message.as_bytes())
     result = run("sync")
     assert "INBOX: 8 new message(s)" in result.stdout
+    # The figures in Barnsley's reply were read out by the sync itself.
+    values = {(v["period"], v["status"], v["value"], v["source_location"]) for v in db.query(
+        "SELECT * FROM answer_values WHERE request_id = ? AND current = 1", [requests["BNS"]["id"]])}
+    assert values == {("2018/19", "answered", 1234.0, "body line 2"), ("2019/20", "answered", 1301.0, "body line 3")}
+    assert "Extracted early-help:" in result.stderr
 
     matched = {row["message_id"]: row for row in db.query(
         "SELECT m.message_id, m.match_rule, m.classification, r.body_code FROM messages m "

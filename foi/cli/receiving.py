@@ -13,22 +13,40 @@ def _progress_bar(length: int, label: str):
     return click.progressbar(length=length, label=label, file=sys.stderr)
 
 
+NO_EXTRACT = click.option("--no-extract", is_flag=True,
+                          help="Do not read the figures out of new replies afterwards.")
+
+
+def _extract_new(state, now) -> None:
+    """After new mail: read the figures out of the campaigns' replies (cached by file)."""
+    from foi.db import blob_dir
+    from foi.extract.run import extract_after_receiving
+
+    for slug, summary in extract_after_receiving(state.db, blob_dir(state.db_path), now=now.isoformat()).items():
+        counts = ", ".join(f"{status} {count}" for status, count in sorted(summary.values.items()))
+        click.echo(f"Extracted {slug}: {sum(summary.values.values())} current values ({counts or 'none'}); "
+                   f"`foi review {slug}` lists what needs a person.", err=True)
+
+
 @click.command()
 @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 5000),
               help="Messages fetched per IMAP request (progress is saved after each).")
+@NO_EXTRACT
 @click.pass_obj
-def sync(state, batch_size: int) -> None:
+def sync(state, batch_size: int, no_extract: bool) -> None:
     """Fetch new mail from the IMAP mailbox and store it (never marks mail read).
 
-    Settings come from FOI_IMAP_HOST, FOI_IMAP_PORT, FOI_IMAP_SECURITY
-    (ssl|starttls|none), FOI_IMAP_USERNAME, FOI_IMAP_PASSWORD and
-    FOI_IMAP_FOLDERS (comma-separated, default INBOX). Safe to interrupt and
-    re-run: it carries on from the last message stored.
+    Settings come from [imap] in foi.toml, or FOI_IMAP_HOST, FOI_IMAP_PORT,
+    FOI_IMAP_SECURITY (ssl|starttls|none), FOI_IMAP_USERNAME,
+    FOI_IMAP_PASSWORD and FOI_IMAP_FOLDERS (comma-separated, default INBOX).
+    Safe to interrupt and re-run: it carries on from the last message stored.
+    New replies are matched, classified and their figures extracted.
 
     \b
     Example:
+        foi sync
         FOI_IMAP_HOST=imap.example.org FOI_IMAP_USERNAME=foi@example.org \\
-        FOI_IMAP_PASSWORD=... foi sync
+        FOI_IMAP_PASSWORD=... foi sync --no-extract
     """
     from foi import clock
     from foi.db import blob_dir
@@ -61,13 +79,16 @@ def sync(state, batch_size: int) -> None:
         if folder.uidvalidity_changed:
             click.echo(f"note: {folder.folder} was renumbered by the server (UIDVALIDITY changed); "
                        "it was rescanned without storing duplicates", err=True)
+    if not no_extract and sum(folder.new for folder in report.folders):
+        _extract_new(state, now)
 
 
 @click.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
+@NO_EXTRACT
 @click.pass_obj
-def import_(state, paths: tuple[Path, ...], dry_run: bool) -> None:
+def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> None:
     """Store messages from files: .eml, .msg (Outlook), mbox, Maildir, or folders of them.
 
     Folders are searched recursively; every file that looks like an email is
@@ -100,6 +121,8 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool) -> None:
                    f"{report.attachments} attachment(s), {report.undecodable} part(s) could not be decoded.")
         for where, error in report.parse_errors:
             click.echo(f"stored raw, could not be parsed: {where}: {error}", err=True)
+        if report.new and not no_extract:
+            _extract_new(state, now)
     for where, reason in report.failures:
         click.echo(f"failed: {where}: {reason}", err=True)
 

@@ -120,7 +120,7 @@ def _context_match(block: Table, matcher: QuestionMatcher) -> Match | None:
         match = matcher.match(text)
         if match:
             return match
-    return None
+    return matcher.sole()
 
 
 def _found(match: Match, raw: str, location: str, period: tuple[str, float, str | None],
@@ -147,7 +147,7 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         if not text:
             continue
         here = matcher.match(text)
-        current = here or current
+        current = here or current or matcher.sole()
         hits = [(p, match_period(p, periods)) for p in find_periods(text)]
         hits = [(p, m) for p, m in hits if m[0]]
         location = table.locate(index)

@@ -60,6 +60,12 @@ class QuestionMatcher:
                              for q in questions}
         self.text_tokens = {q.id: set(tokens(q.text)) for q in questions}
 
+    def sole(self) -> Match | None:
+        """In a one-question campaign, figures by period can only answer that question."""
+        if len(self.questions) != 1:
+            return None
+        return Match(self.questions[0], 0.85, "the campaign's only question")
+
     def match(self, text: str) -> Match | None:
         """The best question for `text`, or None when nothing fits or two fit equally."""
         if not text.strip():

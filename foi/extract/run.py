@@ -280,3 +280,13 @@ def _show(interval: tuple[float, float]) -> str:
     low, high = interval
     fmt = lambda x: "?" if x == float("inf") else f"{x:g}"  # noqa: E731
     return fmt(low) if low == high else f"{fmt(low)}..{fmt(high)}"
+
+
+def extract_after_receiving(db: Database, blobs: Path, *, now: str) -> dict[str, Summary]:
+    """Bring every campaign with matched replies up to date after new mail arrives.
+
+    Cheap when nothing changed: each file is read once per extractor version.
+    """
+    slugs = [row[0] for row in db.execute(
+        "SELECT DISTINCT r.campaign FROM messages m JOIN requests r ON r.id = m.request_id ORDER BY 1")]
+    return {slug: extract_campaign(db, blobs, slug, now=now) for slug in slugs}
