@@ -137,3 +137,56 @@ def test_replies_in_realistic_forms_are_matched_after_sync(mail, run, sent_campa
         client.select_folder("INBOX", readonly=True)
         assert client.search("SEEN") == []
     assert "INBOX: 0 new message(s)" in run("sync").stdout
+
+
+def status_codes(run, monkeypatch, now: str, *flags: str) -> list[str]:
+    monkeypatch.setenv("FOI_NOW", now)
+    data = json.loads(run("status", "early-help", "--json", *flags).stdout)
+    return sorted(row["body_code"] for row in data["requests"])
+
+
+def test_overdue_lists_follow_the_replies_in_dovecot(mail, run, sent_campaign, monkeypatch):
+    """Sent Wed 4 March 2026 (due Thu 2 April, very overdue after Tue 5 May: Good Friday,
+    Easter Monday, St Patrick's Day and 4 May are not working days). Barnsley asks for
+    clarification (clock stopped), Leeds extends to 30 April, Manchester answers,
+    Kent, York and Cambridgeshire stay silent."""
+    db, requests, domains = sent_campaign
+    ref = {code: requests[code]["reference"] for code in CODES}
+    our = "campaigns@charity.test"
+    replies = [
+        email_message(sender=f"FOI <foi@{domains['BNS']}>", to=our, day=10,
+                      subject=f"RE: Freedom of Information request [{ref['BNS']}]",
+                      body="Before we can process your request, could you please clarify which "
+                           "assessments you mean?", in_reply_to=requests["BNS"]["message_id"]),
+        email_message(sender=f"FOI <foi@{domains['LDS']}>", to=our, day=20,
+                      subject=f"RE: Freedom of Information request [{ref['LDS']}]",
+                      body="We need further time to consider the public interest test under "
+                           "section 10(3). We now aim to respond by 30 April 2026.",
+                      in_reply_to=requests["LDS"]["message_id"]),
+        email_message(sender=f"FOI <foi@{domains['MAN']}>", to=our, day=25,
+                      subject=f"RE: Freedom of Information request [{ref['MAN']}]",
+                      body="Please find our response below.\n2018/19: 410\n2019/20: 388\n",
+                      in_reply_to=requests["MAN"]["message_id"]),
+    ]
+    with mail.sender.client() as client:
+        for message in replies:
+            client.append("INBOX", message.as_bytes())
+    run("sync")
+    silent = ["CAM", "KEN", "YOR"]
+    assert status_codes(run, monkeypatch, "2026-04-02T18:00:00+01:00", "--overdue") == []
+    # Good Friday: overdue from the next calendar day, though no working day has passed.
+    assert status_codes(run, monkeypatch, "2026-04-03T09:00:00+01:00", "--overdue") == silent
+    assert status_codes(run, monkeypatch, "2026-04-30T09:00:00+01:00", "--overdue") == silent
+    assert status_codes(run, monkeypatch, "2026-05-01T09:00:00+01:00", "--overdue") == ["CAM", "KEN", "LDS", "YOR"]
+    assert status_codes(run, monkeypatch, "2026-05-05T09:00:00+01:00", "--very-overdue") == []
+    # Leeds' extension (30 April) ends before working day 40 (5 May): past it, Leeds is very
+    # overdue too.
+    assert status_codes(run, monkeypatch, "2026-05-06T09:00:00+01:00", "--very-overdue") == ["CAM", "KEN", "LDS", "YOR"]
+    monkeypatch.setenv("FOI_NOW", "2026-05-06T09:00:00+01:00")
+    rows = {r["body_code"]: r for r in json.loads(run("status", "early-help", "--json").stdout)["requests"]}
+    assert (rows["BNS"]["state"], rows["BNS"]["due_date"], rows["BNS"]["overdue"]) == ("awaiting_clarification", None, False)
+    assert (rows["LDS"]["state"], rows["LDS"]["due_date"], rows["LDS"]["days_overdue"]) == ("extended", "2026-04-30", 3)
+    assert (rows["MAN"]["state"], rows["MAN"]["overdue"]) == ("answered", False)
+    assert (rows["KEN"]["due_date"], rows["KEN"]["days_overdue"], rows["KEN"]["very_overdue"]) == ("2026-04-02", 21, True)
+    explained = run("deadline", "early-help", "LDS").stdout
+    assert "2026-03-20  public-interest extension (s.10(3)): due 2026-04-30 (the date the council gave)" in explained
