@@ -199,13 +199,17 @@ def test_answered_or_too_old_responses_are_not_reviewed(mail, run, monkeypatch):
     council_says("answer", answered, councils[answered],
                  "Please find below our response. 2023/24: 14 children. 2024/25: 17 children.", at("2026-03-20"))
     run("import", *sorted(str(p) for p in Path(".").glob("*.eml")))
-    # 40 working days after 30 March 2026 is 28 May (Easter, 4 and 25 May skipped).
-    monkeypatch.setenv("FOI_NOW", "2026-05-29T09:00:00+01:00")
+    # Working day 40 after 30 March 2026 is Friday 29 May (Easter, 4 and 25 May skipped):
+    # on Monday 1 June the window for a review has closed.
+    assert run("deadline", "2026-03-30", "--days", "40").stdout.strip() == "2026-05-29"
+    monkeypatch.setenv("FOI_NOW", "2026-06-01T09:00:00+01:00")
 
     result = run("chase", "eh", "--stage", "review", "--yes")
 
     assert "Nothing to send." in result.stderr
-    assert "past the 40-day window" in result.stderr
+    assert f"{refused}\t{councils[refused]['name']}\tskipped: responded 2026-03-30, 41 working days ago: " \
+           "past the 40-day window for a review" in result.stderr
+    assert f"{answered}\t{councils[answered]['name']}\tskipped: answered: never chased" in result.stderr
     assert chasers(mail) == []
 
 
@@ -228,7 +232,7 @@ def test_reply_to_a_clarification_restarts_the_clock(mail, run, monkeypatch):
     [message] = chasers(mail)
     assert message["In-Reply-To"] == question
     assert message["Subject"] == f"Re: Freedom of Information request [{asked}] FOI-2026-0042"
-    assert message.get_content() == ("By 'placed' I mean the child's main placement on 31 March.\n\n"
+    assert message.get_content().replace("\r\n", "\n") == ("By 'placed' I mean the child's main placement on 31 March.\n\n"
                                      f"Our reference: {asked}; your reference: FOI-2026-0042\n")
     assert rows("SELECT kind, state FROM outgoing WHERE kind = 'clarification'") == [
         {"kind": "clarification", "state": "sent"}]
