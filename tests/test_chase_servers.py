@@ -2,11 +2,12 @@
 Dovecot. Requests are sent on 2026-03-04 (due 2026-04-02: St Patrick's Day,
 17 March, is a UK holiday), councils' replies imported as .eml files."""
 
+import datetime as dt
 import email.policy
+import json
 import sqlite3
 from email.message import EmailMessage
 from email.utils import format_datetime
-import datetime as dt
 from pathlib import Path
 
 from tests.conftest_mail import make_campaign
@@ -96,7 +97,7 @@ def test_reminders_go_once_in_thread_to_overdue_councils_only(mail, run, monkeyp
     assert {(r["reference"], r["kind"], r["state"]) for r in rows(
         "SELECT r.reference, o.kind, o.state FROM outgoing o JOIN requests r ON r.id = o.request_id "
         "WHERE o.kind = 'reminder'")} == {(r, "reminder", "sent") for r in (acked, silent1, silent2)}
-    status = {r["reference"]: r for r in __import__("json").loads(
+    status = {r["reference"]: r for r in json.loads(
         run("status", "eh", "--json").stdout)["requests"]}
     assert {ref: status[ref]["chases"] for ref in refs} == {answered: 0, acked: 1, silent1: 1, silent2: 1}
 
@@ -243,8 +244,6 @@ def test_reply_to_a_clarification_restarts_the_clock(mail, run, monkeypatch):
     [request] = rows("SELECT state, due_date FROM requests WHERE reference = ?", [asked])
     assert request == {"state": "awaiting_response", "due_date": "2026-05-19"}
     assert rows("SELECT occurred_on FROM events WHERE kind = 'clarification_given'") == [{"occurred_on": "2026-04-20"}]
-    import json
-
     status = {r["reference"]: r for r in json.loads(run("status", "eh", "--json").stdout)["requests"]}
     assert (status[asked]["due_date"], status[asked]["overdue"], status[asked]["chases"]) == ("2026-05-19", False, 0)
     explained = run("deadline", "eh", councils[asked]["code"]).stdout
