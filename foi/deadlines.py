@@ -119,6 +119,11 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
         case.very_overdue_after = max(case.very_overdue_after, case.due)
         how = "the date the council gave" if given else "20 further working days"
         say(f"{event.on}  public-interest extension (s.10(3)): due {case.due} ({how})")
+    elif event.kind == RESPONSE and case.review_requested_on and case.review_responded_on is None \
+            and event.on >= case.review_requested_on:
+        # The council's next substantive reply after a review request is the review's answer.
+        case.review_responded_on = event.on
+        say(f"{event.on}  internal review answered")
     elif event.kind == RESPONSE and case.responded_on is None:
         case.responded_on = event.on
         late = ""

@@ -127,3 +127,63 @@ class _progress:
         if self.bar is not None:
             self.bar.__exit__(*exc)
         return False
+
+
+def show_messages(messages) -> None:
+    """Every planned message exactly as it will go (Message-ID and Date are set at sending)."""
+    for message in messages:
+        click.echo(f"To: {message.to_addr}")
+        if message.in_reply_to:
+            click.echo(f"In-Reply-To: {message.in_reply_to}")
+        click.echo(f"Subject: {message.rendered.subject}\n\n{message.rendered.body}")
+        click.echo("-" * 72)
+
+
+def send_thread_plan(state, plan, yes: bool, what: str) -> None:
+    """Send a plan of thread messages (chasers, replies) with `foi send`'s guarantees."""
+    from foi import clock
+    from foi.mail.send import apply_send, send_lock, sending_from_config
+
+    route = _route(state.config, state.db_path)
+    if not plan.messages and not plan.uncertain:
+        _show_skipped(plan.skipped)
+        click.echo("Nothing to send.", err=True)
+        return
+    if sys.stdin.isatty() and not yes:
+        click.confirm(f"Send {len(plan.messages)} {what} {route}?", abort=True, err=True)
+    with send_lock(state.db_path), _progress(len(plan.messages) + len(plan.uncertain)) as tick:
+        how = sending_from_config(state.config, state.db_path, now=clock.now, progress=tick)
+        report = apply_send(state.db, plan, how)
+    _show_report(report, plan)
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("body_code", metavar="BODY")
+@click.option("--file", "text_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="The text of the reply (- reads standard input).")
+@click.option("--dry-run", is_flag=True, help="Show the reply exactly; send and write nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def reply(state, slug, body_code, text_file, dry_run, yes):
+    """Answer a council's request for clarification, in its thread.
+
+    Sent as "Re: ..." to the council's last message (In-Reply-To), with our
+    reference and theirs. Once sent, the 20 working days start again from
+    today (the London date of sending) and the request awaits a response.
+
+    \b
+    Example:
+        foi reply eh-2026 BNS --file clarification.txt --dry-run
+        foi reply eh-2026 BNS --file clarification.txt --yes
+    """
+    from foi.render import sender_from_config
+    from foi.replying import plan_reply
+
+    plan = plan_reply(state.db, slug, body_code, text_file.read(), sender=sender_from_config(state.config))
+    if dry_run:
+        click.echo(f"Would send {len(plan.messages)} reply {_route(state.config, state.db_path)}:", err=True)
+        show_messages(plan.messages)
+        _show_skipped(plan.skipped)
+        return
+    send_thread_plan(state, plan, yes, "reply")

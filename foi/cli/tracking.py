@@ -84,3 +84,60 @@ def calendar_(state, slug: str, ics_path: str) -> None:
     with open(ics_path, "w", encoding="utf-8", newline="") as out:
         out.write(render_ics(events, clock.now(), f"FOI: {slug}"))
     click.echo(f"Wrote {len(events)} events to {ics_path}", err=True)
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--stage", required=True, type=click.Choice(["reminder", "review", "ico"]),
+              help="reminder: overdue with no reply; review: internal review of a refusal or gaps; "
+                   "ico: complaint draft when a review is late or upheld a refusal.")
+@click.option("--dry-run", is_flag=True, help="Show every message exactly; send and write nothing.")
+@click.option("--min-gap", default=10, show_default=True, type=click.IntRange(min=0),
+              help="Do not chase a request chased fewer than this many days ago.")
+@click.option("--body", "bodies", multiple=True, metavar="CODE", help="Only this body (repeatable).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
+    """Chase late or unsatisfactory replies, in each request's email thread.
+
+    reminder: every request past its due date with no substantive reply.
+    review: an internal review request for refusals, partial answers and
+    missed questions, naming the exemptions and the unanswered questions
+    (within 40 working days of the response); starts the review's 20 days.
+    ico: a complaint draft (ico/SLUG/REF.txt and .docx, with the timeline) for
+    the ICO's web form, where a review is overdue or upheld a refusal.
+    Answered and withdrawn requests are never chased. Each chaser is sent
+    exactly once, as a reply to the council's last message.
+
+    \b
+    Example:
+        foi chase eh-2026 --stage reminder --dry-run
+        foi chase eh-2026 --stage review --body BNS --yes
+        foi chase eh-2026 --stage ico
+    """
+    from foi.chasing import apply_chase, plan_chase
+    from foi.cli.sending import _show_skipped, send_thread_plan, show_messages
+    from foi.render import sender_from_config
+
+    plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
+                      min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
+    if dry_run:
+        count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
+        click.echo(f"Would {'write' if stage == 'ico' else 'send'} {count} {stage}(s):", err=True)
+        for reference, why in plan.reasons.items():
+            click.echo(f"{reference}\t{why}", err=True)
+        show_messages(plan.send.messages)
+        for draft in plan.drafts:
+            click.echo(f"File: {draft.stem}.txt (and .docx)\nSubject: {draft.rendered.subject}\n\n"
+                       f"{draft.rendered.body}")
+        _show_skipped(plan.skipped)
+        return
+    if stage != "ico":
+        send_thread_plan(state, plan.send, yes, f"{stage}(s)")
+        return
+    report = apply_chase(state.db, plan, None, now=clock.now())
+    for path in report.written:
+        click.echo(str(path))
+    _show_skipped(plan.skipped)
+    click.echo(f"Wrote {len(plan.drafts)} complaint draft(s): submit each on the ICO's web form "
+               "(https://ico.org.uk/make-a-complaint/).", err=True)

@@ -78,6 +78,8 @@ def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
         row = db["outgoing"].get(outgoing_id)
         db["outgoing"].update(outgoing_id, {"state": "sending", "attempted_at": iso(now),
                                             "attempts": row["attempts"] + 1})
+        if row["kind"] != "request":  # a chaser never puts its request back to 'sending'
+            return
         db["requests"].update(row["request_id"], {"state": "sending", "email": row["to_addr"],
                                                   "updated_at": iso(now)})
 
@@ -99,8 +101,10 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
         row = db["outgoing"].get(outgoing_id)
         db["outgoing"].update(outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
         if row["kind"] != "request":
-            # A chaser or a reply in the thread: the request keeps its own clock.
+            # A chaser or a reply in the thread: the request keeps its own clock,
+            # except that a review request and a clarification start new counts.
             add_event(db, row, f"{row['kind']}_sent", sent_at, now, {"how": how})
+            _after_thread_message(db, row, sent_at, now)
             return
         sent_on = london_date(sent_at).isoformat()
         db["requests"].update(row["request_id"], {
@@ -110,13 +114,59 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
         add_event(db, row, "sent", sent_at, now, {"how": how})
 
 
+def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt.datetime) -> None:
+    """A review request starts the review's 20 working days; a clarification
+    restarts the request's 20 from the day we gave it (both London dates)."""
+    from foi.deadlines import CLARIFICATION_GIVEN, REVIEW_REQUESTED
+    from foi.tracking import first_due_date
+
+    on = london_date(sent_at).isoformat()
+    if row["kind"] == "review":
+        add_event(db, row, REVIEW_REQUESTED, sent_at, now, {"note": "internal review requested by email"})
+        db["requests"].update(row["request_id"], {"state": "internal_review", "state_source": "auto",
+                                                  "updated_at": iso(now)})
+    elif row["kind"] == "clarification":
+        add_event(db, row, CLARIFICATION_GIVEN, sent_at, now, {"note": "clarification sent by email"})
+        db["requests"].update(row["request_id"], {"state": "awaiting_response", "state_source": "auto",
+                                                  "due_date": first_due_date(db, on),
+                                                  "updated_at": iso(now)})
+
+
+def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id: str,
+                         to_addr: str, subject: str, raw_sha256: str, transport: str,
+                         in_reply_to: str | None, now: dt.datetime,
+                         blocked_since: str | None) -> int | None:
+    """Like claim_request, for a chaser or a reply in the thread. Returns None,
+    writing nothing, if another message of the same group is in flight or (with
+    `blocked_since`, a date) was sent on or after that date: a stale plan or a
+    second run at once must not send twice."""
+    group = ("clarification", "reply") if kind in ("clarification", "reply") else ("reminder", "review")
+    marks = ", ".join("?" * len(group))
+    with db.atomic():
+        busy = db.execute(
+            f"SELECT count(*) FROM outgoing WHERE request_id = ? AND kind IN ({marks}) AND "
+            f"(state IN ('sending', 'uncertain') OR (state = 'sent' AND ? IS NOT NULL AND sent_at >= ?))",
+            [request_id, *group, blocked_since, blocked_since or ""]).fetchone()[0]
+        if busy:
+            return None
+        outgoing_id = db["outgoing"].insert({
+            "request_id": request_id, "kind": kind, "message_id": message_id, "state": "draft",
+            "transport": transport, "to_addr": to_addr, "subject": subject,
+            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "attempts": 0,
+            "created_at": iso(now),
+        }).last_pk
+    mark_sending(db, outgoing_id, now)
+    return outgoing_id
+
+
 def mark_failed(db: Database, outgoing_id: int, error: str, now: dt.datetime) -> None:
     """Refused by the server for good: recorded with the server's own words."""
     with db.atomic():
         row = db["outgoing"].get(outgoing_id)
         db["outgoing"].update(outgoing_id, {"state": "failed", "error": error})
-        db["requests"].update(row["request_id"], {"state": "failed", "updated_at": iso(now)})
-        add_event(db, row, "send_failed", now, now, {"error": error})
+        if row["kind"] == "request":  # a refused chaser leaves its request as it was
+            db["requests"].update(row["request_id"], {"state": "failed", "updated_at": iso(now)})
+        add_event(db, row, "send_failed", now, now, {"error": error, "kind": row["kind"]})
 
 
 def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_state: str,

@@ -43,6 +43,9 @@ class PlannedMessage:
     to_addr: str
     rendered: Rendered
     retry: bool = False  # the last attempt was refused; this is a fresh try
+    kind: str = "request"  # or a message in the request's thread: reminder, review, clarification
+    in_reply_to: str | None = None
+    blocked_since: str | None = None  # a thread message is not sent if one went on/after this date
 
 
 @dataclass(frozen=True)
@@ -228,13 +231,21 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
     message_id = make_message_id(message.reference, how.sender.email)
     envelope = Envelope(from_addr=how.sender.email, from_name=how.sender.name,
                         to_addr=message.to_addr, message_id=message_id, date=now,
-                        reply_to=how.sender.reply_to_for(message.reference))
+                        reply_to=how.sender.reply_to_for(message.reference),
+                        in_reply_to=message.in_reply_to)
     raw = build_message(message.rendered, envelope)
     sha = store.save_raw(how.blob_dir, raw)
     previous = db["requests"].get(message.request_id)["state"]
-    outgoing_id = store.claim_request(db, message.request_id, message_id=message_id,
-                                      to_addr=message.to_addr, subject=message.rendered.subject,
-                                      raw_sha256=sha, transport=how.transport.name, now=now)
+    if message.kind == "request":
+        outgoing_id = store.claim_request(db, message.request_id, message_id=message_id,
+                                          to_addr=message.to_addr, subject=message.rendered.subject,
+                                          raw_sha256=sha, transport=how.transport.name, now=now)
+    else:
+        outgoing_id = store.claim_thread_message(
+            db, message.request_id, kind=message.kind, message_id=message_id,
+            to_addr=message.to_addr, subject=message.rendered.subject, raw_sha256=sha,
+            transport=how.transport.name, in_reply_to=message.in_reply_to, now=now,
+            blocked_since=message.blocked_since)
     if outgoing_id is None:
         return None  # sent or claimed since the plan was made
     return _deliver(db, outgoing_id, message.reference, message.body_code, raw, previous, how, report)

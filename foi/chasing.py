@@ -1,0 +1,281 @@
+"""Chasing: reminders to late councils, internal review requests for refusals and
+gaps, and ICO complaint drafts when a review is late or upholds a refusal.
+
+plan_chase() decides from the database alone, writing nothing (that is --dry-run);
+apply_chase() sends the emailed stages through the exactly-once machinery of
+foi.mail.send (each chaser an `outgoing` row, in the request's thread) and writes
+ICO complaints to files: the ICO takes complaints on its web form, not by email.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from sqlite_utils import Database
+
+from foi.calendar import Calendar
+from foi.campaigns import get_periods, get_questions
+from foi.clock import iso
+from foi.errors import FoiError
+from foi.mail import outgoing as store
+from foi.mail.compose import make_message_id
+from foi.mail.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
+from foi.render import Rendered, Sender, long_date, prepare
+from foi.thread import cited_sections, has_values, thread_parent, unanswered_questions
+from foi.tracking import StatusRow, campaign_calendar, status_rows
+
+STAGES = ("reminder", "review", "ico")
+REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
+REVIEWABLE_STATES = ("refused", "answered_partial")
+EMAILED_KINDS = ("reminder", "review")
+
+
+@dataclass(frozen=True)
+class IcoDraft:
+    request_id: int
+    reference: str
+    body_code: str
+    body_name: str
+    rendered: Rendered
+    context: dict
+    stem: Path  # ico/<slug>/<reference>: .txt and .docx are written beside it
+
+
+@dataclass
+class ChasePlan:
+    campaign: str
+    stage: str
+    send: SendPlan
+    drafts: list[IcoDraft] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # reference -> why it is chased
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return self.send.skipped
+
+
+@dataclass
+class ChaseReport:
+    sent: SendReport | None = None
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Setting:
+    db: Database
+    slug: str
+    stage: str
+    today: dt.date
+    sender: Sender
+    calendar: Calendar
+    questions: list[dict]
+    periods: list[str]
+    min_gap: int
+    folder: Path
+
+
+def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
+               min_gap: int = 10, bodies: Sequence[str] = (), folder: Path = Path(".")) -> ChasePlan:
+    """What `foi chase` would do, from the database alone. Writes nothing.
+    `folder` is where the ICO drafts go (ico/<slug>/ under it)."""
+    if stage not in STAGES:
+        raise FoiError(f"Unknown stage {stage!r}; use one of {', '.join(STAGES)}")
+    wanted = [b.upper() for b in bodies]
+    rows = status_rows(db, slug, today, body_codes=wanted or None)
+    if missing := sorted(set(wanted) - {row.body_code for row in rows}):
+        raise FoiError(f"No request in campaign {slug} for: {', '.join(missing)}",
+                       "Use the body codes shown by `foi status`.")
+    setting = _Setting(db, slug, stage, today, sender, campaign_calendar(db), get_questions(db, slug),
+                       get_periods(db, slug), min_gap, Path(folder))
+    plan = ChasePlan(slug, stage, SendPlan(campaign=slug))
+    for row in rows:
+        _plan_one(setting, plan, row)
+    return plan
+
+
+def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
+    names = (row.reference, row.body_code, row.body_name)
+    latest = _latest_chaser(s.db, row.request_id)
+    if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
+        plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
+        return
+    why, extra = _eligible(s, row)
+    if extra is None:
+        plan.send.skipped.append(Skipped(*names, why))
+        return
+    if s.stage != "ico" and row.last_chase_on and \
+            (s.today - dt.date.fromisoformat(row.last_chase_on)).days < s.min_gap:
+        plan.send.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
+                                                 f"--min-gap {s.min_gap} days"))
+        return
+    request = {**s.db["requests"].get(row.request_id),
+               "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None}
+    rendered, context = prepare(s.db, request, s.stage, extra, sender=s.sender, today=s.today)
+    plan.reasons[row.reference] = why
+    if s.stage == "ico":
+        stem = s.folder / "ico" / s.slug / row.reference
+        plan.drafts.append(IcoDraft(row.request_id, *names, rendered=rendered, context=context, stem=stem))
+        return
+    address = row.email or s.db["bodies"].get(row.body_code)["foi_email"]
+    if not address:
+        plan.send.skipped.append(Skipped(*names, "no FOI address for this body"))
+        return
+    parent, _ = thread_parent(s.db, row.request_id)
+    since = (s.today - dt.timedelta(days=s.min_gap - 1)).isoformat() if s.min_gap > 0 else None
+    plan.send.messages.append(PlannedMessage(
+        row.request_id, *names, to_addr=address, rendered=rendered, kind=s.stage,
+        in_reply_to=parent, blocked_since=since))
+
+
+def _latest_chaser(db: Database, request_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM outgoing WHERE request_id = ? AND kind IN ('reminder', 'review') "
+                         "ORDER BY id DESC LIMIT 1", [request_id]))
+    return rows[0] if rows else None
+
+
+def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
+    """(why chased, the template's extra values) or (why not, None)."""
+    if row.deadline is None:
+        return f"not sent yet (state {row.state})", None
+    if row.state in ("answered", "withdrawn"):
+        return f"{row.state}: never chased", None
+    return {"reminder": _reminder, "review": _review, "ico": _ico}[s.stage](s, row)
+
+
+def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
+    if not row.waiting:
+        return f"state {row.state}: a reply has come", None
+    if not row.overdue:
+        return f"not overdue (due {row.deadline.due or 'when the clock restarts'})", None
+    unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods)
+    return (f"{row.days_overdue} working days overdue",
+            {"their_reference": row.their_reference, "days_overdue": row.days_overdue,
+             "unanswered": unanswered})
+
+
+def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
+    d = row.deadline
+    if row.state == "internal_review" or d.review_requested_on:
+        return f"internal review already requested ({d.review_requested_on or 'by hand'})", None
+    if d.responded_on is None:
+        return "no response yet: send a reminder instead", None
+    since = s.calendar.working_days_between(d.responded_on, s.today)
+    if since > REVIEW_WINDOW_DAYS:
+        return (f"responded {d.responded_on}, {since} working days ago: past the "
+                f"{REVIEW_WINDOW_DAYS}-day window for a review"), None
+    counted = has_values(s.db, row.request_id) or row.state == "refused"
+    unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods, missing_counts=counted)
+    if row.state not in REVIEWABLE_STATES and not unanswered:
+        if not has_values(s.db, row.request_id):
+            return f"state {row.state}; no figures extracted yet (run `foi extract`)", None
+        return f"state {row.state}: every question answered", None
+    exemptions = cited_sections(s.db, row.request_id)
+    why = f"{row.state.replace('_', ' ')} on {d.responded_on}"
+    return why, {"their_reference": row.their_reference, "exemptions": exemptions,
+                 "unanswered": unanswered, "response_on": long_date(d.responded_on),
+                 "review_grounds": _gaps_by_period(unanswered, s.periods)}
+
+
+def _gaps_by_period(unanswered: list[dict], periods: list[str]) -> str:
+    """Name the periods where only some were left out, so the review knows what is open."""
+    lines = [f"For question {q['number']}, nothing was given for {_and(q['periods'])}."
+             for q in unanswered if q["periods"] != periods]
+    return "\n".join(lines)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
+    d = row.deadline
+    if d.review_requested_on is None:
+        return "no internal review requested yet (`foi chase --stage review`)", None
+    if d.review_days_overdue > 0:
+        why = f"internal review {d.review_days_overdue} working days overdue (due {d.review_due})"
+    elif d.review_responded_on and row.state in REVIEWABLE_STATES + ("not_held",):
+        why = f"internal review of {d.review_responded_on} upheld the {row.state.replace('_', ' ')}"
+    elif d.review_responded_on:
+        return f"internal review answered {d.review_responded_on} (state {row.state})", None
+    else:
+        return f"internal review due {d.review_due}: not late yet", None
+    if s.db["outgoing"].count_where("request_id = ? AND kind = 'ico'", [row.request_id]):
+        return "complaint draft already written", None
+    late = s.calendar.working_days_between(d.due, d.responded_on) if d.due and d.responded_on else 0
+    return why, {"their_reference": row.their_reference, "exemptions": cited_sections(s.db, row.request_id),
+                 "unanswered": unanswered_questions(s.db, row.request_id, s.questions, s.periods,
+                                                    missing_counts=has_values(s.db, row.request_id)),
+                 "response_on": long_date(d.responded_on), "days_overdue": max(late, 0),
+                 "review_requested_on": long_date(d.review_requested_on),
+                 "complaint_details": _complaint_details(s.db, row, why)}
+
+
+def _complaint_details(db: Database, row: StatusRow, why: str) -> str:
+    """The grounds, the whole timeline, and every message with its references."""
+    lines = [f"Grounds: the {why}.", "", "Timeline (day 0 is the day the request was received):"]
+    lines += [f"  {line}" for line in row.deadline.narrative]
+    lines += ["", "Correspondence (copies available):"]
+    lines += [f"  {line}" for line in correspondence(db, row.request_id)]
+    return "\n".join(lines)
+
+
+def correspondence(db: Database, request_id: int) -> list[str]:
+    """Each message of the thread, oldest first: date, direction, subject, Message-ID."""
+    items = [(r["sent_at"], f"{r['sent_at'][:10]}  we sent ({r['kind']}): {r['subject']}  {r['message_id']}")
+             for r in db.query("SELECT * FROM outgoing WHERE request_id = ? AND state = 'sent'", [request_id])]
+    for r in db.query("SELECT * FROM messages WHERE request_id = ?", [request_id]):
+        moment = r["date"] or r["received_at"] or r["stored_at"]
+        ref = f" (their ref {r['their_reference']})" if r["their_reference"] else ""
+        items.append((moment, f"{moment[:10]}  they sent ({r['classification'] or 'unclassified'}){ref}: "
+                              f"{r['subject']}  {r['message_id'] or ''}".rstrip()))
+    return [text for _, text in sorted(items, key=lambda item: _utc(item[0]))]
+
+
+def _utc(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def apply_chase(db: Database, plan: ChasePlan, how: Sending | None, *, now: dt.datetime) -> ChaseReport:
+    """Send the planned chasers (exactly once each) or write the ICO drafts."""
+    report = ChaseReport()
+    if plan.stage == "ico":
+        for draft in plan.drafts:
+            report.written += save_ico_draft(db, draft, now=now)
+        return report
+    if plan.send.messages or plan.send.uncertain:
+        if how is None:
+            raise FoiError("Nothing configured to send with")
+        report.sent = apply_send(db, plan.send, how)
+    return report
+
+
+def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[Path]:
+    """Write <reference>.txt and .docx, and record the draft as an `outgoing`
+    row (state draft: it is submitted by hand on the ICO's web form)."""
+    from foi.letters import build_letter
+
+    draft.stem.parent.mkdir(parents=True, exist_ok=True)
+    text_path, docx_path = draft.stem.with_suffix(".txt"), draft.stem.with_suffix(".docx")
+    text_path.write_text(f"Subject: {draft.rendered.subject}\n\n{draft.rendered.body}", encoding="utf-8")
+    docx_path.write_bytes(build_letter(draft.rendered, draft.context))
+    sender = draft.context["sender"]["email"] or "foi.invalid"
+    with db.atomic():
+        outgoing_id = db["outgoing"].insert({
+            "request_id": draft.request_id, "kind": "ico", "message_id": make_message_id(draft.reference, sender),
+            "state": "draft", "transport": "file", "to_addr": None, "subject": draft.rendered.subject,
+            "attempts": 0, "created_at": iso(now)}).last_pk
+        store.add_event(db, db["outgoing"].get(outgoing_id), "ico_draft_written", now, now,
+                        {"files": [str(text_path), str(docx_path)]})
+    return [text_path, docx_path]
+
+
+def describe(plan: ChasePlan) -> dict:
+    """A JSON-friendly summary (for --json and tests)."""
+    return {"stage": plan.stage,
+            "messages": [{"reference": m.reference, "to": m.to_addr, "in_reply_to": m.in_reply_to,
+                          "subject": m.rendered.subject} for m in plan.send.messages],
+            "drafts": [str(d.stem) for d in plan.drafts],
+            "skipped": [{"reference": k.reference, "reason": k.reason} for k in plan.skipped]}
+
