@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from foi.demo.councils import PERIODS, QUESTIONS, Council
+from foi.references import find_references
 
 OUR_ADDRESS = "foi@campaign.example.org"
 CASEWORK_DOMAIN = "casework.example.net"
@@ -33,7 +34,7 @@ class Received:
     message_id: str
     subject: str
     reply_to: str
-    reference: str
+    reference: str       # normalised, as find_references gives it
     body: str
 
 
@@ -72,7 +73,7 @@ def compose(council: Council, received: Received, letter: Letter, when: dt.datet
     message["From"] = f"{council.name} <{from_addr or address(council)}>"
     message["To"] = received.reply_to if rule == "address_reference" else OUR_ADDRESS
     subject = letter.subject
-    if rule == "sender_domain" and received.reference.lower() in subject.lower():
+    if rule == "sender_domain" and received.reference in find_references(subject):
         subject = "Your request for information"   # nothing of ours left: only the domain tells
     message["Subject"] = subject
     message["Date"] = format_datetime(when)
@@ -117,8 +118,8 @@ def clarification(council: Council, received: Received) -> Letter:
     return Letter(f"RE: {received.subject}",
                   "Dear Requester,\n\nBefore we can deal with your request, could you please clarify "
                   "whether question 2 should count step-down referrals made at any point of the "
-                  "assessment, or only those made when the assessment closed?\n\nWe will treat the "
-                  "request as on hold until we hear from you, under section 1(3) of the Act."
+                  "assessment, or only those made when the assessment closed?\n\nThe time for our "
+                  "response is paused until we hear from you."
                   + signature(council))
 
 
@@ -141,16 +142,18 @@ def refusal_s12(council: Council, received: Received) -> Letter:
 def refusal_s40(council: Council, received: Received) -> Letter:
     return Letter(f"RE: {received.subject}",
                   "Dear Requester,\n\nThe information you asked for, combined with other published "
-                  "data, could identify individual children and families. It is personal data and "
-                  "we are withholding it under section 40(2) of the Freedom of Information Act "
-                  "2000." + signature(council))
+                  "data, could identify individual children and families. It is personal data, exempt "
+                  "from disclosure under section 40(2) of the Freedom of Information Act 2000, and "
+                  "your request is refused." + signature(council))
 
 
 def not_held(council: Council, received: Received) -> Letter:
+    """Question by question, as councils usually set out a 'not held' reply."""
+    lines = [f"{label}: the council does not hold this information."
+             for label in _labels(council, tuple(QUESTIONS))]
     return Letter(f"RE: {received.subject}",
-                  "Dear Requester,\n\nThe council does not hold this information: our case "
-                  "management system does not record whether a closed assessment led to an early "
-                  "help referral." + signature(council))
+                  "Dear Requester,\n\nOur case management system does not record what happened "
+                  "after an assessment closed, so:\n\n" + "\n".join(lines) + signature(council))
 
 
 def out_of_office(council: Council, received: Received) -> Letter:
