@@ -48,6 +48,15 @@ def test_csv_encodings_and_delimiters():
         assert reading.tables[0].locate(1, 1) == "csv row 2 col 2"
 
 
+def test_csv_with_quoted_thousands_is_a_table():
+    """Excel's CSV quotes 1,501: the comma inside the quotes separates nothing."""
+    data = b'Question,2015/16,2016/17\r\nQ1 Closed,"1,501","2,745"\r\nQ2 Stepped down,768,"1,420"\r\n'
+    assert detect_format(data) == "csv"
+    assert read_source(data).tables[0].rows == [["Question", "2015/16", "2016/17"],
+                                                 ["Q1 Closed", "1,501", "2,745"],
+                                                 ["Q2 Stepped down", "768", "1,420"]]
+
+
 def test_sheet_locations_survive_splitting_into_tables():
     from foi.extract.tables import split_blocks
 

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "extract": "foi.cli.extraction:extract",
     "review": "foi.cli.extraction:review",
     "answer": "foi.cli.extraction:answer",
+    "demo": "foi.cli.demo:demo",
 }
 
 # One-line summaries shown by `foi --help` without importing the modules.
@@ -64,6 +65,7 @@ SUMMARIES: dict[str, str] = {
     "extract": "Read the figures in replies and attachments into the dataset.",
     "review": "List unsure values, unreadable files and failed checks.",
     "answer": "Record a value by hand (number, <5, not held, refused:s12).",
+    "demo": "A whole campaign against simulated councils, in a fresh folder (no mail server).",
 }
 
 

@@ -3,6 +3,7 @@ inside: the file name and declared type are often wrong in council replies."""
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -105,13 +106,14 @@ def looks_delimited(text: str) -> bool:
     if len(lines) < 2:
         return False
     for delimiter in DELIMITERS:
-        counts = [line.count(delimiter) for line in lines]
+        # Quote-aware: Excel writes 1,501 as "1,501", whose comma separates nothing.
+        counts = [len(row) - 1 for row in csv.reader(lines, delimiter=delimiter)]
         commonest = max(set(counts), key=counts.count)
         if commonest < 1 or counts.count(commonest) < max(2, 0.7 * len(lines)):
             continue
         if len(lines) == 2 and commonest < 2:
             continue  # two lines with a comma each is a letter more often than a table
-        fields = [f for line in lines for f in line.split(delimiter)]
+        fields = [f for row in csv.reader(lines, delimiter=delimiter) for f in row]
         words = sorted(len(f.split()) for f in fields)
         if words[len(words) // 2] <= 4:  # prose has long "fields"
             return True

@@ -1,0 +1,153 @@
+"""`foi demo`: the whole campaign against simulated councils, checked against
+what the simulator meant. The demo runs once for the module (the one slow test)."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.test_report import external_references
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from foi.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("demo") / "foi-demo"
+    result = run_demo(folder)
+    simulation = json.loads((folder / "simulation.json").read_text())
+    db = sqlite3.connect(folder / "campaign.db")
+    yield result, simulation, db
+    db.close()
+
+
+def councils(simulation) -> dict[str, dict]:
+    return {c["code"]: c for c in simulation["councils"]}
+
+
+def test_every_council_is_asked_except_the_two_without_an_address(demo):
+    result, simulation, db = demo
+    rows = db.execute("SELECT r.body_code, r.state, r.sent_on, o.to_addr FROM requests r "
+                      "LEFT JOIN outgoing o ON o.request_id = r.id").fetchall()
+    assert len(rows) == 153
+    sent = {code: to for code, state, sent_on, to in rows if sent_on == "2026-03-02"}
+    unsent = {code for code, state, sent_on, to in rows if sent_on is None and state == "draft"}
+    no_address = {c["code"] for c in simulation["councils"] if c["behaviour"] == "no_address"}
+    assert len(sent) == 151 and unsent == no_address and len(no_address) == 2
+    domains = dict(db.execute("SELECT code, domain FROM bodies"))
+    assert all(to == f"foi@{domains[code]}" for code, to in sent.items())
+    assert len(list((result.folder / "outbox" / "new").iterdir())) == 151
+
+
+def test_every_reply_is_stored_and_matched_to_its_council_by_the_intended_rule(demo):
+    result, simulation, db = demo
+    replies = simulation["replies"]
+    assert len(replies) == result.replies == db.execute("SELECT count(*) FROM messages").fetchone()[0]
+    for reply in replies:
+        assert (result.folder / reply["file"]).read_bytes()
+        row = db.execute("SELECT r.body_code, m.match_rule FROM messages m JOIN requests r "
+                         "ON r.id = m.request_id WHERE m.sha256 = ?", [reply["sha256"]]).fetchone()
+        assert row == (reply["code"], reply["rule"]), reply
+    rules = {reply["rule"] for reply in replies}
+    assert rules == {"address_reference", "thread", "text_reference", "their_reference", "sender_domain"}
+
+
+def test_states_are_what_each_council_did(demo):
+    result, simulation, db = demo
+    states = dict(db.execute("SELECT body_code, state FROM requests"))
+    assert {code: c["expected_state"] for code, c in councils(simulation).items()} == states
+    behaviours = result.behaviours
+    assert behaviours["bounce"] == 1 and behaviours["out_of_office"] == 2 and behaviours["silent"] == 14
+    acknowledged = {code for code, in db.execute(
+        "SELECT r.body_code FROM requests r WHERE r.their_reference LIKE 'FOI/2026/%'")}
+    assert {code for code, c in councils(simulation).items()
+            if c["behaviour"] in ("ack_only", "ack_then_answer")} <= acknowledged
+
+
+def test_clarifications_restart_the_clock_and_extensions_move_it(demo):
+    result, simulation, db = demo
+    pending = [code for code, c in councils(simulation).items() if c["behaviour"] == "clarification_pending"]
+    given = db.execute("SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
+                       "WHERE e.kind = 'clarification_given' AND r.body_code IN (?, ?, ?)", pending).fetchone()
+    assert given == (3,)
+    report = json.loads(json.dumps(result.by_state))
+    assert report["awaiting_clarification"] == 3
+    extended = dict(db.execute("SELECT r.body_code, r.due_date FROM requests r WHERE r.state = 'extended'"))
+    assert set(extended.values()) == {"2026-06-05"} and len(extended) == 4
+
+
+def expected_cells(council: dict) -> dict:
+    """(question, period) -> (status, value) a person reading the reply would record."""
+    behaviour, cells = council["behaviour"], {}
+    for question, periods in council["figures"].items():
+        for period, value in periods.items():
+            if behaviour == "answer_small_numbers" and value < 5:
+                cells[question, period] = ("suppressed", None)
+            elif behaviour == "partial_s12" and question == "rereferrals":
+                cells[question, period] = ("refused", None)
+            elif behaviour.startswith("answer") or behaviour.endswith("then_answer") or behaviour == "partial_s12":
+                cells[question, period] = ("answered", float(value))
+            elif behaviour in ("refused_s12", "refused_s40"):
+                cells[question, period] = ("refused", None)
+            elif behaviour == "not_held":
+                cells[question, period] = ("not_held", None)
+    return cells
+
+
+def test_extracted_values_are_the_simulated_figures(demo):
+    result, simulation, db = demo
+    got: dict = {}
+    for code, question, period, status, value in db.execute(
+            "SELECT r.body_code, v.question_id, v.period, v.status, v.value FROM answer_values v "
+            "JOIN requests r ON r.id = v.request_id WHERE v.current = 1"):
+        got.setdefault(code, {})[question, period] = (status, value if status == "answered" else None)
+    expected = {code: cells for code, c in councils(simulation).items() if (cells := expected_cells(c))}
+    assert got == expected
+    assert sum(len(cells) for cells in expected.values()) == 15 * (102 + 11 + 6)
+    sections = dict(db.execute("SELECT r.body_code, max(v.refusal_section) FROM answer_values v JOIN requests r "
+                               "ON r.id = v.request_id WHERE v.status = 'refused' GROUP BY r.body_code"))
+    for code, c in councils(simulation).items():
+        if c["behaviour"] in ("refused_s12", "partial_s12"):
+            assert sections[code] == "s.12"
+        elif c["behaviour"] == "refused_s40":
+            assert sections[code] == "s.40(2)"
+
+
+def test_the_report_accounts_for_every_council(demo):
+    result, simulation, db = demo
+    assert sum(result.by_state.values()) == 153
+    assert result.by_state == {"acknowledged": 8, "answered": 94, "answered_partial": 8,
+                               "awaiting_clarification": 3, "awaiting_response": 16, "bounced": 1,
+                               "draft": 2, "extended": 4, "not_held": 6, "refused": 11}
+    assert "report as of 2026-05-20" in result.report_text
+    assert "151 of 153 requests were sent on 2 March 2026" in result.report_text
+    html = result.html_path.read_text()
+    assert result.html_path == result.folder / "report.html" and "<svg" in html
+    assert external_references(html) == []
+
+
+def test_normal_commands_work_in_the_demo_folder(demo, run, monkeypatch):
+    result, simulation, db = demo
+    monkeypatch.chdir(result.folder)
+    monkeypatch.setenv("FOI_NOW", "2026-05-20")
+    status = json.loads(run("status", "early-help", "--json").stdout)
+    assert status["summary"]["requests"] == 153
+    assert status["summary"]["overdue"] == 27 and status["summary"]["very_overdue"] == 24
+    report = json.loads(run("report", "early-help", "--json").stdout)
+    assert report["requests"]["no_address"] == 2 and report["requests"]["bounced"] == 1
+
+
+def test_a_folder_with_other_things_is_refused_and_a_demo_folder_is_redone(tmp_path):
+    from foi.demo import MARKER, prepare_folder
+    from foi.errors import FoiError
+
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(FoiError, match="not empty"):
+        prepare_folder(tmp_path, force=False)
+    demo_folder = tmp_path / "old-demo"
+    (demo_folder / "inbox" / "new").mkdir(parents=True)
+    (demo_folder / MARKER).write_text("{}")
+    (demo_folder / "campaign.db").write_text("")
+    prepare_folder(demo_folder, force=False)
+    assert list(demo_folder.iterdir()) == []
