@@ -1,6 +1,8 @@
 """`foi demo`: the whole campaign against simulated councils, checked against
 what the simulator meant. The demo runs once for the module (the one slow test)."""
 
+import datetime as dt
+
 import json
 import sqlite3
 from pathlib import Path
@@ -29,7 +31,7 @@ def councils(simulation) -> dict[str, dict]:
 def test_every_council_is_asked_except_the_two_without_an_address(demo):
     result, simulation, db = demo
     rows = db.execute("SELECT r.body_code, r.state, r.sent_on, o.to_addr FROM requests r "
-                      "LEFT JOIN outgoing o ON o.request_id = r.id").fetchall()
+                      "LEFT JOIN outgoing o ON o.request_id = r.id AND o.kind = 'request'").fetchall()
     assert len(rows) == 153
     sent = {code: to for code, state, sent_on, to in rows if sent_on == "2026-03-02"}
     unsent = {code for code, state, sent_on, to in rows if sent_on is None and state == "draft"}
@@ -37,7 +39,8 @@ def test_every_council_is_asked_except_the_two_without_an_address(demo):
     assert len(sent) == 151 and unsent == no_address and len(no_address) == 2
     domains = dict(db.execute("SELECT code, domain FROM bodies"))
     assert all(to == f"foi@{domains[code]}" for code, to in sent.items())
-    assert len(list((result.folder / "outbox" / "new").iterdir())) == 151
+    # 151 requests, then 27 reminders on the last day
+    assert len(list((result.folder / "outbox" / "new").iterdir())) == 151 + 27
 
 
 def test_every_reply_is_stored_and_matched_to_its_council_by_the_intended_rule(demo):
@@ -151,3 +154,17 @@ def test_a_folder_with_other_things_is_refused_and_a_demo_folder_is_redone(tmp_p
     (demo_folder / "campaign.db").write_text("")
     prepare_folder(demo_folder, force=False)
     assert list(demo_folder.iterdir()) == []
+
+
+def test_overdue_councils_get_one_reminder_in_thread(demo):
+    from foi.db import connect
+    from foi.tracking import status_rows
+
+    result, simulation, db = demo
+    rows = status_rows(connect(result.folder / "campaign.db"), "early-help", dt.date(2026, 5, 20))
+    overdue = {row.body_code for row in rows if row.overdue}
+    reminders = db.execute("SELECT r.body_code, o.state, o.in_reply_to FROM outgoing o "
+                           "JOIN requests r ON r.id = o.request_id WHERE o.kind = 'reminder'").fetchall()
+    assert len(overdue) == 27
+    assert sorted(code for code, _, _ in reminders) == sorted(overdue)
+    assert all(state == "sent" and in_reply_to for _, state, in_reply_to in reminders)

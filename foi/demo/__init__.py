@@ -104,7 +104,9 @@ def run_demo(folder: Path, *, force: bool = False,
     import_by_day(db, blob_dir(db_path), replies, actions)
     progress("Imported inbox/ day by day, as `foi import` does; clarifications recorded")
     notes = extract(db, blob_dir(db_path), progress)
-    notes.append("No chasers sent: `foi chase` is not part of this version of foi.")
+    chased = send_reminders(db, db_path, folder / "foi.toml")
+    progress(f"Sent {chased} in-thread reminders on {END:%-d %B %Y} to overdue councils "
+             "(`foi chase --stage reminder`)")
     report, text, html_path = write_report(db, folder)
     save_simulation(folder / MARKER, councils, replies, DESCRIPTIONS)
     db.close()
@@ -145,6 +147,27 @@ def send_requests(db, db_path: Path, config_path: Path) -> int:
     with send_lock(db_path):
         report = apply_send(db, plan, sending_from_config(config, db_path, now=clock))
     return len(report.having("sent"))
+
+
+def send_reminders(db, db_path: Path, config_path: Path) -> int:
+    """`foi chase --stage reminder --yes` on the demo's last day, into the outbox."""
+    from foi.chasing import apply_chase, plan_chase
+    from foi.config import load_config
+    from foi.mail.send import send_lock, sending_from_config
+    from foi.render import sender_from_config
+
+    config = load_config(config_path, env={})
+    chase_at = dt.datetime.combine(END, dt.time(9, 0), tzinfo=LONDON)
+    plan = plan_chase(db, SLUG, "reminder", today=END, sender=sender_from_config(config, environ={}),
+                      folder=Path(db_path).parent)
+    ticks = iter(range(10**6))
+
+    def clock() -> dt.datetime:
+        return chase_at + dt.timedelta(seconds=next(ticks))
+
+    with send_lock(db_path):
+        report = apply_chase(db, plan, sending_from_config(config, db_path, now=clock), now=chase_at)
+    return len(report.sent.having("sent")) if report.sent else 0
 
 
 def read_outbox(outbox: Path, codes_by_domain: dict[str, str]):
