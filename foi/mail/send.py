@@ -231,7 +231,7 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
                         reply_to=how.sender.reply_to_for(message.reference))
     raw = build_message(message.rendered, envelope)
     sha = store.save_raw(how.blob_dir, raw)
-    previous = db["requests"].get(message.request_id)["state"]
+    previous = store.get_row(db, "requests", message.request_id)["state"]
     outgoing_id = store.claim_request(db, message.request_id, message_id=message_id,
                                       to_addr=message.to_addr, subject=message.rendered.subject,
                                       raw_sha256=sha, transport=how.transport.name, now=now)
@@ -257,7 +257,7 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
     simply stays uncertain."""
-    row = db["outgoing"].get(outgoing_id)
+    row = store.get_row(db, "outgoing", outgoing_id)
     to_addr = row["to_addr"]
     delays = list(how.retry_delays)
     while True:
