@@ -30,18 +30,32 @@ def test_import_whole_corpus(shared, isolated):
     # Expected rows, worked out independently of the store: one per distinct
     # content, merging copies that share Message-ID, sender, subject and date.
     keys = {}
+    raw_shas = set()
     for path in found:
         for item in read_mail_file(path):
             parsed = parse_message(item.raw)
             sha = hashlib.sha256(item.raw).hexdigest()
+            raw_shas.add(sha)
             same = (parsed.message_id, parsed.from_addr, parsed.subject, parsed.date) if parsed.message_id else sha
             keys.setdefault(same, set()).add(sha)
     assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == len(keys) == report.new
     stored = {row[0] for row in db.execute("SELECT sha256 FROM messages")}
     assert all(shas & stored for shas in keys.values())
+    _assert_nothing_lost(db, blobs, raw_shas, stored)
 
     again = import_paths(db, blobs, [corpus], today=TODAY, triage=None)
     assert (again.new, again.already) == (0, report.new + report.already)
+
+
+def _assert_nothing_lost(db, blobs: BlobStore, raw_shas: set[str], stored: set[str]) -> None:
+    """Every message as read (merged copies too) and every attachment is kept
+    byte for byte in the blob store, and the store holds nothing else."""
+    attachments = {row[0] for row in db.execute("SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL")}
+    on_disk = {path.name: path for path in blobs.root.glob("??/*") if not path.name.startswith(".tmp")}
+    assert stored <= raw_shas
+    assert set(on_disk) == raw_shas | attachments
+    for sha, path in on_disk.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
 
 
 def test_tnef_attachment_names_recovered(shared, isolated):

@@ -235,7 +235,7 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
                         in_reply_to=message.in_reply_to)
     raw = build_message(message.rendered, envelope)
     sha = store.save_raw(how.blob_dir, raw)
-    previous = db["requests"].get(message.request_id)["state"]
+    previous = store.get_row(db, "requests", message.request_id)["state"]
     if message.kind == "request":
         outgoing_id = store.claim_request(db, message.request_id, message_id=message_id,
                                           to_addr=message.to_addr, subject=message.rendered.subject,
@@ -268,7 +268,7 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
     simply stays uncertain."""
-    row = db["outgoing"].get(outgoing_id)
+    row = store.get_row(db, "outgoing", outgoing_id)
     to_addr = row["to_addr"]
     delays = list(how.retry_delays)
     while True:

@@ -122,7 +122,7 @@ def save_message(
                                   received_at or parsed.received_date or parsed.date)
         _add_location(db, message, location)
         counts = _insert_attachments(db, message, None, tree)
-    if triage is not None:
+    if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
         triage(db, message, parsed, today)
     return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
 

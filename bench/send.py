@@ -1,0 +1,116 @@
+"""Benchmark: `foi send` (plan_send + apply_send over SMTP, throttling off) against a
+raw smtplib loop sending the same message bytes over one connection.
+
+500 requests (two campaigns of 250 councils) to a local aiosmtpd server that only
+records what it accepts. Each foi trial starts from a fresh copy of the drafts.
+
+Run: python3 bench/send.py [--trials 5]
+"""
+
+import argparse
+import os
+import shutil
+import smtplib
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import common  # noqa: F401 - sets sys.path
+from common import interleaved, report
+
+from foi.campaigns import apply_create, plan_create
+from foi.config import load_config
+from foi.councils import load_register
+from foi.db import blob_dir, connect
+from foi.mail.compose import renderer_for
+from foi.mail.send import apply_send, plan_send, sending_from_config
+from foi.render import sender_from_config
+from mailservers import Behaviour, SmtpServer
+
+import datetime as dt
+
+NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.timezone.utc)
+SLUGS = ("eh", "ei")
+
+
+def build_drafts(db_path: Path, per_campaign: int = 250) -> None:
+    db = connect(db_path)
+    load_register(db)
+    codes = [row["code"] for row in db.query("SELECT code FROM bodies ORDER BY code")][:per_campaign]
+    for code in codes:
+        db["bodies"].update(code, {"foi_email": f"foi-{code.lower()}@councils.test"})
+    for slug in SLUGS:
+        source = db_path.with_name(f"{slug}.toml")
+        source.write_text(f"""
+slug = "{slug}"
+prefix = "{slug.upper()}"
+title = "Children placed in care out of area, 2023-2025"
+recipients = [{", ".join(f'"{c}"' for c in codes)}]
+periods = ["2023/24", "2024/25"]
+
+[[questions]]
+id = "placed_out_of_area"
+text = "How many children in your care were placed more than 20 miles from home?"
+""")
+        apply_create(db, plan_create(db, source), now="2026-03-01T09:00:00+00:00")
+    db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=5)
+    args = parser.parse_args()
+    server = SmtpServer().start()
+    server.handler.reset(Behaviour())  # record only, deliver nowhere
+    work = Path(tempfile.mkdtemp(prefix="foi-bench-send-"))
+    try:
+        template = work / "template" / "campaign.db"
+        template.parent.mkdir()
+        build_drafts(template)
+        config = load_config(env={"FOI_SMTP_HOST": "127.0.0.1", "FOI_SMTP_PORT": str(server.port),
+                                  "FOI_SMTP_SECURITY": "none", "FOI_SEND_RATE": "0",
+                                  "FOI_SENDER_NAME": "Children's Rights Campaign",
+                                  "FOI_SENDER_EMAIL": "campaigns@charity.test"})
+        trial = iter(range(1_000_000))
+        state = {}
+
+        def fresh_copy() -> None:
+            server.handler.reset(Behaviour())
+            folder = work / f"trial{next(trial)}"
+            folder.mkdir()
+            shutil.copy(template, folder / "campaign.db")
+            state["db_path"] = folder / "campaign.db"
+
+        def foi_send() -> None:
+            db_path = state["db_path"]
+            db = connect(db_path)
+            for slug in SLUGS:
+                plan = plan_send(db, slug, renderer_for(db, slug, sender_from_config(config)))
+                result = apply_send(db, plan, sending_from_config(config, db_path, now=lambda: NOW))
+                assert sum(o.status == "sent" for o in result.outcomes) == 250, result
+            db.close()
+            assert server.handler.count() == 500
+            state["last"] = db_path
+
+        fresh_copy()
+        foi_send()  # warm-up, and the bytes the raw side sends
+        with sqlite3.connect(state["last"]) as conn:
+            sent = conn.execute("SELECT to_addr, raw_sha256 FROM outgoing ORDER BY id").fetchall()
+        blobs = blob_dir(state["last"])
+        messages = [(to, (blobs / sha[:2] / sha).read_bytes()) for to, sha in sent]
+
+        def raw_smtplib() -> None:
+            with smtplib.SMTP("127.0.0.1", server.port) as smtp:
+                for to, raw in messages:
+                    smtp.sendmail("campaigns@charity.test", [to], raw)
+            assert server.handler.count() == 500
+
+        times = interleaved({"foi send": foi_send, "smtplib": raw_smtplib}, args.trials, before=fresh_copy)
+        report("send 500 requests over SMTP", times, "foi send", "smtplib", 1.2)
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
