@@ -19,7 +19,8 @@ from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.output import write_csv, write_json
-from foi.tracking import require_campaign, status_rows
+from foi.campaigns import get_campaign as require_campaign
+from foi.tracking import status_rows
 
 DATASET_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "region", "question_id", "period",
                    "value", "value_raw", "status", "lower_bound", "upper_bound", "source_message_id",

@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from sqlite_utils import Database
 
 from foi.calendar import Calendar
-from foi.tracking import StatusRow, campaign_calendar, require_campaign, status_rows, summarise
+from foi.campaigns import get_campaign as require_campaign
+from foi.tracking import StatusRow, campaign_calendar, status_rows, summarise
 
 VALUE_STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review", "missing")
 

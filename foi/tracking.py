@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from foi.calendar import Calendar, build_calendar, load_user_days
 from foi.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
-from foi.errors import FoiError
+from foi.campaigns import get_campaign
 
 # States in which the council has not yet sent a substantive reply.
 WAITING_STATES = ("awaiting_response", "acknowledged", "extended", "awaiting_clarification",
@@ -78,15 +78,6 @@ def first_due_date(db: Database, sent_on: str) -> str:
     return campaign_calendar(db).add_working_days(dt.date.fromisoformat(sent_on), DUE_DAYS).isoformat()
 
 
-def require_campaign(db: Database, slug: str) -> dict:
-    rows = list(db.query("SELECT * FROM campaigns WHERE slug = ?", [slug]))
-    if not rows:
-        known = [r["slug"] for r in db.query("SELECT slug FROM campaigns ORDER BY slug")]
-        raise FoiError(f"No campaign {slug!r}",
-                       f"Known campaigns: {', '.join(known)}" if known else "Create one with `foi campaign create FILE`.")
-    return rows[0]
-
-
 def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
     """The clock-moving events of each request, from the audit trail.
 
@@ -129,7 +120,7 @@ def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict
 def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | None = None,
                 body_codes: list[str] | None = None) -> list[StatusRow]:
     """One row per request of the campaign, with its deadline as of `today`."""
-    require_campaign(db, slug)
+    get_campaign(db, slug)
     calendar = calendar or campaign_calendar(db)
     sql = """
         SELECT r.*, b.name AS body_name, b.region, b.type,
