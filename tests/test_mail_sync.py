@@ -3,6 +3,7 @@
 import datetime as dt
 import socket
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,33 @@ from foi.db import blob_dir, connect
 from foi.errors import FoiError
 from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
 from foi.mail.store import BlobStore
-from imapserver import imap_server  # noqa: F401 - the fixture
 from mailbuild import mail
 
 TODAY = dt.date(2026, 3, 4)
 
 
+@dataclass
+class ImapServer:
+    """The campaign mailbox as the sync code sees it: one fresh Dovecot user."""
+
+    host: str
+    port: int
+    username: str
+    password: str
+    account: object
+
+    def client(self):
+        return self.account.client()
+
+
 @pytest.fixture
-def folder(imap_server):  # noqa: F811
+def imap_server(dovecot):
+    account = dovecot.add_user("sync")
+    return ImapServer("127.0.0.1", dovecot.port, account.username, account.password, account)
+
+
+@pytest.fixture
+def folder(imap_server):
     """A fresh folder per test, so tests sharing the server stay apart."""
     name = f"t{uuid.uuid4().hex[:10]}"
     client = imap_server.client()
@@ -28,7 +48,7 @@ def folder(imap_server):  # noqa: F811
 
 
 @pytest.fixture
-def settings(imap_server, folder):  # noqa: F811
+def settings(imap_server, folder):
     return ImapSettings(imap_server.host, imap_server.port, "none", imap_server.username,
                         imap_server.password, [folder])
 
@@ -54,12 +74,12 @@ def stored_subjects(db):
     return sorted(r[0] for r in db.execute("SELECT subject FROM messages"))
 
 
-def test_sync_stores_new_mail_once_and_never_marks_it_read(db, settings, imap_server, folder):  # noqa: F811
+def test_sync_stores_new_mail_once_and_never_marks_it_read(db, settings, imap_server, folder):
     append(imap_server, folder, 3)
     report = sync(db, settings)
     assert [(f.folder, f.new, f.last_uid) for f in report.folders] == [(folder, 3, 3)]
     assert stored_subjects(db) == ["Reply 0", "Reply 1", "Reply 2"]
-    account = f"foi@{imap_server.host}"
+    account = f"{imap_server.username}@{imap_server.host}"
     assert db.execute("SELECT account, folder, uid FROM message_locations ORDER BY uid").fetchall() == [
         (account, folder, 1), (account, folder, 2), (account, folder, 3)]
     assert db.execute("SELECT folder, last_uid FROM imap_folders").fetchall() == [(folder, 3)]
@@ -76,7 +96,7 @@ def test_sync_stores_new_mail_once_and_never_marks_it_read(db, settings, imap_se
     assert stored_subjects(db) == ["Reply 0", "Reply 1", "Reply 2", "Reply 3"]
 
 
-def test_changed_uidvalidity_rescans_without_duplicates(db, settings, imap_server, folder):  # noqa: F811
+def test_changed_uidvalidity_rescans_without_duplicates(db, settings, imap_server, folder):
     append(imap_server, folder, 2)
     sync(db, settings)
     old_validity = db.execute("SELECT uidvalidity FROM imap_folders").fetchone()[0]
@@ -110,7 +130,7 @@ class DroppingClient:
         return getattr(self.client, name)
 
 
-def test_dropped_connection_is_retried_once(db, settings, imap_server, folder):  # noqa: F811
+def test_dropped_connection_is_retried_once(db, settings, imap_server, folder):
     append(imap_server, folder, 5)
     connections = []
 
@@ -123,7 +143,7 @@ def test_dropped_connection_is_retried_once(db, settings, imap_server, folder): 
     assert stored_subjects(db) == [f"Reply {i}" for i in range(5)]
 
 
-def test_connection_dropping_twice_stops_with_a_clear_error_and_resumes(db, settings, imap_server, folder):  # noqa: F811
+def test_connection_dropping_twice_stops_with_a_clear_error_and_resumes(db, settings, imap_server, folder):
     append(imap_server, folder, 5)
 
     def always_drops(settings):
@@ -143,7 +163,7 @@ def test_connection_dropping_twice_stops_with_a_clear_error_and_resumes(db, sett
     assert db.execute("SELECT count(*) FROM message_locations").fetchone()[0] == 5
 
 
-def test_cli_sync_reads_settings_from_environment(db, run, monkeypatch, imap_server, folder):  # noqa: F811
+def test_cli_sync_reads_settings_from_environment(db, run, monkeypatch, imap_server, folder):
     append(imap_server, folder, 2)
     for key, value in {"FOI_IMAP_HOST": imap_server.host, "FOI_IMAP_PORT": str(imap_server.port),
                        "FOI_IMAP_SECURITY": "none", "FOI_IMAP_USERNAME": imap_server.username,
@@ -155,7 +175,7 @@ def test_cli_sync_reads_settings_from_environment(db, run, monkeypatch, imap_ser
     monkeypatch.setenv("FOI_IMAP_PASSWORD", "wrong")
     failed = run("sync", ok=False)
     assert failed.exit_code == 1
-    assert "IMAP login as foi on 127.0.0.1 failed" in failed.stderr
+    assert f"IMAP login as {imap_server.username} on 127.0.0.1 failed" in failed.stderr
     assert "wrong" not in failed.stderr
 
 
