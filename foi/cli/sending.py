@@ -30,29 +30,17 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
         foi send eh-2026 --limit 5
         foi send eh-2026 --yes
     """
-    from foi import clock
     from foi.mail.compose import renderer_for
-    from foi.mail.send import apply_send, plan_send, send_lock, sending_from_config
-
-    db, config = state.db, state.config
+    from foi.mail.send import plan_send
     from foi.render import sender_from_config
 
-    plan = plan_send(db, slug, renderer_for(db, slug, sender_from_config(config)), limit=limit, bodies=bodies,
+    render = renderer_for(state.db, slug, sender_from_config(state.config))
+    plan = plan_send(state.db, slug, render, limit=limit, bodies=bodies,
                      resend_uncertain=resend_uncertain)
-    route = _route(config, state.db_path)
     if dry_run:
-        _show_plan(plan, route)
+        _show_plan(plan, _route(state.config, state.db_path))
         return
-    if not plan.messages and not plan.uncertain:
-        _show_skipped(plan.skipped)
-        click.echo("Nothing to send.", err=True)
-        return
-    if sys.stdin.isatty() and not yes:
-        click.confirm(f"Send {len(plan.messages)} message(s) {route}?", abort=True, err=True)
-    with send_lock(state.db_path), _progress(len(plan.messages) + len(plan.uncertain)) as tick:
-        how = sending_from_config(config, state.db_path, now=clock.now, progress=tick)
-        report = apply_send(db, plan, how)
-    _show_report(report, plan)
+    send_plan(state, plan, yes, "message(s)")
 
 
 def _route(config, db_path) -> str:
@@ -139,8 +127,8 @@ def show_messages(messages) -> None:
         click.echo("-" * 72)
 
 
-def send_thread_plan(state, plan, yes: bool, what: str) -> None:
-    """Send a plan of thread messages (chasers, replies) with `foi send`'s guarantees."""
+def send_plan(state, plan, yes: bool, what: str) -> None:
+    """Confirm on a terminal, then send a plan exactly once (requests, chasers, replies)."""
     from foi import clock
     from foi.mail.send import apply_send, send_lock, sending_from_config
 
@@ -186,4 +174,4 @@ def reply(state, slug, body_code, text_file, dry_run, yes):
         show_messages(plan.messages)
         _show_skipped(plan.skipped)
         return
-    send_thread_plan(state, plan, yes, "reply")
+    send_plan(state, plan, yes, "reply")

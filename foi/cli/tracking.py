@@ -116,7 +116,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase eh-2026 --stage ico
     """
     from foi.chasing import apply_chase, plan_chase
-    from foi.cli.sending import _show_skipped, send_thread_plan, show_messages
+    from foi.cli.sending import _show_skipped, send_plan, show_messages
     from foi.render import sender_from_config
 
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
@@ -133,7 +133,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         _show_skipped(plan.skipped)
         return
     if stage != "ico":
-        send_thread_plan(state, plan.send, yes, f"{stage}(s)")
+        send_plan(state, plan.send, yes, f"{stage}(s)")
         return
     report = apply_chase(state.db, plan, None, now=clock.now())
     for path in report.written:
