@@ -135,7 +135,7 @@ def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | No
         sql += f" AND r.body_code IN ({', '.join('?' * len(body_codes))})"
         params += [c.upper() for c in body_codes]
     requests = list(db.query(sql + " ORDER BY b.name", params))
-    events = load_case_events(db)
+    events = load_case_events(db, [r["id"] for r in requests])
     rows = []
     for r in requests:
         deadline = None
