@@ -16,7 +16,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from foi.errors import FoiError
-from foi.mail.store import BlobStore, Location, save_message, triage_message
+from foi.mail.store import BlobStore, Incoming, Location, save_messages, triage_message
 
 BATCH_SIZE = 200
 SECURITY = ("none", "ssl", "starttls")
@@ -161,33 +161,35 @@ def _sync_folder(db, blobs, client, settings, folder, report, batch_size, today,
     for start in range(0, len(uids), batch_size):
         batch = uids[start:start + batch_size]
         fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-        for uid in batch:
-            data = fetched.get(uid)
-            if data is None or b"BODY[]" not in data:
-                continue  # expunged between SEARCH and FETCH
-            _save_fetched(db, blobs, settings, folder, uidvalidity, uid, data, report, today, now, triage)
+        # expunged between SEARCH and FETCH: nothing to store
+        arrived = [_incoming(settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
+                   if uid in fetched and b"BODY[]" in fetched[uid]]
+        del fetched
+        results = save_messages(db, blobs, arrived, "imap", today=today, now=now, triage=triage)
+        _count(report, results)
         _remember(db, settings.account, folder, uidvalidity, batch[-1], now or today)
         report.last_uid = batch[-1]
         if progress:
             progress(folder, start + len(batch), len(uids))
 
 
-def _save_fetched(db, blobs, settings, folder, uidvalidity, uid, data, report, today, now, triage) -> None:
+def _incoming(settings: ImapSettings, folder: str, uidvalidity: int, uid: int, data: dict) -> Incoming:
     internal = data.get(b"INTERNALDATE")
     received_at = None
     if isinstance(internal, dt.datetime):
         moment = internal if internal.tzinfo else internal.astimezone()
         received_at = moment.isoformat(timespec="seconds")
-    result = save_message(
-        db, blobs, bytes(data[b"BODY[]"]), "imap", Location(settings.account, folder, uidvalidity, uid),
-        today=today, now=now, received_at=received_at, triage=triage,
-    )
-    if result.new:
-        report.new += 1
-        report.attachments += result.attachments
-        report.undecodable += result.undecodable
-    else:
-        report.already += 1
+    return Incoming(bytes(data[b"BODY[]"]), Location(settings.account, folder, uidvalidity, uid), received_at)
+
+
+def _count(report: FolderReport, results: list) -> None:
+    for result in results:
+        if result.new:
+            report.new += 1
+            report.attachments += result.attachments
+            report.undecodable += result.undecodable
+        else:
+            report.already += 1
 
 
 def _folder_state(db: Database, account: str, folder: str, uidvalidity: int, report: FolderReport) -> int:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from foi.mail import sniff
 from foi.mail.parse import parse_message
-from foi.mail.store import BlobStore, Location, find_existing, save_message, triage_message
+from foi.mail.store import BlobStore, Incoming, Location, find_existing, save_messages, triage_message
 
 IMPORT_ACCOUNT = "import"
 MAIL_EXTENSIONS = (".eml", ".msg", ".mbox", ".mbx")
@@ -143,19 +143,35 @@ def import_paths(
 ) -> ImportReport:
     """Store every message found under `paths` (or, with dry_run, say what would be stored)."""
     report = ImportReport()
+    batch: list[tuple[ImportItem, Incoming]] = []
     for item in iter_import_items(paths):
         if progress:
             progress(item)
         if item.error or item.raw is None:
             report.failures.append((_where(item), item.error or "empty"))
-            continue
-        if dry_run:
+        elif dry_run:
             _plan_one(db, blobs, item, report)
-            continue
-        location = Location(IMPORT_ACCOUNT, str(item.path.resolve()), 0, item.position)
-        result = save_message(db, blobs, item.raw, "import", location, today=today, now=now, triage=triage)
-        _count(report, item, result)
+        else:
+            location = Location(IMPORT_ACCOUNT, str(item.path.resolve()), 0, item.position)
+            batch.append((item, Incoming(item.raw, location)))
+            if len(batch) >= BATCH_MESSAGES or sum(len(i.raw) for _, i in batch) >= BATCH_BYTES:
+                _save_batch(db, blobs, batch, report, today, now, triage)
+    _save_batch(db, blobs, batch, report, today, now, triage)
     return report
+
+
+# Messages are stored in batches so that their files reach the disk in one sync;
+# the byte limit keeps a folder of large messages from filling memory.
+BATCH_MESSAGES = 100
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+def _save_batch(db, blobs, batch: list, report: ImportReport, today, now, triage) -> None:
+    results = save_messages(db, blobs, [incoming for _, incoming in batch], "import",
+                            today=today, now=now, triage=triage)
+    for (item, _), result in zip(batch, results):
+        _count(report, item, result)
+    batch.clear()
 
 
 def _count(report: ImportReport, item: ImportItem, result) -> None:

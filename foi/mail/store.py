@@ -7,9 +7,11 @@ re-run after a dropped connection) adds at most a new location, never a copy.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,38 +31,101 @@ except ModuleNotFoundError as missing:
 
 
 class BlobStore:
-    """Files named by their sha256, fanned out by the first two hex digits."""
+    """Files named by their sha256, fanned out by the first two hex digits.
+
+    A blob is only ever under its name once its bytes are on disk: it is written
+    beside its name, made durable, then renamed. `stage` + `flush` do this for a
+    whole batch with one filesystem sync instead of one fsync per file (an fsync
+    costs 0.3-1 ms; a sync of 200 small files about as much as three)."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._staged: dict[str, Path] = {}
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
     def put(self, data: bytes) -> str:
+        sha256 = self.stage(data)
+        self.flush()
+        return sha256
+
+    def stage(self, data: bytes) -> str:
+        """Write `data` beside its name; it is under its name after `flush`."""
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.path_for(sha256)
-        if path.exists():
+        if sha256 in self._staged or path.exists():
             return sha256
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the target and rename: a crash never leaves half a blob under its name.
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        self._staged[sha256] = Path(temp)
         return sha256
+
+    def flush(self) -> None:
+        """Make every staged blob durable, then give it its name (durably too)."""
+        staged, self._staged = self._staged, {}
+        if not staged:
+            return
+        try:
+            _make_durable(self.root, list(staged.values()))
+            for sha256, temp in staged.items():
+                os.replace(temp, self.path_for(sha256))
+            _make_durable(self.root, sorted({temp.parent for temp in staged.values()}))
+        except BaseException:
+            for temp in staged.values():
+                temp.unlink(missing_ok=True)
+            raise
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
 
     def __contains__(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
+
+
+def _make_durable(root: Path, paths: list[Path]) -> None:
+    """Everything written under `root` reaches the disk: one syncfs(2) where the
+    system has it (Linux), otherwise an fsync of each file or folder."""
+    if _syncfs(root):
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        except OSError:
+            if not path.is_dir():
+                raise  # some systems cannot fsync a folder; a file must be synced
+        finally:
+            os.close(fd)
+
+
+@functools.lru_cache(maxsize=1)
+def _libc_syncfs():
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+def _syncfs(root: Path) -> bool:
+    syncfs = _libc_syncfs()
+    if syncfs is None:
+        return False
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        return syncfs(fd) == 0
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -99,29 +164,86 @@ def find_existing(db: Database, sha256: str, parsed: ParsedMessage) -> int | Non
     return row[0] if row else None
 
 
+@dataclass
+class Incoming:
+    """One message as it arrived, with where it was seen."""
+
+    raw: bytes
+    location: Location | None = None
+    received_at: str | None = None
+
+
+@dataclass
+class _Prepared:
+    incoming: Incoming
+    sha256: str
+    parsed: ParsedMessage
+    tree: list[Unpacked] | None  # None when the message is already stored
+
+
 def save_message(
     db: Database, blobs: BlobStore, raw: bytes, source: str, location: Location | None = None,
     *, today: dt.date, now: dt.datetime | None = None, received_at: str | None = None,
     triage: Callable | None = triage_message,
 ) -> SaveResult:
     """Store one message (idempotent) and hand a new one to triage."""
-    sha256 = blobs.put(raw)
-    parsed = parse_message(raw)
-    existing = find_existing(db, sha256, parsed)
+    return save_messages(db, blobs, [Incoming(raw, location, received_at)], source,
+                         today=today, now=now, triage=triage)[0]
+
+
+def save_messages(
+    db: Database, blobs: BlobStore, batch: list[Incoming], source: str, *, today: dt.date,
+    now: dt.datetime | None = None, triage: Callable | None = triage_message,
+) -> list[SaveResult]:
+    """Store a batch of messages (idempotent) and hand each new one to triage.
+
+    Every raw message and attachment is on disk, in one sync, before any row
+    names it; then each message gets its rows in one transaction of its own."""
+    seen: set = set()
+    prepared = [_prepare(db, blobs, incoming, seen) for incoming in batch]
+    blobs.flush()
+    stored_at = (now.isoformat(timespec="seconds") if now else today.isoformat())
+    return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
+
+
+def _prepare(db: Database, blobs: BlobStore, incoming: Incoming, seen: set) -> _Prepared:
+    """Parse, unpack and stage one message; `seen` holds the keys of earlier
+    messages in the batch, so a copy of one of them is not unpacked again."""
+    sha256 = blobs.stage(incoming.raw)
+    parsed = parse_message(incoming.raw)
+    keys = {sha256, (parsed.message_id, parsed.from_addr, parsed.subject, parsed.date)
+            if parsed.message_id else sha256}
+    repeat = bool(keys & seen)
+    seen.update(keys)
+    if repeat or find_existing(db, sha256, parsed) is not None:
+        return _Prepared(incoming, sha256, parsed, None)
+    return _Prepared(incoming, sha256, parsed, _unpack_and_stage(blobs, parsed))
+
+
+def _unpack_and_stage(blobs: BlobStore, parsed: ParsedMessage) -> list[Unpacked]:
+    tree = unpack_parts(parsed.attachments)
+    for part in (p for top in tree for p in top.walk()):
+        if part.data is not None:
+            blobs.stage(part.data)
+    return tree
+
+
+def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str, stored_at: str,
+                   today: dt.date, triage: Callable | None) -> SaveResult:
+    parsed, location = item.parsed, item.incoming.location
+    existing = find_existing(db, item.sha256, parsed)  # also a repeat within this batch
     if existing is not None:
         with db.conn:
             _add_location(db, existing, location)
         return SaveResult(existing, False, parse_error=parsed.parse_error, parsed=parsed)
-    tree = unpack_parts(parsed.attachments)
-    for part in (p for top in tree for p in top.walk()):
-        if part.data is not None:
-            blobs.put(part.data)
-    stored_at = (now.isoformat(timespec="seconds") if now else today.isoformat())
+    if item.tree is None:  # stored when the batch was read, deleted since: store it afresh
+        item.tree = _unpack_and_stage(blobs, parsed)
+        blobs.flush()
     with db.conn:
-        message = _insert_message(db, sha256, raw, parsed, source, stored_at,
-                                  received_at or parsed.received_date or parsed.date)
+        message = _insert_message(db, item.sha256, item.incoming.raw, parsed, source, stored_at,
+                                  item.incoming.received_at or parsed.received_date or parsed.date)
         _add_location(db, message, location)
-        counts = _insert_attachments(db, message, None, tree)
+        counts = _insert_attachments(db, message, None, item.tree)
     if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
         triage(db, message, parsed, today)
     return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
