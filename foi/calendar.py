@@ -308,7 +308,7 @@ def load_user_days(db) -> list[UserDay]:
 
 def save_user_day(db, day: UserDay) -> None:
     """Store (or rename) a user day; re-adding the same day changes nothing."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "INSERT INTO holidays (date, name, added_at) VALUES (?, ?, ?) "
             "ON CONFLICT(date) DO UPDATE SET name = excluded.name "
@@ -319,6 +319,6 @@ def save_user_day(db, day: UserDay) -> None:
 
 def delete_user_day(db, date: dt.date) -> bool:
     """Remove a user day; False if there was none on that date."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute("DELETE FROM holidays WHERE date = ?", [date.isoformat()])
     return cursor.rowcount > 0

@@ -151,7 +151,7 @@ def _stale_draft_addresses(db: Database, slug: str) -> list[tuple[str, str]]:
 def apply_create(db: Database, plan: CreatePlan, *, now: str) -> None:
     """Write the plan in one transaction."""
     spec = plan.spec
-    with db.conn:
+    with db.atomic():
         if plan.action != "unchanged":
             _save_campaign(db, plan, now)
         for code in plan.drop:

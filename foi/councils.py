@@ -230,7 +230,7 @@ def plan_import(db: Database, path: Path) -> ImportPlan:
 
 def apply_import(db: Database, plan: ImportPlan, now: str | None = None) -> int:
     """Write the valid rows of a plan in one transaction; returns rows changed."""
-    with db.conn:
+    with db.atomic():
         for item in plan.valid:
             changes = {"foi_email": item.foi_email, "updated_at": now}
             for column, value in (("email_source", item.source), ("email_checked_on", item.checked_on), ("notes", item.notes)):

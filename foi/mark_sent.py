@@ -78,7 +78,7 @@ def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     details = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
     if plan.replaces:
         details["replaces"] = plan.replaces
-    with db.conn:
+    with db.atomic():
         db["requests"].update(plan.request["id"], changes)
         db["events"].insert({"request_id": plan.request["id"], "kind": "sent", "occurred_on": plan.sent_on,
                              "recorded_at": now, "actor": "user", "details": json.dumps(details)})

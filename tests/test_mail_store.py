@@ -138,3 +138,78 @@ def test_cli_import_dry_run_then_real(db, run, tmp_path):
     assert f"failed: {tmp_path / 'missing.eml'}: no such file or folder" in real.stderr
     again = run("import", "--dry-run", str(tmp_path / "in" / "archive.mbox"))
     assert again.stdout.splitlines()[0].startswith(f"already stored\t{tmp_path / 'in' / 'archive.mbox'}\t")
+
+
+def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
+    import foi.mail.store
+
+    store = BlobStore(Path("blobs"))
+    sha = store.stage(b"figures")
+    assert not store.path_for(sha).exists() and sha not in store
+
+    def disk_full(root, paths):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(foi.mail.store, "_make_durable", disk_full)
+    with pytest.raises(OSError):
+        store.flush()
+    assert list(Path("blobs").rglob("*.*")) == [] and not store.path_for(sha).exists()  # no temp left
+    monkeypatch.undo()
+    store.stage(b"figures")
+    store.flush()
+    assert store.get(sha) == b"figures"
+    assert [p.name for p in Path("blobs").rglob("*") if p.is_file()] == [sha]
+
+
+def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
+    """A crash during triage rolls the message back with it, so the next run
+    stores and triages it (a stored, untriaged message would be skipped for ever)."""
+    from foi.mail.triage import triage_message
+
+    replies = tmp_path / "replies"
+    replies.mkdir()
+    for n in range(3):
+        (replies / f"{n}.eml").write_bytes(mail(message_id=f"<r{n}@x>", subject=f"Reply {n}"))
+    calls = []
+
+    def crash_on_second(db, message, parsed, today):
+        calls.append(message)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # a SIGINT mid-triage
+        return triage_message(db, message, parsed, today)
+
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(db, blobs, [replies], today=TODAY, triage=crash_on_second)
+    assert [r[0] for r in db.execute("SELECT subject FROM messages")] == ["Reply 0"]
+    report = import_paths(db, blobs, [replies], today=TODAY)
+    assert (report.new, report.already) == (2, 1)
+    rows = db.execute("SELECT subject, classification FROM messages ORDER BY subject").fetchall()
+    assert [r[0] for r in rows] == ["Reply 0", "Reply 1", "Reply 2"]
+    assert all(r[1] for r in rows)
+
+
+def test_triage_fault_keeps_the_message_unmatched_and_says_so(run, monkeypatch, tmp_path):
+    import foi.mail.triage
+
+    run("init")
+    real = foi.mail.triage.classify_message
+
+    def faulty(message, references):
+        if "Reply 1" in message.subject:
+            raise ValueError("unexpected header shape")
+        return real(message, references)
+
+    monkeypatch.setattr(foi.mail.triage, "classify_message", faulty)
+    for n in range(3):
+        (tmp_path / f"{n}.eml").write_bytes(mail(message_id=f"<r{n}@x>", subject=f"Reply {n}"))
+    result = run("import", str(tmp_path), "--no-extract")
+    assert "Stored 3 new message(s)" in result.stdout
+    assert "stored unmatched (triage failed: ValueError: unexpected header shape)" in result.stderr
+    assert "1.eml" in result.stderr and "foi inbox --unmatched" in result.stderr
+    db = connect(Path("campaign.db"))
+    rows = {r[0]: (r[1], r[2]) for r in db.execute(
+        "SELECT subject, classification, classification_evidence FROM messages")}
+    assert rows["Reply 1"] == ("unclassified", json.dumps(
+        {"evidence": ["triage failed: ValueError: unexpected header shape"]}))
+    assert rows["Reply 0"][0] == rows["Reply 2"][0] != None  # noqa: E711 - the others were triaged
+    assert "triage failed" not in rows["Reply 0"][1]

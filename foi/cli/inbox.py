@@ -62,8 +62,7 @@ def assign(state, message: str, request: str, dry_run: bool) -> None:
                    f"{target['reference']} and remember {found['from_addr']}")
         return
     now = clock.now()
-    with state.db.conn:
-        row = assign_message(state.db, message, request, now.date().isoformat(), clock.iso(now))
+    row = assign_message(state.db, message, request, now.date().isoformat(), clock.iso(now))
     click.echo(f"message {row['id']} -> {target['reference']}: {row['classification']}")
 
 
@@ -96,7 +95,6 @@ def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry
         click.echo(f"would set {request['reference']}: {request['state']} -> {target_state}")
         return
     now = clock.now()
-    with state.db.conn:
-        row = set_request_state(state.db, slug, body, target_state, note,
-                                now.date().isoformat(), clock.iso(now))
+    row = set_request_state(state.db, slug, body, target_state, note,
+                            now.date().isoformat(), clock.iso(now))
     click.echo(f"{row['reference']}: {request['state']} -> {row['state']} (manual)")

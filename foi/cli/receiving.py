@@ -76,6 +76,10 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
         if folder.undecodable:
             line += f", {folder.undecodable} part(s) could not be decoded"
         click.echo(line)
+        if folder.triage_failed:
+            click.echo(f"warning: {folder.triage_failed} message(s) in {folder.folder} could not be matched "
+                       f"or classified (a fault in foi); they are stored, unmatched: "
+                       "see `foi inbox --unmatched` and file them with `foi assign`", err=True)
         if folder.uidvalidity_changed:
             click.echo(f"note: {folder.folder} was renumbered by the server (UIDVALIDITY changed); "
                        "it was rescanned without storing duplicates", err=True)
@@ -121,6 +125,9 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
                    f"{report.attachments} attachment(s), {report.undecodable} part(s) could not be decoded.")
         for where, error in report.parse_errors:
             click.echo(f"stored raw, could not be parsed: {where}: {error}", err=True)
+        for where, error in report.triage_errors:
+            click.echo(f"stored unmatched ({error}): {where}: see `foi inbox --unmatched` "
+                       "and file it with `foi assign`", err=True)
         if report.new and not no_extract:
             _extract_new(state, now)
     for where, reason in report.failures:

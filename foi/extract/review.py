@@ -35,7 +35,7 @@ def save_manual_answer(db: Database, slug: str, body: str, question: str, period
               "upper_bound": value.upper, "refusal_section": value.section, "raw": raw}
     if dry_run:
         return result
-    with db.conn:
+    with db.atomic():
         result["id"] = insert_manual_value(db, row[0], question, period, value, note, now)
         apply_history(db, row[0], request_message_dates(db, row[0]))
     return result

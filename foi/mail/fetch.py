@@ -44,6 +44,7 @@ class FolderReport:
     already: int = 0
     attachments: int = 0
     undecodable: int = 0
+    triage_failed: int = 0
     uidvalidity_changed: bool = False
     last_uid: int = 0
 
@@ -188,6 +189,7 @@ def _count(report: FolderReport, results: list) -> None:
             report.new += 1
             report.attachments += result.attachments
             report.undecodable += result.undecodable
+            report.triage_failed += result.triage_error is not None
         else:
             report.already += 1
 
@@ -201,7 +203,7 @@ def _folder_state(db: Database, account: str, folder: str, uidvalidity: int, rep
         return 0
     if row[0] != uidvalidity:
         report.uidvalidity_changed = True
-        with db.conn:
+        with db.atomic():
             db.execute("UPDATE imap_folders SET uidvalidity = ?, last_uid = 0 WHERE account = ? AND folder = ?",
                        [uidvalidity, account, folder])
         return 0
@@ -209,7 +211,7 @@ def _folder_state(db: Database, account: str, folder: str, uidvalidity: int, rep
 
 
 def _remember(db: Database, account: str, folder: str, uidvalidity: int, last_uid: int, when) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(
             """INSERT INTO imap_folders (account, folder, uidvalidity, last_uid, synced_at) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (account, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,

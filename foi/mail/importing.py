@@ -38,6 +38,7 @@ class ImportReport:
     attachments: int = 0
     undecodable: int = 0
     parse_errors: list[tuple[str, str]] = field(default_factory=list)
+    triage_errors: list[tuple[str, str]] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     planned: list[tuple[str, str, str]] = field(default_factory=list)  # (where, subject, "new"/"already stored")
 
@@ -181,6 +182,8 @@ def _count(report: ImportReport, item: ImportItem, result) -> None:
         report.undecodable += result.undecodable
         if result.parse_error:
             report.parse_errors.append((_where(item), result.parse_error))
+        if result.triage_error:
+            report.triage_errors.append((_where(item), result.triage_error))
     else:
         report.already += 1
 

@@ -86,15 +86,16 @@ def assign_message(db: Database, message_ident: str, request_ident: str, today: 
     request = find_request(db, request_ident)
     view = as_triage_input(load(message)) if load else triage_input_from_row(message)
     match = Match(request["id"], "manual", "assigned by user")
-    record_event(db, request["id"], "message_assigned", today, now,
-                 {"message_id": message["message_id"], "previous_request": message["request_id"]},
-                 actor="user", message=message["id"])
-    result = apply_triage(db, message, match, classify_message(view, our_references(db)), today, now)
-    if message["from_addr"]:
-        db["known_senders"].upsert({"address": message["from_addr"].lower(),
-                                    "body_code": request["body_code"],
-                                    "learned_from": message["id"], "learned_at": now},
-                                   pk="address")
+    with db.atomic():
+        record_event(db, request["id"], "message_assigned", today, now,
+                     {"message_id": message["message_id"], "previous_request": message["request_id"]},
+                     actor="user", message=message["id"])
+        result = apply_triage(db, message, match, classify_message(view, our_references(db)), today, now)
+        if message["from_addr"]:
+            db["known_senders"].upsert({"address": message["from_addr"].lower(),
+                                        "body_code": request["body_code"],
+                                        "learned_from": message["id"], "learned_at": now},
+                                       pk="address")
     return result
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.clock import iso, london_date
+from foi.db import get_row, update_row
 
 # Request states from which a request may be sent (again): never delivered.
 SENDABLE = ("draft", "failed")
@@ -41,22 +42,6 @@ def load_raw(blob_dir: Path | None, sha: str | None) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
-def get_row(db: Database, table: str, row_id: int) -> dict:
-    """One row by id. Plain SQL: sqlite_utils' table.get/update re-read the schema on
-    every call, which was a third of the time of sending a message."""
-    cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
-    names = [column[0] for column in cursor.description]
-    row = cursor.fetchone()
-    if row is None:
-        raise LookupError(f"no {table} row {row_id}")
-    return dict(zip(names, row))
-
-
-def _update(db: Database, table: str, row_id: int, values: dict) -> None:
-    assignments = ", ".join(f"{column} = ?" for column in values)
-    db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id])
-
-
 def latest_outgoing(db: Database, request_id: int, kind: str = "request") -> dict | None:
     rows = list(db.query(
         "SELECT * FROM outgoing WHERE request_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
@@ -76,7 +61,7 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
             return None
         if latest and latest["state"] == "draft":  # left by an interrupted run: never sent
             outgoing_id = latest["id"]
-            _update(db, "outgoing", outgoing_id, {"message_id": message_id, "to_addr": to_addr,
+            update_row(db, "outgoing", outgoing_id, {"message_id": message_id, "to_addr": to_addr,
                                                 "subject": subject, "raw_sha256": raw_sha256,
                                                 "transport": transport, "error": None})
         else:
@@ -92,11 +77,11 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
 def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
-        _update(db, "outgoing", outgoing_id, {"state": "sending", "attempted_at": iso(now),
+        update_row(db, "outgoing", outgoing_id, {"state": "sending", "attempted_at": iso(now),
                                             "attempts": row["attempts"] + 1})
         if row["kind"] != "request":  # a chaser never puts its request back to 'sending'
             return
-        _update(db, "requests", row["request_id"], {"state": "sending", "email": row["to_addr"],
+        update_row(db, "requests", row["request_id"], {"state": "sending", "email": row["to_addr"],
                                                   "updated_at": iso(now)})
 
 
@@ -104,7 +89,7 @@ def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) 
     """A temporary refusal: the message is still on its way, not yet accepted."""
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
-        _update(db, "outgoing", outgoing_id, {"attempts": row["attempts"] + 1, "error": error,
+        update_row(db, "outgoing", outgoing_id, {"attempts": row["attempts"] + 1, "error": error,
                                             "attempted_at": iso(now)})
 
 
@@ -115,7 +100,7 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
 
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
-        _update(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
+        update_row(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
         if row["kind"] != "request":
             # A chaser or a reply in the thread: the request keeps its own clock,
             # except that a review request and a clarification start new counts.
@@ -123,7 +108,7 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
             _after_thread_message(db, row, sent_at, now)
             return
         sent_on = london_date(sent_at).isoformat()
-        _update(db, "requests", row["request_id"], {
+        update_row(db, "requests", row["request_id"], {
             "state": "awaiting_response", "sent_via": "email", "sent_at": iso(sent_at),
             "sent_on": sent_on, "due_date": first_due_date(db, sent_on), "email": row["to_addr"],
             "updated_at": iso(now)})
@@ -139,11 +124,11 @@ def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt
     on = london_date(sent_at).isoformat()
     if row["kind"] == "review":
         add_event(db, row, REVIEW_REQUESTED, sent_at, now, {"note": "internal review requested by email"})
-        _update(db, "requests", row["request_id"], {"state": "internal_review", "state_source": "auto",
+        update_row(db, "requests", row["request_id"], {"state": "internal_review", "state_source": "auto",
                                                   "updated_at": iso(now)})
     elif row["kind"] == "clarification":
         add_event(db, row, CLARIFICATION_GIVEN, sent_at, now, {"note": "clarification sent by email"})
-        _update(db, "requests", row["request_id"], {"state": "awaiting_response", "state_source": "auto",
+        update_row(db, "requests", row["request_id"], {"state": "awaiting_response", "state_source": "auto",
                                                   "due_date": first_due_date(db, on),
                                                   "updated_at": iso(now)})
 
@@ -179,9 +164,9 @@ def mark_failed(db: Database, outgoing_id: int, error: str, now: dt.datetime) ->
     """Refused by the server for good: recorded with the server's own words."""
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
-        _update(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
+        update_row(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
         if row["kind"] == "request":  # a refused chaser leaves its request as it was
-            _update(db, "requests", row["request_id"], {"state": "failed", "updated_at": iso(now)})
+            update_row(db, "requests", row["request_id"], {"state": "failed", "updated_at": iso(now)})
         add_event(db, row, "send_failed", now, now, {"error": error, "kind": row["kind"]})
 
 
@@ -191,8 +176,8 @@ def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_stat
     refused, server unreachable): certainly not sent; the request is as before."""
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
-        _update(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
-        _update(db, "requests", row["request_id"], {"state": previous_state, "updated_at": iso(now)})
+        update_row(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
+        update_row(db, "requests", row["request_id"], {"state": previous_state, "updated_at": iso(now)})
 
 
 def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime) -> None:
@@ -200,7 +185,7 @@ def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime
         row = get_row(db, "outgoing", outgoing_id)
         if row["state"] == "uncertain" and row["error"] == reason:
             return
-        _update(db, "outgoing", outgoing_id, {"state": "uncertain", "error": reason})
+        update_row(db, "outgoing", outgoing_id, {"state": "uncertain", "error": reason})
         add_event(db, row, "send_uncertain", now, now, {"reason": reason})
 
 

@@ -5,6 +5,7 @@ import json
 
 from sqlite_utils import Database
 
+from foi.db import get_row, insert_row, update_row
 from foi.errors import FoiError
 
 # state -> how conclusive it is; automatic changes never lower it.
@@ -50,7 +51,8 @@ def plan_transition(request: dict, kind: str) -> tuple[str | None, str]:
 def record_event(db: Database, request_id: int | None, kind: str, occurred_on: str,
                  recorded_at: str, details: dict, *, actor: str = "auto",
                  message: int | None = None) -> None:
-    db["events"].insert({
+    """Append to the request's history (no commit: the caller owns the transaction)."""
+    insert_row(db, "events", {
         "request_id": request_id, "kind": kind, "occurred_on": occurred_on,
         "recorded_at": recorded_at, "actor": actor, "message": message,
         "details": json.dumps(details, sort_keys=True),
@@ -61,8 +63,9 @@ def save_manual_state(db: Database, request: dict, state: str, note: str | None,
                       today: str, now: str) -> dict:
     """Set a request's state by hand: it then stays until a person changes it again."""
     state = validate_state(state)
-    db["requests"].update(request["id"], {"state": state, "state_source": "manual",
-                                          "updated_at": now})
-    record_event(db, request["id"], "state_set", today, now,
-                 {"from": request["state"], "to": state, "note": note}, actor="user")
-    return db["requests"].get(request["id"])
+    with db.atomic():
+        update_row(db, "requests", request["id"], {"state": state, "state_source": "manual",
+                                                   "updated_at": now})
+        record_event(db, request["id"], "state_set", today, now,
+                     {"from": request["state"], "to": state, "note": note}, actor="user")
+    return get_row(db, "requests", request["id"])

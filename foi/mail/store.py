@@ -146,6 +146,7 @@ class SaveResult:
     undecodable: int = 0
     parse_error: str | None = None
     parsed: ParsedMessage | None = None
+    triage_error: str | None = None
 
 
 def find_existing(db: Database, sha256: str, parsed: ParsedMessage) -> int | None:
@@ -233,20 +234,37 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
     parsed, location = item.parsed, item.incoming.location
     existing = find_existing(db, item.sha256, parsed)  # also a repeat within this batch
     if existing is not None:
-        with db.conn:
+        with db.atomic():
             _add_location(db, existing, location)
         return SaveResult(existing, False, parse_error=parsed.parse_error, parsed=parsed)
     if item.tree is None:  # stored when the batch was read, deleted since: store it afresh
         item.tree = _unpack_and_stage(blobs, parsed)
         blobs.flush()
-    with db.conn:
-        message = _insert_message(db, item.sha256, item.incoming.raw, parsed, source, stored_at,
-                                  item.incoming.received_at or parsed.received_date or parsed.date)
-        _add_location(db, message, location)
-        counts = _insert_attachments(db, message, None, item.tree)
-    if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
-        triage(db, message, parsed, today)
-    return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
+    # The rows and the triage commit together: a crash never leaves a stored
+    # message that was not triaged (a re-sync would skip it as already stored).
+    received_at = item.incoming.received_at or parsed.received_date or parsed.date
+    try:
+        with db.atomic():
+            message, counts = _insert_rows(db, item, source, stored_at, received_at)
+            if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
+                triage(db, message, parsed, today)
+        return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
+    except Exception as error:  # noqa: BLE001 - a triage fault must not lose the message
+        if triage is None:
+            raise
+        problem = f"triage failed: {type(error).__name__}: {error}"
+    with db.atomic():  # keep the message, unmatched, saying why; `foi inbox` shows it
+        message, counts = _insert_rows(db, item, source, stored_at, received_at)
+        db.execute("UPDATE messages SET classification = 'unclassified', classification_evidence = ?"
+                   " WHERE id = ?", [json.dumps({"evidence": [problem]}), message])
+    return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed, problem)
+
+
+def _insert_rows(db: Database, item: _Prepared, source: str, stored_at: str,
+                 received_at: str | None) -> tuple[int, tuple[int, int]]:
+    message = _insert_message(db, item.sha256, item.incoming.raw, item.parsed, source, stored_at, received_at)
+    _add_location(db, message, item.incoming.location)
+    return message, _insert_attachments(db, message, None, item.tree)
 
 
 def _insert_message(db: Database, sha256: str, raw: bytes, parsed: ParsedMessage, source: str,

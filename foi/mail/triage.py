@@ -9,6 +9,7 @@ from email.message import Message
 
 from sqlite_utils import Database
 
+from foi.db import get_row, update_row
 from foi.mail.classify import Classification, classify_message
 from foi.mail.match import Match, match_message
 from foi.mail.states import STATE_FOR_KIND, plan_transition, record_event
@@ -36,15 +37,17 @@ def as_triage_input(parsed) -> TriageInput:
 
 def triage_message(db: Database, message_row_id: int, parsed, today: str,
                    now: str | None = None) -> dict:
-    """Match and classify one stored message, update its row and its request."""
+    """Match and classify one stored message, update its row and its request
+    (committed together; inside a caller's transaction, with it)."""
     message = as_triage_input(parsed)
-    row = db["messages"].get(message_row_id)
-    if row["match_rule"] == "manual" and row["request_id"]:
-        match = Match(row["request_id"], "manual", row["match_evidence"] or "")
-    else:
-        match = match_message(db, message)
-    result = classify_message(message, our_references(db))
-    return apply_triage(db, row, match, result, today, now or today)
+    with db.atomic():
+        row = get_row(db, "messages", message_row_id)
+        if row["match_rule"] == "manual" and row["request_id"]:
+            match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+        else:
+            match = match_message(db, message)
+        result = classify_message(message, our_references(db))
+        return apply_triage(db, row, match, result, today, now or today)
 
 
 def apply_triage(db: Database, row: dict, match: Match, result: Classification,
@@ -58,16 +61,16 @@ def apply_triage(db: Database, row: dict, match: Match, result: Classification,
                                               sort_keys=True),
         "their_reference": their_reference,
     }
-    db["messages"].update(row["id"], update)
+    update_row(db, "messages", row["id"], update)
     if match.request_id is not None:
         update_request(db, match.request_id, {**row, **update}, result, today, now)
-    return db["messages"].get(row["id"])
+    return {**row, **update}
 
 
 def update_request(db: Database, request_id: int, message: dict, result: Classification,
                    today: str, now: str) -> None:
     """Move the request's state (if allowed), its dates and reference; log an event."""
-    request = db["requests"].get(request_id)
+    request = get_row(db, "requests", request_id)
     target, why = plan_transition(request, result.kind)
     moment = message.get("date") or message.get("received_at") or now
     changes = {"last_message_at": max(filter(None, [request["last_message_at"], moment]))}
@@ -80,7 +83,7 @@ def update_request(db: Database, request_id: int, message: dict, result: Classif
         if target == "extended" and result.details.get("due_date"):
             changes["due_date"] = result.details["due_date"]
     changes["updated_at"] = now
-    db["requests"].update(request_id, changes)
+    update_row(db, "requests", request_id, changes)
     details = {"classification": result.kind, "evidence": result.evidence,
                "from": request["state"], "to": target or request["state"], "reason": why,
                "match_rule": message.get("match_rule"), **result.details}
@@ -108,7 +111,8 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
         if (match.request_id, result.kind) == (row["request_id"], row["classification"]):
             continue
         counts["changed"] += 1
-        apply_triage(db, row, match, result, today, now or today)
+        with db.atomic():
+            apply_triage(db, row, match, result, today, now or today)
     return counts
 
 
