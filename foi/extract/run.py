@@ -200,23 +200,30 @@ RANK = {"answered": 2, "suppressed": 2, "not_held": 1, "refused": 1, "needs_revi
 
 def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign) -> list[tuple[Found, str | None, str]]:
     """One value per (question, period) for one message. Specific figures beat a
-    whole-question 'not held'/refusal; a whole-reply refusal covers only the
-    questions the reply gives nothing else for; disagreeing figures are flagged."""
+    whole-question 'not held'/refusal; one said of the whole reply covers only
+    the questions the reply gives nothing else for; disagreeing figures are flagged."""
     ids = {q.id for q in campaign.questions}
     specific: dict[tuple[str, str], list] = {}
     for item in found:
         if item[0].question_id in ids and item[0].period != ALL_PERIODS:
             specific.setdefault((item[0].question_id, item[0].period), []).append(item)
-    general = [item for item in found if item[0].period == ALL_PERIODS]
-    answered_questions = {q for q, _ in specific}
-    for item in general:
-        targets = [item[0].question_id] if item[0].question_id in ids else \
-            [q.id for q in campaign.questions if q.id not in answered_questions]
-        for question_id in targets:
-            for period in campaign.periods:
-                if (question_id, period) not in specific:
-                    specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
+    question_wide = [item for item in found if item[0].question_id in ids and item[0].period == ALL_PERIODS]
+    reply_wide = [item for item in found if item[0].question_id == ALL_PERIODS]
+    covered = {q for q, _ in specific} | {item[0].question_id for item in question_wide}
+    for item in question_wide:
+        _fill(specific, item, [item[0].question_id], campaign.periods)
+    for item in reply_wide:
+        periods = campaign.periods if item[0].period == ALL_PERIODS else [item[0].period]
+        _fill(specific, item, [q.id for q in campaign.questions if q.id not in covered], periods)
     return [_best(items) for items in specific.values()]
+
+
+def _fill(specific: dict, item: tuple, questions: list[str], periods: list[str]) -> None:
+    """Give `item` to each (question, period) nothing more specific was found for."""
+    for question_id in questions:
+        for period in periods:
+            if (question_id, period) not in specific:
+                specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
 
 
 def _copy(found: Found, question_id: str, period: str) -> Found:
