@@ -157,17 +157,17 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
             found += _sentence_values(text, hits, current, location)
             continue
         for said in statements.get(index, []):
-            found += _stated(said, here, current, matcher, [m[0] for _, m in hits], location)
+            found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
     return found
 
 
-def _stated(said: Statement, here: Match | None, current: Match | None, matcher: QuestionMatcher,
+def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
             periods: list[str], location: str) -> list[Found]:
     """'Not held' or a refusal said in a sentence: of the question it names, of
     the whole request when its words say so, else of the question being
     answered; said of no question at all, of the whole request (less surely)."""
     value = Value(said.status, said.sentence[:200], section=said.section)
-    named = here if said.one_line else (matcher.match(said.sentence) or here)
+    named = matcher.match(said.sentence)
     if named or (current and not said.whole):
         question = named or current
         return [Found(question.question.id, ALL_PERIODS, value, location, round(question.confidence * 0.9, 2),

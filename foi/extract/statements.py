@@ -35,7 +35,6 @@ class Statement:
     status: str          # not_held | refused
     section: str | None
     sentence: str
-    one_line: bool       # the whole sentence is on that line
     whole: bool          # the words speak of the whole request
     about_information: bool
 
@@ -85,7 +84,5 @@ def _statement(sentence: str, begin: int, starts: list[tuple[int, int]]) -> Stat
         return None
     key = begin + (not_held or REFUSAL_WORDS.search(sentence)).start()
     row = max(index for start, index in starts if start <= key)
-    first = max(index for start, index in starts if start <= begin)
-    last = max(index for start, index in starts if start < begin + len(sentence))
-    return Statement(row, "not_held" if not_held else "refused", section, sentence, first == last,
+    return Statement(row, "not_held" if not_held else "refused", section, sentence,
                      bool(WHOLE_REQUEST.search(sentence)), bool(ABOUT_INFORMATION.search(sentence)))

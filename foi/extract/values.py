@@ -53,7 +53,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“‘'])")
 CONDITIONAL = re.compile(r"^\W*(if|should|where|unless|once|in the event)\b", re.IGNORECASE)
 HOLDING = re.compile(
     r"\bon hold\b|\bclarif|\b(?:additional|further|more|extra) time\b|\bextend(?:ed|ing)? the\b|\bextension\b"
-    r"|\b(?:section|s)\.?\s*(?:1\s*\(\s*3|10\s*\(\s*3|17\s*\(\s*2)\s*\)|\bpublic interest test\b.{0,60}\b(?:until|by)\b"
+    r"|\b(?:section|s)\.?\s*(?:1\s*\(\s*3|10\s*\(\s*3|17\s*\(\s*2)\s*\)|\bconsider(?:ing)? whether\b"
+    r"|\bpublic interest\b.{0,80}\b(?:until|by \d|by (?:mon|tues|wednes|thurs|fri)day)\b"
     r"|\b(?:will|shall|aim to|expect to|hope to) (?:respond|reply|provide (?:you with )?(?:a|our|the) (?:full )?"
     r"response)\w* (?:by|within|no later|on or before)", re.IGNORECASE)
 RIGHTS = re.compile(r"information commissioner|\bICO\b|\b(?:section|s)\.?\s*50\b|internal review|complain",
