@@ -52,11 +52,11 @@ CLARIFICATION = """Dear Ms Smith,
 
 Freedom of Information request CIN-BNS-1: referrals
 
-Thank you for your request. Before we can answer question 2 we need you to
-clarify whether you mean re-referrals within 12 months of any earlier referral
-or only of a referral that was closed. Your request is on hold under section
-1(3) of the Freedom of Information Act 2000 until you clarify it; the 20
-working days will start again when we receive your reply.
+Thank you for your request. Before we can answer question 2 we need you
+to clarify whether you mean re-referrals within 12 months of any earlier
+referral or only of a referral that was closed. Your request is on hold
+under section 1(3) of the Freedom of Information Act 2000 until you clarify
+it; the 20 working days will start again when we receive your reply.
 """
 EXTENSION = """Dear Ms Smith,
 
@@ -189,3 +189,121 @@ def test_quoted_request_below_a_reply_header_says_nothing():
     header = "From: Campaign <campaign@example.org>\nSent: 02 February 2026 09:00\nTo: FOI\n"
     assert reply(FIGURES + "\n" + quoted + "\n") == Q1_FIGURES
     assert reply(FIGURES + "\n" + header + OUR_REQUEST) == Q1_FIGURES
+
+
+# ------------------------------------------------------- end to end: foi import, foi extract
+
+CAMPAIGN = """
+slug = "cin"
+title = "Children in need referrals"
+recipients = ["BNS", "LDS"]
+periods = ["2015/16", "2016/17", "2017/18"]
+
+[[questions]]
+id = "referrals"
+text = "How many referrals did children's social care receive in each year?"
+labels = ["referrals"]
+
+[[questions]]
+id = "rereferrals"
+text = "How many of those referrals were re-referrals within 12 months?"
+labels = ["re-referrals"]
+
+[[questions]]
+id = "nfa"
+text = "How many referrals were closed with no further action?"
+labels = ["no further action"]
+"""
+
+
+def eml(sender: str, subject: str, body: str, day: int) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"] = sender, "campaign@charity.test"
+    message["Subject"], message["Message-ID"] = subject, f"<reply-{day}-{len(body)}@council.test>"
+    message["Date"] = f"{day:02d} Feb 2026 10:00:00 +0000"
+    message.set_content(body)
+    return message.as_bytes()
+
+
+def test_import_and_extract_store_exact_rows(run, tmp_path):
+    from pathlib import Path
+
+    from foi.db import connect
+
+    run("init")
+    Path("cin.toml").write_text(CAMPAIGN, encoding="utf-8")
+    run("campaign", "create", "cin.toml")
+    db = connect(Path("campaign.db"))
+    ref = {r["body_code"]: r["reference"] for r in db.query("SELECT body_code, reference FROM requests")}
+    replies = Path("replies")
+    replies.mkdir()
+    mails = {
+        "1-bns-clarification.eml": eml("foi@barnsley.gov.uk", f"RE: {ref['BNS']} clarification", CLARIFICATION, 10),
+        "2-lds-extension.eml": eml("foi@leeds.gov.uk", f"RE: {ref['LDS']}", EXTENSION, 11),
+        "3-bns-answer.eml": eml("foi@barnsley.gov.uk", f"RE: {ref['BNS']} response",
+                                "Please find our response below.\n\n" + FIGURES
+                                + "\nI can confirm the council does not hold the information you\n"
+                                "requested for questions 2 and 3.\n" + FOOTER, 20),
+        "4-lds-refusal.eml": eml("foi@leeds.gov.uk", f"RE: {ref['LDS']} response", wrap(
+            "Dear Ms Smith,\n\nWe are refusing your request under section 12 as the cost would exceed "
+            "the appropriate limit.") + FOOTER + "\nFrom: Campaign <campaign@charity.test>\nSent: 1 February 2026\n"
+            + OUR_REQUEST, 21),
+    }
+    for name, data in mails.items():
+        (replies / name).write_bytes(data)
+    run("import", "--no-extract", str(replies))
+    kinds = db.execute("SELECT r.body_code, m.classification FROM messages m JOIN requests r "
+                       "ON r.id = m.request_id ORDER BY m.date").fetchall()
+    # The extension mentions an exemption, so the mail side calls it a refusal: it is
+    # read, and the holding wording alone keeps a refusal of question 3 out.
+    assert kinds == [("BNS", "clarification"), ("LDS", "refusal"), ("BNS", "answer_partial"),
+                     ("LDS", "refusal")]
+    result = run("extract", "cin")
+    assert result.stdout.splitlines()[:6] == [
+        "Stored: 18 current values from 3 messages", "  answered      3", "  suppressed    0",
+        "  not_held      6", "  refused       9", "  needs_review  0"]
+    rows = db.execute(
+        "SELECT r.body_code, v.question_id, v.period, v.status, v.value, v.refusal_section, v.source_location, "
+        "v.confidence, v.current, m.subject FROM answer_values v JOIN requests r ON r.id = v.request_id "
+        "JOIN messages m ON m.id = v.source_message ORDER BY r.body_code, v.question_id, v.period").fetchall()
+    bns, lds = f"RE: {ref['BNS']} response", f"RE: {ref['LDS']} response"
+    figures = {"2015/16": (1234.0, 4), "2016/17": (1300.0, 5), "2017/18": (1410.0, 6)}
+    expected = sorted(
+        [("BNS", "referrals", p, "answered", v, None, f"body line {n}", 0.95, 1, bns) for p, (v, n) in figures.items()]
+        + [("BNS", q, p, "not_held", None, None, "body line 8", 0.7, 1, bns)
+           for q in ("rereferrals", "nfa") for p in PERIODS]
+        + [("LDS", q, p, "refused", None, "s.12", "body line 3", 0.7, 1, lds) for q in Q for p in PERIODS])
+    assert rows == expected
+    assert run("extract", "cin").stdout == result.stdout
+    assert db.execute("SELECT COUNT(*) FROM answer_values").fetchone()[0] == 18
+
+
+def test_values_from_a_message_now_known_not_to_be_an_answer_are_withdrawn(tmp_path):
+    from test_extract_campaign import add_message, add_request, current_values, make_db
+
+    from foi.extract.run import extract_campaign
+
+    db = make_db(tmp_path)
+    request = add_request(db, "BNS")
+    first = add_message(db, tmp_path / "blobs", request, FIGURES, date="2026-02-10T10:00:00+00:00")
+    later = add_message(db, tmp_path / "blobs", request, "Q1 referrals\n2015/16: 1,240\n",
+                        date="2026-02-20T10:00:00+00:00")
+    extract_campaign(db, tmp_path / "blobs", "cin", now="2026-03-04T10:00:00+00:00")
+    assert current_values(db)[("BNS", "referrals", "2015/16")][:2] == ("answered", 1240.0)
+    # Re-triage finds the later message is a clarification request: what it gave goes,
+    # and the first reply's figure is in force again.
+    db.execute("UPDATE messages SET classification = 'clarification' WHERE id = ?", [later])
+    summary = extract_campaign(db, tmp_path / "blobs", "cin", now="2026-03-05T10:00:00+00:00")
+    assert summary.writes["withdrawn"] == 1
+    assert db.execute("SELECT source_message, period, value, current, superseded_by FROM answer_values "
+                      "ORDER BY period").fetchall() == [(first, "2015/16", 1234.0, 1, None),
+                                                        (first, "2016/17", 1300.0, 1, None),
+                                                        (first, "2017/18", 1410.0, 1, None)]
+    # A value an older reading gave for a message that no longer says it goes too.
+    db["answer_values"].insert({"request_id": request, "question_id": "nfa", "period": "2015/16",
+                                "status": "refused", "refusal_section": "s.1", "source_message": first,
+                                "method": "auto", "current": 1, "created_at": "2026-03-01T00:00:00+00:00"})
+    assert extract_campaign(db, tmp_path / "blobs", "cin", now="2026-03-06T10:00:00+00:00").writes["withdrawn"] == 1
+    assert ("BNS", "nfa", "2015/16") not in current_values(db)
