@@ -51,7 +51,8 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     click.echo(f"  files unreadable {len(summary.failed_files)}")
     writes = summary.writes
     click.echo(f"Changes: {writes['inserted']} new, {writes['updated']} updated, "
-               f"{writes['history']} superseded/restored, {writes['unchanged']} unchanged", err=True)
+               f"{writes['history']} superseded/restored, {writes['unchanged']} unchanged"
+               + (f", {writes['withdrawn']} withdrawn" if writes["withdrawn"] else ""), err=True)
     for failure in summary.check_failures:
         click.echo(f"Check failed: {failure['body']} {failure['period']}: {failure['rule']} "
                    f"({_pairs(failure['values'])})", err=True)

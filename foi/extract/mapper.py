@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from foi.extract.periods import find_periods, match_period, parse_period
 from foi.extract.questions import Match, QuestionMatcher
+from foi.extract.statements import Statement, find_statements
 from foi.extract.tables import Table, split_blocks
 from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value
 
@@ -142,6 +143,7 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
     question for the lines that follow it."""
     found: list[Found] = []
     current: Match | None = None
+    statements = find_statements([row[0] for row in table.rows])
     for index, row in enumerate(table.rows):
         text = row[0].strip()
         if not text:
@@ -153,18 +155,29 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         location = table.locate(index)
         if current and hits:
             found += _sentence_values(text, hits, current, location)
-        elif current and NOT_HELD.search(text):
-            found.append(Found(current.question.id, ALL_PERIODS, Value("not_held", text), location,
-                               round(current.confidence * 0.9, 2), text[:160], from_text=True))
-        elif parse_refusal(text) and (here or current):
-            section = parse_refusal(text)
-            found.append(Found(current.question.id, ALL_PERIODS, Value("refused", text, section=section),
-                               location, round(current.confidence * 0.9, 2), text[:160], from_text=True))
-        elif parse_refusal(text) and re.search(r"\brefus|\bexempt", text, re.IGNORECASE):
-            found.append(Found(ALL_PERIODS, ALL_PERIODS, Value("refused", text, section=parse_refusal(text)),
-                               location, 0.6, text[:160], "refusal not tied to a question",
-                                 from_text=True))
+            continue
+        for said in statements.get(index, []):
+            found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
     return found
+
+
+def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
+            periods: list[str], location: str) -> list[Found]:
+    """'Not held' or a refusal said in a sentence: of the question it names, of
+    the whole request when its words say so, else of the question being
+    answered; said of no question at all, of the whole request (less surely)."""
+    value = Value(said.status, said.sentence[:200], section=said.section)
+    named = matcher.match(said.sentence)
+    if named or (current and not said.whole):
+        question = named or current
+        return [Found(question.question.id, ALL_PERIODS, value, location, round(question.confidence * 0.9, 2),
+                      said.sentence[:160], from_text=True)]
+    if not (said.whole or said.status == "refused" or said.about_information):
+        return []
+    confidence, why = (0.7, "said of the whole request") if said.whole else (0.6, "said of no question")
+    note = f"{why}: recorded for each question the reply gives nothing else for"
+    return [Found(ALL_PERIODS, period, value, location, confidence, said.sentence[:160], note, from_text=True)
+            for period in periods or [ALL_PERIODS]]
 
 
 def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:

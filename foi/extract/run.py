@@ -21,12 +21,16 @@ from foi.extract.checks import names_in, parse_rule, rule_fails
 from foi.extract.mapper import ALL_PERIODS, Found, extract_values
 from foi.extract.questions import Question, QuestionMatcher
 from foi.extract.read import Reading, read_source
-from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value
+from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
 from foi.extract.tables import Table
 from foi.extract.text import read_text
 
-# Messages that never carry answers (the receiving side's classification).
-NOT_ANSWERS = {"acknowledgement", "auto_reply", "out_of_office", "bounce", "delivery_failure"}
+# Messages that never carry answers (the receiving side's classification, messages.
+# classification, written by foi/mail/triage.py). A clarification request, a fees
+# notice or a public interest extension keeps the request open: a "section 1(3)" or
+# "s.10(3)" in it is not a refusal, and its figures are our own question's periods.
+NOT_ANSWERS = {"acknowledgement", "auto_reply", "out_of_office", "bounce", "delivery_failure",
+               "delivery_delayed", "clarification", "extension", "fee"}
 FAILED = {"unreadable", "refused_unsafe", "needs_person"}
 
 
@@ -125,8 +129,12 @@ def _campaign_messages(db: Database, slug: str, body: str | None) -> list[dict]:
         sql += " AND r.body_code = ?"
         params.append(body)
     keys = ["id", "request_id", "date", "received_at", "body_text", "classification", "auto_submitted", "body"]
-    rows = [dict(zip(keys, row)) for row in db.execute(sql + " ORDER BY m.id", params)]
-    return [m for m in rows if (m["classification"] or "") not in NOT_ANSWERS and (m["auto_submitted"] or "no").lower() == "no"]
+    return [dict(zip(keys, row)) for row in db.execute(sql + " ORDER BY m.id", params)]
+
+
+def carries_answers(message: dict) -> bool:
+    return ((message["classification"] or "") not in NOT_ANSWERS
+            and (message["auto_submitted"] or "no").lower() == "no")
 
 
 def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = None, *,
@@ -139,18 +147,27 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
                                [slug, body]).fetchone():
         raise FoiError(f"No request to {body!r} in campaign {slug!r}")
     matcher = QuestionMatcher(campaign.questions)
-    messages = _campaign_messages(db, slug, body)
+    everything = _campaign_messages(db, slug, body)
+    messages = [m for m in everything if carries_answers(m)]
     dates = {m["id"]: message_date(m["date"], m["received_at"]) for m in messages}
     summary = Summary(messages=len(messages))
     db.execute("SAVEPOINT extract")
     try:
         for done, message in enumerate(messages, start=1):
-            for candidate in _message_candidates(db, blobs, message, dates[message["id"]], matcher,
-                                                 campaign, force, now, summary):
+            failed_before = len(summary.failed_files)
+            candidates = _message_candidates(db, blobs, message, dates[message["id"]], matcher,
+                                             campaign, force, now, summary)
+            for candidate in candidates:
                 summary.writes[upsert_auto_value(db, candidate, now)] += 1
+            if len(summary.failed_files) == failed_before:  # a file not read this time withdraws nothing
+                keep = {(c.question_id, c.period) for c in candidates}
+                _count(summary, "withdrawn", withdraw_auto_values(db, message["id"], keep))
             if progress:
                 progress(done, len(messages))
-        for request_id in sorted({m["request_id"] for m in messages}):
+        for message in everything:
+            if not carries_answers(message):
+                _count(summary, "withdrawn", withdraw_auto_values(db, message["id"], set()))
+        for request_id in sorted({m["request_id"] for m in everything}):
             summary.writes["history"] += apply_history(db, request_id, dates)
         _count_values(db, slug, body, summary)
         summary.check_failures = evaluate_checks(db, campaign, body)
@@ -164,6 +181,11 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
     if db.conn.in_transaction:
         db.conn.commit()
     return summary
+
+
+def _count(summary: Summary, key: str, number: int) -> None:
+    if number:
+        summary.writes[key] += number
 
 
 def _message_candidates(db: Database, blobs: Path, message: dict, date: str, matcher: QuestionMatcher,
@@ -200,23 +222,30 @@ RANK = {"answered": 2, "suppressed": 2, "not_held": 1, "refused": 1, "needs_revi
 
 def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign) -> list[tuple[Found, str | None, str]]:
     """One value per (question, period) for one message. Specific figures beat a
-    whole-question 'not held'/refusal; a whole-reply refusal covers only the
-    questions the reply gives nothing else for; disagreeing figures are flagged."""
+    whole-question 'not held'/refusal; one said of the whole reply covers only
+    the questions the reply gives nothing else for; disagreeing figures are flagged."""
     ids = {q.id for q in campaign.questions}
     specific: dict[tuple[str, str], list] = {}
     for item in found:
         if item[0].question_id in ids and item[0].period != ALL_PERIODS:
             specific.setdefault((item[0].question_id, item[0].period), []).append(item)
-    general = [item for item in found if item[0].period == ALL_PERIODS]
-    answered_questions = {q for q, _ in specific}
-    for item in general:
-        targets = [item[0].question_id] if item[0].question_id in ids else \
-            [q.id for q in campaign.questions if q.id not in answered_questions]
-        for question_id in targets:
-            for period in campaign.periods:
-                if (question_id, period) not in specific:
-                    specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
+    question_wide = [item for item in found if item[0].question_id in ids and item[0].period == ALL_PERIODS]
+    reply_wide = [item for item in found if item[0].question_id == ALL_PERIODS]
+    covered = {q for q, _ in specific} | {item[0].question_id for item in question_wide}
+    for item in question_wide:
+        _fill(specific, item, [item[0].question_id], campaign.periods)
+    for item in reply_wide:
+        periods = campaign.periods if item[0].period == ALL_PERIODS else [item[0].period]
+        _fill(specific, item, [q.id for q in campaign.questions if q.id not in covered], periods)
     return [_best(items) for items in specific.values()]
+
+
+def _fill(specific: dict, item: tuple, questions: list[str], periods: list[str]) -> None:
+    """Give `item` to each (question, period) nothing more specific was found for."""
+    for question_id in questions:
+        for period in periods:
+            if (question_id, period) not in specific:
+                specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
 
 
 def _copy(found: Found, question_id: str, period: str) -> Found:

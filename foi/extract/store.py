@@ -63,6 +63,18 @@ def upsert_auto_value(db: Database, candidate: Candidate, now: str) -> str:
     return "updated"
 
 
+def withdraw_auto_values(db: Database, message_id: int, keep: set[tuple[str, str]]) -> int:
+    """Delete automatic values read from a message that no longer says them (it
+    is now known not to be an answer, or a better reading finds less); the
+    request's history is then worked out again. Returns how many went."""
+    rows = db.execute("SELECT id, question_id, period FROM answer_values WHERE source_message = ? "
+                      "AND method = 'auto'", [message_id]).fetchall()
+    gone = [row[0] for row in rows if (row[1], row[2]) not in keep]
+    for value_id in gone:
+        db.execute("DELETE FROM answer_values WHERE id = ?", [value_id])
+    return len(gone)
+
+
 def insert_manual_value(db: Database, request_id: int, question_id: str, period: str,
                         value: Value, note: str | None, now: str) -> int:
     table = db["answer_values"].insert({
