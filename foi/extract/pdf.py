@@ -16,6 +16,7 @@ from foi.extract.pdf_stream import FIGURE, crowded_share, group_lines, stream_ta
 from foi.extract.tables import Table, lines_table
 
 MAX_PAGES = 200
+WORD_GAP = 0.15  # x font size: letters further apart than this are separate words
 LINE_TOLERANCE = 3  # points: words whose tops differ less are one line of text
 CROWDED = 0.2  # share of a ruled table's cells holding several columns' text: shading, not a grid
 
@@ -42,13 +43,14 @@ def read_page(page, number: int) -> list[Table]:
     """The page's grid tables in reading order (top to bottom), then its text.
     Words are extracted once: the borderless reader and the text share them."""
     view = upright(page)
-    words = view.extract_words()
-    lines = group_lines(words)
+    words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP) if w["text"].isprintable()]
+    spaces = [c for c in view.chars if c["text"] == " "]
+    lines = group_lines(words, spaces)
     found = [t for t in view.find_tables() if crowded_share(t.cells, lines) <= CROWDED]
     grids = [(table.bbox[1], spanned_rows(table)) for table in found]
     boxes = [table.bbox for table in found]
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
-    grids += stream_tables(group_lines(free) if found else lines)
+    grids += stream_tables(group_lines(free, spaces) if found else lines)
     grids.sort(key=lambda item: item[0])
     tables = [Table("grid", f"page {number} table {index}", rows)
               for index, (_, rows) in enumerate(grids, start=1)]

@@ -10,17 +10,22 @@ sit inside ruled tables, so a figure is never read into two tables. Output is
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-PHRASE_GAP = 0.45    # words closer than this x line height are one phrase (one cell)
+PHRASE_GAP = 0.45    # words closer than this x line height, a space between, are one phrase
+TIGHT_GAP = 0.2      # ... and closer than this with no space character between
 LINE_OVERLAP = 0.6   # words overlapping this much of the smaller height share a line
 BLOCK_GAP = 1.6      # a vertical gap above this x line height ends a table
 BRIDGE = 3           # single-phrase lines (group labels) a table may run through
 MIN_ROWS = 3         # lines of two or more phrases a table needs
-SPAN_TITLE = 3       # a phrase over this many columns, not in the first, is a title
+SPAN_TITLE = 0.5     # a phrase over this share of the columns (3 or more), not
+                     # starting in the first, is a caption or a note
 PROSE_LENGTH = 30    # median characters per cell above which it is running text
+SUPERSCRIPT = 0.75   # a word shorter than this x its line's height is a superscript
+LEADER = re.compile(r"^[.…·]+$")
 FIGURE = re.compile(r"^[-+(]?[£$€]?\s?\d[\d,. ]*%?\)?$")
 
 
@@ -76,9 +81,11 @@ def crowded_share(cells: list[tuple], lines: list[Line]) -> float:
     return len(crowded) / len(touched) if touched else 0.0
 
 
-def group_lines(words: list[dict]) -> list[Line]:
+def group_lines(words: list[dict], spaces: list[dict] = ()) -> list[Line]:
     """Words sharing most of their height are one line; a superscript, inside
-    the height of its line, stays on it."""
+    the height of its line, stays on it. `spaces` are the page's space
+    characters: words typed with a space between are one phrase (one cell),
+    words set apart without one are separate cells however close."""
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
         height = word["bottom"] - word["top"]
@@ -86,26 +93,40 @@ def group_lines(words: list[dict]) -> list[Line]:
             overlap = min(line.bottom, word["bottom"]) - max(line.top, word["top"])
             if overlap >= LINE_OVERLAP * min(height, line.height):
                 line.words.append(word)
+                if height > line.height:  # the line's band is its tallest word's
+                    line.top, line.bottom = word["top"], word["bottom"]
                 break
         else:
             lines.append(Line(word["top"], word["bottom"], [word]))
+    by_row: dict[int, list[float]] = {}
+    for space in spaces:
+        by_row.setdefault(int((space["top"] + space["bottom"]) / 4), []).append(space["x0"])
     for line in lines:
         line.words.sort(key=lambda w: w["x0"])
-        line.phrases = _phrases(line)
+        rows = range(int(line.top / 2), int(line.bottom / 2) + 1)
+        line.phrases = _phrases(line, sorted(x for row in rows for x in by_row.get(row, ())))
     lines.sort(key=lambda line: line.top)
     return lines
 
 
-def _phrases(line: Line) -> list[Phrase]:
+def _phrases(line: Line, spaces: list[float]) -> list[Phrase]:
     phrases: list[Phrase] = []
-    gap = PHRASE_GAP * max(line.height, 1.0)
+    height = max(line.height, 1.0)
     for word in line.words:
-        if phrases and word["x0"] - phrases[-1].x1 <= gap:
+        spaced = phrases and _between(spaces, phrases[-1].x1 - 1, word["x0"])
+        # dot leaders and footnote marks belong to the text before them
+        trailing = LEADER.match(word["text"]) or word["bottom"] - word["top"] < SUPERSCRIPT * height
+        if phrases and (trailing or word["x0"] - phrases[-1].x1 <= (PHRASE_GAP if spaced else TIGHT_GAP) * height):
             last = phrases[-1]
             last.x1, last.text = max(last.x1, word["x1"]), f"{last.text} {word['text']}"
         else:
             phrases.append(Phrase(word["x0"], word["x1"], word["text"]))
     return phrases
+
+
+def _between(xs: list[float], low: float, high: float) -> bool:
+    index = bisect_left(xs, low)
+    return index < len(xs) and xs[index] < high
 
 
 def _blocks(lines: list[Line]) -> list[list[Line]]:
@@ -178,7 +199,7 @@ def _is_title(line: Line, columns: list[tuple[float, float]]) -> bool:
     caption or a note above or below the table, not a row of it."""
     for phrase in line.phrases:
         spanned = [c for c, col in enumerate(columns) if _overlap((phrase.x0, phrase.x1), col) > 0]
-        if len(spanned) >= SPAN_TITLE and spanned[0] > 0:
+        if len(spanned) >= max(3, SPAN_TITLE * len(columns)) and spanned[0] > 0:
             return True
     return False
 
