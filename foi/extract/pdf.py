@@ -46,7 +46,7 @@ def read_page(page, number: int) -> list[Table]:
     words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP) if w["text"].isprintable()]
     spaces = [c for c in view.chars if c["text"] == " "]
     lines = group_lines(words, spaces)
-    found = [t for t in view.find_tables() if crowded_share(t.cells, lines) <= CROWDED]
+    found = [t for t in view.find_tables() if _trusted(t, lines)]
     grids = [(table.bbox[1], spanned_rows(table)) for table in found]
     boxes = [table.bbox for table in found]
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
@@ -56,6 +56,16 @@ def read_page(page, number: int) -> list[Table]:
               for index, (_, rows) in enumerate(grids, start=1)]
     tables.append(lines_table(f"page {number}", text_of(words)))
     return tables
+
+
+def _trusted(table, lines) -> bool:
+    """A ruled table is read as drawn unless it is a shaded box (one row or
+    one column) or shading mistaken for a grid (rows of figures in one cell);
+    its words are then read as a borderless table."""
+    rows = table.rows
+    if len(rows) < 2 or len(rows[0].cells) < 2:
+        return False
+    return crowded_share(table.cells, lines) <= CROWDED
 
 
 def text_of(words: list[dict]) -> str:

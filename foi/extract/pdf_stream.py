@@ -19,6 +19,7 @@ PHRASE_GAP = 0.45    # words closer than this x line height, a space between, ar
 TIGHT_GAP = 0.2      # ... and closer than this with no space character between
 LINE_OVERLAP = 0.6   # words overlapping this much of the smaller height share a line
 BLOCK_GAP = 1.6      # a vertical gap above this x line height ends a table
+LOOSE_GAP = 2.5      # ... or this x the page's usual gap between lines
 BRIDGE = 3           # single-phrase lines (group labels) a table may run through
 MIN_ROWS = 3         # lines of two or more phrases a table needs
 SPAN_TITLE = 0.5     # a phrase over this share of the columns (3 or more), not
@@ -130,13 +131,17 @@ def _between(xs: list[float], low: float, high: float) -> bool:
 
 
 def _blocks(lines: list[Line]) -> list[list[Line]]:
-    """Lines separated by no more than an ordinary line gap."""
+    """Lines separated by no more than an ordinary gap: BLOCK_GAP line heights,
+    or more where the page's lines are set loosely (sections of a table a
+    blank line apart stay one table under their column headers)."""
     if not lines:
         return []
-    size = median(line.height for line in lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    limit = max(BLOCK_GAP * median(line.height for line in lines),
+                LOOSE_GAP * median(gaps) if gaps else 0.0)
     blocks = [[lines[0]]]
     for line in lines[1:]:
-        if line.top - blocks[-1][-1].bottom > BLOCK_GAP * size:
+        if line.top - blocks[-1][-1].bottom > limit:
             blocks.append([])
         blocks[-1].append(line)
     return blocks
