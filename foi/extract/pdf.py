@@ -96,8 +96,9 @@ def spanned_rows(table) -> list[list[str]]:
     lefts = [min((row.cells[c][0] for row in rows if row.cells[c]), default=None)
              for c in range(len(rows[0].cells))] if rows else []
     out = [[(cell or "").strip() for cell in row] for row in texts]
+    first_data = next((r for r, row in enumerate(out) if any(FIGURE.match(t) for t in row)), len(out))
     for r, row in enumerate(rows):
-        if None in row.cells and any(FIGURE.match(text) for text in out[r]):
+        if None in row.cells and r > first_data:
             top = min(cell[1] for cell in row.cells if cell)
             for c, cell in enumerate(row.cells):
                 if cell is None and lefts[c] is not None:
