@@ -60,8 +60,13 @@ def test_every_corpus_table_file_opens_or_says_why(shared, monkeypatch):
         wanted = [tuple(c for c in row if c) for row in expected]
         row_share.append(max((sum(w in {tuple(c for c in r if c) for r in t} for w in wanted) / len(wanted)
                               for t in tables), default=0.0))
-    # Measured: 5 of 20 tables exactly, 48% of rows (pdfplumber's ruled-table
-    # finder; stream layouts without rules and rotated pages are the misses).
+    # Measured (bench/camelot_tables.py): 8 of 20 tables exactly, 76% of rows
+    # (was 5 and 48% before borderless tables, sideways pages and row-spanned
+    # labels). Out of reach by design: the three shift_text variants of one PDF
+    # (labels spanning rows are copied down instead), flag_size's <s> marks,
+    # strip_text (spaces removed), split_text's words cut at column edges,
+    # edge_tol's drop-cap letters as separate lines, and table_areas (a table
+    # inside two columns of prose, found only when its area is given).
     assert len(index) == 20
-    assert exact >= 5
-    assert sum(row_share) / len(row_share) >= 0.45
+    assert exact >= 8
+    assert sum(row_share) / len(row_share) >= 0.75

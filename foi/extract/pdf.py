@@ -1,14 +1,24 @@
 """PDF tables and text through pdfplumber; a PDF without a text layer (a scan)
-is for a person to read."""
+is for a person to read.
+
+Each page gives its ruled tables (cells from the drawn lines; a label spanning
+several rows applies to each of them), its borderless tables (columns from how
+the words line up, see pdf_stream) and its text as lines. A page printed
+sideways (a landscape table on a portrait page) is turned upright first, so
+rows and columns read as a person sees them once the page is turned.
+"""
 
 from __future__ import annotations
 
 import io
 
+from foi.extract.pdf_stream import FIGURE, crowded_share, group_lines, stream_tables
 from foi.extract.tables import Table, lines_table
 
 MAX_PAGES = 200
-TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+WORD_GAP = 0.15  # x font size: letters further apart than this are separate words
+LINE_TOLERANCE = 3  # points: words whose tops differ less are one line of text
+CROWDED = 0.2  # share of a ruled table's cells holding several columns' text: shading, not a grid
 
 
 class NeedsPerson(Exception):
@@ -23,12 +33,129 @@ def read_pdf(data: bytes) -> list[Table]:
     with pdfplumber.open(io.BytesIO(data)) as document:
         for number, page in enumerate(document.pages[:MAX_PAGES], start=1):
             chars += len(page.chars)
-            # Ruled tables first; a table laid out with spaces only has no lines.
-            grids = page.extract_tables() or page.extract_tables(TEXT_STRATEGY)
-            for index, grid in enumerate(grids, start=1):
-                rows = [[(cell or "").strip() for cell in row] for row in grid]
-                tables.append(Table("grid", f"page {number} table {index}", rows))
-            tables.append(lines_table(f"page {number}", page.extract_text() or ""))
+            tables += read_page(page, number)
     if chars == 0:
         raise NeedsPerson("no text layer (a scanned document?): needs a person")
     return tables
+
+
+def read_page(page, number: int) -> list[Table]:
+    """The page's grid tables in reading order (top to bottom), then its text.
+    Words are extracted once: the borderless reader and the text share them."""
+    view = upright(page)
+    words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP) if w["text"].isprintable()]
+    spaces = [c for c in view.chars if c["text"] == " "]
+    lines = group_lines(words, spaces)
+    found = [t for t in view.find_tables() if _trusted(t, lines)]
+    grids = [(table.bbox[1], spanned_rows(table)) for table in found]
+    boxes = [table.bbox for table in found]
+    free = [w for w in words if not any(_inside(w, box) for box in boxes)]
+    grids += stream_tables(group_lines(free, spaces) if found else lines)
+    grids.sort(key=lambda item: item[0])
+    tables = [Table("grid", f"page {number} table {index}", rows)
+              for index, (_, rows) in enumerate(grids, start=1)]
+    tables.append(lines_table(f"page {number}", text_of(words)))
+    return tables
+
+
+def _trusted(table, lines) -> bool:
+    """A ruled table is read as drawn unless it is a shaded box (one row or
+    one column) or shading mistaken for a grid (rows of figures in one cell);
+    its words are then read as a borderless table."""
+    rows = table.rows
+    if len(rows) < 2 or len(rows[0].cells) < 2:
+        return False
+    return crowded_share(table.cells, lines) <= CROWDED
+
+
+def text_of(words: list[dict]) -> str:
+    """The page as lines of text, words joined by spaces (what pdfplumber's
+    extract_text gives, without extracting the words a second time)."""
+    from pdfplumber.utils import cluster_objects
+
+    lines = cluster_objects(words, "top", LINE_TOLERANCE)
+    return "\n".join(" ".join(w["text"] for w in line) for line in lines)
+
+
+def _inside(word: dict, box: tuple) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def spanned_rows(table) -> list[list[str]]:
+    """The table's cell text. A label merged across rows names each data row
+    it spans (in its first column): "GMC" covering five rows of figures is the
+    plan type of each. A figure merged across rows is one figure for them all
+    and stays in its first row only (copied, a sum would count it twice); a
+    header row (no figures) gets nothing copied; a cell merged across columns
+    stays in its first column."""
+    texts = table.extract()
+    rows = table.rows
+    origin = {cell: (r, c) for r, row in enumerate(rows) for c, cell in enumerate(row.cells) if cell}
+    lefts = [min((row.cells[c][0] for row in rows if row.cells[c]), default=None)
+             for c in range(len(rows[0].cells))] if rows else []
+    out = [[(cell or "").strip() for cell in row] for row in texts]
+    first_data = next((r for r, row in enumerate(out) if any(FIGURE.match(t) for t in row)), len(out))
+    for r, row in enumerate(rows):
+        if None in row.cells and r > first_data:
+            top = min(cell[1] for cell in row.cells if cell)
+            for c, cell in enumerate(row.cells):
+                if cell is None and lefts[c] is not None:
+                    covering = _covering(origin, lefts[c] + 0.5, top + 0.5)
+                    if covering and covering[1] == c and covering[0] < r \
+                            and not FIGURE.match(out[covering[0]][c]):
+                        out[r][c] = out[covering[0]][c]
+    return out
+
+
+def _covering(origin: dict, x: float, y: float) -> tuple[int, int] | None:
+    for (x0, top, x1, bottom), place in origin.items():
+        if x0 <= x < x1 and top <= y < bottom:
+            return place
+    return None
+
+
+def upright(page):
+    """The page itself, or a view of it turned a quarter so that sideways text
+    reads left to right (decided by most characters' direction)."""
+    turned = [c for c in page.chars if abs(c["matrix"][1]) > abs(c["matrix"][0])]
+    if len(turned) * 2 <= len(page.chars):
+        return page
+    downward = sum(c["matrix"][1] < 0 for c in turned) * 2 > len(turned)
+    return _turned_page(page, downward)
+
+
+def _turned_page(page, downward: bool):
+    from pdfplumber.page import DerivedPage
+
+    left, top, right, bottom = page.bbox
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        # text running down the page: turn the page anticlockwise; up: clockwise
+        return (y - top, right - x) if downward else (bottom - y, x - left)
+
+    width, height = bottom - top, right - left
+
+    def turn(obj: dict) -> dict:
+        (ax, ay), (bx, by) = point(obj["x0"], obj["top"]), point(obj["x1"], obj["bottom"])
+        new = dict(obj, x0=min(ax, bx), x1=max(ax, bx), top=min(ay, by), bottom=max(ay, by))
+        new.update(width=new["x1"] - new["x0"], height=new["bottom"] - new["top"],
+                   y0=height - new["bottom"], y1=height - new["top"], doctop=new["top"])
+        if "pts" in obj:
+            new["pts"] = [point(x, y) for x, y in obj["pts"]]
+        if obj.get("object_type") == "char":
+            new["upright"] = True
+        return new
+
+    class TurnedPage(DerivedPage):
+        def __init__(self) -> None:
+            self.bbox = (0, 0, width, height)
+            super().__init__(page)
+            self._objects = {kind: [turn(o) for o in objs] for kind, objs in page.objects.items()}
+
+        @property
+        def objects(self) -> dict:
+            return self._objects
+
+    return TurnedPage()

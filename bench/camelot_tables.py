@@ -1,0 +1,69 @@
+"""How many of camelot's expected tables foi reproduces from the same PDFs.
+
+Per expected CSV: exact (any grid table foi reads equals it, after the same
+normalisation as tests/test_extract_shared.py) and the share of its rows found
+in the best table. Needs the shared corpus.
+
+Run: python3 bench/camelot_tables.py [/work/shared] [--pages 3] [--show NAME]
+"""
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import common  # noqa: F401 - sets sys.path
+
+import foi.extract.pdf
+from foi.extract.read import read_source
+
+sys.path.insert(0, str(common.ROOT / "tests"))
+from test_extract_shared import _norm  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("shared", nargs="?", default="/work/shared")
+    parser.add_argument("--pages", type=int, default=3)
+    parser.add_argument("--show", help="print foi's tables for this expected CSV")
+    args = parser.parse_args()
+    foi.extract.pdf.MAX_PAGES = args.pages
+    base = Path(args.shared) / "corpus" / "tables" / "camelot"
+    index = list(csv.reader((base / "expected" / "INDEX.tsv").open(), delimiter="\t"))[1:]
+    readings: dict[str, list] = {}
+    exact, shares = 0, []
+    for name, source, *_ in index:
+        pdf = source.split()[0]
+        if pdf not in readings:
+            started = time.perf_counter()
+            tables = read_source((base / pdf).read_bytes()).tables
+            readings[pdf] = [(t.label, _norm(t.rows)) for t in tables if t.kind != "lines"]
+            print(f"  read {pdf} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        expected = _norm(list(csv.reader((base / "expected" / name).open(encoding="utf-8"))))
+        wanted = [tuple(c for c in row if c) for row in expected]
+        best, share = "-", 0.0
+        for label, rows in readings[pdf]:
+            got = {tuple(c for c in r if c) for r in rows}
+            here = sum(w in got for w in wanted) / len(wanted)
+            if rows == expected:
+                best, share = label + " =", 1.0
+                break
+            if here > share:
+                best, share = label, here
+        exact += best.endswith("=")
+        shares.append(share)
+        print(f"{'EXACT' if best.endswith('=') else '     '} {share:5.0%}  {name:42} {best}")
+        if args.show == name:
+            for label, rows in readings[pdf]:
+                print(f"--- {label}")
+                for row in rows:
+                    print("   ", row)
+            print("--- expected")
+            for row in expected:
+                print("   ", row)
+    print(f"{exact} of {len(index)} exact, mean row share {sum(shares) / len(shares):.0%}")
+
+
+if __name__ == "__main__":
+    main()

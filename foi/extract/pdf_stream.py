@@ -1,0 +1,229 @@
+"""Tables laid out without ruling lines ("stream" tables): rows are lines of
+words sharing a baseline, columns are where the words of the densest rows line
+up, and every other phrase goes to the column it overlaps most.
+
+Input is pdfplumber's words for one page (already upright), minus words that
+sit inside ruled tables, so a figure is never read into two tables. Output is
+(top, rows) per table found; a page of prose gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+PHRASE_GAP = 0.45    # words closer than this x line height, a space between, are one phrase
+TIGHT_GAP = 0.2      # ... and closer than this with no space character between
+LINE_OVERLAP = 0.6   # words overlapping this much of the smaller height share a line
+BLOCK_GAP = 1.6      # a vertical gap above this x line height ends a table
+LOOSE_GAP = 2.5      # ... or this x the page's usual gap between lines
+BRIDGE = 3           # single-phrase lines (group labels) a table may run through
+MIN_ROWS = 3         # lines of two or more phrases a table needs
+SPAN_TITLE = 0.5     # a phrase over this share of the columns (3 or more), not
+                     # starting in the first, is a caption or a note
+PROSE_LENGTH = 30    # median characters per cell above which it is running text
+SUPERSCRIPT = 0.75   # a word shorter than this x its line's height is a superscript
+LEADER = re.compile(r"^[.…·]+$")
+FIGURE = re.compile(r"^[-+(]?[£$€]?\s?\d[\d,. ]*%?\)?$")
+
+
+@dataclass
+class Phrase:
+    x0: float
+    x1: float
+    text: str
+
+
+@dataclass
+class Line:
+    top: float
+    bottom: float
+    words: list[dict] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def stream_tables(lines: list[Line]) -> list[tuple[float, list[list[str]]]]:
+    """(top, rows) of each borderless table among the lines of a page."""
+    tables = []
+    for block in _blocks(lines):
+        for run in _runs(block):
+            rows = _grid(run)
+            if rows:
+                tables.append((run[0].top, rows))
+    return tables
+
+
+def crowded_share(cells: list[tuple], lines: list[Line]) -> float:
+    """Share of the text lines across a ruled table that have two figures
+    apart in one cell: a "grid" drawn from cell shading, with whole rows of
+    figures in one cell, rather than ruled cells. (Words spread apart in one
+    cell are often justified text, so only figures count.)"""
+    counts: Counter = Counter()
+    for number, line in enumerate(lines):
+        middle = (line.top + line.bottom) / 2
+        for phrase in line.phrases:
+            if not FIGURE.match(phrase.text):
+                continue
+            x = (phrase.x0 + phrase.x1) / 2
+            for cell in cells:
+                if cell[0] <= x < cell[2] and cell[1] <= middle < cell[3]:
+                    counts[cell, number] += 1
+                    break
+    touched = {number for number, line in enumerate(lines)
+               if any(cell[1] <= (line.top + line.bottom) / 2 < cell[3] for cell in cells)}
+    crowded = {number for (_, number), n in counts.items() if n >= 2}
+    return len(crowded) / len(touched) if touched else 0.0
+
+
+def group_lines(words: list[dict], spaces: list[dict] = ()) -> list[Line]:
+    """Words sharing most of their height are one line; a superscript, inside
+    the height of its line, stays on it. `spaces` are the page's space
+    characters: words typed with a space between are one phrase (one cell),
+    words set apart without one are separate cells however close."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        height = word["bottom"] - word["top"]
+        for line in reversed(lines[-4:]):
+            overlap = min(line.bottom, word["bottom"]) - max(line.top, word["top"])
+            if overlap >= LINE_OVERLAP * min(height, line.height):
+                line.words.append(word)
+                if height > line.height:  # the line's band is its tallest word's
+                    line.top, line.bottom = word["top"], word["bottom"]
+                break
+        else:
+            lines.append(Line(word["top"], word["bottom"], [word]))
+    by_row: dict[int, list[float]] = {}
+    for space in spaces:
+        by_row.setdefault(int((space["top"] + space["bottom"]) / 4), []).append(space["x0"])
+    for line in lines:
+        line.words.sort(key=lambda w: w["x0"])
+        rows = range(int(line.top / 2), int(line.bottom / 2) + 1)
+        line.phrases = _phrases(line, sorted(x for row in rows for x in by_row.get(row, ())))
+    lines.sort(key=lambda line: line.top)
+    return lines
+
+
+def _phrases(line: Line, spaces: list[float]) -> list[Phrase]:
+    phrases: list[Phrase] = []
+    height = max(line.height, 1.0)
+    for word in line.words:
+        spaced = phrases and _between(spaces, phrases[-1].x1 - 1, word["x0"])
+        # dot leaders and footnote marks belong to the text before them
+        trailing = LEADER.match(word["text"]) or word["bottom"] - word["top"] < SUPERSCRIPT * height
+        if phrases and (trailing or word["x0"] - phrases[-1].x1 <= (PHRASE_GAP if spaced else TIGHT_GAP) * height):
+            last = phrases[-1]
+            last.x1, last.text = max(last.x1, word["x1"]), f"{last.text} {word['text']}"
+        else:
+            phrases.append(Phrase(word["x0"], word["x1"], word["text"]))
+    return phrases
+
+
+def _between(xs: list[float], low: float, high: float) -> bool:
+    index = bisect_left(xs, low)
+    return index < len(xs) and xs[index] < high
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    """Lines separated by no more than an ordinary gap: BLOCK_GAP line heights,
+    or more where the page's lines are set loosely (sections of a table a
+    blank line apart stay one table under their column headers)."""
+    if not lines:
+        return []
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    limit = max(BLOCK_GAP * median(line.height for line in lines),
+                LOOSE_GAP * median(gaps) if gaps else 0.0)
+    blocks = [[lines[0]]]
+    for line in lines[1:]:
+        if line.top - blocks[-1][-1].bottom > limit:
+            blocks.append([])
+        blocks[-1].append(line)
+    return blocks
+
+
+def _runs(block: list[Line]) -> list[list[Line]]:
+    """Stretches of lines with two or more phrases, through up to BRIDGE
+    single-phrase lines (a group label, a wrapped cell), with the single
+    lines just above and below (headers, notes) kept."""
+    runs: list[list[Line]] = []
+    current: list[Line] = []
+    pending: list[Line] = []
+    for line in block:
+        if len(line.phrases) >= 2:
+            current += pending + [line]
+            pending = []
+        else:
+            pending.append(line)
+            if len(pending) > BRIDGE and current:
+                runs.append(current)
+                current = []
+            if not current:
+                pending = pending[-BRIDGE:]
+    if current:
+        runs.append(current + pending)
+    return [run for run in runs if sum(len(line.phrases) >= 2 for line in run) >= MIN_ROWS]
+
+
+def _columns(run: list[Line]) -> list[tuple[float, float]]:
+    """Column extents from the densest lines, then any phrase clear of
+    them all (a column filled in only a few rows) makes a column of its own."""
+    counts = Counter(len(line.phrases) for line in run if len(line.phrases) >= 2)
+    mode = max(counts, key=lambda n: (counts[n], n))
+    columns = _merge([(p.x0, p.x1) for line in run if len(line.phrases) >= mode for p in line.phrases])
+    loose = [(p.x0, p.x1) for line in run for p in line.phrases
+             if not any(_overlap((p.x0, p.x1), col) > 0 for col in columns)]
+    return sorted(columns + _merge(loose))
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if merged and x0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(a, b) for a, b in merged]
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def _column_of(phrase: Phrase, columns: list[tuple[float, float]]) -> int:
+    return max(range(len(columns)), key=lambda c: (_overlap((phrase.x0, phrase.x1), columns[c]), -c))
+
+
+def _is_title(line: Line, columns: list[tuple[float, float]]) -> bool:
+    """A phrase over several columns that does not start in the first one is a
+    caption or a note above or below the table, not a row of it."""
+    for phrase in line.phrases:
+        spanned = [c for c, col in enumerate(columns) if _overlap((phrase.x0, phrase.x1), col) > 0]
+        if len(spanned) >= max(3, SPAN_TITLE * len(columns)) and spanned[0] > 0:
+            return True
+    return False
+
+
+def _grid(run: list[Line]) -> list[list[str]] | None:
+    columns = _columns(run)
+    while run and _is_title(run[0], columns):
+        run = run[1:]
+    while run and _is_title(run[-1], columns):
+        run = run[:-1]
+    if len(columns) < 2 or sum(len(line.phrases) >= 2 for line in run) < MIN_ROWS:
+        return None
+    rows = []
+    for line in run:
+        row = [""] * len(columns)
+        for phrase in line.phrases:
+            c = _column_of(phrase, columns)
+            row[c] = f"{row[c]} {phrase.text}".strip()
+        rows.append(row)
+    if median(len(cell) for row in rows for cell in row if cell) > PROSE_LENGTH:
+        return None
+    return rows
