@@ -1,8 +1,11 @@
 """Benchmark: `foi sync` (foi.mail.fetch.fetch_new_mail) against a raw imapclient loop.
 
-Setup (timed separately): a private Dovecot, one user, 10,000 messages with a
-small CSV attachment delivered straight into the user's Maildir/new (as a
-local delivery agent would), then one warm-up read so Dovecot's index exists.
+Setup (timed separately): a campaign database with 153 requests sent to
+councils; a private Dovecot, one user, 10,000 replies from those councils (each
+quoting its request's reference, with a small CSV attachment) delivered
+straight into the user's Maildir/new (as a local delivery agent would), then
+one warm-up read so Dovecot's index exists. foi therefore matches, classifies
+and moves a request for every message, as in a real sync.
 
 Run: python3 bench/sync.py [--messages 10000] [--trials 3]
 """
@@ -21,6 +24,8 @@ from pathlib import Path
 import common  # noqa: F401 - sets sys.path
 from common import interleaved, report, timed
 
+from foi.campaigns import apply_create, plan_create
+from foi.councils import load_register
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
 from foi.mail.store import BlobStore
@@ -29,20 +34,51 @@ from mailservers import Dovecot
 TODAY = dt.date(2026, 3, 4)
 
 
-def build_message(i: int) -> bytes:
+def build_campaign(db_path: Path, councils: int = 153) -> list[tuple[str, str]]:
+    """A campaign whose requests were all sent; (reference, council domain) each."""
+    db = connect(db_path)
+    load_register(db)
+    rows = list(db.query("SELECT code, domain FROM bodies WHERE domain IS NOT NULL ORDER BY code"))[:councils]
+    for row in rows:
+        db["bodies"].update(row["code"], {"foi_email": f"foi@{row['domain']}"})
+    source = db_path.with_name("eh.toml")
+    source.write_text(f"""
+slug = "eh"
+prefix = "EH"
+title = "Early help assessments, 2019-2024"
+recipients = [{", ".join(f'"{r["code"]}"' for r in rows)}]
+periods = ["2022/23", "2023/24"]
+
+[[questions]]
+id = "placed"
+text = "How many children were placed?"
+""")
+    apply_create(db, plan_create(db, source), now="2026-02-01T09:00:00+00:00")
+    db.execute("UPDATE requests SET state = 'awaiting_response', sent_at = '2026-02-02T09:00:00+00:00', "
+               "sent_on = '2026-02-02', due_date = '2026-03-02', email = 'foi@' || "
+               "(SELECT domain FROM bodies WHERE code = body_code)")
+    found = [(r["reference"], r["domain"]) for r in db.query(
+        "SELECT r.reference, b.domain FROM requests r JOIN bodies b ON b.code = r.body_code ORDER BY r.id")]
+    db.close()
+    return found
+
+
+def build_message(i: int, requests: list[tuple[str, str]]) -> bytes:
+    reference, domain = requests[i % len(requests)]
     message = EmailMessage()
-    message["From"] = f"FOI Team <foi@council{i % 150}.gov.uk>"
-    message["To"] = "foi+eh-bns-592v@campaign.org"
-    message["Subject"] = f"Re: Freedom of Information request {i}"
+    message["From"] = f"FOI Team <foi@{domain}>"
+    message["To"] = "FOI Campaigns <foi@campaign.org>"
+    message["Subject"] = f"Re: Freedom of Information request {reference}"
     message["Date"] = "Tue, 03 Mar 2026 10:00:00 +0000"
-    message["Message-ID"] = f"<reply-{i}@council{i % 150}.gov.uk>"
-    message.set_content(f"Dear requester,\n\nPlease find our response attached ({i}).\n\nFOI Team\n")
-    csv = f"Year,Children placed\n2023/24,{i % 97}\n2024/25,{i % 89}\n".encode()
+    message["Message-ID"] = f"<reply-{i}@{domain}>"
+    message.set_content(f"Dear requester,\n\nPlease find our response to {reference} attached ({i}).\n\n"
+                        "FOI Team\n")
+    csv = f"Year,Children placed\n2022/23,{i % 97}\n2023/24,{i % 89}\n".encode()
     message.add_attachment(csv, maintype="text", subtype="csv", filename=f"response-{i}.csv")
     return message.as_bytes()
 
 
-def deliver(server: Dovecot, username: str, count: int) -> None:
+def deliver(server: Dovecot, username: str, count: int, requests: list[tuple[str, str]]) -> None:
     """Write the messages into Maildir/new, the way a delivery agent hands mail to Dovecot."""
     maildir = server.dir / "mail" / username / "Maildir"
     owner = pwd.getpwnam("dovecot") if os.getuid() == 0 else None
@@ -50,7 +86,7 @@ def deliver(server: Dovecot, username: str, count: int) -> None:
         (maildir / sub).mkdir(parents=True, exist_ok=True)
     for i in range(count):
         path = maildir / "new" / f"{1_700_000_000 + i}.M{i}P1.bench"
-        path.write_bytes(build_message(i))
+        path.write_bytes(build_message(i, requests))
         if owner:
             os.chown(path, owner.pw_uid, owner.pw_gid)
     if owner:
@@ -84,8 +120,10 @@ def main() -> None:
     server = Dovecot().start()
     work = Path(tempfile.mkdtemp(prefix="foi-bench-sync-"))
     try:
+        template = work / "template.db"
+        requests = build_campaign(template)
         account = server.add_user("bench", password="bench-pw")
-        deliver(server, account.username, args.messages)
+        deliver(server, account.username, args.messages, requests)
         settings = ImapSettings("127.0.0.1", server.port, "none", account.username, "bench-pw", ["INBOX"])
         assert raw_fetch(settings) == args.messages  # warm-up: Dovecot indexes the new mail
         print(f"setup: {args.messages} messages delivered and indexed in {time.perf_counter() - started:.1f} s")
@@ -96,9 +134,12 @@ def main() -> None:
         def foi_sync() -> None:
             folder = work / f"trial{next(trial)}"
             folder.mkdir()
+            shutil.copy(template, folder / "campaign.db")
             db = connect(folder / "campaign.db")
             result = fetch_new_mail(db, BlobStore(folder / "blobs"), settings, today=TODAY)
             assert result.new == args.messages, result
+            matched = db.execute("SELECT count(*) FROM messages WHERE request_id IS NOT NULL").fetchone()[0]
+            assert matched == args.messages, matched  # every reply filed under its request
             db.close()
             last["folder"] = folder
 

@@ -162,8 +162,8 @@ def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
 
 
 def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
-    """A crash during triage rolls the message back with it, so the next run
-    stores and triages it (a stored, untriaged message would be skipped for ever)."""
+    """A crash during triage rolls its batch back, so the next run stores and
+    triages every message (a stored, untriaged one would be skipped for ever)."""
     from foi.mail.triage import triage_message
 
     replies = tmp_path / "replies"
@@ -180,9 +180,9 @@ def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         import_paths(db, blobs, [replies], today=TODAY, triage=crash_on_second)
-    assert [r[0] for r in db.execute("SELECT subject FROM messages")] == ["Reply 0"]
+    assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
     report = import_paths(db, blobs, [replies], today=TODAY)
-    assert (report.new, report.already) == (2, 1)
+    assert (report.new, report.already) == (3, 0)
     rows = db.execute("SELECT subject, classification FROM messages ORDER BY subject").fetchall()
     assert [r[0] for r in rows] == ["Reply 0", "Reply 1", "Reply 2"]
     assert all(r[1] for r in rows)

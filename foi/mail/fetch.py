@@ -166,9 +166,10 @@ def _sync_folder(db, blobs, client, settings, folder, report, batch_size, today,
         arrived = [_incoming(settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
                    if uid in fetched and b"BODY[]" in fetched[uid]]
         del fetched
-        results = save_messages(db, blobs, arrived, "imap", today=today, now=now, triage=triage)
+        with db.atomic():  # the batch's messages and the folder's last UID commit together
+            results = save_messages(db, blobs, arrived, "imap", today=today, now=now, triage=triage)
+            _remember(db, settings.account, folder, uidvalidity, batch[-1], now or today)
         _count(report, results)
-        _remember(db, settings.account, folder, uidvalidity, batch[-1], now or today)
         report.last_uid = batch[-1]
         if progress:
             progress(folder, start + len(batch), len(uids))

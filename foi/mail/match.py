@@ -49,9 +49,10 @@ class Match:
     guesses: list[Guess] = field(default_factory=list)
 
 
-def match_message(db: Database, message: TriageInput) -> Match:
-    """Apply the rules in order; see the module docstring."""
-    requests = _requests_by_reference(db)
+def match_message(db: Database, message: TriageInput, requests: dict[str, dict] | None = None) -> Match:
+    """Apply the rules in order; see the module docstring. `requests` is
+    `requests_by_reference(db)`, passed in when a caller keeps it for a batch."""
+    requests = requests_by_reference(db) if requests is None else requests
     for rule in (_by_address, _by_thread, _by_text, _by_their_reference, _by_known_sender,
                  _by_domain):
         found = rule(db, message, requests)
@@ -60,9 +61,17 @@ def match_message(db: Database, message: TriageInput) -> Match:
     return Match(None, None, "", rank_guesses(db, message, requests))
 
 
-def _requests_by_reference(db: Database) -> dict[str, dict]:
-    rows = db.query("SELECT r.*, b.name AS body_name, b.domain AS body_domain, "
-                    "b.foi_email AS body_foi_email FROM requests r JOIN bodies b ON b.code = r.body_code")
+REQUESTS_WITH_BODIES = ("SELECT r.*, b.name AS body_name, b.domain AS body_domain, "
+                        "b.foi_email AS body_foi_email FROM requests r JOIN bodies b ON b.code = r.body_code")
+
+
+def requests_by_reference(db: Database, request_id: int | None = None) -> dict[str, dict]:
+    """Every request (or the one with `request_id`) with its body's name and
+    domains, by normalised reference."""
+    if request_id is None:
+        rows = db.query(REQUESTS_WITH_BODIES)
+    else:
+        rows = db.query(REQUESTS_WITH_BODIES + " WHERE r.id = ?", [request_id])
     return {normalise_reference(row["reference"]): row for row in rows}
 
 

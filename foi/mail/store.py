@@ -6,6 +6,7 @@ one transaction. Saving the same message again (another folder, a re-import, a
 re-run after a dropped connection) adds at most a new location, never a copy.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -199,12 +200,22 @@ def save_messages(
     """Store a batch of messages (idempotent) and hand each new one to triage.
 
     Every raw message and attachment is on disk, in one sync, before any row
-    names it; then each message gets its rows in one transaction of its own."""
+    names it; then the rows of the whole batch are written in one transaction
+    (a commit per message was a fifth of the time of a sync)."""
     seen: set = set()
     prepared = [_prepare(db, blobs, incoming, seen) for incoming in batch]
     blobs.flush()
     stored_at = (now.isoformat(timespec="seconds") if now else today.isoformat())
-    return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
+    with db.atomic(), _requests_kept(db, triage):
+        return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
+
+
+def _requests_kept(db: Database, triage: Callable | None):
+    if triage is triage_message:
+        from foi.mail.triage import requests_kept
+
+        return requests_kept(db)
+    return contextlib.nullcontext()
 
 
 def _prepare(db: Database, blobs: BlobStore, incoming: Incoming, seen: set) -> _Prepared:

@@ -4,14 +4,16 @@ Called by the storage side after it saves a new `messages` row; `retriage`
 re-runs the same over stored messages after the rules improve.
 """
 
+import contextlib
 import json
+import weakref
 from email.message import Message
 
 from sqlite_utils import Database
 
 from foi.db import get_row, update_row
 from foi.mail.classify import Classification, classify_message
-from foi.mail.match import Match, match_message
+from foi.mail.match import Match, match_message, requests_by_reference
 from foi.mail.states import STATE_FOR_KIND, plan_transition, record_event
 from foi.mail.triage_input import TriageInput, triage_input_from_email
 from foi.references import normalise_reference
@@ -40,14 +42,41 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str,
     """Match and classify one stored message, update its row and its request
     (committed together; inside a caller's transaction, with it)."""
     message = as_triage_input(parsed)
-    with db.atomic():
-        row = get_row(db, "messages", message_row_id)
-        if row["match_rule"] == "manual" and row["request_id"]:
-            match = Match(row["request_id"], "manual", row["match_evidence"] or "")
-        else:
-            match = match_message(db, message)
-        result = classify_message(message, our_references(db))
-        return apply_triage(db, row, match, result, today, now or today)
+    kept = _kept.get(db)
+    try:
+        with db.atomic():
+            requests = kept if kept is not None else requests_by_reference(db)
+            row = get_row(db, "messages", message_row_id)
+            if row["match_rule"] == "manual" and row["request_id"]:
+                match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+            else:
+                match = match_message(db, message, requests)
+            result = classify_message(message, _references(requests))
+            return apply_triage(db, row, match, result, today, now or today)
+    except BaseException:
+        if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
+            _kept[db] = requests_by_reference(db)
+        raise
+
+
+# Requests (with their bodies) read once per batch of mail instead of twice per
+# message; triage is then the only writer of those rows, and refreshes the one
+# it changes (see update_request).
+_kept: "weakref.WeakKeyDictionary[Database, dict]" = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def requests_kept(db: Database):
+    """Within one transaction, let triage_message reuse its reading of the requests."""
+    _kept[db] = requests_by_reference(db)
+    try:
+        yield
+    finally:
+        _kept.pop(db, None)
+
+
+def _references(requests: dict[str, dict]) -> frozenset[str]:
+    return frozenset(requests)
 
 
 def apply_triage(db: Database, row: dict, match: Match, result: Classification,
@@ -89,6 +118,9 @@ def update_request(db: Database, request_id: int, message: dict, result: Classif
                "match_rule": message.get("match_rule"), **result.details}
     kind = "state_changed" if target else "message_classified"
     record_event(db, request_id, kind, _day(moment, today), now, details, message=message["id"])
+    kept = _kept.get(db)
+    if kept is not None:
+        kept.update(requests_by_reference(db, request_id))
 
 
 def retriage(db: Database, today: str, now: str | None = None, load=None) -> dict[str, int]:
