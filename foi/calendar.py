@@ -282,8 +282,15 @@ class Calendar:
 
 
 def build_calendar(user_days: Iterable[UserDay] = ()) -> Calendar:
-    """The calendar `foi` uses: bundled GOV.UK data, the package, and the user's days."""
-    return Calendar(bundled_days(), tuple(user_days))
+    """The calendar `foi` uses: bundled GOV.UK data, the package, and the user's days.
+    Kept per set of user days: a calendar works out each year's holidays once,
+    and sending or status asks for the same few years for every request."""
+    return _calendar_for(tuple(user_days))
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar_for(user_days: tuple[UserDay, ...]) -> Calendar:
+    return Calendar(bundled_days(), user_days)
 
 
 def timeline_lines(timeline: Timeline) -> list[str]:

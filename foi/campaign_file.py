@@ -6,6 +6,7 @@ fixes the whole file in one pass instead of one error per run.
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def _recipients(value, problems: list[str]) -> str | list | dict:
             problems.append("recipients: a list must hold body codes as strings, e.g. [\"BNS\", \"LDS\"]")
             return []
         codes = [code.strip().upper() for code in value]
-        for code in sorted({c for c in codes if codes.count(c) > 1}):
+        for code in sorted(code for code, times in Counter(codes).items() if times > 1):
             problems.append(f"recipients: {code} is listed twice")
         return codes
     if isinstance(value, dict):

@@ -5,6 +5,7 @@ one `requests` row per recipient (state draft), with its reference and the
 address the register holds at that moment.
 """
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,8 +208,15 @@ def get_campaign(db: Database, slug: str) -> dict:
 
 
 def load_spec(campaign: dict) -> CampaignSpec:
-    """The campaign file as stored at creation (for [request] texts and the like)."""
-    return parse_campaign(campaign["source_text"], source=f"stored campaign {campaign['slug']}")
+    """The campaign file as stored at creation (for [request] texts and the like).
+    Read once per text (rendering 500 requests re-parsed it 500 times), so the
+    spec is shared: read it, do not change it."""
+    return _parse_stored(campaign["source_text"], campaign["slug"])
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_stored(source_text: str, slug: str) -> CampaignSpec:
+    return parse_campaign(source_text, source=f"stored campaign {slug}")
 
 
 def get_questions(db: Database, slug: str) -> list[dict]:
