@@ -80,6 +80,38 @@ def test_out_of_office_and_human_reply_are_not_bounces():
     assert parse_bounce(oof) is None and parse_bounce(human) is None
 
 
+WEBSHIELD_NOTICE = ("    ---- Failed Recipients ----\n\n<old.foi@kent.gov.uk>\nMail Loop Detected\n\n\n"
+                    "Requested action aborted: Mail loop detected\n\n"
+                    "    ---- Contents of the undelivered mail ----\n\n"
+                    "From: FOI <foi@charity.org.uk>\nTo: foi@kent.gov.uk\n"
+                    "Subject: FOI request EH-KEN-2026\n\nHow many assessments in 2023, 2024 "
+                    "and 2025? Please find attached my letter: 12, 14 and 16 pages.\n")
+
+
+def test_bounce_from_a_bare_product_name_is_told_by_its_null_return_path():
+    msg = reply(WEBSHIELD_NOTICE, sender="Webshield SMTP V4.5 MR3 Mail Service",
+                subject="Returned Mail: Error During Delivery", headers={"Return-Path": "<>"})
+    bounce = parse_bounce(msg)
+    assert (bounce.permanent, bounce.addresses, bounce.evidence) == \
+        (True, ("old.foi@kent.gov.uk",), "---- Failed Recipients ----")
+
+
+def test_person_with_a_null_return_path_alone_is_not_a_bounce():
+    msg = reply("Please find attached our response.", headers={"Return-Path": "<>"})
+    assert parse_bounce(msg) is None
+
+
+def test_webshield_corpus_bounce_is_classified_as_a_bounce(shared):
+    from foi.mail.classify import classify_message
+    from foi.mail.triage_input import triage_input_from_email
+
+    path = shared / "corpus" / "alaveteli" / "track-response-webshield-bounce.eml"
+    msg = email.message_from_binary_file(open(path, "rb"), policy=policy.compat32)
+    result = classify_message(triage_input_from_email(msg))
+    assert (result.kind, result.details, result.evidence) == \
+        ("bounce", {"failed_addresses": ["failed.user@example.co.uk"]}, "---- Failed Recipients ----")
+
+
 def test_flufl_corpus_failed_addresses(shared):
     base = shared / "corpus" / "flufl-bounce"
     rows = [r for r in csv.DictReader(open(base / "EXPECTED.tsv"), delimiter="\t")

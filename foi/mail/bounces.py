@@ -61,6 +61,8 @@ BOUNCE_PHRASES = [
     r"has not yet been delivered",
     r"delivery of (e-?mail|your message) to this address",
     r"^\s*<[^>\s]+@[^>\s]+>:\s*$",
+    r"-{2,} ?failed recipients ?-{2,}",
+    r"mail loop detected|requested action aborted",
 ]
 BOUNCE_PHRASE = re.compile("|".join(f"(?:{p})" for p in BOUNCE_PHRASES), re.I | re.M)
 
@@ -75,7 +77,7 @@ PERMANENT = re.compile(r"permanent|given up|giving up|gave up|5\.\d{1,3}\.\d{1,3
 # Where the returned copy of the original message starts: read nothing after it.
 ORIGINAL_STARTS = re.compile(
     r"^\s*(-{2,}.*(original message|copy of the message|below this line|message header|"
-    r"unsent message|returned message|message headers follow|rejected message)"
+    r"unsent message|returned message|message headers follow|rejected message|undelivered (mail|message))"
     r"|original message (follows|as received)|.*original message (headers )?follow"
     r"|a copy of the original message|the first \d+ lines of your original message"
     r"|-{3,} ?(begin|start) (of )?(returned|original) message|>?return-path:|>?received: from)",
@@ -106,7 +108,7 @@ def parse_bounce(msg: Message) -> Bounce | None:
     notice = notice_text(msg)
     subject = decoded_header(msg.get("Subject"))
     sender = parseaddr(str(msg.get("From") or ""))
-    evidence = _bounce_evidence(failed_header, sender, subject, notice)
+    evidence = _bounce_evidence(failed_header, sender, subject, notice, bounce_return_path(msg))
     if evidence is None:
         return None
     permanent = not TEMPORARY.search(notice + " " + subject)
@@ -119,10 +121,10 @@ def parse_bounce(msg: Message) -> Bounce | None:
 
 
 def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
-                     notice: str) -> str | None:
+                     notice: str, return_path: str = "") -> str | None:
     if failed_header:
         return f"X-Failed-Recipients: {failed_header[0]}"
-    daemon = bool(DAEMON_SENDER.match(sender[1]) or DAEMON_SENDER.match(sender[0]))
+    daemon = bool(DAEMON_SENDER.match(sender[1]) or DAEMON_SENDER.match(sender[0]) or return_path)
     phrase = BOUNCE_PHRASE.search(notice[:4000])
     subject_hit = BOUNCE_SUBJECT.search(subject)
     # A person's reply that happens to say "undeliverable" is not a bounce:
@@ -135,6 +137,20 @@ def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
     if subject_hit:
         return f"Subject: {subject.strip()}"
     return f"From: {sender[1]}"
+
+
+def bounce_return_path(msg: Message) -> str:
+    """The Return-Path, if it is the null or mailer-daemon sender a bounce is sent from.
+
+    RFC 5321 has delivery notices sent with an empty reverse-path so they can
+    never bounce back; relays that rewrite it put MAILER-DAEMON there instead.
+    Tells a bounce whose From is a bare product name (McAfee WebShield) apart.
+    """
+    value = str(msg.get("Return-Path") or "").strip()
+    address = parseaddr(value)[1]
+    if value.replace(" ", "") == "<>" or DAEMON_SENDER.match(address):
+        return value
+    return ""
 
 
 def decoded_header(value) -> str:
