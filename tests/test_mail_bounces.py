@@ -73,6 +73,22 @@ def test_office365_and_postfix_text():
     assert parse_bounce(postfix).addresses == ("old.foi@kent.gov.uk",)
 
 
+def test_bare_mailbox_is_completed_from_the_returned_copy_and_examples_ignored():
+    msg = reply(" --------Message not delivered to the following:\n\n"
+                " foi.requests    No matches to nameserver query\n\n"
+                " --------Error Detail:\n If j.smith@kent.gov.uk fails, try john.smith@kent.gov.uk.\n\n"
+                " --------Unsent Message below:\n\n"
+                "Received: from mx.charity.org.uk\n\tfor <foi.requests@kent.gov.uk>; Tue, 3 Mar 2026\n"
+                "To: foi.requests@kent.gov.uk\nSubject: FOI request\n\nHow many...\n",
+                sender="MAILER-DAEMON@mr2.mail.kent.gov.uk",
+                subject="Returned mail - nameserver error report")
+    assert parse_bounce(msg).addresses == ("foi.requests@kent.gov.uk",)
+    unknown = reply(" --------Message not delivered to the following:\n\n"
+                    " foi.old    No matches to nameserver query\n",
+                    sender="MAILER-DAEMON@mr2.kent.gov.uk", subject="Returned mail")
+    assert parse_bounce(unknown).addresses == ("foi.old@mr2.kent.gov.uk",)
+
+
 def test_out_of_office_and_human_reply_are_not_bounces():
     oof = reply("I am out of the office until Monday.", subject="Automatic reply: FOI",
                 headers={"Auto-Submitted": "auto-replied"})
@@ -116,18 +132,23 @@ def test_flufl_corpus_failed_addresses(shared):
     base = shared / "corpus" / "flufl-bounce"
     rows = [r for r in csv.DictReader(open(base / "EXPECTED.tsv"), delimiter="\t")
             if r["failed_addresses"]]
+    # flufl's Yale detector adds @cs.yale.edu by hand: the notice only suggests
+    # it as somewhere else to try, it is not an address that failed.
+    guessed = {"yale_01.txt": {"thomas.dtankengine@cs.yale.edu"}}
     hits, misses = 0, []
     for row in rows:
         msg = email.message_from_binary_file(open(base / row["file"], "rb"), policy=policy.compat32)
         bounce = parse_bounce(msg)
-        expected = {a.lower() for a in row["failed_addresses"].split(",")}
+        expected = {a.lower() for a in row["failed_addresses"].split(",")} - \
+            guessed.get(row["file"], set())
         found = {a.lower() for a in bounce.addresses} if bounce else set()
         if bounce and expected <= found and bounce.permanent == (row["kind"] == "permanent"):
             hits += 1
         else:
             misses.append(row["file"])
-    # yale_01 reports a bare name and expects it at two Yale domains
-    assert (hits, len(rows), misses) == (100, 101, ["yale_01.txt"])
+    assert (hits, len(rows), misses) == (101, 101, [])
+    yale = email.message_from_binary_file(open(base / "yale_01.txt", "rb"), policy=policy.compat32)
+    assert parse_bounce(yale).addresses == ("thomas.dtankengine@yale.edu",)
 
 
 def test_sisimai_corpus_never_crashes(shared):
