@@ -256,13 +256,12 @@ def test_import_and_extract_store_exact_rows(run, tmp_path):
     run("import", "--no-extract", str(replies))
     kinds = db.execute("SELECT r.body_code, m.classification FROM messages m JOIN requests r "
                        "ON r.id = m.request_id ORDER BY m.date").fetchall()
-    # The extension mentions an exemption, so the mail side calls it a refusal: it is
-    # read, and the holding wording alone keeps a refusal of question 3 out.
-    assert kinds == [("BNS", "clarification"), ("LDS", "refusal"), ("BNS", "answer_partial"),
+    # The extension names the exemption it is still weighing: an extension, not a refusal.
+    assert kinds == [("BNS", "clarification"), ("LDS", "extension"), ("BNS", "answer_partial"),
                      ("LDS", "refusal")]
     result = run("extract", "cin")
     assert result.stdout.splitlines()[:6] == [
-        "Stored: 18 current values from 3 messages", "  answered      3", "  suppressed    0",
+        "Stored: 18 current values from 2 messages", "  answered      3", "  suppressed    0",
         "  not_held      6", "  refused       9", "  needs_review  0"]
     rows = db.execute(
         "SELECT r.body_code, v.question_id, v.period, v.status, v.value, v.refusal_section, v.source_location, "

@@ -163,3 +163,68 @@ def test_retriage_is_quiet_when_nothing_changed(db):
     assert db["messages"].get(1)["classification"] == "answer"
     assert retriage(db, "2026-03-04", load=lambda row: msg) == {"messages": 1, "changed": 0}
     assert db["events"].count == 2  # the first triage, and the one re-run that changed
+
+
+@pytest.mark.parametrize("body, due", [
+    ("We are considering whether the information is exempt under section 43 (commercial "
+     "interests) and need further time to consider the public interest test. We will respond by "
+     "14 April 2026.", "2026-04-14"),
+    ("Your request engages the qualified exemption in section 36 (prejudice to the effective "
+     "conduct of public affairs). We have not yet reached a decision on where the balance of the "
+     "public interest lies and must extend the time for our response to 30 April 2026.",
+     "2026-04-30"),
+    ("We are considering whether to withhold the contract prices under section 43(2). Under "
+     "section 10(3) we need more time to weigh the public interest and will write to you no later "
+     "than 7 April 2026.", "2026-04-07"),
+])
+def test_extension_naming_the_exemption_being_weighed_is_not_a_refusal(db, body, due):
+    kind, ev, request = classify(db, body)
+    assert (kind, ev["due_date"], request["state"], request["due_date"]) == \
+        ("extension", due, "extended", due)
+
+
+@pytest.mark.parametrize("body, sections", [
+    ("The Council has decided to refuse your request under section 43(2) (commercial interests). "
+     "If you are dissatisfied you may request an internal review within 40 working days, by 30 "
+     "April 2026.", ["s.43(2)"]),
+    ("Further to our letter of 3 March extending the time to consider the public interest test, we "
+     "have now completed that consideration. The information is exempt under section 43(2) and "
+     "the public interest in maintaining the exemption outweighs that in disclosure. You may ask "
+     "for an internal review by 29 April 2026.", ["s.43(2)"]),
+    ("This letter is a refusal notice under section 17. The information is being withheld under "
+     "section 31(1)(a). We needed more time than usual to reach this decision, for which we "
+     "apologise.", ["s.31(1)(a)"]),
+])
+def test_refusal_mentioning_a_date_or_extension_stays_a_refusal(db, body, sections):
+    kind, ev, request = classify(db, body)
+    assert (kind, ev["sections"], request["state"], request["due_date"]) == \
+        ("refusal", sections, "refused", "2026-03-02")
+    assert "due_date" not in ev
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Before we can search our records we need you\nto clarify which financial years you mean.",
+     "clarification"),
+    ("Your request is not yet valid: under section\n1(3) of the Act the time for compliance starts "
+     "when we hear from you.", "clarification"),
+    ("Regrettably we have to extend the\ndeadline for our response to\n21 April 2026.", "extension"),
+    ("I am currently\nout of the office and will reply on my return.", "auto_reply"),
+])
+def test_phrases_hard_wrapped_across_lines_still_match(db, body, expected):
+    kind, ev, _ = classify(db, body)
+    assert kind == expected
+    assert "\n" not in ev["evidence"]
+    if expected == "extension":
+        assert ev["due_date"] == "2026-04-21"
+
+
+def test_conditional_wrapped_across_lines_is_still_conditional(db):
+    kind, _, _ = classify(db, "Please clarify which years you mean. You can ask for an internal "
+                          "review if\nwe refuse any part of your request.")
+    assert kind == "clarification"
+
+
+def test_numbered_question_on_its_own_line_still_starts_an_answer(db):
+    kind, ev, _ = classify(db, "Our figures are as follows\nQ1 2024/25 - 412 assessments\n"
+                           "Q2 2025/26 - 455 assessments")
+    assert (kind, ev["evidence"]) == ("answer", "Q1 2024/25 - 412 assessments")

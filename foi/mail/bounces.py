@@ -61,6 +61,8 @@ BOUNCE_PHRASES = [
     r"has not yet been delivered",
     r"delivery of (e-?mail|your message) to this address",
     r"^\s*<[^>\s]+@[^>\s]+>:\s*$",
+    r"-{2,} ?failed recipients ?-{2,}",
+    r"mail loop detected|requested action aborted",
 ]
 BOUNCE_PHRASE = re.compile("|".join(f"(?:{p})" for p in BOUNCE_PHRASES), re.I | re.M)
 
@@ -75,7 +77,7 @@ PERMANENT = re.compile(r"permanent|given up|giving up|gave up|5\.\d{1,3}\.\d{1,3
 # Where the returned copy of the original message starts: read nothing after it.
 ORIGINAL_STARTS = re.compile(
     r"^\s*(-{2,}.*(original message|copy of the message|below this line|message header|"
-    r"unsent message|returned message|message headers follow|rejected message)"
+    r"unsent message|returned message|message headers follow|rejected message|undelivered (mail|message))"
     r"|original message (follows|as received)|.*original message (headers )?follow"
     r"|a copy of the original message|the first \d+ lines of your original message"
     r"|-{3,} ?(begin|start) (of )?(returned|original) message|>?return-path:|>?received: from)",
@@ -106,7 +108,7 @@ def parse_bounce(msg: Message) -> Bounce | None:
     notice = notice_text(msg)
     subject = decoded_header(msg.get("Subject"))
     sender = parseaddr(str(msg.get("From") or ""))
-    evidence = _bounce_evidence(failed_header, sender, subject, notice)
+    evidence = _bounce_evidence(failed_header, sender, subject, notice, bounce_return_path(msg))
     if evidence is None:
         return None
     permanent = not TEMPORARY.search(notice + " " + subject)
@@ -114,15 +116,17 @@ def parse_bounce(msg: Message) -> Bounce | None:
         addresses = [a for _, a in getaddresses([str(h) for h in failed_header]) if a]
         return Bounce(permanent, _unique(addresses), evidence, "exim")
     domain = sender[1].rpartition("@")[2].lower()
-    addresses = extract_notice_addresses(notice, _own_addresses(msg), domain)
+    own = _own_addresses(msg)
+    known = tuple(a for a in message_addresses(msg) if a.lower() not in own)
+    addresses = extract_notice_addresses(notice, own, domain, known)
     return Bounce(permanent, addresses, evidence, _format_name(notice))
 
 
 def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
-                     notice: str) -> str | None:
+                     notice: str, return_path: str = "") -> str | None:
     if failed_header:
         return f"X-Failed-Recipients: {failed_header[0]}"
-    daemon = bool(DAEMON_SENDER.match(sender[1]) or DAEMON_SENDER.match(sender[0]))
+    daemon = bool(DAEMON_SENDER.match(sender[1]) or DAEMON_SENDER.match(sender[0]) or return_path)
     phrase = BOUNCE_PHRASE.search(notice[:4000])
     subject_hit = BOUNCE_SUBJECT.search(subject)
     # A person's reply that happens to say "undeliverable" is not a bounce:
@@ -135,6 +139,20 @@ def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
     if subject_hit:
         return f"Subject: {subject.strip()}"
     return f"From: {sender[1]}"
+
+
+def bounce_return_path(msg: Message) -> str:
+    """The Return-Path, if it is the null or mailer-daemon sender a bounce is sent from.
+
+    RFC 5321 has delivery notices sent with an empty reverse-path so they can
+    never bounce back; relays that rewrite it put MAILER-DAEMON there instead.
+    Tells a bounce whose From is a bare product name (McAfee WebShield) apart.
+    """
+    value = str(msg.get("Return-Path") or "").strip()
+    address = parseaddr(value)[1]
+    if value.replace(" ", "") == "<>" or DAEMON_SENDER.match(address):
+        return value
+    return ""
 
 
 def decoded_header(value) -> str:
@@ -246,30 +264,66 @@ def _decoded(part: Message) -> str:
         return raw.decode("latin-1")
 
 
-def extract_notice_addresses(notice: str, ignore: set[str],
-                             domain: str = "") -> tuple[str, ...]:
+LISTING = re.compile(r"following (recipients?|addresses)|deliver(ed)? to the following\b", re.I)
+# A bare mailbox name on its own line, maybe followed by a reason after a gap.
+BARE_MAILBOX = re.compile(r"[ \t]+([A-Za-z0-9._-]+)(?:[ \t]*|[ \t]{2,}[A-Za-z].*)")
+
+
+def extract_notice_addresses(notice: str, ignore: set[str], domain: str = "",
+                             known: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Addresses the notice says failed, skipping restated headers and contacts.
 
-    Some MTAs (AOL) list bare mailbox names under "the following recipients":
-    those get the reporting system's `domain`.
+    Where the notice lists failures under a heading ("delivered to the
+    following"), that list, up to the next "-----" heading, is the answer:
+    addresses in an explanation after it are examples. Some MTAs (AOL, Yale's 2000-era directory) list bare mailbox
+    names: each becomes the `known` address with that mailbox (the one we wrote
+    to, found in the returned copy), else gets the reporting system's `domain`.
     """
-    found, listing = [], False
+    found, listed, state = [], [], "before"
     for line in notice.split("\n"):
         if NOT_A_FAILURE.search(line):
             continue
-        if re.search(r"following (recipients?|addresses)", line, re.I):
-            listing = True
-        elif listing and domain and re.fullmatch(r"[ \t]+[A-Za-z0-9._-]+[ \t]*", line):
-            found.append(f"{line.strip()}@{domain}")
-        for match in ADDRESS.finditer(line):
-            address = _clean(match.group(0))
-            local = address.split("@")[0].lower()
-            if re.search(r"\bmail from:?\s*<?$", line[: match.start()], re.I):
-                continue  # "not accepting mail from <sender>"
-            if address.lower() in ignore or DAEMON_SENDER.match(local):
-                continue
-            found.append(address)
-    return _unique(found)
+        if LISTING.search(line):
+            state = "listing"
+        elif state == "listing" and listed and re.match(r"\s*-{2,}", line):
+            state = "after"
+        bare = BARE_MAILBOX.fullmatch(line) if state == "listing" else None
+        if bare and "@" not in line and (domain or known):
+            listed.append(_complete_mailbox(bare.group(1), known, domain))
+        addresses = _line_addresses(line, ignore)
+        found += addresses
+        listed += addresses if state == "listing" else []
+    return _unique(listed or found)
+
+
+def _line_addresses(line: str, ignore: set[str]) -> list[str]:
+    found = []
+    for match in ADDRESS.finditer(line):
+        address = _clean(match.group(0))
+        local = address.split("@")[0].lower()
+        if re.search(r"\bmail from:?\s*<?$", line[: match.start()], re.I):
+            continue  # "not accepting mail from <sender>"
+        if address.lower() in ignore or DAEMON_SENDER.match(local):
+            continue
+        found.append(address)
+    return found
+
+
+def _complete_mailbox(mailbox: str, known: tuple[str, ...], domain: str) -> str:
+    for address in known:
+        if address.split("@")[0].lower() == mailbox.lower():
+            return address
+    return f"{mailbox}@{domain}"
+
+
+def message_addresses(msg: Message) -> tuple[str, ...]:
+    """Every address in the message's headers and text, the returned copy included."""
+    found = []
+    for part in msg.walk():
+        found += ADDRESS.findall(" ".join(str(value) for value in part.values()))
+        if part.get_content_maintype() == "text":
+            found += ADDRESS.findall(_decoded(part))
+    return _unique(_clean(a) for a in found)
 
 
 def _clean(address: str) -> str:

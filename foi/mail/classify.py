@@ -43,9 +43,9 @@ PHRASES = {
     "fee": r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* "
            r"(fee|charge)|you will need to pay|on receipt of (your )?payment",
     "extension": r"public interest test[^.]{0,120}(extend|additional time|further time|more time)|"
-                 r"(extend|extending|extension (to|of)) the (time|deadline|response|period)|"
-                 r"section 10\(3\)|s\.? ?10\(3\)|(need|require|take) (additional|further|more|an "
-                 r"extra) time to consider the public interest|regulation 7\(1\)",
+                 r"(extend|extending|extended|extension (to|of)) the (time|deadline|response|"
+                 r"period|date)|(section|s\.?) ?(10\(3\)|17\(2\))|(need|require|take)s? (some )?"
+                 r"(additional|further|more|an extra|extra) time|regulation 7\(1\)",
     "refusal": r"refus(e|ed|ing|al)|exempt(ion)?s?\b|withh(e|o)ld(ing)?\b|manifestly unreasonable|"
                r"vexatious|exceed(s|ed)? the (appropriate|cost) limit|would exceed .{0,40}limit|"
                r"neither confirm nor deny|not obliged to (comply|provide)",
@@ -62,6 +62,16 @@ PHRASES = {
               r"\s*\d|(response|answer)\s*:",
 }
 COMPILED = {name: re.compile(pattern, re.I | re.M) for name, pattern in PHRASES.items()}
+# Words that decide a refusal, as opposed to naming an exemption still being weighed.
+REFUSAL_DECIDED = re.compile(r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|"
+                             r"neither confirm nor deny|outweighs?\b|favou?rs? (maintaining|"
+                             r"withholding)|(decided|concluded|determined) (that|to)\b|will not "
+                             r"(be )?(provid|disclos|releas)", re.I)
+# A sentence about a decision still to come ("considering whether ... exempt").
+PENDING = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
+                     r"(some )?(additional|further|more|extra) time|until we have", re.I)
+# Sentence ends; a numbered question on its own line starts one even without a full stop.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=[ \t]*(?:q|question)[ \t]*\d)", re.I)
 
 FOI_EXEMPTIONS = {"12", "14", "21", "22", "23", "24", "26", "27", "28", "29", "30", "31", "32",
                   "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44"}
@@ -114,8 +124,7 @@ def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -
 def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                   ours: frozenset[str] = frozenset()) -> Classification:
     """Classify the council's own words (quoted text already removed)."""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n\s*\n", f"{subject}\n\n{fresh}") if s.strip()]
-    definite = [s for s in sentences if not CONDITIONAL.search(s)]
+    definite = [s for s in split_sentences(subject, fresh) if not CONDITIONAL.search(s)]
     hits = {name: _first_hit(name, definite) for name in COMPILED}
     details = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
     sections = cited_exemptions(" ".join(definite))
@@ -133,6 +142,8 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
             partial = refused or hits["not_held"]
             return Classification("answer_partial", f"{evidence}; {partial}", details)
         return Classification("answer", evidence, details)
+    if refused and hits["extension"] and not refusal_decided(definite):
+        refused = ""  # more time to weigh a named exemption is an extension, not a refusal
     for kind, hit in (("refusal", refused), ("not_held", hits["not_held"]),
                       ("extension", hits["extension"]), ("fee", hits["fee"]),
                       ("clarification", hits["clarification"]),
@@ -144,11 +155,24 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     return Classification("unclassified", "", details)
 
 
+def split_sentences(subject: str, fresh: str) -> list[str]:
+    """Sentences with whitespace normalised once, so every pattern reads a phrase
+    that plain-text mail hard-wrapped at ~72 columns ("we need you\nto clarify")."""
+    parts = SENTENCE_BREAK.split(f"{subject}\n\n{fresh}")
+    return [" ".join(part.split()) for part in parts if part.strip()]
+
+
+def refusal_decided(sentences: list[str]) -> bool:
+    """Whether some sentence decides a refusal rather than weighing one."""
+    return any(COMPILED["refusal"].search(s) and REFUSAL_DECIDED.search(s) and not PENDING.search(s)
+               for s in sentences)
+
+
 def _first_hit(name: str, sentences: list[str]) -> str:
     for sentence in sentences:
         match = COMPILED[name].search(sentence)
         if match:
-            return " ".join(sentence.split())[:200]
+            return sentence[:200]
     return ""
 
 
@@ -232,7 +256,7 @@ def auto_reply_header(headers: dict[str, str]) -> str:
 def _out_of_office(message: TriageInput, fresh: str) -> str:
     if OOF_SUBJECT.search(message.subject):
         return f"Subject: {message.subject.strip()}"
-    match = OOF_BODY.search(fresh[:600])
+    match = OOF_BODY.search(" ".join(fresh[:600].split()))
     if match:
         return match.group(0)
     if "x-auto-response-suppress" in message.headers and re.search(r"\boof\b", message.subject, re.I):
