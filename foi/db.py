@@ -1,5 +1,6 @@
 """Opening the campaign database: one SQLite file, migrated on every open."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -25,6 +26,21 @@ def connect(path: Path) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
     migrations.apply(db)
     return db
+
+
+@contextlib.contextmanager
+def commits_not_waiting_for_disk(db: Database):
+    """Commits inside do not wait for the disk (WAL, synchronous=NORMAL): they
+    survive a crash of foi, and a power cut can undo only them; the next commit
+    made the usual way makes them durable too. For writes whose loss is safe
+    to recover from, such as "the server accepted the message" (lost, the
+    message is uncertain and is looked for in the Sent folder)."""
+    previous = db.execute("PRAGMA synchronous").fetchone()[0]
+    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA synchronous = {int(previous)}")
 
 
 def open_db(path: Path) -> Database:

@@ -15,6 +15,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.mail.store import BlobStore, Incoming, Location, save_messages, triage_message
 
@@ -100,29 +101,35 @@ def fetch_new_mail(
     client = connect(settings)
     # The server keeps every message until we have it, so a commit need not wait
     # for the disk: a power cut can only undo the last few commits, last_uid with
-    # them, and the next sync fetches those messages again (blobs are still
-    # fsynced before any row names them). WAL keeps the database intact either way.
-    synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
-    db.execute("PRAGMA synchronous = NORMAL")
+    # them, and the next sync fetches those messages again (blobs are synced
+    # before any row names them). WAL keeps the database intact either way.
     try:
-        for folder in settings.folders:
-            folder_report = FolderReport(folder)
-            report.folders.append(folder_report)
-            for attempt in (1, 2):
-                try:
-                    _sync_folder(db, blobs, client, settings, folder, folder_report, batch_size,
-                                 today, now, progress, triage)
-                    break
-                except CONNECTION_ERRORS as error:
-                    _logout_quietly(client)
-                    if attempt == 2:
-                        raise _dropped(settings, report, folder, error) from None
-                    report.reconnects += 1
-                    client = connect(settings)
+        with commits_not_waiting_for_disk(db):
+            for folder in settings.folders:
+                folder_report = FolderReport(folder)
+                report.folders.append(folder_report)
+                client = _sync_with_one_retry(db, blobs, client, connect, settings, folder_report, report,
+                                              batch_size, today, now, progress, triage)
     finally:
         _logout_quietly(client)
-        db.execute(f"PRAGMA synchronous = {int(synchronous)}")
     return report
+
+
+def _sync_with_one_retry(db, blobs, client, connect, settings, folder_report, report, batch_size,
+                         today, now, progress, triage):
+    """Sync one folder; a dropped connection is reconnected once. Returns the client in use."""
+    for attempt in (1, 2):
+        try:
+            _sync_folder(db, blobs, client, settings, folder_report.folder, folder_report, batch_size,
+                         today, now, progress, triage)
+            return client
+        except CONNECTION_ERRORS as error:
+            _logout_quietly(client)
+            if attempt == 2:
+                raise _dropped(settings, report, folder_report.folder, error) from None
+            report.reconnects += 1
+            client = connect(settings)
+    return client
 
 
 def _dropped(settings: ImapSettings, report: SyncReport, folder: str, error: Exception) -> FoiError:

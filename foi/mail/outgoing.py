@@ -51,9 +51,10 @@ def latest_outgoing(db: Database, request_id: int, kind: str = "request") -> dic
 
 def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: str, subject: str,
                   raw_sha256: str, transport: str, now: dt.datetime) -> int | None:
-    """Record the message as a draft with its Message-ID, then mark it 'sending'
-    (two commits). Returns None, writing nothing, if the request is no longer
-    sendable: a second look guards against a stale plan."""
+    """Record the message with its Message-ID as 'sending', in one commit that
+    reaches the disk before the message is handed over. Returns None, writing
+    nothing, if the request is no longer sendable: a second look guards against
+    a stale plan."""
     with db.atomic():
         request = get_row(db, "requests", request_id)
         latest = latest_outgoing(db, request_id)
@@ -70,7 +71,7 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
                 "state": "draft", "transport": transport, "to_addr": to_addr, "subject": subject,
                 "raw_sha256": raw_sha256, "attempts": 0, "created_at": iso(now),
             }).last_pk
-    mark_sending(db, outgoing_id, now)
+        mark_sending(db, outgoing_id, now)
     return outgoing_id
 
 

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from foi.config import Config, SenderConfig
 from foi.councils import validate_email
-from foi.db import blob_dir
+from foi.db import blob_dir, commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.mail import outgoing as store
 from foi.mail.compose import Envelope, Rendered, Renderer, build_message, make_message_id
@@ -294,7 +294,8 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
             raise
         break
     sent_at = how.now()
-    store.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
+    with commits_not_waiting_for_disk(db):  # the claim before the hand-over did wait
+        store.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
     _copy_to_sent(how, raw, sent_at, reference, report)
     return Outcome(reference, body_code, to_addr, "sent", row["message_id"])
 
