@@ -4,7 +4,7 @@ Per expected CSV: exact (any grid table foi reads equals it, after the same
 normalisation as tests/test_extract_shared.py) and the share of its rows found
 in the best table. Needs the shared corpus.
 
-Run: python3 bench/camelot_tables.py [/work/shared] [--pages 3] [--show NAME]
+Run: python3 bench/camelot_tables.py [SHARED_DIR, default ../shared] [--pages 3] [--show NAME]
 """
 
 import argparse
@@ -24,7 +24,7 @@ from test_extract_shared import _norm  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("shared", nargs="?", default="/work/shared")
+    parser.add_argument("shared", nargs="?", default=str(common.ROOT.parent / "shared"))
     parser.add_argument("--pages", type=int, default=3)
     parser.add_argument("--show", help="print foi's tables for this expected CSV")
     args = parser.parse_args()
