@@ -101,8 +101,9 @@ def run_demo(folder: Path, *, force: bool = False,
     write_inbox(folder / "inbox", replies)
     progress(f"Simulated councils wrote {len(replies)} replies into inbox/ "
              f"({SENT_AT:%-d %B} to {END:%-d %B %Y})")
-    import_by_day(db, blob_dir(db_path), replies, actions)
-    progress("Imported inbox/ day by day, as `foi import` does; clarifications recorded")
+    import_by_day(db, db_path, folder / "foi.toml", replies, actions)
+    progress("Imported inbox/ day by day, as `foi import` does; clarifications answered "
+             "with `foi reply`")
     notes = extract(db, blob_dir(db_path), progress)
     chased = send_reminders(db, db_path, folder / "foi.toml")
     progress(f"Sent {chased} in-thread reminders on {END:%-d %B %Y} to overdue councils "
@@ -200,14 +201,15 @@ def write_inbox(inbox: Path, replies) -> None:
         reply.filename = f"inbox/{reply.filename}"
 
 
-def import_by_day(db, blobs: Path, replies, actions) -> None:
-    """Each simulated day: `foi import` of that day's mail, then what we did that day."""
+def import_by_day(db, db_path: Path, config_path: Path, replies, actions) -> None:
+    """Each simulated day: `foi import` of that day's mail, then what we did that
+    day (a clarification sent with `foi reply`)."""
+    from foi.db import blob_dir
     from foi.mail.importing import import_paths
-    from foi.mail.states import record_event
     from foi.mail.store import BlobStore
 
-    store = BlobStore(blobs)
-    folder = blobs.parent
+    store = BlobStore(blob_dir(db_path))
+    folder = Path(db_path).parent
     days = sorted({reply.date.date() for reply in replies} | {action.on for action in actions})
     for day in days:
         evening = dt.datetime(day.year, day.month, day.day, 18, 0, tzinfo=LONDON)
@@ -217,11 +219,24 @@ def import_by_day(db, blobs: Path, replies, actions) -> None:
             if report.failures or report.parse_errors:
                 raise FoiError(f"demo: import failed: {report.failures or report.parse_errors}")
         for action in (a for a in actions if a.on == day):
-            request_id = db.execute("SELECT id FROM requests WHERE campaign = ? AND body_code = ?",
-                                    [SLUG, action.code]).fetchone()[0]
-            record_event(db, request_id, action.kind, day.isoformat(), evening.isoformat(),
-                         {"note": action.note}, actor="user")
-    db.conn.commit()
+            send_clarification(db, db_path, config_path, action.code, action.note, evening)
+
+
+def send_clarification(db, db_path: Path, config_path: Path, code: str, text: str,
+                       at: dt.datetime) -> None:
+    """`foi reply SLUG CODE TEXT --yes`: our answer to a council's request for
+    clarification, in its thread, into the outbox; the 20 days restart."""
+    from foi.config import load_config
+    from foi.mail.send import apply_send, send_lock, sending_from_config
+    from foi.render import sender_from_config
+    from foi.replying import plan_reply
+
+    config = load_config(config_path, env={})
+    plan = plan_reply(db, SLUG, code, text, sender=sender_from_config(config, environ={}))
+    with send_lock(db_path):
+        report = apply_send(db, plan, sending_from_config(config, db_path, now=lambda: at))
+    if len(report.having("sent")) != 1:
+        raise FoiError(f"demo: the clarification to {code} was not sent: {report.outcomes}")
 
 
 def extract(db, blobs: Path, progress) -> list[str]:

@@ -35,7 +35,7 @@ BEHAVIOURS: dict[str, tuple[int, str]] = {
     "refused_s40": (4, "refused"),
     "not_held": (6, "not_held"),
     "ack_only": (8, "acknowledged"),
-    "clarification_pending": (3, "awaiting_clarification"),
+    "clarification_pending": (3, "awaiting_response"),  # our `foi reply` restarted the clock
     "extended_pending": (4, "extended"),
     "out_of_office": (2, "awaiting_response"),
 }
