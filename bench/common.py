@@ -44,3 +44,22 @@ def report(title: str, times: dict[str, list[float]], foi: str, raw: str, target
     verdict = "met" if ratio <= target else "NOT met"
     print(f"  ratio {foi}/{raw} = {ratio:.2f}x (target <= {target}x: {verdict})")
     return ratio
+
+
+def create_campaign(db, folder: Path, slug: str, codes: list[str], created_at: str) -> None:
+    """A one-question campaign to `codes`, created from a campaign file as a user would."""
+    from foi.campaigns import apply_create, plan_create
+
+    source = folder / f"{slug}.toml"
+    source.write_text(f"""
+slug = "{slug}"
+prefix = "{slug.upper()}"
+title = "Children placed in care out of area, 2023-2025"
+recipients = [{", ".join(f'"{c}"' for c in codes)}]
+periods = ["2023/24", "2024/25"]
+
+[[questions]]
+id = "placed_out_of_area"
+text = "How many children in your care were placed more than 20 miles from home?"
+""")
+    apply_create(db, plan_create(db, source), now=created_at)

@@ -16,9 +16,8 @@ import tempfile
 from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
-from common import interleaved, report
+from common import create_campaign, interleaved, report
 
-from foi.campaigns import apply_create, plan_create
 from foi.config import load_config
 from foi.councils import load_register
 from foi.db import blob_dir, connect
@@ -40,19 +39,7 @@ def build_drafts(db_path: Path, per_campaign: int = 250) -> None:
     for code in codes:
         db["bodies"].update(code, {"foi_email": f"foi-{code.lower()}@councils.test"})
     for slug in SLUGS:
-        source = db_path.with_name(f"{slug}.toml")
-        source.write_text(f"""
-slug = "{slug}"
-prefix = "{slug.upper()}"
-title = "Children placed in care out of area, 2023-2025"
-recipients = [{", ".join(f'"{c}"' for c in codes)}]
-periods = ["2023/24", "2024/25"]
-
-[[questions]]
-id = "placed_out_of_area"
-text = "How many children in your care were placed more than 20 miles from home?"
-""")
-        apply_create(db, plan_create(db, source), now="2026-03-01T09:00:00+00:00")
+        create_campaign(db, db_path.parent, slug, codes, "2026-03-01T09:00:00+00:00")
     db.close()
 
 

@@ -22,9 +22,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
-from common import interleaved, report, timed
+from common import create_campaign, interleaved, report, timed
 
-from foi.campaigns import apply_create, plan_create
 from foi.councils import load_register
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
@@ -41,19 +40,7 @@ def build_campaign(db_path: Path, councils: int = 153) -> list[tuple[str, str]]:
     rows = list(db.query("SELECT code, domain FROM bodies WHERE domain IS NOT NULL ORDER BY code"))[:councils]
     for row in rows:
         db["bodies"].update(row["code"], {"foi_email": f"foi@{row['domain']}"})
-    source = db_path.with_name("eh.toml")
-    source.write_text(f"""
-slug = "eh"
-prefix = "EH"
-title = "Early help assessments, 2019-2024"
-recipients = [{", ".join(f'"{r["code"]}"' for r in rows)}]
-periods = ["2022/23", "2023/24"]
-
-[[questions]]
-id = "placed"
-text = "How many children were placed?"
-""")
-    apply_create(db, plan_create(db, source), now="2026-02-01T09:00:00+00:00")
+    create_campaign(db, db_path.parent, "eh", [r["code"] for r in rows], "2026-02-01T09:00:00+00:00")
     db.execute("UPDATE requests SET state = 'awaiting_response', sent_at = '2026-02-02T09:00:00+00:00', "
                "sent_on = '2026-02-02', due_date = '2026-03-02', email = 'foi@' || "
                "(SELECT domain FROM bodies WHERE code = body_code)")
@@ -73,7 +60,7 @@ def build_message(i: int, requests: list[tuple[str, str]]) -> bytes:
     message["Message-ID"] = f"<reply-{i}@{domain}>"
     message.set_content(f"Dear requester,\n\nPlease find our response to {reference} attached ({i}).\n\n"
                         "FOI Team\n")
-    csv = f"Year,Children placed\n2022/23,{i % 97}\n2023/24,{i % 89}\n".encode()
+    csv = f"Year,Children placed\n2023/24,{i % 97}\n2024/25,{i % 89}\n".encode()
     message.add_attachment(csv, maintype="text", subtype="csv", filename=f"response-{i}.csv")
     return message.as_bytes()
 
