@@ -13,6 +13,9 @@ council councils authority each per year years period financial please provide d
 that this these those there their any all received receive recorded""".split())
 NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
                       re.IGNORECASE)
+# "Q2" or "question 2" anywhere in a sentence ("The information for Q2 is not held").
+# "questions 2 and 3" is left alone: a sentence naming several questions names no one.
+NAMED = re.compile(r"(?<![\w/])(?:q|question)\s*\.?\s*(\d{1,2}[a-z]?)\b(?![/.,]\d)", re.IGNORECASE)
 
 
 @dataclass
@@ -65,6 +68,16 @@ class QuestionMatcher:
         if len(self.questions) != 1:
             return None
         return Match(self.questions[0], 0.85, "the campaign's only question")
+
+    def named_in(self, text: str) -> Match | None:
+        """The one question a sentence names by number anywhere in it ("... for Q2 ...")."""
+        numbers = {n.lower() for n in NAMED.findall(text)}
+        if len(numbers) != 1:
+            return None
+        number = numbers.pop()
+        question = self.by_number.get(number) or self.by_number.get(number.rstrip("abcdefgh"))
+        return Match(question, 0.9 if question.number.lower() == number else 0.8,
+                     f"question number {number} in the sentence") if question else None
 
     def match(self, text: str) -> Match | None:
         """The best question for `text`, or None when nothing fits or two fit equally."""
