@@ -16,8 +16,10 @@ from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher
 from foi.extract.tables import Table, split_blocks
-from foi.extract.values import parse_value
+from foi.extract.values import footnote_bounds, parse_value
 
+FOOTNOTE_START = set("*†‡[cxCX")
+UNSURE = 0.75  # a value read one way of two possible is shown to a person
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
 
@@ -29,6 +31,28 @@ def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[
             continue
         for block in split_blocks(table):
             found += map_grid(block, matcher, periods)
+    return apply_footnotes(found, tables)
+
+
+def apply_footnotes(found: list[Found], tables: list[Table]) -> list[Found]:
+    """A symbol ('*') the same file defines ("* fewer than 5") hides a number in
+    those bounds. Only the first definition of a symbol counts."""
+    notes: dict[str, tuple[float, float | None, str]] = {}
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                if cell[:1] in FOOTNOTE_START or cell.lstrip()[:1] in FOOTNOTE_START:
+                    defined = footnote_bounds(cell)
+                    if defined and defined[0] not in notes:
+                        notes[defined[0]] = (defined[1], defined[2], " ".join(cell.split())[:80])
+    if not notes:
+        return found
+    for item in found:
+        value = item.value
+        symbol = value.raw.strip().lower()
+        if value.status == "suppressed" and value.upper is None and symbol in notes:
+            value.lower, value.upper, said = notes[symbol]
+            item.note = "; ".join(n for n in (item.note, f"'{value.raw.strip()}' defined by the note '{said}'") if n)
     return found
 
 
@@ -115,5 +139,5 @@ def _found(match: Match, raw: str, location: str, period: tuple[str, float, str 
     label, period_confidence, note = period
     value = parse_value(raw, match.question.kind)
     notes = "; ".join(n for n in (note, value.note, f"matched by {match.how}") if n)
-    return Found(match.question.id, label, value, location,
-                 min(match.confidence, period_confidence), snippet[:160], notes)
+    confidence = min(match.confidence, period_confidence, 1.0 if value.sure else UNSURE)
+    return Found(match.question.id, label, value, location, confidence, snippet[:160], notes)

@@ -18,7 +18,7 @@ import re
 from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
-from foi.extract.statements import Statement, find_statements
+from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
 from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value, said_plainly, sentences
 
@@ -53,7 +53,9 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
     figures given with no period; see the module docstring."""
     found: list[Found] = []
     current: Match | None = None
-    statements = find_statements([row[0] for row in table.rows])
+    lines = [row[0] for row in table.rows]
+    statements = find_statements(lines)
+    wrapped = {index for group in paragraphs(lines) for index in group[1:]}
     for index, row in enumerate(table.rows):
         text = row[0].strip()
         if not text:
@@ -61,6 +63,8 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         location = table.locate(index)
         for clause in clauses(text):
             here = matcher.match(clause) or matcher.named_in(clause)
+            if here and index in wrapped and not here.how.startswith("question number"):
+                here = None  # "... within 12 months\nof a previous referral?" goes on the question above
             current = here or current or matcher.sole()
             hits = _hits(clause, periods)
             if current and hits:

@@ -91,9 +91,13 @@ class QuestionMatcher:
         cell = set(tokens(text))
         if not cell:
             return None
-        scored = sorted((self._score(q, cell) for q in self.questions), key=lambda s: s[:2], reverse=True)
+        # equal label matches ("referrals" and "re-referrals" both in the cell) are
+        # told apart by how many of the question's own words the cell shares
+        rank = lambda s: (s[0], s[1], s[4])  # noqa: E731
+        scored = sorted(((*self._score(q, cell), len(cell & self.text_tokens[q.id])) for q in self.questions),
+                        key=rank, reverse=True)
         best = scored[0]
-        if best[0] < 0.6 or (len(scored) > 1 and scored[1][:2] == best[:2]):
+        if best[0] < 0.6 or (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return None
         return Match(best[2], round(best[0], 2), best[3])
 

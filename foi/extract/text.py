@@ -32,7 +32,24 @@ def read_text(data: bytes, label: str = "") -> list[Table]:
     text = decode_text(data)
     if text is None:
         raise ValueError("not text in any known encoding")
-    return [Table("lines", label, [[line] for line in own_text(text).splitlines()])]
+    lines = own_text(text).splitlines()
+    return tabbed_grids(lines, label) + [Table("lines", label, [[line] for line in lines])]
+
+
+def tabbed_grids(lines: list[str], label: str) -> list[Table]:
+    """Runs of two or more lines with tabs between cells: an HTML or Word table
+    as the mail side (or Outlook's plain-text part) writes it."""
+    grids: list[Table] = []
+    run: list[int] = []
+    for index, line in enumerate([*lines, ""]):
+        if "\t" in line.strip(" ") and line.strip():
+            run.append(index)
+            continue
+        if len(run) >= 2:
+            rows = [[cell.strip() for cell in lines[i].split("\t")] for i in run]
+            grids.append(Table("textgrid", label, rows, row_ids=[i + 1 for i in run]))
+        run = []
+    return grids
 
 
 class _HtmlReader(HTMLParser):
