@@ -259,6 +259,77 @@ LAYOUTS = {
 }
 
 
+def text_aligned_columns():
+    """Kingston: a plain-text email with a table laid out with spaces, years down
+    the side and the three questions across."""
+    header = f"{'Year':<10}{'Referrals':>12}{'Re-referrals':>15}{'No further action':>20}"
+    rows = [f"{p:<10}{r:>12,}{rr:>15,}{n:>20,}" for p, r, rr, n in zip(PERIODS, *DFE["KTT"])]
+    body = "Dear Ms Smith,\n\nThe figures are:\n\n" + "\n".join([header, *rows]) + "\n\nRegards,\nFOI Officer\n"
+    expected = {}
+    for i, period in enumerate(PERIODS):
+        for q in range(3):
+            value = DFE["KTT"][q][i]
+            expected.update([expect("KTT", Q[q], period, f"{value:,}", "message body",
+                                    f"body line {6 + i} col {2 + q}")])
+    return body, {}, expected
+
+
+def docx_paragraph_per_question():
+    """Bracknell Forest: a Word letter, one paragraph per question with every
+    year on it, separated by semicolons."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Dear Ms Smith,")
+    expected = {}
+    for q, title in enumerate(["Referrals", "Re-referrals within 12 months", "No further action"]):
+        parts = "; ".join(f"{p} – {v:,}" for p, v in zip(PERIODS, DFE["BRC"][q]))
+        document.add_paragraph(f"Q{q + 1} {title}: {parts}.")
+        for period, value in zip(PERIODS, DFE["BRC"][q]):
+            expected.update([expect("BRC", Q[q], period, f"{value:,}", "bracknell.docx", f"paragraph line {q + 2}")])
+    document.add_paragraph("Yours sincerely, Information Governance")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return "Our response is attached.", {"bracknell.docx": buffer.getvalue()}, expected
+
+
+def text_year_ending_sentences():
+    """Windsor and Maidenhead: 'In the year ending 31 March 2016 there were ...'."""
+    lines = ["Dear Ms Smith,", ""]
+    expected = {}
+    for q, (title, noun) in enumerate([("Question 1", "referrals"), ("Question 2", "re-referrals"),
+                                       ("Question 3", "referrals closed with no further action")]):
+        lines.append(f"{title}")
+        for i, (period, value) in enumerate(zip(PERIODS, DFE["WNM"][q])):
+            lines.append(f"In the year ending 31 March {2016 + i} there were {value:,} {noun}.")
+            expected.update([expect("WNM", Q[q], period, f"{value:,}", "message body", f"body line {len(lines)}")])
+        lines.append("")
+    return "\n".join(lines), {}, expected
+
+
+LAYOUTS.update({"KTT": text_aligned_columns, "BRC": docx_paragraph_per_question,
+                "WNM": text_year_ending_sentences})
+DFE.update({"KTT": ([1434, 1147, 1044], [242, 138, 144], [11, 11, 6]),
+            "BRC": ([1306, 1644, 1819], [225, 387, 428], [226, 204, 131]),
+            "WNM": ([1115, 992, 1061], [193, 117, 166], [207, 116, 151])})
+
+
+def test_a_dot_thousands_count_is_read_but_shown_to_a_person(tmp_path):
+    body, files, _ = csv_bom_semicolon_european()
+    db = make_db(tmp_path)
+    add_message(db, tmp_path / "blobs", add_request(db, "CON"), body, files)
+    from foi.extract.run import extract_campaign
+
+    extract_campaign(db, tmp_path / "blobs", "cin", now="2026-03-04T10:00:00+00:00")
+    rows = db.execute("SELECT period, value, confidence, note FROM answer_values WHERE question_id = 'referrals' "
+                      "ORDER BY period").fetchall()
+    assert [(p, v, c) for p, v, c, _ in rows] == [("2015/16", 3220.0, 0.75), ("2016/17", 3309.0, 0.75),
+                                                  ("2017/18", 4842.0, 0.75)]
+    assert rows[0][3].startswith("'3.220' read as 3,220 ('.' as a thousands separator in a count)")
+    small = db.execute("SELECT confidence FROM answer_values WHERE question_id = 'nfa'").fetchall()
+    assert small == [(0.95,)] * 3
+
+
 @pytest.mark.parametrize("code", list(LAYOUTS))
 def test_layout(tmp_path, code):
     body, files, expected = LAYOUTS[code]()
