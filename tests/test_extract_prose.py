@@ -114,3 +114,16 @@ def test_a_period_named_mid_line_after_a_figure_for_another_question():
     assert reply(text) == {
         ("referrals", "2015/16"): ("answered", 2996.0, "2,996", "body line 1", 0.95),
         ("rereferrals", "2015/16"): ("answered", 806.0, "806", "body line 1", 0.95)}
+
+
+# ------------------------------------------------------- symbols and words in text
+
+def test_symbols_and_words_after_a_period_with_the_footnote_that_defines_them():
+    text = "Q3\n2015/16: *\n2016/17: <10\n2017/18: nil\n\n* fewer than 5\n"
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(QUESTIONS), PERIODS)
+    assert [(f.period, f.value.status, f.value.value, f.value.lower, f.value.upper, f.location) for f in found] == [
+        ("2015/16", "suppressed", None, 0.0, 4.0, "body line 2"),
+        ("2016/17", "suppressed", None, 0.0, 9.0, "body line 3"),
+        ("2017/18", "answered", 0.0, None, None, "body line 4")]
+    assert found[0].note.endswith("'*' defined by the note '* fewer than 5'")
+    assert found[2].note.startswith("'nil' read as 0")

@@ -142,8 +142,8 @@ def _segments(text: str, hits, begin: int) -> list[tuple[str | None, bool]]:
         several = counts[i + 1] > 1
         if raw is None and n == 1:
             raw, several = _value_text(before), counts[i] > 1
-        if raw is None and not text[begin:period.start].strip(" -*•\t") and after.strip(" :=.\t") in DASHES:
-            raw = after.strip(" :=.\t")  # "2017/18: -" or "2017/18:" says nothing: a person decides
+        if raw is None and not text[begin:period.start].strip(" -*•\t"):
+            raw = _short_cell(after)  # "2015/16: *", "2016/17: nil", "2017/18: -"
         result.append((raw, several))
     return result
 
@@ -171,6 +171,17 @@ def _value_text(segment: str) -> str | None:
         return segment.strip(" :-–=")
     figures = _figures(segment)
     return figures[0] if figures else None
+
+
+def _short_cell(after: str) -> str | None:
+    """What follows a period that starts a line, when it is as short as a cell:
+    a symbol or word the value parser knows, or a dash or nothing (which says
+    nothing: a person decides)."""
+    bare = after.strip(" :=.\t")
+    if bare in DASHES:
+        return bare
+    tail = after.strip(" :=.\t-–")
+    return tail if len(tail) <= 12 and parse_value(tail).status != "needs_review" else None
 
 
 def _bare_figure(clause: str) -> bool:

@@ -65,6 +65,7 @@ ADDRESSED = re.compile(r"\byou (?:may|can|could|have|are entitled|should|must|wi
                        re.IGNORECASE)
 DISCLAIMER = re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
                         r"|\b(?:may|might) contain\b", re.IGNORECASE)
+NIL = {"nil", "zero", "none"}  # words for zero (a dash or a blank is not one)
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 
@@ -77,6 +78,8 @@ def parse_value(raw: str, kind: str = "count") -> Value:
                      else f"'{text}' is not a figure")
     if kind == "yes_no" and lowered in YES | NO:
         return Value("answered", raw, text="yes" if lowered in YES else "no")
+    if lowered in NIL and kind != "text":
+        return Value("answered", raw, value=0.0, note=f"'{text}' read as 0")
     bounds = suppressed_bounds(lowered)
     if bounds:
         return Value("suppressed", raw, lower=bounds[0], upper=bounds[1])
