@@ -70,7 +70,7 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
             if current and hits:
                 found += _sentence_values(clause, hits, current, location)
             elif current and (here or _bare_figure(clause)):
-                found += _unperiodised(clause, current, here, periods, location)
+                found += _unperiodised(clause, current, periods, location)
         for said in statements.get(index, []):
             hits = _hits(said.sentence, periods)
             if current and hits:
@@ -189,7 +189,7 @@ def _bare_figure(clause: str) -> bool:
     return len(clause) <= 20 and parse_value(clause.strip(" .")).status in ("answered", "suppressed")
 
 
-def _unperiodised(clause: str, current: Match, here: Match | None, periods: list[str],
+def _unperiodised(clause: str, current: Match, periods: list[str],
                   location: str) -> list[Found]:
     """A figure for a question with no period named ("Q1: 1,234.")."""
     rest = clause[_after_question_number(clause):]
