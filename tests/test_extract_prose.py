@@ -127,3 +127,12 @@ def test_symbols_and_words_after_a_period_with_the_footnote_that_defines_them():
         ("2017/18", "answered", 0.0, None, None, "body line 4")]
     assert found[0].note.endswith("'*' defined by the note '* fewer than 5'")
     assert found[2].note.startswith("'nil' read as 0")
+
+
+@pytest.mark.parametrize("text", [
+    "X-Mailer: MIME::Lite 3.01 (F2.73; A1.66; B3.05; Q3.03)\n",
+    "   1. testing #1 (Barry A. Warsaw)\n",
+    "Q1 Q2 Q3 Q4 Total 2004 34.7 36.2 44.5 51.3 166.7 2005 58.1 106\n",
+])
+def test_numbered_lines_that_give_no_figure(text):
+    assert reply(text) == {}

@@ -27,12 +27,14 @@ VALUE_IN_TEXT = re.compile(
     r"|\d+(?!\d|,\d))(?![\w/%]|\.\d)", re.IGNORECASE)
 # Numbers in a clause that are not figures: sections of the Act, money, durations, dates.
 NOT_FIGURE = re.compile(
-    r"(?:\b(?:section|sections|s|reg|regulation|under|limit|over|aged?|within|than)\.?\s*$|[£$]\s*$)", re.IGNORECASE)
+    r"(?:\b(?:section|sections|s|reg|regulation|under|limit|over|aged?|within|than|no)\.?\s*$|[£$#]\s*$)",
+    re.IGNORECASE)
 UNIT_AFTER = re.compile(r"^\s*(?:\(\w\)|%|months?|weeks?|days?|working|years?|hours?|miles?|pm|am|"
                         r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 TOTALLING = re.compile(r"\b(?:total|altogether|in all|combined|overall|since)\b", re.IGNORECASE)
 DASHES = {"", "-", "–", "—", "--"}  # "2017/18: -" says nothing: a person decides
-QUESTION_PIECE = re.compile(r"(?:;|\s{2,}|\t)\s*(?=(?:q|question)\s*\d{1,2}[a-z]?\s*[).:\-–])", re.IGNORECASE)
+QUESTION_PIECE = re.compile(r"(?:;|\s{2,}|\t)\s*(?=(?:q|question)\s*\d{1,2}[a-z]?\s*[).:\-–](?!\d))",
+                            re.IGNORECASE)
 ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re.IGNORECASE)
 
 
@@ -197,6 +199,8 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
     for start, end in sorted(spans, reverse=True):  # other years and question numbers: not figures
         rest = rest[:start] + " " * (end - start) + rest[end:]
     figures = _figures(rest)
+    if len({n.lower() for n in NAMED.findall(clause)}) > 1:  # "Q1 Q2 Q3 Q4": quarters or a list
+        return []
     if len(figures) != 1 or not said_plainly(rest) or NOT_HELD.search(rest) or parse_refusal(rest):
         return []
     value = parse_value(figures[0], current.question.kind)
