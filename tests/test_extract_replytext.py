@@ -129,8 +129,11 @@ def test_whole_reply_not_held_does_not_override_figures_found():
 def test_a_question_named_not_held_is_that_question_only():
     assert reply(FIGURES + "Q2: the information is not held.\n") == \
         {**Q1_FIGURES, **every("not_held", None, "body line 5", 0.9, ["rereferrals"])}
+    # Q1's figure names no period of three: put to a person for each period (see
+    # test_extract_prose), not dropped.
     assert reply("Q1: 1,234. Q2: the information is not held.\n") == \
-        every("not_held", None, "body line 1", 0.9, ["rereferrals"])
+        {**every("not_held", None, "body line 1", 0.9, ["rereferrals"]),
+         **every("needs_review", None, "body line 1", 0.3, ["referrals"])}
 
 
 def test_whole_reply_refusal_names_its_section():

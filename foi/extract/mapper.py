@@ -10,29 +10,17 @@ Totals rows are skipped, never taken for a period.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from foi.extract.periods import find_periods, match_period, parse_period
+from foi.extract.found import ALL_PERIODS, Found  # noqa: F401 - ALL_PERIODS is used from here
+from foi.extract.periods import match_period, parse_period
+from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher
-from foi.extract.statements import Statement, find_statements
 from foi.extract.tables import Table, split_blocks
-from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value
+from foi.extract.values import footnote_bounds, parse_value
 
+FOOTNOTE_START = set("*†‡[cxCX")
+UNSURE = 0.75  # a value read one way of two possible is shown to a person
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
-ALL_PERIODS = "*"
-DASHES = {"", "-", "–", "—", "--"}  # a refusal or "not held" said of a whole question
-
-
-@dataclass
-class Found:
-    question_id: str
-    period: str
-    value: Value
-    location: str
-    confidence: float
-    snippet: str
-    note: str | None = None
-    from_text: bool = False  # read from running text rather than a table
 
 
 def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
@@ -43,6 +31,28 @@ def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[
             continue
         for block in split_blocks(table):
             found += map_grid(block, matcher, periods)
+    return apply_footnotes(found, tables)
+
+
+def apply_footnotes(found: list[Found], tables: list[Table]) -> list[Found]:
+    """A symbol ('*') the same file defines ("* fewer than 5") hides a number in
+    those bounds. Only the first definition of a symbol counts."""
+    notes: dict[str, tuple[float, float | None, str]] = {}
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                if cell[:1] in FOOTNOTE_START or cell.lstrip()[:1] in FOOTNOTE_START:
+                    defined = footnote_bounds(cell)
+                    if defined and defined[0] not in notes:
+                        notes[defined[0]] = (defined[1], defined[2], " ".join(cell.split())[:80])
+    if not notes:
+        return found
+    for item in found:
+        value = item.value
+        symbol = value.raw.strip().lower()
+        if value.status == "suppressed" and value.upper is None and symbol in notes:
+            value.lower, value.upper, said = notes[symbol]
+            item.note = "; ".join(n for n in (item.note, f"'{value.raw.strip()}' defined by the note '{said}'") if n)
     return found
 
 
@@ -129,85 +139,5 @@ def _found(match: Match, raw: str, location: str, period: tuple[str, float, str 
     label, period_confidence, note = period
     value = parse_value(raw, match.question.kind)
     notes = "; ".join(n for n in (note, value.note, f"matched by {match.how}") if n)
-    return Found(match.question.id, label, value, location,
-                 min(match.confidence, period_confidence), snippet[:160], notes)
-
-
-VALUE_IN_TEXT = re.compile(
-    r"(?<![\w/.,£$])(<\s*\d+|(?:fewer|less) than \d+|\d+ or (?:less|fewer)|\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?![\d,]))"
-    r"(?![\w/%]|\.\d)", re.IGNORECASE)
-
-
-def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
-    """Sentences and "period: value" lines; a line naming a question sets the
-    question for the lines that follow it."""
-    found: list[Found] = []
-    current: Match | None = None
-    statements = find_statements([row[0] for row in table.rows])
-    for index, row in enumerate(table.rows):
-        text = row[0].strip()
-        if not text:
-            continue
-        here = matcher.match(text)
-        current = here or current or matcher.sole()
-        hits = [(p, match_period(p, periods)) for p in find_periods(text)]
-        hits = [(p, m) for p, m in hits if m[0]]
-        location = table.locate(index)
-        if current and hits:
-            found += _sentence_values(text, hits, current, location)
-            continue
-        for said in statements.get(index, []):
-            found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
-    return found
-
-
-def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
-            periods: list[str], location: str) -> list[Found]:
-    """'Not held' or a refusal said in a sentence: of the question it names, of
-    the whole request when its words say so, else of the question being
-    answered; said of no question at all, of the whole request (less surely)."""
-    value = Value(said.status, said.sentence[:200], section=said.section)
-    named = matcher.match(said.sentence)
-    if named or (current and not said.whole):
-        question = named or current
-        return [Found(question.question.id, ALL_PERIODS, value, location, round(question.confidence * 0.9, 2),
-                      said.sentence[:160], from_text=True)]
-    if not (said.whole or said.status == "refused" or said.about_information):
-        return []
-    confidence, why = (0.7, "said of the whole request") if said.whole else (0.6, "said of no question")
-    note = f"{why}: recorded for each question the reply gives nothing else for"
-    return [Found(ALL_PERIODS, period, value, location, confidence, said.sentence[:160], note, from_text=True)
-            for period in periods or [ALL_PERIODS]]
-
-
-def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
-    found = []
-    for index, (period, (label, confidence, note)) in enumerate(hits):
-        end = hits[index + 1][0].start if index + 1 < len(hits) else len(text)
-        begin = hits[index - 1][0].end if index > 0 else 0
-        after, before = text[period.end:end], text[begin:period.start]
-        raw = _value_text(after) or (_value_text(before) if len(hits) == 1 else None)
-        if raw is None and not text[:period.start].strip(" -*•\t") and after.strip(" :=.\t") in DASHES:
-            raw = after.strip(" :=.\t")  # "2017/18: -" or "2017/18:" says nothing: a person decides
-        if raw is None:
-            continue
-        value = parse_value(raw, current.question.kind)
-        confidence = min(current.confidence, confidence) * 0.95
-        several = len(VALUE_IN_TEXT.findall(after if _value_text(after) else before)) > 1
-        if several:  # "2015/16 1,234 321 45" is a table row, not a sentence
-            confidence = min(confidence, 0.5)
-        notes = "; ".join(n for n in (note, value.note, "read from text",
-                                      "several figures on the line" if several else None) if n)
-        found.append(Found(current.question.id, label, value, location, round(confidence, 2),
-                           text[:160], notes, from_text=True))
-    return found
-
-
-def _value_text(segment: str) -> str | None:
-    if NOT_HELD.search(segment):
-        return NOT_HELD.search(segment).group(0)
-    refusal = parse_refusal(segment)
-    if refusal:
-        return segment.strip(" :-–=")
-    match = VALUE_IN_TEXT.search(segment)
-    return match.group(1) if match else None
+    confidence = min(match.confidence, period_confidence, 1.0 if value.sure else UNSURE)
+    return Found(match.question.id, label, value, location, confidence, snippet[:160], notes)

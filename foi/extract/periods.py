@@ -15,14 +15,15 @@ DASH = r"\s*(?:/|-|–|—|to|until)\s*"
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 FY_PATTERN = re.compile(
     r"(?<![\d/.£$])(?:fy\s*|financial year\s*)?((?:19|20)\d{2}|\d{2})" + DASH
-    + r"((?:19|20)?\d{2})(?![\d/.%]|,\d)", re.IGNORECASE)
+    + r"((?:19|20)?\d{2})(?![\d/%]|[.,]\d)", re.IGNORECASE)
 APRIL_MARCH = re.compile(
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?apr(?:il)?\.?\s*'?((?:19|20)?\d{2})" + DASH
     + r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?mar(?:ch)?\.?\s*'?((?:19|20)?\d{2})\b", re.IGNORECASE)
 DATED = re.compile(
     r"\b0?1[/.]0?4[/.]((?:19|20)?\d{2})\s*(?:-|–|to)\s*31[/.]0?3[/.]((?:19|20)?\d{2})\b")
 YEAR_ENDING = re.compile(r"year\s+end(?:ing|ed)?\s+(?:31(?:st)?\s+)?march\s+((?:19|20)\d{2})", re.IGNORECASE)
-BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/,.%]|\s*[-/–]\s*\d)")
+# A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
+BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*\d)")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ council councils authority each per year years period financial please provide d
 that this these those there their any all received receive recorded""".split())
 NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
                       re.IGNORECASE)
+# "Q2" or "question 2" anywhere in a sentence ("The information for Q2 is not held").
+# "questions 2 and 3" is left alone: a sentence naming several questions names no one.
+NAMED = re.compile(r"(?<![\w/])(?:q|question)\s*\.?\s*(\d{1,2}[a-z]?)\b(?![/.,]\d)", re.IGNORECASE)
 
 
 @dataclass
@@ -66,6 +69,16 @@ class QuestionMatcher:
             return None
         return Match(self.questions[0], 0.85, "the campaign's only question")
 
+    def named_in(self, text: str) -> Match | None:
+        """The one question a sentence names by number anywhere in it ("... for Q2 ...")."""
+        numbers = {n.lower() for n in NAMED.findall(text)}
+        if len(numbers) != 1:
+            return None
+        number = numbers.pop()
+        question = self.by_number.get(number) or self.by_number.get(number.rstrip("abcdefgh"))
+        return Match(question, 0.9 if question.number.lower() == number else 0.8,
+                     f"question number {number} in the sentence") if question else None
+
     def match(self, text: str) -> Match | None:
         """The best question for `text`, or None when nothing fits or two fit equally."""
         if not text.strip():
@@ -78,9 +91,13 @@ class QuestionMatcher:
         cell = set(tokens(text))
         if not cell:
             return None
-        scored = sorted((self._score(q, cell) for q in self.questions), key=lambda s: s[:2], reverse=True)
+        # equal label matches ("referrals" and "re-referrals" both in the cell) are
+        # told apart by how many of the question's own words the cell shares
+        rank = lambda s: (s[0], s[1], s[4])  # noqa: E731
+        scored = sorted(((*self._score(q, cell), len(cell & self.text_tokens[q.id])) for q in self.questions),
+                        key=rank, reverse=True)
         best = scored[0]
-        if best[0] < 0.6 or (len(scored) > 1 and scored[1][:2] == best[:2]):
+        if best[0] < 0.6 or (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return None
         return Match(best[2], round(best[0], 2), best[3])
 

@@ -230,6 +230,8 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign) -> l
         if item[0].question_id in ids and item[0].period != ALL_PERIODS:
             specific.setdefault((item[0].question_id, item[0].period), []).append(item)
     question_wide = [item for item in found if item[0].question_id in ids and item[0].period == ALL_PERIODS]
+    # a "not held" beats a figure put to a person for the periods nothing else covers
+    question_wide.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     reply_wide = [item for item in found if item[0].question_id == ALL_PERIODS]
     covered = {q for q, _ in specific} | {item[0].question_id for item in question_wide}
     for item in question_wide:

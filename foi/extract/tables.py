@@ -11,7 +11,8 @@ class Table:
 
     `kind` decides how a location is written: 'sheet' -> "Sheet1!B3";
     'grid' -> "<label> row R col C" (pdf, docx, csv, html tables);
-    'lines' -> "<label> line N" (one cell per row: body, paragraphs, page text).
+    'lines' -> "<label> line N" (one cell per row: body, paragraphs, page text);
+    'textgrid' -> "<label> line N col C" (tab-separated lines of text).
     `row_ids`/`col_ids` are the 1-based positions in the original, kept when a
     sheet is split into several tables.
     """
@@ -41,6 +42,8 @@ class Table:
             return f"{self.label}!{column_letter(col)}{row}"
         if self.kind == "lines":
             return f"{self.label} line {row}".strip()
+        if self.kind == "textgrid":  # cells of a tab-separated line of text
+            return f"{self.label} line {row} col {col}".strip()
         return f"{self.label} row {row} col {col}".strip()
 
     def to_dict(self) -> dict:

@@ -32,7 +32,37 @@ def read_text(data: bytes, label: str = "") -> list[Table]:
     text = decode_text(data)
     if text is None:
         raise ValueError("not text in any known encoding")
-    return [Table("lines", label, [[line] for line in own_text(text).splitlines()])]
+    lines = own_text(text).splitlines()
+    return tabbed_grids(lines, label) + [Table("lines", label, [[line] for line in lines])]
+
+
+def tabbed_grids(lines: list[str], label: str) -> list[Table]:
+    """Runs of two or more lines whose cells are separated by tabs (an HTML or
+    Word table as the mail side or Outlook's plain-text part writes it), or by
+    runs of spaces with the same number of cells on each line and figures in
+    them (a table typed in a plain-text email)."""
+    grids: list[Table] = []
+    run: list[tuple[int, list[str]]] = []
+    for index, line in enumerate([*lines, ""]):
+        cells = _cells(line)
+        if cells and (not run or "\t" in line or len(cells) == len(run[-1][1])):
+            run.append((index, cells))
+            continue
+        if len(run) >= 2 and any(sum(bool(FIGURE_CELL.match(c)) for c in cells) >= 2 for _, cells in run):
+            grids.append(Table("textgrid", label, [c for _, c in run], row_ids=[i + 1 for i, _ in run]))
+        run = [(index, cells)] if cells else []
+    return grids
+
+
+FIGURE_CELL = re.compile(r"^[<*]?\s*[\d][\d,./\-–]*[*%]?$")
+SPACED = re.compile(r"\S(?: ?\S)*")  # cells: text with single spaces inside, two or more between
+
+
+def _cells(line: str) -> list[str] | None:
+    if "\t" in line.strip(" ") and line.strip():
+        return [cell.strip() for cell in line.split("\t")]
+    cells = SPACED.findall(line)
+    return cells if len(cells) >= 3 and re.search(r"\S\s{2,}\S", line) else None
 
 
 class _HtmlReader(HTMLParser):

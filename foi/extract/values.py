@@ -26,9 +26,11 @@ class Value:
     upper: float | None = None
     section: str | None = None
     note: str | None = None
+    sure: bool = True  # False: read one way of two possible; a person confirms
 
 
 NUMBER = re.compile(r"^\(?[£$]?\s*(\d{1,3}(?:[,\s  ]\d{3})+|\d+)(\.\d+)?\s*\)?\s*(%|\*{1,2}|[¹²³]|\[\w{1,3}\]|\(\w\))?$")
+DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 UNDER = re.compile(r"^(?:<|fewer than|less than|under|below)\s*(\d+)$", re.IGNORECASE)
 AT_MOST = re.compile(r"^(?:<=|≤|=<)\s*(\d+)$|^(\d+)\s*or\s*(?:less|fewer|under|below)$", re.IGNORECASE)
 RANGE = re.compile(r"^(?:between\s+)?(\d+)\s*(?:-|–|to|and)\s*(\d+)$", re.IGNORECASE)
@@ -63,6 +65,7 @@ ADDRESSED = re.compile(r"\byou (?:may|can|could|have|are entitled|should|must|wi
                        re.IGNORECASE)
 DISCLAIMER = re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
                         r"|\b(?:may|might) contain\b", re.IGNORECASE)
+NIL = {"nil", "zero", "none"}  # words for zero (a dash or a blank is not one)
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 
@@ -75,9 +78,16 @@ def parse_value(raw: str, kind: str = "count") -> Value:
                      else f"'{text}' is not a figure")
     if kind == "yes_no" and lowered in YES | NO:
         return Value("answered", raw, text="yes" if lowered in YES else "no")
+    if lowered in NIL and kind != "text":
+        return Value("answered", raw, value=0.0, note=f"'{text}' read as 0")
     bounds = suppressed_bounds(lowered)
     if bounds:
         return Value("suppressed", raw, lower=bounds[0], upper=bounds[1])
+    if kind == "count" and DOT_THOUSANDS.match(text):
+        # A count has no fractional part, so "3.220" is 3,220 (mainland Europe's
+        # grouping, which some councils' systems export): read so, not surely.
+        return Value("answered", raw, value=float(text.replace(".", "")), sure=False,
+                     note=f"'{text}' read as {text.replace('.', ',')} ('.' as a thousands separator in a count)")
     number = NUMBER.match(text)
     if number and kind != "text":
         digits = re.sub(r"[,\s  ]", "", number.group(1)) + (number.group(2) or "")
@@ -108,6 +118,26 @@ def suppressed_bounds(lowered: str) -> tuple[float, float | None] | None:
     if match and int(match.group(1)) < int(match.group(2)) <= 20:  # "1-4", not "2015-16"
         return (float(match.group(1)), float(match.group(2)))
     return None
+
+
+# "* fewer than 5", "* = a number below 10", "c - between 1 and 4": a note saying what a symbol hides.
+FOOTNOTE = re.compile(r"^\s*(\*{1,3}|†|‡|\[[cx]\]|[cx](?=\s*[=:\-–]))\s*(?:[=:\-–]\s*)?(.*)$", re.IGNORECASE)
+HIDDEN = re.compile(r"(?:fewer|less) than\s*\d+|(?:below|under)\s*\d+|\d+\s*or (?:fewer|less)|<\s*=?\s*\d+"
+                    r"|between\s*\d+\s*and\s*\d+|\b\d+\s*(?:-|–|to)\s*\d+\b", re.IGNORECASE)
+
+
+def footnote_bounds(text: str) -> tuple[str, float, float | None] | None:
+    """(symbol, lower, upper) when `text` is a note defining a suppression symbol."""
+    note = FOOTNOTE.match(text)
+    if not note:
+        return None
+    hidden = HIDDEN.search(note.group(2)[:120])
+    if not hidden:
+        return None
+    phrase = " ".join(hidden.group(0).lower().split()).replace("between ", "")
+    phrase = re.sub(r"^(below|under)\s*", "less than ", phrase).replace(" and ", "-")
+    bounds = suppressed_bounds(phrase.replace(" to ", "-").replace("–", "-"))
+    return (note.group(1).lower(), *bounds) if bounds and bounds[1] is not None else None
 
 
 def sentences(text: str) -> list[str]:
