@@ -7,13 +7,12 @@ the raw bytes are kept elsewhere, so nothing is lost by a weak parse.
 """
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.header import decode_header
 from email.message import EmailMessage, Message
-from email.policy import EmailPolicy, compat32
+from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from foi.mail import sniff
@@ -24,28 +23,6 @@ AUTO_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Respon
 _RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;", re.IGNORECASE)
 _BARE_ADDRESS = re.compile(r"[^\s<>\"'@,;]+@[^\s<>\"',;]+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_header(policy: EmailPolicy, name: str, value: str):
-    return EmailPolicy.header_fetch_parse(policy, name, value)
-
-
-class _CachingPolicy(EmailPolicy):
-    """email.policy.default, but a header is parsed once, not on every read.
-
-    The stdlib re-parses a header each time it is read (msg.get, get_content_type,
-    walk...); reading one reply touched its headers ~60 times, which was most of
-    the cost of `foi sync`. The parse is a pure function of (name, value) and the
-    header objects are immutable strings, so caching them is safe."""
-
-    def header_fetch_parse(self, name, value):
-        if hasattr(value, "name") or len(value) > 2000:
-            return super().header_fetch_parse(name, value)
-        return _parsed_header(self, name, value)
-
-
-default_policy = _CachingPolicy()
 
 
 @dataclass

@@ -21,14 +21,8 @@ from typing import Callable
 from sqlite_utils import Database
 
 from foi.mail.parse import ParsedMessage, parse_message
+from foi.mail.triage import triage_message
 from foi.mail.unpack import Unpacked, unpack_parts
-
-try:  # written by the matching work; storing works without it
-    from foi.mail.triage import triage_message
-except ModuleNotFoundError as missing:
-    if missing.name != "foi.mail.triage":
-        raise
-    triage_message = None
 
 
 class BlobStore:
