@@ -237,13 +237,13 @@ def _unpack_and_stage(blobs: BlobStore, parsed: ParsedMessage) -> list[Unpacked]
 def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str, stored_at: str,
                    today: dt.date, triage: Callable | None) -> SaveResult:
     parsed, location = item.parsed, item.incoming.location
-    existing = find_existing(db, item.sha256, parsed)  # also a repeat within this batch
-    if existing is not None:
-        with db.atomic():
-            _add_location(db, existing, location)
-        return SaveResult(existing, False, parse_error=parsed.parse_error, parsed=parsed)
-    if item.tree is None:  # stored when the batch was read, deleted since: store it afresh
-        item.tree = _unpack_and_stage(blobs, parsed)
+    if item.tree is None:  # stored before, or earlier in this batch (see _prepare)
+        existing = find_existing(db, item.sha256, parsed)
+        if existing is not None:
+            with db.atomic():
+                _add_location(db, existing, location)
+            return SaveResult(existing, False, parse_error=parsed.parse_error, parsed=parsed)
+        item.tree = _unpack_and_stage(blobs, parsed)  # its earlier copy is gone: store this one
         blobs.flush()
     # The rows and the triage commit together: a crash never leaves a stored
     # message that was not triaged (a re-sync would skip it as already stored).
