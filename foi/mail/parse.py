@@ -19,6 +19,9 @@ from foi.mail import sniff
 from foi.mail.filenames import decode_filename
 from foi.mail.htmltext import html_to_text
 
+# Headers that name the address a message was delivered to, beyond To/Cc/Bcc.
+ENVELOPE_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To",
+                    "X-Delivered-To", "Original-Recipient")
 AUTO_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "Precedence")
 _RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;", re.IGNORECASE)
 _BARE_ADDRESS = re.compile(r"[^\s<>\"'@,;]+@[^\s<>\"',;]+")
@@ -179,7 +182,7 @@ def _read_headers(message: Message, result: ParsedMessage) -> None:
     if received:
         result.received_date = _iso_date(received[0].rsplit(";", 1)[-1])
     result.in_reply_to = _first_id(_header(message, "In-Reply-To"))
-    result.references = _MESSAGE_ID.findall(_header(message, "References") or "")
+    result.references = _MESSAGE_ID.findall(" ".join(_headers(message, "References")))
     result.auto_headers = _auto_headers(message)
 
 
@@ -195,7 +198,7 @@ def _first_id(value: str | None) -> str | None:
 
 def _envelope_recipients(message: Message) -> list[str]:
     found: list[str] = []
-    for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To"):
+    for name in ENVELOPE_HEADERS:
         found += [a for _, a in _addresses(_headers(message, name))]
     for received in _headers(message, "Received"):
         found += [a.lower() for a in _RECEIVED_FOR.findall(re.sub(r"\s+", " ", received))]

@@ -15,7 +15,9 @@ from foi.db import get_row, update_row
 from foi.mail.classify import Classification, classify_message
 from foi.mail.match import Match, match_message, requests_by_reference
 from foi.mail.states import STATE_FOR_KIND, plan_transition, record_event
-from foi.mail.triage_input import TriageInput, triage_input_from_email
+from foi.mail.parse import ParsedMessage
+from foi.mail.triage_input import (MESSAGE_ID, TriageInput, attachment_list, header_view,
+                                   triage_input_from_email)
 from foi.references import normalise_reference
 
 # Classifications that are not the council responding (for first_response_at).
@@ -28,13 +30,25 @@ def as_triage_input(parsed) -> TriageInput:
         return parsed
     if isinstance(parsed, Message):
         return triage_input_from_email(parsed)
-    for name in ("email", "message", "msg"):
-        inner = getattr(parsed, name, None)
-        if isinstance(inner, Message):
-            view = triage_input_from_email(inner)
-            view.body_text = getattr(parsed, "body_text", None) or view.body_text
-            return view
+    if isinstance(parsed, ParsedMessage) and parsed.email is not None:
+        return triage_input_from_parsed(parsed)
     raise TypeError(f"cannot triage a {type(parsed).__name__}")
+
+
+def triage_input_from_parsed(parsed: ParsedMessage) -> TriageInput:
+    """The triage view of a message foi.mail.parse has read: its addresses, ids,
+    subject and body as parsed there (not read a second time); the headers and
+    attachment list still come from the MIME tree."""
+    msg = parsed.email
+    return TriageInput(
+        message_id=parsed.message_id, from_addr=parsed.from_addr or "", from_name=parsed.from_name or "",
+        recipients=list(dict.fromkeys(parsed.to_addrs + parsed.cc_addrs + parsed.bcc_addrs
+                                      + parsed.delivered_to)),
+        subject=parsed.subject or "", body_text=parsed.body_text,
+        in_reply_to=MESSAGE_ID.findall(str(msg.get("In-Reply-To") or "")),
+        references=parsed.references, headers=header_view(msg),
+        attachments=attachment_list(msg), email=msg,
+    )
 
 
 def triage_message(db: Database, message_row_id: int, parsed, today: str,

@@ -11,10 +11,8 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr
 
 from foi.mail.bounces import decoded_header
+from foi.mail.parse import ENVELOPE_HEADERS
 
-# Headers that name the address a message was delivered to, beyond To/Cc.
-DELIVERY_HEADERS = ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to",
-                    "x-rcpt-to", "x-delivered-to", "original-recipient")
 RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+)>?", re.I)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
@@ -36,7 +34,7 @@ class TriageInput:
 
 def triage_input_from_email(msg: Message) -> TriageInput:
     """Build the triage view of a stdlib message (any policy)."""
-    headers = {k.lower(): decoded_header(v) for k, v in reversed(list(msg.items()))}
+    headers = header_view(msg)
     name, address = parseaddr(decoded_header(msg.get("From")))
     return TriageInput(
         message_id=(MESSAGE_ID.findall(str(msg.get("Message-ID") or "")) or [None])[0],
@@ -53,10 +51,15 @@ def triage_input_from_email(msg: Message) -> TriageInput:
     )
 
 
+def header_view(msg: Message) -> dict[str, str]:
+    """Every header by lower-case name, decoded; the first of repeated ones wins."""
+    return {k.lower(): decoded_header(v) for k, v in reversed(list(msg.items()))}
+
+
 def recipient_addresses(msg: Message) -> list[str]:
     """Every address the message was sent or delivered to, lower-cased, in order."""
     values = []
-    for name in ("To", "Cc", "Bcc", *DELIVERY_HEADERS):
+    for name in ("To", "Cc", "Bcc", *ENVELOPE_HEADERS):
         values.extend(str(v) for v in msg.get_all(name) or [])
     found = [a for _, a in getaddresses(values) if "@" in a]
     for received in msg.get_all("Received") or []:
