@@ -98,7 +98,8 @@ def fetch_new_mail(
     A dropped connection is retried once (resuming from what was committed);
     a second drop raises FoiError saying what was stored."""
     report = SyncReport()
-    client = connect(settings)
+    run = _Run(db, blobs, settings, connect, batch_size, today, now, progress, triage)
+    run.client = connect(settings)
     # The server keeps every message until we have it, so a commit need not wait
     # for the disk: a power cut can only undo the last few commits, last_uid with
     # them, and the next sync fetches those messages again (blobs are synced
@@ -106,30 +107,81 @@ def fetch_new_mail(
     try:
         with commits_not_waiting_for_disk(db):
             for folder in settings.folders:
-                folder_report = FolderReport(folder)
-                report.folders.append(folder_report)
-                client = _sync_with_one_retry(db, blobs, client, connect, settings, folder_report, report,
-                                              batch_size, today, now, progress, triage)
+                report.folders.append(FolderReport(folder))
+                run.folder_with_one_retry(report.folders[-1], report)
     finally:
-        _logout_quietly(client)
+        _logout_quietly(run.client)
     return report
 
 
-def _sync_with_one_retry(db, blobs, client, connect, settings, folder_report, report, batch_size,
-                         today, now, progress, triage):
-    """Sync one folder; a dropped connection is reconnected once. Returns the client in use."""
-    for attempt in (1, 2):
+@dataclass
+class _Run:
+    """One `foi sync`: where to store, how to connect, and the connection in use."""
+
+    db: Database
+    blobs: BlobStore
+    settings: ImapSettings
+    connect: Callable[[ImapSettings], object]
+    batch_size: int
+    today: dt.date
+    now: dt.datetime | None
+    progress: Callable[[str, int, int], None] | None
+    triage: Callable | None
+    client: object = None
+
+    def folder_with_one_retry(self, folder: FolderReport, report: SyncReport) -> None:
+        """Sync one folder; a dropped connection is reconnected once."""
+        for attempt in (1, 2):
+            try:
+                return self.folder(folder)
+            except CONNECTION_ERRORS as error:
+                _logout_quietly(self.client)
+                if attempt == 2:
+                    raise _dropped(self.settings, report, folder.folder, error) from None
+                report.reconnects += 1
+                self.client = self.connect(self.settings)
+
+    def folder(self, report: FolderReport) -> None:
+        uidvalidity, uids = self._new_uids(report)
+        for start in range(0, len(uids), self.batch_size):
+            batch = uids[start:start + self.batch_size]
+            self._store_batch(report, uidvalidity, batch)
+            if self.progress:
+                self.progress(report.folder, start + len(batch), len(uids))
+
+    def _new_uids(self, report: FolderReport) -> tuple[int, list[int]]:
+        """The folder's UIDVALIDITY and the UIDs above the last one stored."""
+        from imapclient.exceptions import IMAPClientError
+
         try:
-            _sync_folder(db, blobs, client, settings, folder_report.folder, folder_report, batch_size,
-                         today, now, progress, triage)
-            return client
-        except CONNECTION_ERRORS as error:
-            _logout_quietly(client)
-            if attempt == 2:
-                raise _dropped(settings, report, folder_report.folder, error) from None
-            report.reconnects += 1
-            client = connect(settings)
-    return client
+            selected = self.client.select_folder(report.folder, readonly=True)
+        except IMAPClientError as error:
+            if isinstance(error, imaplib.IMAP4.abort):
+                raise
+            raise FoiError(f"IMAP folder {report.folder!r} could not be opened on {self.settings.host}: "
+                           f"{error}", "Check the folder names in the IMAP settings.") from None
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        last_uid = _folder_state(self.db, self.settings.account, report.folder, uidvalidity, report)
+        report.last_uid = last_uid
+        uidnext = selected.get(b"UIDNEXT")
+        if uidnext is not None and int(uidnext) <= last_uid + 1:
+            return uidvalidity, []  # nothing new: no search needed
+        # `UID n:*` always matches the highest message, even when it is older than n.
+        return uidvalidity, sorted(u for u in self.client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+
+    def _store_batch(self, report: FolderReport, uidvalidity: int, batch: list[int]) -> None:
+        fetched = self.client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
+        # expunged between SEARCH and FETCH: nothing to store
+        arrived = [_incoming(self.settings, report.folder, uidvalidity, uid, fetched[uid]) for uid in batch
+                   if uid in fetched and b"BODY[]" in fetched[uid]]
+        del fetched
+        with self.db.atomic():  # the batch's messages and the folder's last UID commit together
+            results = save_messages(self.db, self.blobs, arrived, "imap", today=self.today, now=self.now,
+                                    triage=self.triage)
+            _remember(self.db, self.settings.account, report.folder, uidvalidity, batch[-1],
+                      self.now or self.today)
+        _count(report, results)
+        report.last_uid = batch[-1]
 
 
 def _dropped(settings: ImapSettings, report: SyncReport, folder: str, error: Exception) -> FoiError:
@@ -146,40 +198,6 @@ def _logout_quietly(client) -> None:
         client.logout()
     except (*CONNECTION_ERRORS, imaplib.IMAP4.error):
         pass  # the connection is already gone; nothing to tidy
-
-
-def _sync_folder(db, blobs, client, settings, folder, report, batch_size, today, now, progress, triage) -> None:
-    from imapclient.exceptions import IMAPClientError
-
-    try:
-        selected = client.select_folder(folder, readonly=True)
-    except IMAPClientError as error:
-        if isinstance(error, imaplib.IMAP4.abort):
-            raise
-        raise FoiError(f"IMAP folder {folder!r} could not be opened on {settings.host}: {error}",
-                       "Check the folder names in the IMAP settings.") from None
-    uidvalidity = int(selected[b"UIDVALIDITY"])
-    last_uid = _folder_state(db, settings.account, folder, uidvalidity, report)
-    report.last_uid = last_uid
-    uidnext = selected.get(b"UIDNEXT")
-    if uidnext is not None and int(uidnext) <= last_uid + 1:
-        return  # nothing new: no search needed
-    # `UID n:*` always matches the highest message, even when it is older than n.
-    uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
-    for start in range(0, len(uids), batch_size):
-        batch = uids[start:start + batch_size]
-        fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-        # expunged between SEARCH and FETCH: nothing to store
-        arrived = [_incoming(settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
-                   if uid in fetched and b"BODY[]" in fetched[uid]]
-        del fetched
-        with db.atomic():  # the batch's messages and the folder's last UID commit together
-            results = save_messages(db, blobs, arrived, "imap", today=today, now=now, triage=triage)
-            _remember(db, settings.account, folder, uidvalidity, batch[-1], now or today)
-        _count(report, results)
-        report.last_uid = batch[-1]
-        if progress:
-            progress(folder, start + len(batch), len(uids))
 
 
 def _incoming(settings: ImapSettings, folder: str, uidvalidity: int, uid: int, data: dict) -> Incoming:
