@@ -9,13 +9,13 @@ requests.state:  draft | failed -> sending -> awaiting_response | failed
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from foi.clock import iso, london_date
-from foi.db import get_row, update_row
+from foi.db import get_row, insert_row, update_row
+from foi.mail.states import record_event
 
 # Request states from which a request may be sent (again): never delivered.
 SENDABLE = ("draft", "failed")
@@ -66,11 +66,11 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
                                                 "subject": subject, "raw_sha256": raw_sha256,
                                                 "transport": transport, "error": None})
         else:
-            outgoing_id = db["outgoing"].insert({
+            outgoing_id = insert_row(db, "outgoing", {
                 "request_id": request_id, "kind": "request", "message_id": message_id,
                 "state": "draft", "transport": transport, "to_addr": to_addr, "subject": subject,
                 "raw_sha256": raw_sha256, "attempts": 0, "created_at": iso(now),
-            }).last_pk
+            })
         mark_sending(db, outgoing_id, now)
     return outgoing_id
 
@@ -151,12 +151,12 @@ def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id
             [request_id, *group, blocked_since, blocked_since or ""]).fetchone()[0]
         if busy:
             return None
-        outgoing_id = db["outgoing"].insert({
+        outgoing_id = insert_row(db, "outgoing", {
             "request_id": request_id, "kind": kind, "message_id": message_id, "state": "draft",
             "transport": transport, "to_addr": to_addr, "subject": subject,
             "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "attempts": 0,
             "created_at": iso(now),
-        }).last_pk
+        })
     mark_sending(db, outgoing_id, now)
     return outgoing_id
 
@@ -194,8 +194,5 @@ def add_event(db: Database, outgoing: dict, kind: str, occurred: dt.datetime,
               now: dt.datetime, details: dict) -> None:
     details = {"message_id": outgoing["message_id"], "to": outgoing["to_addr"],
                "transport": outgoing["transport"], **details}
-    db["events"].insert({
-        "request_id": outgoing["request_id"], "kind": kind,
-        "occurred_on": london_date(occurred).isoformat(), "recorded_at": iso(now),
-        "actor": "auto", "outgoing": outgoing["id"], "details": json.dumps(details, sort_keys=True),
-    })
+    record_event(db, outgoing["request_id"], kind, london_date(occurred).isoformat(), iso(now), details,
+                 outgoing=outgoing["id"])

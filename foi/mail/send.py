@@ -212,7 +212,7 @@ def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
             report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
                                            "found_in_sent", row["message_id"]))
         elif plan.resend_uncertain:
-            resend.append((item, db["outgoing"].get(row["id"])))
+            resend.append((item, store.get_row(db, "outgoing", row["id"])))
         else:
             report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
                                            "uncertain", _uncertain_note(how)))

@@ -50,11 +50,11 @@ def plan_transition(request: dict, kind: str) -> tuple[str | None, str]:
 
 def record_event(db: Database, request_id: int | None, kind: str, occurred_on: str,
                  recorded_at: str, details: dict, *, actor: str = "auto",
-                 message: int | None = None) -> None:
+                 message: int | None = None, outgoing: int | None = None) -> None:
     """Append to the request's history (no commit: the caller owns the transaction)."""
     insert_row(db, "events", {
         "request_id": request_id, "kind": kind, "occurred_on": occurred_on,
-        "recorded_at": recorded_at, "actor": actor, "message": message,
+        "recorded_at": recorded_at, "actor": actor, "message": message, "outgoing": outgoing,
         "details": json.dumps(details, sort_keys=True),
     })
 
