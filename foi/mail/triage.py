@@ -61,11 +61,7 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str,
         with db.atomic():
             requests = kept if kept is not None else requests_by_reference(db)
             row = get_row(db, "messages", message_row_id)
-            if row["match_rule"] == "manual" and row["request_id"]:
-                match = Match(row["request_id"], "manual", row["match_evidence"] or "")
-            else:
-                match = match_message(db, message, requests)
-            result = classify_message(message, _references(requests))
+            match, result = _match_and_classify(db, row, message, requests)
             return apply_triage(db, row, match, result, today, now or today)
     except BaseException:
         if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
@@ -89,8 +85,14 @@ def requests_kept(db: Database):
         _kept.pop(db, None)
 
 
-def _references(requests: dict[str, dict]) -> frozenset[str]:
-    return frozenset(requests)
+def _match_and_classify(db: Database, row: dict, message: TriageInput,
+                        requests: dict[str, dict]) -> tuple[Match, Classification]:
+    """A message filed by hand stays filed; any other is matched by the rules."""
+    if row["match_rule"] == "manual" and row["request_id"]:
+        match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+    else:
+        match = match_message(db, message, requests)
+    return match, classify_message(message, frozenset(requests))
 
 
 def apply_triage(db: Database, row: dict, match: Match, result: Classification,
@@ -146,19 +148,14 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
     """
     counts = {"messages": 0, "changed": 0}
     rows = list(db.query("SELECT * FROM messages ORDER BY coalesce(date, stored_at), id"))
-    for row in rows:
-        counts["messages"] += 1
-        message = as_triage_input(load(row)) if load else triage_input_from_row(row)
-        if row["match_rule"] == "manual" and row["request_id"]:
-            match = Match(row["request_id"], "manual", row["match_evidence"] or "")
-        else:
-            match = match_message(db, message)
-        result = classify_message(message, our_references(db))
-        if (match.request_id, result.kind) == (row["request_id"], row["classification"]):
-            continue
-        counts["changed"] += 1
-        with db.atomic():
-            apply_triage(db, row, match, result, today, now or today)
+    with db.atomic(), requests_kept(db):
+        for row in rows:
+            counts["messages"] += 1
+            message = as_triage_input(load(row)) if load else triage_input_from_row(row)
+            match, result = _match_and_classify(db, row, message, _kept[db])
+            if (match.request_id, result.kind) != (row["request_id"], row["classification"]):
+                counts["changed"] += 1
+                apply_triage(db, row, match, result, today, now or today)
     return counts
 
 
