@@ -86,7 +86,10 @@ password_command = "cat {secrets / 'imap'}"
     foi("export", "eh", "--what", "requests", "--format", "json")
     foi("export", "eh", "--what", "messages", "--format", "xlsx", "-o", "messages.xlsx")
     foi("export", "eh", "--what", "correspondence", "-o", "correspondence.zip")
-    assert Path("correspondence.zip").stat().st_size > 0
+    names = sorted(zipfile.ZipFile("correspondence.zip").namelist())
+    # each council's request and reply, in a folder per council
+    assert [name.split(" ", 1)[0] for name in names] == ["BAS", "BAS", "BBD", "BBD", "BDF", "BDF", "BDG", "BDG"]
+    assert sum(" out request.eml" in name for name in names) == 4
     assert leaks(Path.cwd(), outputs) == []
 
     # The search itself finds a password hidden in a compressed member.
