@@ -3,13 +3,13 @@ real Dovecot INBOX in the forms councils really use, `foi sync`, and every reply
 matched to the right request (unrelated mail and spam stay unmatched)."""
 
 import json
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 import datetime as dt
 
 import pytest
 
 from foi.db import connect
+from tests.mailfixtures import reply
 
 CODES = ["BNS", "LDS", "MAN", "KEN", "YOR", "CAM"]
 CAMPAIGN = """
@@ -25,18 +25,9 @@ text = "How many children were re-referred to children's social care within 12 m
 
 
 def email_message(*, sender, to, subject, body, in_reply_to=None, headers=None, day=10):
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(dt.datetime(2026, 3, day, 11, 0, tzinfo=dt.timezone.utc))
-    msg["Message-ID"] = make_msgid(domain="mail.example.gov.uk")
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = in_reply_to
-    for name, value in (headers or {}).items():
-        msg[name] = value
-    msg.set_content(body)
+    msg = reply(body, sender=sender, to=to, subject=subject, in_reply_to=in_reply_to, headers=headers,
+                date=dt.datetime(2026, 3, day, 11, 0, tzinfo=dt.timezone.utc))
+    msg.replace_header("Message-ID", make_msgid(domain="mail.example.gov.uk"))  # each one unique
     return msg
 
 
