@@ -8,7 +8,6 @@ due dates and chases come from foi.tracking, so they agree with `foi status`.
 import datetime as dt
 import email
 import email.policy
-import io
 import re
 import unicodedata
 import zipfile
@@ -242,9 +241,3 @@ def _add_attachments(db: Database, archive: zipfile.ZipFile, blobs: Path, messag
         if _add_blob(archive, blobs, row["sha256"], f"{folder}/{name}", missing):
             added += 1
     return added
-
-
-def correspondence_bytes(db: Database, slug: str, blobs: Path) -> tuple[bytes, dict]:
-    buffer = io.BytesIO()
-    counts = write_correspondence(db, slug, blobs, buffer)
-    return buffer.getvalue(), counts
