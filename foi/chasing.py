@@ -129,8 +129,9 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
 
 
 def _latest_chaser(db: Database, request_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM outgoing WHERE request_id = ? AND kind IN ('reminder', 'review') "
-                         "ORDER BY id DESC LIMIT 1", [request_id]))
+    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN "
+                         f"({', '.join('?' * len(EMAILED_KINDS))}) ORDER BY id DESC LIMIT 1",
+                         [request_id, *EMAILED_KINDS]))
     return rows[0] if rows else None
 
 

@@ -122,12 +122,13 @@ def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | No
     """One row per request of the campaign, with its deadline as of `today`."""
     get_campaign(db, slug)
     calendar = calendar or campaign_calendar(db)
-    sql = """
+    kinds = ", ".join(f"'{kind}'" for kind in CHASE_KINDS)
+    sql = f"""
         SELECT r.*, b.name AS body_name, b.region, b.type,
           (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = 'sent'
-             AND o.kind IN ('reminder', 'review', 'ico')) AS chases,
+             AND o.kind IN ({kinds})) AS chases,
           (SELECT max(substr(o.sent_at, 1, 10)) FROM outgoing o WHERE o.request_id = r.id
-             AND o.state = 'sent' AND o.kind IN ('reminder', 'review', 'ico')) AS last_chase_on
+             AND o.state = 'sent' AND o.kind IN ({kinds})) AS last_chase_on
         FROM requests r JOIN bodies b ON b.code = r.body_code
         WHERE r.campaign = ?"""
     params: list = [slug]
