@@ -22,7 +22,7 @@ from foi.mail import outgoing as store
 from foi.mail.compose import make_message_id
 from foi.mail.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
 from foi.render import Rendered, Sender, long_date, prepare
-from foi.thread import cited_sections, has_values, thread_parent, unanswered_questions
+from foi.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
 from foi.tracking import StatusRow, campaign_calendar, status_rows
 
 STAGES = ("reminder", "review", "ico")
@@ -96,7 +96,7 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
 
 def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
-    latest = _latest_chaser(s.db, row.request_id)
+    latest = latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
         plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
@@ -126,13 +126,6 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     plan.send.messages.append(PlannedMessage(
         row.request_id, *names, to_addr=address, rendered=rendered, kind=s.stage,
         in_reply_to=parent, blocked_since=since))
-
-
-def _latest_chaser(db: Database, request_id: int) -> dict | None:
-    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN "
-                         f"({', '.join('?' * len(EMAILED_KINDS))}) ORDER BY id DESC LIMIT 1",
-                         [request_id, *EMAILED_KINDS]))
-    return rows[0] if rows else None
 
 
 def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
