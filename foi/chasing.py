@@ -158,10 +158,11 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if since > REVIEW_WINDOW_DAYS:
         return (f"responded {d.responded_on}, {since} working days ago: past the "
                 f"{REVIEW_WINDOW_DAYS}-day window for a review"), None
-    counted = has_values(s.db, row.request_id) or row.state == "refused"
-    unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods, missing_counts=counted)
+    extracted = has_values(s.db, row.request_id)
+    unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods,
+                                      missing_counts=extracted or row.state == "refused")
     if row.state not in REVIEWABLE_STATES and not unanswered:
-        if not has_values(s.db, row.request_id):
+        if not extracted:
             return f"state {row.state}; no figures extracted yet (run `foi extract`)", None
         return f"state {row.state}: every question answered", None
     exemptions = cited_sections(s.db, row.request_id)
