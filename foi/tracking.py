@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.calendar import Calendar, build_calendar, load_user_days
+from foi.calendar import DUE_DAYS, Calendar, build_calendar, load_user_days
 from foi.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
 from foi.campaigns import get_campaign
 
@@ -73,8 +73,6 @@ def campaign_calendar(db: Database) -> Calendar:
 
 def first_due_date(db: Database, sent_on: str) -> str:
     """Working day 20 from day 0, before any event of the case moves it."""
-    from foi.calendar import DUE_DAYS
-
     return campaign_calendar(db).add_working_days(dt.date.fromisoformat(sent_on), DUE_DAYS).isoformat()
 
 
