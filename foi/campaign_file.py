@@ -7,6 +7,7 @@ fixes the whole file in one pass instead of one error per run.
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +116,18 @@ def _unknown_keys(table: dict, allowed: set[str], where: str, problems: list[str
             problems.append(f"{where}{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
+def _tables(value: list, name: str, allowed: set[str], problems: list[str]) -> Iterator[tuple[str, dict]]:
+    """Each table of a [[name]] array with where it is ("name[i]."), its unknown keys
+    already reported; an item that is not a table is reported and left out."""
+    for index, table in enumerate(value):
+        if not isinstance(table, dict):
+            problems.append(f"{name}[{index}]: must be a [[{name}]] table")
+            continue
+        where = f"{name}[{index}]."
+        _unknown_keys(table, allowed, where, problems)
+        yield where, table
+
+
 def _string(table: dict, key: str, problems: list[str], *, where: str = "", required: bool = False) -> str | None:
     value = table.get(key)
     if value is None:
@@ -184,12 +197,7 @@ def _questions(value, problems: list[str]) -> list[Question]:
         problems.append("questions: at least one [[questions]] table is needed")
         return []
     questions: list[Question] = []
-    for index, table in enumerate(value):
-        where = f"questions[{index}]."
-        if not isinstance(table, dict):
-            problems.append(f"questions[{index}]: must be a [[questions]] table")
-            continue
-        _unknown_keys(table, QUESTION_KEYS, where, problems)
+    for where, table in _tables(value, "questions", QUESTION_KEYS, problems):
         qid = _string(table, "id", problems, where=where, required=True)
         text = _string(table, "text", problems, where=where, required=True)
         kind = table.get("kind", "count")
@@ -215,12 +223,7 @@ def _checks(value, questions: dict[str, Question], problems: list[str]) -> list[
         problems.append("checks: must be [[checks]] tables, each with a rule")
         return []
     rules = []
-    for index, table in enumerate(value):
-        where = f"checks[{index}]."
-        if not isinstance(table, dict):
-            problems.append(f"checks[{index}]: must be a [[checks]] table")
-            continue
-        _unknown_keys(table, CHECK_KEYS, where, problems)
+    for where, table in _tables(value, "checks", CHECK_KEYS, problems):
         rule = _string(table, "rule", problems, where=where, required=True)
         if rule:
             problem = check_rule_problem(rule, questions)

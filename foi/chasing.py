@@ -22,7 +22,7 @@ from foi.mail import outgoing as store
 from foi.mail.compose import make_message_id
 from foi.mail.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
 from foi.render import Rendered, Sender, long_date, prepare
-from foi.thread import cited_sections, has_values, thread_parent, unanswered_questions
+from foi.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
 from foi.tracking import StatusRow, campaign_calendar, status_rows
 
 STAGES = ("reminder", "review", "ico")
@@ -96,7 +96,7 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
 
 def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
-    latest = _latest_chaser(s.db, row.request_id)
+    latest = latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
         plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
@@ -126,12 +126,6 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     plan.send.messages.append(PlannedMessage(
         row.request_id, *names, to_addr=address, rendered=rendered, kind=s.stage,
         in_reply_to=parent, blocked_since=since))
-
-
-def _latest_chaser(db: Database, request_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM outgoing WHERE request_id = ? AND kind IN ('reminder', 'review') "
-                         "ORDER BY id DESC LIMIT 1", [request_id]))
-    return rows[0] if rows else None
 
 
 def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
@@ -164,10 +158,11 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if since > REVIEW_WINDOW_DAYS:
         return (f"responded {d.responded_on}, {since} working days ago: past the "
                 f"{REVIEW_WINDOW_DAYS}-day window for a review"), None
-    counted = has_values(s.db, row.request_id) or row.state == "refused"
-    unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods, missing_counts=counted)
+    extracted = has_values(s.db, row.request_id)
+    unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods,
+                                      missing_counts=extracted or row.state == "refused")
     if row.state not in REVIEWABLE_STATES and not unanswered:
-        if not has_values(s.db, row.request_id):
+        if not extracted:
             return f"state {row.state}; no figures extracted yet (run `foi extract`)", None
         return f"state {row.state}: every question answered", None
     exemptions = cited_sections(s.db, row.request_id)

@@ -85,6 +85,13 @@ def list_bodies(
     return list(db.query(sql + " ORDER BY name", params))
 
 
+def unknown_types(db: Database, types: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the types given that no body has, every known type code) for a --type filter:
+    the council types plus any a user gave to a body they added."""
+    known = set(COUNCIL_TYPES) | {row["type"] for row in db.query("SELECT DISTINCT type FROM bodies")}
+    return [t for t in types if t.upper() not in known], sorted(known)
+
+
 def find_body(db: Database, identifier: str) -> dict:
     """One body by code, GSS code, exact name or short name (case-insensitive)."""
     ident = identifier.strip()

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from foi.calendar import DUE_DAYS, VERY_OVERDUE_DAYS, Calendar, timeline_lines
 
 # Event kinds (events.kind) that move the clock.
-SENT = "sent"
 CLARIFICATION_REQUESTED = "clarification_requested"
 CLARIFICATION_GIVEN = "clarification_given"
 FEE_NOTICE = "fee_notice"

@@ -101,8 +101,8 @@ def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kin
         if fmt == "eml" and not row["email"]:
             result.skipped.append((row["body_code"], "no email address: use --format docx for a letter or web form"))
             continue
-        if fmt == "eml" and validate_email(row["email"]):
-            result.skipped.append((row["body_code"], f"unusable address: {validate_email(row['email'])}"))
+        if fmt == "eml" and (problem := validate_email(row["email"])):
+            result.skipped.append((row["body_code"], f"unusable address: {problem}"))
             continue
         content = render_draft(db, row, fmt=fmt, kind=kind, sender=sender, now=now, template_root=template_root)
         path = Path(out) / draft_filename(row, kind, fmt)

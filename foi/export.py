@@ -8,7 +8,6 @@ due dates and chases come from foi.tracking, so they agree with `foi status`.
 import datetime as dt
 import email
 import email.policy
-import io
 import re
 import unicodedata
 import zipfile
@@ -19,7 +18,7 @@ from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.output import write_csv, write_json
-from foi.campaigns import get_campaign as require_campaign
+from foi.campaigns import get_campaign as require_campaign, get_periods, get_questions
 from foi.tracking import status_rows
 
 DATASET_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "region", "question_id", "period",
@@ -143,10 +142,9 @@ def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tupl
     lines = [("Campaign", f"{campaign['title']} ({slug})"),
              ("Exported", f"{what}, as of {today}"),
              ("", "")]
-    for q in db.query("SELECT id, text, kind FROM questions WHERE campaign = ? ORDER BY position", [slug]):
+    for q in get_questions(db, slug):
         lines.append((f"Question {q['id']}", f"{q['text']} ({q['kind']})"))
-    periods = [r["period"] for r in db.query("SELECT period FROM periods WHERE campaign = ? ORDER BY position", [slug])]
-    lines.append(("Periods", ", ".join(periods)))
+    lines.append(("Periods", ", ".join(get_periods(db, slug))))
     lines.append(("", ""))
     lines += [(f"Status: {k}", v) for k, v in STATUS_MEANINGS.items()]
     lines += [
@@ -242,9 +240,3 @@ def _add_attachments(db: Database, archive: zipfile.ZipFile, blobs: Path, messag
         if _add_blob(archive, blobs, row["sha256"], f"{folder}/{name}", missing):
             added += 1
     return added
-
-
-def correspondence_bytes(db: Database, slug: str, blobs: Path) -> tuple[bytes, dict]:
-    buffer = io.BytesIO()
-    counts = write_correspondence(db, slug, blobs, buffer)
-    return buffer.getvalue(), counts

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from foi.errors import FoiError
 from foi.mail.send import PlannedMessage, SendPlan, Skipped, Uncertain
 from foi.render import Rendered, Sender, single_line
-from foi.thread import last_council_message, thread_parent
+from foi.thread import last_council_message, latest_outgoing, thread_parent
 
 
 def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Sender) -> SendPlan:
@@ -29,7 +29,7 @@ def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Se
         raise FoiError("The reply text is empty")
     names = (request["reference"], request["body_code"], request["body_name"])
     plan = SendPlan(campaign=slug)
-    latest = _latest_reply(db, request["id"])
+    latest = latest_outgoing(db, request["id"], ("clarification",))
     if latest and latest["state"] in ("sending", "uncertain"):
         plan.uncertain.append(Uncertain(request["id"], *names, outgoing=latest))
         return plan
@@ -50,12 +50,6 @@ def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Se
     plan.messages.append(PlannedMessage(request["id"], *names, to_addr=address, rendered=rendered,
                                         kind="clarification", in_reply_to=parent))
     return plan
-
-
-def _latest_reply(db: Database, request_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM outgoing WHERE request_id = ? AND kind = 'clarification' "
-                         "ORDER BY id DESC LIMIT 1", [request_id]))
-    return rows[0] if rows else None
 
 
 def reply_subject(parent_subject: str | None, reference: str) -> str:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from sqlite_utils import Database
 
 from foi.calendar import Calendar
-from foi.campaigns import get_campaign as require_campaign
+from foi.campaigns import get_campaign as require_campaign, get_periods
 from foi.tracking import StatusRow, campaign_calendar, status_rows, summarise
 
 VALUE_STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review", "missing")
@@ -101,8 +101,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
     rows = status_rows(db, slug, today)
     questions = list(db.query("SELECT id, position, text, kind FROM questions WHERE campaign = ? "
                               "ORDER BY position", [slug]))
-    periods = [r["period"] for r in db.query("SELECT period FROM periods WHERE campaign = ? "
-                                             "ORDER BY position", [slug])]
+    periods = get_periods(db, slug)
     cells = dataset_cells(db, slug)
     requests = request_counts(db, slug, rows)
     firsts = first_responses(db, rows)

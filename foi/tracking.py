@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.calendar import Calendar, build_calendar, load_user_days
+from foi.calendar import DUE_DAYS, Calendar, build_calendar, load_user_days
 from foi.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
 from foi.campaigns import get_campaign
 
@@ -73,8 +73,6 @@ def campaign_calendar(db: Database) -> Calendar:
 
 def first_due_date(db: Database, sent_on: str) -> str:
     """Working day 20 from day 0, before any event of the case moves it."""
-    from foi.calendar import DUE_DAYS
-
     return campaign_calendar(db).add_working_days(dt.date.fromisoformat(sent_on), DUE_DAYS).isoformat()
 
 
@@ -122,12 +120,13 @@ def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | No
     """One row per request of the campaign, with its deadline as of `today`."""
     get_campaign(db, slug)
     calendar = calendar or campaign_calendar(db)
-    sql = """
+    kinds = ", ".join(f"'{kind}'" for kind in CHASE_KINDS)
+    sql = f"""
         SELECT r.*, b.name AS body_name, b.region, b.type,
           (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = 'sent'
-             AND o.kind IN ('reminder', 'review', 'ico')) AS chases,
+             AND o.kind IN ({kinds})) AS chases,
           (SELECT max(substr(o.sent_at, 1, 10)) FROM outgoing o WHERE o.request_id = r.id
-             AND o.state = 'sent' AND o.kind IN ('reminder', 'review', 'ico')) AS last_chase_on
+             AND o.state = 'sent' AND o.kind IN ({kinds})) AS last_chase_on
         FROM requests r JOIN bodies b ON b.code = r.body_code
         WHERE r.campaign = ?"""
     params: list = [slug]

@@ -14,15 +14,27 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from foi.councils import load_register
 from foi.db import blob_dir, connect
 from foi.references import make_reference
 
 SLUG = "early-help"
 TODAY = "2026-05-20"
+NOW = "2026-05-20T12:00:00+01:00"
 FORMULA_NAME = '=HYPERLINK("http://evil.example/x","Leeds")'
 SCRIPT_NAME = "<script>document.title='pwned'</script>New Forest"
 STAMP = "2026-03-01T09:00:00+00:00"
+
+
+@pytest.fixture
+def campaign(isolated, monkeypatch):
+    """The campaign built in the test's folder, with FOI_NOW at NOW. Import it into a
+    test module (`from report_campaign import campaign`) to use it as a fixture."""
+    monkeypatch.setenv("FOI_NOW", NOW)
+    db, ids = build(isolated / "campaign.db")
+    return db
 
 
 def put_blob(db_path: Path, data: bytes) -> str:

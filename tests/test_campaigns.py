@@ -112,6 +112,8 @@ def test_update_after_sending_keeps_sent_requests_and_questions():
     ({'[[questions]]\nid = "step_down"': '[[questions]]\nlables = []\nid = "step_down"'}, "questions[1].lables: unknown key"),
     ({'recipients = "childrens-services"': 'recipients = "everyone"'}, "recipients: 'everyone' is not one of"),
     ({'subject = "Early': 'subjekt = "Early'}, "request.subjekt: unknown key"),
+    ({'rule = "rereferrals <= closed_no_early_help"': 'rul = "rereferrals <= closed_no_early_help"'},
+     "checks[0].rul: unknown key"),
 ])
 def test_each_problem_names_its_field(replace, expected):
     with pytest.raises(CampaignFileError) as caught:
@@ -128,6 +130,18 @@ def test_several_problems_are_reported_together():
     fields = [p.split(":")[0] for p in caught.value.problems]
     assert fields == ["titel", "title", "periods", "questions[1].kind"]
     assert "4 problems" in str(caught.value)
+
+
+def test_items_that_are_not_tables_are_named_and_the_rest_still_checked():
+    text = ('slug = "t"\ntitle = "T"\nrecipients = "all"\nperiods = ["2019/20"]\n'
+            'questions = ["How many?"]\nchecks = [{rule = "a <= 1"}, 1]\n')
+    with pytest.raises(CampaignFileError) as caught:
+        parse_campaign(text, source="c.toml")
+    assert caught.value.problems == [
+        "questions[0]: must be a [[questions]] table",
+        "checks[0].rule: 'a <= 1' names unknown question 'a'",
+        "checks[1]: must be a [[checks]] table",
+    ]
 
 
 def test_unknown_recipient_codes_and_filters_name_the_field():

@@ -69,7 +69,7 @@ def test_filters_by_type_region_and_missing_email(run, initialised):
 def test_unknown_type_is_a_usage_error(run, initialised):
     result = run("councils", "list", "--type", "FOO", ok=False)
     assert result.exit_code == 2
-    assert "FOO" in result.stderr
+    assert "FOO (known: CC, CTY, LBO, MD, NMD, UA)" in result.stderr
 
 
 def test_show_by_code_gss_code_or_name(run, initialised):
@@ -141,7 +141,8 @@ def test_add_a_body_that_is_not_a_council(run, initialised, isolated):
         "--region", "North West", "--email", "foi@gmp.police.uk")
     body = json.loads(run("councils", "show", "GMP", "--json").stdout)
     assert body["origin"] == "user" and body["domain"] == "gmp.police.uk"
-    assert len(rows_of(run("councils", "list", "--type", "POLICE", "--csv").stdout)) == 1
+    assert [r["code"] for r in rows_of(run("councils", "list", "--type", "police", "--csv").stdout)] == ["GMP"]
+    assert "(known: CC, CTY, LBO, MD, NMD, POLICE, UA)" in run("councils", "list", "--type", "FOO", ok=False).stderr
     injected = run("councils", "add", "EVIL", "Evil\r\nBcc: x@example.com", "--type", "X", ok=False)
     assert injected.exit_code == 1
     run("init")  # refreshing the register keeps user bodies

@@ -5,19 +5,10 @@ import io
 import json
 import zipfile
 
-import pytest
-from report_campaign import FORMULA_NAME, SLUG, build
+from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
 
-NOW = "2026-05-20T12:00:00+01:00"
-
-
-@pytest.fixture
-def campaign(isolated, monkeypatch):
-    monkeypatch.setenv("FOI_NOW", NOW)
-    db, ids = build(isolated / "campaign.db")
-    return db
 
 
 def read_csv(text: str) -> list[dict]:

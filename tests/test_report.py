@@ -5,22 +5,13 @@ import csv
 import io
 import json
 
-import pytest
-from report_campaign import FORMULA_NAME, SCRIPT_NAME, SLUG, build
+from report_campaign import FORMULA_NAME, SCRIPT_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.report import build_report, normalise_section
 
 import datetime as dt
 
 TODAY = dt.date(2026, 5, 20)
-NOW = "2026-05-20T12:00:00+01:00"
-
-
-@pytest.fixture
-def campaign(isolated, monkeypatch):
-    monkeypatch.setenv("FOI_NOW", NOW)
-    db, ids = build(isolated / "campaign.db")
-    return db
 
 
 def test_request_counts_and_refusals_by_section(campaign):

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from report_campaign import SLUG, build
+from report_campaign import SLUG, campaign  # noqa: F401 (a fixture)
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="chromium is not installed (scripts/setup-env --test installs it)")
@@ -48,9 +48,7 @@ def page_requests(net_log) -> list[str]:
 
 
 @pytest.fixture
-def report_html(isolated, run, monkeypatch):
-    monkeypatch.setenv("FOI_NOW", "2026-05-20T12:00:00+01:00")
-    build(isolated / "campaign.db")
+def report_html(campaign, isolated, run):
     run("report", SLUG, "--html", "report.html")
     return isolated / "report.html"
 

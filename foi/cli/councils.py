@@ -54,16 +54,11 @@ def list_(state, types, regions, childrens_services, missing_email, as_json, as_
         foi councils list --childrens-services --csv > councils.csv
         foi councils list --type NMD --region "South East"
     """
-    from foi.councils import COUNCIL_TYPES, LISTING_COLUMNS, list_bodies
+    from foi.councils import LISTING_COLUMNS, list_bodies, unknown_types
 
-    unknown = [t for t in types if t.upper() not in COUNCIL_TYPES]
-    known_types = {r["type"] for r in state.db.query("SELECT DISTINCT type FROM bodies")}
-    unknown = [t for t in unknown if t.upper() not in known_types]
+    unknown, known = unknown_types(state.db, types)
     if unknown:
-        raise click.BadParameter(
-            f"{', '.join(unknown)} (known: {', '.join(sorted(known_types | set(COUNCIL_TYPES)))})",
-            param_hint="--type",
-        )
+        raise click.BadParameter(f"{', '.join(unknown)} (known: {', '.join(known)})", param_hint="--type")
     rows = list_bodies(state.db, types=types, regions=regions,
                        childrens_services=childrens_services, missing_email=missing_email)
     columns = LISTING_COLUMNS if (as_json or as_csv) else ["code", "gss_code", "name", "type", "region", "foi_email"]

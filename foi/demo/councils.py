@@ -40,9 +40,6 @@ BEHAVIOURS: dict[str, tuple[int, str]] = {
     "out_of_office": (2, "awaiting_response"),
 }
 SILENT = "silent"
-ANSWERING = {"answer_xlsx", "answer_docx", "answer_pdf", "answer_csv", "answer_body",
-             "answer_small_numbers", "ack_then_answer", "clarified_then_answer",
-             "extended_then_answer", "partial_s12"}
 DESCRIPTIONS = {
     "no_address": "no FOI address known: the request is never sent",
     "bounce": "the address does not exist: a delivery failure report from MAILER-DAEMON",

@@ -103,6 +103,11 @@ def signature(council: Council) -> str:
     return f"\n\nYours sincerely,\n\nInformation Governance Team\n{council.name}"
 
 
+def _reply(council: Council, received: Received, text: str) -> Letter:
+    """A letter in the thread of our request: greeting, text, signature."""
+    return Letter(f"RE: {received.subject}", f"Dear Requester,\n\n{text}" + signature(council))
+
+
 # ---------------------------------------------------------------- what councils say
 
 def acknowledgement(council: Council) -> Letter:
@@ -115,45 +120,44 @@ def acknowledgement(council: Council) -> Letter:
 
 
 def clarification(council: Council, received: Received) -> Letter:
-    return Letter(f"RE: {received.subject}",
-                  "Dear Requester,\n\nBefore we can deal with your request, could you please clarify "
+    return _reply(council, received,
+                  "Before we can deal with your request, could you please clarify "
                   "whether question 2 should count step-down referrals made at any point of the "
                   "assessment, or only those made when the assessment closed?\n\nThe time for our "
-                  "response is paused until we hear from you."
-                  + signature(council))
+                  "response is paused until we hear from you.")
 
 
 def extension(council: Council, received: Received, until: dt.date) -> Letter:
-    return Letter(f"RE: {received.subject}",
-                  "Dear Requester,\n\nWe need additional time to consider the public interest in "
+    return _reply(council, received,
+                  "We need additional time to consider the public interest in "
                   "releasing part of the information, as section 10(3) of the Act allows. We "
-                  f"will send our response by {until.day} {until:%B %Y}." + signature(council))
+                  f"will send our response by {until.day} {until:%B %Y}.")
 
 
 def refusal_s12(council: Council, received: Received) -> Letter:
-    return Letter(f"RE: {received.subject}",
-                  "Dear Requester,\n\nWe estimate that finding and extracting this information would "
+    return _reply(council, received,
+                  "We estimate that finding and extracting this information would "
                   "exceed the appropriate limit of £450 set for local authorities, as each case file "
                   "would have to be read by hand. Your request is therefore refused under section "
                   "12 of the Freedom of Information Act 2000.\n\nYou may wish to narrow your request "
-                  "to a single year." + signature(council))
+                  "to a single year.")
 
 
 def refusal_s40(council: Council, received: Received) -> Letter:
-    return Letter(f"RE: {received.subject}",
-                  "Dear Requester,\n\nThe information you asked for, combined with other published "
+    return _reply(council, received,
+                  "The information you asked for, combined with other published "
                   "data, could identify individual children and families. It is personal data, exempt "
                   "from disclosure under section 40(2) of the Freedom of Information Act 2000, and "
-                  "your request is refused." + signature(council))
+                  "your request is refused.")
 
 
 def not_held(council: Council, received: Received) -> Letter:
     """Question by question, as councils usually set out a 'not held' reply."""
     lines = [f"{label}: the council does not hold this information."
              for label in _labels(council, tuple(QUESTIONS))]
-    return Letter(f"RE: {received.subject}",
-                  "Dear Requester,\n\nOur case management system does not record what happened "
-                  "after an assessment closed, so:\n\n" + "\n".join(lines) + signature(council))
+    return _reply(council, received,
+                  "Our case management system does not record what happened "
+                  "after an assessment closed, so:\n\n" + "\n".join(lines))
 
 
 def out_of_office(council: Council, received: Received) -> Letter:
