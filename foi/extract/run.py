@@ -301,7 +301,7 @@ def evaluate_checks(db: Database, campaign: Campaign, body: str | None = None) -
     for (code, period), values in sorted(grouped.items()):
         for text, rule in rules:
             if rule_fails(rule, values):
-                names = sorted(names_in(rule[2]) | names_in(rule[3]))
+                names = sorted(names_in(rule))
                 failures.append({"body": code, "period": period, "rule": text,
                                  "values": {name: _show(values[name]) for name in names}})
     return failures
