@@ -18,7 +18,8 @@ from sqlite_utils import Database
 from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
 from foi.extract.checks import names_in, parse_rule, rule_fails
-from foi.extract.mapper import ALL_PERIODS, Found, extract_values
+from foi.extract.found import ALL_PERIODS, Found
+from foi.extract.mapper import extract_values
 from foi.extract.questions import Question, QuestionMatcher
 from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
