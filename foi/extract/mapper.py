@@ -90,11 +90,11 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     def locate(line: int, position: int) -> str:
         return block.locate(position, line) if transpose else block.locate(line, position)
 
-    count = block.width if transpose else len(block.rows)
+    count, positions = (block.width, len(block.rows)) if transpose else (len(block.rows), block.width)
     first = min(period_at)
     # transposed, a column's label is the header text above the first period
     # row; otherwise a row's label is the stub left of the first period column
-    stub = list(range(first)) if first > 0 else [p for p in range(block.width) if p not in period_at]
+    stub = list(range(first)) if first > 0 else [p for p in range(positions) if p not in period_at]
     matches: list[tuple[int, Match]] = []
     candidates: list[int] = []
     for line in range(count):
