@@ -101,6 +101,14 @@ def decode_text(data: bytes) -> str | None:
     return data.decode("latin-1")
 
 
+def text_or_fail(data: bytes) -> str:
+    """decode_text for a reader: bytes that are no known text are an unreadable file."""
+    text = decode_text(data)
+    if text is None:
+        raise ValueError("not text in any known encoding")
+    return text
+
+
 def looks_delimited(text: str) -> bool:
     """Most lines carry the same number (>= 1) of one delimiter."""
     lines = [line for line in text.splitlines()[:30] if line.strip()]
