@@ -19,7 +19,7 @@ import foi.extract.pdf
 from foi.extract.read import read_source
 
 sys.path.insert(0, str(common.ROOT / "tests"))
-from test_extract_shared import _norm  # noqa: E402
+from test_extract_shared import _norm, best_table  # noqa: E402
 
 
 def main() -> None:
@@ -41,19 +41,11 @@ def main() -> None:
             readings[pdf] = [(t.label, _norm(t.rows)) for t in tables if t.kind != "lines"]
             print(f"  read {pdf} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
         expected = _norm(list(csv.reader((base / "expected" / name).open(encoding="utf-8"))))
-        wanted = [tuple(c for c in row if c) for row in expected]
-        best, share = "-", 0.0
-        for label, rows in readings[pdf]:
-            got = {tuple(c for c in r if c) for r in rows}
-            here = sum(w in got for w in wanted) / len(wanted)
-            if rows == expected:
-                best, share = label + " =", 1.0
-                break
-            if here > share:
-                best, share = label, here
-        exact += best.endswith("=")
+        at, share, same = best_table([rows for _, rows in readings[pdf]], expected)
+        best = "-" if at is None else readings[pdf][at][0] + (" =" if same else "")
+        exact += same
         shares.append(share)
-        print(f"{'EXACT' if best.endswith('=') else '     '} {share:5.0%}  {name:42} {best}")
+        print(f"{'EXACT' if same else '     '} {share:5.0%}  {name:42} {best}")
         if args.show == name:
             for label, rows in readings[pdf]:
                 print(f"--- {label}")

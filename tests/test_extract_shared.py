@@ -31,9 +31,25 @@ def _norm(rows: list[list[str]]) -> list[tuple[str, ...]]:
     return [tuple(row[c] for c in keep) for row in rows]
 
 
+def best_table(tables: list[list[tuple[str, ...]]], expected: list[tuple[str, ...]]) -> tuple[int | None, float, bool]:
+    """(index of the table closest to `expected`, share of its rows found there,
+    exact?). Rows compare by their non-empty cells; the first exact table wins,
+    else the first with the highest share. bench/camelot_tables.py scores with this too."""
+    wanted = [tuple(c for c in row if c) for row in expected]
+    best, share = None, 0.0
+    for index, rows in enumerate(tables):
+        if rows == expected:
+            return index, 1.0, True
+        got = {tuple(c for c in r if c) for r in rows}
+        here = sum(w in got for w in wanted) / len(wanted)
+        if here > share:
+            best, share = index, here
+    return best, share, False
+
+
 def test_every_corpus_table_file_opens_or_says_why(shared, monkeypatch):
     readings = _read_all(shared / "corpus" / "tables", monkeypatch)
-    assert len(readings) > 300
+    assert len(readings) == 333
     for path, reading in readings.items():
         assert reading.status in STATUSES, path
         if reading.status not in ("ok", "empty"):
@@ -56,10 +72,9 @@ def test_every_corpus_table_file_opens_or_says_why(shared, monkeypatch):
     for name, source, *_ in index:
         expected = _norm(list(csv.reader((base / "expected" / name).open(encoding="utf-8"))))
         tables = [_norm(t.rows) for t in readings[base / source.split()[0]].tables if t.kind != "lines"]
-        exact += any(table == expected for table in tables)
-        wanted = [tuple(c for c in row if c) for row in expected]
-        row_share.append(max((sum(w in {tuple(c for c in r if c) for r in t} for w in wanted) / len(wanted)
-                              for t in tables), default=0.0))
+        _, share, same = best_table(tables, expected)
+        exact += same
+        row_share.append(share)
     # Measured (bench/camelot_tables.py): 8 of 20 tables exactly, 76% of rows
     # (was 5 and 48% before borderless tables, sideways pages and row-spanned
     # labels). Out of reach by design: the three shift_text variants of one PDF

@@ -107,3 +107,18 @@ def test_check_rules_without_eval():
     for bad in ["referrals <=", "__import__('os').system('x') < 1", "a", "a < b < c", "(a <= b"]:
         with pytest.raises(FoiError):
             parse_rule(bad)
+
+
+def test_periods_down_the_first_column_with_no_header_row():
+    """Periods from the very first row down column A, more columns than rows:
+    the stub is looked for among the rows (it used to index past the last row)."""
+    from foi.extract.mapper import extract_values
+    from foi.extract.tables import Table
+
+    matcher = QuestionMatcher(QUESTIONS[:1])
+    wide = Table("sheet", "Data", [["2015/16", "10", "x", "y"], ["2016/17", "12", "a", "b"]])
+    assert extract_values([wide], matcher, ["2015/16", "2016/17"]) == []
+    tall = Table("sheet", "Data", [["2015/16", "10"], ["2016/17", "12"]])
+    found = {(f.question_id, f.period): (f.value.value, f.location, f.confidence)
+             for f in extract_values([tall], matcher, ["2015/16", "2016/17"])}
+    assert found == {("referrals", "2015/16"): (10.0, "Data!B1", 0.81), ("referrals", "2016/17"): (12.0, "Data!B2", 0.81)}

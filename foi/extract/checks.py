@@ -42,7 +42,7 @@ class _Parser:
         self.tokens, self.rule, self.position = tokens, rule, 0
 
     def take(self) -> str | None:
-        token = self.tokens[self.position] if self.position < len(self.tokens) else None
+        token = self.peek()
         self.position += 1
         return token
 
@@ -68,6 +68,7 @@ class _Parser:
 
 
 def names_in(node: tuple) -> set[str]:
+    """The question ids an expression, or a whole rule, refers to."""
     if node[0] == "id":
         return {node[1]}
     if node[0] == "num":
@@ -88,7 +89,7 @@ def rule_fails(rule: tuple, values: dict[str, Interval]) -> bool | None:
     """True when the rule is broken whatever the suppressed values are; None when
     a value it needs is missing (not held, refused, needs review)."""
     _, op, left, right = rule
-    if not names_in(rule[2]) | names_in(rule[3]) <= values.keys():
+    if not names_in(rule) <= values.keys():
         return None
     a, b = _interval(left, values), _interval(right, values)
     broken = {

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 
-from foi.extract.detect import DELIMITERS, decode_text
+from foi.extract.detect import DELIMITERS, text_or_fail
 from foi.extract.tables import Table
 
 
 def read_csv(data: bytes) -> list[Table]:
-    text = decode_text(data)
-    if text is None:
-        raise ValueError("not text in any known encoding")
+    text = text_or_fail(data)
     sample = "\n".join(text.splitlines()[:50])
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)

@@ -44,17 +44,18 @@ def detect_format(data: bytes) -> str:
 
 def _zip_format(data: bytes) -> str:
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return "binary"
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        if "xl/workbook.bin" in names:
-            return "xlsb"
+    names = archive.namelist()
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "xl/workbook.xml" in names:
         return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
-    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+    if any(n.startswith("word/") for n in names):
         return "docx"
     if "mimetype" in names:
-        kind = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")[:80]
+        kind = archive.read("mimetype")[:80]
         if b"spreadsheet" in kind:
             return "ods"
         if b"text" in kind:
@@ -100,6 +101,14 @@ def decode_text(data: bytes) -> str | None:
     return data.decode("latin-1")
 
 
+def text_or_fail(data: bytes) -> str:
+    """decode_text for a reader: bytes that are no known text are an unreadable file."""
+    text = decode_text(data)
+    if text is None:
+        raise ValueError("not text in any known encoding")
+    return text
+
+
 def looks_delimited(text: str) -> bool:
     """Most lines carry the same number (>= 1) of one delimiter."""
     lines = [line for line in text.splitlines()[:30] if line.strip()]
@@ -107,13 +116,14 @@ def looks_delimited(text: str) -> bool:
         return False
     for delimiter in DELIMITERS:
         # Quote-aware: Excel writes 1,501 as "1,501", whose comma separates nothing.
-        counts = [len(row) - 1 for row in csv.reader(lines, delimiter=delimiter)]
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        counts = [len(row) - 1 for row in rows]
         commonest = max(set(counts), key=counts.count)
         if commonest < 1 or counts.count(commonest) < max(2, 0.7 * len(lines)):
             continue
         if len(lines) == 2 and commonest < 2:
             continue  # two lines with a comma each is a letter more often than a table
-        fields = [f for row in csv.reader(lines, delimiter=delimiter) for f in row]
+        fields = [f for row in rows for f in row]
         words = sorted(len(f.split()) for f in fields)
         if words[len(words) // 2] <= 4:  # prose has long "fields"
             return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from foi.extract.found import ALL_PERIODS, Found  # noqa: F401 - ALL_PERIODS is used from here
+from foi.extract.found import Found
 from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher
@@ -41,7 +41,7 @@ def apply_footnotes(found: list[Found], tables: list[Table]) -> list[Found]:
     for table in tables:
         for row in table.rows:
             for cell in row:
-                if cell[:1] in FOOTNOTE_START or cell.lstrip()[:1] in FOOTNOTE_START:
+                if cell.lstrip()[:1] in FOOTNOTE_START:
                     defined = footnote_bounds(cell)
                     if defined and defined[0] not in notes:
                         notes[defined[0]] = (defined[1], defined[2], " ".join(cell.split())[:80])
@@ -90,8 +90,11 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     def locate(line: int, position: int) -> str:
         return block.locate(position, line) if transpose else block.locate(line, position)
 
-    count = block.width if transpose else len(block.rows)
+    count, positions = (block.width, len(block.rows)) if transpose else (len(block.rows), block.width)
     first = min(period_at)
+    # transposed, a column's label is the header text above the first period
+    # row; otherwise a row's label is the stub left of the first period column
+    stub = list(range(first)) if first > 0 else [p for p in range(positions) if p not in period_at]
     matches: list[tuple[int, Match]] = []
     candidates: list[int] = []
     for line in range(count):
@@ -99,9 +102,6 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
             continue
         if line < header and not transpose:
             continue
-        # transposed, a column's label is the header text above the first period
-        # row; otherwise a row's label is the stub left of the first period column
-        stub = list(range(first)) if first > 0 else [p for p in range(block.width) if p not in period_at]
         label = " ".join(cell(line, p) for p in stub if cell(line, p))
         if TOTAL.match(label) or parse_period(label):
             continue

@@ -44,12 +44,16 @@ def _financial(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def _overlaps(match: re.Match, found: list[Period]) -> bool:
+    return any(p.start < match.end() and match.start() < p.end for p in found)
+
+
 def find_periods(text: str) -> list[Period]:
     """Every period in `text`, left to right, without overlaps."""
     found: list[Period] = []
     for pattern in (DATED, APRIL_MARCH, YEAR_ENDING, FY_PATTERN):
         for match in pattern.finditer(text):
-            if any(p.start < match.end() and match.start() < p.end for p in found):
+            if _overlaps(match, found):
                 continue
             if pattern is YEAR_ENDING:
                 first = _year(match.group(1)) - 1
@@ -63,7 +67,7 @@ def find_periods(text: str) -> list[Period]:
                     continue
             found.append(Period(_financial(first), "financial", match.start(), match.end(), match.group(0)))
     for match in BARE_YEAR.finditer(text):
-        if not any(p.start < match.end() and match.start() < p.end for p in found):
+        if not _overlaps(match, found):
             found.append(Period(match.group(1), "calendar", match.start(), match.end(), match.group(0)))
     return sorted(found, key=lambda p: p.start)
 

@@ -166,8 +166,9 @@ def _figures(segment: str) -> list[str]:
 
 
 def _value_text(segment: str) -> str | None:
-    if NOT_HELD.search(segment):
-        return NOT_HELD.search(segment).group(0)
+    not_held = NOT_HELD.search(segment)
+    if not_held:
+        return not_held.group(0)
     refusal = parse_refusal(segment)
     if refusal:
         return segment.strip(" :-–=")

@@ -59,7 +59,7 @@ class QuestionMatcher:
     def __init__(self, questions: list[Question]):
         self.questions = questions
         self.by_number = {q.number.lower(): q for q in questions}
-        self.label_tokens = {q.id: [set(tokens(label)) for label in q.labels if tokens(label)]
+        self.label_tokens = {q.id: [words for words in (set(tokens(label)) for label in q.labels) if words]
                              for q in questions}
         self.text_tokens = {q.id: set(tokens(q.text)) for q in questions}
 

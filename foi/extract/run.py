@@ -18,7 +18,8 @@ from sqlite_utils import Database
 from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
 from foi.extract.checks import names_in, parse_rule, rule_fails
-from foi.extract.mapper import ALL_PERIODS, Found, extract_values
+from foi.extract.found import ALL_PERIODS, Found
+from foi.extract.mapper import extract_values
 from foi.extract.questions import Question, QuestionMatcher
 from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
@@ -120,16 +121,20 @@ def _load_blob(blobs: Path, sha256: str) -> Callable[[], Reading]:
     return load
 
 
+def _in_campaign(slug: str, body: str | None) -> tuple[str, list]:
+    """The WHERE clause (over requests `r`) for a campaign, or one body's request in it."""
+    if body:
+        return "r.campaign = ? AND r.body_code = ?", [slug, body]
+    return "r.campaign = ?", [slug]
+
+
 def _campaign_messages(db: Database, slug: str, body: str | None) -> list[dict]:
+    where, params = _in_campaign(slug, body)
     sql = ("SELECT m.id, m.request_id, m.date, m.received_at, m.body_text, m.classification, "
            "m.auto_submitted, r.body_code FROM messages m JOIN requests r ON r.id = m.request_id "
-           "WHERE r.campaign = ?")
-    params: list = [slug]
-    if body:
-        sql += " AND r.body_code = ?"
-        params.append(body)
+           f"WHERE {where} ORDER BY m.id")
     keys = ["id", "request_id", "date", "received_at", "body_text", "classification", "auto_submitted", "body"]
-    return [dict(zip(keys, row)) for row in db.execute(sql + " ORDER BY m.id", params)]
+    return [dict(zip(keys, row)) for row in db.execute(sql, params)]
 
 
 def carries_answers(message: dict) -> bool:
@@ -275,21 +280,20 @@ def _best(items: list) -> tuple[Found, str | None, str]:
 
 
 def _count_values(db: Database, slug: str, body: str | None, summary: Summary) -> None:
+    where, params = _in_campaign(slug, body)
     sql = ("SELECT v.status, COUNT(*) FROM answer_values v JOIN requests r ON r.id = v.request_id "
-           "WHERE r.campaign = ? AND v.current = 1" + (" AND r.body_code = ?" if body else "")
-           + " GROUP BY v.status")
-    summary.values.update(dict(db.execute(sql, [slug, body] if body else [slug]).fetchall()))
+           f"WHERE {where} AND v.current = 1 GROUP BY v.status")
+    summary.values.update(dict(db.execute(sql, params).fetchall()))
 
 
 def evaluate_checks(db: Database, campaign: Campaign, body: str | None = None) -> list[dict]:
     """Every rule broken by a body's current values in a period."""
     rules = [(rule, parse_rule(rule)) for rule in campaign.rules]
+    where, params = _in_campaign(campaign.slug, body)
     sql = ("SELECT r.body_code, v.period, v.question_id, v.status, v.value, v.lower_bound, v.upper_bound "
-           "FROM answer_values v JOIN requests r ON r.id = v.request_id WHERE r.campaign = ? AND v.current = 1"
-           + (" AND r.body_code = ?" if body else ""))
+           f"FROM answer_values v JOIN requests r ON r.id = v.request_id WHERE {where} AND v.current = 1")
     grouped: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
-    for code, period, question, status, value, lower, upper in db.execute(
-            sql, [campaign.slug, body] if body else [campaign.slug]):
+    for code, period, question, status, value, lower, upper in db.execute(sql, params):
         interval = None
         if status == "answered" and value is not None:
             interval = (value, value)
@@ -301,7 +305,7 @@ def evaluate_checks(db: Database, campaign: Campaign, body: str | None = None) -
     for (code, period), values in sorted(grouped.items()):
         for text, rule in rules:
             if rule_fails(rule, values):
-                names = sorted(names_in(rule[2]) | names_in(rule[3]))
+                names = sorted(names_in(rule))
                 failures.append({"body": code, "period": period, "rule": text,
                                  "values": {name: _show(values[name]) for name in names}})
     return failures

@@ -31,12 +31,18 @@ class Candidate:
     note: str | None
 
 
-def row_of(candidate: Candidate) -> dict:
-    value = candidate.value
+def value_columns(value: Value) -> dict:
+    """The answer_values columns that hold what a value says."""
     return {
         "status": value.status, "value": value.value, "value_text": value.text,
         "value_raw": value.raw, "lower_bound": value.lower, "upper_bound": value.upper,
-        "refusal_section": value.section, "source_sha256": candidate.source_sha256,
+        "refusal_section": value.section,
+    }
+
+
+def row_of(candidate: Candidate) -> dict:
+    return {
+        **value_columns(candidate.value), "source_sha256": candidate.source_sha256,
         "source_file": candidate.source_file, "source_location": candidate.location,
         "confidence": round(candidate.confidence, 2), "note": candidate.note,
     }
@@ -69,9 +75,8 @@ def withdraw_auto_values(db: Database, message_id: int, keep: set[tuple[str, str
     request's history is then worked out again. Returns how many went."""
     rows = db.execute("SELECT id, question_id, period FROM answer_values WHERE source_message = ? "
                       "AND method = 'auto'", [message_id]).fetchall()
-    gone = [row[0] for row in rows if (row[1], row[2]) not in keep]
-    for value_id in gone:
-        db.execute("DELETE FROM answer_values WHERE id = ?", [value_id])
+    gone = [(row[0],) for row in rows if (row[1], row[2]) not in keep]
+    db.conn.executemany("DELETE FROM answer_values WHERE id = ?", gone)
     return len(gone)
 
 
@@ -80,9 +85,7 @@ def insert_manual_value(db: Database, request_id: int, question_id: str, period:
     table = db["answer_values"].insert({
         "request_id": request_id, "question_id": question_id, "period": period,
         "source_message": None, "method": "manual", "current": 0, "created_at": now,
-        "status": value.status, "value": value.value, "value_text": value.text,
-        "value_raw": value.raw, "lower_bound": value.lower, "upper_bound": value.upper,
-        "refusal_section": value.section, "confidence": 1.0, "note": note,
+        **value_columns(value), "confidence": 1.0, "note": note,
         "source_location": "entered by hand",
     })
     return table.last_pk

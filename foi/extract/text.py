@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from foi.extract.detect import decode_text
-from foi.extract.tables import Table
+from foi.extract.detect import text_or_fail
+from foi.extract.tables import Table, lines_table
 
 # Where the council's own words end and our quoted request begins: figures in
 # the quoted request (its periods) must not be read as answers.
@@ -29,10 +29,7 @@ def own_text(text: str) -> str:
 
 
 def read_text(data: bytes, label: str = "") -> list[Table]:
-    text = decode_text(data)
-    if text is None:
-        raise ValueError("not text in any known encoding")
-    lines = own_text(text).splitlines()
+    lines = own_text(text_or_fail(data)).splitlines()
     return tabbed_grids(lines, label) + [Table("lines", label, [[line] for line in lines])]
 
 
@@ -74,6 +71,7 @@ class _HtmlReader(HTMLParser):
         self.tables: list[list[list[str]]] = []
         self.stack: list[list[list[str]]] = []
         self.skip = 0
+        self.pending_span = 1  # colspan of the cell being read
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "head"):
@@ -98,7 +96,7 @@ class _HtmlReader(HTMLParser):
             self.skip = max(0, self.skip - 1)
         if tag in ("td", "th") and self.stack and self.stack[-1] and self.stack[-1][-1]:
             row = self.stack[-1][-1]
-            row.extend([row[-1]] * (min(getattr(self, "pending_span", 1), 50) - 1))
+            row.extend([row[-1]] * (min(self.pending_span, 50) - 1))
         if tag == "table" and self.stack:
             self.tables.append(self.stack.pop())
         if tag in self.BREAKS:
@@ -114,14 +112,10 @@ class _HtmlReader(HTMLParser):
 
 
 def read_html(data: bytes, label: str = "") -> list[Table]:
-    text = decode_text(data)
-    if text is None:
-        raise ValueError("not text in any known encoding")
     reader = _HtmlReader()
-    reader.feed(text)
+    reader.feed(text_or_fail(data))
     reader.close()
     tables = [Table("grid", f"html table {n}", rows)
               for n, rows in enumerate(reader.tables, start=1) if rows]
     lines = [re.sub(r"[ \xa0]+", " ", line).strip(" \t") for line in reader.lines]
-    lines = [line for line in own_text("\n".join(lines)).splitlines()]
-    return tables + [Table("lines", label, [[line] for line in lines])]
+    return tables + [lines_table(label, own_text("\n".join(lines)))]

@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review")
-
-
 @dataclass
 class Value:
-    status: str
+    status: str  # answered | suppressed | not_held | refused | needs_review
     raw: str
     value: float | None = None
     text: str | None = None
