@@ -27,7 +27,7 @@ from common import create_campaign, interleaved, report, timed
 from foi.councils import load_register
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
-from foi.mail.store import BlobStore
+from foi.blobs import BlobStore
 from mailservers import Dovecot
 
 TODAY = dt.date(2026, 3, 4)

@@ -16,6 +16,7 @@ from typing import IO
 
 from sqlite_utils import Database
 
+from foi.blobs import blob_path
 from foi.errors import FoiError
 from foi.output import write_csv, write_json
 from foi.campaigns import get_campaign as require_campaign, get_periods, get_questions
@@ -167,11 +168,6 @@ def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tupl
 
 
 # ---- correspondence ------------------------------------------------------------------------
-
-def blob_path(root: Path, sha256: str) -> Path:
-    """Where the receiving side keeps raw bytes: <root>/<sha[:2]>/<sha>."""
-    return Path(root) / sha256[:2] / sha256
-
 
 def safe_name(name: str | None, fallback: str = "file", limit: int = 80) -> str:
     """A file or folder name that is safe on Windows, macOS and Linux, and inside a zip."""

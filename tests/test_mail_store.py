@@ -7,7 +7,8 @@ import pytest
 
 from foi.db import blob_dir, connect
 from foi.mail.importing import import_paths
-from foi.mail.store import BlobStore, Location, save_message
+from foi.blobs import BlobStore
+from foi.mail.store import Location, save_message
 from mailbuild import mail, mail_with_attachments, tnef, zip_of
 
 TODAY = dt.date(2026, 3, 4)
@@ -141,7 +142,7 @@ def test_cli_import_dry_run_then_real(db, run, tmp_path):
 
 
 def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
-    import foi.mail.store
+    import foi.blobs
 
     store = BlobStore(Path("blobs"))
     sha = store.stage(b"figures")
@@ -150,7 +151,7 @@ def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
     def disk_full(root, paths):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(foi.mail.store, "_make_durable", disk_full)
+    monkeypatch.setattr(foi.blobs, "_make_durable", disk_full)
     with pytest.raises(OSError):
         store.flush()
     assert list(Path("blobs").rglob("*.*")) == [] and not store.path_for(sha).exists()  # no temp left

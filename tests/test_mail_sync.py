@@ -11,7 +11,7 @@ import pytest
 from foi.db import blob_dir, connect
 from foi.errors import FoiError
 from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
-from foi.mail.store import BlobStore
+from foi.blobs import BlobStore
 from mailbuild import mail
 
 TODAY = dt.date(2026, 3, 4)

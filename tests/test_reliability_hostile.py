@@ -15,7 +15,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from foi.db import blob_dir, connect
-from foi.mail.store import BlobStore, save_message
+from foi.blobs import BlobStore
+from foi.mail.store import save_message
 from tests.conftest_mail import make_campaign
 
 TODAY = dt.date(2026, 3, 4)

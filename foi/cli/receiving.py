@@ -51,7 +51,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     from foi import clock
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
-    from foi.mail.store import BlobStore
+    from foi.blobs import BlobStore
 
     settings = load_imap_settings(state.config)
     db = state.db
@@ -107,7 +107,7 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     from foi import clock
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
-    from foi.mail.store import BlobStore
+    from foi.blobs import BlobStore
 
     db = state.db
     now = clock.now()

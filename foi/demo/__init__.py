@@ -206,7 +206,7 @@ def import_by_day(db, db_path: Path, config_path: Path, replies, actions) -> Non
     day (a clarification sent with `foi reply`)."""
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
-    from foi.mail.store import BlobStore
+    from foi.blobs import BlobStore
 
     store = BlobStore(blob_dir(db_path))
     folder = Path(db_path).parent

@@ -15,6 +15,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from foi.blobs import blob_path
 from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
 from foi.extract.checks import names_in, parse_rule, rule_fails
@@ -93,10 +94,6 @@ def message_date(date: str | None, received_at: str | None) -> str:
 def request_message_dates(db: Database, request_id: int) -> dict[int, str]:
     rows = db.execute("SELECT id, date, received_at FROM messages WHERE request_id = ?", [request_id])
     return {id: message_date(date, received) for id, date, received in rows}
-
-
-def blob_path(blobs: Path, sha256: str) -> Path:
-    return Path(blobs) / sha256[:2] / sha256
 
 
 def read_cached(db: Database, sha256: str, load: Callable[[], Reading], force: bool, now: str) -> Reading:

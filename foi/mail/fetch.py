@@ -17,7 +17,8 @@ from sqlite_utils import Database
 
 from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
-from foi.mail.store import BlobStore, Incoming, Location, save_messages, triage_message
+from foi.blobs import BlobStore
+from foi.mail.store import Incoming, Location, save_messages, triage_message
 
 BATCH_SIZE = 200
 SECURITY = ("none", "ssl", "starttls")

@@ -15,7 +15,8 @@ from sqlite_utils import Database
 
 from foi.mail import sniff
 from foi.mail.parse import parse_message
-from foi.mail.store import BlobStore, Incoming, Location, find_existing, save_messages, triage_message
+from foi.blobs import BlobStore
+from foi.mail.store import Incoming, Location, find_existing, save_messages, triage_message
 
 IMPORT_ACCOUNT = "import"
 MAIL_EXTENSIONS = (".eml", ".msg", ".mbox", ".mbx")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi.blobs import BlobStore
 from foi.clock import iso, london_date
 from foi.db import get_row, insert_row, update_row
 from foi.mail.states import record_event
@@ -22,24 +23,17 @@ SENDABLE = ("draft", "failed")
 
 
 def save_raw(blob_dir: Path | None, raw: bytes) -> str:
-    """Keep the exact bytes (blobs/ab/abcd...) so an uncertain message can be
-    re-sent byte for byte; returns the sha256."""
-    sha = hashlib.sha256(raw).hexdigest()
-    if blob_dir is not None:
-        path = Path(blob_dir) / sha[:2] / sha
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(raw)
-            tmp.replace(path)
-    return sha
+    """Keep the exact bytes, on disk before the claim that names them, so an
+    uncertain message can be re-sent byte for byte; returns the sha256."""
+    if blob_dir is None:
+        return hashlib.sha256(raw).hexdigest()
+    return BlobStore(blob_dir).put(raw)
 
 
 def load_raw(blob_dir: Path | None, sha: str | None) -> bytes | None:
-    if blob_dir is None or not sha:
+    if blob_dir is None or not sha or sha not in BlobStore(blob_dir):
         return None
-    path = Path(blob_dir) / sha[:2] / sha
-    return path.read_bytes() if path.exists() else None
+    return BlobStore(blob_dir).get(sha)
 
 
 def latest_outgoing(db: Database, request_id: int, kind: str = "request") -> dict | None:

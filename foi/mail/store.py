@@ -8,119 +8,18 @@ re-run after a dropped connection) adds at most a new location, never a copy.
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
-import os
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from sqlite_utils import Database
 
+from foi.blobs import BlobStore
 from foi.mail.parse import ParsedMessage, parse_message
 from foi.mail.triage import triage_message
 from foi.mail.unpack import Unpacked, unpack_parts
-
-
-class BlobStore:
-    """Files named by their sha256, fanned out by the first two hex digits.
-
-    A blob is only ever under its name once its bytes are on disk: it is written
-    beside its name, made durable, then renamed. `stage` + `flush` do this for a
-    whole batch with one filesystem sync instead of one fsync per file (an fsync
-    costs 0.3-1 ms; a sync of 200 small files about as much as three)."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self._staged: dict[str, Path] = {}
-
-    def path_for(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
-
-    def put(self, data: bytes) -> str:
-        sha256 = self.stage(data)
-        self.flush()
-        return sha256
-
-    def stage(self, data: bytes) -> str:
-        """Write `data` beside its name; it is under its name after `flush`."""
-        sha256 = hashlib.sha256(data).hexdigest()
-        path = self.path_for(sha256)
-        if sha256 in self._staged or path.exists():
-            return sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        self._staged[sha256] = Path(temp)
-        return sha256
-
-    def flush(self) -> None:
-        """Make every staged blob durable, then give it its name (durably too)."""
-        staged, self._staged = self._staged, {}
-        if not staged:
-            return
-        try:
-            _make_durable(self.root, list(staged.values()))
-            for sha256, temp in staged.items():
-                os.replace(temp, self.path_for(sha256))
-            _make_durable(self.root, sorted({temp.parent for temp in staged.values()}))
-        except BaseException:
-            for temp in staged.values():
-                temp.unlink(missing_ok=True)
-            raise
-
-    def get(self, sha256: str) -> bytes:
-        return self.path_for(sha256).read_bytes()
-
-    def __contains__(self, sha256: str) -> bool:
-        return self.path_for(sha256).exists()
-
-
-def _make_durable(root: Path, paths: list[Path]) -> None:
-    """Everything written under `root` reaches the disk: one syncfs(2) where the
-    system has it (Linux), otherwise an fsync of each file or folder."""
-    if _syncfs(root):
-        return
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        except OSError:
-            if not path.is_dir():
-                raise  # some systems cannot fsync a folder; a file must be synced
-        finally:
-            os.close(fd)
-
-
-@functools.lru_cache(maxsize=1)
-def _libc_syncfs():
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-
-
-def _syncfs(root: Path) -> bool:
-    syncfs = _libc_syncfs()
-    if syncfs is None:
-        return False
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        return syncfs(fd) == 0
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True)
