@@ -122,3 +122,14 @@ def test_periods_down_the_first_column_with_no_header_row():
     found = {(f.question_id, f.period): (f.value.value, f.location, f.confidence)
              for f in extract_values([tall], matcher, ["2015/16", "2016/17"])}
     assert found == {("referrals", "2015/16"): (10.0, "Data!B1", 0.81), ("referrals", "2016/17"): (12.0, "Data!B2", 0.81)}
+
+
+def test_section_25_is_not_a_refusal_in_either_reader():
+    """One list of refusing sections for classification and extraction: s.25 only
+    governs certificates under s.23/s.24, so citing it refuses nothing."""
+    from foi.extract.values import parse_refusal
+    from foi.mail.classify import cited_exemptions
+
+    assert cited_exemptions("withheld under section 25 and section 40(2)") == ["s.40(2)"]
+    assert parse_refusal("The information is exempt under section 25.") == "unspecified"
+    assert parse_refusal("The information is exempt under section 24.") == "s.24"

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi.foia import REFUSING_SECTIONS
+
+
 @dataclass
 class Value:
     status: str  # answered | suppressed | not_held | refused | needs_review
@@ -41,10 +44,9 @@ SECTION = re.compile(r"\b(?:s|sec|sections?)\.?\s*(\d{1,2})(?:\s*\(\s*(\d)\s*\))
 REGULATION = re.compile(r"\breg(?:ulation)?\.?\s*(12\s*\(\s*[45]\s*\)\s*\(\s*[a-e]\s*\)|13)", re.IGNORECASE)
 REFUSAL_WORDS = re.compile(r"\b(refus\w*|exempt\w*|withh[oe]ld\w*|exceed\w*|cost limit|appropriate limit"
                            r"|vexatious|section\s*\d|s\.?\s*\d{2})\b", re.IGNORECASE)
-# Sections that refuse (FOI_RULES.md): s.12 cost limit, s.14 vexatious, s.21-s.44
-# exemptions. s.1(3) clarification, s.9 fees, s.10 time for compliance, s.16 advice,
-# s.17 the refusal notice itself and s.50 complaints name no reason to withhold.
-REFUSING_SECTIONS = {12, 14, *range(21, 45)}
+# Only REFUSING_SECTIONS refuse: s.1(3) clarification, s.9 fees, s.10 time for
+# compliance, s.16 advice, s.17 the refusal notice itself and s.50 complaints name no
+# reason to withhold.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“‘'])")
 # Sentences that are not the council saying what it does with the request: what
 # could happen ("If ..."), what happens next (clarification, public interest

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from foi.foia import REFUSING_SECTIONS
 from foi.mail.bounces import parse_bounce
 from foi.mail.quoting import split_quoted
 from foi.mail.triage_input import TriageInput
@@ -73,8 +74,6 @@ PENDING = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|
 # Sentence ends; a numbered question on its own line starts one even without a full stop.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=[ \t]*(?:q|question)[ \t]*\d)", re.I)
 
-FOI_EXEMPTIONS = {"12", "14", "21", "22", "23", "24", "26", "27", "28", "29", "30", "31", "32",
-                  "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44"}
 SECTION = re.compile(r"\b(?:sections?|s\.?)\s?(\d{1,2})((?:\(\d+\))?(?:\([a-z]\))?)"
                      r"((?:\s*(?:,|and|&)\s*(?:\d{1,2})(?:\(\d+\))?(?:\([a-z]\))?)*)", re.I)
 REGULATION = re.compile(r"\breg(?:ulation|\.)?s?\s?(1[23](?:\(\d\))?(?:\([a-z]\))?)", re.I)
@@ -191,7 +190,7 @@ def cited_exemptions(text: str) -> list[str]:
         numbers = [match.group(1) + match.group(2)]
         numbers += re.findall(r"\d{1,2}(?:\(\d+\))?(?:\([a-z]\))?", match.group(3) or "")
         for number in numbers:
-            if re.match(r"\d+", number).group(0) in FOI_EXEMPTIONS and f"s.{number}" not in found:
+            if int(re.match(r"\d+", number).group(0)) in REFUSING_SECTIONS and f"s.{number}" not in found:
                 found.append(f"s.{number}")
     for match in REGULATION.finditer(text):
         label = f"reg.{match.group(1)}"
