@@ -132,3 +132,56 @@ def test_ruled_and_borderless_tables_on_one_page_share_no_figure():
     assert first.rows == [["Question", "2023/24"], ["Complaints", "17"], ["Compliments", "23"]]
     assert second.rows == [["", "2023/24"], ["Appeals", "5"], ["Upheld", "2"], ["Withdrawn", "1"]]
     assert (first.label, second.label) == ("page 1 table 1", "page 1 table 2")
+
+
+def test_raised_footnote_mark_is_kept_apart_from_the_figure():
+    """"1,102" with a small raised "1" (a footnote) must not read as 11,021."""
+    from fpdf import FPDF
+
+    from foi.extract.values import parse_value
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    rights = [110, 140, 170]
+    for y, (label, cells) in zip([40, 46, 52, 58], [("", YEARS), *ROWS]):
+        if label:
+            pdf.text(20, y, label)
+        for right, text in zip(rights, cells):
+            pdf.text(right - pdf.get_string_width(text), y, text)
+    pdf.set_font("helvetica", size=6)
+    pdf.text(140, 50.5, "1")  # raised after "1,102" (baseline 52), touching it
+    pdf.set_font("helvetica", size=10)
+    pdf.text(20, 70, "1 Includes referrals transferred in from another authority.")
+    reading = read_source(bytes(pdf.output()))
+    (table,) = [t for t in reading.tables if t.kind == "grid"]
+    assert table.rows[2] == ["Re-referrals within 12 months", "56", "1,102<s>1</s>", "7"]
+    value = parse_value(table.rows[2][2])
+    assert (value.status, value.value, value.note) == ("answered", 1102.0, "footnote mark '1'")
+    (text,) = [t for t in reading.tables if t.kind == "lines"]
+    assert ["Re-referrals within 12 months 56 1,102<s>1</s> 7"] in text.rows
+
+
+def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
+    """Two headers typed with a space between but set a little wider than a
+    space, each over its own column, are two cells; a heading over a group of
+    columns with ordinary spaces ("All of them") stays one cell."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    space = pdf.get_string_width(" ")
+    rights = [110, 140, 157]
+    width = pdf.get_string_width
+    # "All" ends over column 2, "of them" begins over column 3
+    pdf.text(rights[1] - width("All"), 34, "All of them")
+    pdf.text(rights[1] - width("Referred"), 40, "Referred ")  # the space is typed...
+    pdf.text(rights[1] + 1.6 * space, 40, "Re-referred")  # ...and the next cell set 1.6 spaces on
+    for y, (label, cells) in zip([46, 52, 58], ROWS):
+        pdf.text(20, y, label)
+        for right, text in zip(rights, cells):
+            pdf.text(right - width(text), y, text)
+    rows = _grids(bytes(pdf.output()))[0].rows
+    # the heading goes to the column it overlaps most, whole
+    assert rows[:2] == [["", "", "", "All of them"], ["", "", "Referred", "Re-referred"]]

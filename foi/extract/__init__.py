@@ -7,4 +7,4 @@ locations; `mapper` finds questions and periods in them; `run` stores values.
 
 # Bump when a reader changes what it returns: cached readings of older versions
 # are then read again.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"

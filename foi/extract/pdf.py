@@ -43,7 +43,7 @@ def read_page(page, number: int) -> list[Table]:
     """The page's grid tables in reading order (top to bottom), then its text.
     Words are extracted once: the borderless reader and the text share them."""
     view = upright(page)
-    words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP) if w["text"].isprintable()]
+    words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP, extra_attrs=["size"]) if w["text"].isprintable()]
     spaces = [c for c in view.chars if c["text"] == " "]
     lines = group_lines(words, spaces)
     found = [t for t in view.find_tables() if _trusted(t, lines)]
@@ -54,7 +54,7 @@ def read_page(page, number: int) -> list[Table]:
     grids.sort(key=lambda item: item[0])
     tables = [Table("grid", f"page {number} table {index}", rows)
               for index, (_, rows) in enumerate(grids, start=1)]
-    tables.append(lines_table(f"page {number}", text_of(words)))
+    tables.append(lines_table(f"page {number}", text_of(lines)))
     return tables
 
 
@@ -68,13 +68,11 @@ def _trusted(table, lines) -> bool:
     return crowded_share(table.cells, lines) <= CROWDED
 
 
-def text_of(words: list[dict]) -> str:
-    """The page as lines of text, words joined by spaces (what pdfplumber's
-    extract_text gives, without extracting the words a second time)."""
-    from pdfplumber.utils import cluster_objects
-
-    lines = cluster_objects(words, "top", LINE_TOLERANCE)
-    return "\n".join(" ".join(w["text"] for w in line) for line in lines)
+def text_of(lines: list) -> str:
+    """The page as lines of text, phrases joined by spaces (what pdfplumber's
+    extract_text gives, with footnote marks kept apart from the figures
+    they follow, and without extracting the words a second time)."""
+    return "\n".join(" ".join(phrase.text for phrase in line.phrases) for line in lines)
 
 
 def _inside(word: dict, box: tuple) -> bool:

@@ -26,6 +26,8 @@ SPAN_TITLE = 0.5     # a phrase over this share of the columns (3 or more), not
                      # starting in the first, is a caption or a note
 PROSE_LENGTH = 30    # median characters per cell above which it is running text
 SUPERSCRIPT = 0.75   # a word shorter than this x its line's height is a superscript
+WIDE_SPACE = 1.3     # x the usual word space: words this far apart over two columns are two cells
+GLUED = 0.03         # words this close (x line height), no space between, are one word
 LEADER = re.compile(r"^[.…·]+$")
 FIGURE = re.compile(r"^[-+(]?[£$€]?\s?\d[\d,. ]*%?\)?$")
 
@@ -35,6 +37,11 @@ class Phrase:
     x0: float
     x1: float
     text: str
+    words: list[tuple[float, float, str]] = field(default_factory=list)  # space-separated pieces
+
+    def __post_init__(self) -> None:
+        if not self.words:
+            self.words = [(self.x0, self.x1, self.text)]
 
 
 @dataclass
@@ -99,6 +106,7 @@ def group_lines(words: list[dict], spaces: list[dict] = ()) -> list[Line]:
                 break
         else:
             lines.append(Line(word["top"], word["bottom"], [word]))
+    lines = _attach_marks(lines)
     by_row: dict[int, list[float]] = {}
     for space in spaces:
         by_row.setdefault(int((space["top"] + space["bottom"]) / 4), []).append(space["x0"])
@@ -110,19 +118,65 @@ def group_lines(words: list[dict], spaces: list[dict] = ()) -> list[Line]:
     return lines
 
 
+def _attach_marks(lines: list[Line]) -> list[Line]:
+    """A footnote mark set high enough to stick out above its line ("Others"
+    with "(1)" raised) forms a line of its own at first: it goes back on the
+    line beside it when it touches that line and one of its words."""
+    kept: list[Line] = []
+    for index, line in enumerate(lines):
+        near = [other for other in lines[max(0, index - 3):index + 4] if other is not line]
+        for word in list(line.words):
+            host = next((other for other in near if _marks(word, other)), None)
+            if host is not None:
+                host.words.append(word)
+                line.words.remove(word)
+        if line.words:
+            kept.append(line)
+    return kept
+
+
+def _marks(word: dict, line: Line) -> bool:
+    height = word["bottom"] - word["top"]
+    if height >= SUPERSCRIPT * line.height or word["bottom"] <= line.top or word["top"] >= line.bottom:
+        return False
+    reach = TIGHT_GAP * line.height
+    return any(-reach <= word["x0"] - other["x1"] <= reach for other in line.words)
+
+
 def _phrases(line: Line, spaces: list[float]) -> list[Phrase]:
     phrases: list[Phrase] = []
     height = max(line.height, 1.0)
     for word in line.words:
+        text, gap = word["text"], word["x0"] - phrases[-1].x1 if phrases else 0.0
         spaced = phrases and _between(spaces, phrases[-1].x1 - 1, word["x0"])
-        # dot leaders and footnote marks belong to the text before them
-        trailing = LEADER.match(word["text"]) or word["bottom"] - word["top"] < SUPERSCRIPT * height
-        if phrases and (trailing or word["x0"] - phrases[-1].x1 <= (PHRASE_GAP if spaced else TIGHT_GAP) * height):
-            last = phrases[-1]
-            last.x1, last.text = max(last.x1, word["x1"]), f"{last.text} {word['text']}"
+        small = word["bottom"] - word["top"] < SUPERSCRIPT * height
+        if phrases and small and not spaced and gap <= TIGHT_GAP * height and _raised(word, line):
+            # a footnote mark set small and high against the text before it:
+            # marked, so "24.91" with mark "2" never reads as 24.912
+            _extend(phrases[-1], word, f"<s>{text}</s>", joiner="")
+        elif phrases and not spaced and abs(gap) <= GLUED * height:
+            _extend(phrases[-1], word, text, joiner="")  # one word set in two sizes
+        elif phrases and (LEADER.match(text) or small
+                          or gap <= (PHRASE_GAP if spaced else TIGHT_GAP) * height):
+            # dot leaders and footnote marks belong to the text before them
+            _extend(phrases[-1], word, text)
         else:
-            phrases.append(Phrase(word["x0"], word["x1"], word["text"]))
+            phrases.append(Phrase(word["x0"], word["x1"], text))
     return phrases
+
+
+def _raised(word: dict, line: Line) -> bool:
+    """Set above the line's baseline: its bottom well clear of the line's."""
+    return line.bottom - word["bottom"] > 0.25 * (word["bottom"] - word["top"])
+
+
+def _extend(phrase: Phrase, word: dict, text: str, joiner: str = " ") -> None:
+    phrase.x1, phrase.text = max(phrase.x1, word["x1"]), f"{phrase.text}{joiner}{text}"
+    if joiner:
+        phrase.words.append((word["x0"], word["x1"], text))
+    else:
+        x0, x1, before = phrase.words[-1]
+        phrase.words[-1] = (x0, max(x1, word["x1"]), before + text)
 
 
 def _between(xs: list[float], low: float, high: float) -> bool:
@@ -199,6 +253,39 @@ def _column_of(phrase: Phrase, columns: list[tuple[float, float]]) -> int:
     return max(range(len(columns)), key=lambda c: (_overlap((phrase.x0, phrase.x1), columns[c]), -c))
 
 
+def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: float) -> list[Phrase]:
+    """A phrase whose words each reach into exactly one column, two or more
+    columns in all, parted where the columns change by more than an ordinary
+    space, is cells set close together ("method" | "sterilization" under tight
+    headers), not one cell spanning them ("Modern method" over a group)."""
+    if len(phrase.words) < 2:
+        return [phrase]
+    homes = []
+    for x0, x1, _ in phrase.words:
+        home = [c for c, column in enumerate(columns) if _overlap((x0, x1), column) > 0]
+        if len(home) != 1:
+            return [phrase]
+        homes.append(home[0])
+    parted = [b[0] - a[1] > WIDE_SPACE * space
+              for a, b, h, k in zip(phrase.words, phrase.words[1:], homes, homes[1:]) if h != k]
+    if not parted or not all(parted) or homes != sorted(homes):
+        return [phrase]
+    pieces: list[Phrase] = []
+    for (x0, x1, text), home, before in zip(phrase.words, homes, [None] + homes):
+        if home == before:
+            _extend(pieces[-1], {"x0": x0, "x1": x1}, text)
+        else:
+            pieces.append(Phrase(x0, x1, text))
+    return pieces
+
+
+def _word_space(run: list[Line]) -> float:
+    """The usual space between words of one phrase in these lines."""
+    gaps = [b[0] - a[1] for line in run for phrase in line.phrases
+            for a, b in zip(phrase.words, phrase.words[1:])]
+    return median(gaps) if gaps else 0.0
+
+
 def _is_title(line: Line, columns: list[tuple[float, float]]) -> bool:
     """A phrase over several columns that does not start in the first one is a
     caption or a note above or below the table, not a row of it."""
@@ -218,11 +305,13 @@ def _grid(run: list[Line]) -> list[list[str]] | None:
     if len(columns) < 2 or sum(len(line.phrases) >= 2 for line in run) < MIN_ROWS:
         return None
     rows = []
+    space = _word_space(run)
     for line in run:
         row = [""] * len(columns)
         for phrase in line.phrases:
-            c = _column_of(phrase, columns)
-            row[c] = f"{row[c]} {phrase.text}".strip()
+            for piece in _split_across(phrase, columns, space):
+                c = _column_of(piece, columns)
+                row[c] = f"{row[c]} {piece.text}".strip()
         rows.append(row)
     if median(len(cell) for row in rows for cell in row if cell) > PROSE_LENGTH:
         return None

@@ -34,8 +34,11 @@ class Match:
     how: str
 
 
+MARK = re.compile(r"<s>[^<]{0,8}</s>")  # a footnote mark set small and high in a PDF (pdf_stream)
+
+
 def tokens(text: str) -> list[str]:
-    text = text.lower().replace("’", "'")
+    text = MARK.sub(" ", text).lower().replace("’", "'")
     text = re.sub(r"\bre[-\s]+(?=[a-z])", "re", text)  # re-referral == rereferral != referral
     words = re.findall(r"[a-z0-9]+", text)
     return [_stem(w) for w in words if w not in STOPWORDS]

@@ -29,7 +29,8 @@ class Value:
     sure: bool = True  # False: read one way of two possible; a person confirms
 
 
-NUMBER = re.compile(r"^\(?[£$]?\s*(\d{1,3}(?:[,\s  ]\d{3})+|\d+)(\.\d+)?\s*\)?\s*(%|\*{1,2}|[¹²³]|\[\w{1,3}\]|\(\w\))?$")
+NUMBER = re.compile(r"^\(?[£$]?\s*(\d{1,3}(?:[,\s  ]\d{3})+|\d+)(\.\d+)?\s*\)?\s*"
+                    r"(%|\*{1,2}|[¹²³]|\[\w{1,3}\]|\(\w\)|<s>[^<]{1,8}</s>)?$")  # <s>: a raised mark in a PDF
 DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 UNDER = re.compile(r"^(?:<|fewer than|less than|under|below)\s*(\d+)$", re.IGNORECASE)
 AT_MOST = re.compile(r"^(?:<=|≤|=<)\s*(\d+)$|^(\d+)\s*or\s*(?:less|fewer|under|below)$", re.IGNORECASE)
@@ -90,7 +91,8 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     number = NUMBER.match(text)
     if number and kind != "text":
         digits = re.sub(r"[,\s  ]", "", number.group(1)) + (number.group(2) or "")
-        note = f"footnote mark '{number.group(3)}'" if number.group(3) and number.group(3) != "%" else None
+        mark = (number.group(3) or "").removeprefix("<s>").removesuffix("</s>")
+        note = f"footnote mark '{mark}'" if mark and mark != "%" else None
         return Value("answered", raw, value=float(digits), note=note)
     if NOT_HELD.search(text):
         return Value("not_held", raw)
