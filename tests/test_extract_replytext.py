@@ -136,6 +136,22 @@ def test_a_question_named_not_held_is_that_question_only():
          **every("needs_review", None, "body line 1", 0.3, ["referrals"])}
 
 
+@pytest.mark.parametrize("said", [
+    "Questions 2 and 3: the information is not held.",
+    "The information for questions 2-3 is not held by the council.",
+    "We do not hold the information for Q2 and Q3.",
+])
+def test_questions_named_together_not_held_are_those_questions_only(said):
+    assert reply(FIGURES + said + "\n") == \
+        {**Q1_FIGURES, **every("not_held", None, "body line 5", 0.85, ["rereferrals", "nfa"])}
+
+
+def test_a_range_of_figures_is_not_a_list_of_questions():
+    """"Q2 - 12 ..." with no question 12: not questions 2 to 12; said of Q2."""
+    assert reply(FIGURES + "Q2 - 12 of the records were not held.\n") == \
+        {**Q1_FIGURES, **every("not_held", None, "body line 5", 0.9, ["rereferrals"])}
+
+
 def test_whole_reply_refusal_names_its_section():
     text = wrap("Dear Ms Smith,\n\nWe are refusing your request under section 12 of the Freedom of "
                 "Information Act 2000 as the cost of complying would exceed the appropriate limit of "
@@ -274,7 +290,7 @@ def test_import_and_extract_store_exact_rows(run, tmp_path):
     figures = {"2015/16": (1234.0, 4), "2016/17": (1300.0, 5), "2017/18": (1410.0, 6)}
     expected = sorted(
         [("BNS", "referrals", p, "answered", v, None, f"body line {n}", 0.95, 1, bns) for p, (v, n) in figures.items()]
-        + [("BNS", q, p, "not_held", None, None, "body line 8", 0.7, 1, bns)
+        + [("BNS", q, p, "not_held", None, None, "body line 8", 0.85, 1, bns)  # named: "questions 2 and 3"
            for q in ("rereferrals", "nfa") for p in PERIODS]
         + [("LDS", q, p, "refused", None, "s.12", "body line 3", 0.7, 1, lds) for q in Q for p in PERIODS])
     assert rows == expected

@@ -90,8 +90,13 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
             periods: list[str], location: str) -> list[Found]:
     """'Not held' or a refusal said in a sentence: of the question it names, of
     the whole request when its words say so, else of the question being
-    answered; said of no question at all, of the whole request (less surely)."""
+    answered (or of each of several it names together); said of no question at
+    all, of the whole request (less surely)."""
     value = Value(said.status, said.sentence[:200], section=said.section)
+    several = matcher.named_several(said.sentence)
+    if several:
+        return [Found(match.question.id, ALL_PERIODS, value, location, match.confidence,
+                      said.sentence[:160], from_text=True) for match in several]
     named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
     if named or (current and not said.whole):
         question = named or current

@@ -14,8 +14,12 @@ that this these those there their any all received receive recorded""".split())
 NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
                       re.IGNORECASE)
 # "Q2" or "question 2" anywhere in a sentence ("The information for Q2 is not held").
-# "questions 2 and 3" is left alone: a sentence naming several questions names no one.
+# A sentence naming several questions names no one of them here (see SEVERAL).
 NAMED = re.compile(r"(?<![\w/])(?:q|question)\s*\.?\s*(\d{1,2}[a-z]?)\b(?![/.,]\d)", re.IGNORECASE)
+# "questions 2 and 3", "Q2, Q3 and Q5", "questions 2 to 4", "questions 2-4"
+_NUMBER = r"(?:q\.?\s*)?\d{1,2}[a-z]?"
+SEVERAL = re.compile(rf"(?<![\w/])(?:questions?|qs?)\s*\.?\s*({_NUMBER}(?:\s*(?:,|and|&|to|-|–)\s*{_NUMBER})+)\b"
+                     r"(?![/.,]\d)", re.IGNORECASE)
 
 
 @dataclass
@@ -82,6 +86,20 @@ class QuestionMatcher:
         return Match(question, 0.9 if question.number.lower() == number else 0.8,
                      f"question number {number} in the sentence") if question else None
 
+    def named_several(self, text: str) -> list[Match]:
+        """The questions a sentence names together ("Questions 2 and 3 are not
+        held"), when it names two or more that the campaign has."""
+        found: list[Match] = []
+        for group in SEVERAL.finditer(text):
+            numbers = _numbers(group.group(1))
+            if not all(number in self.by_number for number in numbers):
+                continue  # "Q2 - 12 children": not a list of this campaign's questions
+            for number in numbers:
+                question = self.by_number[number]
+                if all(m.question is not question for m in found):
+                    found.append(Match(question, 0.85, f"question {number} named with others in the sentence"))
+        return found if len(found) >= 2 else []
+
     def match(self, text: str) -> Match | None:
         """The best question for `text`, or None when nothing fits or two fit equally."""
         if not text.strip():
@@ -117,3 +135,16 @@ class QuestionMatcher:
                 best = max(best, (0.8 * coverage, len(shared), question, "question text"),
                            key=lambda s: s[:2])
         return best
+
+
+def _numbers(listed: str) -> list[str]:
+    """"2, 3 and 5" -> 2, 3, 5; "2 to 4" / "2-4" -> 2, 3, 4."""
+    parts = re.split(r"\s*(,|and|&|to|-|–)\s*", listed.lower())
+    numbers = [re.sub(r"^q\.?\s*", "", part) for part in parts[::2]]
+    out = [numbers[0]]
+    for joiner, number in zip(parts[1::2], numbers[1:]):
+        if joiner in ("to", "-", "–") and out[-1].isdigit() and number.isdigit() and int(out[-1]) < int(number) <= 99:
+            out += [str(n) for n in range(int(out[-1]) + 1, int(number) + 1)]
+        else:
+            out.append(number)
+    return out
