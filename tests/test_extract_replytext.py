@@ -152,6 +152,23 @@ def test_a_range_of_figures_is_not_a_list_of_questions():
         {**Q1_FIGURES, **every("not_held", None, "body line 5", 0.9, ["rereferrals"])}
 
 
+PART_REFUSED = wrap("""Dear Ms Smith,
+
+Question 1 is refused under section 12 as the cost of finding the information would exceed the
+appropriate limit. For questions 2 and 3 we need further time to consider the public interest
+test under section 10(3) and will respond by 14 April 2026.""")
+
+
+def test_an_extension_that_refuses_one_part_now_gives_that_refusal_only():
+    from foi.extract.run import carries_answers
+
+    assert reply(PART_REFUSED) == every("refused", "s.12", "body line 3", 0.9, ["referrals"])
+    message = {"classification": "extension", "auto_submitted": None,
+               "evidence": '{"evidence": "...", "refused_in_part": "Question 1 is refused under section 12"}'}
+    assert carries_answers(message)
+    assert not carries_answers({**message, "evidence": '{"evidence": "..."}'})
+
+
 def test_whole_reply_refusal_names_its_section():
     text = wrap("Dear Ms Smith,\n\nWe are refusing your request under section 12 of the Freedom of "
                 "Information Act 2000 as the cost of complying would exceed the appropriate limit of "

@@ -228,3 +228,15 @@ def test_numbered_question_on_its_own_line_still_starts_an_answer(db):
     kind, ev, _ = classify(db, "Our figures are as follows\nQ1 2024/25 - 412 assessments\n"
                            "Q2 2025/26 - 455 assessments")
     assert (kind, ev["evidence"]) == ("answer", "Q1 2024/25 - 412 assessments")
+
+
+def test_one_part_refused_and_more_time_for_the_rest_is_an_extension(db):
+    """The request stays open until the new date; the refused part is kept in
+    the evidence for extraction to record against that question."""
+    kind, ev, request = classify(db, (
+        "Question 1 is refused under section 12 as the cost of finding the information would exceed "
+        "the appropriate limit. For questions 2 and 3 we need further time to consider the public "
+        "interest test under section 10(3) and will respond by 14 April 2026."))
+    assert (kind, ev["due_date"], request["state"], request["due_date"]) == \
+        ("extension", "2026-04-14", "extended", "2026-04-14")
+    assert ev["refused_in_part"].startswith("Question 1 is refused under section 12")

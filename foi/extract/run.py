@@ -128,15 +128,22 @@ def _in_campaign(slug: str, body: str | None) -> tuple[str, list]:
 def _campaign_messages(db: Database, slug: str, body: str | None) -> list[dict]:
     where, params = _in_campaign(slug, body)
     sql = ("SELECT m.id, m.request_id, m.date, m.received_at, m.body_text, m.classification, "
-           "m.auto_submitted, r.body_code FROM messages m JOIN requests r ON r.id = m.request_id "
-           f"WHERE {where} ORDER BY m.id")
-    keys = ["id", "request_id", "date", "received_at", "body_text", "classification", "auto_submitted", "body"]
+           "m.classification_evidence, m.auto_submitted, r.body_code FROM messages m "
+           f"JOIN requests r ON r.id = m.request_id WHERE {where} ORDER BY m.id")
+    keys = ["id", "request_id", "date", "received_at", "body_text", "classification", "evidence",
+            "auto_submitted", "body"]
     return [dict(zip(keys, row)) for row in db.execute(sql, params)]
 
 
 def carries_answers(message: dict) -> bool:
-    return ((message["classification"] or "") not in NOT_ANSWERS
-            and (message["auto_submitted"] or "no").lower() == "no")
+    """An answer, or an extension that refuses one part now (its refusal is read;
+    its extension sentences say nothing, see values.said_plainly)."""
+    if (message["auto_submitted"] or "no").lower() != "no":
+        return False
+    kind = message["classification"] or ""
+    if kind == "extension":
+        return "refused_in_part" in json.loads(message.get("evidence") or "{}")
+    return kind not in NOT_ANSWERS
 
 
 def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = None, *,

@@ -63,6 +63,8 @@ PHRASES = {
               r"\s*\d|(response|answer)\s*:",
 }
 COMPILED = {name: re.compile(pattern, re.I | re.M) for name, pattern in PHRASES.items()}
+# A sentence about one part of a request: "question 1", "Q2", "part 3", "point 1".
+NAMES_PART = re.compile(r"\b(?:q|questions?|parts?|points?)\s*\.?\s*\d", re.IGNORECASE)
 # Words that decide a refusal, as opposed to naming an exemption still being weighed.
 REFUSAL_DECIDED = re.compile(r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|"
                              r"neither confirm nor deny|outweighs?\b|favou?rs? (maintaining|"
@@ -141,8 +143,15 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
             partial = refused or hits["not_held"]
             return Classification("answer_partial", f"{evidence}; {partial}", details)
         return Classification("answer", evidence, details)
-    if refused and hits["extension"] and not refusal_decided(definite):
-        refused = ""  # more time to weigh a named exemption is an extension, not a refusal
+    if refused and hits["extension"]:
+        decided = [s for s in definite if _decides_refusal(s)]
+        if not decided:
+            refused = ""  # more time to weigh a named exemption is an extension, not a refusal
+        elif find_due_date(hits["extension"]) and any(NAMES_PART.search(s) for s in decided):
+            # one part refused now, more time for the rest: the request stays open
+            # until the new date; extraction records the refusal for the part it names
+            details["refused_in_part"] = next(s for s in decided if NAMES_PART.search(s))[:200]
+            refused = ""
     for kind, hit in (("refusal", refused), ("not_held", hits["not_held"]),
                       ("extension", hits["extension"]), ("fee", hits["fee"]),
                       ("clarification", hits["clarification"]),
@@ -161,10 +170,10 @@ def split_sentences(subject: str, fresh: str) -> list[str]:
     return [" ".join(part.split()) for part in parts if part.strip()]
 
 
-def refusal_decided(sentences: list[str]) -> bool:
-    """Whether some sentence decides a refusal rather than weighing one."""
-    return any(COMPILED["refusal"].search(s) and REFUSAL_DECIDED.search(s) and not PENDING.search(s)
-               for s in sentences)
+def _decides_refusal(sentence: str) -> bool:
+    """The sentence decides a refusal rather than weighing one."""
+    return bool(COMPILED["refusal"].search(sentence) and REFUSAL_DECIDED.search(sentence)
+                and not PENDING.search(sentence))
 
 
 def _first_hit(name: str, sentences: list[str]) -> str:
