@@ -314,6 +314,27 @@ DFE.update({"KTT": ([1434, 1147, 1044], [242, 138, 144], [11, 11, 6]),
             "WNM": ([1115, 992, 1061], [193, 117, 166], [207, 116, 151])})
 
 
+def text_one_cell_per_line():
+    """Solihull: a table pasted into the email, which the mail program's plain
+    text writes one cell per line (a blank line between rows), years down."""
+    lines = ["Dear Ms Smith,", "", "Please find the figures below.", "", "Year", "Referrals",
+             "Re-referrals", "Closed with no further action", ""]
+    expected = {}
+    for i, period in enumerate(PERIODS):
+        lines.append(period)
+        for q in range(3):
+            value = DFE["SOL"][q][i]
+            lines.append(f"{value:,}")
+            expected.update([expect("SOL", Q[q], period, f"{value:,}", "message body", f"body line {len(lines)}")])
+        lines.append("")
+    lines += ["Kind regards,", "Information Governance"]
+    return "\n".join(lines), {}, expected
+
+
+LAYOUTS["SOL"] = text_one_cell_per_line
+DFE["SOL"] = ([2761, 2848, 3020], [713, 683, 712], [913, 547, 768])
+
+
 def test_a_dot_thousands_count_is_read_but_shown_to_a_person(tmp_path):
     body, files, _ = csv_bom_semicolon_european()
     db = make_db(tmp_path)

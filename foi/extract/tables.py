@@ -12,7 +12,9 @@ class Table:
     `kind` decides how a location is written: 'sheet' -> "Sheet1!B3";
     'grid' -> "<label> row R col C" (pdf, docx, csv, html tables);
     'lines' -> "<label> line N" (one cell per row: body, paragraphs, page text);
-    'textgrid' -> "<label> line N col C" (tab-separated lines of text).
+    'textgrid' -> "<label> line N col C" (tab-separated lines of text);
+    'stacked' -> "<label> line N" (a table written one cell per line: each
+    cell's own line, from `cell_lines`).
     `row_ids`/`col_ids` are the 1-based positions in the original, kept when a
     sheet is split into several tables.
     """
@@ -23,6 +25,7 @@ class Table:
     row_ids: list[int] = field(default_factory=list)
     col_ids: list[int] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
+    cell_lines: list[list[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         width = max((len(row) for row in self.rows), default=0)
@@ -42,13 +45,16 @@ class Table:
             return f"{self.label}!{column_letter(col)}{row}"
         if self.kind == "lines":
             return f"{self.label} line {row}".strip()
+        if self.kind == "stacked":
+            return f"{self.label} line {self.cell_lines[r][c]}".strip()
         if self.kind == "textgrid":  # cells of a tab-separated line of text
             return f"{self.label} line {row} col {col}".strip()
         return f"{self.label} row {row} col {col}".strip()
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "label": self.label, "rows": self.rows,
-                "row_ids": self.row_ids, "col_ids": self.col_ids, "context": self.context}
+                "row_ids": self.row_ids, "col_ids": self.col_ids, "context": self.context,
+                "cell_lines": self.cell_lines}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Table":
@@ -81,7 +87,8 @@ def split_blocks(table: Table) -> list[Table]:
             block = Table(table.kind, table.label,
                           [[table.rows[r][c] for c in cols] for r in rows],
                           [table.row_ids[r] for r in rows], [table.col_ids[c] for c in cols],
-                          list(table.context))
+                          list(table.context),
+                          [[table.cell_lines[r][c] for c in cols] for r in rows] if table.cell_lines else [])
             if block.width == 1:
                 pending.extend(row[0].strip() for row in block.rows if row[0].strip())
                 continue
@@ -115,4 +122,6 @@ def _lift_titles(block: Table) -> Table:
         block.context.append(block.rows[0][0].strip())
         block.rows.pop(0)
         block.row_ids.pop(0)
+        if block.cell_lines:
+            block.cell_lines.pop(0)
     return block
