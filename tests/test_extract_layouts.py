@@ -335,6 +335,33 @@ LAYOUTS["SOL"] = text_one_cell_per_line
 DFE["SOL"] = ([2761, 2848, 3020], [713, 683, 712], [913, 547, 768])
 
 
+def xlsx_symbol_defined_in_the_email():
+    """Rutland: 'x' in the spreadsheet for a number too small to give; only the
+    covering email says what 'x' means."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "FOI 2026-311"
+    sheet.append(["Financial year", "Referrals", "Re-referrals", "Closed with no further action"])
+    expected = {}
+    for i, period in enumerate(PERIODS):
+        cells = ["x" if DFE["RUT"][q][i] == "c" else DFE["RUT"][q][i] for q in range(3)]
+        sheet.append([period, *cells])
+        for q, cell in enumerate(cells):
+            key, want = expect("RUT", Q[q], period, str(cell), "rutland.xlsx", f"FOI 2026-311!{'BCD'[q]}{i + 2}")
+            if cell == "x":
+                want = ("suppressed", None, 1.0, 5.0, *want[4:])
+            expected[key] = want
+    body = ("Dear Ms Smith,\n\nPlease find the figures attached.\n\n"
+            "x denotes a number between 1 and 5, withheld under section 40(2).\n\nKind regards")
+    return body, {"rutland.xlsx": _save(book)}, expected
+
+
+LAYOUTS["RUT"] = xlsx_symbol_defined_in_the_email
+DFE["RUT"] = ([206, 383, 308], [58, 68, 64], [0, 38, "c"])
+
+
 def test_a_dot_thousands_count_is_read_but_shown_to_a_person(tmp_path):
     body, files, _ = csv_bom_semicolon_european()
     db = make_db(tmp_path)

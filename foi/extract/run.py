@@ -20,7 +20,7 @@ from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
 from foi.extract.checks import names_in, parse_rule, rule_fails
 from foi.extract.found import ALL_PERIODS, Found
-from foi.extract.mapper import extract_values
+from foi.extract.mapper import apply_footnotes, extract_values
 from foi.extract.questions import Question, QuestionMatcher
 from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
@@ -201,11 +201,13 @@ def _message_candidates(db: Database, blobs: Path, message: dict, date: str, mat
                         campaign: Campaign, force: bool, now: str, summary: Summary) -> list[Candidate]:
     found: list[tuple[Found, str | None, str]] = []
     text = message["body_text"] or ""
+    body_tables: list[Table] = []
     if text.strip():
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         reading = read_cached(db, digest, lambda: Reading("ok", "text", None, read_text(text.encode(), "body")),
                               force, now)
-        found += [(f, None, "message body") for f in extract_values(reading.tables, matcher, campaign.periods)]
+        body_tables = reading.tables
+        found += [(f, None, "message body") for f in extract_values(body_tables, matcher, campaign.periods)]
     for sha256, filename in db.execute(
             "SELECT sha256, COALESCE(filename, original_filename) FROM attachments WHERE message = ? "
             "AND sha256 IS NOT NULL ORDER BY parent IS NOT NULL, parent, position", [message["id"]]):
@@ -215,8 +217,10 @@ def _message_candidates(db: Database, blobs: Path, message: dict, date: str, mat
             summary.failed_files.append({"body": message["body"], "message": message["id"],
                                          "file": filename, "sha256": sha256, "status": reading.status,
                                          "note": reading.note})
-        found += [(f, sha256, filename or sha256[:12])
-                  for f in extract_values(reading.tables, matcher, campaign.periods)]
+        # a symbol the file leaves undefined may be defined in the covering email
+        # ("* denotes fewer than 5"); the file's own definition comes first
+        values = apply_footnotes(extract_values(reading.tables, matcher, campaign.periods), body_tables)
+        found += [(f, sha256, filename or sha256[:12]) for f in values]
     return [Candidate(message["request_id"], f.question_id, f.period, f.value, message["id"], date,
                       sha256, filename, f.location, f.confidence, _note(f))
             for f, sha256, filename in resolve(found, campaign)]

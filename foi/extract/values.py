@@ -122,7 +122,8 @@ def suppressed_bounds(lowered: str) -> tuple[float, float | None] | None:
 
 
 # "* fewer than 5", "* = a number below 10", "c - between 1 and 4": a note saying what a symbol hides.
-FOOTNOTE = re.compile(r"^\s*(\*{1,3}|†|‡|\[[cx]\]|[cx](?=\s*[=:\-–]))\s*(?:[=:\-–]\s*)?(.*)$", re.IGNORECASE)
+FOOTNOTE = re.compile(r"^\s*(\*{1,3}|†|‡|\[[cx]\]|[cx](?=\s*[=:\-–]|\s+(?:denotes|means|indicates|represents"
+                      r"|signifies|shows|is used)\b))\s*(?:[=:\-–]\s*)?(.*)$", re.IGNORECASE)
 HIDDEN = re.compile(r"(?:fewer|less) than\s*\d+|(?:below|under)\s*\d+|\d+\s*or (?:fewer|less)|<\s*=?\s*\d+"
                     r"|between\s*\d+\s*and\s*\d+|\b\d+\s*(?:-|–|to)\s*\d+\b", re.IGNORECASE)
 
