@@ -101,3 +101,19 @@ def test_every_corpus_table_file_opens_or_says_why(shared, monkeypatch):
     assert len(index) == 20
     assert exact >= 11
     assert sum(row_share) / len(row_share) >= 0.85
+
+
+def test_camelot_shift_text_tables_and_letter_split_cell_exactly(shared):
+    """The three placements of column_span_2.pdf's merged cells, each read with
+    its option, and the lattice split_text row whose cell had spaces drawn
+    over its letters."""
+    base = shared / "corpus" / "tables" / "camelot"
+    data = (base / "column_span_2.pdf").read_bytes()
+    for name, options in CAMELOT_OPTIONS.items():
+        expected = _norm(list(csv.reader((base / "expected" / name).open(encoding="utf-8"))))
+        (grid,) = [t for t in read_source(data, options).tables if t.kind == "grid"]
+        assert _norm(grid.rows) == expected, name
+    (grid,) = [t for t in read_source((base / "split_text_lattice.pdf").read_bytes()).tables
+               if t.kind == "grid"]
+    assert [r[:5] for r in grid.rows if r[0] == "24"] == [
+        ["24", "Mahanagar Telephone\nNigam Limited", "821-43/2013-DS", "B", "Delhi and Mumbai"]]
