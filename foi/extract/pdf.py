@@ -51,7 +51,6 @@ def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
     import pdfplumber
 
     options = options or PdfOptions()
-
     tables: list[Table] = []
     chars = 0
     with pdfplumber.open(io.BytesIO(data)) as document:
