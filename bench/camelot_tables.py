@@ -1,6 +1,7 @@
 """How many of camelot's expected tables foi reproduces from the same PDFs.
 
-Per expected CSV: exact (any grid table foi reads equals it, after the same
+Per expected CSV (read with the options CAMELOT_OPTIONS in
+tests/test_extract_shared.py gives it): exact (any grid table foi reads equals it, after the same
 normalisation as tests/test_extract_shared.py) and the share of its rows found
 in the best table. Needs the shared corpus.
 
@@ -19,7 +20,7 @@ import foi.extract.pdf
 from foi.extract.read import read_source
 
 sys.path.insert(0, str(common.ROOT / "tests"))
-from test_extract_shared import _norm, best_table  # noqa: E402
+from test_extract_shared import CAMELOT_OPTIONS, _norm, best_table  # noqa: E402
 
 
 def main() -> None:
@@ -31,23 +32,23 @@ def main() -> None:
     foi.extract.pdf.MAX_PAGES = args.pages
     base = Path(args.shared) / "corpus" / "tables" / "camelot"
     index = list(csv.reader((base / "expected" / "INDEX.tsv").open(), delimiter="\t"))[1:]
-    readings: dict[str, list] = {}
+    readings: dict[tuple, list] = {}
     exact, shares = 0, []
     for name, source, *_ in index:
-        pdf = source.split()[0]
-        if pdf not in readings:
+        pdf, options = source.split()[0], CAMELOT_OPTIONS.get(name)
+        if (pdf, options) not in readings:
             started = time.perf_counter()
-            tables = read_source((base / pdf).read_bytes()).tables
-            readings[pdf] = [(t.label, _norm(t.rows)) for t in tables if t.kind != "lines"]
+            tables = read_source((base / pdf).read_bytes(), options).tables
+            readings[pdf, options] = [(t.label, _norm(t.rows)) for t in tables if t.kind != "lines"]
             print(f"  read {pdf} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
         expected = _norm(list(csv.reader((base / "expected" / name).open(encoding="utf-8"))))
-        at, share, same = best_table([rows for _, rows in readings[pdf]], expected)
-        best = "-" if at is None else readings[pdf][at][0] + (" =" if same else "")
+        at, share, same = best_table([rows for _, rows in readings[pdf, options]], expected)
+        best = "-" if at is None else readings[pdf, options][at][0] + (" =" if same else "")
         exact += same
         shares.append(share)
         print(f"{'EXACT' if same else '     '} {share:5.0%}  {name:42} {best}")
         if args.show == name:
-            for label, rows in readings[pdf]:
+            for label, rows in readings[pdf, options]:
                 print(f"--- {label}")
                 for row in rows:
                     print("   ", row)

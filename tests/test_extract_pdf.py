@@ -3,6 +3,9 @@ ruled cells, each read into exact cells at exact locations."""
 
 from __future__ import annotations
 
+import pytest
+
+from foi.extract.pdf import PdfOptions
 from foi.extract.read import read_source
 
 YEARS = ["2021/22", "2022/23", "2023/24"]
@@ -132,6 +135,96 @@ def test_ruled_and_borderless_tables_on_one_page_share_no_figure():
     assert first.rows == [["Question", "2023/24"], ["Complaints", "17"], ["Compliments", "23"]]
     assert second.rows == [["", "2023/24"], ["Appeals", "5"], ["Upheld", "2"], ["Withdrawn", "1"]]
     assert (first.label, second.label) == ("page 1 table 1", "page 1 table 2")
+
+
+LEFTS, TOPS = (20, 80, 130, 170), (20, 30, 40, 50, 60)  # mm: a ruled 3 x 4 grid
+
+
+def _ruled_grid_pdf(cells) -> bytes:
+    """Ruled cells drawn as rectangles; each (row, col, text, size, char
+    spacing in pt, x offset in mm) is written on the cell's baseline."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    for top, bottom in zip(TOPS, TOPS[1:]):
+        for left, right in zip(LEFTS, LEFTS[1:]):
+            pdf.rect(left, top, right - left, bottom - top)
+    for r, c, text, size, spacing, dx in cells:
+        pdf.set_font("helvetica", size=size)
+        pdf.set_char_spacing(spacing)
+        pdf.text(LEFTS[c] + 2 + dx, TOPS[r] + 7, text)
+    return bytes(pdf.output())
+
+
+def test_ruled_cell_words_survive_filler_spaces_letter_spacing_and_tiny_print():
+    """pdfplumber's fixed 3 pt word gap reads these cells as 'D e l h i a n d
+    M u m b a i' (a run of spaces drawn over the text), 'N o r t h W e s t'
+    (letters set 4 pt apart) and 'Total19' (4 pt print, words 2 pt apart)."""
+    plain = [(0, c, text, 10, 0, 0) for c, text in enumerate(["Area", "Office", "Staff"])]
+    data = _ruled_grid_pdf(plain + [
+        (1, 0, " " * 40, 10, 0, 0), (1, 0, "Delhi and Mumbai", 10, 0, 0),
+        (1, 1, "Kota", 10, 0, 0), (1, 2, "12", 10, 0, 0),
+        (2, 0, "North West", 10, 4, 0), (2, 1, "Leeds", 10, 0, 0), (2, 2, "7", 10, 0, 0),
+        (3, 0, "Total", 4, 0, 0), (3, 0, "19", 4, 0, (8.892 + 2) / 2.8346), (3, 2, "19", 10, 0, 0),
+    ])
+    (grid,) = _grids(data)
+    assert grid.rows == [["Area", "Office", "Staff"], ["Delhi and Mumbai", "Kota", "12"],
+                         ["North West", "Leeds", "7"], ["Total 19", "", "19"]]
+
+
+def _merged_cells_pdf() -> bytes:
+    """A label over two rows (two lines of text), a figure over three, and a
+    total label over two columns."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    with pdf.table(first_row_as_headings=False, col_widths=(50, 30, 30)) as table:
+        row = table.row()
+        for text in ("Team", "Quarter", "Cases"):
+            row.cell(text)
+        row = table.row()
+        row.cell("Adult\nservices", rowspan=2)
+        row.cell("Q1")
+        row.cell("1,234", rowspan=3)
+        table.row().cell("Q2")
+        row = table.row()
+        row.cell("Carers")
+        row.cell("Q3")
+        row = table.row()
+        row.cell("Total for the year", colspan=2)
+        row.cell("1,290")
+    return bytes(pdf.output())
+
+
+def test_merged_cell_text_goes_where_the_spans_option_says():
+    data = _merged_cells_pdf()
+    head = [["Team", "Quarter", "Cases"]]
+
+    def rows(spans: str | None) -> list[list[str]]:
+        reading = read_source(data, PdfOptions(spans=spans) if spans else None)
+        (grid,) = [t for t in reading.tables if t.kind == "grid"]
+        return grid.rows[1:] if grid.rows[:1] == head else grid.rows
+
+    assert rows(None) == rows("labels") == [  # the label names both its rows, the figure is not copied
+        ["Adult\nservices", "Q1", "1,234"], ["Adult\nservices", "Q2", ""], ["Carers", "Q3", ""],
+        ["Total for the year", "", "1,290"]]
+    assert rows("first") == [
+        ["Adult\nservices", "Q1", "1,234"], ["", "Q2", ""], ["Carers", "Q3", ""],
+        ["Total for the year", "", "1,290"]]
+    assert rows("last") == [
+        ["", "Q1", ""], ["Adult\nservices", "Q2", ""], ["Carers", "Q3", "1,234"],
+        ["", "Total for the year", "1,290"]]
+    assert rows("placed") == [  # each line in the row it lies in; the figure is centred on Q2
+        ["Adult", "Q1", ""], ["services", "Q2", "1,234"], ["Carers", "Q3", ""],
+        ["Total for the year", "", "1,290"]]
+
+
+def test_unknown_spans_option_is_refused():
+    with pytest.raises(ValueError, match="spans must be one of labels, first, last, placed"):
+        PdfOptions(spans="middle")
 
 
 def test_raised_footnote_mark_is_kept_apart_from_the_figure():

@@ -1,18 +1,29 @@
 """PDF tables and text through pdfplumber; a PDF without a text layer (a scan)
 is for a person to read.
 
-Each page gives its ruled tables (cells from the drawn lines; a label spanning
-several rows applies to each of them), its borderless tables (columns from how
-the words line up, see pdf_stream) and its text as lines. A page printed
-sideways (a landscape table on a portrait page) is turned upright first, so
-rows and columns read as a person sees them once the page is turned.
+Each page gives its ruled tables (cells from the drawn lines, see pdf_ruled),
+its borderless tables (columns from how the words line up, see pdf_stream) and
+its text as lines. A page printed sideways (a landscape table on a portrait
+page) is turned upright first, so rows and columns read as a person sees them
+once the page is turned.
+
+Options (PdfOptions, given to read_pdf or read_source):
+
+- spans: where the text of a ruled cell merged across rows or columns goes.
+  "labels" (default; right for counting figures): a label merged across data
+  rows names each of them, a merged figure stays in its first row only.
+  "first": top-left position only. "last": bottom-right position only.
+  "placed": each line of text in the row and column where it lies.
+  Example: read_pdf(data, PdfOptions(spans="placed")).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
-from foi.extract.pdf_stream import FIGURE, crowded_share, group_lines, stream_tables
+from foi.extract.pdf_ruled import SPANS, ruled_rows
+from foi.extract.pdf_stream import crowded_share, group_lines, stream_tables
 from foi.extract.tables import Table, lines_table
 
 MAX_PAGES = 200
@@ -25,21 +36,33 @@ class NeedsPerson(Exception):
     """Readable only by a person (a scanned page, an image)."""
 
 
-def read_pdf(data: bytes) -> list[Table]:
+@dataclass(frozen=True)
+class PdfOptions:
+    """How to read a PDF; the defaults suit counting figures (module docstring)."""
+
+    spans: str = "labels"
+
+    def __post_init__(self) -> None:
+        if self.spans not in SPANS:
+            raise ValueError(f"spans must be one of {', '.join(SPANS)}, not {self.spans!r}")
+
+
+def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
     import pdfplumber
 
+    options = options or PdfOptions()
     tables: list[Table] = []
     chars = 0
     with pdfplumber.open(io.BytesIO(data)) as document:
         for number, page in enumerate(document.pages[:MAX_PAGES], start=1):
             chars += len(page.chars)
-            tables += read_page(page, number)
+            tables += read_page(page, number, options)
     if chars == 0:
         raise NeedsPerson("no text layer (a scanned document?): needs a person")
     return tables
 
 
-def read_page(page, number: int) -> list[Table]:
+def read_page(page, number: int, options: PdfOptions | None = None) -> list[Table]:
     """The page's grid tables in reading order (top to bottom), then its text.
     Words are extracted once: the borderless reader and the text share them."""
     view = upright(page)
@@ -47,7 +70,8 @@ def read_page(page, number: int) -> list[Table]:
     spaces = [c for c in view.chars if c["text"] == " "]
     lines = group_lines(words, spaces)
     found = [t for t in view.find_tables() if _trusted(t, lines)]
-    grids = [(table.bbox[1], spanned_rows(table)) for table in found]
+    spans = (options or PdfOptions()).spans
+    grids = [(table.bbox[1], ruled_rows(table, view.chars, spans)) for table in found]
     boxes = [table.bbox for table in found]
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
     grids += stream_tables(group_lines(free, spaces) if found else lines)
@@ -79,39 +103,6 @@ def _inside(word: dict, box: tuple) -> bool:
     x = (word["x0"] + word["x1"]) / 2
     y = (word["top"] + word["bottom"]) / 2
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
-def spanned_rows(table) -> list[list[str]]:
-    """The table's cell text. A label merged across rows names each data row
-    it spans (in its first column): "GMC" covering five rows of figures is the
-    plan type of each. A figure merged across rows is one figure for them all
-    and stays in its first row only (copied, a sum would count it twice); a
-    header row (no figures) gets nothing copied; a cell merged across columns
-    stays in its first column."""
-    texts = table.extract()
-    rows = table.rows
-    origin = {cell: (r, c) for r, row in enumerate(rows) for c, cell in enumerate(row.cells) if cell}
-    lefts = [min((row.cells[c][0] for row in rows if row.cells[c]), default=None)
-             for c in range(len(rows[0].cells))] if rows else []
-    out = [[(cell or "").strip() for cell in row] for row in texts]
-    first_data = next((r for r, row in enumerate(out) if any(FIGURE.match(t) for t in row)), len(out))
-    for r, row in enumerate(rows):
-        if None in row.cells and r > first_data:
-            top = min(cell[1] for cell in row.cells if cell)
-            for c, cell in enumerate(row.cells):
-                if cell is None and lefts[c] is not None:
-                    covering = _covering(origin, lefts[c] + 0.5, top + 0.5)
-                    if covering and covering[1] == c and covering[0] < r \
-                            and not FIGURE.match(out[covering[0]][c]):
-                        out[r][c] = out[covering[0]][c]
-    return out
-
-
-def _covering(origin: dict, x: float, y: float) -> tuple[int, int] | None:
-    for (x0, top, x1, bottom), place in origin.items():
-        if x0 <= x < x1 and top <= y < bottom:
-            return place
-    return None
 
 
 def upright(page):

@@ -40,9 +40,10 @@ class Reading:
     tables: list[Table] = field(default_factory=list)
 
 
-def read_source(data: bytes) -> Reading:
+def read_source(data: bytes, pdf_options: pdf.PdfOptions | None = None) -> Reading:
     """Read any reply file. Parsers of hostile or broken files raise anything
-    at all, so every failure is caught here and becomes a status and a note."""
+    at all, so every failure is caught here and becomes a status and a note.
+    pdf_options change how a PDF is read (foi.extract.pdf), defaults if None."""
     kind = detect_format(data)
     if kind in NOT_READ:
         status, note = NOT_READ[kind]
@@ -50,7 +51,7 @@ def read_source(data: bytes) -> Reading:
     try:
         if kind in ZIPPED:
             check_zip(data)
-        tables = READERS[kind](data)
+        tables = pdf.read_pdf(data, pdf_options) if kind == "pdf" else READERS[kind](data)
     except UnsafeFile as error:
         return Reading("refused_unsafe", kind, f"refused before parsing: {error}")
     except pdf.NeedsPerson as error:
