@@ -29,6 +29,8 @@ NOTE_REACH = 2.0     # a note below the last row ends within this x line height 
 MIN_ROWS = 3         # lines of two or more phrases a table needs
 SPAN_TITLE = 0.5     # a phrase over this share of the columns (3 or more), not
                      # starting in the first, is a caption or a note
+GUTTER = 2.0        # a strip this x line height wide, crossed by no phrase, parts
+                     # side-by-side columns of text (read one by one)
 PROSE_LENGTH = 30    # median characters per cell above which it is running text
 SUPERSCRIPT = 0.75   # a word shorter than this x its line's height is a superscript
 LEADER = re.compile(r"^[.…·]+$")
@@ -54,8 +56,10 @@ class Line:
         return self.bottom - self.top
 
 
-def stream_tables(lines: list[Line]) -> list[tuple[float, list[list[str]]]]:
-    """(top, rows) of each borderless table among the lines of a page."""
+def stream_tables(lines: list[Line], beside: bool = False) -> list[tuple[float, list[list[str]]]]:
+    """(top, rows) of each borderless table among the lines of a page (or,
+    `beside`, of one column of text beside another: a table there must have
+    MIN_ROWS rows filling the same columns, which justified prose has not)."""
     tables = []
     for block in _blocks(lines):
         height = median(line.height for line in block)
@@ -63,11 +67,43 @@ def stream_tables(lines: list[Line]) -> list[tuple[float, list[list[str]]]]:
         for first, last in _runs(block):
             lines_ = block[max(taken, first - REACH):last + 1 + REACH]
             found = _grid(_bounds(lines_, block[first], block[last], height))
+            if found and beside and not _regular(found[1]):
+                found = None
             if found:
                 run, rows = found
                 tables.append((run[0].top, rows))
                 taken = block.index(run[-1]) + 1
+            else:  # two columns of text side by side: a table may sit in either
+                for side in _sides(block[first:last + 1]):
+                    tables += stream_tables(side, beside=True)
     return tables
+
+
+def _regular(rows: list[list[str]]) -> bool:
+    shapes = Counter(tuple(bool(cell) for cell in row) for row in rows if sum(map(bool, row)) >= 2)
+    return max(shapes.values(), default=0) >= MIN_ROWS
+
+
+def _sides(lines: list[Line]) -> list[list[Line]]:
+    """The lines cut at the widest strip (GUTTER line heights or more) that no
+    phrase crosses, as the lines left of it and those right of it; none
+    without such a strip."""
+    spans = _merge([(p.x0, p.x1) for line in lines for p in line.phrases])
+    gaps = [(b[0] - a[1], a[1], b[0]) for a, b in zip(spans, spans[1:])]
+    if not gaps or max(gaps)[0] < GUTTER * median(line.height for line in lines):
+        return []
+    _, left, right = max(gaps)
+    return [_part(lines, lambda x0, x1: x1 <= left), _part(lines, lambda x0, x1: x0 >= right)]
+
+
+def _part(lines: list[Line], keep) -> list[Line]:
+    part = []
+    for line in lines:
+        words = [w for w in line.words if keep(w["x0"], w["x1"])]
+        if words:
+            part.append(Line(min(w["top"] for w in words), max(w["bottom"] for w in words), words,
+                             [p for p in line.phrases if keep(p.x0, p.x1)]))
+    return part
 
 
 def crowded_share(cells: list[tuple], lines: list[Line]) -> float:
