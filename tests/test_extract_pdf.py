@@ -132,3 +132,30 @@ def test_ruled_and_borderless_tables_on_one_page_share_no_figure():
     assert first.rows == [["Question", "2023/24"], ["Complaints", "17"], ["Compliments", "23"]]
     assert second.rows == [["", "2023/24"], ["Appeals", "5"], ["Upheld", "2"], ["Withdrawn", "1"]]
     assert (first.label, second.label) == ("page 1 table 1", "page 1 table 2")
+
+
+def _text_right(pdf, right: float, y: float, text: str) -> None:
+    pdf.text(right - pdf.get_string_width(text), y, text)
+
+
+def test_borderless_table_takes_close_captions_and_one_note_only():
+    """A caption set close above the header and a note just under the last
+    row are the table's; a title a blank line above it and a source line
+    under the note are not."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.text(20, 20, "Annual return")  # a blank line above the caption
+    pdf.text(20, 30, "Referrals by year")
+    for y, (label, cells) in zip([36, 42, 48, 54], [("", YEARS), *ROWS]):
+        pdf.text(20, y, label)
+        for right, text in zip([110, 140, 170], cells):
+            _text_right(pdf, right, y, text)
+    pdf.text(20, 60, "Figures are provisional.")
+    pdf.text(20, 64.5, "Source: case management system.")
+    (table,) = _grids(bytes(pdf.output()))
+    assert table.rows == [["Referrals by year", "", "", ""], ["", *YEARS]] + \
+        [[label, *cells] for label, cells in ROWS] + [["Figures are provisional.", "", "", ""]]
+
