@@ -278,3 +278,30 @@ def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
     rows = _grids(bytes(pdf.output()))[0].rows
     # the heading goes to the column it overlaps most, whole
     assert rows[:2] == [["", "", "", "All of them"], ["", "", "Referred", "Re-referred"]]
+
+
+def _text_right(pdf, right: float, y: float, text: str) -> None:
+    pdf.text(right - pdf.get_string_width(text), y, text)
+
+
+def test_borderless_table_takes_close_captions_and_one_note_only():
+    """A caption set close above the header and a note just under the last
+    row are the table's; a title a blank line above it and a source line
+    under the note are not."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.text(20, 20, "Annual return")  # a blank line above the caption
+    pdf.text(20, 30, "Referrals by year")
+    for y, (label, cells) in zip([36, 42, 48, 54], [("", YEARS), *ROWS]):
+        pdf.text(20, y, label)
+        for right, text in zip([110, 140, 170], cells):
+            _text_right(pdf, right, y, text)
+    pdf.text(20, 60, "Figures are provisional.")
+    pdf.text(20, 64.5, "Source: case management system.")
+    (table,) = _grids(bytes(pdf.output()))
+    assert table.rows == [["Referrals by year", "", "", ""], ["", *YEARS]] + \
+        [[label, *cells] for label, cells in ROWS] + [["Figures are provisional.", "", "", ""]]
+

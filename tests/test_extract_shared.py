@@ -117,3 +117,35 @@ def test_camelot_shift_text_tables_and_letter_split_cell_exactly(shared):
                if t.kind == "grid"]
     assert [r[:5] for r in grid.rows if r[0] == "24"] == [
         ["24", "Mahanagar Telephone\nNigam Limited", "821-43/2013-DS", "B", "Delhi and Mumbai"]]
+
+
+def _stream(shared: Path, name: str) -> list[list[tuple[str, ...]]]:
+    data = (shared / "corpus" / "tables" / "camelot" / name).read_bytes()
+    return [_norm(t.rows) for t in read_source(data).tables if t.kind == "grid"]
+
+
+def test_borderless_table_bounds_follow_captions_and_notes_by_distance(shared):
+    """Caption lines close above the header and one note just below belong to
+    the table; a title a blank line above, the source lines and the page
+    footer further down do not."""
+    first, second = _stream(shared, "tabula/12s0324.pdf")
+    assert first[0][0].startswith("Program. Represents arrests") and first[4][0] == "Offense charged"
+    assert first[-1][0].startswith("– Represents zero. X Not applicable.")
+    assert second[0] == ("Table 325. Arrests by Race: 2009", "", "", "", "", "")
+    assert second[-1] == ("1 Except forcible rape and prostitution.", "", "", "", "", "")
+    (table,) = _stream(shared, "superscript.pdf")
+    assert table[0][:3] == ("States", "Total", "Market") and len(table) == 36
+    assert table[-1] == ("ALL STATES", "513.38", "436.02", "-", "25.57", "51.06", "14.18", "-",
+                         "8.21", "11.83", "11.08")
+
+
+def test_borderless_table_beside_a_column_of_prose(shared):
+    """us-007 page 1: a small table in the right-hand column of a two-column
+    page is read, the prose beside it is not."""
+    tables = _stream(shared, "tabula/us-007.pdf")
+    (table,) = [t for t in tables if ("Payroll Period", "Allowance") in t]
+    assert table[3:] == [("", "One Withholding"), ("Payroll Period", "Allowance"), ("Weekly", "$ 71.15"),
+                         ("Biweekly", "142.31"), ("Semimonthly", "154.17"), ("Monthly", "308.33"),
+                         ("Quarterly", "925.00"), ("Semiannually", "1,850.00"), ("Annually", "3,700.00"),
+                         ("Daily or Miscellaneous", "14.23"), ("(each day of the payroll period)", "")]
+    assert table[2] == ("changed. For 2011, they are:", "")

@@ -20,10 +20,17 @@ TIGHT_GAP = 0.2      # ... and closer than this with no space character between
 LINE_OVERLAP = 0.6   # words overlapping this much of the smaller height share a line
 BLOCK_GAP = 1.6      # a vertical gap above this x line height ends a table
 LOOSE_GAP = 2.5      # ... or this x the page's usual gap between lines
-BRIDGE = 3           # single-phrase lines (group labels) a table may run through
+BRIDGE = 3           # single-phrase lines (group labels) a table may run through,
+                     # and caption lines above its header it may take
+REACH = BRIDGE + 3   # lines either side of a table's rows looked at for captions and notes
+CAPTION_GAP = 1.0    # a gap above this x line height (a blank line) ends the captions above,
+CAPTION_LOOSE = 1.5  # ... or above this x the usual gap between the table's rows
+NOTE_REACH = 2.0     # a note below the last row ends within this x line height of it
 MIN_ROWS = 3         # lines of two or more phrases a table needs
 SPAN_TITLE = 0.5     # a phrase over this share of the columns (3 or more), not
                      # starting in the first, is a caption or a note
+GUTTER = 2.0        # a strip this x line height wide, crossed by no phrase, parts
+                     # side-by-side columns of text (read one by one)
 PROSE_LENGTH = 30    # median characters per cell above which it is running text
 SUPERSCRIPT = 0.75   # a word shorter than this x its line's height is a superscript
 WIDE_SPACE = 1.3     # x the usual word space: words this far apart over two columns are two cells
@@ -56,15 +63,54 @@ class Line:
         return self.bottom - self.top
 
 
-def stream_tables(lines: list[Line]) -> list[tuple[float, list[list[str]]]]:
-    """(top, rows) of each borderless table among the lines of a page."""
+def stream_tables(lines: list[Line], beside: bool = False) -> list[tuple[float, list[list[str]]]]:
+    """(top, rows) of each borderless table among the lines of a page (or,
+    `beside`, of one column of text beside another: a table there must have
+    MIN_ROWS rows filling the same columns, which justified prose has not)."""
     tables = []
     for block in _blocks(lines):
-        for run in _runs(block):
-            rows = _grid(run)
-            if rows:
+        height = median(line.height for line in block)
+        taken = 0  # lines before this belong to the table above
+        for first, last in _runs(block):
+            lines_ = block[max(taken, first - REACH):last + 1 + REACH]
+            found = _grid(_bounds(lines_, block[first], block[last], height))
+            if found and beside and not _regular(found[1]):
+                found = None
+            if found:
+                run, rows = found
                 tables.append((run[0].top, rows))
+                taken = block.index(run[-1]) + 1
+            else:  # two columns of text side by side: a table may sit in either
+                for side in _sides(block[first:last + 1]):
+                    tables += stream_tables(side, beside=True)
     return tables
+
+
+def _regular(rows: list[list[str]]) -> bool:
+    shapes = Counter(tuple(bool(cell) for cell in row) for row in rows if sum(map(bool, row)) >= 2)
+    return max(shapes.values(), default=0) >= MIN_ROWS
+
+
+def _sides(lines: list[Line]) -> list[list[Line]]:
+    """The lines cut at the widest strip (GUTTER line heights or more) that no
+    phrase crosses, as the lines left of it and those right of it; none
+    without such a strip."""
+    spans = _merge([(p.x0, p.x1) for line in lines for p in line.phrases])
+    gaps = [(b[0] - a[1], a[1], b[0]) for a, b in zip(spans, spans[1:])]
+    if not gaps or max(gaps)[0] < GUTTER * median(line.height for line in lines):
+        return []
+    _, left, right = max(gaps)
+    return [_part(lines, lambda x0, x1: x1 <= left), _part(lines, lambda x0, x1: x0 >= right)]
+
+
+def _part(lines: list[Line], keep) -> list[Line]:
+    part = []
+    for line in lines:
+        words = [w for w in line.words if keep(w["x0"], w["x1"])]
+        if words:
+            part.append(Line(min(w["top"] for w in words), max(w["bottom"] for w in words), words,
+                             [p for p in line.phrases if keep(p.x0, p.x1)]))
+    return part
 
 
 def crowded_share(cells: list[tuple], lines: list[Line]) -> float:
@@ -201,27 +247,63 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
-def _runs(block: list[Line]) -> list[list[Line]]:
-    """Stretches of lines with two or more phrases, through up to BRIDGE
-    single-phrase lines (a group label, a wrapped cell), with the single
-    lines just above and below (headers, notes) kept."""
-    runs: list[list[Line]] = []
-    current: list[Line] = []
-    pending: list[Line] = []
-    for line in block:
-        if len(line.phrases) >= 2:
-            current += pending + [line]
-            pending = []
-        else:
-            pending.append(line)
-            if len(pending) > BRIDGE and current:
-                runs.append(current)
-                current = []
-            if not current:
-                pending = pending[-BRIDGE:]
-    if current:
-        runs.append(current + pending)
-    return [run for run in runs if sum(len(line.phrases) >= 2 for line in run) >= MIN_ROWS]
+def _runs(block: list[Line]) -> list[tuple[int, int]]:
+    """(first, last) index of each stretch of lines with two or more phrases,
+    through up to BRIDGE single-phrase lines (a group label, a wrapped cell)."""
+    runs: list[tuple[int, int]] = []
+    first = last = None
+    for index, line in enumerate(block):
+        if len(line.phrases) < 2:
+            continue
+        if first is not None and index - last - 1 > BRIDGE:
+            runs.append((first, last))
+            first = None
+        if first is None:
+            first = index
+        last = index
+    if first is not None:
+        runs.append((first, last))
+    return [(a, b) for a, b in runs if sum(len(line.phrases) >= 2 for line in block[a:b + 1]) >= MIN_ROWS]
+
+
+def _bounds(lines: list[Line], first: Line, last: Line, height: float) -> list[Line]:
+    """The table's lines: its rows from the first to the last line spread over
+    two or more columns, the caption lines just above (up to BRIDGE, none
+    further from the line below it than a blank line or, in a loosely set
+    table, than its rows are apart; a header piece over one column only is
+    part of the header) and a note directly below (ending
+    within NOTE_REACH line heights of the last row), and below that the
+    rest of a cell wrapped over several lines."""
+    top, bottom = lines.index(first), lines.index(last)
+    columns = _columns(lines[top:bottom + 1])
+    spread = [len({_column_of(p, columns) for p in line.phrases}) for line in lines]
+    while bottom > top and spread[bottom] < 2:
+        bottom -= 1
+    gaps = [b.top - a.bottom for a, b in zip(lines[top:bottom], lines[top + 1:bottom + 1])]
+    limit = max(CAPTION_GAP * height, CAPTION_LOOSE * median(gaps) if gaps else 0.0)
+    captions = 0
+    while top > 0 and lines[top].top - lines[top - 1].bottom <= limit:
+        above = lines[top - 1]
+        if not _header_piece(above, columns):
+            if captions == BRIDGE:
+                break
+            captions += 1
+        top -= 1
+    end = bottom + 1
+    while end < len(lines) and (lines[end].bottom - lines[bottom].bottom <= NOTE_REACH * height or (
+            _header_piece(lines[end], columns) and lines[end].top - lines[end - 1].bottom <= limit)):
+        end += 1
+    return lines[top:end]
+
+
+def _header_piece(line: Line, columns: list[tuple[float, float]]) -> bool:
+    """A single phrase within one column other than the first: a heading or
+    a cell wrapped over several lines."""
+    if len(line.phrases) != 1:
+        return False
+    phrase = line.phrases[0]
+    spanned = [c for c, col in enumerate(columns) if _overlap((phrase.x0, phrase.x1), col) > 0]
+    return len(spanned) == 1 and spanned[0] > 0
 
 
 def _columns(run: list[Line]) -> list[tuple[float, float]]:
@@ -296,7 +378,8 @@ def _is_title(line: Line, columns: list[tuple[float, float]]) -> bool:
     return False
 
 
-def _grid(run: list[Line]) -> list[list[str]] | None:
+def _grid(run: list[Line]) -> tuple[list[Line], list[list[str]]] | None:
+    """The run's lines (titles and notes at either end dropped) and rows."""
     columns = _columns(run)
     while run and _is_title(run[0], columns):
         run = run[1:]
@@ -315,4 +398,4 @@ def _grid(run: list[Line]) -> list[list[str]] | None:
         rows.append(row)
     if median(len(cell) for row in rows for cell in row if cell) > PROSE_LENGTH:
         return None
-    return rows
+    return run, rows
