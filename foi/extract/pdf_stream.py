@@ -331,8 +331,16 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
-def _column_of(phrase: Phrase, columns: list[tuple[float, float]]) -> int:
-    return max(range(len(columns)), key=lambda c: (_overlap((phrase.x0, phrase.x1), columns[c]), -c))
+def _column_of(phrase: Phrase, columns: list[tuple[float, float]], alone: bool = False) -> int:
+    """The column a phrase overlaps most; a line of one phrase running across
+    three or more columns (a note) goes to the first column it covers whole."""
+    span = (phrase.x0, phrase.x1)
+    touched = [c for c, column in enumerate(columns) if _overlap(span, column) > 0]
+    if alone and len(touched) >= 3:
+        covered = [c for c in touched if span[0] <= columns[c][0] and columns[c][1] <= span[1]]
+        if covered:
+            return covered[0]
+    return max(range(len(columns)), key=lambda c: (_overlap(span, columns[c]), -c))
 
 
 def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: float) -> list[Phrase]:
@@ -393,7 +401,7 @@ def _grid(run: list[Line]) -> tuple[list[Line], list[list[str]]] | None:
         row = [""] * len(columns)
         for phrase in line.phrases:
             for piece in _split_across(phrase, columns, space):
-                c = _column_of(piece, columns)
+                c = _column_of(piece, columns, alone=len(line.phrases) == 1)
                 row[c] = f"{row[c]} {piece.text}".strip()
         rows.append(row)
     if median(len(cell) for row in rows for cell in row if cell) > PROSE_LENGTH:
