@@ -1,7 +1,7 @@
 """How many of camelot's expected tables foi reproduces from the same PDFs.
 
-Per expected CSV (read with the options CAMELOT_OPTIONS in
-tests/test_extract_shared.py gives it): exact (any grid table foi reads equals it, after the same
+Per expected CSV (read with the foi options that mean what its camelot
+options meant: camelot_options in tests/test_extract_shared.py): exact (any grid table foi reads equals it, after the same
 normalisation as tests/test_extract_shared.py) and the share of its rows found
 in the best table. Needs the shared corpus.
 
@@ -20,7 +20,7 @@ import foi.extract.pdf
 from foi.extract.read import read_source
 
 sys.path.insert(0, str(common.ROOT / "tests"))
-from test_extract_shared import CAMELOT_OPTIONS, _norm, best_table  # noqa: E402
+from test_extract_shared import _norm, best_table, camelot_options  # noqa: E402
 
 
 def main() -> None:
@@ -35,7 +35,7 @@ def main() -> None:
     readings: dict[tuple, list] = {}
     exact, shares = 0, []
     for name, source, *_ in index:
-        pdf, options = source.split()[0], CAMELOT_OPTIONS.get(name)
+        pdf, options = source.split()[0], camelot_options(name)
         if (pdf, options) not in readings:
             started = time.perf_counter()
             tables = read_source((base / pdf).read_bytes(), options).tables

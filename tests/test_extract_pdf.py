@@ -253,6 +253,9 @@ def test_raised_footnote_mark_is_kept_apart_from_the_figure():
     assert (value.status, value.value, value.note) == ("answered", 1102.0, "footnote mark '1'")
     (text,) = [t for t in reading.tables if t.kind == "lines"]
     assert ["Re-referrals within 12 months 56 1,102<s>1</s> 7"] in text.rows
+    # marks off: joined as printed (what a plain text extraction gives)
+    (table,) = [t for t in read_source(bytes(pdf.output()), PdfOptions(marks=False)).tables if t.kind == "grid"]
+    assert table.rows[2] == ["Re-referrals within 12 months", "56", "1,1021", "7"]
 
 
 def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
@@ -278,6 +281,9 @@ def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
     rows = _grids(bytes(pdf.output()))[0].rows
     # the heading goes to the column it overlaps most, whole
     assert rows[:2] == [["", "", "", "All of them"], ["", "", "Referred", "Re-referred"]]
+    # split: words parted between the columns they fall in, whatever the space
+    split = [t for t in read_source(bytes(pdf.output()), PdfOptions(split=True)).tables if t.kind == "grid"]
+    assert split[0].rows[:2] == [["", "", "All", "of them"], ["", "", "Referred", "Re-referred"]]
 
 
 def _text_right(pdf, right: float, y: float, text: str) -> None:

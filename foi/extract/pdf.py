@@ -15,6 +15,12 @@ Options (PdfOptions, given to read_pdf or read_source):
   "first": top-left position only. "last": bottom-right position only.
   "placed": each line of text in the row and column where it lies.
   Example: read_pdf(data, PdfOptions(spans="placed")).
+- marks: a footnote mark printed small and raised after a word or figure is
+  written "<s>2</s>" ("24.91<s>2</s>"), so it never joins the figure: 24.912.
+  The value reader notes the mark. Default on; off: joined as printed.
+- split: in borderless tables, a run of words spread over several columns is
+  parted between the columns its words fall in. Default off: parted only
+  where the words are set further apart than an ordinary space.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ class PdfOptions:
     """How to read a PDF; the defaults suit counting figures (module docstring)."""
 
     spans: str = "labels"
+    marks: bool = True
+    split: bool = False
 
     def __post_init__(self) -> None:
         if self.spans not in SPANS:
@@ -68,13 +76,13 @@ def read_page(page, number: int, options: PdfOptions | None = None) -> list[Tabl
     view = upright(page)
     words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP, extra_attrs=["size"]) if w["text"].isprintable()]
     spaces = [c for c in view.chars if c["text"] == " "]
-    lines = group_lines(words, spaces)
+    options = options or PdfOptions()
+    lines = group_lines(words, spaces, options.marks)
     found = [t for t in view.find_tables() if _trusted(t, lines)]
-    spans = (options or PdfOptions()).spans
-    grids = [(table.bbox[1], ruled_rows(table, view.chars, spans)) for table in found]
+    grids = [(table.bbox[1], ruled_rows(table, view.chars, options.spans)) for table in found]
     boxes = [table.bbox for table in found]
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
-    grids += stream_tables(group_lines(free, spaces) if found else lines)
+    grids += stream_tables(group_lines(free, spaces, options.marks) if found else lines, split=options.split)
     grids.sort(key=lambda item: item[0])
     tables = [Table("grid", f"page {number} table {index}", rows)
               for index, (_, rows) in enumerate(grids, start=1)]

@@ -63,17 +63,20 @@ class Line:
         return self.bottom - self.top
 
 
-def stream_tables(lines: list[Line], beside: bool = False) -> list[tuple[float, list[list[str]]]]:
+def stream_tables(lines: list[Line], beside: bool = False,
+                  split: bool = False) -> list[tuple[float, list[list[str]]]]:
     """(top, rows) of each borderless table among the lines of a page (or,
     `beside`, of one column of text beside another: a table there must have
-    MIN_ROWS rows filling the same columns, which justified prose has not)."""
+    MIN_ROWS rows filling the same columns, which justified prose has not).
+    `split`: a phrase whose words fall in several columns is always parted
+    between them (see _split_across)."""
     tables = []
     for block in _blocks(lines):
         height = median(line.height for line in block)
         taken = 0  # lines before this belong to the table above
         for first, last in _runs(block):
             lines_ = block[max(taken, first - REACH):last + 1 + REACH]
-            found = _grid(_bounds(lines_, block[first], block[last], height))
+            found = _grid(_bounds(lines_, block[first], block[last], height), split)
             if found and beside and not _regular(found[1]):
                 found = None
             if found:
@@ -82,7 +85,7 @@ def stream_tables(lines: list[Line], beside: bool = False) -> list[tuple[float, 
                 taken = block.index(run[-1]) + 1
             else:  # two columns of text side by side: a table may sit in either
                 for side in _sides(block[first:last + 1]):
-                    tables += stream_tables(side, beside=True)
+                    tables += stream_tables(side, beside=True, split=split)
     return tables
 
 
@@ -135,11 +138,12 @@ def crowded_share(cells: list[tuple], lines: list[Line]) -> float:
     return len(crowded) / len(touched) if touched else 0.0
 
 
-def group_lines(words: list[dict], spaces: list[dict] = ()) -> list[Line]:
+def group_lines(words: list[dict], spaces: list[dict] = (), marks: bool = True) -> list[Line]:
     """Words sharing most of their height are one line; a superscript, inside
     the height of its line, stays on it. `spaces` are the page's space
     characters: words typed with a space between are one phrase (one cell),
-    words set apart without one are separate cells however close."""
+    words set apart without one are separate cells however close. `marks`:
+    a raised footnote mark is written <s>mark</s>, else joined as printed."""
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
         height = word["bottom"] - word["top"]
@@ -159,7 +163,7 @@ def group_lines(words: list[dict], spaces: list[dict] = ()) -> list[Line]:
     for line in lines:
         line.words.sort(key=lambda w: w["x0"])
         rows = range(int(line.top / 2), int(line.bottom / 2) + 1)
-        line.phrases = _phrases(line, sorted(x for row in rows for x in by_row.get(row, ())))
+        line.phrases = _phrases(line, sorted(x for row in rows for x in by_row.get(row, ())), marks)
     lines.sort(key=lambda line: line.top)
     return lines
 
@@ -189,7 +193,7 @@ def _marks(word: dict, line: Line) -> bool:
     return any(-reach <= word["x0"] - other["x1"] <= reach for other in line.words)
 
 
-def _phrases(line: Line, spaces: list[float]) -> list[Phrase]:
+def _phrases(line: Line, spaces: list[float], marks: bool = True) -> list[Phrase]:
     phrases: list[Phrase] = []
     height = max(line.height, 1.0)
     for word in line.words:
@@ -199,7 +203,7 @@ def _phrases(line: Line, spaces: list[float]) -> list[Phrase]:
         if phrases and small and not spaced and gap <= TIGHT_GAP * height and _raised(word, line):
             # a footnote mark set small and high against the text before it:
             # marked, so "24.91" with mark "2" never reads as 24.912
-            _extend(phrases[-1], word, f"<s>{text}</s>", joiner="")
+            _extend(phrases[-1], word, f"<s>{text}</s>" if marks else text, joiner="")
         elif phrases and not spaced and abs(gap) <= GLUED * height:
             _extend(phrases[-1], word, text, joiner="")  # one word set in two sizes
         elif phrases and (LEADER.match(text) or small
@@ -343,11 +347,13 @@ def _column_of(phrase: Phrase, columns: list[tuple[float, float]], alone: bool =
     return max(range(len(columns)), key=lambda c: (_overlap(span, columns[c]), -c))
 
 
-def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: float) -> list[Phrase]:
+def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: float,
+                  always: bool = False) -> list[Phrase]:
     """A phrase whose words each reach into exactly one column, two or more
     columns in all, parted where the columns change by more than an ordinary
     space, is cells set close together ("method" | "sterilization" under tight
-    headers), not one cell spanning them ("Modern method" over a group)."""
+    headers), not one cell spanning them ("Modern method" over a group).
+    `always`: parted between its columns whatever the space."""
     if len(phrase.words) < 2:
         return [phrase]
     homes = []
@@ -358,7 +364,7 @@ def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: flo
         homes.append(home[0])
     parted = [b[0] - a[1] > WIDE_SPACE * space
               for a, b, h, k in zip(phrase.words, phrase.words[1:], homes, homes[1:]) if h != k]
-    if not parted or not all(parted) or homes != sorted(homes):
+    if not parted or not (always or all(parted)) or homes != sorted(homes):
         return [phrase]
     pieces: list[Phrase] = []
     for (x0, x1, text), home, before in zip(phrase.words, homes, [None] + homes):
@@ -386,7 +392,7 @@ def _is_title(line: Line, columns: list[tuple[float, float]]) -> bool:
     return False
 
 
-def _grid(run: list[Line]) -> tuple[list[Line], list[list[str]]] | None:
+def _grid(run: list[Line], split: bool = False) -> tuple[list[Line], list[list[str]]] | None:
     """The run's lines (titles and notes at either end dropped) and rows."""
     columns = _columns(run)
     while run and _is_title(run[0], columns):
@@ -400,7 +406,7 @@ def _grid(run: list[Line]) -> tuple[list[Line], list[list[str]]] | None:
     for line in run:
         row = [""] * len(columns)
         for phrase in line.phrases:
-            for piece in _split_across(phrase, columns, space):
+            for piece in _split_across(phrase, columns, space, always=split):
                 c = _column_of(piece, columns, alone=len(line.phrases) == 1)
                 row[c] = f"{row[c]} {piece.text}".strip()
         rows.append(row)
