@@ -261,7 +261,7 @@ def test_raised_footnote_mark_is_kept_apart_from_the_figure():
 def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
     """Two headers typed with a space between but set a little wider than a
     space, each over its own column, are two cells; a heading over a group of
-    columns with ordinary spaces ("All of them") stays one cell."""
+    columns with ordinary spaces ("All children") stays one cell."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -270,8 +270,8 @@ def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
     space = pdf.get_string_width(" ")
     rights = [110, 140, 157]
     width = pdf.get_string_width
-    # "All" ends over column 2, "of them" begins over column 3
-    pdf.text(rights[1] - width("All"), 34, "All of them")
+    # "All" ends over column 2, "children" begins over column 3
+    pdf.text(rights[1] - width("All"), 34, "All children")
     pdf.text(rights[1] - width("Referred"), 40, "Referred ")  # the space is typed...
     pdf.text(rights[1] + 1.6 * space, 40, "Re-referred")  # ...and the next cell set 1.6 spaces on
     for y, (label, cells) in zip([46, 52, 58], ROWS):
@@ -280,10 +280,10 @@ def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
             pdf.text(right - width(text), y, text)
     rows = _grids(bytes(pdf.output()))[0].rows
     # the heading goes to the column it overlaps most, whole
-    assert rows[:2] == [["", "", "", "All of them"], ["", "", "Referred", "Re-referred"]]
+    assert rows[:2] == [["", "", "", "All children"], ["", "", "Referred", "Re-referred"]]
     # split: words parted between the columns they fall in, whatever the space
     split = [t for t in read_source(bytes(pdf.output()), PdfOptions(split=True)).tables if t.kind == "grid"]
-    assert split[0].rows[:2] == [["", "", "All", "of them"], ["", "", "Referred", "Re-referred"]]
+    assert split[0].rows[:2] == [["", "", "All", "children"], ["", "", "Referred", "Re-referred"]]
 
 
 def _text_right(pdf, right: float, y: float, text: str) -> None:
