@@ -34,7 +34,6 @@ from foi.extract.tables import Table, lines_table
 
 MAX_PAGES = 200
 WORD_GAP = 0.15  # x font size: letters further apart than this are separate words
-LINE_TOLERANCE = 3  # points: words whose tops differ less are one line of text
 CROWDED = 0.2  # share of a ruled table's cells holding several columns' text: shading, not a grid
 
 
@@ -70,13 +69,12 @@ def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
     return tables
 
 
-def read_page(page, number: int, options: PdfOptions | None = None) -> list[Table]:
+def read_page(page, number: int, options: PdfOptions) -> list[Table]:
     """The page's grid tables in reading order (top to bottom), then its text.
     Words are extracted once: the borderless reader and the text share them."""
     view = upright(page)
     words = [w for w in view.extract_words(x_tolerance_ratio=WORD_GAP, extra_attrs=["size"]) if w["text"].isprintable()]
     spaces = [c for c in view.chars if c["text"] == " "]
-    options = options or PdfOptions()
     lines = group_lines(words, spaces, options.marks)
     found = [t for t in view.find_tables() if _trusted(t, lines)]
     grids = [(table.bbox[1], ruled_rows(table, view.chars, options.spans)) for table in found]
