@@ -203,13 +203,13 @@ def _phrases(line: Line, spaces: list[float], marks: bool = True) -> list[Phrase
         if phrases and small and not spaced and gap <= TIGHT_GAP * height and _raised(word, line):
             # a footnote mark set small and high against the text before it:
             # marked, so "24.91" with mark "2" never reads as 24.912
-            _extend(phrases[-1], word, f"<s>{text}</s>" if marks else text, joiner="")
+            _extend(phrases[-1], word["x0"], word["x1"], f"<s>{text}</s>" if marks else text, joiner="")
         elif phrases and not spaced and abs(gap) <= GLUED * height:
-            _extend(phrases[-1], word, text, joiner="")  # one word set in two sizes
+            _extend(phrases[-1], word["x0"], word["x1"], text, joiner="")  # one word set in two sizes
         elif phrases and (LEADER.match(text) or small
                           or gap <= (PHRASE_GAP if spaced else TIGHT_GAP) * height):
             # dot leaders and footnote marks belong to the text before them
-            _extend(phrases[-1], word, text)
+            _extend(phrases[-1], word["x0"], word["x1"], text)
         else:
             phrases.append(Phrase(word["x0"], word["x1"], text))
     return phrases
@@ -220,13 +220,15 @@ def _raised(word: dict, line: Line) -> bool:
     return line.bottom - word["bottom"] > 0.25 * (word["bottom"] - word["top"])
 
 
-def _extend(phrase: Phrase, word: dict, text: str, joiner: str = " ") -> None:
-    phrase.x1, phrase.text = max(phrase.x1, word["x1"]), f"{phrase.text}{joiner}{text}"
+def _extend(phrase: Phrase, x0: float, x1: float, text: str, joiner: str = " ") -> None:
+    """Add text at x0..x1 to the phrase: a word of its own after a space, or
+    the end of the phrase's last word with no joiner."""
+    phrase.x1, phrase.text = max(phrase.x1, x1), f"{phrase.text}{joiner}{text}"
     if joiner:
-        phrase.words.append((word["x0"], word["x1"], text))
+        phrase.words.append((x0, x1, text))
     else:
-        x0, x1, before = phrase.words[-1]
-        phrase.words[-1] = (x0, max(x1, word["x1"]), before + text)
+        start, end, before = phrase.words[-1]
+        phrase.words[-1] = (start, max(end, x1), before + text)
 
 
 def _between(xs: list[float], low: float, high: float) -> bool:
@@ -305,8 +307,7 @@ def _header_piece(line: Line, columns: list[tuple[float, float]]) -> bool:
     a cell wrapped over several lines."""
     if len(line.phrases) != 1:
         return False
-    phrase = line.phrases[0]
-    spanned = [c for c, col in enumerate(columns) if _overlap((phrase.x0, phrase.x1), col) > 0]
+    spanned = _touched((line.phrases[0].x0, line.phrases[0].x1), columns)
     return len(spanned) == 1 and spanned[0] > 0
 
 
@@ -317,7 +318,7 @@ def _columns(run: list[Line]) -> list[tuple[float, float]]:
     mode = max(counts, key=lambda n: (counts[n], n))
     columns = _merge([(p.x0, p.x1) for line in run if len(line.phrases) >= mode for p in line.phrases])
     loose = [(p.x0, p.x1) for line in run for p in line.phrases
-             if not any(_overlap((p.x0, p.x1), col) > 0 for col in columns)]
+             if not _touched((p.x0, p.x1), columns)]
     return sorted(columns + _merge(loose))
 
 
@@ -335,11 +336,16 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
+def _touched(span: tuple[float, float], columns: list[tuple[float, float]]) -> list[int]:
+    """The columns a horizontal extent reaches into, left to right."""
+    return [c for c, column in enumerate(columns) if _overlap(span, column) > 0]
+
+
 def _column_of(phrase: Phrase, columns: list[tuple[float, float]], alone: bool = False) -> int:
     """The column a phrase overlaps most; a line of one phrase running across
     three or more columns (a note) goes to the first column it covers whole."""
     span = (phrase.x0, phrase.x1)
-    touched = [c for c, column in enumerate(columns) if _overlap(span, column) > 0]
+    touched = _touched(span, columns)
     if alone and len(touched) >= 3:
         covered = [c for c in touched if span[0] <= columns[c][0] and columns[c][1] <= span[1]]
         if covered:
@@ -358,7 +364,7 @@ def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: flo
         return [phrase]
     homes = []
     for x0, x1, _ in phrase.words:
-        home = [c for c, column in enumerate(columns) if _overlap((x0, x1), column) > 0]
+        home = _touched((x0, x1), columns)
         if len(home) != 1:
             return [phrase]
         homes.append(home[0])
@@ -369,7 +375,7 @@ def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: flo
     pieces: list[Phrase] = []
     for (x0, x1, text), home, before in zip(phrase.words, homes, [None] + homes):
         if home == before:
-            _extend(pieces[-1], {"x0": x0, "x1": x1}, text)
+            _extend(pieces[-1], x0, x1, text)
         else:
             pieces.append(Phrase(x0, x1, text))
     return pieces
@@ -386,7 +392,7 @@ def _is_title(line: Line, columns: list[tuple[float, float]]) -> bool:
     """A phrase over several columns that does not start in the first one is a
     caption or a note above or below the table, not a row of it."""
     for phrase in line.phrases:
-        spanned = [c for c, col in enumerate(columns) if _overlap((phrase.x0, phrase.x1), col) > 0]
+        spanned = _touched((phrase.x0, phrase.x1), columns)
         if len(spanned) >= max(3, SPAN_TITLE * len(columns)) and spanned[0] > 0:
             return True
     return False
