@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
+from foi.extract.values import marked
+
 PHRASE_GAP = 0.45    # words closer than this x line height, a space between, are one phrase
 TIGHT_GAP = 0.2      # ... and closer than this with no space character between
 LINE_OVERLAP = 0.6   # words overlapping this much of the smaller height share a line
@@ -203,7 +205,7 @@ def _phrases(line: Line, spaces: list[float], marks: bool = True) -> list[Phrase
         if phrases and small and not spaced and gap <= TIGHT_GAP * height and _raised(word, line):
             # a footnote mark set small and high against the text before it:
             # marked, so "24.91" with mark "2" never reads as 24.912
-            _extend(phrases[-1], word["x0"], word["x1"], f"<s>{text}</s>" if marks else text, joiner="")
+            _extend(phrases[-1], word["x0"], word["x1"], marked(text) if marks else text, joiner="")
         elif phrases and not spaced and abs(gap) <= GLUED * height:
             _extend(phrases[-1], word["x0"], word["x1"], text, joiner="")  # one word set in two sizes
         elif phrases and (LEADER.match(text) or small

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from foi.extract.values import MARK
+
 STOPWORDS = set("""a an the of in on for to and or by with within from at as is are was were be been
 how many much what which number no nos total totals count figure figures did does do your you
 council councils authority each per year years period financial please provide data information
@@ -36,9 +38,6 @@ class Match:
     question: Question
     confidence: float
     how: str
-
-
-MARK = re.compile(r"<s>[^<]{0,8}</s>")  # a footnote mark set small and high in a PDF (pdf_stream)
 
 
 def tokens(text: str) -> list[str]:

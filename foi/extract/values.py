@@ -29,8 +29,11 @@ class Value:
     sure: bool = True  # False: read one way of two possible; a person confirms
 
 
+# A footnote mark printed small and raised after a word or figure in a PDF
+# (pdf_stream writes it so): "24.91<s>2</s>" is 24.91 with the mark "2".
+MARK = re.compile(r"<s>([^<]{1,8})</s>")
 NUMBER = re.compile(r"^\(?[£$]?\s*(\d{1,3}(?:[,\s  ]\d{3})+|\d+)(\.\d+)?\s*\)?\s*"
-                    r"(%|\*{1,2}|[¹²³]|\[\w{1,3}\]|\(\w\)|<s>[^<]{1,8}</s>)?$")  # <s>: a raised mark in a PDF
+                    rf"(%|\*{{1,2}}|[¹²³]|\[\w{{1,3}}\]|\(\w\)|{MARK.pattern})?$")
 DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 UNDER = re.compile(r"^(?:<|fewer than|less than|under|below)\s*(\d+)$", re.IGNORECASE)
 AT_MOST = re.compile(r"^(?:<=|≤|=<)\s*(\d+)$|^(\d+)\s*or\s*(?:less|fewer|under|below)$", re.IGNORECASE)
@@ -65,6 +68,13 @@ ADDRESSED = re.compile(r"\byou (?:may|can|could|have|are entitled|should|must|wi
                        re.IGNORECASE)
 DISCLAIMER = re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
                         r"|\b(?:may|might) contain\b", re.IGNORECASE)
+
+
+def marked(text: str) -> str:
+    """`text` written as a raised footnote mark (see MARK)."""
+    return f"<s>{text}</s>"
+
+
 NIL = {"nil", "zero", "none"}  # words for zero (a dash or a blank is not one)
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
@@ -91,7 +101,7 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     number = NUMBER.match(text)
     if number and kind != "text":
         digits = re.sub(r"[,\s  ]", "", number.group(1)) + (number.group(2) or "")
-        mark = (number.group(3) or "").removeprefix("<s>").removesuffix("</s>")
+        mark = number.group(4) or number.group(3)  # group 4: the text of a <s> mark
         note = f"footnote mark '{mark}'" if mark and mark != "%" else None
         return Value("answered", raw, value=float(digits), note=note)
     if NOT_HELD.search(text):
