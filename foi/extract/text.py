@@ -6,7 +6,9 @@ import re
 from html.parser import HTMLParser
 
 from foi.extract.detect import text_or_fail
+from foi.extract.periods import parse_period
 from foi.extract.tables import Table, lines_table
+from foi.extract.values import SYMBOLS, suppressed_bounds
 
 # Where the council's own words end and our quoted request begins: figures in
 # the quoted request (its periods) must not be read as answers.
@@ -104,9 +106,6 @@ def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
 
 def _value_cell(text: str) -> bool:
     """A figure or a way of withholding one, but not a period ("2019/20")."""
-    from foi.extract.periods import parse_period
-    from foi.extract.values import SYMBOLS, suppressed_bounds
-
     lowered = text.lower()
     if lowered in SYMBOLS or suppressed_bounds(lowered):
         return True

@@ -145,12 +145,13 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
         return Classification("answer", evidence, details)
     if refused and hits["extension"]:
         decided = [s for s in definite if _decides_refusal(s)]
+        of_a_part = [s for s in decided if NAMES_PART.search(s)]
         if not decided:
             refused = ""  # more time to weigh a named exemption is an extension, not a refusal
-        elif find_due_date(hits["extension"]) and any(NAMES_PART.search(s) for s in decided):
+        elif of_a_part and find_due_date(hits["extension"]):
             # one part refused now, more time for the rest: the request stays open
             # until the new date; extraction records the refusal for the part it names
-            details["refused_in_part"] = next(s for s in decided if NAMES_PART.search(s))[:200]
+            details["refused_in_part"] = of_a_part[0][:200]
             refused = ""
     for kind, hit in (("refusal", refused), ("not_held", hits["not_held"]),
                       ("extension", hits["extension"]), ("fee", hits["fee"]),
