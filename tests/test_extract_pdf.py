@@ -20,21 +20,29 @@ def _grids(data: bytes) -> list:
     return [t for t in reading.tables if t.kind == "grid"]
 
 
-def _stream_pdf() -> bytes:
-    """A letter with a table laid out by position only: no lines drawn, the
-    figures right-aligned under right-aligned year headings."""
+def _borderless_page(top: float, rows: list, rights=(110, 140, 170)):
+    """A page with a table laid out by position only, a row every 6 mm from
+    `top`: no lines drawn, each label at the left margin and each figure
+    right-aligned on its column's right edge. Returns the FPDF to add to."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=10)
-    pdf.text(20, 20, "Dear requester, the figures you asked for are below.")
-    rights = [110, 140, 170]
-    for y, (label, cells) in zip([40, 46, 52, 58], [("", YEARS), *ROWS]):
+    for n, (label, cells) in enumerate(rows):
+        y = top + 6 * n
         if label:
             pdf.text(20, y, label)
         for right, text in zip(rights, cells):
             pdf.text(right - pdf.get_string_width(text), y, text)
+    return pdf
+
+
+def _stream_pdf() -> bytes:
+    """A letter with a borderless table: figures right-aligned under
+    right-aligned year headings."""
+    pdf = _borderless_page(40, [("", YEARS), *ROWS])
+    pdf.text(20, 20, "Dear requester, the figures you asked for are below.")
     pdf.text(20, 80, "Yours faithfully, Information Governance Team")
     return bytes(pdf.output())
 
@@ -229,19 +237,9 @@ def test_unknown_spans_option_is_refused():
 
 def test_raised_footnote_mark_is_kept_apart_from_the_figure():
     """"1,102" with a small raised "1" (a footnote) must not read as 11,021."""
-    from fpdf import FPDF
-
     from foi.extract.values import parse_value
 
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=10)
-    rights = [110, 140, 170]
-    for y, (label, cells) in zip([40, 46, 52, 58], [("", YEARS), *ROWS]):
-        if label:
-            pdf.text(20, y, label)
-        for right, text in zip(rights, cells):
-            pdf.text(right - pdf.get_string_width(text), y, text)
+    pdf = _borderless_page(40, [("", YEARS), *ROWS])
     pdf.set_font("helvetica", size=6)
     pdf.text(140, 50.5, "1")  # raised after "1,102" (baseline 52), touching it
     pdf.set_font("helvetica", size=10)
@@ -262,22 +260,13 @@ def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
     """Two headers typed with a space between but set a little wider than a
     space, each over its own column, are two cells; a heading over a group of
     columns with ordinary spaces ("All children") stays one cell."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=10)
-    space = pdf.get_string_width(" ")
-    rights = [110, 140, 157]
-    width = pdf.get_string_width
+    rights = (110, 140, 157)
+    pdf = _borderless_page(46, ROWS, rights)
+    space, width = pdf.get_string_width(" "), pdf.get_string_width
     # "All" ends over column 2, "children" begins over column 3
     pdf.text(rights[1] - width("All"), 34, "All children")
     pdf.text(rights[1] - width("Referred"), 40, "Referred ")  # the space is typed...
     pdf.text(rights[1] + 1.6 * space, 40, "Re-referred")  # ...and the next cell set 1.6 spaces on
-    for y, (label, cells) in zip([46, 52, 58], ROWS):
-        pdf.text(20, y, label)
-        for right, text in zip(rights, cells):
-            pdf.text(right - width(text), y, text)
     rows = _grids(bytes(pdf.output()))[0].rows
     # the heading goes to the column it overlaps most, whole
     assert rows[:2] == [["", "", "", "All children"], ["", "", "Referred", "Re-referred"]]
@@ -286,25 +275,13 @@ def test_close_set_header_cells_are_split_but_a_group_heading_is_not():
     assert split[0].rows[:2] == [["", "", "All", "children"], ["", "", "Referred", "Re-referred"]]
 
 
-def _text_right(pdf, right: float, y: float, text: str) -> None:
-    pdf.text(right - pdf.get_string_width(text), y, text)
-
-
 def test_borderless_table_takes_close_captions_and_one_note_only():
     """A caption set close above the header and a note just under the last
     row are the table's; a title a blank line above it and a source line
     under the note are not."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=10)
+    pdf = _borderless_page(36, [("", YEARS), *ROWS])
     pdf.text(20, 20, "Annual return")  # a blank line above the caption
     pdf.text(20, 30, "Referrals by year")
-    for y, (label, cells) in zip([36, 42, 48, 54], [("", YEARS), *ROWS]):
-        pdf.text(20, y, label)
-        for right, text in zip([110, 140, 170], cells):
-            _text_right(pdf, right, y, text)
     pdf.text(20, 60, "Figures are provisional.")
     pdf.text(20, 64.5, "Source: case management system.")
     (table,) = _grids(bytes(pdf.output()))
