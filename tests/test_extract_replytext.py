@@ -160,13 +160,7 @@ test under section 10(3) and will respond by 14 April 2026.""")
 
 
 def test_an_extension_that_refuses_one_part_now_gives_that_refusal_only():
-    from foi.extract.run import carries_answers
-
     assert reply(PART_REFUSED) == every("refused", "s.12", "body line 3", 0.9, ["referrals"])
-    message = {"classification": "extension", "auto_submitted": None,
-               "evidence": '{"evidence": "...", "refused_in_part": "Question 1 is refused under section 12"}'}
-    assert carries_answers(message)
-    assert not carries_answers({**message, "evidence": '{"evidence": "..."}'})
 
 
 def test_whole_reply_refusal_names_its_section():
@@ -342,3 +336,32 @@ def test_values_from_a_message_now_known_not_to_be_an_answer_are_withdrawn(tmp_p
                                 "method": "auto", "current": 1, "created_at": "2026-03-01T00:00:00+00:00"})
     assert extract_campaign(db, tmp_path / "blobs", "cin", now="2026-03-06T10:00:00+00:00").writes["withdrawn"] == 1
     assert ("BNS", "nfa", "2015/16") not in current_values(db)
+
+
+def test_imported_part_refusal_with_extension_stays_open_and_records_the_refusal(run):
+    """Through import and extract as a user runs them: the message is an
+    extension (the request is extended to the date given), and only the
+    refused question gets a value; a plain extension gives none."""
+    from pathlib import Path
+
+    from foi.db import connect
+
+    run("init")
+    Path("cin.toml").write_text(CAMPAIGN, encoding="utf-8")
+    run("campaign", "create", "cin.toml")
+    db = connect(Path("campaign.db"))
+    ref = {r["body_code"]: r["reference"] for r in db.query("SELECT body_code, reference FROM requests")}
+    replies = Path("replies")
+    replies.mkdir()
+    (replies / "bns.eml").write_bytes(eml("foi@barnsley.gov.uk", f"RE: {ref['BNS']}", PART_REFUSED, 10))
+    (replies / "lds.eml").write_bytes(eml("foi@leeds.gov.uk", f"RE: {ref['LDS']}", EXTENSION, 11))
+    run("import", "--no-extract", str(replies))
+    states = db.execute("SELECT r.body_code, m.classification, r.state, r.due_date FROM messages m "
+                        "JOIN requests r ON r.id = m.request_id ORDER BY r.body_code").fetchall()
+    assert states == [("BNS", "extension", "extended", "2026-04-14"),
+                      ("LDS", "extension", "extended", "2026-03-31")]
+    run("extract", "cin")
+    rows = db.execute("SELECT r.body_code, v.question_id, v.period, v.status, v.refusal_section "
+                      "FROM answer_values v JOIN requests r ON r.id = v.request_id "
+                      "ORDER BY v.question_id, v.period").fetchall()
+    assert rows == [("BNS", "referrals", p, "refused", "s.12") for p in PERIODS]

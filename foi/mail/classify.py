@@ -83,6 +83,11 @@ DOCUMENT_TYPES = re.compile(r"\.(pdf|xlsx?|xlsm|csv|ods|odt|docx?|rtf|zip|msg|em
                             r"pdf|spreadsheet|excel|word|csv|zip|ms-tnef|rfc822", re.I)
 FIGURE = re.compile(r"(?<![\w/.£:-])\d[\d,]{0,8}(?![\w/:-]|\.\d)")
 MONTHS = "january february march april may june july august september october november december"
+# Numbers that name something rather than count it: "section 10(3)", "questions 2 and 3",
+# "Q1", "part 2", and the day of a date ("14 April").
+NOT_FIGURES = re.compile(r"\b(?:sections?|regulations?|s\.|questions?|q|parts?|points?)\s*\.?\s*\d+[\w()]*"
+                         r"(?:\s*(?:,|and|&|to|-|–)\s*(?:q\.?\s*)?\d+[\w()]*)*"
+                         r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS.split()) + r")\b", re.IGNORECASE)
 DATE_PHRASE = re.compile(r"\b(?:by|before|until|on or before|no later than|to)\s+(?:\w+day,?\s+)?"
                          r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS.split()) +
                          r")\s+(\d{4})|\b(?:by|before|until|no later than)\s+(\d{1,2})/(\d{1,2})"
@@ -136,7 +141,7 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     if hits["link"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
         return Classification("link_only", hits["link"], {**details, "links": _links(fresh)})
     answered = documents or (hits["answer"] and figures >= 2) or figures >= 4
-    refused = hits["refusal"] and not _small_numbers_only(sections, definite)
+    refused = "" if _small_numbers_only(sections, definite) else hits["refusal"]
     if answered:
         evidence = f"attachment {documents[0]}" if documents else hits["answer"] or f"{figures} figures"
         if refused or hits["not_held"]:
@@ -210,9 +215,11 @@ def cited_exemptions(text: str) -> list[str]:
 
 
 def count_figures(text: str) -> int:
-    """Numbers that look like answers, not dates, years, section numbers or phone numbers."""
+    """Numbers that look like answers, not dates, years, section, question or
+    part numbers, or phone numbers. References are taken out of the whole text
+    first: mail is hard-wrapped, and "section\n10(3)" must not leave a "10"."""
     count = 0
-    for line in text.split("\n"):
+    for line in NOT_FIGURES.sub(" ", text).split("\n"):
         if re.search(r"section|regulation|\bs\.|\btel\b|phone|\bref\b|reference|\bact\b|working days|"
                      r"\d{4,}\s?\d{3}", line, re.I):
             continue
