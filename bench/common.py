@@ -48,7 +48,7 @@ def report(title: str, times: dict[str, list[float]], foi: str, raw: str, target
 
 def create_campaign(db, folder: Path, slug: str, codes: list[str], created_at: str) -> None:
     """A one-question campaign to `codes`, created from a campaign file as a user would."""
-    from foi.campaigns import apply_create, plan_create
+    from foi.campaign.campaigns import apply_create, plan_create
 
     source = folder / f"{slug}.toml"
     source.write_text(f"""

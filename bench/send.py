@@ -19,11 +19,11 @@ import common  # noqa: F401 - sets sys.path
 from common import create_campaign, interleaved, report
 
 from foi.config import load_config
-from foi.councils import load_register
+from foi.register.councils import load_register
 from foi.db import blob_dir, connect
 from foi.mail.compose import renderer_for
-from foi.mail.send import apply_send, plan_send, sending_from_config
-from foi.render import sender_from_config
+from foi.sending.send import apply_send, plan_send, sending_from_config
+from foi.letters.render import sender_from_config
 from mailservers import Behaviour, SmtpServer
 
 import datetime as dt

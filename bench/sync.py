@@ -24,7 +24,7 @@ from pathlib import Path
 import common  # noqa: F401 - sets sys.path
 from common import create_campaign, interleaved, report, timed
 
-from foi.councils import load_register
+from foi.register.councils import load_register
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
 from foi.blobs import BlobStore

@@ -103,7 +103,7 @@ class SenderConfig:
     def reply_to_for(self, reference: str) -> str | None:
         if not self.reply_to:
             return None
-        # Lower case: the same address the request's text gives (foi.render.reply_address).
+        # Lower case: the same address the request's text gives (foi.letters.render.reply_address).
         return self.reply_to.replace("{reference}", reference.lower())
 
 

@@ -23,9 +23,9 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     register refreshed (addresses users set are kept); with `force` it is moved aside
     to a timestamped backup and a new one is created, so nothing is lost.
     """
-    from foi.councils import load_register
+    from foi.register.councils import load_register
     from foi.db import connect
-    from foi.render import copy_default_templates
+    from foi.letters.render import copy_default_templates
 
     db_path = Path(db_path)
     backup = None

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from foi.councils import load_register, set_email
+from foi.register.councils import load_register, set_email
 from foi.db import connect
 
 REPO = Path(__file__).resolve().parent.parent

@@ -82,10 +82,10 @@ def make_campaign(db_path="campaign.db", *, slug="eh", prefix="EH", count=None, 
     address foi-<code>@councils.test. Returns {reference: body row}."""
     from pathlib import Path
 
-    from foi.campaigns import apply_create, plan_create
-    from foi.councils import load_register
+    from foi.campaign.campaigns import apply_create, plan_create
+    from foi.register.councils import load_register
     from foi.db import connect
-    from foi.references import make_reference
+    from foi.campaign.references import make_reference
 
     db = connect(Path(db_path))
     load_register(db)

@@ -4,9 +4,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 import datetime as dt
 
-from foi.councils import load_register
+from foi.register.councils import load_register
 from foi.db import connect
-from foi.references import make_reference
+from foi.campaign.references import make_reference
 
 SLUG = "eh-2026"
 OUR_ADDRESS = "foi@charity.org.uk"
@@ -54,7 +54,7 @@ def reply(body, *, sender="Information Governance <foi@barnsley.gov.uk>",
 
 def store(db, msg, received="2026-03-03T12:00:00+00:00"):
     """What the storage side does before calling triage: a messages row."""
-    from foi.mail.triage_input import triage_input_from_email
+    from foi.triage.inputs import triage_input_from_email
 
     view = triage_input_from_email(msg)
     row_id = db["messages"].insert({
@@ -69,7 +69,7 @@ def store(db, msg, received="2026-03-03T12:00:00+00:00"):
 
 
 def deliver(db, msg, received="2026-03-03T12:00:00+00:00"):
-    from foi.mail.triage import triage_message
+    from foi.triage.run import triage_message
 
     row_id = store(db, msg, received)
     return triage_message(db, row_id, msg, "2026-03-04", NOW)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from foi.councils import load_register
+from foi.register.councils import load_register
 from foi.db import blob_dir, connect
-from foi.references import make_reference
+from foi.campaign.references import make_reference
 
 SLUG = "early-help"
 TODAY = "2026-05-20"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from foi.calendar import (
+from foi.tracking.workdays import (
     Calendar,
     UserDay,
     build_calendar,

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from campaign_helpers import EXAMPLE, NOW, example_text, make_db
-from foi.campaign_file import CampaignFileError, parse_campaign
-from foi.campaigns import apply_create, describe_campaign, plan_create
-from foi.councils import set_email
+from foi.campaign.spec import CampaignFileError, parse_campaign
+from foi.campaign.campaigns import apply_create, describe_campaign, plan_create
+from foi.register.councils import set_email
 from foi.errors import FoiError
 
 

@@ -162,7 +162,7 @@ def test_review_names_the_exemptions_and_starts_the_review_clock_then_ico(mail, 
                      "2026-04-08 internal review requested: due 2026-05-07",
                      f"they sent (refusal) (their ref FOI-2026-0042): RE: Freedom of Information request [{refused}]"):
         assert expected in flat, expected
-    from foi.letters import letter_text
+    from foi.letters.word import letter_text
 
     letter = letter_text((Path.cwd() / f"{base}.docx").read_bytes())
     assert "2026-04-08  internal review requested: due 2026-05-07" in letter

@@ -169,7 +169,7 @@ def test_a_folder_with_other_things_is_refused_and_a_demo_folder_is_redone(tmp_p
 
 def test_overdue_councils_get_one_reminder_in_thread(demo):
     from foi.db import connect
-    from foi.tracking import status_rows
+    from foi.tracking.status import status_rows
 
     result, simulation, db = demo
     rows = status_rows(connect(result.folder / "campaign.db"), "early-help", dt.date(2026, 5, 20))

@@ -7,7 +7,7 @@ import zipfile
 
 from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
-from foi.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
+from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
 
 
 

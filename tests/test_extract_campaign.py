@@ -45,7 +45,7 @@ Q = ["referrals", "rereferrals", "nfa"]
 # ---------------------------------------------------------------- database
 
 def make_db(tmp_path: Path, rules=("rereferrals <= referrals", "nfa <= rereferrals")):
-    from foi.councils import load_register
+    from foi.register.councils import load_register
     from foi.db import connect
 
     db = connect(tmp_path / "campaign.db")

@@ -128,7 +128,7 @@ def test_section_25_is_not_a_refusal_in_either_reader():
     """One list of refusing sections for classification and extraction: s.25 only
     governs certificates under s.23/s.24, so citing it refuses nothing."""
     from foi.extract.values import parse_refusal
-    from foi.mail.classify import cited_exemptions
+    from foi.triage.classify import cited_exemptions
 
     assert cited_exemptions("withheld under section 25 and section 40(2)") == ["s.40(2)"]
     assert parse_refusal("The information is exempt under section 25.") == "unspecified"

@@ -8,7 +8,7 @@ from email.mime.message import MIMEMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
-from foi.mail.bounces import parse_bounce
+from foi.triage.bounces import parse_bounce
 from tests.mailfixtures import deliver, make_db, reply
 
 
@@ -118,8 +118,8 @@ def test_person_with_a_null_return_path_alone_is_not_a_bounce():
 
 
 def test_webshield_corpus_bounce_is_classified_as_a_bounce(shared):
-    from foi.mail.classify import classify_message
-    from foi.mail.triage_input import triage_input_from_email
+    from foi.triage.classify import classify_message
+    from foi.triage.inputs import triage_input_from_email
 
     path = shared / "corpus" / "alaveteli" / "track-response-webshield-bounce.eml"
     msg = email.message_from_binary_file(open(path, "rb"), policy=policy.compat32)

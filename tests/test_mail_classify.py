@@ -132,7 +132,7 @@ def test_later_acknowledgement_does_not_downgrade_an_answer(db):
 
 
 def test_manual_state_is_not_overwritten_but_event_recorded(db):
-    from foi.mail.inbox import set_request_state
+    from foi.triage.inbox import set_request_state
 
     set_request_state(db, "eh-2026", "BNS", "withdrawn", "we withdrew it", "2026-03-04", "now")
     kind, _, request = classify(db, "Please find attached our response.", attachments=XLSX)
@@ -153,7 +153,7 @@ def test_state_change_event_details(db):
 
 
 def test_retriage_is_quiet_when_nothing_changed(db):
-    from foi.mail.triage import retriage
+    from foi.triage.run import retriage
 
     msg = reply("Please find attached our response.", attachments=XLSX,
                 in_reply_to="<req-bns-1@charity.org.uk>")

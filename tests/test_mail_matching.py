@@ -97,7 +97,7 @@ def test_wrong_check_code_is_a_ranked_guess(db):
 
 
 def test_assign_teaches_the_sender(db):
-    from foi.mail.inbox import assign_message
+    from foi.triage.inbox import assign_message
 
     first = deliver(db, reply("Hello, about your request.", sender="clerk@barnsley-services.co.uk"))
     assert first["request_id"] is None

@@ -165,7 +165,7 @@ def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
 def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
     """A crash during triage rolls its batch back, so the next run stores and
     triages every message (a stored, untriaged one would be skipped for ever)."""
-    from foi.mail.triage import triage_message
+    from foi.triage.run import triage_message
 
     replies = tmp_path / "replies"
     replies.mkdir()
@@ -190,17 +190,17 @@ def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
 
 
 def test_triage_fault_keeps_the_message_unmatched_and_says_so(run, monkeypatch, tmp_path):
-    import foi.mail.triage
+    import foi.triage.run
 
     run("init")
-    real = foi.mail.triage.classify_message
+    real = foi.triage.run.classify_message
 
     def faulty(message, references):
         if "Reply 1" in message.subject:
             raise ValueError("unexpected header shape")
         return real(message, references)
 
-    monkeypatch.setattr(foi.mail.triage, "classify_message", faulty)
+    monkeypatch.setattr(foi.triage.run, "classify_message", faulty)
     for n in range(3):
         (tmp_path / f"{n}.eml").write_bytes(mail(message_id=f"<r{n}@x>", subject=f"Reply {n}"))
     result = run("import", str(tmp_path), "--no-extract")

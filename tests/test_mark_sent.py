@@ -7,7 +7,7 @@ import json
 import pytest
 
 from campaign_helpers import EXAMPLE, NOW, make_db
-from foi.campaigns import apply_create, plan_create
+from foi.campaign.campaigns import apply_create, plan_create
 from foi.errors import FoiError
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from campaign_helpers import EXAMPLE, NOW, make_db
-from foi.campaigns import apply_create, plan_create
-from foi.drafts import generate_drafts
+from foi.campaign.campaigns import apply_create, plan_create
+from foi.letters.drafts import generate_drafts
 from foi.errors import FoiError
-from foi.letters import build_letter, letter_text
-from foi.render import Sender, copy_default_templates, prepare, render_request
+from foi.letters.word import build_letter, letter_text
+from foi.letters.render import Sender, copy_default_templates, prepare, render_request
 
 SENDER = Sender("Jo Bloggs", "jo@example.org", "foi+{reference}@example.org", ("1 High Street", "Leeds LS1 1AA"))
 WHEN = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.timezone.utc)

@@ -7,7 +7,7 @@ import json
 
 from report_campaign import FORMULA_NAME, SCRIPT_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
-from foi.report import build_report, normalise_section
+from foi.report.summary import build_report, normalise_section
 
 import datetime as dt
 

@@ -13,7 +13,7 @@ import pytest
 from foi.config import load_config
 from foi.errors import FoiError
 from foi.mail.compose import Envelope, Rendered, build_message
-from foi.mail.send import Pacer
+from foi.sending.send import Pacer
 from tests.conftest_mail import make_campaign
 
 

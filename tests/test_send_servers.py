@@ -223,7 +223,7 @@ def interrupted_send(reference, blob_dir=Path("blobs")):
     import datetime as dt
 
     from foi.db import connect
-    from foi.mail import outgoing as store
+    from foi.sending import outgoing as store
     from foi.mail.compose import Envelope, Rendered, build_message
 
     db = connect(Path("campaign.db"))

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from foi.calendar import build_calendar
-from foi.councils import load_register
+from foi.tracking.workdays import build_calendar
+from foi.register.councils import load_register
 from foi.db import connect
-from foi.deadlines import CaseEvent, compute_deadline
-from foi.references import make_reference
+from foi.tracking.deadlines import CaseEvent, compute_deadline
+from foi.campaign.references import make_reference
 
 D = dt.date.fromisoformat
 CAL = build_calendar()
@@ -175,7 +175,7 @@ def test_calendar_ics_has_the_due_dates(run, campaign, isolated):
 def test_classified_replies_move_the_deadline(isolated):
     """Triage's record of each reply feeds the clock: clarification stops it,
     an extension with a date sets it, an answer stops the overdue count."""
-    from foi.tracking import status_rows
+    from foi.tracking.status import status_rows
     from tests.mailfixtures import deliver, make_db, reply
 
     db = make_db(isolated / "campaign.db", bodies=("BNS", "LDS"))

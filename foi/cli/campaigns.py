@@ -33,7 +33,7 @@ def create(state, file: Path, update: bool, dry_run: bool) -> None:
         foi campaign create --update --dry-run examples/early-help.toml
     """
     from foi import clock
-    from foi.campaigns import apply_create, plan_create
+    from foi.campaign.campaigns import apply_create, plan_create
 
     plan = plan_create(state.db, file, update=update)
     if not dry_run:
@@ -75,7 +75,7 @@ def list_(state) -> None:
     Example:
         foi campaign list
     """
-    from foi.campaigns import list_campaigns
+    from foi.campaign.campaigns import list_campaigns
 
     rows = list_campaigns(state.db)
     if not rows:
@@ -95,7 +95,7 @@ def show(state, slug: str) -> None:
     Example:
         foi campaign show early-help
     """
-    from foi.campaigns import describe_campaign
+    from foi.campaign.campaigns import describe_campaign
 
     info = describe_campaign(state.db, slug)
     c = info["campaign"]
@@ -119,7 +119,7 @@ def show(state, slug: str) -> None:
 
 def _sender_and_now(state):
     from foi import clock
-    from foi.render import sender_from_config
+    from foi.letters.render import sender_from_config
 
     return sender_from_config(state.config), clock.now()
 
@@ -142,7 +142,7 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tup
     Example:
         foi generate early-help --format docx --body BNS --body LDS
     """
-    from foi.drafts import generate_drafts
+    from foi.letters.drafts import generate_drafts
 
     sender, now = _sender_and_now(state)
     out = out or Path("drafts") / slug
@@ -171,7 +171,7 @@ def preview(state, slug: str, body: str, kind: str) -> None:
     Example:
         foi preview early-help BNS
     """
-    from foi.drafts import preview as render_preview
+    from foi.letters.drafts import preview as render_preview
 
     sender, now = _sender_and_now(state)
     click.echo(render_preview(state.db, slug, body, kind=kind, sender=sender, now=now), nl=False)
@@ -195,7 +195,7 @@ def mark_sent(state, slug: str, body: str, via: str, on: str, their_reference: s
         foi mark-sent early-help BNS --via portal --on 2026-03-02 --ref FOI/2026/0123
     """
     from foi import clock
-    from foi.mark_sent import apply_mark_sent, plan_mark_sent
+    from foi.sending.mark_sent import apply_mark_sent, plan_mark_sent
 
     now = clock.now()
     plan = plan_mark_sent(state.db, slug, body, via=via, on=on, today=now.date(),

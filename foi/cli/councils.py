@@ -54,7 +54,7 @@ def list_(state, types, regions, childrens_services, missing_email, as_json, as_
         foi councils list --childrens-services --csv > councils.csv
         foi councils list --type NMD --region "South East"
     """
-    from foi.councils import LISTING_COLUMNS, list_bodies, unknown_types
+    from foi.register.councils import LISTING_COLUMNS, list_bodies, unknown_types
 
     unknown, known = unknown_types(state.db, types)
     if unknown:
@@ -79,7 +79,7 @@ def show(state, identifier: str, as_json: bool) -> None:
         foi councils show E08000016
         foi councils show "Barnsley Metropolitan Borough Council"
     """
-    from foi.councils import find_body
+    from foi.register.councils import find_body
     from foi.output import write_json
 
     body = find_body(state.db, identifier)
@@ -106,7 +106,7 @@ def set_email_(state, identifier: str, address: str, source, checked_on) -> None
     Example:
         foi councils set-email BNS foi@barnsley.gov.uk --source https://www.barnsley.gov.uk/foi
     """
-    from foi.councils import set_email
+    from foi.register.councils import set_email
 
     body = set_email(state.db, identifier, address, source=source, checked_on=checked_on,
                      now=clock.iso(clock.now()))
@@ -132,7 +132,7 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
         foi councils import addresses.csv --dry-run
         foi councils import addresses.csv
     """
-    from foi.councils import apply_import, plan_import
+    from foi.register.councils import apply_import, plan_import
     from foi.errors import FoiError
 
     plan = plan_import(state.db, path)
@@ -164,7 +164,7 @@ def export_(state, output, as_json: bool) -> None:
     Example:
         foi councils export -o register.csv
     """
-    from foi.councils import list_bodies
+    from foi.register.councils import list_bodies
     from foi.output import write_csv, write_json
 
     rows = list_bodies(state.db)
@@ -196,7 +196,7 @@ def add(state, code: str, name: str, type_: str, region, email, website) -> None
         foi councils add GMP "Greater Manchester Police" --type POLICE \\
             --region "North West" --email foi@gmp.police.uk
     """
-    from foi.councils import add_body
+    from foi.register.councils import add_body
 
     body = add_body(state.db, code=code, name=name, type=type_, region=region,
                     foi_email=email, website=website, now=clock.iso(clock.now()))

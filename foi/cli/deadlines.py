@@ -19,7 +19,7 @@ def _parse_date(text: str, what: str = "DATE") -> dt.date:
 
 def _calendar(state):
     """The UK calendar, with the user's own days when a campaign database exists."""
-    from foi.calendar import build_calendar, load_user_days
+    from foi.tracking.workdays import build_calendar, load_user_days
 
     if state.db_path.exists():
         return build_calendar(load_user_days(state.db))
@@ -60,7 +60,7 @@ def add(state, date: str, name: str, dry_run: bool) -> None:
         foi holidays add 2029-05-14 "Bank holiday for a royal event"
     """
     from foi import clock
-    from foi.calendar import UserDay, build_calendar, load_user_days, save_user_day
+    from foi.tracking.workdays import UserDay, build_calendar, load_user_days, save_user_day
 
     day = _parse_date(date)
     db = state.db  # a missing database is an error with a hint
@@ -85,7 +85,7 @@ def remove(state, date: str, dry_run: bool) -> None:
     Example:
         foi holidays remove 2029-05-14
     """
-    from foi.calendar import delete_user_day, load_user_days
+    from foi.tracking.workdays import delete_user_day, load_user_days
 
     day = _parse_date(date)
     db = state.db
@@ -112,7 +112,7 @@ def list_(state, year: int | None, as_json: bool) -> None:
         foi holidays list --year 2026
     """
     from foi import clock
-    from foi.calendar import NATIONS, WEEKDAYS
+    from foi.tracking.workdays import NATIONS, WEEKDAYS
 
     year = year or clock.today().year
     calendar = _calendar(state)
@@ -159,7 +159,7 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
         foi deadline 2007-10-14 --days 40
         foi deadline early-help BNS    # a request: every event and date
     """
-    from foi.calendar import timeline_lines
+    from foi.tracking.workdays import timeline_lines
 
     try:
         start = dt.date.fromisoformat(args[0])
@@ -185,9 +185,9 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
 def _explain_request(state, slug: str, body: str) -> None:
     """The timeline of one request: sending, clarification, fees, extension, review."""
     from foi import clock
-    from foi.councils import find_body
-    from foi.deadlines import explain_case
-    from foi.tracking import campaign_calendar, status_rows
+    from foi.register.councils import find_body
+    from foi.tracking.deadlines import explain_case
+    from foi.tracking.status import campaign_calendar, status_rows
 
     code = find_body(state.db, body)["code"]
     rows = status_rows(state.db, slug, clock.today(), body_codes=[code])

@@ -21,7 +21,7 @@ def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
         foi inbox --unmatched
         foi assign 42 EH-BNS-592V
     """
-    from foi.mail.inbox import list_messages
+    from foi.triage.inbox import list_messages
 
     rows = list_messages(state.db, unmatched=unmatched, campaign=slug)
     if as_json:
@@ -54,7 +54,7 @@ def assign(state, message: str, request: str, dry_run: bool) -> None:
         foi assign 42 EH-BNS-592V
         foi assign '<abc@mail.council.gov.uk>' eh-2026/BNS
     """
-    from foi.mail.inbox import assign_message, find_message, find_request
+    from foi.triage.inbox import assign_message, find_message, find_request
 
     found, target = find_message(state.db, message), find_request(state.db, request)
     if dry_run:
@@ -86,8 +86,8 @@ def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry
     Example:
         foi set-state eh-2026 BNS answered --note "figures came by post"
     """
-    from foi.mail.inbox import request_for, set_request_state
-    from foi.mail.states import validate_state
+    from foi.triage.inbox import request_for, set_request_state
+    from foi.tracking.states import validate_state
 
     target_state = validate_state(new_state)
     request = request_for(state.db, slug, body)

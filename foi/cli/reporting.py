@@ -31,8 +31,8 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         foi report early-help --html report.html
     """
     from foi.output import write_json
-    from foi.report import build_report
-    from foi.report_render import render_html, render_text
+    from foi.report.summary import build_report
+    from foi.report.render import render_html, render_text
 
     data = build_report(state.db, slug, clock.today())
     if html_path:
@@ -75,7 +75,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what requests --format json
         foi export early-help --what correspondence -o letters.zip
     """
-    from foi import export as exports
+    from foi.report import export as exports
     from foi.db import blob_dir
 
     blobs = blob_dir(state.db_path)
@@ -93,7 +93,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx")
-        from foi.export_xlsx import write_xlsx
+        from foi.report.xlsx import write_xlsx
 
         write_xlsx(output, what, exports.COLUMNS[what], rows,
                    exports.about_lines(state.db, slug, what, clock.today()))

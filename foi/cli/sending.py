@@ -31,8 +31,8 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
         foi send eh-2026 --yes
     """
     from foi.mail.compose import renderer_for
-    from foi.mail.send import plan_send
-    from foi.render import sender_from_config
+    from foi.sending.send import plan_send
+    from foi.letters.render import sender_from_config
 
     render = renderer_for(state.db, slug, sender_from_config(state.config))
     plan = plan_send(state.db, slug, render, limit=limit, bodies=bodies,
@@ -130,7 +130,7 @@ def show_messages(messages) -> None:
 def send_plan(state, plan, yes: bool, what: str) -> None:
     """Confirm on a terminal, then send a plan exactly once (requests, chasers, replies)."""
     from foi import clock
-    from foi.mail.send import apply_send, send_lock, sending_from_config
+    from foi.sending.send import apply_send, send_lock, sending_from_config
 
     route = _route(state.config, state.db_path)
     if not plan.messages and not plan.uncertain:
@@ -165,8 +165,8 @@ def reply(state, slug, body_code, text_file, dry_run, yes):
         foi reply eh-2026 BNS --file clarification.txt --dry-run
         foi reply eh-2026 BNS --file clarification.txt --yes
     """
-    from foi.render import sender_from_config
-    from foi.replying import plan_reply
+    from foi.letters.render import sender_from_config
+    from foi.sending.replying import plan_reply
 
     plan = plan_reply(state.db, slug, body_code, text_file.read(), sender=sender_from_config(state.config))
     if dry_run:

@@ -30,7 +30,7 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
         foi status early-help --very-overdue --csv > very-late.csv
     """
     from foi.output import format_table, write_csv, write_json
-    from foi.tracking import STATUS_COLUMNS, filter_rows, status_rows, summarise
+    from foi.tracking.status import STATUS_COLUMNS, filter_rows, status_rows, summarise
 
     rows = status_rows(state.db, slug, clock.today())
     shown = filter_rows(rows, overdue=overdue, very_overdue=very_overdue, states=states, regions=regions)
@@ -76,8 +76,8 @@ def calendar_(state, slug: str, ics_path: str) -> None:
     Example:
         foi calendar early-help --ics early-help.ics
     """
-    from foi.ics import render_ics
-    from foi.tracking import due_events, status_rows
+    from foi.tracking.ics import render_ics
+    from foi.tracking.status import due_events, status_rows
 
     rows = status_rows(state.db, slug, clock.today())
     events = due_events(rows, slug)
@@ -115,9 +115,9 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase eh-2026 --stage review --body BNS --yes
         foi chase eh-2026 --stage ico
     """
-    from foi.chasing import apply_chase, plan_chase
+    from foi.sending.chasing import apply_chase, plan_chase
     from foi.cli.sending import _show_skipped, send_plan, show_messages
-    from foi.render import sender_from_config
+    from foi.letters.render import sender_from_config
 
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)

@@ -117,7 +117,7 @@ def run_demo(folder: Path, *, force: bool = False,
 
 def set_addresses(db, councils, now: str) -> None:
     """Made-up FOI addresses at each council's real domain; none for two councils."""
-    from foi.councils import set_email
+    from foi.register.councils import set_email
 
     for council in councils:
         if council.behaviour != "no_address":
@@ -126,7 +126,7 @@ def set_addresses(db, councils, now: str) -> None:
 
 
 def create_campaign(db, path: Path, now: str) -> None:
-    from foi.campaigns import apply_create, plan_create
+    from foi.campaign.campaigns import apply_create, plan_create
 
     apply_create(db, plan_create(db, path), now=now)
 
@@ -135,8 +135,8 @@ def send_requests(db, db_path: Path, config_path: Path) -> int:
     """`foi send --yes` with the outbox transport; each message a second after the last."""
     from foi.config import load_config
     from foi.mail.compose import renderer_for
-    from foi.mail.send import apply_send, plan_send, send_lock, sending_from_config
-    from foi.render import sender_from_config
+    from foi.sending.send import apply_send, plan_send, send_lock, sending_from_config
+    from foi.letters.render import sender_from_config
 
     config = load_config(config_path, env={})
     plan = plan_send(db, SLUG, renderer_for(db, SLUG, sender_from_config(config, environ={})))
@@ -152,10 +152,10 @@ def send_requests(db, db_path: Path, config_path: Path) -> int:
 
 def send_reminders(db, db_path: Path, config_path: Path) -> int:
     """`foi chase --stage reminder --yes` on the demo's last day, into the outbox."""
-    from foi.chasing import apply_chase, plan_chase
+    from foi.sending.chasing import apply_chase, plan_chase
     from foi.config import load_config
-    from foi.mail.send import send_lock, sending_from_config
-    from foi.render import sender_from_config
+    from foi.sending.send import send_lock, sending_from_config
+    from foi.letters.render import sender_from_config
 
     config = load_config(config_path, env={})
     chase_at = dt.datetime.combine(END, dt.time(9, 0), tzinfo=LONDON)
@@ -174,7 +174,7 @@ def send_reminders(db, db_path: Path, config_path: Path) -> int:
 def read_outbox(outbox: Path, codes_by_domain: dict[str, str]):
     """What each council received: our message as it left, keyed by council code."""
     from foi.demo.replies import Received
-    from foi.references import find_references
+    from foi.campaign.references import find_references
 
     received, originals = {}, {}
     for path in sorted((outbox / "new").iterdir()) + sorted((outbox / "cur").iterdir()):
@@ -227,9 +227,9 @@ def send_clarification(db, db_path: Path, config_path: Path, code: str, text: st
     """`foi reply SLUG CODE TEXT --yes`: our answer to a council's request for
     clarification, in its thread, into the outbox; the 20 days restart."""
     from foi.config import load_config
-    from foi.mail.send import apply_send, send_lock, sending_from_config
-    from foi.render import sender_from_config
-    from foi.replying import plan_reply
+    from foi.sending.send import apply_send, send_lock, sending_from_config
+    from foi.letters.render import sender_from_config
+    from foi.sending.replying import plan_reply
 
     config = load_config(config_path, env={})
     plan = plan_reply(db, SLUG, code, text, sender=sender_from_config(config, environ={}))
@@ -249,8 +249,8 @@ def extract(db, blobs: Path, progress) -> list[str]:
 
 
 def write_report(db, folder: Path):
-    from foi.report import build_report
-    from foi.report_render import render_html, render_text
+    from foi.report.summary import build_report
+    from foi.report.render import render_html, render_text
 
     report = build_report(db, SLUG, END)
     recipients = report["requests"]["recipients"]

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from foi.demo.councils import PERIODS, QUESTIONS, Council
-from foi.references import find_references
+from foi.campaign.references import find_references
 
 OUR_ADDRESS = "foi@campaign.example.org"
 CASEWORK_DOMAIN = "casework.example.net"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from foi.foia import REFUSING_SECTIONS
+from foi.language.foia import REFUSING_SECTIONS
 
 
 @dataclass

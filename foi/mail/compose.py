@@ -17,7 +17,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from foi.errors import FoiError
-from foi.render import Rendered, Sender, render_request
+from foi.letters.render import Rendered, Sender, render_request
 
 # 7bit keeps every line short and ASCII: non-ASCII text goes quoted-printable,
 # so no server along the way has to understand 8BITMIME or SMTPUTF8.

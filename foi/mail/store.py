@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.mail.parse import ParsedMessage, parse_message
-from foi.mail.triage import triage_message
+from foi.triage.run import triage_message
 from foi.mail.unpack import Unpacked, unpack_parts
 
 
@@ -105,7 +105,7 @@ def save_messages(
 
 def _requests_kept(db: Database, triage: Callable | None):
     if triage is triage_message:
-        from foi.mail.triage import requests_kept
+        from foi.triage.run import requests_kept
 
         return requests_kept(db)
     return contextlib.nullcontext()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
-from foi.mail.bounces import decoded_header
+from foi.triage.bounces import decoded_header
 from foi.mail.parse import ENVELOPE_HEADERS
 
 RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+)>?", re.I)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.campaign_file import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
-from foi.councils import COUNCIL_TYPES, list_bodies
+from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
+from foi.register.councils import COUNCIL_TYPES, list_bodies
 from foi.errors import FoiError
-from foi.references import make_reference
+from foi.campaign.references import make_reference
 
 
 @dataclass

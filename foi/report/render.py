@@ -1,10 +1,10 @@
-"""Showing the report (foi.report.build_report's dict) on a terminal or as one
+"""Showing the report (foi.report.summary.build_report's dict) on a terminal or as one
 self-contained HTML file. Nothing here computes a figure: it only lays them out."""
 
 import textwrap
 
 from foi.output import format_table
-from foi.report import plural
+from foi.report.summary import plural
 
 REQUEST_LABELS = [
     ("recipients", "Recipients"), ("with_address", "With an address"), ("no_address", "No address"),
@@ -90,7 +90,7 @@ def render_html(report: dict) -> str:
     """One self-contained page: inline CSS and SVG, no scripts, no external URLs."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    from foi import charts
+    from foi.report import charts
 
     env = Environment(loader=PackageLoader("foi", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True),
@@ -105,7 +105,7 @@ def render_html(report: dict) -> str:
 
 
 def html_charts(report: dict) -> dict:
-    from foi import charts
+    from foi.report import charts
 
     states = sorted(report["by_state"].items(), key=lambda item: -item[1])
     regions = report["coverage_by_region"]

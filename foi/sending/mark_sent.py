@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.councils import find_body
+from foi.register.councils import find_body
 from foi.errors import FoiError
 
 VIAS = ("portal", "post", "email")
@@ -47,7 +47,7 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
     found = find_body(db, body)
     rows = list(db.query("SELECT * FROM requests WHERE campaign = ? AND body_code = ?", [slug, found["code"]]))
     if not rows:
-        from foi.campaigns import get_campaign
+        from foi.campaign.campaigns import get_campaign
 
         get_campaign(db, slug)
         raise FoiError(f"Campaign {slug!r} has no request to {found['name']} ({found['code']})")
@@ -68,7 +68,7 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
 
 def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
-    from foi.tracking import first_due_date
+    from foi.tracking.status import first_due_date
 
     changes = {"state": "awaiting_response", "sent_via": plan.via, "sent_on": plan.sent_on,
                "sent_at": now, "updated_at": now,

@@ -14,9 +14,9 @@ from collections import Counter, defaultdict
 
 from sqlite_utils import Database
 
-from foi.calendar import Calendar
-from foi.campaigns import get_campaign as require_campaign, get_periods
-from foi.tracking import StatusRow, campaign_calendar, status_rows, summarise
+from foi.tracking.workdays import Calendar
+from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
+from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 
 VALUE_STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review", "missing")
 

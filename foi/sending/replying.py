@@ -1,7 +1,7 @@
 """`foi reply`: answering a council's request for clarification, in its thread.
 
 The reply is an `outgoing` row of kind 'clarification', sent by the exactly-once
-machinery of foi.mail.send. When the server accepts it, foi.mail.outgoing
+machinery of foi.sending.send. When the server accepts it, foi.sending.outgoing
 records CLARIFICATION_GIVEN on the London date of sending: the 20 working days
 start afresh from that day (s.1(3)) and the request is awaiting a response again.
 """
@@ -11,9 +11,9 @@ import re
 from sqlite_utils import Database
 
 from foi.errors import FoiError
-from foi.mail.send import PlannedMessage, SendPlan, Skipped, Uncertain
-from foi.render import Rendered, Sender, single_line
-from foi.thread import last_council_message, latest_outgoing, thread_parent
+from foi.sending.send import PlannedMessage, SendPlan, Skipped, Uncertain
+from foi.letters.render import Rendered, Sender, single_line
+from foi.sending.thread import last_council_message, latest_outgoing, thread_parent
 
 
 def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Sender) -> SendPlan:

@@ -12,13 +12,13 @@ from email.message import Message
 from sqlite_utils import Database
 
 from foi.db import get_row, update_row
-from foi.mail.classify import Classification, classify_message
-from foi.mail.match import Match, match_message, requests_by_reference
-from foi.mail.states import STATE_FOR_KIND, plan_transition, record_event
+from foi.triage.classify import Classification, classify_message
+from foi.triage.match import Match, match_message, requests_by_reference
+from foi.tracking.states import STATE_FOR_KIND, plan_transition, record_event
 from foi.mail.parse import ParsedMessage
-from foi.mail.triage_input import (MESSAGE_ID, TriageInput, attachment_list, header_view,
+from foi.triage.inputs import (MESSAGE_ID, TriageInput, attachment_list, header_view,
                                    triage_input_from_email)
-from foi.references import normalise_reference
+from foi.campaign.references import normalise_reference
 
 # Classifications that are not the council responding (for first_response_at).
 NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")

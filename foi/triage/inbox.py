@@ -4,13 +4,13 @@ import json
 
 from sqlite_utils import Database
 
-from foi.councils import find_body
+from foi.register.councils import find_body
 from foi.errors import FoiError
-from foi.mail.classify import classify_message
-from foi.mail.match import Match
-from foi.mail.states import record_event, save_manual_state
-from foi.mail.triage import apply_triage, as_triage_input, our_references, triage_input_from_row
-from foi.references import normalise_reference
+from foi.triage.classify import classify_message
+from foi.triage.match import Match
+from foi.tracking.states import record_event, save_manual_state
+from foi.triage.run import apply_triage, as_triage_input, our_references, triage_input_from_row
+from foi.campaign.references import normalise_reference
 
 
 def list_messages(db: Database, *, unmatched: bool = False, campaign: str | None = None) -> list[dict]:

@@ -3,7 +3,7 @@ gaps, and ICO complaint drafts when a review is late or upholds a refusal.
 
 plan_chase() decides from the database alone, writing nothing (that is --dry-run);
 apply_chase() sends the emailed stages through the exactly-once machinery of
-foi.mail.send (each chaser an `outgoing` row, in the request's thread) and writes
+foi.sending.send (each chaser an `outgoing` row, in the request's thread) and writes
 ICO complaints to files: the ICO takes complaints on its web form, not by email.
 """
 
@@ -14,16 +14,16 @@ from typing import Sequence
 
 from sqlite_utils import Database
 
-from foi.calendar import Calendar
-from foi.campaigns import get_periods, get_questions
+from foi.tracking.workdays import Calendar
+from foi.campaign.campaigns import get_periods, get_questions
 from foi.clock import iso
 from foi.errors import FoiError
-from foi.mail import outgoing as store
+from foi.sending import outgoing as store
 from foi.mail.compose import make_message_id
-from foi.mail.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
-from foi.render import Rendered, Sender, long_date, prepare
-from foi.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
-from foi.tracking import StatusRow, campaign_calendar, status_rows
+from foi.sending.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
+from foi.letters.render import Rendered, Sender, long_date, prepare
+from foi.sending.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
+from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 
 STAGES = ("reminder", "review", "ico")
 REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
@@ -249,7 +249,7 @@ def apply_chase(db: Database, plan: ChasePlan, how: Sending | None, *, now: dt.d
 def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[Path]:
     """Write <reference>.txt and .docx, and record the draft as an `outgoing`
     row (state draft: it is submitted by hand on the ICO's web form)."""
-    from foi.letters import build_letter
+    from foi.letters.word import build_letter
 
     draft.stem.parent.mkdir(parents=True, exist_ok=True)
     text_path, docx_path = draft.stem.with_suffix(".txt"), draft.stem.with_suffix(".docx")

@@ -25,10 +25,10 @@ from typing import Callable, Iterator, Sequence
 from sqlite_utils import Database
 
 from foi.config import Config, SenderConfig
-from foi.councils import validate_email
+from foi.register.councils import validate_email
 from foi.db import blob_dir, commits_not_waiting_for_disk
 from foi.errors import FoiError
-from foi.mail import outgoing as store
+from foi.sending import outgoing as store
 from foi.mail.compose import Envelope, Rendered, Renderer, build_message, make_message_id
 from foi.mail.transport import (ImapSentFolder, MaybeSent, NotSent, OutboxTransport, SenderRefused,
                                 SentFolder, SmtpTransport, Transport)

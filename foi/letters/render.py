@@ -188,7 +188,7 @@ BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "web
 def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender, today: dt.date,
                   extra: dict | None = None) -> dict:
     """Everything a template may use (documented in foi/templates/README.md)."""
-    from foi.campaigns import get_campaign, get_periods, get_questions, load_spec
+    from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
 
     campaign = get_campaign(db, request_row["campaign"])
     spec = load_spec(campaign)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from foi.mail.triage_input import TriageInput
-from foi.references import find_references, normalise_reference
+from foi.triage.inputs import TriageInput
+from foi.campaign.references import find_references, normalise_reference
 
 # States in which a request still expects mail from the council.
 OPEN_STATES = ("awaiting_response", "acknowledged", "awaiting_clarification", "fee_requested",

@@ -6,7 +6,7 @@ two never say different things; only the letterhead blocks are added.
 
 import io
 
-from foi.render import Rendered
+from foi.letters.render import Rendered
 
 
 def build_letter(rendered: Rendered, context: dict) -> bytes:

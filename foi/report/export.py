@@ -2,7 +2,7 @@
 messages (CSV, JSON or xlsx) and every council's correspondence as a zip.
 
 The dataset comes from the `dataset` view, the same rows the report counts;
-due dates and chases come from foi.tracking, so they agree with `foi status`.
+due dates and chases come from foi.tracking.status, so they agree with `foi status`.
 """
 
 import datetime as dt
@@ -19,8 +19,8 @@ from sqlite_utils import Database
 from foi.blobs import blob_path
 from foi.errors import FoiError
 from foi.output import write_csv, write_json
-from foi.campaigns import get_campaign as require_campaign, get_periods, get_questions
-from foi.tracking import status_rows
+from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
+from foi.tracking.status import status_rows
 
 DATASET_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "region", "question_id", "period",
                    "value", "value_raw", "status", "lower_bound", "upper_bound", "source_message_id",

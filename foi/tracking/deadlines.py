@@ -14,7 +14,7 @@ Pure functions over a Calendar. The rules (FOI_RULES in the README):
 import datetime as dt
 from dataclasses import dataclass, field
 
-from foi.calendar import DUE_DAYS, VERY_OVERDUE_DAYS, Calendar, timeline_lines
+from foi.tracking.workdays import DUE_DAYS, VERY_OVERDUE_DAYS, Calendar, timeline_lines
 
 # Event kinds (events.kind) that move the clock.
 CLARIFICATION_REQUESTED = "clarification_requested"

@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from foi.foia import REFUSING_SECTIONS
-from foi.mail.bounces import parse_bounce
-from foi.mail.quoting import split_quoted
-from foi.mail.triage_input import TriageInput
-from foi.references import find_references
+from foi.language.foia import REFUSING_SECTIONS
+from foi.triage.bounces import parse_bounce
+from foi.triage.quoting import split_quoted
+from foi.triage.inputs import TriageInput
+from foi.campaign.references import find_references
 
 KINDS = ("bounce", "delivery_delayed", "auto_reply", "acknowledgement", "clarification",
          "fee", "extension", "refusal", "not_held", "answer_partial", "answer", "link_only",
