@@ -2,6 +2,8 @@
 nothing a test does lands in the checkout."""
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,3 +42,12 @@ def test_the_checkout_guard_sees_files_created_changed_and_removed_but_not_tool_
     assert changes(before, listing(tree)) == [
         "created blobs/dc", "created blobs/dc/dc2e", "removed gone.txt", "changed edited.txt"]
 
+
+def test_plain_pytest_runs_from_the_repository_root():
+    """`pytest` as typed, not `python -m pytest`: -P keeps the working directory
+    off sys.path, as the pytest command does, and no PYTHONPATH helps it."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-P", "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "tests/test_database.py"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "tests/test_database.py::" in done.stdout
