@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
-from common import create_campaign, interleaved, report
+from common import interleaved, report
 
 from foi.config import load_config
 from foi.register.councils import load_register
@@ -25,6 +25,7 @@ from foi.mail.compose import renderer_for
 from foi.sending.send import apply_send, plan_send, sending_from_config
 from foi.letters.render import sender_from_config
 from mailservers import Behaviour, SmtpServer
+from tests.builders import create_campaign
 
 import datetime as dt
 
@@ -39,7 +40,7 @@ def build_drafts(db_path: Path, per_campaign: int = 250) -> None:
     for code in codes:
         db["bodies"].update(code, {"foi_email": f"foi-{code.lower()}@councils.test"})
     for slug in SLUGS:
-        create_campaign(db, db_path.parent, slug, codes, "2026-03-01T09:00:00+00:00")
+        create_campaign(db, db_path.parent, slug=slug, recipients=codes, now="2026-03-01T09:00:00+00:00")
     db.close()
 
 

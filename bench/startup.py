@@ -16,7 +16,7 @@ from pathlib import Path
 import common
 from common import timed
 
-from conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_helpers import EXAMPLE, NOW, example_text, make_db
+from tests.builders import EXAMPLE, NOW, example_db, example_text
 from foi.campaign.spec import CampaignFileError, parse_campaign
 from foi.campaign.campaigns import apply_create, describe_campaign, plan_create
 from foi.register.councils import set_email
@@ -25,9 +25,9 @@ def write(text: str, name: str = "c.toml") -> Path:
 
 
 def test_example_creates_153_draft_requests_and_reports_missing_addresses(run):
-    make_db()
+    example_db()
     result = run("campaign", "create", str(EXAMPLE))
-    db = make_db()
+    db = example_db()
     rows = {r["body_code"]: r for r in db.query("SELECT * FROM requests WHERE campaign = 'early-help'")}
     assert len(rows) == 153
     assert {r["state"] for r in rows.values()} == {"draft"}
@@ -46,7 +46,7 @@ def test_example_creates_153_draft_requests_and_reports_missing_addresses(run):
 
 
 def test_create_twice_changes_nothing_but_copies_new_addresses():
-    db = make_db()
+    db = example_db()
     create(db)
     before = list(db.query("SELECT * FROM requests ORDER BY id"))
     set_email(db, "MAN", "foi@manchester.gov.uk")
@@ -61,7 +61,7 @@ def test_create_twice_changes_nothing_but_copies_new_addresses():
 
 
 def test_show_counts_recipients_without_address(run):
-    db = make_db()
+    db = example_db()
     create(db)
     info = describe_campaign(db, "early-help")
     assert info["recipients"] == 153 and len(info["no_address"]) == 151
@@ -72,7 +72,7 @@ def test_show_counts_recipients_without_address(run):
 
 
 def test_changed_file_is_refused_unless_update():
-    db = make_db()
+    db = example_db()
     create(db, write(example_text(**{'recipients = "childrens-services"': 'recipients = ["BNS", "LDS"]'})))
     changed = write(example_text(**{
         'recipients = "childrens-services"': 'recipients = ["BNS", "LDS", "MAN"]',
@@ -87,7 +87,7 @@ def test_changed_file_is_refused_unless_update():
 
 
 def test_update_after_sending_keeps_sent_requests_and_questions():
-    db = make_db()
+    db = example_db()
     create(db, write(example_text(**{'recipients = "childrens-services"': 'recipients = ["BNS", "LDS"]'})))
     db.execute("UPDATE requests SET state = 'awaiting_response', sent_on = '2026-03-02' WHERE body_code = 'BNS'")
     fewer = write(example_text(**{'recipients = "childrens-services"': 'recipients = ["MAN"]'}))
@@ -145,7 +145,7 @@ def test_items_that_are_not_tables_are_named_and_the_rest_still_checked():
 
 
 def test_unknown_recipient_codes_and_filters_name_the_field():
-    db = make_db()
+    db = example_db()
     path = write(example_text(**{'recipients = "childrens-services"': 'recipients = ["BNS", "ZZZ"]'}))
     with pytest.raises(CampaignFileError, match=r"recipients: unknown body code 'ZZZ'"):
         plan_create(db, path)
@@ -157,7 +157,7 @@ def test_unknown_recipient_codes_and_filters_name_the_field():
 
 
 def test_filters_and_default_prefix():
-    db = make_db()
+    db = example_db()
     text = example_text(**{'prefix = "EH"\n': "",
                            'recipients = "childrens-services"': 'recipients = { types = ["LBO"], regions = ["London"], exclude = ["CMD"], codes = ["BNS"] }'})
     plan = create(db, write(text))
@@ -167,7 +167,7 @@ def test_filters_and_default_prefix():
 
 
 def test_prefix_already_used_by_another_campaign():
-    db = make_db()
+    db = example_db()
     create(db)
     other = write(example_text(**{'slug = "early-help"': 'slug = "exclusions"'}))
     with pytest.raises(CampaignFileError, match="prefix: 'EH' is already used by campaign 'early-help'"):
@@ -175,14 +175,14 @@ def test_prefix_already_used_by_another_campaign():
 
 
 def test_dry_run_writes_nothing(run):
-    make_db()
+    example_db()
     result = run("campaign", "create", "--dry-run", str(EXAMPLE))
     assert "153 request(s) would be added" in result.stderr
-    assert make_db()["requests"].count == 0
+    assert example_db()["requests"].count == 0
 
 
 def test_cli_reports_file_problems_on_stderr_with_exit_1(foi_subprocess):
-    make_db()
+    example_db()
     write(example_text(**{'kind = "count"': 'kind = "number"'}), "bad.toml")
     result = foi_subprocess("campaign", "create", "bad.toml")
     assert result.returncode == 1 and result.stdout == ""

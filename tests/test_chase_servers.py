@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 QUESTION = "How many children in your care were placed more than 20 miles from home?"
 

@@ -2,11 +2,12 @@
 
 import json
 
-from tests.mailfixtures import deliver, make_db, reply
+from tests.builders import sent_campaign
+from tests.mailfixtures import deliver, reply
 
 
 def setup(tmp_path):
-    db = make_db(tmp_path / "campaign.db", bodies=("BNS", "LDS"))
+    db = sent_campaign(tmp_path / "campaign.db", bodies=("BNS", "LDS"))
     deliver(db, reply("Please find attached.", sender="foi@barnsley.gov.uk",
                       in_reply_to="<req-bns-1@charity.org.uk>",
                       attachments=[("a.pdf", b"%PDF", "application", "pdf")]))

@@ -36,7 +36,7 @@ def test_applying_twice_is_a_no_op(tmp_path):
     again = connect(path)
     migrations.apply(again)
     assert [m.name for m in migrations.applied(again)] == applied == ["0001_initial", "0002_report_views",
-                                                                      "0002_bench_their_reference_index"]
+                                                                      "0003_their_reference_index"]
     assert again.execute("SELECT group_concat(sql, ';') FROM sqlite_master").fetchone()[0] == schema
     assert again.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(applied)
 

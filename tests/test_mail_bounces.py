@@ -9,7 +9,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
 from foi.triage.bounces import parse_bounce
-from tests.mailfixtures import deliver, make_db, reply
+from tests.builders import sent_campaign
+from tests.mailfixtures import deliver, reply
 
 
 def dsn(action="failed", status="5.1.1", recipient="foi@barnsley.gov.uk"):
@@ -36,7 +37,7 @@ def dsn(action="failed", status="5.1.1", recipient="foi@barnsley.gov.uk"):
 
 
 def test_dsn_failure_marks_request_bounced(tmp_path):
-    db = make_db(tmp_path / "c.db", bodies=("BNS",))
+    db = sent_campaign(tmp_path / "c.db", bodies=("BNS",))
     row = deliver(db, dsn())
     assert (row["request_id"], row["match_rule"], row["classification"]) == (1, "thread", "bounce")
     assert '"failed_addresses": ["foi@barnsley.gov.uk"]' in row["classification_evidence"]

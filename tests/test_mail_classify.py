@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tests.mailfixtures import deliver, make_db, reply
+from tests.builders import sent_campaign
+from tests.mailfixtures import deliver, reply
 
 XLSX = [("FOI 1234 response.xlsx", b"PK\x03\x04", "application",
          "vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
@@ -17,7 +18,7 @@ QUOTE = ("\n\nFrom: FOI <foi@charity.org.uk>\nSent: 02 February 2026 09:00\nTo: 
 
 @pytest.fixture
 def db(tmp_path):
-    return make_db(tmp_path / "campaign.db", bodies=("BNS",))
+    return sent_campaign(tmp_path / "campaign.db", bodies=("BNS",))
 
 
 def classify(db, body, **kw):

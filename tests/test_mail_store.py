@@ -151,11 +151,11 @@ def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
     def disk_full(root, paths):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(foi.blobs, "_make_durable", disk_full)
-    with pytest.raises(OSError):
-        store.flush()
+    with monkeypatch.context() as patch:  # not monkeypatch.undo(): that also undid the working dir
+        patch.setattr(foi.blobs, "_make_durable", disk_full)
+        with pytest.raises(OSError):
+            store.flush()
     assert list(Path("blobs").rglob("*.*")) == [] and not store.path_for(sha).exists()  # no temp left
-    monkeypatch.undo()
     store.stage(b"figures")
     store.flush()
     assert store.get(sha) == b"figures"

@@ -6,16 +6,13 @@ import json
 
 import pytest
 
-from campaign_helpers import EXAMPLE, NOW, make_db
-from foi.campaign.campaigns import apply_create, plan_create
+from tests.builders import example_campaign
 from foi.errors import FoiError
 
 
 @pytest.fixture
 def db():
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
-    return db
+    return example_campaign()
 
 
 def bns(db):

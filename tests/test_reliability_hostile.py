@@ -17,7 +17,7 @@ from pathlib import Path
 from foi.db import blob_dir, connect
 from foi.blobs import BlobStore
 from foi.mail.store import save_message
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 TODAY = dt.date(2026, 3, 4)
 MB = 1024 * 1024

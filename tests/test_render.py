@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_helpers import EXAMPLE, NOW, make_db
-from foi.campaign.campaigns import apply_create, plan_create
+from tests.builders import example_campaign
 from foi.letters.drafts import generate_drafts
 from foi.errors import FoiError
 from foi.letters.word import build_letter, letter_text
@@ -28,9 +27,7 @@ PERIODS = "2015/16, 2016/17, 2017/18, 2018/19 and 2019/20"
 
 @pytest.fixture
 def db():
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
-    return db
+    return example_campaign()
 
 
 def request_row(db, code="BNS"):

@@ -14,7 +14,7 @@ from foi.config import load_config
 from foi.errors import FoiError
 from foi.mail.compose import Envelope, Rendered, build_message
 from foi.sending.send import Pacer
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 
 def write(text: str, name: str = "foi.toml") -> Path:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest_mail import SENDER_EMAIL, make_campaign
+from tests.builders import make_campaign
+from tests.conftest_mail import SENDER_EMAIL
 
 TITLE = "Children placed in care out of area, 2023-2025"  # make_campaign's default
 
