@@ -23,12 +23,12 @@ from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
 from common import create_campaign, interleaved, report, timed
+from mailservers import Dovecot
 
-from foi.register.councils import load_register
+from foi.blobs import BlobStore
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
-from foi.blobs import BlobStore
-from mailservers import Dovecot
+from foi.register.councils import load_register
 
 TODAY = dt.date(2026, 3, 4)
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from foi.register.councils import load_register, set_email
 from foi.db import connect
+from foi.register.councils import load_register, set_email
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "early-help.toml"

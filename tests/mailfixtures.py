@@ -1,12 +1,12 @@
 """Builders for a small campaign database and realistic council replies."""
 
+import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime
-import datetime as dt
 
-from foi.register.councils import load_register
-from foi.db import connect
 from foi.campaign.references import make_reference
+from foi.db import connect
+from foi.register.councils import load_register
 
 SLUG = "eh-2026"
 OUR_ADDRESS = "foi@charity.org.uk"
@@ -34,7 +34,7 @@ def make_db(path, bodies=("BNS", "LDS", "SHF"), state="awaiting_response"):
 
 def reply(body, *, sender="Information Governance <foi@barnsley.gov.uk>",
           to=OUR_ADDRESS, subject="Freedom of Information request", in_reply_to=None,
-          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.timezone.utc)):
+          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.UTC)):
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to

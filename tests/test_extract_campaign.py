@@ -45,8 +45,8 @@ Q = ["referrals", "rereferrals", "nfa"]
 # ---------------------------------------------------------------- database
 
 def make_db(tmp_path: Path, rules=("rereferrals <= referrals", "nfa <= rereferrals")):
-    from foi.register.councils import load_register
     from foi.db import connect
+    from foi.register.councils import load_register
 
     db = connect(tmp_path / "campaign.db")
     load_register(db, now="2026-01-01T00:00:00+00:00")
@@ -68,14 +68,14 @@ def add_request(db, code: str) -> int:
                                   "updated_at": "2026-02-01T09:00:00+00:00"}).last_pk
 
 
-def add_message(db, blobs: Path, request_id: int, body: str, files: dict[str, bytes] = {},
+def add_message(db, blobs: Path, request_id: int, body: str, files: dict[str, bytes] | None = None,
                 date: str = "2026-02-20T10:00:00+00:00") -> int:
     raw = f"{request_id}{date}{body}".encode()
     message = db["messages"].insert({
         "sha256": hashlib.sha256(raw).hexdigest(), "source": "test", "size": len(raw),
         "subject": "FOI response", "date": date, "body_text": body, "request_id": request_id,
         "classification": "answer", "stored_at": date}).last_pk
-    for position, (name, data) in enumerate(files.items()):
+    for position, (name, data) in enumerate((files or {}).items()):
         sha = hashlib.sha256(data).hexdigest()
         path = blobs / sha[:2] / sha
         path.parent.mkdir(parents=True, exist_ok=True)

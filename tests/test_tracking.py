@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from foi.tracking.workdays import build_calendar
-from foi.register.councils import load_register
-from foi.db import connect
-from foi.tracking.deadlines import CaseEvent, compute_deadline
 from foi.campaign.references import make_reference
+from foi.db import connect
+from foi.register.councils import load_register
+from foi.tracking.deadlines import CaseEvent, compute_deadline
+from foi.tracking.workdays import build_calendar
 
 D = dt.date.fromisoformat
 CAL = build_calendar()
