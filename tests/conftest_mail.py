@@ -83,9 +83,9 @@ def make_campaign(db_path="campaign.db", *, slug="eh", prefix="EH", count=None, 
     from pathlib import Path
 
     from foi.campaign.campaigns import apply_create, plan_create
-    from foi.register.councils import load_register
-    from foi.db import connect
     from foi.campaign.references import make_reference
+    from foi.db import connect
+    from foi.register.councils import load_register
 
     db = connect(Path(db_path))
     load_register(db)
