@@ -7,8 +7,8 @@ and we compare medians rather than single runs.
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 for path in (ROOT, ROOT / "tests"):  # the checkout's foi, and the tests' servers and builders

@@ -8,7 +8,7 @@ Run: python3 bench/send.py [--trials 5]
 """
 
 import argparse
-import os
+import datetime as dt
 import shutil
 import smtplib
 import sqlite3
@@ -17,19 +17,17 @@ from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
 from common import interleaved, report
+from mailservers import Behaviour, SmtpServer
 
 from foi.config import load_config
-from foi.register.councils import load_register
 from foi.db import blob_dir, connect
-from foi.mail.compose import renderer_for
-from foi.sending.send import apply_send, plan_send, sending_from_config
 from foi.letters.render import sender_from_config
-from mailservers import Behaviour, SmtpServer
+from foi.mail.compose import renderer_for
+from foi.register.councils import load_register
+from foi.sending.send import apply_send, plan_send, sending_from_config
 from tests.builders import create_campaign
 
-import datetime as dt
-
-NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
 SLUGS = ("eh", "ei")
 
 

@@ -1,9 +1,9 @@
 """Realistic council replies, and what storage does with one before triage
 (the campaign they answer: tests.builders.sent_campaign)."""
 
+import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime
-import datetime as dt
 
 OUR_ADDRESS = "foi@charity.org.uk"
 NOW = "2026-03-04T10:00:00+00:00"
@@ -11,7 +11,7 @@ NOW = "2026-03-04T10:00:00+00:00"
 
 def reply(body, *, sender="Information Governance <foi@barnsley.gov.uk>",
           to=OUR_ADDRESS, subject="Freedom of Information request", in_reply_to=None,
-          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.timezone.utc)):
+          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.UTC)):
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to

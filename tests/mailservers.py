@@ -8,10 +8,11 @@ answer 550 for given addresses, require AUTH with a given password (535 otherwis
 
 import email
 import email.policy
+import grp
+import imaplib
 import itertools
 import os
 import pwd
-import grp
 import shutil
 import socket
 import subprocess
@@ -275,7 +276,7 @@ class RecordingHandler:
         if self._imap is not None:
             try:
                 self._imap.logout()
-            except Exception:  # a test server connection we are discarding anyway
+            except (OSError, imaplib.IMAP4.error):  # a test server connection we are discarding anyway
                 pass
         self._imap, self._imap_account = None, None
 

@@ -32,7 +32,7 @@ def campaign(isolated, monkeypatch):
     """The campaign built in the test's folder, with FOI_NOW at NOW. Import it into a
     test module (`from report_campaign import campaign`) to use it as a fixture."""
     monkeypatch.setenv("FOI_NOW", NOW)
-    db, ids = build(isolated / "campaign.db")
+    db, _ids = build(isolated / "campaign.db")
     return db
 
 
@@ -107,7 +107,8 @@ def _events_and_mail(db, db_path, ids):
         db, db_path, ids["MAN"], message_id="<ans-man@manchester.gov.uk>", subject="=SUM(A1) Your FOI",
         date="2026-04-01T15:00:00+01:00", classification="answer_partial", body="Please find attached.",
         attachments=[("../../etc/Early help: figures?.xlsx", b"PK fake xlsx"), ("notes.txt", b"notes")])
-    outgoing_raw = b"Message-ID: <req-lds@foi.example>\r\nFrom: Campaign <campaign@example.org>\r\nSubject: FOI\r\n\r\nDear Leeds\r\n"
+    outgoing_raw = (b"Message-ID: <req-lds@foi.example>\r\nFrom: Campaign <campaign@example.org>\r\n"
+                    b"Subject: FOI\r\n\r\nDear Leeds\r\n")
     db["outgoing"].insert({"request_id": ids["LDS"], "kind": "request", "message_id": "<req-lds@foi.example>",
                            "state": "sent", "to_addr": "foi@leeds.gov.uk", "subject": "FOI request",
                            "raw_sha256": put_blob(db_path, outgoing_raw), "created_at": STAMP,

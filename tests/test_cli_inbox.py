@@ -47,7 +47,7 @@ def test_set_state_validates_and_is_manual(tmp_path, run, foi_subprocess):
     assert result.stdout.strip() == "EH-BNS-Z6VS: answered -> internal_review (manual)"
     request = db["requests"].get(1)
     assert (request["state"], request["state_source"]) == ("internal_review", "manual")
-    event = list(db["events"].rows_where("kind = 'state_set'"))[0]
+    event = next(iter(db["events"].rows_where("kind = 'state_set'")))
     assert (event["actor"], json.loads(event["details"])) == \
         ("user", {"from": "answered", "to": "internal_review", "note": "asked for review"})
 

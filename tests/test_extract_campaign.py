@@ -59,14 +59,14 @@ def add_request(db, code: str) -> int:
     return insert_request(db, "cin", code, reference=f"CIN-{code}-1", created_at="2026-02-01T09:00:00+00:00")
 
 
-def add_message(db, blobs: Path, request_id: int, body: str, files: dict[str, bytes] = {},
+def add_message(db, blobs: Path, request_id: int, body: str, files: dict[str, bytes] | None = None,
                 date: str = "2026-02-20T10:00:00+00:00") -> int:
     raw = f"{request_id}{date}{body}".encode()
     message = db["messages"].insert({
         "sha256": hashlib.sha256(raw).hexdigest(), "source": "test", "size": len(raw),
         "subject": "FOI response", "date": date, "body_text": body, "request_id": request_id,
         "classification": "answer", "stored_at": date}).last_pk
-    for position, (name, data) in enumerate(files.items()):
+    for position, (name, data) in enumerate((files or {}).items()):
         sha = hashlib.sha256(data).hexdigest()
         path = blobs / sha[:2] / sha
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,13 +1,11 @@
 """`foi mark-sent`: a request submitted by hand starts the statutory clock."""
 
-import re
-
 import json
+import re
 
 import pytest
 
 from tests.builders import example_campaign
-from foi.errors import FoiError
 
 
 @pytest.fixture
@@ -24,7 +22,8 @@ def sent_events(db):
 
 
 def test_mark_sent_sets_the_clock_and_records_an_event(db, run):
-    result = run("mark-sent", "early-help", "barnsley", "--via", "portal", "--on", "2026-03-02", "--ref", "FOI/2026/0123")
+    result = run("mark-sent", "early-help", "barnsley", "--via", "portal", "--on", "2026-03-02",
+                 "--ref", "FOI/2026/0123")
     assert "EH-BNS-592V (Barnsley Metropolitan Borough Council) as sent via portal on 2026-03-02" in result.stderr
     row = bns(db)
     assert (row["state"], row["sent_via"], row["sent_on"], row["sent_at"], row["their_reference"]) == (

@@ -1,6 +1,7 @@
 """Migration names: sqlite-utils knows an applied migration only by its name, so
 names are numbered in order, never reused, and a renamed one is safe to re-run."""
 
+import itertools
 import re
 
 from sqlite_utils import Database, Migrations
@@ -27,7 +28,7 @@ def test_names_are_numbered_uniquely_and_in_order():
         assert re.fullmatch(r"\d{4}_[a-z0-9_]+", name), name
         numbers.append(int(name[:4]))
     assert numbers[0] == 1
-    assert all(later > earlier for earlier, later in zip(numbers, numbers[1:])), names()
+    assert all(later > earlier for earlier, later in itertools.pairwise(numbers)), names()
 
 
 def test_a_database_made_under_the_old_names_upgrades_cleanly(tmp_path):

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from foi.tracking.workdays import build_calendar
-from foi.tracking.deadlines import CaseEvent, compute_deadline
 from foi.campaign.references import make_reference
+from foi.tracking.deadlines import CaseEvent, compute_deadline
+from foi.tracking.workdays import build_calendar
 from tests.builders import insert_campaign, insert_request, register_db
 
 D = dt.date.fromisoformat

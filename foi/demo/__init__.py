@@ -12,11 +12,11 @@ import datetime as dt
 import json
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from foi.clock import LONDON
 from foi.errors import FoiError
@@ -66,7 +66,7 @@ def prepare_folder(folder: Path, force: bool) -> None:
             elif path.exists():
                 path.unlink()
     else:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")
         for name in ("inbox", "outbox", "blobs"):   # never mix another campaign's mail in
             if (folder / name).exists():
                 (folder / name).rename(folder / f"{name}.before-demo-{stamp}")
@@ -134,9 +134,9 @@ def create_campaign(db, path: Path, now: str) -> None:
 def send_requests(db, db_path: Path, config_path: Path) -> int:
     """`foi send --yes` with the outbox transport; each message a second after the last."""
     from foi.config import load_config
+    from foi.letters.render import sender_from_config
     from foi.mail.compose import renderer_for
     from foi.sending.send import apply_send, plan_send, send_lock, sending_from_config
-    from foi.letters.render import sender_from_config
 
     config = load_config(config_path, env={})
     plan = plan_send(db, SLUG, renderer_for(db, SLUG, sender_from_config(config, environ={})))
@@ -152,10 +152,10 @@ def send_requests(db, db_path: Path, config_path: Path) -> int:
 
 def send_reminders(db, db_path: Path, config_path: Path) -> int:
     """`foi chase --stage reminder --yes` on the demo's last day, into the outbox."""
-    from foi.sending.chasing import apply_chase, plan_chase
     from foi.config import load_config
-    from foi.sending.send import send_lock, sending_from_config
     from foi.letters.render import sender_from_config
+    from foi.sending.chasing import apply_chase, plan_chase
+    from foi.sending.send import send_lock, sending_from_config
 
     config = load_config(config_path, env={})
     chase_at = dt.datetime.combine(END, dt.time(9, 0), tzinfo=LONDON)
@@ -173,8 +173,8 @@ def send_reminders(db, db_path: Path, config_path: Path) -> int:
 
 def read_outbox(outbox: Path, codes_by_domain: dict[str, str]):
     """What each council received: our message as it left, keyed by council code."""
-    from foi.demo.replies import Received
     from foi.campaign.references import find_references
+    from foi.demo.replies import Received
 
     received, originals = {}, {}
     for path in sorted((outbox / "new").iterdir()) + sorted((outbox / "cur").iterdir()):
@@ -182,7 +182,9 @@ def read_outbox(outbox: Path, codes_by_domain: dict[str, str]):
         message = message_from_bytes(raw, policy=policy.default)
         to_addr = str(message["To"]).split("<")[-1].strip(">").strip()
         code = codes_by_domain[to_addr.rpartition("@")[2]]
-        body = message.get_body(("plain",)).get_content()
+        plain = message.get_body(("plain",))
+        assert plain is not None  # every request foi sends has a text/plain body
+        body = plain.get_content()
         reference = find_references(str(message["Message-ID"]))[0]
         received[code] = Received(to_addr, str(message["Message-ID"]), str(message["Subject"]),
                                   str(message["Reply-To"] or message["From"]), reference, body)
@@ -204,9 +206,9 @@ def write_inbox(inbox: Path, replies) -> None:
 def import_by_day(db, db_path: Path, config_path: Path, replies, actions) -> None:
     """Each simulated day: `foi import` of that day's mail, then what we did that
     day (a clarification sent with `foi reply`)."""
+    from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
-    from foi.blobs import BlobStore
 
     store = BlobStore(blob_dir(db_path))
     folder = Path(db_path).parent
@@ -227,9 +229,9 @@ def send_clarification(db, db_path: Path, config_path: Path, code: str, text: st
     """`foi reply SLUG CODE TEXT --yes`: our answer to a council's request for
     clarification, in its thread, into the outbox; the 20 days restart."""
     from foi.config import load_config
-    from foi.sending.send import apply_send, send_lock, sending_from_config
     from foi.letters.render import sender_from_config
     from foi.sending.replying import plan_reply
+    from foi.sending.send import apply_send, send_lock, sending_from_config
 
     config = load_config(config_path, env={})
     plan = plan_reply(db, SLUG, code, text, sender=sender_from_config(config, environ={}))
@@ -249,8 +251,8 @@ def extract(db, blobs: Path, progress) -> list[str]:
 
 
 def write_report(db, folder: Path):
-    from foi.report.summary import build_report
     from foi.report.render import render_html, render_text
+    from foi.report.summary import build_report
 
     report = build_report(db, SLUG, END)
     recipients = report["requests"]["recipients"]

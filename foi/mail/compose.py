@@ -9,10 +9,10 @@ before sending, and the Date.
 import datetime as dt
 import email.policy
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from typing import Callable
 
 from sqlite_utils import Database
 

@@ -10,16 +10,15 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
 
 from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.mail.parse import ParsedMessage, parse_message
-from foi.triage.run import triage_message
 from foi.mail.unpack import Unpacked, unpack_parts
+from foi.triage.run import triage_message
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
             if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
                 triage(db, message, parsed, today)
         return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
-    except Exception as error:  # noqa: BLE001 - a triage fault must not lose the message
+    except Exception as error:  # a triage fault must not lose the message
         if triage is None:
             raise
         problem = f"triage failed: {type(error).__name__}: {error}"
@@ -168,6 +167,7 @@ def _insert_rows(db: Database, item: _Prepared, source: str, stored_at: str,
                  received_at: str | None) -> tuple[int, tuple[int, int]]:
     message = _insert_message(db, item.sha256, item.incoming.raw, item.parsed, source, stored_at, received_at)
     _add_location(db, message, item.incoming.location)
+    assert item.tree is not None  # unpacked by _save_prepared before any row is written
     return message, _insert_attachments(db, message, None, item.tree)
 
 
@@ -186,6 +186,7 @@ def _insert_message(db: Database, sha256: str, raw: bytes, parsed: ParsedMessage
             parsed.body_text, error, received_at, stored_at,
         ],
     )
+    assert cursor.lastrowid is not None  # set by the INSERT
     return cursor.lastrowid
 
 

@@ -11,8 +11,8 @@ import re
 from sqlite_utils import Database
 
 from foi.errors import FoiError
-from foi.sending.send import PlannedMessage, SendPlan, Skipped, Uncertain
 from foi.letters.render import Rendered, Sender, single_line
+from foi.sending.send import PlannedMessage, SendPlan, Skipped, Uncertain
 from foi.sending.thread import last_council_message, latest_outgoing, thread_parent
 
 
