@@ -168,4 +168,6 @@ def test_body_filter_and_unknown_campaign(run):
     failed = run("send", "nope", "--dry-run", ok=False)
     assert failed.exit_code == 1 and re.search("No campaign called 'nope'", failed.stderr)
     failed = run("send", "eh", "--body", "ZZZ", "--dry-run", ok=False)
-    assert failed.exit_code == 1 and re.search("No request in campaign eh for: ZZZ", failed.stderr)
+    assert failed.exit_code == 1 and re.search("No public body matches 'ZZZ'", failed.stderr)
+    failed = run("send", "eh", "--body", "Manchester City Council", "--dry-run", ok=False)
+    assert failed.exit_code == 1 and re.search("No request in campaign eh for: MAN", failed.stderr)

@@ -7,6 +7,7 @@ import json
 
 import click
 
+from foi.cli.options import body_code, json_option
 from foi.errors import FoiError
 
 
@@ -100,7 +101,7 @@ def remove(state, date: str, dry_run: bool) -> None:
 
 @holidays.command("list")
 @click.option("--year", type=int, help="Calendar year [default: this year].")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@json_option
 @click.pass_obj
 def list_(state, year: int | None, as_json: bool) -> None:
     """List the year's holidays in any UK nation, with names and nations.
@@ -185,11 +186,10 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
 def _explain_request(state, slug: str, body: str) -> None:
     """The timeline of one request: sending, clarification, fees, extension, review."""
     from foi import clock
-    from foi.register.councils import find_body
     from foi.tracking.deadlines import explain_case
     from foi.tracking.status import campaign_calendar, status_rows
 
-    code = find_body(state.db, body)["code"]
+    code = body_code(click.get_current_context(), body)
     rows = status_rows(state.db, slug, clock.today(), body_codes=[code])
     if not rows:
         raise FoiError(f"Campaign {slug} has no request to {code}")

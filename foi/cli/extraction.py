@@ -9,6 +9,7 @@ import click
 
 from foi.clock import iso
 from foi.clock import now as clock_now
+from foi.cli.options import body_argument, body_option, json_option
 
 
 def _now() -> str:
@@ -17,7 +18,7 @@ def _now() -> str:
 
 @click.command()
 @click.argument("slug")
-@click.option("--body", "body", metavar="CODE", help="Only this council's replies.")
+@body_option("Only the replies of this body")
 @click.option("--force", is_flag=True, help="Read every file again, even if already read.")
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
 @click.pass_obj
@@ -85,7 +86,7 @@ def _pairs(values: dict) -> str:
 
 @click.command()
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @click.pass_obj
 def review(state, slug: str, as_json: bool) -> None:
     """List what needs a person: unsure or conflicting values, unreadable files,
@@ -116,7 +117,7 @@ def review(state, slug: str, as_json: bool) -> None:
 
 @click.command()
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.argument("question")
 @click.argument("period")
 @click.argument("value")

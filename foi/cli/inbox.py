@@ -5,12 +5,13 @@ import json
 import click
 
 from foi import clock
+from foi.cli.options import body_argument, json_option
 
 
 @click.command()
 @click.option("--unmatched", is_flag=True, help="Only messages not filed under a request.")
 @click.option("--campaign", "slug", help="Only messages filed under this campaign.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_obj
 def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
     """List received messages: request, classification, and for unmatched
@@ -68,7 +69,7 @@ def assign(state, message: str, request: str, dry_run: bool) -> None:
 
 @click.command("set-state")
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.argument("new_state", metavar="STATE")
 @click.option("--note", help="Why (kept in the audit trail).")
 @click.option("--dry-run", is_flag=True, help="Check the names, change nothing.")

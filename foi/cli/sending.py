@@ -5,13 +5,14 @@ from collections import Counter
 
 import click
 
+from foi.cli.options import body_argument, body_option
+
 
 @click.command()
 @click.argument("slug")
 @click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send and write nothing.")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most N new requests this run.")
-@click.option("--body", "bodies", multiple=True, metavar="CODE",
-              help="Only the request to this body (repeatable).")
+@body_option("Only the request to this body", multiple=True)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--resend-uncertain", is_flag=True,
               help="Re-send messages whose earlier send was interrupted and which are not in the "
@@ -147,7 +148,7 @@ def send_plan(state, plan, yes: bool, what: str) -> None:
 
 @click.command()
 @click.argument("slug")
-@click.argument("body_code", metavar="BODY")
+@body_argument("body_code")
 @click.option("--file", "text_file", required=True, type=click.File("r", encoding="utf-8"),
               help="The text of the reply (- reads standard input).")
 @click.option("--dry-run", is_flag=True, help="Show the reply exactly; send and write nothing.")

@@ -5,6 +5,7 @@ import sys
 import click
 
 from foi import clock
+from foi.cli.options import body_option, csv_option, json_option
 
 
 @click.command()
@@ -13,8 +14,8 @@ from foi import clock
 @click.option("--very-overdue", is_flag=True, help="Only those past 40 working days.")
 @click.option("--state", "states", multiple=True, help="Only this state (repeatable).")
 @click.option("--region", "regions", multiple=True, help="Only this region (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
+@json_option
+@csv_option
 @click.pass_obj
 def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv) -> None:
     """Where every request of a campaign stands today.
@@ -94,7 +95,7 @@ def calendar_(state, slug: str, ics_path: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Show every message exactly; send and write nothing.")
 @click.option("--min-gap", default=10, show_default=True, type=click.IntRange(min=0),
               help="Do not chase a request chased fewer than this many days ago.")
-@click.option("--body", "bodies", multiple=True, metavar="CODE", help="Only this body (repeatable).")
+@body_option("Only this body", multiple=True)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
