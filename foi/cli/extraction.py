@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from foi.cli.options import body_argument, body_option, json_option
+from foi.cli.progress import Progress
 from foi.clock import iso
 from foi.clock import now as clock_now
-from foi.cli.options import body_argument, body_option, json_option
 
 
 def _now() -> str:
@@ -37,13 +37,9 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     from foi.db import blob_dir
     from foi.extract.run import extract_campaign
 
-    bar = _progress_bar()
-    try:
+    with Progress("Reading replies") as progress:
         summary = extract_campaign(state.db, blob_dir(state.db_path), slug, body, force=force,
-                                   progress=bar.update if bar else None, now=_now(), dry_run=dry_run)
-    finally:
-        if bar:
-            bar.close()
+                                   progress=progress.update, now=_now(), dry_run=dry_run)
     values = summary.values
     prefix = "Would store" if dry_run else "Stored"
     click.echo(f"{prefix}: {sum(values.values())} current values from {summary.messages} messages")
@@ -59,25 +55,6 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
                    f"({_pairs(failure['values'])})", err=True)
     if summary.failed_files or summary.check_failures or values.get("needs_review"):
         click.echo("See `foi review " + slug + "` for what needs a person.", err=True)
-
-
-class _Bar:
-    def __init__(self):
-        self.bar = None
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Reading replies", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-def _progress_bar() -> _Bar | None:
-    return _Bar() if sys.stderr.isatty() else None
 
 
 def _pairs(values: dict) -> str:
