@@ -145,7 +145,7 @@ def test_pacer_spaces_messages_by_the_rate():
 def test_without_smtp_messages_go_to_the_outbox(run):
     councils = make_campaign(count=3)
 
-    result = run("send", "eh", "--limit", "2")
+    result = run("send", "eh", "--limit", "2", "--yes")
 
     assert "Sent: 2" in result.stdout
     assert "1\tbeyond --limit 2" in result.stdout
@@ -156,7 +156,7 @@ def test_without_smtp_messages_go_to_the_outbox(run):
     with sqlite3.connect("campaign.db") as conn:
         assert conn.execute("SELECT DISTINCT transport, state FROM outgoing").fetchall() == \
             [("outbox", "sent")]
-    run("send", "eh")
+    run("send", "eh", "--yes")
     assert len(list(mailbox.Maildir("outbox", create=False))) == 3
 
 
