@@ -190,7 +190,7 @@ def preview(state, slug: str, body: str, kind: str) -> None:
 @click.pass_obj
 def mark_sent(state, slug: str, body: str, via: str, on: str, their_reference: str | None,
               force: bool, dry_run: bool) -> None:
-    """Record a request submitted by hand (web form, post or your own mail client).
+    """Record a request submitted by hand (web form, post, own mail).
 
     \b
     Example:

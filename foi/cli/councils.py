@@ -17,7 +17,7 @@ EXPORT_COLUMNS = [
 
 @click.group()
 def councils() -> None:
-    """The register of public bodies: the 317 English councils plus any you add.
+    """The register: the 317 English councils plus bodies you add.
 
     \b
     Example:

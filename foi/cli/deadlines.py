@@ -34,7 +34,7 @@ def _warn(messages) -> None:
 
 @click.group()
 def holidays() -> None:
-    """UK bank holidays that stop the FOI clock (any nation of the UK counts).
+    """UK bank holidays that stop the FOI clock (in any UK nation).
 
     GOV.UK's published days, the `holidays` package and days you add yourself,
     e.g. a one-off bank holiday proclaimed after the data was published.
@@ -146,8 +146,10 @@ def list_(state, year: int | None, as_json: bool) -> None:
 @click.option("--explain", is_flag=True, help="Show every day counted or skipped, and why.")
 @click.pass_obj
 def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
-    """Print the date a reply is due for a request received on DATE, or the
-    timeline of one request of a campaign (SLUG BODY).
+    """Work out a statutory due date, or one request's timeline.
+
+    Given a DATE, prints the date a reply to a request received that day is
+    due; given SLUG BODY, the timeline of that request of a campaign.
 
     The day of receipt is day 0 whatever day it is; day 1 is the next working
     day; the reply is due by the end of working day 20 (FOIA s.10(1)). Weekends

@@ -23,7 +23,7 @@ def _now() -> str:
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
 @click.pass_obj
 def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> None:
-    """Read the figures in a campaign's replies and attachments into the dataset.
+    """Read the figures in replies and attachments into the dataset.
 
     Every value keeps where it came from (message, file, sheet!cell or page/
     table/row/col or body line). Re-running changes nothing; values entered
@@ -66,8 +66,10 @@ def _pairs(values: dict) -> str:
 @json_option
 @click.pass_obj
 def review(state, slug: str, as_json: bool) -> None:
-    """List what needs a person: unsure or conflicting values, unreadable files,
-    broken consistency checks, each with where to look.
+    """List unsure values, unreadable files and failed checks.
+
+    Unsure or conflicting values, files that could not be read and broken
+    consistency checks, each with where to look.
 
     \b
     Example:
@@ -102,7 +104,7 @@ def review(state, slug: str, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded; record nothing.")
 @click.pass_obj
 def answer(state, slug, body, question, period, value, note, dry_run) -> None:
-    """Record a value by hand; it stays in force when replies are extracted again.
+    """Record a value by hand (kept when replies are read again).
 
     VALUE is a number, a suppressed figure ('<5', '5 or less'), 'not held',
     or 'refused:s12' (the FOIA section).

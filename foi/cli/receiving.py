@@ -27,7 +27,7 @@ def _extract_new(state, now) -> None:
 @NO_EXTRACT
 @click.pass_obj
 def sync(state, batch_size: int, no_extract: bool) -> None:
-    """Fetch new mail from the IMAP mailbox and store it (never marks mail read).
+    """Fetch new mail from the IMAP mailbox (never marks mail read).
 
     Settings come from [imap] in foi.toml, or FOI_IMAP_HOST, FOI_IMAP_PORT,
     FOI_IMAP_SECURITY (ssl|starttls|none), FOI_IMAP_USERNAME,
@@ -77,7 +77,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
 @NO_EXTRACT
 @click.pass_obj
 def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> None:
-    """Store messages from files: .eml, .msg (Outlook), mbox, Maildir, or folders of them.
+    """Store mail from .eml, .msg, mbox or Maildir files or folders.
 
     Folders are searched recursively; every file that looks like an email is
     imported, whatever its extension. Importing the same files again stores

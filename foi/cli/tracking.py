@@ -99,7 +99,7 @@ def calendar_(state, slug: str, ics_path: str) -> None:
 @yes_option("the reminders or review requests")
 @click.pass_obj
 def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
-    """Chase late or unsatisfactory replies, in each request's email thread.
+    """Chase late or unsatisfactory replies, each in its email thread.
 
     reminder: every request past its due date with no substantive reply.
     review: an internal review request for refusals, partial answers and
