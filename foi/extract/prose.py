@@ -20,7 +20,8 @@ from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
 from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
-from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value, said_plainly, sentences
+from foi.extract.values import Value, parse_value
+from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
 
 VALUE_IN_TEXT = re.compile(
     r"(?<![\w/.,£$])(?<![A-Za-z]-)(<\s*\d+|(?:fewer|less) than \d+|\d+ or (?:less|fewer)|\d{1,3}(?:,\d{3})+(?!\d|,\d)"
@@ -41,7 +42,7 @@ ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re
 def clauses(text: str) -> list[str]:
     """The sentences of a line, split again where a new question number starts."""
     pieces: list[str] = []
-    for sentence in sentences(text):
+    for sentence in split_sentences(text):
         for piece in QUESTION_PIECE.split(sentence):
             if pieces and ONLY_NUMBER.match(pieces[-1]):
                 pieces[-1] += " " + piece  # "Q1. Number of referrals" is one clause
@@ -98,10 +99,10 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
         return [Found(match.question.id, ALL_PERIODS, value, location, match.confidence,
                       said.sentence[:160], from_text=True) for match in several]
     named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
-    if named or (current and not said.whole):
-        question = named or current
-        return [Found(question.question.id, ALL_PERIODS, value, location, round(question.confidence * 0.9, 2),
-                      said.sentence[:160], from_text=True)]
+    question = named or (current if not said.whole else None)
+    if question:
+        return [Found(question.question.id, ALL_PERIODS, value, location,
+                      round(question.confidence * 0.9, 2), said.sentence[:160], from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):
         return []
     confidence, why = (0.7, "said of the whole request") if said.whole else (0.6, "said of no question")
