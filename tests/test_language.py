@@ -4,6 +4,9 @@ sentence that refuses, says "not held", cites a section or decides nothing."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from foi.extract.mapper import extract_values
@@ -108,3 +111,15 @@ def test_one_sentence_splitter():
     assert split_sentences(text) == ["Thank you for your request.",
                                      "The figures for 2024/25 are exempt under s. 40(2), e.g. the names.",
                                      "Q2 we do not hold this", "Q3 (see below)"]
+
+
+CONFIDENCE_MODULES = ["prose", "run", "store", "mapper", "review"]
+
+
+@pytest.mark.parametrize("name", CONFIDENCE_MODULES)
+def test_no_bare_confidence_levels(name):
+    """Confidence levels are named in foi.language.confidence, not written as floats."""
+    source = (Path(__file__).parent.parent / "foi" / "extract" / f"{name}.py").read_text(encoding="utf-8")
+    floats = [node.value for node in ast.walk(ast.parse(source))
+              if isinstance(node, ast.Constant) and type(node.value) is float]
+    assert floats == []
