@@ -105,6 +105,13 @@ def test_a_cell_and_a_sentence_share_the_not_held_words():
         ["not_held"] * 3
 
 
+def test_a_cell_that_is_only_a_citation_refuses():
+    assert [(parse_value(cell).status, parse_value(cell).section) for cell in ("s.40(2)", "S12", "Reg 13")] == \
+        [("refused", "s.40(2)"), ("refused", "s.12"), ("refused", "reg.13")]
+    assert parse_value("Low Income Section 40").status == "needs_review"  # a row label and a section
+    assert reading("Q1 (s.43)") == ("refusal", "s.43")
+
+
 def test_one_sentence_splitter():
     text = ("Thank you for your request.  The figures for\n2024/25 are exempt under s. 40(2),\ne.g. the "
             "names.\n\nQ2 we do not hold this\nQ3 (see below)")

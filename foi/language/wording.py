@@ -103,8 +103,9 @@ REFUSAL: Final = re.compile(
     r"|\bvexatious|\brepeated request|neither confirm nor deny|not obliged to (?:comply|provide)|unable to comply"
     r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT, re.IGNORECASE)
 # A section cited with no refusing word refuses when the sentence applies it
-# ("section 21 applies", "we rely on s.31") or cites it in brackets ("(S12)");
-# "Low Income Section 40" in a table, or a section of another Act, does not.
+# ("section 21 applies", "we rely on s.31"), cites it in brackets ("(S12)") or
+# is nothing but the citation (a cell "s.40(2)"); "Low Income Section 40" in a
+# table, or a section of another Act, does not.
 APPLIED: Final = re.compile(
     r"\b(?:appl(?:y|ies|ied|ying)|engag(?:e|es|ed|ing)|rel(?:y|ies|ied|ying)|reliance|invok(?:e|es|ed|ing)"
     r"|under|falls? (?:within|under)|in accordance with|by virtue of|pursuant to)\b"
@@ -143,10 +144,16 @@ def refuses(sentence: str) -> bool:
 def refusal_start(sentence: str) -> int | None:
     """Where the words or the section that refuse begin; None if nothing refuses."""
     words = REFUSAL.search(sentence)
-    starts = [position for position, _, _ in _cited(sentence)][:1] if words or APPLIED.search(sentence) else []
+    applied = words or APPLIED.search(sentence) or _only_citations(sentence)
+    starts = [position for position, _, _ in _cited(sentence)][:1] if applied else []
     if words:
         starts.append(words.start())
     return min(starts) if starts else None
+
+
+def _only_citations(text: str) -> bool:
+    """Nothing but sections or regulations: a cell "s.40(2)", "2015/16: S12"."""
+    return not re.search(r"[^\W_]", REGULATION.sub(" ", SECTION.sub(" ", text)))
 
 
 def parse_refusal(text: str) -> str | None:
