@@ -58,7 +58,7 @@ def test_values(raw, expected):
 def test_refusals_keep_their_section():
     assert parse_value("Refused - s.12 cost limit").section == "s.12"
     assert parse_value("Exempt under section 40(2)").section == "s.40(2)"
-    assert parse_value("Withheld: reg 12(4)(b) manifestly unreasonable").section == "reg 12(4)(b)"
+    assert parse_value("Withheld: reg 12(4)(b) manifestly unreasonable").section == "reg.12(4)(b)"
     assert parse_manual("refused:s12").section == "s.12"
     assert parse_manual("refused:section 40(2)").section == "s.40(2)"
     assert parse_manual("refused").section == "unspecified"
@@ -128,9 +128,8 @@ def test_periods_down_the_first_column_with_no_header_row():
 def test_section_25_is_not_a_refusal_in_either_reader():
     """One list of refusing sections for classification and extraction: s.25 only
     governs certificates under s.23/s.24, so citing it refuses nothing."""
-    from foi.extract.values import parse_refusal
-    from foi.triage.classify import cited_exemptions
+    from foi.language.wording import find_sections, parse_refusal
 
-    assert cited_exemptions("withheld under section 25 and section 40(2)") == ["s.40(2)"]
+    assert find_sections("withheld under section 25 and section 40(2)") == ["s.40(2)"]
     assert parse_refusal("The information is exempt under section 25.") == "unspecified"
     assert parse_refusal("The information is exempt under section 24.") == "s.24"

@@ -17,9 +17,9 @@ from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher
 from foi.extract.tables import Table, split_blocks
 from foi.extract.values import footnote_bounds, parse_value
+from foi.language import confidence as sure
 
 FOOTNOTE_START = set("*†‡[cxCX")
-UNSURE = 0.75  # a value read one way of two possible is shown to a person
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
 
@@ -117,7 +117,8 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     if not matches:
         context = _context_match(block, matcher) or matcher.match(" ".join(block.context + [block.label]))
         if context and len(candidates) == 1:
-            matches = [(candidates[0], Match(context.question, round(context.confidence * 0.95, 2), "context"))]
+            confidence = round(context.confidence * sure.FROM_CONTEXT, 2)
+            matches = [(candidates[0], Match(context.question, confidence, "context"))]
     def label_of(line: int) -> str:
         return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
 
@@ -139,5 +140,5 @@ def _found(match: Match, raw: str, location: str, period: tuple[str, float, str 
     label, period_confidence, note = period
     value = parse_value(raw, match.question.kind)
     notes = "; ".join(n for n in (note, value.note, f"matched by {match.how}") if n)
-    confidence = min(match.confidence, period_confidence, 1.0 if value.sure else UNSURE)
+    confidence = min(match.confidence, period_confidence, sure.CERTAIN if value.sure else sure.UNSURE)
     return Found(match.question.id, label, value, location, confidence, snippet[:160], notes)

@@ -20,7 +20,9 @@ from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
 from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
-from foi.extract.values import NOT_HELD, Value, parse_refusal, parse_value, said_plainly, sentences
+from foi.extract.values import Value, parse_value
+from foi.language import confidence as sure
+from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
 
 VALUE_IN_TEXT = re.compile(
     r"(?<![\w/.,£$])(?<![A-Za-z]-)(<\s*\d+|(?:fewer|less) than \d+|\d+ or (?:less|fewer)|\d{1,3}(?:,\d{3})+(?!\d|,\d)"
@@ -41,7 +43,7 @@ ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re
 def clauses(text: str) -> list[str]:
     """The sentences of a line, split again where a new question number starts."""
     pieces: list[str] = []
-    for sentence in sentences(text):
+    for sentence in split_sentences(text):
         for piece in QUESTION_PIECE.split(sentence):
             if pieces and ONLY_NUMBER.match(pieces[-1]):
                 pieces[-1] += " " + piece  # "Q1. Number of referrals" is one clause
@@ -98,14 +100,14 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
         return [Found(match.question.id, ALL_PERIODS, value, location, match.confidence,
                       said.sentence[:160], from_text=True) for match in several]
     named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
-    if named or (current and not said.whole):
-        question = named or current
-        assert question is not None  # one of them, by the test above
-        return [Found(question.question.id, ALL_PERIODS, value, location, round(question.confidence * 0.9, 2),
-                      said.sentence[:160], from_text=True)]
+    question = named or (current if not said.whole else None)
+    if question:
+        return [Found(question.question.id, ALL_PERIODS, value, location,
+                      round(question.confidence * sure.STATEMENT, 2), said.sentence[:160], from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):
         return []
-    confidence, why = (0.7, "said of the whole request") if said.whole else (0.6, "said of no question")
+    confidence, why = ((sure.WHOLE_REQUEST, "said of the whole request") if said.whole
+                       else (sure.NO_QUESTION, "said of no question"))
     note = f"{why}: recorded for each question the reply gives nothing else for"
     return [Found(ALL_PERIODS, period, value, location, confidence, said.sentence[:160], note, from_text=True)
             for period in periods or [ALL_PERIODS]]
@@ -121,9 +123,9 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
         if raw is None:
             continue
         value = parse_value(raw, current.question.kind)
-        confidence = min(current.confidence, confidence) * 0.95
+        confidence = min(current.confidence, confidence) * sure.FROM_TEXT
         if several:  # "2015/16 1,234 321 45" is a table row, not a sentence
-            confidence = min(confidence, 0.5)
+            confidence = min(confidence, sure.WEAK)
         notes = "; ".join(n for n in (note, value.note, "read from text",
                                       "several figures on the line" if several else None) if n)
         found.append(Found(current.question.id, label, value, location, round(confidence, 2),
@@ -213,12 +215,12 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
     value = parse_value(figures[0], current.question.kind)
     totalling = bool(TOTALLING.search(rest))
     if len(periods) == 1 and not totalling:
-        confidence = round(current.confidence * 0.9, 2)
+        confidence = round(current.confidence * sure.SOLE_PERIOD, 2)
         return [Found(current.question.id, periods[0], value, location, confidence, clause[:160],
                       "; ".join(n for n in (value.note, "no period named: the campaign's only period",
                                             "read from text") if n), from_text=True)]
     why = ("a total, not one period's figure" if totalling else
            f"no period named and the campaign asks for {len(periods)} periods")
     review = Value("needs_review", figures[0], note=f"{why}: which period does {figures[0]!r} answer?")
-    return [Found(current.question.id, ALL_PERIODS, review, location, 0.3, clause[:160],
+    return [Found(current.question.id, ALL_PERIODS, review, location, sure.GUESS, clause[:160],
                   f"{why}: which period does {figures[0]!r} answer?", from_text=True)]

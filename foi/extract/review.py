@@ -11,8 +11,7 @@ from foi.extract import EXTRACTOR_VERSION
 from foi.extract.run import CONFLICT_NOTE, FAILED, evaluate_checks, load_campaign, request_message_dates
 from foi.extract.store import apply_history, insert_manual_value
 from foi.extract.values import parse_manual
-
-REVIEW_BELOW = 0.8  # values matched less surely than this are shown to a person
+from foi.language.confidence import REVIEW_BELOW
 
 
 class ReviewReason(StrEnum):

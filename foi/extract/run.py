@@ -26,6 +26,7 @@ from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
 from foi.extract.tables import Table
 from foi.extract.text import read_text
+from foi.language.confidence import REVIEW_BELOW, WEAK
 
 # Messages that never carry answers (the receiving side's classification, messages.
 # classification, written by foi/mail/triage.py). A clarification request, a fees
@@ -272,21 +273,22 @@ def _copy(found: Found, question_id: str, period: str) -> Found:
 
 
 def _best(items: list) -> tuple[Found, str | None, str]:
-    """A table beats running text; a sure sentence that disagrees with the
-    table (or two tables that disagree) makes a conflict for a person."""
+    """A table beats running text; a settled reading (not below REVIEW_BELOW)
+    that disagrees with the table (or two tables that disagree) makes a
+    conflict for a person."""
     tables = [i for i in items if not i[0].from_text]
     pool = tables or items
     pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     best = pool[0]
     key = (best[0].value.status, best[0].value.value, best[0].value.lower, best[0].value.upper)
-    others = [i for i in items if i is not best and RANK[i[0].value.status] and i[0].confidence >= 0.8
+    others = [i for i in items if i is not best and RANK[i[0].value.status] and i[0].confidence >= REVIEW_BELOW
               and (i[0].value.status, i[0].value.value, i[0].value.lower, i[0].value.upper) != key]
     if others:
         other = others[0]
         note = (f"{CONFLICT_NOTE}{other[2]} {other[0].location} says {other[0].value.raw!r}; "
                 + (best[0].note or ""))
         return (Found(best[0].question_id, best[0].period, best[0].value, best[0].location,
-                      min(best[0].confidence, 0.5), best[0].snippet, note, best[0].from_text), best[1], best[2])
+                      min(best[0].confidence, WEAK), best[0].snippet, note, best[0].from_text), best[1], best[2])
     return best
 
 

@@ -5,8 +5,8 @@ Mail bodies are hard-wrapped, so sentences are first rebuilt across the lines of
 a paragraph; each statement is then placed on the line where its key words
 start, which is the provenance a person is shown. Sentences that only say what
 could happen, what happens next (clarification, extension) or what the
-requester may do are not statements (values.said_plainly), nor are notes on
-small numbers withheld, which are read cell by cell.
+requester may do are not statements (foi.language.wording.states), nor are
+notes on small numbers withheld, which are read cell by cell.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from foi.extract.questions import NUMBERED
-from foi.extract.values import NOT_HELD, REFUSAL_WORDS, parse_refusal, said_plainly, sentences
+from foi.language.wording import NOT_HELD, SMALL_NUMBERS, parse_refusal, refusal_start, split_sentences, states
 
 # The words say the whole request, not one question ("the information you requested").
 WHOLE_REQUEST = re.compile(
@@ -24,8 +24,6 @@ WHOLE_REQUEST = re.compile(
     r"|\brequested (?:information|data|figures)\b", re.IGNORECASE)
 # A "not held" said of no question must at least be about information.
 ABOUT_INFORMATION = re.compile(r"\b(?:information|data|figures|records|statistics)\b", re.IGNORECASE)
-SMALL_NUMBERS = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d|\d or (?:fewer|less)",
-                           re.IGNORECASE)
 WRAPPED = 40  # a line at least this long that ends mid-sentence carries on on the next line
 
 
@@ -66,7 +64,7 @@ def find_statements(lines: list[str]) -> dict[int, list[Statement]]:
             starts.append((len(text), index))
             text += " ".join(lines[index].split()) + " "
         offset = 0
-        for sentence in sentences(text):
+        for sentence in split_sentences(text):
             begin = text.index(sentence, offset)
             offset = begin + len(sentence)
             statement = _statement(sentence, begin, starts)
@@ -76,16 +74,14 @@ def find_statements(lines: list[str]) -> dict[int, list[Statement]]:
 
 
 def _statement(sentence: str, begin: int, starts: list[tuple[int, int]]) -> Statement | None:
-    if not said_plainly(sentence) or SMALL_NUMBERS.search(sentence):
+    if not states(sentence) or SMALL_NUMBERS.search(sentence):
         return None
     not_held = NOT_HELD.search(sentence)
     section = None if not_held else parse_refusal(sentence)
-    if not not_held and not section:
+    start = not_held.start() if not_held else refusal_start(sentence)
+    if start is None or not (not_held or section):
         return None
-    marker = not_held or REFUSAL_WORDS.search(sentence)
-    if marker is None:
-        return None
-    key = begin + marker.start()
+    key = begin + start
     row = max(index for start, index in starts if start <= key)
     return Statement(row, "not_held" if not_held else "refused", section, sentence,
                      bool(WHOLE_REQUEST.search(sentence)), bool(ABOUT_INFORMATION.search(sentence)))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.extract.values import Value
+from foi.language.confidence import CERTAIN
 
 FIELDS = ("status", "value", "value_text", "value_raw", "lower_bound", "upper_bound",
           "refusal_section", "source_sha256", "source_file", "source_location", "confidence", "note")
@@ -85,7 +86,7 @@ def insert_manual_value(db: Database, request_id: int, question_id: str, period:
     table = db.table("answer_values").insert({
         "request_id": request_id, "question_id": question_id, "period": period,
         "source_message": None, "method": "manual", "current": 0, "created_at": now,
-        **value_columns(value), "confidence": 1.0, "note": note,
+        **value_columns(value), "confidence": CERTAIN, "note": note,
         "source_location": "entered by hand",
     })
     assert table.last_pk is not None  # set by the insert

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from foi.language.foia import REFUSING_SECTIONS
+from foi.language.wording import NOT_HELD, parse_refusal
 
 
 @dataclass
@@ -40,34 +40,8 @@ AT_MOST = re.compile(r"^(?:<=|≤|=<)\s*(\d+)$|^(\d+)\s*or\s*(?:less|fewer|under
 RANGE = re.compile(r"^(?:between\s+)?(\d+)\s*(?:-|–|to|and)\s*(\d+)$", re.IGNORECASE)
 SYMBOLS = {"*", "**", "c", "x", "~", "[c]", "[x]", "[z]", "supp", "suppressed", "redacted", "[redacted]"}
 BLANKS = {"", "-", "–", "—", "--", "n/a", "na", "n.a.", "..", ".", "?", "tbc", "unknown"}
-NOT_HELD = re.compile(r"\b(not held|not recorded|not collected|no (?:data|information|record)s? (?:is |are )?held"
-                      r"|not captured|do(?:es)? not (?:hold|record|collect)|unable to report|not available"
-                      r"|s\.?\s*1\s*\(1\)\s*\(a\))", re.IGNORECASE)
-SECTION = re.compile(r"\b(?:s|sec|sections?)\.?\s*(\d{1,2})(?:\s*\(\s*(\d)\s*\))?(?:\s*\(\s*([a-z])\s*\))?",
-                     re.IGNORECASE)
-REGULATION = re.compile(r"\breg(?:ulation)?\.?\s*(12\s*\(\s*[45]\s*\)\s*\(\s*[a-e]\s*\)|13)", re.IGNORECASE)
-REFUSAL_WORDS = re.compile(r"\b(refus\w*|exempt\w*|withh[oe]ld\w*|exceed\w*|cost limit|appropriate limit"
-                           r"|vexatious|section\s*\d|s\.?\s*\d{2})\b", re.IGNORECASE)
-# Only REFUSING_SECTIONS refuse: s.1(3) clarification, s.9 fees, s.10 time for
-# compliance, s.16 advice, s.17 the refusal notice itself and s.50 complaints name no
-# reason to withhold.
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“‘'])")
-# Sentences that are not the council saying what it does with the request: what
-# could happen ("If ..."), what happens next (clarification, public interest
-# extension: the request is still open), the requester's rights, mail disclaimers.
-CONDITIONAL = re.compile(r"^\W*(if|should|where|unless|once|in the event)\b", re.IGNORECASE)
-HOLDING = re.compile(
-    r"\bon hold\b|\bclarif|\b(?:additional|further|more|extra) time\b|\bextend(?:ed|ing)? the\b|\bextension\b"
-    r"|\b(?:section|s)\.?\s*(?:1\s*\(\s*3|10\s*\(\s*3|17\s*\(\s*2)\s*\)|\bconsider(?:ing)? whether\b"
-    r"|\bpublic interest\b.{0,80}\b(?:until|by \d|by (?:mon|tues|wednes|thurs|fri)day)\b"
-    r"|\b(?:will|shall|aim to|expect to|hope to) (?:respond|reply|provide (?:you with )?(?:a|our|the) (?:full )?"
-    r"response)\w* (?:by|within|no later|on or before)", re.IGNORECASE)
-RIGHTS = re.compile(r"information commissioner|\bICO\b|\b(?:section|s)\.?\s*50\b|internal review|complain",
-                    re.IGNORECASE)
-ADDRESSED = re.compile(r"\byou (?:may|can|could|have|are entitled|should|must|will need)\b|\byour rights?\b",
-                       re.IGNORECASE)
-DISCLAIMER = re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
-                        r"|\b(?:may|might) contain\b", re.IGNORECASE)
+# The words for "not held" and for a refusal are council wording, read the same
+# way by classification: NOT_HELD and parse_refusal come from foi.language.wording.
 
 
 def marked(text: str) -> str:
@@ -150,39 +124,6 @@ def footnote_bounds(text: str) -> tuple[str, float, float | None] | None:
     phrase = re.sub(r"^(below|under)\s*", "less than ", phrase).replace(" and ", "-")
     bounds = suppressed_bounds(phrase.replace(" to ", "-").replace("–", "-"))
     return (note.group(1).lower(), *bounds) if bounds and bounds[1] is not None else None
-
-
-def sentences(text: str) -> list[str]:
-    return [part for part in SENTENCE_END.split(" ".join(text.split())) if part]
-
-
-def said_plainly(sentence: str) -> bool:
-    """False for a sentence that only says what could happen, what happens next,
-    what the requester may do, or is a mail disclaimer (see the patterns above)."""
-    return not (CONDITIONAL.search(sentence) or HOLDING.search(sentence) or DISCLAIMER.search(sentence)
-                or (RIGHTS.search(sentence) and ADDRESSED.search(sentence)))
-
-
-def parse_refusal(text: str) -> str | None:
-    """'s.12', 's.40(2)', 'reg 12(4)(b)' when the text refuses; None otherwise.
-
-    Only sentences said plainly count, and only refusing sections: "on hold under
-    section 1(3)" or "extended under s.10(3)" is not a refusal."""
-    kept = [s for s in sentences(text) if REFUSAL_WORDS.search(s) and said_plainly(s)]
-    for sentence in kept:
-        regulation = REGULATION.search(sentence)
-        if regulation:
-            return "reg " + re.sub(r"\s+", "", regulation.group(1))
-    for sentence in kept:
-        for match in SECTION.finditer(sentence):
-            if int(match.group(1)) in REFUSING_SECTIONS:
-                return f"s.{int(match.group(1))}" + (f"({match.group(2)})" if match.group(2) else "")
-    words = " ".join(kept)
-    if re.search(r"\b(?:cost|appropriate) limit", words, re.IGNORECASE):
-        return "s.12"
-    if re.search(r"\bvexatious", words, re.IGNORECASE):
-        return "s.14"
-    return "unspecified" if re.search(r"\brefus|\bexempt", words, re.IGNORECASE) else None
 
 
 def parse_manual(raw: str, kind: str = "count") -> Value:

@@ -3,8 +3,9 @@
 Every classification carries the evidence that decided it (the phrase or
 header), so a person can check it. Only the council's own new text is read:
 the quoted original request underneath would otherwise make every reply look
-like an answer. Sentences that are conditional boilerplate ("If you are
-unhappy with our refusal...", "a fee may be payable") are not evidence.
+like an answer. Sentences that decide nothing ("If you are unhappy with our
+refusal...", "a fee may be payable", "subject to certain exemptions") are not
+evidence: foi.language.wording says which, for extraction too.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from foi.campaign.references import find_references
-from foi.language.foia import REFUSING_SECTIONS
+from foi.language import wording
 from foi.triage.bounces import parse_bounce
 from foi.triage.inputs import TriageInput
 from foi.triage.quoting import split_quoted
@@ -26,60 +27,14 @@ OOF_SUBJECT = re.compile(r"out of (the )?office|^\s*(automatic reply|auto(matic)
 OOF_BODY = re.compile(r"\bi(?: am|'m| will be)\s+(?:currently\s+)?(?:out of the office|away from"
                       r"|on (?:annual |parental |maternity )?leave|not in the office|working part)"
                       r"|\bi (?:am|will be) (?:back|returning) (?:on|in)\b", re.I)
-CONDITIONAL = re.compile(r"^\s*(if|should|where|unless|in (some|certain|the event)|once)\b"
-                         r"|\bif (we|the|it|your|you)\b|\b(may|might|could) (be|need|apply|"
-                         r"require|incur|charge)", re.I)
 
-PHRASES = {
-    "acknowledgement": r"acknowledge (receipt|your)|(we|i) (have|has)? ?received your "
-                       r"(request|e-?mail|correspondence)|your (request|e-?mail) (has been|was|is "
-                       r"being) (received|logged|registered|passed)|(we|council) (will|aim to|"
-                       r"should) (respond|reply|provide a response)[^.]{0,40}(within|by|no later)"
-                       r"|thank you for your (freedom of information |foi |eir )?request",
-    "clarification": r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|"
-                     r"provide (more|further|additional))|(we|i) (need|require|would like|would "
-                     r"ask for) (some )?(further |more )?(clarification|you to clarify)|please "
-                     r"clarify|(request|ask) (for|you for) clarification|section 1\(3\)|"
-                     r"(on hold|clock (has )?stopped|paused) (until|pending)",
-    "fee": r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* "
-           r"(fee|charge)|you will need to pay|on receipt of (your )?payment",
-    "extension": r"public interest test[^.]{0,120}(extend|additional time|further time|more time)|"
-                 r"(extend|extending|extended|extension (to|of)) the (time|deadline|response|"
-                 r"period|date)|(section|s\.?) ?(10\(3\)|17\(2\))|(need|require|take)s? (some )?"
-                 r"(additional|further|more|an extra|extra) time|regulation 7\(1\)",
-    "refusal": r"refus(e|ed|ing|al)|exempt(ion)?s?\b|withh(e|o)ld(ing)?\b|manifestly unreasonable|"
-               r"vexatious|exceed(s|ed)? the (appropriate|cost) limit|would exceed .{0,40}limit|"
-               r"neither confirm nor deny|not obliged to (comply|provide)",
-    "not_held": r"(do|does|did) not (hold|have|keep|record|collect)\b|not held|no (recorded )?"
-                r"information (is |was )?held|holds? no (recorded )?(information|data|records)|"
-                r"12\(4\)\(a\)|no (such )?records (exist|are held)",
-    "link": r"(available|published|can be (found|viewed|accessed|downloaded)|access (it|them|"
-            r"the (information|documents|response))|download) (on|at|via|from|through) (our|the)"
-            r" ?[^.]{0,30}(website|disclosure log|portal|site|link)|log ?in to (the|our) portal"
-            r"|following link|click (on )?the link",
-    "answer": r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)|"
-              r"(attached|enclosed) (is|are|please find)|"
-              r"information (you )?requested|our response to your|in response to your "
-              r"(questions|request)|answers? (are|is) (set out )?(below|attached)|^\s*(q|question)"
-              r"\s*\d|(response|answer)\s*:",
-}
-COMPILED = {name: re.compile(pattern, re.I | re.M) for name, pattern in PHRASES.items()}
+# The council wording each kind is told by (foi.language.wording, shared with
+# extraction); a refusal is words that refuse or a refusing section cited.
+COMPILED = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording.CLARIFICATION,
+            "fee": wording.FEE, "extension": wording.EXTENSION, "not_held": wording.NOT_HELD,
+            "link": wording.PUBLISHED, "answer": wording.ANSWER}
 # A sentence about one part of a request: "question 1", "Q2", "part 3", "point 1".
 NAMES_PART = re.compile(r"\b(?:q|questions?|parts?|points?)\s*\.?\s*\d", re.IGNORECASE)
-# Words that decide a refusal, as opposed to naming an exemption still being weighed.
-REFUSAL_DECIDED = re.compile(r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|"
-                             r"neither confirm nor deny|outweighs?\b|favou?rs? (maintaining|"
-                             r"withholding)|(decided|concluded|determined) (that|to)\b|will not "
-                             r"(be )?(provid|disclos|releas)", re.I)
-# A sentence about a decision still to come ("considering whether ... exempt").
-PENDING = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
-                     r"(some )?(additional|further|more|extra) time|until we have", re.I)
-# Sentence ends; a numbered question on its own line starts one even without a full stop.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=[ \t]*(?:q|question)[ \t]*\d)", re.I)
-
-SECTION = re.compile(r"\b(?:sections?|s\.?)\s?(\d{1,2})((?:\(\d+\))?(?:\([a-z]\))?)"
-                     r"((?:\s*(?:,|and|&)\s*(?:\d{1,2})(?:\(\d+\))?(?:\([a-z]\))?)*)", re.I)
-REGULATION = re.compile(r"\breg(?:ulation|\.)?s?\s?(1[23](?:\(\d\))?(?:\([a-z]\))?)", re.I)
 DOCUMENT_TYPES = re.compile(r"\.(pdf|xlsx?|xlsm|csv|ods|odt|docx?|rtf|zip|msg|eml|txt)$|"
                             r"pdf|spreadsheet|excel|word|csv|zip|ms-tnef|rfc822", re.I)
 FIGURE = re.compile(r"(?<![\w/.£:-])\d[\d,]{0,8}(?![\w/:-]|\.\d)")
@@ -131,10 +86,11 @@ def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -
 def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                   ours: frozenset[str] = frozenset()) -> Classification:
     """Classify the council's own words (quoted text already removed)."""
-    definite = [s for s in split_sentences(subject, fresh) if not CONDITIONAL.search(s)]
+    definite = [s for s in wording.split_sentences(f"{subject}\n\n{fresh}") if wording.is_definite(s)]
     hits = {name: _first_hit(name, definite) for name in COMPILED}
+    hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
     details: dict[str, object] = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
-    sections = cited_exemptions(" ".join(definite))
+    sections = wording.refusal_sections(" ".join(definite))
     if sections:
         details["sections"] = sections
     documents = [name or kind for name, kind in attachments if DOCUMENT_TYPES.search(name or kind)]
@@ -170,17 +126,10 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     return Classification("unclassified", "", details)
 
 
-def split_sentences(subject: str, fresh: str) -> list[str]:
-    """Sentences with whitespace normalised once, so every pattern reads a phrase
-    that plain-text mail hard-wrapped at ~72 columns ("we need you\nto clarify")."""
-    parts = SENTENCE_BREAK.split(f"{subject}\n\n{fresh}")
-    return [" ".join(part.split()) for part in parts if part.strip()]
-
-
 def _decides_refusal(sentence: str) -> bool:
     """The sentence decides a refusal rather than weighing one."""
-    return bool(COMPILED["refusal"].search(sentence) and REFUSAL_DECIDED.search(sentence)
-                and not PENDING.search(sentence))
+    return bool(wording.REFUSAL.search(sentence) and wording.REFUSAL_DECIDED.search(sentence)
+                and not wording.PENDING.search(sentence))
 
 
 def _first_hit(name: str, sentences: list[str]) -> str:
@@ -195,24 +144,7 @@ def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
     """Figures under 5 withheld under s.40 within an answer is still an answer."""
     if any(not s.startswith("s.40") for s in sections) or not sections:
         return False
-    return any(re.search(r"fewer than|less than|<\s?\d|small numbers|under \d|\d or (fewer|less)",
-                         s, re.I) for s in sentences)
-
-
-def cited_exemptions(text: str) -> list[str]:
-    """FOI sections (s.12, s.40(2)) and EIR regulations (reg.12(4)(b)) cited, in order."""
-    found: list[str] = []
-    for match in SECTION.finditer(text):
-        numbers = [match.group(1) + match.group(2)]
-        numbers += re.findall(r"\d{1,2}(?:\(\d+\))?(?:\([a-z]\))?", match.group(3) or "")
-        for number in numbers:
-            if int(number.partition("(")[0]) in REFUSING_SECTIONS and f"s.{number}" not in found:
-                found.append(f"s.{number}")
-    for match in REGULATION.finditer(text):
-        label = f"reg.{match.group(1)}"
-        if label not in found and (match.group(1).startswith("13") or "(" in match.group(1)):
-            found.append(label)
-    return found
+    return any(wording.SMALL_NUMBERS.search(s) for s in sentences)
 
 
 def count_figures(text: str) -> int:

@@ -1,0 +1,267 @@
+"""How UK public bodies word their replies: the one place foi reads council wording.
+
+Classification (foi.triage.classify: what a message is) and extraction
+(foi.extract: what a reply says of each question) read the same sentences with
+these patterns, so a sentence refuses, says "not held" or cites a section for
+both readers or for neither (tests/test_language.py holds them to that).
+
+A refusal or "not held" counts only when it is stated: not what could happen
+("If ...", "In some cases ...", "... may apply"), not the requester's rights,
+not a mail disclaimer, and not the standard paragraph on how the Act works
+("subject to certain limitations and exemptions"). Extraction also leaves out
+what happens next (clarification, more time): the request is still open.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from foi.language.foia import FOISA_REFUSING_SECTIONS, REFUSING_SECTIONS
+
+# ---------------------------------------------------------------- sentences
+
+# A paragraph ends at a blank line, or where a numbered question starts a line
+# (a "Q2" line often has no full stop before it).
+PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:q|question)[ \t]*\d)", re.IGNORECASE)
+# A sentence ends at . ! or ? followed by a capital, a bracket or a quote, so
+# "under s. 40(2)", "Q1. 1,234" and "e.g. the" stay whole.
+SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“‘'])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text`, whitespace normalised: mail is hard-wrapped at
+    ~72 columns, and "we need you\\nto clarify" must read as one phrase."""
+    found: list[str] = []
+    for paragraph in PARAGRAPH_BREAK.split(text):
+        flat = " ".join(paragraph.split())
+        found += [part for part in SENTENCE_END.split(flat) if part]
+    return found
+
+
+# ------------------------------------------------- sentences that decide nothing
+
+# What could happen: a sentence that opens with a condition.
+CONDITIONAL: Final = re.compile(r"^\W*(?:if|should|where|unless|once|in the event|in (?:some|certain) "
+                                r"(?:cases|circumstances|instances))\b", re.IGNORECASE)
+# A hedge inside the sentence: "... if we need to", "an exemption may apply".
+HEDGED: Final = re.compile(r"\bif (?:we|the|it|your|you)\b|\b(?:may|might|could) (?:be|need|apply|require|incur"
+                           r"|charge)\b", re.IGNORECASE)
+# The requester's rights ("you may ask for an internal review ...").
+RIGHTS: Final = re.compile(r"information commissioner|\bICO\b|\b(?:section|s)\.?\s*50\b|internal review|complain",
+                           re.IGNORECASE)
+ADDRESSED: Final = re.compile(r"\byou (?:may|can|could|have|are entitled|should|must|will need)\b"
+                              r"|\byour rights?\b", re.IGNORECASE)
+DISCLAIMER: Final = re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
+                               r"|\b(?:may|might) contain\b", re.IGNORECASE)
+# How the Act works, in the paragraph many bodies open or close with: it names
+# exemptions without applying any.
+HOW_THE_ACT_WORKS: Final = re.compile(
+    r"\bsubject to (?:certain |some |a (?:number|range) of |any |the )?(?:limitations|exemptions|exceptions)\b"
+    r"|\b(?:limitations|exemptions|exceptions) and (?:limitations|exemptions|exceptions)\b"
+    r"|\b(?:gives|give|grants|provides|confers) (?:you |applicants |any ?one |everyone |the public |people )?"
+    r"(?:with )?(?:a |the )?(?:general |legal )?right (?:of|to) (?:access|request|be told|be informed)",
+    re.IGNORECASE)
+# What happens next: clarification, more time (the request is still open).
+HOLDING: Final = re.compile(
+    r"\bon hold\b|\bclarif|\b(?:additional|further|more|extra) time\b|\bextend(?:ed|ing)? the\b|\bextension\b"
+    r"|\b(?:section|s)\.?\s*(?:1\s*\(\s*3|10\s*\(\s*3|17\s*\(\s*2)\s*\)|\bconsider(?:ing)? whether\b"
+    r"|\bpublic interest\b.{0,80}\b(?:until|by \d|by (?:mon|tues|wednes|thurs|fri)day)\b"
+    r"|\b(?:will|shall|aim to|expect to|hope to) (?:respond|reply|provide (?:you with )?(?:a|our|the) (?:full )?"
+    r"response)\w* (?:by|within|no later|on or before)", re.IGNORECASE)
+
+
+def is_aside(sentence: str) -> bool:
+    """The requester's rights, a mail disclaimer or how the Act works: never a decision."""
+    return bool(DISCLAIMER.search(sentence) or HOW_THE_ACT_WORKS.search(sentence)
+                or (RIGHTS.search(sentence) and ADDRESSED.search(sentence)))
+
+
+def is_definite(sentence: str) -> bool:
+    """Neither conditional, hedged nor an aside: what classification reads."""
+    return not (CONDITIONAL.search(sentence) or HEDGED.search(sentence) or is_aside(sentence))
+
+
+def said_plainly(sentence: str) -> bool:
+    """What the council does, not what could happen, what happens next, an
+    aside: a figure in such a sentence is an answer."""
+    return not (CONDITIONAL.search(sentence) or HOLDING.search(sentence) or is_aside(sentence))
+
+
+def states(sentence: str) -> bool:
+    """Said plainly and not hedged: a refusal or "not held" in it is decided."""
+    return said_plainly(sentence) and not HEDGED.search(sentence)
+
+
+# --------------------------------------------------------- refusal, not held
+
+COST_LIMIT: Final = (r"exceed(?:s|ed|ing)? the (?:appropriate|cost) limit|would exceed .{0,40}\blimit"
+                     r"|\b(?:cost|appropriate) limit")
+# Words that refuse; a refusing section cited (see find_sections) refuses too.
+REFUSAL: Final = re.compile(
+    r"\brefus(?:e|ed|es|ing|als?)\b|\bexempt(?:ed|ion|ions)?\b|\bwithh[eo]ld(?:s|ing)?\b|manifestly unreasonable"
+    r"|\bvexatious|\brepeated request|neither confirm nor deny|not obliged to (?:comply|provide)|unable to comply"
+    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT, re.IGNORECASE)
+# A section cited with no refusing word refuses when the sentence applies it
+# ("section 21 applies", "we rely on s.31"), cites it in brackets ("(S12)") or
+# is nothing but the citation (a cell "s.40(2)"); "Low Income Section 40" in a
+# table, or a section of another Act, does not.
+APPLIED: Final = re.compile(
+    r"\b(?:appl(?:y|ies|ied|ying)|engag(?:e|es|ed|ing)|rel(?:y|ies|ied|ying)|reliance|invok(?:e|es|ed|ing)"
+    r"|under|falls? (?:within|under)|in accordance with|by virtue of|pursuant to)\b"
+    r"|\(\s*(?:s|sections?|reg(?:ulations?)?)\.?\s*\d", re.IGNORECASE)
+# Not held, in a sentence or a cell; EIR reg 12(4)(a) (Scotland: reg 10(4)(a))
+# and FOIA s.1(1)(a) are the provisions for it.
+NOT_HELD: Final = re.compile(
+    r"\bnot held\b|\bnot (?:recorded|collected|captured)\b|\b(?:do|does|did) not (?:hold|keep|record|collect)\b"
+    r"|\b(?:do|does|did) not have (?:any |this |that |the |such |these |those )?(?:information|data|records?"
+    r"|figures|statistics)\b|\bno (?:recorded )?(?:data|information|records?) (?:is |are |was |were )?held\b"
+    r"|\bholds? no (?:recorded )?(?:information|data|records)\b|\bno (?:such )?records (?:exist|are held)\b"
+    r"|\bunable to report\b|\bnot available\b|\b(?:s|section)\.?\s*1\s*\(\s*1\s*\)\s*\(\s*a\s*\)"
+    r"|\b12\s*\(\s*4\s*\)\s*\(\s*a\s*\)|\breg(?:ulation)?\.?\s*10\s*\(\s*4\s*\)\s*\(\s*a\s*\)", re.IGNORECASE)
+# Words that decide a refusal, as opposed to naming an exemption still being weighed.
+REFUSAL_DECIDED: Final = re.compile(
+    r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
+    r"|favou?rs? (maintaining|withholding)|(decided|concluded|determined) (that|to)\b"
+    r"|(will|can) ?not (be )?(provid|disclos|releas)|unable to comply", re.IGNORECASE)
+# A decision still to come ("considering whether ... exempt").
+PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
+                            r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
+# Small numbers withheld inside an answer ("fewer than 5"): read cell by cell, not a refusal.
+SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d"
+                                  r"|\d or (?:fewer|less)", re.IGNORECASE)
+
+
+def says_not_held(sentence: str) -> bool:
+    return states(sentence) and bool(NOT_HELD.search(sentence))
+
+
+def refuses(sentence: str) -> bool:
+    """Words that refuse, or a refusing section cited, said as a decision."""
+    return states(sentence) and refusal_start(sentence) is not None
+
+
+def refusal_start(sentence: str) -> int | None:
+    """Where the words or the section that refuse begin; None if nothing refuses."""
+    words = REFUSAL.search(sentence)
+    applied = words or APPLIED.search(sentence) or _only_citations(sentence)
+    starts = [position for position, _, _ in _cited(sentence)][:1] if applied else []
+    if words:
+        starts.append(words.start())
+    return min(starts) if starts else None
+
+
+def _only_citations(text: str) -> bool:
+    """Nothing but sections or regulations: a cell "s.40(2)", "2015/16: S12"."""
+    return not re.search(r"[^\W_]", REGULATION.sub(" ", SECTION.sub(" ", text)))
+
+
+def parse_refusal(text: str) -> str | None:
+    """'s.12', 's.40(2)', 'reg.12(4)(b)' when the text refuses, 'unspecified' when
+    it refuses under no section it names or implies; None when it does not refuse.
+
+    "On hold under section 1(3)" or "extended under s.10(3)" does not refuse."""
+    kept = [s for s in split_sentences(text) if refuses(s)]
+    if not kept:
+        return None
+    sections = refusal_sections(" ".join(kept))
+    return sections[0] if sections else "unspecified"
+
+
+# --------------------------------------------------- sections and regulations
+
+_PART = r"(?:\s*\(\s*\d{1,2}[A-Z]?\s*\))?(?:\s*\(\s*[a-z]\s*\))?"
+_MORE = rf"((?:\s*(?:,|and|&|or)\s*\d{{1,2}}(?!\d){_PART})*)"
+# "section 40(2)", "s.40 (2)", "s40(2)", "sections 40(2), 41 and 43" ("council's 14" is not one).
+SECTION: Final = re.compile(rf"(?<!['’])\b(?:sections?|secs?\.?|ss?\.?)\s*(\d{{1,2}})(?!\d)({_PART}){_MORE}",
+                            re.IGNORECASE)
+# EIR regulations: "regulation 12(5)(f)", "reg. 13", "regulations 12(4)(b) and 13".
+REGULATION: Final = re.compile(rf"\breg(?:ulations?|s)?\.?\s*(\d{{1,2}})(?!\d)({_PART}){_MORE}", re.IGNORECASE)
+# Regulations that withhold: England and Wales 12(3), 12(4)(b-e), 12(5)(a-g), 13;
+# Scotland 10(4)(b-e), 10(5)(a-g) (its reg 11 is also the review: left out).
+# 12(4)(a) and 10(4)(a) say the information is not held (see NOT_HELD).
+REFUSING_REGULATION: Final = re.compile(r"13(?:\(.*)?|12\(3\)|(?:12|10)\((?:4\)\([b-e]|5\)\([a-g])\)")
+SCOTTISH: Final = re.compile(r"\bFOISA\b|\(Scotland\) Act|\bFOI\(S\)A\b|\bEIRs? \(?Scotland", re.IGNORECASE)
+_NUMBER = re.compile(rf"\d{{1,2}}(?!\d){_PART}", re.IGNORECASE)
+# "section 38 Police and Criminal Evidence Act", "section 17 of the Children Act":
+# a section of another law (an Act named without "Information" in it).
+OTHER_LAW: Final = re.compile(r"\s*,?\s*(?:of\s+|under\s+)?(?:the\s+)?((?:[A-Z][\w'’-]*\s+(?:and\s+|of\s+)?"
+                              r"(?:\(\w+\)\s+)?){1,8})Act\b")
+# A refusal that names no section implies one.
+IMPLIED: Final = (
+    (re.compile(COST_LIMIT, re.IGNORECASE), "s.12", "s.12"),
+    (re.compile(r"\bvexatious|\brepeated request", re.IGNORECASE), "s.14", "s.14"),
+    (re.compile(r"manifestly unreasonable", re.IGNORECASE), "reg.12(4)(b)", "reg.10(4)(b)"),
+)
+
+
+def find_sections(text: str) -> list[str]:
+    """The refusing sections ('s.40(2)', FOISA 's.38(1)(b)') and EIR regulations
+    ('reg.12(5)(f)') `text` cites, in the order it cites them."""
+    labels: list[str] = []
+    for _, _, label in _cited(text):
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _cited(text: str) -> list[tuple[int, int, str]]:
+    """(where, order in a list, label) of every refusing section or regulation cited."""
+    refusing = FOISA_REFUSING_SECTIONS if SCOTTISH.search(text) else REFUSING_SECTIONS
+    found: list[tuple[int, int, str]] = []
+    for prefix, pattern in (("s.", SECTION), ("reg.", REGULATION)):
+        for match in pattern.finditer(text):
+            law = OTHER_LAW.match(text, match.end())
+            if law and not re.search(r"information|FOI", law.group(1), re.IGNORECASE):
+                continue
+            numbers = [match.group(1) + match.group(2)] + _NUMBER.findall(match.group(3) or "")
+            for order, number in enumerate(numbers):
+                label = re.sub(r"\s+", "", number).lower()
+                head = int(re.sub(r"\D.*", "", label))
+                if (head in refusing) if prefix == "s." else REFUSING_REGULATION.fullmatch(label):
+                    found.append((match.start(), order, prefix + label))
+    return sorted(found)
+
+
+def refusal_sections(text: str) -> list[str]:
+    """The sections cited, or else the one the words imply ("exceed the cost
+    limit": s.12; "vexatious": s.14; "manifestly unreasonable": reg.12(4)(b))."""
+    cited = find_sections(text)
+    if cited:
+        return cited
+    scottish = bool(SCOTTISH.search(text))
+    return [scots if scottish else label for pattern, label, scots in IMPLIED if pattern.search(text)][:1]
+
+
+# ------------------------------------------------- what kind of message it is
+
+# Phrases for each kind of message classification decides; refusal and not
+# held are the patterns above, shared with extraction.
+ACKNOWLEDGEMENT: Final = re.compile(
+    r"acknowledge (receipt|your)|(we|i) (have|has)? ?received your (request|e-?mail|correspondence)"
+    r"|your (request|e-?mail) (has been|was|is being) (received|logged|registered|passed)"
+    r"|(we|council) (will|aim to|should) (respond|reply|provide a response)[^.]{0,40}(within|by|no later)"
+    r"|thank you for your (freedom of information |foi |eir )?request", re.IGNORECASE)
+CLARIFICATION: Final = re.compile(
+    r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|provide (more|further|additional))"
+    r"|(we|i) (need|require|would like|would ask for) (some )?(further |more )?(clarification|you to clarify)"
+    r"|please clarify|(request|ask) (for|you for) clarification|section 1\(3\)"
+    r"|(on hold|clock (has )?stopped|paused) (until|pending)", re.IGNORECASE)
+FEE: Final = re.compile(
+    r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* (fee|charge)"
+    r"|you will need to pay|on receipt of (your )?payment", re.IGNORECASE)
+EXTENSION: Final = re.compile(
+    r"public interest test[^.]{0,120}(extend|additional time|further time|more time)"
+    r"|(extend|extending|extended|extension (to|of)) the (time|deadline|response|period|date)"
+    r"|(section|s\.?) ?(10\(3\)|17\(2\))|(need|require|take)s? (some )?(additional|further|more|an extra|extra) time"
+    r"|regulation 7\(1\)", re.IGNORECASE)
+# A pointer to information already published (FOIA s.21, FOISA s.25).
+PUBLISHED: Final = re.compile(
+    r"(available|published|can be (found|viewed|accessed|downloaded)|access (it|them|the (information|documents"
+    r"|response))|download) (on|at|via|from|through) (our|the) ?[^.]{0,30}(website|disclosure log|portal|site|link)"
+    r"|log ?in to (the|our) portal|following link|click (on )?the link", re.IGNORECASE)
+ANSWER: Final = re.compile(
+    r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)"
+    r"|(attached|enclosed) (is|are|please find)|information (you )?requested|our response to your"
+    r"|in response to your (questions|request)|answers? (are|is) (set out )?(below|attached)"
+    r"|^\s*(q|question)\s*\d|(response|answer)\s*:", re.IGNORECASE | re.MULTILINE)
