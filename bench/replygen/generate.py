@@ -71,9 +71,11 @@ def _draw_values(rng: random.Random, campaign: CampaignDef) -> dict[tuple[str, s
     values = {}
     for q in campaign.questions:
         base = q.low + (q.high - q.low) * size * rng.uniform(0.6, 1.0)
+        # a question whose figures are all small (suppression and numbers in words), where that is plausible
+        small = q.kind == "count" and q.low <= 40 and rng.random() < 0.3
         for period in campaign.periods:
-            if q.kind == "count" and rng.random() < 0.12:
-                value = rng.randint(0, 6)               # small numbers: suppression and words
+            if small:
+                value = rng.randint(0, 9)
             else:
                 value = max(q.low, int(base * rng.uniform(0.85, 1.15)))
             if q.kind == "money":

@@ -196,8 +196,8 @@ PART_REFUSED = {
         "under section 12 of the Act.",
     ),
     "s40": (
-        "{label}: this information is withheld in full under section 40(2) of the Act, as the numbers are so "
-        "low that individuals could be identified.",
+        "{label}: this information is withheld under section 40(2) of the Act, as it is personal data about "
+        "identifiable members of staff and disclosure would breach the data protection principles.",
     ),
     "s21": (
         "{label}: this is already published and is exempt under section 21. See "
