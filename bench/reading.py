@@ -90,11 +90,12 @@ def print_top_failures(by_feature, limit: int = 12) -> None:
             rows.append((wrong / max(1, t.cells), wrong, t.silent_wrong, name, value, t))
     print(f"\n## worst feature values by share of cells not right (at least 100 cells)")
     for share, wrong, silent, name, value, t in sorted((r for r in rows if r[5].cells >= 100), reverse=True)[:limit]:
-        print(f"  {name}={value:<26} {pct(t.cells - wrong, t.cells)} right of {t.cells:>5} cells; silent wrong {silent}")
+        print(f"  {name + '=' + value:<42} {pct(t.cells - wrong, t.cells)} right of {t.cells:>5} cells; "
+              f"silent wrong {silent}")
     print(f"\n## worst feature values by silent wrong values per 1,000 cells (at least 100 cells)")
     for _, _, silent, name, value, t in sorted(((r[2] / max(1, r[5].cells), *r[1:]) for r in rows if r[5].cells >= 100),
                                                reverse=True)[:limit]:
-        print(f"  {name}={value:<26} {1000 * silent / t.cells:6.1f} per 1,000 ({silent} of {t.cells} cells)")
+        print(f"  {name + '=' + value:<42} {1000 * silent / t.cells:6.1f} per 1,000 ({silent} of {t.cells} cells)")
 
 
 def show_failures(played, limit: int) -> None:
