@@ -169,8 +169,8 @@ class _Context:
         if klass == "acknowledgement":
             ref = W.their_reference(rng, self.pick("ref_shape", W.REF_SHAPES))
             place = self.pick("ref_place", W.REF_PLACES)
-            self.pick("ack_wording", [str(i) for i in range(len(W.ACKNOWLEDGEMENTS))])
-            parts.append(W.ACKNOWLEDGEMENTS[int(self.features["ack_wording"])].format(
+            wording = self.pick("ack_wording", W.ACK_NAMES)
+            parts.append(W.ACKNOWLEDGEMENTS[W.ACK_NAMES.index(wording)].format(
                 received=self.date(0), due=self.date(30)))
             if place == "subject":
                 subject = f"Freedom of Information request - {ref}"
@@ -190,8 +190,8 @@ class _Context:
                 parts.append(rng.choice(W.REFUSALS[kind]).format(records=f"{rng.randint(1200, 9000):,}"))
                 cells = self.all_cells("refused")
             elif klass == "not_held":
-                self.pick("not_held_wording", [str(i) for i in range(len(W.NOT_HELD))])
-                parts.append(W.NOT_HELD[int(self.features["not_held_wording"])])
+                wording = self.pick("not_held_wording", W.NOT_HELD_NAMES)
+                parts.append(W.NOT_HELD[W.NOT_HELD_NAMES.index(wording)])
                 cells = self.all_cells("not_held")
             elif klass == "clarification":
                 term = rng.choice(("early help", "placed", "transport", "assessment"))

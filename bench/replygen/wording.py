@@ -99,6 +99,8 @@ SUPPRESSED_CELL = {"lt5": "<5", "star": "*", "x": "x", "fewer": "fewer than 5"}
 
 # ---- whole-reply letters --------------------------------------------------------------
 
+ACK_NAMES = ("received_reply_by", "confirm_receipt", "passed_to_service", "acknowledge_target",
+             "with_the_team")
 ACKNOWLEDGEMENTS = (
     "Thank you for your request for information, which we received on {received}. We will respond by "
     "{due}, which is 20 working days from receipt.",
@@ -159,6 +161,8 @@ REFUSALS = {
     ),
 }
 
+# names for the bench's breakdown, in the order of the wordings below
+NOT_HELD_NAMES = ("does_not_hold", "none_in_scope_s17", "other_authority", "eir_12_4_a", "not_recorded")
 NOT_HELD = (
     "I can confirm that the council does not hold the information you have requested.",
     "Having searched our records, we have found no information falling within the scope of your request. "
