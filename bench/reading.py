@@ -88,11 +88,11 @@ def print_top_failures(by_feature, limit: int = 12) -> None:
         for value, t in values.items():
             wrong = t.cells - t.outcomes["right"]
             rows.append((wrong / max(1, t.cells), wrong, t.silent_wrong, name, value, t))
-    print(f"\n## worst feature values by share of cells not right (at least 100 cells)")
-    for share, wrong, silent, name, value, t in sorted((r for r in rows if r[5].cells >= 100), reverse=True)[:limit]:
+    print("\n## worst feature values by share of cells not right (at least 100 cells)")
+    for _share, wrong, silent, name, value, t in sorted((r for r in rows if r[5].cells >= 100), reverse=True)[:limit]:
         print(f"  {name + '=' + value:<42} {pct(t.cells - wrong, t.cells)} right of {t.cells:>5} cells; "
               f"silent wrong {silent}")
-    print(f"\n## worst feature values by silent wrong values per 1,000 cells (at least 100 cells)")
+    print("\n## worst feature values by silent wrong values per 1,000 cells (at least 100 cells)")
     for _, _, silent, name, value, t in sorted(((r[2] / max(1, r[5].cells), *r[1:]) for r in rows if r[5].cells >= 100),
                                                reverse=True)[:limit]:
         print(f"  {name + '=' + value:<42} {1000 * silent / t.cells:6.1f} per 1,000 ({silent} of {t.cells} cells)")
@@ -106,7 +106,8 @@ def show_failures(played, limit: int) -> None:
         state_bad = STATE_CLASS.get(p.state or "", "awaiting") != p.reply.klass
         if not bad and not state_bad:
             continue
-        print(f"\n=== {p.slug} {p.body_code} #{p.reply.index}: truth {p.reply.klass}, foi {p.state}; {p.reply.features}")
+        print(f"\n=== {p.slug} {p.body_code} #{p.reply.index}: truth {p.reply.klass}, foi {p.state}; "
+              f"{p.reply.features}")
         for key, cell, row in bad[:6]:
             row = row or {}
             print(f"  {key}: truth {cell.get('value', cell.get('status'))!r}; foi {row.get('status')} "

@@ -133,7 +133,7 @@ def test_a_csv_across_reply_lists_each_questions_figures_in_period_order():
 
 def test_a_partial_reply_says_in_its_body_what_it_withholds():
     for kind in ("q_s12", "q_not_held", "q_s40", "q_s21", "periods_not_held"):
-        _, _, reply = next(first_replies(lambda r: r.features.get("partial_kind") == kind))
+        _, _, reply = next(first_replies(lambda r, kind=kind: r.features.get("partial_kind") == kind))
         withheld = {c["question_id"] for c in reply.cells if c.get("status") in ("refused", "not_held")}
         assert withheld and not any(key[0] in withheld and key in reply.shown
                                     for key in {(c["question_id"], c["period"]) for c in reply.cells
@@ -146,7 +146,7 @@ def test_a_partial_reply_says_in_its_body_what_it_withholds():
 
 def test_an_acknowledgement_carries_the_councils_reference_where_it_says():
     for place in ("subject", "logged_under", "our_ref", "case_number"):
-        _, _, reply = next(first_replies(lambda r: r.features.get("ref_place") == place))
+        _, _, reply = next(first_replies(lambda r, place=place: r.features.get("ref_place") == place))
         assert reply.their_reference
         if place == "subject":
             assert reply.their_reference in reply.subject and reply.their_reference not in reply.body_text

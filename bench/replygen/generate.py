@@ -16,10 +16,27 @@ import random
 from dataclasses import dataclass, field
 
 from . import wording as W
-from .campaigns import (CampaignDef, LABEL_STYLES, ROMAN, mentions_other_question, period_styles,
-                        period_text, question_label)
-from .layouts import (CSV_DIALECTS, DOCX, TEXT_TABLES, XLSX, Table, write_csv, write_docx, write_html,
-                      write_pdf, write_xlsx)
+from .campaigns import (
+    LABEL_STYLES,
+    ROMAN,
+    CampaignDef,
+    mentions_other_question,
+    period_styles,
+    period_text,
+    question_label,
+)
+from .layouts import (
+    CSV_DIALECTS,
+    DOCX,
+    TEXT_TABLES,
+    XLSX,
+    Table,
+    write_csv,
+    write_docx,
+    write_html,
+    write_pdf,
+    write_xlsx,
+)
 
 CLASSES = ("answered", "partial", "refused", "not_held", "acknowledgement", "clarification", "extended")
 CLASS_WEIGHTS = (44, 22, 8, 6, 12, 4, 4)
@@ -74,10 +91,7 @@ def _draw_values(rng: random.Random, campaign: CampaignDef) -> dict[tuple[str, s
         # a question whose figures are all small (suppression and numbers in words), where that is plausible
         small = q.kind == "count" and q.low <= 40 and rng.random() < 0.3
         for period in campaign.periods:
-            if small:
-                value = rng.randint(0, 9)
-            else:
-                value = max(q.low, int(base * rng.uniform(0.85, 1.15)))
+            value = rng.randint(0, 9) if small else max(q.low, int(base * rng.uniform(0.85, 1.15)))
             if q.kind == "money":
                 value = float(value) + (rng.randint(1, 99) / 100 if rng.random() < 0.5 else 0.0)
             values[(q.id, period)] = value
@@ -252,9 +266,7 @@ class _Context:
                     in_table_text[(q.id, p)] = rng.choice(("Not held", "Not recorded", "Information not held"))
             else:
                 label = self.prose_label(position)
-                if partial == "q_not_held_in_table":
-                    text = rng.choice(W.PART_NOT_HELD)
-                elif status == "not_held":
+                if partial == "q_not_held_in_table" or status == "not_held":
                     text = rng.choice(W.PART_NOT_HELD)
                 else:
                     text = rng.choice(W.PART_REFUSED[partial[2:]])
@@ -289,7 +301,7 @@ class _Context:
         self.withheld, self.in_table_text = withheld, in_table_text
         self.period_style = period_style
 
-        lead_kind = "body" if layout.startswith("text") or layout.startswith("html") else "attachment"
+        lead_kind = "body" if layout.startswith(("text", "html")) else "attachment"
         parts = self.opening()
         if echo == "questions" and lead_kind == "attachment":
             parts.append("You asked:\n" + "\n".join(f"{n}. {q.text}" for n, q in enumerate(campaign.questions, 1)))
@@ -373,7 +385,7 @@ class _Context:
     def write(self, reply: Reply, layout: str, before: list[str], after: list[str], echo: str) -> None:
         rng = self.rng
         fmt, _, shape = layout.partition("_")
-        stem = rng.choice(("FOI response", "Response", "FOI-{n}".format(n=rng.randint(1000, 9999)), "Data"))
+        stem = rng.choice(("FOI response", "Response", f"FOI-{rng.randint(1000, 9999)}", "Data"))
         if fmt == "xlsx":
             if shape in ("across", "down"):
                 table = self.across() if shape == "across" else self.down()
@@ -466,7 +478,7 @@ def _at(period: str, snapshot: bool) -> str:
     if period.startswith("As at"):
         return period
     if snapshot:
-        return f"at {period}" if period[0].isdigit() and "/" in period or period.startswith("31") else f"in {period}"
+        return f"at {period}" if (period[0].isdigit() and "/" in period) or period.startswith("31") else f"in {period}"
     return f"in the {period[0].lower() + period[1:]}" if period.startswith("Year") else f"in {period}"
 
 
@@ -483,10 +495,12 @@ def _sentence(template: str, pairs: list[tuple[str, str]], q, snapshot: bool) ->
     if template == "in_p_there_were" and len(pairs) > 1:
         (p0, v0), rest = pairs[0], pairs[1:]
         head = _at(p0, snapshot)
-        return f"{head[0].upper()}{head[1:]} {clause(p0, v0)}, " + _join([f"{v} {_at(p, snapshot)}" for p, v in rest]) + "."
+        others = _join([f"{v} {_at(p, snapshot)}" for p, v in rest])
+        return f"{head[0].upper()}{head[1:]} {clause(p0, v0)}, {others}."
     if template == "there_were_in_p" or len(pairs) == 1:
         (p0, v0), rest = pairs[0], pairs[1:]
-        first = f"{'The council spent' if money else 'There were'} {v0}{'' if money else ' ' + q.unit} {_at(p0, snapshot)}"
+        opening = "The council spent" if money else "There were"
+        first = f"{opening} {v0}{'' if money else ' ' + q.unit} {_at(p0, snapshot)}"
         return first + ("" if not rest else ", " + _join([f"{v} {_at(p, snapshot)}" for p, v in rest])) + "."
     if template == "one_per_period":
         out = []

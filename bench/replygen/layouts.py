@@ -14,7 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-FIXED = dt.datetime(2024, 4, 1, 9, 0, 0)
+FIXED = dt.datetime(2024, 4, 1, 9, 0, 0)  # noqa: DTZ001 - document timestamps are naive by format
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -197,7 +197,7 @@ def text_table(table: Table, style: str) -> str:
     lines = [table.title] if table.title else []
     if style.startswith("spaced"):
         widths = [max(len(row[c]) for row in grid) for c in range(len(grid[0]))]
-        for r, row in enumerate(grid):
+        for row in grid:
             lines.append((row[0].ljust(widths[0]) + "  " + "   ".join(
                 cell.rjust(widths[c + 1]) for c, cell in enumerate(row[1:]))).rstrip())
             if style == "spaced_gaps":

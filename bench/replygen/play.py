@@ -15,11 +15,11 @@ import csv
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from pathlib import Path
-from typing import Callable
 
 from .campaigns import CAMPAIGNS, CampaignDef
 from .generate import Reply, generate_reply
@@ -27,8 +27,8 @@ from .mail import reply_eml
 
 SENDER_NAME = "Data Project"
 SENDER_EMAIL = "foi-campaign@example.org"
-SENT = dt.datetime(2024, 3, 4, 10, 0, tzinfo=dt.timezone.utc)
-REPLIED = dt.datetime(2024, 3, 20, 9, 0, tzinfo=dt.timezone.utc)
+SENT = dt.datetime(2024, 3, 4, 10, 0, tzinfo=dt.UTC)
+REPLIED = dt.datetime(2024, 3, 20, 9, 0, tzinfo=dt.UTC)
 READ_AT = "2024-03-25T12:00:00+00:00"
 SETTLED = ("answered", "suppressed", "not_held", "refused")
 
