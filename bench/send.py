@@ -21,9 +21,8 @@ from common import create_campaign, interleaved, report
 from foi.config import load_config
 from foi.register.councils import load_register
 from foi.db import blob_dir, connect
-from foi.mail.compose import renderer_for
+from foi.letters.render import renderer_for, sender_from_config
 from foi.sending.send import apply_send, plan_send, sending_from_config
-from foi.letters.render import sender_from_config
 from mailservers import Behaviour, SmtpServer
 
 import datetime as dt

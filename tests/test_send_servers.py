@@ -224,7 +224,8 @@ def interrupted_send(reference, blob_dir=Path("blobs")):
 
     from foi.db import connect
     from foi.sending import outgoing as store
-    from foi.mail.compose import Envelope, Rendered, build_message
+    from foi.letters.render import Rendered
+    from foi.mail.compose import Envelope, build_message
 
     db = connect(Path("campaign.db"))
     request = next(db.query("SELECT r.*, b.foi_email FROM requests r JOIN bodies b ON b.code = r.body_code "

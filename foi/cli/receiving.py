@@ -52,6 +52,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
     from foi.blobs import BlobStore
+    from foi.triage.run import TRIAGE
 
     settings = load_imap_settings(state.config)
     db = state.db
@@ -66,7 +67,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
 
     now = clock.now()
     report = fetch_new_mail(db, BlobStore(blob_dir(state.db_path)), settings,
-                            today=now.date(), now=now, batch_size=batch_size, progress=progress)
+                            today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size, progress=progress)
     for bar in bars.values():
         bar.render_finish()
     for folder in report.folders:
@@ -108,12 +109,13 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
     from foi.blobs import BlobStore
+    from foi.triage.run import TRIAGE
 
     db = state.db
     now = clock.now()
     progress = _import_progress()
     report = import_paths(db, BlobStore(blob_dir(state.db_path)), list(paths),
-                          today=now.date(), now=now, dry_run=dry_run, progress=progress)
+                          today=now.date(), triage=TRIAGE, now=now, dry_run=dry_run, progress=progress)
     if progress is not None:
         click.echo("", err=True)
     if dry_run:

@@ -30,7 +30,7 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
         foi send eh-2026 --limit 5
         foi send eh-2026 --yes
     """
-    from foi.mail.compose import renderer_for
+    from foi.letters.render import renderer_for
     from foi.sending.send import plan_send
     from foi.letters.render import sender_from_config
 

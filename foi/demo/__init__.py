@@ -134,7 +134,7 @@ def create_campaign(db, path: Path, now: str) -> None:
 def send_requests(db, db_path: Path, config_path: Path) -> int:
     """`foi send --yes` with the outbox transport; each message a second after the last."""
     from foi.config import load_config
-    from foi.mail.compose import renderer_for
+    from foi.letters.render import renderer_for
     from foi.sending.send import apply_send, plan_send, send_lock, sending_from_config
     from foi.letters.render import sender_from_config
 
@@ -207,6 +207,7 @@ def import_by_day(db, db_path: Path, config_path: Path, replies, actions) -> Non
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
     from foi.blobs import BlobStore
+    from foi.triage.run import TRIAGE
 
     store = BlobStore(blob_dir(db_path))
     folder = Path(db_path).parent
@@ -215,7 +216,7 @@ def import_by_day(db, db_path: Path, config_path: Path, replies, actions) -> Non
         evening = dt.datetime(day.year, day.month, day.day, 18, 0, tzinfo=LONDON)
         files = [folder / reply.filename for reply in replies if reply.date.date() == day]
         if files:
-            report = import_paths(db, store, files, today=day, now=evening)
+            report = import_paths(db, store, files, today=day, triage=TRIAGE, now=evening)
             if report.failures or report.parse_errors:
                 raise FoiError(f"demo: import failed: {report.failures or report.parse_errors}")
         for action in (a for a in actions if a.on == day):

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,7 +30,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 @dataclass
 class Rendered:
-    """One message ready to send; the same shape as foi.mail.compose.Rendered."""
+    """One message ready to send (the foi.mail.compose.Content that build_message wraps)."""
 
     subject: str
     body: str
@@ -254,3 +255,17 @@ def render_request(db: Database, request_row: dict, kind: str = "request", extra
                    today: dt.date | None = None) -> Rendered:
     """Render one request (or its reminder, review request or ICO complaint)."""
     return prepare(db, request_row, kind, extra, template_root, sender, today)[0]
+
+
+Renderer = Callable[[dict], Rendered]
+
+
+def renderer_for(db: Database, slug: str, sender: Sender | None = None) -> Renderer:
+    """The render function for a campaign: its templates, for each request row."""
+    if not db["campaigns"].count_where("slug = ?", [slug]):
+        raise FoiError(f"No campaign called {slug!r}", "`foi campaign list` shows them.")
+
+    def render(request: dict) -> Rendered:
+        return render_request(db, request, sender=sender)
+
+    return render

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.blobs import BlobStore
-from foi.mail.store import Incoming, Location, save_messages, triage_message
+from foi.mail.store import Incoming, Location, Triage, save_messages
 
 BATCH_SIZE = 200
 SECURITY = ("none", "ssl", "starttls")
@@ -88,13 +88,13 @@ def connect_imap(settings: ImapSettings):
 
 
 def fetch_new_mail(
-    db: Database, blobs: BlobStore, settings: ImapSettings, *, today: dt.date,
+    db: Database, blobs: BlobStore, settings: ImapSettings, *, today: dt.date, triage: Triage | None,
     now: dt.datetime | None = None, batch_size: int = BATCH_SIZE,
     connect: Callable[[ImapSettings], object] = connect_imap,
     progress: Callable[[str, int, int], None] | None = None,
-    triage: Callable | None = triage_message,
 ) -> SyncReport:
-    """Store every message new since the last sync in each configured folder.
+    """Store every message new since the last sync in each configured folder, handing
+    each new one to `triage` (see foi.mail.store.Triage).
 
     A dropped connection is retried once (resuming from what was committed);
     a second drop raises FoiError saying what was stored."""
@@ -127,7 +127,7 @@ class _Run:
     today: dt.date
     now: dt.datetime | None
     progress: Callable[[str, int, int], None] | None
-    triage: Callable | None
+    triage: Triage | None
     client: object = None
 
     def folder_with_one_retry(self, folder: FolderReport, report: SyncReport) -> None:

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from foi.mail import sniff
 from foi.mail.parse import parse_message
 from foi.blobs import BlobStore
-from foi.mail.store import Incoming, Location, find_existing, save_messages, triage_message
+from foi.mail.store import Incoming, Location, Triage, find_existing, save_messages
 
 IMPORT_ACCOUNT = "import"
 MAIL_EXTENSIONS = (".eml", ".msg", ".mbox", ".mbx")
@@ -139,11 +139,12 @@ def _where(item: ImportItem) -> str:
 
 
 def import_paths(
-    db: Database, blobs: BlobStore, paths: list[Path], *, today: dt.date, now: dt.datetime | None = None,
-    dry_run: bool = False, progress: Callable[[ImportItem], None] | None = None,
-    triage: Callable | None = triage_message,
+    db: Database, blobs: BlobStore, paths: list[Path], *, today: dt.date, triage: Triage | None,
+    now: dt.datetime | None = None, dry_run: bool = False,
+    progress: Callable[[ImportItem], None] | None = None,
 ) -> ImportReport:
-    """Store every message found under `paths` (or, with dry_run, say what would be stored)."""
+    """Store every message found under `paths`, handing each new one to `triage` (see
+    foi.mail.store.Triage); with dry_run, say what would be stored."""
     report = ImportReport()
     batch: list[tuple[ImportItem, Incoming]] = []
     for item in iter_import_items(paths):

@@ -29,7 +29,8 @@ from foi.register.councils import validate_email
 from foi.db import blob_dir, commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.sending import outgoing as store
-from foi.mail.compose import Envelope, Rendered, Renderer, build_message, make_message_id
+from foi.mail.compose import Envelope, build_message, make_message_id
+from foi.letters.render import Rendered, Renderer
 from foi.mail.transport import (ImapSentFolder, MaybeSent, NotSent, OutboxTransport, SenderRefused,
                                 SentFolder, SmtpTransport, Transport)
 

@@ -1,10 +1,12 @@
 """Triage of received mail: match to a request, classify, move the request on.
 
-Called by the storage side after it saves a new `messages` row; `retriage`
-re-runs the same over stored messages after the rules improve.
+Handed to the storage side (TRIAGE, passed to foi.mail.store by `foi sync`, `foi import`
+and the demo), which calls it after it saves a new `messages` row; `retriage` re-runs
+the same over stored messages after the rules improve.
 """
 
 import contextlib
+import datetime as dt
 import json
 import weakref
 from email.message import Message
@@ -16,6 +18,7 @@ from foi.triage.classify import Classification, classify_message
 from foi.triage.match import Match, match_message, requests_by_reference
 from foi.tracking.states import STATE_FOR_KIND, plan_transition, record_event
 from foi.mail.parse import ParsedMessage
+from foi.mail.store import Triage
 from foi.triage.inputs import (MESSAGE_ID, TriageInput, attachment_list, header_view,
                                    triage_input_from_email)
 from foi.campaign.references import normalise_reference
@@ -83,6 +86,15 @@ def requests_kept(db: Database):
         yield
     finally:
         _kept.pop(db, None)
+
+
+def triage_stored(db: Database, message_row_id: int, parsed: ParsedMessage, today: dt.date) -> dict:
+    """triage_message as storage calls it, with the day as a date."""
+    return triage_message(db, message_row_id, parsed, today.isoformat())
+
+
+# What storage is given: triage each new message, reading the requests once per batch.
+TRIAGE = Triage(triage_stored, batch=requests_kept)
 
 
 def _match_and_classify(db: Database, row: dict, message: TriageInput,
