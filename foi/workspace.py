@@ -5,6 +5,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foi.db import connect
+from foi.letters.render import copy_default_templates
+from foi.register.councils import load_register
+
 
 @dataclass
 class InitResult:
@@ -23,10 +27,6 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     register refreshed (addresses users set are kept); with `force` it is moved aside
     to a timestamped backup and a new one is created, so nothing is lost.
     """
-    from foi.register.councils import load_register
-    from foi.db import connect
-    from foi.letters.render import copy_default_templates
-
     db_path = Path(db_path)
     backup = None
     existed = db_path.exists()

@@ -1,5 +1,6 @@
 """The architecture, checked from the source: imports flow one way between subsystems,
-and no two modules import each other (directly or round a loop).
+no two modules import each other (directly or round a loop), and every import inside
+a function says why it is there.
 
 All of it is read with `ast`, nothing is imported, so a failure names the file and line.
 """
@@ -194,3 +195,15 @@ def test_no_import_cycles_lazy_imports_counted() -> None:
 def test_cycle_finder_finds_a_loop() -> None:
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(edges) == [["a", "b", "c"]]
+
+
+def test_every_lazy_import_is_marked_and_only_those() -> None:
+    wrong = []
+    for module in MODULES.values():
+        for node, lazy, marked in import_statements(module):
+            if lazy and not marked and module.subsystem not in LAZY_BY_DESIGN:
+                wrong.append(f"{where(module.name, node.lineno)}: import inside a function without "
+                             "`# lazy: start-up`: import it at the top, or say why not")
+            elif marked and not lazy:
+                wrong.append(f"{where(module.name, node.lineno)}: `# lazy:` on a top-level import")
+    assert not wrong, "\n".join(wrong)

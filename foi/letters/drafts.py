@@ -15,9 +15,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.register.councils import validate_email
+from foi.campaign.campaigns import get_campaign
+from foi.register.councils import find_body, validate_email
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare, single_line
+from foi.letters.word import build_letter
 
 FORMATS = ("eml", "txt", "docx")
 
@@ -56,8 +58,6 @@ def build_message(rendered: Rendered, context: dict, *, sender: Sender, when: dt
 
 
 def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> list[dict]:
-    from foi.campaign.campaigns import get_campaign
-
     get_campaign(db, slug)
     rows = list(db.query(
         "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name", [slug]))
@@ -83,8 +83,6 @@ def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender
     if fmt == "eml":
         return build_message(rendered, context, sender=sender, when=now).as_bytes()
     if fmt == "docx":
-        from foi.letters.word import build_letter
-
         return build_letter(rendered, context)
     return f"Subject: {rendered.subject}\n\n{rendered.body}".encode("utf-8")
 
@@ -116,8 +114,6 @@ def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kin
 def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender: Sender,
             now: dt.datetime, template_root: Path | None = None) -> str:
     """Headers and text of one message as it will be sent (readable, not encoded)."""
-    from foi.register.councils import find_body
-
     code = find_body(db, body)["code"]
     row = select_requests(db, slug, (code,))[0]
     rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())

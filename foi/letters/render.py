@@ -21,6 +21,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.errors import FoiError
+from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
+from foi.clock import today as clock_today
+from foi.config import load_config
 
 KINDS = ("request", "reminder", "review", "ico")
 DEFAULT_SET = "request"
@@ -48,8 +51,6 @@ class Sender:
 def sender_settings(environ: dict | None = None) -> Sender:
     """Who the requests are from: [sender] in foi.toml (or FOI_CONFIG), overridden by
     FOI_SENDER_NAME, FOI_SENDER_EMAIL, FOI_REPLY_TO; FOI_SENDER_ADDRESS for letters."""
-    from foi.config import load_config
-
     env = os.environ if environ is None else environ
     path = env.get("FOI_CONFIG")
     return sender_from_config(load_config(Path(path) if path else None, env=env), env)
@@ -125,7 +126,7 @@ def user_templates_dir(db: Database) -> Path | None:
 def make_environment(template_root: Path | None):
     """One environment per template folder: Jinja caches compiled templates and
     reloads a file whose modification time changed."""
-    import jinja2
+    import jinja2  # lazy: start-up
 
     loaders = [jinja2.FileSystemLoader(str(template_root))] if template_root else []
     loaders.append(jinja2.FileSystemLoader(str(default_templates_dir())))
@@ -151,7 +152,7 @@ def _display(filename: str | None, template_root: Path | None) -> str:
 
 def render_template(env, names: list[str], context: dict, template_root: Path | None) -> str:
     """Render the first of `names` that exists; template mistakes become FoiError."""
-    import jinja2
+    import jinja2  # lazy: start-up
 
     try:
         template = env.select_template(names)
@@ -189,8 +190,6 @@ BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "web
 def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender, today: dt.date,
                   extra: dict | None = None) -> dict:
     """Everything a template may use (documented in foi/templates/README.md)."""
-    from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
-
     campaign = get_campaign(db, request_row["campaign"])
     spec = load_spec(campaign)
     body = db["bodies"].get(request_row["body_code"])
@@ -239,7 +238,6 @@ def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict 
     if template_root is None:
         template_root = user_templates_dir(db)
     if today is None:
-        from foi.clock import today as clock_today
         today = clock_today()
     context = build_context(db, request_row, kind=kind, sender=sender, today=today, extra=extra)
     env = make_environment(template_root)

@@ -16,6 +16,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from foi.db import commits_not_waiting_for_disk
+from foi.config import load_config
 from foi.errors import FoiError
 from foi.blobs import BlobStore
 from foi.mail.store import Incoming, Location, Triage, save_messages
@@ -67,8 +68,8 @@ CONNECTION_ERRORS = (imaplib.IMAP4.abort, OSError, EOFError)
 
 def connect_imap(settings: ImapSettings):
     """A logged-in IMAPClient (raises FoiError for what the user must fix)."""
-    from imapclient import IMAPClient
-    from imapclient.exceptions import LoginError
+    from imapclient import IMAPClient  # lazy: start-up
+    from imapclient.exceptions import LoginError  # lazy: start-up
 
     if settings.security not in SECURITY:
         raise FoiError(f"IMAP security {settings.security!r} is not one of {', '.join(SECURITY)}")
@@ -152,7 +153,7 @@ class _Run:
 
     def _new_uids(self, report: FolderReport) -> tuple[int, list[int]]:
         """The folder's UIDVALIDITY and the UIDs above the last one stored."""
-        from imapclient.exceptions import IMAPClientError
+        from imapclient.exceptions import IMAPClientError  # lazy: start-up
 
         try:
             selected = self.client.select_folder(report.folder, readonly=True)
@@ -250,8 +251,6 @@ def _remember(db: Database, account: str, folder: str, uidvalidity: int, last_ui
 def load_imap_settings(config=None) -> ImapSettings:
     """Where `foi sync` reads mail: [imap] in foi.toml, overridden by FOI_IMAP_* variables."""
     if config is None:
-        from foi.config import load_config
-
         config = load_config()
     imap = config.imap
     missing = [name for name, value in (("FOI_IMAP_HOST", imap.host), ("FOI_IMAP_USERNAME", imap.username))

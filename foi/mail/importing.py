@@ -6,6 +6,7 @@ only by extension) and stored through the same path as IMAP sync.
 """
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,8 +192,6 @@ def _count(report: ImportReport, item: ImportItem, result) -> None:
 
 
 def _plan_one(db: Database, blobs: BlobStore, item: ImportItem, report: ImportReport) -> None:
-    import hashlib
-
     parsed = parse_message(item.raw)
     existing = find_existing(db, hashlib.sha256(item.raw).hexdigest(), parsed)
     state = "already stored" if existing is not None else "new"

@@ -126,7 +126,7 @@ _UNFOLDED = compat32.clone(max_line_length=None)
 
 def _load(raw: bytes, result: ParsedMessage) -> Message:
     if raw[:8] == sniff.OLE2_MAGIC:
-        from foi.mail.msgfile import parse_msg_file
+        from foi.mail.msgfile import parse_msg_file  # lazy: start-up (olefile)
 
         result.is_outlook_msg = True
         return parse_msg_file(raw)

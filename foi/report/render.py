@@ -4,6 +4,7 @@ self-contained HTML file. Nothing here computes a figure: it only lays them out.
 import textwrap
 
 from foi.output import format_table
+from foi.report import charts
 from foi.report.summary import plural
 
 REQUEST_LABELS = [
@@ -88,9 +89,7 @@ def _section(title: str, body: str) -> list[str]:
 
 def render_html(report: dict) -> str:
     """One self-contained page: inline CSS and SVG, no scripts, no external URLs."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    from foi.report import charts
+    from jinja2 import Environment, PackageLoader, select_autoescape  # lazy: start-up
 
     env = Environment(loader=PackageLoader("foi", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True),
@@ -105,8 +104,6 @@ def render_html(report: dict) -> str:
 
 
 def html_charts(report: dict) -> dict:
-    from foi.report import charts
-
     states = sorted(report["by_state"].items(), key=lambda item: -item[1])
     regions = report["coverage_by_region"]
     answered = [g["overall"]["shares"]["answered"] + g["overall"]["shares"]["suppressed"] for g in regions]

@@ -22,6 +22,7 @@ from foi.sending import outgoing as store
 from foi.mail.compose import make_message_id
 from foi.sending.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
 from foi.letters.render import Rendered, Sender, long_date, prepare
+from foi.letters.word import build_letter
 from foi.sending.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 
@@ -249,8 +250,6 @@ def apply_chase(db: Database, plan: ChasePlan, how: Sending | None, *, now: dt.d
 def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[Path]:
     """Write <reference>.txt and .docx, and record the draft as an `outgoing`
     row (state draft: it is submitted by hand on the ICO's web form)."""
-    from foi.letters.word import build_letter
-
     draft.stem.parent.mkdir(parents=True, exist_ok=True)
     text_path, docx_path = draft.stem.with_suffix(".txt"), draft.stem.with_suffix(".docx")
     text_path.write_text(f"Subject: {draft.rendered.subject}\n\n{draft.rendered.body}", encoding="utf-8")

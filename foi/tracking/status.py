@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from foi.tracking.workdays import DUE_DAYS, Calendar, build_calendar, load_user_days
 from foi.tracking.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
 from foi.campaign.campaigns import get_campaign
+from foi.tracking.ics import DueEvent
 
 # States in which the council has not yet sent a substantive reply.
 WAITING_STATES = ("awaiting_response", "acknowledged", "extended", "awaiting_clarification",
@@ -173,8 +174,6 @@ def summarise(rows: list[StatusRow]) -> dict:
 
 def due_events(rows: list[StatusRow], slug: str) -> list:
     """Calendar events: each request's due date and very-overdue date, and review dates."""
-    from foi.tracking.ics import DueEvent
-
     events = []
     for row in rows:
         d = row.deadline
