@@ -223,7 +223,7 @@ def interrupted_send(reference, blob_dir=Path("blobs")):
     import datetime as dt
 
     from foi.db import connect
-    from foi.sending import outgoing as store
+    from foi.sending import outgoing
     from foi.letters.render import Rendered
     from foi.mail.compose import Envelope, build_message
 
@@ -234,8 +234,8 @@ def interrupted_send(reference, blob_dir=Path("blobs")):
     message_id = f"<foi.{reference}.interrupted@charity.test>"
     raw = build_message(Rendered(f"Freedom of Information request {reference}", "Dear council,\n"),
                         Envelope(SENDER_EMAIL, request["foi_email"], message_id, when))
-    sha = store.save_raw(blob_dir, raw)
-    store.claim_request(db, request["id"], message_id=message_id, to_addr=request["foi_email"],
+    sha = outgoing.save_raw(blob_dir, raw)
+    outgoing.claim_request(db, request["id"], message_id=message_id, to_addr=request["foi_email"],
                         subject="x", raw_sha256=sha, transport="smtp", now=when)
     db.close()
     return message_id, raw

@@ -18,12 +18,12 @@ from foi.tracking.workdays import Calendar
 from foi.campaign.campaigns import get_periods, get_questions
 from foi.clock import iso
 from foi.errors import FoiError
-from foi.sending import outgoing as store
+from foi.sending import outgoing
 from foi.mail.compose import make_message_id
 from foi.sending.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
 from foi.letters.render import Rendered, Sender, long_date, prepare
 from foi.letters.word import build_letter
-from foi.sending.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
+from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 
 STAGES = ("reminder", "review", "ico")
@@ -97,7 +97,7 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
 
 def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
-    latest = latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
+    latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
         plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
@@ -260,7 +260,7 @@ def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[P
             "request_id": draft.request_id, "kind": "ico", "message_id": make_message_id(draft.reference, sender),
             "state": "draft", "transport": "file", "to_addr": None, "subject": draft.rendered.subject,
             "attempts": 0, "created_at": iso(now)}).last_pk
-        store.add_event(db, db["outgoing"].get(outgoing_id), "ico_draft_written", now, now,
+        outgoing.add_event(db, db["outgoing"].get(outgoing_id), "ico_draft_written", now, now,
                         {"files": [str(text_path), str(docx_path)]})
     return [text_path, docx_path]
 

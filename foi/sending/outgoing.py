@@ -38,10 +38,12 @@ def load_raw(blob_dir: Path | None, sha: str | None) -> bytes | None:
     return BlobStore(blob_dir).get(sha)
 
 
-def latest_outgoing(db: Database, request_id: int, kind: str = "request") -> dict | None:
-    rows = list(db.query(
-        "SELECT * FROM outgoing WHERE request_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-        [request_id, kind]))
+def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...] = ("request",)) -> dict | None:
+    """Our newest message of one of `kinds` for the request, whatever its state: one
+    still 'sending' or 'uncertain' must be settled before another of its kind."""
+    marks = ", ".join("?" * len(kinds))
+    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) "
+                         "ORDER BY id DESC LIMIT 1", [request_id, *kinds]))
     return rows[0] if rows else None
 
 
