@@ -1,12 +1,13 @@
 """The architecture, checked from the source: imports flow one way between subsystems,
-no two modules import each other (directly or round a loop), and every import inside
-a function says why it is there.
+no two modules import each other (directly or round a loop), every import inside a
+function says why it is there, and a public name means one thing.
 
 All of it is read with `ast`, nothing is imported, so a failure names the file and line.
 """
 
 import ast
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,11 @@ LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 # library it runs (see foi/cli/__init__.py), and as the top layer it has nothing to dodge.
 LAZY_MARKER = re.compile(r"#\s*lazy:\s*start-up\b")
 LAZY_BY_DESIGN = ("cli",)
+
+# Public top-level names defined twice on purpose: none. (Click command functions in
+# foi/cli are named after their commands, and `foi councils add` is not `foi holidays add`.)
+DELIBERATE_DUPLICATES: dict[str, str] = {}
+
 
 @dataclass(frozen=True)
 class Import:
@@ -207,3 +213,23 @@ def test_every_lazy_import_is_marked_and_only_those() -> None:
             elif marked and not lazy:
                 wrong.append(f"{where(module.name, node.lineno)}: `# lazy:` on a top-level import")
     assert not wrong, "\n".join(wrong)
+
+
+def _is_click_command(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    for decorator in node.decorator_list:
+        call = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(call, ast.Attribute) and call.attr in ("command", "group"):
+            return True
+    return False
+
+
+def test_public_names_are_defined_once() -> None:
+    defined: dict[str, list[str]] = defaultdict(list)
+    for module in MODULES.values():
+        for node in module.tree.body:
+            if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                    and not node.name.startswith("_") and not _is_click_command(node)):
+                defined[node.name].append(where(module.name, node.lineno))
+    twice = {name: places for name, places in defined.items()
+             if len(places) > 1 and name not in DELIBERATE_DUPLICATES}
+    assert not twice, "\n".join(f"{name}: {', '.join(places)}" for name, places in sorted(twice.items()))

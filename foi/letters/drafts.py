@@ -38,7 +38,7 @@ def _address(name: str | None, addr: str, what: str) -> Address:
     return Address(display_name=single_line(name), username=username, domain=domain)
 
 
-def build_message(rendered: Rendered, context: dict, *, sender: Sender, when: dt.datetime) -> EmailMessage:
+def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.datetime) -> EmailMessage:
     """An RFC 5322 draft (no Message-ID: that is fixed when it is sent)."""
     if not sender.email:
         raise FoiError("No sender address for the From header", "Set FOI_SENDER_EMAIL in the environment.")
@@ -81,7 +81,7 @@ def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender
     """One draft's file content in `fmt`."""
     rendered, context = prepare(db, request_row, kind, None, template_root, sender, now.date())
     if fmt == "eml":
-        return build_message(rendered, context, sender=sender, when=now).as_bytes()
+        return build_draft(rendered, context, sender=sender, when=now).as_bytes()
     if fmt == "docx":
         return build_letter(rendered, context)
     return f"Subject: {rendered.subject}\n\n{rendered.body}".encode("utf-8")
@@ -118,7 +118,7 @@ def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender
     row = select_requests(db, slug, (code,))[0]
     rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
     if row["email"] and sender.email:
-        message = build_message(rendered, context, sender=sender, when=now)
+        message = build_draft(rendered, context, sender=sender, when=now)
         headers = [f"{name}: {value}" for name, value in message.items()
                    if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version")]
     else:

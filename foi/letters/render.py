@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
+from foi.clock import long_date
 from foi.clock import today as clock_today
 from foi.config import load_config
 
@@ -33,7 +34,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 @dataclass
 class Rendered:
-    """One message ready to send (the foi.mail.compose.Content that build_message wraps)."""
+    """One message's words, ready to send (foi.mail.compose.build_message adds the headers)."""
 
     subject: str
     body: str
@@ -76,14 +77,6 @@ def reply_address(sender: Sender, reference: str) -> str | None:
     if not sender.reply_to:
         return None
     return sender.reply_to.replace("{reference}", reference.lower())
-
-
-def long_date(value: str | dt.date | None) -> str | None:
-    """'2026-03-04' -> '4 March 2026' (None stays None)."""
-    if not value:
-        return None
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{day.day} {day:%B %Y}"
 
 
 def and_list(items) -> str:

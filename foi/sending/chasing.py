@@ -16,12 +16,12 @@ from sqlite_utils import Database
 
 from foi.tracking.workdays import Calendar
 from foi.campaign.campaigns import get_periods, get_questions
-from foi.clock import iso
+from foi.clock import iso, long_date
 from foi.errors import FoiError
 from foi.sending import outgoing
 from foi.mail.compose import make_message_id
 from foi.sending.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
-from foi.letters.render import Rendered, Sender, long_date, prepare
+from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from foi.db import get_row, update_row
 from foi.triage.classify import Classification, classify_message
-from foi.triage.match import Match, match_message, requests_by_reference
+from foi.triage.match import RequestMatch, match_message, requests_by_reference
 from foi.tracking.states import STATE_FOR_KIND, plan_transition, record_event
 from foi.mail.parse import ParsedMessage
 from foi.mail.store import Triage
@@ -98,16 +98,16 @@ TRIAGE = Triage(triage_stored, batch=requests_kept)
 
 
 def _match_and_classify(db: Database, row: dict, message: TriageInput,
-                        requests: dict[str, dict]) -> tuple[Match, Classification]:
+                        requests: dict[str, dict]) -> tuple[RequestMatch, Classification]:
     """A message filed by hand stays filed; any other is matched by the rules."""
     if row["match_rule"] == "manual" and row["request_id"]:
-        match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+        match = RequestMatch(row["request_id"], "manual", row["match_evidence"] or "")
     else:
         match = match_message(db, message, requests)
     return match, classify_message(message, frozenset(requests))
 
 
-def apply_triage(db: Database, row: dict, match: Match, result: Classification,
+def apply_triage(db: Database, row: dict, match: RequestMatch, result: Classification,
                  today: str, now: str) -> dict:
     their_reference = result.details.get("their_reference")
     update = {
@@ -197,7 +197,7 @@ def triage_input_from_row(row: dict) -> TriageInput:
                        ids(row["references_"]), headers)
 
 
-def _guesses_json(match: Match) -> str | None:
+def _guesses_json(match: RequestMatch) -> str | None:
     if not match.guesses:
         return None
     return json.dumps([g.__dict__ for g in match.guesses])
