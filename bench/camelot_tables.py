@@ -1,7 +1,8 @@
 """How many of camelot's expected tables foi reproduces from the same PDFs.
 
 Per expected CSV (read with the foi options that mean what its camelot
-options meant: camelot_options in tests/test_extract_shared.py): exact (any grid table foi reads equals it, after the same
+options meant: camelot_options in tests/test_extract_shared.py): exact (any grid table foi reads
+equals it, after the same
 normalisation as tests/test_extract_shared.py) and the share of its rows found
 in the best table. Needs the shared corpus.
 
@@ -14,13 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-import common  # noqa: F401 - sets sys.path
+import common
 
 import foi.extract.pdf
 from foi.extract.read import read_source
 
 sys.path.insert(0, str(common.ROOT / "tests"))
-from test_extract_shared import _norm, best_table, camelot_options  # noqa: E402
+from test_extract_shared import _norm, best_table, camelot_options
 
 
 def main() -> None:

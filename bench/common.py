@@ -7,11 +7,11 @@ and we compare medians rather than single runs.
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-for path in (ROOT, ROOT / "tests"):  # the checkout's foi, and the tests' server helpers
+for path in (ROOT, ROOT / "tests"):  # the checkout's foi, and the tests' servers and builders
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
@@ -45,21 +45,3 @@ def report(title: str, times: dict[str, list[float]], foi: str, raw: str, target
     print(f"  ratio {foi}/{raw} = {ratio:.2f}x (target <= {target}x: {verdict})")
     return ratio
 
-
-def create_campaign(db, folder: Path, slug: str, codes: list[str], created_at: str) -> None:
-    """A one-question campaign to `codes`, created from a campaign file as a user would."""
-    from foi.campaign.campaigns import apply_create, plan_create
-
-    source = folder / f"{slug}.toml"
-    source.write_text(f"""
-slug = "{slug}"
-prefix = "{slug.upper()}"
-title = "Children placed in care out of area, 2023-2025"
-recipients = [{", ".join(f'"{c}"' for c in codes)}]
-periods = ["2023/24", "2024/25"]
-
-[[questions]]
-id = "placed_out_of_area"
-text = "How many children in your care were placed more than 20 miles from home?"
-""")
-    apply_create(db, plan_create(db, source), now=created_at)

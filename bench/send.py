@@ -8,7 +8,7 @@ Run: python3 bench/send.py [--trials 5]
 """
 
 import argparse
-import os
+import datetime as dt
 import shutil
 import smtplib
 import sqlite3
@@ -16,18 +16,17 @@ import tempfile
 from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
-from common import create_campaign, interleaved, report
-
-from foi.config import load_config
-from foi.register.councils import load_register
-from foi.db import blob_dir, connect
-from foi.letters.render import renderer_for, sender_from_config
-from foi.sending.send import apply_send, plan_send, sending_from_config
+from common import interleaved, report
 from mailservers import Behaviour, SmtpServer
 
-import datetime as dt
+from foi.config import load_config
+from foi.db import blob_dir, connect
+from foi.letters.render import renderer_for, sender_from_config
+from foi.register.councils import load_register
+from foi.sending.send import apply_send, plan_send, sending_from_config
+from tests.builders import create_campaign
 
-NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
 SLUGS = ("eh", "ei")
 
 
@@ -38,7 +37,7 @@ def build_drafts(db_path: Path, per_campaign: int = 250) -> None:
     for code in codes:
         db["bodies"].update(code, {"foi_email": f"foi-{code.lower()}@councils.test"})
     for slug in SLUGS:
-        create_campaign(db, db_path.parent, slug, codes, "2026-03-01T09:00:00+00:00")
+        create_campaign(db, db_path.parent, slug=slug, recipients=codes, now="2026-03-01T09:00:00+00:00")
     db.close()
 
 

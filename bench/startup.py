@@ -16,7 +16,7 @@ from pathlib import Path
 import common
 from common import timed
 
-from conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 
 def main() -> None:
@@ -40,8 +40,8 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, command in commands.items():
-                times[name].append(timed(lambda: subprocess.run(command, cwd=work, env=env, check=True,
-                                                                 capture_output=True)))
+                times[name].append(timed(lambda command=command: subprocess.run(command, cwd=work, env=env, check=True,
+                                                                                 capture_output=True)))
         print(f"## start-up, median of {args.runs} runs (target < 0.3 s)")
         floor = statistics.median(times["python -c pass"])
         for name, runs in times.items():

@@ -22,14 +22,15 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
-from common import create_campaign, interleaved, report, timed
+from common import interleaved, report, timed
+from mailservers import Dovecot
 
-from foi.register.councils import load_register
+from foi.blobs import BlobStore
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
-from foi.blobs import BlobStore
+from foi.register.councils import load_register
 from foi.triage.run import TRIAGE
-from mailservers import Dovecot
+from tests.builders import create_campaign
 
 TODAY = dt.date(2026, 3, 4)
 
@@ -41,7 +42,8 @@ def build_campaign(db_path: Path, councils: int = 153) -> list[tuple[str, str]]:
     rows = list(db.query("SELECT code, domain FROM bodies WHERE domain IS NOT NULL ORDER BY code"))[:councils]
     for row in rows:
         db["bodies"].update(row["code"], {"foi_email": f"foi@{row['domain']}"})
-    create_campaign(db, db_path.parent, "eh", [r["code"] for r in rows], "2026-02-01T09:00:00+00:00")
+    create_campaign(db, db_path.parent, slug="eh", recipients=[r["code"] for r in rows],
+                    now="2026-02-01T09:00:00+00:00")
     db.execute("UPDATE requests SET state = 'awaiting_response', sent_at = '2026-02-02T09:00:00+00:00', "
                "sent_on = '2026-02-02', due_date = '2026-03-02', email = 'foi@' || "
                "(SELECT domain FROM bodies WHERE code = body_code)")

@@ -37,7 +37,7 @@ def today() -> dt.date:
 def london_date(moment: dt.datetime) -> dt.date:
     """The calendar day in Europe/London on which `moment` fell (naive = UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(LONDON).date()
 
 

@@ -19,9 +19,9 @@ Secrets are never stored on the Config object's repr, never written anywhere:
 import os
 import subprocess
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from foi.errors import FoiError
 
@@ -119,7 +119,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     """Read `path` (default ./foi.toml if present), then apply FOI_* overrides."""
     env = os.environ if env is None else env
     explicit = path is not None
-    path = Path(path) if explicit else Path(DEFAULT_FILE)
+    path = Path(path) if path is not None else Path(DEFAULT_FILE)
     raw: dict = {}
     if path.exists():
         raw = read_toml(path)
@@ -170,19 +170,18 @@ def _from_env(key: str, value: str):
 
 def parse_config(raw: dict, source: Path | None) -> Config:
     smtp_raw, imap_raw = dict(raw.get("smtp", {})), dict(raw.get("imap", {}))
-    smtp_extra = {
-        "rate": _number(smtp_raw.pop("rate", DEFAULT_SEND_RATE), "smtp.rate"),
-        "retry_delays": tuple(_number(v, "smtp.retry_delays")
-                              for v in _list(smtp_raw.pop("retry_delays", DEFAULT_RETRY_DELAYS),
-                                             "smtp.retry_delays")),
-    }
-    imap_extra = {
-        "folders": tuple(str(f) for f in _list(imap_raw.pop("folders", ["INBOX"]), "imap.folders")),
-        "sent_folder": _text(imap_raw.pop("sent_folder", None), "imap.sent_folder"),
-        "append_sent": _bool(imap_raw.pop("append_sent", True), "imap.append_sent"),
-    }
-    smtp = SmtpConfig(**_server_fields("smtp", smtp_raw, "starttls"), **smtp_extra)
-    imap = ImapConfig(**_server_fields("imap", imap_raw, "ssl"), **imap_extra)
+    smtp = SmtpConfig(
+        **_server_fields("smtp", smtp_raw, "starttls"),
+        rate=_number(smtp_raw.pop("rate", DEFAULT_SEND_RATE), "smtp.rate"),
+        retry_delays=tuple(_number(v, "smtp.retry_delays")
+                           for v in _list(smtp_raw.pop("retry_delays", DEFAULT_RETRY_DELAYS), "smtp.retry_delays")),
+    )
+    imap = ImapConfig(
+        **_server_fields("imap", imap_raw, "ssl"),
+        folders=tuple(str(f) for f in _list(imap_raw.pop("folders", ["INBOX"]), "imap.folders")),
+        sent_folder=_text(imap_raw.pop("sent_folder", None), "imap.sent_folder"),
+        append_sent=_bool(imap_raw.pop("append_sent", True), "imap.append_sent"),
+    )
     if imap.sent_folder and not imap.configured:
         raise FoiError("imap.sent_folder is set but imap.host is not",
                        "Set [imap] host (or FOI_IMAP_HOST), or remove sent_folder.")
@@ -254,7 +253,7 @@ def run_secret_command(command: str, key: str) -> str:
     """Run the user's command (e.g. a keyring lookup); its stdout is the secret.
     Neither stdout nor the secret ever appears in an error message."""
     try:
-        done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60, check=False)
     except subprocess.TimeoutExpired:
         raise FoiError(f"{key} did not finish within 60 seconds") from None
     if done.returncode != 0:

@@ -80,4 +80,6 @@ def insert_row(db: Database, table: str, values: dict) -> int:
     """Insert one row and return its id (no commit: the caller owns the transaction)."""
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())).lastrowid
+    row_id = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())).lastrowid
+    assert row_id is not None  # set by every successful INSERT
+    return row_id

@@ -322,8 +322,11 @@ def m0002_report_views(db: Database) -> None:
     run_script(db, SCHEMA_0002_REPORT_VIEWS)
 
 
-@migrations(name="0002_bench_their_reference_index")
-def m0002_bench_their_reference_index(db: Database) -> None:
+# Shipped as "0002_bench_their_reference_index" (two 0002s). sqlite-utils knows an
+# applied migration only by its name, so databases made then run this again under
+# its new name: it must stay a no-op where the index exists (IF NOT EXISTS).
+@migrations(name="0003_their_reference_index")
+def m0003_their_reference_index(db: Database) -> None:
     """Matching looks up every council reference learned from earlier messages for
     each new one; without this index that was a scan of all messages per message
     (quadratic: a 10,000-message sync spent a third of its time there)."""

@@ -6,7 +6,8 @@ apostrophe, so a council name like "=HYPERLINK(...)" opens as text.
 
 import csv
 import json
-from typing import IO, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import IO
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -5,6 +5,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foi.clock import LONDON
 from foi.db import connect
 from foi.letters.render import copy_default_templates
 from foi.register.councils import load_register
@@ -44,7 +45,7 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
 
 def _move_aside(db_path: Path) -> Path:
     """Copy the database to a backup file with SQLite's backup API, then remove it."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")
     backup = db_path.with_name(f"{db_path.name}.{stamp}.bak")
     source = sqlite3.connect(db_path)
     target = sqlite3.connect(backup)

@@ -1,13 +1,17 @@
 """Shared fixtures: every test runs in its own folder with a fixed clock and no
-real credentials, and can run the CLI in-process or as a subprocess."""
+real credentials, and can run the CLI in-process or as a subprocess. No test may
+write into the checkout: each one fails if it did."""
 
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from tests.checkout import changes, listing
 
 # Real Dovecot/SMTP servers for the mail tests (started only when a test asks).
 pytest_plugins = ["tests.conftest_mail"]
@@ -23,14 +27,38 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Temp working dir, fixed clock, no FOI_* settings leaking in from the shell."""
+def checkout_untouched():
+    """Fails the test (at teardown) if it created, changed or removed anything in
+    the checkout, e.g. by writing relative to a working directory it had undone."""
+    before = listing(REPO)
+    yield
+    found = changes(before, listing(REPO))
+    if found:
+        pytest.fail(f"this test wrote into the checkout {REPO} (tests write only under tmp_path):\n  "
+                    + "\n  ".join(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def isolated(checkout_untouched, tmp_path, tmp_path_factory):
+    """Temp working dir, fixed clock, no FOI_* settings leaking in from the shell;
+    HOME and the temporary folder are fresh folders outside the working dir.
+
+    Its own MonkeyPatch, so that a test's `monkeypatch.undo()` cannot undo it."""
+    patch = pytest.MonkeyPatch()
     for key in list(os.environ):
-        if key.startswith("FOI_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("FOI_NOW", "2026-03-04T10:00:00+00:00")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+        if key.startswith(("FOI_", "XDG_")):
+            patch.delenv(key)
+    patch.setenv("FOI_NOW", "2026-03-04T10:00:00+00:00")
+    outside = tmp_path_factory.mktemp("outside")
+    for name in ("home", "tmp"):
+        (outside / name).mkdir()
+    patch.setenv("HOME", str(outside / "home"))
+    for key in ("TMPDIR", "TEMP", "TMP"):
+        patch.setenv(key, str(outside / "tmp"))
+    patch.setattr(tempfile, "tempdir", str(outside / "tmp"))
+    patch.chdir(tmp_path)
+    yield tmp_path
+    patch.undo()
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def mail(subject: str = "Re: FOI request EH-BNS-592V", body: str = "Please find 
         "MIME-Version: 1.0\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
         f"{body}\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def mail_with_attachments(parts: list[tuple[str, str, bytes]], message_id: str = "<att-1@council.gov.uk>") -> bytes:

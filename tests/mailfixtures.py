@@ -1,40 +1,17 @@
-"""Builders for a small campaign database and realistic council replies."""
+"""Realistic council replies, and what storage does with one before triage
+(the campaign they answer: tests.builders.sent_campaign)."""
 
+import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime
-import datetime as dt
 
-from foi.register.councils import load_register
-from foi.db import connect
-from foi.campaign.references import make_reference
-
-SLUG = "eh-2026"
 OUR_ADDRESS = "foi@charity.org.uk"
 NOW = "2026-03-04T10:00:00+00:00"
 
 
-def make_db(path, bodies=("BNS", "LDS", "SHF"), state="awaiting_response"):
-    db = connect(path)
-    load_register(db)
-    db["campaigns"].insert({"slug": SLUG, "title": "Early help", "prefix": "EH", "template": "t",
-                            "recipients": "[]", "source_text": "", "created_at": NOW})
-    for number, code in enumerate(bodies, 1):
-        domain = db["bodies"].get(code)["domain"]
-        db["requests"].insert({"campaign": SLUG, "body_code": code, "state": state,
-                               "reference": make_reference("EH", code, SLUG),
-                               "email": f"foi@{domain}", "sent_via": "email",
-                               "sent_at": "2026-02-02T09:00:00+00:00", "sent_on": "2026-02-02",
-                               "due_date": "2026-03-02", "created_at": NOW, "updated_at": NOW})
-        db["outgoing"].insert({"request_id": number, "kind": "request", "state": "sent",
-                               "message_id": f"<req-{code.lower()}-1@charity.org.uk>",
-                               "to_addr": f"foi@{domain}", "subject": "FOI request",
-                               "created_at": NOW, "sent_at": "2026-02-02T09:00:00+00:00"})
-    return db
-
-
 def reply(body, *, sender="Information Governance <foi@barnsley.gov.uk>",
           to=OUR_ADDRESS, subject="Freedom of Information request", in_reply_to=None,
-          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.timezone.utc)):
+          headers=None, attachments=(), date=dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.UTC)):
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to

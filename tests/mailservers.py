@@ -8,10 +8,11 @@ answer 550 for given addresses, require AUTH with a given password (535 otherwis
 
 import email
 import email.policy
+import grp
+import imaplib
 import itertools
 import os
 import pwd
-import grp
 import shutil
 import socket
 import subprocess
@@ -43,6 +44,12 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"dovecot did not listen on {port}")
 
 
+# The system's temporary folder, read before the tests point tempfile into pytest's
+# (0700) folders: Dovecot's own user must be able to enter the server's folder,
+# which stop() removes.
+SYSTEM_TEMP = tempfile.gettempdir()
+
+
 class Dovecot:
     """A private Dovecot on 127.0.0.1 with passwd-file users; one Maildir each."""
 
@@ -52,7 +59,7 @@ class Dovecot:
                 f"Dovecot is not installed ({DOVECOT} missing): run scripts/test, which installs "
                 "it, or `apt-get install dovecot-imapd`.")
         # pytest's tmp_path is 0700: the dovecot user could not enter it.
-        self.dir = Path(tempfile.mkdtemp(prefix="foi-dovecot-"))
+        self.dir = Path(tempfile.mkdtemp(prefix="foi-dovecot-", dir=SYSTEM_TEMP))
         self.dir.chmod(0o755)
         self.port = free_port()
         # One passwd-file per user: Dovecot notices a changed file by its mtime in
@@ -269,7 +276,7 @@ class RecordingHandler:
         if self._imap is not None:
             try:
                 self._imap.logout()
-            except Exception:  # a test server connection we are discarding anyway
+            except (OSError, imaplib.IMAP4.error):  # a test server connection we are discarding anyway
                 pass
         self._imap, self._imap_account = None, None
 

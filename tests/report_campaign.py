@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from foi.register.councils import load_register
-from foi.db import blob_dir, connect
-from foi.campaign.references import make_reference
+from foi.db import blob_dir
+from tests.builders import insert_campaign, insert_request, register_db
 
 SLUG = "early-help"
 TODAY = "2026-05-20"
@@ -33,7 +32,7 @@ def campaign(isolated, monkeypatch):
     """The campaign built in the test's folder, with FOI_NOW at NOW. Import it into a
     test module (`from report_campaign import campaign`) to use it as a fixture."""
     monkeypatch.setenv("FOI_NOW", NOW)
-    db, ids = build(isolated / "campaign.db")
+    db, _ids = build(isolated / "campaign.db")
     return db
 
 
@@ -46,19 +45,13 @@ def put_blob(db_path: Path, data: bytes) -> str:
 
 
 def build(db_path: Path):
-    db = connect(db_path)
-    load_register(db)
+    db = register_db(db_path)
     db["bodies"].update("LDS", {"name": FORMULA_NAME, "foi_email": "foi@leeds.gov.uk"})
     db["bodies"].update("NEW", {"name": SCRIPT_NAME})
-    db["campaigns"].insert({"slug": SLUG, "title": "Early help", "prefix": "EH", "template": "request",
-                            "recipients": "[]", "source_text": "", "created_at": STAMP})
-    db["questions"].insert_all([
-        {"campaign": SLUG, "id": "q1", "position": 1, "kind": "count",
-         "text": "How many children received early help?"},
-        {"campaign": SLUG, "id": "q2", "position": 2, "kind": "count",
-         "text": "How many early help assessments were completed?"}])
-    db["periods"].insert_all([{"campaign": SLUG, "period": p, "position": i}
-                              for i, p in enumerate(["2023-24", "2024-25"], 1)])
+    insert_campaign(db, SLUG, prefix="EH", title="Early help", template="request", created_at=STAMP, questions=[
+        {"id": "q1", "kind": "count", "text": "How many children received early help?"},
+        {"id": "q2", "kind": "count", "text": "How many early help assessments were completed?"}],
+        periods=["2023-24", "2024-25"])
     plan = {  # code: (state, sent_on, first_response_at, email)
         "BNS": ("answered", "2026-03-04", "2026-03-20T10:00:00+00:00", "foi@barnsley.gov.uk"),
         "MAN": ("answered_partial", "2026-03-04", "2026-04-01T15:00:00+01:00", "foi@manchester.gov.uk"),
@@ -70,12 +63,11 @@ def build(db_path: Path):
     }
     ids = {}
     for code, (state, sent_on, first, email) in plan.items():
-        ids[code] = db["requests"].insert({
-            "campaign": SLUG, "body_code": code, "reference": make_reference("EH", code, SLUG),
-            "state": state, "email": email, "sent_on": sent_on,
-            "sent_at": f"{sent_on}T09:00:00+00:00" if sent_on else None, "sent_via": "email" if sent_on else None,
-            "first_response_at": first, "last_message_at": first, "created_at": STAMP, "updated_at": STAMP,
-            "their_reference": "FOI-123" if code == "BNS" else None}).last_pk
+        ids[code] = insert_request(
+            db, SLUG, code, prefix="EH", state=state, email=email, sent_on=sent_on,
+            sent_at=f"{sent_on}T09:00:00+00:00" if sent_on else None, sent_via="email" if sent_on else None,
+            first_response_at=first, last_message_at=first, created_at=STAMP,
+            their_reference="FOI-123" if code == "BNS" else None)
     _events_and_mail(db, db_path, ids)
     _values(db, ids)
     return db, ids
@@ -115,7 +107,8 @@ def _events_and_mail(db, db_path, ids):
         db, db_path, ids["MAN"], message_id="<ans-man@manchester.gov.uk>", subject="=SUM(A1) Your FOI",
         date="2026-04-01T15:00:00+01:00", classification="answer_partial", body="Please find attached.",
         attachments=[("../../etc/Early help: figures?.xlsx", b"PK fake xlsx"), ("notes.txt", b"notes")])
-    outgoing_raw = b"Message-ID: <req-lds@foi.example>\r\nFrom: Campaign <campaign@example.org>\r\nSubject: FOI\r\n\r\nDear Leeds\r\n"
+    outgoing_raw = (b"Message-ID: <req-lds@foi.example>\r\nFrom: Campaign <campaign@example.org>\r\n"
+                    b"Subject: FOI\r\n\r\nDear Leeds\r\n")
     db["outgoing"].insert({"request_id": ids["LDS"], "kind": "request", "message_id": "<req-lds@foi.example>",
                            "state": "sent", "to_addr": "foi@leeds.gov.uk", "subject": "FOI request",
                            "raw_sha256": put_blob(db_path, outgoing_raw), "created_at": STAMP,

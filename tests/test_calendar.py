@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from foi.db import connect
 from foi.tracking.workdays import (
     Calendar,
     UserDay,
@@ -15,7 +16,6 @@ from foi.tracking.workdays import (
     package_days,
     timeline_lines,
 )
-from foi.db import connect
 
 D = dt.date.fromisoformat
 

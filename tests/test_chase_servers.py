@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 QUESTION = "How many children in your care were placed more than 20 miles from home?"
 
@@ -87,7 +87,7 @@ def test_reminders_go_once_in_thread_to_overdue_councils_only(mail, run, monkeyp
         message = got[councils[reference]["foi_email"]]
         assert message["In-Reply-To"] == parent and message["References"] == parent
         text = " ".join(message.get_content().split())
-        assert f"On 4 March 2026 I sent you a request" in text and f"our reference {reference}" in text
+        assert "On 4 March 2026 I sent you a request" in text and f"our reference {reference}" in text
         assert "required a response by 2 April 2026; it is now 7 working days overdue" in text
         assert f"1. {QUESTION}" in text
         assert message["Subject"].startswith(f"Reminder: Freedom of Information request {reference}")
@@ -116,7 +116,7 @@ REFUSAL = ("We are refusing your request. The information is exempt under sectio
 
 def test_review_names_the_exemptions_and_starts_the_review_clock_then_ico(mail, run, monkeypatch):
     refs, councils = sent_world(mail, run, count=2)
-    refused, silent = refs
+    refused, _silent = refs
     refusal_id = council_says("refusal", refused, councils[refused], REFUSAL, at("2026-03-30"))
     run("import", f"refusal-{refused}.eml")
     assert rows("SELECT state FROM requests WHERE reference = ?", [refused]) == [{"state": "refused"}]
@@ -127,7 +127,8 @@ def test_review_names_the_exemptions_and_starts_the_review_clock_then_ico(mail, 
     assert "Sent: 1" in result.stdout  # the silent council is not reviewed: it has not responded
     [message] = chasers(mail)
     assert message["To"] == councils[refused]["foi_email"] and message["In-Reply-To"] == refusal_id
-    assert message["Subject"] == f"Internal review request: Freedom of Information request {refused} (your ref FOI-2026-0042)"
+    assert message["Subject"] == (f"Internal review request: Freedom of Information request {refused} "
+                                  "(your ref FOI-2026-0042)")
     text = " ".join(message.get_content().split())
     assert "Your response relied on section 40(2) and section 31(1)." in text
     assert f"The following questions have not been answered in full: 1. {QUESTION}" in text
@@ -208,8 +209,8 @@ def test_answered_or_too_old_responses_are_not_reviewed(mail, run, monkeypatch):
     result = run("chase", "eh", "--stage", "review", "--yes")
 
     assert "Nothing to send." in result.stderr
-    assert f"{refused}\t{councils[refused]['name']}\tskipped: responded 2026-03-30, 41 working days ago: " \
-           "past the 40-day window for a review" in result.stderr
+    assert (f"{refused}\t{councils[refused]['name']}\tskipped: responded 2026-03-30, 41 working days ago: "
+            "past the 40-day window for a review") in result.stderr
     assert f"{answered}\t{councils[answered]['name']}\tskipped: answered: never chased" in result.stderr
     assert chasers(mail) == []
 
@@ -233,8 +234,9 @@ def test_reply_to_a_clarification_restarts_the_clock(mail, run, monkeypatch):
     [message] = chasers(mail)
     assert message["In-Reply-To"] == question
     assert message["Subject"] == f"Re: Freedom of Information request [{asked}] FOI-2026-0042"
-    assert message.get_content().replace("\r\n", "\n") == ("By 'placed' I mean the child's main placement on 31 March.\n\n"
-                                     f"Our reference: {asked}; your reference: FOI-2026-0042\n")
+    assert message.get_content().replace("\r\n", "\n") == (
+        "By 'placed' I mean the child's main placement on 31 March.\n\n"
+        f"Our reference: {asked}; your reference: FOI-2026-0042\n")
     assert rows("SELECT kind, state FROM outgoing WHERE kind = 'clarification'") == [
         {"kind": "clarification", "state": "sent"}]
     # Hand-worked: 20 working days from Monday 20 April 2026, skipping Monday 4 May

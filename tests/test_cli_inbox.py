@@ -2,11 +2,12 @@
 
 import json
 
-from tests.mailfixtures import deliver, make_db, reply
+from tests.builders import sent_campaign
+from tests.mailfixtures import deliver, reply
 
 
 def setup(tmp_path):
-    db = make_db(tmp_path / "campaign.db", bodies=("BNS", "LDS"))
+    db = sent_campaign(tmp_path / "campaign.db", bodies=("BNS", "LDS"))
     deliver(db, reply("Please find attached.", sender="foi@barnsley.gov.uk",
                       in_reply_to="<req-bns-1@charity.org.uk>",
                       attachments=[("a.pdf", b"%PDF", "application", "pdf")]))
@@ -46,7 +47,7 @@ def test_set_state_validates_and_is_manual(tmp_path, run, foi_subprocess):
     assert result.stdout.strip() == "EH-BNS-Z6VS: answered -> internal_review (manual)"
     request = db["requests"].get(1)
     assert (request["state"], request["state_source"]) == ("internal_review", "manual")
-    event = list(db["events"].rows_where("kind = 'state_set'"))[0]
+    event = next(iter(db["events"].rows_where("kind = 'state_set'")))
     assert (event["actor"], json.loads(event["details"])) == \
         ("user", {"from": "answered", "to": "internal_review", "note": "asked for review"})
 

@@ -2,10 +2,8 @@
 what the simulator meant. The demo runs once for the module (the one slow test)."""
 
 import datetime as dt
-
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -110,7 +108,7 @@ def expected_cells(council: dict) -> dict:
 
 
 def test_extracted_values_are_the_simulated_figures(demo):
-    result, simulation, db = demo
+    _result, simulation, db = demo
     got: dict = {}
     for code, question, period, status, value in db.execute(
             "SELECT r.body_code, v.question_id, v.period, v.status, v.value FROM answer_values v "
@@ -129,7 +127,7 @@ def test_extracted_values_are_the_simulated_figures(demo):
 
 
 def test_the_report_accounts_for_every_council(demo):
-    result, simulation, db = demo
+    result, _simulation, _db = demo
     assert sum(result.by_state.values()) == 153
     assert result.by_state == {"acknowledged": 8, "answered": 94, "answered_partial": 8,
                                "awaiting_response": 19, "bounced": 1,
@@ -142,7 +140,7 @@ def test_the_report_accounts_for_every_council(demo):
 
 
 def test_normal_commands_work_in_the_demo_folder(demo, run, monkeypatch):
-    result, simulation, db = demo
+    result, _simulation, _db = demo
     monkeypatch.chdir(result.folder)
     monkeypatch.setenv("FOI_NOW", "2026-05-20")
     status = json.loads(run("status", "early-help", "--json").stdout)
@@ -171,7 +169,7 @@ def test_overdue_councils_get_one_reminder_in_thread(demo):
     from foi.db import connect
     from foi.tracking.status import status_rows
 
-    result, simulation, db = demo
+    result, _simulation, db = demo
     rows = status_rows(connect(result.folder / "campaign.db"), "early-help", dt.date(2026, 5, 20))
     overdue = {row.body_code for row in rows if row.overdue}
     reminders = db.execute("SELECT r.body_code, o.state, o.in_reply_to FROM outgoing o "

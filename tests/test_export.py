@@ -10,7 +10,6 @@ from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixtur
 from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
 
 
-
 def read_csv(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -41,7 +40,7 @@ def test_dataset_json_matches_the_view(campaign, run):
     rows = json.loads(run("export", SLUG, "--format", "json").stdout)
     assert list(rows[0]) == DATASET_COLUMNS and len(rows) == 28
     view = list(campaign.query("SELECT * FROM dataset WHERE campaign = ?", [SLUG]))
-    assert [c for c in view[0]] == DATASET_COLUMNS
+    assert list(view[0]) == DATASET_COLUMNS
     assert sorted(r["status"] for r in rows) == sorted(r["status"] for r in view)
     assert next(r for r in rows if r["body_code"] == "BNS" and r["question_id"] == "q1"
                 and r["period"] == "2023-24")["value"] == 120
@@ -78,9 +77,10 @@ def test_xlsx_numbers_text_and_about_sheet(campaign, run, isolated):
     about = {row[0].value: row[1].value for row in book["About"].iter_rows() if row[0].value}
     assert about["Question q1"] == "How many children received early help? (count)"
     assert about["Periods"] == "2023-24, 2024-25"
-    assert "CC BY 4.0" in about["Register of councils"] and "Open Government Licence v3.0" in about["Register of councils"]
+    assert "CC BY 4.0" in about["Register of councils"]
+    assert "Open Government Licence v3.0" in about["Register of councils"]
     assert "all recipients" in about["Shares"] and "'<5' is 0 to 4" in about["Suppressed bounds"]
-    assert set(k for k in about if k.startswith("Status: ")) == {
+    assert {k for k in about if k.startswith("Status: ")} == {
         "Status: answered", "Status: suppressed", "Status: not_held", "Status: refused",
         "Status: needs_review", "Status: missing"}
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import insert_campaign, insert_request, register_db
+
 PERIODS = ["2015/16", "2016/17", "2017/18"]
 # code: (referrals, re-referrals within 12 months, referrals closed no further action)
 DFE = {
@@ -45,37 +47,26 @@ Q = ["referrals", "rereferrals", "nfa"]
 # ---------------------------------------------------------------- database
 
 def make_db(tmp_path: Path, rules=("rereferrals <= referrals", "nfa <= rereferrals")):
-    from foi.register.councils import load_register
-    from foi.db import connect
-
-    db = connect(tmp_path / "campaign.db")
-    load_register(db, now="2026-01-01T00:00:00+00:00")
-    db["campaigns"].insert({"slug": "cin", "title": "Referrals", "prefix": "CIN", "template": "t",
-                            "recipients": "all", "source_text": "", "created_at": "2026-01-01T00:00:00+00:00"})
-    for position, (qid, text, labels) in enumerate(QUESTIONS, start=1):
-        db["questions"].insert({"campaign": "cin", "id": qid, "position": position, "text": text,
-                                "kind": "count", "labels": json.dumps(labels)})
-    for position, period in enumerate(PERIODS, start=1):
-        db["periods"].insert({"campaign": "cin", "period": period, "position": position})
-    for position, rule in enumerate(rules, start=1):
-        db["checks"].insert({"campaign": "cin", "position": position, "rule": rule})
+    db = register_db(tmp_path / "campaign.db", now="2026-01-01T00:00:00+00:00")
+    insert_campaign(db, "cin", prefix="CIN", title="Referrals", recipients="all",
+                    created_at="2026-01-01T00:00:00+00:00", questions=[
+                        {"id": qid, "text": text, "kind": "count", "labels": json.dumps(labels)}
+                        for qid, text, labels in QUESTIONS], periods=PERIODS, checks=rules)
     return db
 
 
 def add_request(db, code: str) -> int:
-    return db["requests"].insert({"campaign": "cin", "body_code": code, "reference": f"CIN-{code}-1",
-                                  "created_at": "2026-02-01T09:00:00+00:00",
-                                  "updated_at": "2026-02-01T09:00:00+00:00"}).last_pk
+    return insert_request(db, "cin", code, reference=f"CIN-{code}-1", created_at="2026-02-01T09:00:00+00:00")
 
 
-def add_message(db, blobs: Path, request_id: int, body: str, files: dict[str, bytes] = {},
+def add_message(db, blobs: Path, request_id: int, body: str, files: dict[str, bytes] | None = None,
                 date: str = "2026-02-20T10:00:00+00:00") -> int:
     raw = f"{request_id}{date}{body}".encode()
     message = db["messages"].insert({
         "sha256": hashlib.sha256(raw).hexdigest(), "source": "test", "size": len(raw),
         "subject": "FOI response", "date": date, "body_text": body, "request_id": request_id,
         "classification": "answer", "stored_at": date}).last_pk
-    for position, (name, data) in enumerate(files.items()):
+    for position, (name, data) in enumerate((files or {}).items()):
         sha = hashlib.sha256(data).hexdigest()
         path = blobs / sha[:2] / sha
         path.parent.mkdir(parents=True, exist_ok=True)

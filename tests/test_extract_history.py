@@ -6,10 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
-from foi.errors import FoiError
-
 from test_extract_campaign import add_message, add_request, current_values, make_db
 
 NOW = "2026-03-04T10:00:00+00:00"
@@ -58,7 +54,7 @@ def test_hand_value_survives_reextraction_and_dry_runs_store_nothing(tmp_path):
     from foi.extract.review import save_manual_answer
     from foi.extract.run import extract_campaign
 
-    db, request, first = _setup(tmp_path)
+    db, _request, _first = _setup(tmp_path)
     extract_campaign(db, tmp_path / "blobs", "cin", now=NOW)
     dry = save_manual_answer(db, "cin", "BNS", "referrals", "2017/18", "<5", "letter p.2", NOW, dry_run=True)
     assert (dry["status"], dry["lower_bound"], dry["upper_bound"]) == ("suppressed", 0.0, 4.0)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 
 import pytest
-
 from test_extract_campaign import PERIODS, Q, _save, add_message, add_request, current_values, expect, make_db
 
 # code: (referrals, re-referrals within 12 months, referrals closed no further action)
@@ -382,4 +381,4 @@ def test_a_dot_thousands_count_is_read_but_shown_to_a_person(tmp_path):
 def test_layout(tmp_path, code):
     body, files, expected = LAYOUTS[code]()
     got = run_one(tmp_path, code, body, files)
-    assert {k: v for k, v in got.items()} == expected
+    assert got == expected

@@ -3,6 +3,8 @@ ruled cells, each read into exact cells at exact locations."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from foi.extract.pdf import PdfOptions
@@ -155,8 +157,8 @@ def _ruled_grid_pdf(cells) -> bytes:
 
     pdf = FPDF()
     pdf.add_page()
-    for top, bottom in zip(TOPS, TOPS[1:]):
-        for left, right in zip(LEFTS, LEFTS[1:]):
+    for top, bottom in itertools.pairwise(TOPS):
+        for left, right in itertools.pairwise(LEFTS):
             pdf.rect(left, top, right - left, bottom - top)
     for r, c, text, size, spacing, dx in cells:
         pdf.set_font("helvetica", size=size)

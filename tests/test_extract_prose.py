@@ -4,12 +4,12 @@ a question named mid-line, figures before their periods or "respectively"."""
 from __future__ import annotations
 
 import pytest
+from test_extract_replytext import PERIODS, QUESTIONS
 
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
-from test_extract_replytext import PERIODS, QUESTIONS
 
 
 def reply(text: str, periods: list[str] = PERIODS) -> dict:

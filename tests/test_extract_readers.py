@@ -163,7 +163,8 @@ def test_billion_laughs_refused_before_parsing():
         data = _zip({"[Content_Types].xml": b"<Types/>", part: LAUGHS})
         reading = read_source(data)
         assert reading.status == "refused_unsafe"
-        assert reading.note == f"refused before parsing: {name} declares a DTD or entities (XML entity expansion attack?)"
+        assert reading.note == (f"refused before parsing: {name} declares a DTD or entities "
+                                "(XML entity expansion attack?)")
 
 
 def test_zip_bombs_refused_before_parsing():
@@ -176,7 +177,8 @@ def test_zip_bombs_refused_before_parsing():
     many = _zip({"word/document.xml": b"<w/>", **{f"word/x{i}.bin": b"" for i in range(5001)}},
                 zipfile.ZIP_STORED)
     reading = read_source(many)
-    assert (reading.status, reading.note) == ("refused_unsafe", "refused before parsing: zip has 5002 entries (limit 5000)")
+    assert (reading.status, reading.note) == ("refused_unsafe",
+                                              "refused before parsing: zip has 5002 entries (limit 5000)")
 
 
 def test_a_broken_file_is_a_status_not_a_crash():

@@ -21,7 +21,8 @@ QUESTIONS = [
              labels=["referrals"]),
     Question("rereferrals", number="2", text="How many of those referrals were re-referrals within 12 months?",
              labels=["re-referrals"]),
-    Question("nfa", number="3", text="How many referrals were closed with no further action?", labels=["no further action"]),
+    Question("nfa", number="3", text="How many referrals were closed with no further action?",
+             labels=["no further action"]),
 ]
 Q = [q.id for q in QUESTIONS]
 FIGURES = "Q1 referrals\n2015/16: 1,234\n2016/17: 1,300\n2017/18: 1,410\n"

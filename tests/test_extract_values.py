@@ -66,9 +66,11 @@ def test_refusals_keep_their_section():
 
 
 QUESTIONS = [
-    Question("referrals", number="1", text="How many referrals did children's social care receive?", labels=["referrals"]),
+    Question("referrals", number="1", text="How many referrals did children's social care receive?",
+             labels=["referrals"]),
     Question("rereferrals", number="2", text="How many were re-referrals within 12 months?", labels=["re-referrals"]),
-    Question("nfa", number="3", text="How many referrals were closed with no further action?", labels=["no further action"]),
+    Question("nfa", number="3", text="How many referrals were closed with no further action?",
+             labels=["no further action"]),
 ]
 
 
@@ -122,7 +124,8 @@ def test_periods_down_the_first_column_with_no_header_row():
     tall = Table("sheet", "Data", [["2015/16", "10"], ["2016/17", "12"]])
     found = {(f.question_id, f.period): (f.value.value, f.location, f.confidence)
              for f in extract_values([tall], matcher, ["2015/16", "2016/17"])}
-    assert found == {("referrals", "2015/16"): (10.0, "Data!B1", 0.81), ("referrals", "2016/17"): (12.0, "Data!B2", 0.81)}
+    assert found == {("referrals", "2015/16"): (10.0, "Data!B1", 0.81),
+                     ("referrals", "2016/17"): (12.0, "Data!B2", 0.81)}
 
 
 def test_section_25_is_not_a_refusal_in_either_reader():

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tests.mailfixtures import deliver, make_db, reply
+from tests.builders import sent_campaign
+from tests.mailfixtures import deliver, reply
 
 XLSX = [("FOI 1234 response.xlsx", b"PK\x03\x04", "application",
          "vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
@@ -17,7 +18,7 @@ QUOTE = ("\n\nFrom: FOI <foi@charity.org.uk>\nSent: 02 February 2026 09:00\nTo: 
 
 @pytest.fixture
 def db(tmp_path):
-    return make_db(tmp_path / "campaign.db", bodies=("BNS",))
+    return sent_campaign(tmp_path / "campaign.db", bodies=("BNS",))
 
 
 def classify(db, body, **kw):
@@ -45,7 +46,7 @@ def test_clarification(db):
 
 
 def test_fees_notice(db):
-    kind, ev, request = classify(db, "Under section 9 we are issuing a fees notice. The fee of "
+    kind, _ev, request = classify(db, "Under section 9 we are issuing a fees notice. The fee of "
                                  "£120.50 covers photocopying and postage.")
     assert (kind, request["state"]) == ("fee", "fee_requested")
 
@@ -73,7 +74,7 @@ def test_eir_refusal_regulations(db):
 
 
 def test_not_held(db):
-    kind, ev, request = classify(db, "I can confirm that the Council does not hold this "
+    kind, _ev, request = classify(db, "I can confirm that the Council does not hold this "
                                  "information as we do not record assessments in that way.")
     assert (kind, request["state"]) == ("not_held", "not_held")
 
@@ -86,7 +87,7 @@ def test_full_answer_with_attachment(db):
 
 
 def test_answer_in_body_with_one_question_not_held_is_partial(db):
-    kind, ev, request = classify(db, "Our response to your questions:\n\nQ1. 2023: 412, 2024: 455, "
+    kind, _ev, request = classify(db, "Our response to your questions:\n\nQ1. 2023: 412, 2024: 455, "
                                  "2025: 498\nQ2. This information is not held by the Council.")
     assert (kind, request["state"]) == ("answer_partial", "answered_partial")
 

@@ -7,10 +7,10 @@ import hashlib
 from email.message import EmailMessage
 from pathlib import Path
 
+from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
 from foi.mail.importing import find_mail_files, import_paths, read_mail_file
 from foi.mail.parse import parse_message
-from foi.blobs import BlobStore
 
 TODAY = dt.date(2026, 3, 4)
 

@@ -4,14 +4,15 @@ import json
 
 import pytest
 
-from tests.mailfixtures import deliver, make_db, reply
+from tests.builders import insert_campaign, insert_request, sent_campaign
+from tests.mailfixtures import deliver, reply
 
 BNS, LDS, SHF = "EH-BNS-Z6VS", "EH-LDS-8Q4J", "EH-SHF-0MA6"
 
 
 @pytest.fixture
 def db(tmp_path):
-    return make_db(tmp_path / "campaign.db")
+    return sent_campaign(tmp_path / "campaign.db")
 
 
 def request_of(db, row):
@@ -70,10 +71,8 @@ def test_sender_domain_matches_only_with_one_open_request(db):
 
 
 def test_sender_domain_with_two_open_requests_is_a_guess_not_a_match(db):
-    db["campaigns"].insert({"slug": "other", "title": "Other", "prefix": "OT", "template": "t",
-                            "recipients": "[]", "source_text": "", "created_at": "x"})
-    db["requests"].insert({"campaign": "other", "body_code": "SHF", "reference": "OT-SHF-AAAA",
-                           "state": "awaiting_response", "created_at": "x", "updated_at": "x"})
+    insert_campaign(db, "other", prefix="OT", title="Other", created_at="x")
+    insert_request(db, "other", "SHF", reference="OT-SHF-AAAA", state="awaiting_response", created_at="x")
     row = deliver(db, reply("Some reply text", sender="jane@sheffield.gov.uk", subject="Hi"))
     assert row["request_id"] is None and row["match_rule"] is None
     guesses = json.loads(row["match_evidence"])

@@ -1,6 +1,7 @@
+from mailbuild import mail
+
 from foi.mail.filenames import sanitise_filename
 from foi.mail.parse import parse_message
-from mailbuild import mail
 
 
 def test_headers_addresses_dates_and_threading():
@@ -49,7 +50,8 @@ def test_auto_reply_signals():
 
 
 def test_charsets_lying_unknown_and_odd():
-    latin = b"Subject: =?x-unknown?q?caf=E9?=\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\n\x93quoted\x94 \x80 5\r\n"
+    latin = (b"Subject: =?x-unknown?q?caf=E9?=\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\n"
+             b"\x93quoted\x94 \x80 5\r\n")
     parsed = parse_message(latin)
     assert parsed.body_text == "\u201cquoted\u201d \u20ac 5"
     assert parsed.subject == "caf\u00e9"

@@ -4,12 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from mailbuild import mail, mail_with_attachments, tnef, zip_of
 
+from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
 from foi.mail.importing import import_paths
-from foi.blobs import BlobStore
 from foi.mail.store import Location, Triage, save_message
-from mailbuild import mail, mail_with_attachments, tnef, zip_of
 
 TODAY = dt.date(2026, 3, 4)
 
@@ -114,7 +114,7 @@ def test_triage_called_once_for_new_messages_only(db, blobs):
 def test_message_row_fields(db, blobs):
     raw = mail(extra="In-Reply-To: <req@campaign.org>\r\nReferences: <a@x> <req@campaign.org>\r\n"
                      "Auto-Submitted: auto-replied\r\n")
-    result = save_message(db, blobs, raw, "import", today=TODAY, now=dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.timezone.utc),
+    result = save_message(db, blobs, raw, "import", today=TODAY, now=dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC),
                           triage=None)
     row = db.execute("SELECT message_id, source, from_addr, from_name, to_addrs, subject, date, in_reply_to, "
                      "references_, auto_submitted, body_text, received_at, stored_at FROM messages WHERE id = ?",
@@ -151,11 +151,11 @@ def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
     def disk_full(root, paths):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(foi.blobs, "_make_durable", disk_full)
-    with pytest.raises(OSError):
-        store.flush()
+    with monkeypatch.context() as patch:  # not monkeypatch.undo(): that also undid the working dir
+        patch.setattr(foi.blobs, "_make_durable", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            store.flush()
     assert list(Path("blobs").rglob("*.*")) == [] and not store.path_for(sha).exists()  # no temp left
-    monkeypatch.undo()
     store.stage(b"figures")
     store.flush()
     assert store.get(sha) == b"figures"

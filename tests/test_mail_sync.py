@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mailbuild import mail
 
+from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
 from foi.errors import FoiError
 from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
-from foi.blobs import BlobStore
-from mailbuild import mail
 
 TODAY = dt.date(2026, 3, 4)
 

@@ -1,9 +1,10 @@
 from email.message import EmailMessage
 
+from mailbuild import mail, tnef, xlsx_like, zip_of
+
 from foi.mail import sniff
 from foi.mail.parse import Part
 from foi.mail.unpack import Limits, unpack, unpack_parts
-from mailbuild import mail, tnef, xlsx_like, zip_of
 
 
 def shape(part, depth=0):
@@ -24,7 +25,8 @@ def test_types_detected_from_content_not_labels():
     assert sniff.detect_type(b"{\\rtf1\\ansi hello}") == sniff.RTF
     assert sniff.detect_type(tnef([("a.txt", b"x")])) == sniff.TNEF
     assert sniff.detect_type(b"year,count\n2024,5\n2025,7\n") == sniff.CSV
-    assert sniff.detect_type(b"<html><table><tr><td>1</td></tr></table></html>", "application/vnd.ms-excel") == sniff.HTML
+    assert sniff.detect_type(b"<html><table><tr><td>1</td></tr></table></html>",
+                             "application/vnd.ms-excel") == sniff.HTML
     assert sniff.detect_type(mail()) == sniff.EML
     assert sniff.detect_type(b"Dear Sir, thank you.\n") == sniff.TEXT
 
@@ -41,7 +43,8 @@ def test_zip_bomb_is_refused_with_a_note_not_followed():
 
 
 def test_zip_names_sanitised_and_originals_kept():
-    archive = zip_of({"../../etc/passwd": b"root", "C:\\Windows\\con.txt": b"a,b\n1,2\n", "dir/Réponse.xlsx": xlsx_like()})
+    archive = zip_of({"../../etc/passwd": b"root", "C:\\Windows\\con.txt": b"a,b\n1,2\n",
+                      "dir/Réponse.xlsx": xlsx_like()})
     part = unpack(archive, "reply.zip", "application/octet-stream")
     assert [(c.filename, c.original_filename, c.detected_type) for c in part.children] == [
         ("passwd", "../../etc/passwd", sniff.TEXT),

@@ -1,21 +1,16 @@
 """`foi mark-sent`: a request submitted by hand starts the statutory clock."""
 
-import re
-
 import json
+import re
 
 import pytest
 
-from campaign_helpers import EXAMPLE, NOW, make_db
-from foi.campaign.campaigns import apply_create, plan_create
-from foi.errors import FoiError
+from tests.builders import example_campaign
 
 
 @pytest.fixture
 def db():
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
-    return db
+    return example_campaign()
 
 
 def bns(db):
@@ -27,7 +22,8 @@ def sent_events(db):
 
 
 def test_mark_sent_sets_the_clock_and_records_an_event(db, run):
-    result = run("mark-sent", "early-help", "barnsley", "--via", "portal", "--on", "2026-03-02", "--ref", "FOI/2026/0123")
+    result = run("mark-sent", "early-help", "barnsley", "--via", "portal", "--on", "2026-03-02",
+                 "--ref", "FOI/2026/0123")
     assert "EH-BNS-592V (Barnsley Metropolitan Borough Council) as sent via portal on 2026-03-02" in result.stderr
     row = bns(db)
     assert (row["state"], row["sent_via"], row["sent_on"], row["sent_at"], row["their_reference"]) == (

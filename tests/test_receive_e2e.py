@@ -2,9 +2,9 @@
 real Dovecot INBOX in the forms councils really use, `foi sync`, and every reply is
 matched to the right request (unrelated mail and spam stay unmatched)."""
 
+import datetime as dt
 import json
 from email.utils import make_msgid
-import datetime as dt
 
 import pytest
 
@@ -26,7 +26,7 @@ text = "How many children were re-referred to children's social care within 12 m
 
 def email_message(*, sender, to, subject, body, in_reply_to=None, headers=None, day=10):
     msg = reply(body, sender=sender, to=to, subject=subject, in_reply_to=in_reply_to, headers=headers,
-                date=dt.datetime(2026, 3, day, 11, 0, tzinfo=dt.timezone.utc))
+                date=dt.datetime(2026, 3, day, 11, 0, tzinfo=dt.UTC))
     msg.replace_header("Message-ID", make_msgid(domain="mail.example.gov.uk"))  # each one unique
     return msg
 
@@ -141,7 +141,7 @@ def test_overdue_lists_follow_the_replies_in_dovecot(mail, run, sent_campaign, m
     Easter Monday, St Patrick's Day and 4 May are not working days). Barnsley asks for
     clarification (clock stopped), Leeds extends to 30 April, Manchester answers,
     Kent, York and Cambridgeshire stay silent."""
-    db, requests, domains = sent_campaign
+    _db, requests, domains = sent_campaign
     ref = {code: requests[code]["reference"] for code in CODES}
     our = "campaigns@charity.test"
     replies = [
@@ -175,9 +175,11 @@ def test_overdue_lists_follow_the_replies_in_dovecot(mail, run, sent_campaign, m
     assert status_codes(run, monkeypatch, "2026-05-06T09:00:00+01:00", "--very-overdue") == ["CAM", "KEN", "LDS", "YOR"]
     monkeypatch.setenv("FOI_NOW", "2026-05-06T09:00:00+01:00")
     rows = {r["body_code"]: r for r in json.loads(run("status", "early-help", "--json").stdout)["requests"]}
-    assert (rows["BNS"]["state"], rows["BNS"]["due_date"], rows["BNS"]["overdue"]) == ("awaiting_clarification", None, False)
+    assert (rows["BNS"]["state"], rows["BNS"]["due_date"], rows["BNS"]["overdue"]) == (
+        "awaiting_clarification", None, False)
     assert (rows["LDS"]["state"], rows["LDS"]["due_date"], rows["LDS"]["days_overdue"]) == ("extended", "2026-04-30", 3)
     assert (rows["MAN"]["state"], rows["MAN"]["overdue"]) == ("answered", False)
-    assert (rows["KEN"]["due_date"], rows["KEN"]["days_overdue"], rows["KEN"]["very_overdue"]) == ("2026-04-02", 21, True)
+    assert (rows["KEN"]["due_date"], rows["KEN"]["days_overdue"], rows["KEN"]["very_overdue"]) == (
+        "2026-04-02", 21, True)
     explained = run("deadline", "early-help", "LDS").stdout
     assert "2026-03-20  public-interest extension (s.10(3)): due 2026-04-30 (the date the council gave)" in explained

@@ -9,7 +9,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 ENV_SMTP, ENV_IMAP = "SmtpEnv-9Qx7-Secret", "ImapEnv-4Kd2-Secret"
 CMD_SMTP, CMD_IMAP = "SmtpCmd-7Wp3-Secret", "ImapCmd-2Rt8-Secret"

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 TRIALS = 20
 COUNCILS = 10

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
 from foi.errors import FoiError
 from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
-from foi.blobs import BlobStore
 from tests.mailbuild import mail
 from tests.mailservers import DOVECOT, Dovecot, _wait_for_port
 

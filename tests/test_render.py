@@ -1,36 +1,34 @@
 """Rendering: the default request, template errors, header safety, letters, previews."""
 
-import re
-
 import datetime as dt
 import email
+import re
 from email import policy
 from pathlib import Path
 
 import pytest
 
-from campaign_helpers import EXAMPLE, NOW, make_db
-from foi.campaign.campaigns import apply_create, plan_create
-from foi.letters.drafts import generate_drafts
 from foi.errors import FoiError
-from foi.letters.word import build_letter, letter_text
+from foi.letters.drafts import generate_drafts
 from foi.letters.render import Sender, copy_default_templates, prepare, render_request
+from foi.letters.word import build_letter, letter_text
+from tests.builders import example_campaign
 
 SENDER = Sender("Jo Bloggs", "jo@example.org", "foi+{reference}@example.org", ("1 High Street", "Leeds LS1 1AA"))
-WHEN = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
 QUESTIONS = [
-    "How many children's social care assessments were completed and closed with no further social care action and with no referral to early help?",
+    "How many children's social care assessments were completed and closed with no further social care action "
+    "and with no referral to early help?",
     "How many children's social care assessments were closed with a step-down referral to early help?",
-    "Of the children in question 1, how many were referred to children's social care again within 12 months of the assessment closing?",
+    "Of the children in question 1, how many were referred to children's social care again within 12 months "
+    "of the assessment closing?",
 ]
 PERIODS = "2015/16, 2016/17, 2017/18, 2018/19 and 2019/20"
 
 
 @pytest.fixture
 def db():
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
-    return db
+    return example_campaign()
 
 
 def request_row(db, code="BNS"):
@@ -47,10 +45,12 @@ def test_every_request_names_its_council_every_question_period_and_reference(db,
         subject, body = path.read_text(encoding="utf-8").split("\n\n", 1)
         assert subject.startswith("Subject: Freedom of Information request: ") and subject.endswith(f"[{reference}]")
         assert f"Dear Freedom of Information team at {' '.join(names[reference].split())}," in body
-        assert f"Please quote the reference {reference} in your reply and send it to foi+{reference.lower()}@example.org" in body
+        assert (f"Please quote the reference {reference} in your reply and send it to "
+                f"foi+{reference.lower()}@example.org") in body
         for number, question in enumerate(QUESTIONS, 1):
             assert f"{number}. {question}\n   Please give one figure for each of {PERIODS}.\n" in body
-        assert "    Question | 2015/16 | 2016/17 | 2017/18 | 2018/19 | 2019/20\n    1        | ...     | ...     |" in body
+        assert ("    Question | 2015/16 | 2016/17 | 2017/18 | 2018/19 | 2019/20\n"
+                "    1        | ...     | ...     |") in body
         assert "\n    3        | ...     | ...     | ...     | ...     | ...\n" in body
 
 
@@ -63,7 +63,8 @@ def test_default_request_asks_what_an_foi_officer_needs(db):
 
 def test_chasers_render_with_defaults_and_extras(db):
     row = request_row(db) | {"sent_on": "2026-01-05", "due_date": "2026-02-02", "their_reference": "FOI/123"}
-    reminder = render_request(db, row, kind="reminder", extra={"days_overdue": 22}, sender=SENDER, today=dt.date(2026, 3, 4))
+    reminder = render_request(db, row, kind="reminder", extra={"days_overdue": 22}, sender=SENDER,
+                              today=dt.date(2026, 3, 4))
     assert reminder.subject == ("Reminder: Freedom of Information request EH-BNS-592V (your ref FOI/123): "
                                 "Early help after social care assessments, 2015/16 to 2019/20")
     assert "On 5 January 2026 I sent you a request" in reminder.body
@@ -89,7 +90,8 @@ def test_typo_in_a_user_template_names_file_line_and_variable(db):
 
 def test_syntax_error_names_file_and_line(db):
     copy_default_templates(Path("."))
-    Path("templates/request/request.subject.j2").write_text("FOI\n{% if request.reference %}\n{{ request.reference }}\n")
+    Path("templates/request/request.subject.j2").write_text(
+        "FOI\n{% if request.reference %}\n{{ request.reference }}\n")
     with pytest.raises(FoiError, match=r"^templates/request/request.subject.j2, line 3: Unexpected end of template"):
         render_request(db, request_row(db), sender=SENDER)
 
@@ -117,7 +119,8 @@ def parse(path: Path):
     return email.message_from_bytes(path.read_bytes(), policy=policy.default)
 
 
-EXPECTED_HEADERS = ["From", "To", "Reply-To", "Subject", "Date", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"]
+EXPECTED_HEADERS = ["From", "To", "Reply-To", "Subject", "Date", "Content-Type", "Content-Transfer-Encoding",
+                    "MIME-Version"]
 
 
 def test_eml_draft_headers(db, tmp_path):
@@ -160,11 +163,14 @@ def test_generate_docx_and_preview_cli(db, run, monkeypatch):
     monkeypatch.setenv("FOI_SENDER_EMAIL", "jo@example.org")
     monkeypatch.setenv("FOI_REPLY_TO", "foi+{reference}@example.org")
     result = run("generate", "early-help", "--format", "docx", "--body", "man", "--body", "BNS")
-    assert result.stdout.splitlines() == ["drafts/early-help/EH-BNS-592V.docx", f"drafts/early-help/{request_row(db, 'MAN')['reference']}.docx"]
+    assert result.stdout.splitlines() == ["drafts/early-help/EH-BNS-592V.docx",
+                                          f"drafts/early-help/{request_row(db, 'MAN')['reference']}.docx"]
     assert "Manchester City Council" in letter_text(Path(result.stdout.splitlines()[1]).read_bytes())
     out = run("preview", "early-help", "BNS").stdout
-    assert out.startswith("From: Jo Bloggs <jo@example.org>\nTo: Barnsley Metropolitan Borough Council <foi@barnsley.gov.uk>\n"
-                          "Reply-To: Jo Bloggs <foi+eh-bns-592v@example.org>\nSubject: Freedom of Information request: ")
+    assert out.startswith("From: Jo Bloggs <jo@example.org>\n"
+                          "To: Barnsley Metropolitan Borough Council <foi@barnsley.gov.uk>\n"
+                          "Reply-To: Jo Bloggs <foi+eh-bns-592v@example.org>\n"
+                          "Subject: Freedom of Information request: ")
     assert "\n\nDear Freedom of Information team at Barnsley Metropolitan Borough Council,\n" in out
     assert run("preview", "early-help", "MAN").stdout.startswith("From: Jo Bloggs <jo@example.org>\nTo: (no address")
     failed = run("preview", "nope", "BNS", ok=False)

@@ -2,14 +2,13 @@
 agreement with foi status and the dataset export."""
 
 import csv
+import datetime as dt
 import io
 import json
 
 from report_campaign import FORMULA_NAME, SCRIPT_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.report.summary import build_report, normalise_section
-
-import datetime as dt
 
 TODAY = dt.date(2026, 5, 20)
 

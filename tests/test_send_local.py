@@ -1,10 +1,9 @@
 """Sending without servers: configuration, composing, throttling, the outbox."""
 
-import re
-
 import email
 import email.policy
 import mailbox
+import re
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from foi.errors import FoiError
 from foi.letters.render import Rendered
 from foi.mail.compose import Envelope, build_message
 from foi.sending.send import Pacer
-from tests.conftest_mail import make_campaign
+from tests.builders import make_campaign
 
 
 def write(text: str, name: str = "foi.toml") -> Path:
@@ -84,7 +83,7 @@ def test_bad_configuration_names_the_key(text, message):
 
 
 def test_env_security_is_validated_too():
-    with pytest.raises(FoiError, match="smtp.security is 'starttl'"):
+    with pytest.raises(FoiError, match=r"smtp\.security is 'starttl'"):
         load_config(env={"FOI_SMTP_SECURITY": "starttl"})
 
 
@@ -112,7 +111,7 @@ def test_message_headers_unicode_body_and_attachment():
                  "Dear Barnsley Metropolitan Borough Council,\n\nNumbers for 2024–25 — please.\n",
                  [("questions.csv", b"id,question\nq1,How many?\n", "text/csv")]),
         Envelope("campaigns@charity.test", "foi@barnsley.gov.uk", "<foi.EH-BNS-592V.1@charity.test>",
-                 dt.datetime(2026, 3, 4, 10, tzinfo=dt.timezone.utc), from_name="Campaign",
+                 dt.datetime(2026, 3, 4, 10, tzinfo=dt.UTC), from_name="Campaign",
                  reply_to="foi+EH-BNS-592V@charity.test"))
     assert b"\r\n" in raw and all(len(line) <= 998 for line in raw.split(b"\r\n"))
     raw.decode("ascii")  # 7-bit clean: no server needs 8BITMIME

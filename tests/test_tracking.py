@@ -5,11 +5,10 @@ import json
 
 import pytest
 
-from foi.tracking.workdays import build_calendar
-from foi.register.councils import load_register
-from foi.db import connect
-from foi.tracking.deadlines import CaseEvent, compute_deadline
 from foi.campaign.references import make_reference
+from foi.tracking.deadlines import CaseEvent, compute_deadline
+from foi.tracking.workdays import build_calendar
+from tests.builders import insert_campaign, insert_request, register_db
 
 D = dt.date.fromisoformat
 CAL = build_calendar()
@@ -74,17 +73,15 @@ def test_response_stops_the_clock_and_review_has_its_own_deadline():
 
 def build_campaign(path, sent: dict[str, str], states: dict[str, str] | None = None):
     """A campaign to three councils, rows written directly (as sending would)."""
-    db = connect(path)
-    load_register(db)
-    db["campaigns"].insert({"slug": "early-help", "title": "Early help", "prefix": "EH",
-                            "template": "request", "recipients": "list", "source_text": "",
-                            "created_at": "2026-03-01T09:00:00+00:00"})
+    db = register_db(path)
+    insert_campaign(db, "early-help", prefix="EH", title="Early help", template="request", recipients="list",
+                    created_at="2026-03-01T09:00:00+00:00")
     ids = {}
     for code in ("BNS", "MAN", "KEN", "CAM"):
-        ids[code] = db["requests"].insert({
-            "campaign": "early-help", "body_code": code, "reference": make_reference("EH", code, "early-help"),
-            "state": (states or {}).get(code, "awaiting_response" if code in sent else "draft"),
-            "sent_on": sent.get(code), "created_at": "x", "updated_at": "x"}).last_pk
+        ids[code] = insert_request(
+            db, "early-help", code, prefix="EH",
+            state=(states or {}).get(code, "awaiting_response" if code in sent else "draft"),
+            sent_on=sent.get(code), created_at="x")
     return db, ids
 
 
@@ -176,9 +173,10 @@ def test_classified_replies_move_the_deadline(isolated):
     """Triage's record of each reply feeds the clock: clarification stops it,
     an extension with a date sets it, an answer stops the overdue count."""
     from foi.tracking.status import status_rows
-    from tests.mailfixtures import deliver, make_db, reply
+    from tests.builders import sent_campaign
+    from tests.mailfixtures import deliver, reply
 
-    db = make_db(isolated / "campaign.db", bodies=("BNS", "LDS"))
+    db = sent_campaign(isolated / "campaign.db", bodies=("BNS", "LDS"))
     # Sent 2 Feb 2026 -> due 2 March. Barnsley asks for clarification on 10 Feb.
     deliver(db, reply("Before we can process your request, could you please clarify what you mean "
                       "by an assessment closed without an early help referral?",

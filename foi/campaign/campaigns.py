@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
-from foi.register.councils import COUNCIL_TYPES, list_bodies
-from foi.errors import FoiError
 from foi.campaign.references import make_reference
+from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
+from foi.errors import FoiError
+from foi.register.councils import COUNCIL_TYPES, list_bodies
 
 
 @dataclass
@@ -62,10 +62,12 @@ def _by_filters(db: Database, filters: dict) -> tuple[list[dict], list[str]]:
         if kind not in known_types:
             problems.append(f"recipients.types: unknown type {kind!r} (known: {', '.join(sorted(known_types))})")
     regions = filters.get("regions", [])
-    known_regions = {r["region"].lower(): r["region"] for r in db.query("SELECT DISTINCT region FROM bodies WHERE region IS NOT NULL")}
+    known_regions = {r["region"].lower(): r["region"]
+                     for r in db.query("SELECT DISTINCT region FROM bodies WHERE region IS NOT NULL")}
     for region in regions:
         if region.lower() not in known_regions:
-            problems.append(f"recipients.regions: unknown region {region!r} (known: {', '.join(sorted(known_regions.values()))})")
+            known = ", ".join(sorted(known_regions.values()))
+            problems.append(f"recipients.regions: unknown region {region!r} (known: {known})")
     extra, extra_problems = _by_codes(db, [c.upper() for c in filters.get("codes", [])], "recipients.codes")
     _, exclude_problems = _by_codes(db, [c.upper() for c in filters.get("exclude", [])], "recipients.exclude")
     problems += extra_problems + exclude_problems
@@ -88,7 +90,8 @@ def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan
         problems.append(f"prefix: {spec.prefix!r} is already used by campaign {clash[0]!r}; set another prefix")
     if problems:
         raise CampaignFileError(str(path), problems)
-    existing = db["campaigns"].get(spec.slug) if db["campaigns"].count_where("slug = ?", [spec.slug]) else None
+    campaigns = db.table("campaigns")
+    existing = campaigns.get(spec.slug) if campaigns.count_where("slug = ?", [spec.slug]) else None
     plan = CreatePlan(spec, str(path), text, "create", bodies)
     if existing is None:
         plan.add = bodies
@@ -132,7 +135,8 @@ def _refuse_changed_wording(old: CampaignSpec, new: CampaignSpec) -> None:
         if now is None:
             problems.append(f"questions: {question.id!r} was removed, but requests asking it have been sent")
         elif (now.text, now.kind) != (question.text, question.kind):
-            problems.append(f"questions: {question.id!r} changed, but requests asking it have been sent; add a new question instead")
+            problems.append(f"questions: {question.id!r} changed, but requests asking it have been sent; "
+                            "add a new question instead")
     for period in old.periods:
         if period not in new.periods:
             problems.append(f"periods: {period!r} was removed, but requests asking for it have been sent")
@@ -156,15 +160,17 @@ def apply_create(db: Database, plan: CreatePlan, *, now: str) -> None:
         if plan.action != "unchanged":
             _save_campaign(db, plan, now)
         for code in plan.drop:
-            db.execute("DELETE FROM requests WHERE campaign = ? AND body_code = ? AND state = 'draft'", [spec.slug, code])
+            db.execute("DELETE FROM requests WHERE campaign = ? AND body_code = ? AND state = 'draft'",
+                       [spec.slug, code])
         _add_requests(db, spec, plan.add, now)
         for code, address in plan.refresh:
-            db.execute("UPDATE requests SET email = ?, updated_at = ? WHERE campaign = ? AND body_code = ? AND state = 'draft'",
+            db.execute("UPDATE requests SET email = ?, updated_at = ? "
+                       "WHERE campaign = ? AND body_code = ? AND state = 'draft'",
                        [address, now, spec.slug, code])
 
 
 def _add_requests(db: Database, spec: CampaignSpec, bodies: list[dict], now: str) -> None:
-    db["requests"].insert_all(
+    db.table("requests").insert_all(
         {"campaign": spec.slug, "body_code": body["code"],
          "reference": make_reference(spec.prefix, body["code"], spec.slug),
          "state": "draft", "email": body.get("foi_email") or None, "created_at": now, "updated_at": now}
@@ -172,7 +178,7 @@ def _add_requests(db: Database, spec: CampaignSpec, bodies: list[dict], now: str
     codes = {body["code"] for body in bodies}
     ids = [r["id"] for r in db.query("SELECT id, body_code FROM requests WHERE campaign = ? ORDER BY id", [spec.slug])
            if r["body_code"] in codes]
-    db["events"].insert_all(
+    db.table("events").insert_all(
         {"request_id": request_id, "kind": "created", "occurred_on": now[:10], "recorded_at": now,
          "actor": "user", "details": json.dumps({"campaign": spec.slug})} for request_id in ids)
 
@@ -184,16 +190,19 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
            "source_text": plan.source_text, "created_at": now}
     if plan.action == "update":
         row.pop("created_at")
-        db["campaigns"].update(spec.slug, row)
+        db.table("campaigns").update(spec.slug, row)
     else:
-        db["campaigns"].insert(row)
+        db.table("campaigns").insert(row)
     for table in ("periods", "questions", "checks"):
         db.execute(f"DELETE FROM {table} WHERE campaign = ?", [spec.slug])
-    db["periods"].insert_all({"campaign": spec.slug, "period": p, "position": i} for i, p in enumerate(spec.periods, 1))
-    db["questions"].insert_all(
-        {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind, "labels": json.dumps(q.labels)}
+    db.table("periods").insert_all({"campaign": spec.slug, "period": p, "position": i}
+                                   for i, p in enumerate(spec.periods, 1))
+    db.table("questions").insert_all(
+        {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind,
+         "labels": json.dumps(q.labels)}
         for i, q in enumerate(spec.questions, 1))
-    db["checks"].insert_all({"campaign": spec.slug, "position": i, "rule": r} for i, r in enumerate(spec.checks, 1))
+    db.table("checks").insert_all({"campaign": spec.slug, "position": i, "rule": r}
+                                  for i, r in enumerate(spec.checks, 1))
 
 
 # ---- reading campaigns back ---------------------------------------------------------------
@@ -203,7 +212,8 @@ def get_campaign(db: Database, slug: str) -> dict:
     if not rows:
         known = [r["slug"] for r in db.query("SELECT slug FROM campaigns ORDER BY slug")]
         raise FoiError(f"No campaign {slug!r}",
-                       f"Known campaigns: {', '.join(known)}" if known else "Create one with `foi campaign create FILE`.")
+                       f"Known campaigns: {', '.join(known)}" if known
+                       else "Create one with `foi campaign create FILE`.")
     return rows[0]
 
 
@@ -220,7 +230,8 @@ def _parse_stored(source_text: str, slug: str) -> CampaignSpec:
 
 
 def get_questions(db: Database, slug: str) -> list[dict]:
-    rows = list(db.query("SELECT id, position, text, kind, labels FROM questions WHERE campaign = ? ORDER BY position", [slug]))
+    rows = list(db.query("SELECT id, position, text, kind, labels FROM questions WHERE campaign = ? ORDER BY position",
+                         [slug]))
     for row in rows:
         row["labels"] = json.loads(row["labels"])
     return rows

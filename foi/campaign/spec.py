@@ -116,6 +116,7 @@ def parse_campaign(text: str, source: str = "campaign file") -> CampaignSpec:
     request = _request_section(data.get("request", {}), problems)
     if problems:
         raise CampaignFileError(source, problems)
+    assert slug is not None and title is not None  # both required: a missing one is a problem above
     return CampaignSpec(slug, title, prefix, template, recipients, periods, questions, checks, request)
 
 
@@ -163,7 +164,8 @@ def _recipients(value, problems: list[str]) -> str | list | dict:
         return []
     if isinstance(value, str):
         if value not in NAMED_RECIPIENTS:
-            problems.append(f"recipients: {value!r} is not one of {', '.join(NAMED_RECIPIENTS)} (or give a list of codes)")
+            problems.append(f"recipients: {value!r} is not one of {', '.join(NAMED_RECIPIENTS)} "
+                            "(or give a list of codes)")
         return value
     if isinstance(value, list):
         if not value or not all(isinstance(code, str) and code.strip() for code in value):

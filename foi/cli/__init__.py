@@ -7,10 +7,16 @@ so `foi --help` stays fast.
 import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from foi import __version__
+
+if TYPE_CHECKING:  # imported only when used: `foi --help` stays fast
+    from sqlite_utils import Database
+
+    from foi.config import Config
 
 # command name -> "module:attribute"; each module is imported on first use.
 COMMANDS: dict[str, str] = {
@@ -110,11 +116,11 @@ class State:
     def __init__(self, db_path: Path, config_path: Path | None = None):
         self.db_path = db_path
         self.config_path = config_path
-        self._db = None
-        self._config = None
+        self._db: Database | None = None
+        self._config: Config | None = None
 
     @property
-    def config(self):
+    def config(self) -> "Config":
         if self._config is None:
             from foi.config import load_config
 
@@ -122,7 +128,7 @@ class State:
         return self._config
 
     @property
-    def db(self):
+    def db(self) -> "Database":
         if self._db is None:
             from foi.db import open_db
 
@@ -172,7 +178,8 @@ def _import_sqlite_utils_without_numpy() -> None:
     if "sqlite_utils" in sys.modules or len(hidden) < 2:
         return
     for name in hidden:
-        sys.modules[name] = None  # makes `import numpy` raise ImportError
+        # None makes `import numpy` raise ImportError (documented); typeshed allows only modules here.
+        sys.modules[name] = None  # type: ignore[assignment]
     try:
         importlib.import_module("sqlite_utils")
     finally:

@@ -61,7 +61,8 @@ def _report_create(plan, dry_run: bool) -> None:
     missing = plan.no_address
     if missing:
         click.echo(f"{len(missing)} recipient(s) have no FOI address in the register (their requests exist; "
-                   "set addresses with `foi councils set-email`, then run this again, or send by post/web form):", err=True)
+                   "set addresses with `foi councils set-email`, then run this again, or send by post/web form):",
+                   err=True)
         for body in missing:
             click.echo(f"  {body['code']}\t{body['name']}")
 
@@ -113,7 +114,8 @@ def show(state, slug: str) -> None:
     click.echo(f"recipients: {info['recipients']} ({states})")
     click.echo(f"without an address: {len(info['no_address'])}")
     for row in info["no_address"]:
-        note = f"\t(register now has {row['register_email']}: run `foi campaign create` again)" if row["register_email"] else ""
+        note = (f"\t(register now has {row['register_email']}: run `foi campaign create` again)"
+                if row["register_email"] else "")
         click.echo(f"  {row['code']}\t{row['reference']}\t{row['name']}{note}")
 
 
@@ -128,7 +130,8 @@ def _sender_and_now(state):
 @click.argument("slug")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default drafts/SLUG).")
 @click.option("--format", "fmt", type=click.Choice(["eml", "txt", "docx"]), default="eml", show_default=True)
-@click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request", show_default=True)
+@click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
+              show_default=True)
 @click.option("--body", "codes", multiple=True, metavar="CODE", help="Only these bodies (repeatable).")
 @click.option("--dry-run", is_flag=True, help="List the files without writing them.")
 @click.pass_obj
@@ -162,7 +165,8 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tup
 @click.command()
 @click.argument("slug")
 @click.argument("body")
-@click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request", show_default=True)
+@click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
+              show_default=True)
 @click.pass_obj
 def preview(state, slug: str, body: str, kind: str) -> None:
     """Print one request as it will be sent: headers, then the text.

@@ -1,5 +1,6 @@
 """`foi councils`: the register of public bodies."""
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -79,8 +80,8 @@ def show(state, identifier: str, as_json: bool) -> None:
         foi councils show E08000016
         foi councils show "Barnsley Metropolitan Borough Council"
     """
-    from foi.register.councils import find_body
     from foi.output import write_json
+    from foi.register.councils import find_body
 
     body = find_body(state.db, identifier)
     if as_json:
@@ -132,8 +133,8 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
         foi councils import addresses.csv --dry-run
         foi councils import addresses.csv
     """
-    from foi.register.councils import apply_import, plan_import
     from foi.errors import FoiError
+    from foi.register.councils import apply_import, plan_import
 
     plan = plan_import(state.db, path)
     for line, reason in plan.errors:
@@ -164,19 +165,15 @@ def export_(state, output, as_json: bool) -> None:
     Example:
         foi councils export -o register.csv
     """
-    from foi.register.councils import list_bodies
     from foi.output import write_csv, write_json
+    from foi.register.councils import list_bodies
 
     rows = list_bodies(state.db)
-    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
+    with open(output, "w", newline="", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
         if as_json:
             write_json([{c: r.get(c) for c in EXPORT_COLUMNS} for r in rows], out)
         else:
             write_csv(rows, EXPORT_COLUMNS, out)
-    finally:
-        if output:
-            out.close()
     click.echo(f"{len(rows)} bodies" + (f" written to {output}" if output else ""), err=True)
 
 

@@ -14,7 +14,7 @@ def _parse_date(text: str, what: str = "DATE") -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not a date like 2026-03-04", param_hint=what)
+        raise click.BadParameter(f"{text!r} is not a date like 2026-03-04", param_hint=what) from None
 
 
 def _calendar(state):

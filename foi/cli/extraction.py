@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from foi.clock import iso
-from foi.clock import now as clock_now
+from foi.clock import iso, now as clock_now
 
 
 def _now() -> str:

@@ -86,8 +86,8 @@ def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry
     Example:
         foi set-state eh-2026 BNS answered --note "figures came by post"
     """
-    from foi.triage.inbox import request_for, set_request_state
     from foi.tracking.states import validate_state
+    from foi.triage.inbox import request_for, set_request_state
 
     target_state = validate_state(new_state)
     request = request_for(state.db, slug, body)

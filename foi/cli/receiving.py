@@ -2,8 +2,12 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # where click's own annotations take it from
 
 
 def _progress_bar(length: int, label: str):
@@ -49,14 +53,14 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
         FOI_IMAP_PASSWORD=... foi sync --no-extract
     """
     from foi import clock
+    from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
-    from foi.blobs import BlobStore
     from foi.triage.run import TRIAGE
 
     settings = load_imap_settings(state.config)
     db = state.db
-    bars: dict[str, object] = {}
+    bars: dict[str, ProgressBar[int]] = {}
 
     def progress(folder: str, done: int, total: int) -> None:
         if folder not in bars and sys.stderr.isatty():
@@ -84,7 +88,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
         if folder.uidvalidity_changed:
             click.echo(f"note: {folder.folder} was renumbered by the server (UIDVALIDITY changed); "
                        "it was rescanned without storing duplicates", err=True)
-    if not no_extract and sum(folder.new for folder in report.folders):
+    if not no_extract and report.new:
         _extract_new(state, now)
 
 
@@ -106,9 +110,9 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
         foi import --dry-run saved-mail/
     """
     from foi import clock
+    from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
-    from foi.blobs import BlobStore
     from foi.triage.run import TRIAGE
 
     db = state.db

@@ -31,8 +31,8 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         foi report early-help --html report.html
     """
     from foi.output import write_json
-    from foi.report.summary import build_report
     from foi.report.render import render_html, render_text
+    from foi.report.summary import build_report
 
     data = build_report(state.db, slug, clock.today())
     if html_path:
@@ -75,8 +75,8 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what requests --format json
         foi export early-help --what correspondence -o letters.zip
     """
-    from foi.report import export as exports
     from foi.db import blob_dir
+    from foi.report import export as exports
 
     blobs = blob_dir(state.db_path)
     if what == "correspondence":

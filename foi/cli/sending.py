@@ -30,9 +30,8 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
         foi send eh-2026 --limit 5
         foi send eh-2026 --yes
     """
-    from foi.letters.render import renderer_for
+    from foi.letters.render import renderer_for, sender_from_config
     from foi.sending.send import plan_send
-    from foi.letters.render import sender_from_config
 
     render = renderer_for(state.db, slug, sender_from_config(state.config))
     plan = plan_send(state.db, slug, render, limit=limit, bodies=bodies,
@@ -69,7 +68,7 @@ def _show_plan(plan, route: str) -> None:
 
 def _show_skipped(skipped) -> None:
     """Bodies the user can act on one by one; the routine reasons as counts."""
-    routine = Counter()
+    routine: Counter[str] = Counter()
     for item in skipped:
         if item.reason.startswith(("beyond --limit", "already sent")):
             routine[item.reason.split(" (")[0]] += 1

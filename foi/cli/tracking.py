@@ -115,9 +115,9 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase eh-2026 --stage review --body BNS --yes
         foi chase eh-2026 --stage ico
     """
-    from foi.sending.chasing import apply_chase, plan_chase
     from foi.cli.sending import _show_skipped, send_plan, show_messages
     from foi.letters.render import sender_from_config
+    from foi.sending.chasing import apply_chase, plan_chase
 
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)

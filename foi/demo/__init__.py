@@ -13,11 +13,11 @@ import hashlib
 import json
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from foi.blobs import BlobStore
 from foi.campaign.campaigns import apply_create, plan_create
@@ -86,7 +86,7 @@ def prepare_folder(folder: Path, force: bool) -> None:
             elif path.exists():
                 path.unlink()
     else:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")
         for name in ("inbox", "outbox", "blobs"):   # never mix another campaign's mail in
             if (folder / name).exists():
                 (folder / name).rename(folder / f"{name}.before-demo-{stamp}")
@@ -180,7 +180,9 @@ def read_outbox(outbox: Path, codes_by_domain: dict[str, str]):
         message = message_from_bytes(raw, policy=policy.default)
         to_addr = str(message["To"]).split("<")[-1].strip(">").strip()
         code = codes_by_domain[to_addr.rpartition("@")[2]]
-        body = message.get_body(("plain",)).get_content()
+        plain = message.get_body(("plain",))
+        assert plain is not None  # every request foi sends has a text/plain body
+        body = plain.get_content()
         reference = find_references(str(message["Message-ID"]))[0]
         received[code] = Received(to_addr, str(message["Message-ID"]), str(message["Subject"]),
                                   str(message["Reply-To"] or message["From"]), reference, body)

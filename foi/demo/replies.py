@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from foi.demo.councils import PERIODS, QUESTIONS, Council
 from foi.campaign.references import find_references
+from foi.demo.councils import PERIODS, QUESTIONS, Council
 
 OUR_ADDRESS = "foi@campaign.example.org"
 CASEWORK_DOMAIN = "casework.example.net"
@@ -251,9 +251,11 @@ def _cell(value: int, small: bool) -> str:
 
 def _xlsx(council: Council, grid: list[list[str]]) -> tuple[bytes, str]:
     import openpyxl  # lazy: start-up
+    from openpyxl.worksheet.worksheet import Worksheet  # lazy: start-up
 
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = "FOI response"
     sheet["A1"] = f"{council.name}: early help after assessments"
     sheet.append([])

@@ -8,9 +8,9 @@ every action of ours (clarifications given), in the order they happen.
 import datetime as dt
 from dataclasses import dataclass
 
+from foi.clock import LONDON
 from foi.demo import replies as r
 from foi.demo.councils import Council
-from foi.clock import LONDON
 
 ANSWER_FORMATS = {"answer_xlsx": "xlsx", "answer_docx": "docx", "answer_pdf": "pdf",
                   "answer_csv": "csv", "answer_body": "body"}

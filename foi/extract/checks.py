@@ -21,7 +21,7 @@ def parse_rule(rule: str) -> tuple:
     tokens, position = [], 0
     while position < len(rule.rstrip()):
         match = TOKEN.match(rule, position)
-        if not match:
+        if not match or match.lastindex is None:
             raise FoiError(f"Cannot read check rule {rule!r} at {rule[position:]!r}",
                            "Rules look like: rereferrals <= referrals + 10")
         tokens.append(match.group(match.lastindex))

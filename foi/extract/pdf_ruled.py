@@ -20,6 +20,7 @@ grid positions; `spans` says which of them get its text:
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from statistics import median
@@ -42,7 +43,7 @@ class Grid:
     bottom: float
 
     @classmethod
-    def of(cls, table) -> "Grid":
+    def of(cls, table) -> Grid:
         cells = table.cells
         return cls(sorted({c[0] for c in cells}), sorted({c[1] for c in cells}),
                    table.bbox[2], table.bbox[3])
@@ -139,7 +140,7 @@ def _word_tolerance(chars: list[dict]) -> float:
     usual gap between neighbouring letters plus WORD_GAP x its font size."""
     gaps = []
     for line in _lines_of_glyphs([ch for ch in chars if not ch["text"].isspace()]):
-        gaps += [b["x0"] - a["x1"] for a, b in zip(line, line[1:])]
+        gaps += [b["x0"] - a["x1"] for a, b in itertools.pairwise(line)]
     spacing = max(median(gaps), 0.0) if gaps else 0.0
     return spacing + WORD_GAP * median(ch["size"] for ch in chars)
 
@@ -152,7 +153,7 @@ def _place(out: list[list[str]], grid: Grid, lines: list[list[dict]], span: tupl
         x0, x1 = min(w["x0"] for w in line), max(w["x1"] for w in line)
         r = min(max(grid.position(0, (top + bottom) / 2)[0], r0), r1)
 
-        def filled(c: int) -> float:
+        def filled(c: int, x0: float = x0, x1: float = x1) -> float:
             left, right = grid.column_edges(c)
             return max(min(x1, right) - max(x0, left), 0) / max(right - left, 0.01)
 

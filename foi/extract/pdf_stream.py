@@ -9,9 +9,11 @@ sit inside ruled tables, so a figure is never read into two tables. Output is
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -101,7 +103,7 @@ def _sides(lines: list[Line]) -> list[list[Line]]:
     phrase crosses, as the lines left of it and those right of it; none
     without such a strip."""
     spans = _merge([(p.x0, p.x1) for line in lines for p in line.phrases])
-    gaps = [(b[0] - a[1], a[1], b[0]) for a, b in zip(spans, spans[1:])]
+    gaps = [(b[0] - a[1], a[1], b[0]) for a, b in itertools.pairwise(spans)]
     if not gaps or max(gaps)[0] < GUTTER * median(line.height for line in lines):
         return []
     _, left, right = max(gaps)
@@ -140,7 +142,7 @@ def crowded_share(cells: list[tuple], lines: list[Line]) -> float:
     return len(crowded) / len(touched) if touched else 0.0
 
 
-def group_lines(words: list[dict], spaces: list[dict] = (), marks: bool = True) -> list[Line]:
+def group_lines(words: list[dict], spaces: Sequence[dict] = (), marks: bool = True) -> list[Line]:
     """Words sharing most of their height are one line; a superscript, inside
     the height of its line, stays on it. `spaces` are the page's space
     characters: words typed with a space between are one phrase (one cell),
@@ -244,7 +246,7 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     blank line apart stay one table under their column headers)."""
     if not lines:
         return []
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines) if b.top > a.bottom]
     limit = max(BLOCK_GAP * median(line.height for line in lines),
                 LOOSE_GAP * median(gaps) if gaps else 0.0)
     blocks = [[lines[0]]]
@@ -259,7 +261,8 @@ def _runs(block: list[Line]) -> list[tuple[int, int]]:
     """(first, last) index of each stretch of lines with two or more phrases,
     through up to BRIDGE single-phrase lines (a group label, a wrapped cell)."""
     runs: list[tuple[int, int]] = []
-    first = last = None
+    first: int | None = None
+    last = 0  # meaningful only while `first` is set
     for index, line in enumerate(block):
         if len(line.phrases) < 2:
             continue
@@ -364,18 +367,19 @@ def _split_across(phrase: Phrase, columns: list[tuple[float, float]], space: flo
     `always`: parted between its columns whatever the space."""
     if len(phrase.words) < 2:
         return [phrase]
-    homes = []
+    homes: list[int] = []
     for x0, x1, _ in phrase.words:
-        home = _touched((x0, x1), columns)
-        if len(home) != 1:
+        reached = _touched((x0, x1), columns)
+        if len(reached) != 1:
             return [phrase]
-        homes.append(home[0])
+        homes.append(reached[0])
     parted = [b[0] - a[1] > WIDE_SPACE * space
               for a, b, h, k in zip(phrase.words, phrase.words[1:], homes, homes[1:]) if h != k]
     if not parted or not (always or all(parted)) or homes != sorted(homes):
         return [phrase]
     pieces: list[Phrase] = []
-    for (x0, x1, text), home, before in zip(phrase.words, homes, [None] + homes):
+    befores: list[int | None] = [None, *homes]
+    for (x0, x1, text), home, before in zip(phrase.words, homes, befores):
         if home == before:
             _extend(pieces[-1], x0, x1, text)
         else:

@@ -100,6 +100,7 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
     named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
     if named or (current and not said.whole):
         question = named or current
+        assert question is not None  # one of them, by the test above
         return [Found(question.question.id, ALL_PERIODS, value, location, round(question.confidence * 0.9, 2),
                       said.sentence[:160], from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):
@@ -115,7 +116,7 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
     hits = [(p, m) for p, m in hits if p.start >= begin]
     spans = _segments(text, hits, begin)
     found = []
-    for (period, (label, confidence, note)), segment in zip(hits, spans):
+    for (_period, (label, confidence, note)), segment in zip(hits, spans):
         raw, several = segment
         if raw is None:
             continue

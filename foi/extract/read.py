@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from foi.extract import delimited, document, pdf, spreadsheet, text
 from foi.extract.detect import detect_format

@@ -82,7 +82,10 @@ def _statement(sentence: str, begin: int, starts: list[tuple[int, int]]) -> Stat
     section = None if not_held else parse_refusal(sentence)
     if not not_held and not section:
         return None
-    key = begin + (not_held or REFUSAL_WORDS.search(sentence)).start()
+    marker = not_held or REFUSAL_WORDS.search(sentence)
+    if marker is None:
+        return None
+    key = begin + marker.start()
     row = max(index for start, index in starts if start <= key)
     return Statement(row, "not_held" if not_held else "refused", section, sentence,
                      bool(WHOLE_REQUEST.search(sentence)), bool(ABOUT_INFORMATION.search(sentence)))

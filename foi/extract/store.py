@@ -58,14 +58,14 @@ def upsert_auto_value(db: Database, candidate: Candidate, now: str) -> str:
     ).fetchone()
     row = row_of(candidate)
     if existing is None:
-        db["answer_values"].insert({
+        db.table("answer_values").insert({
             "request_id": candidate.request_id, "question_id": candidate.question_id,
             "period": candidate.period, "source_message": candidate.message_id,
             "method": "auto", "current": 0, "created_at": now, **row})
         return "inserted"
     if dict(zip(FIELDS, existing[1:])) == row:
         return "unchanged"
-    db["answer_values"].update(existing[0], row)
+    db.table("answer_values").update(existing[0], row)
     return "updated"
 
 
@@ -82,12 +82,13 @@ def withdraw_auto_values(db: Database, message_id: int, keep: set[tuple[str, str
 
 def insert_manual_value(db: Database, request_id: int, question_id: str, period: str,
                         value: Value, note: str | None, now: str) -> int:
-    table = db["answer_values"].insert({
+    table = db.table("answer_values").insert({
         "request_id": request_id, "question_id": question_id, "period": period,
         "source_message": None, "method": "manual", "current": 0, "created_at": now,
         **value_columns(value), "confidence": 1.0, "note": note,
         "source_location": "entered by hand",
     })
+    assert table.last_pk is not None  # set by the insert
     return table.last_pk
 
 
@@ -118,7 +119,7 @@ def apply_history(db: Database, request_id: int, message_dates: dict[int, str]) 
 
 def save_reading(db: Database, sha256: str, version: str, status: str, note: str | None,
                  tables: list[dict], now: str) -> None:
-    db["extractions"].upsert({
+    db.table("extractions").upsert({
         "source_sha256": sha256, "extractor_version": version, "status": status, "note": note,
         "tables_json": json.dumps(tables), "extracted_at": now,
     }, pk=("source_sha256", "extractor_version"))

@@ -59,7 +59,7 @@ class Table:
                 "cell_lines": self.cell_lines}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Table":
+    def from_dict(cls, data: dict) -> Table:
         return cls(**data)
 
 

@@ -22,7 +22,7 @@ QUOTE_START = re.compile(
 def own_text(text: str) -> str:
     """The text before the first quoted-reply marker; quoted '>' lines blanked
     (kept as empty lines so line numbers still match the message)."""
-    kept = []
+    kept: list[str] = []
     for line in text.splitlines():
         if QUOTE_START.match(line) and any(k.strip() for k in kept):
             break
@@ -124,7 +124,7 @@ def _cells(line: str) -> list[str] | None:
 
 
 class _HtmlReader(HTMLParser):
-    BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

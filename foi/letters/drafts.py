@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign
-from foi.register.councils import find_body, validate_email
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare, single_line
 from foi.letters.word import build_letter
+from foi.register.councils import find_body, validate_email
 
 FORMATS = ("eml", "txt", "docx")
 
@@ -60,7 +60,8 @@ def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.d
 def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> list[dict]:
     get_campaign(db, slug)
     rows = list(db.query(
-        "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name", [slug]))
+        "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name",
+        [slug]))
     if codes:
         wanted = {c.strip().upper() for c in codes}
         unknown = wanted - {r["body_code"] for r in rows}
@@ -84,7 +85,7 @@ def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender
         return build_draft(rendered, context, sender=sender, when=now).as_bytes()
     if fmt == "docx":
         return build_letter(rendered, context)
-    return f"Subject: {rendered.subject}\n\n{rendered.body}".encode("utf-8")
+    return f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
 
 
 def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kind: str = "request",

@@ -13,18 +13,17 @@ import os
 import re
 import shutil
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.errors import FoiError
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
-from foi.clock import long_date
-from foi.clock import today as clock_today
+from foi.clock import long_date, today as clock_today
 from foi.config import load_config
+from foi.errors import FoiError
 
 KINDS = ("request", "reminder", "review", "ico")
 DEFAULT_SET = "request"
@@ -49,7 +48,7 @@ class Sender:
     address: tuple[str, ...] = ()         # postal address lines, for letters
 
 
-def sender_settings(environ: dict | None = None) -> Sender:
+def sender_settings(environ: Mapping[str, str] | None = None) -> Sender:
     """Who the requests are from: [sender] in foi.toml (or FOI_CONFIG), overridden by
     FOI_SENDER_NAME, FOI_SENDER_EMAIL, FOI_REPLY_TO; FOI_SENDER_ADDRESS for letters."""
     env = os.environ if environ is None else environ
@@ -57,7 +56,7 @@ def sender_settings(environ: dict | None = None) -> Sender:
     return sender_from_config(load_config(Path(path) if path else None, env=env), env)
 
 
-def sender_from_config(config, environ: dict | None = None) -> Sender:
+def sender_from_config(config, environ: Mapping[str, str] | None = None) -> Sender:
     env = os.environ if environ is None else environ
     address = env.get("FOI_SENDER_ADDRESS") or ""
     return Sender(
@@ -185,7 +184,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
     """Everything a template may use (documented in foi/templates/README.md)."""
     campaign = get_campaign(db, request_row["campaign"])
     spec = load_spec(campaign)
-    body = db["bodies"].get(request_row["body_code"])
+    body = db.table("bodies").get(request_row["body_code"])
     questions = [{**q, "number": i} for i, q in enumerate(get_questions(db, campaign["slug"]), 1)]
     context = {
         "kind": kind,
@@ -196,7 +195,8 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
                      "definitions": spec.request.get("definitions", "")},
         "questions": questions,
         "periods": get_periods(db, campaign["slug"]),
-        "request": {"reference": request_row["reference"], "reply_address": reply_address(sender, request_row["reference"]),
+        "request": {"reference": request_row["reference"],
+                    "reply_address": reply_address(sender, request_row["reference"]),
                     "email": request_row.get("email"), "state": request_row.get("state"),
                     "sent_via": request_row.get("sent_via"), "their_reference": request_row.get("their_reference")},
         "sender": {"name": single_line(sender.name), "email": single_line(sender.email),

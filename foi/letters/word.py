@@ -5,6 +5,7 @@ two never say different things; only the letterhead blocks are added.
 """
 
 import io
+from collections.abc import Sequence
 
 from foi.letters.render import Rendered
 
@@ -35,7 +36,7 @@ def build_letter(rendered: Rendered, context: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _lines(document, lines: list[str | None], align=None) -> None:
+def _lines(document, lines: Sequence[str | None], align=None) -> None:
     """One paragraph, its lines kept apart by line breaks (not new paragraphs)."""
     lines = [line for line in lines if line]
     if not lines:

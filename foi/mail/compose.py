@@ -8,7 +8,7 @@ Reply-To with the reference, a Message-ID fixed before sending, and the Date.
 import datetime as dt
 import email.policy
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import Protocol

@@ -10,15 +10,16 @@ import datetime as dt
 import imaplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from foi.db import commits_not_waiting_for_disk
-from foi.config import load_config
-from foi.errors import FoiError
 from foi.blobs import BlobStore
+from foi.config import load_config
+from foi.db import commits_not_waiting_for_disk
+from foi.errors import FoiError
 from foi.mail.store import Incoming, Location, Triage, save_messages
 
 BATCH_SIZE = 200
@@ -66,7 +67,16 @@ class SyncReport:
 CONNECTION_ERRORS = (imaplib.IMAP4.abort, OSError, EOFError)
 
 
-def connect_imap(settings: ImapSettings):
+class ImapClient(Protocol):
+    """What a sync asks of an IMAPClient (the tests wrap one to drop the connection)."""
+
+    def select_folder(self, folder: str, readonly: bool = False) -> dict[bytes, Any]: ...
+    def search(self, criteria: list[str]) -> list[int]: ...
+    def fetch(self, messages: list[int], data: list[str]) -> dict[int, dict[bytes, Any]]: ...
+    def logout(self) -> object: ...
+
+
+def connect_imap(settings: ImapSettings) -> ImapClient:
     """A logged-in IMAPClient (raises FoiError for what the user must fix)."""
     from imapclient import IMAPClient  # lazy: start-up
     from imapclient.exceptions import LoginError  # lazy: start-up
@@ -91,7 +101,7 @@ def connect_imap(settings: ImapSettings):
 def fetch_new_mail(
     db: Database, blobs: BlobStore, settings: ImapSettings, *, today: dt.date, triage: Triage | None,
     now: dt.datetime | None = None, batch_size: int = BATCH_SIZE,
-    connect: Callable[[ImapSettings], object] = connect_imap,
+    connect: Callable[[ImapSettings], ImapClient] = connect_imap,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SyncReport:
     """Store every message new since the last sync in each configured folder, handing
@@ -100,8 +110,7 @@ def fetch_new_mail(
     A dropped connection is retried once (resuming from what was committed);
     a second drop raises FoiError saying what was stored."""
     report = SyncReport()
-    run = _Run(db, blobs, settings, connect, batch_size, today, now, progress, triage)
-    run.client = connect(settings)
+    run = _Run(db, blobs, settings, connect, connect(settings), batch_size, today, now, progress, triage)
     # The server keeps every message until we have it, so a commit need not wait
     # for the disk: a power cut can only undo the last few commits, last_uid with
     # them, and the next sync fetches those messages again (blobs are synced
@@ -123,13 +132,13 @@ class _Run:
     db: Database
     blobs: BlobStore
     settings: ImapSettings
-    connect: Callable[[ImapSettings], object]
+    connect: Callable[[ImapSettings], ImapClient]
+    client: ImapClient
     batch_size: int
     today: dt.date
     now: dt.datetime | None
     progress: Callable[[str, int, int], None] | None
     triage: Triage | None
-    client: object = None
 
     def folder_with_one_retry(self, folder: FolderReport, report: SyncReport) -> None:
         """Sync one folder; a dropped connection is reconnected once."""
@@ -195,7 +204,7 @@ def _dropped(settings: ImapSettings, report: SyncReport, folder: str, error: Exc
     )
 
 
-def _logout_quietly(client) -> None:
+def _logout_quietly(client: ImapClient) -> None:
     try:
         client.logout()
     except (*CONNECTION_ERRORS, imaplib.IMAP4.error):

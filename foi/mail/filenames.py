@@ -8,6 +8,7 @@ original for the record and use a cleaned one everywhere else.
 import re
 import unicodedata
 from email.header import decode_header
+from typing import overload
 
 MAX_LENGTH = 150
 _RESERVED = {
@@ -17,6 +18,10 @@ _RESERVED = {
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
 
 
+@overload
+def decode_filename(raw: str | bytes) -> str: ...
+@overload
+def decode_filename(raw: None) -> None: ...
 def decode_filename(raw: str | bytes | None) -> str | None:
     """Decode RFC 2047 words left in a name (RFC 2231 is decoded by `email`) and
     undecodable bytes smuggled through as surrogates."""
@@ -32,7 +37,7 @@ def decode_filename(raw: str | bytes | None) -> str | None:
                 for chunk, charset in decode_header(raw)
             )
         except (ValueError, LookupError, AssertionError):
-            pass
+            pass  # a malformed encoded word: keep the name as it came
     return raw
 
 

@@ -8,15 +8,15 @@ only by extension) and stored through the same path as IMAP sync.
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
+from foi.blobs import BlobStore
 from foi.mail import sniff
 from foi.mail.parse import parse_message
-from foi.blobs import BlobStore
 from foi.mail.store import Incoming, Location, Triage, find_existing, save_messages
 
 IMPORT_ACCOUNT = "import"
@@ -106,7 +106,8 @@ def _read_mbox(path: Path) -> Iterator[ImportItem]:
     """Split an mbox on real separator lines only: a "From " line after a blank
     line that carries a time, so an unquoted "From time to time" in a body stays
     in its message (the stdlib splits on any "From ")."""
-    position, lines, previous_blank = 0, [], True
+    position, previous_blank = 0, True
+    lines: list[bytes] = []
     with path.open("rb") as handle:
         for line in handle:
             if previous_blank and _FROM_LINE.match(line) and lines:
@@ -154,7 +155,7 @@ def import_paths(
         if item.error or item.raw is None:
             report.failures.append((_where(item), item.error or "empty"))
         elif dry_run:
-            _plan_one(db, blobs, item, report)
+            _plan_one(db, blobs, item, item.raw, report)
         else:
             location = Location(IMPORT_ACCOUNT, str(item.path.resolve()), 0, item.position)
             batch.append((item, Incoming(item.raw, location)))
@@ -191,9 +192,9 @@ def _count(report: ImportReport, item: ImportItem, result) -> None:
         report.already += 1
 
 
-def _plan_one(db: Database, blobs: BlobStore, item: ImportItem, report: ImportReport) -> None:
-    parsed = parse_message(item.raw)
-    existing = find_existing(db, hashlib.sha256(item.raw).hexdigest(), parsed)
+def _plan_one(db: Database, blobs: BlobStore, item: ImportItem, raw: bytes, report: ImportReport) -> None:
+    parsed = parse_message(raw)
+    existing = find_existing(db, hashlib.sha256(raw).hexdigest(), parsed)
     state = "already stored" if existing is not None else "new"
     if existing is None:
         report.new += 1

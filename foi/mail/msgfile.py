@@ -9,6 +9,7 @@ rebuilt from properties, the plain and HTML bodies, and the attachments
 
 import codecs
 import datetime as dt
+import io
 import re
 import struct
 from email.message import EmailMessage
@@ -32,7 +33,7 @@ class MsgError(ValueError):
 def parse_msg_file(data: bytes) -> EmailMessage:
     """The Outlook message in `data` as an EmailMessage (raises MsgError)."""
     try:
-        ole = olefile.OleFileIO(data)
+        ole = olefile.OleFileIO(io.BytesIO(data))  # bytes under 1536 long would be taken as a file name
     except (OSError, ValueError, IndexError, TypeError) as error:
         raise MsgError(f"not an OLE2 file: {error}") from None
     try:
@@ -74,11 +75,11 @@ class _Storage:
         names = set()
         depth = self.prefix.count("/")
         for entry in self.ole.listdir(streams=False, storages=True):
-            if len(entry) == depth + 1 and "/".join(entry[:-1]) + "/" == self.prefix or (
+            at_this_level = (len(entry) == depth + 1 and "/".join(entry[:-1]) + "/" == self.prefix) or (
                 not self.prefix and len(entry) == 1
-            ):
-                if entry[-1].startswith(kind):
-                    names.add(entry[-1])
+            )
+            if at_this_level and entry[-1].startswith(kind):
+                names.add(entry[-1])
         return [_Storage(self.ole, f"{self.prefix}{name}/", self.codepage) for name in sorted(names)]
 
     def fixed_properties(self, header_size: int) -> dict[int, tuple[int, bytes]]:
@@ -135,8 +136,8 @@ def _copy_headers(storage: _Storage, message: EmailMessage, header_size: int) ->
         if message["From"] is not None:
             return
     sender = next((a for a in (storage.text(p) for p in ("5D01", "0C1F", "0065")) if a and "@" in a), None)
-    name = storage.text("0C1A") or storage.text("0042")
-    _set(message, "From", formataddr((name or "", sender)) if sender else name)
+    display_name = storage.text("0C1A") or storage.text("0042")
+    _set(message, "From", formataddr((display_name or "", sender)) if sender else display_name)
     to, cc = _recipients(storage)
     _set(message, "To", ", ".join(to) or storage.text("0E04"))
     _set(message, "Cc", ", ".join(cc) or storage.text("0E03"))
@@ -158,7 +159,8 @@ def _set(message: EmailMessage, name: str, value: str | None) -> None:
 
 
 def _recipients(storage: _Storage) -> tuple[list[str], list[str]]:
-    to, cc = [], []
+    to: list[str] = []
+    cc: list[str] = []
     for recipient in storage.children("__recip_version1.0_#"):
         address = recipient.text("39FE") or recipient.text("3003") or ""
         if "@" not in address:
@@ -176,7 +178,7 @@ def _filetime(props: dict[int, tuple[int, bytes]], ids: tuple[int, ...]) -> dt.d
         if kind == 0x0040:
             ticks = struct.unpack("<Q", value)[0]
             if ticks:
-                epoch = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
+                epoch = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
                 return epoch + dt.timedelta(microseconds=ticks // 10)
     return None
 

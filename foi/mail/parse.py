@@ -10,8 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.header import decode_header
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -215,7 +214,7 @@ def _iso_date(value: str | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.isoformat(timespec="seconds")
 
 
@@ -254,7 +253,8 @@ def _walk(part: Message, result: ParsedMessage, plain: list, html: list, errors:
     body are still searched for attachments (Apple Mail hides PDFs there)."""
     ctype = part.get_content_type()
     if part.is_multipart() and not ctype.startswith("message/"):
-        children = part.get_payload() if isinstance(part.get_payload(), list) else []
+        payload = part.get_payload()
+        children = [c for c in payload if isinstance(c, Message)] if isinstance(payload, list) else []
         chosen = _preferred_alternative(children) if ctype == "multipart/alternative" else children
         for child in children:
             _walk(child, result, plain, html, errors, body and any(child is c for c in chosen))
@@ -311,7 +311,7 @@ def _payload_bytes(part: Message, errors: list) -> bytes:
     except (ValueError, TypeError, LookupError, AssertionError) as error:
         errors.append(f"undecodable part {part.get_content_type()}: {error}")
         data = None
-    if data is None:
+    if not isinstance(data, bytes):  # None for a part with no decodable payload
         raw = part.get_payload()
         data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     return data

@@ -57,7 +57,7 @@ def detect_type(data: bytes, declared: str | None = None, filename: str | None =
     head = data[:8]
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return PDF
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data)
     if head == OLE2_MAGIC:
         return _ole2_kind(data, filename)
@@ -101,7 +101,7 @@ def _ole2_kind(data: bytes, filename: str | None) -> str:
     import olefile  # lazy: start-up
 
     try:
-        ole = olefile.OleFileIO(data)
+        ole = olefile.OleFileIO(io.BytesIO(data))  # bytes under 1536 long would be taken as a file name
     except (OSError, ValueError, IndexError, TypeError):
         return OLE2
     try:

@@ -28,8 +28,9 @@ class Triage:
     to store only.
 
     `message(db, row_id, parsed, today)` runs inside the transaction that stores the
-    message (row_id is its `messages` row), so both commit or neither does; `batch(db)`, if given, wraps the transaction
-    of each batch (triage reads the requests once there instead of once per message)."""
+    message (row_id is its `messages` row), so both commit or neither does; `batch(db)`,
+    if given, wraps the transaction of each batch (triage reads the requests once there
+    instead of once per message)."""
 
     message: Callable[[Database, int, ParsedMessage, dt.date], object]
     batch: Callable[[Database], AbstractContextManager[object]] | None = None
@@ -164,7 +165,7 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
             if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
                 triage.message(db, message, parsed, today)
         return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
-    except Exception as error:  # noqa: BLE001 - a triage fault must not lose the message
+    except Exception as error:  # a triage fault must not lose the message
         if triage is None:
             raise
         problem = f"triage failed: {type(error).__name__}: {error}"
@@ -179,6 +180,7 @@ def _insert_rows(db: Database, item: _Prepared, source: str, stored_at: str,
                  received_at: str | None) -> tuple[int, tuple[int, int]]:
     message = _insert_message(db, item.sha256, item.incoming.raw, item.parsed, source, stored_at, received_at)
     _add_location(db, message, item.incoming.location)
+    assert item.tree is not None  # unpacked by _save_prepared before any row is written
     return message, _insert_attachments(db, message, None, item.tree)
 
 
@@ -197,6 +199,7 @@ def _insert_message(db: Database, sha256: str, raw: bytes, parsed: ParsedMessage
             parsed.body_text, error, received_at, stored_at,
         ],
     )
+    assert cursor.lastrowid is not None  # set by the INSERT
     return cursor.lastrowid
 
 

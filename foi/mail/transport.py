@@ -11,7 +11,6 @@ import datetime as dt
 import imaplib
 import mailbox
 import smtplib
-import socket
 import ssl
 from pathlib import Path
 from typing import Protocol
@@ -120,7 +119,10 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         cfg = self.config
+        if not cfg.host:
+            raise FoiError("smtp.host is not set", "Set [smtp] host in foi.toml (or FOI_SMTP_HOST).")
         where = f"{cfg.host}:{cfg.effective_port}"
+        conn: smtplib.SMTP
         try:
             if cfg.security == "ssl":
                 conn = smtplib.SMTP_SSL(cfg.host, cfg.effective_port, timeout=cfg.timeout,
@@ -131,7 +133,7 @@ class SmtpTransport:
                     conn.starttls(context=ssl.create_default_context())
             conn.ehlo_or_helo_if_needed()
             if cfg.username:
-                self._login(conn)
+                self._login(conn, cfg.username)
         except smtplib.SMTPAuthenticationError as error:
             raise FoiError(f"The SMTP server {where} refused the login for {cfg.username}: "
                            f"{error.smtp_code} {_text(error.smtp_error)}",
@@ -144,16 +146,16 @@ class SmtpTransport:
                            "Check smtp.host, smtp.port and smtp.security.") from None
         return conn
 
-    def _login(self, conn: smtplib.SMTP) -> None:
+    def _login(self, conn: smtplib.SMTP, username: str) -> None:
         if self._secret is None:
             self._secret = self.config.secret() or ""
         if self.config.uses_oauth2:
-            auth_string = xoauth2_string(self.config.username, self._secret)
+            auth_string = xoauth2_string(username, self._secret)
             conn.ehlo_or_helo_if_needed()
             # On failure the server sends a 334 JSON challenge: answer empty to get the 535.
             conn.auth("XOAUTH2", lambda challenge=None: auth_string if challenge is None else "")
         else:
-            conn.login(self.config.username, self._secret)
+            conn.login(username, self._secret)
 
     def send(self, sender: str, recipient: str, raw: bytes) -> None:
         conn = self._envelope(sender, recipient)
@@ -175,6 +177,7 @@ class SmtpTransport:
         for attempt in (1, 2):
             self.open()
             conn = self._conn
+            assert conn is not None  # open() connected or raised
             try:
                 code, reply = conn.mail(sender)
                 if code >= 500:
@@ -194,6 +197,8 @@ class SmtpTransport:
         raise AssertionError("unreachable")
 
     def _reset(self) -> None:
+        if self._conn is None:
+            return
         try:
             self._conn.rset()
         except (smtplib.SMTPException, OSError):

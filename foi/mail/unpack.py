@@ -93,6 +93,8 @@ def _noted(part: Unpacked, note: str) -> Unpacked:
 
 
 def _open_zip(part: Unpacked, depth: int, budget: _Budget) -> None:
+    if part.data is None:
+        return
     try:
         archive = zipfile.ZipFile(io.BytesIO(part.data))
         members = [m for m in archive.infolist() if not m.is_dir()]
@@ -120,7 +122,8 @@ def _zip_refusal(members: list[zipfile.ZipInfo], budget: _Budget) -> str | None:
     return None
 
 
-def _zip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, position: int, depth: int, budget: _Budget) -> Unpacked:
+def _zip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, position: int, depth: int,
+                budget: _Budget) -> Unpacked:
     name = member.filename
     if not member.flag_bits & 0x800:
         # Not flagged UTF-8: zipfile decoded cp437; Windows zips are usually cp1252 or utf-8.
@@ -193,6 +196,8 @@ def _tnef_body(tnef) -> tuple[str, bytes] | None:
 
 def _open_message(part: Unpacked, depth: int, budget: _Budget) -> None:
     """An attached message (.eml, message/rfc822, Outlook .msg): its text and its attachments."""
+    if part.data is None:
+        return
     parsed = parse_message(part.data)
     if parsed.parse_error:
         _noted(part, f"attached message unreadable: {parsed.parse_error}")

@@ -6,10 +6,10 @@ Everything here takes an open Database; nothing prints.
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from sqlite_utils import Database
 
@@ -29,7 +29,8 @@ COUNCIL_TYPES = {
 LISTING_COLUMNS = ["code", "gss_code", "name", "type", "region", "childrens_services", "foi_email"]
 
 # A pragmatic address check: one @, a dotted domain, no spaces or control characters.
-EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+                           r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,15}$")
 
 
@@ -50,7 +51,7 @@ def load_register(db: Database, now: str | None = None) -> int:
     rows = read_register()
     for row in rows:
         row["updated_at"] = now
-    db["bodies"].upsert_all(rows, pk="code")
+    db.table("bodies").upsert_all(rows, pk="code")
     return len(rows)
 
 
@@ -64,7 +65,8 @@ def list_bodies(
     codes: Iterable[str] = (),
 ) -> list[dict]:
     """Bodies matching every filter given, ordered by name."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     for column, values in (("type", types), ("region", regions), ("code", codes)):
         values = [v.upper() if column != "region" else v for v in values]
         if values:
@@ -133,8 +135,8 @@ def set_email(db: Database, identifier: str, address: str, *, source: str | None
         changes["email_source"] = source
     if checked_on is not None:
         changes["email_checked_on"] = checked_on
-    db["bodies"].update(body["code"], changes)
-    return db["bodies"].get(body["code"])
+    db.table("bodies").update(body["code"], changes)
+    return db.table("bodies").get(body["code"])
 
 
 def add_body(db: Database, *, code: str, name: str, type: str, region: str | None = None,
@@ -154,12 +156,12 @@ def add_body(db: Database, *, code: str, name: str, type: str, region: str | Non
             raise FoiError(f"Cannot add {name}: {problem}")
     if foi_email and not domain:
         domain = foi_email.rsplit("@", 1)[1].lower()
-    db["bodies"].insert({
+    db.table("bodies").insert({
         "code": code, "name": name.strip(), "type": type.strip().upper(), "region": region,
         "foi_email": foi_email, "website": website, "domain": domain,
         "childrens_services": 0, "origin": "user", "updated_at": now,
     })
-    return db["bodies"].get(code)
+    return db.table("bodies").get(code)
 
 
 # ---- importing a CSV of FOI addresses -------------------------------------------------
@@ -200,13 +202,15 @@ def plan_import(db: Database, path: Path) -> ImportPlan:
             f"{path}: the header must have foi_email and one of code, gss_code or name",
             f"Found: {', '.join(headers) or '(no header)'}",
         )
-    bodies = {row["code"]: row for row in db.query("SELECT code, gss_code, name, foi_email, email_source, email_checked_on, notes FROM bodies")}
+    bodies = {row["code"]: row for row in db.query(
+        "SELECT code, gss_code, name, foi_email, email_source, email_checked_on, notes FROM bodies")}
     by_key = {
         "code": {code.upper(): code for code in bodies},
         "gss_code": {(b["gss_code"] or "").upper(): c for c, b in bodies.items() if b["gss_code"]},
         "name": {b["name"].upper(): c for c, b in bodies.items()},
     }[identifier]
-    plan, seen = ImportPlan(), {}
+    plan = ImportPlan()
+    seen: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         key = (row.get(identifier) or "").strip()
         email = (row.get("foi_email") or "").strip()
@@ -224,10 +228,12 @@ def plan_import(db: Database, path: Path) -> ImportPlan:
             plan.errors.append((line, f"duplicate: {key} already given on line {seen[code]}"))
             continue
         seen[code] = line
-        item = ImportRow(line, code, email, _blank(row.get("source")), _blank(row.get("checked_on")), _blank(row.get("notes")))
+        item = ImportRow(line, code, email, _blank(row.get("source")), _blank(row.get("checked_on")),
+                         _blank(row.get("notes")))
         current = bodies[code]
         if (current["foi_email"], current["email_source"], current["email_checked_on"], current["notes"]) == (
-            item.foi_email, item.source or current["email_source"], item.checked_on or current["email_checked_on"], item.notes or current["notes"]
+            item.foi_email, item.source or current["email_source"],
+            item.checked_on or current["email_checked_on"], item.notes or current["notes"]
         ):
             plan.unchanged += 1
         else:
@@ -240,10 +246,11 @@ def apply_import(db: Database, plan: ImportPlan, now: str | None = None) -> int:
     with db.atomic():
         for item in plan.valid:
             changes = {"foi_email": item.foi_email, "updated_at": now}
-            for column, value in (("email_source", item.source), ("email_checked_on", item.checked_on), ("notes", item.notes)):
+            for column, value in (("email_source", item.source), ("email_checked_on", item.checked_on),
+                                  ("notes", item.notes)):
                 if value is not None:
                     changes[column] = value
-            db["bodies"].update(item.code, changes)
+            db.table("bodies").update(item.code, changes)
     return len(plan.valid)
 
 

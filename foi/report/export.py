@@ -17,9 +17,9 @@ from typing import IO
 from sqlite_utils import Database
 
 from foi.blobs import blob_path
+from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
 from foi.errors import FoiError
 from foi.output import write_csv, write_json
-from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
 from foi.tracking.status import status_rows
 
 DATASET_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "region", "question_id", "period",
@@ -195,7 +195,8 @@ def write_correspondence(db: Database, slug: str, blobs: Path, out: IO[bytes]) -
             folder = safe_name(council, "council")
             counts["councils"] += 1
             for number, row in enumerate(rows, 1):
-                stem = f"{(row['date'] or '')[:10] or 'undated'} {number:02d} {row['direction']} {row['classification'] or ''}"
+                day = (row["date"] or "")[:10] or "undated"
+                stem = f"{day} {number:02d} {row['direction']} {row['classification'] or ''}"
                 stem = safe_name(stem.strip(), f"{number:02d}")
                 if _add_blob(archive, blobs, row["sha256"], f"{folder}/{stem}.eml", missing):
                     counts["messages"] += 1

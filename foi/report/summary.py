@@ -14,10 +14,10 @@ from collections import Counter, defaultdict
 
 from sqlite_utils import Database
 
-from foi.tracking.workdays import Calendar
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
+from foi.tracking.workdays import Calendar
 
 VALUE_STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review", "missing")
 
@@ -142,6 +142,7 @@ def request_counts(db: Database, slug: str, rows: list[StatusRow]) -> dict:
                                              [slug])}
     acknowledged = acknowledged_request_ids(db, slug)
     sent = [row for row in rows if row.sent_on]
+    sent_on = [row.sent_on for row in rows if row.sent_on]
     state = Counter(row.state for row in rows)
     return {
         "recipients": len(rows),
@@ -158,8 +159,8 @@ def request_counts(db: Database, slug: str, rows: list[StatusRow]) -> dict:
         "overdue": sum(1 for row in rows if row.overdue),
         "very_overdue": sum(1 for row in rows if row.very_overdue),
         "bounced": state["bounced"],
-        "first_sent_on": min((row.sent_on for row in sent), default=None),
-        "last_sent_on": max((row.sent_on for row in sent), default=None),
+        "first_sent_on": min(sent_on, default=None),
+        "last_sent_on": max(sent_on, default=None),
     }
 
 
@@ -267,7 +268,7 @@ def first_responses(db: Database, rows: list[StatusRow]) -> dict[int, dt.date]:
 def response_times(calendar: Calendar, rows: list[StatusRow], firsts: dict[int, dt.date]) -> dict:
     """Working days (campaign calendar) from sending to the council's first reply."""
     days = sorted(calendar.working_days_between(dt.date.fromisoformat(row.sent_on), firsts[row.request_id])
-                  for row in rows if row.request_id in firsts)
+                  for row in rows if row.sent_on and row.request_id in firsts)
     return {"responded": len(days), "median_working_days": _number(statistics.median(days)) if days else None,
             "fastest": days[0] if days else None, "slowest": days[-1] if days else None}
 
@@ -303,7 +304,7 @@ def plural(n: int, word: str) -> str:
 
 def date_span(first: str | None, last: str | None) -> str:
     """'4 and 6 March 2026' or 'on 4 March 2026' style wording for when requests went out."""
-    if not first:
+    if not first or not last:
         return ""
     if first == last:
         return f"on {long_date(first)}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -34,6 +35,7 @@ def write_xlsx(path: Path, title: str, columns: list[str], rows: list[dict],
     """One data sheet named `title` and an About sheet (sources, licence, method)."""
     book = Workbook()
     data = book.active
+    assert isinstance(data, Worksheet)  # a new workbook starts with one worksheet
     data.title = title[:31]
     for c, name in enumerate(columns, 1):
         _put(data, 1, c, name)

@@ -8,23 +8,23 @@ ICO complaints to files: the ICO takes complaints on its web form, not by email.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from sqlite_utils import Database
 
-from foi.tracking.workdays import Calendar
 from foi.campaign.campaigns import get_periods, get_questions
 from foi.clock import iso, long_date
 from foi.errors import FoiError
-from foi.sending import outgoing
-from foi.mail.compose import make_message_id
-from foi.sending.send import PlannedMessage, SendPlan, SendReport, Sending, Skipped, Uncertain, apply_send
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
+from foi.mail.compose import make_message_id
+from foi.sending import outgoing
+from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, Skipped, Uncertain, apply_send
 from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
+from foi.tracking.workdays import Calendar
 
 STAGES = ("reminder", "review", "ico")
 REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
@@ -110,7 +110,7 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
         plan.send.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
                                                  f"--min-gap {s.min_gap} days"))
         return
-    request = {**s.db["requests"].get(row.request_id),
+    request = {**s.db.table("requests").get(row.request_id),
                "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None}
     rendered, context = prepare(s.db, request, s.stage, extra, sender=s.sender, today=s.today)
     plan.reasons[row.reference] = why
@@ -118,7 +118,7 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
         stem = s.folder / "ico" / s.slug / row.reference
         plan.drafts.append(IcoDraft(row.request_id, *names, rendered=rendered, context=context, stem=stem))
         return
-    address = row.email or s.db["bodies"].get(row.body_code)["foi_email"]
+    address = row.email or s.db.table("bodies").get(row.body_code)["foi_email"]
     if not address:
         plan.send.skipped.append(Skipped(*names, "no FOI address for this body"))
         return
@@ -139,6 +139,7 @@ def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 
 def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
+    assert row.deadline is not None  # _eligible answered for a request never sent
     if not row.waiting:
         return f"state {row.state}: a reply has come", None
     if not row.overdue:
@@ -151,6 +152,7 @@ def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     d = row.deadline
+    assert d is not None  # _eligible answered for a request never sent
     if row.state == "internal_review" or d.review_requested_on:
         return f"internal review already requested ({d.review_requested_on or 'by hand'})", None
     if d.responded_on is None:
@@ -186,6 +188,7 @@ def _and(items: list[str]) -> str:
 
 def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     d = row.deadline
+    assert d is not None  # _eligible answered for a request never sent
     if d.review_requested_on is None:
         return "no internal review requested yet (`foi chase --stage review`)", None
     if d.review_days_overdue > 0:
@@ -210,7 +213,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 def _complaint_details(db: Database, row: StatusRow, why: str) -> str:
     """The grounds, the whole timeline, and every message with its references."""
     lines = [f"Grounds: the {why}.", "", "Timeline (day 0 is the day the request was received):"]
-    lines += [f"  {line}" for line in row.deadline.narrative]
+    lines += [f"  {line}" for line in (row.deadline.narrative if row.deadline else [])]
     lines += ["", "Correspondence (copies available):"]
     lines += [f"  {line}" for line in correspondence(db, row.request_id)]
     return "\n".join(lines)
@@ -230,7 +233,7 @@ def correspondence(db: Database, request_id: int) -> list[str]:
 
 def _utc(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def apply_chase(db: Database, plan: ChasePlan, how: Sending | None, *, now: dt.datetime) -> ChaseReport:
@@ -256,11 +259,12 @@ def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[P
     docx_path.write_bytes(build_letter(draft.rendered, draft.context))
     sender = draft.context["sender"]["email"] or "foi.invalid"
     with db.atomic():
-        outgoing_id = db["outgoing"].insert({
+        outgoing_id = db.table("outgoing").insert({
             "request_id": draft.request_id, "kind": "ico", "message_id": make_message_id(draft.reference, sender),
             "state": "draft", "transport": "file", "to_addr": None, "subject": draft.rendered.subject,
             "attempts": 0, "created_at": iso(now)}).last_pk
-        outgoing.add_event(db, db["outgoing"].get(outgoing_id), "ico_draft_written", now, now,
+        assert outgoing_id is not None  # set by the insert
+        outgoing.add_event(db, db.table("outgoing").get(outgoing_id), "ico_draft_written", now, now,
                         {"files": [str(text_path), str(docx_path)]})
     return [text_path, docx_path]
 

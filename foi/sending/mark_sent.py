@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.register.councils import find_body
-from foi.errors import FoiError
 from foi.campaign.campaigns import get_campaign
+from foi.errors import FoiError
+from foi.register.councils import find_body
 from foi.tracking.status import first_due_date
 
 VIAS = ("portal", "post", "email")
@@ -73,11 +73,11 @@ def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
                "due_date": first_due_date(db, plan.sent_on)}
     if plan.their_reference:
         changes["their_reference"] = plan.their_reference
-    details = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
+    details: dict[str, object] = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
     if plan.replaces:
         details["replaces"] = plan.replaces
     with db.atomic():
-        db["requests"].update(plan.request["id"], changes)
-        db["events"].insert({"request_id": plan.request["id"], "kind": "sent", "occurred_on": plan.sent_on,
+        db.table("requests").update(plan.request["id"], changes)
+        db.table("events").insert({"request_id": plan.request["id"], "kind": "sent", "occurred_on": plan.sent_on,
                              "recorded_at": now, "actor": "user", "details": json.dumps(details)})
-    return db["requests"].get(plan.request["id"])
+    return db.table("requests").get(plan.request["id"])

@@ -11,9 +11,9 @@ import re
 from sqlite_utils import Database
 
 from foi.errors import FoiError
-from foi.sending.send import PlannedMessage, SendPlan, Skipped, Uncertain
 from foi.letters.render import Rendered, Sender, single_line
 from foi.sending.outgoing import latest_outgoing
+from foi.sending.send import PlannedMessage, SendPlan, Skipped, Uncertain
 from foi.sending.thread import last_council_message, thread_parent
 
 

@@ -17,22 +17,30 @@ apply_send() does it. The guarantees:
 import datetime as dt
 import fcntl
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from sqlite_utils import Database
 
 from foi.config import Config, SenderConfig
-from foi.register.councils import validate_email
 from foi.db import blob_dir, commits_not_waiting_for_disk, get_row
 from foi.errors import FoiError
-from foi.sending import outgoing
-from foi.mail.compose import Envelope, build_message, make_message_id
 from foi.letters.render import Rendered, Renderer
-from foi.mail.transport import (ImapSentFolder, MaybeSent, NotSent, OutboxTransport, SenderRefused,
-                                SentFolder, SmtpTransport, Transport)
+from foi.mail.compose import Envelope, build_message, make_message_id
+from foi.mail.transport import (
+    ImapSentFolder,
+    MaybeSent,
+    NotSent,
+    OutboxTransport,
+    SenderRefused,
+    SentFolder,
+    SmtpTransport,
+    Transport,
+)
+from foi.register.councils import validate_email
+from foi.sending import outgoing
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,14 @@ class Sending:
     blob_dir: Path | None = None
     progress: Callable[[Outcome], None] = lambda outcome: None
 
+    @property
+    def from_addr(self) -> str:
+        """The sender's address; apply_send refuses to start without one."""
+        if not self.sender.email:
+            raise FoiError("No sender address configured",
+                           "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
+        return self.sender.email
+
 
 def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     """Settle uncertain messages, then send the planned ones one by one."""
@@ -229,8 +245,8 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
               report: SendReport) -> Outcome | None:
     how.pacer.wait()
     now = how.now()
-    message_id = make_message_id(message.reference, how.sender.email)
-    envelope = Envelope(from_addr=how.sender.email, from_name=how.sender.name,
+    message_id = make_message_id(message.reference, how.from_addr)
+    envelope = Envelope(from_addr=how.from_addr, from_name=how.sender.name,
                         to_addr=message.to_addr, message_id=message_id, date=now,
                         reply_to=how.sender.reply_to_for(message.reference),
                         in_reply_to=message.in_reply_to)
@@ -274,7 +290,7 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     delays = list(how.retry_delays)
     while True:
         try:
-            how.transport.send(how.sender.email, to_addr, raw)
+            how.transport.send(how.from_addr, to_addr, raw)
         except SenderRefused as refusal:
             error = FoiError(f"The SMTP server refused our sender address {how.sender.email}: {refusal}",
                              "Check sender.email: the account must be allowed to send as it.")

@@ -19,7 +19,7 @@ DISPUTED = ("refused", "not_held")
 def _moment(row: dict) -> dt.datetime:
     text = row["date"] or row["received_at"] or row["stored_at"]
     moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def last_council_message(db: Database, request_id: int) -> dict | None:

@@ -105,17 +105,17 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
     elif event.kind == FEE_NOTICE and case.responded_on is None:
         case.stopped_since, case.stopped_reason = event.on, "fees notice unpaid"
         say(f"{event.on}  fees notice (s.9): days until payment are disregarded")
-    elif event.kind == FEE_PAID and case.stopped_reason == "fees notice unpaid":
+    elif event.kind == FEE_PAID and case.stopped_reason == "fees notice unpaid" and case.stopped_since:
         paused = calendar.working_days_between(case.stopped_since, event.on)
         case.stopped_since, case.stopped_reason = None, ""
-        if case.due:
+        if case.due and case.very_overdue_after:
             case.due = calendar.add_working_days(case.due, paused)
             case.very_overdue_after = calendar.add_working_days(case.very_overdue_after, paused)
         say(f"{event.on}  fee paid: {paused} working day(s) disregarded; due {case.due}")
     elif event.kind == EXTENSION and case.responded_on is None and case.due:
         given = event.due
         case.due = given or calendar.add_working_days(case.due, DUE_DAYS)
-        case.very_overdue_after = max(case.very_overdue_after, case.due)
+        case.very_overdue_after = max(case.very_overdue_after or case.due, case.due)
         how = "the date the council gave" if given else "20 further working days"
         say(f"{event.on}  public-interest extension (s.10(3)): due {case.due} ({how})")
     elif event.kind == RESPONSE and case.review_requested_on and case.review_responded_on is None \
@@ -147,7 +147,7 @@ def _measure(calendar: Calendar, case: CaseDeadline, today: dt.date) -> None:
     if case.responded_on is None and case.stopped_since is None and case.due and today > case.due:
         case.overdue = True
         case.days_overdue = calendar.working_days_between(case.due, today)
-        case.very_overdue = today > case.very_overdue_after
+        case.very_overdue = case.very_overdue_after is not None and today > case.very_overdue_after
     if case.review_due and case.review_responded_on is None and today > case.review_due:
         case.review_days_overdue = calendar.working_days_between(case.review_due, today)
 

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.tracking.workdays import DUE_DAYS, Calendar, build_calendar, load_user_days
-from foi.tracking.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CLOCK_EVENTS, CaseDeadline, CaseEvent, compute_deadline
 from foi.campaign.campaigns import get_campaign
+from foi.tracking.deadlines import (
+    CLOCK_EVENT_FOR_CLASSIFICATION,
+    CLOCK_EVENTS,
+    CaseDeadline,
+    CaseEvent,
+    compute_deadline,
+)
 from foi.tracking.ics import DueEvent
+from foi.tracking.workdays import DUE_DAYS, Calendar, build_calendar, load_user_days
 
 # States in which the council has not yet sent a substantive reply.
 WAITING_STATES = ("awaiting_response", "acknowledged", "extended", "awaiting_clarification",
@@ -180,7 +186,7 @@ def due_events(rows: list[StatusRow], slug: str) -> list:
         if d is None:
             continue
         about = f"{row.body_name} ({row.reference}), campaign {slug}"
-        if d.due and d.responded_on is None:
+        if d.due and d.very_overdue_after and d.responded_on is None:
             events.append(DueEvent(f"{row.reference}-due@foi", d.due, f"FOI due: {row.body_name} {row.reference}",
                                    f"Reply due by the end of this day (working day 20 from {d.clock_start}): {about}."))
             events.append(DueEvent(f"{row.reference}-very-overdue@foi", d.very_overdue_after,
@@ -189,5 +195,6 @@ def due_events(rows: list[StatusRow], slug: str) -> list:
         if d.review_due and d.review_responded_on is None:
             events.append(DueEvent(f"{row.reference}-review-due@foi", d.review_due,
                                    f"Internal review due: {row.body_name} {row.reference}",
-                                   f"Internal review requested {d.review_requested_on}; due (20 working days): {about}."))
+                                   f"Internal review requested {d.review_requested_on}; "
+                                   f"due (20 working days): {about}."))
     return sorted(events, key=lambda e: (e.date, e.uid))

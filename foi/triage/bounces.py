@@ -118,8 +118,8 @@ def parse_bounce(msg: Message) -> Bounce | None:
     domain = sender[1].rpartition("@")[2].lower()
     own = _own_addresses(msg)
     known = tuple(a for a in message_addresses(msg) if a.lower() not in own)
-    addresses = extract_notice_addresses(notice, own, domain, known)
-    return Bounce(permanent, addresses, evidence, _format_name(notice))
+    listed = extract_notice_addresses(notice, own, domain, known)
+    return Bounce(permanent, listed, evidence, _format_name(notice))
 
 
 def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
@@ -189,8 +189,8 @@ def _parse_dsn(msg: Message) -> Bounce | None:
         if delayed:
             return Bounce(False, _unique(delayed), evidence, "dsn")
         notice = notice_text(msg)
-        addresses = extract_notice_addresses(notice, _own_addresses(msg))
-        return Bounce(not TEMPORARY.search(notice), addresses, "multipart/report delivery-status", "dsn")
+        listed = extract_notice_addresses(notice, _own_addresses(msg))
+        return Bounce(not TEMPORARY.search(notice), listed, "multipart/report delivery-status", "dsn")
     return None
 
 
@@ -198,12 +198,10 @@ def _status_blocks(part: Message) -> list[dict[str, str]]:
     """The delivery-status fields, one dict per block (first is per-message)."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        blocks = []
-        for sub in payload:
-            blocks.append({k.lower(): str(v) for k, v in sub.items()})
-        return blocks
+        return [{k.lower(): str(v) for k, v in sub.items()} for sub in payload if isinstance(sub, Message)]
     text = payload if isinstance(payload, str) else ""
-    blocks, current = [], {}
+    blocks: list[dict[str, str]] = []
+    current: dict[str, str] = {}
     for line in text.replace("\r\n", "\n").split("\n"):
         if not line.strip():
             if current:
@@ -249,14 +247,15 @@ def _parts_outside_rfc822(msg: Message):
     yield msg
     if msg.is_multipart():
         for sub in msg.get_payload():
-            if sub.get_content_type() in ("message/rfc822", "text/rfc822-headers",
+            if not isinstance(sub, Message) or sub.get_content_type() in ("message/rfc822", "text/rfc822-headers",
                                           "message/delivery-status"):
                 continue
             yield from _parts_outside_rfc822(sub)
 
 
 def _decoded(part: Message) -> str:
-    raw = part.get_payload(decode=True) or b""
+    raw = part.get_payload(decode=True)
+    raw = raw if isinstance(raw, bytes) else b""
     charset = part.get_content_charset() or "utf-8"
     try:
         return raw.decode(charset, errors="replace")
@@ -279,7 +278,9 @@ def extract_notice_addresses(notice: str, ignore: set[str], domain: str = "",
     names: each becomes the `known` address with that mailbox (the one we wrote
     to, found in the returned copy), else gets the reporting system's `domain`.
     """
-    found, listed, state = [], [], "before"
+    found: list[str] = []
+    listed: list[str] = []
+    state = "before"
     for line in notice.split("\n"):
         if NOT_A_FAILURE.search(line):
             continue

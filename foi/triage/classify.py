@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from foi.campaign.references import find_references
 from foi.language.foia import REFUSING_SECTIONS
 from foi.triage.bounces import parse_bounce
-from foi.triage.quoting import split_quoted
 from foi.triage.inputs import TriageInput
-from foi.campaign.references import find_references
+from foi.triage.quoting import split_quoted
 
 KINDS = ("bounce", "delivery_delayed", "auto_reply", "acknowledgement", "clarification",
          "fee", "extension", "refusal", "not_held", "answer_partial", "answer", "link_only",
@@ -57,7 +57,8 @@ PHRASES = {
             r"the (information|documents|response))|download) (on|at|via|from|through) (our|the)"
             r" ?[^.]{0,30}(website|disclosure log|portal|site|link)|log ?in to (the|our) portal"
             r"|following link|click (on )?the link",
-    "answer": r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)|(attached|enclosed) (is|are|please find)|"
+    "answer": r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)|"
+              r"(attached|enclosed) (is|are|please find)|"
               r"information (you )?requested|our response to your|in response to your "
               r"(questions|request)|answers? (are|is) (set out )?(below|attached)|^\s*(q|question)"
               r"\s*\d|(response|answer)\s*:",
@@ -132,7 +133,7 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     """Classify the council's own words (quoted text already removed)."""
     definite = [s for s in split_sentences(subject, fresh) if not CONDITIONAL.search(s)]
     hits = {name: _first_hit(name, definite) for name in COMPILED}
-    details = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
+    details: dict[str, object] = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
     sections = cited_exemptions(" ".join(definite))
     if sections:
         details["sections"] = sections
@@ -205,7 +206,7 @@ def cited_exemptions(text: str) -> list[str]:
         numbers = [match.group(1) + match.group(2)]
         numbers += re.findall(r"\d{1,2}(?:\(\d+\))?(?:\([a-z]\))?", match.group(3) or "")
         for number in numbers:
-            if int(re.match(r"\d+", number).group(0)) in REFUSING_SECTIONS and f"s.{number}" not in found:
+            if int(number.partition("(")[0]) in REFUSING_SECTIONS and f"s.{number}" not in found:
                 found.append(f"s.{number}")
     for match in REGULATION.finditer(text):
         label = f"reg.{match.group(1)}"
@@ -276,7 +277,7 @@ def _out_of_office(message: TriageInput, fresh: str) -> str:
     if match:
         return match.group(0)
     if "x-auto-response-suppress" in message.headers and re.search(r"\boof\b", message.subject, re.I):
-        return f"X-Auto-Response-Suppress with OOF subject"
+        return "X-Auto-Response-Suppress with OOF subject"
     return ""
 
 

@@ -4,13 +4,13 @@ import json
 
 from sqlite_utils import Database
 
-from foi.register.councils import find_body
+from foi.campaign.references import normalise_reference
 from foi.errors import FoiError
+from foi.register.councils import find_body
+from foi.tracking.states import record_event, save_manual_state
 from foi.triage.classify import classify_message
 from foi.triage.match import RequestMatch
-from foi.tracking.states import record_event, save_manual_state
 from foi.triage.run import apply_triage, as_triage_input, our_references, triage_input_from_row
-from foi.campaign.references import normalise_reference
 
 
 def list_messages(db: Database, *, unmatched: bool = False, campaign: str | None = None) -> list[dict]:
@@ -92,7 +92,7 @@ def assign_message(db: Database, message_ident: str, request_ident: str, today: 
                      actor="user", message=message["id"])
         result = apply_triage(db, message, match, classify_message(view, our_references(db)), today, now)
         if message["from_addr"]:
-            db["known_senders"].upsert({"address": message["from_addr"].lower(),
+            db.table("known_senders").upsert({"address": message["from_addr"].lower(),
                                         "body_code": request["body_code"],
                                         "learned_from": message["id"], "learned_at": now},
                                        pk="address")

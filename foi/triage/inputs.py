@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
-from foi.triage.bounces import decoded_header
 from foi.mail.parse import ENVELOPE_HEADERS
+from foi.triage.bounces import decoded_header
 
 RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+)>?", re.I)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -58,7 +58,7 @@ def header_view(msg: Message) -> dict[str, str]:
 
 def recipient_addresses(msg: Message) -> list[str]:
     """Every address the message was sent or delivered to, lower-cased, in order."""
-    values = []
+    values: list[str] = []
     for name in ("To", "Cc", "Bcc", *ENVELOPE_HEADERS):
         values.extend(str(v) for v in msg.get_all(name) or [])
     found = [a for _, a in getaddresses(values) if "@" in a]
@@ -93,7 +93,7 @@ def attachment_list(msg: Message) -> list[tuple[str, str]]:
     """Attachments a reader would call attachments: named or non-text parts."""
     found = []
     for part in msg.walk():
-        if part.is_multipart() or part is msg and not msg.is_multipart():
+        if part.is_multipart() or (part is msg and not msg.is_multipart()):
             continue
         filename = part.get_filename()
         kind = part.get_content_type()
@@ -105,7 +105,8 @@ def attachment_list(msg: Message) -> list[tuple[str, str]]:
 
 
 def _decode(part: Message) -> str:
-    raw = part.get_payload(decode=True) or b""
+    raw = part.get_payload(decode=True)
+    raw = raw if isinstance(raw, bytes) else b""
     try:
         return raw.decode(part.get_content_charset() or "utf-8", errors="replace")
     except LookupError:

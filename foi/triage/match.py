@@ -21,11 +21,12 @@ Anything else is unmatched, with ranked guesses for a person to confirm.
 
 import re
 from dataclasses import dataclass, field
+from email.message import Message
 
 from sqlite_utils import Database
 
-from foi.triage.inputs import TriageInput
 from foi.campaign.references import find_references, normalise_reference
+from foi.triage.inputs import TriageInput
 
 # States in which a request still expects mail from the council.
 OPEN_STATES = ("awaiting_response", "acknowledged", "awaiting_clarification", "fee_requested",
@@ -107,9 +108,11 @@ def returned_message_ids(message: TriageInput) -> list[str]:
         kind = part.get_content_type()
         if kind == "message/rfc822" and isinstance(part.get_payload(), list):
             for inner in part.get_payload():
-                found.extend(re.findall(r"<[^<>\s]+>", str(inner.get("Message-ID") or "")))
+                if isinstance(inner, Message):
+                    found.extend(re.findall(r"<[^<>\s]+>", str(inner.get("Message-ID") or "")))
         elif kind == "text/rfc822-headers":
-            text = (part.get_payload(decode=True) or b"").decode("latin-1")
+            raw = part.get_payload(decode=True)
+            text = raw.decode("latin-1") if isinstance(raw, bytes) else ""
             found.extend(re.findall(r"(?im)^message-id:\s*(<[^<>\s]+>)", text))
     return found
 
@@ -127,7 +130,7 @@ def _by_their_reference(db, message: TriageInput, requests: dict) -> RequestMatc
         "SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
         "UNION SELECT request_id, their_reference FROM messages "
         "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL")
-    hits = {}
+    hits: dict[int, str] = {}
     for row in learned:
         if their_reference_pattern(row["their_reference"]).search(text):
             hits.setdefault(row["request_id"], row["their_reference"])
@@ -166,7 +169,7 @@ def _by_domain(db, message: TriageInput, requests: dict) -> RequestMatch | None:
 def sender_bodies(requests, address: str) -> dict[str, str]:
     """Body code -> the domain of it that `address` belongs to."""
     domain = address.rpartition("@")[2].lower()
-    found = {}
+    found: dict[str, str] = {}
     if not domain:
         return found
     for row in requests:

@@ -13,15 +13,14 @@ from email.message import Message
 
 from sqlite_utils import Database
 
+from foi.campaign.references import normalise_reference
 from foi.db import get_row, update_row
-from foi.triage.classify import Classification, classify_message
-from foi.triage.match import RequestMatch, match_message, requests_by_reference
-from foi.tracking.states import STATE_FOR_KIND, plan_transition, record_event
 from foi.mail.parse import ParsedMessage
 from foi.mail.store import Triage
-from foi.triage.inputs import (MESSAGE_ID, TriageInput, attachment_list, header_view,
-                                   triage_input_from_email)
-from foi.campaign.references import normalise_reference
+from foi.tracking.states import plan_transition, record_event
+from foi.triage.classify import Classification, classify_message
+from foi.triage.inputs import MESSAGE_ID, TriageInput, attachment_list, header_view, triage_input_from_email
+from foi.triage.match import RequestMatch, match_message, requests_by_reference
 
 # Classifications that are not the council responding (for first_response_at).
 NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")
@@ -43,6 +42,7 @@ def triage_input_from_parsed(parsed: ParsedMessage) -> TriageInput:
     subject and body as parsed there (not read a second time); the headers and
     attachment list still come from the MIME tree."""
     msg = parsed.email
+    assert msg is not None  # as_triage_input sends only a ParsedMessage that has one
     return TriageInput(
         message_id=parsed.message_id, from_addr=parsed.from_addr or "", from_name=parsed.from_name or "",
         recipients=list(dict.fromkeys(parsed.to_addrs + parsed.cc_addrs + parsed.bcc_addrs
