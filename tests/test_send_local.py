@@ -145,7 +145,7 @@ def test_pacer_spaces_messages_by_the_rate():
 def test_without_smtp_messages_go_to_the_outbox(run):
     councils = make_campaign(count=3)
 
-    result = run("send", "eh", "--limit", "2")
+    result = run("send", "eh", "--limit", "2", "--yes")
 
     assert "Sent: 2" in result.stdout
     assert "1\tbeyond --limit 2" in result.stdout
@@ -156,7 +156,7 @@ def test_without_smtp_messages_go_to_the_outbox(run):
     with sqlite3.connect("campaign.db") as conn:
         assert conn.execute("SELECT DISTINCT transport, state FROM outgoing").fetchall() == \
             [("outbox", "sent")]
-    run("send", "eh")
+    run("send", "eh", "--yes")
     assert len(list(mailbox.Maildir("outbox", create=False))) == 3
 
 
@@ -168,4 +168,6 @@ def test_body_filter_and_unknown_campaign(run):
     failed = run("send", "nope", "--dry-run", ok=False)
     assert failed.exit_code == 1 and re.search("No campaign called 'nope'", failed.stderr)
     failed = run("send", "eh", "--body", "ZZZ", "--dry-run", ok=False)
-    assert failed.exit_code == 1 and re.search("No request in campaign eh for: ZZZ", failed.stderr)
+    assert failed.exit_code == 1 and re.search("No public body matches 'ZZZ'", failed.stderr)
+    failed = run("send", "eh", "--body", "Manchester City Council", "--dry-run", ok=False)
+    assert failed.exit_code == 1 and re.search("No request in campaign eh for: MAN", failed.stderr)

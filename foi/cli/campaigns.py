@@ -4,6 +4,8 @@ from pathlib import Path
 
 import click
 
+from foi.cli.options import body_argument, body_option
+
 
 @click.group()
 def campaign() -> None:
@@ -132,10 +134,10 @@ def _sender_and_now(state):
 @click.option("--format", "fmt", type=click.Choice(["eml", "txt", "docx"]), default="eml", show_default=True)
 @click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
               show_default=True)
-@click.option("--body", "codes", multiple=True, metavar="CODE", help="Only these bodies (repeatable).")
+@body_option("Only this body", multiple=True)
 @click.option("--dry-run", is_flag=True, help="List the files without writing them.")
 @click.pass_obj
-def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tuple[str, ...], dry_run: bool) -> None:
+def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tuple[str, ...], dry_run: bool) -> None:
     """Render every request of a campaign to files, one per body.
 
     eml files are complete messages (open them in a mail client); docx files are
@@ -149,7 +151,7 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tup
 
     sender, now = _sender_and_now(state)
     out = out or Path("drafts") / slug
-    result = generate_drafts(state.db, slug, out, fmt=fmt, kind=kind, codes=codes, sender=sender,
+    result = generate_drafts(state.db, slug, out, fmt=fmt, kind=kind, codes=bodies, sender=sender,
                              now=now, dry_run=dry_run)
     for path in result.written:
         click.echo(str(path))
@@ -164,7 +166,7 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, codes: tup
 
 @click.command()
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
               show_default=True)
 @click.pass_obj
@@ -183,7 +185,7 @@ def preview(state, slug: str, body: str, kind: str) -> None:
 
 @click.command("mark-sent")
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.option("--via", type=click.Choice(["portal", "post", "email"]), required=True)
 @click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day submitted: day 0 of the clock.")
 @click.option("--ref", "their_reference", help="The reference the body gave (e.g. from the web form).")
@@ -192,7 +194,7 @@ def preview(state, slug: str, body: str, kind: str) -> None:
 @click.pass_obj
 def mark_sent(state, slug: str, body: str, via: str, on: str, their_reference: str | None,
               force: bool, dry_run: bool) -> None:
-    """Record a request submitted by hand (web form, post or your own mail client).
+    """Record a request submitted by hand (web form, post, own mail).
 
     \b
     Example:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from foi import clock
+from foi.cli.options import body_argument, csv_option, json_option
 
 EXPORT_COLUMNS = [
     "code", "name", "short_name", "gss_code", "type", "type_name", "region", "county_code",
@@ -17,7 +18,7 @@ EXPORT_COLUMNS = [
 
 @click.group()
 def councils() -> None:
-    """The register of public bodies: the 317 English councils plus any you add.
+    """The register: the 317 English councils plus bodies you add.
 
     \b
     Example:
@@ -44,8 +45,8 @@ def _emit(rows: list[dict], columns: list[str], as_json: bool, as_csv: bool) -> 
 @click.option("--childrens-services/--no-childrens-services", default=None,
               help="Only the 153 councils with children's social care (or only those without).")
 @click.option("--missing-email", is_flag=True, help="Only bodies with no FOI address yet.")
-@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
+@json_option
+@csv_option
 @click.pass_obj
 def list_(state, types, regions, childrens_services, missing_email, as_json, as_csv) -> None:
     """List public bodies, filtered.
@@ -68,8 +69,8 @@ def list_(state, types, regions, childrens_services, missing_email, as_json, as_
 
 
 @councils.command()
-@click.argument("identifier")
-@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@body_argument("identifier")
+@json_option
 @click.pass_obj
 def show(state, identifier: str, as_json: bool) -> None:
     """Show one body, by code, GSS code or name.
@@ -95,7 +96,7 @@ def show(state, identifier: str, as_json: bool) -> None:
 
 
 @councils.command("set-email")
-@click.argument("identifier")
+@body_argument("identifier")
 @click.argument("address")
 @click.option("--source", help="Where the address came from (a URL, 'phoned').")
 @click.option("--checked-on", help="When it was last checked (YYYY-MM-DD).")
@@ -156,7 +157,7 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
 @councils.command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of CSV.")
+@json_option
 @click.pass_obj
 def export_(state, output, as_json: bool) -> None:
     """Export the whole register, with the addresses you have set.

@@ -7,6 +7,7 @@ import json
 
 import click
 
+from foi.cli.options import body_code, json_option
 from foi.errors import FoiError
 
 
@@ -33,7 +34,7 @@ def _warn(messages) -> None:
 
 @click.group()
 def holidays() -> None:
-    """UK bank holidays that stop the FOI clock (any nation of the UK counts).
+    """UK bank holidays that stop the FOI clock (in any UK nation).
 
     GOV.UK's published days, the `holidays` package and days you add yourself,
     e.g. a one-off bank holiday proclaimed after the data was published.
@@ -100,7 +101,7 @@ def remove(state, date: str, dry_run: bool) -> None:
 
 @holidays.command("list")
 @click.option("--year", type=int, help="Calendar year [default: this year].")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@json_option
 @click.pass_obj
 def list_(state, year: int | None, as_json: bool) -> None:
     """List the year's holidays in any UK nation, with names and nations.
@@ -145,8 +146,10 @@ def list_(state, year: int | None, as_json: bool) -> None:
 @click.option("--explain", is_flag=True, help="Show every day counted or skipped, and why.")
 @click.pass_obj
 def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
-    """Print the date a reply is due for a request received on DATE, or the
-    timeline of one request of a campaign (SLUG BODY).
+    """Work out a statutory due date, or one request's timeline.
+
+    Given a DATE, prints the date a reply to a request received that day is
+    due; given SLUG BODY, the timeline of that request of a campaign.
 
     The day of receipt is day 0 whatever day it is; day 1 is the next working
     day; the reply is due by the end of working day 20 (FOIA s.10(1)). Weekends
@@ -185,11 +188,10 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
 def _explain_request(state, slug: str, body: str) -> None:
     """The timeline of one request: sending, clarification, fees, extension, review."""
     from foi import clock
-    from foi.register.councils import find_body
     from foi.tracking.deadlines import explain_case
     from foi.tracking.status import campaign_calendar, status_rows
 
-    code = find_body(state.db, body)["code"]
+    code = body_code(click.get_current_context(), body)
     rows = status_rows(state.db, slug, clock.today(), body_codes=[code])
     if not rows:
         raise FoiError(f"Campaign {slug} has no request to {code}")

@@ -12,9 +12,9 @@ import click
               help="Run in a folder that has other things in it (an existing campaign.db is backed up).")
 @click.pass_obj
 def demo(state, folder: Path, force: bool) -> None:
-    """Run a complete early-help campaign to the 153 councils with children's
-    services against simulated councils, with no mail server.
+    """Run a whole campaign against simulated councils (no mail server).
 
+    An early-help campaign to the 153 councils with children's services.
     Sends on 2 March 2026 into outbox/, writes the councils' replies (answers in
     Excel, Word, PDF, CSV and email text, refusals, acknowledgements, a bounce,
     silence...) as .eml files into inbox/, imports and reads them with the real

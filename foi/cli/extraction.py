@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from foi.cli.options import body_argument, body_option, json_option
+from foi.cli.progress import Progress
 from foi.clock import iso, now as clock_now
 
 
@@ -16,12 +17,12 @@ def _now() -> str:
 
 @click.command()
 @click.argument("slug")
-@click.option("--body", "body", metavar="CODE", help="Only this council's replies.")
+@body_option("Only the replies of this body")
 @click.option("--force", is_flag=True, help="Read every file again, even if already read.")
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
 @click.pass_obj
 def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> None:
-    """Read the figures in a campaign's replies and attachments into the dataset.
+    """Read the figures in replies and attachments into the dataset.
 
     Every value keeps where it came from (message, file, sheet!cell or page/
     table/row/col or body line). Re-running changes nothing; values entered
@@ -35,13 +36,9 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     from foi.db import blob_dir
     from foi.extract.run import extract_campaign
 
-    bar = _progress_bar()
-    try:
+    with Progress("Reading replies") as progress:
         summary = extract_campaign(state.db, blob_dir(state.db_path), slug, body, force=force,
-                                   progress=bar.update if bar else None, now=_now(), dry_run=dry_run)
-    finally:
-        if bar:
-            bar.close()
+                                   progress=progress.update, now=_now(), dry_run=dry_run)
     values = summary.values
     prefix = "Would store" if dry_run else "Stored"
     click.echo(f"{prefix}: {sum(values.values())} current values from {summary.messages} messages")
@@ -59,36 +56,19 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
         click.echo("See `foi review " + slug + "` for what needs a person.", err=True)
 
 
-class _Bar:
-    def __init__(self):
-        self.bar = None
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Reading replies", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-def _progress_bar() -> _Bar | None:
-    return _Bar() if sys.stderr.isatty() else None
-
-
 def _pairs(values: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in values.items())
 
 
 @click.command()
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @click.pass_obj
 def review(state, slug: str, as_json: bool) -> None:
-    """List what needs a person: unsure or conflicting values, unreadable files,
-    broken consistency checks, each with where to look.
+    """List unsure values, unreadable files and failed checks.
+
+    Unsure or conflicting values, files that could not be read and broken
+    consistency checks, each with where to look.
 
     \b
     Example:
@@ -115,7 +95,7 @@ def review(state, slug: str, as_json: bool) -> None:
 
 @click.command()
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.argument("question")
 @click.argument("period")
 @click.argument("value")
@@ -123,7 +103,7 @@ def review(state, slug: str, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded; record nothing.")
 @click.pass_obj
 def answer(state, slug, body, question, period, value, note, dry_run) -> None:
-    """Record a value by hand; it stays in force when replies are extracted again.
+    """Record a value by hand (kept when replies are read again).
 
     VALUE is a number, a suppressed figure ('<5', '5 or less'), 'not held',
     or 'refused:s12' (the FOIA section).

@@ -5,16 +5,19 @@ import json
 import click
 
 from foi import clock
+from foi.cli.options import body_argument, json_option
 
 
 @click.command()
 @click.option("--unmatched", is_flag=True, help="Only messages not filed under a request.")
 @click.option("--campaign", "slug", help="Only messages filed under this campaign.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_obj
 def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
-    """List received messages: request, classification, and for unmatched
-    messages the likeliest requests with a score and reason.
+    """List received messages, matched or with guesses if unmatched.
+
+    Each message shows its request and classification; an unmatched one shows
+    the likeliest requests with a score and reason.
 
     \b
     Example:
@@ -45,9 +48,11 @@ def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be filed, change nothing.")
 @click.pass_obj
 def assign(state, message: str, request: str, dry_run: bool) -> None:
-    """File MESSAGE (row id or Message-ID) under REQUEST (reference or
-    SLUG/BODY), re-classify it, and remember its sender so later mail from
-    that address matches the same council.
+    """File a message under a request by hand and remember its sender.
+
+    MESSAGE is a row id or Message-ID; REQUEST a reference or SLUG/BODY. The
+    message is classified again, and later mail from its sender's address
+    matches the same council.
 
     \b
     Example:
@@ -68,14 +73,16 @@ def assign(state, message: str, request: str, dry_run: bool) -> None:
 
 @click.command("set-state")
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.argument("new_state", metavar="STATE")
 @click.option("--note", help="Why (kept in the audit trail).")
 @click.option("--dry-run", is_flag=True, help="Check the names, change nothing.")
 @click.pass_obj
 def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry_run: bool) -> None:
-    """Correct a request's state by hand. Mail triage will not overwrite it
-    afterwards (it still logs what each message says).
+    """Correct a request's state by hand (kept over automatic triage).
+
+    Mail triage will not overwrite it afterwards (it still logs what each
+    message says).
 
     \b
     States: draft awaiting_response acknowledged awaiting_clarification

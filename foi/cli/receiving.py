@@ -1,21 +1,10 @@
 """`foi sync` and `foi import`: bring replies into the campaign database."""
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar  # where click's own annotations take it from
-
-
-def _progress_bar(length: int, label: str):
-    """A progress bar on a terminal; nothing in a pipe or a log."""
-    if not sys.stderr.isatty():
-        return None
-    return click.progressbar(length=length, label=label, file=sys.stderr)
-
+from foi.cli.progress import Progress
 
 NO_EXTRACT = click.option("--no-extract", is_flag=True,
                           help="Do not read the figures out of new replies afterwards.")
@@ -38,7 +27,7 @@ def _extract_new(state, now) -> None:
 @NO_EXTRACT
 @click.pass_obj
 def sync(state, batch_size: int, no_extract: bool) -> None:
-    """Fetch new mail from the IMAP mailbox and store it (never marks mail read).
+    """Fetch new mail from the IMAP mailbox (never marks mail read).
 
     Settings come from [imap] in foi.toml, or FOI_IMAP_HOST, FOI_IMAP_PORT,
     FOI_IMAP_SECURITY (ssl|starttls|none), FOI_IMAP_USERNAME,
@@ -60,20 +49,11 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
 
     settings = load_imap_settings(state.config)
     db = state.db
-    bars: dict[str, ProgressBar[int]] = {}
-
-    def progress(folder: str, done: int, total: int) -> None:
-        if folder not in bars and sys.stderr.isatty():
-            bars[folder] = _progress_bar(total, f"{folder}")
-        bar = bars.get(folder)
-        if bar is not None:
-            bar.update(done - bar.pos)
-
     now = clock.now()
-    report = fetch_new_mail(db, BlobStore(blob_dir(state.db_path)), settings,
-                            today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size, progress=progress)
-    for bar in bars.values():
-        bar.render_finish()
+    with Progress("Fetching") as progress:
+        report = fetch_new_mail(db, BlobStore(blob_dir(state.db_path)), settings,
+                                today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size,
+                                progress=lambda folder, done, total: progress.update(done, total, folder))
     for folder in report.folders:
         line = f"{folder.folder}: {folder.new} new message(s), {folder.attachments} attachment(s)"
         if folder.already:
@@ -98,7 +78,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
 @NO_EXTRACT
 @click.pass_obj
 def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> None:
-    """Store messages from files: .eml, .msg (Outlook), mbox, Maildir, or folders of them.
+    """Store mail from .eml, .msg, mbox or Maildir files or folders.
 
     Folders are searched recursively; every file that looks like an email is
     imported, whatever its extension. Importing the same files again stores
@@ -117,11 +97,9 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
 
     db = state.db
     now = clock.now()
-    progress = _import_progress()
-    report = import_paths(db, BlobStore(blob_dir(state.db_path)), list(paths),
-                          today=now.date(), triage=TRIAGE, now=now, dry_run=dry_run, progress=progress)
-    if progress is not None:
-        click.echo("", err=True)
+    with Progress("Messages read") as progress:  # a count: the number is unknown up front
+        report = import_paths(db, BlobStore(blob_dir(state.db_path)), list(paths),
+                              today=now.date(), triage=TRIAGE, now=now, dry_run=dry_run, progress=progress.advance)
     if dry_run:
         for where, subject, status in report.planned:
             click.echo(f"{status}\t{where}\t{subject}")
@@ -139,15 +117,3 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     for where, reason in report.failures:
         click.echo(f"failed: {where}: {reason}", err=True)
 
-
-def _import_progress():
-    """A counter on a terminal (the number of messages is unknown up front)."""
-    if not sys.stderr.isatty():
-        return None
-    count = [0]
-
-    def tick(item) -> None:
-        count[0] += 1
-        click.echo(f"\r{count[0]} message(s) read", nl=False, err=True)
-
-    return tick

@@ -6,11 +6,12 @@ from pathlib import Path
 import click
 
 from foi import clock
+from foi.cli.options import json_option
 
 
 @click.command()
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a self-contained HTML report (charts included) to this file.")
 @click.pass_obj

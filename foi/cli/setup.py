@@ -9,7 +9,7 @@ from foi import clock
 @click.option("--force", is_flag=True, help="Start afresh: move the existing database aside to a backup first.")
 @click.pass_obj
 def init(state, force: bool) -> None:
-    """Create the campaign database and load the register of 317 English councils.
+    """Create the campaign database and load the council register.
 
     Re-running is harmless: an existing database is kept (its register is
     refreshed, addresses you set are kept). --force moves it aside to

@@ -5,6 +5,7 @@ import sys
 import click
 
 from foi import clock
+from foi.cli.options import body_option, csv_option, json_option, yes_option
 
 
 @click.command()
@@ -13,8 +14,8 @@ from foi import clock
 @click.option("--very-overdue", is_flag=True, help="Only those past 40 working days.")
 @click.option("--state", "states", multiple=True, help="Only this state (repeatable).")
 @click.option("--region", "regions", multiple=True, help="Only this region (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
+@json_option
+@csv_option
 @click.pass_obj
 def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv) -> None:
     """Where every request of a campaign stands today.
@@ -94,11 +95,11 @@ def calendar_(state, slug: str, ics_path: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Show every message exactly; send and write nothing.")
 @click.option("--min-gap", default=10, show_default=True, type=click.IntRange(min=0),
               help="Do not chase a request chased fewer than this many days ago.")
-@click.option("--body", "bodies", multiple=True, metavar="CODE", help="Only this body (repeatable).")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@body_option("Only this body", multiple=True)
+@yes_option("the reminders or review requests")
 @click.pass_obj
 def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
-    """Chase late or unsatisfactory replies, in each request's email thread.
+    """Chase late or unsatisfactory replies, each in its email thread.
 
     reminder: every request past its due date with no substantive reply.
     review: an internal review request for refusals, partial answers and
@@ -107,7 +108,8 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     ico: a complaint draft (ico/SLUG/REF.txt and .docx, with the timeline) for
     the ICO's web form, where a review is overdue or upheld a refusal.
     Answered and withdrawn requests are never chased. Each chaser is sent
-    exactly once, as a reply to the council's last message.
+    exactly once, as a reply to the council's last message. With no terminal
+    to confirm on, reminders and reviews are sent only with --yes.
 
     \b
     Example:
@@ -115,10 +117,12 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase eh-2026 --stage review --body BNS --yes
         foi chase eh-2026 --stage ico
     """
-    from foi.cli.sending import _show_skipped, send_plan, show_messages
+    from foi.cli.delivery import require_yes_without_terminal, send_plan, show_messages, show_skipped
     from foi.letters.render import sender_from_config
     from foi.sending.chasing import apply_chase, plan_chase
 
+    if not dry_run and stage != "ico":  # ico drafts are written, not sent
+        require_yes_without_terminal(yes, f"{stage}s")
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
     if dry_run:
@@ -130,7 +134,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         for draft in plan.drafts:
             click.echo(f"File: {draft.stem}.txt (and .docx)\nSubject: {draft.rendered.subject}\n\n"
                        f"{draft.rendered.body}")
-        _show_skipped(plan.skipped)
+        show_skipped(plan.skipped)
         return
     if stage != "ico":
         send_plan(state, plan.send, yes, f"{stage}(s)")
@@ -138,6 +142,6 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     report = apply_chase(state.db, plan, None, now=clock.now())
     for path in report.written:
         click.echo(str(path))
-    _show_skipped(plan.skipped)
+    show_skipped(plan.skipped)
     click.echo(f"Wrote {len(plan.drafts)} complaint draft(s): submit each on the ICO's web form "
                "(https://ico.org.uk/make-a-complaint/).", err=True)

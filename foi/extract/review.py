@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
-from foi.extract.run import FAILED, evaluate_checks, load_campaign, request_message_dates
+from foi.extract.run import CONFLICT_NOTE, FAILED, evaluate_checks, load_campaign, request_message_dates
 from foi.extract.store import apply_history, insert_manual_value
 from foi.extract.values import parse_manual
 
 REVIEW_BELOW = 0.8  # values matched less surely than this are shown to a person
+
+
+class ReviewReason(StrEnum):
+    """Why a value is shown to a person (the `reason` of review_campaign's values)."""
+
+    CONFLICT = "conflict"  # two sure sources disagree
+    NEEDS_REVIEW = "needs review"  # read, but not understood as a value
+    LOW_CONFIDENCE = "low confidence"  # matched to its question or period less surely than REVIEW_BELOW
+
+
+def is_conflict(note: str | None) -> bool:
+    return (note or "").startswith(CONFLICT_NOTE)
 
 
 def save_manual_answer(db: Database, slug: str, body: str, question: str, period: str, raw: str,
@@ -49,14 +63,16 @@ def review_campaign(db: Database, slug: str) -> dict:
         "SELECT r.body_code, v.question_id, v.period, v.status, v.value, v.value_raw, v.confidence, "
         "v.source_file, v.source_location, v.source_message, v.note FROM answer_values v "
         "JOIN requests r ON r.id = v.request_id WHERE r.campaign = ? AND v.current = 1 "
-        "AND v.method = 'auto' AND (v.status = 'needs_review' OR v.confidence < ? OR v.note LIKE 'conflict:%') "
-        "ORDER BY r.body_code, v.question_id, v.period", [slug, REVIEW_BELOW]).fetchall()
+        "AND v.method = 'auto' AND (v.status = 'needs_review' OR v.confidence < ? OR substr(v.note, 1, ?) = ?) "
+        "ORDER BY r.body_code, v.question_id, v.period",
+        [slug, REVIEW_BELOW, len(CONFLICT_NOTE), CONFLICT_NOTE]).fetchall()
     keys = ["body", "question", "period", "status", "value", "raw", "confidence", "file", "location",
             "message", "note"]
     values = [dict(zip(keys, row)) for row in rows]
     for value in values:
-        value["reason"] = ("conflict" if (value["note"] or "").startswith("conflict:") else
-                           "needs review" if value["status"] == "needs_review" else "low confidence")
+        value["reason"] = (ReviewReason.CONFLICT if is_conflict(value["note"]) else
+                           ReviewReason.NEEDS_REVIEW if value["status"] == "needs_review" else
+                           ReviewReason.LOW_CONFIDENCE)
     return {"values": values, "files": failed_files(db, slug), "checks": evaluate_checks(db, campaign)}
 
 

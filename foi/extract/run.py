@@ -35,6 +35,9 @@ from foi.extract.text import read_text
 NOT_ANSWERS = {"acknowledgement", "auto_reply", "out_of_office", "bounce", "delivery_failure",
                "delivery_delayed", "clarification", "extension", "fee"}
 FAILED = {"unreadable", "refused_unsafe", "needs_person"}
+# Starts the note of a value that another sure source contradicts. The note is where the
+# conflict is stored (answer_values has no column for it); review.is_conflict() reads it.
+CONFLICT_NOTE = "conflict: "
 
 
 @dataclass
@@ -275,7 +278,7 @@ def _best(items: list) -> tuple[Found, str | None, str]:
               and (i[0].value.status, i[0].value.value, i[0].value.lower, i[0].value.upper) != key]
     if others:
         other = others[0]
-        note = (f"conflict: {other[2]} {other[0].location} says {other[0].value.raw!r}; "
+        note = (f"{CONFLICT_NOTE}{other[2]} {other[0].location} says {other[0].value.raw!r}; "
                 + (best[0].note or ""))
         return (Found(best[0].question_id, best[0].period, best[0].value, best[0].location,
                       min(best[0].confidence, 0.5), best[0].snippet, note, best[0].from_text), best[1], best[2])

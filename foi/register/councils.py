@@ -94,22 +94,25 @@ def unknown_types(db: Database, types: Iterable[str]) -> tuple[list[str], list[s
     return [t for t in types if t.upper() not in known], sorted(known)
 
 
+BODY_HINT = ("Give a code (BNS, any case), a GSS code (E08000016) or the exact name; "
+             "`foi councils list` shows them.")
+
+
 def find_body(db: Database, identifier: str) -> dict:
-    """One body by code, GSS code, exact name or short name (case-insensitive)."""
+    """One body by code, GSS code, exact name or short name, in any case.
+
+    The one way a body the user names is found: every command that takes a body
+    comes here (through the CLI's shared --body option and BODY argument)."""
     ident = identifier.strip()
-    for sql in (
-        "SELECT * FROM bodies WHERE code = ? COLLATE NOCASE",
-        "SELECT * FROM bodies WHERE gss_code = ? COLLATE NOCASE",
-        "SELECT * FROM bodies WHERE name = ? COLLATE NOCASE",
-        "SELECT * FROM bodies WHERE short_name = ? COLLATE NOCASE",
-    ):
-        rows = list(db.query(sql, [ident]))
+    for column in ("code", "gss_code", "name", "short_name"):
+        rows = list(db.query(f"SELECT * FROM bodies WHERE {column} = ? COLLATE NOCASE", [ident]))
         if len(rows) == 1:
             return rows[0]
-    raise FoiError(
-        f"No public body matches {identifier!r}",
-        "Use a code (BNS), a GSS code (E08000016) or the exact name; `foi councils list` shows them.",
-    )
+        if len(rows) > 1:
+            codes = ", ".join(sorted(row["code"] for row in rows))
+            raise FoiError(f"{identifier!r} is the {column.replace('_', ' ')} of {len(rows)} bodies ({codes})",
+                           "Give the code instead.")
+    raise FoiError(f"No public body matches {identifier!r}", BODY_HINT)
 
 
 def validate_email(address: str) -> str | None:

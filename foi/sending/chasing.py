@@ -21,7 +21,7 @@ from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
 from foi.sending import outgoing
-from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, Skipped, Uncertain, apply_send
+from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, SkipKind, Skipped, Uncertain, apply_send
 from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 from foi.tracking.workdays import Calendar
@@ -103,12 +103,12 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
         return
     why, extra = _eligible(s, row)
     if extra is None:
-        plan.send.skipped.append(Skipped(*names, why))
+        plan.send.skipped.append(Skipped(*names, why, SkipKind.NOT_NEEDED))
         return
     if s.stage != "ico" and row.last_chase_on and \
             (s.today - dt.date.fromisoformat(row.last_chase_on)).days < s.min_gap:
         plan.send.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
-                                                 f"--min-gap {s.min_gap} days"))
+                                                 f"--min-gap {s.min_gap} days", SkipKind.CHASED_RECENTLY))
         return
     request = {**s.db.table("requests").get(row.request_id),
                "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None}
@@ -120,7 +120,7 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
         return
     address = row.email or s.db.table("bodies").get(row.body_code)["foi_email"]
     if not address:
-        plan.send.skipped.append(Skipped(*names, "no FOI address for this body"))
+        plan.send.skipped.append(Skipped(*names, "no FOI address for this body", SkipKind.NO_ADDRESS))
         return
     parent, _ = thread_parent(s.db, row.request_id)
     since = (s.today - dt.timedelta(days=s.min_gap - 1)).isoformat() if s.min_gap > 0 else None

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, single_line
 from foi.sending.outgoing import latest_outgoing
-from foi.sending.send import PlannedMessage, SendPlan, Skipped, Uncertain
+from foi.sending.send import PlannedMessage, SendPlan, SkipKind, Skipped, Uncertain
 from foi.sending.thread import last_council_message, thread_parent
 
 
@@ -40,7 +40,8 @@ def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Se
                        "clarification", "`foi inbox` shows its messages; `foi set-state` corrects a state.")
     parent, parent_subject = thread_parent(db, request["id"])
     if latest and latest["state"] == "sent" and latest["in_reply_to"] == parent:
-        plan.skipped.append(Skipped(*names, f"already replied to their last message on {latest['sent_at'][:10]}"))
+        plan.skipped.append(Skipped(*names, f"already replied to their last message on {latest['sent_at'][:10]}",
+                                    SkipKind.ALREADY_REPLIED))
         return plan
     address = request["email"] or request["foi_email"]
     if not address:

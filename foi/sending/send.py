@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -68,12 +69,25 @@ class Uncertain:
     outgoing: dict
 
 
+class SkipKind(StrEnum):
+    """Why a message is not sent, as a value to act on; Skipped.reason says it in words."""
+
+    ALREADY_SENT = "already sent"
+    BEYOND_LIMIT = "beyond --limit"
+    NO_ADDRESS = "no FOI address"
+    BAD_ADDRESS = "unusable address"
+    NOT_NEEDED = "not needed"  # a chaser the request does not call for (answered, not overdue...)
+    CHASED_RECENTLY = "chased recently"
+    ALREADY_REPLIED = "already replied"
+
+
 @dataclass(frozen=True)
 class Skipped:
     reference: str
     body_code: str
     body_name: str
     reason: str
+    kind: SkipKind
 
 
 @dataclass
@@ -116,13 +130,14 @@ def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = 
         if latest and latest["state"] in ("sending", "uncertain"):
             plan.uncertain.append(Uncertain(row["id"], *names, outgoing=latest))
         elif row["state"] not in outgoing.SENDABLE or (latest and latest["state"] == "sent"):
-            plan.skipped.append(Skipped(*names, f"already sent (state {row['state']})"))
+            plan.skipped.append(Skipped(*names, f"already sent (state {row['state']})",
+                                        SkipKind.ALREADY_SENT))
         elif not row["foi_email"]:
-            plan.skipped.append(Skipped(*names, "no FOI address for this body"))
+            plan.skipped.append(Skipped(*names, "no FOI address for this body", SkipKind.NO_ADDRESS))
         elif problem := validate_email(row["foi_email"]):
-            plan.skipped.append(Skipped(*names, problem))
+            plan.skipped.append(Skipped(*names, problem, SkipKind.BAD_ADDRESS))
         elif limit is not None and len(plan.messages) >= limit:
-            plan.skipped.append(Skipped(*names, f"beyond --limit {limit}"))
+            plan.skipped.append(Skipped(*names, f"beyond --limit {limit}", SkipKind.BEYOND_LIMIT))
         else:
             plan.messages.append(PlannedMessage(row["id"], *names, to_addr=row["foi_email"],
                                                 rendered=render(_request_row(row)),

@@ -1,0 +1,110 @@
+"""Sending a plan from the command line, shared by `foi send`, `foi chase` and `foi reply`:
+where the mail goes, asking first, the progress bar and the summary.
+
+Mail is never sent without a yes: on a terminal the user is asked; with no terminal
+(a script, cron, a pipe) the command refuses unless --yes was given (exit code 2,
+a usage error: the same command with --yes or on a terminal works).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from foi.cli.progress import Progress
+
+if TYPE_CHECKING:
+    from foi.sending.send import PlannedMessage, SendPlan, SendReport, Skipped
+
+class NeedsYes(click.ClickException):
+    """Sending was asked for where nobody can confirm it."""
+
+    exit_code = 2
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def require_yes_without_terminal(yes: bool, what: str) -> None:
+    """Refuse to send `what` with no terminal to confirm on, unless --yes was given."""
+    if not yes and not stdin_is_terminal():
+        raise NeedsYes(f"Not sending {what}: standard input is not a terminal, so nobody can confirm. "
+                       "Add --yes to send, or --dry-run to see what would go.")
+
+
+def route(config: Any, db_path: Path) -> str:
+    """Where the messages go, in words: the outbox folder or the SMTP server."""
+    if not config.smtp.configured:
+        return f"into {db_path.resolve().parent / 'outbox'} (no SMTP server configured: nobody receives them)"
+    smtp = config.smtp
+    rate = f"{smtp.rate:g} a minute" if smtp.rate else "unthrottled"
+    return f"from {config.sender.email} via {smtp.host}:{smtp.effective_port} ({smtp.security}, {rate})"
+
+
+def show_messages(messages: list[PlannedMessage]) -> None:
+    """Every planned message exactly as it will go (Message-ID and Date are set at sending)."""
+    for message in messages:
+        click.echo(f"To: {message.to_addr}")
+        if message.in_reply_to:
+            click.echo(f"In-Reply-To: {message.in_reply_to}")
+        click.echo(f"Subject: {message.rendered.subject}\n\n{message.rendered.body}")
+        click.echo("-" * 72)
+
+
+def show_skipped(skipped: list[Skipped]) -> None:
+    """Bodies the user can act on one by one; the routine reasons (true of many
+    bodies on every re-run) as counts."""
+    from foi.sending.send import SkipKind
+
+    routine: Counter[str] = Counter()
+    for item in skipped:
+        if item.kind in (SkipKind.ALREADY_SENT, SkipKind.BEYOND_LIMIT):
+            routine[item.kind.value] += 1
+        else:
+            click.echo(f"{item.reference}\t{item.body_name}\tskipped: {item.reason}", err=True)
+    for reason, count in sorted(routine.items()):
+        click.echo(f"{count} skipped: {reason}", err=True)
+
+
+def send_plan(state: Any, plan: SendPlan, yes: bool, what: str) -> None:
+    """Confirm on a terminal, then send a plan exactly once (requests, chasers, replies)."""
+    from foi import clock
+    from foi.sending.send import apply_send, send_lock, sending_from_config
+
+    where = route(state.config, state.db_path)
+    if not plan.messages and not plan.uncertain:
+        show_skipped(plan.skipped)
+        click.echo("Nothing to send.", err=True)
+        return
+    if not yes:
+        require_yes_without_terminal(yes, what)
+        click.confirm(f"Send {len(plan.messages)} {what} {where}?", abort=True, err=True)
+    total = len(plan.messages) + len(plan.uncertain)
+    with send_lock(state.db_path), Progress("Sending", total) as progress:
+        how = sending_from_config(state.config, state.db_path, now=clock.now, progress=progress.advance)
+        report = apply_send(state.db, plan, how)
+    _show_report(report, plan)
+
+
+def _show_report(report: SendReport, plan: SendPlan) -> None:
+    counts = Counter(outcome.status for outcome in report.outcomes)
+    click.echo(f"Sent: {counts['sent']}")
+    if counts["found_in_sent"]:
+        click.echo(f"Found already sent (in the Sent folder): {counts['found_in_sent']}")
+    for status, title in (("failed", "Failed"), ("uncertain", "Uncertain")):
+        if counts[status]:
+            click.echo(f"{title}: {counts[status]}")
+            for outcome in report.having(status):
+                click.echo(f"  {outcome.reference}\t{outcome.to_addr}\t{outcome.detail}")
+    if plan.skipped:
+        click.echo(f"Skipped: {len(plan.skipped)}")
+        reasons = Counter(item.reason for item in plan.skipped)
+        for reason, count in sorted(reasons.items()):
+            click.echo(f"  {count}\t{reason}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)

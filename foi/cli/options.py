@@ -1,0 +1,67 @@
+"""Options and arguments that several commands take, declared once.
+
+A body is always given the same way (code in any case, GSS code or exact name)
+and always reaches the command as its register code; --json and --csv say the
+same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+BODY_FORMS = "a code (BNS, any case), GSS code (E08000016) or exact name"
+
+
+def body_code(ctx: click.Context, identifier: str) -> str:
+    """The register code of the body `identifier` names (see foi.register.councils.find_body)."""
+    from foi.cli import State
+    from foi.register.councils import find_body
+
+    state = ctx.find_object(State)
+    if state is None:  # only when a command is invoked outside `foi`
+        raise click.UsageError("A body can only be looked up within `foi`.", ctx)
+    return str(find_body(state.db, identifier)["code"])
+
+
+class BodyType(click.ParamType):
+    """A public body, converted to its register code; an unknown one is a FoiError (exit 1)."""
+
+    name = "body"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if ctx is None:
+            raise click.UsageError("A body can only be looked up within `foi`.")
+        return body_code(ctx, str(value))
+
+
+BODY = BodyType()
+
+
+def body_option(help: str = "Only this body", *, multiple: bool = False) -> Callable[[F], F]:
+    """--body BODY (repeatable when `multiple`), passed to the command as `bodies` (a tuple
+    of codes) or `body` (a code or None)."""
+    name = "bodies" if multiple else "body"
+    text = f"{help}: {BODY_FORMS}" + (" (repeatable)." if multiple else ".")
+    return click.option("--body", name, type=BODY, multiple=multiple, metavar="BODY", help=text)
+
+
+def body_argument(name: str = "body") -> Callable[[F], F]:
+    """A BODY argument, passed to the command as the body's code."""
+    return click.argument(name, type=BODY, metavar="BODY")
+
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print JSON instead of text or CSV.")
+csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+
+
+def yes_option(what: str) -> Callable[[F], F]:
+    """--yes for a command that sends mail: needed whenever no terminal can confirm."""
+    return click.option("--yes", "-y", is_flag=True,
+                        help=f"Send {what} without asking. Needed when standard input is not a "
+                             "terminal (a script, cron, a pipe); --dry-run never needs it.")
