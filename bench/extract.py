@@ -16,13 +16,14 @@ import time
 import common  # noqa: F401 - sets sys.path
 from common import interleaved, report
 
+from foi.campaign.spec import Question
 from foi.extract.mapper import extract_values
-from foi.extract.questions import Question, QuestionMatcher
+from foi.extract.questions import QuestionMatcher
 from foi.extract.read import read_source
 
 PERIODS = ["2023/24", "2024/25"]
-QUESTIONS = [Question("placed_out_of_area", "1", "Children placed more than 20 miles from home"),
-             Question("missing", "2", "Children reported missing from care")]
+QUESTIONS = [Question("placed_out_of_area", number="1", text="Children placed more than 20 miles from home"),
+             Question("missing", number="2", text="Children reported missing from care")]
 
 
 def rows_for(i: int) -> list[list[str]]:

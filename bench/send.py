@@ -21,8 +21,7 @@ from mailservers import Behaviour, SmtpServer
 
 from foi.config import load_config
 from foi.db import blob_dir, connect
-from foi.letters.render import sender_from_config
-from foi.mail.compose import renderer_for
+from foi.letters.render import renderer_for, sender_from_config
 from foi.register.councils import load_register
 from foi.sending.send import apply_send, plan_send, sending_from_config
 from tests.builders import create_campaign

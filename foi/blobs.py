@@ -2,6 +2,7 @@
 byte in files named by their sha256 (blobs/ab/abcd...). A light module: reading
 a blob does not need the mail machinery."""
 
+import ctypes
 import functools
 import hashlib
 import os
@@ -94,8 +95,6 @@ def _make_durable(root: Path, paths: list[Path]) -> None:
 def _libc_syncfs():
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes
-
     try:
         return ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):

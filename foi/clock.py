@@ -1,6 +1,7 @@
-"""The current time, fixable with FOI_NOW for reproducible runs.
+"""The current time, fixable with FOI_NOW for reproducible runs, and how moments and
+days are written (ISO timestamps, London dates, "4 March 2026").
 
-Library code takes `now`/`today` as parameters; only the CLI asks this module.
+Library code takes `now`/`today` as parameters; only the CLI asks this module for them.
 """
 
 import datetime as dt
@@ -43,3 +44,12 @@ def london_date(moment: dt.datetime) -> dt.date:
 def iso(moment: dt.datetime) -> str:
     """ISO-8601 with offset, seconds precision."""
     return moment.isoformat(timespec="seconds")
+
+
+def long_date(value: str | dt.date | None) -> str | None:
+    """'2026-03-04' (or a date, or a timestamp) -> '4 March 2026', as letters and reports
+    write it; None stays None."""
+    if not value:
+        return None
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{day.day} {day:%B %Y}"

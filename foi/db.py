@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.errors import FoiError
+from foi.migrations import migrations
 
 DEFAULT_DB = "campaign.db"
 
@@ -17,8 +18,6 @@ def default_db_path() -> Path:
 
 def connect(path: Path) -> Database:
     """Open `path` (creating it), enforce foreign keys and apply pending migrations."""
-    from foi.migrations import migrations
-
     db = Database(path)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")

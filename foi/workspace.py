@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foi.clock import LONDON
+from foi.db import connect
+from foi.letters.render import copy_default_templates
+from foi.register.councils import load_register
 
 
 @dataclass
@@ -25,10 +28,6 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     register refreshed (addresses users set are kept); with `force` it is moved aside
     to a timestamped backup and a new one is created, so nothing is lost.
     """
-    from foi.db import connect
-    from foi.letters.render import copy_default_templates
-    from foi.register.councils import load_register
-
     db_path = Path(db_path)
     backup = None
     existed = db_path.exists()

@@ -90,8 +90,7 @@ def test_a_scripted_send_stops_with_one_line_and_exit_code_2(foi_subprocess):
 
 def test_skip_reasons_are_kinds_not_words(run):
     from foi.db import open_db
-    from foi.letters.render import Sender
-    from foi.mail.compose import renderer_for
+    from foi.letters.render import Sender, renderer_for
     from foi.sending.send import SkipKind, plan_send
 
     make_campaign(count=3)

@@ -8,19 +8,21 @@ import textwrap
 
 import pytest
 
+from foi.campaign.spec import Question
 from foi.extract.mapper import extract_values
-from foi.extract.questions import Question, QuestionMatcher
+from foi.extract.questions import QuestionMatcher
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
 from foi.extract.values import parse_refusal
 
 PERIODS = ["2015/16", "2016/17", "2017/18"]
 QUESTIONS = [
-    Question("referrals", "1", "How many referrals did children's social care receive in each year?",
+    Question("referrals", number="1", text="How many referrals did children's social care receive in each year?",
              labels=["referrals"]),
-    Question("rereferrals", "2", "How many of those referrals were re-referrals within 12 months?",
+    Question("rereferrals", number="2", text="How many of those referrals were re-referrals within 12 months?",
              labels=["re-referrals"]),
-    Question("nfa", "3", "How many referrals were closed with no further action?", labels=["no further action"]),
+    Question("nfa", number="3", text="How many referrals were closed with no further action?",
+             labels=["no further action"]),
 ]
 Q = [q.id for q in QUESTIONS]
 FIGURES = "Q1 referrals\n2015/16: 1,234\n2016/17: 1,300\n2017/18: 1,410\n"

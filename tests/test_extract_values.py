@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from foi.campaign.spec import Question
 from foi.errors import FoiError
 from foi.extract.checks import parse_rule, rule_fails
 from foi.extract.periods import match_period, parse_period
-from foi.extract.questions import Question, QuestionMatcher
+from foi.extract.questions import QuestionMatcher
 from foi.extract.values import parse_manual, parse_value
 
 FINANCIAL = ["2015/16", "2015-16", "2015/2016", "15/16", "FY 2015-16", "FY2015/16", "2015 - 2016",
@@ -65,9 +66,11 @@ def test_refusals_keep_their_section():
 
 
 QUESTIONS = [
-    Question("referrals", "1", "How many referrals did children's social care receive?", labels=["referrals"]),
-    Question("rereferrals", "2", "How many were re-referrals within 12 months?", labels=["re-referrals"]),
-    Question("nfa", "3", "How many referrals were closed with no further action?", labels=["no further action"]),
+    Question("referrals", number="1", text="How many referrals did children's social care receive?",
+             labels=["referrals"]),
+    Question("rereferrals", number="2", text="How many were re-referrals within 12 months?", labels=["re-referrals"]),
+    Question("nfa", number="3", text="How many referrals were closed with no further action?",
+             labels=["no further action"]),
 ]
 
 

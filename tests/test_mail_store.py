@@ -9,7 +9,7 @@ from mailbuild import mail, mail_with_attachments, tnef, zip_of
 from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
 from foi.mail.importing import import_paths
-from foi.mail.store import Location, save_message
+from foi.mail.store import Location, Triage, save_message
 
 TODAY = dt.date(2026, 3, 4)
 
@@ -107,7 +107,7 @@ def test_triage_called_once_for_new_messages_only(db, blobs):
     calls = []
     for _ in range(2):
         save_message(db, blobs, mail(), "import", today=TODAY,
-                     triage=lambda db, message, parsed, today: calls.append((message, parsed.subject, today)))
+                     triage=Triage(lambda db, message, parsed, today: calls.append((message, parsed.subject, today))))
     assert calls == [(1, "Re: FOI request EH-BNS-592V", TODAY)]
 
 
@@ -165,7 +165,7 @@ def test_staged_blobs_get_their_name_only_once_durable(isolated, monkeypatch):
 def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
     """A crash during triage rolls its batch back, so the next run stores and
     triages every message (a stored, untriaged one would be skipped for ever)."""
-    from foi.triage.run import triage_message
+    from foi.triage.run import TRIAGE, triage_message
 
     replies = tmp_path / "replies"
     replies.mkdir()
@@ -180,9 +180,9 @@ def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
         return triage_message(db, message, parsed, today)
 
     with pytest.raises(KeyboardInterrupt):
-        import_paths(db, blobs, [replies], today=TODAY, triage=crash_on_second)
+        import_paths(db, blobs, [replies], today=TODAY, triage=Triage(crash_on_second))
     assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
-    report = import_paths(db, blobs, [replies], today=TODAY)
+    report = import_paths(db, blobs, [replies], today=TODAY, triage=TRIAGE)
     assert (report.new, report.already) == (3, 0)
     rows = db.execute("SELECT subject, classification FROM messages ORDER BY subject").fetchall()
     assert [r[0] for r in rows] == ["Reply 0", "Reply 1", "Reply 2"]

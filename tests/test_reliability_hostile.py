@@ -16,6 +16,7 @@ from pathlib import Path
 from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
 from foi.mail.store import save_message
+from foi.triage.run import TRIAGE
 from tests.builders import make_campaign
 
 TODAY = dt.date(2026, 3, 4)
@@ -91,7 +92,8 @@ def test_traversal_in_attachment_names_never_escapes_the_export(isolated, run):
     for number, name in enumerate(hostile):
         reply.add_attachment(f"n,{number}\n".encode(), maintype="text", subtype="csv", filename=name)
     db = connect(Path("campaign.db"))
-    result = save_message(db, BlobStore(blob_dir(Path("campaign.db"))), reply.as_bytes(), "import", today=TODAY)
+    result = save_message(db, BlobStore(blob_dir(Path("campaign.db"))), reply.as_bytes(), "import", today=TODAY,
+                          triage=TRIAGE)
     assert db["messages"].get(result.message)["request_id"] is not None  # matched, so exported
     originals = [r[0] for r in db.execute("SELECT original_filename FROM attachments ORDER BY position")]
     assert originals == hostile  # what the council called them, kept for the record

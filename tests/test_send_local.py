@@ -11,7 +11,8 @@ import pytest
 
 from foi.config import load_config
 from foi.errors import FoiError
-from foi.mail.compose import Envelope, Rendered, build_message
+from foi.letters.render import Rendered
+from foi.mail.compose import Envelope, build_message
 from foi.sending.send import Pacer
 from tests.builders import make_campaign
 

@@ -224,8 +224,9 @@ def interrupted_send(reference, blob_dir=Path("blobs")):
     import datetime as dt
 
     from foi.db import connect
-    from foi.mail.compose import Envelope, Rendered, build_message
-    from foi.sending import outgoing as store
+    from foi.letters.render import Rendered
+    from foi.mail.compose import Envelope, build_message
+    from foi.sending import outgoing
 
     db = connect(Path("campaign.db"))
     request = next(db.query("SELECT r.*, b.foi_email FROM requests r JOIN bodies b ON b.code = r.body_code "
@@ -234,8 +235,8 @@ def interrupted_send(reference, blob_dir=Path("blobs")):
     message_id = f"<foi.{reference}.interrupted@charity.test>"
     raw = build_message(Rendered(f"Freedom of Information request {reference}", "Dear council,\n"),
                         Envelope(SENDER_EMAIL, request["foi_email"], message_id, when))
-    sha = store.save_raw(blob_dir, raw)
-    store.claim_request(db, request["id"], message_id=message_id, to_addr=request["foi_email"],
+    sha = outgoing.save_raw(blob_dir, raw)
+    outgoing.claim_request(db, request["id"], message_id=message_id, to_addr=request["foi_email"],
                         subject="x", raw_sha256=sha, transport="smtp", now=when)
     db.close()
     return message_id, raw

@@ -42,10 +42,19 @@ class CampaignFileError(FoiError):
 
 @dataclass
 class Question:
+    """One question of a campaign; `number` is how replies refer to it (see number_for)."""
+
     id: str
     text: str
     kind: str = "count"
     labels: list[str] = field(default_factory=list)
+    number: str = ""
+
+
+def number_for(question_id: str, position: int) -> str:
+    """'q2a' or 'question_2a' is question 2a; any other id is numbered by its position."""
+    stripped = question_id.lower().removeprefix("q").removeprefix("uestion").strip("_-. ")
+    return stripped if stripped[:1].isdigit() and len(stripped) <= 3 else str(position)
 
 
 @dataclass
@@ -214,7 +223,8 @@ def _questions(value, problems: list[str]) -> list[Question]:
         elif qid and any(q.id == qid for q in questions):
             problems.append(f"{where}id: duplicate id {qid!r}")
         elif qid and text:
-            questions.append(Question(qid, text, kind, [label.strip() for label in labels]))
+            questions.append(Question(qid, text, kind, [label.strip() for label in labels],
+                                      number_for(qid, len(questions) + 1)))
     return questions
 
 

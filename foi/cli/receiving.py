@@ -45,13 +45,14 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
+    from foi.triage.run import TRIAGE
 
     settings = load_imap_settings(state.config)
     db = state.db
     now = clock.now()
     with Progress("Fetching") as progress:
         report = fetch_new_mail(db, BlobStore(blob_dir(state.db_path)), settings,
-                                today=now.date(), now=now, batch_size=batch_size,
+                                today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size,
                                 progress=lambda folder, done, total: progress.update(done, total, folder))
     for folder in report.folders:
         line = f"{folder.folder}: {folder.new} new message(s), {folder.attachments} attachment(s)"
@@ -92,12 +93,13 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
+    from foi.triage.run import TRIAGE
 
     db = state.db
     now = clock.now()
     with Progress("Messages read") as progress:  # a count: the number is unknown up front
         report = import_paths(db, BlobStore(blob_dir(state.db_path)), list(paths),
-                              today=now.date(), now=now, dry_run=dry_run, progress=progress.advance)
+                              today=now.date(), triage=TRIAGE, now=now, dry_run=dry_run, progress=progress.advance)
     if dry_run:
         for where, subject, status in report.planned:
             click.echo(f"{status}\t{where}\t{subject}")

@@ -31,8 +31,7 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
         foi send eh-2026 --limit 5
         foi send eh-2026 --yes
     """
-    from foi.letters.render import sender_from_config
-    from foi.mail.compose import renderer_for
+    from foi.letters.render import renderer_for, sender_from_config
     from foi.sending.send import plan_send
 
     if not dry_run:

@@ -9,6 +9,7 @@ report. The clock is fixed: requests go out on 2 March 2026, the demo ends on
 """
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from collections import Counter
@@ -18,8 +19,27 @@ from email import message_from_bytes, policy
 from importlib import resources
 from pathlib import Path
 
+from foi.blobs import BlobStore
+from foi.campaign.campaigns import apply_create, plan_create
+from foi.campaign.references import find_references
 from foi.clock import LONDON
+from foi.config import load_config
+from foi.db import blob_dir, connect
+from foi.demo.councils import DESCRIPTIONS, plan_councils
+from foi.demo.replies import Received
+from foi.demo.simulate import plan_replies
 from foi.errors import FoiError
+from foi.extract.run import extract_campaign
+from foi.letters.render import renderer_for, sender_from_config
+from foi.mail.importing import import_paths
+from foi.register.councils import set_email
+from foi.report.render import render_html, render_text
+from foi.report.summary import build_report
+from foi.sending.chasing import apply_chase, plan_chase
+from foi.sending.replying import plan_reply
+from foi.sending.send import apply_send, plan_send, send_lock, sending_from_config
+from foi.triage.run import TRIAGE
+from foi.workspace import init_workspace
 
 SLUG = "early-help"
 SENT_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
@@ -74,11 +94,6 @@ def prepare_folder(folder: Path, force: bool) -> None:
 
 def run_demo(folder: Path, *, force: bool = False,
              progress: Callable[[str], None] = lambda note: None) -> DemoResult:
-    from foi.db import blob_dir, connect
-    from foi.demo.councils import DESCRIPTIONS, plan_councils
-    from foi.demo.simulate import plan_replies
-    from foi.workspace import init_workspace
-
     folder = Path(folder)
     prepare_folder(folder, force)
     db_path = folder / "campaign.db"
@@ -117,8 +132,6 @@ def run_demo(folder: Path, *, force: bool = False,
 
 def set_addresses(db, councils, now: str) -> None:
     """Made-up FOI addresses at each council's real domain; none for two councils."""
-    from foi.register.councils import set_email
-
     for council in councils:
         if council.behaviour != "no_address":
             set_email(db, council.code, f"foi@{council.domain}", source="foi demo (made up)",
@@ -126,18 +139,11 @@ def set_addresses(db, councils, now: str) -> None:
 
 
 def create_campaign(db, path: Path, now: str) -> None:
-    from foi.campaign.campaigns import apply_create, plan_create
-
     apply_create(db, plan_create(db, path), now=now)
 
 
 def send_requests(db, db_path: Path, config_path: Path) -> int:
     """`foi send --yes` with the outbox transport; each message a second after the last."""
-    from foi.config import load_config
-    from foi.letters.render import sender_from_config
-    from foi.mail.compose import renderer_for
-    from foi.sending.send import apply_send, plan_send, send_lock, sending_from_config
-
     config = load_config(config_path, env={})
     plan = plan_send(db, SLUG, renderer_for(db, SLUG, sender_from_config(config, environ={})))
     ticks = iter(range(10**6))
@@ -152,11 +158,6 @@ def send_requests(db, db_path: Path, config_path: Path) -> int:
 
 def send_reminders(db, db_path: Path, config_path: Path) -> int:
     """`foi chase --stage reminder --yes` on the demo's last day, into the outbox."""
-    from foi.config import load_config
-    from foi.letters.render import sender_from_config
-    from foi.sending.chasing import apply_chase, plan_chase
-    from foi.sending.send import send_lock, sending_from_config
-
     config = load_config(config_path, env={})
     chase_at = dt.datetime.combine(END, dt.time(9, 0), tzinfo=LONDON)
     plan = plan_chase(db, SLUG, "reminder", today=END, sender=sender_from_config(config, environ={}),
@@ -173,9 +174,6 @@ def send_reminders(db, db_path: Path, config_path: Path) -> int:
 
 def read_outbox(outbox: Path, codes_by_domain: dict[str, str]):
     """What each council received: our message as it left, keyed by council code."""
-    from foi.campaign.references import find_references
-    from foi.demo.replies import Received
-
     received, originals = {}, {}
     for path in sorted((outbox / "new").iterdir()) + sorted((outbox / "cur").iterdir()):
         raw = path.read_bytes()
@@ -206,18 +204,14 @@ def write_inbox(inbox: Path, replies) -> None:
 def import_by_day(db, db_path: Path, config_path: Path, replies, actions) -> None:
     """Each simulated day: `foi import` of that day's mail, then what we did that
     day (a clarification sent with `foi reply`)."""
-    from foi.blobs import BlobStore
-    from foi.db import blob_dir
-    from foi.mail.importing import import_paths
-
-    store = BlobStore(blob_dir(db_path))
+    blob_store = BlobStore(blob_dir(db_path))
     folder = Path(db_path).parent
     days = sorted({reply.date.date() for reply in replies} | {action.on for action in actions})
     for day in days:
         evening = dt.datetime(day.year, day.month, day.day, 18, 0, tzinfo=LONDON)
         files = [folder / reply.filename for reply in replies if reply.date.date() == day]
         if files:
-            report = import_paths(db, store, files, today=day, now=evening)
+            report = import_paths(db, blob_store, files, today=day, triage=TRIAGE, now=evening)
             if report.failures or report.parse_errors:
                 raise FoiError(f"demo: import failed: {report.failures or report.parse_errors}")
         for action in (a for a in actions if a.on == day):
@@ -228,11 +222,6 @@ def send_clarification(db, db_path: Path, config_path: Path, code: str, text: st
                        at: dt.datetime) -> None:
     """`foi reply SLUG CODE TEXT --yes`: our answer to a council's request for
     clarification, in its thread, into the outbox; the 20 days restart."""
-    from foi.config import load_config
-    from foi.letters.render import sender_from_config
-    from foi.sending.replying import plan_reply
-    from foi.sending.send import apply_send, send_lock, sending_from_config
-
     config = load_config(config_path, env={})
     plan = plan_reply(db, SLUG, code, text, sender=sender_from_config(config, environ={}))
     with send_lock(db_path):
@@ -242,8 +231,6 @@ def send_clarification(db, db_path: Path, config_path: Path, code: str, text: st
 
 
 def extract(db, blobs: Path, progress) -> list[str]:
-    from foi.extract.run import extract_campaign
-
     summary = extract_campaign(db, blobs, SLUG, now=dt.datetime.combine(
         END, dt.time(9), tzinfo=LONDON).isoformat())
     progress(f"Extracted figures from {summary.messages} replies")
@@ -251,9 +238,6 @@ def extract(db, blobs: Path, progress) -> list[str]:
 
 
 def write_report(db, folder: Path):
-    from foi.report.render import render_html, render_text
-    from foi.report.summary import build_report
-
     report = build_report(db, SLUG, END)
     recipients = report["requests"]["recipients"]
     if sum(report["by_state"].values()) != recipients:
@@ -266,8 +250,6 @@ def write_report(db, folder: Path):
 
 def save_simulation(path: Path, councils, replies, descriptions: dict[str, str]) -> None:
     """What the simulator meant, so anyone (and the tests) can check the real code read it right."""
-    import hashlib
-
     data = {
         "about": "Written by `foi demo`: what each simulated council did. The councils, addresses "
                  "and replies are made up; the figures are scaled from DfE Children in need "

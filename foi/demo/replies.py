@@ -250,8 +250,8 @@ def _cell(value: int, small: bool) -> str:
 
 
 def _xlsx(council: Council, grid: list[list[str]]) -> tuple[bytes, str]:
-    import openpyxl
-    from openpyxl.worksheet.worksheet import Worksheet
+    import openpyxl  # lazy: start-up
+    from openpyxl.worksheet.worksheet import Worksheet  # lazy: start-up
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -273,7 +273,7 @@ def _number_or_text(value: str):
 
 
 def _docx(council: Council, grid: list[list[str]]) -> tuple[bytes, str]:
-    import docx
+    import docx  # lazy: start-up
 
     document = docx.Document()
     document.add_paragraph(f"{council.name}: response to your request for information.")
@@ -291,7 +291,7 @@ def _docx(council: Council, grid: list[list[str]]) -> tuple[bytes, str]:
 
 
 def _pdf(council: Council, grid: list[list[str]]) -> tuple[bytes, str]:
-    from fpdf import FPDF
+    from fpdf import FPDF  # lazy: start-up
 
     pdf = FPDF()
     pdf.add_page()

@@ -64,7 +64,7 @@ def _zip_format(data: bytes) -> str:
 
 
 def _ole_format(data: bytes) -> str:
-    import olefile
+    import olefile  # lazy: start-up
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import struct
 
+from striprtf.striprtf import rtf_to_text
+
 from foi.extract.tables import Table, lines_table
 
 
 def read_docx(data: bytes) -> list[Table]:
     """Tables and paragraphs in document order, each table carrying the
     paragraphs just above it (often "Question 2" or a caption) as context."""
-    import docx
+    import docx  # lazy: start-up
 
     document = docx.Document(io.BytesIO(data))
     paragraphs: list[str] = []
@@ -60,15 +62,13 @@ def _docx_rows(table) -> list[list[str]]:
 
 
 def read_rtf(data: bytes) -> list[Table]:
-    from striprtf.striprtf import rtf_to_text
-
     text = rtf_to_text(data.decode("latin-1"), errors="ignore")
     return [lines_table("", text)]
 
 
 def read_doc(data: bytes) -> list[Table]:
     """Word 97-2003 text through its piece table (olefile reads the container)."""
-    import olefile
+    import olefile  # lazy: start-up
 
     ole = olefile.OleFileIO(io.BytesIO(data))
     try:

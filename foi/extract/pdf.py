@@ -55,7 +55,7 @@ class PdfOptions:
 
 
 def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
-    import pdfplumber
+    import pdfplumber  # lazy: start-up
 
     options = options or PdfOptions()
     tables: list[Table] = []
@@ -122,7 +122,7 @@ def upright(page):
 
 
 def _turned_page(page, downward: bool):
-    from pdfplumber.page import DerivedPage
+    from pdfplumber.page import DerivedPage  # lazy: start-up
 
     left, top, right, bottom = page.bbox
 

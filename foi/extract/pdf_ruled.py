@@ -97,8 +97,8 @@ def cell_lines(chars: list[dict]) -> list[list[dict]]:
     glyphs (except filler spaces laid over letters) and at gaps wider than the
     cell's own letter spacing by WORD_GAP x font size: letter-spaced text stays
     whole words, and tiny print is not run together by a fixed 3 pt."""
-    from pdfplumber.utils import cluster_objects
-    from pdfplumber.utils.text import WordExtractor
+    from pdfplumber.utils import cluster_objects  # lazy: start-up
+    from pdfplumber.utils.text import WordExtractor  # lazy: start-up
 
     chars = _without_filler(chars)
     if not chars:
@@ -112,7 +112,7 @@ def _text(line: list[dict]) -> str:
 
 
 def _lines_of_glyphs(chars: list[dict]) -> list[list[dict]]:
-    from pdfplumber.utils import cluster_objects
+    from pdfplumber.utils import cluster_objects  # lazy: start-up
 
     return [sorted(line, key=lambda ch: ch["x0"]) for line in cluster_objects(chars, "top", LINE_TOLERANCE)]
 

@@ -5,8 +5,9 @@ or by the words of the question itself."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from foi.campaign.spec import Question
 from foi.extract.values import MARK
 
 STOPWORDS = set("""a an the of in on for to and or by with within from at as is are was were be been
@@ -22,15 +23,6 @@ NAMED = re.compile(r"(?<![\w/])(?:q|question)\s*\.?\s*(\d{1,2}[a-z]?)\b(?![/.,]\
 _NUMBER = r"(?:q\.?\s*)?\d{1,2}[a-z]?"
 SEVERAL = re.compile(rf"(?<![\w/])(?:questions?|qs?)\s*\.?\s*({_NUMBER}(?:\s*(?:,|and|&|to|-|–)\s*{_NUMBER})+)\b"
                      r"(?![/.,]\d)", re.IGNORECASE)
-
-
-@dataclass
-class Question:
-    id: str
-    number: str
-    text: str
-    kind: str = "count"
-    labels: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.blobs import blob_path
+from foi.campaign.spec import Question, number_for
 from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
 from foi.extract.checks import names_in, parse_rule, rule_fails
 from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.mapper import apply_footnotes, extract_values
-from foi.extract.questions import Question, QuestionMatcher
+from foi.extract.questions import QuestionMatcher
 from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
 from foi.extract.tables import Table
@@ -64,17 +65,11 @@ def load_campaign(db: Database, slug: str) -> Campaign:
     rows = db.execute("SELECT id, position, text, kind, labels FROM questions WHERE campaign = ? "
                       "ORDER BY position", [slug]).fetchall()
     offset = 1 if rows and min(r[1] for r in rows) == 0 else 0
-    questions = [Question(id, _number(id, position + offset), text, kind, json.loads(labels or "[]"))
+    questions = [Question(id, text, kind, json.loads(labels or "[]"), number_for(id, position + offset))
                  for id, position, text, kind, labels in rows]
     periods = [r[0] for r in db.execute("SELECT period FROM periods WHERE campaign = ? ORDER BY position", [slug])]
     rules = [r[0] for r in db.execute("SELECT rule FROM checks WHERE campaign = ? ORDER BY position", [slug])]
     return Campaign(slug, questions, periods, rules)
-
-
-def _number(question_id: str, position: int) -> str:
-    """'q2a' or '2a' is question 2a; any other id is numbered by its position."""
-    stripped = question_id.lower().removeprefix("q").removeprefix("uestion").strip("_-. ")
-    return stripped if stripped[:1].isdigit() and len(stripped) <= 3 else str(position)
 
 
 def message_date(date: str | None, received_at: str | None) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 import zipfile
+
+from defusedxml import ElementTree
 
 from foi.extract.tables import Table
 
@@ -30,9 +33,7 @@ def cell_text(value: object) -> str:
 def read_xlsx(data: bytes) -> list[Table]:
     """openpyxl in full mode (not read_only): only it exposes merged ranges, and
     safety.check_zip has already bounded the size."""
-    import warnings
-
-    import openpyxl
+    import openpyxl  # lazy: start-up
 
     with warnings.catch_warnings():  # "no default style" and the like: not the user's business
         warnings.simplefilter("ignore")
@@ -60,7 +61,7 @@ def _fill(rows: list[list[str]], r0: int, c0: int, r1: int, c1: int) -> None:
 
 
 def read_xls(data: bytes) -> list[Table]:
-    import xlrd
+    import xlrd  # lazy: start-up
 
     book = xlrd.open_workbook(file_contents=data, formatting_info=True,
                               logfile=io.StringIO())  # xlrd logs to stdout otherwise
@@ -76,7 +77,7 @@ def read_xls(data: bytes) -> list[Table]:
 
 
 def _xls_cell(book, cell) -> str:
-    import xlrd
+    import xlrd  # lazy: start-up
 
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
@@ -99,8 +100,6 @@ MAX_REPEAT = 1000  # LibreOffice writes "repeat this empty cell 16384 times"
 def read_ods(data: bytes) -> list[Table]:
     """ODS content.xml read directly with defusedxml: small, and no unmaintained
     dependency (odfpy) for a format with a simple table model."""
-    from defusedxml import ElementTree
-
     root = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("content.xml"))
     return [_ods_sheet(sheet) for sheet in root.iter(_q("table", "table"))]
 

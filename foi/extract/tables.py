@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from foi.extract.periods import parse_period
+
 
 @dataclass
 class Table:
@@ -115,8 +117,6 @@ def _runs(flags: list[bool]) -> list[list[int]]:
 def _lift_titles(block: Table) -> Table:
     """Leading rows with text in the first cell only are titles: move them to
     context (but not a lone period, which is a header)."""
-    from foi.extract.periods import parse_period
-
     while (len(block.rows) > 1 and block.rows[0][0].strip() and not any(c.strip() for c in block.rows[0][1:])
            and not parse_period(block.rows[0][0])):
         block.context.append(block.rows[0][0].strip())

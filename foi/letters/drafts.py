@@ -15,9 +15,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi.campaign.campaigns import get_campaign
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare, single_line
-from foi.register.councils import validate_email
+from foi.letters.word import build_letter
+from foi.register.councils import find_body, validate_email
 
 FORMATS = ("eml", "txt", "docx")
 
@@ -36,7 +38,7 @@ def _address(name: str | None, addr: str, what: str) -> Address:
     return Address(display_name=single_line(name), username=username, domain=domain)
 
 
-def build_message(rendered: Rendered, context: dict, *, sender: Sender, when: dt.datetime) -> EmailMessage:
+def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.datetime) -> EmailMessage:
     """An RFC 5322 draft (no Message-ID: that is fixed when it is sent)."""
     if not sender.email:
         raise FoiError("No sender address for the From header", "Set FOI_SENDER_EMAIL in the environment.")
@@ -56,8 +58,6 @@ def build_message(rendered: Rendered, context: dict, *, sender: Sender, when: dt
 
 
 def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> list[dict]:
-    from foi.campaign.campaigns import get_campaign
-
     get_campaign(db, slug)
     rows = list(db.query(
         "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name",
@@ -82,10 +82,8 @@ def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender
     """One draft's file content in `fmt`."""
     rendered, context = prepare(db, request_row, kind, None, template_root, sender, now.date())
     if fmt == "eml":
-        return build_message(rendered, context, sender=sender, when=now).as_bytes()
+        return build_draft(rendered, context, sender=sender, when=now).as_bytes()
     if fmt == "docx":
-        from foi.letters.word import build_letter
-
         return build_letter(rendered, context)
     return f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
 
@@ -117,13 +115,11 @@ def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kin
 def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender: Sender,
             now: dt.datetime, template_root: Path | None = None) -> str:
     """Headers and text of one message as it will be sent (readable, not encoded)."""
-    from foi.register.councils import find_body
-
     code = find_body(db, body)["code"]
     row = select_requests(db, slug, (code,))[0]
     rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
     if row["email"] and sender.email:
-        message = build_message(rendered, context, sender=sender, when=now)
+        message = build_draft(rendered, context, sender=sender, when=now)
         headers = [f"{name}: {value}" for name, value in message.items()
                    if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version")]
     else:

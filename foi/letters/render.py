@@ -13,13 +13,16 @@ import os
 import re
 import shutil
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
+from foi.clock import long_date, today as clock_today
+from foi.config import load_config
 from foi.errors import FoiError
 
 KINDS = ("request", "reminder", "review", "ico")
@@ -30,7 +33,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 @dataclass
 class Rendered:
-    """One message ready to send; the same shape as foi.mail.compose.Rendered."""
+    """One message's words, ready to send (foi.mail.compose.build_message adds the headers)."""
 
     subject: str
     body: str
@@ -48,8 +51,6 @@ class Sender:
 def sender_settings(environ: Mapping[str, str] | None = None) -> Sender:
     """Who the requests are from: [sender] in foi.toml (or FOI_CONFIG), overridden by
     FOI_SENDER_NAME, FOI_SENDER_EMAIL, FOI_REPLY_TO; FOI_SENDER_ADDRESS for letters."""
-    from foi.config import load_config
-
     env = os.environ if environ is None else environ
     path = env.get("FOI_CONFIG")
     return sender_from_config(load_config(Path(path) if path else None, env=env), env)
@@ -75,14 +76,6 @@ def reply_address(sender: Sender, reference: str) -> str | None:
     if not sender.reply_to:
         return None
     return sender.reply_to.replace("{reference}", reference.lower())
-
-
-def long_date(value: str | dt.date | None) -> str | None:
-    """'2026-03-04' -> '4 March 2026' (None stays None)."""
-    if not value:
-        return None
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{day.day} {day:%B %Y}"
 
 
 def and_list(items) -> str:
@@ -125,7 +118,7 @@ def user_templates_dir(db: Database) -> Path | None:
 def make_environment(template_root: Path | None):
     """One environment per template folder: Jinja caches compiled templates and
     reloads a file whose modification time changed."""
-    import jinja2
+    import jinja2  # lazy: start-up
 
     loaders = [jinja2.FileSystemLoader(str(template_root))] if template_root else []
     loaders.append(jinja2.FileSystemLoader(str(default_templates_dir())))
@@ -151,7 +144,7 @@ def _display(filename: str | None, template_root: Path | None) -> str:
 
 def render_template(env, names: list[str], context: dict, template_root: Path | None) -> str:
     """Render the first of `names` that exists; template mistakes become FoiError."""
-    import jinja2
+    import jinja2  # lazy: start-up
 
     try:
         template = env.select_template(names)
@@ -189,8 +182,6 @@ BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "web
 def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender, today: dt.date,
                   extra: dict | None = None) -> dict:
     """Everything a template may use (documented in foi/templates/README.md)."""
-    from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
-
     campaign = get_campaign(db, request_row["campaign"])
     spec = load_spec(campaign)
     body = db.table("bodies").get(request_row["body_code"])
@@ -240,7 +231,6 @@ def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict 
     if template_root is None:
         template_root = user_templates_dir(db)
     if today is None:
-        from foi.clock import today as clock_today
         today = clock_today()
     context = build_context(db, request_row, kind=kind, sender=sender, today=today, extra=extra)
     env = make_environment(template_root)
@@ -256,3 +246,17 @@ def render_request(db: Database, request_row: dict, kind: str = "request", extra
                    today: dt.date | None = None) -> Rendered:
     """Render one request (or its reminder, review request or ICO complaint)."""
     return prepare(db, request_row, kind, extra, template_root, sender, today)[0]
+
+
+Renderer = Callable[[dict], Rendered]
+
+
+def renderer_for(db: Database, slug: str, sender: Sender | None = None) -> Renderer:
+    """The render function for a campaign: its templates, for each request row."""
+    if not db["campaigns"].count_where("slug = ?", [slug]):
+        raise FoiError(f"No campaign called {slug!r}", "`foi campaign list` shows them.")
+
+    def render(request: dict) -> Rendered:
+        return render_request(db, request, sender=sender)
+
+    return render

@@ -12,9 +12,9 @@ from foi.letters.render import Rendered
 
 def build_letter(rendered: Rendered, context: dict) -> bytes:
     """A .docx: sender block, date, recipient, references, subject, then the text."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx import Document  # lazy: start-up
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # lazy: start-up
+    from docx.shared import Pt  # lazy: start-up
 
     document = Document()
     sender = context["sender"]
@@ -52,7 +52,7 @@ def _lines(document, lines: Sequence[str | None], align=None) -> None:
 
 def letter_text(docx_bytes: bytes) -> str:
     """The text of a letter, paragraph per line (for checks and previews)."""
-    from docx import Document
+    from docx import Document  # lazy: start-up
 
     document = Document(io.BytesIO(docx_bytes))
     return "\n".join(p.text for p in document.paragraphs)

@@ -1,30 +1,34 @@
 """Turning a request into the exact bytes of an email.
 
-The words come from a render function `render(request_row) -> Rendered`
-(the campaign's templates); this module adds the headers that make the
-message traceable: From, Reply-To with the reference, a Message-ID fixed
-before sending, and the Date.
+The words come from the caller (foi.letters renders them from the campaign's
+templates); this module adds the headers that make the message traceable: From,
+Reply-To with the reference, a Message-ID fixed before sending, and the Date.
 """
 
 import datetime as dt
 import email.policy
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-
-from sqlite_utils import Database
-
-from foi.errors import FoiError
-from foi.letters.render import Rendered, Sender, render_request
+from typing import Protocol
 
 # 7bit keeps every line short and ASCII: non-ASCII text goes quoted-printable,
 # so no server along the way has to understand 8BITMIME or SMTPUTF8.
 POLICY = email.policy.SMTP.clone(cte_type="7bit")
 
 
-Renderer = Callable[[dict], Rendered]
+class Content(Protocol):
+    """The words of a message (foi.letters.render.Rendered is one)."""
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def attachments(self) -> list[tuple[str, bytes, str]]: ...  # (filename, content, mimetype)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def make_message_id(reference: str, sender_email: str) -> str:
     return f"<foi.{reference}.{secrets.token_hex(8)}@{domain}>"
 
 
-def build_message(rendered: Rendered, envelope: Envelope) -> bytes:
+def build_message(rendered: Content, envelope: Envelope) -> bytes:
     """The RFC 5322 bytes (CRLF line ends), ready for SMTP and the Sent folder."""
     message = EmailMessage(policy=POLICY)
     message["From"] = formataddr((envelope.from_name or "", envelope.from_addr))
@@ -66,14 +70,3 @@ def build_message(rendered: Rendered, envelope: Envelope) -> bytes:
         message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
                                filename=filename)
     return message.as_bytes(policy=POLICY)
-
-
-def renderer_for(db: Database, slug: str, sender: Sender | None = None) -> Renderer:
-    """The render function for a campaign: its templates, for each request row."""
-    if not db["campaigns"].count_where("slug = ?", [slug]):
-        raise FoiError(f"No campaign called {slug!r}", "`foi campaign list` shows them.")
-
-    def render(request: dict) -> Rendered:
-        return render_request(db, request, sender=sender)
-
-    return render

@@ -17,9 +17,10 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 
 from foi.blobs import BlobStore
+from foi.config import load_config
 from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
-from foi.mail.store import Incoming, Location, save_messages, triage_message
+from foi.mail.store import Incoming, Location, Triage, save_messages
 
 BATCH_SIZE = 200
 SECURITY = ("none", "ssl", "starttls")
@@ -77,8 +78,8 @@ class ImapClient(Protocol):
 
 def connect_imap(settings: ImapSettings) -> ImapClient:
     """A logged-in IMAPClient (raises FoiError for what the user must fix)."""
-    from imapclient import IMAPClient
-    from imapclient.exceptions import LoginError
+    from imapclient import IMAPClient  # lazy: start-up
+    from imapclient.exceptions import LoginError  # lazy: start-up
 
     if settings.security not in SECURITY:
         raise FoiError(f"IMAP security {settings.security!r} is not one of {', '.join(SECURITY)}")
@@ -98,13 +99,13 @@ def connect_imap(settings: ImapSettings) -> ImapClient:
 
 
 def fetch_new_mail(
-    db: Database, blobs: BlobStore, settings: ImapSettings, *, today: dt.date,
+    db: Database, blobs: BlobStore, settings: ImapSettings, *, today: dt.date, triage: Triage | None,
     now: dt.datetime | None = None, batch_size: int = BATCH_SIZE,
     connect: Callable[[ImapSettings], ImapClient] = connect_imap,
     progress: Callable[[str, int, int], None] | None = None,
-    triage: Callable | None = triage_message,
 ) -> SyncReport:
-    """Store every message new since the last sync in each configured folder.
+    """Store every message new since the last sync in each configured folder, handing
+    each new one to `triage` (see foi.mail.store.Triage).
 
     A dropped connection is retried once (resuming from what was committed);
     a second drop raises FoiError saying what was stored."""
@@ -137,7 +138,7 @@ class _Run:
     today: dt.date
     now: dt.datetime | None
     progress: Callable[[str, int, int], None] | None
-    triage: Callable | None
+    triage: Triage | None
 
     def folder_with_one_retry(self, folder: FolderReport, report: SyncReport) -> None:
         """Sync one folder; a dropped connection is reconnected once."""
@@ -161,7 +162,7 @@ class _Run:
 
     def _new_uids(self, report: FolderReport) -> tuple[int, list[int]]:
         """The folder's UIDVALIDITY and the UIDs above the last one stored."""
-        from imapclient.exceptions import IMAPClientError
+        from imapclient.exceptions import IMAPClientError  # lazy: start-up
 
         try:
             selected = self.client.select_folder(report.folder, readonly=True)
@@ -259,8 +260,6 @@ def _remember(db: Database, account: str, folder: str, uidvalidity: int, last_ui
 def load_imap_settings(config=None) -> ImapSettings:
     """Where `foi sync` reads mail: [imap] in foi.toml, overridden by FOI_IMAP_* variables."""
     if config is None:
-        from foi.config import load_config
-
         config = load_config()
     imap = config.imap
     missing = [name for name, value in (("FOI_IMAP_HOST", imap.host), ("FOI_IMAP_USERNAME", imap.username))

@@ -6,6 +6,7 @@ only by extension) and stored through the same path as IMAP sync.
 """
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from sqlite_utils import Database
 from foi.blobs import BlobStore
 from foi.mail import sniff
 from foi.mail.parse import parse_message
-from foi.mail.store import Incoming, Location, find_existing, save_messages, triage_message
+from foi.mail.store import Incoming, Location, Triage, find_existing, save_messages
 
 IMPORT_ACCOUNT = "import"
 MAIL_EXTENSIONS = (".eml", ".msg", ".mbox", ".mbx")
@@ -140,11 +141,12 @@ def _where(item: ImportItem) -> str:
 
 
 def import_paths(
-    db: Database, blobs: BlobStore, paths: list[Path], *, today: dt.date, now: dt.datetime | None = None,
-    dry_run: bool = False, progress: Callable[[ImportItem], None] | None = None,
-    triage: Callable | None = triage_message,
+    db: Database, blobs: BlobStore, paths: list[Path], *, today: dt.date, triage: Triage | None,
+    now: dt.datetime | None = None, dry_run: bool = False,
+    progress: Callable[[ImportItem], None] | None = None,
 ) -> ImportReport:
-    """Store every message found under `paths` (or, with dry_run, say what would be stored)."""
+    """Store every message found under `paths`, handing each new one to `triage` (see
+    foi.mail.store.Triage); with dry_run, say what would be stored."""
     report = ImportReport()
     batch: list[tuple[ImportItem, Incoming]] = []
     for item in iter_import_items(paths):
@@ -191,8 +193,6 @@ def _count(report: ImportReport, item: ImportItem, result) -> None:
 
 
 def _plan_one(db: Database, blobs: BlobStore, item: ImportItem, raw: bytes, report: ImportReport) -> None:
-    import hashlib
-
     parsed = parse_message(raw)
     existing = find_existing(db, hashlib.sha256(raw).hexdigest(), parsed)
     state = "already stored" if existing is not None else "new"

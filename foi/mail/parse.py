@@ -125,14 +125,14 @@ _UNFOLDED = compat32.clone(max_line_length=None)
 
 def _load(raw: bytes, result: ParsedMessage) -> Message:
     if raw[:8] == sniff.OLE2_MAGIC:
-        from foi.mail.msgfile import parse_msg_file
+        from foi.mail.msgfile import parse_msg_file  # lazy: start-up (olefile)
 
         result.is_outlook_msg = True
         return parse_msg_file(raw)
     return message_from_bytes(raw, policy=compat32)
 
 
-def decode_text(value: str | None) -> str | None:
+def decode_header_text(value: str | None) -> str | None:
     """A header value with RFC 2047 words decoded; unknown or lying charsets tolerated."""
     if value is None:
         return None
@@ -160,7 +160,7 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
             found = _BARE_ADDRESS.findall(address)
             address = found[-1] if found else address
         if "@" in address:
-            pairs.append((decode_text(name) or "", address))
+            pairs.append((decode_header_text(name) or "", address))
     return pairs
 
 
@@ -175,7 +175,7 @@ def _read_headers(message: Message, result: ParsedMessage) -> None:
     result.bcc_addrs = [a for _, a in _addresses(_headers(message, "Bcc"))]
     result.reply_to = [a for _, a in _addresses(_headers(message, "Reply-To"))]
     result.delivered_to = _envelope_recipients(message)
-    result.subject = decode_text(_header(message, "Subject"))
+    result.subject = decode_header_text(_header(message, "Subject"))
     result.date = _iso_date(_header(message, "Date"))
     received = _headers(message, "Received")
     if received:
@@ -223,7 +223,7 @@ def _auto_headers(message: Message) -> dict[str, str]:
     for name in AUTO_HEADERS:
         value = _header(message, name)
         if value is not None:
-            value = decode_text(value) or ""
+            value = decode_header_text(value) or ""
             if name == "Auto-Submitted" and value.lower().startswith("no"):
                 continue
             if name == "Precedence" and value.lower() not in ("bulk", "junk", "list", "auto_reply"):

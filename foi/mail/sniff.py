@@ -98,7 +98,7 @@ def _zip_kind(data: bytes) -> str:
 
 def _ole2_kind(data: bytes, filename: str | None) -> str:
     """OLE2 holds xls, doc, ppt and Outlook .msg alike: look at the stream names."""
-    import olefile
+    import olefile  # lazy: start-up
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))  # bytes under 1536 long would be taken as a file name

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -18,7 +19,21 @@ from sqlite_utils import Database
 from foi.blobs import BlobStore
 from foi.mail.parse import ParsedMessage, parse_message
 from foi.mail.unpack import Unpacked, unpack_parts
-from foi.triage.run import triage_message
+
+
+@dataclass(frozen=True)
+class Triage:
+    """What storage hands each new message to. Storage knows nothing of requests: the
+    caller passes foi.triage.run.TRIAGE (sync, import, the demo), a fake (tests), or None
+    to store only.
+
+    `message(db, row_id, parsed, today)` runs inside the transaction that stores the
+    message (row_id is its `messages` row), so both commit or neither does; `batch(db)`,
+    if given, wraps the transaction of each batch (triage reads the requests once there
+    instead of once per message)."""
+
+    message: Callable[[Database, int, ParsedMessage, dt.date], object]
+    batch: Callable[[Database], AbstractContextManager[object]] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,8 +92,8 @@ class _Prepared:
 
 def save_message(
     db: Database, blobs: BlobStore, raw: bytes, source: str, location: Location | None = None,
-    *, today: dt.date, now: dt.datetime | None = None, received_at: str | None = None,
-    triage: Callable | None = triage_message,
+    *, today: dt.date, triage: Triage | None, now: dt.datetime | None = None,
+    received_at: str | None = None,
 ) -> SaveResult:
     """Store one message (idempotent) and hand a new one to triage."""
     return save_messages(db, blobs, [Incoming(raw, location, received_at)], source,
@@ -87,7 +102,7 @@ def save_message(
 
 def save_messages(
     db: Database, blobs: BlobStore, batch: list[Incoming], source: str, *, today: dt.date,
-    now: dt.datetime | None = None, triage: Callable | None = triage_message,
+    triage: Triage | None, now: dt.datetime | None = None,
 ) -> list[SaveResult]:
     """Store a batch of messages (idempotent) and hand each new one to triage.
 
@@ -98,16 +113,14 @@ def save_messages(
     prepared = [_prepare(db, blobs, incoming, seen) for incoming in batch]
     blobs.flush()
     stored_at = (now.isoformat(timespec="seconds") if now else today.isoformat())
-    with db.atomic(), _requests_kept(db, triage):
+    with db.atomic(), _batch(db, triage):
         return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
 
 
-def _requests_kept(db: Database, triage: Callable | None):
-    if triage is triage_message:
-        from foi.triage.run import requests_kept
-
-        return requests_kept(db)
-    return contextlib.nullcontext()
+def _batch(db: Database, triage: Triage | None) -> AbstractContextManager[object]:
+    if triage is None or triage.batch is None:
+        return contextlib.nullcontext()
+    return triage.batch(db)
 
 
 def _prepare(db: Database, blobs: BlobStore, incoming: Incoming, seen: set) -> _Prepared:
@@ -133,7 +146,7 @@ def _unpack_and_stage(blobs: BlobStore, parsed: ParsedMessage) -> list[Unpacked]
 
 
 def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str, stored_at: str,
-                   today: dt.date, triage: Callable | None) -> SaveResult:
+                   today: dt.date, triage: Triage | None) -> SaveResult:
     parsed, location = item.parsed, item.incoming.location
     if item.tree is None:  # stored before, or earlier in this batch (see _prepare)
         existing = find_existing(db, item.sha256, parsed)
@@ -150,7 +163,7 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
         with db.atomic():
             message, counts = _insert_rows(db, item, source, stored_at, received_at)
             if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
-                triage(db, message, parsed, today)
+                triage.message(db, message, parsed, today)
         return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
     except Exception as error:  # a triage fault must not lose the message
         if triage is None:

@@ -213,8 +213,8 @@ class ImapSentFolder:
         self._client = None
 
     def _connect(self):
-        from imapclient import IMAPClient
-        from imapclient.exceptions import LoginError
+        from imapclient import IMAPClient  # lazy: start-up
+        from imapclient.exceptions import LoginError  # lazy: start-up
 
         cfg = self.config
         where = f"{cfg.host}:{cfg.effective_port}"

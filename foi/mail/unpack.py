@@ -148,7 +148,7 @@ def _zip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, position: int
 
 
 def _open_tnef(part: Unpacked, depth: int, budget: _Budget) -> None:
-    from tnefparse import TNEF
+    from tnefparse import TNEF  # lazy: start-up
 
     logging.getLogger("tnefparse").setLevel(logging.CRITICAL)
     try:

@@ -4,6 +4,7 @@ self-contained HTML file. Nothing here computes a figure: it only lays them out.
 import textwrap
 
 from foi.output import format_table
+from foi.report import charts
 from foi.report.summary import plural
 
 REQUEST_LABELS = [
@@ -17,7 +18,8 @@ STATUS_LABELS = [("answered", "answered"), ("suppressed", "suppressed"), ("not_h
                  ("refused", "refused"), ("needs_review", "needs review"), ("missing", "missing")]
 
 
-def cell_text(counts: dict, shares: dict, status: str) -> str:
+def count_and_share(counts: dict, shares: dict, status: str) -> str:
+    """'12 (34%)': how many have `status`, and what share of the whole that is."""
     return f"{counts[status]} ({shares[status]:.0%})"
 
 
@@ -49,7 +51,7 @@ def render_text(report: dict) -> str:
     out += _section(f"Coverage (shares of all {req['recipients']} recipients)", _coverage_table(report["coverage"]))
     for key, title in (("coverage_by_region", "region"), ("coverage_by_type", "council type")):
         rows = [{"group": g["group"], "recipients": g["recipients"],
-                 **{s: cell_text(g["overall"]["counts"], g["overall"]["shares"], s) for s, _ in STATUS_LABELS}}
+                 **{s: count_and_share(g["overall"]["counts"], g["overall"]["shares"], s) for s, _ in STATUS_LABELS}}
                 for g in report[key]]
         out += _section(f"Coverage by {title} (all questions and periods; shares of cells)",
                         format_table(rows, ["group", "recipients"] + [s for s, _ in STATUS_LABELS],
@@ -77,7 +79,7 @@ def headline_line(h: dict) -> str:
 
 def _coverage_table(cells: list[dict]) -> str:
     rows = [{"question": c["question_id"], "period": c["period"],
-             **{s: cell_text(c["counts"], c["shares"], s) for s, _ in STATUS_LABELS}} for c in cells]
+             **{s: count_and_share(c["counts"], c["shares"], s) for s, _ in STATUS_LABELS}} for c in cells]
     return format_table(rows, ["question", "period"] + [s for s, _ in STATUS_LABELS],
                         ["question", "period"] + [label for _, label in STATUS_LABELS])
 
@@ -88,9 +90,7 @@ def _section(title: str, body: str) -> list[str]:
 
 def render_html(report: dict) -> str:
     """One self-contained page: inline CSS and SVG, no scripts, no external URLs."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    from foi.report import charts
+    from jinja2 import Environment, PackageLoader, select_autoescape  # lazy: start-up
 
     env = Environment(loader=PackageLoader("foi", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True),
@@ -105,8 +105,6 @@ def render_html(report: dict) -> str:
 
 
 def html_charts(report: dict) -> dict:
-    from foi.report import charts
-
     states = sorted(report["by_state"].items(), key=lambda item: -item[1])
     regions = report["coverage_by_region"]
     answered = [g["overall"]["shares"]["answered"] + g["overall"]["shares"]["suppressed"] for g in regions]

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
+from foi.clock import long_date
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
 
@@ -299,13 +300,6 @@ def council_rows(rows: list[StatusRow], cells: list[dict], firsts: dict[int, dt.
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def long_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(iso[:10])
-    return f"{day.day} {day:%B %Y}"
 
 
 def date_span(first: str | None, last: str | None) -> str:

@@ -15,13 +15,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_periods, get_questions
-from foi.clock import iso
+from foi.clock import iso, long_date
 from foi.errors import FoiError
-from foi.letters.render import Rendered, Sender, long_date, prepare
+from foi.letters.render import Rendered, Sender, prepare
+from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
-from foi.sending import outgoing as store
+from foi.sending import outgoing
 from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, SkipKind, Skipped, Uncertain, apply_send
-from foi.sending.thread import cited_sections, has_values, latest_outgoing, thread_parent, unanswered_questions
+from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 from foi.tracking.workdays import Calendar
 
@@ -96,7 +97,7 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
 
 def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
-    latest = latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
+    latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
         plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
@@ -252,8 +253,6 @@ def apply_chase(db: Database, plan: ChasePlan, how: Sending | None, *, now: dt.d
 def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[Path]:
     """Write <reference>.txt and .docx, and record the draft as an `outgoing`
     row (state draft: it is submitted by hand on the ICO's web form)."""
-    from foi.letters.word import build_letter
-
     draft.stem.parent.mkdir(parents=True, exist_ok=True)
     text_path, docx_path = draft.stem.with_suffix(".txt"), draft.stem.with_suffix(".docx")
     text_path.write_text(f"Subject: {draft.rendered.subject}\n\n{draft.rendered.body}", encoding="utf-8")
@@ -265,7 +264,7 @@ def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[P
             "state": "draft", "transport": "file", "to_addr": None, "subject": draft.rendered.subject,
             "attempts": 0, "created_at": iso(now)}).last_pk
         assert outgoing_id is not None  # set by the insert
-        store.add_event(db, db.table("outgoing").get(outgoing_id), "ico_draft_written", now, now,
+        outgoing.add_event(db, db.table("outgoing").get(outgoing_id), "ico_draft_written", now, now,
                         {"files": [str(text_path), str(docx_path)]})
     return [text_path, docx_path]
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from foi.campaign.campaigns import get_campaign
 from foi.errors import FoiError
 from foi.register.councils import find_body
+from foi.tracking.status import first_due_date
 
 VIAS = ("portal", "post", "email")
 
@@ -47,8 +49,6 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
     found = find_body(db, body)
     rows = list(db.query("SELECT * FROM requests WHERE campaign = ? AND body_code = ?", [slug, found["code"]]))
     if not rows:
-        from foi.campaign.campaigns import get_campaign
-
         get_campaign(db, slug)
         raise FoiError(f"Campaign {slug!r} has no request to {found['name']} ({found['code']})")
     request = rows[0]
@@ -68,8 +68,6 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
 
 def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
-    from foi.tracking.status import first_due_date
-
     changes = {"state": "awaiting_response", "sent_via": plan.via, "sent_on": plan.sent_on,
                "sent_at": now, "updated_at": now,
                "due_date": first_due_date(db, plan.sent_on)}

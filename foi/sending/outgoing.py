@@ -16,7 +16,9 @@ from sqlite_utils import Database
 from foi.blobs import BlobStore
 from foi.clock import iso, london_date
 from foi.db import get_row, insert_row, update_row
+from foi.tracking.deadlines import CLARIFICATION_GIVEN, REVIEW_REQUESTED
 from foi.tracking.states import record_event
+from foi.tracking.status import first_due_date
 
 # Request states from which a request may be sent (again): never delivered.
 SENDABLE = ("draft", "failed")
@@ -36,10 +38,12 @@ def load_raw(blob_dir: Path | None, sha: str | None) -> bytes | None:
     return BlobStore(blob_dir).get(sha)
 
 
-def latest_outgoing(db: Database, request_id: int, kind: str = "request") -> dict | None:
-    rows = list(db.query(
-        "SELECT * FROM outgoing WHERE request_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-        [request_id, kind]))
+def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...] = ("request",)) -> dict | None:
+    """Our newest message of one of `kinds` for the request, whatever its state: one
+    still 'sending' or 'uncertain' must be settled before another of its kind."""
+    marks = ", ".join("?" * len(kinds))
+    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) "
+                         "ORDER BY id DESC LIMIT 1", [request_id, *kinds]))
     return rows[0] if rows else None
 
 
@@ -91,8 +95,6 @@ def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) 
 def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime,
               how: str) -> None:
     """Accepted by the server: the statutory clock starts (day 0 = London date)."""
-    from foi.tracking.status import first_due_date
-
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
@@ -113,9 +115,6 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
 def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt.datetime) -> None:
     """A review request starts the review's 20 working days; a clarification
     restarts the request's 20 from the day we gave it (both London dates)."""
-    from foi.tracking.deadlines import CLARIFICATION_GIVEN, REVIEW_REQUESTED
-    from foi.tracking.status import first_due_date
-
     on = london_date(sent_at).isoformat()
     if row["kind"] == "review":
         add_event(db, row, REVIEW_REQUESTED, sent_at, now, {"note": "internal review requested by email"})

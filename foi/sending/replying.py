@@ -12,8 +12,9 @@ from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, single_line
+from foi.sending.outgoing import latest_outgoing
 from foi.sending.send import PlannedMessage, SendPlan, SkipKind, Skipped, Uncertain
-from foi.sending.thread import last_council_message, latest_outgoing, thread_parent
+from foi.sending.thread import last_council_message, thread_parent
 
 
 def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Sender) -> SendPlan:

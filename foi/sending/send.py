@@ -26,9 +26,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.config import Config, SenderConfig
-from foi.db import blob_dir, commits_not_waiting_for_disk
+from foi.db import blob_dir, commits_not_waiting_for_disk, get_row
 from foi.errors import FoiError
-from foi.mail.compose import Envelope, Rendered, Renderer, build_message, make_message_id
+from foi.letters.render import Rendered, Renderer
+from foi.mail.compose import Envelope, build_message, make_message_id
 from foi.mail.transport import (
     ImapSentFolder,
     MaybeSent,
@@ -40,7 +41,7 @@ from foi.mail.transport import (
     Transport,
 )
 from foi.register.councils import validate_email
-from foi.sending import outgoing as store
+from foi.sending import outgoing
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,10 @@ def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = 
     plan = SendPlan(campaign=slug, resend_uncertain=resend_uncertain)
     for row in rows:
         names = (row["reference"], row["body_code"], row["body_name"])
-        latest = store.latest_outgoing(db, row["id"])
+        latest = outgoing.latest_outgoing(db, row["id"])
         if latest and latest["state"] in ("sending", "uncertain"):
             plan.uncertain.append(Uncertain(row["id"], *names, outgoing=latest))
-        elif row["state"] not in store.SENDABLE or (latest and latest["state"] == "sent"):
+        elif row["state"] not in outgoing.SENDABLE or (latest and latest["state"] == "sent"):
             plan.skipped.append(Skipped(*names, f"already sent (state {row['state']})",
                                         SkipKind.ALREADY_SENT))
         elif not row["foi_email"]:
@@ -214,8 +215,8 @@ def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     resend = _settle_uncertain(db, plan, how, report)
     how.transport.open()  # a wrong password stops here, before anything is marked
     try:
-        for item, outgoing in resend:
-            report.outcomes.append(_resend(db, item, outgoing, how, report))
+        for item, row in resend:
+            report.outcomes.append(_resend(db, item, row, how, report))
             how.progress(report.outcomes[-1])
         for message in plan.messages:
             outcome = _send_new(db, message, how, report)
@@ -236,14 +237,14 @@ def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
     resend = []
     for item in plan.uncertain:
         row = item.outgoing
-        store.mark_uncertain(db, row["id"], row["error"] or "interrupted while sending", how.now())
+        outgoing.mark_uncertain(db, row["id"], row["error"] or "interrupted while sending", how.now())
         if how.sent_folder is not None and how.sent_folder.contains(row["message_id"]):
             sent_at = dt.datetime.fromisoformat(row["attempted_at"])
-            store.mark_sent(db, row["id"], sent_at, how.now(), how="found in Sent folder")
+            outgoing.mark_sent(db, row["id"], sent_at, how.now(), how="found in Sent folder")
             report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
                                            "found_in_sent", row["message_id"]))
         elif plan.resend_uncertain:
-            resend.append((item, store.get_row(db, "outgoing", row["id"])))
+            resend.append((item, get_row(db, "outgoing", row["id"])))
         else:
             report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
                                            "uncertain", _uncertain_note(how)))
@@ -265,14 +266,14 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
                         reply_to=how.sender.reply_to_for(message.reference),
                         in_reply_to=message.in_reply_to)
     raw = build_message(message.rendered, envelope)
-    sha = store.save_raw(how.blob_dir, raw)
-    previous = store.get_row(db, "requests", message.request_id)["state"]
+    sha = outgoing.save_raw(how.blob_dir, raw)
+    previous = get_row(db, "requests", message.request_id)["state"]
     if message.kind == "request":
-        outgoing_id = store.claim_request(db, message.request_id, message_id=message_id,
+        outgoing_id = outgoing.claim_request(db, message.request_id, message_id=message_id,
                                           to_addr=message.to_addr, subject=message.rendered.subject,
                                           raw_sha256=sha, transport=how.transport.name, now=now)
     else:
-        outgoing_id = store.claim_thread_message(
+        outgoing_id = outgoing.claim_thread_message(
             db, message.request_id, kind=message.kind, message_id=message_id,
             to_addr=message.to_addr, subject=message.rendered.subject, raw_sha256=sha,
             transport=how.transport.name, in_reply_to=message.in_reply_to, now=now,
@@ -285,12 +286,12 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
 def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendReport) -> Outcome:
     """Re-send an uncertain message with the same bytes and Message-ID, so a
     recipient who did get the first copy sees a duplicate of the same message."""
-    raw = store.load_raw(how.blob_dir, row["raw_sha256"])
+    raw = outgoing.load_raw(how.blob_dir, row["raw_sha256"])
     if raw is None:
         raise FoiError(f"The stored copy of {item.reference}'s message is missing; cannot re-send "
                        "it unchanged")
     how.pacer.wait()
-    store.mark_sending(db, row["id"], how.now())
+    outgoing.mark_sending(db, row["id"], how.now())
     return _deliver(db, row["id"], item.reference, item.body_code, raw, None, how, report)
 
 
@@ -299,7 +300,7 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
     simply stays uncertain."""
-    row = store.get_row(db, "outgoing", outgoing_id)
+    row = get_row(db, "outgoing", outgoing_id)
     to_addr = row["to_addr"]
     delays = list(how.retry_delays)
     while True:
@@ -312,13 +313,13 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
             raise error from None
         except NotSent as refusal:
             if refusal.temporary and delays:
-                store.count_attempt(db, outgoing_id, how.now(), str(refusal))
+                outgoing.count_attempt(db, outgoing_id, how.now(), str(refusal))
                 how.sleep(delays.pop(0))
                 continue
-            store.mark_failed(db, outgoing_id, str(refusal), how.now())
+            outgoing.mark_failed(db, outgoing_id, str(refusal), how.now())
             return Outcome(reference, body_code, to_addr, "failed", str(refusal))
         except MaybeSent as error:
-            store.mark_uncertain(db, outgoing_id, str(error), how.now())
+            outgoing.mark_uncertain(db, outgoing_id, str(error), how.now())
             return Outcome(reference, body_code, to_addr, "uncertain", str(error))
         except FoiError as error:
             _not_attempted(db, outgoing_id, error, previous_state, how)
@@ -326,7 +327,7 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
         break
     sent_at = how.now()
     with commits_not_waiting_for_disk(db):  # the claim before the hand-over did wait
-        store.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
+        outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
     _copy_to_sent(how, raw, sent_at, reference, report)
     return Outcome(reference, body_code, to_addr, "sent", row["message_id"])
 
@@ -335,9 +336,9 @@ def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_sta
                    how: Sending) -> None:
     reason = str(error).splitlines()[0]
     if previous_state is None:  # a re-send: the earlier copy is as uncertain as before
-        store.mark_uncertain(db, outgoing_id, f"re-send not attempted: {reason}", how.now())
+        outgoing.mark_uncertain(db, outgoing_id, f"re-send not attempted: {reason}", how.now())
     else:
-        store.mark_not_attempted(db, outgoing_id, reason, previous_state, how.now())
+        outgoing.mark_not_attempted(db, outgoing_id, reason, previous_state, how.now())
 
 
 def _copy_to_sent(how: Sending, raw: bytes, when: dt.datetime, reference: str,

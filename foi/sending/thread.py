@@ -39,14 +39,6 @@ def our_request_message(db: Database, request_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...]) -> dict | None:
-    """Our newest message of one of `kinds` for the request, whatever its state: a
-    chaser or reply still 'sending' or 'uncertain' must be settled before another."""
-    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN "
-                         f"({', '.join('?' * len(kinds))}) ORDER BY id DESC LIMIT 1", [request_id, *kinds]))
-    return rows[0] if rows else None
-
-
 def thread_parent(db: Database, request_id: int) -> tuple[str | None, str | None]:
     """(Message-ID to reply to, its subject): the council's last message, else our request."""
     theirs = last_council_message(db, request_id)

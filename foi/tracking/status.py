@@ -15,6 +15,7 @@ from foi.tracking.deadlines import (
     CaseEvent,
     compute_deadline,
 )
+from foi.tracking.ics import DueEvent
 from foi.tracking.workdays import DUE_DAYS, Calendar, build_calendar, load_user_days
 
 # States in which the council has not yet sent a substantive reply.
@@ -179,8 +180,6 @@ def summarise(rows: list[StatusRow]) -> dict:
 
 def due_events(rows: list[StatusRow], slug: str) -> list:
     """Calendar events: each request's due date and very-overdue date, and review dates."""
-    from foi.tracking.ics import DueEvent
-
     events = []
     for row in rows:
         d = row.deadline

@@ -144,7 +144,7 @@ def package_days(year: int) -> Mapping[tuple[dt.date, str], str]:
     Without a subdivision the package returns only days common to all nations,
     which would drop St Andrew's Day, St Patrick's Day and the rest.
     """
-    import holidays
+    import holidays  # lazy: start-up
 
     days: dict[tuple[dt.date, str], str] = {}
     for subdiv, nation in PACKAGE_SUBDIVS.items():

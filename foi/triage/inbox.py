@@ -9,7 +9,7 @@ from foi.errors import FoiError
 from foi.register.councils import find_body
 from foi.tracking.states import record_event, save_manual_state
 from foi.triage.classify import classify_message
-from foi.triage.match import Match
+from foi.triage.match import RequestMatch
 from foi.triage.run import apply_triage, as_triage_input, our_references, triage_input_from_row
 
 
@@ -85,7 +85,7 @@ def assign_message(db: Database, message_ident: str, request_ident: str, today: 
     message = find_message(db, message_ident)
     request = find_request(db, request_ident)
     view = as_triage_input(load(message)) if load else triage_input_from_row(message)
-    match = Match(request["id"], "manual", "assigned by user")
+    match = RequestMatch(request["id"], "manual", "assigned by user")
     with db.atomic():
         record_event(db, request["id"], "message_assigned", today, now,
                      {"message_id": message["message_id"], "previous_request": message["request_id"]},

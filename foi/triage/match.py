@@ -43,14 +43,16 @@ class Guess:
 
 
 @dataclass(frozen=True)
-class Match:
+class RequestMatch:
+    """The request a message is filed under (None: unmatched, with guesses), by which rule and on what evidence."""
+
     request_id: int | None
     rule: str | None
     evidence: str
     guesses: list[Guess] = field(default_factory=list)
 
 
-def match_message(db: Database, message: TriageInput, requests: dict[str, dict] | None = None) -> Match:
+def match_message(db: Database, message: TriageInput, requests: dict[str, dict] | None = None) -> RequestMatch:
     """Apply the rules in order; see the module docstring. `requests` is
     `requests_by_reference(db)`, passed in when a caller keeps it for a batch."""
     requests = requests_by_reference(db) if requests is None else requests
@@ -59,7 +61,7 @@ def match_message(db: Database, message: TriageInput, requests: dict[str, dict] 
         found = rule(db, message, requests)
         if found is not None:
             return found
-    return Match(None, None, "", rank_guesses(db, message, requests))
+    return RequestMatch(None, None, "", rank_guesses(db, message, requests))
 
 
 REQUESTS_WITH_BODIES = ("SELECT r.*, b.name AS body_name, b.domain AS body_domain, "
@@ -76,24 +78,24 @@ def requests_by_reference(db: Database, request_id: int | None = None) -> dict[s
     return {normalise_reference(row["reference"]): row for row in rows}
 
 
-def _by_address(db, message: TriageInput, requests: dict) -> Match | None:
+def _by_address(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     for address in message.recipients:
         local = address.split("@")[0]
         for tag in [local.split("+", 1)[-1], local]:
             for reference in find_references(tag):
                 if reference in requests:
-                    return Match(requests[reference]["id"], "address_reference", address)
+                    return RequestMatch(requests[reference]["id"], "address_reference", address)
     return None
 
 
-def _by_thread(db, message: TriageInput, requests: dict) -> Match | None:
+def _by_thread(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     ids = [*message.in_reply_to, *message.references, *returned_message_ids(message)]
     for message_id in ids:
         bare = message_id.strip("<>")
         row = next(db.query("SELECT request_id, message_id FROM outgoing WHERE message_id IN (?, ?)",
                             [bare, f"<{bare}>"]), None)
         if row:
-            return Match(row["request_id"], "thread", f"<{bare}>")
+            return RequestMatch(row["request_id"], "thread", f"<{bare}>")
     return None
 
 
@@ -115,14 +117,14 @@ def returned_message_ids(message: TriageInput) -> list[str]:
     return found
 
 
-def _by_text(db, message: TriageInput, requests: dict) -> Match | None:
+def _by_text(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     for reference in find_references(f"{message.subject}\n{message.body_text}"):
         if reference in requests:
-            return Match(requests[reference]["id"], "text_reference", requests[reference]["reference"])
+            return RequestMatch(requests[reference]["id"], "text_reference", requests[reference]["reference"])
     return None
 
 
-def _by_their_reference(db, message: TriageInput, requests: dict) -> Match | None:
+def _by_their_reference(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     text = f"{message.subject}\n{message.body_text}"
     learned = db.query(
         "SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
@@ -134,7 +136,7 @@ def _by_their_reference(db, message: TriageInput, requests: dict) -> Match | Non
             hits.setdefault(row["request_id"], row["their_reference"])
     if len(hits) == 1:
         request_id, reference = next(iter(hits.items()))
-        return Match(request_id, "their_reference", reference)
+        return RequestMatch(request_id, "their_reference", reference)
     return None
 
 
@@ -144,22 +146,22 @@ def their_reference_pattern(reference: str) -> re.Pattern:
     return re.compile(r"(?<![A-Za-z0-9])" + r"[-/_ .]?".join(parts) + r"(?![A-Za-z0-9])", re.I)
 
 
-def _by_known_sender(db, message: TriageInput, requests: dict) -> Match | None:
+def _by_known_sender(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     row = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
                         [message.from_addr]), None)
     if row is None:
         return None
     open_ = _open_requests(requests.values(), {row["body_code"]})
     if len(open_) == 1:
-        return Match(open_[0]["id"], "known_sender", message.from_addr)
+        return RequestMatch(open_[0]["id"], "known_sender", message.from_addr)
     return None
 
 
-def _by_domain(db, message: TriageInput, requests: dict) -> Match | None:
+def _by_domain(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     codes = sender_bodies(requests.values(), message.from_addr)
     open_ = _open_requests(requests.values(), set(codes))
     if len(open_) == 1:
-        return Match(open_[0]["id"], "sender_domain",
+        return RequestMatch(open_[0]["id"], "sender_domain",
                      f"{message.from_addr} is {codes[open_[0]['body_code']]}")
     return None
 

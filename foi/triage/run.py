@@ -1,10 +1,12 @@
 """Triage of received mail: match to a request, classify, move the request on.
 
-Called by the storage side after it saves a new `messages` row; `retriage`
-re-runs the same over stored messages after the rules improve.
+Handed to the storage side (TRIAGE, passed to foi.mail.store by `foi sync`, `foi import`
+and the demo), which calls it after it saves a new `messages` row; `retriage` re-runs
+the same over stored messages after the rules improve.
 """
 
 import contextlib
+import datetime as dt
 import json
 import weakref
 from email.message import Message
@@ -14,10 +16,11 @@ from sqlite_utils import Database
 from foi.campaign.references import normalise_reference
 from foi.db import get_row, update_row
 from foi.mail.parse import ParsedMessage
+from foi.mail.store import Triage
 from foi.tracking.states import plan_transition, record_event
 from foi.triage.classify import Classification, classify_message
 from foi.triage.inputs import MESSAGE_ID, TriageInput, attachment_list, header_view, triage_input_from_email
-from foi.triage.match import Match, match_message, requests_by_reference
+from foi.triage.match import RequestMatch, match_message, requests_by_reference
 
 # Classifications that are not the council responding (for first_response_at).
 NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")
@@ -85,17 +88,26 @@ def requests_kept(db: Database):
         _kept.pop(db, None)
 
 
+def triage_stored(db: Database, message_row_id: int, parsed: ParsedMessage, today: dt.date) -> dict:
+    """triage_message as storage calls it, with the day as a date."""
+    return triage_message(db, message_row_id, parsed, today.isoformat())
+
+
+# What storage is given: triage each new message, reading the requests once per batch.
+TRIAGE = Triage(triage_stored, batch=requests_kept)
+
+
 def _match_and_classify(db: Database, row: dict, message: TriageInput,
-                        requests: dict[str, dict]) -> tuple[Match, Classification]:
+                        requests: dict[str, dict]) -> tuple[RequestMatch, Classification]:
     """A message filed by hand stays filed; any other is matched by the rules."""
     if row["match_rule"] == "manual" and row["request_id"]:
-        match = Match(row["request_id"], "manual", row["match_evidence"] or "")
+        match = RequestMatch(row["request_id"], "manual", row["match_evidence"] or "")
     else:
         match = match_message(db, message, requests)
     return match, classify_message(message, frozenset(requests))
 
 
-def apply_triage(db: Database, row: dict, match: Match, result: Classification,
+def apply_triage(db: Database, row: dict, match: RequestMatch, result: Classification,
                  today: str, now: str) -> dict:
     their_reference = result.details.get("their_reference")
     update = {
@@ -185,7 +197,7 @@ def triage_input_from_row(row: dict) -> TriageInput:
                        ids(row["references_"]), headers)
 
 
-def _guesses_json(match: Match) -> str | None:
+def _guesses_json(match: RequestMatch) -> str | None:
     if not match.guesses:
         return None
     return json.dumps([g.__dict__ for g in match.guesses])
