@@ -17,9 +17,7 @@ from foi.blobs import BlobStore
 from foi.clock import iso, london_date
 from foi.db import get_row, insert_row, update_row
 from foi.tracking.states import record_event
-
-# Request states from which a request may be sent (again): never delivered.
-SENDABLE = ("draft", "failed")
+from foi.vocabulary import IN_FLIGHT_OUTGOING, SENDABLE_STATES, OutgoingState
 
 
 def save_raw(blob_dir: Path | None, raw: bytes) -> str:
@@ -52,7 +50,8 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
     with db.atomic():
         request = get_row(db, "requests", request_id)
         latest = latest_outgoing(db, request_id)
-        if request["state"] not in SENDABLE or (latest and latest["state"] in ("sending", "uncertain", "sent")):
+        if request["state"] not in SENDABLE_STATES or (
+                latest and latest["state"] in IN_FLIGHT_OUTGOING | {OutgoingState.SENT}):
             return None
         if latest and latest["state"] == "draft":  # left by an interrupted run: never sent
             outgoing_id = latest["id"]

@@ -41,6 +41,7 @@ from foi.mail.transport import (
 )
 from foi.register.councils import validate_email
 from foi.sending import outgoing as store
+from foi.vocabulary import SENDABLE_STATES
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = 
         latest = store.latest_outgoing(db, row["id"])
         if latest and latest["state"] in ("sending", "uncertain"):
             plan.uncertain.append(Uncertain(row["id"], *names, outgoing=latest))
-        elif row["state"] not in store.SENDABLE or (latest and latest["state"] == "sent"):
+        elif row["state"] not in SENDABLE_STATES or (latest and latest["state"] == "sent"):
             plan.skipped.append(Skipped(*names, f"already sent (state {row['state']})",
                                         SkipKind.ALREADY_SENT))
         elif not row["foi_email"]:

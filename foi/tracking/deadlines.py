@@ -15,31 +15,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from foi.tracking.workdays import DUE_DAYS, VERY_OVERDUE_DAYS, Calendar, timeline_lines
+from foi.vocabulary import RESPONSE_KINDS, ClockEvent, MessageKind
 
-# Event kinds (events.kind) that move the clock.
-CLARIFICATION_REQUESTED = "clarification_requested"
-CLARIFICATION_GIVEN = "clarification_given"
-FEE_NOTICE = "fee_notice"
-FEE_PAID = "fee_paid"
-EXTENSION = "extension"
-RESPONSE = "response"
-REVIEW_REQUESTED = "review_requested"
-REVIEW_RESPONSE = "review_response"
+CLARIFICATION_REQUESTED = ClockEvent.CLARIFICATION_REQUESTED
+CLARIFICATION_GIVEN = ClockEvent.CLARIFICATION_GIVEN
+FEE_NOTICE = ClockEvent.FEE_NOTICE
+FEE_PAID = ClockEvent.FEE_PAID
+EXTENSION = ClockEvent.EXTENSION
+RESPONSE = ClockEvent.RESPONSE
+REVIEW_REQUESTED = ClockEvent.REVIEW_REQUESTED
+REVIEW_ANSWERED = ClockEvent.REVIEW_ANSWERED
 
 # What a classified reply from the council means for the clock.
-CLOCK_EVENT_FOR_CLASSIFICATION = {
-    "clarification": CLARIFICATION_REQUESTED,
-    "fee": FEE_NOTICE,
-    "extension": EXTENSION,
-    "refusal": RESPONSE,
-    "not_held": RESPONSE,
-    "answer_partial": RESPONSE,
-    "answer": RESPONSE,
-    "link_only": RESPONSE,
+CLOCK_EVENT_FOR_CLASSIFICATION: dict[str, ClockEvent] = {
+    MessageKind.CLARIFICATION: CLARIFICATION_REQUESTED,
+    MessageKind.FEE: FEE_NOTICE,
+    MessageKind.EXTENSION: EXTENSION,
+    **{kind: RESPONSE for kind in RESPONSE_KINDS},
 }
 
-CLOCK_EVENTS = (CLARIFICATION_REQUESTED, CLARIFICATION_GIVEN, FEE_NOTICE, FEE_PAID,
-                EXTENSION, RESPONSE, REVIEW_REQUESTED, REVIEW_RESPONSE)
+# Events on the same day apply in this order (the enum's).
+CLOCK_EVENTS = tuple(ClockEvent)
 
 
 @dataclass(frozen=True)
@@ -136,7 +132,7 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
         case.review_very_late_after = calendar.add_working_days(event.on, VERY_OVERDUE_DAYS)
         say(f"{event.on}  internal review requested: due {case.review_due}, "
             f"very late after {case.review_very_late_after}")
-    elif event.kind == REVIEW_RESPONSE and case.review_requested_on:
+    elif event.kind == REVIEW_ANSWERED and case.review_requested_on:
         case.review_responded_on = event.on
         say(f"{event.on}  internal review answered")
 

@@ -7,22 +7,24 @@ from sqlite_utils import Database
 
 from foi.db import get_row, insert_row, update_row
 from foi.errors import FoiError
+from foi.vocabulary import TERMINAL_STATES, MessageKind as K, RequestState as S, names
 
-# state -> how conclusive it is; automatic changes never lower it.
-STATE_RANK = {
-    "draft": 0, "awaiting_response": 1, "bounced": 1, "acknowledged": 2,
-    "awaiting_clarification": 3, "fee_requested": 3, "extended": 3, "internal_review": 4,
-    "refused": 5, "not_held": 5, "link_only": 5, "answered_partial": 6, "answered": 7,
-    "withdrawn": 9, "failed": 9,
+# state -> how conclusive it is; automatic changes never lower it. A request being
+# sent ranks with a draft: nothing is known to have reached the council yet.
+STATE_RANK: dict[str, int] = {
+    S.DRAFT: 0, S.SENDING: 0, S.AWAITING_RESPONSE: 1, S.BOUNCED: 1, S.ACKNOWLEDGED: 2,
+    S.AWAITING_CLARIFICATION: 3, S.FEE_REQUESTED: 3, S.EXTENDED: 3, S.INTERNAL_REVIEW: 4,
+    S.REFUSED: 5, S.NOT_HELD: 5, S.LINK_ONLY: 5, S.ANSWERED_PARTIAL: 6, S.ANSWERED: 7,
+    **{state: 9 for state in TERMINAL_STATES},
 }
-STATES = tuple(STATE_RANK)
+STATES = tuple(names(S))
 
 # classification -> the state it implies (others leave the state alone).
-STATE_FOR_KIND = {
-    "bounce": "bounced", "acknowledgement": "acknowledged",
-    "clarification": "awaiting_clarification", "fee": "fee_requested", "extension": "extended",
-    "refusal": "refused", "not_held": "not_held", "answer_partial": "answered_partial",
-    "answer": "answered", "link_only": "link_only",
+STATE_FOR_KIND: dict[str, S] = {
+    K.BOUNCE: S.BOUNCED, K.ACKNOWLEDGEMENT: S.ACKNOWLEDGED,
+    K.CLARIFICATION: S.AWAITING_CLARIFICATION, K.FEE: S.FEE_REQUESTED, K.EXTENSION: S.EXTENDED,
+    K.REFUSAL: S.REFUSED, K.NOT_HELD: S.NOT_HELD, K.ANSWER_PARTIAL: S.ANSWERED_PARTIAL,
+    K.ANSWER: S.ANSWERED, K.LINK_ONLY: S.LINK_ONLY,
 }
 
 

@@ -8,19 +8,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign
-from foi.tracking.deadlines import (
-    CLOCK_EVENT_FOR_CLASSIFICATION,
-    CLOCK_EVENTS,
-    CaseDeadline,
-    CaseEvent,
-    compute_deadline,
-)
+from foi.tracking.deadlines import CLOCK_EVENT_FOR_CLASSIFICATION, CaseDeadline, CaseEvent, compute_deadline
 from foi.tracking.workdays import DUE_DAYS, Calendar, build_calendar, load_user_days
-
-# States in which the council has not yet sent a substantive reply.
-WAITING_STATES = ("awaiting_response", "acknowledged", "extended", "awaiting_clarification",
-                  "fee_requested")
-CHASE_KINDS = ("reminder", "review", "ico")
+from foi.vocabulary import CHASE_KINDS, RECORDED_CLOCK_EVENTS, TRIAGE_EVENTS, WAITING_STATES, OutgoingState
 
 STATUS_COLUMNS = ["body_code", "body_name", "region", "state", "sent_on", "due_date",
                   "days_elapsed", "overdue", "days_overdue", "very_overdue", "last_message_at",
@@ -90,8 +80,8 @@ def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict
     through CLOCK_EVENT_FOR_CLASSIFICATION; for a message triaged more than once
     only its latest classification counts.
     """
-    triage_kinds = ("state_changed", "message_classified")
-    kinds = CLOCK_EVENTS + triage_kinds
+    triage_kinds = TRIAGE_EVENTS
+    kinds = RECORDED_CLOCK_EVENTS + triage_kinds
     sql = (f"SELECT id, request_id, kind, occurred_on, message, details FROM events "
            f"WHERE kind IN ({', '.join('?' * len(kinds))})")
     params: list = list(kinds)
@@ -127,12 +117,13 @@ def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | No
     get_campaign(db, slug)
     calendar = calendar or campaign_calendar(db)
     kinds = ", ".join(f"'{kind}'" for kind in CHASE_KINDS)
+    sent = f"'{OutgoingState.SENT}'"
     sql = f"""
         SELECT r.*, b.name AS body_name, b.region, b.type,
-          (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = 'sent'
+          (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = {sent}
              AND o.kind IN ({kinds})) AS chases,
           (SELECT max(substr(o.sent_at, 1, 10)) FROM outgoing o WHERE o.request_id = r.id
-             AND o.state = 'sent' AND o.kind IN ({kinds})) AS last_chase_on
+             AND o.state = {sent} AND o.kind IN ({kinds})) AS last_chase_on
         FROM requests r JOIN bodies b ON b.code = r.body_code
         WHERE r.campaign = ?"""
     params: list = [slug]

@@ -18,9 +18,7 @@ from foi.tracking.states import plan_transition, record_event
 from foi.triage.classify import Classification, classify_message
 from foi.triage.inputs import MESSAGE_ID, TriageInput, attachment_list, header_view, triage_input_from_email
 from foi.triage.match import Match, match_message, requests_by_reference
-
-# Classifications that are not the council responding (for first_response_at).
-NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")
+from foi.vocabulary import NOT_A_RESPONSE
 
 
 def as_triage_input(parsed) -> TriageInput:
