@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from foi.blobs import BlobStore
 from foi.mail.parse import ParsedMessage, parse_message
 from foi.mail.unpack import Unpacked, unpack_parts
-from foi.triage.run import triage_message
+from foi.triage.run import timestamp_or_start_of, triage_message
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def save_messages(
     seen: set = set()
     prepared = [_prepare(db, blobs, incoming, seen) for incoming in batch]
     blobs.flush()
-    stored_at = (now.isoformat(timespec="seconds") if now else today.isoformat())
+    stored_at = timestamp_or_start_of(today, now)
     with db.atomic(), _requests_kept(db, triage):
         return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
 
@@ -150,7 +150,7 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
         with db.atomic():
             message, counts = _insert_rows(db, item, source, stored_at, received_at)
             if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
-                triage(db, message, parsed, today)
+                triage(db, message, parsed, today, stored_at)
         return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
     except Exception as error:  # a triage fault must not lose the message
         if triage is None:

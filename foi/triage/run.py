@@ -5,6 +5,7 @@ re-runs the same over stored messages after the rules improve.
 """
 
 import contextlib
+import datetime as dt
 import json
 import weakref
 from email.message import Message
@@ -12,6 +13,7 @@ from email.message import Message
 from sqlite_utils import Database
 
 from foi.campaign.references import normalise_reference
+from foi.clock import LONDON, iso
 from foi.db import get_row, update_row
 from foi.mail.parse import ParsedMessage
 from foi.tracking.states import plan_transition, record_event
@@ -49,10 +51,12 @@ def triage_input_from_parsed(parsed: ParsedMessage) -> TriageInput:
     )
 
 
-def triage_message(db: Database, message_row_id: int, parsed, today: str,
+def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.date,
                    now: str | None = None) -> dict:
     """Match and classify one stored message, update its row and its request
-    (committed together; inside a caller's transaction, with it)."""
+    (committed together; inside a caller's transaction, with it). `now`, an ISO
+    timestamp with offset, dates the changes; without it, the start of `today`."""
+    today, now = str(today), timestamp_or_start_of(today, now)
     message = as_triage_input(parsed)
     kept = _kept.get(db)
     try:
@@ -60,7 +64,7 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str,
             requests = kept if kept is not None else requests_by_reference(db)
             row = get_row(db, "messages", message_row_id)
             match, result = _match_and_classify(db, row, message, requests)
-            return apply_triage(db, row, match, result, today, now or today)
+            return apply_triage(db, row, match, result, today, now)
     except BaseException:
         if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
             _kept[db] = requests_by_reference(db)
@@ -144,6 +148,7 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
     without it the stored columns are used, which lack attachments and DSN parts.
     Messages whose outcome is unchanged are left alone, so no event repeats.
     """
+    now = timestamp_or_start_of(today, now)
     counts = {"messages": 0, "changed": 0}
     rows = list(db.query("SELECT * FROM messages ORDER BY coalesce(date, stored_at), id"))
     with db.atomic(), requests_kept(db):
@@ -153,7 +158,7 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
             match, result = _match_and_classify(db, row, message, _kept[db])
             if (match.request_id, result.kind) != (row["request_id"], row["classification"]):
                 counts["changed"] += 1
-                apply_triage(db, row, match, result, today, now or today)
+                apply_triage(db, row, match, result, today, now)
     return counts
 
 
@@ -181,6 +186,15 @@ def triage_input_from_row(row: dict) -> TriageInput:
                        addresses(row["to_addrs"]) + addresses(row["cc_addrs"]),
                        row["subject"] or "", row["body_text"] or "", ids(row["in_reply_to"]),
                        ids(row["references_"]), headers)
+
+
+def timestamp_or_start_of(today: str | dt.date, now: str | dt.datetime | None) -> str:
+    """`now` as an ISO timestamp with offset, or, for a caller that knows only the
+    day, the start of that day in London: updated_at and recorded_at are never a
+    bare date."""
+    if isinstance(now, dt.datetime):
+        return iso(now)
+    return now or iso(dt.datetime.combine(dt.date.fromisoformat(str(today)), dt.time(), LONDON))
 
 
 def _guesses_json(match: Match) -> str | None:
