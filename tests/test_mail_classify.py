@@ -135,7 +135,7 @@ def test_later_acknowledgement_does_not_downgrade_an_answer(db):
 def test_manual_state_is_not_overwritten_but_event_recorded(db):
     from foi.triage.inbox import set_request_state
 
-    set_request_state(db, "eh-2026", "BNS", "withdrawn", "we withdrew it", "2026-03-04", "now")
+    set_request_state(db, "eh-2026", "BNS", "withdrawn", "we withdrew it", "2026-03-04", "2026-03-04T12:00:00+00:00")
     kind, _, request = classify(db, "Please find attached our response.", attachments=XLSX)
     assert (kind, request["state"], request["state_source"]) == ("answer", "withdrawn", "manual")
     events = [(e["kind"], e["actor"], json.loads(e["details"]).get("reason"))

@@ -6,8 +6,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
 from campaign_helpers import EXAMPLE, NOW, make_db
+
 from foi.campaign.campaigns import apply_create, plan_create
 
 IMPORTED_AT = "2026-03-11T15:30:00+00:00"

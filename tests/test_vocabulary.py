@@ -4,12 +4,23 @@ import re
 import sqlite3
 
 import pytest
-
 from campaign_helpers import EXAMPLE, NOW, make_db
+
 from foi.campaign.campaigns import apply_create, plan_create
 from foi.tracking.states import STATE_RANK, STATES
-from foi.vocabulary import (OPEN_STATES, SENDABLE_STATES, STORED_VALUE_STATUSES, WAITING_STATES, EventKind,
-                            MessageKind, OutgoingKind, OutgoingState, RequestState, ValueStatus, names)
+from foi.vocabulary import (
+    OPEN_STATES,
+    SENDABLE_STATES,
+    STORED_VALUE_STATUSES,
+    WAITING_STATES,
+    EventKind,
+    MessageKind,
+    OutgoingKind,
+    OutgoingState,
+    RequestState,
+    ValueStatus,
+    names,
+)
 
 MADE_UP = "out_of_office"
 

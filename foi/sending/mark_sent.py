@@ -6,13 +6,14 @@ the day it was received if known).
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.register.councils import find_body
+from foi.tracking.states import Source, apply_transition
+from foi.vocabulary import EventKind, RequestState
 
 VIAS = ("portal", "post", "email")
 
@@ -70,16 +71,13 @@ def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
     from foi.tracking.status import first_due_date
 
-    changes = {"state": "awaiting_response", "sent_via": plan.via, "sent_on": plan.sent_on,
-               "sent_at": now, "updated_at": now,
+    changes = {"sent_via": plan.via, "sent_on": plan.sent_on, "sent_at": now,
                "due_date": first_due_date(db, plan.sent_on)}
     if plan.their_reference:
         changes["their_reference"] = plan.their_reference
     details: dict[str, object] = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
     if plan.replaces:
         details["replaces"] = plan.replaces
-    with db.atomic():
-        db.table("requests").update(plan.request["id"], changes)
-        db.table("events").insert({"request_id": plan.request["id"], "kind": "sent", "occurred_on": plan.sent_on,
-                             "recorded_at": now, "actor": "user", "details": json.dumps(details)})
-    return db.table("requests").get(plan.request["id"])
+    return apply_transition(db, plan.request, RequestState.AWAITING_RESPONSE, source=Source.MARK_SENT,
+                            when=now, on=plan.sent_on, event=EventKind.SENT, details=details,
+                            changes=changes, actor="user")

@@ -1,13 +1,33 @@
-"""Request states, what each classification moves a request to, and the rules
-that stop automatic mail triage from overriding people or going backwards."""
+"""The request state machine: every change of requests.state goes through
+apply_transition(), which checks the move is allowed for who is making it, and
+writes the state, updated_at and an event in the request's history together.
 
+Who moves a request (Source) and where to:
+- triage: a classified message from the council (STATE_FOR_KIND); never
+  downgrades (STATE_RANK) and never overrides a state set by hand;
+- manual: `foi set-state`, anything to anything; triage then leaves it alone;
+- sending: `foi send`, draft|failed -> sending -> awaiting_response | failed,
+  or back to where it was when the message could not even be attempted;
+- mark_sent: `foi mark-sent`, to awaiting_response (plan_mark_sent asks for
+  --force unless the request is a draft);
+- clarification: our clarification sent, the clock restarts: awaiting_response;
+- review: our internal review request sent: internal_review;
+- fee_paid: `foi fee-paid`, fee_requested -> awaiting_response;
+- review_answered: `foi review-answered`, internal_review -> the outcome.
+"""
+
+import datetime as dt
+import enum
 import json
 
 from sqlite_utils import Database
 
+from foi.clock import LONDON
 from foi.db import get_row, insert_row, update_row
 from foi.errors import FoiError
-from foi.vocabulary import TERMINAL_STATES, MessageKind as K, RequestState as S, names
+from foi.vocabulary import TERMINAL_STATES, EventKind, names
+from foi.vocabulary import MessageKind as K
+from foi.vocabulary import RequestState as S
 
 # state -> how conclusive it is; automatic changes never lower it. A request being
 # sent ranks with a draft: nothing is known to have reached the council yet.
@@ -28,6 +48,101 @@ STATE_FOR_KIND: dict[str, S] = {
 }
 
 
+class Source(enum.StrEnum):
+    """Who or what moves a request (see the module's docstring)."""
+
+    TRIAGE = "triage"
+    MANUAL = "manual"
+    SENDING = "sending"
+    MARK_SENT = "mark_sent"
+    CLARIFICATION = "clarification"
+    REVIEW = "review"
+    FEE_PAID = "fee_paid"
+    REVIEW_ANSWERED = "review_answered"
+
+
+ANY_STATE = frozenset(S)
+# The outcomes of an internal review we record by hand (a review answered by mail is
+# a classified message like any other, moved by triage).
+REVIEW_OUTCOME_STATES = frozenset({S.REFUSED, S.NOT_HELD, S.ANSWERED_PARTIAL, S.ANSWERED, S.LINK_ONLY})
+
+# source -> {to: the states it may come from}. Triage is not here: its moves depend
+# on the rank and on who set the state (plan_transition).
+MOVES: dict[Source, dict[S, frozenset[S]]] = {
+    Source.MANUAL: {state: ANY_STATE for state in S},
+    Source.SENDING: {S.SENDING: frozenset({S.DRAFT, S.FAILED}), S.AWAITING_RESPONSE: frozenset({S.SENDING}),
+                     S.FAILED: frozenset({S.SENDING}), S.DRAFT: frozenset({S.SENDING})},
+    Source.MARK_SENT: {S.AWAITING_RESPONSE: ANY_STATE},
+    Source.CLARIFICATION: {S.AWAITING_RESPONSE: ANY_STATE},
+    Source.REVIEW: {S.INTERNAL_REVIEW: ANY_STATE},
+    Source.FEE_PAID: {S.AWAITING_RESPONSE: frozenset({S.FEE_REQUESTED})},
+    Source.REVIEW_ANSWERED: {state: frozenset({S.INTERNAL_REVIEW}) for state in REVIEW_OUTCOME_STATES},
+}
+
+# What each source leaves in requests.state_source: a state set by hand is kept
+# from triage; our own clarification or review hands the request back to it.
+STATE_SOURCE = {Source.MANUAL: "manual", Source.CLARIFICATION: "auto", Source.REVIEW: "auto",
+                Source.FEE_PAID: "auto", Source.REVIEW_ANSWERED: "auto"}
+
+
+class TransitionRefused(FoiError):
+    """A move the state machine does not allow from where the request stands."""
+
+
+def check_transition(request: dict, to_state: str, source: Source) -> None:
+    """Raise TransitionRefused unless `source` may move the request to `to_state`."""
+    current = request["state"]
+    if source == Source.TRIAGE:
+        if why := _triage_refusal(request, to_state):
+            raise TransitionRefused(f"{request['reference']}: {why}")
+        return
+    allowed = MOVES[source].get(S(to_state))
+    if allowed is None or current not in allowed:
+        raise TransitionRefused(
+            f"{request['reference']} is {current}: {source} cannot move it to {to_state}",
+            "Only " + ", ".join(names(allowed)) + " can." if allowed else None)
+
+
+def apply_transition(db: Database, request: dict, to_state: str, *, source: Source, when: str,
+                     event: EventKind | None, reason: str | None = None, on: str | None = None,
+                     details: dict | None = None, changes: dict | None = None, actor: str = "auto",
+                     message: int | None = None, outgoing: int | None = None) -> dict:
+    """Move `request` to `to_state` (or keep it where it is, if `to_state` is its
+    state: the event and `changes` are still written), with updated_at = `when`, a
+    timestamp with its offset, and an event of `event` kind on the day `on` (the
+    London day of `when` unless given). In the caller's transaction, if any.
+    Returns the request as it now is.
+
+    `event` is None only for foi send's steps in and out of 'sending', which the
+    outgoing row records (the sent, send_failed or send_uncertain event follows)."""
+    moment = require_timestamp(when)
+    current = request["state"]
+    to_state = S(to_state)
+    values = dict(changes or {})
+    if to_state != current:
+        check_transition(request, to_state, source)
+        values["state"] = to_state
+        if source in STATE_SOURCE:
+            values["state_source"] = STATE_SOURCE[source]
+    values["updated_at"] = when
+    record = {"from": current, "to": str(to_state), **({"reason": reason} if reason else {}), **(details or {})}
+    with db.atomic():
+        update_row(db, "requests", request["id"], values)
+        if event is not None:
+            record_event(db, request["id"], event, on or moment.astimezone(LONDON).date().isoformat(), when,
+                         record, actor=actor, message=message, outgoing=outgoing)
+    return get_row(db, "requests", request["id"])
+
+
+def require_timestamp(when: str) -> dt.datetime:
+    """`when` as an aware datetime; a bare date or a naive time is a bug in the caller
+    (updated_at and recorded_at are full ISO timestamps with their offset)."""
+    moment = dt.datetime.fromisoformat(when) if len(when) > 10 else None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(f"{when!r} is not a timestamp with an offset")
+    return moment
+
+
 def validate_state(state: str) -> str:
     state = state.strip().lower().replace("-", "_")
     if state not in STATE_RANK:
@@ -41,13 +156,21 @@ def plan_transition(request: dict, kind: str) -> tuple[str | None, str]:
     current = request["state"]
     if target is None:
         return None, f"{kind} does not change the state"
-    if request["state_source"] == "manual":
-        return None, f"state {current} was set by hand"
-    if target == current:
+    if target == current and request["state_source"] != "manual":
         return None, f"already {current}"
-    if STATE_RANK[target] < STATE_RANK.get(current, 0):
-        return None, f"{target} would downgrade {current}"
+    if why := _triage_refusal(request, target):
+        return None, why
     return target, f"{current} -> {target}"
+
+
+def _triage_refusal(request: dict, target: str) -> str | None:
+    """Why automatic triage may not move the request to `target`, or None."""
+    current = request["state"]
+    if request["state_source"] == "manual":
+        return f"state {current} was set by hand"
+    if STATE_RANK[target] < STATE_RANK.get(current, 0):
+        return f"{target} would downgrade {current}"
+    return None
 
 
 def record_event(db: Database, request_id: int | None, kind: str, occurred_on: str,
@@ -65,9 +188,6 @@ def save_manual_state(db: Database, request: dict, state: str, note: str | None,
                       today: str, now: str) -> dict:
     """Set a request's state by hand: it then stays until a person changes it again."""
     state = validate_state(state)
-    with db.atomic():
-        update_row(db, "requests", request["id"], {"state": state, "state_source": "manual",
-                                                   "updated_at": now})
-        record_event(db, request["id"], "state_set", today, now,
-                     {"from": request["state"], "to": state, "note": note}, actor="user")
-    return get_row(db, "requests", request["id"])
+    return apply_transition(db, request, state, source=Source.MANUAL, when=now, on=today,
+                            event=EventKind.STATE_SET, details={"note": note}, actor="user",
+                            changes={"state_source": "manual"})

@@ -16,11 +16,17 @@ from foi.campaign.references import normalise_reference
 from foi.clock import LONDON, iso
 from foi.db import get_row, update_row
 from foi.mail.parse import ParsedMessage
-from foi.tracking.states import plan_transition, record_event
+from foi.tracking.states import Source, apply_transition, plan_transition
 from foi.triage.classify import Classification, classify_message
-from foi.triage.inputs import MESSAGE_ID, TriageInput, attachment_list, header_view, triage_input_from_email
+from foi.triage.inputs import (
+    MESSAGE_ID,
+    TriageInput,
+    attachment_list,
+    header_view,
+    triage_input_from_email,
+)
 from foi.triage.match import Match, match_message, requests_by_reference
-from foi.vocabulary import NOT_A_RESPONSE
+from foi.vocabulary import NOT_A_RESPONSE, EventKind, RequestState
 
 
 def as_triage_input(parsed) -> TriageInput:
@@ -125,17 +131,14 @@ def update_request(db: Database, request_id: int, message: dict, result: Classif
         changes["first_response_at"] = moment
     if result.details.get("their_reference") and not request["their_reference"]:
         changes["their_reference"] = result.details["their_reference"]
-    if target:
-        changes["state"] = target
-        if target == "extended" and result.details.get("due_date"):
-            changes["due_date"] = result.details["due_date"]
-    changes["updated_at"] = now
-    update_row(db, "requests", request_id, changes)
+    if target == RequestState.EXTENDED and result.details.get("due_date"):
+        changes["due_date"] = result.details["due_date"]
     details = {"classification": result.kind, "evidence": result.evidence,
-               "from": request["state"], "to": target or request["state"], "reason": why,
                "match_rule": message.get("match_rule"), **result.details}
-    kind = "state_changed" if target else "message_classified"
-    record_event(db, request_id, kind, _day(moment, today), now, details, message=message["id"])
+    apply_transition(db, request, target or request["state"], source=Source.TRIAGE, when=now,
+                     on=_day(moment, today), reason=why, details=details, changes=changes,
+                     event=EventKind.STATE_CHANGED if target else EventKind.MESSAGE_CLASSIFIED,
+                     message=message["id"])
     kept = _kept.get(db)
     if kept is not None:
         kept.update(requests_by_reference(db, request_id))
