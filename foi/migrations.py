@@ -376,3 +376,43 @@ def vocabulary_triggers(table: str, column: str, allowed: tuple[str, ...]) -> st
         f"WHEN NEW.{column} NOT IN ({names})\n"
         f"BEGIN SELECT RAISE(ABORT, '{message}'); END;\n"
         for when, event in (("insert", "INSERT"), ("update", f"UPDATE OF {column}")))
+
+
+# The due date is no longer stored. It was written when a request was sent, marked
+# sent or extended, while `foi status`, the exports and `foi chase` worked it out
+# afresh from the events and the working-day calendar, so after `foi holidays add`
+# (or a newer `holidays` package, or a fee paid) the two disagreed. Now only
+# foi.tracking.deadlines works it out; SQL cannot (it needs the UK calendar), so the
+# request_log view shows day 0 (sent_on) and the latest event, and the due date is
+# in `foi status` and `foi export --what requests`.
+SCHEMA_0004_REQUEST_LOG = """
+CREATE VIEW request_log AS
+SELECT
+    r.campaign AS campaign,
+    r.reference AS reference,
+    r.body_code AS body_code,
+    b.name AS body_name,
+    b.region AS region,
+    b.type AS body_type,
+    r.email AS email,
+    r.state AS state,
+    r.sent_on AS sent_on,
+    r.first_response_at AS first_response_at,
+    r.last_message_at AS last_message_at,
+    r.their_reference AS council_reference,
+    e.kind AS last_event,
+    e.occurred_on AS last_event_on,
+    e.details AS last_event_details
+FROM requests r
+JOIN bodies b ON b.code = r.body_code
+LEFT JOIN events e ON e.id = (
+    SELECT e2.id FROM events e2 WHERE e2.request_id = r.id
+    ORDER BY e2.occurred_on DESC, e2.id DESC LIMIT 1)
+"""
+
+
+@migrations(name="0004_due_date_computed")
+def m0004_due_date_computed(db: Database) -> None:
+    db.execute("DROP VIEW request_log")
+    db.execute("ALTER TABLE requests DROP COLUMN due_date")
+    run_script(db, SCHEMA_0004_REQUEST_LOG)

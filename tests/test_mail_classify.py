@@ -1,10 +1,12 @@
 """What each kind of council reply is classified as, with its evidence, and
 how the request's state moves (or does not)."""
 
+import datetime as dt
 import json
 
 import pytest
 
+from foi.tracking.deadlines import due_date
 from tests.builders import sent_campaign
 from tests.mailfixtures import deliver, reply
 
@@ -24,7 +26,9 @@ def db(tmp_path):
 def classify(db, body, **kw):
     row = deliver(db, reply(body + QUOTE, in_reply_to="<req-bns-1@charity.org.uk>", **kw))
     evidence = json.loads(row["classification_evidence"])
-    return row["classification"], evidence, db["requests"].get(1)
+    request = db["requests"].get(1)
+    due = due_date(db, request, dt.date(2026, 3, 4))
+    return row["classification"], evidence, {**request, "due_date": due and due.isoformat()}
 
 
 def test_acknowledgement_captures_council_reference(db):

@@ -69,10 +69,7 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
 
 def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
-    from foi.tracking.status import first_due_date
-
-    changes = {"sent_via": plan.via, "sent_on": plan.sent_on, "sent_at": now,
-               "due_date": first_due_date(db, plan.sent_on)}
+    changes = {"sent_via": plan.via, "sent_on": plan.sent_on, "sent_at": now}
     if plan.their_reference:
         changes["their_reference"] = plan.their_reference
     details: dict[str, object] = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}

@@ -98,8 +98,6 @@ def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) 
 def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime,
               how: str) -> None:
     """Accepted by the server: the statutory clock starts (day 0 = London date)."""
-    from foi.tracking.status import first_due_date
-
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
@@ -113,26 +111,22 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
         _move_request(db, row, RequestState.AWAITING_RESPONSE, now, event=EventKind.SENT, on=sent_on,
                       details={"how": how},
                       changes={"sent_via": "email", "sent_at": iso(sent_at), "sent_on": sent_on,
-                               "due_date": first_due_date(db, sent_on), "email": row["to_addr"]})
+                               "email": row["to_addr"]})
 
 
 def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt.datetime) -> None:
     """A review request starts the review's 20 working days; a clarification
     restarts the request's 20 from the day we gave it (both London dates)."""
-    from foi.tracking.deadlines import CLARIFICATION_GIVEN, REVIEW_REQUESTED
-    from foi.tracking.status import first_due_date
-
     on = london_date(sent_at).isoformat()
     request = get_row(db, "requests", row["request_id"])
     if row["kind"] == "review":
         apply_transition(db, request, RequestState.INTERNAL_REVIEW, source=Source.REVIEW, when=iso(now), on=on,
-                         event=EventKind(REVIEW_REQUESTED), outgoing=row["id"],
+                         event=EventKind.REVIEW_REQUESTED, outgoing=row["id"],
                          details=_details(row, {"note": "internal review requested by email"}))
     elif row["kind"] == "clarification":
         apply_transition(db, request, RequestState.AWAITING_RESPONSE, source=Source.CLARIFICATION,
-                         when=iso(now), on=on, event=EventKind(CLARIFICATION_GIVEN), outgoing=row["id"],
-                         details=_details(row, {"note": "clarification sent by email"}),
-                         changes={"due_date": first_due_date(db, on)})
+                         when=iso(now), on=on, event=EventKind.CLARIFICATION_GIVEN, outgoing=row["id"],
+                         details=_details(row, {"note": "clarification sent by email"}))
 
 
 def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id: str,

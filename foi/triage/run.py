@@ -26,7 +26,7 @@ from foi.triage.inputs import (
     triage_input_from_email,
 )
 from foi.triage.match import Match, match_message, requests_by_reference
-from foi.vocabulary import NOT_A_RESPONSE, EventKind, RequestState
+from foi.vocabulary import NOT_A_RESPONSE, EventKind
 
 
 def as_triage_input(parsed) -> TriageInput:
@@ -131,8 +131,6 @@ def update_request(db: Database, request_id: int, message: dict, result: Classif
         changes["first_response_at"] = moment
     if result.details.get("their_reference") and not request["their_reference"]:
         changes["their_reference"] = result.details["their_reference"]
-    if target == RequestState.EXTENDED and result.details.get("due_date"):
-        changes["due_date"] = result.details["due_date"]
     details = {"classification": result.kind, "evidence": result.evidence,
                "match_rule": message.get("match_rule"), **result.details}
     apply_transition(db, request, target or request["state"], source=Source.TRIAGE, when=now,
