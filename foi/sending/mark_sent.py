@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.register.councils import find_body
+from foi.tracking.clock_events import parse_day
 from foi.tracking.states import Source, apply_transition
 from foi.vocabulary import EventKind, RequestState
 
@@ -26,18 +27,6 @@ class MarkSentPlan:
     sent_on: str
     their_reference: str | None
     replaces: dict | None     # the earlier sending, when forced
-
-
-def parse_day(text: str, *, today: dt.date) -> dt.date:
-    """A YYYY-MM-DD date that is not in the future."""
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise FoiError(f"--on {text!r} is not a date", "Use YYYY-MM-DD, e.g. --on 2026-03-02.") from None
-    if day > today:
-        raise FoiError(f"--on {day} is in the future (today is {today})",
-                       "Record a request once it has been submitted.")
-    return day
 
 
 def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, today: dt.date,
