@@ -118,6 +118,13 @@ def test_every_state_is_ranked_and_the_subsets_are_states():
     assert SENDABLE_STATES.isdisjoint(WAITING_STATES) and WAITING_STATES < OPEN_STATES
 
 
+def test_the_export_explains_every_value_status():
+    from foi.report.export import STATUS_MEANINGS
+    from foi.report.summary import VALUE_STATUSES
+
+    assert list(STATUS_MEANINGS) == VALUE_STATUSES == names(ValueStatus)
+
+
 def test_the_readme_state_table_lists_every_state():
     readme = (EXAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme.split("#### Request states", 1)[1].split("\n\n", 2)[1]

@@ -104,7 +104,7 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
         if row["kind"] != "request":
             # A chaser or a reply in the thread: the request keeps its own clock,
             # except that a review request and a clarification start new counts.
-            add_event(db, row, f"{row['kind']}_sent", sent_at, now, {"how": how})
+            add_event(db, row, EventKind(f"{row['kind']}_sent"), sent_at, now, {"how": how})
             _after_thread_message(db, row, sent_at, now)
             return
         sent_on = london_date(sent_at).isoformat()
@@ -185,7 +185,7 @@ def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime
         if row["state"] == "uncertain" and row["error"] == reason:
             return
         update_row(db, "outgoing", outgoing_id, {"state": "uncertain", "error": reason})
-        add_event(db, row, "send_uncertain", now, now, {"reason": reason})
+        add_event(db, row, EventKind.SEND_UNCERTAIN, now, now, {"reason": reason})
 
 
 def _move_request(db: Database, outgoing: dict, to_state: RequestState, now: dt.datetime, *,
