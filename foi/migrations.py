@@ -338,7 +338,7 @@ def m0003_their_reference_index(db: Database) -> None:
 # a shipped migration must create the same schema whatever the code says later. A
 # name added to the vocabulary needs a new migration that drops and re-creates the
 # trigger concerned (tests/test_vocabulary.py fails until it does).
-VOCABULARY_0003 = {
+VOCABULARY_0004 = {
     ("requests", "state"): (
         "draft", "sending", "awaiting_response", "bounced", "acknowledged", "awaiting_clarification",
         "fee_requested", "extended", "internal_review", "refused", "not_held", "link_only",
@@ -354,15 +354,15 @@ VOCABULARY_0003 = {
 }
 
 
-@migrations(name="0003_vocabulary_checks")
-def m0003_vocabulary_checks(db: Database) -> None:
+@migrations(name="0004_vocabulary_checks")
+def m0004_vocabulary_checks(db: Database) -> None:
     """CHECKs by trigger: SQLite cannot add a CHECK to an existing table, and rebuilding
     `requests` means switching foreign keys off (impossible inside the migration's
     transaction) while outgoing, messages, events and answer_values point at it, and
     re-creating the views over it. A trigger that RAISEs refuses the same writes and
     is dropped and re-created in one statement each when the vocabulary grows.
     (outgoing.state, outgoing.kind and answer_values.status had CHECKs from 0001.)"""
-    for (table, column), allowed in VOCABULARY_0003.items():
+    for (table, column), allowed in VOCABULARY_0004.items():
         run_script(db, vocabulary_triggers(table, column, allowed))
 
 
@@ -385,7 +385,7 @@ def vocabulary_triggers(table: str, column: str, allowed: tuple[str, ...]) -> st
 # foi.tracking.deadlines works it out; SQL cannot (it needs the UK calendar), so the
 # request_log view shows day 0 (sent_on) and the latest event, and the due date is
 # in `foi status` and `foi export --what requests`.
-SCHEMA_0004_REQUEST_LOG = """
+SCHEMA_0005_REQUEST_LOG = """
 CREATE VIEW request_log AS
 SELECT
     r.campaign AS campaign,
@@ -411,8 +411,8 @@ LEFT JOIN events e ON e.id = (
 """
 
 
-@migrations(name="0004_due_date_computed")
-def m0004_due_date_computed(db: Database) -> None:
+@migrations(name="0005_due_date_computed")
+def m0005_due_date_computed(db: Database) -> None:
     db.execute("DROP VIEW request_log")
     db.execute("ALTER TABLE requests DROP COLUMN due_date")
-    run_script(db, SCHEMA_0004_REQUEST_LOG)
+    run_script(db, SCHEMA_0005_REQUEST_LOG)

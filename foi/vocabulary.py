@@ -3,7 +3,7 @@
 Request states, outgoing message states and kinds, the classification of a
 received message, the kinds of event in a request's history and the status of
 an extracted value. The database refuses any other name (migration
-0003_vocabulary_checks); tests/test_vocabulary.py keeps the two in step.
+0004_vocabulary_checks); tests/test_vocabulary.py keeps the two in step.
 
 Each subset below says why it differs from its neighbours: when a new state
 or kind is added, decide here which subsets it belongs to.

@@ -7,10 +7,9 @@ import io
 import json
 
 import pytest
-from campaign_helpers import EXAMPLE, NOW, make_db
 
-from foi.campaign.campaigns import apply_create, plan_create
 from foi.letters.render import Sender, build_context
+from tests.builders import example_campaign, example_db
 
 TODAY = dt.date(2026, 3, 10)
 SENDER = Sender("Jo Bloggs", "jo@charity.test")
@@ -18,8 +17,7 @@ SENDER = Sender("Jo Bloggs", "jo@charity.test")
 
 @pytest.fixture
 def db(run, monkeypatch):
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
+    db = example_campaign()
     run("mark-sent", "early-help", "BNS", "--via", "portal", "--on", "2026-03-04")
     monkeypatch.setenv("FOI_NOW", "2026-03-10T09:00:00+00:00")
     return db
@@ -49,6 +47,6 @@ def test_a_holiday_moves_every_due_date_at_once(db, run):
 
 
 def test_no_due_date_is_stored():
-    db = make_db()
+    db = example_db()
     assert "due_date" not in db["requests"].columns_dict
     assert "due_date" not in {column.name for column in db["request_log"].columns}

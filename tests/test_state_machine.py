@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from campaign_helpers import EXAMPLE, NOW, make_db
 
-from foi.campaign.campaigns import apply_create, plan_create
 from foi.db import get_row
 from foi.sending import outgoing
 from foi.tracking.states import (
@@ -18,6 +16,7 @@ from foi.tracking.states import (
     check_transition,
 )
 from foi.vocabulary import EventKind, RequestState
+from tests.builders import example_campaign
 
 FOI = Path(__file__).resolve().parent.parent / "foi"
 LATER = "2026-03-05T09:30:00+00:00"
@@ -25,8 +24,7 @@ LATER = "2026-03-05T09:30:00+00:00"
 
 @pytest.fixture
 def db():
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
+    db = example_campaign()
     return db
 
 
@@ -39,12 +37,15 @@ def events(db) -> list[tuple[str, dict]]:
             for row in db.query("SELECT kind, details FROM events WHERE kind != 'created' ORDER BY id")]
 
 
+# update_row(db, "requests", ...), db["requests"].update(...), db.table("requests").update(...),
+# or SQL setting the state.
+REQUEST_WRITE = re.compile(r"update_row\(db, \"requests\"|(?:\[|table\()\"requests\"[\])]\.update"
+                           r"|UPDATE requests SET (?:(?!WHERE)[^\"])*\bstate\s*=")
+
+
 def test_only_the_state_machine_writes_a_request_state():
-    writers = []
-    for path in FOI.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        if re.search(r"update_row\(db, \"requests\"|\[\"requests\"\]\.update|UPDATE requests SET (?:(?!WHERE)[^\"])*\bstate\s*=", text):
-            writers.append(path.relative_to(FOI).as_posix())
+    writers = [path.relative_to(FOI).as_posix() for path in FOI.rglob("*.py")
+               if REQUEST_WRITE.search(path.read_text(encoding="utf-8"))]
     assert writers == ["tracking/states.py"]
 
 

@@ -6,17 +6,15 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from campaign_helpers import EXAMPLE, NOW, make_db
 
-from foi.campaign.campaigns import apply_create, plan_create
+from tests.builders import example_campaign
 
 IMPORTED_AT = "2026-03-11T15:30:00+00:00"
 
 
 @pytest.fixture
 def db(run):
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
+    db = example_campaign()
     run("mark-sent", "early-help", "BNS", "--via", "portal", "--on", "2026-03-04")
     return db
 

@@ -54,7 +54,7 @@ CLOCK_EVENT_FOR_CLASSIFICATION: dict[str, ClockEvent] = {
     MessageKind.CLARIFICATION: CLARIFICATION_REQUESTED,
     MessageKind.FEE: FEE_NOTICE,
     MessageKind.EXTENSION: EXTENSION,
-    **{kind: RESPONSE for kind in RESPONSE_KINDS},
+    **dict.fromkeys(RESPONSE_KINDS, RESPONSE),
 }
 
 # Events on the same day apply in this order (the enum's).
@@ -131,7 +131,7 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
             case.due = calendar.add_working_days(case.due, paused)
             case.very_overdue_after = calendar.add_working_days(case.very_overdue_after, paused)
         say(f"{event.on}  fee paid: {paused} working day(s) disregarded; due {case.due}")
-    elif event.kind == EXTENSION and case.responded_on is None and case.due and case.very_overdue_after:
+    elif event.kind == EXTENSION and case.responded_on is None and case.due:
         given = event.due
         case.due = given or calendar.add_working_days(case.due, DUE_DAYS)
         case.very_overdue_after = max(case.very_overdue_after or case.due, case.due)

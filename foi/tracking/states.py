@@ -13,7 +13,7 @@ Who moves a request (Source) and where to:
 - clarification: our clarification sent, the clock restarts: awaiting_response;
 - review: our internal review request sent: internal_review;
 - fee_paid: `foi fee-paid`, fee_requested -> awaiting_response;
-- review_answered: `foi review-answered`, internal_review -> the outcome.
+- review_answered: `foi reviewed`, internal_review -> the outcome.
 """
 
 import datetime as dt
@@ -25,9 +25,7 @@ from sqlite_utils import Database
 from foi.clock import LONDON
 from foi.db import get_row, insert_row, update_row
 from foi.errors import FoiError
-from foi.vocabulary import TERMINAL_STATES, EventKind, names
-from foi.vocabulary import MessageKind as K
-from foi.vocabulary import RequestState as S
+from foi.vocabulary import TERMINAL_STATES, EventKind, MessageKind as K, RequestState as S, names
 
 # state -> how conclusive it is; automatic changes never lower it. A request being
 # sent ranks with a draft: nothing is known to have reached the council yet.
@@ -35,7 +33,7 @@ STATE_RANK: dict[str, int] = {
     S.DRAFT: 0, S.SENDING: 0, S.AWAITING_RESPONSE: 1, S.BOUNCED: 1, S.ACKNOWLEDGED: 2,
     S.AWAITING_CLARIFICATION: 3, S.FEE_REQUESTED: 3, S.EXTENDED: 3, S.INTERNAL_REVIEW: 4,
     S.REFUSED: 5, S.NOT_HELD: 5, S.LINK_ONLY: 5, S.ANSWERED_PARTIAL: 6, S.ANSWERED: 7,
-    **{state: 9 for state in TERMINAL_STATES},
+    **dict.fromkeys(TERMINAL_STATES, 9),
 }
 STATES = tuple(names(S))
 
@@ -69,7 +67,7 @@ REVIEW_OUTCOME_STATES = frozenset({S.REFUSED, S.NOT_HELD, S.ANSWERED_PARTIAL, S.
 # source -> {to: the states it may come from}. Triage is not here: its moves depend
 # on the rank and on who set the state (plan_transition).
 MOVES: dict[Source, dict[S, frozenset[S]]] = {
-    Source.MANUAL: {state: ANY_STATE for state in S},
+    Source.MANUAL: dict.fromkeys(S, ANY_STATE),
     Source.SENDING: {S.SENDING: frozenset({S.DRAFT, S.FAILED}), S.AWAITING_RESPONSE: frozenset({S.SENDING}),
                      S.FAILED: frozenset({S.SENDING}), S.DRAFT: frozenset({S.SENDING})},
     Source.MARK_SENT: {S.AWAITING_RESPONSE: ANY_STATE},
