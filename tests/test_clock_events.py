@@ -1,4 +1,4 @@
-"""`foi fee-paid` and `foi review-answered`: the clock events nothing recorded before,
+"""`foi fee-paid` and `foi reviewed`: the clock events nothing recorded before,
 so after a fees notice a request was never overdue."""
 
 import datetime as dt
@@ -7,12 +7,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from campaign_helpers import EXAMPLE, NOW, make_db
 
-from foi.campaign.campaigns import apply_create, plan_create
 from foi.tracking.states import Source, apply_transition
 from foi.tracking.status import status_rows
 from foi.vocabulary import EventKind
+from tests.builders import example_campaign
 
 FEES_NOTICE = ("Under section 9 of the Act we are issuing a fees notice. The fee of £120.50 covers "
                "photocopying and postage. We will not process your request until the fee is paid.")
@@ -22,8 +21,7 @@ REFUSAL = ("The Council has decided to refuse your request. Locating the informa
 
 @pytest.fixture
 def db(run):
-    db = make_db()
-    apply_create(db, plan_create(db, EXAMPLE), now=NOW)
+    db = example_campaign()
     run("mark-sent", "early-help", "BNS", "--via", "portal", "--on", "2026-03-04")  # due 2 April
     return db
 
@@ -55,8 +53,8 @@ def test_a_fee_paid_restarts_the_clock_and_the_request_becomes_overdue(db, run, 
 
     monkeypatch.setenv("FOI_NOW", "2026-03-20T09:00:00+00:00")
     dry = run("fee-paid", "early-help", "BNS", "--on", "2026-03-18", "--dry-run")
-    assert "Would record EH-BNS-592V (Barnsley Metropolitan Borough Council): fee paid on 2026-03-18; " \
-           "due 2026-04-10; state fee_requested -> awaiting_response." in dry.stderr
+    assert ("Would record EH-BNS-592V (Barnsley Metropolitan Borough Council): fee paid on 2026-03-18; "
+            "due 2026-04-10; state fee_requested -> awaiting_response.") in dry.stderr
     assert db.execute("SELECT count(*) FROM events WHERE kind = 'fee_paid'").fetchone() == (0,)
 
     run("fee-paid", "early-help", "BNS", "--on", "2026-03-18")
@@ -105,17 +103,17 @@ def test_a_review_answered_stops_the_review_clock(db, run, monkeypatch, outcome,
         "internal_review", dt.date(2026, 5, 7), 9)
 
     monkeypatch.setenv("FOI_NOW", "2026-05-20T09:00:00+01:00")
-    run("review-answered", "early-help", "BNS", "--on", "2026-05-15", *(["--outcome", outcome] if outcome else []))
+    run("reviewed", "early-help", "BNS", "--on", "2026-05-15", *(["--outcome", outcome] if outcome else []))
     [row] = [r for r in status_rows(db, "early-help", late) if r.body_code == "BNS"]
     assert (row.state, row.deadline.review_responded_on, row.deadline.review_days_overdue) == (
         state, dt.date(2026, 5, 15), 0)
     [details] = [json.loads(d) for d, in db.execute("SELECT details FROM events WHERE kind = 'review_answered'")]
     assert (details["from"], details["to"], details["outcome"]) == ("internal_review", state, outcome)
 
-    again = run("review-answered", "early-help", "BNS", "--on", "2026-05-15", ok=False)
+    again = run("reviewed", "early-help", "BNS", "--on", "2026-05-15", ok=False)
     assert "the internal review was answered on 2026-05-15" in again.stderr
 
 
 def test_review_answered_needs_a_review(db, run):
-    result = run("review-answered", "early-help", "BNS", "--on", "2026-03-04", ok=False)
+    result = run("reviewed", "early-help", "BNS", "--on", "2026-03-04", ok=False)
     assert result.exit_code == 1 and "has no internal review requested" in result.stderr

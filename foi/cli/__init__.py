@@ -37,7 +37,7 @@ COMMANDS: dict[str, str] = {
     "preview": "foi.cli.campaigns:preview",
     "mark-sent": "foi.cli.campaigns:mark_sent",
     "fee-paid": "foi.cli.clock:fee_paid",
-    "review-answered": "foi.cli.clock:review_answered",
+    "reviewed": "foi.cli.clock:reviewed",
     "sync": "foi.cli.receiving:sync",
     "import": "foi.cli.receiving:import_",
     "send": "foi.cli.sending:send",

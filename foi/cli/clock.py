@@ -1,9 +1,11 @@
-"""`foi fee-paid` and `foi review-answered`: clock events no message records."""
+"""`foi fee-paid` and `foi reviewed`: clock events no message records."""
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
 import click
+
+from foi.cli.options import body_argument
 
 if TYPE_CHECKING:
     from foi.cli import State
@@ -12,13 +14,13 @@ if TYPE_CHECKING:
 
 @click.command("fee-paid")
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day the council received the fee.")
 @click.option("--note", help="Kept with the event (e.g. how it was paid).")
 @click.option("--dry-run", is_flag=True, help="Show the due date it would give; record nothing.")
 @click.pass_obj
 def fee_paid(state: "State", slug: str, body: str, on: str, note: str | None, dry_run: bool) -> None:
-    """Record that the fee of a fees notice (s.9) was paid: the clock resumes.
+    """Record a fee paid (s.9 fees notice): the clock resumes.
 
     The working days from the notice to the payment are disregarded (s.10(2)),
     so the due date moves on by that many; the request awaits its answer again
@@ -36,25 +38,25 @@ def fee_paid(state: "State", slug: str, body: str, on: str, note: str | None, dr
     _record(state, plan, now, dry_run, f"fee paid on {plan.on}; due {plan.after.due}")
 
 
-@click.command("review-answered")
+@click.command("reviewed")
 @click.argument("slug")
-@click.argument("body")
+@body_argument()
 @click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day the review's answer arrived.")
 @click.option("--outcome", type=click.Choice(["upheld", "overturned", "partly"]),
               help="upheld: the earlier state stands; overturned: answered; partly: answered_partial.")
 @click.option("--note", help="Kept with the event.")
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded; record nothing.")
 @click.pass_obj
-def review_answered(state: "State", slug: str, body: str, on: str, outcome: str | None, note: str | None,
+def reviewed(state: "State", slug: str, body: str, on: str, outcome: str | None, note: str | None,
                     dry_run: bool) -> None:
-    """Record the council's answer to an internal review (one that did not come by mail).
+    """Record the council's answer to an internal review, not by mail.
 
     The review stops counting as late. Without --outcome the request goes back
     to the state it had when the review was asked for, as if upheld.
 
     \b
     Example:
-        foi review-answered early-help BNS --on 2026-05-06 --outcome upheld
+        foi reviewed early-help BNS --on 2026-05-06 --outcome upheld
     """
     from foi import clock
     from foi.tracking.clock_events import plan_review_answered

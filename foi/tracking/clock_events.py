@@ -1,5 +1,5 @@
 """Recording by hand the clock events that no message of ours or theirs records:
-a fee paid (`foi fee-paid`) and an internal review answered (`foi review-answered`).
+a fee paid (`foi fee-paid`) and an internal review answered (`foi reviewed`).
 
 Each is a plan (from the database alone: that is --dry-run, with the due dates
 before and after) and an apply that goes through the state machine.
@@ -32,7 +32,7 @@ from foi.tracking.deadlines import (
 from foi.tracking.states import REVIEW_OUTCOME_STATES, Source, apply_transition
 from foi.vocabulary import ClockEvent, EventKind, RequestState
 
-# --outcome of `foi review-answered` -> the state the request moves to (None: the
+# --outcome of `foi reviewed` -> the state the request moves to (None: the
 # state it had when the review was asked for).
 REVIEW_OUTCOMES: dict[str, RequestState | None] = {
     "upheld": None, "overturned": RequestState.ANSWERED, "partly": RequestState.ANSWERED_PARTIAL,
