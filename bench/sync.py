@@ -45,7 +45,7 @@ def build_campaign(db_path: Path, councils: int = 153) -> list[tuple[str, str]]:
     create_campaign(db, db_path.parent, slug="eh", recipients=[r["code"] for r in rows],
                     now="2026-02-01T09:00:00+00:00")
     db.execute("UPDATE requests SET state = 'awaiting_response', sent_at = '2026-02-02T09:00:00+00:00', "
-               "sent_on = '2026-02-02', due_date = '2026-03-02', email = 'foi@' || "
+               "sent_on = '2026-02-02', email = 'foi@' || "
                "(SELECT domain FROM bodies WHERE code = body_code)")
     found = [(r["reference"], r["domain"]) for r in db.query(
         "SELECT r.reference, b.domain FROM requests r JOIN bodies b ON b.code = r.body_code ORDER BY r.id")]

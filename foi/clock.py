@@ -53,3 +53,12 @@ def long_date(value: str | dt.date | None) -> str | None:
         return None
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
     return f"{day.day} {day:%B %Y}"
+
+
+def timestamp_or_start_of(today: str | dt.date, now: str | dt.datetime | None) -> str:
+    """`now` as an ISO timestamp with offset, or, for a caller that knows only the
+    day, the start of that day in London: updated_at and recorded_at are never a
+    bare date."""
+    if isinstance(now, dt.datetime):
+        return iso(now)
+    return now or iso(dt.datetime.combine(dt.date.fromisoformat(str(today)), dt.time(), LONDON))

@@ -145,8 +145,7 @@ def sent_campaign(path, bodies=("BNS", "LDS", "SHF"), state="awaiting_response")
     for code in bodies:
         domain = db["bodies"].get(code)["domain"]
         request_id = insert_request(db, SENT_SLUG, code, prefix="EH", state=state, email=f"foi@{domain}",
-                                    sent_via="email", sent_at="2026-02-02T09:00:00+00:00", sent_on="2026-02-02",
-                                    due_date="2026-03-02")
+                                    sent_via="email", sent_at="2026-02-02T09:00:00+00:00", sent_on="2026-02-02")
         db["outgoing"].insert({"request_id": request_id, "kind": "request", "state": "sent",
                                "message_id": f"<req-{code.lower()}-1@charity.org.uk>",
                                "to_addr": f"foi@{domain}", "subject": "FOI request",

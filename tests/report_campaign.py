@@ -94,10 +94,10 @@ def message(db, db_path, request_id, *, message_id, subject, date, classificatio
 
 
 def _events_and_mail(db, db_path, ids):
-    event(db, ids["BNS"], "acknowledged", "2026-03-05")
+    event(db, ids["BNS"], "message_classified", "2026-03-05", {"classification": "acknowledgement"})
     event(db, ids["KEN"], "state_changed", "2026-03-06",
           {"classification": "acknowledgement", "from": "awaiting_response", "to": "acknowledged"})
-    event(db, ids["KEN"], "refused", "2026-03-25", {"sections": ["s.40(2)"]})
+    event(db, ids["KEN"], "message_classified", "2026-03-25", {"classification": "refusal", "sections": ["s.40(2)"]})
     for code in ("BNS", "MAN", "KEN", "CAM"):
         event(db, ids[code], "response", plan_day(db, ids[code]))
     message(db, db_path, ids["MAN"], message_id="<ack-man@manchester.gov.uk>", subject="Acknowledgement",

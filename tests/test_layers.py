@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "foi"
 # import its own subsystem and any lower layer; never a higher layer, nor a peer in its
 # own layer (peers are independent of each other). Why this order:
 LAYERS: list[tuple[str, ...]] = [
-    ("__init__", "errors"),        # the version; the one error type the user sees
+    ("__init__", "errors", "vocabulary"),  # the version; the one error type; the names of states and kinds
     ("clock", "output", "blobs", "language"),  # time, csv/json out, raw bytes by sha256, FOI Act wording
     ("migrations",),               # the schema (db applies it on every open)
     ("db", "config"),              # opening the database; foi.toml and the environment

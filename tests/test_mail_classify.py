@@ -1,10 +1,12 @@
 """What each kind of council reply is classified as, with its evidence, and
 how the request's state moves (or does not)."""
 
+import datetime as dt
 import json
 
 import pytest
 
+from foi.tracking.deadlines import due_date
 from tests.builders import sent_campaign
 from tests.mailfixtures import deliver, reply
 
@@ -24,7 +26,9 @@ def db(tmp_path):
 def classify(db, body, **kw):
     row = deliver(db, reply(body + QUOTE, in_reply_to="<req-bns-1@charity.org.uk>", **kw))
     evidence = json.loads(row["classification_evidence"])
-    return row["classification"], evidence, db["requests"].get(1)
+    request = db["requests"].get(1)
+    due = due_date(db, request, dt.date(2026, 3, 4))
+    return row["classification"], evidence, {**request, "due_date": due and due.isoformat()}
 
 
 def test_acknowledgement_captures_council_reference(db):
@@ -135,7 +139,7 @@ def test_later_acknowledgement_does_not_downgrade_an_answer(db):
 def test_manual_state_is_not_overwritten_but_event_recorded(db):
     from foi.triage.inbox import set_request_state
 
-    set_request_state(db, "eh-2026", "BNS", "withdrawn", "we withdrew it", "2026-03-04", "now")
+    set_request_state(db, "eh-2026", "BNS", "withdrawn", "we withdrew it", "2026-03-04", "2026-03-04T12:00:00+00:00")
     kind, _, request = classify(db, "Please find attached our response.", attachments=XLSX)
     assert (kind, request["state"], request["state_source"]) == ("answer", "withdrawn", "manual")
     events = [(e["kind"], e["actor"], json.loads(e["details"]).get("reason"))

@@ -107,7 +107,8 @@ def test_triage_called_once_for_new_messages_only(db, blobs):
     calls = []
     for _ in range(2):
         save_message(db, blobs, mail(), "import", today=TODAY,
-                     triage=Triage(lambda db, message, parsed, today: calls.append((message, parsed.subject, today))))
+                     triage=Triage(lambda db, message, parsed, today, now:
+                                   calls.append((message, parsed.subject, today))))
     assert calls == [(1, "Re: FOI request EH-BNS-592V", TODAY)]
 
 
@@ -173,11 +174,11 @@ def test_interrupted_triage_stores_nothing_half_done(db, blobs, tmp_path):
         (replies / f"{n}.eml").write_bytes(mail(message_id=f"<r{n}@x>", subject=f"Reply {n}"))
     calls = []
 
-    def crash_on_second(db, message, parsed, today):
+    def crash_on_second(db, message, parsed, today, now):
         calls.append(message)
         if len(calls) == 2:
             raise KeyboardInterrupt  # a SIGINT mid-triage
-        return triage_message(db, message, parsed, today)
+        return triage_message(db, message, parsed, today, now)
 
     with pytest.raises(KeyboardInterrupt):
         import_paths(db, blobs, [replies], today=TODAY, triage=Triage(crash_on_second))

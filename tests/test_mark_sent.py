@@ -1,10 +1,12 @@
 """`foi mark-sent`: a request submitted by hand starts the statutory clock."""
 
+import datetime as dt
 import json
 import re
 
 import pytest
 
+from foi.tracking.deadlines import due_date
 from tests.builders import example_campaign
 
 
@@ -28,10 +30,13 @@ def test_mark_sent_sets_the_clock_and_records_an_event(db, run):
     row = bns(db)
     assert (row["state"], row["sent_via"], row["sent_on"], row["sent_at"], row["their_reference"]) == (
         "awaiting_response", "portal", "2026-03-02", "2026-03-04T10:00:00+00:00", "FOI/2026/0123")
-    assert row["due_date"] == "2026-03-31"  # working day 20 from Monday 2 March (17 March skipped)
-    assert sent_events(db) == [{"kind": "sent", "occurred_on": "2026-03-02", "recorded_at": "2026-03-04T10:00:00+00:00",
-                                "actor": "user", "details": json.dumps(
-                                    {"via": "portal", "their_reference": "FOI/2026/0123", "recorded_by": "mark-sent"})}]
+    # working day 20 from Monday 2 March (17 March skipped)
+    assert due_date(db, row, dt.date(2026, 3, 4)) == dt.date(2026, 3, 31)
+    [event] = sent_events(db)
+    assert {**event, "details": json.loads(event["details"])} == {
+        "kind": "sent", "occurred_on": "2026-03-02", "recorded_at": "2026-03-04T10:00:00+00:00", "actor": "user",
+        "details": {"via": "portal", "their_reference": "FOI/2026/0123", "recorded_by": "mark-sent",
+                    "from": "draft", "to": "awaiting_response"}}
 
 
 def test_already_sent_is_refused_unless_forced(db, run):

@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "generate": "foi.cli.campaigns:generate",
     "preview": "foi.cli.campaigns:preview",
     "mark-sent": "foi.cli.campaigns:mark_sent",
+    "fee-paid": "foi.cli.clock:fee_paid",
+    "reviewed": "foi.cli.clock:reviewed",
     "sync": "foi.cli.receiving:sync",
     "import": "foi.cli.receiving:import_",
     "send": "foi.cli.sending:send",

@@ -28,13 +28,8 @@ from foi.extract.store import Candidate, apply_history, save_reading, upsert_aut
 from foi.extract.tables import Table
 from foi.extract.text import read_text
 from foi.language.confidence import REVIEW_BELOW, WEAK
+from foi.vocabulary import NOT_ANSWERS
 
-# Messages that never carry answers (the receiving side's classification, messages.
-# classification, written by foi/mail/triage.py). A clarification request, a fees
-# notice or a public interest extension keeps the request open: a "section 1(3)" or
-# "s.10(3)" in it is not a refusal, and its figures are our own question's periods.
-NOT_ANSWERS = {"acknowledgement", "auto_reply", "out_of_office", "bounce", "delivery_failure",
-               "delivery_delayed", "clarification", "extension", "fee"}
 FAILED = {"unreadable", "refused_unsafe", "needs_person"}
 # Starts the note of a value that another sure source contradicts. The note is where the
 # conflict is stored (answer_values has no column for it); review.is_conflict() reads it.

@@ -24,6 +24,7 @@ from foi.campaign.campaigns import get_campaign, get_periods, get_questions, loa
 from foi.clock import long_date, today as clock_today
 from foi.config import load_config
 from foi.errors import FoiError
+from foi.tracking.deadlines import due_date
 
 KINDS = ("request", "reminder", "review", "ico")
 DEFAULT_SET = "request"
@@ -202,7 +203,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "sender": {"name": single_line(sender.name), "email": single_line(sender.email),
                    "address": [single_line(line) for line in sender.address]},
         "dates": {"today": long_date(today), "sent_on": long_date(request_row.get("sent_on")),
-                  "due_date": long_date(request_row.get("due_date"))},
+                  "due_date": long_date(_due_date(db, request_row, today))},
         # For chasers, reviews and complaints; the caller may pass better values in `extra`.
         "their_reference": request_row.get("their_reference"),
         "days_overdue": 0,
@@ -215,6 +216,13 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
     }
     context.update(extra or {})
     return context
+
+
+def _due_date(db: Database, request_row: dict, today: dt.date) -> dt.date | None:
+    """As `foi status` shows it: foi.tracking.deadlines works it out, nothing stores it."""
+    if not request_row.get("sent_on") or "id" not in request_row:
+        return None
+    return due_date(db, request_row, today)
 
 
 def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict | None = None,

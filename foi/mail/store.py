@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.blobs import BlobStore
+from foi.clock import timestamp_or_start_of
 from foi.mail.parse import ParsedMessage, parse_message
 from foi.mail.unpack import Unpacked, unpack_parts
 
@@ -27,12 +28,13 @@ class Triage:
     caller passes foi.triage.run.TRIAGE (sync, import, the demo), a fake (tests), or None
     to store only.
 
-    `message(db, row_id, parsed, today)` runs inside the transaction that stores the
+    `message(db, row_id, parsed, today, now)` (now: the ISO timestamp it is stored at)
+    runs inside the transaction that stores the
     message (row_id is its `messages` row), so both commit or neither does; `batch(db)`,
     if given, wraps the transaction of each batch (triage reads the requests once there
     instead of once per message)."""
 
-    message: Callable[[Database, int, ParsedMessage, dt.date], object]
+    message: Callable[[Database, int, ParsedMessage, dt.date, str], object]
     batch: Callable[[Database], AbstractContextManager[object]] | None = None
 
 
@@ -112,7 +114,7 @@ def save_messages(
     seen: set = set()
     prepared = [_prepare(db, blobs, incoming, seen) for incoming in batch]
     blobs.flush()
-    stored_at = (now.isoformat(timespec="seconds") if now else today.isoformat())
+    stored_at = timestamp_or_start_of(today, now)
     with db.atomic(), _batch(db, triage):
         return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
 
@@ -163,7 +165,7 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
         with db.atomic():
             message, counts = _insert_rows(db, item, source, stored_at, received_at)
             if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
-                triage.message(db, message, parsed, today)
+                triage.message(db, message, parsed, today, stored_at)
         return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
     except Exception as error:  # a triage fault must not lose the message
         if triage is None:

@@ -18,47 +18,43 @@ from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
+from foi.vocabulary import MessageKind, RequestState, ValueStatus, names
 
-VALUE_STATUSES = ("answered", "suppressed", "not_held", "refused", "needs_review", "missing")
+VALUE_STATUSES = names(ValueStatus)
 
-# ---- Vocabulary: where acknowledgements and refusal sections are recorded --------------
-# The one place to adapt when the mail triage names change. A request counts as
-# acknowledged if any of these shows an acknowledgement ever arrived; refusal
-# sections are gathered from all of them.
-ACK_EVENT_KINDS = ("acknowledged",)
-ACK_CLASSIFICATIONS = ("acknowledgement",)
-ACK_STATES = ("acknowledged",)
-REFUSAL_EVENT_KINDS = ("refused",)
-REFUSAL_CLASSIFICATIONS = ("refusal",)
+# A request counts as acknowledged if a classified message (or the triage's event about
+# one) says an acknowledgement arrived, or its state says so; refusal sections are
+# gathered from refusals the same two ways.
+ACK_CLASSIFICATIONS = (MessageKind.ACKNOWLEDGEMENT,)
+ACK_STATES = (RequestState.ACKNOWLEDGED,)
+REFUSAL_CLASSIFICATIONS = (MessageKind.REFUSAL,)
 UNSPECIFIED_SECTION = "section not recorded"
 
 
 def acknowledged_request_ids(db: Database, slug: str) -> set[int]:
     """Requests that ever had an acknowledgement (event, classified message or state)."""
-    kinds, classes, states = ACK_EVENT_KINDS, ACK_CLASSIFICATIONS, ACK_STATES
+    classes, states = ACK_CLASSIFICATIONS, ACK_STATES
     sql = f"""
         SELECT e.request_id AS id FROM events e JOIN requests r ON r.id = e.request_id
-        WHERE r.campaign = ? AND (e.kind IN ({_marks(kinds)})
-              OR json_extract(e.details, '$.classification') IN ({_marks(classes)})
+        WHERE r.campaign = ? AND (json_extract(e.details, '$.classification') IN ({_marks(classes)})
               OR json_extract(e.details, '$.to') IN ({_marks(states)}))
         UNION
         SELECT m.request_id FROM messages m JOIN requests r ON r.id = m.request_id
         WHERE r.campaign = ? AND m.classification IN ({_marks(classes)})
         UNION
         SELECT id FROM requests WHERE campaign = ? AND state IN ({_marks(states)})"""
-    params = [slug, *kinds, *classes, *states, slug, *classes, slug, *states]
+    params = [slug, *classes, *states, slug, *classes, slug, *states]
     return {row["id"] for row in db.query(sql, params)}
 
 
-def refusal_sections(db: Database, slug: str) -> dict[int, set[str]]:
+def sections_cited_by_request(db: Database, slug: str) -> dict[int, set[str]]:
     """request id -> FOI sections cited in a refusal (whole request or one answer)."""
     found: dict[int, set[str]] = defaultdict(set)
-    kinds, classes = REFUSAL_EVENT_KINDS, REFUSAL_CLASSIFICATIONS
+    classes = REFUSAL_CLASSIFICATIONS
     events = db.query(f"""
         SELECT e.request_id AS id, e.details AS details FROM events e JOIN requests r ON r.id = e.request_id
-        WHERE r.campaign = ? AND (e.kind IN ({_marks(kinds)})
-              OR json_extract(e.details, '$.classification') IN ({_marks(classes)}))""",
-                      [slug, *kinds, *classes])
+        WHERE r.campaign = ? AND json_extract(e.details, '$.classification') IN ({_marks(classes)})""",
+                      [slug, *classes])
     messages = db.query(f"""
         SELECT m.request_id AS id, m.classification_evidence AS details FROM messages m
         JOIN requests r ON r.id = m.request_id
@@ -167,7 +163,7 @@ def request_counts(db: Database, slug: str, rows: list[StatusRow]) -> dict:
 def refusal_counts(db: Database, slug: str) -> dict[str, int]:
     """Requests citing each section, in a whole refusal or for one answer; a refused
     request with no section recorded is counted as such."""
-    sections = refusal_sections(db, slug)
+    sections = sections_cited_by_request(db, slug)
     refused = [r["id"] for r in db.query("SELECT id FROM requests WHERE campaign = ? AND state = 'refused'",
                                          [slug])]
     for request_id in refused:

@@ -25,11 +25,18 @@ from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, Skip
 from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 from foi.tracking.workdays import Calendar
+from foi.vocabulary import (
+    CHASE_KINDS,
+    COMPLAINABLE_STATES,
+    EMAILED_CHASE_KINDS,
+    NEVER_CHASED_STATES,
+    REVIEWABLE_STATES,
+    RequestState,
+    names,
+)
 
-STAGES = ("reminder", "review", "ico")
+STAGES = tuple(names(CHASE_KINDS))
 REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
-REVIEWABLE_STATES = ("refused", "answered_partial")
-EMAILED_KINDS = ("reminder", "review")
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
 
 def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
-    latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_KINDS)
+    latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_CHASE_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
         plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
@@ -133,7 +140,7 @@ def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     """(why chased, the template's extra values) or (why not, None)."""
     if row.deadline is None:
         return f"not sent yet (state {row.state})", None
-    if row.state in ("answered", "withdrawn"):
+    if row.state in NEVER_CHASED_STATES:
         return f"{row.state}: never chased", None
     return {"reminder": _reminder, "review": _review, "ico": _ico}[s.stage](s, row)
 
@@ -153,7 +160,7 @@ def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     d = row.deadline
     assert d is not None  # _eligible answered for a request never sent
-    if row.state == "internal_review" or d.review_requested_on:
+    if row.state == RequestState.INTERNAL_REVIEW or d.review_requested_on:
         return f"internal review already requested ({d.review_requested_on or 'by hand'})", None
     if d.responded_on is None:
         return "no response yet: send a reminder instead", None
@@ -193,7 +200,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
         return "no internal review requested yet (`foi chase --stage review`)", None
     if d.review_days_overdue > 0:
         why = f"internal review {d.review_days_overdue} working days overdue (due {d.review_due})"
-    elif d.review_responded_on and row.state in REVIEWABLE_STATES + ("not_held",):
+    elif d.review_responded_on and row.state in COMPLAINABLE_STATES:
         why = f"internal review of {d.review_responded_on} upheld the {row.state.replace('_', ' ')}"
     elif d.review_responded_on:
         return f"internal review answered {d.review_responded_on} (state {row.state})", None

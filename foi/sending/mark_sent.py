@@ -6,7 +6,6 @@ the day it was received if known).
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -14,7 +13,9 @@ from sqlite_utils import Database
 from foi.campaign.campaigns import get_campaign
 from foi.errors import FoiError
 from foi.register.councils import find_body
-from foi.tracking.status import first_due_date
+from foi.tracking.clock_events import parse_day
+from foi.tracking.states import Source, apply_transition
+from foi.vocabulary import EventKind, RequestState
 
 VIAS = ("portal", "post", "email")
 
@@ -27,18 +28,6 @@ class MarkSentPlan:
     sent_on: str
     their_reference: str | None
     replaces: dict | None     # the earlier sending, when forced
-
-
-def parse_day(text: str, *, today: dt.date) -> dt.date:
-    """A YYYY-MM-DD date that is not in the future."""
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise FoiError(f"--on {text!r} is not a date", "Use YYYY-MM-DD, e.g. --on 2026-03-02.") from None
-    if day > today:
-        raise FoiError(f"--on {day} is in the future (today is {today})",
-                       "Record a request once it has been submitted.")
-    return day
 
 
 def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, today: dt.date,
@@ -68,16 +57,12 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
 
 def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
-    changes = {"state": "awaiting_response", "sent_via": plan.via, "sent_on": plan.sent_on,
-               "sent_at": now, "updated_at": now,
-               "due_date": first_due_date(db, plan.sent_on)}
+    changes = {"sent_via": plan.via, "sent_on": plan.sent_on, "sent_at": now}
     if plan.their_reference:
         changes["their_reference"] = plan.their_reference
     details: dict[str, object] = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
     if plan.replaces:
         details["replaces"] = plan.replaces
-    with db.atomic():
-        db.table("requests").update(plan.request["id"], changes)
-        db.table("events").insert({"request_id": plan.request["id"], "kind": "sent", "occurred_on": plan.sent_on,
-                             "recorded_at": now, "actor": "user", "details": json.dumps(details)})
-    return db.table("requests").get(plan.request["id"])
+    return apply_transition(db, plan.request, RequestState.AWAITING_RESPONSE, source=Source.MARK_SENT,
+                            when=now, on=plan.sent_on, event=EventKind.SENT, details=details,
+                            changes=changes, actor="user")

@@ -4,7 +4,8 @@ of exactly what might have happened.
 
 outgoing.state:  draft -> sending -> sent | failed | uncertain
 requests.state:  draft | failed -> sending -> awaiting_response | failed
-                 (stays 'sending' while its message is uncertain)
+                 (stays 'sending' while its message is uncertain; moved through
+                 foi.tracking.states, source 'sending')
 """
 
 import datetime as dt
@@ -16,12 +17,14 @@ from sqlite_utils import Database
 from foi.blobs import BlobStore
 from foi.clock import iso, london_date
 from foi.db import get_row, insert_row, update_row
-from foi.tracking.deadlines import CLARIFICATION_GIVEN, REVIEW_REQUESTED
-from foi.tracking.states import record_event
-from foi.tracking.status import first_due_date
-
-# Request states from which a request may be sent (again): never delivered.
-SENDABLE = ("draft", "failed")
+from foi.tracking.states import Source, apply_transition, record_event
+from foi.vocabulary import (
+    IN_FLIGHT_OUTGOING,
+    SENDABLE_STATES,
+    EventKind,
+    OutgoingState,
+    RequestState,
+)
 
 
 def save_raw(blob_dir: Path | None, raw: bytes) -> str:
@@ -56,7 +59,8 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
     with db.atomic():
         request = get_row(db, "requests", request_id)
         latest = latest_outgoing(db, request_id)
-        if request["state"] not in SENDABLE or (latest and latest["state"] in ("sending", "uncertain", "sent")):
+        if request["state"] not in SENDABLE_STATES or (
+                latest and latest["state"] in IN_FLIGHT_OUTGOING | {OutgoingState.SENT}):
             return None
         if latest and latest["state"] == "draft":  # left by an interrupted run: never sent
             outgoing_id = latest["id"]
@@ -80,8 +84,9 @@ def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
                                             "attempts": row["attempts"] + 1})
         if row["kind"] != "request":  # a chaser never puts its request back to 'sending'
             return
-        update_row(db, "requests", row["request_id"], {"state": "sending", "email": row["to_addr"],
-                                                  "updated_at": iso(now)})
+        # No event: the outgoing row records the attempt, and sent, send_failed or
+        # send_uncertain follows.
+        _move_request(db, row, RequestState.SENDING, now, event=None, changes={"email": row["to_addr"]})
 
 
 def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) -> None:
@@ -101,30 +106,29 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
         if row["kind"] != "request":
             # A chaser or a reply in the thread: the request keeps its own clock,
             # except that a review request and a clarification start new counts.
-            add_event(db, row, f"{row['kind']}_sent", sent_at, now, {"how": how})
+            add_event(db, row, EventKind(f"{row['kind']}_sent"), sent_at, now, {"how": how})
             _after_thread_message(db, row, sent_at, now)
             return
         sent_on = london_date(sent_at).isoformat()
-        update_row(db, "requests", row["request_id"], {
-            "state": "awaiting_response", "sent_via": "email", "sent_at": iso(sent_at),
-            "sent_on": sent_on, "due_date": first_due_date(db, sent_on), "email": row["to_addr"],
-            "updated_at": iso(now)})
-        add_event(db, row, "sent", sent_at, now, {"how": how})
+        _move_request(db, row, RequestState.AWAITING_RESPONSE, now, event=EventKind.SENT, on=sent_on,
+                      details={"how": how},
+                      changes={"sent_via": "email", "sent_at": iso(sent_at), "sent_on": sent_on,
+                               "email": row["to_addr"]})
 
 
 def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt.datetime) -> None:
     """A review request starts the review's 20 working days; a clarification
     restarts the request's 20 from the day we gave it (both London dates)."""
     on = london_date(sent_at).isoformat()
+    request = get_row(db, "requests", row["request_id"])
     if row["kind"] == "review":
-        add_event(db, row, REVIEW_REQUESTED, sent_at, now, {"note": "internal review requested by email"})
-        update_row(db, "requests", row["request_id"], {"state": "internal_review", "state_source": "auto",
-                                                  "updated_at": iso(now)})
+        apply_transition(db, request, RequestState.INTERNAL_REVIEW, source=Source.REVIEW, when=iso(now), on=on,
+                         event=EventKind.REVIEW_REQUESTED, outgoing=row["id"],
+                         details=_details(row, {"note": "internal review requested by email"}))
     elif row["kind"] == "clarification":
-        add_event(db, row, CLARIFICATION_GIVEN, sent_at, now, {"note": "clarification sent by email"})
-        update_row(db, "requests", row["request_id"], {"state": "awaiting_response", "state_source": "auto",
-                                                  "due_date": first_due_date(db, on),
-                                                  "updated_at": iso(now)})
+        apply_transition(db, request, RequestState.AWAITING_RESPONSE, source=Source.CLARIFICATION,
+                         when=iso(now), on=on, event=EventKind.CLARIFICATION_GIVEN, outgoing=row["id"],
+                         details=_details(row, {"note": "clarification sent by email"}))
 
 
 def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id: str,
@@ -159,9 +163,11 @@ def mark_failed(db: Database, outgoing_id: int, error: str, now: dt.datetime) ->
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
+        details = {"error": error, "kind": row["kind"]}
         if row["kind"] == "request":  # a refused chaser leaves its request as it was
-            update_row(db, "requests", row["request_id"], {"state": "failed", "updated_at": iso(now)})
-        add_event(db, row, "send_failed", now, now, {"error": error, "kind": row["kind"]})
+            _move_request(db, row, RequestState.FAILED, now, event=EventKind.SEND_FAILED, details=details)
+        else:
+            add_event(db, row, EventKind.SEND_FAILED, now, now, details)
 
 
 def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_state: str,
@@ -171,7 +177,8 @@ def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_stat
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
-        update_row(db, "requests", row["request_id"], {"state": previous_state, "updated_at": iso(now)})
+        if row["kind"] == "request":  # a chaser never moved its request
+            _move_request(db, row, RequestState(previous_state), now, event=None)
 
 
 def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime) -> None:
@@ -180,12 +187,28 @@ def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime
         if row["state"] == "uncertain" and row["error"] == reason:
             return
         update_row(db, "outgoing", outgoing_id, {"state": "uncertain", "error": reason})
-        add_event(db, row, "send_uncertain", now, now, {"reason": reason})
+        add_event(db, row, EventKind.SEND_UNCERTAIN, now, now, {"reason": reason})
+
+
+def _move_request(db: Database, outgoing: dict, to_state: RequestState, now: dt.datetime, *,
+                  event: EventKind | None, on: str | None = None, details: dict | None = None,
+                  changes: dict | None = None) -> None:
+    """Move the request of `outgoing` (a request, not a chaser) along the sending
+    states. Only from 'sending' (or, to claim it, from a sendable state): if a reply
+    from the council moved it on while its message was uncertain, it stays there."""
+    request = get_row(db, "requests", outgoing["request_id"])
+    expected = SENDABLE_STATES if to_state == RequestState.SENDING else {RequestState.SENDING}
+    target = to_state if request["state"] in expected else request["state"]
+    apply_transition(db, request, target, source=Source.SENDING, when=iso(now), on=on, event=event,
+                     details=_details(outgoing, details or {}), changes=changes, outgoing=outgoing["id"])
+
+
+def _details(outgoing: dict, details: dict) -> dict:
+    return {"message_id": outgoing["message_id"], "to_addr": outgoing["to_addr"],
+            "transport": outgoing["transport"], **details}
 
 
 def add_event(db: Database, outgoing: dict, kind: str, occurred: dt.datetime,
               now: dt.datetime, details: dict) -> None:
-    details = {"message_id": outgoing["message_id"], "to": outgoing["to_addr"],
-               "transport": outgoing["transport"], **details}
-    record_event(db, outgoing["request_id"], kind, london_date(occurred).isoformat(), iso(now), details,
-                 outgoing=outgoing["id"])
+    record_event(db, outgoing["request_id"], kind, london_date(occurred).isoformat(), iso(now),
+                 _details(outgoing, details), outgoing=outgoing["id"])

@@ -42,6 +42,7 @@ from foi.mail.transport import (
 )
 from foi.register.councils import validate_email
 from foi.sending import outgoing
+from foi.vocabulary import SENDABLE_STATES
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = 
         latest = outgoing.latest_outgoing(db, row["id"])
         if latest and latest["state"] in ("sending", "uncertain"):
             plan.uncertain.append(Uncertain(row["id"], *names, outgoing=latest))
-        elif row["state"] not in outgoing.SENDABLE or (latest and latest["state"] == "sent"):
+        elif row["state"] not in SENDABLE_STATES or (latest and latest["state"] == "sent"):
             plan.skipped.append(Skipped(*names, f"already sent (state {row['state']})",
                                         SkipKind.ALREADY_SENT))
         elif not row["foi_email"]:

@@ -10,10 +10,10 @@ import re
 
 from sqlite_utils import Database
 
-# Council messages that are not the council speaking: never replied to.
-NOT_THEIR_WORDS = ("bounce", "delivery_delayed", "auto_reply")
-# answer_values statuses that leave a question/period unanswered.
-DISPUTED = ("refused", "not_held")
+from foi import vocabulary
+
+NOT_THEIR_WORDS = vocabulary.names(vocabulary.MACHINE_MADE)
+DISPUTED = vocabulary.WITHHELD_VALUE_STATUSES
 
 
 def _moment(row: dict) -> dt.datetime:
@@ -76,9 +76,10 @@ def cited_sections(db: Database, request_id: int) -> list[str]:
     for row in db.query("SELECT refusal_section FROM answer_values WHERE request_id = ? AND current = 1 "
                         "AND refusal_section IS NOT NULL ORDER BY id", [request_id]):
         found.append(row["refusal_section"])
+    refusing = vocabulary.names(vocabulary.REFUSING_KINDS)
     for row in db.query("SELECT classification_evidence FROM messages WHERE request_id = ? AND "
-                        "classification IN ('refusal', 'answer_partial', 'not_held') "
-                        "ORDER BY coalesce(date, stored_at), id", [request_id]):
+                        f"classification IN ({', '.join('?' * len(refusing))}) "
+                        "ORDER BY coalesce(date, stored_at), id", [request_id, *refusing]):
         found += json.loads(row["classification_evidence"] or "{}").get("sections", [])
     names = []
     for section in found:

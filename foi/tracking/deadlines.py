@@ -1,6 +1,12 @@
 """Where a request's due date comes from: day 0 plus the events of the case.
 
-Pure functions over a Calendar. The rules (FOI_RULES in the README):
+The one place a due date is worked out: `foi status`, the exports, the report,
+`foi chase` and the letters all ask request_deadlines() (or due_date()), and
+none is stored, so adding a holiday moves every one of them at once.
+
+compute_deadline() and what it calls are pure functions over a Calendar; the
+functions at the end read a case's day 0 and events from the database. The
+rules (FOI_RULES in the README):
 - the request is received on day 0; the answer is due by the end of working day 20,
   very overdue after working day 40;
 - clarification asked (s.1(3)): the clock stops; when we answer, 20 working days
@@ -12,34 +18,47 @@ Pure functions over a Calendar. The rules (FOI_RULES in the README):
 """
 
 import datetime as dt
+import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from foi.tracking.workdays import DUE_DAYS, VERY_OVERDUE_DAYS, Calendar, timeline_lines
+from sqlite_utils import Database
 
-# Event kinds (events.kind) that move the clock.
-CLARIFICATION_REQUESTED = "clarification_requested"
-CLARIFICATION_GIVEN = "clarification_given"
-FEE_NOTICE = "fee_notice"
-FEE_PAID = "fee_paid"
-EXTENSION = "extension"
-RESPONSE = "response"
-REVIEW_REQUESTED = "review_requested"
-REVIEW_RESPONSE = "review_response"
+from foi.tracking.workdays import (
+    DUE_DAYS,
+    VERY_OVERDUE_DAYS,
+    Calendar,
+    build_calendar,
+    load_user_days,
+    timeline_lines,
+)
+from foi.vocabulary import (
+    RECORDED_CLOCK_EVENTS,
+    RESPONSE_KINDS,
+    TRIAGE_EVENTS,
+    ClockEvent,
+    MessageKind,
+)
+
+CLARIFICATION_REQUESTED = ClockEvent.CLARIFICATION_REQUESTED
+CLARIFICATION_GIVEN = ClockEvent.CLARIFICATION_GIVEN
+FEE_NOTICE = ClockEvent.FEE_NOTICE
+FEE_PAID = ClockEvent.FEE_PAID
+EXTENSION = ClockEvent.EXTENSION
+RESPONSE = ClockEvent.RESPONSE
+REVIEW_REQUESTED = ClockEvent.REVIEW_REQUESTED
+REVIEW_ANSWERED = ClockEvent.REVIEW_ANSWERED
 
 # What a classified reply from the council means for the clock.
-CLOCK_EVENT_FOR_CLASSIFICATION = {
-    "clarification": CLARIFICATION_REQUESTED,
-    "fee": FEE_NOTICE,
-    "extension": EXTENSION,
-    "refusal": RESPONSE,
-    "not_held": RESPONSE,
-    "answer_partial": RESPONSE,
-    "answer": RESPONSE,
-    "link_only": RESPONSE,
+CLOCK_EVENT_FOR_CLASSIFICATION: dict[str, ClockEvent] = {
+    MessageKind.CLARIFICATION: CLARIFICATION_REQUESTED,
+    MessageKind.FEE: FEE_NOTICE,
+    MessageKind.EXTENSION: EXTENSION,
+    **dict.fromkeys(RESPONSE_KINDS, RESPONSE),
 }
 
-CLOCK_EVENTS = (CLARIFICATION_REQUESTED, CLARIFICATION_GIVEN, FEE_NOTICE, FEE_PAID,
-                EXTENSION, RESPONSE, REVIEW_REQUESTED, REVIEW_RESPONSE)
+# Events on the same day apply in this order (the enum's).
+CLOCK_EVENTS = tuple(ClockEvent)
 
 
 @dataclass(frozen=True)
@@ -136,7 +155,7 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
         case.review_very_late_after = calendar.add_working_days(event.on, VERY_OVERDUE_DAYS)
         say(f"{event.on}  internal review requested: due {case.review_due}, "
             f"very late after {case.review_very_late_after}")
-    elif event.kind == REVIEW_RESPONSE and case.review_requested_on:
+    elif event.kind == REVIEW_ANSWERED and case.review_requested_on:
         case.review_responded_on = event.on
         say(f"{event.on}  internal review answered")
 
@@ -163,3 +182,70 @@ def explain_case(calendar: Calendar, case: CaseDeadline) -> list[str]:
         lines.append(f"Working days from {case.clock_start} (day 0) to {case.due}:")
         lines += [f"  {line}" for line in timeline_lines(calendar.explain(case.clock_start, count))]
     return lines
+
+
+# ---- a case as the database records it -----------------------------------------------
+
+
+def campaign_calendar(db: Database) -> Calendar:
+    """The UK working-day calendar with the days added to this database."""
+    return build_calendar(load_user_days(db))
+
+
+def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
+    """The clock-moving events of each request, from the audit trail.
+
+    Two sources: events recorded as such (a clarification we sent, a fee paid, a
+    review requested), and triage's record of each classified message, read
+    through CLOCK_EVENT_FOR_CLASSIFICATION; for a message triaged more than once
+    only its latest classification counts.
+    """
+    triage_kinds = TRIAGE_EVENTS
+    kinds = RECORDED_CLOCK_EVENTS + triage_kinds
+    sql = (f"SELECT id, request_id, kind, occurred_on, message, details FROM events "
+           f"WHERE kind IN ({', '.join('?' * len(kinds))})")
+    params: list = list(kinds)
+    if request_ids is not None:
+        sql += f" AND request_id IN ({', '.join('?' * len(request_ids))})"
+        params += request_ids
+    latest_per_message: dict[int, dict] = {}
+    rows = []
+    for row in db.query(sql + " ORDER BY id", params):
+        if row["kind"] in triage_kinds:
+            if row["message"] is not None:
+                latest_per_message[row["message"]] = row
+        else:
+            rows.append(row)
+    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    for row in rows + list(latest_per_message.values()):
+        details = json.loads(row["details"] or "{}")
+        kind = row["kind"]
+        if kind in triage_kinds:
+            kind = CLOCK_EVENT_FOR_CLASSIFICATION.get(details.get("classification"))
+            if kind is None:
+                continue
+        due = details.get("due") or details.get("due_date")
+        events[row["request_id"]].append(CaseEvent(
+            kind, dt.date.fromisoformat(row["occurred_on"][:10]),
+            dt.date.fromisoformat(due) if due else None, details.get("note") or ""))
+    return events
+
+
+def request_deadlines(db: Database, requests: list[dict], today: dt.date,
+                      calendar: Calendar | None = None) -> dict[int, CaseDeadline]:
+    """request id -> its deadline as of `today`, for each request that was sent
+    (sent_on is day 0); a draft has none."""
+    sent = [r for r in requests if r.get("sent_on")]
+    if not sent:
+        return {}
+    calendar = calendar or campaign_calendar(db)
+    events = load_case_events(db, [r["id"] for r in sent])
+    return {r["id"]: compute_deadline(calendar, dt.date.fromisoformat(r["sent_on"]), events.get(r["id"], []), today)
+            for r in sent}
+
+
+def due_date(db: Database, request: dict, today: dt.date) -> dt.date | None:
+    """The request's due date as it stands (None before it is sent, or while the
+    clock is stopped)."""
+    deadline = request_deadlines(db, [request], today).get(request["id"])
+    return deadline.due if deadline else None

@@ -1,29 +1,144 @@
-"""Request states, what each classification moves a request to, and the rules
-that stop automatic mail triage from overriding people or going backwards."""
+"""The request state machine: every change of requests.state goes through
+apply_transition(), which checks the move is allowed for who is making it, and
+writes the state, updated_at and an event in the request's history together.
 
+Who moves a request (Source) and where to:
+- triage: a classified message from the council (STATE_FOR_KIND); never
+  downgrades (STATE_RANK) and never overrides a state set by hand;
+- manual: `foi set-state`, anything to anything; triage then leaves it alone;
+- sending: `foi send`, draft|failed -> sending -> awaiting_response | failed,
+  or back to where it was when the message could not even be attempted;
+- mark_sent: `foi mark-sent`, to awaiting_response (plan_mark_sent asks for
+  --force unless the request is a draft);
+- clarification: our clarification sent, the clock restarts: awaiting_response;
+- review: our internal review request sent: internal_review;
+- fee_paid: `foi fee-paid`, fee_requested -> awaiting_response;
+- review_answered: `foi reviewed`, internal_review -> the outcome.
+"""
+
+import datetime as dt
+import enum
 import json
 
 from sqlite_utils import Database
 
+from foi.clock import LONDON
 from foi.db import get_row, insert_row, update_row
 from foi.errors import FoiError
+from foi.vocabulary import TERMINAL_STATES, EventKind, MessageKind as K, RequestState as S, names
 
-# state -> how conclusive it is; automatic changes never lower it.
-STATE_RANK = {
-    "draft": 0, "awaiting_response": 1, "bounced": 1, "acknowledged": 2,
-    "awaiting_clarification": 3, "fee_requested": 3, "extended": 3, "internal_review": 4,
-    "refused": 5, "not_held": 5, "link_only": 5, "answered_partial": 6, "answered": 7,
-    "withdrawn": 9, "failed": 9,
+# state -> how conclusive it is; automatic changes never lower it. A request being
+# sent ranks with a draft: nothing is known to have reached the council yet.
+STATE_RANK: dict[str, int] = {
+    S.DRAFT: 0, S.SENDING: 0, S.AWAITING_RESPONSE: 1, S.BOUNCED: 1, S.ACKNOWLEDGED: 2,
+    S.AWAITING_CLARIFICATION: 3, S.FEE_REQUESTED: 3, S.EXTENDED: 3, S.INTERNAL_REVIEW: 4,
+    S.REFUSED: 5, S.NOT_HELD: 5, S.LINK_ONLY: 5, S.ANSWERED_PARTIAL: 6, S.ANSWERED: 7,
+    **dict.fromkeys(TERMINAL_STATES, 9),
 }
-STATES = tuple(STATE_RANK)
+STATES = tuple(names(S))
 
 # classification -> the state it implies (others leave the state alone).
-STATE_FOR_KIND = {
-    "bounce": "bounced", "acknowledgement": "acknowledged",
-    "clarification": "awaiting_clarification", "fee": "fee_requested", "extension": "extended",
-    "refusal": "refused", "not_held": "not_held", "answer_partial": "answered_partial",
-    "answer": "answered", "link_only": "link_only",
+STATE_FOR_KIND: dict[str, S] = {
+    K.BOUNCE: S.BOUNCED, K.ACKNOWLEDGEMENT: S.ACKNOWLEDGED,
+    K.CLARIFICATION: S.AWAITING_CLARIFICATION, K.FEE: S.FEE_REQUESTED, K.EXTENSION: S.EXTENDED,
+    K.REFUSAL: S.REFUSED, K.NOT_HELD: S.NOT_HELD, K.ANSWER_PARTIAL: S.ANSWERED_PARTIAL,
+    K.ANSWER: S.ANSWERED, K.LINK_ONLY: S.LINK_ONLY,
 }
+
+
+class Source(enum.StrEnum):
+    """Who or what moves a request (see the module's docstring)."""
+
+    TRIAGE = "triage"
+    MANUAL = "manual"
+    SENDING = "sending"
+    MARK_SENT = "mark_sent"
+    CLARIFICATION = "clarification"
+    REVIEW = "review"
+    FEE_PAID = "fee_paid"
+    REVIEW_ANSWERED = "review_answered"
+
+
+ANY_STATE = frozenset(S)
+# The outcomes of an internal review we record by hand (a review answered by mail is
+# a classified message like any other, moved by triage).
+REVIEW_OUTCOME_STATES = frozenset({S.REFUSED, S.NOT_HELD, S.ANSWERED_PARTIAL, S.ANSWERED, S.LINK_ONLY})
+
+# source -> {to: the states it may come from}. Triage is not here: its moves depend
+# on the rank and on who set the state (plan_transition).
+MOVES: dict[Source, dict[S, frozenset[S]]] = {
+    Source.MANUAL: dict.fromkeys(S, ANY_STATE),
+    Source.SENDING: {S.SENDING: frozenset({S.DRAFT, S.FAILED}), S.AWAITING_RESPONSE: frozenset({S.SENDING}),
+                     S.FAILED: frozenset({S.SENDING}), S.DRAFT: frozenset({S.SENDING})},
+    Source.MARK_SENT: {S.AWAITING_RESPONSE: ANY_STATE},
+    Source.CLARIFICATION: {S.AWAITING_RESPONSE: ANY_STATE},
+    Source.REVIEW: {S.INTERNAL_REVIEW: ANY_STATE},
+    Source.FEE_PAID: {S.AWAITING_RESPONSE: frozenset({S.FEE_REQUESTED})},
+    Source.REVIEW_ANSWERED: {state: frozenset({S.INTERNAL_REVIEW}) for state in REVIEW_OUTCOME_STATES},
+}
+
+# What each source leaves in requests.state_source: a state set by hand is kept
+# from triage; our own clarification or review hands the request back to it.
+STATE_SOURCE = {Source.MANUAL: "manual", Source.CLARIFICATION: "auto", Source.REVIEW: "auto",
+                Source.FEE_PAID: "auto", Source.REVIEW_ANSWERED: "auto"}
+
+
+class TransitionRefused(FoiError):
+    """A move the state machine does not allow from where the request stands."""
+
+
+def check_transition(request: dict, to_state: str, source: Source) -> None:
+    """Raise TransitionRefused unless `source` may move the request to `to_state`."""
+    current = request["state"]
+    if source == Source.TRIAGE:
+        if why := _triage_refusal(request, to_state):
+            raise TransitionRefused(f"{request['reference']}: {why}")
+        return
+    allowed = MOVES[source].get(S(to_state))
+    if allowed is None or current not in allowed:
+        raise TransitionRefused(
+            f"{request['reference']} is {current}: {source} cannot move it to {to_state}",
+            "Only " + ", ".join(names(allowed)) + " can." if allowed else None)
+
+
+def apply_transition(db: Database, request: dict, to_state: str, *, source: Source, when: str,
+                     event: EventKind | None, reason: str | None = None, on: str | None = None,
+                     details: dict | None = None, changes: dict | None = None, actor: str = "auto",
+                     message: int | None = None, outgoing: int | None = None) -> dict:
+    """Move `request` to `to_state` (or keep it where it is, if `to_state` is its
+    state: the event and `changes` are still written), with updated_at = `when`, a
+    timestamp with its offset, and an event of `event` kind on the day `on` (the
+    London day of `when` unless given). In the caller's transaction, if any.
+    Returns the request as it now is.
+
+    `event` is None only for foi send's steps in and out of 'sending', which the
+    outgoing row records (the sent, send_failed or send_uncertain event follows)."""
+    moment = require_timestamp(when)
+    current = request["state"]
+    to_state = S(to_state)
+    values = dict(changes or {})
+    if to_state != current:
+        check_transition(request, to_state, source)
+        values["state"] = to_state
+        if source in STATE_SOURCE:
+            values["state_source"] = STATE_SOURCE[source]
+    values["updated_at"] = when
+    record = {"from": current, "to": str(to_state), **({"reason": reason} if reason else {}), **(details or {})}
+    with db.atomic():
+        update_row(db, "requests", request["id"], values)
+        if event is not None:
+            record_event(db, request["id"], event, on or moment.astimezone(LONDON).date().isoformat(), when,
+                         record, actor=actor, message=message, outgoing=outgoing)
+    return get_row(db, "requests", request["id"])
+
+
+def require_timestamp(when: str) -> dt.datetime:
+    """`when` as an aware datetime; a bare date or a naive time is a bug in the caller
+    (updated_at and recorded_at are full ISO timestamps with their offset)."""
+    moment = dt.datetime.fromisoformat(when) if len(when) > 10 else None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(f"{when!r} is not a timestamp with an offset")
+    return moment
 
 
 def validate_state(state: str) -> str:
@@ -39,13 +154,21 @@ def plan_transition(request: dict, kind: str) -> tuple[str | None, str]:
     current = request["state"]
     if target is None:
         return None, f"{kind} does not change the state"
-    if request["state_source"] == "manual":
-        return None, f"state {current} was set by hand"
-    if target == current:
+    if target == current and request["state_source"] != "manual":
         return None, f"already {current}"
-    if STATE_RANK[target] < STATE_RANK.get(current, 0):
-        return None, f"{target} would downgrade {current}"
+    if why := _triage_refusal(request, target):
+        return None, why
     return target, f"{current} -> {target}"
+
+
+def _triage_refusal(request: dict, target: str) -> str | None:
+    """Why automatic triage may not move the request to `target`, or None."""
+    current = request["state"]
+    if request["state_source"] == "manual":
+        return f"state {current} was set by hand"
+    if STATE_RANK[target] < STATE_RANK.get(current, 0):
+        return f"{target} would downgrade {current}"
+    return None
 
 
 def record_event(db: Database, request_id: int | None, kind: str, occurred_on: str,
@@ -63,9 +186,6 @@ def save_manual_state(db: Database, request: dict, state: str, note: str | None,
                       today: str, now: str) -> dict:
     """Set a request's state by hand: it then stays until a person changes it again."""
     state = validate_state(state)
-    with db.atomic():
-        update_row(db, "requests", request["id"], {"state": state, "state_source": "manual",
-                                                   "updated_at": now})
-        record_event(db, request["id"], "state_set", today, now,
-                     {"from": request["state"], "to": state, "note": note}, actor="user")
-    return get_row(db, "requests", request["id"])
+    return apply_transition(db, request, state, source=Source.MANUAL, when=now, on=today,
+                            event=EventKind.STATE_SET, details={"note": note}, actor="user",
+                            changes={"state_source": "manual"})

@@ -1,27 +1,16 @@
 """Where every request of a campaign stands today: the rows of `foi status`."""
 
 import datetime as dt
-import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign
-from foi.tracking.deadlines import (
-    CLOCK_EVENT_FOR_CLASSIFICATION,
-    CLOCK_EVENTS,
-    CaseDeadline,
-    CaseEvent,
-    compute_deadline,
-)
+from foi.tracking.deadlines import CaseDeadline, campaign_calendar, request_deadlines
 from foi.tracking.ics import DueEvent
-from foi.tracking.workdays import DUE_DAYS, Calendar, build_calendar, load_user_days
-
-# States in which the council has not yet sent a substantive reply.
-WAITING_STATES = ("awaiting_response", "acknowledged", "extended", "awaiting_clarification",
-                  "fee_requested")
-CHASE_KINDS = ("reminder", "review", "ico")
+from foi.tracking.workdays import Calendar
+from foi.vocabulary import CHASE_KINDS, WAITING_STATES, OutgoingState
 
 STATUS_COLUMNS = ["body_code", "body_name", "region", "state", "sent_on", "due_date",
                   "days_elapsed", "overdue", "days_overdue", "very_overdue", "last_message_at",
@@ -74,66 +63,19 @@ class StatusRow:
         }
 
 
-def campaign_calendar(db: Database) -> Calendar:
-    return build_calendar(load_user_days(db))
-
-
-def first_due_date(db: Database, sent_on: str) -> str:
-    """Working day 20 from day 0, before any event of the case moves it."""
-    return campaign_calendar(db).add_working_days(dt.date.fromisoformat(sent_on), DUE_DAYS).isoformat()
-
-
-def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
-    """The clock-moving events of each request, from the audit trail.
-
-    Two sources: events recorded as such (a clarification we sent, a fee paid, a
-    review requested), and triage's record of each classified message, read
-    through CLOCK_EVENT_FOR_CLASSIFICATION; for a message triaged more than once
-    only its latest classification counts.
-    """
-    triage_kinds = ("state_changed", "message_classified")
-    kinds = CLOCK_EVENTS + triage_kinds
-    sql = (f"SELECT id, request_id, kind, occurred_on, message, details FROM events "
-           f"WHERE kind IN ({', '.join('?' * len(kinds))})")
-    params: list = list(kinds)
-    if request_ids is not None:
-        sql += f" AND request_id IN ({', '.join('?' * len(request_ids))})"
-        params += request_ids
-    latest_per_message: dict[int, dict] = {}
-    rows = []
-    for row in db.query(sql + " ORDER BY id", params):
-        if row["kind"] in triage_kinds:
-            if row["message"] is not None:
-                latest_per_message[row["message"]] = row
-        else:
-            rows.append(row)
-    events: dict[int, list[CaseEvent]] = defaultdict(list)
-    for row in rows + list(latest_per_message.values()):
-        details = json.loads(row["details"] or "{}")
-        kind = row["kind"]
-        if kind in triage_kinds:
-            kind = CLOCK_EVENT_FOR_CLASSIFICATION.get(details.get("classification"))
-            if kind is None:
-                continue
-        due = details.get("due") or details.get("due_date")
-        events[row["request_id"]].append(CaseEvent(
-            kind, dt.date.fromisoformat(row["occurred_on"][:10]),
-            dt.date.fromisoformat(due) if due else None, details.get("note") or ""))
-    return events
-
-
 def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | None = None,
                 body_codes: list[str] | None = None) -> list[StatusRow]:
     """One row per request of the campaign, with its deadline as of `today`."""
     get_campaign(db, slug)
     calendar = calendar or campaign_calendar(db)
     kinds = ", ".join(f"'{kind}'" for kind in CHASE_KINDS)
+    sent = f"'{OutgoingState.SENT}'"
     sql = f"""
         SELECT r.*, b.name AS body_name, b.region, b.type,
-          (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = 'sent'
+          (SELECT count(*) FROM outgoing o WHERE o.request_id = r.id AND o.state = {sent}
              AND o.kind IN ({kinds})) AS chases,
           (SELECT max(substr(o.sent_at, 1, 10)) FROM outgoing o WHERE o.request_id = r.id
-             AND o.state = 'sent' AND o.kind IN ({kinds})) AS last_chase_on
+             AND o.state = {sent} AND o.kind IN ({kinds})) AS last_chase_on
         FROM requests r JOIN bodies b ON b.code = r.body_code
         WHERE r.campaign = ?"""
     params: list = [slug]
@@ -141,18 +83,11 @@ def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | No
         sql += f" AND r.body_code IN ({', '.join('?' * len(body_codes))})"
         params += [c.upper() for c in body_codes]
     requests = list(db.query(sql + " ORDER BY b.name", params))
-    events = load_case_events(db, [r["id"] for r in requests])
-    rows = []
-    for r in requests:
-        deadline = None
-        if r["sent_on"]:
-            deadline = compute_deadline(calendar, dt.date.fromisoformat(r["sent_on"]),
-                                        events.get(r["id"], []), today)
-        rows.append(StatusRow(
-            r["id"], r["reference"], r["body_code"], r["body_name"], r["region"], r["type"],
-            r["email"], r["state"], r["sent_on"], r["last_message_at"], r["their_reference"],
-            r["chases"], r["last_chase_on"], deadline))
-    return rows
+    deadlines = request_deadlines(db, requests, today, calendar)
+    return [StatusRow(r["id"], r["reference"], r["body_code"], r["body_name"], r["region"], r["type"],
+                      r["email"], r["state"], r["sent_on"], r["last_message_at"], r["their_reference"],
+                      r["chases"], r["last_chase_on"], deadlines.get(r["id"]))
+            for r in requests]
 
 
 def filter_rows(rows: list[StatusRow], *, overdue: bool = False, very_overdue: bool = False,
@@ -189,6 +124,7 @@ def due_events(rows: list[StatusRow], slug: str) -> list:
         if d.due and d.very_overdue_after and d.responded_on is None:
             events.append(DueEvent(f"{row.reference}-due@foi", d.due, f"FOI due: {row.body_name} {row.reference}",
                                    f"Reply due by the end of this day (working day 20 from {d.clock_start}): {about}."))
+        if d.very_overdue_after and d.responded_on is None:
             events.append(DueEvent(f"{row.reference}-very-overdue@foi", d.very_overdue_after,
                                    f"FOI very overdue after today: {row.body_name} {row.reference}",
                                    f"Working day 40: after this day the request is very overdue: {about}."))

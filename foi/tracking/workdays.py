@@ -253,11 +253,11 @@ class Calendar:
         """What the user must know about a computation that reaches `end`."""
         if end <= self.known_until:
             return []
-        return [
+        return [(
             f"GOV.UK has published bank holidays only up to {self.known_until}: one-off "
             "days proclaimed for later dates are not known, so dates after it may move. "
             "Add such days with `foi holidays add DATE NAME`."
-        ]
+        )]
 
     def explain(self, start: dt.date, n: int = DUE_DAYS) -> Timeline:
         """Day 0, every counted and skipped day with its reason, up to working day n."""

@@ -17,10 +17,9 @@ from foi.language import wording
 from foi.triage.bounces import parse_bounce
 from foi.triage.inputs import TriageInput
 from foi.triage.quoting import split_quoted
+from foi.vocabulary import MessageKind, names
 
-KINDS = ("bounce", "delivery_delayed", "auto_reply", "acknowledgement", "clarification",
-         "fee", "extension", "refusal", "not_held", "answer_partial", "answer", "link_only",
-         "unclassified")
+KINDS = tuple(names(MessageKind))
 
 OOF_SUBJECT = re.compile(r"out of (the )?office|^\s*(automatic reply|auto(matic)?[- ]?reply|"
                          r"autoresponse|auto:|away:|on leave)", re.I)

@@ -11,6 +11,7 @@ from foi.tracking.states import record_event, save_manual_state
 from foi.triage.classify import classify_message
 from foi.triage.match import RequestMatch
 from foi.triage.run import apply_triage, as_triage_input, our_references, triage_input_from_row
+from foi.vocabulary import EventKind
 
 
 def list_messages(db: Database, *, unmatched: bool = False, campaign: str | None = None) -> list[dict]:
@@ -87,7 +88,7 @@ def assign_message(db: Database, message_ident: str, request_ident: str, today: 
     view = as_triage_input(load(message)) if load else triage_input_from_row(message)
     match = RequestMatch(request["id"], "manual", "assigned by user")
     with db.atomic():
-        record_event(db, request["id"], "message_assigned", today, now,
+        record_event(db, request["id"], EventKind.MESSAGE_ASSIGNED, today, now,
                      {"message_id": message["message_id"], "previous_request": message["request_id"]},
                      actor="user", message=message["id"])
         result = apply_triage(db, message, match, classify_message(view, our_references(db)), today, now)

@@ -27,10 +27,7 @@ from sqlite_utils import Database
 
 from foi.campaign.references import find_references, normalise_reference
 from foi.triage.inputs import TriageInput
-
-# States in which a request still expects mail from the council.
-OPEN_STATES = ("awaiting_response", "acknowledged", "awaiting_clarification", "fee_requested",
-               "extended", "internal_review", "bounced")
+from foi.vocabulary import OPEN_STATES
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,21 @@ from email.message import Message
 from sqlite_utils import Database
 
 from foi.campaign.references import normalise_reference
+from foi.clock import timestamp_or_start_of
 from foi.db import get_row, update_row
 from foi.mail.parse import ParsedMessage
 from foi.mail.store import Triage
-from foi.tracking.states import plan_transition, record_event
+from foi.tracking.states import Source, apply_transition, plan_transition
 from foi.triage.classify import Classification, classify_message
-from foi.triage.inputs import MESSAGE_ID, TriageInput, attachment_list, header_view, triage_input_from_email
+from foi.triage.inputs import (
+    MESSAGE_ID,
+    TriageInput,
+    attachment_list,
+    header_view,
+    triage_input_from_email,
+)
 from foi.triage.match import RequestMatch, match_message, requests_by_reference
-
-# Classifications that are not the council responding (for first_response_at).
-NOT_A_RESPONSE = ("bounce", "delivery_delayed", "auto_reply", "unclassified")
+from foi.vocabulary import NOT_A_RESPONSE, EventKind
 
 
 def as_triage_input(parsed) -> TriageInput:
@@ -54,10 +59,12 @@ def triage_input_from_parsed(parsed: ParsedMessage) -> TriageInput:
     )
 
 
-def triage_message(db: Database, message_row_id: int, parsed, today: str,
+def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.date,
                    now: str | None = None) -> dict:
     """Match and classify one stored message, update its row and its request
-    (committed together; inside a caller's transaction, with it)."""
+    (committed together; inside a caller's transaction, with it). `now`, an ISO
+    timestamp with offset, dates the changes; without it, the start of `today`."""
+    today, now = str(today), timestamp_or_start_of(today, now)
     message = as_triage_input(parsed)
     kept = _kept.get(db)
     try:
@@ -65,7 +72,7 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str,
             requests = kept if kept is not None else requests_by_reference(db)
             row = get_row(db, "messages", message_row_id)
             match, result = _match_and_classify(db, row, message, requests)
-            return apply_triage(db, row, match, result, today, now or today)
+            return apply_triage(db, row, match, result, today, now)
     except BaseException:
         if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
             _kept[db] = requests_by_reference(db)
@@ -88,9 +95,10 @@ def requests_kept(db: Database):
         _kept.pop(db, None)
 
 
-def triage_stored(db: Database, message_row_id: int, parsed: ParsedMessage, today: dt.date) -> dict:
-    """triage_message as storage calls it, with the day as a date."""
-    return triage_message(db, message_row_id, parsed, today.isoformat())
+def triage_stored(db: Database, message_row_id: int, parsed: ParsedMessage, today: dt.date,
+                  now: str) -> dict:
+    """triage_message as storage calls it: the day as a date, `now` the time it was stored."""
+    return triage_message(db, message_row_id, parsed, today.isoformat(), now)
 
 
 # What storage is given: triage each new message, reading the requests once per batch.
@@ -135,17 +143,12 @@ def update_request(db: Database, request_id: int, message: dict, result: Classif
         changes["first_response_at"] = moment
     if result.details.get("their_reference") and not request["their_reference"]:
         changes["their_reference"] = result.details["their_reference"]
-    if target:
-        changes["state"] = target
-        if target == "extended" and result.details.get("due_date"):
-            changes["due_date"] = result.details["due_date"]
-    changes["updated_at"] = now
-    update_row(db, "requests", request_id, changes)
     details = {"classification": result.kind, "evidence": result.evidence,
-               "from": request["state"], "to": target or request["state"], "reason": why,
                "match_rule": message.get("match_rule"), **result.details}
-    kind = "state_changed" if target else "message_classified"
-    record_event(db, request_id, kind, _day(moment, today), now, details, message=message["id"])
+    apply_transition(db, request, target or request["state"], source=Source.TRIAGE, when=now,
+                     on=_day(moment, today), reason=why, details=details, changes=changes,
+                     event=EventKind.STATE_CHANGED if target else EventKind.MESSAGE_CLASSIFIED,
+                     message=message["id"])
     kept = _kept.get(db)
     if kept is not None:
         kept.update(requests_by_reference(db, request_id))
@@ -158,6 +161,7 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
     without it the stored columns are used, which lack attachments and DSN parts.
     Messages whose outcome is unchanged are left alone, so no event repeats.
     """
+    now = timestamp_or_start_of(today, now)
     counts = {"messages": 0, "changed": 0}
     rows = list(db.query("SELECT * FROM messages ORDER BY coalesce(date, stored_at), id"))
     with db.atomic(), requests_kept(db):
@@ -167,7 +171,7 @@ def retriage(db: Database, today: str, now: str | None = None, load=None) -> dic
             match, result = _match_and_classify(db, row, message, _kept[db])
             if (match.request_id, result.kind) != (row["request_id"], row["classification"]):
                 counts["changed"] += 1
-                apply_triage(db, row, match, result, today, now or today)
+                apply_triage(db, row, match, result, today, now)
     return counts
 
 
