@@ -62,6 +62,9 @@ NEVER_CHASED_STATES = frozenset({S.ANSWERED, S.WITHDRAWN})
 
 # Ended by a person or by a permanent failure: no automatic change leaves them.
 TERMINAL_STATES = frozenset({S.WITHDRAWN, S.FAILED})
+# What a person may set by hand (foi set-state): every state but 'sending', which only
+# foi send sets while a message is in flight (set by hand, it would block resending).
+SETTABLE_STATES = frozenset(set(S) - {S.SENDING})
 
 
 class OutgoingState(enum.StrEnum):

@@ -129,3 +129,18 @@ def test_the_readme_state_table_lists_every_state():
     listed = set(re.findall(r"\b[a-z]+(?:_[a-z]+)*\b", " ".join(
         line.split("|")[1] for line in table.splitlines() if line.startswith("| ") and "---" not in line)))
     assert listed - {"state"} == set(RequestState)
+
+
+def test_set_state_help_lists_exactly_the_states_a_person_may_set(run):
+    from foi.vocabulary import SETTABLE_STATES
+
+    text = run("set-state", "--help").stdout
+    listed = set(text.split("States:", 1)[1].split("Example:", 1)[0].split())
+    assert listed == set(names(SETTABLE_STATES)) == set(names(RequestState)) - {"sending"}
+
+
+def test_sending_cannot_be_set_by_hand(db, run):
+    result = run("set-state", "early-help", "BNS", "sending", ok=False)
+    assert result.exit_code == 1
+    assert "cannot be set to 'sending' by hand" in result.output
+    assert db.execute("SELECT state FROM requests WHERE body_code = 'BNS'").fetchone() == ("draft",)

@@ -85,9 +85,9 @@ def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry
     message says).
 
     \b
-    States: draft awaiting_response acknowledged awaiting_clarification
+    States: draft awaiting_response bounced acknowledged awaiting_clarification
     fee_requested extended internal_review refused not_held link_only
-    answered_partial answered bounced withdrawn failed
+    answered_partial answered withdrawn failed
 
     \b
     Example:

@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from foi.clock import LONDON
 from foi.db import get_row, insert_row, update_row
 from foi.errors import FoiError
-from foi.vocabulary import TERMINAL_STATES, EventKind, MessageKind as K, RequestState as S, names
+from foi.vocabulary import SETTABLE_STATES, TERMINAL_STATES, EventKind, MessageKind as K, RequestState as S, names
 
 # state -> how conclusive it is; automatic changes never lower it. A request being
 # sent ranks with a draft: nothing is known to have reached the council yet.
@@ -67,7 +67,7 @@ REVIEW_OUTCOME_STATES = frozenset({S.REFUSED, S.NOT_HELD, S.ANSWERED_PARTIAL, S.
 # source -> {to: the states it may come from}. Triage is not here: its moves depend
 # on the rank and on who set the state (plan_transition).
 MOVES: dict[Source, dict[S, frozenset[S]]] = {
-    Source.MANUAL: dict.fromkeys(S, ANY_STATE),
+    Source.MANUAL: dict.fromkeys(SETTABLE_STATES, ANY_STATE),
     Source.SENDING: {S.SENDING: frozenset({S.DRAFT, S.FAILED}), S.AWAITING_RESPONSE: frozenset({S.SENDING}),
                      S.FAILED: frozenset({S.SENDING}), S.DRAFT: frozenset({S.SENDING})},
     Source.MARK_SENT: {S.AWAITING_RESPONSE: ANY_STATE},
@@ -186,6 +186,10 @@ def save_manual_state(db: Database, request: dict, state: str, note: str | None,
                       today: str, now: str) -> dict:
     """Set a request's state by hand: it then stays until a person changes it again."""
     state = validate_state(state)
+    if state not in SETTABLE_STATES:
+        raise FoiError(f"A request cannot be set to {state!r} by hand",
+                       "Only `foi send` sets it, while a message is on its way; "
+                       "to send again, set the request to draft.")
     return apply_transition(db, request, state, source=Source.MANUAL, when=now, on=today,
                             event=EventKind.STATE_SET, details={"note": note}, actor="user",
                             changes={"state_source": "manual"})
