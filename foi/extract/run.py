@@ -170,8 +170,8 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
                 _count(summary, "withdrawn", withdraw_auto_values(db, message["id"], set()))
         for request_id in sorted({m["request_id"] for m in everything}):
             summary.writes["history"] += apply_history(db, request_id, dates)
-        summary.states = settle.derive_request_states(db, slug, [q.id for q in campaign.questions], campaign.periods,
-                                               body, now)
+        summary.states = settle.derive_request_states(db, slug, [q.id for q in campaign.questions],
+                                                      campaign.periods, body, now)
         _count_values(db, slug, body, summary)
         summary.check_failures = evaluate_checks(db, campaign, body)
     except BaseException:
