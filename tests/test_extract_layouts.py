@@ -115,8 +115,8 @@ def xlsx_years_down_two_questions_and_body():
 
 def csv_bom_semicolon_european():
     """Cornwall: a csv with a UTF-8 BOM, semicolons and '.' as the thousands
-    separator. For a count '3.220' can only be 3,220: read so, and shown to a
-    person (confidence below review) because it is not how England writes it."""
+    separator. For a count '3.220' can only be 3,220: read so, and put to a person
+    (needs_review, the reading in its note) because it is not how England writes it."""
     lines = ["Frage;2015/16;2016/17;2017/18"]
     expected = {}
     for q, label in enumerate(["Referrals", "Re-referrals", "No further action"]):
@@ -125,7 +125,7 @@ def csv_bom_semicolon_european():
         for column, (period, cell) in enumerate(zip(PERIODS, cells), start=2):
             key, row = expect("CON", Q[q], period, cell, "cornwall.csv", f"csv row {q + 2} col {column}")
             if "." in cell:
-                row = ("answered", float(cell.replace(".", "")), None, None, None, *row[5:])
+                row = ("needs_review", None, None, None, None, *row[5:])
             expected[key] = row
     return "See attached.", {"cornwall.csv": "\ufeff".encode() + "\r\n".join(lines).encode()}, expected
 
@@ -368,11 +368,11 @@ def test_a_dot_thousands_count_is_read_but_shown_to_a_person(tmp_path):
     from foi.extract.run import extract_campaign
 
     extract_campaign(db, tmp_path / "blobs", "cin", now="2026-03-04T10:00:00+00:00")
-    rows = db.execute("SELECT period, value, confidence, note FROM answer_values WHERE question_id = 'referrals' "
-                      "ORDER BY period").fetchall()
-    assert [(p, v, c) for p, v, c, _ in rows] == [("2015/16", 3220.0, 0.75), ("2016/17", 3309.0, 0.75),
-                                                  ("2017/18", 4842.0, 0.75)]
-    assert rows[0][3].startswith("'3.220' read as 3,220 ('.' as a thousands separator in a count)")
+    rows = db.execute("SELECT period, status, value, confidence, note FROM answer_values "
+                      "WHERE question_id = 'referrals' ORDER BY period").fetchall()
+    assert [row[:4] for row in rows] == [(p, "needs_review", None, 0.75) for p in ("2015/16", "2016/17", "2017/18")]
+    assert rows[0][4].startswith("low confidence: 0.75 is below 0.8; readings: «3.220» answered 3220 at cornwall.csv "
+                                 "csv row 2 col 2; '3.220' read as 3,220 ('.' as a thousands separator in a count)")
     small = db.execute("SELECT confidence FROM answer_values WHERE question_id = 'nfa'").fetchall()
     assert small == [(0.95,)] * 3
 

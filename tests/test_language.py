@@ -11,7 +11,7 @@ import pytest
 
 from foi.extract.mapper import extract_values
 from foi.extract.questions import Question, QuestionMatcher
-from foi.extract.run import Campaign, resolve
+from foi.extract.run import WHOLE_OUTCOME, Campaign, resolve
 from foi.extract.text import read_text
 from foi.extract.values import parse_value
 from foi.language.wording import find_sections, parse_refusal, split_sentences
@@ -27,10 +27,12 @@ def classified(text: str) -> tuple[str, list[str]]:
     return result.kind, result.details.get("sections", [])
 
 
-def extracted(text: str) -> tuple[str, str | None] | None:
-    """(status, section) extraction stores for the one question, or None."""
+def extracted(text: str, kind: str = "") -> tuple[str, str | None] | None:
+    """(status, section) extraction stores for the one question, or None, in a
+    message classified as `kind` (a statement that agrees with it is settled)."""
     found = extract_values(read_text(text.encode(), "body"), QuestionMatcher([QUESTION]), PERIODS)
-    chosen = resolve([(f, None, "message body") for f in found], Campaign("visits", [QUESTION], PERIODS, []))
+    chosen = resolve([(f, None, "message body") for f in found], Campaign("visits", [QUESTION], PERIODS, []),
+                     WHOLE_OUTCOME.get(kind))
     values = {(f.value.status, f.value.section) for f, _, _ in chosen}
     assert len(values) <= 1
     return values.pop() if values else None
@@ -39,7 +41,7 @@ def extracted(text: str) -> tuple[str, str | None] | None:
 def reading(text: str) -> tuple[str, str | None]:
     """What both readers make of `text`, once they are shown to agree."""
     kind, sections = classified(text)
-    stored = extracted(text)
+    stored = extracted(text, kind)
     if kind == "refusal":
         assert stored == ("refused", sections[0] if sections else "unspecified"), (kind, sections, stored)
         return kind, stored[1]

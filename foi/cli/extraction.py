@@ -49,6 +49,8 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     click.echo(f"Changes: {writes['inserted']} new, {writes['updated']} updated, "
                f"{writes['history']} superseded/restored, {writes['unchanged']} unchanged"
                + (f", {writes['withdrawn']} withdrawn" if writes["withdrawn"] else ""), err=True)
+    for change in summary.states:
+        click.echo(f"State: {change['reference']} {change['from']} -> {change['to']} (from the values read)", err=True)
     for failure in summary.check_failures:
         click.echo(f"Check failed: {failure['body']} {failure['period']}: {failure['rule']} "
                    f"({_pairs(failure['values'])})", err=True)
@@ -84,12 +86,14 @@ def review(state, slug: str, as_json: bool) -> None:
     for item in report["values"]:
         click.echo(f"{item['body']}\t{item['question']}\t{item['period']}\t{item['reason']}\t"
                    f"{item['raw']!r}\t{item['file']} {item['location']}\t{item['note'] or ''}")
+    for item in report["requests"]:
+        click.echo(f"{item['body']}\t-\t-\t{item['reason']}\t{item['state']}\t{item['reference']}\t{item['note']}")
     for item in report["files"]:
         click.echo(f"{item['body']}\t-\t-\t{item['status']}\t{item['file']}\tmessage {item['message']}\t"
                    f"{item['note']}")
     for item in report["checks"]:
         click.echo(f"{item['body']}\t-\t{item['period']}\tcheck failed\t{item['rule']}\t{_pairs(item['values'])}")
-    total = len(report["values"]) + len(report["files"]) + len(report["checks"])
+    total = sum(len(report[key]) for key in ("values", "requests", "files", "checks"))
     click.echo(f"{total} items to review", err=True)
 
 

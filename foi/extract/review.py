@@ -8,7 +8,8 @@ from sqlite_utils import Database
 
 from foi.errors import FoiError
 from foi.extract import EXTRACTOR_VERSION
-from foi.extract.run import CONFLICT_NOTE, FAILED, evaluate_checks, load_campaign, request_message_dates
+from foi.extract.run import FAILED, evaluate_checks, load_campaign, request_message_dates
+from foi.extract.settle import CONFLICT_NOTE, LOW_CONFIDENCE_NOTE, answered_without_figures, readings_in
 from foi.extract.store import apply_history, insert_manual_value
 from foi.extract.values import parse_manual
 from foi.language.confidence import REVIEW_BELOW
@@ -20,6 +21,7 @@ class ReviewReason(StrEnum):
     CONFLICT = "conflict"  # two sure sources disagree
     NEEDS_REVIEW = "needs review"  # read, but not understood as a value
     LOW_CONFIDENCE = "low confidence"  # matched to its question or period less surely than REVIEW_BELOW
+    NO_FIGURES = "no figures"  # the request's state says answered, but no value was read
 
 
 def is_conflict(note: str | None) -> bool:
@@ -55,7 +57,8 @@ def save_manual_answer(db: Database, slug: str, body: str, question: str, period
 
 
 def review_campaign(db: Database, slug: str) -> dict:
-    """Low-confidence and unreadable values, conflicts, files that could not be
+    """Low-confidence and unreadable values (each with its candidate readings),
+    conflicts, requests answered with no figures read, files that could not be
     read, and broken consistency checks, each with where to look."""
     campaign = load_campaign(db, slug)
     rows = db.execute(
@@ -70,9 +73,13 @@ def review_campaign(db: Database, slug: str) -> dict:
     values = [dict(zip(keys, row)) for row in rows]
     for value in values:
         value["reason"] = (ReviewReason.CONFLICT if is_conflict(value["note"]) else
-                           ReviewReason.NEEDS_REVIEW if value["status"] == "needs_review" else
-                           ReviewReason.LOW_CONFIDENCE)
-    return {"values": values, "files": failed_files(db, slug), "checks": evaluate_checks(db, campaign)}
+                           ReviewReason.LOW_CONFIDENCE if (value["note"] or "").startswith(LOW_CONFIDENCE_NOTE)
+                           or value["status"] != "needs_review" else ReviewReason.NEEDS_REVIEW)
+        value["readings"] = readings_in(value["note"])
+    requests = [{**row, "reason": ReviewReason.NO_FIGURES, "note": row["reason"]}
+                for row in answered_without_figures(db, slug)]
+    return {"values": values, "requests": requests, "files": failed_files(db, slug),
+            "checks": evaluate_checks(db, campaign)}
 
 
 def failed_files(db: Database, slug: str) -> list[dict]:

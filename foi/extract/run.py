@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from foi.blobs import blob_path
 from foi.campaign.spec import Question, number_for
 from foi.errors import FoiError
-from foi.extract import EXTRACTOR_VERSION
+from foi.extract import EXTRACTOR_VERSION, settle
 from foi.extract.checks import names_in, parse_rule, rule_fails
 from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.mapper import apply_footnotes, extract_values
@@ -27,13 +27,10 @@ from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
 from foi.extract.tables import Table
 from foi.extract.text import read_text
-from foi.language.confidence import REVIEW_BELOW, WEAK
-from foi.vocabulary import NOT_ANSWERS
+from foi.language.confidence import REVIEW_BELOW, WEAK, WHOLE_AGREED
+from foi.vocabulary import NOT_ANSWERS, MessageKind
 
 FAILED = {"unreadable", "refused_unsafe", "needs_person"}
-# Starts the note of a value that another sure source contradicts. The note is where the
-# conflict is stored (answer_values has no column for it); review.is_conflict() reads it.
-CONFLICT_NOTE = "conflict: "
 
 
 @dataclass
@@ -51,6 +48,7 @@ class Summary:
     sources: Counter = field(default_factory=Counter)  # readings by status
     failed_files: list[dict] = field(default_factory=list)
     check_failures: list[dict] = field(default_factory=list)
+    states: list[dict] = field(default_factory=list)   # request states derived from the values
     messages: int = 0
 
 
@@ -172,6 +170,8 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
                 _count(summary, "withdrawn", withdraw_auto_values(db, message["id"], set()))
         for request_id in sorted({m["request_id"] for m in everything}):
             summary.writes["history"] += apply_history(db, request_id, dates)
+        summary.states = settle.derive_request_states(db, slug, [q.id for q in campaign.questions],
+                                                      campaign.periods, body, now)
         _count_values(db, slug, body, summary)
         summary.check_failures = evaluate_checks(db, campaign, body)
     except BaseException:
@@ -217,21 +217,27 @@ def _message_candidates(db: Database, blobs: Path, message: dict, date: str, mat
         found += [(f, sha256, filename or sha256[:12]) for f in values]
     return [Candidate(message["request_id"], f.question_id, f.period, f.value, message["id"], date,
                       sha256, filename, f.location, f.confidence, _note(f))
-            for f, sha256, filename in resolve(found, campaign)]
+            for f, sha256, filename in resolve(found, campaign, WHOLE_OUTCOME.get(message["classification"] or ""))]
 
 
 def _note(found: Found) -> str:
     return "; ".join(n for n in (found.note, f"seen: {found.snippet}") if n)
 
 
+# A reply classified as a whole refusal or "not held": the value status that agrees with it.
+WHOLE_OUTCOME: dict[str, str] = {MessageKind.REFUSAL: "refused", MessageKind.NOT_HELD: "not_held"}
 RANK = {"answered": 2, "suppressed": 2, "not_held": 1, "refused": 1, "needs_review": 0}
 
 
-def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign) -> list[tuple[Found, str | None, str]]:
+def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
+            outcome: str | None = None) -> list[tuple[Found, str | None, str]]:
     """One value per (question, period) for one message. Specific figures beat a
     whole-question 'not held'/refusal; one said of the whole reply covers only
-    the questions the reply gives nothing else for; disagreeing figures are flagged."""
+    the questions the reply gives nothing else for. A statement that is the reply's
+    `outcome` (what the reply as a whole was classified as: refused, not held) is
+    sure, the two readings agreeing; disagreeing figures are flagged."""
     ids = {q.id for q in campaign.questions}
+    found = [(_agreed(item[0]), *item[1:]) if item[0].value.status == outcome else item for item in found]
     specific: dict[tuple[str, str], list] = {}
     for item in found:
         if item[0].question_id in ids and item[0].period != ALL_PERIODS:
@@ -257,29 +263,49 @@ def _fill(specific: dict, item: tuple, questions: list[str], periods: list[str])
                 specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
 
 
+def _agreed(found: Found) -> Found:
+    agrees = f"the reply as a whole is {found.value.status.replace('_', ' ')}"
+    note = f"{found.note}; {agrees}" if found.note else agrees
+    return Found(found.question_id, found.period, found.value, found.location,
+                 max(found.confidence, WHOLE_AGREED), found.snippet, note, found.from_text)
+
+
 def _copy(found: Found, question_id: str, period: str) -> Found:
     return Found(question_id, period, found.value, found.location, found.confidence, found.snippet,
                  found.note, found.from_text)
 
 
 def _best(items: list) -> tuple[Found, str | None, str]:
-    """A table beats running text; a settled reading (not below REVIEW_BELOW)
-    that disagrees with the table (or two tables that disagree) makes a
-    conflict for a person."""
+    """The gate: one reading per cell, settled only when sure. A table beats running
+    text; a second sure reading (not below REVIEW_BELOW) that says something else
+    makes a conflict, and a reading below REVIEW_BELOW is put to a person: both are
+    stored as needs_review with every candidate reading in the note."""
     tables = [i for i in items if not i[0].from_text]
     pool = tables or items
     pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     best = pool[0]
-    key = (best[0].value.status, best[0].value.value, best[0].value.lower, best[0].value.upper)
-    others = [i for i in items if i is not best and RANK[i[0].value.status] and i[0].confidence >= REVIEW_BELOW
-              and (i[0].value.status, i[0].value.value, i[0].value.lower, i[0].value.upper) != key]
-    if others:
-        other = others[0]
-        note = (f"{CONFLICT_NOTE}{other[2]} {other[0].location} says {other[0].value.raw!r}; "
-                + (best[0].note or ""))
-        return (Found(best[0].question_id, best[0].period, best[0].value, best[0].location,
-                      min(best[0].confidence, WEAK), best[0].snippet, note, best[0].from_text), best[1], best[2])
-    return best
+    if best[0].value.status not in settle.SETTLED:
+        return best
+    key = _says(best[0])
+    rivals = [i for i in items if i is not best and RANK[i[0].value.status] and _says(i[0]) != key]
+    sure_rivals = [i for i in rivals if i[0].confidence >= REVIEW_BELOW]
+    if sure_rivals:
+        reason = f"{settle.CONFLICT_NOTE}{len(sure_rivals) + 1} sure readings disagree"
+    elif best[0].confidence < REVIEW_BELOW:
+        reason = f"{settle.LOW_CONFIDENCE_NOTE}{best[0].confidence:.2f} is below {REVIEW_BELOW}"
+    else:
+        return best
+    readings = [settle.Seen(i[0].value, f"{i[2]} {i[0].location}", i[0].confidence) for i in [best, *rivals]]
+    found = best[0]
+    note = settle.review_note(reason, readings, found.note)
+    return (Found(found.question_id, found.period, settle.unsure(found.value), found.location,
+                  min(found.confidence, WEAK) if sure_rivals else found.confidence, found.snippet, note,
+                  found.from_text), best[1], best[2])
+
+
+def _says(found: Found) -> tuple:
+    value = found.value
+    return (value.status, value.value, value.text, value.lower, value.upper)
 
 
 def _count_values(db: Database, slug: str, body: str | None, summary: Summary) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from foi.extract.settle import readings_in
 from foi.extract.values import Value
 from foi.language.confidence import CERTAIN
 
@@ -98,7 +99,7 @@ def apply_history(db: Database, request_id: int, message_dates: dict[int, str]) 
     (the newest), otherwise the value from the newest reply; each older value
     points at the one that replaced it. Returns how many rows changed."""
     rows = db.execute(
-        "SELECT id, question_id, period, method, source_message, current, superseded_by, status "
+        "SELECT id, question_id, period, method, source_message, current, superseded_by, status, note "
         "FROM answer_values WHERE request_id = ?", [request_id]).fetchall()
     keys: dict[tuple[str, str], list] = {}
     for row in rows:
@@ -106,8 +107,10 @@ def apply_history(db: Database, request_id: int, message_dates: dict[int, str]) 
     changed = 0
     for chain in keys.values():
         # Hand entries win; a reply that only leaves a cell blank or dashed does
-        # not replace a figure from an earlier one; otherwise the newest reply.
-        chain.sort(key=lambda r: (r[3] == "manual", r[7] != "needs_review", message_dates.get(r[4], ""), r[0]))
+        # not replace a figure from an earlier one; otherwise the newest reply, even
+        # when what it says is unsure (its readings go to a person, not the older figure).
+        chain.sort(key=lambda r: (r[3] == "manual", r[7] != "needs_review" or bool(readings_in(r[8])),
+                                  message_dates.get(r[4], ""), r[0]))
         for index, row in enumerate(chain):
             last = index == len(chain) - 1
             wanted = (1, None) if last else (0, chain[index + 1][0])

@@ -20,6 +20,9 @@ CERTAIN: Final = 1.0
 REVIEW_BELOW: Final = 0.8
 # Read one way of two possible ("3.220" as 3,220): a person confirms.
 UNSURE: Final = 0.75
+# "Not held" or a refusal (of a question or the whole request) in a reply classified as that outcome
+# (a refusal, not held): the two readings agree.
+WHOLE_AGREED: Final = 0.85
 # "Not held" or a refusal said of the whole request, given to every question the
 # reply answers nothing else for: a person confirms it covers them all.
 WHOLE_REQUEST: Final = 0.7

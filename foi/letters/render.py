@@ -208,6 +208,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "their_reference": request_row.get("their_reference"),
         "days_overdue": 0,
         "unanswered": questions,
+        "to_confirm": [],  # questions whose answer we have yet to confirm (foi review): never called unanswered
         "exemptions": [],
         "response_on": None,
         "review_requested_on": None,

@@ -38,7 +38,8 @@ STATUS_MEANINGS = {
                   "the range it implies.",
     "not_held": "The council said it does not hold this information.",
     "refused": "The council refused this part of the request (section in the source).",
-    "needs_review": "A value was found but could not be read with confidence; it is not counted.",
+    "needs_review": "To be confirmed: a value was found but could not be read with confidence (or two "
+                    "readings disagree); `foi review` lists the readings. It is not counted, and its value is empty.",
     "missing": "No value is recorded for this council (no reply yet, bounced, or not extracted).",
 }
 

@@ -15,7 +15,7 @@ REQUEST_LABELS = [
     ("overdue", "Overdue"), ("very_overdue", "Very overdue (over 40 working days)"), ("bounced", "Bounced"),
 ]
 STATUS_LABELS = [("answered", "answered"), ("suppressed", "suppressed"), ("not_held", "not held"),
-                 ("refused", "refused"), ("needs_review", "needs review"), ("missing", "missing")]
+                 ("refused", "refused"), ("needs_review", "to be confirmed"), ("missing", "missing")]
 
 
 def count_and_share(counts: dict, shares: dict, status: str) -> str:

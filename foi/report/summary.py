@@ -337,7 +337,8 @@ def methodology(report: dict) -> list[str]:
     for h in report["headlines"]:
         lines.append(headline_sentence(h))
     lines.append("Shares are of all recipients of the request, not only of those that answered; "
-                 "'missing' means no value is recorded for that council.")
+                 "'missing' means no value is recorded for that council, and 'to be confirmed' that a value "
+                 "was read but not surely enough to count: it is in no total until a person confirms it.")
     lines.append("Small numbers withheld by councils (e.g. '<5') are counted as suppressed, with the "
                  "range they imply (e.g. 0 to 4), and are never added into the totals.")
     return lines

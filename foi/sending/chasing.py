@@ -22,7 +22,7 @@ from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
 from foi.sending import outgoing
 from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, SkipKind, Skipped, Uncertain, apply_send
-from foi.sending.thread import cited_sections, has_values, thread_parent, unanswered_questions
+from foi.sending.thread import cited_sections, has_values, questions_to_confirm, thread_parent, unanswered_questions
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows
 from foi.tracking.workdays import Calendar
 from foi.vocabulary import (
@@ -171,14 +171,18 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     extracted = has_values(s.db, row.request_id)
     unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods,
                                       missing_counts=extracted or row.state == "refused")
+    to_confirm = questions_to_confirm(s.db, row.request_id, s.questions, s.periods)
     if row.state not in REVIEWABLE_STATES and not unanswered:
         if not extracted:
             return f"state {row.state}; no figures extracted yet (run `foi extract`)", None
+        if to_confirm:
+            return (f"state {row.state}: nothing unanswered; {len(to_confirm)} question(s) to be confirmed "
+                    "in `foi review`"), None
         return f"state {row.state}: every question answered", None
     exemptions = cited_sections(s.db, row.request_id)
     why = f"{row.state.replace('_', ' ')} on {d.responded_on}"
     return why, {"their_reference": row.their_reference, "exemptions": exemptions,
-                 "unanswered": unanswered, "response_on": long_date(d.responded_on),
+                 "unanswered": unanswered, "to_confirm": to_confirm, "response_on": long_date(d.responded_on),
                  "review_grounds": _gaps_by_period(unanswered, s.periods)}
 
 
@@ -212,6 +216,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     return why, {"their_reference": row.their_reference, "exemptions": cited_sections(s.db, row.request_id),
                  "unanswered": unanswered_questions(s.db, row.request_id, s.questions, s.periods,
                                                     missing_counts=has_values(s.db, row.request_id)),
+                 "to_confirm": questions_to_confirm(s.db, row.request_id, s.questions, s.periods),
                  "response_on": long_date(d.responded_on), "days_overdue": max(late, 0),
                  "review_requested_on": long_date(d.review_requested_on),
                  "complaint_details": _complaint_details(s.db, row, why)}

@@ -7,10 +7,12 @@ Pure reads of the database; used by `foi chase` and `foi reply`.
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 
 from sqlite_utils import Database
 
 from foi import vocabulary
+from foi.vocabulary import ValueStatus
 
 NOT_THEIR_WORDS = vocabulary.names(vocabulary.MACHINE_MADE)
 DISPUTED = vocabulary.WITHHELD_VALUE_STATUSES
@@ -48,24 +50,41 @@ def thread_parent(db: Database, request_id: int) -> tuple[str | None, str | None
     return (ours["message_id"], ours["subject"]) if ours else (None, None)
 
 
-def unanswered_questions(db: Database, request_id: int, questions: list[dict], periods: list[str],
-                         *, missing_counts: bool = True) -> list[dict]:
-    """Questions with a period refused, not held or (with missing_counts) without any
-    current value. Each is the template's question dict plus `periods`: what is open."""
-    current = {(r["question_id"], r["period"]): r["status"] for r in db.query(
+def _current_statuses(db: Database, request_id: int) -> dict[tuple[str, str], str]:
+    return {(r["question_id"], r["period"]): r["status"] for r in db.query(
         "SELECT question_id, period, status FROM answer_values WHERE request_id = ? AND current = 1",
         [request_id])}
-    open_questions = []
+
+
+def unanswered_questions(db: Database, request_id: int, questions: list[dict], periods: list[str],
+                         *, missing_counts: bool = True) -> list[dict]:
+    """Questions with a period settled as refused or not held, or (with missing_counts)
+    with no value in force at all. A period whose value a person has yet to confirm
+    (needs_review) is not unanswered: see questions_to_confirm. Each is the template's
+    question dict plus `number` and `periods`: what is open."""
+    current = _current_statuses(db, request_id)
+    return _questions_where(questions, periods, lambda key: current.get(key) in DISPUTED
+                            or (missing_counts and key not in current))
+
+
+def questions_to_confirm(db: Database, request_id: int, questions: list[dict], periods: list[str]) -> list[dict]:
+    """Questions with a period whose reading is still open in `foi review` (needs_review):
+    letters name them "to be confirmed", never refused or missing."""
+    current = _current_statuses(db, request_id)
+    return _questions_where(questions, periods, lambda key: current.get(key) == ValueStatus.NEEDS_REVIEW)
+
+
+def _questions_where(questions: list[dict], periods: list[str], gap: Callable[[tuple[str, str]], bool]) -> list[dict]:
+    found = []
     for number, question in enumerate(questions, 1):
-        gaps = [p for p in periods
-                if current.get((question["id"], p)) in DISPUTED
-                or (missing_counts and (question["id"], p) not in current)]
+        gaps = [p for p in periods if gap((question["id"], p))]
         if gaps:
-            open_questions.append({**question, "number": number, "periods": gaps})
-    return open_questions
+            found.append({**question, "number": number, "periods": gaps})
+    return found
 
 
 def has_values(db: Database, request_id: int) -> bool:
+    """Whether anything was read from the council's replies (extraction has run on one)."""
     return bool(db["answer_values"].count_where("request_id = ? AND current = 1", [request_id]))
 
 

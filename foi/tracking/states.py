@@ -13,7 +13,10 @@ Who moves a request (Source) and where to:
 - clarification: our clarification sent, the clock restarts: awaiting_response;
 - review: our internal review request sent: internal_review;
 - fee_paid: `foi fee-paid`, fee_requested -> awaiting_response;
-- review_answered: `foi reviewed`, internal_review -> the outcome.
+- review_answered: `foi reviewed`, internal_review -> the outcome;
+- extraction: the request's state derived from the values read out of its replies
+  (some answered and some refused or not held: answered_partial; all answered:
+  answered), between those outcome states only; never overrides a state set by hand.
 """
 
 import datetime as dt
@@ -57,12 +60,16 @@ class Source(enum.StrEnum):
     REVIEW = "review"
     FEE_PAID = "fee_paid"
     REVIEW_ANSWERED = "review_answered"
+    EXTRACTION = "extraction"
 
 
 ANY_STATE = frozenset(S)
 # The outcomes of an internal review we record by hand (a review answered by mail is
 # a classified message like any other, moved by triage).
 REVIEW_OUTCOME_STATES = frozenset({S.REFUSED, S.NOT_HELD, S.ANSWERED_PARTIAL, S.ANSWERED, S.LINK_ONLY})
+
+# The states a reply's values may correct: a response whose outcome the values say better.
+DERIVED_FROM_STATES = frozenset({S.ANSWERED, S.ANSWERED_PARTIAL, S.REFUSED, S.NOT_HELD})
 
 # source -> {to: the states it may come from}. Triage is not here: its moves depend
 # on the rank and on who set the state (plan_transition).
@@ -75,6 +82,7 @@ MOVES: dict[Source, dict[S, frozenset[S]]] = {
     Source.REVIEW: {S.INTERNAL_REVIEW: ANY_STATE},
     Source.FEE_PAID: {S.AWAITING_RESPONSE: frozenset({S.FEE_REQUESTED})},
     Source.REVIEW_ANSWERED: {state: frozenset({S.INTERNAL_REVIEW}) for state in REVIEW_OUTCOME_STATES},
+    Source.EXTRACTION: {S.ANSWERED: DERIVED_FROM_STATES, S.ANSWERED_PARTIAL: DERIVED_FROM_STATES},
 }
 
 # What each source leaves in requests.state_source: a state set by hand is kept
@@ -94,6 +102,8 @@ def check_transition(request: dict, to_state: str, source: Source) -> None:
         if why := _triage_refusal(request, to_state):
             raise TransitionRefused(f"{request['reference']}: {why}")
         return
+    if source == Source.EXTRACTION and request["state_source"] == "manual":
+        raise TransitionRefused(f"{request['reference']}: state {current} was set by hand")
     allowed = MOVES[source].get(S(to_state))
     if allowed is None or current not in allowed:
         raise TransitionRefused(
