@@ -118,7 +118,14 @@ NOT_HELD: Final = re.compile(
     r"|figures|statistics)\b|\bno (?:recorded )?(?:data|information|records?) (?:is |are |was |were )?held\b"
     r"|\bholds? no (?:recorded )?(?:information|data|records)\b|\bno (?:such )?records (?:exist|are held)\b"
     r"|\bunable to report\b|\bnot available\b|\b(?:s|section)\.?\s*1\s*\(\s*1\s*\)\s*\(\s*a\s*\)"
-    r"|\b12\s*\(\s*4\s*\)\s*\(\s*a\s*\)|\breg(?:ulation)?\.?\s*10\s*\(\s*4\s*\)\s*\(\s*a\s*\)", re.IGNORECASE)
+    r"|\b12\s*\(\s*4\s*\)\s*\(\s*a\s*\)|\breg(?:ulation)?\.?\s*10\s*\(\s*4\s*\)\s*\(\s*a\s*\)"
+    # another body holds it (a district council pointing to the county): not held here
+    r"|\b(?:held|kept|recorded|collected|provided|managed|dealt with) by (?:another|a different|a separate|the relevant"
+    r"|the county|your (?:local|county)) (?:public |local )?(?:authority|body|organisation|council|county council)\b"
+    r"|\bdoes not (?:provide|deliver|run|administer|have responsibility for) (?:this|these|that|those|the) "
+    r"(?:services?|functions?)\b|\bnot (?:the )?(?:body|authority|council|organisation) (?:that is )?responsible for\b"
+    r"|\b(?:redirect|re-direct|address|send|forward|submit) your request to (?:the |that |them|another|a different)",
+    re.IGNORECASE)
 # Words that decide a refusal, as opposed to naming an exemption still being weighed.
 REFUSAL_DECIDED: Final = re.compile(
     r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
@@ -238,10 +245,22 @@ def refusal_sections(text: str) -> list[str]:
 # Phrases for each kind of message classification decides; refusal and not
 # held are the patterns above, shared with extraction.
 ACKNOWLEDGEMENT: Final = re.compile(
-    r"acknowledge (receipt|your)|(we|i) (have|has)? ?received your (request|e-?mail|correspondence)"
-    r"|your (request|e-?mail) (has been|was|is being) (received|logged|registered|passed)"
-    r"|(we|council) (will|aim to|should) (respond|reply|provide a response)[^.]{0,40}(within|by|no later)"
-    r"|thank you for your (freedom of information |foi |eir )?request", re.IGNORECASE)
+    r"acknowledge(?:s|d)? (?:receipt|your|with thanks)|acknowledgement of (?:receipt|your)|(?:we|i) acknowledge\b"
+    r"|confirm(?:ing)? (?:the )?receipt of your|(?:we|i) (?:have|has)? ?received your (?:request|e-?mail|correspondence"
+    r"|letter|application)|(?:we|i) (?:have|'ve) (?:got|logged|recorded|registered) your (?:\w+ )?request"
+    r"|your (?:\w+ )?(?:request|e-?mail|correspondence|application|enquiry) (?:has been|was|is being|is|is now)"
+    r" (?:now )?(?:received|logged|registered|recorded|passed|allocated|assigned|forwarded|with (?:the|our)"
+    r"|being (?:considered|dealt with|handled|processed))"
+    r"|(?:is|are|will be) being (?:dealt with|handled|processed|considered) (?:under|as|in terms of)"
+    r"|(?:we|i) (?:are|am) (?:currently |now )?(?:considering|dealing with|processing|handling) your (?:\w+ )?request"
+    r"|(?:we|council|i) (?:will|aim to|should|expect to) (?:respond|reply|provide a response|be in touch)[^.]{0,40}"
+    r"(?:within|by|no later)"
+    r"|(?:a|our|the|your) (?:full |formal )?(?:reply|response) (?:will|should) (?:be )?(?:sent|provided|issued|follow"
+    r"|be with you)"
+    r"|you (?:will|should) (?:receive|get|hear from us|be sent) [^.]{0,30}(?:response|reply|within|by|no later)"
+    r"|(?:our|the) target is to (?:send|respond|reply|provide)"
+    r"|thank you for your (?:recent )?(?:freedom of information |foi |eir |information )?(?:request|e-?mail"
+    r"|application|correspondence)", re.IGNORECASE)
 CLARIFICATION: Final = re.compile(
     r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|provide (more|further|additional))"
     r"|(we|i) (need|require|would like|would ask for) (some )?(further |more )?(clarification|you to clarify)"

@@ -11,6 +11,7 @@ evidence: foi.language.wording says which, for extraction too.
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from foi.campaign.references import find_references
 from foi.language import wording
@@ -85,7 +86,7 @@ def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -
 def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                   ours: frozenset[str] = frozenset()) -> Classification:
     """Classify the council's own words (quoted text already removed)."""
-    definite = [s for s in wording.split_sentences(f"{subject}\n\n{fresh}") if wording.is_definite(s)]
+    definite = definite_sentences(wording.split_sentences(f"{subject}\n\n{fresh}"))
     hits = {name: _first_hit(name, definite) for name in COMPILED}
     hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
     details: dict[str, object] = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
@@ -123,6 +124,31 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                 details["due_date"] = find_due_date(fresh)
             return Classification(kind, hit, details)
     return Classification("unclassified", "", details)
+
+
+# A sentence that only says what will follow ("A fees notice will be issued to
+# you ...") right after a conditional one ("If a fee is payable, ...") carries
+# the condition on: it is not a decision either.
+FOLLOWS_ON: Final = re.compile(r"\b(?:will|would|shall)\b", re.IGNORECASE)
+
+
+def definite_sentences(sentences: list[str]) -> list[str]:
+    """The sentences classification reads: neither conditional, hedged nor an
+    aside, nor the future-tense follow-on of a sentence that was."""
+    kept: list[str] = []
+    previous_definite = True
+    for sentence in sentences:
+        definite = wording.is_definite(sentence)
+        if definite and not previous_definite and FOLLOWS_ON.search(sentence) and not _decides_refusal(sentence):
+            definite = False
+        previous_definite = definite or not _conditional(sentence)
+        if definite:
+            kept.append(sentence)
+    return kept
+
+
+def _conditional(sentence: str) -> bool:
+    return bool(wording.CONDITIONAL.search(sentence) or wording.HEDGED.search(sentence))
 
 
 def _decides_refusal(sentence: str) -> bool:
