@@ -2,10 +2,15 @@
 not held as councils really write it, and council references of any shape."""
 
 
+import json
+import random
+
 import pytest
 
 from foi.language import wording
 from foi.triage.classify import classify_text
+from tests.builders import insert_campaign, insert_request, sent_campaign
+from tests.mailfixtures import deliver, reply
 
 
 def kind_of(text: str, subject: str = "RE: Freedom of Information request") -> str:
@@ -55,3 +60,96 @@ def test_another_body_holding_the_information_is_not_held(text):
 def test_the_body_itself_holding_the_information_is_not_not_held():
     assert not any(wording.says_not_held(s) for s in wording.split_sentences(
         "I can confirm that the information you asked for is held by the Constabulary."))
+
+
+# ---- council references of any shape (item 6) -----------------------------------------
+
+LDS = "EH-LDS-8Q4J"
+
+
+def _shapes(seed: int) -> dict[str, str]:
+    """Council references in the shapes case systems use, made up from a seed."""
+    rng = random.Random(seed)
+    n = rng.randint(10000, 99999)
+    return {"slash": f"FOI/2031/{n}", "space": f"FOI {n}", "dash": f"EIR-31-{n}",
+            "alnum": f"CAS-{rng.randint(100000, 999999)}-K{rng.randint(1, 9)}T{rng.randint(1, 9)}",
+            "digits": str(rng.randint(10_000_000, 99_999_999)), "dotted": f"Q2031.{rng.randint(10, 99)}.{n}"}
+
+
+PLACES = {
+    "subject": lambda ref: ("Request for information - " + ref, ""),
+    "logged_under": lambda ref: ("RE: FOI request", f"Your request has been logged under reference {ref}."),
+    "our_ref": lambda ref: ("RE: FOI request", f"Our ref: {ref}"),
+    "case_number": lambda ref: ("RE: FOI request", f"Case number {ref}. Please quote it when you write."),
+}
+
+
+@pytest.fixture
+def two_open_at_leeds(tmp_path):
+    """Two open requests to Leeds, so the sender's domain cannot decide."""
+    db = sent_campaign(tmp_path / "campaign.db")
+    insert_campaign(db, "other", prefix="OT", title="Other", created_at="x")
+    insert_request(db, "other", "LDS", reference="OT-LDS-AAAA", state="awaiting_response", created_at="x")
+    return db
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+@pytest.mark.parametrize("shape", sorted(_shapes(0)))
+def test_an_answer_quoting_only_the_councils_reference_is_matched(two_open_at_leeds, shape, place):
+    db = two_open_at_leeds
+    ref = _shapes(len(shape) * 7 + len(place))[shape]
+    subject, line = PLACES[place](ref)
+    ack = deliver(db, reply(f"Thank you for your request, which we received today.\n\n{line}\n\nFOI Team",
+                            sender="foi@leeds.gov.uk", subject=subject, in_reply_to="<req-lds-1@charity.org.uk>"))
+    assert (ack["classification"], db["requests"].get(ack["request_id"])["reference"]) == ("acknowledgement", LDS)
+    # the answer: no In-Reply-To, not our reference, only theirs written another way
+    written = ref.replace("/", " ").replace("-", "/") if shape != "digits" else ref
+    answer = deliver(db, reply(f"Dear requester,\n\nRe: {written}\n\nPlease find attached our response.",
+                               sender="foi@leeds.gov.uk", subject="Your information request",
+                               attachments=[("response.xlsx", b"PK", "application",
+                                             "vnd.openxmlformats-officedocument.spreadsheetml.sheet")]))
+    assert (db["requests"].get(answer["request_id"])["reference"], answer["match_rule"]) == (LDS, "their_reference")
+
+
+def test_every_reference_an_acknowledgement_gives_is_learned(two_open_at_leeds):
+    db = two_open_at_leeds
+    ack = deliver(db, reply("We confirm receipt of your email.\n\nOur ref: IG 40417\nCase number: 2031-88812",
+                            sender="foi@leeds.gov.uk", subject="Request for information - CAS-551203-K4T2",
+                            in_reply_to="<req-lds-1@charity.org.uk>"))
+    evidence = json.loads(ack["classification_evidence"])
+    assert (ack["their_reference"], evidence["their_references"]) == (
+        "IG 40417", ["IG 40417", "2031-88812", "CAS-551203-K4T2"])
+    for quoted, learned in (("our case 2031/88812", "2031-88812"), ("ref CAS 551203 K4T2", "CAS-551203-K4T2")):
+        later = deliver(db, reply(f"Response to {quoted} attached.", sender="foi@leeds.gov.uk",
+                                  subject="Response"))
+        assert (db["requests"].get(later["request_id"])["reference"], later["match_rule"],
+                later["match_evidence"]) == (LDS, "their_reference", learned)
+
+
+def test_a_short_bare_number_counts_only_after_a_label(two_open_at_leeds):
+    db = two_open_at_leeds
+    deliver(db, reply("Thank you for your request.\n\nRequest ref: 7341", sender="foi@leeds.gov.uk",
+                      subject="RE: FOI request", in_reply_to="<req-lds-1@charity.org.uk>"))
+    figure = deliver(db, reply("In 2030 there were 7341 referrals.", sender="foi@leeds.gov.uk", subject="Figures"))
+    assert figure["request_id"] is None
+    labelled = deliver(db, reply("Our response to request 7341 is attached.", sender="foi@leeds.gov.uk",
+                                 subject="Response"))
+    assert (db["requests"].get(labelled["request_id"])["reference"], labelled["match_rule"]) == \
+        (LDS, "their_reference")
+
+
+def test_a_reference_two_requests_share_is_a_guess_with_its_reason(two_open_at_leeds):
+    db = two_open_at_leeds
+    for message_id in ("<req-lds-1@charity.org.uk>", None):
+        row = deliver(db, reply("Thank you for your request. Our ref: BATCH-2031-77", sender="foi@leeds.gov.uk",
+                                subject="RE: FOI request", in_reply_to=message_id))
+    other = db["requests"].get(4)
+    # a person filed the second under the other request (the council gave both one batch reference)
+    db["messages"].update(row["id"], {"request_id": other["id"], "match_rule": "manual"})
+    later = deliver(db, reply("Our response to BATCH-2031-77 is below.", sender="foi@leeds.gov.uk",
+                              subject="Response"))
+    assert later["request_id"] is None
+    guesses = json.loads(later["match_evidence"])
+    assert [(g["reference"], g["score"], g["reason"]) for g in guesses[:2]] == [
+        (LDS, 0.9, "quotes BATCH-2031-77, the council's reference for this request"),
+        ("OT-LDS-AAAA", 0.9, "quotes BATCH-2031-77, the council's reference for this request")]

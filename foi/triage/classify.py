@@ -48,11 +48,19 @@ DATE_PHRASE = re.compile(r"\b(?:by|before|until|on or before|no later than|to)\s
                          r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS.split()) +
                          r")\s+(\d{4})|\b(?:by|before|until|no later than)\s+(\d{1,2})/(\d{1,2})"
                          r"/(\d{4})", re.I)
-LABELLED_REF = re.compile(r"\b(?:our|case|your request|foi|eir|request|reference)\s*"
-                          r"(?:ref(?:erence)?|number|no\.?|id)\.?\s*(?:number|no\.?)?\s*[:#]?\s*"
-                          r"(?:is\s+)?([A-Z0-9][A-Z0-9/_.-]{3,30}[A-Z0-9])", re.I)
+# A council's own case reference: a token with a digit in it, after a label
+# ("Our ref: X", "Case number X", "logged under reference X", "Reference: X",
+# "allocated the reference number X"), or in a shape case systems use (FOI/2024/123).
+_TOKEN = r"((?:[A-Z]{2,6} )?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])"
+LABELLED_REF = re.compile(r"\b(?:(?:our|your|case|request|foi|eir|foia|ticket|enquiry)\s+)?"
+                          r"(?:ref(?:erence)?|case|request|ticket|enquiry)\b\.?\s*(?:number|no\.?|id)?\.?\s*"
+                          r"(?:[:#]\s*|is\s+|of\s+)?" + _TOKEN + r"(?![\w/-])", re.I)
 SHAPED_REF = re.compile(r"\b((?:FOI|FOIA|EIR|FOIR|IR|CAS|REQ|RFI|CRM|INF|IG|FOIEIR)[-/ ]?(?:\d{2,4}"
                         r"[-/])?\d{3,7}(?:[-/][A-Z0-9]{2,6})?|R\d{5,7}|F\d{5,7})\b", re.I)
+# In a subject the council rewrote ("Freedom of Information request - 40219875"),
+# any token with four digits or with letters and digits mixed is reference-like.
+SUBJECT_TOKEN = re.compile(r"(?<![\w/.-])((?:[A-Z]{2,6}[ /-])?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])(?![\w/-])", re.I)
+REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,10 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     definite = definite_sentences(wording.split_sentences(f"{subject}\n\n{fresh}"))
     hits = {name: _first_hit(name, definite) for name in COMPILED}
     hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
-    details: dict[str, object] = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
+    references = find_their_references(subject, fresh, ours)
+    details: dict[str, object] = {"their_reference": references[0] if references else None}
+    if len(references) > 1:
+        details["their_references"] = references
     sections = wording.refusal_sections(" ".join(definite))
     if sections:
         details["sections"] = sections
@@ -203,13 +214,42 @@ def find_due_date(text: str) -> str | None:
 
 def find_their_reference(text: str, ours: frozenset[str] = frozenset()) -> str | None:
     """The council's own case reference, not one of ours (`ours`: normalised references)."""
+    found = find_their_references("", text, ours)
+    return found[0] if found else None
+
+
+def find_their_references(subject: str, text: str, ours: frozenset[str] = frozenset()) -> list[str]:
+    """Every reference-like token the council gives, upper-cased, in order: labelled
+    or shaped ones in `subject` and `text`, then the tokens of a rewritten subject."""
+    found: list[str] = []
+
+    def keep(candidate: str) -> None:
+        candidate = candidate.strip(".-/_ ").upper()
+        if _reference_like(candidate) and not set(find_references(candidate)) & ours and candidate not in found:
+            found.append(candidate)
+
+    both = f"{subject}\n{text}"
     for pattern in (LABELLED_REF, SHAPED_REF):
-        for match in pattern.finditer(text):
-            candidate = match.group(1).strip(".-/")
-            if not re.search(r"\d", candidate) or set(find_references(candidate)) & ours:
-                continue
-            return candidate.upper()
-    return None
+        for match in pattern.finditer(both):
+            keep(match.group(1))
+    bare = REPLY_PREFIX.sub("", subject)
+    for match in SUBJECT_TOKEN.finditer(bare):
+        token = match.group(1)
+        if len(re.sub(r"\D", "", token)) >= 4 or (re.search(r"\d", token) and re.search(r"[A-Z]", token, re.I)):
+            keep(token)
+    return found
+
+
+def _reference_like(candidate: str) -> bool:
+    """A digit in it, and not a date, a year, a section or a sum of money."""
+    digits = re.sub(r"\D", "", candidate)
+    if not digits or re.fullmatch(r"(?:19|20)\d\d(?:/\d\d)?", candidate):
+        return False
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", candidate):  # a date
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d-\d\d-\d\d", candidate):
+        return False
+    return len(re.sub(r"[^A-Z0-9]", "", candidate)) >= 4
 
 
 def auto_reply_header(headers: dict[str, str]) -> str:
