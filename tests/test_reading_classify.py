@@ -153,3 +153,31 @@ def test_a_reference_two_requests_share_is_a_guess_with_its_reason(two_open_at_l
     assert [(g["reference"], g["score"], g["reason"]) for g in guesses[:2]] == [
         (LDS, 0.9, "quotes BATCH-2031-77, the council's reference for this request"),
         ("OT-LDS-AAAA", 0.9, "quotes BATCH-2031-77, the council's reference for this request")]
+
+
+# ---- refusals in the words councils use ------------------------------------------------
+
+def test_a_cost_refusal_that_names_no_section_or_limit():
+    text = ("There were 512 case files in the period. Each one would have to be opened by hand to see whether a "
+            "placement broke down. This work would take approximately 30-35 hours of staff time.")
+    result = classify_text("RE: FOI", text, [])
+    assert (result.kind, result.details["sections"]) == ("refusal", ["s.12"])
+    assert wording.parse_refusal(text) == "s.12"
+
+
+def test_a_pointer_to_published_data_is_a_refusal_under_s21():
+    text = "Dear requester,\n\nThe figures you ask for are in the public domain and can be seen on the ONS pages."
+    result = classify_text("RE: FOI", text, [])
+    assert (result.kind, result.details["sections"]) == ("refusal", ["s.21"])
+
+
+def test_a_pointer_with_a_link_is_a_refusal_not_a_link_answer():
+    text = "This information has already been published: https://stats.example.org/table-7 ."
+    assert kind_of(text) == "refusal"
+    assert kind_of("The information you asked for is published on our disclosure log at "
+                   "https://www.example.gov.uk/foi/log/12 .") == "link_only"
+
+
+def test_a_will_sentence_after_a_conditional_one_decides_nothing():
+    text = ("Thank you for your request. If a fee applies we will let you know. A fees notice will then be sent.")
+    assert kind_of(text) == "acknowledgement"

@@ -96,12 +96,18 @@ def states(sentence: str) -> bool:
 # --------------------------------------------------------- refusal, not held
 
 COST_LIMIT: Final = (r"exceed(?:s|ed|ing)? the (?:appropriate|cost) limit|would exceed .{0,40}\blimit"
-                     r"|\b(?:cost|appropriate) limit")
+                     r"|\b(?:cost|appropriate) limit"
+                     # the estimate itself, where no limit or section is named
+                     r"|\bwould (?:take|require|involve)\b[^.]{0,60}?\b\d+(?:\s*(?:-|to)\s*\d+)?"
+                     r" (?:hours|working days)\b")
+# A pointer to information already out there (FOIA s.21, FOISA s.25): a refusal.
+POINTER: Final = (r"\bin the public domain\b|\balready (?:been )?(?:published|made public|publicly available)"
+                  r"|\breasonably accessible\b|\bava(?:il|li)able to (?:view|download) (?:online|publicly)")
 # Words that refuse; a refusing section cited (see find_sections) refuses too.
 REFUSAL: Final = re.compile(
     r"\brefus(?:e|ed|es|ing|als?)\b|\bexempt(?:ed|ion|ions)?\b|\bwithh[eo]ld(?:s|ing)?\b|manifestly unreasonable"
     r"|\bvexatious|\brepeated request|neither confirm nor deny|not obliged to (?:comply|provide)|unable to comply"
-    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT, re.IGNORECASE)
+    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT + "|" + POINTER, re.IGNORECASE)
 # A section cited with no refusing word refuses when the sentence applies it
 # ("section 21 applies", "we rely on s.31"), cites it in brackets ("(S12)") or
 # is nothing but the citation (a cell "s.40(2)"); "Low Income Section 40" in a
@@ -199,6 +205,7 @@ IMPLIED: Final = (
     (re.compile(COST_LIMIT, re.IGNORECASE), "s.12", "s.12"),
     (re.compile(r"\bvexatious|\brepeated request", re.IGNORECASE), "s.14", "s.14"),
     (re.compile(r"manifestly unreasonable", re.IGNORECASE), "reg.12(4)(b)", "reg.10(4)(b)"),
+    (re.compile(POINTER, re.IGNORECASE), "s.21", "s.25"),
 )
 
 

@@ -106,7 +106,8 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
         details["sections"] = sections
     documents = [name or kind for name, kind in attachments if DOCUMENT_TYPES.search(name or kind)]
     figures = count_figures(fresh)
-    if hits["link"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
+    # a link to the answer (not a refusal pointing to what is already published)
+    if hits["link"] and not hits["refusal"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
         return Classification("link_only", hits["link"], {**details, "links": _links(fresh)})
     answered = documents or (hits["answer"] and figures >= 2) or figures >= 4
     refused = "" if _small_numbers_only(sections, definite) else hits["refusal"]
@@ -140,7 +141,7 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
 # A sentence that only says what will follow ("A fees notice will be issued to
 # you ...") right after a conditional one ("If a fee is payable, ...") carries
 # the condition on: it is not a decision either.
-FOLLOWS_ON: Final = re.compile(r"\b(?:will|would|shall)\b", re.IGNORECASE)
+FOLLOWS_ON: Final = re.compile(r"\b(?:will|shall)\b", re.IGNORECASE)
 
 
 def definite_sentences(sentences: list[str]) -> list[str]:
