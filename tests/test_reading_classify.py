@@ -181,3 +181,29 @@ def test_a_pointer_with_a_link_is_a_refusal_not_a_link_answer():
 def test_a_will_sentence_after_a_conditional_one_decides_nothing():
     text = ("Thank you for your request. If a fee applies we will let you know. A fees notice will then be sent.")
     assert kind_of(text) == "acknowledgement"
+
+
+# ---- partial answers and clarification -------------------------------------------------
+
+@pytest.mark.parametrize("missing", [
+    "3) The service does not centrally track spend per young person.",
+    "3) Figures for 2029/30 were not tracked, so we cannot give them.",
+    "3) We no longer have access to this data for the earlier years.",
+    "3) We don't record the reason a placement ended.",
+])
+def test_an_answer_with_a_part_not_held_is_partial(missing):
+    text = f"Please find our response below.\n\n1) 412\n\n2) 377\n\n{missing}"
+    assert kind_of(text) == "answer_partial"
+
+
+def test_a_polite_request_to_clarify_is_clarification():
+    text = "Thank you for your email. We would be grateful if you could clarify which age groups you mean."
+    assert kind_of(text) == "clarification"
+
+
+def test_what_follows_a_polite_ask_is_still_read():
+    text = ("We would be grateful if you could tell us which wards you mean. We will put your request on hold "
+            "until we hear from you.")
+    result = classify_text("RE: FOI", text, [])
+    assert (result.kind, result.evidence) == ("clarification", "We will put your request on hold until we hear "
+                                                                "from you.")

@@ -119,7 +119,10 @@ APPLIED: Final = re.compile(
 # Not held, in a sentence or a cell; EIR reg 12(4)(a) (Scotland: reg 10(4)(a))
 # and FOIA s.1(1)(a) are the provisions for it.
 NOT_HELD: Final = re.compile(
-    r"\bnot held\b|\bnot (?:recorded|collected|captured)\b|\b(?:do|does|did) not (?:hold|keep|record|collect)\b"
+    r"\bnot held\b|\bnot (?:recorded|collected|captured|tracked|monitored|collated)\b"
+    r"|\b(?:do|does|did)(?: not|n['’]t) (?:centrally |currently |routinely |specifically )?(?:hold|keep|record|collect"
+    r"|track|monitor|collate|capture)\b|\bno longer (?:have|hold|keep) (?:access to )?(?:this|that|the|these|those|any)"
+    r" (?:data|information|records?|figures)\b"
     r"|\b(?:do|does|did) not have (?:any |this |that |the |such |these |those )?(?:information|data|records?"
     r"|figures|statistics)\b|\bno (?:recorded )?(?:data|information|records?) (?:is |are |was |were )?held\b"
     r"|\bholds? no (?:recorded )?(?:information|data|records)\b|\bno (?:such )?records (?:exist|are held)\b"
@@ -268,11 +271,14 @@ ACKNOWLEDGEMENT: Final = re.compile(
     r"|(?:our|the) target is to (?:send|respond|reply|provide)"
     r"|thank you for your (?:recent )?(?:freedom of information |foi |eir |information )?(?:request|e-?mail"
     r"|application|correspondence)", re.IGNORECASE)
+# A request put politely ("grateful if you could clarify"): hedged in form only.
+POLITE_ASK: Final = (r"(?:grateful|appreciate it|helpful) if you (?:could|would|can) (?:please )?"
+                     r"(?:clarify|specify|explain)")
 CLARIFICATION: Final = re.compile(
     r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|provide (more|further|additional))"
     r"|(we|i) (need|require|would like|would ask for) (some )?(further |more )?(clarification|you to clarify)"
     r"|please clarify|(request|ask) (for|you for) clarification|section 1\(3\)"
-    r"|(on hold|clock (has )?stopped|paused) (until|pending)", re.IGNORECASE)
+    r"|(on hold|clock (has )?stopped|paused) (until|pending)|" + POLITE_ASK, re.IGNORECASE)
 FEE: Final = re.compile(
     r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* (fee|charge)"
     r"|you will need to pay|on receipt of (your )?payment", re.IGNORECASE)

@@ -94,8 +94,12 @@ def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -
 def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                   ours: frozenset[str] = frozenset()) -> Classification:
     """Classify the council's own words (quoted text already removed)."""
-    definite = definite_sentences(wording.split_sentences(f"{subject}\n\n{fresh}"))
+    sentences = wording.split_sentences(f"{subject}\n\n{fresh}")
+    definite = definite_sentences(sentences)
     hits = {name: _first_hit(name, definite) for name in COMPILED}
+    if not hits["clarification"]:
+        polite = [s for s in sentences if POLITE.search(s) and not wording.CONDITIONAL.search(s)]
+        hits["clarification"] = _first_hit("clarification", polite)
     hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
     references = find_their_references(subject, fresh, ours)
     details: dict[str, object] = {"their_reference": references[0] if references else None}
@@ -159,8 +163,14 @@ def definite_sentences(sentences: list[str]) -> list[str]:
     return kept
 
 
+# What could happen, said with a modal ("a fee may be payable"); a polite "if
+# you could clarify" asks for something and carries no condition on.
+POLITE: Final = re.compile(wording.POLITE_ASK, re.IGNORECASE)
+MAY_HAPPEN: Final = re.compile(r"\b(?:may|might|could) (?:be|need|apply|require|incur|charge)\b", re.IGNORECASE)
+
+
 def _conditional(sentence: str) -> bool:
-    return bool(wording.CONDITIONAL.search(sentence) or wording.HEDGED.search(sentence))
+    return bool(wording.CONDITIONAL.search(sentence) or MAY_HAPPEN.search(sentence))
 
 
 def _decides_refusal(sentence: str) -> bool:
