@@ -207,3 +207,27 @@ def test_what_follows_a_polite_ask_is_still_read():
     result = classify_text("RE: FOI", text, [])
     assert (result.kind, result.evidence) == ("clarification", "We will put your request on hold until we hear "
                                                                 "from you.")
+
+
+# ---- answered or partial ---------------------------------------------------------------
+
+def test_amounts_with_pence_in_a_table_are_an_answer():
+    text = ("Please see our answers to each of your questions below.\n\n"
+            "Question | 2029/30 | 2030/31\nSpend on taxis | 1204331.50 | 1300442.75\n"
+            "Spend on buses | 88120.00 | 90210.10")
+    assert kind_of(text) == "answer"
+
+
+def test_not_held_in_this_format_beside_figures_is_a_caveat_not_a_part_missing():
+    text = ("Our response is as follows.\n\n1) 412\n\n2) 377\n\n3) 129\n\n"
+            "Percentages of the population are not held in this format.")
+    assert kind_of(text) == "answer"
+    assert kind_of(text + "\n\n4) The council does not hold this information.") == "answer_partial"
+
+
+def test_small_numbers_withheld_is_an_answer_but_a_question_withheld_whole_is_partial():
+    figures = "Our response is as follows.\n\n1) 412\n\n2) 377\n\n3) *\n\n"
+    note = "* denotes a figure between 1 and 4, withheld under section 40(2)."
+    assert kind_of(figures + note) == "answer"
+    whole = "\n\n4) This is withheld under section 40(2) as it is personal data about named staff."
+    assert kind_of(figures + note + whole) == "answer_partial"

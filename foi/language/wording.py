@@ -145,7 +145,10 @@ PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b
                             r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
 # Small numbers withheld inside an answer ("fewer than 5"): read cell by cell, not a refusal.
 SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d"
-                                  r"|\d or (?:fewer|less)", re.IGNORECASE)
+                                  r"|\d or (?:fewer|less)|\bbetween (?:1|one) and (?:[2-9]|two|three|four|five)\b"
+                                  r"|\blow (?:numbers|figures|counts)"
+                                  r"|\b(?:numbers|figures|counts) (?:are|is|were) (?:low|small)",
+                                  re.IGNORECASE)
 
 
 def says_not_held(sentence: str) -> bool:
@@ -293,7 +296,8 @@ PUBLISHED: Final = re.compile(
     r"|response))|download) (on|at|via|from|through) (our|the) ?[^.]{0,30}(website|disclosure log|portal|site|link)"
     r"|log ?in to (the|our) portal|following link|click (on )?the link", re.IGNORECASE)
 ANSWER: Final = re.compile(
-    r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)"
+    r"please (find|see) (attached|enclosed|below)|please (find|see) (our|the) [^.]{0,40}(below|attached|as follows)"
+    r"|(response|information|answers?) (is|are) (as follows|below|set out below)"
     r"|(attached|enclosed) (is|are|please find)|information (you )?requested|our response to your"
     r"|in response to your (questions|request)|answers? (are|is) (set out )?(below|attached)"
     r"|^\s*(q|question)\s*\d|(response|answer)\s*:", re.IGNORECASE | re.MULTILINE)

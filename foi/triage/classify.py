@@ -37,7 +37,8 @@ COMPILED = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording
 NAMES_PART = re.compile(r"\b(?:q|questions?|parts?|points?)\s*\.?\s*\d", re.IGNORECASE)
 DOCUMENT_TYPES = re.compile(r"\.(pdf|xlsx?|xlsm|csv|ods|odt|docx?|rtf|zip|msg|eml|txt)$|"
                             r"pdf|spreadsheet|excel|word|csv|zip|ms-tnef|rfc822", re.I)
-FIGURE = re.compile(r"(?<![\w/.£:-])\d[\d,]{0,8}(?![\w/:-]|\.\d)")
+# A count, or an amount with pence ("14299491.00"; not "Room 2.14").
+FIGURE = re.compile(r"(?<![\w/.£:-])(?:\d[\d,]{2,11}\.\d\d|\d[\d,]{0,8})(?![\w/:-]|\.\d)")
 MONTHS = "january february march april may june july august september october november december"
 # Numbers that name something rather than count it: "section 10(3)", "questions 2 and 3",
 # "Q1", "part 2", and the day of a date ("14 April").
@@ -117,8 +118,9 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     refused = "" if _small_numbers_only(sections, definite) else hits["refusal"]
     if answered:
         evidence = f"attachment {documents[0]}" if documents else hits["answer"] or f"{figures} figures"
-        if refused or hits["not_held"]:
-            partial = refused or hits["not_held"]
+        missing = _first_hit("not_held", [s for s in definite if not FORM_CAVEAT.search(s)])
+        if refused or missing:
+            partial = refused or missing
             return Classification("answer_partial", f"{evidence}; {partial}", details)
         return Classification("answer", evidence, details)
     if refused and hits["extension"]:
@@ -141,6 +143,11 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
             return Classification(kind, hit, details)
     return Classification("unclassified", "", details)
 
+
+# Beside figures, "not held in this format" is a caveat on the form of what
+# was given (or of something not asked, such as rates), not a part refused.
+FORM_CAVEAT: Final = re.compile(r"\bnot (?:held|recorded|kept|available) in (?:this|that|the (?:same|requested)|such a"
+                                r"|an?) (?:format|form)\b", re.IGNORECASE)
 
 # A sentence that only says what will follow ("A fees notice will be issued to
 # you ...") right after a conditional one ("If a fee is payable, ...") carries
@@ -188,10 +195,12 @@ def _first_hit(name: str, sentences: list[str]) -> str:
 
 
 def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
-    """Figures under 5 withheld under s.40 within an answer is still an answer."""
+    """Figures under 5 withheld under s.40 within an answer is still an answer;
+    a question withheld whole under s.40 beside that note is not."""
     if any(not s.startswith("s.40") for s in sections) or not sections:
         return False
-    return any(wording.SMALL_NUMBERS.search(s) for s in sentences)
+    refusing = [s for s in sentences if wording.refusal_start(s) is not None]
+    return bool(refusing) and all(wording.SMALL_NUMBERS.search(s) for s in refusing)
 
 
 def count_figures(text: str) -> int:
