@@ -8,7 +8,7 @@ import random
 import pytest
 
 from foi.language import wording
-from foi.triage.classify import classify_text
+from foi.triage.classify import classify_text, find_their_references
 from tests.builders import insert_campaign, insert_request, sent_campaign
 from tests.mailfixtures import deliver, reply
 
@@ -231,3 +231,16 @@ def test_small_numbers_withheld_is_an_answer_but_a_question_withheld_whole_is_pa
     assert kind_of(figures + note) == "answer"
     whole = "\n\n4) This is withheld under section 40(2) as it is personal data about named staff."
     assert kind_of(figures + note + whole) == "answer_partial"
+
+
+def test_words_and_dates_near_a_label_are_not_references():
+    ours = frozenset({"EH-1DS-8Q4J"})  # normalised, as triage passes them
+    subject = "RE: Freedom of Information request EH-LDS-8Q4J: children aged 16-18, 2027/28 to 2029/30"
+    text = "Thank you for your request dated 11th March. Case: FOI/2031/IR/07 (FOI/2031/IR)."
+    assert find_their_references(subject, text, ours) == ["FOI/2031/IR/07"]
+    assert find_their_references("Request for information - 2029-2031", "Thanks", ours) == []
+
+
+def test_a_reply_saying_the_answer_is_attached_is_an_answer_even_if_the_file_is_missing():
+    assert kind_of("Please find electronically attached all the relevant information that we hold.") == "answer"
+    assert kind_of("Please see the attached acknowledgement of receipt of your request.") == "acknowledgement"

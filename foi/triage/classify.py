@@ -52,15 +52,16 @@ DATE_PHRASE = re.compile(r"\b(?:by|before|until|on or before|no later than|to)\s
 # A council's own case reference: a token with a digit in it, after a label
 # ("Our ref: X", "Case number X", "logged under reference X", "Reference: X",
 # "allocated the reference number X"), or in a shape case systems use (FOI/2024/123).
-_TOKEN = r"((?:[A-Z]{2,6} )?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])"
+_TOKEN = r"((?-i:[A-Z]{2,6} )?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])"
 LABELLED_REF = re.compile(r"\b(?:(?:our|your|case|request|foi|eir|foia|ticket|enquiry)\s+)?"
                           r"(?:ref(?:erence)?|case|request|ticket|enquiry)\b\.?\s*(?:number|no\.?|id)?\.?\s*"
-                          r"(?:[:#]\s*|is\s+|of\s+)?" + _TOKEN + r"(?![\w/-])", re.I)
+                          r"(?:[:#]\s*(?:/\s*)?|is\s+|of\s+)?" + _TOKEN + r"(?![\w/-])", re.I)
 SHAPED_REF = re.compile(r"\b((?:FOI|FOIA|EIR|FOIR|IR|CAS|REQ|RFI|CRM|INF|IG|FOIEIR)[-/ ]?(?:\d{2,4}"
                         r"[-/])?\d{3,7}(?:[-/][A-Z0-9]{2,6})?|R\d{5,7}|F\d{5,7})\b", re.I)
 # In a subject the council rewrote ("Freedom of Information request - 40219875"),
-# any token with four digits or with letters and digits mixed is reference-like.
-SUBJECT_TOKEN = re.compile(r"(?<![\w/.-])((?:[A-Z]{2,6}[ /-])?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])(?![\w/-])", re.I)
+# any token with four digits or with letters and digits mixed is reference-like;
+# a subject that still carries our reference is ours echoed back, not theirs.
+SUBJECT_TOKEN = re.compile(r"(?<![\w/.-])((?-i:[A-Z]{2,6}[ /-])?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])(?![\w/-])", re.I)
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
 
 
@@ -114,7 +115,7 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     # a link to the answer (not a refusal pointing to what is already published)
     if hits["link"] and not hits["refusal"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
         return Classification("link_only", hits["link"], {**details, "links": _links(fresh)})
-    answered = documents or (hits["answer"] and figures >= 2) or figures >= 4
+    answered = documents or (hits["answer"] and figures >= 2) or figures >= 4 or _says_attached(definite)
     refused = "" if _small_numbers_only(sections, definite) else hits["refusal"]
     if answered:
         evidence = f"attachment {documents[0]}" if documents else hits["answer"] or f"{figures} figures"
@@ -186,6 +187,17 @@ def _decides_refusal(sentence: str) -> bool:
                 and not wording.PENDING.search(sentence))
 
 
+# "Please find attached ...": the answer is in a file even where the file did
+# not come through (stripped by a gateway, or a portal download).
+ATTACHED: Final = re.compile(r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
+                             r"|(?:is|are) (?:set out |provided )?in the (?:attached|enclosed)"
+                             r"|we (?:have )?(?:attached|enclosed)\b)", re.IGNORECASE)
+
+
+def _says_attached(sentences: list[str]) -> bool:
+    return any(ATTACHED.search(s) and not wording.ACKNOWLEDGEMENT.search(s) for s in sentences)
+
+
 def _first_hit(name: str, sentences: list[str]) -> str:
     for sentence in sentences:
         match = COMPILED[name].search(sentence)
@@ -245,7 +257,10 @@ def find_their_references(subject: str, text: str, ours: frozenset[str] = frozen
 
     def keep(candidate: str) -> None:
         candidate = candidate.strip(".-/_ ").upper()
-        if _reference_like(candidate) and not set(find_references(candidate)) & ours and candidate not in found:
+        bare = re.sub(r"[^A-Z0-9]", "", candidate)
+        if any(bare in re.sub(r"[^A-Z0-9]", "", known) for known in found):  # the same one, or part of it
+            return
+        if _reference_like(candidate) and not set(find_references(candidate)) & ours:
             found.append(candidate)
 
     both = f"{subject}\n{text}"
@@ -253,6 +268,8 @@ def find_their_references(subject: str, text: str, ours: frozenset[str] = frozen
         for match in pattern.finditer(both):
             keep(match.group(1))
     bare = REPLY_PREFIX.sub("", subject)
+    if set(find_references(bare)) & ours:
+        return found
     for match in SUBJECT_TOKEN.finditer(bare):
         token = match.group(1)
         if len(re.sub(r"\D", "", token)) >= 4 or (re.search(r"\d", token) and re.search(r"[A-Z]", token, re.I)):
@@ -266,6 +283,8 @@ def _reference_like(candidate: str) -> bool:
     if not digits or re.fullmatch(r"(?:19|20)\d\d(?:/\d\d)?", candidate):
         return False
     if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", candidate):  # a date
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d\s*[-/–]\s*(?:19|20)?\d\d", candidate):  # a span of years
         return False
     if re.fullmatch(r"(?:19|20)\d\d-\d\d-\d\d", candidate):
         return False
