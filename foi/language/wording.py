@@ -96,12 +96,18 @@ def states(sentence: str) -> bool:
 # --------------------------------------------------------- refusal, not held
 
 COST_LIMIT: Final = (r"exceed(?:s|ed|ing)? the (?:appropriate|cost) limit|would exceed .{0,40}\blimit"
-                     r"|\b(?:cost|appropriate) limit")
+                     r"|\b(?:cost|appropriate) limit"
+                     # the estimate itself, where no limit or section is named
+                     r"|\bwould (?:take|require|involve)\b[^.]{0,60}?\b\d+(?:\s*(?:-|to)\s*\d+)?"
+                     r" (?:hours|working days)\b")
+# A pointer to information already out there (FOIA s.21, FOISA s.25): a refusal.
+POINTER: Final = (r"\bin the public domain\b|\balready (?:been )?(?:published|made public|publicly available)"
+                  r"|\breasonably accessible\b|\bava(?:il|li)able to (?:view|download) (?:online|publicly)")
 # Words that refuse; a refusing section cited (see find_sections) refuses too.
 REFUSAL: Final = re.compile(
     r"\brefus(?:e|ed|es|ing|als?)\b|\bexempt(?:ed|ion|ions)?\b|\bwithh[eo]ld(?:s|ing)?\b|manifestly unreasonable"
     r"|\bvexatious|\brepeated request|neither confirm nor deny|not obliged to (?:comply|provide)|unable to comply"
-    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT, re.IGNORECASE)
+    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT + "|" + POINTER, re.IGNORECASE)
 # A section cited with no refusing word refuses when the sentence applies it
 # ("section 21 applies", "we rely on s.31"), cites it in brackets ("(S12)") or
 # is nothing but the citation (a cell "s.40(2)"); "Low Income Section 40" in a
@@ -113,12 +119,22 @@ APPLIED: Final = re.compile(
 # Not held, in a sentence or a cell; EIR reg 12(4)(a) (Scotland: reg 10(4)(a))
 # and FOIA s.1(1)(a) are the provisions for it.
 NOT_HELD: Final = re.compile(
-    r"\bnot held\b|\bnot (?:recorded|collected|captured)\b|\b(?:do|does|did) not (?:hold|keep|record|collect)\b"
+    r"\bnot held\b|\bnot (?:recorded|collected|captured|tracked|monitored|collated)\b"
+    r"|\b(?:do|does|did)(?: not|n['’]t) (?:centrally |currently |routinely |specifically )?(?:hold|keep|record|collect"
+    r"|track|monitor|collate|capture)\b|\bno longer (?:have|hold|keep) (?:access to )?(?:this|that|the|these|those|any)"
+    r" (?:data|information|records?|figures)\b"
     r"|\b(?:do|does|did) not have (?:any |this |that |the |such |these |those )?(?:information|data|records?"
     r"|figures|statistics)\b|\bno (?:recorded )?(?:data|information|records?) (?:is |are |was |were )?held\b"
     r"|\bholds? no (?:recorded )?(?:information|data|records)\b|\bno (?:such )?records (?:exist|are held)\b"
     r"|\bunable to report\b|\bnot available\b|\b(?:s|section)\.?\s*1\s*\(\s*1\s*\)\s*\(\s*a\s*\)"
-    r"|\b12\s*\(\s*4\s*\)\s*\(\s*a\s*\)|\breg(?:ulation)?\.?\s*10\s*\(\s*4\s*\)\s*\(\s*a\s*\)", re.IGNORECASE)
+    r"|\b12\s*\(\s*4\s*\)\s*\(\s*a\s*\)|\breg(?:ulation)?\.?\s*10\s*\(\s*4\s*\)\s*\(\s*a\s*\)"
+    # another body holds it (a district council pointing to the county): not held here
+    r"|\b(?:held|kept|recorded|collected|provided|managed|dealt with) by (?:another|a different|a separate|the relevant"
+    r"|the county|your (?:local|county)) (?:public |local )?(?:authority|body|organisation|council|county council)\b"
+    r"|\bdoes not (?:provide|deliver|run|administer|have responsibility for) (?:this|these|that|those|the) "
+    r"(?:services?|functions?)\b|\bnot (?:the )?(?:body|authority|council|organisation) (?:that is )?responsible for\b"
+    r"|\b(?:redirect|re-direct|address|send|forward|submit) your request to (?:the |that |them|another|a different)",
+    re.IGNORECASE)
 # Words that decide a refusal, as opposed to naming an exemption still being weighed.
 REFUSAL_DECIDED: Final = re.compile(
     r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
@@ -129,7 +145,10 @@ PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b
                             r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
 # Small numbers withheld inside an answer ("fewer than 5"): read cell by cell, not a refusal.
 SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d"
-                                  r"|\d or (?:fewer|less)", re.IGNORECASE)
+                                  r"|\d or (?:fewer|less)|\bbetween (?:1|one) and (?:[2-9]|two|three|four|five)\b"
+                                  r"|\blow (?:numbers|figures|counts)"
+                                  r"|\b(?:numbers|figures|counts) (?:are|is|were) (?:low|small)",
+                                  re.IGNORECASE)
 
 
 def says_not_held(sentence: str) -> bool:
@@ -192,6 +211,7 @@ IMPLIED: Final = (
     (re.compile(COST_LIMIT, re.IGNORECASE), "s.12", "s.12"),
     (re.compile(r"\bvexatious|\brepeated request", re.IGNORECASE), "s.14", "s.14"),
     (re.compile(r"manifestly unreasonable", re.IGNORECASE), "reg.12(4)(b)", "reg.10(4)(b)"),
+    (re.compile(POINTER, re.IGNORECASE), "s.21", "s.25"),
 )
 
 
@@ -238,15 +258,30 @@ def refusal_sections(text: str) -> list[str]:
 # Phrases for each kind of message classification decides; refusal and not
 # held are the patterns above, shared with extraction.
 ACKNOWLEDGEMENT: Final = re.compile(
-    r"acknowledge (receipt|your)|(we|i) (have|has)? ?received your (request|e-?mail|correspondence)"
-    r"|your (request|e-?mail) (has been|was|is being) (received|logged|registered|passed)"
-    r"|(we|council) (will|aim to|should) (respond|reply|provide a response)[^.]{0,40}(within|by|no later)"
-    r"|thank you for your (freedom of information |foi |eir )?request", re.IGNORECASE)
+    r"acknowledge(?:s|d)? (?:receipt|your|with thanks)|acknowledgement of (?:receipt|your)|(?:we|i) acknowledge\b"
+    r"|confirm(?:ing)? (?:the )?receipt of your|(?:we|i) (?:have|has)? ?received your (?:request|e-?mail|correspondence"
+    r"|letter|application)|(?:we|i) (?:have|'ve) (?:got|logged|recorded|registered) your (?:\w+ )?request"
+    r"|your (?:\w+ )?(?:request|e-?mail|correspondence|application|enquiry) (?:has been|was|is being|is|is now)"
+    r" (?:now )?(?:received|logged|registered|recorded|passed|allocated|assigned|forwarded|with (?:the|our)"
+    r"|being (?:considered|dealt with|handled|processed))"
+    r"|(?:is|are|will be) being (?:dealt with|handled|processed|considered) (?:under|as|in terms of)"
+    r"|(?:we|i) (?:are|am) (?:currently |now )?(?:considering|dealing with|processing|handling) your (?:\w+ )?request"
+    r"|(?:we|council|i) (?:will|aim to|should|expect to) (?:respond|reply|provide a response|be in touch)[^.]{0,40}"
+    r"(?:within|by|no later)"
+    r"|(?:a|our|the|your) (?:full |formal )?(?:reply|response) (?:will|should) (?:be )?(?:sent|provided|issued|follow"
+    r"|be with you)"
+    r"|you (?:will|should) (?:receive|get|hear from us|be sent) [^.]{0,30}(?:response|reply|within|by|no later)"
+    r"|(?:our|the) target is to (?:send|respond|reply|provide)"
+    r"|thank you for your (?:recent )?(?:freedom of information |foi |eir |information )?(?:request|e-?mail"
+    r"|application|correspondence)", re.IGNORECASE)
+# A request put politely ("grateful if you could clarify"): hedged in form only.
+POLITE_ASK: Final = (r"(?:grateful|appreciate it|helpful) if you (?:could|would|can) (?:please )?"
+                     r"(?:clarify|specify|explain)")
 CLARIFICATION: Final = re.compile(
     r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|provide (more|further|additional))"
     r"|(we|i) (need|require|would like|would ask for) (some )?(further |more )?(clarification|you to clarify)"
     r"|please clarify|(request|ask) (for|you for) clarification|section 1\(3\)"
-    r"|(on hold|clock (has )?stopped|paused) (until|pending)", re.IGNORECASE)
+    r"|(on hold|clock (has )?stopped|paused) (until|pending)|" + POLITE_ASK, re.IGNORECASE)
 FEE: Final = re.compile(
     r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* (fee|charge)"
     r"|you will need to pay|on receipt of (your )?payment", re.IGNORECASE)
@@ -261,7 +296,8 @@ PUBLISHED: Final = re.compile(
     r"|response))|download) (on|at|via|from|through) (our|the) ?[^.]{0,30}(website|disclosure log|portal|site|link)"
     r"|log ?in to (the|our) portal|following link|click (on )?the link", re.IGNORECASE)
 ANSWER: Final = re.compile(
-    r"please find (attached|enclosed|below)|please find (our|the) [^.]{0,40}(below|attached)"
+    r"please (find|see) (attached|enclosed|below)|please (find|see) (our|the) [^.]{0,40}(below|attached|as follows)"
+    r"|(response|information|answers?) (is|are) (as follows|below|set out below)"
     r"|(attached|enclosed) (is|are|please find)|information (you )?requested|our response to your"
     r"|in response to your (questions|request)|answers? (are|is) (set out )?(below|attached)"
     r"|^\s*(q|question)\s*\d|(response|answer)\s*:", re.IGNORECASE | re.MULTILINE)

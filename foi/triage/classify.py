@@ -11,6 +11,7 @@ evidence: foi.language.wording says which, for extraction too.
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from foi.campaign.references import find_references
 from foi.language import wording
@@ -36,7 +37,8 @@ COMPILED = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording
 NAMES_PART = re.compile(r"\b(?:q|questions?|parts?|points?)\s*\.?\s*\d", re.IGNORECASE)
 DOCUMENT_TYPES = re.compile(r"\.(pdf|xlsx?|xlsm|csv|ods|odt|docx?|rtf|zip|msg|eml|txt)$|"
                             r"pdf|spreadsheet|excel|word|csv|zip|ms-tnef|rfc822", re.I)
-FIGURE = re.compile(r"(?<![\w/.£:-])\d[\d,]{0,8}(?![\w/:-]|\.\d)")
+# A count, or an amount with pence ("14299491.00"; not "Room 2.14").
+FIGURE = re.compile(r"(?<![\w/.£:-])(?:\d[\d,]{2,11}\.\d\d|\d[\d,]{0,8})(?![\w/:-]|\.\d)")
 MONTHS = "january february march april may june july august september october november december"
 # Numbers that name something rather than count it: "section 10(3)", "questions 2 and 3",
 # "Q1", "part 2", and the day of a date ("14 April").
@@ -47,11 +49,20 @@ DATE_PHRASE = re.compile(r"\b(?:by|before|until|on or before|no later than|to)\s
                          r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS.split()) +
                          r")\s+(\d{4})|\b(?:by|before|until|no later than)\s+(\d{1,2})/(\d{1,2})"
                          r"/(\d{4})", re.I)
-LABELLED_REF = re.compile(r"\b(?:our|case|your request|foi|eir|request|reference)\s*"
-                          r"(?:ref(?:erence)?|number|no\.?|id)\.?\s*(?:number|no\.?)?\s*[:#]?\s*"
-                          r"(?:is\s+)?([A-Z0-9][A-Z0-9/_.-]{3,30}[A-Z0-9])", re.I)
+# A council's own case reference: a token with a digit in it, after a label
+# ("Our ref: X", "Case number X", "logged under reference X", "Reference: X",
+# "allocated the reference number X"), or in a shape case systems use (FOI/2024/123).
+_TOKEN = r"((?-i:[A-Z]{2,6} )?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])"
+LABELLED_REF = re.compile(r"\b(?:(?:our|your|case|request|foi|eir|foia|ticket|enquiry)\s+)?"
+                          r"(?:ref(?:erence)?|case|request|ticket|enquiry)\b\.?\s*(?:number|no\.?|id)?\.?\s*"
+                          r"(?:[:#]\s*(?:/\s*)?|is\s+|of\s+)?" + _TOKEN + r"(?![\w/-])", re.I)
 SHAPED_REF = re.compile(r"\b((?:FOI|FOIA|EIR|FOIR|IR|CAS|REQ|RFI|CRM|INF|IG|FOIEIR)[-/ ]?(?:\d{2,4}"
                         r"[-/])?\d{3,7}(?:[-/][A-Z0-9]{2,6})?|R\d{5,7}|F\d{5,7})\b", re.I)
+# In a subject the council rewrote ("Freedom of Information request - 40219875"),
+# any token with four digits or with letters and digits mixed is reference-like;
+# a subject that still carries our reference is ours echoed back, not theirs.
+SUBJECT_TOKEN = re.compile(r"(?<![\w/.-])((?-i:[A-Z]{2,6}[ /-])?[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])(?![\w/-])", re.I)
+REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
 
 
 @dataclass(frozen=True)
@@ -85,23 +96,32 @@ def classify_message(message: TriageInput, ours: frozenset[str] = frozenset()) -
 def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                   ours: frozenset[str] = frozenset()) -> Classification:
     """Classify the council's own words (quoted text already removed)."""
-    definite = [s for s in wording.split_sentences(f"{subject}\n\n{fresh}") if wording.is_definite(s)]
+    sentences = wording.split_sentences(f"{subject}\n\n{fresh}")
+    definite = definite_sentences(sentences)
     hits = {name: _first_hit(name, definite) for name in COMPILED}
+    if not hits["clarification"]:
+        polite = [s for s in sentences if POLITE.search(s) and not wording.CONDITIONAL.search(s)]
+        hits["clarification"] = _first_hit("clarification", polite)
     hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
-    details: dict[str, object] = {"their_reference": find_their_reference(f"{subject}\n{fresh}", ours)}
+    references = find_their_references(subject, fresh, ours)
+    details: dict[str, object] = {"their_reference": references[0] if references else None}
+    if len(references) > 1:
+        details["their_references"] = references
     sections = wording.refusal_sections(" ".join(definite))
     if sections:
         details["sections"] = sections
     documents = [name or kind for name, kind in attachments if DOCUMENT_TYPES.search(name or kind)]
     figures = count_figures(fresh)
-    if hits["link"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
+    # a link to the answer (not a refusal pointing to what is already published)
+    if hits["link"] and not hits["refusal"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
         return Classification("link_only", hits["link"], {**details, "links": _links(fresh)})
-    answered = documents or (hits["answer"] and figures >= 2) or figures >= 4
+    answered = documents or (hits["answer"] and figures >= 2) or figures >= 4 or _says_attached(definite)
     refused = "" if _small_numbers_only(sections, definite) else hits["refusal"]
     if answered:
         evidence = f"attachment {documents[0]}" if documents else hits["answer"] or f"{figures} figures"
-        if refused or hits["not_held"]:
-            partial = refused or hits["not_held"]
+        missing = _first_hit("not_held", [s for s in definite if not FORM_CAVEAT.search(s)])
+        if refused or missing:
+            partial = refused or missing
             return Classification("answer_partial", f"{evidence}; {partial}", details)
         return Classification("answer", evidence, details)
     if refused and hits["extension"]:
@@ -125,10 +145,57 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     return Classification("unclassified", "", details)
 
 
+# Beside figures, "not held in this format" is a caveat on the form of what
+# was given (or of something not asked, such as rates), not a part refused.
+FORM_CAVEAT: Final = re.compile(r"\bnot (?:held|recorded|kept|available) in (?:this|that|the (?:same|requested)|such a"
+                                r"|an?) (?:format|form)\b", re.IGNORECASE)
+
+# A sentence that only says what will follow ("A fees notice will be issued to
+# you ...") right after a conditional one ("If a fee is payable, ...") carries
+# the condition on: it is not a decision either.
+FOLLOWS_ON: Final = re.compile(r"\b(?:will|shall)\b", re.IGNORECASE)
+
+
+def definite_sentences(sentences: list[str]) -> list[str]:
+    """The sentences classification reads: neither conditional, hedged nor an
+    aside, nor the future-tense follow-on of a sentence that was."""
+    kept: list[str] = []
+    previous_definite = True
+    for sentence in sentences:
+        definite = wording.is_definite(sentence)
+        if definite and not previous_definite and FOLLOWS_ON.search(sentence) and not _decides_refusal(sentence):
+            definite = False
+        previous_definite = definite or not _conditional(sentence)
+        if definite:
+            kept.append(sentence)
+    return kept
+
+
+# What could happen, said with a modal ("a fee may be payable"); a polite "if
+# you could clarify" asks for something and carries no condition on.
+POLITE: Final = re.compile(wording.POLITE_ASK, re.IGNORECASE)
+MAY_HAPPEN: Final = re.compile(r"\b(?:may|might|could) (?:be|need|apply|require|incur|charge)\b", re.IGNORECASE)
+
+
+def _conditional(sentence: str) -> bool:
+    return bool(wording.CONDITIONAL.search(sentence) or MAY_HAPPEN.search(sentence))
+
+
 def _decides_refusal(sentence: str) -> bool:
     """The sentence decides a refusal rather than weighing one."""
     return bool(wording.REFUSAL.search(sentence) and wording.REFUSAL_DECIDED.search(sentence)
                 and not wording.PENDING.search(sentence))
+
+
+# "Please find attached ...": the answer is in a file even where the file did
+# not come through (stripped by a gateway, or a portal download).
+ATTACHED: Final = re.compile(r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
+                             r"|(?:is|are) (?:set out |provided )?in the (?:attached|enclosed)"
+                             r"|we (?:have )?(?:attached|enclosed)\b)", re.IGNORECASE)
+
+
+def _says_attached(sentences: list[str]) -> bool:
+    return any(ATTACHED.search(s) and not wording.ACKNOWLEDGEMENT.search(s) for s in sentences)
 
 
 def _first_hit(name: str, sentences: list[str]) -> str:
@@ -140,10 +207,12 @@ def _first_hit(name: str, sentences: list[str]) -> str:
 
 
 def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
-    """Figures under 5 withheld under s.40 within an answer is still an answer."""
+    """Figures under 5 withheld under s.40 within an answer is still an answer;
+    a question withheld whole under s.40 beside that note is not."""
     if any(not s.startswith("s.40") for s in sections) or not sections:
         return False
-    return any(wording.SMALL_NUMBERS.search(s) for s in sentences)
+    refusing = [s for s in sentences if wording.refusal_start(s) is not None]
+    return bool(refusing) and all(wording.SMALL_NUMBERS.search(s) for s in refusing)
 
 
 def count_figures(text: str) -> int:
@@ -177,13 +246,49 @@ def find_due_date(text: str) -> str | None:
 
 def find_their_reference(text: str, ours: frozenset[str] = frozenset()) -> str | None:
     """The council's own case reference, not one of ours (`ours`: normalised references)."""
+    found = find_their_references("", text, ours)
+    return found[0] if found else None
+
+
+def find_their_references(subject: str, text: str, ours: frozenset[str] = frozenset()) -> list[str]:
+    """Every reference-like token the council gives, upper-cased, in order: labelled
+    or shaped ones in `subject` and `text`, then the tokens of a rewritten subject."""
+    found: list[str] = []
+
+    def keep(candidate: str) -> None:
+        candidate = candidate.strip(".-/_ ").upper()
+        bare = re.sub(r"[^A-Z0-9]", "", candidate)
+        if any(bare in re.sub(r"[^A-Z0-9]", "", known) for known in found):  # the same one, or part of it
+            return
+        if _reference_like(candidate) and not set(find_references(candidate)) & ours:
+            found.append(candidate)
+
+    both = f"{subject}\n{text}"
     for pattern in (LABELLED_REF, SHAPED_REF):
-        for match in pattern.finditer(text):
-            candidate = match.group(1).strip(".-/")
-            if not re.search(r"\d", candidate) or set(find_references(candidate)) & ours:
-                continue
-            return candidate.upper()
-    return None
+        for match in pattern.finditer(both):
+            keep(match.group(1))
+    bare = REPLY_PREFIX.sub("", subject)
+    if set(find_references(bare)) & ours:
+        return found
+    for match in SUBJECT_TOKEN.finditer(bare):
+        token = match.group(1)
+        if len(re.sub(r"\D", "", token)) >= 4 or (re.search(r"\d", token) and re.search(r"[A-Z]", token, re.I)):
+            keep(token)
+    return found
+
+
+def _reference_like(candidate: str) -> bool:
+    """A digit in it, and not a date, a year, a section or a sum of money."""
+    digits = re.sub(r"\D", "", candidate)
+    if not digits or re.fullmatch(r"(?:19|20)\d\d(?:/\d\d)?", candidate):
+        return False
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", candidate):  # a date
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d\s*[-/–]\s*(?:19|20)?\d\d", candidate):  # a span of years
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d-\d\d-\d\d", candidate):
+        return False
+    return len(re.sub(r"[^A-Z0-9]", "", candidate)) >= 4
 
 
 def auto_reply_header(headers: dict[str, str]) -> str:

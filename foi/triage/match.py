@@ -9,8 +9,10 @@ and is recorded with its evidence:
    returned inside a bounce) is one of our outgoing Message-IDs.
 3. `text_reference`: our reference anywhere in the subject or body,
    quoted text included.
-4. `their_reference`: the council's own case reference, learned from an
-   earlier message, in the subject or body.
+4. `their_reference`: a council's own case reference, learned from an
+   earlier message (any reference-like token it gave: a rewritten subject,
+   "Our ref: X", "Case number X"), in the subject or body; a short bare number
+   only after a label ("ref 7341").
 5. `known_sender`: an address `foi assign` taught us, when that body has
    exactly one open request.
 6. `sender_domain`: the sender's domain is the body's (or a subdomain, or
@@ -19,6 +21,7 @@ and is recorded with its evidence:
 Anything else is unmatched, with ranked guesses for a person to confirm.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -122,19 +125,57 @@ def _by_text(db, message: TriageInput, requests: dict) -> RequestMatch | None:
 
 
 def _by_their_reference(db, message: TriageInput, requests: dict) -> RequestMatch | None:
-    text = f"{message.subject}\n{message.body_text}"
-    learned = db.query(
-        "SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
-        "UNION SELECT request_id, their_reference FROM messages "
-        "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL")
-    hits: dict[int, str] = {}
-    for row in learned:
-        if their_reference_pattern(row["their_reference"]).search(text):
-            hits.setdefault(row["request_id"], row["their_reference"])
+    hits = their_reference_hits(db, f"{message.subject}\n{message.body_text}")
     if len(hits) == 1:
         request_id, reference = next(iter(hits.items()))
         return RequestMatch(request_id, "their_reference", reference)
     return None
+
+
+def learned_references(db: Database) -> list[tuple[int, str]]:
+    """(request id, reference) for every reference a council gave: the request's
+    own, each message's, and every other reference-like token an acknowledgement
+    gave (kept in its classification evidence as `their_references`)."""
+    learned: list[tuple[int, str]] = []
+    for row in db.query(
+            "SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
+            "UNION SELECT request_id, their_reference FROM messages "
+            "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL"):
+        learned.append((row["request_id"], row["their_reference"]))
+    for row in db.query("SELECT request_id, classification_evidence FROM messages WHERE request_id IS NOT NULL "
+                        "AND classification_evidence LIKE '%their_references%'"):
+        try:
+            evidence = json.loads(row["classification_evidence"])
+        except ValueError:
+            continue
+        for reference in evidence.get("their_references") or []:
+            if isinstance(reference, str) and (row["request_id"], reference) not in learned:
+                learned.append((row["request_id"], reference))
+    return learned
+
+
+def their_reference_hits(db: Database, text: str) -> dict[int, str]:
+    """Request id -> the first learned council reference `text` quotes."""
+    hits: dict[int, str] = {}
+    for request_id, reference in learned_references(db):
+        if _quotes(reference, text):
+            hits.setdefault(request_id, reference)
+    return hits
+
+
+# A short number ("ref: 7341") could as well be a figure: it counts only where
+# a label stands just before it.
+REFERENCE_LABEL = re.compile(r"(?:ref(?:erence)?|case|request|ticket|enquiry|foi|eir)\b\W{0,3}"
+                             r"(?:(?:number|no|id)\b\W{0,3})?$", re.I)
+
+
+def _quotes(reference: str, text: str) -> bool:
+    for match in their_reference_pattern(reference).finditer(text):
+        if re.search(r"[A-Za-z]", reference) or len(re.sub(r"\D", "", reference)) >= 6:
+            return True
+        if REFERENCE_LABEL.search(text[max(0, match.start() - 30):match.start()]):
+            return True
+    return False
 
 
 def their_reference_pattern(reference: str) -> re.Pattern:
@@ -195,6 +236,10 @@ def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int 
         for row in requests.values():
             if normalise_reference(row["reference"]).rsplit("-", 1)[0] == token.rsplit("-", 1)[0]:
                 offer(row, 0.8, f"reference {token} differs from {row['reference']} in the check code")
+    by_id = {row["id"]: row for row in requests.values()}
+    for request_id, reference in their_reference_hits(db, text).items():
+        if request_id in by_id:
+            offer(by_id[request_id], 0.9, f"quotes {reference}, the council's reference for this request")
     known = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
                           [message.from_addr]), None)
     codes = sender_bodies(requests.values(), message.from_addr)
@@ -209,6 +254,5 @@ def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int 
         if name and name in f"{message.from_name} {message.subject} {message.body_text}".lower():
             offer(row, 0.4, f"mentions {row['body_name']}")
     ranked = sorted(scores.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    by_id = {row["id"]: row for row in requests.values()}
     return [Guess(rid, by_id[rid]["reference"], by_id[rid]["body_name"], score, reason)
             for rid, (score, reason) in ranked]
