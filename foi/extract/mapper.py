@@ -33,7 +33,7 @@ def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[
             found += map_lines(table, matcher, periods)
             continue
         for block in blocks[id(table)]:
-            found += map_grid(block, matcher, periods, siblings)
+            found += map_grid(block, matcher, periods, siblings, len(blocks[id(table)]) > 1)
     return apply_footnotes(found, tables)
 
 
@@ -71,7 +71,7 @@ def _period_cells(cells: list[str], periods: list[str]) -> dict[int, tuple[str, 
 
 
 def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str],
-             siblings: tuple[str, ...] = ()) -> list[Found]:
+             siblings: tuple[str, ...] = (), shared: bool = False) -> list[Found]:
     across = max(((r, _period_cells(block.rows[r], periods)) for r in range(min(6, len(block.rows)))),
                  key=lambda item: len(item[1]), default=(0, {}))
     columns = [[row[c] for row in block.rows] for c in range(min(4, block.width))]
@@ -80,13 +80,13 @@ def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str],
     if not across[1] and not down[1]:
         return []
     if len(across[1]) >= len(down[1]):
-        return _read(block, matcher, across[0], across[1], False, siblings)
-    return _read(block, matcher, down[0], down[1], True, siblings)
+        return _read(block, matcher, across[0], across[1], False, siblings, shared)
+    return _read(block, matcher, down[0], down[1], True, siblings, shared)
 
 
 def _read(block: Table, matcher: QuestionMatcher, header: int,
           period_at: dict[int, tuple[str, float, str | None]], transpose: bool,
-          siblings: tuple[str, ...] = ()) -> list[Found]:
+          siblings: tuple[str, ...] = (), shared: bool = False) -> list[Found]:
     """Read one orientation; with transpose the roles of rows and columns swap
     ("lines" are then columns). `header` is the row (or column) holding periods."""
     def cell(line: int, position: int) -> str:
@@ -117,7 +117,7 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     assigned = matcher.assign([labels[line] for line in lines], siblings) if lines else []
     matches = [(line, match) for line, match in zip(lines, assigned) if match]
     if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
-        context = _context_match(block, matcher, siblings)
+        context = _context_match(block, matcher, siblings, shared)
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
             confidence = round(context.confidence * sure.FROM_CONTEXT, 2)
             matches = [(lines[0], Match(context.question, confidence, f"context ({context.how})"))]
@@ -155,14 +155,31 @@ def _number(text: str) -> float | None:
     return value.value if value.status == "answered" else None
 
 
-def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...] = ()) -> Match | None:
-    """A title or heading inside the table outranks the sheet's name (which is
-    often left as it was when the file was copied from another request)."""
-    for text in [*reversed(block.context), block.label]:
-        match = matcher.assign([(text,)], siblings)[0] if text else None
-        if match and match.confidence >= sure.REVIEW_BELOW:
-            return match
-    return matcher.sole() or matcher.match(" ".join(block.context + [block.label]))
+def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...] = (),
+                   shared: bool = False) -> Match | None:
+    """The question a table's titles name. A title or heading inside the sheet
+    outranks the sheet's name (often left as it was when the file was copied
+    from another answer); the name of a sheet `shared` by several tables names
+    none of them. A name and a title that disagree go to a person."""
+    titles = [matcher.assign([(text,)], siblings)[0] for text in reversed(block.context) if text]
+    sure_title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
+    if sure_title:
+        return sure_title
+    title = next((m for m in titles if m), None)
+    name = None if shared or not block.label else matcher.assign([(block.label,)], siblings)[0]
+    if name and name.confidence >= sure.REVIEW_BELOW:
+        if title and title.question is not name.question:
+            return Match(name.question, min(name.confidence, sure.WEAK),
+                         f"sheet name {block.label!r} ({name.how}); the title inside says question "
+                         f"{title.question.number} ({title.how}): check")
+        return name
+    if title:
+        return title
+    joined = matcher.sole() or matcher.match(" ".join(block.context + [block.label]))
+    if joined and joined.how != "the campaign's only question":
+        # words pooled from every title and the sheet's name: a guess for a person
+        return Match(joined.question, min(joined.confidence, sure.WEAK), f"{joined.how} in the titles: check")
+    return joined
 
 
 def _found(match: Match, raw: str, location: str, period: tuple[str, float, str | None],

@@ -163,6 +163,9 @@ class QuestionMatcher:
             return Match(self.by_number[number], 1.0, f"question number {number}")
         if number and number.rstrip("abcdefgh") in self.by_number:
             return Match(self.by_number[number.rstrip("abcdefgh")], 0.8, f"question number {number}")
+        placed = self._by_place(text)
+        if placed:
+            return placed
         cell = set(tokens(text))
         if not cell:
             return None
@@ -274,6 +277,18 @@ class QuestionMatcher:
             if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)):
                 matched += weight
         return PARAPHRASE * matched / total if total else 0.0
+
+    def _by_place(self, text: str) -> Match | None:
+        """"(b) ..." or "ii) ..." at the start of a line: the question in that place.
+        Only with a bracket or a stop after it, so "I can confirm" names nothing."""
+        if not re.match(r"^\s*(?:part\s+)?(?:\(\s*[a-h]|[a-h]\s*[).]|\(\s*[ivx]{1,4}\s*\)|[ivx]{1,4}\s*[).])", text,
+                        re.IGNORECASE):
+            return None
+        ref = parse_reference(text)
+        if not ref or ref.kind == "number" or ref.number > len(self.questions):
+            return None
+        question = self.questions[ref.number - 1]
+        return Match(question, 0.9, f"{ref.kind} {ref.number} read as question {question.number} by its place")
 
     def _score(self, question: Question, cell: set[str]) -> tuple[float, int, Question, str]:
         best = (0.0, 0, question, "")
