@@ -168,10 +168,11 @@ def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
     title = next((m for m in titles if m), None)
     name = None if shared or not block.label else matcher.assign([(block.label,)], siblings)[0]
     if name and name.confidence >= sure.REVIEW_BELOW:
-        if title and title.question is not name.question:
+        leaning = next((q for q in map(matcher.leaning, reversed(block.context)) if q), None)
+        if leaning and leaning is not name.question:
             return Match(name.question, min(name.confidence, sure.WEAK),
-                         f"sheet name {block.label!r} ({name.how}); the title inside says question "
-                         f"{title.question.number} ({title.how}): check")
+                         f"sheet name {block.label!r} ({name.how}); the title inside leans to question "
+                         f"{leaning.number} ({leaning.id}): check")
         return name
     if title:
         return title

@@ -33,6 +33,7 @@ SEVERAL = re.compile(rf"(?<![\w/])(?:questions?|qs?)\s*\.?\s*({_NUMBER}(?:\s*(?:
 # CLOSE of each other for one line put the line to a person
 ASSIGN_FLOOR = 0.5
 CLOSE = 0.1
+LEANING = 0.2
 # the most a paraphrase (words shared with the question, not its labels) earns
 PARAPHRASE = 0.8
 # "question 1" inside a question's own text ("Of the children in question 1, ...")
@@ -202,6 +203,15 @@ class QuestionMatcher:
         return [self._settle(scores[line], chosen[line], set(chosen.values()) - {chosen[line]})
                 if line in chosen else None for line in range(len(labels))]
 
+    def leaning(self, text: str) -> Question | None:
+        """The question a text's words lean to, however weakly (a title too loose
+        to decide by itself can still contradict a sheet's name)."""
+        scores = sorted(((score, qid) for qid, (score, _) in self._line_scores(
+            (text,), [parse_reference(text)], []).items()), reverse=True)
+        if not scores or scores[0][0] < LEANING or (len(scores) > 1 and scores[1][0] >= scores[0][0] - 0.05):
+            return None
+        return self.by_id[scores[0][1]]
+
     def _settle(self, row: dict[str, tuple[float, str]], qid: str, held: set[str]) -> Match:
         score, how = row[qid]
         rivals = sorted(((s, h, q) for q, (s, h) in row.items() if q != qid and q not in held), reverse=True)
@@ -257,7 +267,9 @@ class QuestionMatcher:
             if how == "label":  # a longer label is the more specific reading
                 score += 0.01 * min(size, 4)
             whole = fuzz.token_sort_ratio(plain, self.plain[question.id]) / 100
-            if whole >= 0.9 and score < 0.95:
+            own = self.text_tokens[question.id]
+            echoed = len(cell & own) >= 0.9 * len(own)
+            if whole >= 0.9 and echoed and score < 0.95:  # the question echoed nearly whole
                 score, how = 0.95, "question text"
             echo = self._paraphrase(cell, question)
             if echo > score:
