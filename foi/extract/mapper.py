@@ -146,7 +146,7 @@ def _is_total(texts: tuple[str, ...], line: int, candidates: list[int], values: 
         column = [row[position] for row in numbers]
         if any(n is None for n in column):
             return False
-        sums.append(abs(sum(n for n in column[:-1] if n is not None) - (column[-1] or 0)) < 0.005)
+        sums.append(round(100 * sum(n for n in column[:-1] if n is not None)) == round(100 * (column[-1] or 0)))
     return bool(sums) and all(sums) and any(numbers[-1])
 
 
