@@ -142,3 +142,10 @@ def test_a_snapshot_table_is_read_for_its_years():
     rows = [["", "As at 31.03.22", "As at 31.03.23"], ["Children looked after", "140", "152"]]
     assert settled(read(rows, questions=questions, periods=["2022", "2023"])) == {
         ("looked_after", "2022"): 140.0, ("looked_after", "2023"): 152.0}
+
+
+def test_part_ii_in_a_sentence_names_the_second_question_but_a_bare_a_does_not():
+    matcher = QuestionMatcher(QUESTIONS)
+    named = matcher.match("Part (ii): this information is not held by the council.")
+    assert named is not None and named.question.id == "arrears"
+    assert matcher.match("a) Please also give the figure for the last three years: 34") is None

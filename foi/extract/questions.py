@@ -291,9 +291,10 @@ class QuestionMatcher:
         return PARAPHRASE * matched / total if total else 0.0
 
     def _by_place(self, text: str) -> Match | None:
-        """"(b) ..." or "ii) ..." at the start of a line: the question in that place.
-        Only with a bracket or a stop after it, so "I can confirm" names nothing."""
-        if not re.match(r"^\s*(?:part\s+)?(?:\(\s*[a-h]|[a-h]\s*[).]|\(\s*[ivx]{1,4}\s*\)|[ivx]{1,4}\s*[).])", text,
+        """"Part (b) ..." or "Part ii: ..." at the start of a line: the question in
+        that place. Only after "Part": a bare "a)" in running text is more often
+        a sub-question of the numbered question above it."""
+        if not re.match(r"^\s*part\s+(?:\(\s*(?:[a-h]|[ivx]{1,4})\s*\)|(?:[a-h]|[ivx]{1,4})\b)", text,
                         re.IGNORECASE):
             return None
         ref = parse_reference(text)
