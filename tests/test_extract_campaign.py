@@ -415,3 +415,4 @@ def test_rerunning_changes_nothing(campaign):
     assert dict(forced.writes) == {"unchanged": 81, "history": 0}
     assert db.execute("SELECT * FROM answer_values ORDER BY id").fetchall() == before
     assert {r[0] for r in db.execute("SELECT extracted_at FROM extractions")} == {"2026-03-06T10:00:00+00:00"}
+

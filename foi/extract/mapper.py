@@ -14,7 +14,7 @@ import re
 from foi.extract.found import Found
 from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
-from foi.extract.questions import Match, QuestionMatcher
+from foi.extract.questions import Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
 from foi.extract.values import footnote_bounds, parse_value
 from foi.language import confidence as sure
@@ -25,12 +25,15 @@ TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
 def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
     found: list[Found] = []
+    blocks = {id(table): split_blocks(table) for table in tables if table.kind != "lines"}
+    # the titles of a file's tables together tell "1a, 1b, 1c" (three questions) from "1a" alone
+    siblings = tuple(b.context[-1] for split in blocks.values() for b in split if b.context)
     for table in tables:
         if table.kind == "lines":
             found += map_lines(table, matcher, periods)
             continue
-        for block in split_blocks(table):
-            found += map_grid(block, matcher, periods)
+        for block in blocks[id(table)]:
+            found += map_grid(block, matcher, periods, siblings, len(blocks[id(table)]) > 1)
     return apply_footnotes(found, tables)
 
 
@@ -67,7 +70,8 @@ def _period_cells(cells: list[str], periods: list[str]) -> dict[int, tuple[str, 
     return hits
 
 
-def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
+def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str],
+             siblings: tuple[str, ...] = (), shared: bool = False) -> list[Found]:
     across = max(((r, _period_cells(block.rows[r], periods)) for r in range(min(6, len(block.rows)))),
                  key=lambda item: len(item[1]), default=(0, {}))
     columns = [[row[c] for row in block.rows] for c in range(min(4, block.width))]
@@ -76,12 +80,13 @@ def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str]) -> list
     if not across[1] and not down[1]:
         return []
     if len(across[1]) >= len(down[1]):
-        return _read(block, matcher, across[0], across[1], transpose=False)
-    return _read(block, matcher, down[0], down[1], transpose=True)
+        return _read(block, matcher, across[0], across[1], False, siblings, shared)
+    return _read(block, matcher, down[0], down[1], True, siblings, shared)
 
 
 def _read(block: Table, matcher: QuestionMatcher, header: int,
-          period_at: dict[int, tuple[str, float, str | None]], transpose: bool) -> list[Found]:
+          period_at: dict[int, tuple[str, float, str | None]], transpose: bool,
+          siblings: tuple[str, ...] = (), shared: bool = False) -> list[Found]:
     """Read one orientation; with transpose the roles of rows and columns swap
     ("lines" are then columns). `header` is the row (or column) holding periods."""
     def cell(line: int, position: int) -> str:
@@ -95,30 +100,28 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     # transposed, a column's label is the header text above the first period
     # row; otherwise a row's label is the stub left of the first period column
     stub = list(range(first)) if first > 0 else [p for p in range(positions) if p not in period_at]
-    matches: list[tuple[int, Match]] = []
     candidates: list[int] = []
+    labels: dict[int, tuple[str, ...]] = {}
     for line in range(count):
-        if line == header:
-            continue
-        if line < header and not transpose:
+        if line == header or (line < header and not transpose):
             continue
         label = " ".join(cell(line, p) for p in stub if cell(line, p))
-        if TOTAL.match(label) or parse_period(label):
-            continue
-        if not any(cell(line, p).strip() for p in period_at):
+        if parse_period(label) or not any(cell(line, p).strip() for p in period_at):
             continue
         candidates.append(line)
         # the nearest header cell first: a merged title above it names every column
         nearest = cell(line, stub[-1]) if stub and transpose else ""
-        match = matcher.match(nearest) if nearest else None
-        match = match or matcher.match(label)
-        if match:
-            matches.append((line, match))
-    if not matches:
-        context = _context_match(block, matcher) or matcher.match(" ".join(block.context + [block.label]))
-        if context and len(candidates) == 1:
+        labels[line] = tuple(t for t in (nearest, label) if t)
+    values = [[cell(x, p) for p in sorted(period_at)] for x in candidates]
+    lines = [line for line in candidates if not _is_total(labels[line], line, candidates, values)]
+    assigned = matcher.assign([labels[line] for line in lines], siblings) if lines else []
+    matches = [(line, match) for line, match in zip(lines, assigned) if match]
+    if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
+        context = _context_match(block, matcher, siblings, shared)
+        if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
             confidence = round(context.confidence * sure.FROM_CONTEXT, 2)
-            matches = [(candidates[0], Match(context.question, confidence, "context"))]
+            matches = [(lines[0], Match(context.question, confidence, f"context ({context.how})"))]
+
     def label_of(line: int) -> str:
         return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
 
@@ -127,12 +130,57 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
             for line, match in matches for position in sorted(period_at)]
 
 
-def _context_match(block: Table, matcher: QuestionMatcher) -> Match | None:
-    for text in [block.label, *reversed(block.context)]:
-        match = matcher.match(text)
-        if match:
-            return match
-    return matcher.sole()
+def _is_total(texts: tuple[str, ...], line: int, candidates: list[int], values: list[list[str]]) -> bool:
+    """A "Total" line beside other lines, or a line that sums the lines above it.
+    "Total number of X" names X: it is a label, not a total."""
+    label = texts[-1] if texts else ""
+    bare = TOTAL.match(label) and not tokens(TOTAL.sub("", label, count=1))
+    if bare and len(candidates) > 1:
+        return True
+    index = candidates.index(line)
+    if index < 2:
+        return False
+    numbers = [[_number(v) for v in row] for row in values[:index + 1]]
+    sums = []
+    for position in range(len(numbers[0])):
+        column = [row[position] for row in numbers]
+        if any(n is None for n in column):
+            return False
+        sums.append(round(100 * sum(n for n in column[:-1] if n is not None)) == round(100 * (column[-1] or 0)))
+    return bool(sums) and all(sums) and any(numbers[-1])
+
+
+def _number(text: str) -> float | None:
+    value = parse_value(text, "count")
+    return value.value if value.status == "answered" else None
+
+
+def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...] = (),
+                   shared: bool = False) -> Match | None:
+    """The question a table's titles name. A title or heading inside the sheet
+    outranks the sheet's name (often left as it was when the file was copied
+    from another answer); the name of a sheet `shared` by several tables names
+    none of them. A name and a title that disagree go to a person."""
+    titles = [matcher.assign([(text,)], siblings)[0] for text in reversed(block.context) if text]
+    sure_title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
+    if sure_title:
+        return sure_title
+    title = next((m for m in titles if m), None)
+    name = None if shared or not block.label else matcher.assign([(block.label,)], siblings)[0]
+    if name and name.confidence >= sure.REVIEW_BELOW:
+        leaning = next((q for q in map(matcher.leaning, reversed(block.context)) if q), None)
+        if leaning and leaning is not name.question:
+            return Match(name.question, min(name.confidence, sure.WEAK),
+                         f"sheet name {block.label!r} ({name.how}); the title inside leans to question "
+                         f"{leaning.number} ({leaning.id}): check")
+        return name
+    if title:
+        return title
+    joined = matcher.sole() or matcher.match(" ".join(block.context + [block.label]))
+    if joined and joined.how != "the campaign's only question":
+        # words pooled from every title and the sheet's name: a guess for a person
+        return Match(joined.question, min(joined.confidence, sure.WEAK), f"{joined.how} in the titles: check")
+    return joined
 
 
 def _found(match: Match, raw: str, location: str, period: tuple[str, float, str | None],

@@ -3,7 +3,9 @@
 Financial years ("2015/16", "2015-16", "2015/2016", "15/16", "FY 2015-16",
 "April 2015 to March 2016", "1 April 2015 - 31 March 2016", "year ending
 31 March 2016") become "2015/16". A bare "2015" is a calendar year and stays
-"2015": it is never silently read as a financial year.
+"2015": it is never silently read as a financial year. A header that is a date
+("As at 31.03.23", "31 March 2023", "March 2023") is a snapshot: it names the
+calendar year of the date, and is not taken for a financial year.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ APRIL_MARCH = re.compile(
 DATED = re.compile(
     r"\b0?1[/.]0?4[/.]((?:19|20)?\d{2})\s*(?:-|–|to)\s*31[/.]0?3[/.]((?:19|20)?\d{2})\b")
 YEAR_ENDING = re.compile(r"year\s+end(?:ing|ed)?\s+(?:31(?:st)?\s+)?march\s+((?:19|20)\d{2})", re.IGNORECASE)
+# A snapshot's date as a header cell: "As at 31.03.23", "31/03/2023", "31 March
+# 2023", "March 2023", "2023-03-31" (a date typed into a spreadsheet). It names
+# the calendar year of the snapshot.
+_AS_AT = r"^(?:(?:position\s+)?(?:as\s+(?:at|of|on)|at)\s+)?"
+SNAPSHOTS = (
+    re.compile(_AS_AT + r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + "|".join(MONTHS)
+               + r")[a-z]*\.?,?\s+((?:19|20)\d{2})$", re.IGNORECASE),
+    re.compile(_AS_AT + r"\d{1,2}[/.\-]\d{1,2}[/.\-]((?:19|20)?\d{2})$", re.IGNORECASE),
+    re.compile(_AS_AT + r"((?:19|20)\d{2})-\d{2}-\d{2}$", re.IGNORECASE),
+)
 # A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
 BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*\d)")
 
@@ -29,7 +41,7 @@ BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/
 @dataclass(frozen=True)
 class Period:
     label: str        # "2015/16" or "2015"
-    kind: str         # "financial" | "calendar"
+    kind: str         # "financial" | "calendar" | "snapshot" (a date: its calendar year)
     start: int
     end: int          # where in the text it was found
     text: str
@@ -75,6 +87,9 @@ def find_periods(text: str) -> list[Period]:
 def parse_period(text: str) -> Period | None:
     """The period a header cell names, when the cell is (nearly) only a period."""
     cleaned = text.strip()
+    snapshot = _snapshot(cleaned)
+    if snapshot:
+        return snapshot
     periods = find_periods(cleaned)
     if len(periods) != 1:
         return None
@@ -83,6 +98,16 @@ def parse_period(text: str) -> Period | None:
                   r"|provisional|revised|final|actual|data|figures?)\b",
                   "", rest, flags=re.IGNORECASE).strip(" :*()[]-–,.")
     return periods[0] if len(rest) <= 3 else None
+
+
+def _snapshot(cleaned: str) -> Period | None:
+    for pattern in SNAPSHOTS:
+        found = pattern.match(cleaned.rstrip(" :*"))
+        if found:
+            year = _year(found.group(1))
+            if 1990 <= year <= 2099:
+                return Period(str(year), "snapshot", 0, len(cleaned), cleaned)
+    return None
 
 
 def match_period(period: Period, wanted: list[str]) -> tuple[str | None, float, str | None]:

@@ -4,11 +4,15 @@ or by the words of the question itself."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from foi.campaign.spec import Question
 from foi.extract.values import MARK
+from foi.language import confidence as sure
 
 STOPWORDS = set("""a an the of in on for to and or by with within from at as is are was were be been
 how many much what which number no nos total totals count figure figures did does do your you
@@ -23,6 +27,61 @@ NAMED = re.compile(r"(?<![\w/])(?:q|question)\s*\.?\s*(\d{1,2}[a-z]?)\b(?![/.,]\
 _NUMBER = r"(?:q\.?\s*)?\d{1,2}[a-z]?"
 SEVERAL = re.compile(rf"(?<![\w/])(?:questions?|qs?)\s*\.?\s*({_NUMBER}(?:\s*(?:,|and|&|to|-|–)\s*{_NUMBER})+)\b"
                      r"(?![/.,]\d)", re.IGNORECASE)
+
+
+# a line is given a question it scores at least this on; two questions within
+# CLOSE of each other for one line put the line to a person
+ASSIGN_FLOOR = 0.5
+CLOSE = 0.1
+LEANING = 0.2
+# the most a paraphrase (words shared with the question, not its labels) earns
+PARAPHRASE = 0.8
+# "question 1" inside a question's own text ("Of the children in question 1, ...")
+# refers to another question: it says nothing about which row answers this one
+REFERENCE_IN_TEXT = re.compile(r"\b(?:questions?|q)\s*\.?\s*\d{1,2}[a-z]?\b", re.IGNORECASE)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_PREFIX = re.compile(r"^\s*(?:q(?:uestion)?|part)\s*\.?\s*(?=[(\dA-Za-z])", re.IGNORECASE)
+_PARENS = re.compile(r"^\(\s*([0-9a-z]{1,4})\s*\)\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_SUB = re.compile(r"^(\d{1,2})\s*\(([a-h])\)\s*[).:]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_BARE = re.compile(r"^([0-9a-z]{1,4})(?:\s*[).:]|\s+[-–]\s|$)\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_SPACED = re.compile(r"^([0-9a-z]{1,4})\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """How a label names a question by its place: "2", "Q2", "2a", "(b)", "ii"."""
+
+    kind: str          # number | letter | roman
+    number: int        # the number, or the letter's or numeral's place (a = 1, ii = 2)
+    letter: str = ""   # "a" of "2a"
+    rest: str = ""     # the words after the reference ("2. How many ..." -> "How many ...")
+
+
+def parse_reference(text: str) -> Reference | None:
+    """The question reference a label starts with, in any style, or None."""
+    cleaned = text.strip()
+    prefix = _PREFIX.match(cleaned)
+    if prefix:
+        cleaned = cleaned[prefix.end():]
+    sub = _SUB.match(cleaned)
+    if sub:
+        return Reference("number", int(sub.group(1)), sub.group(2).lower(), sub.group(3).strip())
+    found = _PARENS.match(cleaned) or _BARE.match(cleaned) or (_SPACED.match(cleaned) if prefix else None)
+    if not found:
+        return None
+    token, rest = found.group(1).lower(), found.group(2).strip()
+    number = re.fullmatch(r"(\d{1,2})([a-h]?)", token)
+    if number:
+        return Reference("number", int(number.group(1)), number.group(2), rest)
+    if token in ROMAN:
+        return Reference("roman", ROMAN[token], "", rest)
+    if len(token) == 1 and "a" <= token <= "h":
+        return Reference("letter", ord(token) - ord("a") + 1, "", rest)
+    return None
+
+
+def without_references(text: str) -> str:
+    return REFERENCE_IN_TEXT.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -59,7 +118,12 @@ class QuestionMatcher:
         self.by_number = {q.number.lower(): q for q in questions}
         self.label_tokens = {q.id: [words for words in (set(tokens(label)) for label in q.labels) if words]
                              for q in questions}
-        self.text_tokens = {q.id: set(tokens(q.text)) for q in questions}
+        self.text_tokens = {q.id: set(tokens(without_references(q.text))) for q in questions}
+        self.bags = {q.id: _bag(q) for q in questions}
+        self.weights = _weights(list(self.bags.values()))
+        self.unknown = max(self.weights.values(), default=1.0)
+        self.plain = {q.id: " ".join(sorted(set(tokens(without_references(q.text))))) for q in questions}
+        self.by_id = {q.id: q for q in questions}
 
     def sole(self) -> Match | None:
         """In a one-question campaign, figures by period can only answer that question."""
@@ -100,6 +164,9 @@ class QuestionMatcher:
             return Match(self.by_number[number], 1.0, f"question number {number}")
         if number and number.rstrip("abcdefgh") in self.by_number:
             return Match(self.by_number[number.rstrip("abcdefgh")], 0.8, f"question number {number}")
+        placed = self._by_place(text)
+        if placed:
+            return placed
         cell = set(tokens(text))
         if not cell:
             return None
@@ -112,6 +179,129 @@ class QuestionMatcher:
         if best[0] < 0.6 or (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return None
         return Match(best[2], round(best[0], 2), best[3])
+
+    def assign(self, labels: list[tuple[str, ...]], siblings: tuple[str, ...] = ()) -> list[Match | None]:
+        """The question each of a table's lines answers, at most one line per
+        question. `labels` holds each line's texts (e.g. its nearest header cell,
+        then its whole label). Every line is scored against every question (by
+        number in any style, campaign label, question text, paraphrase) and the
+        best pairs are taken first. A line whose best two questions score close
+        is put to a person with both readings. `siblings` are the titles of
+        the other tables of the same file ("1a", "1b": parts numbered as one)."""
+        refs = [[parse_reference(text) for text in texts] for texts in labels]
+        table_refs = [ref for line in refs for ref in line if ref]
+        table_refs += [ref for ref in map(parse_reference, siblings) if ref]
+        scores = [self._line_scores(texts, line, table_refs) for texts, line in zip(labels, refs)]
+        pairs = sorted(((score, line, qid) for line, row in enumerate(scores)
+                        for qid, (score, _) in row.items() if score >= ASSIGN_FLOOR),
+                       key=lambda item: (-item[0], item[1]))
+        chosen: dict[int, str] = {}
+        for _score, line, qid in pairs:
+            if line not in chosen and qid not in chosen.values():
+                chosen[line] = qid
+        # a question another line holds is no rival: that is what assigning them together buys
+        return [self._settle(scores[line], chosen[line], set(chosen.values()) - {chosen[line]})
+                if line in chosen else None for line in range(len(labels))]
+
+    def leaning(self, text: str) -> Question | None:
+        """The question a text's words lean to, however weakly (a title too loose
+        to decide by itself can still contradict a sheet's name)."""
+        scores = sorted(((score, qid) for qid, (score, _) in self._line_scores(
+            (text,), [parse_reference(text)], []).items()), reverse=True)
+        if not scores or scores[0][0] < LEANING or (len(scores) > 1 and scores[1][0] >= scores[0][0] - 0.05):
+            return None
+        return self.by_id[scores[0][1]]
+
+    def _settle(self, row: dict[str, tuple[float, str]], qid: str, held: set[str]) -> Match:
+        score, how = row[qid]
+        rivals = sorted(((s, h, q) for q, (s, h) in row.items() if q != qid and q not in held), reverse=True)
+        if rivals and rivals[0][0] >= ASSIGN_FLOOR and score - rivals[0][0] < CLOSE:
+            other = self.by_id[rivals[0][2]]
+            return Match(self.by_id[qid], min(score, sure.WEAK),
+                         f"{how}; or question {other.number} ({other.id}) by {rivals[0][1]}: check")
+        if how == "label":  # the bonus for a longer label only ranks readings
+            score = min(score, 0.95)
+        return Match(self.by_id[qid], round(score, 2), how)
+
+    def _line_scores(self, texts: tuple[str, ...], refs: list[Reference | None],
+                     table_refs: list[Reference]) -> dict[str, tuple[float, str]]:
+        best: dict[str, tuple[float, str]] = {}
+        for text, ref in zip(texts, refs):
+            scored = self._reference_scores(ref, table_refs) if ref else {}
+            words = ref.rest if ref else text
+            for qid, item in self._text_scores(words).items():
+                if item[0] > scored.get(qid, (0.0, ""))[0]:
+                    scored[qid] = item
+            for qid, item in scored.items():
+                if item[0] > best.get(qid, (0.0, ""))[0]:
+                    best[qid] = item
+        return best
+
+    def _reference_scores(self, ref: Reference, table_refs: list[Reference]) -> dict[str, tuple[float, str]]:
+        key = f"{ref.number}{ref.letter}"
+        if ref.kind == "number" and key in self.by_number:
+            return {self.by_number[key].id: (1.0, f"question number {key}")}
+        if ref.kind == "number" and ref.letter:
+            series = all(r.kind == "number" and r.number == ref.number and r.letter for r in table_refs)
+            place = ord(ref.letter) - ord("a") + 1
+            if series and len(table_refs) >= 2 and place <= len(self.questions):
+                question = self.questions[place - 1]
+                return {question.id: (0.9, f"part {key} read as question {question.number} (parts of one number)")}
+            if str(ref.number) in self.by_number:
+                # part of a question the campaign asks whole: perhaps a breakdown
+                return {self.by_number[str(ref.number)].id: (sure.UNSURE, f"question number {key}")}
+            return {}
+        if ref.kind in ("letter", "roman") and ref.number <= len(self.questions):
+            question = self.questions[ref.number - 1]
+            return {question.id: (0.9, f"{ref.kind} {ref.number} read as question {question.number} by its place")}
+        return {}
+
+    def _text_scores(self, text: str) -> dict[str, tuple[float, str]]:
+        cell = set(tokens(without_references(text)))
+        if not cell or all(word.isdigit() for word in cell):
+            return {}
+        plain = " ".join(sorted(cell))
+        out: dict[str, tuple[float, str]] = {}
+        for question in self.questions:
+            score, size, _, how = self._score(question, cell)
+            if how == "label":  # a longer label is the more specific reading
+                score += 0.01 * min(size, 4)
+            whole = fuzz.token_sort_ratio(plain, self.plain[question.id]) / 100
+            own = self.text_tokens[question.id]
+            echoed = len(cell & own) >= 0.9 * len(own)
+            if whole >= 0.9 and echoed and score < 0.95:  # the question echoed nearly whole
+                score, how = 0.95, "question text"
+            echo = self._paraphrase(cell, question)
+            if echo > score:
+                score, how = echo, "words of the question or its labels"
+            if score > 0:
+                out[question.id] = (round(score, 3), how)
+        return out
+
+    def _paraphrase(self, cell: set[str], question: Question) -> float:
+        """Share of the cell's words (weighted by how rare they are among the
+        questions) found, exactly or nearly, in the question's words and labels."""
+        bag = self.bags[question.id]
+        total = matched = 0.0
+        for word in cell:
+            weight = self.weights.get(word, self.unknown)
+            total += weight
+            if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)):
+                matched += weight
+        return PARAPHRASE * matched / total if total else 0.0
+
+    def _by_place(self, text: str) -> Match | None:
+        """"Part (b) ..." or "Part ii: ..." at the start of a line: the question in
+        that place. Only after "Part": a bare "a)" in running text is more often
+        a sub-question of the numbered question above it."""
+        if not re.match(r"^\s*part\s+(?:\(\s*(?:[a-h]|[ivx]{1,4})\s*\)|(?:[a-h]|[ivx]{1,4})\b)", text,
+                        re.IGNORECASE):
+            return None
+        ref = parse_reference(text)
+        if not ref or ref.kind == "number" or ref.number > len(self.questions):
+            return None
+        question = self.questions[ref.number - 1]
+        return Match(question, 0.9, f"{ref.kind} {ref.number} read as question {question.number} by its place")
 
     def _score(self, question: Question, cell: set[str]) -> tuple[float, int, Question, str]:
         best = (0.0, 0, question, "")
@@ -139,3 +329,31 @@ def _numbers(listed: str) -> list[str]:
         else:
             out.append(number)
     return out
+
+
+def _bag(question: Question) -> set[str]:
+    words = set(tokens(without_references(question.text)))
+    for label in question.labels:
+        words |= set(tokens(label))
+    return words
+
+
+def _weights(bags: list[set[str]]) -> dict[str, float]:
+    """Rarer words among the questions say more about which one a label means."""
+    counts: dict[str, int] = {}
+    for bag in bags:
+        for word in bag:
+            counts[word] = counts.get(word, 0) + 1
+    return {word: math.log((len(bags) + 1) / count) + 0.2 for word, count in counts.items()}
+
+
+def _near(word: str, other: str) -> bool:
+    """"referred" ~ "referral", "stepped" ~ "step": a shared stem or a close spelling."""
+    if len(other) < 4:
+        return False
+    stem = 0
+    for a, b in zip(word, other):
+        if a != b:
+            break
+        stem += 1
+    return stem >= 5 or (stem >= 4 and min(len(word), len(other)) <= 5) or fuzz.ratio(word, other) >= 85
