@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from foi.extract.detect import text_or_fail
 from foi.extract.tables import Table, lines_table
-from foi.extract.texttables import stacked_grids, text_grids
+from foi.extract.texttables import loose_grids, stacked_grids, text_grids
 
 # Where the council's own words end and our quoted request begins: figures in
 # the quoted request (its periods) must not be read as answers.
@@ -31,11 +31,19 @@ def own_text(text: str) -> str:
 
 def read_text(data: bytes, label: str = "") -> list[Table]:
     lines = own_text(text_or_fail(data)).splitlines()
-    grids = text_grids(lines, label) + stacked_grids(lines, label)
-    # a line read as a row of a table is not read again as a sentence
-    taken = {n for grid in grids for n in (grid.row_ids if grid.kind == "textgrid"
-                                            else [n for row in grid.cell_lines for n in row])}
+    # each reader takes its lines; a line read as a row of a table is not
+    # read by the next reader, nor again as a sentence
+    grids = text_grids(lines, label)
+    grids += loose_grids(lines, label, _taken(grids))
+    grids += stacked_grids(lines, label, _taken(grids))
+    taken = _taken(grids)
     return grids + [Table("lines", label, [["" if n in taken else line] for n, line in enumerate(lines, 1)])]
+
+
+def _taken(grids: list[Table]) -> set[int]:
+    """The line numbers the grids were read from."""
+    return {n for grid in grids for n in (grid.row_ids if grid.kind == "textgrid"
+                                          else [n for row in grid.cell_lines for n in row])}
 
 
 class _HtmlReader(HTMLParser):

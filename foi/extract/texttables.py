@@ -16,6 +16,7 @@ so every value is located as "<label> line N col C".
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from foi.extract.periods import parse_period
 from foi.extract.tables import Table
@@ -92,7 +93,19 @@ def _grid(block: list[int], lines: list[str], shape: str) -> list[list[str]] | N
     if rows is None or not _tabular(rows, shape):
         return None
     width = max(len(row) for row in rows)
-    return [row + [""] * (width - len(row)) for row in rows]
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    return _corner_restored(rows)
+
+
+def _corner_restored(rows: list[list[str]]) -> list[list[str]]:
+    """A header row that starts with a period and ends blank, above rows
+    labelled by words, lost its corner cell when the table was flattened:
+    its cells belong one column to the right."""
+    head = rows[0]
+    if (len(head) > 2 and head[0] and not head[-1] and parse_period(head[0])
+            and not any(parse_period(row[0]) for row in rows[1:])):
+        rows[0] = ["", *head[:-1]]
+    return rows
 
 
 def _pipe_rows(texts: list[str]) -> list[list[str]]:
@@ -210,18 +223,19 @@ def answer_cell(text: str) -> bool:
     return parse_value(text).status != "needs_review"
 
 
-def stacked_grids(lines: list[str], label: str) -> list[Table]:
+def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
     """Tables written one cell per line, row after row (how some mail programs
     turn a table into plain text; blank lines between cells are skipped): a
     header row of words, then rows of a label and figures. Each cell is
-    located by its own line."""
+    located by its own line. Lines `taken` (1-based) by another table end a run."""
     grids: list[Table] = []
     run: list[int] = []
     for index, line in enumerate(lines):
-        text = line.strip()
+        text = " ".join(line.split())
         if not text:
             continue
-        if len(text) <= STACKED_CELL and _shape(line) is None and not SENTENCES.search(text):
+        if (index + 1 not in taken and len(text) <= STACKED_CELL and _shape(line) in (None, "spaced")
+                and not (len(text.split()) > PROSE_WORDS and SENTENCES.search(text))):
             run.append(index)
             continue
         grids += _stacked(run, lines, label)
@@ -230,7 +244,7 @@ def stacked_grids(lines: list[str], label: str) -> list[Table]:
 
 
 def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
-    cells = [lines[i].strip() for i in run]
+    cells = [" ".join(lines[i].split()) for i in run]
     answers = [answer_cell(cell) for cell in cells]
     tables, at = [], 0
     while at < len(cells):
@@ -276,4 +290,85 @@ def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -
             number = int(label)
         starts.append(row)
         row += width
+    if row < len(cells) and TOKEN_FIGURE.match(cells[row]):
+        return []  # figures left over: the rows are out of step (a blank cell lost), not a table
     return starts
+
+
+# ---- rows whose cells are single spaces apart ---------------------------------------------
+
+TOKEN_FIGURE = re.compile(r"^(?:[<>]\s?)?[£$]?\d[\d,]*(?:\.\d+)?%?$|^[*x]$")
+LOOSE_LABEL = 10      # words: a longer row label is a sentence ending in figures
+
+
+def loose_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
+    """Tables whose cells are one space apart (a table pasted as plain text):
+    rows of a label and the same number (two or more) of figures, under a
+    header of periods ("2019/20 2020/21"), or rows labelled by period under a
+    header whose labels start with capitals ("Relief duty Main duty"). When the
+    header cannot be split into as many labels as there are figures, its cells
+    stay blank: the figures are then matched to no question (nothing is
+    stored) rather than guessed, and the lines are not read as sentences."""
+    grids: list[Table] = []
+    run: list[tuple[int, str, list[str]]] = []
+    blanks = 0
+    for index, line in enumerate([*lines, "."]):
+        row = None if index + 1 in taken else _loose_row(line)
+        if row and (not run or len(row[1]) == len(run[-1][2])):
+            run.append((index, *row))
+            blanks = 0
+            continue
+        if not line.strip() and run and blanks < MAX_BLANKS:
+            blanks += 1
+            continue
+        grid = _loose_grid(run, lines, label)
+        grids += [grid] if grid else []
+        run = [(index, *row)] if row else []
+        blanks = 0
+    return grids
+
+
+def _loose_row(line: str) -> tuple[str, list[str]] | None:
+    """(label, figures) of a line ending in two or more figures."""
+    words = line.split()
+    figures: list[str] = []
+    while words and TOKEN_FIGURE.match(words[-1]):
+        figures.insert(0, words.pop())
+    if words and figures and not parse_period(" ".join(words)) and parse_period(" ".join(words + figures[:1])):
+        words.append(figures.pop(0))  # "Year ending March 2022 12 15": the year is the label's
+    text = " ".join(words)
+    if len(figures) < 2 or not text or len(words) > LOOSE_LABEL or SENTENCES.search(text) or text.endswith("."):
+        return None
+    return text, figures
+
+
+def _loose_grid(run: list[tuple[int, str, list[str]]], lines: list[str], label: str) -> Table | None:
+    if len(run) < 2:
+        return None
+    width = len(run[0][2])
+    by_period = all(parse_period(text) for _, text, _ in run)
+    above = [i for i in range(max(0, run[0][0] - 3), run[0][0]) if lines[i].strip()]
+    head = _loose_header(lines[above[-1]], width, by_period) if above else None
+    if head is None and not by_period:
+        return None  # figures under no header of periods: a list for the prose reader
+    ids = ([above[-1] + 1] if head else []) + [i + 1 for i, _, _ in run]
+    rows = ([head] if head else [[""] * (width + 1)]) + [[text, *figures] for _, text, figures in run]
+    if not head:
+        ids = [max(1, run[0][0])] + ids  # a blank header row, placed on the line above the rows
+    return Table("textgrid", label, rows, row_ids=ids)
+
+
+def _loose_header(text: str, width: int, by_period: bool) -> list[str] | None:
+    """The header row above loose rows: periods one space apart, or (for rows
+    labelled by period) labels each starting with a capital letter."""
+    words = text.split()
+    if not by_period:
+        periods = [w for w in words if parse_period(w)]
+        return ["", *words] if len(periods) == len(words) == width else None
+    if any(TOKEN_FIGURE.match(w) for w in words[-1:]) or SENTENCES.search(text):
+        return None
+    starts = [n for n, w in enumerate(words) if w[:1].isupper()]
+    if not starts or starts[0] != 0 or len(starts) not in (width, width + 1):
+        return [""] * (width + 1)
+    labels = [" ".join(words[a:b]) for a, b in zip(starts, [*starts[1:], len(words)])]
+    return labels if len(labels) == width + 1 else ["", *labels]
