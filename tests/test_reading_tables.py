@@ -141,3 +141,10 @@ def test_a_header_that_lost_its_corner_is_moved_back_over_its_columns():
             "| Referrals | 2210 | 2305 | 2417 |\n"
             "| Re-referrals | 512 | 498 | 530 |\n")
     assert reply(text) == across({"referrals": 2, "rereferrals": 3})
+
+
+def test_questions_each_followed_by_a_sentence_are_prose_not_one_cell_per_line():
+    lines = ["1. How many referrals did you receive?", "No referrals were recorded before 2016, 40 since.",
+             "2. How many were re-referrals?", "We do not hold this information.",
+             "3. How many were closed with no further action?", "This is not recorded by the service."]
+    assert stacked_grids(lines, "body") == []

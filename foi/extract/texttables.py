@@ -30,6 +30,7 @@ RULE = re.compile(r"^[\s|:+=\-–—_]*$")   # |---|---| or +----+ lines between
 GAP = re.compile(r"\S\s{2,}\S")
 STACKED_CELL = 150    # characters: a longer line is text, not one cell of a table
 STACKED_WIDTH = 8     # cells in a header row written one cell per line, at most
+ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
 
 
@@ -217,8 +218,9 @@ def _title(lines: list[str], index: int) -> bool:
 
 def answer_cell(text: str) -> bool:
     """What a cell of figures holds: a figure, a withheld one, or a not held
-    or refused mark; not a period ("2019/20"), which is a heading."""
-    if not text.strip() or parse_period(text):
+    or refused mark, in a few words (a sentence saying so is prose); not a
+    period ("2019/20"), which is a heading."""
+    if not text.strip() or len(text.split()) > ANSWER_WORDS or parse_period(text):
         return False
     return parse_value(text).status != "needs_review"
 
