@@ -7,4 +7,4 @@ locations; `mapper` finds questions and periods in them; `run` stores values.
 
 # Bump when a reader changes what it returns: cached readings of older versions
 # are then read again.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"  # 5: text tables (|, aligned, loose, one cell per line)

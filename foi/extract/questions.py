@@ -159,7 +159,7 @@ class QuestionMatcher:
         """The best question for `text`, or None when nothing fits or two fit equally."""
         if not text.strip():
             return None
-        number = question_number(text)
+        number = question_number(text) or (text.strip() if text.strip().isdigit() else None)
         if number and number in self.by_number:
             return Match(self.by_number[number], 1.0, f"question number {number}")
         if number and number.rstrip("abcdefgh") in self.by_number:
@@ -168,7 +168,7 @@ class QuestionMatcher:
         if placed:
             return placed
         cell = set(tokens(text))
-        if not cell:
+        if not cell or text.strip().isdigit():  # a bare "1" is a row number, not a word of "question 1"
             return None
         # equal label matches ("referrals" and "re-referrals" both in the cell) are
         # told apart by how many of the question's own words the cell shares

@@ -22,6 +22,7 @@ class _TextBuilder(HTMLParser):
         self.chunks: list[str] = []
         self.skipping = 0
         self.cell_open = False
+        self.span = 1
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIP:
@@ -33,12 +34,17 @@ class _TextBuilder(HTMLParser):
             if self.cell_open:
                 self.chunks.append("\t")
             self.cell_open = True
+            self.span = _colspan(attrs)
         elif tag in _BLOCKS:
             self._newline()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
+        elif tag in ("td", "th") and self.span > 1:
+            # a merged cell keeps the columns after it in their places
+            self.chunks.append("\t" * (self.span - 1))
+            self.span = 1
         elif tag == "tr":
             self._newline()
             self.cell_open = False
@@ -53,8 +59,10 @@ class _TextBuilder(HTMLParser):
             self._newline()
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.chunks.append(re.sub(r"\s+", " ", data))
+        at_line_start = not self.chunks or self.chunks[-1].endswith("\n")
+        if self.skipping or (at_line_start and not data.strip()):
+            return  # the layout whitespace between tags makes no line of its own
+        self.chunks.append(re.sub(r"\s+", " ", data))
 
     def _newline(self) -> None:
         # Consecutive block boundaries make one line break, not a ladder of them.
@@ -75,6 +83,11 @@ def html_to_text(html: str) -> str:
     lines = [_tidy(line) for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _colspan(attrs: list[tuple[str, str | None]]) -> int:
+    span = dict(attrs).get("colspan") or "1"
+    return min(int(span), 50) if span.isdigit() else 1
 
 
 def _tidy(line: str) -> str:

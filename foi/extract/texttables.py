@@ -1,0 +1,376 @@
+"""Tables typed or flattened into plain text: `|`-separated (with or without edge
+bars), tab-separated (an HTML or Word table as a mail program writes it), and
+columns aligned with spaces, with or without blank lines between the rows.
+
+Columns of a space-aligned table come from the alignment of all its lines, not
+from single spaces: a header label may hold single spaces ("Number of
+children"), a column is a stretch of positions every line leaves blank with a
+gap of two or more spaces. A block that does not line up, or whose cells read
+like sentences, is left to the prose reader: a wrong grid would store wrong
+figures, an unread block only sends its values to review.
+
+Each grid is a Table of kind 'textgrid' whose row ids are the lines' numbers,
+so every value is located as "<label> line N col C".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from foi.extract.periods import parse_period
+from foi.extract.tables import Table
+from foi.extract.values import parse_value
+
+MAX_BLANKS = 2        # blank lines allowed between two rows of one table
+PROSE_WORDS = 9       # a cell with more words than this is a sentence, not a cell
+LABEL_WORDS = 45      # ... but a row label may be a whole question
+SENTENCES = re.compile(r"[a-z][.!?]\s+[A-Z]")
+RULE = re.compile(r"^[\s|:+=\-–—_]*$")   # |---|---| or +----+ lines between rows
+GAP = re.compile(r"\S\s{2,}\S")
+STACKED_CELL = 150    # characters: a longer line is text, not one cell of a table
+STACKED_WIDTH = 8     # cells in a header row written one cell per line, at most
+ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
+ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
+
+
+def text_grids(lines: list[str], label: str) -> list[Table]:
+    """Every table found in `lines` (the body's own text, one string a line)."""
+    grids: list[Table] = []
+    for shape in ("pipe", "tab", "spaced"):
+        for block in _blocks(lines, shape):
+            grid = _grid(block, lines, shape)
+            if grid is not None:
+                grids.append(_table(grid, block, lines, label))
+    return grids
+
+
+def _shape(line: str) -> str | None:
+    text = line.strip()
+    if not text:
+        return None
+    if "|" in text and not RULE.match(text):
+        return "pipe"
+    if "\t" in text:
+        return "tab"
+    if GAP.search(line.expandtabs()):
+        return "spaced"
+    return None
+
+
+def _blocks(lines: list[str], shape: str) -> list[list[int]]:
+    """Runs of lines of one shape; a few blank lines (and, in a `|` table, rule
+    lines) may sit between rows."""
+    blocks: list[list[int]] = []
+    run: list[int] = []
+    blanks = 0
+    for index, line in enumerate(lines):
+        if not line.strip() or (shape == "pipe" and run and RULE.match(line)):
+            blanks += not line.strip()
+            if blanks > MAX_BLANKS and run:
+                blocks.append(run)
+                run, blanks = [], 0
+            continue
+        if _shape(line) == shape:
+            run.append(index)
+            blanks = 0
+            continue
+        if run:
+            blocks.append(run)
+        run, blanks = [], 0
+    if run:
+        blocks.append(run)
+    return [block for block in blocks if len(block) >= 2]
+
+
+def _grid(block: list[int], lines: list[str], shape: str) -> list[list[str]] | None:
+    rows: list[list[str]] | None
+    if shape == "pipe":
+        rows = _pipe_rows([lines[i] for i in block])
+    elif shape == "tab":
+        rows = [[cell.strip() for cell in lines[i].strip("\n").split("\t")] for i in block]
+    else:
+        rows = _aligned_rows([lines[i].expandtabs().rstrip() for i in block])
+    if rows is None or not _tabular(rows, shape):
+        return None
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    return _corner_restored(rows)
+
+
+def _corner_restored(rows: list[list[str]]) -> list[list[str]]:
+    """A header row that starts with a period and ends blank, above rows
+    labelled by words, lost its corner cell when the table was flattened:
+    its cells belong one column to the right."""
+    head = rows[0]
+    if (len(head) > 2 and head[0] and not head[-1] and parse_period(head[0])
+            and not any(parse_period(row[0]) for row in rows[1:])):
+        rows[0] = ["", *head[:-1]]
+    return rows
+
+
+def _pipe_rows(texts: list[str]) -> list[list[str]]:
+    """Cells between bars. When most lines open and close with a bar, those
+    edge bars enclose the row; otherwise an opening bar leaves the first cell
+    blank (a table whose corner is empty)."""
+    stripped = [t.strip() for t in texts]
+    edged = sum(t.startswith("|") and t.endswith("|") for t in stripped) * 2 > len(stripped)
+    rows = []
+    for text in stripped:
+        cells = [cell.strip() for cell in text.split("|")]
+        if edged and text.startswith("|"):
+            cells = cells[1:]
+        if edged and text.endswith("|"):
+            cells = cells[:-1]
+        rows.append(cells)
+    return rows
+
+
+def _aligned_rows(texts: list[str]) -> list[list[str]] | None:
+    """Cut every line at the column boundaries the lines share; if they share
+    none that hold, lines with the same number of cells (two or more spaces
+    apart) still make a table when only the header row lacks its corner."""
+    cuts = _boundaries(texts)
+    if cuts:
+        rows = [[text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, None])] for text in texts]
+        if not any("  " in cell for row in rows for cell in row):
+            return _drop_empty_columns(rows)
+    counted = [re.split(r"\s{2,}", text.strip()) for text in texts]
+    widths = [len(row) for row in counted]
+    body = widths[1:]
+    if len(set(body)) == 1 and widths[0] in (body[0], body[0] - 1):
+        if widths[0] == body[0] - 1:
+            counted[0] = ["", *counted[0]]
+        return counted
+    return None
+
+
+def _boundaries(texts: list[str]) -> list[int]:
+    """Start positions of every column after the first: a gap blank in every
+    line, two or more spaces wide in each line that has text on both sides."""
+    width = max(len(t) for t in texts)
+    blank = [all(p >= len(t) or t[p] == " " for t in texts) for p in range(width)]
+    start = min(len(t) - len(t.lstrip()) for t in texts)
+    cuts: list[int] = []
+    p = start
+    while p < width:
+        if not blank[p]:
+            p += 1
+            continue
+        end = p
+        while end < width and blank[end]:
+            end += 1
+        if end < width and all(_gap_holds(t, p, end) for t in texts):
+            cuts.append(end)
+        p = end
+    return cuts
+
+
+def _gap_holds(text: str, begin: int, end: int) -> bool:
+    """The blank stretch [begin, end) of one line is a column gap: the line has
+    no text on one side of it, or its run of spaces there is two or more wide."""
+    left = text[:begin].rstrip()
+    right = text[end:].lstrip()
+    if not left.strip() or not right:
+        return True
+    return len(text) - len(left) - len(right) >= 2
+
+
+def _drop_empty_columns(rows: list[list[str]]) -> list[list[str]]:
+    keep = [c for c in range(len(rows[0])) if any(row[c] for row in rows)]
+    return [[row[c] for c in keep] for row in rows]
+
+
+def _tabular(rows: list[list[str]], shape: str) -> bool:
+    """Two or more columns, two or more rows holding a figure (or a withheld
+    one) after their first cell, and no cell that reads like a sentence. A
+    label may be a whole question, but not two sentences; between spaces only
+    the row labels and the header row may be long."""
+    if max(len(row) for row in rows) < 2:
+        return False
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            words = len(cell.split())
+            labelled = shape != "spaced" or r == 0 or c == 0
+            if words > (LABEL_WORDS if labelled else PROSE_WORDS) or (words > PROSE_WORDS and SENTENCES.search(cell)):
+                return False
+    valued = sum(any(answer_cell(c) for c in row[1:]) for row in rows)
+    return valued >= 2
+
+
+def _table(grid: list[list[str]], block: list[int], lines: list[str], label: str) -> Table:
+    """A grid located by line; a short heading just above it is its title
+    (context), which names the question of a table with no row label."""
+    context = []
+    above = [i for i in range(max(0, block[0] - 3), block[0]) if lines[i].strip()]
+    if above and _title(lines, above[-1]):
+        context.append(lines[above[-1]].strip())
+    return Table("textgrid", label, grid, row_ids=[i + 1 for i in block], context=context)
+
+
+def _title(lines: list[str], index: int) -> bool:
+    """A short line standing alone (blank or nothing above it): a heading, not
+    the last line of a paragraph or of a list of questions echoed back."""
+    text = lines[index]
+    return (len(text.split()) <= 20 and _shape(text) is None and not text.rstrip().endswith(".")
+            and (index == 0 or not lines[index - 1].strip()))
+
+
+def answer_cell(text: str) -> bool:
+    """What a cell of figures holds: a figure, a withheld one, or a not held
+    or refused mark, in a few words (a sentence saying so is prose); not a
+    period ("2019/20"), which is a heading."""
+    if not text.strip() or len(text.split()) > ANSWER_WORDS or parse_period(text):
+        return False
+    return parse_value(text).status != "needs_review"
+
+
+def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
+    """Tables written one cell per line, row after row (how some mail programs
+    turn a table into plain text; blank lines between cells are skipped): a
+    header row of words, then rows of a label and figures. Each cell is
+    located by its own line. Lines `taken` (1-based) by another table end a run."""
+    grids: list[Table] = []
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        text = " ".join(line.split())
+        if not text:
+            continue
+        if (index + 1 not in taken and len(text) <= STACKED_CELL and _shape(line) in (None, "spaced")
+                and not (len(text.split()) > PROSE_WORDS and SENTENCES.search(text))):
+            run.append(index)
+            continue
+        grids += _stacked(run, lines, label)
+        run = []
+    return grids + _stacked(run, lines, label)
+
+
+def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
+    cells = [" ".join(lines[i].split()) for i in run]
+    answers = [answer_cell(cell) for cell in cells]
+    tables, at = [], 0
+    while at < len(cells):
+        found = _stacked_at(cells, answers, at)
+        if found is None:
+            at += 1
+            continue
+        header, width, starts = found
+        corner = [run[at]] if header < width else []  # a blank corner the text leaves out
+        rows = [[""] * (width - header) + cells[at:at + header]]
+        where = [corner + run[at:at + header]]
+        rows += [cells[i:i + width] for i in starts]
+        where += [run[i:i + width] for i in starts]
+        tables.append(Table("stacked", label, rows, row_ids=[w[-1] + 1 for w in where],
+                            cell_lines=[[i + 1 for i in w] for w in where]))
+        at = starts[-1] + width
+    return tables
+
+
+def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
+    """(header cells, width, row starts) of a table whose header row starts at
+    `at`: header cells hold no figure; each row is a label and figures. The
+    header may lack its corner cell (one fewer cell than the rows)."""
+    words = 0
+    while at + words < len(cells) and not answers[at + words] and words < STACKED_WIDTH:
+        words += 1
+    for header in range(1, words + 1):
+        for width in (header, header + 1):
+            starts = _stacked_rows(cells, answers, at + header, width)
+            if len(starts) >= 2:
+                return header, width, starts
+    return None
+
+
+def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -> list[int]:
+    starts: list[int] = []
+    number = 0
+    while row + width <= len(cells) and width >= 2 and all(answers[row + 1:row + width]):
+        if answers[row]:  # rows numbered 1, 2, 3: a figure out of step means a shifted row
+            label = cells[row].rstrip(".)")
+            if not label.isdigit() or not number < int(label) <= ROW_NUMBER:
+                break
+            number = int(label)
+        starts.append(row)
+        row += width
+    if row < len(cells) and TOKEN_FIGURE.match(cells[row]):
+        return []  # figures left over: the rows are out of step (a blank cell lost), not a table
+    return starts
+
+
+# ---- rows whose cells are single spaces apart ---------------------------------------------
+
+TOKEN_FIGURE = re.compile(r"^(?:[<>]\s?)?[£$]?\d[\d,]*(?:\.\d+)?%?$|^[*x]$")
+LOOSE_LABEL = 10      # words: a longer row label is a sentence ending in figures
+
+
+def loose_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
+    """Tables whose cells are one space apart (a table pasted as plain text):
+    rows of a label and the same number (two or more) of figures, under a
+    header of periods ("2019/20 2020/21"), or rows labelled by period under a
+    header whose labels start with capitals ("Relief duty Main duty"). When the
+    header cannot be split into as many labels as there are figures, its cells
+    stay blank: the figures are then matched to no question (nothing is
+    stored) rather than guessed, and the lines are not read as sentences."""
+    grids: list[Table] = []
+    run: list[tuple[int, str, list[str]]] = []
+    blanks = 0
+    for index, line in enumerate([*lines, "."]):
+        row = None if index + 1 in taken else _loose_row(line)
+        if row and (not run or len(row[1]) == len(run[-1][2])):
+            run.append((index, *row))
+            blanks = 0
+            continue
+        if not line.strip() and run and blanks < MAX_BLANKS:
+            blanks += 1
+            continue
+        grid = _loose_grid(run, lines, label)
+        grids += [grid] if grid else []
+        run = [(index, *row)] if row else []
+        blanks = 0
+    return grids
+
+
+def _loose_row(line: str) -> tuple[str, list[str]] | None:
+    """(label, figures) of a line ending in two or more figures."""
+    words = line.split()
+    figures: list[str] = []
+    while words and TOKEN_FIGURE.match(words[-1]):
+        figures.insert(0, words.pop())
+    if words and figures and not parse_period(" ".join(words)) and parse_period(" ".join(words + figures[:1])):
+        words.append(figures.pop(0))  # "Year ending March 2022 12 15": the year is the label's
+    text = " ".join(words)
+    if len(figures) < 2 or not text or len(words) > LOOSE_LABEL or SENTENCES.search(text) or text.endswith("."):
+        return None
+    return text, figures
+
+
+def _loose_grid(run: list[tuple[int, str, list[str]]], lines: list[str], label: str) -> Table | None:
+    if len(run) < 2:
+        return None
+    width = len(run[0][2])
+    by_period = all(parse_period(text) for _, text, _ in run)
+    above = [i for i in range(max(0, run[0][0] - 3), run[0][0]) if lines[i].strip()]
+    head = _loose_header(lines[above[-1]], width, by_period) if above else None
+    if head is None and not by_period:
+        return None  # figures under no header of periods: a list for the prose reader
+    ids = ([above[-1] + 1] if head else []) + [i + 1 for i, _, _ in run]
+    rows = ([head] if head else [[""] * (width + 1)]) + [[text, *figures] for _, text, figures in run]
+    if not head:
+        ids = [max(1, run[0][0])] + ids  # a blank header row, placed on the line above the rows
+    return Table("textgrid", label, rows, row_ids=ids)
+
+
+def _loose_header(text: str, width: int, by_period: bool) -> list[str] | None:
+    """The header row above loose rows: periods one space apart, or (for rows
+    labelled by period) labels each starting with a capital letter."""
+    words = text.split()
+    if not by_period:
+        periods = [w for w in words if parse_period(w)]
+        return ["", *words] if len(periods) == len(words) == width else None
+    if any(TOKEN_FIGURE.match(w) for w in words[-1:]) or SENTENCES.search(text):
+        return None
+    starts = [n for n, w in enumerate(words) if w[:1].isupper()]
+    if not starts or starts[0] != 0 or len(starts) not in (width, width + 1):
+        return [""] * (width + 1)
+    labels = [" ".join(words[a:b]) for a, b in zip(starts, [*starts[1:], len(words)])]
+    return labels if len(labels) == width + 1 else ["", *labels]
