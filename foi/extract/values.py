@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi.extract.numbers import word_number
 from foi.language.wording import NOT_HELD, parse_refusal
 
 
@@ -64,6 +65,8 @@ def parse_value(raw: str, kind: str = "count") -> Value:
         return Value("answered", raw, text="yes" if lowered in YES else "no")
     if lowered in NIL and kind != "text":
         return Value("answered", raw, value=0.0, note=f"'{text}' read as 0")
+    if kind == "count" and word_number(lowered) is not None:  # "four", "Seven"
+        return Value("answered", raw, value=float(word_number(lowered) or 0), note=f"'{text}' read as a number")
     bounds = suppressed_bounds(lowered)
     if bounds:
         return Value("suppressed", raw, lower=bounds[0], upper=bounds[1])
