@@ -120,3 +120,66 @@ def test_a_number_in_words_is_a_figure():
     assert reply("Q1: there were four referrals.\nQ2: None.\n", ["2016/17"]) == {
         ("referrals", "2016/17"): ("answered", 4.0, "four"),
         ("rereferrals", "2016/17"): ("answered", 0.0, "None")}
+
+
+# ------------------------------------------------------- kinds: money, and a figure of the wrong kind
+
+SPEND = [Question("spend", "What was the total spend on home to school transport?", kind="money", number="1"),
+         Question("pupils", "How many pupils received transport?", number="2")]
+
+
+def test_a_money_question_takes_sums_of_money_and_a_count_question_does_not():
+    text = ("1. The council spent £1,250,400.50 in 2015/16 and 980,000.25 in 2016/17.\n"
+            "2. There were 120 pupils in 2015/16, at a cost of £40,000 in 2016/17.\n")
+    assert reply(text, questions=SPEND) == {
+        ("spend", "2015/16"): ("answered", 1250400.5, "£1,250,400.50"),
+        ("spend", "2016/17"): ("answered", 980000.25, "980,000.25"),
+        ("pupils", "2015/16"): ("answered", 120.0, "120")}
+
+
+@pytest.mark.parametrize("raw, kind, status", [
+    ("£1,234", "count", "needs_review"), ("12%", "count", "needs_review"), ("£1,234.50", "money", "answered"),
+    ("12%", "money", "needs_review"), ("four", "count", "answered"), ("Seven", "count", "answered")])
+def test_a_value_of_the_wrong_kind_is_not_an_answer(raw, kind, status):
+    from foi.extract.values import parse_value
+    assert parse_value(raw, kind).status == status
+
+
+def test_respectively_reads_the_list_item_by_item_symbols_included():
+    text = "Q1 referrals\nThe numbers of referrals were *, 1999 and 5 for 2015/16, 2016/17 and 2017/18 respectively.\n"
+    assert reply(text) == {("referrals", "2015/16"): ("suppressed", None, "*"),
+                           ("referrals", "2016/17"): ("answered", 1999.0, "1999"),
+                           ("referrals", "2017/18"): ("answered", 5.0, "5")}
+
+
+def test_money_given_respectively_without_a_pound_sign():
+    text = "1. The amounts spent were 25133.72, 20153 and 2001.50 for 2015/16, 2016/17 and 2017/18 respectively.\n"
+    assert reply(text, questions=SPEND) == {("spend", "2015/16"): ("answered", 25133.72, "25133.72"),
+                                            ("spend", "2016/17"): ("answered", 20153.0, "20153"),
+                                            ("spend", "2017/18"): ("answered", 2001.5, "2001.50")}
+
+
+# ------------------------------------------------------- statements that are not about the question
+
+def test_a_measure_not_asked_for_not_held_is_not_the_question_not_held():
+    text = "Q1 referrals\n2015/16: 1,234\nRates per 10,000 children are not held in this format.\n"
+    assert reply(text) == {("referrals", "2015/16"): ("answered", 1234.0, "1,234")}
+
+
+def test_a_note_on_a_suppression_symbol_is_not_a_refusal():
+    text = "Q1 referrals\n2015/16: *\n* denotes a figure between 1 and 4, withheld under section 40(2).\n"
+    assert reply(text) == {("referrals", "2015/16"): ("suppressed", None, "*")}
+
+
+def test_not_held_before_a_period_covers_the_earlier_periods_only():
+    text = "Q1 referrals\nThere were 61 referrals in 2017/18.\nWe do not hold data for the years before 2017/18.\n"
+    found = reply(text)
+    assert found == {("referrals", "2015/16"): ("not_held", None, found[("referrals", "2015/16")][2]),
+                     ("referrals", "2016/17"): ("not_held", None, found[("referrals", "2016/17")][2]),
+                     ("referrals", "2017/18"): ("answered", 61.0, "61")}
+
+
+def test_a_snapshot_written_as_a_date_is_the_years_period():
+    text = "Q1 referrals\nThere were 1,841 children at 31/03/2023 and 1,790 as at 31.03.24.\n"
+    assert reply(text, ["2022", "2023", "2024"]) == {("referrals", "2023"): ("answered", 1841.0, "1,841"),
+                                                     ("referrals", "2024"): ("answered", 1790.0, "1,790")}

@@ -21,6 +21,8 @@ _NUM = r"\d[\d,]*(?:\.\d+)?"
 _AND = r"\s*(?:,|and|or|&|to|-|–)\s*"
 _RANGE = r"\s*(?:-|–|to)\s*"
 _SUB = r"(?:\s?\(\w{1,4}\))"
+MONEY = re.compile(rf"[£$€]\s*{_NUM}(?:\s*(?:m|k|bn|million|billion|thousand)\b)?|\b{_NUM}\s*(?:p|pence|pounds)\b",
+                   re.IGNORECASE)
 NOT_FIGURES = [
     # years in a range the period finder leaves alone: "2015 - 2018", "2015 -2019"
     re.compile(r"(?<![\d,.])(?:19|20)\d{2}\s*(?:-|–|to)\s*(?:19|20)?\d{2}(?![\d,])"),
@@ -41,8 +43,7 @@ NOT_FIGURES = [
                r"(?:[A-Z]{1,6}[-/]?)?\d[\w/-]*", re.IGNORECASE),
     re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"),
     # money (a count is not money; see money_figures), percentages and rates
-    re.compile(rf"[£$€]\s*{_NUM}(?:\s*(?:m|k|bn|million|billion|thousand)\b)?|\b{_NUM}\s*(?:p|pence|pounds)\b",
-               re.IGNORECASE),
+    MONEY,
     re.compile(rf"{_NUM}\s*(?:%|per\s*cent|percent)", re.IGNORECASE),
     re.compile(rf"\b{_NUM}\s+(?:per|in every)\s+(?:\w+\s+)?{_NUM}|\b(?:per|in every)\s+{_NUM}",
                re.IGNORECASE),
@@ -72,11 +73,14 @@ NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(WORDS, key=len, reverse=True))
 NOT_A_COUNT_WORD = re.compile(r"^\s*(?:of|or|another|more|off|-|another|way|thing|point|step|such)\b", re.IGNORECASE)
 
 
-def blank_non_figures(text: str) -> str:
-    """`text` with every number that cannot be a figure replaced by spaces (same length)."""
+def blank_non_figures(text: str, *, keep_money: bool = False) -> str:
+    """`text` with every number that cannot be a figure replaced by spaces (same length);
+    sums of money are kept when `keep_money` (a question asking for money)."""
     chars = list(text)
     spans = [(p.start, p.end) for p in find_periods(text)]
     for pattern in NOT_FIGURES:
+        if keep_money and pattern is MONEY:
+            continue
         spans += [m.span() for m in pattern.finditer(text)]
     for start, end in spans:
         chars[start:end] = " " * (end - start)

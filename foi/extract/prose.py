@@ -21,13 +21,14 @@ from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
 from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
-from foi.extract.values import Value, parse_value
+from foi.extract.values import Value, footnote_bounds, parse_value
 from foi.language import confidence as sure
 from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
 
 VALUE_IN_TEXT = re.compile(
     r"(?<![\w/.,£$])(?<![A-Za-z]-)(<\s*\d+|(?:fewer|less) than \d+|\d+ or (?:less|fewer)|\d{1,3}(?:,\d{3})+(?!\d|,\d)"
     r"|\d+(?!\d|,\d))(?![\w/%]|\.\d)", re.IGNORECASE)
+MONEY_IN_TEXT = re.compile(r"(?<![\w/.,£$])([£$]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?)(?![\w/%]|\.\d|,\d)")
 # Numbers in a clause that are not figures (besides those foi.extract.numbers blanks out).
 NOT_FIGURE = re.compile(
     r"(?:\b(?:section|sections|s|reg|regulation|under|limit|over|aged?|within|than|no)\.?\s*$|[£$#]\s*$)",
@@ -109,9 +110,29 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         for said in statements.get(index, []):
             hits = _hits(said.sentence, periods)
             if current and hits:
+                found += _bounded(said, current, hits, periods, location)
                 continue  # read above, period by period
             found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
     return found + _totals_first(bare)
+
+
+def _bounded(said: Statement, current: Match, hits, periods: list[str], location: str) -> list[Found]:
+    """"We do not hold data for the years before 2023/24": not held for each period before
+    (or after) the one named, none for the one named."""
+    if len(hits) != 1 or footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
+        return []
+    period, (label, _, _) = hits[0]
+    bound = BOUNDARY.search(said.sentence[:period.start])
+    if not bound or label not in periods:
+        return []
+    before = re.match(r"\W*(?:prior|before|until|till|up)", bound.group(0), re.IGNORECASE) is not None
+    position = periods.index(label)
+    covered = periods[:position] if before else periods[position + 1:]
+    value = Value(said.status, said.sentence[:200], section=said.section)
+    confidence = round(current.confidence * sure.STATEMENT, 2)
+    return [Found(current.question.id, p, value, location, confidence, said.sentence[:160],
+                  f"said of the periods {'before' if before else 'after'} {period.text}", from_text=True)
+            for p in covered]
 
 
 def _gives_figures(clause: str, current: Match) -> bool:
@@ -159,6 +180,8 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
     the whole request when its words say so, else of the question being
     answered (or of each of several it names together); said of no question at
     all, of the whole request (less surely)."""
+    if footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
+        return []  # "* denotes 1 to 4, withheld ...", "rates per 10,000 are not held": not of a question asked
     value = Value(said.status, said.sentence[:200], section=said.section)
     several = matcher.named_several(said.sentence)
     if several:
@@ -178,11 +201,42 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
             for period in periods or [ALL_PERIODS]]
 
 
+# A measure a reply may say it does not hold that is not what a question asks for.
+OTHER_MEASURE = re.compile(r"\b(?:rates?|per \d[\d,]*|percentages?|proportions?|averages?|in (?:this|that|the) format"
+                           r"|broken down|breakdowns?|by (?:age|gender|sex|ethnicity|ward|postcode))\b", re.IGNORECASE)
+
+
+def _other_measure(sentence: str, current: Match | None) -> bool:
+    """The sentence says something of a measure the question being answered does not ask for."""
+    if current is None:
+        return False
+    asked = " ".join([current.question.text, *current.question.labels]).lower()
+    return any(m.group(0).lower().split()[0] not in asked for m in OTHER_MEASURE.finditer(sentence))
+
+
+RESPECTIVELY = re.compile(r"\b(?:were|was|are|is|of|:)\s+(?P<values>[^;:]+?)\s+(?:for|in)\s+(?:the\s+)?"
+                          r"(?:(?:financial|calendar)\s+)?(?:years?\s+)?(?P<periods>[^;:]+?)\s*,?\s+respectively\b",
+                          re.IGNORECASE)
+
+
+def _respectively(text: str, hits) -> list[tuple[str | None, bool, str | None]] | None:
+    """"were 12, * and 9 for 2015/16, 2016/17 and 2017/18 respectively": the list item by item,
+    whatever each says (a figure, a symbol, "nil"), when it has one item per period."""
+    match = RESPECTIVELY.search(text)
+    if not match or not all(match.start("periods") <= p.start < match.end("periods") for p, _ in hits):
+        return None
+    values = re.split(r"\b(?:were|was|are|is)\b|:", match.group("values"))[-1]
+    items = [i.strip() for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", values) if i.strip()]
+    if len(items) != len(hits) or any(len(i) > 16 for i in items):
+        return None
+    return [(item, False, None) for item in items]
+
+
 def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
     begin = _after_question_number(text)
     hits = [(p, m) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
-    blank = blank_non_figures(text)
-    spans = _segments(text, blank, hits, begin)
+    money = current.question.kind == "money"
+    spans = _segments(text, blank_non_figures(text, keep_money=money), hits, begin, money)
     found = []
     for (_period, (label, confidence, note)), segment in zip(hits, spans):
         raw, several, doubt = segment
@@ -213,20 +267,24 @@ BOUNDARY = re.compile(r"\b(?:prior to|before|after|since|until|till|up to)\s+"
 TIED_FORWARD = re.compile(
     r"^[^\d,;:.()]{0,60}?\b(?:in|for|during|over|throughout|at|as at|as of|by|of)\s+(?:the\s+)?"
     r"(?:(?:financial|calendar|academic|full)\s+)?(?:year\s+)?(?:(?:ending|ended|to)\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+)?$", re.IGNORECASE)
+    r"(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?$", re.IGNORECASE)
 BREAK = re.compile(r"\b(?:and|but|while|whereas|compared|against|with)\b", re.IGNORECASE)
 
 
-def _segments(text: str, blank: str, hits, begin: int) -> list[tuple[str | None, bool, str | None]]:
+def _segments(text: str, blank: str, hits, begin: int,
+              money: bool = False) -> list[tuple[str | None, bool, str | None]]:
     """(figure text, several figures?, doubt) for each period, paired in the clause's own order:
     "P: V", "in P there were V", "V in P", "in P there were V, W in Q", or respectively."""
     starts = [p.start for p, _ in hits] + [len(text)]
     ends = [begin] + [p.end for p, _ in hits]
     bounds = [(ends[i], starts[i]) for i in range(len(hits) + 1)]  # before each period, then the tail
     between = [text[a:b] for a, b in bounds]
-    figures = [_figures_at(blank, a, b) for a, b in bounds]
+    figures = [_figures_at(blank, a, b, money) for a, b in bounds]
     counts = [len(f) for f in figures]
     n = len(hits)
+    listed = _respectively(text, hits) if n > 1 else None
+    if listed:
+        return listed
     if n > 1 and sum(counts) == n and (counts[0] == n or counts[-1] == n):
         # "12, 15 and 9 for 2015/16, 2016/17 and 2017/18" (respectively)
         group = figures[0] if counts[0] == n else figures[-1]
@@ -271,24 +329,19 @@ def _after_question_number(text: str) -> int:
     return match.end() if match else 0
 
 
-def _figures_at(blank: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Where the figures are in blank[start:end] (numbers that are not figures blanked out)."""
+def _figures_at(blank: str, start: int, end: int, money: bool = False) -> list[tuple[int, int]]:
+    """Where the figures are in blank[start:end] (numbers that are not figures blanked out);
+    sums of money ("£1,234.50", "1,234.50") for a question asking for money."""
     segment = blank[start:end]
     found = []
-    for match in VALUE_IN_TEXT.finditer(segment):
+    for match in (MONEY_IN_TEXT if money else VALUE_IN_TEXT).finditer(segment):
         if NOT_FIGURE.search(segment[:match.start()]) or UNIT_AFTER.match(segment[match.end():]):
             continue
         found.append((start + match.start(1), start + match.end(1)))
-    for match in number_words(segment):
+    for match in ([] if money else number_words(segment)):
         if ANSWER_BEFORE.search(segment[:match.start()]):
             found.append((start + match.start(1), start + match.end(1)))
     return sorted(found)
-
-
-def _figures(segment: str) -> list[str]:
-    """The figures in a piece of text, leaving out numbers that are not figures."""
-    blank = blank_non_figures(segment)
-    return [segment[a:b] for a, b in _figures_at(blank, 0, len(segment))]
 
 
 def _said(segment: str) -> str | None:
@@ -343,8 +396,9 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
         return []
     if not said_plainly(rest) or NOT_HELD.search(rest) or parse_refusal(rest):
         return []
-    blank = blank_non_figures(rest)
-    shaped = [(a, b) for a, b in _figures_at(blank, 0, len(rest)) if _answer_shaped(rest, a, b, current)]
+    money = current.question.kind == "money"
+    blank = blank_non_figures(rest, keep_money=money)
+    shaped = [(a, b) for a, b in _figures_at(blank, 0, len(rest), money) if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
     breakdown = len(shaped) > 1 and len(stated) == 1 and len(periods) == 1 and not re.search(r"\bsince\b", rest)
     if breakdown:

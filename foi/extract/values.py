@@ -76,6 +76,10 @@ def parse_value(raw: str, kind: str = "count") -> Value:
         return Value("answered", raw, value=float(text.replace(".", "")), sure=False,
                      note=f"'{text}' read as {text.replace('.', ',')} ('.' as a thousands separator in a count)")
     number = NUMBER.match(text)
+    if number and kind in ("count", "money"):
+        wrong = _wrong_kind(text, number.group(3), kind)
+        if wrong:
+            return Value("needs_review", raw, note=wrong)
     if number and kind != "text":
         digits = re.sub(r"[,\s  ]", "", number.group(1)) + (number.group(2) or "")
         mark = number.group(4) or number.group(3)  # group 4: the text of a <s> mark
@@ -89,6 +93,15 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     if kind == "text":
         return Value("answered", raw, text=text)
     return Value("needs_review", raw, note="not a figure")
+
+
+def _wrong_kind(text: str, unit: str | None, kind: str) -> str | None:
+    """Why a number is not of its question's kind: money for a count, a percentage for either."""
+    if unit == "%":
+        return f"'{text}' is a percentage; the question asks for a {'count' if kind == 'count' else 'sum of money'}"
+    if kind == "count" and re.match(r"^\(?[£$]", text):
+        return f"'{text}' is money; the question asks for a count"
+    return None
 
 
 def suppressed_bounds(lowered: str) -> tuple[float, float | None] | None:
