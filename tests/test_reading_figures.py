@@ -183,3 +183,17 @@ def test_a_snapshot_written_as_a_date_is_the_years_period():
     text = "Q1 referrals\nThere were 1,841 children at 31/03/2023 and 1,790 as at 31.03.24.\n"
     assert reply(text, ["2022", "2023", "2024"]) == {("referrals", "2023"): ("answered", 1841.0, "1,841"),
                                                      ("referrals", "2024"): ("answered", 1790.0, "1,790")}
+
+
+def test_an_answer_after_our_question_on_the_same_line_is_read():
+    assert reply("Q1. How many referrals did you receive in 2016/17?  159\n", ["2016/17"]) == {
+        ("referrals", "2016/17"): ("answered", 159.0, "159")}
+
+
+def test_a_count_question_about_money_asks_for_money():
+    from foi.extract.values import figure_kind
+    assert figure_kind(Question("cost", "What was the total cost of agency staff?")) == "money"
+    assert figure_kind(Question("fines", "How many fines were issued?")) == "count"
+    questions = [Question("cost", "What was the total spend on agency staff?", number="1")]
+    assert reply("1. In 2016/17 the council spent £1,204,000.50.\n", ["2016/17"], questions) == {
+        ("cost", "2016/17"): ("answered", 1204000.5, "£1,204,000.50")}

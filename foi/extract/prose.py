@@ -21,7 +21,7 @@ from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
 from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
-from foi.extract.values import Value, footnote_bounds, parse_value
+from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
 from foi.language import confidence as sure
 from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
 
@@ -38,6 +38,9 @@ UNIT_AFTER = re.compile(r"^\s*(?:\(\w\)|%|months?|weeks?|days?|working|years?|ho
 TOTALLING = re.compile(r"\b(?:total|altogether|in all|combined|overall|since)\b", re.IGNORECASE)
 DASHES = {"", "-", "–", "—", "--"}  # "2017/18: -" says nothing: a person decides
 QUESTION_PIECE = re.compile(r"(?:;|\s{2,}|\t)\s*(?=(?:q|question)\s*\d{1,2}[a-z]?\s*[).:\-–](?!\d))",
+                            re.IGNORECASE)
+ASKED_THEN = re.compile(r"(?<=\?)\s+(?=\S)")  # "Q1. How many ...? 159": the answer after our question
+OPENS_QUESTION = re.compile(r"^\W*(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]|how\b|what\b|which\b|please\b)",
                             re.IGNORECASE)
 ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re.IGNORECASE)
 # Our own question echoed back ("1. How many ...?", "Please provide the number of ..."): its
@@ -58,7 +61,8 @@ REASONING = re.compile(
     r"|manual(?:ly)? (?:review|check|search|examin)\w*|per (?:record|case|file|incident|item))", re.IGNORECASE)
 # Words before a figure that make it an answer when no period ties it: "there were 38", "total: 38".
 ANSWER_BEFORE = re.compile(
-    r"(?:^|[:=\-–]|\b(?:there (?:were|was|are|is|have been|has been)|was|were|is|are|been|total(?:s|led|ling)?"
+    r"(?:^\s*(?:\(?(?:[a-z]{1,4}|\d{1,2})[).]\s*)?|[:=\-–]"
+    r"|\b(?:there (?:were|was|are|is|have been|has been)|was|were|is|are|been|total(?:s|led|ling)?"
     r"|totalled|total of|amounted to|came to|stands? at|stood at|of which|numbered|received|recorded|issued"
     r"|made|had|have|has|identified|figure|number))\s*(?:a total of|approximately|around|about|some|only|just)?\s*$",
     re.IGNORECASE)
@@ -69,7 +73,7 @@ def clauses(text: str) -> list[str]:
     """The sentences of a line, split again where a new question number starts."""
     pieces: list[str] = []
     for sentence in split_sentences(text):
-        for piece in QUESTION_PIECE.split(sentence):
+        for piece in [p for part in ASKED_THEN.split(sentence) for p in QUESTION_PIECE.split(part)]:
             if pieces and ONLY_NUMBER.match(pieces[-1]):
                 pieces[-1] += " " + piece  # "Q1. Number of referrals" is one clause
             elif piece.strip():
@@ -96,6 +100,8 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
             here = matcher.match(clause) or matcher.named_in(clause)
             if here and index in wrapped and not here.how.startswith("question number"):
                 here = None  # "... within 12 months\nof a previous referral?" goes on the question above
+            if not here and index not in wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
+                current = None  # a question of ours we cannot place: what follows answers it, not the one above
             current = here or current or matcher.sole()
             if not current or not _gives_figures(clause, current):
                 continue
@@ -235,14 +241,14 @@ def _respectively(text: str, hits) -> list[tuple[str | None, bool, str | None]] 
 def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
     begin = _after_question_number(text)
     hits = [(p, m) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
-    money = current.question.kind == "money"
+    money = figure_kind(current.question) == "money"
     spans = _segments(text, blank_non_figures(text, keep_money=money), hits, begin, money)
     found = []
     for (_period, (label, confidence, note)), segment in zip(hits, spans):
         raw, several, doubt = segment
         if raw is None:
             continue
-        value = parse_value(raw, current.question.kind)
+        value = parse_value(raw, figure_kind(current.question))
         if several and value.status == "answered":  # a table row in text, or a breakdown: a person decides
             doubt = doubt or f"several figures after {_period.text!r}: which one answers it?"
         if doubt:
@@ -396,7 +402,7 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
         return []
     if not said_plainly(rest) or NOT_HELD.search(rest) or parse_refusal(rest):
         return []
-    money = current.question.kind == "money"
+    money = figure_kind(current.question) == "money"
     blank = blank_non_figures(rest, keep_money=money)
     shaped = [(a, b) for a, b in _figures_at(blank, 0, len(rest), money) if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
@@ -407,12 +413,12 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
         return []
     figures = [rest[slice(*shaped[0])]]
     if breakdown:
-        value = parse_value(figures[0], current.question.kind)
+        value = parse_value(figures[0], figure_kind(current.question))
         return [Found(current.question.id, periods[0], value, location,
                       round(current.confidence * sure.SOLE_PERIOD, 2), clause[:160],
                       "the stated total: no period named: the campaign's only period; read from text",
                       from_text=True)]
-    value = parse_value(figures[0], current.question.kind)
+    value = parse_value(figures[0], figure_kind(current.question))
     totalling = bool(TOTALLING.search(rest))
     if len(periods) == 1 and not totalling:
         confidence = round(current.confidence * sure.SOLE_PERIOD, 2)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi.campaign.spec import Question
 from foi.extract.numbers import word_number
 from foi.language.wording import NOT_HELD, parse_refusal
 
@@ -93,6 +94,21 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     if kind == "text":
         return Value("answered", raw, text=text)
     return Value("needs_review", raw, note="not a figure")
+
+
+# A question left at the default kind (count) whose words ask for a sum of money.
+MONEY_WORDS = re.compile(r"\b(?:spend|spent|spending|costs?|costing|expenditure|income|paid|payments?|fees?|budget"
+                         r"|amount|revenue|charges?|price|pounds|value of)\b|£", re.IGNORECASE)
+COUNTING = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
+
+
+def figure_kind(question: Question) -> str:
+    """The kind of figure a question asks for: its own kind, except that a count whose
+    words ask for money ("the total spend on ...", "the cost of ...") asks for money."""
+    words = " ".join([question.text, *question.labels])
+    if question.kind == "count" and MONEY_WORDS.search(words) and not COUNTING.search(words):
+        return "money"
+    return question.kind
 
 
 def _wrong_kind(text: str, unit: str | None, kind: str) -> str | None:
