@@ -32,7 +32,7 @@ BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/
 @dataclass(frozen=True)
 class Period:
     label: str        # "2015/16" or "2015"
-    kind: str         # "financial" | "calendar" | "snapshot" (31 March of a year, as a date)
+    kind: str         # "financial" | "calendar" | "snapshot" (a date: its calendar year)
     start: int
     end: int          # where in the text it was found
     text: str
