@@ -22,11 +22,11 @@ APRIL_MARCH = re.compile(
 DATED = re.compile(
     r"\b0?1[/.]0?4[/.]((?:19|20)?\d{2})\s*(?:-|–|to)\s*31[/.]0?3[/.]((?:19|20)?\d{2})\b")
 YEAR_ENDING = re.compile(r"year\s+end(?:ing|ed)?\s+(?:31(?:st)?\s+)?march\s+((?:19|20)\d{2})", re.IGNORECASE)
+# A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
+BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*\d)")
 # A snapshot at the end of March written as a date: "31/03/2024", "As at 31.03.24" (the year's
 # snapshot in a campaign of calendar years; never guessed onto a financial year).
 SNAPSHOT_DATE = re.compile(r"(?<![\d/.])31[/.]0?3[/.]((?:19|20)?\d{2})(?![\d/])")
-# A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
-BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*\d)")
 
 
 @dataclass(frozen=True)
