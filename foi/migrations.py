@@ -416,3 +416,32 @@ def m0005_due_date_computed(db: Database) -> None:
     db.execute("DROP VIEW request_log")
     db.execute("ALTER TABLE requests DROP COLUMN due_date")
     run_script(db, SCHEMA_0005_REQUEST_LOG)
+
+
+# Questions may ask for a sum of money (kind 'money': pounds and pence). SQLite cannot
+# change a CHECK, so `questions` is rebuilt (nothing points at it by foreign key; the
+# dataset view reads it, so the view is dropped and made again around the rebuild).
+SCHEMA_0006_QUESTIONS = """
+CREATE TABLE questions_0006 (
+    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('count', 'money', 'text', 'yes_no')),
+    labels TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (campaign, id)
+) STRICT;
+INSERT INTO questions_0006 (campaign, id, position, text, kind, labels)
+    SELECT campaign, id, position, text, kind, labels FROM questions;
+DROP TABLE questions;
+ALTER TABLE questions_0006 RENAME TO questions
+"""
+
+
+@migrations(name="0006_money_questions")
+def m0006_money_questions(db: Database) -> None:
+    dataset_view = SCHEMA_0002_REPORT_VIEWS[SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW dataset"):
+                                            SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW request_log")]
+    db.execute("DROP VIEW dataset")
+    run_script(db, SCHEMA_0006_QUESTIONS)
+    run_script(db, dataset_view.strip().rstrip(";"))

@@ -18,7 +18,7 @@ REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
 QUESTION_KEYS = {"id", "text", "kind", "labels"}
 CHECK_KEYS = {"rule"}
 FILTER_KEYS = {"types", "regions", "childrens_services", "codes", "exclude"}
-KINDS = ("count", "text", "yes_no")
+KINDS = ("count", "money", "text", "yes_no")  # money: pounds and pence
 NAMED_RECIPIENTS = ("childrens-services", "all")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -258,7 +258,7 @@ def check_rule_problem(rule: str, questions: dict[str, Question]) -> str | None:
             if not term.isdigit():
                 if term not in questions:
                     return f"{rule!r} names unknown question {term!r}"
-                if questions[term].kind in KINDS and questions[term].kind != "count":
+                if questions[term].kind in KINDS and questions[term].kind not in ("count", "money"):
                     return f"{rule!r}: question {term!r} is not a count"
     return None
 

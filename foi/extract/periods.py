@@ -36,6 +36,9 @@ SNAPSHOTS = (
 )
 # A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
 BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*\d)")
+# A snapshot at the end of March written as a date: "31/03/2024", "As at 31.03.24" (the year's
+# snapshot in a campaign of calendar years; never guessed onto a financial year).
+SNAPSHOT_DATE = re.compile(r"(?<![\d/.])31[/.]0?3[/.]((?:19|20)?\d{2})(?![\d/])")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def find_periods(text: str) -> list[Period]:
                 if not 1990 <= first <= 2099:
                     continue
             found.append(Period(_financial(first), "financial", match.start(), match.end(), match.group(0)))
+    for match in SNAPSHOT_DATE.finditer(text):
+        if not _overlaps(match, found):
+            found.append(Period(str(_year(match.group(1))), "snapshot", match.start(), match.end(), match.group(0)))
     for match in BARE_YEAR.finditer(text):
         if not _overlaps(match, found):
             found.append(Period(match.group(1), "calendar", match.start(), match.end(), match.group(0)))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi.campaign.spec import Question
+from foi.extract.numbers import word_number
 from foi.language.wording import NOT_HELD, parse_refusal
 
 
@@ -64,6 +66,8 @@ def parse_value(raw: str, kind: str = "count") -> Value:
         return Value("answered", raw, text="yes" if lowered in YES else "no")
     if lowered in NIL and kind != "text":
         return Value("answered", raw, value=0.0, note=f"'{text}' read as 0")
+    if kind == "count" and word_number(lowered) is not None:  # "four", "Seven"
+        return Value("answered", raw, value=float(word_number(lowered) or 0), note=f"'{text}' read as a number")
     bounds = suppressed_bounds(lowered)
     if bounds:
         return Value("suppressed", raw, lower=bounds[0], upper=bounds[1])
@@ -73,6 +77,10 @@ def parse_value(raw: str, kind: str = "count") -> Value:
         return Value("answered", raw, value=float(text.replace(".", "")), sure=False,
                      note=f"'{text}' read as {text.replace('.', ',')} ('.' as a thousands separator in a count)")
     number = NUMBER.match(text)
+    if number and kind in ("count", "money"):
+        wrong = _wrong_kind(text, number.group(3), kind)
+        if wrong:
+            return Value("needs_review", raw, note=wrong)
     if number and kind != "text":
         digits = re.sub(r"[,\s  ]", "", number.group(1)) + (number.group(2) or "")
         mark = number.group(4) or number.group(3)  # group 4: the text of a <s> mark
@@ -86,6 +94,30 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     if kind == "text":
         return Value("answered", raw, text=text)
     return Value("needs_review", raw, note="not a figure")
+
+
+# A question left at the default kind (count) whose words ask for a sum of money.
+MONEY_WORDS = re.compile(r"\b(?:spend|spent|spending|costs?|costing|expenditure|income|paid|payments?|fees?|budget"
+                         r"|amount|revenue|charges?|price|pounds|value of)\b|£", re.IGNORECASE)
+COUNTING = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
+
+
+def figure_kind(question: Question) -> str:
+    """The kind of figure a question asks for: its own kind, except that a count whose
+    words ask for money ("the total spend on ...", "the cost of ...") asks for money."""
+    words = " ".join([question.text, *question.labels])
+    if question.kind == "count" and MONEY_WORDS.search(words) and not COUNTING.search(words):
+        return "money"
+    return question.kind
+
+
+def _wrong_kind(text: str, unit: str | None, kind: str) -> str | None:
+    """Why a number is not of its question's kind: money for a count, a percentage for either."""
+    if unit == "%":
+        return f"'{text}' is a percentage; the question asks for a {'count' if kind == 'count' else 'sum of money'}"
+    if kind == "count" and re.match(r"^\(?[£$]", text):
+        return f"'{text}' is money; the question asks for a count"
+    return None
 
 
 def suppressed_bounds(lowered: str) -> tuple[float, float | None] | None:
