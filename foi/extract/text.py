@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from foi.extract.detect import text_or_fail
+from foi.extract.periods import parse_period
 from foi.extract.tables import Table, lines_table
 from foi.extract.texttables import loose_grids, stacked_grids, text_grids
 
@@ -33,11 +34,18 @@ def read_text(data: bytes, label: str = "") -> list[Table]:
     lines = own_text(text_or_fail(data)).splitlines()
     # each reader takes its lines; a line read as a row of a table is not
     # read by the next reader, nor again as a sentence
-    grids = text_grids(lines, label)
-    grids += loose_grids(lines, label, _taken(grids))
-    grids += stacked_grids(lines, label, _taken(grids))
+    grids = _with_periods(text_grids(lines, label))
+    grids += _with_periods(loose_grids(lines, label, _taken(grids)))
+    grids += _with_periods(stacked_grids(lines, label, _taken(grids)))
     taken = _taken(grids)
     return grids + [Table("lines", label, [["" if n in taken else line] for n, line in enumerate(lines, 1)])]
+
+
+def _with_periods(grids: list[Table]) -> list[Table]:
+    """Only a grid with a period in it can be read as a table of figures by period (the
+    mapper reads nothing else from a grid); the lines of any other are left to the
+    prose reader ("From schools / 500 / Total / 730" under a question is a list)."""
+    return [grid for grid in grids if any(parse_period(cell) for row in grid.rows for cell in row if cell)]
 
 
 def _taken(grids: list[Table]) -> set[int]:
