@@ -206,6 +206,10 @@ class ValueStatus(enum.StrEnum):
 
 # The council answered without a figure: the question stays open for a review.
 WITHHELD_VALUE_STATUSES = frozenset({ValueStatus.REFUSED, ValueStatus.NOT_HELD})
+# The council gave the figure (or its bounds, for a small number withheld).
+GIVEN_VALUE_STATUSES = frozenset({ValueStatus.ANSWERED, ValueStatus.SUPPRESSED})
+# Sure enough to feed the report, the checks and the letters (needs_review never is).
+SETTLED_VALUE_STATUSES = GIVEN_VALUE_STATUSES | WITHHELD_VALUE_STATUSES
 
 # Written to answer_values. MISSING never is: the dataset view shows it where no value
 # is in force.

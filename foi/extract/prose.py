@@ -24,6 +24,7 @@ from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
 from foi.language import confidence as sure
 from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
+from foi.vocabulary import GIVEN_VALUE_STATUSES
 
 VALUE_IN_TEXT = re.compile(
     r"(?<![\w/.,£$])(?<![A-Za-z]-)(<\s*\d+|(?:fewer|less) than \d+|\d+ or (?:less|fewer)|\d{1,3}(?:,\d{3})+(?!\d|,\d)"
@@ -388,7 +389,7 @@ def _answer_shaped(text: str, start: int, end: int, current: Match) -> bool:
 
 def _bare_figure(clause: str) -> bool:
     """A line that is only a figure ("1,234" under a question heading)."""
-    return len(clause) <= 20 and parse_value(clause.strip(" .")).status in ("answered", "suppressed")
+    return len(clause) <= 20 and parse_value(clause.strip(" .")).status in GIVEN_VALUE_STATUSES
 
 
 def _unperiodised(clause: str, current: Match, periods: list[str],

@@ -28,7 +28,7 @@ from foi.extract.store import Candidate, apply_history, save_reading, upsert_aut
 from foi.extract.tables import Table
 from foi.extract.text import read_text
 from foi.language.confidence import REVIEW_BELOW, WEAK, WHOLE_AGREED
-from foi.vocabulary import NOT_ANSWERS, MessageKind
+from foi.vocabulary import NOT_ANSWERS, SETTLED_VALUE_STATUSES, MessageKind
 
 FAILED = {"unreadable", "refused_unsafe", "needs_person"}
 
@@ -284,7 +284,7 @@ def _best(items: list) -> tuple[Found, str | None, str]:
     pool = tables or items
     pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     best = pool[0]
-    if best[0].value.status not in settle.SETTLED:
+    if best[0].value.status not in SETTLED_VALUE_STATUSES:
         return best
     key = _says(best[0])
     rivals = [i for i in items if i is not best and RANK[i[0].value.status] and _says(i[0]) != key]

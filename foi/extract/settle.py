@@ -22,11 +22,13 @@ from sqlite_utils import Database
 from foi.db import get_row
 from foi.extract.values import Value
 from foi.tracking.states import DERIVED_FROM_STATES, Source, apply_transition
-from foi.vocabulary import EventKind, RequestState as S, ValueStatus as V
-
-SETTLED = frozenset({V.ANSWERED, V.SUPPRESSED, V.NOT_HELD, V.REFUSED})
-GIVEN = frozenset({V.ANSWERED, V.SUPPRESSED})
-WITHHELD = frozenset({V.NOT_HELD, V.REFUSED})
+from foi.vocabulary import (
+    GIVEN_VALUE_STATUSES,
+    WITHHELD_VALUE_STATUSES,
+    EventKind,
+    RequestState as S,
+    ValueStatus as V,
+)
 
 # How a review note starts (answer_values has no column for the reason; the note holds it).
 CONFLICT_NOTE = "conflict: "
@@ -94,8 +96,8 @@ def unsure(value: Value) -> Value:
 def derived_state(statuses: list[str | None]) -> S | None:
     """The state a request's settled values imply, one status per question x period
     (None where nothing is in force), or None when they decide nothing."""
-    given = sum(1 for s in statuses if s in GIVEN)
-    withheld = sum(1 for s in statuses if s in WITHHELD)
+    given = sum(1 for s in statuses if s in GIVEN_VALUE_STATUSES)
+    withheld = sum(1 for s in statuses if s in WITHHELD_VALUE_STATUSES)
     if given and withheld:
         return S.ANSWERED_PARTIAL
     if statuses and given == len(statuses):

@@ -18,7 +18,7 @@ from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
-from foi.vocabulary import MessageKind, RequestState, ValueStatus, names
+from foi.vocabulary import GIVEN_VALUE_STATUSES, MessageKind, RequestState, ValueStatus, names
 
 VALUE_STATUSES = names(ValueStatus)
 
@@ -119,7 +119,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
         "councils": council_rows(rows, cells, firsts),
     }
     report["councils_with_figures"] = len({c["body_code"] for c in cells
-                                           if c["status"] in ("answered", "suppressed")})
+                                           if c["status"] in GIVEN_VALUE_STATUSES})
     report["methodology"] = methodology(report)
     return report
 
