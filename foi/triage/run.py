@@ -95,14 +95,8 @@ def requests_kept(db: Database):
         _kept.pop(db, None)
 
 
-def triage_stored(db: Database, message_row_id: int, parsed: ParsedMessage, today: dt.date,
-                  now: str) -> dict:
-    """triage_message as storage calls it: the day as a date, `now` the time it was stored."""
-    return triage_message(db, message_row_id, parsed, today.isoformat(), now)
-
-
 # What storage is given: triage each new message, reading the requests once per batch.
-TRIAGE = Triage(triage_stored, batch=requests_kept)
+TRIAGE = Triage(triage_message, batch=requests_kept)
 
 
 def _match_and_classify(db: Database, row: dict, message: TriageInput,
