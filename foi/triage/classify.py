@@ -244,12 +244,6 @@ def find_due_date(text: str) -> str | None:
         return None
 
 
-def find_their_reference(text: str, ours: frozenset[str] = frozenset()) -> str | None:
-    """The council's own case reference, not one of ours (`ours`: normalised references)."""
-    found = find_their_references("", text, ours)
-    return found[0] if found else None
-
-
 def find_their_references(subject: str, text: str, ours: frozenset[str] = frozenset()) -> list[str]:
     """Every reference-like token the council gives, upper-cased, in order: labelled
     or shaped ones in `subject` and `text`, then the tokens of a rewritten subject."""
