@@ -98,12 +98,16 @@ def print_top_failures(by_feature, limit: int = 12) -> None:
         print(f"  {name + '=' + value:<42} {1000 * silent / t.cells:6.1f} per 1,000 ({silent} of {t.cells} cells)")
 
 
-def show_failures(played, limit: int) -> None:
+def show_failures(played, limit: int, only: list[str], silent: bool) -> None:
     shown = 0
     for p in played:
+        features = {f"{name}={value}" for name, value in p.reply.features.items()}
+        if not all(o in features for o in only):
+            continue
         truth = p.reply.truth_by_cell()
-        bad = [(k, c, p.rows.get(k)) for k, c in truth.items() if cell_outcome(c, p.rows.get(k)) != "right"]
-        state_bad = STATE_CLASS.get(p.state or "", "awaiting") != p.reply.klass
+        wanted = {"silent_wrong"} if silent else {"silent_wrong", "review", "missing"}
+        bad = [(k, c, p.rows.get(k)) for k, c in truth.items() if cell_outcome(c, p.rows.get(k)) in wanted]
+        state_bad = not silent and STATE_CLASS.get(p.state or "", "awaiting") != p.reply.klass
         if not bad and not state_bad:
             continue
         print(f"\n=== {p.slug} {p.body_code} #{p.reply.index}: truth {p.reply.klass}, foi {p.state}; "
@@ -124,6 +128,9 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="play into this folder and keep it (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="also write totals and the breakdown here as JSON")
     parser.add_argument("--show-failures", type=int, default=0, metavar="N")
+    parser.add_argument("--only", action="append", default=[], metavar="FEATURE=VALUE",
+                        help="show only failures of replies with this feature (repeatable)")
+    parser.add_argument("--silent", action="store_true", help="show only silent wrong values")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -142,7 +149,7 @@ def main() -> int:
     print_top_failures(by_feature)
     print_breakdown(by_feature)
     if args.show_failures:
-        show_failures(played, args.show_failures)
+        show_failures(played, args.show_failures, args.only, args.silent)
     if args.json:
         args.json.write_text(json.dumps({
             "replies": args.replies, "seed": args.seed, "totals": total.summary(),
