@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -140,13 +141,17 @@ def play_batch(count: int, seed: int, folder: Path, *, kinds: set[str] | None = 
         before = set((folder / "outbox").rglob("*")) if (folder / "outbox").exists() else set()
         foi("send", slug, "--yes", now=SENT.isoformat())
         sent = sorted(p for p in (folder / "outbox").rglob("*") if p.is_file() and p not in before)
-        by_address = {}
+        # by body: councils that share an office share an address (one FOI team
+        # answering for two districts), so the reference in the subject says which
+        by_code = {}
         for path in sent:
             message = BytesParser(policy=default_policy).parsebytes(path.read_bytes())
-            by_address[str(message["To"]).strip().lower()] = message
+            match = re.search(rf"\[{prefix}-([A-Z0-9]+)-", str(message["Subject"]))
+            if match:
+                by_code[match.group(1)] = message
         (inbox / slug).mkdir(parents=True, exist_ok=True)
         for code in codes:
-            ours = by_address[f"foi@{domains[code]}".lower()]
+            ours = by_code[code]
             reply = generate_reply(campaign, seed, index, council=register[code]["name"],
                                    received=SENT.date(), request_text=_text_of(ours))
             when = REPLIED + dt.timedelta(minutes=index % 600)
