@@ -279,6 +279,8 @@ POLITE_ASK: Final = (r"(?:grateful|appreciate it|helpful) if you (?:could|would|
                      r"(?:clarify|specify|explain)")
 CLARIFICATION: Final = re.compile(
     r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|provide (more|further|additional))"
+    # a case log's line: "Clarification sought 21-01-2021"
+    r"|^\W*clarification (?:was |has been )?(?:sought|requested)\b"
     r"|(we|i) (need|require|would like|would ask for) (some )?(further |more )?(clarification|you to clarify)"
     r"|please clarify|(request|ask) (for|you for) clarification|section 1\(3\)"
     r"|(on hold|clock (has )?stopped|paused) (until|pending)|" + POLITE_ASK, re.IGNORECASE)
@@ -295,6 +297,16 @@ PUBLISHED: Final = re.compile(
     r"(available|published|can be (found|viewed|accessed|downloaded)|access (it|them|the (information|documents"
     r"|response))|download) (on|at|via|from|through) (our|the) ?[^.]{0,30}(website|disclosure log|portal|site|link)"
     r"|log ?in to (the|our) portal|following link|click (on )?the link", re.IGNORECASE)
+# A nil answer in words ("I can confirm that no developments were stopped",
+# "The answer to this question is none"): a count of nothing, not information
+# that is not held ("we can confirm that no information is held").
+NIL_ANSWER: Final = re.compile(
+    r"\b(?:i|we) (?:can |are able to )?confirm that (?:there (?:were|was|are|is|have been|has been) )?no\b"
+    r"(?! (?:recorded |such |relevant )?(?:information|data|records?|figures|statistics)\b)"
+    r"|\bthe answer (?:to (?:this|your|the) (?:question|request) )?is (?:nil|none|zero|no)\b", re.IGNORECASE)
+# A step of a list a reply answers point by point: "(a)", "b)", "iii.", "2.", "Q3", "Question 4".
+LIST_ITEM: Final = re.compile(r"^\s*(?:\(?[a-h]\)|\(?(?:i{1,3}|iv|v|vi{1,3}|ix|x)[.)]|\d{1,2}[.)]"
+                              r"|q\s*\d{1,2}\b[.:)]?|question\s+\d{1,2}\b[.:)]?)\s+\S", re.IGNORECASE)
 ANSWER: Final = re.compile(
     r"please (find|see) (attached|enclosed|below)|please (find|see) (our|the) [^.]{0,40}(below|attached|as follows)"
     r"|(response|information|answers?) (is|are) (as follows|below|set out below)"

@@ -115,10 +115,13 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     # a link to the answer (not a refusal pointing to what is already published)
     if hits["link"] and not hits["refusal"] and not documents and figures < 2 and re.search(r"https?://|www\.", fresh):
         return Classification("link_only", hits["link"], {**details, "links": _links(fresh)})
-    answered = documents or (hits["answer"] and figures >= 2) or figures >= 4 or _says_attached(definite)
+    in_words = "" if figures >= 4 else answered_in_words(fresh)
+    answered = (documents or (hits["answer"] and figures >= 2) or figures >= 4 or _says_attached(definite)
+                or in_words)
     refused = "" if _small_numbers_only(sections, definite) else hits["refusal"]
     if answered:
-        evidence = f"attachment {documents[0]}" if documents else hits["answer"] or f"{figures} figures"
+        evidence = (f"attachment {documents[0]}" if documents else in_words or hits["answer"]
+                    or f"{figures} figures")
         missing = _first_hit("not_held", [s for s in definite if not FORM_CAVEAT.search(s)])
         if refused or missing:
             partial = refused or missing
@@ -143,6 +146,50 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
                 details["due_date"] = find_due_date(fresh)
             return Classification(kind, hit, details)
     return Classification("unclassified", "", details)
+
+
+def answered_in_words(fresh: str) -> str:
+    """An answer given in words, not figures: a nil answer ("I can confirm that
+    no ... were stopped"), or a reply that repeats the request point by point
+    ("(a) ...", "2. ...") and gives the council's own account under at least two
+    of the points. The account must decide something: a refusal, "not held", a
+    pointer to published data, a question back or a promise to reply later is
+    not an answer in words. Returns the evidence, or "" when there is none."""
+    for sentence in wording.split_sentences(fresh):
+        if wording.is_definite(sentence) and wording.NIL_ANSWER.search(sentence):
+            return sentence[:200]
+    answered: list[str] = []
+    item, item_answered, items_seen = "", False, 0
+    for paragraph in wording.PARAGRAPH_BREAK.split(fresh):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        if wording.LIST_ITEM.match(paragraph):
+            item, item_answered, items_seen = paragraph, False, items_seen + 1
+            continue
+        if not item or item_answered or not _accounts(paragraph):
+            continue
+        item_answered = True
+        answered.append(item)
+    # the last point's "answer" may be the letter's closing words: two points
+    # answered, one of them before the next point began
+    if len(answered) >= 2 and items_seen > 1 and answered[0] != item:
+        return f"{len(answered)} points answered in words, from {answered[0][:120]}"
+    return ""
+
+
+def _accounts(paragraph: str) -> bool:
+    """A paragraph that gives the council's own account under a point: its first
+    sentence says something plainly and decides nothing else (what follows may
+    still say that a part is not held, which makes the answer partial)."""
+    if len(paragraph.split()) < 6 or paragraph.rstrip().endswith(("?", ";")):
+        return False
+    first = (wording.split_sentences(paragraph) or [paragraph])[0]
+    if not wording.is_definite(first) or wording.HOLDING.search(first):
+        return False
+    deciders = (wording.NOT_HELD, wording.PUBLISHED, wording.CLARIFICATION, wording.ACKNOWLEDGEMENT,
+                wording.FEE, wording.EXTENSION)
+    return not any(p.search(first) for p in deciders) and wording.refusal_start(first) is None
 
 
 # Beside figures, "not held in this format" is a caveat on the form of what

@@ -1,0 +1,93 @@
+"""Replies that answer in words rather than figures: read as answers, not left
+unclassified or taken for an acknowledgement. Texts are invented."""
+
+from foi.triage.classify import classify_text
+
+POINT_BY_POINT = """Dear Ms Okafor
+
+Our reply to your questions is set out under each of them.
+
+(a) which officer decides what is recorded about school transport appeals;
+
+The Head of Admissions and Transport decides this, working to the county's published policy and the statutory guidance.
+
+(b) how that officer is held to account by the public;
+
+Decisions are reported to the Cabinet Member every quarter and can be scrutinised by a committee.
+
+(c) who writes the transport policy;
+
+The policy is drafted by the Transport Team and approved by Cabinet each spring.
+
+Yours sincerely
+Information Governance Team
+"""
+
+
+def test_point_by_point_answer_in_words_is_an_answer():
+    result = classify_text("Your request", POINT_BY_POINT, [])
+    assert result.kind == "answer"
+    assert result.evidence.startswith("3 points answered in words, from (a) which officer")
+
+
+def test_point_by_point_with_one_point_not_held_is_partial():
+    text = POINT_BY_POINT.replace(
+        "The policy is drafted by the Transport Team and approved by Cabinet each spring.",
+        "We do not hold a record of who drafted the policy.")
+    result = classify_text("Your request", text, [])
+    assert result.kind == "answer_partial"
+
+
+def test_request_quoted_in_an_acknowledgement_is_not_an_answer():
+    """Points repeated back with nothing of the council's own under them."""
+    text = """Dear Mr Hale
+
+Thank you for your request, which we received on 3 March. You asked:
+
+1. How many bus passes were issued in 2023?
+
+2. How many were withdrawn?
+
+3. What did the scheme cost?
+
+We will respond within 20 working days, by 31 March 2025.
+"""
+    assert classify_text("Acknowledgement", text, []).kind == "acknowledgement"
+
+
+def test_points_answered_only_by_refusals_are_not_answers_in_words():
+    text = """(a) the names of the contractors;
+
+This information is exempt under section 43(2) as its release would prejudice commercial interests.
+
+(b) the value of each contract;
+
+This information is exempt under section 43(2) for the same reason.
+"""
+    assert classify_text("Your request", text, []).kind == "refusal"
+
+
+def test_nil_answer_in_words_is_an_answer_not_an_acknowledgement():
+    text = """Dear Mr Brandt
+
+Thank you for your request dated 2 May 2025, asking for information we hold as follows:
+
+"How many library buildings closed for lack of funds in the last year?"
+
+I can confirm that no library buildings have closed for lack of funds in the last twelve months.
+
+Kind regards
+"""
+    result = classify_text("Your request", text, [])
+    assert result.kind == "answer"
+    assert result.evidence.startswith("I can confirm that no library buildings")
+
+
+def test_confirming_no_information_is_held_is_not_a_nil_answer():
+    text = "I can confirm that no information is held on library closures of this kind."
+    assert classify_text("Your request", text, []).kind == "not_held"
+
+
+def test_case_log_line_saying_clarification_was_sought():
+    text = "Request 40021\n\nClarification sought 14-02-2025\n"
+    assert classify_text("Request 40021", text, []).kind == "clarification"
