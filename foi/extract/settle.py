@@ -13,19 +13,22 @@ so the state and the dataset cannot disagree.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.db import get_row
+from foi.db import get_row, update_row
 from foi.extract.values import Value
-from foi.tracking.states import DERIVED_FROM_STATES, Source, apply_transition
+from foi.tracking.states import ANSWER_UNREAD_STATES, DERIVED_FROM_STATES, Source, apply_transition
 from foi.vocabulary import (
     GIVEN_VALUE_STATUSES,
+    SETTLED_VALUE_STATUSES,
     WITHHELD_VALUE_STATUSES,
     EventKind,
+    MessageKind,
     RequestState as S,
     ValueStatus as V,
 )
@@ -111,26 +114,55 @@ def derive_request_states(db: Database, slug: str, questions: list[str], periods
     held) to the state its settled values imply, through the state machine; a state
     set by hand is kept. Returns the changes made."""
     where, params = ("r.campaign = ? AND r.body_code = ?", [slug, body]) if body else ("r.campaign = ?", [slug])
-    marks = ", ".join("?" for _ in DERIVED_FROM_STATES)
+    states = sorted(DERIVED_FROM_STATES | ANSWER_UNREAD_STATES)
+    marks = ", ".join("?" for _ in states)
     ids = [row[0] for row in db.execute(
         f"SELECT r.id FROM requests r WHERE {where} AND r.state IN ({marks}) "
-        "AND coalesce(r.state_source, '') != 'manual' ORDER BY r.id", [*params, *sorted(DERIVED_FROM_STATES)])]
+        "AND coalesce(r.state_source, '') != 'manual' ORDER BY r.id", [*params, *states])]
     changes = []
     for request in (get_row(db, "requests", id) for id in ids):
-        current = {(q, p): s for q, p, s in db.execute(
-            "SELECT question_id, period, status FROM answer_values WHERE request_id = ? AND current = 1",
-            [request["id"]])}
-        statuses = [current.get((q, p)) for q in questions for p in periods]
+        current = {(q, p): (s, m) for q, p, s, m in db.execute(
+            "SELECT question_id, period, status, source_message FROM answer_values WHERE request_id = ? "
+            "AND current = 1", [request["id"]])}
+        statuses = [current.get((q, p), (None, None))[0] for q in questions for p in periods]
         target = derived_state(statuses)
         if target is None or target == request["state"]:
             continue
         counts = dict(Counter(s or "missing" for s in statuses))
+        response: dict = {}
+        if request["state"] in ANSWER_UNREAD_STATES:
+            response = _unread_answer(db, request, target, counts, [m for s, m in current.values()
+                                                                    if s in SETTLED_VALUE_STATUSES])
+            if not response:
+                continue
         apply_transition(db, request, target, source=Source.EXTRACTION, when=now,
                          event=EventKind.STATE_CHANGED, reason=f"{request['state']} -> {target}: from the values read",
-                         details={"values": counts})
+                         details={"values": counts, **response.get("details", {})},
+                         changes=response.get("changes"), message=response.get("message"), on=response.get("on"))
         changes.append({"reference": request["reference"], "from": request["state"], "to": str(target),
                         "values": counts})
     return changes
+
+
+def _unread_answer(db: Database, request: dict, target: S, counts: dict, sources: list[int | None]) -> dict:
+    """A waiting request whose settled values came from a reply triage could not read:
+    that reply was the answer. Classify it so (its evidence: the values read), and date
+    the response by it, so the clock stops on the day it came. {} when the values came
+    from anything else (then the state is left to a person)."""
+    carriers = sorted({m for m in sources if m is not None})
+    rows = [get_row(db, "messages", m) for m in carriers]
+    if not rows or any(r["classification"] != MessageKind.UNCLASSIFIED for r in rows):
+        return {}
+    message = rows[-1]
+    kind = MessageKind.ANSWER if target == S.ANSWERED else MessageKind.ANSWER_PARTIAL
+    evidence = "values read: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    for row in rows:
+        update_row(db, "messages", row["id"], {"classification": kind, "classification_evidence": json.dumps(
+            {"evidence": evidence, "their_reference": row["their_reference"]}, sort_keys=True)})
+    moment = message["date"] or message["received_at"] or message["stored_at"]
+    changes = {} if request["first_response_at"] else {"first_response_at": moment}
+    return {"message": message["id"], "on": str(moment)[:10], "changes": changes,
+            "details": {"classification": str(kind), "evidence": evidence}}
 
 
 def answered_without_figures(db: Database, slug: str) -> list[dict]:

@@ -70,6 +70,9 @@ REVIEW_OUTCOME_STATES = frozenset({S.REFUSED, S.NOT_HELD, S.ANSWERED_PARTIAL, S.
 
 # The states a reply's values may correct: a response whose outcome the values say better.
 DERIVED_FROM_STATES = frozenset({S.ANSWERED, S.ANSWERED_PARTIAL, S.REFUSED, S.NOT_HELD})
+# Still waiting, where a reply triage could not read (unclassified) may have been
+# the answer: the values read from that reply decide (settle.derive_request_states).
+ANSWER_UNREAD_STATES = frozenset({S.AWAITING_RESPONSE, S.ACKNOWLEDGED, S.EXTENDED})
 
 # source -> {to: the states it may come from}. Triage is not here: its moves depend
 # on the rank and on who set the state (plan_transition).
@@ -82,7 +85,7 @@ MOVES: dict[Source, dict[S, frozenset[S]]] = {
     Source.REVIEW: {S.INTERNAL_REVIEW: ANY_STATE},
     Source.FEE_PAID: {S.AWAITING_RESPONSE: frozenset({S.FEE_REQUESTED})},
     Source.REVIEW_ANSWERED: {state: frozenset({S.INTERNAL_REVIEW}) for state in REVIEW_OUTCOME_STATES},
-    Source.EXTRACTION: {S.ANSWERED: DERIVED_FROM_STATES, S.ANSWERED_PARTIAL: DERIVED_FROM_STATES},
+    Source.EXTRACTION: dict.fromkeys((S.ANSWERED, S.ANSWERED_PARTIAL), DERIVED_FROM_STATES | ANSWER_UNREAD_STATES),
 }
 
 # What each source leaves in requests.state_source: a state set by hand is kept

@@ -269,7 +269,7 @@ def count_figures(text: str) -> int:
     count = 0
     for line in NOT_FIGURES.sub(" ", text).split("\n"):
         if re.search(r"section|regulation|\bs\.|\btel\b|phone|\bref\b|reference|\bact\b|working days|"
-                     r"\d{4,}\s?\d{3}", line, re.I):
+                     r"(?<!\d)0\d{3,4}[ \t]?\d{3}[ \t]?\d{3,4}(?!\d)", line, re.I):  # a UK phone number
             continue
         for match in FIGURE.finditer(line):
             value = match.group(0).replace(",", "")
