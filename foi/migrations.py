@@ -445,3 +445,31 @@ def m0006_money_questions(db: Database) -> None:
     db.execute("DROP VIEW dataset")
     run_script(db, SCHEMA_0006_QUESTIONS)
     run_script(db, dataset_view.strip().rstrip(";"))
+
+
+# Questions may ask for a percentage ('percent') or a number of days ('days'): the
+# CHECK on kind is widened the same way as in 0006.
+SCHEMA_0007_QUESTIONS = """
+CREATE TABLE questions_0007 (
+    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('count', 'money', 'percent', 'days', 'text', 'yes_no')),
+    labels TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (campaign, id)
+) STRICT;
+INSERT INTO questions_0007 (campaign, id, position, text, kind, labels)
+    SELECT campaign, id, position, text, kind, labels FROM questions;
+DROP TABLE questions;
+ALTER TABLE questions_0007 RENAME TO questions
+"""
+
+
+@migrations(name="0007_percent_and_days_questions")
+def m0007_percent_and_days_questions(db: Database) -> None:
+    dataset_view = SCHEMA_0002_REPORT_VIEWS[SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW dataset"):
+                                            SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW request_log")]
+    db.execute("DROP VIEW dataset")
+    run_script(db, SCHEMA_0007_QUESTIONS)
+    run_script(db, dataset_view.strip().rstrip(";"))

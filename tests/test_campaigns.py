@@ -112,7 +112,7 @@ def test_update_after_sending_keeps_sent_requests_and_questions():
      "checks[0].rule: 'rereferals <= closed_no_early_help' names unknown question 'rereferals'"),
     ({'kind = "count"\ntext = """How many children\'s social care assessments were closed':
       'kind = "number"\ntext = """How many children\'s social care assessments were closed'},
-     "questions[1].kind: 'number' is not one of count, money, text, yes_no"),
+     "questions[1].kind: 'number' is not one of count, money, percent, days, text, yes_no"),
     ({'[[questions]]\nid = "step_down"': '[[questions]]\nlables = []\nid = "step_down"'},
      "questions[1].lables: unknown key"),
     ({'recipients = "childrens-services"': 'recipients = "everyone"'}, "recipients: 'everyone' is not one of"),
@@ -195,4 +195,5 @@ def test_cli_reports_file_problems_on_stderr_with_exit_1(foi_subprocess):
     result = foi_subprocess("campaign", "create", "bad.toml")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("Error: bad.toml: 3 problems in the campaign file:\n"
-                                    "  - questions[0].kind: 'number' is not one of count, money, text, yes_no\n")
+                                    "  - questions[0].kind: 'number' is not one of "
+                                    "count, money, percent, days, text, yes_no\n")

@@ -18,7 +18,8 @@ REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
 QUESTION_KEYS = {"id", "text", "kind", "labels"}
 CHECK_KEYS = {"rule"}
 FILTER_KEYS = {"types", "regions", "childrens_services", "codes", "exclude"}
-KINDS = ("count", "money", "text", "yes_no")  # money: pounds and pence
+# money: pounds and pence; percent: a share in per cent (12.5 for 12.5%); days: a number of days
+KINDS = ("count", "money", "percent", "days", "text", "yes_no")
 NAMED_RECIPIENTS = ("childrens-services", "all")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

@@ -71,6 +71,8 @@ def parse_value(raw: str, kind: str = "count") -> Value:
     bounds = suppressed_bounds(lowered)
     if bounds:
         return Value("suppressed", raw, lower=bounds[0], upper=bounds[1])
+    if kind in MEASURES:
+        return parse_measure(raw, text, kind)
     if kind == "count" and DOT_THOUSANDS.match(text):
         # A count has no fractional part, so "3.220" is 3,220 (mainland Europe's
         # grouping, which some councils' systems export): read so, not surely.
@@ -93,6 +95,34 @@ def parse_value(raw: str, kind: str = "count") -> Value:
         return Value("refused", raw, section=refusal)
     if kind == "text":
         return Value("answered", raw, text=text)
+    return Value("needs_review", raw, note="not a figure")
+
+
+# Figures with a unit of their own: a percentage ("12.5%", "12.5 per cent", or a bare
+# 12.5 under a percentage question) and a number of days ("14", "14 days", "14 working days").
+MEASURES = {
+    "percent": re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent)?$", re.IGNORECASE),
+    "days": re.compile(r"^(\d{1,4}(?:\.\d+)?)\s*(?:(?:working |calendar )?days?)?$", re.IGNORECASE),
+}
+WHAT = {"percent": "a percentage", "days": "a number of days"}
+
+
+def parse_measure(raw: str, text: str, kind: str) -> Value:
+    """A percentage or a number of days; any other figure is of the wrong kind and goes
+    to a person (money, a count with thousands, weeks or months, a share above 100%)."""
+    match = MEASURES[kind].match(text)
+    if match:
+        value = float(match.group(1))
+        if kind == "percent" and value > 100:
+            return Value("needs_review", raw, note=f"'{text}' is above 100; the question asks for a percentage")
+        return Value("answered", raw, value=value)
+    if NOT_HELD.search(text):
+        return Value("not_held", raw)
+    refusal = parse_refusal(text)
+    if refusal:
+        return Value("refused", raw, section=refusal)
+    if NUMBER.match(text) or re.search(r"\d", text):
+        return Value("needs_review", raw, note=f"'{text}' is not {WHAT[kind]}, which the question asks for")
     return Value("needs_review", raw, note="not a figure")
 
 
