@@ -101,6 +101,10 @@ def test_each_kind_reads_its_own_figures_and_sends_the_wrong_kind_to_review(run,
     ("12%", "days", ("needs_review", None)),
     ("not held", "days", ("not_held", None)),
     ("14 days", "count", ("needs_review", None)),
+    ("46206571.06", "count", ("needs_review", None)),  # pounds and pence, not a count
+    ("12.5", "count", ("needs_review", None)),          # an average or a rate
+    ("12.0", "count", ("answered", 12.0)),
+    ("46206571.06", "money", ("answered", 46206571.06)),
 ])
 def test_values_of_each_kind(raw, kind, expected):
     value = parse_value(raw, kind)

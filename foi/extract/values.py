@@ -80,7 +80,7 @@ def parse_value(raw: str, kind: str = "count") -> Value:
                      note=f"'{text}' read as {text.replace('.', ',')} ('.' as a thousands separator in a count)")
     number = NUMBER.match(text)
     if number and kind in ("count", "money"):
-        wrong = _wrong_kind(text, number.group(3), kind)
+        wrong = _wrong_kind(text, number.group(3), kind, number.group(2))
         if wrong:
             return Value("needs_review", raw, note=wrong)
     if number and kind != "text":
@@ -141,12 +141,15 @@ def figure_kind(question: Question) -> str:
     return question.kind
 
 
-def _wrong_kind(text: str, unit: str | None, kind: str) -> str | None:
-    """Why a number is not of its question's kind: money for a count, a percentage for either."""
+def _wrong_kind(text: str, unit: str | None, kind: str, fraction: str | None = None) -> str | None:
+    """Why a number is not of its question's kind: money for a count, a percentage for
+    either, a fraction for a count (pounds and pence, a rate or an average)."""
     if unit == "%":
         return f"'{text}' is a percentage; the question asks for a {'count' if kind == 'count' else 'sum of money'}"
     if kind == "count" and re.match(r"^\(?[£$]", text):
         return f"'{text}' is money; the question asks for a count"
+    if kind == "count" and fraction and fraction.strip(".0"):
+        return f"'{text}' has a fractional part; the question asks for a count"
     return None
 
 
