@@ -12,7 +12,7 @@ import pytest
 
 from foi.campaign.spec import KINDS
 from foi.db import connect
-from foi.extract.values import parse_value
+from foi.extract.values import of_kind, parse_value
 
 CAMPAIGN = """
 slug = "plans"
@@ -104,10 +104,11 @@ def test_each_kind_reads_its_own_figures_and_sends_the_wrong_kind_to_review(run,
     ("46206571.06", "count", ("needs_review", None)),  # pounds and pence, not a count
     ("12.5", "count", ("needs_review", None)),          # an average or a rate
     ("12.0", "count", ("answered", 12.0)),
+    ("3.220", "count", ("answered", 3220.0)),           # '.' grouping thousands (unsure, but whole)
     ("46206571.06", "money", ("answered", 46206571.06)),
 ])
 def test_values_of_each_kind(raw, kind, expected):
-    value = parse_value(raw, kind)
+    value = of_kind(parse_value(raw, kind), kind)
     assert (value.status, value.value) == expected
 
 

@@ -16,7 +16,7 @@ from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
-from foi.extract.values import figure_kind, footnote_bounds, parse_value
+from foi.extract.values import figure_kind, footnote_bounds, of_kind, parse_value
 from foi.language import confidence as sure
 
 FOOTNOTE_START = set("*†‡[cxCX")
@@ -186,7 +186,8 @@ def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
 def _found(match: Match, raw: str, location: str, period: tuple[str, float, str | None],
            snippet: str) -> Found:
     label, period_confidence, note = period
-    value = parse_value(raw, figure_kind(match.question))
+    kind = figure_kind(match.question)
+    value = of_kind(parse_value(raw, kind), kind)
     notes = "; ".join(n for n in (note, value.note, f"matched by {match.how}") if n)
     confidence = min(match.confidence, period_confidence, sure.CERTAIN if value.sure else sure.UNSURE)
     return Found(match.question.id, label, value, location, confidence, snippet[:160], notes)

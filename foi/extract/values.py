@@ -80,7 +80,7 @@ def parse_value(raw: str, kind: str = "count") -> Value:
                      note=f"'{text}' read as {text.replace('.', ',')} ('.' as a thousands separator in a count)")
     number = NUMBER.match(text)
     if number and kind in ("count", "money"):
-        wrong = _wrong_kind(text, number.group(3), kind, number.group(2))
+        wrong = _wrong_kind(text, number.group(3), kind)
         if wrong:
             return Value("needs_review", raw, note=wrong)
     if number and kind != "text":
@@ -126,6 +126,17 @@ def parse_measure(raw: str, text: str, kind: str) -> Value:
     return Value("needs_review", raw, note="not a figure")
 
 
+def of_kind(value: Value, kind: str) -> Value:
+    """`value` as the answer to a question of `kind`: a count with a fractional part
+    (pounds and pence, an average, a rate) goes to a person. Applied where a figure
+    is put to a question, not in parse_value, which also tells cells from text."""
+    if kind == "count" and value.status == "answered" and value.value is not None \
+            and not float(value.value).is_integer():
+        text = " ".join(value.raw.split())
+        return Value("needs_review", value.raw, note=f"'{text}' has a fractional part; the question asks for a count")
+    return value
+
+
 # A question left at the default kind (count) whose words ask for a sum of money.
 MONEY_WORDS = re.compile(r"\b(?:spend|spent|spending|costs?|costing|expenditure|income|paid|payments?|fees?|budget"
                          r"|amount|revenue|charges?|price|pounds|value of)\b|£", re.IGNORECASE)
@@ -141,15 +152,12 @@ def figure_kind(question: Question) -> str:
     return question.kind
 
 
-def _wrong_kind(text: str, unit: str | None, kind: str, fraction: str | None = None) -> str | None:
-    """Why a number is not of its question's kind: money for a count, a percentage for
-    either, a fraction for a count (pounds and pence, a rate or an average)."""
+def _wrong_kind(text: str, unit: str | None, kind: str) -> str | None:
+    """Why a number is not of its question's kind: money for a count, a percentage for either."""
     if unit == "%":
         return f"'{text}' is a percentage; the question asks for a {'count' if kind == 'count' else 'sum of money'}"
     if kind == "count" and re.match(r"^\(?[£$]", text):
         return f"'{text}' is money; the question asks for a count"
-    if kind == "count" and fraction and fraction.strip(".0"):
-        return f"'{text}' has a fractional part; the question asks for a count"
     return None
 
 
