@@ -91,3 +91,16 @@ def test_confirming_no_information_is_held_is_not_a_nil_answer():
 def test_case_log_line_saying_clarification_was_sought():
     text = "Request 40021\n\nClarification sought 14-02-2025\n"
     assert classify_text("Request 40021", text, []).kind == "clarification"
+
+
+def test_a_file_named_as_giving_the_answer_is_an_answer_even_when_it_did_not_come_through():
+    text = ("Request 5521\n\nThe School Transport Costs workbook gives the spend for each year, "
+            "split by type of vehicle, as you asked.\n")
+    result = classify_text("Request 5521", text, [])
+    assert result.kind == "answer"
+
+
+def test_a_document_mentioned_in_an_acknowledgement_is_not_an_answer():
+    text = ("Thank you for your request, which we received today. Our guidance document sets out "
+            "how we handle requests. We will respond within 20 working days.\n")
+    assert classify_text("Your request", text, []).kind == "acknowledgement"

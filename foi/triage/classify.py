@@ -236,9 +236,16 @@ def _decides_refusal(sentence: str) -> bool:
 
 # "Please find attached ...": the answer is in a file even where the file did
 # not come through (stripped by a gateway, or a portal download).
+_A_FILE = (r"(?:spreadsheet|workbook|document|file|appendix|annex)s? (?:gives?|shows?|provides?|contains?|lists?"
+           r"|sets? out|details?|includes?)")
 ATTACHED: Final = re.compile(r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
                              r"|(?:is|are) (?:set out |provided )?in the (?:attached|enclosed)"
-                             r"|we (?:have )?(?:attached|enclosed)\b)", re.IGNORECASE)
+                             r"|we (?:have )?(?:attached|enclosed)\b"
+                             # "The attached spreadsheet shows ...", "The Referrals workbook gives the number ..."
+                             r"|\b(?:the|our) (?:attached|enclosed|accompanying) (?:[\w'-]+ ){0,4}" + _A_FILE +
+                             r"|\b(?:the|our) (?:[\w'-]+ ){0,4}" + _A_FILE + r" (?:the |a )?(?:numbers?|figures|totals"
+                             r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b)",
+                             re.IGNORECASE)
 
 
 def _says_attached(sentences: list[str]) -> bool:
