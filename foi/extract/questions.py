@@ -11,13 +11,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from foi.campaign.spec import Question
-from foi.extract.values import MARK
+from foi.extract.labelwords import acronyms, content_words
 from foi.language import confidence as sure
 
-STOPWORDS = set("""a an the of in on for to and or by with within from at as is are was were be been
-how many much what which number no nos total totals count figure figures did does do your you
-council councils authority each per year years period financial please provide data information
-that this these those there their any all received receive recorded""".split())
 NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
                       re.IGNORECASE)
 # "Q2" or "question 2" anywhere in a sentence ("The information for Q2 is not held").
@@ -36,6 +32,16 @@ CLOSE = 0.1
 LEANING = 0.2
 # the most a paraphrase (words shared with the question, not its labels) earns
 PARAPHRASE = 0.8
+# a line matched by its words alone (no number, no whole label) is settled when
+# most of its words are the question's and no other question comes near it
+WORDS_FLOOR = 0.5
+WORDS_MARGIN = 0.25
+BY_WORDS = ("words of the question or its labels", "question text")
+# a line's nearest cell naming a question this surely (its number, a whole label) decides it
+NAMED_OUTRIGHT = 0.9
+# a heading is read by its words alone when it is this short and holds no figure
+HEADING_WORDS = 8
+FIGURE = re.compile(r"\d[\d,.]{2,}")
 # "question 1" inside a question's own text ("Of the children in question 1, ...")
 # refers to another question: it says nothing about which row answers this one
 REFERENCE_IN_TEXT = re.compile(r"\b(?:questions?|q)\s*\.?\s*\d{1,2}[a-z]?\b", re.IGNORECASE)
@@ -92,17 +98,7 @@ class Match:
 
 
 def tokens(text: str) -> list[str]:
-    text = MARK.sub(" ", text).lower().replace("’", "'")
-    text = re.sub(r"\bre[-\s]+(?=[a-z])", "re", text)  # re-referral == rereferral != referral
-    words = re.findall(r"[a-z0-9]+", text)
-    return [_stem(w) for w in words if w not in STOPWORDS]
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ies", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    return content_words(text)
 
 
 def question_number(text: str) -> str | None:
@@ -120,6 +116,7 @@ class QuestionMatcher:
                              for q in questions}
         self.text_tokens = {q.id: set(tokens(without_references(q.text))) for q in questions}
         self.bags = {q.id: _bag(q) for q in questions}
+        self.acronyms = {q.id: acronyms(" ".join([q.text, *q.labels])) for q in questions}
         self.weights = _weights(list(self.bags.values()))
         self.unknown = max(self.weights.values(), default=1.0)
         self.plain = {q.id: " ".join(sorted(set(tokens(without_references(q.text))))) for q in questions}
@@ -176,9 +173,28 @@ class QuestionMatcher:
         scored = sorted(((*self._score(q, cell), len(cell & self.text_tokens[q.id])) for q in self.questions),
                         key=rank, reverse=True)
         best = scored[0]
+        if best[0] >= sure.REVIEW_BELOW and not (len(scored) > 1 and rank(scored[1]) == rank(best)):
+            return Match(best[2], round(best[0], 2), best[3])
+        heading = self._heading(text, cell)
+        if heading:
+            return heading
         if best[0] < 0.6 or (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return None
         return Match(best[2], round(best[0], 2), best[3])
+
+    def _heading(self, text: str, cell: set[str]) -> Match | None:
+        """A short heading with no figures in it ("Children placed far from
+        home") matched by the words it shares with one question's text and
+        labels, far ahead of every other question."""
+        if len(cell) > HEADING_WORDS or FIGURE.search(text):
+            return None
+        scored = sorted(((score, qid, how) for qid, (score, how) in self._text_scores(text).items()), reverse=True)
+        if not scored or scored[0][2] not in BY_WORDS:
+            return None
+        rival = scored[1][0] if len(scored) > 1 else 0.0
+        if scored[0][0] < WORDS_FLOOR or scored[0][0] - rival < WORDS_MARGIN:
+            return None
+        return self._by_words(scored[0][1], scored[0][0], rival, scored[0][2])
 
     def assign(self, labels: list[tuple[str, ...]], siblings: tuple[str, ...] = ()) -> list[Match | None]:
         """The question each of a table's lines answers, at most one line per
@@ -199,9 +215,7 @@ class QuestionMatcher:
         for _score, line, qid in pairs:
             if line not in chosen and qid not in chosen.values():
                 chosen[line] = qid
-        # a question another line holds is no rival: that is what assigning them together buys
-        return [self._settle(scores[line], chosen[line], set(chosen.values()) - {chosen[line]})
-                if line in chosen else None for line in range(len(labels))]
+        return [self._settle(line, scores, chosen) if line in chosen else None for line in range(len(labels))]
 
     def leaning(self, text: str) -> Question | None:
         """The question a text's words lean to, however weakly (a title too loose
@@ -212,16 +226,41 @@ class QuestionMatcher:
             return None
         return self.by_id[scores[0][1]]
 
-    def _settle(self, row: dict[str, tuple[float, str]], qid: str, held: set[str]) -> Match:
+    def _settle(self, line: int, scores: list[dict[str, tuple[float, str]]], chosen: dict[int, str]) -> Match:
+        """The chosen question's match for `line`, as sure as its lead over the
+        line's next reading. A question another line holds is a rival only by
+        what that line would lose in giving it up (what assigning them together
+        buys): a line taking a question by its number leaves it to no one."""
+        row, qid = scores[line], chosen[line]
         score, how = row[qid]
-        rivals = sorted(((s, h, q) for q, (s, h) in row.items() if q != qid and q not in held), reverse=True)
-        if rivals and rivals[0][0] >= ASSIGN_FLOOR and score - rivals[0][0] < CLOSE:
-            other = self.by_id[rivals[0][2]]
+        holder = {q: other for other, q in chosen.items()}
+        rivals = []
+        for other_qid, (other_score, other_how) in row.items():
+            if other_qid == qid:
+                continue
+            held_by = holder.get(other_qid)
+            if held_by is not None:
+                theirs = scores[held_by]
+                fallback = max((s for q, (s, _) in theirs.items() if q == qid or q not in holder), default=0.0)
+                other_score -= max(0.0, theirs[other_qid][0] - fallback)
+            rivals.append((other_score, row[other_qid][0], other_how, other_qid))
+        rival = max(rivals, default=(0.0, 0.0, "", ""))
+        if rival[1] >= ASSIGN_FLOOR and score - rival[0] < CLOSE:
+            other = self.by_id[rival[3]]
             return Match(self.by_id[qid], min(score, sure.WEAK),
-                         f"{how}; or question {other.number} ({other.id}) by {rivals[0][1]}: check")
+                         f"{how}; or question {other.number} ({other.id}) by {rival[2]}: check")
+        if how in BY_WORDS and score < sure.REVIEW_BELOW:
+            return self._by_words(qid, score, rival[0], how)
         if how == "label":  # the bonus for a longer label only ranks readings
             score = min(score, 0.95)
         return Match(self.by_id[qid], round(score, 2), how)
+
+    def _by_words(self, qid: str, score: float, rival: float, how: str) -> Match:
+        """A match by shared words: settled when it clears the floor and leads
+        the next question clearly, else as weak as its score says."""
+        if score >= WORDS_FLOOR and score - rival >= WORDS_MARGIN:
+            return Match(self.by_id[qid], sure.BY_WORDS, f"{how}, well ahead of any other question")
+        return Match(self.by_id[qid], round(min(score, sure.UNSURE), 2), how)
 
     def _line_scores(self, texts: tuple[str, ...], refs: list[Reference | None],
                      table_refs: list[Reference]) -> dict[str, tuple[float, str]]:
@@ -232,6 +271,8 @@ class QuestionMatcher:
             for qid, item in self._text_scores(words).items():
                 if item[0] > scored.get(qid, (0.0, ""))[0]:
                     scored[qid] = item
+            if not best and max((score for score, _ in scored.values()), default=0.0) >= NAMED_OUTRIGHT:
+                return scored  # the line's own cell names it: the wider label (a title over several) adds nothing
             for qid, item in scored.items():
                 if item[0] > best.get(qid, (0.0, ""))[0]:
                     best[qid] = item
@@ -286,7 +327,8 @@ class QuestionMatcher:
         for word in cell:
             weight = self.weights.get(word, self.unknown)
             total += weight
-            if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)):
+            if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)) or (
+                    len(word) >= 3 and any(a.startswith(word) for a in self.acronyms[question.id])):
                 matched += weight
         return PARAPHRASE * matched / total if total else 0.0
 
