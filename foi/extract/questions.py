@@ -249,7 +249,7 @@ class QuestionMatcher:
             other = self.by_id[rival[3]]
             return Match(self.by_id[qid], min(score, sure.WEAK),
                          f"{how}; or question {other.number} ({other.id}) by {rival[2]}: check")
-        if how in BY_WORDS and score < sure.REVIEW_BELOW:
+        if how in BY_WORDS and score < sure.BY_WORDS:
             return self._by_words(qid, score, rival[0], how)
         if how == "label":  # the bonus for a longer label only ranks readings
             score = min(score, 0.95)
