@@ -173,7 +173,7 @@ class QuestionMatcher:
         scored = sorted(((*self._score(q, cell), len(cell & self.text_tokens[q.id])) for q in self.questions),
                         key=rank, reverse=True)
         best = scored[0]
-        if best[0] >= sure.REVIEW_BELOW and not (len(scored) > 1 and rank(scored[1]) == rank(best)):
+        if best[0] >= sure.BY_WORDS and not (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return Match(best[2], round(best[0], 2), best[3])
         heading = self._heading(text, cell)
         if heading:
@@ -317,6 +317,19 @@ class QuestionMatcher:
                 score, how = echo, "words of the question or its labels"
             if score > 0:
                 out[question.id] = (round(score, 3), how)
+        return self._subsumed(cell, out)
+
+    def _subsumed(self, cell: set[str], out: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+        """A label found inside a longer label of another question, both in the
+        cell ("Children's services" in "Children's services support workers"),
+        names the longer one's question: the shorter reading drops to a paraphrase."""
+        found = {qid: [label for label in self.label_tokens[qid] if label <= cell] for qid in out}
+        for qid, (score, how) in list(out.items()):
+            if how != "label":
+                continue
+            longest = max(found[qid], key=len, default=set())
+            if any(longest < other for rival, labels in found.items() if rival != qid for other in labels):
+                out[qid] = (min(score, PARAPHRASE), "label inside another question's label")
         return out
 
     def _paraphrase(self, cell: set[str], question: Question) -> float:
