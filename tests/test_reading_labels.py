@@ -129,3 +129,17 @@ def test_a_label_inside_another_questions_longer_label_names_the_longer_one():
     ]
     result = read([grid(["Parks play equipment", "5,000", "6,000"])], questions)
     assert settled(result) == {("play", "2022/23"): 5000.0, ("play", "2023/24"): 6000.0}
+
+
+def test_a_quoted_question_naming_another_question_is_its_own_question():
+    questions = [
+        Question("evicted", "How many households did the council evict?", "count", [], "1"),
+        Question("rehoused", "Of the households in question 1, how many did the council later rehouse?", "count",
+                 [], "2"),
+    ]
+    matcher = QuestionMatcher(questions)
+    quoted = matcher.match("Of the households in question 1, how many did the council later rehouse?")
+    assert quoted is not None and (quoted.question.id, quoted.confidence) == ("rehoused", 0.95)
+    assert matcher.named_in("Of the households in question 1, how many did the council later rehouse?") is None
+    named = matcher.named_in("The figure for question 1 is not held.")
+    assert named is not None and named.question.id == "evicted"

@@ -39,6 +39,8 @@ WORDS_MARGIN = 0.25
 BY_WORDS = ("words of the question or its labels", "question text")
 # a line's nearest cell naming a question this surely (its number, a whole label) decides it
 NAMED_OUTRIGHT = 0.9
+# a text repeating a question's own words this closely is that question quoted
+ECHOED = 0.95
 # a heading is read by its words alone when it is this short and holds no figure
 HEADING_WORDS = 8
 FIGURE = re.compile(r"\d[\d,.]{2,}")
@@ -131,7 +133,7 @@ class QuestionMatcher:
     def named_in(self, text: str) -> Match | None:
         """The one question a sentence names by number anywhere in it ("... for Q2 ...")."""
         numbers = {n.lower() for n in NAMED.findall(text)}
-        if len(numbers) != 1:
+        if len(numbers) != 1 or self._echo(text):  # "Of the children in question 1, how many ..." quoted
             return None
         number = numbers.pop()
         question = self.by_number.get(number) or self.by_number.get(number.rstrip("abcdefgh"))
@@ -175,12 +177,24 @@ class QuestionMatcher:
         best = scored[0]
         if best[0] >= sure.BY_WORDS and not (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return Match(best[2], round(best[0], 2), best[3])
-        heading = self._heading(text, cell)
+        heading = self._echo(text) or self._heading(text, cell)
         if heading:
             return heading
         if best[0] < 0.6 or (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return None
         return Match(best[2], round(best[0], 2), best[3])
+
+    def _echo(self, text: str) -> Match | None:
+        """The question whose own text `text` repeats nearly whole (a reply
+        quoting each question above its answer), whatever questions it names."""
+        cell = set(tokens(without_references(text)))
+        echoed = [q for q in self.questions if cell and self._repeats(cell, q)]
+        return Match(echoed[0], ECHOED, "the question's own text") if len(echoed) == 1 else None
+
+    def _repeats(self, cell: set[str], question: Question) -> bool:
+        own = self.text_tokens[question.id]
+        return (len(cell & own) >= 0.9 * len(own)
+                and fuzz.token_sort_ratio(" ".join(sorted(cell)), self.plain[question.id]) >= 90)
 
     def _heading(self, text: str, cell: set[str]) -> Match | None:
         """A short heading with no figures in it ("Children placed far from
@@ -301,17 +315,13 @@ class QuestionMatcher:
         cell = set(tokens(without_references(text)))
         if not cell or all(word.isdigit() for word in cell):
             return {}
-        plain = " ".join(sorted(cell))
         out: dict[str, tuple[float, str]] = {}
         for question in self.questions:
             score, size, _, how = self._score(question, cell)
             if how == "label":  # a longer label is the more specific reading
                 score += 0.01 * min(size, 4)
-            whole = fuzz.token_sort_ratio(plain, self.plain[question.id]) / 100
-            own = self.text_tokens[question.id]
-            echoed = len(cell & own) >= 0.9 * len(own)
-            if whole >= 0.9 and echoed and score < 0.95:  # the question echoed nearly whole
-                score, how = 0.95, "question text"
+            if score < ECHOED and self._repeats(cell, question):  # the question echoed nearly whole
+                score, how = ECHOED, "question text"
             echo = self._paraphrase(cell, question)
             if echo > score:
                 score, how = echo, "words of the question or its labels"
