@@ -188,7 +188,9 @@ class QuestionMatcher:
         """The question whose own text `text` repeats nearly whole (a reply
         quoting each question above its answer), whatever questions it names."""
         cell = set(tokens(without_references(text)))
-        echoed = [q for q in self.questions if cell and self._repeats(cell, q)]
+        if not cell or FIGURE.search(text):  # a figure after the question is its answer, read elsewhere
+            return None
+        echoed = [q for q in self.questions if self._repeats(cell, q) and len(cell - self.text_tokens[q.id]) <= 2]
         return Match(echoed[0], ECHOED, "the question's own text") if len(echoed) == 1 else None
 
     def _repeats(self, cell: set[str], question: Question) -> bool:
