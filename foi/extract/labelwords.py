@@ -39,7 +39,7 @@ SAME = {
     "family": "household", "famil": "household",
     "repeat": "again",
     "ending": "clos", "ended": "clos", "finish": "clos",
-    "not": "no", "without": "no", "none": "no",
+    "without": "no",
     "distant": "far", "away": "far",
 }
 _SUFFIXES: tuple[str, ...] = ("ations", "ation", "ments", "ment", "ures", "ure", "als", "al")

@@ -41,6 +41,8 @@ BY_WORDS = ("words of the question or its labels", "question text")
 NAMED_OUTRIGHT = 0.9
 # a text repeating a question's own words this closely is that question quoted
 ECHOED = 0.95
+# the weight of a word no question uses, as a share of the rarest question word's
+UNKNOWN_WORD = 0.5
 # a heading is read by its words alone when it is this short and holds no figure
 HEADING_WORDS = 8
 FIGURE = re.compile(r"\d[\d,.]{2,}")
@@ -120,7 +122,9 @@ class QuestionMatcher:
         self.bags = {q.id: _bag(q) for q in questions}
         self.acronyms = {q.id: acronyms(" ".join([q.text, *q.labels])) for q in questions}
         self.weights = _weights(list(self.bags.values()))
-        self.unknown = max(self.weights.values(), default=1.0)
+        # a word no question uses favours none of them; it says the label may be
+        # about something else, but counts for less than a word the questions share
+        self.unknown = UNKNOWN_WORD * max(self.weights.values(), default=1.0)
         self.plain = {q.id: " ".join(sorted(set(tokens(without_references(q.text))))) for q in questions}
         self.by_id = {q.id: q for q in questions}
 
@@ -202,8 +206,8 @@ class QuestionMatcher:
         """A short heading with no figures in it ("Children placed far from
         home") matched by the words it shares with one question's text and
         labels, far ahead of every other question."""
-        if len(cell) > HEADING_WORDS or FIGURE.search(text):
-            return None
+        if len(cell) > HEADING_WORDS or FIGURE.search(text) or NAMED.search(text):
+            return None  # a question named by number is read by its number (named_in)
         scored = sorted(((score, qid, how) for qid, (score, how) in self._text_scores(text).items()), reverse=True)
         if not scored or scored[0][2] not in BY_WORDS:
             return None
@@ -350,12 +354,20 @@ class QuestionMatcher:
         bag = self.bags[question.id]
         total = matched = 0.0
         for word in cell:
-            weight = self.weights.get(word, self.unknown)
+            weight = self._weight(word)
             total += weight
             if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)) or (
                     len(word) >= 3 and any(a.startswith(word) for a in self.acronyms[question.id])):
                 matched += weight
         return PARAPHRASE * matched / total if total else 0.0
+
+    def _weight(self, word: str) -> float:
+        """How much `word` says about which question a label means: a form of a
+        campaign word ("house" of "household") weighs as that word does."""
+        if word in self.weights:
+            return self.weights[word]
+        near = [weight for known, weight in self.weights.items() if len(word) >= 4 and _near(word, known)]
+        return max(near, default=self.unknown)
 
     def _by_place(self, text: str) -> Match | None:
         """"Part (b) ..." or "Part ii: ..." at the start of a line: the question in
