@@ -32,11 +32,12 @@ CLOSE = 0.1
 LEANING = 0.2
 # the most a paraphrase (words shared with the question, not its labels) earns
 PARAPHRASE = 0.8
+SUBSUMED = "label inside another question's label"
 # a line matched by its words alone (no number, no whole label) is settled when
 # most of its words are the question's and no other question comes near it
 WORDS_FLOOR = 0.5
 WORDS_MARGIN = 0.25
-BY_WORDS = ("words of the question or its labels", "question text")
+WORD_MATCHES = ("words of the question or its labels", "question text", SUBSUMED)
 # a line's nearest cell naming a question this surely (its number, a whole label) decides it
 NAMED_OUTRIGHT = 0.9
 # a text repeating a question's own words this closely is that question quoted
@@ -209,7 +210,7 @@ class QuestionMatcher:
         if len(cell) > HEADING_WORDS or FIGURE.search(text) or NAMED.search(text):
             return None  # a question named by number is read by its number (named_in)
         scored = sorted(((score, qid, how) for qid, (score, how) in self._text_scores(text).items()), reverse=True)
-        if not scored or scored[0][2] not in BY_WORDS:
+        if not scored or scored[0][2] not in WORD_MATCHES:
             return None
         rival = scored[1][0] if len(scored) > 1 else 0.0
         if scored[0][0] < WORDS_FLOOR or scored[0][0] - rival < WORDS_MARGIN:
@@ -269,7 +270,7 @@ class QuestionMatcher:
             other = self.by_id[rival[3]]
             return Match(self.by_id[qid], min(score, sure.WEAK),
                          f"{how}; or question {other.number} ({other.id}) by {rival[2]}: check")
-        if how in BY_WORDS and score < sure.BY_WORDS:
+        if how in WORD_MATCHES and score < sure.BY_WORDS:
             return self._by_words(qid, score, rival[0], how)
         if how == "label":  # the bonus for a longer label only ranks readings
             score = min(score, 0.95)
@@ -345,7 +346,7 @@ class QuestionMatcher:
                 continue
             longest = max(found[qid], key=len, default=set())
             if any(longest < other for rival, labels in found.items() if rival != qid for other in labels):
-                out[qid] = (min(score, PARAPHRASE), "label inside another question's label")
+                out[qid] = (min(score, PARAPHRASE), SUBSUMED)
         return out
 
     def _paraphrase(self, cell: set[str], question: Question) -> float:
