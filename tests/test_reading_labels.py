@@ -143,3 +143,8 @@ def test_a_quoted_question_naming_another_question_is_its_own_question():
     assert matcher.named_in("Of the households in question 1, how many did the council later rehouse?") is None
     named = matcher.named_in("The figure for question 1 is not held.")
     assert named is not None and named.question.id == "evicted"
+
+
+def test_in_care_is_looked_after_but_not_in_care_homes():
+    assert set(content_words("Number of children in care")) == set(content_words("number of children looked after"))
+    assert "look" not in content_words("Residents in care homes")

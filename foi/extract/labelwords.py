@@ -26,7 +26,10 @@ NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", 
 # Whole phrases that say the same thing in fewer or other words (before words are split).
 PHRASES = [
     (re.compile(r"\b(?:a|one|1)\s+year\b|\btwelve\s+months\b", re.IGNORECASE), "12 months"),
-    (re.compile(r"\bin\s+(?:the\s+)?(?:council'?s?\s+|local\s+authority\s+)?care\b", re.IGNORECASE), "looked after"),
+    # "children in care" are looked after; "in care homes", "in care proceedings" are not
+    (re.compile(r"\bin\s+(?:the\s+)?(?:council'?s?\s+|local\s+authority\s+)?care\b"
+                r"(?!\s+(?:homes?|proceedings|plans?|leavers?|orders?|settings?|services?|workers?)\b)", re.IGNORECASE),
+     "looked after"),
     (re.compile(r"\bre[-\s]+(?=[a-z])", re.IGNORECASE), "re"),  # re-referral == rereferral != referral
 ]
 # Words that mean the same in the answers councils write, reduced to one of them
