@@ -148,3 +148,16 @@ def test_a_quoted_question_naming_another_question_is_its_own_question():
 def test_in_care_is_looked_after_but_not_in_care_homes():
     assert set(content_words("Number of children in care")) == set(content_words("number of children looked after"))
     assert "look" not in content_words("Residents in care homes")
+
+
+def test_a_label_with_words_of_two_questions_goes_to_review_naming_both():
+    questions = [
+        Question("temporary", "How many households were placed in temporary accommodation?", "count", [], "1"),
+        Question("hostels", "How many households were placed in hostel accommodation by the council?", "count",
+                 [], "2"),
+    ]
+    # the label names both kinds of accommodation
+    result = read([grid(["Households placed in temporary or hostel accommodation", "40", "44"])], questions)
+    assert settled(result) == {}
+    assert {key[0] for key in result} == {"temporary"}
+    assert all("or question 2 (hostels)" in note and "check" in note for _, _, note in result.values())

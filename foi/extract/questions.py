@@ -199,8 +199,11 @@ class QuestionMatcher:
         return Match(echoed[0], ECHOED, "the question's own text") if len(echoed) == 1 else None
 
     def _repeats(self, cell: set[str], question: Question) -> bool:
+        """The cell says the question's own words nearly all, and nothing that
+        belongs to another question alone ("temporary or hostel accommodation")."""
         own = self.text_tokens[question.id]
-        return (len(cell & own) >= 0.9 * len(own)
+        others = set().union(*(self.bags[q.id] for q in self.questions if q is not question))
+        return (len(cell & own) >= 0.9 * len(own) and not (cell - self.bags[question.id]) & others
                 and fuzz.token_sort_ratio(" ".join(sorted(cell)), self.plain[question.id]) >= 90)
 
     def _heading(self, text: str, cell: set[str]) -> Match | None:
@@ -215,7 +218,7 @@ class QuestionMatcher:
         rival = scored[1][0] if len(scored) > 1 else 0.0
         if scored[0][0] < WORDS_FLOOR or scored[0][0] - rival < WORDS_MARGIN:
             return None
-        return self._by_words(scored[0][1], scored[0][0], rival, scored[0][2])
+        return self._by_words(scored[0][1], scored[0][0], (rival, ""), scored[0][2])
 
     def assign(self, labels: list[tuple[str, ...]], siblings: tuple[str, ...] = ()) -> list[Match | None]:
         """The question each of a table's lines answers, at most one line per
@@ -271,16 +274,20 @@ class QuestionMatcher:
             return Match(self.by_id[qid], min(score, sure.WEAK),
                          f"{how}; or question {other.number} ({other.id}) by {rival[2]}: check")
         if how in WORD_MATCHES and score < sure.BY_WORDS:
-            return self._by_words(qid, score, rival[0], how)
+            return self._by_words(qid, score, (rival[0], rival[3]), how)
         if how == "label":  # the bonus for a longer label only ranks readings
             score = min(score, 0.95)
         return Match(self.by_id[qid], round(score, 2), how)
 
-    def _by_words(self, qid: str, score: float, rival: float, how: str) -> Match:
+    def _by_words(self, qid: str, score: float, rival: tuple[float, str], how: str) -> Match:
         """A match by shared words: settled when it clears the floor and leads
-        the next question clearly, else as weak as its score says."""
-        if score >= WORDS_FLOOR and score - rival >= WORDS_MARGIN:
+        the next question (`rival`: its score and id) clearly, else as weak as
+        its score says, with the next question as the other reading."""
+        if score >= WORDS_FLOOR and score - rival[0] >= WORDS_MARGIN:
             return Match(self.by_id[qid], sure.BY_WORDS, f"{how}, well ahead of any other question")
+        if rival[1] and score - rival[0] < WORDS_MARGIN:
+            other = self.by_id[rival[1]]
+            how = f"{how}; or question {other.number} ({other.id}) by its words: check"
         return Match(self.by_id[qid], round(min(score, sure.UNSURE), 2), how)
 
     def _line_scores(self, texts: tuple[str, ...], refs: list[Reference | None],
