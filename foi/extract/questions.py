@@ -122,6 +122,9 @@ class QuestionMatcher:
         self.text_tokens = {q.id: set(tokens(without_references(q.text))) for q in questions}
         self.bags = {q.id: _bag(q) for q in questions}
         self.acronyms = {q.id: acronyms(" ".join([q.text, *q.labels])) for q in questions}
+        # the words only the other questions use
+        self.foreign = {q.id: set().union(*(self.bags[o.id] for o in questions if o is not q)) - self.bags[q.id]
+                        for q in questions}
         self.weights = _weights(list(self.bags.values()))
         # a word no question uses favours none of them; it says the label may be
         # about something else, but counts for less than a word the questions share
@@ -202,8 +205,7 @@ class QuestionMatcher:
         """The cell says the question's own words nearly all, and nothing that
         belongs to another question alone ("temporary or hostel accommodation")."""
         own = self.text_tokens[question.id]
-        others = set().union(*(self.bags[q.id] for q in self.questions if q is not question))
-        return (len(cell & own) >= 0.9 * len(own) and not (cell - self.bags[question.id]) & others
+        return (len(cell & own) >= 0.9 * len(own) and not cell & self.foreign[question.id]
                 and fuzz.token_sort_ratio(" ".join(sorted(cell)), self.plain[question.id]) >= 90)
 
     def _heading(self, text: str, cell: set[str]) -> Match | None:
