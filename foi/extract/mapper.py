@@ -161,7 +161,7 @@ def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
     outranks the sheet's name (often left as it was when the file was copied
     from another answer); the name of a sheet `shared` by several tables names
     none of them. A name and a title that disagree go to a person."""
-    titles = [matcher.assign([(text,)], siblings)[0] for text in reversed(block.context) if text]
+    titles = [_title_match(matcher, text, siblings) for text in reversed(block.context) if text]
     sure_title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
     if sure_title:
         return sure_title
@@ -181,6 +181,15 @@ def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
         # words pooled from every title and the sheet's name: a guess for a person
         return Match(joined.question, min(joined.confidence, sure.WEAK), f"{joined.how} in the titles: check")
     return joined
+
+
+def _title_match(matcher: QuestionMatcher, title: str, siblings: tuple[str, ...]) -> Match | None:
+    """The question a table's title names, read together with the titles of the
+    file's other tables: a title torn between two questions goes to the one no
+    other table's title holds ("Closures with a referral" beside a table titled
+    "Closed with no further action")."""
+    others = [(text,) for text in dict.fromkeys(siblings) if text != title]
+    return matcher.assign([(title,), *others], siblings)[0]
 
 
 def _found(match: Match, raw: str, location: str, period: tuple[str, float, str | None],

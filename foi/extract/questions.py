@@ -11,13 +11,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from foi.campaign.spec import Question
-from foi.extract.values import MARK
+from foi.extract.labelwords import acronyms, content_words
 from foi.language import confidence as sure
 
-STOPWORDS = set("""a an the of in on for to and or by with within from at as is are was were be been
-how many much what which number no nos total totals count figure figures did does do your you
-council councils authority each per year years period financial please provide data information
-that this these those there their any all received receive recorded""".split())
 NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
                       re.IGNORECASE)
 # "Q2" or "question 2" anywhere in a sentence ("The information for Q2 is not held").
@@ -36,6 +32,21 @@ CLOSE = 0.1
 LEANING = 0.2
 # the most a paraphrase (words shared with the question, not its labels) earns
 PARAPHRASE = 0.8
+SUBSUMED = "label inside another question's label"
+# a line matched by its words alone (no number, no whole label) is settled when
+# most of its words are the question's and no other question comes near it
+WORDS_FLOOR = 0.5
+WORDS_MARGIN = 0.25
+WORD_MATCHES = ("words of the question or its labels", "question text", SUBSUMED)
+# a line's nearest cell naming a question this surely (its number, a whole label) decides it
+NAMED_OUTRIGHT = 0.9
+# a text repeating a question's own words this closely is that question quoted
+ECHOED = 0.95
+# the weight of a word no question uses, as a share of the rarest question word's
+UNKNOWN_WORD = 0.5
+# a heading is read by its words alone when it is this short and holds no figure
+HEADING_WORDS = 8
+FIGURE = re.compile(r"\d[\d,.]{2,}")
 # "question 1" inside a question's own text ("Of the children in question 1, ...")
 # refers to another question: it says nothing about which row answers this one
 REFERENCE_IN_TEXT = re.compile(r"\b(?:questions?|q)\s*\.?\s*\d{1,2}[a-z]?\b", re.IGNORECASE)
@@ -92,17 +103,7 @@ class Match:
 
 
 def tokens(text: str) -> list[str]:
-    text = MARK.sub(" ", text).lower().replace("’", "'")
-    text = re.sub(r"\bre[-\s]+(?=[a-z])", "re", text)  # re-referral == rereferral != referral
-    words = re.findall(r"[a-z0-9]+", text)
-    return [_stem(w) for w in words if w not in STOPWORDS]
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ies", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    return content_words(text)
 
 
 def question_number(text: str) -> str | None:
@@ -120,8 +121,14 @@ class QuestionMatcher:
                              for q in questions}
         self.text_tokens = {q.id: set(tokens(without_references(q.text))) for q in questions}
         self.bags = {q.id: _bag(q) for q in questions}
+        self.acronyms = {q.id: acronyms(" ".join([q.text, *q.labels])) for q in questions}
+        # the words only the other questions use
+        self.foreign = {q.id: set().union(*(self.bags[o.id] for o in questions if o is not q)) - self.bags[q.id]
+                        for q in questions}
         self.weights = _weights(list(self.bags.values()))
-        self.unknown = max(self.weights.values(), default=1.0)
+        # a word no question uses favours none of them; it says the label may be
+        # about something else, but counts for less than a word the questions share
+        self.unknown = UNKNOWN_WORD * max(self.weights.values(), default=1.0)
         self.plain = {q.id: " ".join(sorted(set(tokens(without_references(q.text))))) for q in questions}
         self.by_id = {q.id: q for q in questions}
 
@@ -134,7 +141,7 @@ class QuestionMatcher:
     def named_in(self, text: str) -> Match | None:
         """The one question a sentence names by number anywhere in it ("... for Q2 ...")."""
         numbers = {n.lower() for n in NAMED.findall(text)}
-        if len(numbers) != 1:
+        if len(numbers) != 1 or self._echo(text):  # "Of the children in question 1, how many ..." quoted
             return None
         number = numbers.pop()
         question = self.by_number.get(number) or self.by_number.get(number.rstrip("abcdefgh"))
@@ -176,9 +183,44 @@ class QuestionMatcher:
         scored = sorted(((*self._score(q, cell), len(cell & self.text_tokens[q.id])) for q in self.questions),
                         key=rank, reverse=True)
         best = scored[0]
+        if best[0] >= sure.BY_WORDS and not (len(scored) > 1 and rank(scored[1]) == rank(best)):
+            return Match(best[2], round(best[0], 2), best[3])
+        heading = self._echo(text) or self._heading(text, cell)
+        if heading:
+            return heading
         if best[0] < 0.6 or (len(scored) > 1 and rank(scored[1]) == rank(best)):
             return None
         return Match(best[2], round(best[0], 2), best[3])
+
+    def _echo(self, text: str) -> Match | None:
+        """The question whose own text `text` repeats nearly whole (a reply
+        quoting each question above its answer), whatever questions it names."""
+        cell = set(tokens(without_references(text)))
+        if not cell or FIGURE.search(text):  # a figure after the question is its answer, read elsewhere
+            return None
+        echoed = [q for q in self.questions if self._repeats(cell, q) and len(cell - self.text_tokens[q.id]) <= 2]
+        return Match(echoed[0], ECHOED, "the question's own text") if len(echoed) == 1 else None
+
+    def _repeats(self, cell: set[str], question: Question) -> bool:
+        """The cell says the question's own words nearly all, and nothing that
+        belongs to another question alone ("temporary or hostel accommodation")."""
+        own = self.text_tokens[question.id]
+        return (len(cell & own) >= 0.9 * len(own) and not cell & self.foreign[question.id]
+                and fuzz.token_sort_ratio(" ".join(sorted(cell)), self.plain[question.id]) >= 90)
+
+    def _heading(self, text: str, cell: set[str]) -> Match | None:
+        """A short heading with no figures in it ("Children placed far from
+        home") matched by the words it shares with one question's text and
+        labels, far ahead of every other question."""
+        if len(cell) > HEADING_WORDS or FIGURE.search(text) or NAMED.search(text):
+            return None  # a question named by number is read by its number (named_in)
+        scored = sorted(((score, qid, how) for qid, (score, how) in self._text_scores(text).items()), reverse=True)
+        if not scored or scored[0][2] not in WORD_MATCHES:
+            return None
+        rival = scored[1][0] if len(scored) > 1 else 0.0
+        if scored[0][0] < WORDS_FLOOR or scored[0][0] - rival < WORDS_MARGIN:
+            return None
+        return self._by_words(scored[0][1], scored[0][0], (rival, ""), scored[0][2])
 
     def assign(self, labels: list[tuple[str, ...]], siblings: tuple[str, ...] = ()) -> list[Match | None]:
         """The question each of a table's lines answers, at most one line per
@@ -199,9 +241,7 @@ class QuestionMatcher:
         for _score, line, qid in pairs:
             if line not in chosen and qid not in chosen.values():
                 chosen[line] = qid
-        # a question another line holds is no rival: that is what assigning them together buys
-        return [self._settle(scores[line], chosen[line], set(chosen.values()) - {chosen[line]})
-                if line in chosen else None for line in range(len(labels))]
+        return [self._settle(line, scores, chosen) if line in chosen else None for line in range(len(labels))]
 
     def leaning(self, text: str) -> Question | None:
         """The question a text's words lean to, however weakly (a title too loose
@@ -212,16 +252,45 @@ class QuestionMatcher:
             return None
         return self.by_id[scores[0][1]]
 
-    def _settle(self, row: dict[str, tuple[float, str]], qid: str, held: set[str]) -> Match:
+    def _settle(self, line: int, scores: list[dict[str, tuple[float, str]]], chosen: dict[int, str]) -> Match:
+        """The chosen question's match for `line`, as sure as its lead over the
+        line's next reading. A question another line holds is a rival only by
+        what that line would lose in giving it up (what assigning them together
+        buys): a line taking a question by its number leaves it to no one."""
+        row, qid = scores[line], chosen[line]
         score, how = row[qid]
-        rivals = sorted(((s, h, q) for q, (s, h) in row.items() if q != qid and q not in held), reverse=True)
-        if rivals and rivals[0][0] >= ASSIGN_FLOOR and score - rivals[0][0] < CLOSE:
-            other = self.by_id[rivals[0][2]]
+        holder = {q: other for other, q in chosen.items()}
+        rivals = []
+        for other_qid, (other_score, other_how) in row.items():
+            if other_qid == qid:
+                continue
+            held_by = holder.get(other_qid)
+            if held_by is not None:
+                theirs = scores[held_by]
+                fallback = max((s for q, (s, _) in theirs.items() if q == qid or q not in holder), default=0.0)
+                other_score -= max(0.0, theirs[other_qid][0] - fallback)
+            rivals.append((other_score, row[other_qid][0], other_how, other_qid))
+        rival = max(rivals, default=(0.0, 0.0, "", ""))
+        if rival[1] >= ASSIGN_FLOOR and score - rival[0] < CLOSE:
+            other = self.by_id[rival[3]]
             return Match(self.by_id[qid], min(score, sure.WEAK),
-                         f"{how}; or question {other.number} ({other.id}) by {rivals[0][1]}: check")
+                         f"{how}; or question {other.number} ({other.id}) by {rival[2]}: check")
+        if how in WORD_MATCHES and score < sure.BY_WORDS:
+            return self._by_words(qid, score, (rival[0], rival[3]), how)
         if how == "label":  # the bonus for a longer label only ranks readings
             score = min(score, 0.95)
         return Match(self.by_id[qid], round(score, 2), how)
+
+    def _by_words(self, qid: str, score: float, rival: tuple[float, str], how: str) -> Match:
+        """A match by shared words: settled when it clears the floor and leads
+        the next question (`rival`: its score and id) clearly, else as weak as
+        its score says, with the next question as the other reading."""
+        if score >= WORDS_FLOOR and score - rival[0] >= WORDS_MARGIN:
+            return Match(self.by_id[qid], sure.BY_WORDS, f"{how}, well ahead of any other question")
+        if rival[1] and score - rival[0] < WORDS_MARGIN:
+            other = self.by_id[rival[1]]
+            how = f"{how}; or question {other.number} ({other.id}) by its words: check"
+        return Match(self.by_id[qid], round(min(score, sure.UNSURE), 2), how)
 
     def _line_scores(self, texts: tuple[str, ...], refs: list[Reference | None],
                      table_refs: list[Reference]) -> dict[str, tuple[float, str]]:
@@ -232,6 +301,8 @@ class QuestionMatcher:
             for qid, item in self._text_scores(words).items():
                 if item[0] > scored.get(qid, (0.0, ""))[0]:
                     scored[qid] = item
+            if not best and max((score for score, _ in scored.values()), default=0.0) >= NAMED_OUTRIGHT:
+                return scored  # the line's own cell names it: the wider label (a title over several) adds nothing
             for qid, item in scored.items():
                 if item[0] > best.get(qid, (0.0, ""))[0]:
                     best[qid] = item
@@ -260,22 +331,31 @@ class QuestionMatcher:
         cell = set(tokens(without_references(text)))
         if not cell or all(word.isdigit() for word in cell):
             return {}
-        plain = " ".join(sorted(cell))
         out: dict[str, tuple[float, str]] = {}
         for question in self.questions:
             score, size, _, how = self._score(question, cell)
             if how == "label":  # a longer label is the more specific reading
                 score += 0.01 * min(size, 4)
-            whole = fuzz.token_sort_ratio(plain, self.plain[question.id]) / 100
-            own = self.text_tokens[question.id]
-            echoed = len(cell & own) >= 0.9 * len(own)
-            if whole >= 0.9 and echoed and score < 0.95:  # the question echoed nearly whole
-                score, how = 0.95, "question text"
+            if score < ECHOED and self._repeats(cell, question):  # the question echoed nearly whole
+                score, how = ECHOED, "question text"
             echo = self._paraphrase(cell, question)
             if echo > score:
                 score, how = echo, "words of the question or its labels"
             if score > 0:
                 out[question.id] = (round(score, 3), how)
+        return self._subsumed(cell, out)
+
+    def _subsumed(self, cell: set[str], out: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+        """A label found inside a longer label of another question, both in the
+        cell ("Children's services" in "Children's services support workers"),
+        names the longer one's question: the shorter reading drops to a paraphrase."""
+        found = {qid: [label for label in self.label_tokens[qid] if label <= cell] for qid in out}
+        for qid, (score, how) in list(out.items()):
+            if how != "label":
+                continue
+            longest = max(found[qid], key=len, default=set())
+            if any(longest < other for rival, labels in found.items() if rival != qid for other in labels):
+                out[qid] = (min(score, PARAPHRASE), SUBSUMED)
         return out
 
     def _paraphrase(self, cell: set[str], question: Question) -> float:
@@ -284,11 +364,20 @@ class QuestionMatcher:
         bag = self.bags[question.id]
         total = matched = 0.0
         for word in cell:
-            weight = self.weights.get(word, self.unknown)
+            weight = self._weight(word)
             total += weight
-            if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)):
+            if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)) or (
+                    len(word) >= 3 and any(a.startswith(word) for a in self.acronyms[question.id])):
                 matched += weight
         return PARAPHRASE * matched / total if total else 0.0
+
+    def _weight(self, word: str) -> float:
+        """How much `word` says about which question a label means: a form of a
+        campaign word ("house" of "household") weighs as that word does."""
+        if word in self.weights:
+            return self.weights[word]
+        near = [weight for known, weight in self.weights.items() if len(word) >= 4 and _near(word, known)]
+        return max(near, default=self.unknown)
 
     def _by_place(self, text: str) -> Match | None:
         """"Part (b) ..." or "Part ii: ..." at the start of a line: the question in

@@ -18,6 +18,9 @@ CERTAIN: Final = 1.0
 # Below this a person confirms the value (`foi review`); at or above it, settled.
 # Also the bar for a second reading to count as a conflict with the chosen one.
 REVIEW_BELOW: Final = 0.8
+# A row label or heading matched to a question by the words it shares with the
+# question and its labels (no number, no whole label), with no other question near it.
+BY_WORDS: Final = 0.85
 # Read one way of two possible ("3.220" as 3,220): a person confirms.
 UNSURE: Final = 0.75
 # "Not held" or a refusal (of a question or the whole request) in a reply classified as that outcome
