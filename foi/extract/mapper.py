@@ -79,9 +79,26 @@ def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str],
                key=lambda item: len(item[1]), default=(0, {}))
     if not across[1] and not down[1]:
         return []
-    if len(across[1]) >= len(down[1]):
+    if len(across[1]) >= len(down[1]) and not _row_label(block, across, down):
         return _read(block, matcher, across[0], across[1], False, siblings, shared)
     return _read(block, matcher, down[0], down[1], True, siblings, shared)
+
+
+def _row_label(block: Table, across: tuple[int, dict], down: tuple[int, dict]) -> bool:
+    """The one period both ways is one cell, with figures to its right and none
+    below it: the label of a row (one period asked), not a header."""
+    if len(across[1]) != 1 or len(down[1]) != 1:
+        return False
+    row, col = across[0], next(iter(across[1]))
+    if (col, row) != (down[0], next(iter(down[1]))):
+        return False
+    right = [c for c in block.rows[row][col + 1:] if c.strip()]
+    below = [r[col] for r in block.rows[row + 1:] if r[col].strip()]
+    return bool(right) and all(_figure(c) for c in right) and not any(_figure(c) for c in below)
+
+
+def _figure(text: str) -> bool:
+    return parse_value(text, "count").status != "needs_review" or parse_value(text, "money").status != "needs_review"
 
 
 def _read(block: Table, matcher: QuestionMatcher, header: int,

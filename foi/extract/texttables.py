@@ -32,6 +32,7 @@ STACKED_CELL = 150    # characters: a longer line is text, not one cell of a tab
 STACKED_WIDTH = 8     # cells in a header row written one cell per line, at most
 ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
+YEAR = re.compile(r"^\d{4}$")
 
 
 def text_grids(lines: list[str], label: str) -> list[Table]:
@@ -219,10 +220,10 @@ def _title(lines: list[str], index: int) -> bool:
 def answer_cell(text: str) -> bool:
     """What a cell of figures holds: a figure, a withheld one, or a not held
     or refused mark, in a few words (a sentence saying so is prose); not a
-    period ("2019/20"), which is a heading."""
+    period ("2019/20"), which is a heading. A sum of money is a figure too."""
     if not text.strip() or len(text.split()) > ANSWER_WORDS or parse_period(text):
         return False
-    return parse_value(text).status != "needs_review"
+    return any(parse_value(text, kind).status != "needs_review" for kind in ("count", "money"))
 
 
 def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
@@ -273,12 +274,58 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
     words = 0
     while at + words < len(cells) and not answers[at + words] and words < STACKED_WIDTH:
         words += 1
+    if not words:
+        return _numbered_header(cells, answers, at)
+    if words > 1 and cells[at].endswith((".", ":")) and len(cells[at].split()) > 3:
+        return None  # a sentence before a header that lost its corner
     for header in range(1, words + 1):
+        figures = _years_as_figures(cells, answers, cells[at:at + header + 1])
         for width in (header, header + 1):
-            starts = _stacked_rows(cells, answers, at + header, width)
-            if len(starts) >= 2:
+            starts = _stacked_rows(cells, figures, at + header, width)
+            if _rows_hold(cells, starts, cells[at:at + header]):
                 return header, width, starts
     return None
+
+
+def _years_as_figures(cells: list[str], answers: list[bool], labels: list[str]) -> list[bool]:
+    """In a table whose header or first row label is a period that is not a
+    bare year ("2019/20", "April 2019 - March 2020"), a cell "2006" is a
+    figure, not a year."""
+    if not any(parse_period(text) and not YEAR.match(text) for text in labels):
+        return answers
+    return [answer or bool(YEAR.match(cell)) for answer, cell in zip(answers, cells)]
+
+
+def _numbered_header(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
+    """A header of question numbers ("2", "3") that lost its corner, above rows
+    labelled by period: its cells read as figures, so only the periods below
+    tell it from a row."""
+    numbers: list[int] = []
+    while at + len(numbers) < len(cells) and len(numbers) < STACKED_WIDTH:
+        text = cells[at + len(numbers)].rstrip(".)")
+        if not text.isdigit() or not int(text) <= ROW_NUMBER or (numbers and int(text) <= numbers[-1]):
+            break
+        numbers.append(int(text))
+    if not numbers:
+        return None
+    starts = _stacked_rows(cells, answers, at + len(numbers), len(numbers) + 1)
+    if starts and parse_period(cells[starts[0]]) and _rows_hold(cells, starts, []):
+        return len(numbers), len(numbers) + 1, starts
+    return None
+
+
+def _rows_hold(cells: list[str], starts: list[int], head: list[str]) -> bool:
+    """Two or more rows, or one row labelled by a period under a header of
+    short labels. Rows labelled by periods start with one: a row labelled by
+    words above them is a line of text taken for a row (the header shifted)."""
+    if not starts:
+        return False
+    periods = [bool(parse_period(cells[s])) for s in starts]
+    if any(periods) and not periods[0]:
+        return False
+    if len(starts) >= 2:
+        return True
+    return periods[0] and all(len(h.split()) <= PROSE_WORDS and not SENTENCES.search(h) for h in head)
 
 
 def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -> list[int]:

@@ -1,0 +1,145 @@
+"""Tables read from plain text and delimited files: a CSV with a title and notes
+around its rows (any delimiter, quoted or not), tables written one cell per line
+with sums of money in them, headers of bare question numbers, a table of one
+period, figures that look like years, and a sentence standing just above a
+header that lost its corner. Every figure is located exactly."""
+
+from __future__ import annotations
+
+from test_extract_replytext import PERIODS, QUESTIONS
+
+from foi.extract.detect import delimiter_of, detect_format
+from foi.extract.mapper import extract_values
+from foi.extract.questions import QuestionMatcher
+from foi.extract.read import read_source
+from foi.extract.run import Campaign, resolve
+from foi.extract.text import read_text
+from foi.extract.texttables import answer_cell, stacked_grids
+
+
+def stored(tables) -> dict:
+    """(question, period) -> (status, value, location) as foi would store them."""
+    found = extract_values(tables, QuestionMatcher(QUESTIONS), PERIODS)
+    chosen = resolve([(f, None, "file") for f in found], Campaign("cin", QUESTIONS, PERIODS, []))
+    return {(f.question_id, f.period): (f.value.status, f.value.value, f.location) for f, _, _ in chosen}
+
+
+def body(text: str) -> dict:
+    return stored(read_text(text.encode(), "body"))
+
+
+# ---- delimited files with a title and notes -------------------------------------------------
+
+NOTED_CSV = ("Children's social care: referrals\n"
+             "Question{d}2015/16{d}2016/17{d}2017/18\n"
+             "1{d}2210{d}2305{d}2417\n"
+             "2{d}512{d}498{d}<5\n"
+             "3{d}77{d}81{d}69\n"
+             "Figures are taken from the case system and may differ from published returns.\n"
+             "<5 means a number from 0 to 4, withheld to protect the children concerned.\n")
+
+EXPECTED = {("referrals", "2015/16"): ("answered", 2210.0, "csv row 3 col 2"),
+            ("referrals", "2016/17"): ("answered", 2305.0, "csv row 3 col 3"),
+            ("referrals", "2017/18"): ("answered", 2417.0, "csv row 3 col 4"),
+            ("rereferrals", "2015/16"): ("answered", 512.0, "csv row 4 col 2"),
+            ("rereferrals", "2016/17"): ("answered", 498.0, "csv row 4 col 3"),
+            ("rereferrals", "2017/18"): ("suppressed", None, "csv row 4 col 4"),
+            ("nfa", "2015/16"): ("answered", 77.0, "csv row 5 col 2"),
+            ("nfa", "2016/17"): ("answered", 81.0, "csv row 5 col 3"),
+            ("nfa", "2017/18"): ("answered", 69.0, "csv row 5 col 4")}
+
+
+def test_csv_with_a_title_and_notes_is_read_as_csv_whatever_its_delimiter():
+    for delimiter in (",", ";", "\t"):
+        data = NOTED_CSV.format(d=delimiter).encode()
+        assert detect_format(data) == "csv"
+        assert delimiter_of(data.decode()) == delimiter
+        reading = read_source(data)
+        assert stored(reading.tables) == EXPECTED
+
+
+def test_csv_with_every_field_quoted_and_notes_below():
+    text = "".join(",".join(f'"{cell}"' for cell in line.split("|")) + "\r\n" for line in NOTED_CSV.format(
+        d="|").splitlines())
+    data = b"\xef\xbb\xbf" + text.encode()
+    assert detect_format(data) == "csv"
+    assert stored(read_source(data).tables) == EXPECTED
+
+
+def test_a_letter_with_a_few_commas_is_still_text():
+    letter = ("Dear Ms Jones,\n"
+              "Thank you for your request, which we received on 3 May, about referrals.\n"
+              "We hold the information, and it is given below, with notes.\n"
+              "Our figures, as before, come from the case system, and may change.\n"
+              "Yours sincerely,\n")
+    assert detect_format(letter.encode()) == "text"
+
+
+# ---- tables written one cell per line -------------------------------------------------------
+
+def lines_of(*cells: str) -> str:
+    return "Our answer is below.\n\n" + "\n".join(cells) + "\n\nKind regards\n"
+
+
+def test_cells_holding_sums_of_money_make_a_table():
+    assert answer_cell("£1,234.50") and answer_cell("2,210") and not answer_cell("2015/16")
+    lines = ["Question", "2015/16", "2016/17", "2017/18",
+             "1", "£2,210.00", "£2,305.50", "£2,417.25",
+             "2", "£512.00", "£498.00", "£530.75"]
+    [grid] = stacked_grids(lines, "body")
+    assert grid.rows[2] == ["2", "£512.00", "£498.00", "£530.75"]
+    assert grid.locate(2, 3) == "body line 12"
+    # these questions ask for counts: a sum of money in their cells goes to a person
+    found = body("\n".join(lines))
+    assert found[("rereferrals", "2017/18")] == ("needs_review", None, "body line 12")
+
+
+def test_a_header_of_question_numbers_above_rows_labelled_by_period():
+    """The corner is blank (so left out), the header cells are bare numbers:
+    they read like figures, only the periods below tell them from a row."""
+    text = lines_of("2", "3",
+                    "2015/16", "512", "77",
+                    "2016/17", "498", "81",
+                    "2017/18", "530", "69",
+                    "Total", "1,540", "227")
+    assert body(text) == {
+        ("rereferrals", "2015/16"): ("answered", 512.0, "body line 6"),
+        ("rereferrals", "2016/17"): ("answered", 498.0, "body line 9"),
+        ("rereferrals", "2017/18"): ("answered", 530.0, "body line 12"),
+        ("nfa", "2015/16"): ("answered", 77.0, "body line 7"),
+        ("nfa", "2016/17"): ("answered", 81.0, "body line 10"),
+        ("nfa", "2017/18"): ("answered", 69.0, "body line 13")}
+
+
+def test_a_table_of_one_period_is_read_down():
+    text = lines_of("Year", "Question 1", "Question 2", "Question 3",
+                    "2017/18", "2417", "530", "69")
+    assert body(text) == {("referrals", "2017/18"): ("answered", 2417.0, "body line 8"),
+                          ("rereferrals", "2017/18"): ("answered", 530.0, "body line 9"),
+                          ("nfa", "2017/18"): ("answered", 69.0, "body line 10")}
+
+
+def test_a_figure_that_looks_like_a_year_is_a_figure_under_financial_years():
+    text = lines_of("2015/16", "2016/17", "2017/18",
+                    "Referrals", "1987", "2006", "2017",
+                    "Re-referrals", "512", "498", "530")
+    found = body(text)
+    assert [found[("referrals", p)][1] for p in PERIODS] == [1987.0, 2006.0, 2017.0]
+    assert found[("referrals", "2016/17")] == ("answered", 2006.0, "body line 8")
+
+
+def test_a_sentence_above_a_header_is_not_its_corner():
+    lines = ["Please see the answers to your questions below.", "2015/16", "2016/17", "2017/18",
+             "Referrals", "2210", "2305", "2417", "Re-referrals", "512", "498", "530"]
+    [grid] = stacked_grids(lines, "body")
+    assert grid.rows[0] == ["", "2015/16", "2016/17", "2017/18"]
+    assert grid.rows[1:] == [["Referrals", "2210", "2305", "2417"], ["Re-referrals", "512", "498", "530"]]
+
+
+def test_a_question_line_before_period_rows_is_not_taken_for_a_row():
+    """The rows are labelled by periods: a line of words just above them is text
+    (here an echoed question), so the header of numbers is found instead."""
+    lines = ["How many referrals were closed with no further action?", "2", "3",
+             "2015/16", "512", "77", "2016/17", "498", "81"]
+    [grid] = stacked_grids(lines, "body")
+    assert grid.rows == [["", "2", "3"], ["2015/16", "512", "77"], ["2016/17", "498", "81"]]
