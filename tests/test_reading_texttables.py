@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from test_extract_replytext import PERIODS, QUESTIONS
 
+from foi.campaign.spec import Question
 from foi.extract.detect import delimiter_of, detect_format
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
@@ -143,3 +144,51 @@ def test_a_question_line_before_period_rows_is_not_taken_for_a_row():
              "2015/16", "512", "77", "2016/17", "498", "81"]
     [grid] = stacked_grids(lines, "body")
     assert grid.rows == [["", "2", "3"], ["2015/16", "512", "77"], ["2016/17", "498", "81"]]
+
+
+# ---- a table that breaks one figure down, with a Total line ---------------------------------
+
+NOTICES = [Question("issued", number="1", text="The total number of parking penalty notices issued in each year",
+                    labels=["Total", "penalty notices"]),
+           Question("income", number="2", text="The income from parking penalty notices in each year",
+                    labels=["income"])]
+BY_KIND = ("Our answer to question 1 is below.\n\n"
+           "| Kind | 2015/16 | 2016/17 | 2017/18 |\n"
+           "| Bus lane | 40 | 38 | 51 |\n"
+           "| PN - penalty notices | 3 | 0 | 2 |\n"
+           "| Yellow lines | 120 | 131 | 127 |\n"
+           "| Total | 163 | 169 | 180 |\n")
+
+
+def notices(text: str, questions: list[Question]) -> dict:
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), PERIODS)
+    return {(f.question_id, f.period): (f.value.status, f.value.value, f.location, f.confidence >= 0.8)
+            for f in found}
+
+
+def test_the_question_labelled_total_takes_the_total_line_not_the_kind_its_words_match():
+    assert notices(BY_KIND, NOTICES) == {
+        ("issued", p): ("answered", v, f"body line 7 col {c}", True)
+        for p, v, c in zip(PERIODS, (163.0, 169.0, 180.0), (2, 3, 4))}
+
+
+def test_a_question_asking_for_a_total_matched_to_one_kind_goes_to_a_person():
+    unlabelled = [Question(q.id, q.text, q.kind, [label for label in q.labels if label != "Total"], q.number)
+                  for q in NOTICES]
+    assert notices(BY_KIND, unlabelled) == {
+        ("issued", p): ("answered", v, f"body line 5 col {c}", False)
+        for p, v, c in zip(PERIODS, (3.0, 0.0, 2.0), (2, 3, 4))}
+
+
+def test_one_row_of_figures_under_a_header_of_periods_takes_its_question_from_the_title():
+    text = ("2. Income\n\n"
+            "Figures to the end of October\n\n"
+            "2015/16\n\n2016/17\n\n2017/18\n\nTotal\n\n"
+            "1,204\n\n998\n\n1,317\n")
+    lines = text.splitlines()
+    [grid] = stacked_grids(lines, "body")
+    assert grid.context == ["2. Income"]
+    assert grid.rows == [["Figures to the end of October", "2015/16", "2016/17", "2017/18"],
+                         ["Total", "1,204", "998", "1,317"]]
+    found = notices(text, NOTICES)
+    assert found[("income", "2016/17")] == ("answered", 998.0, "body line 15", True)

@@ -21,6 +21,7 @@ from foi.language import confidence as sure
 
 FOOTNOTE_START = set("*†‡[cxCX")
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
+TOTAL_ASKED = re.compile(r"\btotal\b", re.IGNORECASE)
 
 
 def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
@@ -133,6 +134,8 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     lines = [line for line in candidates if not _is_total(labels[line], line, candidates, values)]
     assigned = matcher.assign([labels[line] for line in lines], siblings) if lines else []
     matches = [(line, match) for line, match in zip(lines, assigned) if match]
+    totals = [line for line in candidates if line not in lines and _bare_total(labels[line][-1:])]
+    matches = _broken_down(matches, lines, totals, matcher)
     if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
         context = _context_match(block, matcher, siblings, shared)
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
@@ -145,6 +148,34 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     return [_found(match, cell(line, position), locate(line, position), period_at[position],
                    f"{label_of(line)} / {cell(header, position)} = {cell(line, position) or '(blank)'}")
             for line, match in matches for position in sorted(period_at)]
+
+
+def _bare_total(texts: tuple[str, ...]) -> bool:
+    """"Total", "Grand total": a total of the lines beside it, naming nothing itself."""
+    return bool(texts) and bool(TOTAL.match(texts[0])) and not tokens(TOTAL.sub("", texts[0], count=1))
+
+
+def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: list[int],
+                 matcher: QuestionMatcher) -> list[tuple[int, Match]]:
+    """A table that breaks a figure down into kinds, with a Total line: a question
+    matched to one kind may be asking for the total. The campaign's one question
+    labelled "Total" takes the Total line (its kinds are not its answer); a
+    question asking for "the total ..." matched to one kind among kinds no
+    question claims goes to a person."""
+    if len(totals) != 1 or len(lines) < 2:
+        return matches
+    claimants = [q for q in matcher.questions if any(_bare_total((label,)) for label in q.labels)]
+    kind = next((m for _, m in matches if len(claimants) == 1 and m.question is claimants[0]), None)
+    if kind:  # as sure as the question's match to its kind
+        return [(line, m) for line, m in matches if m.question is not kind.question] + [
+            (totals[0], Match(kind.question, kind.confidence,
+                              f"label 'Total': the table's Total line, not the kind matched by {kind.how}"))]
+    if len(matches) == 1 and TOTAL_ASKED.search(matches[0][1].question.text):
+        line, match = matches[0]
+        return [(line, Match(match.question, min(match.confidence, sure.WEAK),
+                             f"{match.how}; the table breaks a total down and the question asks for a total: "
+                             "this line or the Total line? check"))]
+    return matches
 
 
 def _is_total(texts: tuple[str, ...], line: int, candidates: list[int], values: list[list[str]]) -> bool:

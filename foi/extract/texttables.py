@@ -29,7 +29,7 @@ SENTENCES = re.compile(r"[a-z][.!?]\s+[A-Z]")
 RULE = re.compile(r"^[\s|:+=\-–—_]*$")   # |---|---| or +----+ lines between rows
 GAP = re.compile(r"\S\s{2,}\S")
 STACKED_CELL = 150    # characters: a longer line is text, not one cell of a table
-STACKED_WIDTH = 8     # cells in a header row written one cell per line, at most
+STACKED_WIDTH = 12    # cells in a header row written one cell per line, at most
 ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
 YEAR = re.compile(r"^\d{4}$")
@@ -202,11 +202,13 @@ def _tabular(rows: list[list[str]], shape: str) -> bool:
 def _table(grid: list[list[str]], block: list[int], lines: list[str], label: str) -> Table:
     """A grid located by line; a short heading just above it is its title
     (context), which names the question of a table with no row label."""
-    context = []
-    above = [i for i in range(max(0, block[0] - 3), block[0]) if lines[i].strip()]
-    if above and _title(lines, above[-1]):
-        context.append(lines[above[-1]].strip())
-    return Table("textgrid", label, grid, row_ids=[i + 1 for i in block], context=context)
+    return Table("textgrid", label, grid, row_ids=[i + 1 for i in block], context=_heading(lines, block[0]))
+
+
+def _heading(lines: list[str], first: int) -> list[str]:
+    """The title of a table starting at line `first` (0-based), if it has one."""
+    above = [i for i in range(max(0, first - 3), first) if lines[i].strip()]
+    return [lines[above[-1]].strip()] if above and _title(lines, above[-1]) else []
 
 
 def _title(lines: list[str], index: int) -> bool:
@@ -262,7 +264,7 @@ def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
         rows += [cells[i:i + width] for i in starts]
         where += [run[i:i + width] for i in starts]
         tables.append(Table("stacked", label, rows, row_ids=[w[-1] + 1 for w in where],
-                            cell_lines=[[i + 1 for i in w] for w in where]))
+                            context=_heading(lines, run[at]), cell_lines=[[i + 1 for i in w] for w in where]))
         at = starts[-1] + width
     return tables
 
@@ -315,8 +317,8 @@ def _numbered_header(cells: list[str], answers: list[bool], at: int) -> tuple[in
 
 
 def _rows_hold(cells: list[str], starts: list[int], head: list[str]) -> bool:
-    """Two or more rows, or one row labelled by a period under a header of
-    short labels. Rows labelled by periods start with one: a row labelled by
+    """Two or more rows, or one row under a header of short labels, the row
+    or the header labelled by periods. Rows labelled by periods start with one: a row labelled by
     words above them is a line of text taken for a row (the header shifted)."""
     if not starts:
         return False
@@ -325,7 +327,8 @@ def _rows_hold(cells: list[str], starts: list[int], head: list[str]) -> bool:
         return False
     if len(starts) >= 2:
         return True
-    return periods[0] and all(len(h.split()) <= PROSE_WORDS and not SENTENCES.search(h) for h in head)
+    short = all(len(h.split()) <= PROSE_WORDS and not SENTENCES.search(h) for h in head)
+    return short and (periods[0] or sum(bool(parse_period(h)) for h in head) >= 2)
 
 
 def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -> list[int]:
