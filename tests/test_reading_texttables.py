@@ -192,3 +192,13 @@ def test_one_row_of_figures_under_a_header_of_periods_takes_its_question_from_th
                          ["Total", "1,204", "998", "1,317"]]
     found = notices(text, NOTICES)
     assert found[("income", "2016/17")] == ("answered", 998.0, "body line 15", True)
+
+
+def test_space_aligned_header_of_questions_over_one_row_of_one_period():
+    text = ("The information requested is below.\n\n"
+            "     1. How many referrals did children's social care receive?   2. How many were re-referrals?\n\n"
+            "2017/18                                        2417                                     530\n\n"
+            "Figures before 2017/18 are not held.\n")
+    found = body(text)
+    assert found[("referrals", "2017/18")] == ("answered", 2417.0, "body line 5 col 2")
+    assert found[("rereferrals", "2017/18")] == ("answered", 530.0, "body line 5 col 3")

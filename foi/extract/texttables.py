@@ -184,7 +184,8 @@ def _drop_empty_columns(rows: list[list[str]]) -> list[list[str]]:
 
 def _tabular(rows: list[list[str]], shape: str) -> bool:
     """Two or more columns, two or more rows holding a figure (or a withheld
-    one) after their first cell, and no cell that reads like a sentence. A
+    one) after their first cell (or one such row under a header, either of
+    them labelled by periods), and no cell that reads like a sentence. A
     label may be a whole question, but not two sentences; between spaces only
     the row labels and the header row may be long."""
     if max(len(row) for row in rows) < 2:
@@ -195,8 +196,11 @@ def _tabular(rows: list[list[str]], shape: str) -> bool:
             labelled = shape != "spaced" or r == 0 or c == 0
             if words > (LABEL_WORDS if labelled else PROSE_WORDS) or (words > PROSE_WORDS and SENTENCES.search(cell)):
                 return False
-    valued = sum(any(answer_cell(c) for c in row[1:]) for row in rows)
-    return valued >= 2
+    valued = [row for row in rows if any(answer_cell(c) for c in row[1:])]
+    if len(valued) == 1 and len(rows) == 2 and valued[0] is rows[1]:
+        # one row of figures: a table when the row or its header is labelled by periods
+        return bool(parse_period(rows[1][0])) or sum(bool(parse_period(c)) for c in rows[0]) >= 2
+    return len(valued) >= 2
 
 
 def _table(grid: list[list[str]], block: list[int], lines: list[str], label: str) -> Table:
