@@ -16,6 +16,7 @@ from foi.extract.read import read_source
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
 from foi.extract.texttables import answer_cell, stacked_grids
+from foi.extract.values import parse_value
 
 
 def stored(tables) -> dict:
@@ -202,3 +203,37 @@ def test_space_aligned_header_of_questions_over_one_row_of_one_period():
     found = body(text)
     assert found[("referrals", "2017/18")] == ("answered", 2417.0, "body line 5 col 2")
     assert found[("rereferrals", "2017/18")] == ("answered", 530.0, "body line 5 col 3")
+
+
+def test_pence_in_a_count_send_the_whole_line_to_a_person():
+    """Row 1 holds sums of money (one with pence) where a count is asked: the
+    line is likely another question's, so none of its figures is settled."""
+    assert parse_value("46206571.06").status == "needs_review"
+    assert parse_value("3.220").value == 3220.0  # '.' grouping thousands is not pence
+    text = ("| Question | 2015/16 | 2016/17 | 2017/18 |\n"
+            "| 1 | 4437848 | 3612625 | 4620657.06 |\n"
+            "| 2 | 512 | 498 | 530 |\n")
+    found = notices_like(text)
+    assert found[("referrals", "2015/16")] == ("answered", 4437848.0, False)
+    assert found[("referrals", "2017/18")] == ("needs_review", None, False)
+    assert found[("rereferrals", "2016/17")] == ("answered", 498.0, True)
+
+
+def notices_like(text: str) -> dict:
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(QUESTIONS), PERIODS)
+    return {(f.question_id, f.period): (f.value.status, f.value.value, f.confidence >= 0.8) for f in found}
+
+
+def test_a_longer_header_with_several_rows_beats_a_table_of_one_row():
+    """'Total' could end the header or label a first row; rows numbered 1, 2, 3
+    below the longer header settle it."""
+    lines = ["Question", "2015/16", "2016/17", "2017/18", "Total",
+             "1", "Not recorded", "Not recorded", "Not recorded", "6,932",
+             "2", "512", "498", "530", "1,540",
+             "3", "77", "81", "69", "227"]
+    [grid] = stacked_grids(lines, "body")
+    assert grid.rows[0] == ["Question", "2015/16", "2016/17", "2017/18", "Total"]
+    assert [row[0] for row in grid.rows[1:]] == ["1", "2", "3"]
+    found = notices_like("\n".join(lines))
+    assert found[("referrals", "2016/17")] == ("not_held", None, True)
+    assert found[("nfa", "2017/18")] == ("answered", 69.0, True)

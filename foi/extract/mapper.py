@@ -16,7 +16,7 @@ from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
-from foi.extract.values import figure_kind, footnote_bounds, of_kind, parse_value
+from foi.extract.values import figure_kind, footnote_bounds, of_kind, parse_value, wrong_kind
 from foi.language import confidence as sure
 
 FOOTNOTE_START = set("*†‡[cxCX")
@@ -145,9 +145,26 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     def label_of(line: int) -> str:
         return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
 
-    return [_found(match, cell(line, position), locate(line, position), period_at[position],
-                   f"{label_of(line)} / {cell(header, position)} = {cell(line, position) or '(blank)'}")
-            for line, match in matches for position in sorted(period_at)]
+    found = []
+    for line, match in matches:
+        cells = [_found(match, cell(line, position), locate(line, position), period_at[position],
+                        f"{label_of(line)} / {cell(header, position)} = {cell(line, position) or '(blank)'}")
+                 for position in sorted(period_at)]
+        found += _of_one_kind(cells, match)
+    return found
+
+
+def _of_one_kind(cells: list[Found], match: Match) -> list[Found]:
+    """A line with a figure of another kind than its question asks for (money or
+    pence where a count is asked) may be another question's line: all its
+    figures go to a person, not only the odd one."""
+    kind = figure_kind(match.question)
+    odd = next((why for why in (wrong_kind(f.value.raw, kind) for f in cells) if why), None)
+    if odd:
+        for f in cells:
+            f.confidence = min(f.confidence, sure.WEAK)
+            f.note = "; ".join(n for n in (f.note, f"the line holds {odd}: the question's line? check") if n)
+    return cells
 
 
 def _bare_total(texts: tuple[str, ...]) -> bool:

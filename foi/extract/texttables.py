@@ -284,13 +284,16 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
         return _numbered_header(cells, answers, at)
     if words > 1 and cells[at].endswith((".", ":")) and len(cells[at].split()) > 3:
         return None  # a sentence before a header that lost its corner
+    single = None  # a table of one row, taken only when no header makes two or more
     for header in range(1, words + 1):
         figures = _years_as_figures(cells, answers, cells[at:at + header + 1])
         for width in (header, header + 1):
             starts = _stacked_rows(cells, figures, at + header, width)
             if _rows_hold(cells, starts, cells[at:at + header]):
-                return header, width, starts
-    return None
+                if len(starts) > 1:
+                    return header, width, starts
+                single = single or (header, width, starts)
+    return single
 
 
 def _years_as_figures(cells: list[str], answers: list[bool], labels: list[str]) -> list[bool]:
