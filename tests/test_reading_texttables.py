@@ -15,7 +15,7 @@ from foi.extract.questions import QuestionMatcher
 from foi.extract.read import read_source
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
-from foi.extract.texttables import answer_cell, stacked_grids
+from foi.extract.texttables import answer_cell, stacked_grids, text_grids
 from foi.extract.values import parse_value
 
 
@@ -237,3 +237,43 @@ def test_a_longer_header_with_several_rows_beats_a_table_of_one_row():
     found = notices_like("\n".join(lines))
     assert found[("referrals", "2016/17")] == ("not_held", None, True)
     assert found[("nfa", "2017/18")] == ("answered", 69.0, True)
+
+
+def test_cells_one_per_line_each_closed_by_a_bar_and_a_bar_alone_for_a_blank_cell():
+    """A table copied from a web page: every cell on its own line followed by
+    '|'; a line holding only '|' is a cell left blank (its place is kept)."""
+    text = ("Our figures are below.\n|\n2015/16 |\n2016/17 |\n"
+            "Referrals |\n2,210 |\n|\n"
+            "Re-referrals |\n512 |\n498 |\n"
+            "Closed with no further action |\n77 |\n81 |\n\nRegards\n")
+    found = notices_like(text)
+    assert found[("referrals", "2015/16")] == ("answered", 2210.0, True)
+    assert found[("referrals", "2016/17")] == ("needs_review", None, True)
+    assert found[("rereferrals", "2016/17")] == ("answered", 498.0, True)
+    assert found[("nfa", "2015/16")] == ("answered", 77.0, True)
+
+
+COMPLAINTS = [Question("daytime", number="1", text="How many complaints were about noise in the daytime?",
+                       labels=["day"]),
+              Question("noise", number="2", text="The number of noise complaints received from residents",
+                       labels=["Total", "complaints"])]
+
+
+def test_a_pipe_header_one_cell_out_of_line_over_rows_labelled_by_period():
+    """Each line ends with a bar; the header leaves its last cell blank while
+    every dated row fills it: the header lost its corner and moves right. Its
+    Total column is question 2's; the kinds adding up to it answer nothing for sure."""
+    text = ("Complaint | Day | Night | Total | |\n"
+            "2015/16 | Yes | 21 | 14 | 35 |\n"
+            "2016/17 | Yes | 20 | 21 | 41 |\n"
+            "2017/18 | Yes | 20 | 14 | 34 |\n"
+            "Total: | 61 | 49 | 110 |\n")
+    [grid] = text_grids(text.splitlines(), "body")
+    assert grid.rows[0] == ["", "Complaint", "Day", "Night", "Total"]
+    assert grid.rows[1] == ["2015/16", "Yes", "21", "14", "35"]
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(COMPLAINTS), PERIODS)
+    totals = {f.period: (f.value.value, f.location, f.confidence >= 0.8) for f in found if f.question_id == "noise"}
+    assert totals == {"2015/16": (35.0, "body line 2 col 5", True), "2016/17": (41.0, "body line 3 col 5", True),
+                      "2017/18": (34.0, "body line 4 col 5", True)}
+    daytime = {f.period: (f.value.value, f.confidence >= 0.8) for f in found if f.question_id == "daytime"}
+    assert daytime == {"2015/16": (21.0, False), "2016/17": (20.0, False), "2017/18": (20.0, False)}

@@ -135,7 +135,8 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     assigned = matcher.assign([labels[line] for line in lines], siblings) if lines else []
     matches = [(line, match) for line, match in zip(lines, assigned) if match]
     totals = [line for line in candidates if line not in lines and _bare_total(labels[line][-1:])]
-    matches = _broken_down(matches, lines, totals, matcher)
+    numbers = {line: [_number(v) for v in row] for line, row in zip(candidates, values)}
+    matches = _broken_down(matches, lines, totals, matcher, numbers)
     if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
         context = _context_match(block, matcher, siblings, shared)
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
@@ -173,26 +174,41 @@ def _bare_total(texts: tuple[str, ...]) -> bool:
 
 
 def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: list[int],
-                 matcher: QuestionMatcher) -> list[tuple[int, Match]]:
+                 matcher: QuestionMatcher, numbers: dict[int, list[float | None]]) -> list[tuple[int, Match]]:
     """A table that breaks a figure down into kinds, with a Total line: a question
     matched to one kind may be asking for the total. The campaign's one question
-    labelled "Total" takes the Total line (its kinds are not its answer); a
-    question asking for "the total ..." matched to one kind among kinds no
+    labelled "Total" takes the Total line (its kinds are not its answer, and
+    kinds that add up to it answer another question only if a person says so);
+    a question asking for "the total ..." matched to one kind among kinds no
     question claims goes to a person."""
     if len(totals) != 1 or len(lines) < 2:
         return matches
     claimants = [q for q in matcher.questions if any(_bare_total((label,)) for label in q.labels)]
     kind = next((m for _, m in matches if len(claimants) == 1 and m.question is claimants[0]), None)
     if kind:  # as sure as the question's match to its kind
-        return [(line, m) for line, m in matches if m.question is not kind.question] + [
-            (totals[0], Match(kind.question, kind.confidence,
-                              f"label 'Total': the table's Total line, not the kind matched by {kind.how}"))]
+        parts = _parts(totals[0], lines, numbers)
+        others = [(line, m if line not in parts else Match(
+            m.question, min(m.confidence, sure.WEAK),
+            f"{m.how}; this line is a part of the Total line, which answers question {kind.question.number}: check"))
+            for line, m in matches if m.question is not kind.question]
+        claimed = Match(kind.question, kind.confidence,
+                        f"label 'Total': the table's Total line, not the kind matched by {kind.how}")
+        return [*others, (totals[0], claimed)]
     if len(matches) == 1 and TOTAL_ASKED.search(matches[0][1].question.text):
         line, match = matches[0]
         return [(line, Match(match.question, min(match.confidence, sure.WEAK),
                              f"{match.how}; the table breaks a total down and the question asks for a total: "
                              "this line or the Total line? check"))]
     return matches
+
+
+def _parts(total: int, lines: list[int], numbers: dict[int, list[float | None]]) -> set[int]:
+    """The lines of figures that add up to the Total line (lines without figures aside)."""
+    parts = [line for line in lines if all(n is not None for n in numbers[line])]
+    sums = [sum(numbers[line][p] or 0 for line in parts) for p in range(len(numbers[total]))]
+    adds_up = len(parts) >= 2 and all(n is None or round(100 * n) == round(100 * s)
+                                      for n, s in zip(numbers[total], sums))
+    return set(parts) if adds_up else set()
 
 
 def _is_total(texts: tuple[str, ...], line: int, candidates: list[int], values: list[list[str]]) -> bool:

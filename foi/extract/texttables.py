@@ -33,6 +33,7 @@ STACKED_WIDTH = 12    # cells in a header row written one cell per line, at most
 ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
 YEAR = re.compile(r"^\d{4}$")
+BAR_CELL = re.compile(r"^\s*\|?\s*([^|]*?)\s*\|\s*$")  # one cell and its bar: "76 |", "|"
 
 
 def text_grids(lines: list[str], label: str) -> list[Table]:
@@ -100,12 +101,16 @@ def _grid(block: list[int], lines: list[str], shape: str) -> list[list[str]] | N
 
 
 def _corner_restored(rows: list[list[str]]) -> list[list[str]]:
-    """A header row that starts with a period and ends blank, above rows
-    labelled by words, lost its corner cell when the table was flattened:
-    its cells belong one column to the right."""
+    """A header row that ends blank lost its corner cell when the table was
+    flattened, its cells belong one column to the right: when it starts with
+    a period above rows labelled by words, or starts with words above rows
+    labelled by periods that all fill the column the header leaves blank."""
     head = rows[0]
-    if (len(head) > 2 and head[0] and not head[-1] and parse_period(head[0])
-            and not any(parse_period(row[0]) for row in rows[1:])):
+    if len(head) <= 2 or not head[0] or head[-1]:
+        return rows
+    dated = [row for row in rows[1:] if parse_period(row[0])]
+    if (parse_period(head[0]) and not dated) or (
+            not parse_period(head[0]) and len(dated) >= 2 and all(row[-1] for row in dated)):
         rows[0] = ["", *head[:-1]]
     return rows
 
@@ -116,12 +121,13 @@ def _pipe_rows(texts: list[str]) -> list[list[str]]:
     blank (a table whose corner is empty)."""
     stripped = [t.strip() for t in texts]
     edged = sum(t.startswith("|") and t.endswith("|") for t in stripped) * 2 > len(stripped)
+    closed = sum(t.endswith("|") for t in stripped) * 2 > len(stripped)
     rows = []
     for text in stripped:
         cells = [cell.strip() for cell in text.split("|")]
         if edged and text.startswith("|"):
             cells = cells[1:]
-        if edged and text.endswith("|"):
+        if closed and text.endswith("|"):
             cells = cells[:-1]
         rows.append(cells)
     return rows
@@ -243,7 +249,8 @@ def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> 
         text = " ".join(line.split())
         if not text:
             continue
-        if (index + 1 not in taken and len(text) <= STACKED_CELL and _shape(line) in (None, "spaced")
+        if (index + 1 not in taken and len(text) <= STACKED_CELL
+                and (_shape(line) in (None, "spaced") or BAR_CELL.match(line))
                 and not (len(text.split()) > PROSE_WORDS and SENTENCES.search(text))):
             run.append(index)
             continue
@@ -253,8 +260,9 @@ def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> 
 
 
 def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
-    cells = [" ".join(lines[i].split()) for i in run]
-    answers = [answer_cell(cell) for cell in cells]
+    cells = [_stacked_cell(lines[i]) for i in run]
+    # a bar alone marks a cell left blank: it holds the place of a figure
+    answers = [answer_cell(cell) or lines[i].strip() == "|" for cell, i in zip(cells, run)]
     tables, at = [], 0
     while at < len(cells):
         found = _stacked_at(cells, answers, at)
@@ -271,6 +279,13 @@ def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
                             context=_heading(lines, run[at]), cell_lines=[[i + 1 for i in w] for w in where]))
         at = starts[-1] + width
     return tables
+
+
+def _stacked_cell(line: str) -> str:
+    """The text of a cell on its own line, without the bar a copied web table
+    leaves after each cell ("2017/18 |")."""
+    bar = BAR_CELL.match(line)
+    return " ".join((bar.group(1) if bar else line).split())
 
 
 def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
