@@ -9,8 +9,14 @@ gap of two or more spaces. A block that does not line up, or whose cells read
 like sentences, is left to the prose reader: a wrong grid would store wrong
 figures, an unread block only sends its values to review.
 
+Tables written one cell per line (a table copied out of a web page or a
+document: with or without blank lines, or a bar closing each cell) are read
+from the order of their cells: a header of labels or periods, then rows of a
+label and as many figures; a table of one row only when periods label it.
+
 Each grid is a Table of kind 'textgrid' whose row ids are the lines' numbers,
-so every value is located as "<label> line N col C".
+so every value is located as "<label> line N col C" (one cell per line:
+'stacked', "<label> line N").
 """
 
 from __future__ import annotations
