@@ -156,11 +156,13 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
 
 
 def _of_one_kind(cells: list[Found], match: Match) -> list[Found]:
-    """A line with a figure of another kind than its question asks for (money or
-    pence where a count is asked) may be another question's line: all its
-    figures go to a person, not only the odd one."""
-    kind = figure_kind(match.question)
-    odd = next((why for why in (wrong_kind(f.value.raw, kind) for f in cells) if why), None)
+    """A line holding money (a pound sign, or pence) where a count is asked may
+    be another question's line: all its figures go to a person, not only the
+    odd one. (A percentage among counts goes to a person on its own.)"""
+    if figure_kind(match.question) != "count":
+        return cells
+    money = (wrong_kind(f.value.raw, "count") for f in cells if not wrong_kind(f.value.raw, "money"))
+    odd = next((why for why in money if why), None)
     if odd:
         for f in cells:
             f.confidence = min(f.confidence, sure.WEAK)
