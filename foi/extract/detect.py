@@ -111,20 +111,32 @@ def text_or_fail(data: bytes) -> str:
 
 def looks_delimited(text: str) -> bool:
     """Most lines carry the same number (>= 1) of one delimiter."""
+    return delimiter_of(text) is not None
+
+
+def delimiter_of(text: str) -> str | None:
+    """The delimiter of a file of delimited rows, or None for text. Most lines
+    carry the same number (>= 1) of it; or the rows are three or more and at
+    least half the lines, the other lines (a title, notes under the table)
+    carrying fewer of it."""
     lines = [line for line in text.splitlines()[:30] if line.strip()]
     if len(lines) < 2:
-        return False
+        return None
     for delimiter in DELIMITERS:
         # Quote-aware: Excel writes 1,501 as "1,501", whose comma separates nothing.
         rows = list(csv.reader(lines, delimiter=delimiter))
         counts = [len(row) - 1 for row in rows]
-        commonest = max(set(counts), key=counts.count)
-        if commonest < 1 or counts.count(commonest) < max(2, 0.7 * len(lines)):
+        commonest = max(set(counts), key=lambda n: (counts.count(n), n))
+        if commonest < 1:
+            continue
+        table = counts.count(commonest)
+        if table < max(2, 0.7 * len(lines)) and not (
+                table >= 3 and 2 * table >= len(lines) and max(counts) == commonest):
             continue
         if len(lines) == 2 and commonest < 2:
             continue  # two lines with a comma each is a letter more often than a table
-        fields = [f for row in rows for f in row]
+        fields = [f for row, n in zip(rows, counts) if n == commonest for f in row]
         words = sorted(len(f.split()) for f in fields)
         if words[len(words) // 2] <= 4:  # prose has long "fields"
-            return True
-    return False
+            return delimiter
+    return None

@@ -16,11 +16,12 @@ from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
-from foi.extract.values import figure_kind, footnote_bounds, of_kind, parse_value
+from foi.extract.values import figure_kind, footnote_bounds, of_kind, parse_value, wrong_kind
 from foi.language import confidence as sure
 
 FOOTNOTE_START = set("*†‡[cxCX")
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
+TOTAL_ASKED = re.compile(r"\btotal\b", re.IGNORECASE)
 
 
 def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
@@ -79,9 +80,26 @@ def map_grid(block: Table, matcher: QuestionMatcher, periods: list[str],
                key=lambda item: len(item[1]), default=(0, {}))
     if not across[1] and not down[1]:
         return []
-    if len(across[1]) >= len(down[1]):
+    if len(across[1]) >= len(down[1]) and not _row_label(block, across, down):
         return _read(block, matcher, across[0], across[1], False, siblings, shared)
     return _read(block, matcher, down[0], down[1], True, siblings, shared)
+
+
+def _row_label(block: Table, across: tuple[int, dict], down: tuple[int, dict]) -> bool:
+    """The one period both ways is one cell, with figures to its right and none
+    below it: the label of a row (one period asked), not a header."""
+    if len(across[1]) != 1 or len(down[1]) != 1:
+        return False
+    row, col = across[0], next(iter(across[1]))
+    if (col, row) != (down[0], next(iter(down[1]))):
+        return False
+    right = [c for c in block.rows[row][col + 1:] if c.strip()]
+    below = [r[col] for r in block.rows[row + 1:] if r[col].strip()]
+    return bool(right) and all(_figure(c) for c in right) and not any(_figure(c) for c in below)
+
+
+def _figure(text: str) -> bool:
+    return parse_value(text, "count").status != "needs_review" or parse_value(text, "money").status != "needs_review"
 
 
 def _read(block: Table, matcher: QuestionMatcher, header: int,
@@ -116,6 +134,9 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     lines = [line for line in candidates if not _is_total(labels[line], line, candidates, values)]
     assigned = matcher.assign([labels[line] for line in lines], siblings) if lines else []
     matches = [(line, match) for line, match in zip(lines, assigned) if match]
+    totals = [line for line in candidates if line not in lines and _bare_total(labels[line][-1:])]
+    numbers = {line: [_number(v) for v in row] for line, row in zip(candidates, values)}
+    matches = _broken_down(matches, lines, totals, matcher, numbers)
     if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
         context = _context_match(block, matcher, siblings, shared)
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
@@ -125,9 +146,71 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     def label_of(line: int) -> str:
         return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
 
-    return [_found(match, cell(line, position), locate(line, position), period_at[position],
-                   f"{label_of(line)} / {cell(header, position)} = {cell(line, position) or '(blank)'}")
-            for line, match in matches for position in sorted(period_at)]
+    found = []
+    for line, match in matches:
+        cells = [_found(match, cell(line, position), locate(line, position), period_at[position],
+                        f"{label_of(line)} / {cell(header, position)} = {cell(line, position) or '(blank)'}")
+                 for position in sorted(period_at)]
+        found += _of_one_kind(cells, match)
+    return found
+
+
+def _of_one_kind(cells: list[Found], match: Match) -> list[Found]:
+    """A line holding money (a pound sign, or pence) where a count is asked may
+    be another question's line: all its figures go to a person, not only the
+    odd one. (A percentage among counts goes to a person on its own.)"""
+    if figure_kind(match.question) != "count":
+        return cells
+    money = (wrong_kind(f.value.raw, "count") for f in cells if not wrong_kind(f.value.raw, "money"))
+    odd = next((why for why in money if why), None)
+    if odd:
+        for f in cells:
+            f.confidence = min(f.confidence, sure.WEAK)
+            f.note = "; ".join(n for n in (f.note, f"the line holds {odd}: the question's line? check") if n)
+    return cells
+
+
+def _bare_total(texts: tuple[str, ...]) -> bool:
+    """"Total", "Grand total": a total of the lines beside it, naming nothing itself."""
+    return bool(texts) and bool(TOTAL.match(texts[0])) and not tokens(TOTAL.sub("", texts[0], count=1))
+
+
+def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: list[int],
+                 matcher: QuestionMatcher, numbers: dict[int, list[float | None]]) -> list[tuple[int, Match]]:
+    """A table that breaks a figure down into kinds, with a Total line: a question
+    matched to one kind may be asking for the total. The campaign's one question
+    labelled "Total" takes the Total line (its kinds are not its answer, and
+    kinds that add up to it answer another question only if a person says so);
+    a question asking for "the total ..." matched to one kind among kinds no
+    question claims goes to a person."""
+    if len(totals) != 1 or len(lines) < 2:
+        return matches
+    claimants = [q for q in matcher.questions if any(_bare_total((label,)) for label in q.labels)]
+    kind = next((m for _, m in matches if len(claimants) == 1 and m.question is claimants[0]), None)
+    if kind:  # as sure as the question's match to its kind
+        parts = _parts(totals[0], lines, numbers)
+        others = [(line, m if line not in parts else Match(
+            m.question, min(m.confidence, sure.WEAK),
+            f"{m.how}; this line is a part of the Total line, which answers question {kind.question.number}: check"))
+            for line, m in matches if m.question is not kind.question]
+        claimed = Match(kind.question, kind.confidence,
+                        f"label 'Total': the table's Total line, not the kind matched by {kind.how}")
+        return [*others, (totals[0], claimed)]
+    if len(matches) == 1 and TOTAL_ASKED.search(matches[0][1].question.text):
+        line, match = matches[0]
+        return [(line, Match(match.question, min(match.confidence, sure.WEAK),
+                             f"{match.how}; the table breaks a total down and the question asks for a total: "
+                             "this line or the Total line? check"))]
+    return matches
+
+
+def _parts(total: int, lines: list[int], numbers: dict[int, list[float | None]]) -> set[int]:
+    """The lines of figures that add up to the Total line (lines without figures aside)."""
+    parts = [line for line in lines if all(n is not None for n in numbers[line])]
+    sums = [sum(numbers[line][p] or 0 for line in parts) for p in range(len(numbers[total]))]
+    adds_up = len(parts) >= 2 and all(n is None or round(100 * n) == round(100 * s)
+                                      for n, s in zip(numbers[total], sums))
+    return set(parts) if adds_up else set()
 
 
 def _is_total(texts: tuple[str, ...], line: int, candidates: list[int], values: list[list[str]]) -> bool:

@@ -9,8 +9,14 @@ gap of two or more spaces. A block that does not line up, or whose cells read
 like sentences, is left to the prose reader: a wrong grid would store wrong
 figures, an unread block only sends its values to review.
 
+Tables written one cell per line (a table copied out of a web page or a
+document: with or without blank lines, or a bar closing each cell) are read
+from the order of their cells: a header of labels or periods, then rows of a
+label and as many figures; a table of one row only when periods label it.
+
 Each grid is a Table of kind 'textgrid' whose row ids are the lines' numbers,
-so every value is located as "<label> line N col C".
+so every value is located as "<label> line N col C" (one cell per line:
+'stacked', "<label> line N").
 """
 
 from __future__ import annotations
@@ -29,9 +35,11 @@ SENTENCES = re.compile(r"[a-z][.!?]\s+[A-Z]")
 RULE = re.compile(r"^[\s|:+=\-–—_]*$")   # |---|---| or +----+ lines between rows
 GAP = re.compile(r"\S\s{2,}\S")
 STACKED_CELL = 150    # characters: a longer line is text, not one cell of a table
-STACKED_WIDTH = 8     # cells in a header row written one cell per line, at most
+STACKED_WIDTH = 12    # cells in a header row written one cell per line, at most
 ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
+YEAR = re.compile(r"^\d{4}$")
+BAR_CELL = re.compile(r"^\s*\|?\s*([^|]*?)\s*\|\s*$")  # one cell and its bar: "76 |", "|"
 
 
 def text_grids(lines: list[str], label: str) -> list[Table]:
@@ -99,12 +107,16 @@ def _grid(block: list[int], lines: list[str], shape: str) -> list[list[str]] | N
 
 
 def _corner_restored(rows: list[list[str]]) -> list[list[str]]:
-    """A header row that starts with a period and ends blank, above rows
-    labelled by words, lost its corner cell when the table was flattened:
-    its cells belong one column to the right."""
+    """A header row that ends blank lost its corner cell when the table was
+    flattened, its cells belong one column to the right: when it starts with
+    a period above rows labelled by words, or starts with words above rows
+    labelled by periods that all fill the column the header leaves blank."""
     head = rows[0]
-    if (len(head) > 2 and head[0] and not head[-1] and parse_period(head[0])
-            and not any(parse_period(row[0]) for row in rows[1:])):
+    if len(head) <= 2 or not head[0] or head[-1]:
+        return rows
+    dated = [row for row in rows[1:] if parse_period(row[0])]
+    if (parse_period(head[0]) and not dated) or (
+            not parse_period(head[0]) and len(dated) >= 2 and all(row[-1] for row in dated)):
         rows[0] = ["", *head[:-1]]
     return rows
 
@@ -115,12 +127,13 @@ def _pipe_rows(texts: list[str]) -> list[list[str]]:
     blank (a table whose corner is empty)."""
     stripped = [t.strip() for t in texts]
     edged = sum(t.startswith("|") and t.endswith("|") for t in stripped) * 2 > len(stripped)
+    closed = sum(t.endswith("|") for t in stripped) * 2 > len(stripped)
     rows = []
     for text in stripped:
         cells = [cell.strip() for cell in text.split("|")]
         if edged and text.startswith("|"):
             cells = cells[1:]
-        if edged and text.endswith("|"):
+        if closed and text.endswith("|"):
             cells = cells[:-1]
         rows.append(cells)
     return rows
@@ -183,7 +196,8 @@ def _drop_empty_columns(rows: list[list[str]]) -> list[list[str]]:
 
 def _tabular(rows: list[list[str]], shape: str) -> bool:
     """Two or more columns, two or more rows holding a figure (or a withheld
-    one) after their first cell, and no cell that reads like a sentence. A
+    one) after their first cell (or one such row under a header, either of
+    them labelled by periods), and no cell that reads like a sentence. A
     label may be a whole question, but not two sentences; between spaces only
     the row labels and the header row may be long."""
     if max(len(row) for row in rows) < 2:
@@ -194,18 +208,23 @@ def _tabular(rows: list[list[str]], shape: str) -> bool:
             labelled = shape != "spaced" or r == 0 or c == 0
             if words > (LABEL_WORDS if labelled else PROSE_WORDS) or (words > PROSE_WORDS and SENTENCES.search(cell)):
                 return False
-    valued = sum(any(answer_cell(c) for c in row[1:]) for row in rows)
-    return valued >= 2
+    valued = [row for row in rows if any(answer_cell(c) for c in row[1:])]
+    if len(valued) == 1 and len(rows) == 2 and valued[0] is rows[1]:
+        # one row of figures: a table when the row or its header is labelled by periods
+        return bool(parse_period(rows[1][0])) or sum(bool(parse_period(c)) for c in rows[0]) >= 2
+    return len(valued) >= 2
 
 
 def _table(grid: list[list[str]], block: list[int], lines: list[str], label: str) -> Table:
     """A grid located by line; a short heading just above it is its title
     (context), which names the question of a table with no row label."""
-    context = []
-    above = [i for i in range(max(0, block[0] - 3), block[0]) if lines[i].strip()]
-    if above and _title(lines, above[-1]):
-        context.append(lines[above[-1]].strip())
-    return Table("textgrid", label, grid, row_ids=[i + 1 for i in block], context=context)
+    return Table("textgrid", label, grid, row_ids=[i + 1 for i in block], context=_heading(lines, block[0]))
+
+
+def _heading(lines: list[str], first: int) -> list[str]:
+    """The title of a table starting at line `first` (0-based), if it has one."""
+    above = [i for i in range(max(0, first - 3), first) if lines[i].strip()]
+    return [lines[above[-1]].strip()] if above and _title(lines, above[-1]) else []
 
 
 def _title(lines: list[str], index: int) -> bool:
@@ -219,10 +238,10 @@ def _title(lines: list[str], index: int) -> bool:
 def answer_cell(text: str) -> bool:
     """What a cell of figures holds: a figure, a withheld one, or a not held
     or refused mark, in a few words (a sentence saying so is prose); not a
-    period ("2019/20"), which is a heading."""
+    period ("2019/20"), which is a heading. A sum of money is a figure too."""
     if not text.strip() or len(text.split()) > ANSWER_WORDS or parse_period(text):
         return False
-    return parse_value(text).status != "needs_review"
+    return any(parse_value(text, kind).status != "needs_review" for kind in ("count", "money"))
 
 
 def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
@@ -236,7 +255,8 @@ def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> 
         text = " ".join(line.split())
         if not text:
             continue
-        if (index + 1 not in taken and len(text) <= STACKED_CELL and _shape(line) in (None, "spaced")
+        if (index + 1 not in taken and len(text) <= STACKED_CELL
+                and (_shape(line) in (None, "spaced") or BAR_CELL.match(line))
                 and not (len(text.split()) > PROSE_WORDS and SENTENCES.search(text))):
             run.append(index)
             continue
@@ -246,8 +266,9 @@ def stacked_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> 
 
 
 def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
-    cells = [" ".join(lines[i].split()) for i in run]
-    answers = [answer_cell(cell) for cell in cells]
+    cells = [_stacked_cell(lines[i]) for i in run]
+    # a bar alone marks a cell left blank: it holds the place of a figure
+    answers = [answer_cell(cell) or lines[i].strip() == "|" for cell, i in zip(cells, run)]
     tables, at = [], 0
     while at < len(cells):
         found = _stacked_at(cells, answers, at)
@@ -261,9 +282,16 @@ def _stacked(run: list[int], lines: list[str], label: str) -> list[Table]:
         rows += [cells[i:i + width] for i in starts]
         where += [run[i:i + width] for i in starts]
         tables.append(Table("stacked", label, rows, row_ids=[w[-1] + 1 for w in where],
-                            cell_lines=[[i + 1 for i in w] for w in where]))
+                            context=_heading(lines, run[at]), cell_lines=[[i + 1 for i in w] for w in where]))
         at = starts[-1] + width
     return tables
+
+
+def _stacked_cell(line: str) -> str:
+    """The text of a cell on its own line, without the bar a copied web table
+    leaves after each cell ("2017/18 |")."""
+    bar = BAR_CELL.match(line)
+    return " ".join((bar.group(1) if bar else line).split())
 
 
 def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
@@ -273,12 +301,62 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
     words = 0
     while at + words < len(cells) and not answers[at + words] and words < STACKED_WIDTH:
         words += 1
+    if not words:
+        return _numbered_header(cells, answers, at)
+    if words > 1 and cells[at].endswith((".", ":")) and len(cells[at].split()) > 3:
+        return None  # a sentence before a header that lost its corner
+    single = None  # a table of one row, taken only when no header makes two or more
     for header in range(1, words + 1):
+        figures = _years_as_figures(cells, answers, cells[at:at + header + 1])
         for width in (header, header + 1):
-            starts = _stacked_rows(cells, answers, at + header, width)
-            if len(starts) >= 2:
-                return header, width, starts
+            starts = _stacked_rows(cells, figures, at + header, width)
+            if _rows_hold(cells, starts, cells[at:at + header]):
+                if len(starts) > 1:
+                    return header, width, starts
+                single = single or (header, width, starts)
+    return single
+
+
+def _years_as_figures(cells: list[str], answers: list[bool], labels: list[str]) -> list[bool]:
+    """In a table whose header or first row label is a period that is not a
+    bare year ("2019/20", "April 2019 - March 2020"), a cell "2006" is a
+    figure, not a year."""
+    if not any(parse_period(text) and not YEAR.match(text) for text in labels):
+        return answers
+    return [answer or bool(YEAR.match(cell)) for answer, cell in zip(answers, cells)]
+
+
+def _numbered_header(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
+    """A header of question numbers ("2", "3") that lost its corner, above rows
+    labelled by period: its cells read as figures, so only the periods below
+    tell it from a row."""
+    numbers: list[int] = []
+    while at + len(numbers) < len(cells) and len(numbers) < STACKED_WIDTH:
+        text = cells[at + len(numbers)].rstrip(".)")
+        if not text.isdigit() or not int(text) <= ROW_NUMBER or (numbers and int(text) <= numbers[-1]):
+            break
+        numbers.append(int(text))
+    if not numbers:
+        return None
+    starts = _stacked_rows(cells, answers, at + len(numbers), len(numbers) + 1)
+    if starts and parse_period(cells[starts[0]]) and _rows_hold(cells, starts, []):
+        return len(numbers), len(numbers) + 1, starts
     return None
+
+
+def _rows_hold(cells: list[str], starts: list[int], head: list[str]) -> bool:
+    """Two or more rows, or one row under a header of short labels, the row
+    or the header labelled by periods. Rows labelled by periods start with one: a row labelled by
+    words above them is a line of text taken for a row (the header shifted)."""
+    if not starts:
+        return False
+    periods = [bool(parse_period(cells[s])) for s in starts]
+    if any(periods) and not periods[0]:
+        return False
+    if len(starts) >= 2:
+        return True
+    short = all(len(h.split()) <= PROSE_WORDS and not SENTENCES.search(h) for h in head)
+    return short and (periods[0] or sum(bool(parse_period(h)) for h in head) >= 2)
 
 
 def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -> list[int]:
