@@ -90,7 +90,7 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
     current: Match | None = None
     lines = [row[0] for row in table.rows]
     statements = find_statements(lines)
-    wrapped = {index for group in paragraphs(lines) for index in group[1:]}
+    wrapped = _wrapped(lines)
     label = ""
     for index, row in enumerate(table.rows):
         text = row[0].strip()
@@ -98,11 +98,13 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
             continue
         location = table.locate(index)
         for clause in clauses(text):
-            here = matcher.match(clause) or matcher.named_in(clause)
+            here = _place(clause, matcher)
             if here and index in wrapped and not here.how.startswith("question number"):
                 here = None  # "... within 12 months\nof a previous referral?" goes on the question above
             if not here and index not in wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
                 current = None  # a question of ours we cannot place: what follows answers it, not the one above
+            if here and current and here.question is current.question and here.confidence < current.confidence:
+                here = current  # "Question 3" then its words echoed: the surer of the two placings holds
             current = here or current or matcher.sole()
             if not current or not _gives_figures(clause, current):
                 continue
@@ -121,6 +123,30 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
                 continue  # read above, period by period
             found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
     return found + _totals_first(bare)
+
+
+def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
+    """The question a clause names or is. Our own question echoed back ("Of the children in
+    question 1, how many ...?") names no question by the number inside it."""
+    here = matcher.match(clause)
+    if ASKS.search(clause):
+        echoed = matcher.assign([(clause,)])[0]  # scored as a whole question: echoed words are sure
+        if echoed and (not here or (echoed.question is here.question and echoed.confidence > here.confidence)):
+            return echoed
+        return here
+    return here or matcher.named_in(clause)
+
+
+# A line that starts a sentence of its own: a capital question word, or a question number.
+STARTS_SENTENCE = re.compile(r"^(?:How|What|Which|Please|Q(?:uestion)?\s*\d)\b|^\d{1,2}[).:]\s")
+
+
+def _wrapped(lines: list[str]) -> set[int]:
+    """Lines that carry on the sentence above them (mail is hard-wrapped). A line that
+    starts a question of its own under a heading ("Children placed far from home" /
+    "How many ...?") does not."""
+    return {index for group in paragraphs(lines) for index in group[1:]
+            if not STARTS_SENTENCE.match(lines[index].strip())}
 
 
 def _bounded(said: Statement, current: Match, hits, periods: list[str], location: str) -> list[Found]:
@@ -265,8 +291,10 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
 
 
 # A period that only bounds a time ("prior to 12 October 2022", "since 2019") has no figure of its own.
-BOUNDARY = re.compile(r"\b(?:prior to|before|after|since|until|till|up to)\s+"
-                      r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
+# ("children looked after at 31 March 2023" is a snapshot, not a bound)
+BOUNDARY = re.compile(r"(?<!looked )(?<!cared )\b(?:prior to|before|after|since|until|till|up to)\s+"
+                      r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?!(?:at|as|in|on|of|for|during)\s)[a-z]+\s+)?$",
+                      re.IGNORECASE)
 
 
 # Words between a figure and the period after it that tie the two: "1,310 in 2020/21",
@@ -275,7 +303,7 @@ TIED_FORWARD = re.compile(
     r"^[^\d,;:.()]{0,60}?\b(?:in|for|during|over|throughout|at|as at|as of|by|of)\s+(?:the\s+)?"
     r"(?:(?:financial|calendar|academic|full)\s+)?(?:year\s+)?(?:(?:ending|ended|to)\s+)?"
     r"(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?$", re.IGNORECASE)
-BREAK = re.compile(r"\b(?:and|but|while|whereas|compared|against|with)\b", re.IGNORECASE)
+BREAK = re.compile(r"\b(?:and|but|while|whereas|compared|against)\b", re.IGNORECASE)
 
 
 def _segments(text: str, blank: str, hits, begin: int,
@@ -299,7 +327,8 @@ def _segments(text: str, blank: str, hits, begin: int,
     forward: list[tuple[int, int] | None] = []  # the figure tied to each period from before it
     for i in range(n):
         last = figures[i][-1] if figures[i] else None
-        tie = last and TIED_FORWARD.match(text[last[1]:starts[i]]) and not BREAK.search(text[last[1]:starts[i]])
+        words = blank[last[1]:starts[i]] if last else ""  # "9 children placed over 20 miles away at ...": no figure
+        tie = last and TIED_FORWARD.match(words) and not BREAK.search(words)
         forward.append(last if tie else None)
     result: list[tuple[str | None, bool, str | None]] = []
     for i, (period, _) in enumerate(hits):
