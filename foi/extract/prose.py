@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from foi.extract.found import ALL_PERIODS, Found
-from foi.extract.numbers import blank_non_figures, number_words
+from foi.extract.numbers import MONTH, blank_non_figures, number_words
 from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
 from foi.extract.statements import Statement, find_statements, paragraphs
@@ -92,6 +92,9 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
     statements = find_statements(lines)
     wrapped = _wrapped(lines)
     label = ""
+    answered = False  # figures given under `current` since it was placed
+    apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
+    last_placed = -1  # the last line that names or is one of our questions
     for index, row in enumerate(table.rows):
         text = row[0].strip()
         if not text:
@@ -99,18 +102,26 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         location = table.locate(index)
         for clause in clauses(text):
             here = _place(clause, matcher)
+            if not here and index not in wrapped and _heading(clause):
+                here = matcher.assign([(clause,)])[0]  # "Children placed far from home": a paraphrase
+                if not here and current and (answered or _leans_elsewhere(clause, current, matcher)):
+                    current = None  # a heading of a question we cannot place, after the answer above
             if here and index in wrapped and not here.how.startswith("question number"):
                 here = None  # "... within 12 months\nof a previous referral?" goes on the question above
             if not here and index not in wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
                 current = None  # a question of ours we cannot place: what follows answers it, not the one above
             if here and current and here.question is current.question and here.confidence < current.confidence:
                 here = current  # "Question 3" then its words echoed: the surer of the two placings holds
+            if here:
+                answered, last_placed = False, index
             current = here or current or matcher.sole()
             if not current or not _gives_figures(clause, current):
                 continue
             hits = _hits(clause, periods)
             if hits:
-                found += _sentence_values(clause, hits, current, location)
+                given = _sentence_values(clause, hits, current, location)
+                answered = answered or bool(given)
+                found += given
             elif _bare_figure(clause):
                 bare += [(f, label) for f in _unperiodised(clause, current, periods, location)]
             elif here:
@@ -118,10 +129,20 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         label = text
         for said in statements.get(index, []):
             hits = _hits(said.sentence, periods)
-            if current and hits:
-                found += _bounded(said, current, hits, periods, location)
+            bounded = _bounded(said, current, hits, periods)
+            if bounded and (current is None or answered) and not (index and lines[index - 1].strip()):
+                apart.append((index, said, bounded, current, location))
+            elif bounded and current:
+                found += _bounded_found(said, [current], bounded, location)
+            if current and hits or bounded:
                 continue  # read above, period by period
             found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
+    for index, said, bounded, then, location in apart:
+        # a paragraph of its own after the answers, with no question placed after it, is said of
+        # them all ("We do not hold data for the years before 2021/22"); else of the one above
+        questions = [Match(q, sure.CERTAIN, "said apart from any one question") for q in matcher.questions]
+        found += _bounded_found(said, questions if last_placed < index else [then] if then else [],
+                                bounded, location)
     return found + _totals_first(bare)
 
 
@@ -137,6 +158,18 @@ def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
     return here or matcher.named_in(clause)
 
 
+def _heading(clause: str) -> bool:
+    """A short line that names something rather than saying it: no full stop, no figure."""
+    text = clause.strip()
+    return (3 <= len(text) <= 90 and not re.search(r"[.!?;,]$|\d", text) and not ASKS.search(text)
+            and not NOT_HELD.search(text) and not parse_refusal(text))
+
+
+def _leans_elsewhere(clause: str, current: Match, matcher: QuestionMatcher) -> bool:
+    leaning = matcher.leaning(clause)
+    return leaning is not None and leaning is not current.question
+
+
 # A line that starts a sentence of its own: a capital question word, or a question number.
 STARTS_SENTENCE = re.compile(r"^(?:How|What|Which|Please|Q(?:uestion)?\s*\d)\b|^\d{1,2}[).:]\s")
 
@@ -149,23 +182,31 @@ def _wrapped(lines: list[str]) -> set[int]:
             if not STARTS_SENTENCE.match(lines[index].strip())}
 
 
-def _bounded(said: Statement, current: Match, hits, periods: list[str], location: str) -> list[Found]:
-    """"We do not hold data for the years before 2023/24": not held for each period before
-    (or after) the one named, none for the one named."""
-    if len(hits) != 1 or footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
-        return []
-    period, (label, _, _) = hits[0]
+def _bounded(said: Statement, current: Match | None, hits, periods: list[str]) -> tuple[list[str], str] | None:
+    """"We do not hold data for the years before 2023/24": (the periods before (or after) the
+    one named, a note), none for the one named. The period may be named again in the sentence
+    ("... before 2020/21: the new system started in 2020/21"), but no other."""
+    if not hits or footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
+        return None
+    bounds = [(p, m) for p, m in hits if BOUNDARY.search(said.sentence[:p.start])]
+    if len(bounds) != 1 or any(m[0] != bounds[0][1][0] for _, m in hits):
+        return None
+    period, (label, _, _) = bounds[0]
+    if label not in periods:
+        return None
     bound = BOUNDARY.search(said.sentence[:period.start])
-    if not bound or label not in periods:
-        return []
-    before = re.match(r"\W*(?:prior|before|until|till|up)", bound.group(0), re.IGNORECASE) is not None
+    before = bound is not None and re.match(r"\W*(?:prior|before|until|till|up)", bound.group(0), re.I) is not None
     position = periods.index(label)
     covered = periods[:position] if before else periods[position + 1:]
+    return covered, f"said of the periods {'before' if before else 'after'} {period.text}"
+
+
+def _bounded_found(said: Statement, questions: list[Match], bounded: tuple[list[str], str],
+                   location: str) -> list[Found]:
+    covered, note = bounded
     value = Value(said.status, said.sentence[:200], section=said.section)
-    confidence = round(current.confidence * sure.STATEMENT, 2)
-    return [Found(current.question.id, p, value, location, confidence, said.sentence[:160],
-                  f"said of the periods {'before' if before else 'after'} {period.text}", from_text=True)
-            for p in covered]
+    return [Found(question.question.id, p, value, location, round(question.confidence * sure.STATEMENT, 2),
+                  said.sentence[:160], note, from_text=True) for question in questions for p in covered]
 
 
 def _gives_figures(clause: str, current: Match) -> bool:
@@ -269,7 +310,11 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
     begin = _after_question_number(text)
     hits = [(p, m) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
     money = figure_kind(current.question) == "money"
-    spans = _segments(text, blank_non_figures(text, keep_money=money), hits, begin, money)
+    blank = blank_non_figures(text, keep_money=money)
+    for start, end in _years_that_are_figures(text, hits):
+        blank = blank[:start] + text[start:end] + blank[end:]
+        hits = [(p, m) for p, m in hits if p.start != start]
+    spans = _segments(text, blank, hits, begin, money)
     found = []
     for (_period, (label, confidence, note)), segment in zip(hits, spans):
         raw, several, doubt = segment
@@ -290,10 +335,29 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
     return found
 
 
+# Words before a year that make it a year ("in 2019", "since 2019", "2018 and 2019").
+YEAR_BEFORE = re.compile(r"(?:\b(?:in|since|from|during|of|to|until|till|before|after|between|year|years|and|or|by"
+                         r"|for|at|on|calendar)|[-–—/]|" + MONTH + r")\s*$", re.IGNORECASE)
+
+
+def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
+    """A number that reads as a year but is a figure tied to a campaign period after it:
+    "..., 1932 in 2020-21", "2028 in the year ending March 2022"."""
+    found = []
+    for year in find_periods(text):
+        if year.kind != "calendar" or YEAR_BEFORE.search(text[:year.start]):
+            continue
+        after = [p for p, _ in hits if p.start >= year.end]
+        if after and TIED_FORWARD.match(text[year.end:after[0].start]) and not BREAK.search(
+                text[year.end:after[0].start]):
+            found.append((year.start, year.end))
+    return found
+
+
 # A period that only bounds a time ("prior to 12 October 2022", "since 2019") has no figure of its own.
 # ("children looked after at 31 March 2023" is a snapshot, not a bound)
 BOUNDARY = re.compile(r"(?<!looked )(?<!cared )\b(?:prior to|before|after|since|until|till|up to)\s+"
-                      r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?!(?:at|as|in|on|of|for|during)\s)[a-z]+\s+)?$",
+                      r"(?:the\s+)?(?:(?:position\s+)?as\s+(?:at|of)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?!(?:at|as|in|on|of|for|during)\s)[a-z]+\s+)?$",
                       re.IGNORECASE)
 
 
@@ -314,7 +378,7 @@ def _segments(text: str, blank: str, hits, begin: int,
     ends = [begin] + [p.end for p, _ in hits]
     bounds = [(ends[i], starts[i]) for i in range(len(hits) + 1)]  # before each period, then the tail
     between = [text[a:b] for a, b in bounds]
-    figures = [_figures_at(blank, a, b, money) for a, b in bounds]
+    figures = [_figures_at(blank, a, b, money, tied=i < len(hits)) for i, (a, b) in enumerate(bounds)]
     counts = [len(f) for f in figures]
     n = len(hits)
     listed = _respectively(text, hits) if n > 1 else None
@@ -365,9 +429,11 @@ def _after_question_number(text: str) -> int:
     return match.end() if match else 0
 
 
-def _figures_at(blank: str, start: int, end: int, money: bool = False) -> list[tuple[int, int]]:
+def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: bool = False) -> list[tuple[int, int]]:
     """Where the figures are in blank[start:end] (numbers that are not figures blanked out);
-    sums of money ("£1,234.50", "1,234.50") for a question asking for money."""
+    sums of money ("£1,234.50", "1,234.50") for a question asking for money. A number in
+    words counts where words before it say it is an answer ("there were four") or, when a
+    period follows (`tied`), where it is tied to that period ("two in 2021/22")."""
     segment = blank[start:end]
     found = []
     for match in (MONEY_IN_TEXT if money else VALUE_IN_TEXT).finditer(segment):
@@ -375,7 +441,9 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False) -> list[t
             continue
         found.append((start + match.start(1), start + match.end(1)))
     for match in ([] if money else number_words(segment)):
-        if ANSWER_BEFORE.search(segment[:match.start()]):
+        rest = segment[match.end():]
+        if ANSWER_BEFORE.search(segment[:match.start()]) or (
+                tied and TIED_FORWARD.match(rest) and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))
     return sorted(found)
 
