@@ -96,13 +96,20 @@ NIL_WORD = re.compile(r"\b(none|nil|zero)(?=\s*(?:[.;,)]|$|were|was|have|has|rec
                       re.IGNORECASE)
 
 
+# "there were none re-referrals", "a total of nil": nil as the answer itself
+NIL_ANSWER = re.compile(r"\b(?:there (?:were|was|are|is|have been|has been)|total(?: of)?)\s+(none|nil|zero)\b",
+                        re.IGNORECASE)
+
+
 def number_words(text: str) -> list[re.Match]:
     """Number words used as counts ("there were four", "Seven.", "None."), not "one of them"."""
     found = list(NIL_WORD.finditer(text))
+    found += [m for m in NIL_ANSWER.finditer(text) if all(f.start(1) != m.start(1) for f in found)]
     for match in NUMBER_WORD.finditer(text):
         if match.group(1).lower() == "one" and (NOT_A_COUNT_WORD.match(text[match.end():])
                                                 or re.search(r"\b(?:no|any|each|every|the)\s*$",
                                                              text[:match.start()], re.IGNORECASE)):
             continue
         found.append(match)
-    return sorted(found, key=lambda m: m.start())
+    unique = {m.span(1): m for m in reversed(found)}  # "zero" is a nil word and a number word
+    return sorted(unique.values(), key=lambda m: m.start(1))

@@ -36,6 +36,9 @@ NOT_FIGURE = re.compile(
     re.IGNORECASE)
 UNIT_AFTER = re.compile(r"^\s*(?:\(\w\)|%|months?|weeks?|days?|working|years?|hours?|miles?|pm|am|"
                         r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+# A symbol standing for a suppressed figure, read as one only where tied to a period or after
+# words that give an answer ("there were * pupils", "x in 2022/23").
+SYMBOL_IN_TEXT = re.compile(r"(?<![\w*])(\*|x|c|\[[cxz]\]|~)(?![\w*])")
 TOTALLING = re.compile(r"\b(?:total|altogether|in all|combined|overall|since)\b", re.IGNORECASE)
 DASHES = {"", "-", "–", "—", "--"}  # "2017/18: -" says nothing: a person decides
 QUESTION_PIECE = re.compile(r"(?:;|\s{2,}|\t)\s*(?=(?:q|question)\s*\d{1,2}[a-z]?\s*[).:\-–](?!\d))",
@@ -336,8 +339,8 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
 
 
 # Words before a year that make it a year ("in 2019", "since 2019", "2018 and 2019").
-YEAR_BEFORE = re.compile(r"(?:\b(?:in|since|from|during|of|to|until|till|before|after|between|year|years|and|or|by"
-                         r"|for|at|on|calendar)|[-–—/]|" + MONTH + r")\s*$", re.IGNORECASE)
+YEAR_BEFORE = re.compile(r"(?:\b(?:in|since|from|during|of|to|until|till|before|after|between|year|years|by"
+                         r"|for|at|on|calendar)|[-–—/]|" + MONTH + r"|\b(?:19|20)\d\d\s*(?:,|and|or|&))\s*$", re.IGNORECASE)
 
 
 def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
@@ -440,6 +443,11 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
         if NOT_FIGURE.search(segment[:match.start()]) or UNIT_AFTER.match(segment[match.end():]):
             continue
         found.append((start + match.start(1), start + match.end(1)))
+    for match in ([] if money else SYMBOL_IN_TEXT.finditer(segment)):
+        rest = segment[match.end():]
+        if ANSWER_BEFORE.search(segment[:match.start()]) or (tied and TIED_FORWARD.match(rest)
+                                                             and not BREAK.search(rest)):
+            found.append((start + match.start(1), start + match.end(1)))  # "x in 2022/23": suppressed
     for match in ([] if money else number_words(segment)):
         rest = segment[match.end():]
         if ANSWER_BEFORE.search(segment[:match.start()]) or (
