@@ -35,16 +35,26 @@ SNAPSHOTS = (
     re.compile(_AS_AT + r"((?:19|20)\d{2})-\d{2}-\d{2}$", re.IGNORECASE),
 )
 # A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
-BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*\d)")
-# A snapshot at the end of March written as a date: "31/03/2024", "As at 31.03.24" (the year's
-# snapshot in a campaign of calendar years; never guessed onto a financial year).
-SNAPSHOT_DATE = re.compile(r"(?<![\d/.])31[/.]0?3[/.]((?:19|20)?\d{2})(?![\d/])")
+# ("2015 - 2018" and "2015-16" are ranges, but "2016 - 4" is a year and its figure)
+BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*(?:\d{2}|\d{4})(?![\d,]))")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# The end of March written as a date: "31/03/2024", "31.03.24", "31 March 2024", "31st of March 2024".
+END_OF_MARCH = re.compile(r"(?<![\d/.])(?:31[/.]0?3[/.]((?:19|20)?\d{2})(?![\d/])"
+                          r"|31(?:st)?\s+(?:of\s+)?march,?\s+((?:19|20)\d{2})(?!\d))", re.IGNORECASE)
+# A figure's date in running text: "as at 1/11/23", "as of 15 February 2018", "at March 2023",
+# "as of Feb-2025". The date (not the words before it) is the period's text.
+SNAPSHOT_WORDS = re.compile(r"\b(?:position\s+)?(?:as\s+(?:at|of|on)|at)\s+(?:the\s+)?$", re.IGNORECASE)
+DATE_IN_TEXT = re.compile(
+    rf"(?<![\d/.])(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]((?:19|20)?\d{{2}})(?![\d/])|{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+"
+    rf"((?:19|20)\d{{2}})(?!\d)|\b{_MONTH}\.?[\s-]+((?:19|20)\d{{2}})(?!\d))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Period:
     label: str        # "2015/16" or "2015"
-    kind: str         # "financial" | "calendar" | "snapshot" (a date: its calendar year)
+    kind: str         # "financial" | "calendar" | "snapshot" (a figure's date: its calendar year) | "date"
     start: int
     end: int          # where in the text it was found
     text: str
@@ -81,9 +91,15 @@ def find_periods(text: str) -> list[Period]:
                 if not 1990 <= first <= 2099:
                     continue
             found.append(Period(_financial(first), "financial", match.start(), match.end(), match.group(0)))
-    for match in SNAPSHOT_DATE.finditer(text):
-        if not _overlaps(match, found):
-            found.append(Period(str(_year(match.group(1))), "snapshot", match.start(), match.end(), match.group(0)))
+    for match in DATE_IN_TEXT.finditer(text):
+        if _overlaps(match, found):
+            continue
+        year = str(_year(next(g for g in match.groups() if g)))
+        # a figure's snapshot date ("as at ..."); a date in words otherwise only names its year,
+        # and one in figures ("dated 12/03/2018") names no period
+        dated = SNAPSHOT_WORDS.search(text[:match.start()]) or END_OF_MARCH.fullmatch(match.group(0))
+        if dated or not match.group(0)[0].isdigit() or not re.match(r"\d+[/.-]", match.group(0)):
+            found.append(Period(year, "snapshot" if dated else "date", match.start(), match.end(), match.group(0)))
     for match in BARE_YEAR.finditer(text):
         if not _overlaps(match, found):
             found.append(Period(match.group(1), "calendar", match.start(), match.end(), match.group(0)))
@@ -122,7 +138,12 @@ def match_period(period: Period, wanted: list[str]) -> tuple[str | None, float, 
     low confidence and a note, so a person decides."""
     if period.label in wanted:
         return period.label, 1.0, None
-    if period.kind == "calendar":
+    if period.kind == "snapshot" and END_OF_MARCH.search(period.text):
+        year_end = _financial(int(period.label) - 1)
+        if year_end in wanted:  # a snapshot at the end of a financial year is that year's
+            return year_end, 0.95, f"'{period.text}' is the end of {year_end}"
+        return None, 0.0, None
+    if period.kind in ("calendar", "date", "snapshot"):
         guess = _financial(int(period.label))
         if guess in wanted:
             return guess, 0.3, (f"'{period.text}' is a calendar year; read as {guess} "

@@ -18,7 +18,7 @@ import re
 from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.numbers import MONTH, blank_non_figures, number_words
 from foi.extract.periods import Period, find_periods, match_period
-from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher
+from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher, parse_reference, question_number
 from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
@@ -88,65 +88,101 @@ def clauses(text: str) -> list[str]:
 def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
     """Clauses with periods and figures, statements ("not held", refusals) and
     figures given with no period; see the module docstring."""
-    found: list[Found] = []
-    bare: list[tuple[Found, str]] = []  # figures alone on a line, with the line above (their label)
-    current: Match | None = None
-    lines = [row[0] for row in table.rows]
-    statements = find_statements(lines)
-    wrapped = _wrapped(lines)
-    label = ""
-    answered = False  # figures given under `current` since it was placed
-    apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
-    last_placed = -1  # the last line that names or is one of our questions
+    reader = _LineReader(table, matcher, periods)
     for index, row in enumerate(table.rows):
-        text = row[0].strip()
-        if not text:
-            continue
-        location = table.locate(index)
+        if row[0].strip():
+            reader.read_line(index, row[0].strip())
+    return reader.finish()
+
+
+class _LineReader:
+    """Reads a text's lines in order, keeping the question being answered (`current`)."""
+
+    def __init__(self, table: Table, matcher: QuestionMatcher, periods: list[str]):
+        self.table, self.matcher, self.periods = table, matcher, periods
+        self.lines = [row[0] for row in table.rows]
+        self.statements = find_statements(self.lines)
+        self.wrapped = _wrapped(self.lines)
+        self.numbered: set[str] = set()  # questions answered under their own number ("6. £255,933.42")
+        self.found: list[Found] = []
+        self.bare: list[tuple[Found, str]] = []  # figures alone on a line, with the line above (their label)
+        self.apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
+        self.current: Match | None = None
+        self.answered = False  # figures given under `current` since it was placed
+        self.last_placed = -1  # the last line that names or is one of our questions
+        self.label = ""
+
+    def read_line(self, index: int, text: str) -> None:
+        location = self.table.locate(index)
         for clause in clauses(text):
-            here = _place(clause, matcher)
-            if not here and index not in wrapped and _heading(clause):
-                here = matcher.assign([(clause,)])[0]  # "Children placed far from home": a paraphrase
-                if not here and current and (answered or _leans_elsewhere(clause, current, matcher)):
-                    current = None  # a heading of a question we cannot place, after the answer above
-            if here and index in wrapped and not here.how.startswith("question number"):
-                here = None  # "... within 12 months\nof a previous referral?" goes on the question above
-            if not here and index not in wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
-                current = None  # a question of ours we cannot place: what follows answers it, not the one above
-            if here and current and here.question is current.question and here.confidence < current.confidence:
-                here = current  # "Question 3" then its words echoed: the surer of the two placings holds
-            if here:
-                answered, last_placed = False, index
-            current = here or current or matcher.sole()
+            here = self.place(clause, index)
+            current = self.current
             if not current or not _gives_figures(clause, current):
                 continue
-            hits = _hits(clause, periods)
+            hits = _hits(clause, self.periods)
+            given: list[Found] = []
             if hits:
                 given = _sentence_values(clause, hits, current, location)
-                answered = answered or bool(given)
-                found += given
             elif _bare_figure(clause):
-                bare += [(f, label) for f in _unperiodised(clause, current, periods, location)]
+                given = _unperiodised(clause, current, self.periods, location)
+                self.bare += [(f, self.label) for f in given]
+                given = []
             elif here:
-                found += _unperiodised(clause, current, periods, location)
-        label = text
-        for said in statements.get(index, []):
-            hits = _hits(said.sentence, periods)
-            bounded = _bounded(said, current, hits, periods)
-            if bounded and (current is None or answered) and not (index and lines[index - 1].strip()):
-                apart.append((index, said, bounded, current, location))
-            elif bounded and current:
-                found += _bounded_found(said, [current], bounded, location)
-            if current and hits or bounded:
-                continue  # read above, period by period
-            found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
-    for index, said, bounded, then, location in apart:
-        # a paragraph of its own after the answers, with no question placed after it, is said of
-        # them all ("We do not hold data for the years before 2021/22"); else of the one above
-        questions = [Match(q, sure.CERTAIN, "said apart from any one question") for q in matcher.questions]
-        found += _bounded_found(said, questions if last_placed < index else [then] if then else [],
-                                bounded, location)
-    return found + _totals_first(bare)
+                given = _unperiodised(clause, current, self.periods, location)
+            self.found += given
+            self.answered = self.answered or bool(given)
+            if given and current.how.startswith("question number"):
+                self.numbered.add(current.question.id)
+        self.label = text
+        for said in self.statements.get(index, []):
+            self.read_statement(index, said, location)
+
+    def place(self, clause: str, index: int) -> Match | None:
+        """The question `clause` names or is (None if none), setting the one being answered."""
+        here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
+        if not here and not wrapped and _heading(clause):
+            here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
+            if not here and current and (self.answered or _leans_elsewhere(clause, current, self.matcher)):
+                current = None  # a heading of a question we cannot place, after the answer above
+        if here and wrapped and not here.how.startswith("question number"):
+            here = None  # "... within 12 months\nof a previous referral?" goes on the question above
+        number = question_number(clause)
+        if number and number not in self.matcher.by_number and not wrapped:
+            # "8. ..." where the campaign asks 6: a question of the request we do not track; its
+            # words do not place it on a question that has a numbered answer of its own
+            if here and not here.how.startswith("question number") and here.question.id in self.numbered:
+                here = None
+            current = here
+        if not here and not wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
+            current = None  # a question of ours we cannot place: what follows answers it, not the one above
+        if here and current and here.question is current.question and here.confidence < current.confidence:
+            here = current  # "Question 3" then its words echoed: the surer of the two placings holds
+        if here:
+            self.answered, self.last_placed = False, index
+        self.current = here or current or self.matcher.sole()
+        return here
+
+    def read_statement(self, index: int, said: Statement, location: str) -> None:
+        current = self.current
+        hits = _hits(said.sentence, self.periods)
+        bounded = _bounded(said, current, hits, self.periods)
+        if bounded and (current is None or self.answered) and not (index and self.lines[index - 1].strip()):
+            self.apart.append((index, said, bounded, current, location))
+        elif bounded and current:
+            self.found += _bounded_found(said, [current], bounded, location)
+        if current and hits or bounded:
+            return  # read above, period by period
+        self.found += _stated(said, current, self.matcher, [m[0] for _, m in hits], location)
+
+    def finish(self) -> list[Found]:
+        found = list(self.found)
+        for index, said, bounded, then, location in self.apart:
+            # a paragraph of its own after the answers, with no question placed after it, is said of
+            # them all ("We do not hold data for the years before 2021/22"); else of the one above
+            everyone = [Match(q, sure.CERTAIN, "said apart from any one question") for q in self.matcher.questions]
+            found += _bounded_found(said, everyone if self.last_placed < index else [then] if then else [],
+                                    bounded, location)
+        return found + _totals_first(self.bare)
 
 
 def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
@@ -154,11 +190,19 @@ def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
     question 1, how many ...?") names no question by the number inside it."""
     here = matcher.match(clause)
     if ASKS.search(clause):
-        echoed = matcher.assign([(clause,)])[0]  # scored as a whole question: echoed words are sure
+        echoed = _by_words(clause, matcher)  # scored as a whole question: echoed words are sure
         if echoed and (not here or (echoed.question is here.question and echoed.confidence > here.confidence)):
             return echoed
         return here
     return here or matcher.named_in(clause)
+
+
+def _by_words(clause: str, matcher: QuestionMatcher) -> Match | None:
+    """The question a clause's words name, scored as a table's row label is. A letter or
+    numeral before them ("b) As above") marks a part of the question above, not a question."""
+    reference = parse_reference(clause)
+    words = reference.rest if reference else clause
+    return matcher.assign([(words,)])[0] if words.strip() else None
 
 
 def _heading(clause: str) -> bool:
@@ -169,7 +213,8 @@ def _heading(clause: str) -> bool:
 
 
 def _leans_elsewhere(clause: str, current: Match, matcher: QuestionMatcher) -> bool:
-    leaning = matcher.leaning(clause)
+    reference = parse_reference(clause)
+    leaning = matcher.leaning(reference.rest if reference else clause)
     return leaning is not None and leaning is not current.question
 
 
@@ -497,6 +542,38 @@ def _bare_figure(clause: str) -> bool:
     return len(clause) <= 20 and parse_value(clause.strip(" .")).status in GIVEN_VALUE_STATUSES
 
 
+# A question asking for the figure as it stands now.
+PRESENT = re.compile(r"\b(?:currently|at present|presently|at the moment|as of (?:now|today)|right now)\b",
+                     re.IGNORECASE)
+
+
+def _own_period(question, periods: list[str]) -> tuple[str | None, str | None]:
+    """The one period a figure given with none can only be for, and why: the campaign's only
+    period; the one the question's own words name ("... as at 1/11/23", "... in 2022/23"); or,
+    for a question asking how things stand now, the campaign's latest period when that is a
+    calendar year later than all the others (a snapshot now, not a past year's)."""
+    if len(periods) == 1:
+        return periods[0], "the campaign's only period"
+    named = {match_period(p, periods) for p in find_periods(question.text)}
+    named = {label for label, confidence, _ in named if label and confidence > sure.REVIEW_BELOW}
+    if len(named) == 1:
+        label = named.pop()
+        return label, f"the question names {label}"
+    if PRESENT.search(question.text):
+        latest = max(periods, key=_period_end)
+        if re.fullmatch(r"\d{4}", latest) and sorted(map(_period_end, periods))[-2] < _period_end(latest):
+            return latest, f"the question asks how things stand now: the campaign's latest period, {latest}"
+    return None, None
+
+
+def _period_end(label: str) -> tuple[int, int]:
+    """(year, month) a campaign period ends: "2022/23" in March 2023, "2023" in December 2023."""
+    found = re.fullmatch(r"(\d{4})(?:/(\d{2}))?", label)
+    if not found:
+        return (0, 0)
+    return (int(found.group(1)) + 1, 3) if found.group(2) else (int(found.group(1)), 12)
+
+
 def _unperiodised(clause: str, current: Match, periods: list[str],
                   location: str) -> list[Found]:
     """A figure for a question with no period named ("Q1: 1,234.")."""
@@ -512,25 +589,25 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
     blank = blank_non_figures(rest, keep_money=money)
     shaped = [(a, b) for a, b in _figures_at(blank, 0, len(rest), money) if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
-    breakdown = len(shaped) > 1 and len(stated) == 1 and len(periods) == 1 and not re.search(r"\bsince\b", rest)
+    own, because = _own_period(current.question, periods)
+    breakdown = len(shaped) > 1 and len(stated) == 1 and own is not None and not re.search(r"\bsince\b", rest)
     if breakdown:
         shaped = stated  # "1,716 in total: 792 from schools, 544 from parents ..."
     if len(shaped) != 1:
         return []
     figures = [rest[slice(*shaped[0])]]
-    if breakdown:
-        value = parse_value(figures[0], figure_kind(current.question))
-        return [Found(current.question.id, periods[0], value, location,
-                      round(current.confidence * sure.SOLE_PERIOD, 2), clause[:160],
-                      "the stated total: no period named: the campaign's only period; read from text",
-                      from_text=True)]
     value = parse_value(figures[0], figure_kind(current.question))
-    totalling = bool(TOTALLING.search(rest))
-    if len(periods) == 1 and not totalling:
+    if own and breakdown:
+        return [Found(current.question.id, own, value, location,
+                      round(current.confidence * sure.SOLE_PERIOD, 2), clause[:160],
+                      f"the stated total: no period named: {because}; read from text", from_text=True)]
+    asked = " ".join([current.question.text, *current.question.labels]).lower()
+    totalling = any(m.group(0).lower() not in asked for m in TOTALLING.finditer(rest))  # not the total asked for
+    if own and not totalling:
         confidence = round(current.confidence * sure.SOLE_PERIOD, 2)
-        return [Found(current.question.id, periods[0], value, location, confidence, clause[:160],
-                      "; ".join(n for n in (value.note, "no period named: the campaign's only period",
-                                            "read from text") if n), from_text=True)]
+        return [Found(current.question.id, own, value, location, confidence, clause[:160],
+                      "; ".join(n for n in (value.note, f"no period named: {because}", "read from text") if n),
+                      from_text=True)]
     why = ("a total, not one period's figure" if totalling else
            f"no period named and the campaign asks for {len(periods)} periods")
     review = Value("needs_review", figures[0], note=f"{why}: which period does {figures[0]!r} answer?")
