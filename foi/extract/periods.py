@@ -43,6 +43,11 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 # The end of March written as a date: "31/03/2024", "31.03.24", "31 March 2024", "31st of March 2024".
 END_OF_MARCH = re.compile(r"(?<![\d/.])(?:31[/.]0?3[/.]((?:19|20)?\d{2})(?![\d/])"
                           r"|31(?:st)?\s+(?:of\s+)?march,?\s+((?:19|20)\d{2})(?!\d))", re.IGNORECASE)
+# From one month to another: "July 2020 to July 2023", "Jan 2019 - end of March 2022".
+MONTHS_SPAN = re.compile(rf"\b({_MONTH})\.?\s+((?:19|20)\d{{2}})\s*(?:-|–|to|until)\s*(?:the\s+)?(?:end\s+of\s+)?"
+                         rf"({_MONTH})\.?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
+# From one year to another, not one financial year: "2015 - 2018", "2015 to 2019".
+YEARS_SPAN = re.compile(r"(?<![\d/.,£$])((?:19|20)\d{2})\s*(?:-|–|to)\s*((?:19|20)\d{2})(?![\d/%]|[.,]\d)")
 # A figure's date in running text: "as at 1/11/23", "as of 15 February 2018", "at March 2023",
 # "as of Feb-2025". The date (not the words before it) is the period's text.
 SNAPSHOT_WORDS = re.compile(r"\b(?:position\s+)?(?:as\s+(?:at|of|on)|at)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -55,6 +60,7 @@ DATE_IN_TEXT = re.compile(
 class Period:
     label: str        # "2015/16" or "2015"
     kind: str         # "financial" | "calendar" | "snapshot" (a figure's date: its calendar year) | "date"
+    #                   | "span" (months over more than a year: no one period)
     start: int
     end: int          # where in the text it was found
     text: str
@@ -91,6 +97,16 @@ def find_periods(text: str) -> list[Period]:
                 if not 1990 <= first <= 2099:
                     continue
             found.append(Period(_financial(first), "financial", match.start(), match.end(), match.group(0)))
+    for match in YEARS_SPAN.finditer(text):
+        if int(match.group(2)) > int(match.group(1)) and not _overlaps(match, found):
+            found.append(Period(f"{match.group(1)}-{match.group(2)}", "span", match.start(), match.end(),
+                                match.group(0)))
+    for match in MONTHS_SPAN.finditer(text):
+        start = _year(match.group(2)) * 12 + MONTHS.index(match.group(1)[:3].lower())
+        end = _year(match.group(4)) * 12 + MONTHS.index(match.group(3)[:3].lower())
+        if end - start > 12 and not _overlaps(match, found):  # "July 2020 to July 2023": no one period
+            found.append(Period(f"{match.group(2)}-{match.group(4)}", "span", match.start(), match.end(),
+                                match.group(0)))
     for match in DATE_IN_TEXT.finditer(text):
         if _overlaps(match, found):
             continue

@@ -18,7 +18,16 @@ import re
 from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.numbers import MONTH, blank_non_figures, number_words
 from foi.extract.periods import Period, find_periods, match_period
-from foi.extract.questions import NAMED, NUMBERED, Match, QuestionMatcher, parse_reference, question_number
+from foi.extract.questions import (
+    NAMED,
+    NUMBERED,
+    Match,
+    QuestionMatcher,
+    parse_reference,
+    question_number,
+    tokens,
+    without_references,
+)
 from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
@@ -38,13 +47,15 @@ UNIT_AFTER = re.compile(r"^\s*(?:\(\w\)|%|months?|weeks?|days?|working|years?|ho
                         r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 # A symbol standing for a suppressed figure, read as one only where tied to a period or after
 # words that give an answer ("there were * pupils", "x in 2022/23").
-SYMBOL_IN_TEXT = re.compile(r"(?<![\w*])(\*|x|c|\[[cxz]\]|~)(?![\w*])")
+SYMBOL_IN_TEXT = re.compile(r"(?<![\w*])(\*|x|c|\[[cxz]\]|~)(?![\w*)])")
 TOTALLING = re.compile(r"\b(?:total|altogether|in all|combined|overall|since)\b", re.IGNORECASE)
 DASHES = {"", "-", "–", "—", "--"}  # "2017/18: -" says nothing: a person decides
 QUESTION_PIECE = re.compile(r"(?:;|\s{2,}|\t)\s*(?=(?:q|question)\s*\d{1,2}[a-z]?\s*[).:\-–](?!\d))",
                             re.IGNORECASE)
 ASKED_THEN = re.compile(r"(?<=\?)\s+(?=\S)")  # "Q1. How many ...? 159": the answer after our question
-OPENS_QUESTION = re.compile(r"^\W*(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]|how\b|what\b|which\b|please\b)",
+# "1. Please provide the number of houses: 2526": a figure after our question and a colon
+ASKED_COLON = re.compile(r":\s*(?=[£$]?\s?\d[\d,]*(?:\.\d+)?\s*\.?\s*$)")
+OPENS_QUESTION = re.compile(r"^\W*(?:[a-z]{1,4}\)\s*)?(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]|how\b|what\b|which\b|please\b)",
                             re.IGNORECASE)
 ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re.IGNORECASE)
 # Our own question echoed back ("1. How many ...?", "Please provide the number of ..."): its
@@ -52,7 +63,7 @@ ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re
 ASKS = re.compile(
     r"\?\s*$|^\W*(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*)?(?:\(?[a-z]{1,4}[).]\s*)?"
     r"(?:how (?:many|much|often|long)|what (?:is|was|are|were|has|have|proportion|percentage|number)"
-    r"|which|please (?:can you |could you |would you |kindly )?(?:provide|state|give|supply|confirm|tell|disclose"
+    r"|which|please (?:also )?(?:can you |could you |would you |kindly )?(?:provide|state|give|supply|confirm|tell|disclose"
     r"|list|send|advise|let me|detail|specify|include|break|identify|indicate)|(?:could|can|would|will) you"
     r"|kindly\b|i (?:would|should|'d) like|"
     r"(?:provide|state|give|supply|confirm|tell me|disclose|list) (?:me |us )?(?:the|a|with|any|all|how|what)\b"
@@ -77,12 +88,21 @@ def clauses(text: str) -> list[str]:
     """The sentences of a line, split again where a new question number starts."""
     pieces: list[str] = []
     for sentence in split_sentences(text):
-        for piece in [p for part in ASKED_THEN.split(sentence) for p in QUESTION_PIECE.split(part)]:
+        for piece in [p for part in ASKED_THEN.split(sentence) for p in QUESTION_PIECE.split(part)
+                      for p in _after_asking(p)]:
             if pieces and ONLY_NUMBER.match(pieces[-1]):
                 pieces[-1] += " " + piece  # "Q1. Number of referrals" is one clause
             elif piece.strip():
                 pieces.append(piece)
     return pieces
+
+
+def _after_asking(piece: str) -> list[str]:
+    """Our question and the figure after its colon, apart: "... owned by your council: 2526"."""
+    colon = ASKED_COLON.search(piece)
+    if colon and ASKS.search(piece[:colon.start()]):
+        return [piece[:colon.end()], piece[colon.end():]]
+    return [piece]
 
 
 def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> list[Found]:
@@ -114,9 +134,11 @@ class _LineReader:
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
+        asked = False  # the clause before was our question, echoed back
         for clause in clauses(text):
             here = self.place(clause, index)
-            current = self.current
+            current, answers = self.current, here or asked
+            asked = bool((here or asked) and ASKS.search(clause))
             if not current or not _gives_figures(clause, current):
                 continue
             hits = _hits(clause, self.periods)
@@ -124,11 +146,12 @@ class _LineReader:
             if hits:
                 given = _sentence_values(clause, hits, current, location)
             elif _bare_figure(clause):
-                given = _unperiodised(clause, current, self.periods, location)
+                given = _unperiodised(clause, current, self.periods, location, plain=True)
                 self.bare += [(f, self.label) for f in given]
                 given = []
-            elif here:
-                given = _unperiodised(clause, current, self.periods, location)
+            elif answers:
+                plain = answers is True or answers.how.startswith("question number")
+                given = _unperiodised(clause, current, self.periods, location, plain=plain)
             self.found += given
             self.answered = self.answered or bool(given)
             if given and current.how.startswith("question number"):
@@ -142,6 +165,8 @@ class _LineReader:
         here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
         if not here and not wrapped and _heading(clause):
             here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
+            if here and current and f"({current.question.id})" in here.how:
+                return self.keep(current, index)  # "Total Expenditure": one of two, the one being answered
             if not here and current and (self.answered or _leans_elsewhere(clause, current, self.matcher)):
                 current = None  # a heading of a question we cannot place, after the answer above
         if here and wrapped and not here.how.startswith("question number"):
@@ -153,6 +178,8 @@ class _LineReader:
             if here and not here.how.startswith("question number") and here.question.id in self.numbered:
                 here = None
             current = here
+        if here and current and here.question is current.question and _part_asked(clause):
+            here = current = None  # "a) Please also give the number over three years": a part of it, not it
         if not here and not wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
             current = None  # a question of ours we cannot place: what follows answers it, not the one above
         if here and current and here.question is current.question and here.confidence < current.confidence:
@@ -161,6 +188,11 @@ class _LineReader:
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
         return here
+
+    def keep(self, current: Match, index: int) -> Match:
+        self.last_placed = index
+        self.current = current
+        return current
 
     def read_statement(self, index: int, said: Statement, location: str) -> None:
         current = self.current
@@ -189,12 +221,35 @@ def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
     """The question a clause names or is. Our own question echoed back ("Of the children in
     question 1, how many ...?") names no question by the number inside it."""
     here = matcher.match(clause)
+    words = _by_words(clause, matcher)  # scored as a whole question: echoed words are sure
+    if here and words and words.question is not here.question and f"({here.question.id})" not in words.how \
+            and here.how.startswith("question number"):
+        if ASKS.search(clause) and _echoes(clause, words.question, matcher):
+            return words  # our question echoed nearly word for word under the request's own numbering
+        # "Q3. ... households in temporary accommodation": the number says one question, the words
+        # (another question's label) say another: a person decides
+        other = words.question
+        return Match(here.question, min(here.confidence, sure.WEAK),
+                     f"{here.how}; or question {other.number} ({other.id}) by its words: check")
     if ASKS.search(clause):
-        echoed = _by_words(clause, matcher)  # scored as a whole question: echoed words are sure
-        if echoed and (not here or (echoed.question is here.question and echoed.confidence > here.confidence)):
-            return echoed
+        if words and (not here or (words.question is here.question and words.confidence > here.confidence)):
+            return words
         return here
     return here or matcher.named_in(clause)
+
+
+def _echoes(clause: str, question, matcher: QuestionMatcher) -> bool:
+    """The clause repeats the question's own words, nearly all of them and little else."""
+    own = matcher.text_tokens[question.id]
+    said = set(tokens(without_references(clause)))
+    return bool(own) and 5 * len(said & own) >= 4 * len(own) and len(said - own) <= len(own)
+
+
+def _part_asked(clause: str) -> bool:
+    """A lettered part of a question, echoed back ("a) Please also provide ...", "(ii) How many ...")."""
+    reference = parse_reference(clause)
+    return (reference is not None and reference.kind in ("letter", "roman") and not re.match(r"\W*part\b", clause, re.I)
+            and ASKS.search(clause) is not None)
 
 
 def _by_words(clause: str, matcher: QuestionMatcher) -> Match | None:
@@ -218,8 +273,8 @@ def _leans_elsewhere(clause: str, current: Match, matcher: QuestionMatcher) -> b
     return leaning is not None and leaning is not current.question
 
 
-# A line that starts a sentence of its own: a capital question word, or a question number.
-STARTS_SENTENCE = re.compile(r"^(?:How|What|Which|Please|Q(?:uestion)?\s*\d)\b|^\d{1,2}[).:]\s")
+# A line that starts a sentence of its own: a capital question word, a question number or a part's letter.
+STARTS_SENTENCE = re.compile(r"^(?:How|What|Which|Please|Q(?:uestion)?\s*\d)\b|^\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})[).:]\s")
 
 
 def _wrapped(lines: list[str]) -> set[int]:
@@ -489,8 +544,8 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
             continue
         found.append((start + match.start(1), start + match.end(1)))
     for match in ([] if money else SYMBOL_IN_TEXT.finditer(segment)):
-        rest = segment[match.end():]
-        if ANSWER_BEFORE.search(segment[:match.start()]) or (tied and TIED_FORWARD.match(rest)
+        rest, before = segment[match.end():], segment[:match.start()]
+        if (before.strip() and ANSWER_BEFORE.search(before)) or (tied and TIED_FORWARD.match(rest)
                                                              and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))  # "x in 2022/23": suppressed
     for match in ([] if money else number_words(segment)):
@@ -574,10 +629,14 @@ def _period_end(label: str) -> tuple[int, int]:
     return (int(found.group(1)) + 1, 3) if found.group(2) else (int(found.group(1)), 12)
 
 
-def _unperiodised(clause: str, current: Match, periods: list[str],
-                  location: str) -> list[Found]:
-    """A figure for a question with no period named ("Q1: 1,234.")."""
+def _unperiodised(clause: str, current: Match, periods: list[str], location: str,
+                  plain: bool = False) -> list[Found]:
+    """A figure for a question with no period named ("Q1: 1,234."). Only a `plain` answer (after
+    the question's number or our question, or alone on its line) is given the question's own
+    period when the campaign asks for several: a figure in a sentence is put to a person."""
     rest = clause[_after_question_number(clause):]
+    if any(p.kind in ("financial", "span") for p in find_periods(rest)):
+        return []  # a figure for a period the campaign does not ask for ("July 2020 to July 2023 = 34")
     spans = [(p.start, p.end) for p in find_periods(rest)] + [m.span() for m in NAMED.finditer(rest)]
     for start, end in sorted(spans, reverse=True):  # other years and question numbers: not figures
         rest = rest[:start] + " " * (end - start) + rest[end:]
@@ -589,7 +648,7 @@ def _unperiodised(clause: str, current: Match, periods: list[str],
     blank = blank_non_figures(rest, keep_money=money)
     shaped = [(a, b) for a, b in _figures_at(blank, 0, len(rest), money) if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
-    own, because = _own_period(current.question, periods)
+    own, because = _own_period(current.question, periods) if plain or len(periods) == 1 else (None, None)
     breakdown = len(shaped) > 1 and len(stated) == 1 and own is not None and not re.search(r"\bsince\b", rest)
     if breakdown:
         shaped = stated  # "1,716 in total: 792 from schools, 544 from parents ..."

@@ -1,0 +1,220 @@
+"""Figures in running text: questions echoed back or named by a heading, figures in words and
+symbols tied to their periods, numbers that look like years, snapshot dates, a question's own
+period, periods said not to be held, and lines that answer questions the campaign does not ask."""
+
+from __future__ import annotations
+
+import pytest
+
+from foi.campaign.spec import Question
+from foi.extract.mapper import extract_values
+from foi.extract.numbers import number_words
+from foi.extract.periods import find_periods, match_period
+from foi.extract.questions import QuestionMatcher
+from foi.extract.run import Campaign, resolve
+from foi.extract.text import read_text
+
+YEARS = ["2020/21", "2021/22", "2022/23"]
+PARKING = [
+    Question("permits", number="1", text="How many residents' parking permits did the council issue?",
+             labels=["parking permits"]),
+    Question("appeals", number="2", text="Of the permits in question 1, how many were later cancelled on appeal?",
+             labels=["cancelled on appeal"]),
+    Question("wardens", number="3", text="How many civil enforcement officers did the council employ?",
+             labels=["enforcement officers"]),
+]
+HOMES = [
+    Question("homes_now", number="1", text="How many empty homes does the council currently own?",
+             labels=["empty homes"]),
+    Question("repairs_cost", number="2", text="What did the council spend on void repairs in 2022/23?",
+             kind="money", labels=["void repairs"]),
+    Question("tenancies", number="3", text="How many new tenancies were signed in each year?",
+             labels=["new tenancies"]),
+]
+
+
+def read(text: str, questions: list[Question] = PARKING, periods: list[str] = YEARS) -> dict:
+    """(question, period) -> (status, value) as stored, needs_review included."""
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), periods)
+    chosen = resolve([(f, None, "message body") for f in found], Campaign("c", questions, periods, []))
+    return {(f.question_id, f.period): (f.value.status, f.value.value) for f, _, _ in chosen}
+
+
+# ------------------------------------------------- questions echoed back under headings
+
+def test_an_echoed_question_naming_another_question_is_placed_by_its_own_words():
+    text = ("Parking permits\n"
+            "How many residents' parking permits did the council issue?\n"
+            "There were 5,210 permits in 2020/21, 5,390 in 2021/22 and 5,655 in 2022/23.\n"
+            "\n"
+            "Permits cancelled\n"
+            "Of the permits in question 1, how many were later cancelled on appeal?\n"
+            "There were 41 cancellations in 2020/21, 38 in 2021/22 and 52 in 2022/23.\n")
+    assert read(text) == {
+        ("permits", "2020/21"): ("answered", 5210.0), ("permits", "2021/22"): ("answered", 5390.0),
+        ("permits", "2022/23"): ("answered", 5655.0), ("appeals", "2020/21"): ("answered", 41.0),
+        ("appeals", "2021/22"): ("answered", 38.0), ("appeals", "2022/23"): ("answered", 52.0)}
+
+
+def test_a_numbered_heading_then_its_question_echoed_keeps_the_surer_placing():
+    text = ("Question 3\n"
+            "How many civil enforcement officers did the council employ?\n"
+            "In 2020/21 the figure was 14. In 2021/22 the figure was 12.\n")
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(PARKING), YEARS)
+    assert [(f.question_id, f.period, f.value.value, f.confidence) for f in found] == [
+        ("wardens", "2020/21", 14.0, 0.95), ("wardens", "2021/22", 12.0, 0.95)]
+
+
+def test_a_heading_no_question_fits_after_an_answer_starts_a_block_of_no_question():
+    # the second heading is not one of ours: its figures must not land on permits
+    text = ("Parking permits\n"
+            "In 2020/21 the figure was 5,210.\n"
+            "\n"
+            "Visitor vouchers sold\n"
+            "In 2020/21 the figure was 18,400.\n")
+    assert read(text) == {("permits", "2020/21"): ("answered", 5210.0)}
+
+
+def test_a_lettered_line_under_a_question_is_a_part_of_it():
+    # "b) As above" is part (b) of question 1, not question 2 by its place
+    text = ("1. 2020/21 - 7\n"
+            "a) These are recorded only since the new system went live.\n"
+            "b) As above\n"
+            "c) The figures below 5 are withheld under section 40(2) of the Act.\n"
+            "2. 19\n")
+    stored = read(text, periods=["2020/21"])
+    assert stored[("permits", "2020/21")] == ("answered", 7.0)
+    assert stored[("appeals", "2020/21")] == ("answered", 19.0)
+
+
+# ------------------------------------------------- figures tied to the period after them
+
+@pytest.mark.parametrize("sentence, values", [
+    # "with" inside the words between a figure and its period does not break the tie
+    ("There were 5,210 permits with a blue badge in 2020/21, 5,390 in 2021/22 and 5,655 in 2022/23.",
+     [5210, 5390, 5655]),
+    # a unit between them ("2 miles") is no figure
+    ("There were 97 permits for streets within 2 miles of a school in 2020/21, 88 in 2021/22 and 90 in 2022/23.",
+     [97, 88, 90]),
+    # a figure that reads as a year, tied to the period after it
+    ("There were 2,210 permits in 2020/21, 1988 in 2021/22 and 2026 in 2022/23.", [2210, 1988, 2026]),
+    # numbers in words tied to the period after them
+    ("In 2020/21 there were four permits, two in 2021/22 and nine in 2022/23.", [4, 2, 9]),
+    ("There were none issued in 2020/21, 3 in 2021/22 and 6 in 2022/23.", [0, 3, 6]),
+])
+def test_figures_tied_forward_to_their_periods(sentence, values):
+    assert read(f"Q1\n{sentence}\n") == {
+        ("permits", period): ("answered", float(value)) for period, value in zip(YEARS, values)}
+
+
+def test_a_symbol_tied_to_a_period_is_a_suppressed_figure():
+    text = ("Q2\n"
+            "There were * cancellations in 2020/21, 12 in 2021/22 and x in 2022/23.\n"
+            "* and x denote a figure from 1 to 4, withheld to protect individuals.\n")
+    stored = read(text)
+    assert stored[("appeals", "2021/22")] == ("answered", 12.0)
+    assert stored[("appeals", "2020/21")][0] == "suppressed"
+    assert stored[("appeals", "2022/23")][0] == "suppressed"
+
+
+def test_a_list_of_years_stays_years():
+    # "2019 and 2020" are years the sentence speaks of, not figures for 2020/21
+    assert read("Q1\nBetween 2019 and 2020 in 2020/21 the scheme changed.\n") == {}
+
+
+def test_a_year_and_its_figure_after_a_dash():
+    assert read("1. 2021/22 - 4\n") == {("permits", "2021/22"): ("answered", 4.0)}
+    assert [p.label for p in find_periods("2016 - 4")] == ["2016"]
+    assert [(p.label, p.kind) for p in find_periods("2015 - 2018")] == [("2015-2018", "span")]
+
+
+def test_nil_as_the_answer_itself():
+    assert [m.group(1) for m in number_words("there were none appeals and a total of nil")] == ["none", "nil"]
+    assert [m.group(1) for m in number_words("there were zero appeals")] == ["zero"]
+
+
+# ------------------------------------------------- snapshot dates and a question's own period
+
+def test_snapshot_dates_in_text():
+    assert [(p.label, p.kind, p.text) for p in find_periods("at 12 on 3 May; 61 as of 14/02/2019")] == [
+        ("2019", "snapshot", "14/02/2019")]
+    assert [(p.label, p.kind) for p in find_periods("as at March-2024")] == [("2024", "snapshot")]
+    assert find_periods("the letter dated 12/03/2019 asked for 3 things") == []
+    (end,) = find_periods("40 homes as at 31 March 2023")
+    assert match_period(end, ["2021/22", "2022/23"]) == ("2022/23", 0.95, "'31 March 2023' is the end of 2022/23")
+    assert match_period(end, ["2023", "2024"]) == ("2023", 1.0, None)
+    (start,) = find_periods("40 homes as at 1 April 2023")
+    assert match_period(start, ["2022/23"])[0] is None  # the start of a year is not its end
+
+
+def test_a_figure_dated_as_at_goes_to_that_years_period():
+    stored = read("Q1: 212 empty homes as of 14/02/2023.\n", HOMES, ["2021", "2022", "2023"])
+    assert stored == {("homes_now", "2023"): ("answered", 212.0)}
+
+
+@pytest.mark.parametrize("line, cell", [
+    # the question asks how things stand now: the latest period, a calendar year after the others
+    ("1. 212", ("homes_now", "2023")),
+    # the question's own words name its period
+    ("2. £81,400.50", ("repairs_cost", "2022/23")),
+])
+def test_a_figure_with_no_period_takes_the_questions_own_period(line, cell):
+    assert read(f"{line}\n", HOMES, ["2022/23", "2023"]) == {cell: ("answered", float(line[3:].strip("£").replace(",", "")))}
+
+
+def test_a_question_asking_now_in_a_campaign_of_financial_years_is_put_to_a_person():
+    stored = read("1. 212\n", HOMES, ["2021/22", "2022/23"])
+    assert stored == {("homes_now", p): ("needs_review", None) for p in ["2021/22", "2022/23"]}
+
+
+def test_a_figure_for_a_span_the_campaign_does_not_ask_for_is_not_the_periods():
+    text = ("Q3 New tenancies\n"
+            "January 2023 to December 2023 = 310\n"
+            "Please also provide the number over three years: January 2021 to January 2024 = 905\n")
+    assert read(text, HOMES, ["2023"]) == {("tenancies", "2023"): ("answered", 310.0)}
+
+
+def test_the_answer_after_our_question_and_a_colon():
+    text = ("1. How many empty homes does the council currently own: 212\n"
+            "3. How many new tenancies were signed in each year? 57 in total.\n")
+    assert read(text, HOMES, ["2023"]) == {("homes_now", "2023"): ("answered", 212.0),
+                                           ("tenancies", "2023"): ("needs_review", None)}
+
+
+def test_a_lettered_part_echoed_under_a_question_does_not_answer_it():
+    text = ("3. How many new tenancies were signed in each year: 310\n"
+            "a) Please also give the number of new tenancies over the last three years: 905\n")
+    assert read(text, HOMES, ["2023"]) == {("tenancies", "2023"): ("answered", 310.0)}
+
+
+# ------------------------------------------------- periods said not to be held
+
+@pytest.mark.parametrize("statement", [
+    "We do not hold data for the years before 2022/23.",
+    "Figures before 2022/23 are not held: our new system started in 2022/23.",
+])
+def test_periods_not_held_said_apart_from_the_answers_cover_every_question(statement):
+    text = ("Q1\nIn 2022/23 the figure was 5,655.\n\nQ2\nIn 2022/23 the figure was 52.\n\n"
+            f"{statement}\n")
+    stored = read(text, PARKING[:2])
+    assert stored == {("permits", "2022/23"): ("answered", 5655.0), ("appeals", "2022/23"): ("answered", 52.0),
+                      **{(q, p): ("not_held", None) for q in ("permits", "appeals") for p in ("2020/21", "2021/22")}}
+
+
+def test_periods_not_held_under_one_question_are_that_questions():
+    text = "Q1\nIn 2022/23 the figure was 5,655.\nWe do not hold data for the years before 2022/23.\n\nQ2\n52 in 2022/23.\n"
+    stored = read(text, PARKING[:2])
+    assert stored[("permits", "2020/21")] == ("not_held", None)
+    assert ("appeals", "2020/21") not in stored
+
+
+# ------------------------------------------------- answers to questions the campaign does not ask
+
+def test_a_line_numbered_beyond_the_campaign_is_not_placed_on_an_answered_question():
+    # the reply answers a request of five questions; the campaign tracks the first two
+    text = ("1. 212\n"
+            "2. £81,400.50\n"
+            "5. The council spent £9,120 on void repairs to garages in 2022/23.\n")
+    stored = read(text, HOMES[:2], ["2022/23", "2023"])
+    assert stored == {("homes_now", "2023"): ("answered", 212.0),
+                      ("repairs_cost", "2022/23"): ("answered", 81400.5)}
