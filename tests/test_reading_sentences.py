@@ -159,7 +159,8 @@ def test_a_figure_dated_as_at_goes_to_that_years_period():
     ("2. £81,400.50", ("repairs_cost", "2022/23")),
 ])
 def test_a_figure_with_no_period_takes_the_questions_own_period(line, cell):
-    assert read(f"{line}\n", HOMES, ["2022/23", "2023"]) == {cell: ("answered", float(line[3:].strip("£").replace(",", "")))}
+    value = float(line[3:].strip("£").replace(",", ""))
+    assert read(f"{line}\n", HOMES, ["2022/23", "2023"]) == {cell: ("answered", value)}
 
 
 def test_a_question_asking_now_in_a_campaign_of_financial_years_is_put_to_a_person():
@@ -202,7 +203,8 @@ def test_periods_not_held_said_apart_from_the_answers_cover_every_question(state
 
 
 def test_periods_not_held_under_one_question_are_that_questions():
-    text = "Q1\nIn 2022/23 the figure was 5,655.\nWe do not hold data for the years before 2022/23.\n\nQ2\n52 in 2022/23.\n"
+    text = ("Q1\nIn 2022/23 the figure was 5,655.\nWe do not hold data for the years before 2022/23.\n"
+            "\nQ2\n52 in 2022/23.\n")
     stored = read(text, PARKING[:2])
     assert stored[("permits", "2020/21")] == ("not_held", None)
     assert ("appeals", "2020/21") not in stored
@@ -218,3 +220,45 @@ def test_a_line_numbered_beyond_the_campaign_is_not_placed_on_an_answered_questi
     stored = read(text, HOMES[:2], ["2022/23", "2023"])
     assert stored == {("homes_now", "2023"): ("answered", 212.0),
                       ("repairs_cost", "2022/23"): ("answered", 81400.5)}
+
+
+# ------------------------------------------------- the number and the words of a line
+
+def test_our_question_echoed_under_the_requests_own_numbering_is_placed_by_its_words():
+    # the request had a question the campaign does not track, so the reply's numbers run one ahead
+    text = ("1. What does a residents' permit cost?\n£60\n"
+            "2. How many residents' parking permits did the council issue?\n"
+            "2020/21: 5,210\n2021/22: 5,390\n")
+    assert read(text) == {("permits", "2020/21"): ("answered", 5210.0),
+                          ("permits", "2021/22"): ("answered", 5390.0)}
+
+
+def test_a_numbered_line_whose_words_name_another_question_is_put_to_a_person():
+    text = "Q3. In 2022/23 the council issued 5,655 residents' parking permits.\n"
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(PARKING), YEARS)
+    assert [(f.question_id, f.value.raw) for f in found] == [("wardens", "5,655")]
+    assert read(text) == {("wardens", "2022/23"): ("needs_review", None)}
+
+
+def test_the_words_after_every_reference_place_a_line():
+    # "2. i) 8": part (i) of question 2, not question 1 by the numeral's place
+    assert read("1. 212\n2. i) 57\n", PARKING, ["2023"]) == {
+        ("permits", "2023"): ("answered", 212.0), ("appeals", "2023"): ("answered", 57.0)}
+
+
+def test_a_heading_shared_by_two_questions_keeps_the_one_being_answered():
+    questions = [Question("own", number="1", text="What did the council spend on its own vans?",
+                          kind="money", labels=["Spend"]),
+                 Question("hired", number="2", text="What did the council spend on hired vans?",
+                          kind="money", labels=["Spend"])]
+    text = ("1. Own vans\nYear Spend\n2020/21 £1,200\n\n2. Hired vans\nYear Spend\n2020/21 £3,400\n")
+    assert read(text, questions, ["2020/21"]) == {("own", "2020/21"): ("answered", 1200.0),
+                                                  ("hired", "2020/21"): ("answered", 3400.0)}
+
+
+def test_a_figure_dated_within_a_year_answers_only_a_question_asking_how_things_stand():
+    # tenancies are signed over a year: a count "as at 1 December" is not the year's
+    text = "Q3. As at 01/12/2023 there were 57 new tenancies.\n"
+    assert read(text, HOMES, ["2022", "2023"]) == {("tenancies", "2023"): ("needs_review", None)}
+    text = "Q1. As at 01/12/2023 there were 212 empty homes.\n"
+    assert read(text, HOMES, ["2022", "2023"]) == {("homes_now", "2023"): ("answered", 212.0)}

@@ -55,15 +55,16 @@ QUESTION_PIECE = re.compile(r"(?:;|\s{2,}|\t)\s*(?=(?:q|question)\s*\d{1,2}[a-z]
 ASKED_THEN = re.compile(r"(?<=\?)\s+(?=\S)")  # "Q1. How many ...? 159": the answer after our question
 # "1. Please provide the number of houses: 2526": a figure after our question and a colon
 ASKED_COLON = re.compile(r":\s*(?=[£$]?\s?\d[\d,]*(?:\.\d+)?\s*\.?\s*$)")
-OPENS_QUESTION = re.compile(r"^\W*(?:[a-z]{1,4}\)\s*)?(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]|how\b|what\b|which\b|please\b)",
-                            re.IGNORECASE)
+OPENS_QUESTION = re.compile(r"^\W*(?:[a-z]{1,4}\)\s*)?(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]"
+                            r"|how\b|what\b|which\b|please\b)", re.IGNORECASE)
 ONLY_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*$", re.IGNORECASE)
 # Our own question echoed back ("1. How many ...?", "Please provide the number of ..."): its
 # numbers are the request's, not answers.
 ASKS = re.compile(
     r"\?\s*$|^\W*(?:(?:q(?:uestion)?\s*)?\d{1,2}[a-z]?[).:]?\s*)?(?:\(?[a-z]{1,4}[).]\s*)?"
     r"(?:how (?:many|much|often|long)|what (?:is|was|are|were|has|have|proportion|percentage|number)"
-    r"|which|please (?:also )?(?:can you |could you |would you |kindly )?(?:provide|state|give|supply|confirm|tell|disclose"
+    r"|which|please (?:also )?(?:can you |could you |would you |kindly )?"
+    r"(?:provide|state|give|supply|confirm|tell|disclose"
     r"|list|send|advise|let me|detail|specify|include|break|identify|indicate)|(?:could|can|would|will) you"
     r"|kindly\b|i (?:would|should|'d) like|"
     r"(?:provide|state|give|supply|confirm|tell me|disclose|list) (?:me |us )?(?:the|a|with|any|all|how|what)\b"
@@ -202,7 +203,7 @@ class _LineReader:
             self.apart.append((index, said, bounded, current, location))
         elif bounded and current:
             self.found += _bounded_found(said, [current], bounded, location)
-        if current and hits or bounded:
+        if (current and hits) or bounded:
             return  # read above, period by period
         self.found += _stated(said, current, self.matcher, [m[0] for _, m in hits], location)
 
@@ -222,7 +223,7 @@ def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
     question 1, how many ...?") names no question by the number inside it."""
     here = matcher.match(clause)
     words = _by_words(clause, matcher)  # scored as a whole question: echoed words are sure
-    if here and words and words.question is not here.question and f"({here.question.id})" not in words.how \
+    if here and words and words.question is not here.question and words.confidence >= sure.REVIEW_BELOW \
             and here.how.startswith("question number"):
         if ASKS.search(clause) and _echoes(clause, words.question, matcher):
             return words  # our question echoed nearly word for word under the request's own numbering
@@ -255,8 +256,9 @@ def _part_asked(clause: str) -> bool:
 def _by_words(clause: str, matcher: QuestionMatcher) -> Match | None:
     """The question a clause's words name, scored as a table's row label is. A letter or
     numeral before them ("b) As above") marks a part of the question above, not a question."""
-    reference = parse_reference(clause)
-    words = reference.rest if reference else clause
+    words = clause
+    while (reference := parse_reference(words)) is not None and reference.rest != words:
+        words = reference.rest  # "2. (i) Of these, how many ...": the words after every reference
     return matcher.assign([(words,)])[0] if words.strip() else None
 
 
@@ -411,7 +413,7 @@ def _respectively(text: str, hits) -> list[tuple[str | None, bool, str | None]] 
 
 def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
     begin = _after_question_number(text)
-    hits = [(p, m) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
+    hits = [(p, _dated(p, m, current)) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
     money = figure_kind(current.question) == "money"
     blank = blank_non_figures(text, keep_money=money)
     for start, end in _years_that_are_figures(text, hits):
@@ -440,7 +442,8 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
 
 # Words before a year that make it a year ("in 2019", "since 2019", "2018 and 2019").
 YEAR_BEFORE = re.compile(r"(?:\b(?:in|since|from|during|of|to|until|till|before|after|between|year|years|by"
-                         r"|for|at|on|calendar)|[-–—/]|" + MONTH + r"|\b(?:19|20)\d\d\s*(?:,|and|or|&))\s*$", re.IGNORECASE)
+                         r"|for|at|on|calendar)|[-–—/]|" + MONTH + r"|\b(?:19|20)\d\d\s*(?:,|and|or|&))\s*$",
+                         re.IGNORECASE)
 
 
 def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
@@ -455,6 +458,21 @@ def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
                 text[year.end:after[0].start]):
             found.append((year.start, year.end))
     return found
+
+
+# A question asking for a figure as it stands on a day (a stock), not over a period.
+STOCK = re.compile(r"\b(?:as (?:at|of|on)|at the end of|currently|at present|presently|at the moment)\b", re.I)
+YEAR_END = re.compile(r"^31(?:st)?[\s/.]+(?:of\s+)?(?:0?3|march|12|dec(?:ember)?)\b", re.IGNORECASE)
+
+
+def _dated(period: Period, match: tuple, current: Match) -> tuple:
+    """A figure dated within a year ("as at 01/12/2021") is that year's only when the question
+    asks how things stand on a day; a year's end ("31 March", "31 December") is the year's."""
+    label, confidence, note = match
+    if period.kind != "snapshot" or YEAR_END.match(period.text) or STOCK.search(current.question.text):
+        return match
+    return label, min(confidence, sure.UNSURE), "; ".join(n for n in (
+        note, f"a figure as at {period.text}: the question does not ask how things stand on a day") if n)
 
 
 # A period that only bounds a time ("prior to 12 October 2022", "since 2019") has no figure of its own.
@@ -609,8 +627,8 @@ def _own_period(question, periods: list[str]) -> tuple[str | None, str | None]:
     calendar year later than all the others (a snapshot now, not a past year's)."""
     if len(periods) == 1:
         return periods[0], "the campaign's only period"
-    named = {match_period(p, periods) for p in find_periods(question.text)}
-    named = {label for label, confidence, _ in named if label and confidence > sure.REVIEW_BELOW}
+    named = {label for label, confidence, _ in (match_period(p, periods) for p in find_periods(question.text))
+             if label and confidence > sure.REVIEW_BELOW}
     if len(named) == 1:
         label = named.pop()
         return label, f"the question names {label}"
