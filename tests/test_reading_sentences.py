@@ -262,3 +262,10 @@ def test_a_figure_dated_within_a_year_answers_only_a_question_asking_how_things_
     assert read(text, HOMES, ["2022", "2023"]) == {("tenancies", "2023"): ("needs_review", None)}
     text = "Q1. As at 01/12/2023 there were 212 empty homes.\n"
     assert read(text, HOMES, ["2022", "2023"]) == {("homes_now", "2023"): ("answered", 212.0)}
+
+
+def test_a_measure_not_asked_for_said_not_held_beside_our_echoed_question_is_not_its_answer():
+    # a table that could not be read as one: our question, its figures, and a note run together
+    text = ('"3. How many civil enforcement officers did the council employ?","14","12","11" '
+            '"Rates per 1,000 residents are not held in this format."\n')
+    assert read(text) == {}

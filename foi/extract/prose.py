@@ -276,7 +276,8 @@ def _leans_elsewhere(clause: str, current: Match, matcher: QuestionMatcher) -> b
 
 
 # A line that starts a sentence of its own: a capital question word, a question number or a part's letter.
-STARTS_SENTENCE = re.compile(r"^(?:How|What|Which|Please|Q(?:uestion)?\s*\d)\b|^\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})[).:]\s")
+STARTS_SENTENCE = re.compile(r"^[\"“']?(?:(?:How|What|Which|Please|Q(?:uestion)?\s*\d)\b"
+                             r"|\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})[).:]\s)")
 
 
 def _wrapped(lines: list[str]) -> set[int]:
@@ -359,14 +360,14 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
     the whole request when its words say so, else of the question being
     answered (or of each of several it names together); said of no question at
     all, of the whole request (less surely)."""
-    if footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
+    named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
+    if footnote_bounds(said.sentence) or _other_measure(said.sentence, named or current):
         return []  # "* denotes 1 to 4, withheld ...", "rates per 10,000 are not held": not of a question asked
     value = Value(said.status, said.sentence[:200], section=said.section)
     several = matcher.named_several(said.sentence)
     if several:
         return [Found(match.question.id, ALL_PERIODS, value, location, match.confidence,
                       said.sentence[:160], from_text=True) for match in several]
-    named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
     question = named or (current if not said.whole else None)
     if question:
         return [Found(question.question.id, ALL_PERIODS, value, location,
