@@ -266,6 +266,7 @@ def test_a_figure_dated_within_a_year_answers_only_a_question_asking_how_things_
 
 def test_a_measure_not_asked_for_said_not_held_beside_our_echoed_question_is_not_its_answer():
     # a table that could not be read as one: our question, its figures, and a note run together
-    text = ('"3. How many civil enforcement officers did the council employ?","14","12","11" '
+    text = ('"Description","Year to March 2021","Year to March 2022","Year to March 2023"\n'
+            '"3. How many civil enforcement officers did the council employ?","14","12","11" '
             '"Rates per 1,000 residents are not held in this format."\n')
     assert read(text) == {}
