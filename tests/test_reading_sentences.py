@@ -270,3 +270,9 @@ def test_a_measure_not_asked_for_said_not_held_beside_our_echoed_question_is_not
             '"3. How many civil enforcement officers did the council employ?","14","12","11" '
             '"Rates per 1,000 residents are not held in this format."\n')
     assert read(text) == {}
+
+
+def test_an_answer_with_two_figures_and_no_total_is_put_to_a_person():
+    assert read("1. 212 empty homes and 14 garages\n", HOMES, ["2023"]) == {
+        ("homes_now", "2023"): ("needs_review", None)}
+    assert read("1. 212 empty homes\n", HOMES, ["2023"]) == {("homes_now", "2023"): ("answered", 212.0)}

@@ -665,7 +665,8 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
         return []
     money = figure_kind(current.question) == "money"
     blank = blank_non_figures(rest, keep_money=money)
-    shaped = [(a, b) for a, b in _figures_at(blank, 0, len(rest), money) if _answer_shaped(rest, a, b, current)]
+    every = _figures_at(blank, 0, len(rest), money)
+    shaped = [(a, b) for a, b in every if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
     own, because = _own_period(current.question, periods) if plain or len(periods) == 1 else (None, None)
     breakdown = len(shaped) > 1 and len(stated) == 1 and own is not None and not re.search(r"\bsince\b", rest)
@@ -681,6 +682,12 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
                       f"the stated total: no period named: {because}; read from text", from_text=True)]
     asked = " ".join([current.question.text, *current.question.labels]).lower()
     totalling = any(m.group(0).lower() not in asked for m in TOTALLING.finditer(rest))  # not the total asked for
+    if own and not totalling and len(every) > 1 and not breakdown:
+        # "7 full time places and 10 short break places": which of them answers?
+        others = ", ".join(rest[a:b] for a, b in every)
+        why = f"several figures in the answer ({others}): which one answers it?"
+        return [Found(current.question.id, own, Value("needs_review", figures[0], note=why), location,
+                      sure.GUESS, clause[:160], why, from_text=True)]
     if own and not totalling:
         confidence = round(current.confidence * sure.SOLE_PERIOD, 2)
         return [Found(current.question.id, own, value, location, confidence, clause[:160],
