@@ -276,3 +276,11 @@ def test_an_answer_with_two_figures_and_no_total_is_put_to_a_person():
     assert read("1. 212 empty homes and 14 garages\n", HOMES, ["2023"]) == {
         ("homes_now", "2023"): ("needs_review", None)}
     assert read("1. 212 empty homes\n", HOMES, ["2023"]) == {("homes_now", "2023"): ("answered", 212.0)}
+
+
+def test_a_question_answered_in_lettered_parts_puts_the_numbers_after_it_to_a_person():
+    # the request split question 2 into (a) and (b); the campaign may count them as two questions
+    text = "1. 212\n\n2. a) 40\nb) 75\n\n3. 57\n"
+    assert read(text, HOMES, ["2023"]) == {
+        ("homes_now", "2023"): ("answered", 212.0), ("repairs_cost", "2023"): ("needs_review", None),
+        ("tenancies", "2023"): ("needs_review", None)}

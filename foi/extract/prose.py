@@ -125,6 +125,7 @@ class _LineReader:
         self.statements = find_statements(self.lines)
         self.wrapped = _wrapped(self.lines)
         self.numbered: set[str] = set()  # questions answered under their own number ("6. £255,933.42")
+        self.split = _split_number(self.lines, matcher)
         self.found: list[Found] = []
         self.bare: list[tuple[Found, str]] = []  # figures alone on a line, with the line above (their label)
         self.apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
@@ -183,6 +184,12 @@ class _LineReader:
             here = current = None  # "a) Please also give the number over three years": a part of it, not it
         if not here and not wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
             current = None  # a question of ours we cannot place: what follows answers it, not the one above
+        if here and self.split and here.how.startswith("question number") and number \
+                and int(re.sub(r"\D", "", number)) >= self.split:
+            # "2. a) 121 / b) 314 / 3. 59" where the campaign asks question 2 whole: the reply's
+            # numbers may run one behind the campaign's from there on; a person decides
+            here = Match(here.question, min(here.confidence, sure.WEAK),
+                         f"{here.how}; the reply answers question {self.split} in lettered parts: check")
         if here and current and here.question is current.question and here.confidence < current.confidence:
             here = current  # "Question 3" then its words echoed: the surer of the two placings holds
         if here:
@@ -216,6 +223,21 @@ class _LineReader:
             found += _bounded_found(said, everyone if self.last_placed < index else [then] if then else [],
                                     bounded, location)
         return found + _totals_first(self.bare)
+
+
+SPLIT_FIRST = re.compile(r"^\s*(?:q(?:uestion)?\s*)?(\d{1,2})\s*[).:]?\s*\(?a[).]\s", re.IGNORECASE)
+SPLIT_NEXT = re.compile(r"^\s*\(?b[).]\s", re.IGNORECASE)
+
+
+def _split_number(lines: list[str], matcher: QuestionMatcher) -> int | None:
+    """The number the reply answers in lettered parts ("2. a) ..." then "b) ...") where the
+    campaign asks that question whole, if any."""
+    for index, line in enumerate(lines):
+        first = SPLIT_FIRST.match(line)
+        if first and first.group(1) in matcher.by_number and f"{first.group(1)}a" not in matcher.by_number \
+                and any(SPLIT_NEXT.match(later) for later in lines[index + 1:index + 8]):
+            return int(first.group(1))
+    return None
 
 
 def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
