@@ -116,30 +116,38 @@ def map_lines(table: Table, matcher: QuestionMatcher, periods: list[str]) -> lis
         label = text
         for said in statements.get(index, []):
             hits = _hits(said.sentence, periods)
-            if current and hits:
-                found += _bounded(said, current, hits, periods, location)
-                continue  # read above, period by period
-            found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
+            bounded = _bounded(said, current, matcher, hits, periods, location) if hits else None
+            if bounded is not None:
+                found += bounded
+            elif not (current and hits):  # else read above, period by period
+                found += _stated(said, current, matcher, [m[0] for _, m in hits], location)
     return found + _totals_first(bare)
 
 
-def _bounded(said: Statement, current: Match, hits, periods: list[str], location: str) -> list[Found]:
+def _bounded(said: Statement, current: Match | None, matcher: QuestionMatcher, hits, periods: list[str],
+             location: str) -> list[Found] | None:
     """"We do not hold data for the years before 2023/24": not held for each period before
-    (or after) the one named, none for the one named."""
-    if len(hits) != 1 or footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
-        return []
+    (or after) the one named, none for the one named; None when no period is bounded so.
+    Of the question the sentence names, else of every question: said of no question, it
+    covers the periods it bounds wherever the reply gives nothing else for them."""
+    if len({m[0] for _, m in hits}) != 1 or footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
+        return None  # one period named (perhaps again: "before 2021/22 ... in 2021/22")
     period, (label, _, _) = hits[0]
     bound = BOUNDARY.search(said.sentence[:period.start])
     if not bound or label not in periods:
-        return []
+        return None
     before = re.match(r"\W*(?:prior|before|until|till|up)", bound.group(0), re.IGNORECASE) is not None
     position = periods.index(label)
     covered = periods[:position] if before else periods[position + 1:]
     value = Value(said.status, said.sentence[:200], section=said.section)
-    confidence = round(current.confidence * sure.STATEMENT, 2)
-    return [Found(current.question.id, p, value, location, confidence, said.sentence[:160],
-                  f"said of the periods {'before' if before else 'after'} {period.text}", from_text=True)
-            for p in covered]
+    why = f"said of the periods {'before' if before else 'after'} {period.text}"
+    named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
+    if named:
+        return [Found(named.question.id, p, value, location, round(named.confidence * sure.STATEMENT, 2),
+                      said.sentence[:160], why, from_text=True) for p in covered]
+    return [Found(ALL_PERIODS, p, value, location, sure.PERIODS_STATED, said.sentence[:160],
+                  f"{why}, of no question: recorded for each question the reply gives nothing else for",
+                  from_text=True) for p in covered]
 
 
 def _gives_figures(clause: str, current: Match) -> bool:
