@@ -132,10 +132,11 @@ def _bounded(said: Statement, current: Match | None, matcher: QuestionMatcher, h
     covers the periods it bounds wherever the reply gives nothing else for them."""
     if len({m[0] for _, m in hits}) != 1 or footnote_bounds(said.sentence) or _other_measure(said.sentence, current):
         return None  # one period named (perhaps again: "before 2021/22 ... in 2021/22")
-    period, (label, _, _) = hits[0]
-    bound = BOUNDARY.search(said.sentence[:period.start])
-    if not bound or label not in periods:
+    bounds = [(p, m, BOUNDARY.search(said.sentence[:p.start])) for p, m in hits]
+    bounded = [(p, m, bound) for p, m, bound in bounds if bound]
+    if not bounded or bounded[0][1][0] not in periods:
         return None
+    period, (label, _, _), bound = bounded[0]
     before = re.match(r"\W*(?:prior|before|until|till|up)", bound.group(0), re.IGNORECASE) is not None
     position = periods.index(label)
     covered = periods[:position] if before else periods[position + 1:]
@@ -205,8 +206,12 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
     named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
     question = named or (current if not said.whole else None)
     if question:
-        return [Found(question.question.id, ALL_PERIODS, value, location,
-                      round(question.confidence * sure.STATEMENT, 2), said.sentence[:160], from_text=True)]
+        confidence = round(question.confidence * sure.STATEMENT, 2)
+        if said.sub_part and not named:  # "a) not recorded" under Q1: of a part, a person decides
+            return [Found(question.question.id, ALL_PERIODS, value, location, min(confidence, sure.WEAK),
+                          said.sentence[:160], "said under a sub-label: of a part of the question?", from_text=True)]
+        return [Found(question.question.id, ALL_PERIODS, value, location, confidence, said.sentence[:160],
+                      from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):
         return []
     confidence, why = ((sure.WHOLE_REQUEST, "said of the whole request") if said.whole

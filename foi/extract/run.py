@@ -237,7 +237,9 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     `outcome` (what the reply as a whole was classified as: refused, not held) is
     sure, the two readings agreeing; disagreeing figures are flagged."""
     ids = {q.id for q in campaign.questions}
-    found = [(_agreed(item[0]), *item[1:]) if item[0].value.status == outcome else item for item in found]
+    # (a reading put to a person for a doubt of its own, at WEAK or below, stays with a person)
+    found = [(_agreed(item[0]), *item[1:]) if item[0].value.status == outcome and item[0].confidence > WEAK else item
+             for item in found]
     specific: dict[tuple[str, str], list] = {}
     for item in found:
         if item[0].question_id in ids and item[0].period != ALL_PERIODS:
@@ -245,15 +247,29 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     question_wide = [item for item in found if item[0].question_id in ids and item[0].period == ALL_PERIODS]
     reply_wide = [item for item in found if item[0].question_id == ALL_PERIODS]
     covered = {q for q, _ in specific} | {item[0].question_id for item in question_wide}
+    _contradict(specific, question_wide)
     _fill(specific, [(item, [item[0].question_id], campaign.periods) for item in question_wide])
     # said of the whole reply: the questions it gives nothing for; said of named periods
     # ("before 2021/22"): those periods of the questions it answers for others (of every
     # question when it answers none)
     everyone = [q.id for q in campaign.questions]
     answered = [q for q in everyone if q in covered] or everyone
-    _fill(specific, [(item, [q for q in everyone if q not in covered], campaign.periods) if item[0].period == ALL_PERIODS
+    uncovered = [q for q in everyone if q not in covered]
+    _fill(specific, [(item, uncovered, campaign.periods) if item[0].period == ALL_PERIODS
                      else (item, answered, [item[0].period]) for item in reply_wide])
     return [_best(items) for items in specific.values()]
+
+
+def _contradict(specific: dict, question_wide: list) -> None:
+    """A sure statement of one question ("2. We do not record this") and a figure for it read
+    from running text ("However, 450 ...") contradict each other: a person decides. A figure
+    in a table stands."""
+    for item in question_wide:
+        if item[0].confidence < REVIEW_BELOW:
+            continue
+        for (question_id, period), items in specific.items():
+            if question_id == item[0].question_id and all(i[0].from_text for i in items):
+                items.append((_copy(item[0], question_id, period), *item[1:]))
 
 
 def _fill(specific: dict, claims: list[tuple[tuple, list[str], list[str]]]) -> None:

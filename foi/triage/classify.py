@@ -102,12 +102,12 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     if not hits["clarification"]:
         polite = [s for s in sentences if POLITE.search(s) and not wording.CONDITIONAL.search(s)]
         hits["clarification"] = _first_hit("clarification", polite)
-    hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
+    hits["refusal"], hits["not_held"] = _decided(definite)
     references = find_their_references(subject, fresh, ours)
     details: dict[str, object] = {"their_reference": references[0] if references else None}
     if len(references) > 1:
         details["their_references"] = references
-    sections = wording.refusal_sections(" ".join(definite))
+    sections = wording.refusal_sections(" ".join(s for s in definite if not wording.asks(s)))
     if sections:
         details["sections"] = sections
     documents = [name or kind for name, kind in attachments if DOCUMENT_TYPES.search(name or kind)]
@@ -122,7 +122,7 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     if answered:
         evidence = (f"attachment {documents[0]}" if documents else in_words or hits["answer"]
                     or f"{figures} figures")
-        missing = _first_hit("not_held", [s for s in definite if not FORM_CAVEAT.search(s)])
+        missing = _decided([s for s in definite if not FORM_CAVEAT.search(s)])[1]
         if refused or missing:
             partial = refused or missing
             return Classification("answer_partial", f"{evidence}; {partial}", details)
@@ -190,6 +190,19 @@ def _accounts(paragraph: str) -> bool:
     deciders = (wording.NOT_HELD, wording.PUBLISHED, wording.CLARIFICATION, wording.ACKNOWLEDGEMENT,
                 wording.FEE, wording.EXTENSION)
     return not any(p.search(first) for p in deciders) and wording.refusal_start(first) is None
+
+
+def _decided(definite: list[str]) -> tuple[str, str]:
+    """The first sentence that refuses and the first that says "not held", as the
+    extraction reads them (foi.language.wording): our own questions echoed back decide
+    nothing, and a decision reported from before counts only when the reply makes none."""
+    stated = [s for s in definite if not wording.asks(s)]
+    refusing = [s for s in stated if wording.refusal_start(s) is not None]
+    missing = [s for s in stated if wording.not_held_start(s) is not None]
+    fresh = [s for s in refusing + missing if not wording.reports_earlier(s)]
+    if fresh:
+        refusing, missing = [s for s in refusing if s in fresh], [s for s in missing if s in fresh]
+    return (refusing[0][:200] if refusing else ""), (missing[0][:200] if missing else "")
 
 
 # Beside figures, "not held in this format" is a caveat on the form of what

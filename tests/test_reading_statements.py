@@ -1,0 +1,158 @@
+"""What a reply says of whole questions or periods: refused (with the section), not held,
+or nothing at all. A blanket statement covers only what the reply leaves unanswered;
+explicit figures win; statements that disagree go to a person; our own questions echoed
+back, headings and decisions reported from before decide nothing."""
+
+from __future__ import annotations
+
+from foi.campaign.spec import Question
+from foi.extract.mapper import extract_values
+from foi.extract.questions import QuestionMatcher
+from foi.extract.run import WHOLE_OUTCOME, Campaign, resolve
+from foi.extract.statements import find_statements
+from foi.extract.text import read_text
+from foi.triage.classify import classify_text
+
+PERIODS = ["2019/20", "2020/21", "2021/22"]
+QUESTIONS = [
+    Question("visits", number="1", text="How many home visits did the outreach team make?", labels=["home visits"]),
+    Question("cancelled", number="2", text="How many home visits were cancelled by the council?",
+             labels=["cancelled visits"]),
+    Question("complaints", number="3", text="How many complaints about the outreach team were received?",
+             labels=["complaints"]),
+]
+
+
+def kind(text: str) -> str:
+    return classify_text("", text, []).kind
+
+
+def reply(text: str, questions: list[Question] = QUESTIONS) -> dict:
+    """(question, period) -> (status, value, section) as stored, the message classified as the
+    pipeline classifies it."""
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), PERIODS)
+    chosen = resolve([(f, None, "message body") for f in found], Campaign("outreach", questions, PERIODS, []),
+                     WHOLE_OUTCOME.get(kind(text)))
+    return {(f.question_id, f.period): (f.value.status, f.value.value, f.value.section) for f, _, _ in chosen}
+
+
+def every(status: str, section: str | None = None, questions: list[Question] = QUESTIONS) -> dict:
+    return {(q.id, p): (status, None, section) for q in questions for p in PERIODS}
+
+
+# ------------------------------------------------------------ periods stated not held
+
+def test_periods_before_the_one_named_are_not_held_for_every_question_answered():
+    text = ("Q1 home visits\n2021/22: 412\n\nQ2 cancelled visits\n2021/22: 37\n\n"
+            "Records before 2021/22 are not held: the team started its present log in 2021/22.\n")
+    found = reply(text)
+    for question in ("visits", "cancelled"):
+        assert found[(question, "2019/20")] == ("not_held", None, None)
+        assert found[(question, "2020/21")] == ("not_held", None, None)
+    assert found[("visits", "2021/22")] == ("answered", 412.0, None)
+    assert found[("cancelled", "2021/22")] == ("answered", 37.0, None)
+    # nothing is given for Q3: the sentence is not taken to speak for it
+    assert not any(q == "complaints" for q, _ in found)
+
+
+def test_a_figure_for_a_period_beats_the_periods_stated_not_held():
+    text = ("Q1 home visits\n2020/21: 380\n2021/22: 412\n\nQ2 cancelled visits\n2021/22: 37\n\n"
+            "We only hold data for the years from 2021/22; we do not hold data for the years before 2021/22.\n")
+    found = reply(text)
+    assert found[("visits", "2020/21")] == ("answered", 380.0, None)
+    assert found[("visits", "2019/20")] == ("not_held", None, None)
+    assert found[("cancelled", "2020/21")] == ("not_held", None, None)
+
+
+# ------------------------------------------------------------ cost refusals
+
+def test_not_recorded_in_a_reportable_way_beside_the_cost_limit_is_a_cost_refusal():
+    text = ("Sadly the council does not record visits in a way that it can report on. Counting them would mean "
+            "opening some 3,100 case notes one at a time, which would go beyond the cost limit, so we cannot "
+            "comply with your request.\n")
+    assert kind(text) == "refusal"
+    assert reply(text) == every("refused", "s.12")
+
+
+def test_not_held_on_one_system_beside_a_cost_refusal_in_its_paragraph_is_its_reasoning():
+    text = ("Our visiting rota records every visit made, but cancelled visits are not recorded on that system. "
+            "Finding them in the older diaries would exceed the appropriate limit, so this part of your "
+            "request is refused under section 12.\n")
+    stated = [s for row in find_statements(text.splitlines()).values() for s in row]
+    assert [(s.status, s.section) for s in stated] == [("refused", "s.12")]
+    assert kind(text) == "refusal"
+
+
+def test_without_a_manual_search_the_not_held_words_are_not_a_not_held():
+    text = ("As we do not log the reason a visit was cancelled, we could not give this without a manual search "
+            "of every diary.\n")
+    assert find_statements(text.splitlines()) == {}
+
+
+# ------------------------------------------------------------ not statements
+
+def test_our_question_echoed_back_is_no_refusal_and_no_not_held():
+    text = ("You asked:\n"
+            "- How many home visits were refused by the family when offered?\n"
+            "Please provide the figures held by your local authority for each year.\n")
+    assert find_statements(text.splitlines()) == {}
+    assert kind(text) not in ("refusal", "not_held")
+
+
+def test_a_heading_naming_a_notice_decides_nothing_the_line_under_it_does():
+    assert find_statements(["REFUSAL NOTICE"]) == {}
+    stated = find_statements(["Refusal Notice", "s12 (cost of compliance exceeds the appropriate limit)"])
+    assert [(s.status, s.section) for row in stated.values() for s in row] == [("refused", "s.12")]
+
+
+def test_rows_of_a_delimited_file_are_not_running_text():
+    lines = ["Item,2019/20,2020/21,2021/22", "Home visits,£1200.50,£1300.75,£1400.25",
+             "Rates per 1,000 residents are not held in this format, sorry"]
+    assert set(find_statements(lines)) == {2}
+
+
+# ------------------------------------------------------------ decisions reported from before
+
+def test_a_review_that_finds_nothing_held_is_not_the_earlier_refusal():
+    text = ("You asked for a review of our refusal of your request for figures on home visits.\n\n"
+            "In our previous response we advised you that we were refusing the request under section 12, as "
+            "it would exceed the cost limit.\n\n"
+            "Having looked again, I have found that the council does not hold the information you requested.\n")
+    assert kind(text) == "not_held"
+    assert reply(text) == every("not_held")
+
+
+def test_a_review_that_only_restates_the_earlier_refusal_still_refuses():
+    text = "In our previous response we advised you that the request was refused under section 12.\n"
+    assert kind(text) == "refusal"
+    assert reply(text) == every("refused", "s.12")
+
+
+# ------------------------------------------------------------ to a person, never settled
+
+def test_a_statement_under_a_sub_label_is_put_to_a_person():
+    text = "1. Home visits\n2021/22: 412\na) The reason for each visit is not recorded by the team.\n"
+    found = reply(text, QUESTIONS[:1])
+    assert found[("visits", "2021/22")] == ("answered", 412.0, None)
+    assert found[("visits", "2019/20")][0] == "needs_review"
+
+
+def test_a_question_said_not_held_and_given_a_figure_in_words_goes_to_a_person():
+    text = ("2. We do not hold a count of cancelled visits and give notice under regulation 12(4)(a).\n"
+            "However, in 2021/22 the diary showed 37 visits marked as cancelled.\n")
+    found = reply(text)
+    assert found[("cancelled", "2021/22")][0] == "needs_review"
+    assert found[("cancelled", "2019/20")] == ("not_held", None, None)
+
+
+def test_two_statements_of_one_question_that_disagree_go_to_a_person():
+    text = "Question 2: this information is not held.\nQuestion 2: the figures are withheld under section 40(2).\n"
+    found = reply(text)
+    assert {found[("cancelled", p)][0] for p in PERIODS} == {"needs_review"}
+    assert not any(q != "cancelled" for q, _ in found)
+
+
+def test_another_body_that_does_the_work_holds_it():
+    text = "The council does not carry out these visits; they would be made by the county council.\n"
+    assert kind(text) == "not_held"
+    assert reply(text) == every("not_held")
