@@ -137,11 +137,11 @@ def test_a_statement_under_a_sub_label_is_put_to_a_person():
     assert found[("visits", "2019/20")][0] == "needs_review"
 
 
-def test_a_question_said_not_held_and_given_a_figure_in_words_goes_to_a_person():
-    text = ("2. We do not hold a count of cancelled visits and give notice under regulation 12(4)(a).\n"
-            "However, in 2021/22 the diary showed 37 visits marked as cancelled.\n")
+def test_a_figure_beats_a_statement_of_its_question_for_the_period_it_gives():
+    text = ("2. We do not hold a count of cancelled visits for every year (the current year is not available).\n"
+            "2021/22: 37\n")
     found = reply(text)
-    assert found[("cancelled", "2021/22")][0] == "needs_review"
+    assert found[("cancelled", "2021/22")] == ("answered", 37.0, None)
     assert found[("cancelled", "2019/20")] == ("not_held", None, None)
 
 
@@ -154,5 +154,25 @@ def test_two_statements_of_one_question_that_disagree_go_to_a_person():
 
 def test_another_body_that_does_the_work_holds_it():
     text = "The council does not carry out these visits; they would be made by the county council.\n"
+    assert kind(text) == "not_held"
+    assert reply(text) == every("not_held")
+
+
+# ------------------------------------------------------------ refusals read as answers
+
+def test_a_cost_refusal_under_our_echoed_questions_is_a_refusal():
+    text = ("You asked:\n"
+            "1. Please state the number of home visits made by the outreach team.\n"
+            "2. Please provide a breakdown by ward.\n"
+            "In response:\n"
+            "The information is held, however it cannot be disclosed. A search returned 2,310 visit notes; at "
+            "4 minutes per note this would take over 150 hours, therefore section 12(1) applies.\n")
+    assert kind(text) == "refusal"
+    assert reply(text, QUESTIONS[:1]) == every("refused", "s.12(1)", QUESTIONS[:1])
+
+
+def test_a_review_letter_headed_with_the_refusal_it_reviews_can_find_nothing_held():
+    text = ("Internal Review - Refusal under Section 12\n\n"
+            "Having looked again, I find that we do not, in any event, hold the information you asked for.\n")
     assert kind(text) == "not_held"
     assert reply(text) == every("not_held")

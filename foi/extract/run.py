@@ -247,7 +247,6 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     question_wide = [item for item in found if item[0].question_id in ids and item[0].period == ALL_PERIODS]
     reply_wide = [item for item in found if item[0].question_id == ALL_PERIODS]
     covered = {q for q, _ in specific} | {item[0].question_id for item in question_wide}
-    _contradict(specific, question_wide)
     _fill(specific, [(item, [item[0].question_id], campaign.periods) for item in question_wide])
     # said of the whole reply: the questions it gives nothing for; said of named periods
     # ("before 2021/22"): those periods of the questions it answers for others (of every
@@ -258,18 +257,6 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     _fill(specific, [(item, uncovered, campaign.periods) if item[0].period == ALL_PERIODS
                      else (item, answered, [item[0].period]) for item in reply_wide])
     return [_best(items) for items in specific.values()]
-
-
-def _contradict(specific: dict, question_wide: list) -> None:
-    """A sure statement of one question ("2. We do not record this") and a figure for it read
-    from running text ("However, 450 ...") contradict each other: a person decides. A figure
-    in a table stands."""
-    for item in question_wide:
-        if item[0].confidence < REVIEW_BELOW:
-            continue
-        for (question_id, period), items in specific.items():
-            if question_id == item[0].question_id and all(i[0].from_text for i in items):
-                items.append((_copy(item[0], question_id, period), *item[1:]))
 
 
 def _fill(specific: dict, claims: list[tuple[tuple, list[str], list[str]]]) -> None:

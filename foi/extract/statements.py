@@ -10,7 +10,8 @@ our own questions echoed back, headings ("Refusal notice"), or notes on small
 numbers withheld, which are read cell by cell.
 
 Within a paragraph, a refusal on cost (s.12) governs: "not recorded on that
-system" beside it is the reasoning of the refusal, not a "not held". A decision
+system" beside it is the reasoning of the refusal, not a "not held"; and where
+the text cites one refusing section, a refusal that names none is under it. A decision
 reported from before ("in our previous response we advised ...") counts only
 where the text decides nothing itself (a review that restates it).
 """
@@ -109,6 +110,7 @@ def find_statements(lines: list[str]) -> dict[int, list[Statement]]:
         kept += _governed(said)
     if not all(s.reported for s in kept):
         kept = [s for s in kept if not s.reported]
+    _cite(kept, whole_only=True)
     found: dict[int, list[Statement]] = {}
     for statement in kept:
         found.setdefault(statement.row, []).append(statement)
@@ -118,9 +120,20 @@ def find_statements(lines: list[str]) -> dict[int, list[Statement]]:
 def _governed(said: list[Statement]) -> list[Statement]:
     """A paragraph's statements, less the "not held" that explains a cost refusal in it
     (one naming a question of its own stays)."""
+    _cite(said)
     if not any(s.status == "refused" and s.section == COST for s in said):
         return said
     return [s for s in said if s.status != "not_held" or NAMED.search(s.sentence)]
+
+
+def _cite(said: list[Statement], whole_only: bool = False) -> None:
+    """"It cannot be disclosed ... section 12(1) applies": where one refusing section is cited,
+    a refusal that names none is under it (across a paragraph, or said of the whole request)."""
+    cited = {s.section for s in said if s.status == "refused" and s.section != "unspecified"}
+    if len(cited) == 1:
+        for statement in said:
+            if statement.section == "unspecified" and (statement.whole or not whole_only):
+                statement.section = next(iter(cited))
 
 
 def _statement(sentence: str, begin: int, starts: list[tuple[int, int]]) -> Statement | None:

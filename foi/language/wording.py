@@ -81,9 +81,9 @@ ASKING: Final = re.compile(
 # What was decided before, reported in a review or a follow-up ("you asked for a review of our
 # refusal", "in our previous response we advised ..."): the earlier decision, not this reply's.
 EARLIER_DECISION: Final = re.compile(
-    r"\breview of (?:the |our |its |this |that |your )?(?:\w+(?:['’]s)? )?(?:original |previous |earlier |initial )?"
-    r"(?:refusal|decision|response)\b|\b(?:original|previous|earlier|initial|first) (?:refusal|decision)\b",
-    re.IGNORECASE)
+    r"(?:\breview\W{1,4}(?:of )?(?:the |our |its |this |that |your )?(?:\w+(?:['’]s)? )?(?:original |previous |earlier "
+    r"|initial )?(?:refusal|decision|response)\b|\b(?:original|previous|earlier|initial|first) (?:refusal|decision)\b)"
+    r"(?:\s*(?:under|\()\s*(?:the provisions of )?(?:section|s)\.?\s*\d{1,2}[\w()]*\)?)?", re.IGNORECASE)
 REPORTED: Final = re.compile(
     r"^\W*(?:in|with|as (?:set out|explained|stated) in) (?:our|the|my) (?:previous|earlier|original|initial|first)"
     r" (?:correspondence|response|reply|letter|e-?mail|decision)\b|\b(?:we|i) (?:had |have )?(?:previously |originally "
@@ -149,7 +149,8 @@ APPLIED: Final = re.compile(
 # and FOIA s.1(1)(a) are the provisions for it.
 NOT_HELD: Final = re.compile(
     r"\bnot held\b|\bnot (?:recorded|collected|captured|tracked|monitored|collated)\b"
-    r"|\b(?:do|does|did)(?: not|n['’]t) (?:centrally |currently |routinely |specifically )?(?:hold|keep|record|collect"
+    r"|\b(?:do|does|did)(?: not|n['’]t)(?:, [^,.]{1,30},)? (?:centrally |currently |routinely |specifically )?"
+    r"(?:hold|keep|record|collect"
     r"|track|monitor|collate|capture)\b|\bno longer (?:have|hold|keep) (?:access to )?(?:this|that|the|these|those|any)"
     r" (?:data|information|records?|figures)\b"
     r"|\b(?:do|does|did) not have (?:any |this |that |the |such |these |those )?(?:information|data|records?"

@@ -282,6 +282,12 @@ def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
     return bool(refusing) and all(wording.SMALL_NUMBERS.search(s) for s in refusing)
 
 
+# A list marker opening a line ("1.", "2)", "(3)") and the time a search would take ("18 hours",
+# "3 minutes per record": a cost refusal's reasoning) are not answers.
+NOT_ANSWERS: Final = re.compile(r"^\W*\(?\d{1,2}[.)](?=\s|$)|\b\d[\d,.]*\s*(?:hours?|hrs|minutes?|mins)\b",
+                                re.IGNORECASE)
+
+
 def count_figures(text: str) -> int:
     """Numbers that look like answers, not dates, years, section, question or
     part numbers, or phone numbers. References are taken out of the whole text
@@ -289,8 +295,9 @@ def count_figures(text: str) -> int:
     count = 0
     for line in NOT_FIGURES.sub(" ", text).split("\n"):
         if re.search(r"section|regulation|\bs\.|\btel\b|phone|\bref\b|reference|\bact\b|working days|"
-                     r"(?<!\d)0\d{3,4}[ \t]?\d{3}[ \t]?\d{3,4}(?!\d)", line, re.I):  # a UK phone number
-            continue
+                     r"(?<!\d)0\d{3,4}[ \t]?\d{3}[ \t]?\d{3,4}(?!\d)", line, re.I) or wording.asks(line):
+            continue  # a UK phone number; our own questions echoed back ask, their numbers are ours
+        line = NOT_ANSWERS.sub(" ", line)
         for match in FIGURE.finditer(line):
             value = match.group(0).replace(",", "")
             if not re.fullmatch(r"(19|20)\d\d", value):
