@@ -176,3 +176,12 @@ def test_a_review_letter_headed_with_the_refusal_it_reviews_can_find_nothing_hel
             "Having looked again, I find that we do not, in any event, hold the information you asked for.\n")
     assert kind(text) == "not_held"
     assert reply(text) == every("not_held")
+
+
+def test_long_sums_of_money_in_a_plain_table_are_figures_not_phone_numbers():
+    text = ("The information requested is below.\n\n"
+            "Year        (a)           (b)\n"
+            "2020/21     13633937.26   7253397.69\n"
+            "2021/22     16360870.00   8102632.87\n\n"
+            "Information Governance, telephone 01632 960123\n")
+    assert kind(text) == "answer"
