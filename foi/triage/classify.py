@@ -282,10 +282,9 @@ def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
     return bool(refusing) and all(wording.SMALL_NUMBERS.search(s) for s in refusing)
 
 
-# A list marker opening a line ("1.", "2)", "(3)") and the time a search would take ("18 hours",
-# "3 minutes per record": a cost refusal's reasoning) are not answers.
-NOT_ANSWERS: Final = re.compile(r"^\W*\(?\d{1,2}[.)](?=\s|$)|\b\d[\d,.]*\s*(?:hours?|hrs|minutes?|mins)\b",
-                                re.IGNORECASE)
+# The time a search would take ("18 hours", "3 minutes per record": a cost refusal's
+# reasoning) is not an answer.
+NOT_ANSWERS: Final = re.compile(r"\b\d[\d,.]*\s*(?:hours?|hrs|minutes?|mins)\b", re.IGNORECASE)
 
 
 def count_figures(text: str) -> int:
