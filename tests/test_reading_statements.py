@@ -185,3 +185,19 @@ def test_long_sums_of_money_in_a_plain_table_are_figures_not_phone_numbers():
             "2021/22     16360870.00   8102632.87\n\n"
             "Information Governance, telephone 01632 960123\n")
     assert kind(text) == "answer"
+
+
+def test_refusals_the_request_asks_about_are_not_refusals_of_it():
+    assert find_statements(["The panel may refuse an application where the site is unsafe, and there is no duty "
+                            "to warn applicants of the intention to refuse an application."]) == {}
+    assert find_statements(["- Where a home visit is refused by the family, what happens next"]) == {}
+    text = "There is no written procedure for visits refused by the family, so this information is not held.\n"
+    assert kind(text) == "not_held"
+
+
+def test_documents_released_with_personal_data_redacted_are_an_answer_in_part():
+    text = ("Names of junior officers have been redacted from the attached emails under regulation 13 of the "
+            "EIR. The remaining notes are withheld under regulation 12(4)(e) as internal communications.\n")
+    assert kind(text) == "answer_partial"
+    text = "The visits for 2023 onwards are listed on the attached file; earlier ones are refused under section 12.\n"
+    assert kind(text) == "answer_partial"

@@ -84,6 +84,12 @@ EARLIER_DECISION: Final = re.compile(
     r"(?:\breview\W{1,4}(?:of )?(?:the |our |its |this |that |your )?(?:\w+(?:['’]s)? )?(?:original |previous |earlier "
     r"|initial )?(?:refusal|decision|response)\b|\b(?:original|previous|earlier|initial|first) (?:refusal|decision)\b)"
     r"(?:\s*(?:under|\()\s*(?:the provisions of )?(?:section|s)\.?\s*\d{1,2}[\w()]*\)?)?", re.IGNORECASE)
+# Refusals that are what a request asks about, not of the request: applications, licences or
+# care refused ("the intention to refuse an application", "an assessment refused by the applicant").
+SUBJECT_REFUSAL: Final = re.compile(
+    r"\brefus(?:e|ed|es|ing|al of) (?:an?|the|their|his|her|any) (?:planning )?(?:applications?|licen[cs]es?"
+    r"|permissions?|claims?|admissions?|consents?)\b|\b(?:applications?|claims?) (?:were |was |being |been |are )?"
+    r"refused\b|\brefused by the (?:applicant|client|family|resident|tenant|patient|person)\b", re.IGNORECASE)
 REPORTED: Final = re.compile(
     r"^\W*(?:in|with|as (?:set out|explained|stated) in) (?:our|the|my) (?:previous|earlier|original|initial|first)"
     r" (?:correspondence|response|reply|letter|e-?mail|decision)\b|\b(?:we|i) (?:had |have )?(?:previously |originally "
@@ -207,7 +213,9 @@ def refuses(sentence: str) -> bool:
 
 def refusal_start(sentence: str) -> int | None:
     """Where the words or the section that refuse begin; None if nothing refuses."""
-    sentence = EARLIER_DECISION.sub(lambda m: " " * len(m.group(0)), sentence)  # "a review of our refusal"
+    # "a review of our refusal", "the council's intention to refuse an application"
+    for aside in (EARLIER_DECISION, SUBJECT_REFUSAL):
+        sentence = aside.sub(lambda m: " " * len(m.group(0)), sentence)
     words = REFUSAL.search(sentence)
     applied = words or APPLIED.search(sentence) or _only_citations(sentence)
     starts = [position for position, _, _ in _cited(sentence)][:1] if applied else []

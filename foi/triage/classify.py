@@ -252,13 +252,15 @@ def _decides_refusal(sentence: str) -> bool:
 _A_FILE = (r"(?:spreadsheet|workbook|document|file|appendix|annex)s? (?:gives?|shows?|provides?|contains?|lists?"
            r"|sets? out|details?|includes?)")
 ATTACHED: Final = re.compile(r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
-                             r"|(?:is|are) (?:set out |provided )?in the (?:attached|enclosed)"
-                             r"|we (?:have )?(?:attached|enclosed)\b"
+                             r"|(?:is|are) (?:set out |provided |listed |shown |included |detailed )?(?:in|on) the "
+                             r"(?:attached|enclosed)|we (?:have )?(?:attached|enclosed)\b"
                              # "The attached spreadsheet shows ...", "The Referrals workbook gives the number ..."
                              r"|\b(?:the|our) (?:attached|enclosed|accompanying) (?:[\w'-]+ ){0,4}" + _A_FILE +
                              r"|\b(?:the|our) (?:[\w'-]+ ){0,4}" + _A_FILE + r" (?:the |a )?(?:numbers?|figures|totals"
-                             r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b)",
-                             re.IGNORECASE)
+                             r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b"
+                             # what was released with parts blacked out was released
+                             r"|\b(?:has|have|had) been redacted\b|\bwe have redacted\b"
+                             r"|\bredacted (?:from|in) the (?:attached|enclosed|released|disclosed))", re.IGNORECASE)
 
 
 def _says_attached(sentences: list[str]) -> bool:
