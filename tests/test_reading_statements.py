@@ -27,11 +27,11 @@ def kind(text: str) -> str:
     return classify_text("", text, []).kind
 
 
-def reply(text: str, questions: list[Question] = QUESTIONS) -> dict:
+def reply(text: str, questions: list[Question] = QUESTIONS, periods: list[str] = PERIODS) -> dict:
     """(question, period) -> (status, value, section) as stored, the message classified as the
     pipeline classifies it."""
-    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), PERIODS)
-    chosen = resolve([(f, None, "message body") for f in found], Campaign("outreach", questions, PERIODS, []),
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), periods)
+    chosen = resolve([(f, None, "message body") for f in found], Campaign("outreach", questions, periods, []),
                      WHOLE_OUTCOME.get(kind(text)))
     return {(f.question_id, f.period): (f.value.status, f.value.value, f.value.section) for f, _, _ in chosen}
 
@@ -201,3 +201,12 @@ def test_documents_released_with_personal_data_redacted_are_an_answer_in_part():
     assert kind(text) == "answer_partial"
     text = "The visits for 2023 onwards are listed on the attached file; earlier ones are refused under section 12.\n"
     assert kind(text) == "answer_partial"
+
+
+def test_a_snapshot_period_bounded_by_before_is_not_itself_not_held():
+    text = ("Q1 home visits\nAs at 31.03.22: 412\n\nQ2 cancelled visits\nAs at 31.03.22: 37\n\n"
+            "Figures before as at 31.03.22 are not held: the log began as at 31.03.22.\n")
+    found = reply(text, periods=["2020", "2021", "2022"])
+    assert found[("visits", "2022")] == ("answered", 412.0, None)
+    assert found[("cancelled", "2022")] == ("answered", 37.0, None)
+    assert found[("visits", "2021")] == ("not_held", None, None)

@@ -279,7 +279,7 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
 
 # A period that only bounds a time ("prior to 12 October 2022", "since 2019") has no figure of its own.
 BOUNDARY = re.compile(r"\b(?:prior to|before|after|since|until|till|up to)\s+"
-                      r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
+                      r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[a-z]+\s+){0,2}$", re.IGNORECASE)
 
 
 # Words between a figure and the period after it that tie the two: "1,310 in 2020/21",
