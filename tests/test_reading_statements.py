@@ -210,3 +210,10 @@ def test_a_snapshot_period_bounded_by_before_is_not_itself_not_held():
     assert found[("visits", "2022")] == ("answered", 412.0, None)
     assert found[("cancelled", "2022")] == ("answered", 37.0, None)
     assert found[("visits", "2021")] == ("not_held", None, None)
+
+
+def test_empty_numbered_lines_are_no_answer_figures():
+    text = ("In response:\n1)\n2)\n3)\n"
+            "The information is held, however it cannot be disclosed: reading every visit note would far "
+            "exceed the appropriate limit.\n")
+    assert kind(text) == "refusal"

@@ -286,7 +286,8 @@ def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
 
 # The time a search would take ("18 hours", "3 minutes per record": a cost refusal's
 # reasoning) is not an answer.
-NOT_ANSWERS: Final = re.compile(r"\b\d[\d,.]*\s*(?:hours?|hrs|minutes?|mins)\b", re.IGNORECASE)
+# (A list marker alone on its line, "2)", numbers nothing either.)
+NOT_ANSWERS: Final = re.compile(r"\b\d[\d,.]*\s*(?:hours?|hrs|minutes?|mins)\b|^\W*\d{1,2}[.)]\s*$", re.IGNORECASE)
 
 
 def count_figures(text: str) -> int:
