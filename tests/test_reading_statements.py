@@ -217,3 +217,10 @@ def test_empty_numbered_lines_are_no_answer_figures():
             "The information is held, however it cannot be disclosed: reading every visit note would far "
             "exceed the appropriate limit.\n")
     assert kind(text) == "refusal"
+
+
+def test_a_part_of_the_request_refused_is_not_the_whole_request():
+    [[said]] = find_statements(["This part of your request is refused under section 12."]).values()
+    assert (said.status, said.section, said.whole) == ("refused", "s.12", False)
+    [[said]] = find_statements(["Your request is refused under section 12."]).values()
+    assert said.whole

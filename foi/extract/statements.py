@@ -40,7 +40,8 @@ WHOLE_REQUEST = re.compile(
     r"|\brequested (?:information|data|figures)\b", re.IGNORECASE)
 # "The information you requested in relation to the costs": narrowed to one part.
 NARROWED = re.compile(r"\b(?:requested|asked for|sought|seek|request)\s+(?:in relation to|relating to|regarding"
-                      r"|concerning|about|in respect of|on the)\b", re.IGNORECASE)
+                      r"|concerning|about|in respect of|on the)\b|\b(?:part|parts|element|some) of (?:your|the|this) "
+                      r"(?:foi |freedom of information |information )?request\b", re.IGNORECASE)
 # A "not held" said of no question must at least be about information.
 # (A body that does not do the work holds nothing on it.)
 ABOUT_INFORMATION = re.compile(r"\b(?:information|data|figures|records|statistics)\b|\b(?:do|does|did)(?: not|n['’]t)"
