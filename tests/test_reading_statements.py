@@ -224,3 +224,8 @@ def test_a_part_of_the_request_refused_is_not_the_whole_request():
     assert (said.status, said.section, said.whole) == ("refused", "s.12", False)
     [[said]] = find_statements(["Your request is refused under section 12."]).values()
     assert said.whole
+
+
+def test_our_title_echoed_in_a_reply_subject_refuses_nothing():
+    text = "There is no written procedure for this, so the information is not held.\n"
+    assert classify_text("RE: Freedom of Information request: Visits refused [OUT-1]", text, []).kind == "not_held"

@@ -102,7 +102,9 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     if not hits["clarification"]:
         polite = [s for s in sentences if POLITE.search(s) and not wording.CONDITIONAL.search(s)]
         hits["clarification"] = _first_hit("clarification", polite)
-    hits["refusal"], hits["not_held"] = _decided(definite)
+    # a reply's subject ("RE: ... request: Planning refusals") is our own title echoed back
+    echoed = set(wording.split_sentences(subject)) if REPLY_PREFIX.match(subject) else set()
+    hits["refusal"], hits["not_held"] = _decided([s for s in definite if s not in echoed])
     references = find_their_references(subject, fresh, ours)
     details: dict[str, object] = {"their_reference": references[0] if references else None}
     if len(references) > 1:
