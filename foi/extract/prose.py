@@ -207,7 +207,8 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
     question = named or (current if not said.whole else None)
     if question:
         confidence = round(question.confidence * sure.STATEMENT, 2)
-        if said.sub_part and not named:  # "a) not recorded" under Q1: of a part, a person decides
+        by_number = named is not None and "question number" in named.how  # words alike do not name a part
+        if said.sub_part and not by_number:  # "a) not recorded" under Q1: of a part, a person decides
             return [Found(question.question.id, ALL_PERIODS, value, location, min(confidence, sure.WEAK),
                           said.sentence[:160], "said under a sub-label: of a part of the question?", from_text=True)]
         return [Found(question.question.id, ALL_PERIODS, value, location, confidence, said.sentence[:160],
