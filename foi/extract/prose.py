@@ -206,7 +206,10 @@ class _LineReader:
         current = self.current
         hits = _hits(said.sentence, self.periods)
         bounded = _bounded(said, current, hits, self.periods)
-        if bounded and (current is None or self.answered) and not (index and self.lines[index - 1].strip()):
+        named = (self.matcher.match(said.sentence) or self.matcher.named_in(said.sentence)) if bounded else None
+        if bounded and named:
+            self.found += _bounded_found(said, [named], bounded, location)  # of the question it names
+        elif bounded and (current is None or self.answered) and not (index and self.lines[index - 1].strip()):
             self.apart.append((index, said, bounded, current, location))
         elif bounded and current:
             self.found += _bounded_found(said, [current], bounded, location)
@@ -218,10 +221,17 @@ class _LineReader:
         found = list(self.found)
         for index, said, bounded, then, location in self.apart:
             # a paragraph of its own after the answers, with no question placed after it, is said of
-            # them all ("We do not hold data for the years before 2021/22"); else of the one above
-            everyone = [Match(q, sure.CERTAIN, "said apart from any one question") for q in self.matcher.questions]
-            found += _bounded_found(said, everyone if self.last_placed < index else [then] if then else [],
-                                    bounded, location)
+            # no one question ("We do not hold data for the years before 2021/22"): it covers those
+            # periods of each question the reply gives nothing else for (run.resolve); else it is
+            # said of the question above
+            if self.last_placed < index:
+                covered, note = bounded
+                value = Value(said.status, said.sentence[:200], section=said.section)
+                found += [Found(ALL_PERIODS, p, value, location, sure.PERIODS_STATED, said.sentence[:160],
+                                f"{note}, of no question: recorded for each question the reply gives nothing "
+                                "else for", from_text=True) for p in covered]
+            elif then:
+                found += _bounded_found(said, [then], bounded, location)
         return found + _totals_first(self.bare)
 
 
@@ -392,8 +402,13 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
                       said.sentence[:160], from_text=True) for match in several]
     question = named or (current if not said.whole else None)
     if question:
-        return [Found(question.question.id, ALL_PERIODS, value, location,
-                      round(question.confidence * sure.STATEMENT, 2), said.sentence[:160], from_text=True)]
+        confidence = round(question.confidence * sure.STATEMENT, 2)
+        by_number = named is not None and "question number" in named.how  # words alike do not name a part
+        if said.sub_part and not by_number:  # "a) not recorded" under Q1: of a part, a person decides
+            return [Found(question.question.id, ALL_PERIODS, value, location, min(confidence, sure.WEAK),
+                          said.sentence[:160], "said under a sub-label: of a part of the question?", from_text=True)]
+        return [Found(question.question.id, ALL_PERIODS, value, location, confidence, said.sentence[:160],
+                      from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):
         return []
     confidence, why = ((sure.WHOLE_REQUEST, "said of the whole request") if said.whole

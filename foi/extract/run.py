@@ -237,30 +237,40 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     `outcome` (what the reply as a whole was classified as: refused, not held) is
     sure, the two readings agreeing; disagreeing figures are flagged."""
     ids = {q.id for q in campaign.questions}
-    found = [(_agreed(item[0]), *item[1:]) if item[0].value.status == outcome else item for item in found]
+    # (a reading put to a person for a doubt of its own, at WEAK or below, stays with a person)
+    found = [(_agreed(item[0]), *item[1:]) if item[0].value.status == outcome and item[0].confidence > WEAK else item
+             for item in found]
     specific: dict[tuple[str, str], list] = {}
     for item in found:
         if item[0].question_id in ids and item[0].period != ALL_PERIODS:
             specific.setdefault((item[0].question_id, item[0].period), []).append(item)
     question_wide = [item for item in found if item[0].question_id in ids and item[0].period == ALL_PERIODS]
-    # a "not held" beats a figure put to a person for the periods nothing else covers
-    question_wide.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     reply_wide = [item for item in found if item[0].question_id == ALL_PERIODS]
     covered = {q for q, _ in specific} | {item[0].question_id for item in question_wide}
-    for item in question_wide:
-        _fill(specific, item, [item[0].question_id], campaign.periods)
-    for item in reply_wide:
-        periods = campaign.periods if item[0].period == ALL_PERIODS else [item[0].period]
-        _fill(specific, item, [q.id for q in campaign.questions if q.id not in covered], periods)
+    _fill(specific, [(item, [item[0].question_id], campaign.periods) for item in question_wide])
+    # said of the whole reply: the questions it gives nothing for; said of named periods
+    # ("before 2021/22"): those periods of the questions it answers for others (of every
+    # question when it answers none)
+    everyone = [q.id for q in campaign.questions]
+    answered = [q for q in everyone if q in covered] or everyone
+    uncovered = [q for q in everyone if q not in covered]
+    _fill(specific, [(item, uncovered, campaign.periods) if item[0].period == ALL_PERIODS
+                     else (item, answered, [item[0].period]) for item in reply_wide])
     return [_best(items) for items in specific.values()]
 
 
-def _fill(specific: dict, item: tuple, questions: list[str], periods: list[str]) -> None:
-    """Give `item` to each (question, period) nothing more specific was found for."""
-    for question_id in questions:
-        for period in periods:
-            if (question_id, period) not in specific:
-                specific[(question_id, period)] = [(_copy(item[0], question_id, period), *item[1:])]
+def _fill(specific: dict, claims: list[tuple[tuple, list[str], list[str]]]) -> None:
+    """Give each statement (item, its questions, its periods) to the cells nothing more specific
+    was found for; every statement that claims a cell is kept there, so statements that disagree
+    are a conflict (a "not held" still beats a figure put to a person)."""
+    claimed: dict[tuple[str, str], list] = {}
+    for item, questions, periods in claims:
+        for question_id in questions:
+            for period in periods:
+                if (question_id, period) not in specific:
+                    claimed.setdefault((question_id, period), []).append(
+                        (_copy(item[0], question_id, period), *item[1:]))
+    specific.update(claimed)
 
 
 def _agreed(found: Found) -> Found:

@@ -29,6 +29,9 @@ WHOLE_AGREED: Final = 0.85
 # "Not held" or a refusal said of the whole request, given to every question the
 # reply answers nothing else for: a person confirms it covers them all.
 WHOLE_REQUEST: Final = 0.7
+# "Not held" said of periods ("before 2021/22") and of no question: given to the cells of
+# those periods the reply gives nothing else for; the periods it names are exact.
+PERIODS_STATED: Final = 0.85
 # The same said of no question and not of the request either.
 NO_QUESTION: Final = 0.6
 # Several figures on a line, or two sources that disagree: a person decides.

@@ -71,6 +71,41 @@ HOLDING: Final = re.compile(
     r"response)\w* (?:by|within|no later|on or before)", re.IGNORECASE)
 
 
+# A sentence that asks rather than states: our own questions echoed back ("... refused by the
+# applicant?", "please provide the information held by your local authority"), or a request.
+ASKING: Final = re.compile(
+    r"\?\W*$|\bplease (?:(?:can|could|would) you )?(?:provide|supply|send|give|state|list|detail|specify|tell"
+    r"|disclose|break|include)\b|\bi (?:would like|request|am requesting|am asking for)\b"
+    r"|^\W*(?:\(?[a-z0-9]{1,4}[).:]\s*)?(?:provide|supply|give|list|state|(?:could|can|would|will) you)\b",
+    re.IGNORECASE)
+# What was decided before, reported in a review or a follow-up ("you asked for a review of our
+# refusal", "in our previous response we advised ..."): the earlier decision, not this reply's.
+EARLIER_DECISION: Final = re.compile(
+    r"(?:\breview\W{1,4}(?:of )?(?:the |our |its |this |that |your )?(?:\w+(?:['’]s)? )?(?:original |previous |earlier "
+    r"|initial )?(?:refusal|decision|response)\b|\b(?:original|previous|earlier|initial|first) (?:refusal|decision)\b)"
+    r"(?:\s*(?:under|\()\s*(?:the provisions of )?(?:section|s)\.?\s*\d{1,2}[\w()]*\)?)?", re.IGNORECASE)
+# Refusals that are what a request asks about, not of the request: applications, licences or
+# care refused ("the intention to refuse an application", "an assessment refused by the applicant").
+SUBJECT_REFUSAL: Final = re.compile(
+    r"\brefus(?:e|ed|es|ing|al of) (?:an?|the|their|his|her|any) (?:planning )?(?:applications?|licen[cs]es?"
+    r"|permissions?|claims?|admissions?|consents?)\b|\b(?:applications?|claims?) (?:were |was |being |been |are )?"
+    r"refused\b|\brefused by the (?:applicant|client|family|resident|tenant|patient|person)\b", re.IGNORECASE)
+REPORTED: Final = re.compile(
+    r"^\W*(?:in|with|as (?:set out|explained|stated) in) (?:our|the|my) (?:previous|earlier|original|initial|first)"
+    r" (?:correspondence|response|reply|letter|e-?mail|decision)\b|\b(?:we|i) (?:had |have )?(?:previously |originally "
+    r"|earlier |initially )?(?:advised|told|informed) you\b", re.IGNORECASE)
+
+
+def asks(sentence: str) -> bool:
+    """A question or a request, never a statement of what the council holds or refuses."""
+    return bool(ASKING.search(sentence))
+
+
+def reports_earlier(sentence: str) -> bool:
+    """The sentence reports a decision made before this reply (a review restating it)."""
+    return bool(REPORTED.search(sentence))
+
+
 def is_aside(sentence: str) -> bool:
     """The requester's rights, a mail disclaimer or how the Act works: never a decision."""
     return bool(DISCLAIMER.search(sentence) or HOW_THE_ACT_WORKS.search(sentence)
@@ -89,8 +124,8 @@ def said_plainly(sentence: str) -> bool:
 
 
 def states(sentence: str) -> bool:
-    """Said plainly and not hedged: a refusal or "not held" in it is decided."""
-    return said_plainly(sentence) and not HEDGED.search(sentence)
+    """Said plainly, not hedged and not asked: a refusal or "not held" in it is decided."""
+    return said_plainly(sentence) and not HEDGED.search(sentence) and not asks(sentence)
 
 
 # --------------------------------------------------------- refusal, not held
@@ -120,7 +155,8 @@ APPLIED: Final = re.compile(
 # and FOIA s.1(1)(a) are the provisions for it.
 NOT_HELD: Final = re.compile(
     r"\bnot held\b|\bnot (?:recorded|collected|captured|tracked|monitored|collated)\b"
-    r"|\b(?:do|does|did)(?: not|n['’]t) (?:centrally |currently |routinely |specifically )?(?:hold|keep|record|collect"
+    r"|\b(?:do|does|did)(?: not|n['’]t)(?:, [^,.]{1,30},)? (?:centrally |currently |routinely |specifically )?"
+    r"(?:hold|keep|record|collect"
     r"|track|monitor|collate|capture)\b|\bno longer (?:have|hold|keep) (?:access to )?(?:this|that|the|these|those|any)"
     r" (?:data|information|records?|figures)\b"
     r"|\b(?:do|does|did) not have (?:any |this |that |the |such |these |those )?(?:information|data|records?"
@@ -132,9 +168,17 @@ NOT_HELD: Final = re.compile(
     r"|\b(?:held|kept|recorded|collected|provided|managed|dealt with) by (?:another|a different|a separate|the relevant"
     r"|the county|your (?:local|county)) (?:public |local )?(?:authority|body|organisation|council|county council)\b"
     r"|\bdoes not (?:provide|deliver|run|administer|have responsibility for) (?:this|these|that|those|the) "
-    r"(?:services?|functions?)\b|\bnot (?:the )?(?:body|authority|council|organisation) (?:that is )?responsible for\b"
+    r"(?:services?|functions?)\b|\b(?:do|does|did)(?: not|n['’]t) (?:carry out|undertake|conduct)\b"
+    r"|\bnot (?:the )?(?:body|authority|council|organisation) (?:that is )?responsible for\b"
     r"|\b(?:redirect|re-direct|address|send|forward|submit) your request to (?:the |that |them|another|a different)",
     re.IGNORECASE)
+# "Not recorded in a way we can report on", "... without a manual search": the information
+# is there but cannot be drawn out (a cost refusal's reasoning, s.12), so not "not held".
+NOT_DRAWN_OUT: Final = re.compile(
+    r"\bin (?:a|any|the) (?:way|manner|format|form|fashion) (?:that|which|we|to|it|this|where)\b"
+    r"|\bin an? (?:\w+ )?(?:reportable|searchable|retrievable|extractable) (?:way|manner|format|form)\b"
+    r"|\bwithout (?:a |an |carrying out a )?(?:manual|physical|individual|line[- ]by[- ]line|case[- ]by[- ]case)\b"
+    r"|\bnot (?:readily|easily|centrally) (?:retriev|extract|report|access)", re.IGNORECASE)
 # Words that decide a refusal, as opposed to naming an exemption still being weighed.
 REFUSAL_DECIDED: Final = re.compile(
     r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
@@ -152,7 +196,14 @@ SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\
 
 
 def says_not_held(sentence: str) -> bool:
-    return states(sentence) and bool(NOT_HELD.search(sentence))
+    return states(sentence) and not_held_start(sentence) is not None
+
+
+def not_held_start(sentence: str) -> int | None:
+    """Where "not held" is said; None where it is not, or only of a form the information
+    is not drawn out in ("not recorded in a way we can report on")."""
+    match = NOT_HELD.search(sentence)
+    return None if not match or NOT_DRAWN_OUT.search(sentence) else match.start()
 
 
 def refuses(sentence: str) -> bool:
@@ -162,6 +213,9 @@ def refuses(sentence: str) -> bool:
 
 def refusal_start(sentence: str) -> int | None:
     """Where the words or the section that refuse begin; None if nothing refuses."""
+    # "a review of our refusal", "the council's intention to refuse an application"
+    for aside in (EARLIER_DECISION, SUBJECT_REFUSAL):
+        sentence = aside.sub(lambda m: " " * len(m.group(0)), sentence)
     words = REFUSAL.search(sentence)
     applied = words or APPLIED.search(sentence) or _only_citations(sentence)
     starts = [position for position, _, _ in _cited(sentence)][:1] if applied else []

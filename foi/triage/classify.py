@@ -102,12 +102,14 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     if not hits["clarification"]:
         polite = [s for s in sentences if POLITE.search(s) and not wording.CONDITIONAL.search(s)]
         hits["clarification"] = _first_hit("clarification", polite)
-    hits["refusal"] = next((s[:200] for s in definite if wording.refusal_start(s) is not None), "")
+    # a reply's subject ("RE: ... request: Planning refusals") is our own title echoed back
+    echoed = set(wording.split_sentences(subject)) if REPLY_PREFIX.match(subject) else set()
+    hits["refusal"], hits["not_held"] = _decided([s for s in definite if s not in echoed])
     references = find_their_references(subject, fresh, ours)
     details: dict[str, object] = {"their_reference": references[0] if references else None}
     if len(references) > 1:
         details["their_references"] = references
-    sections = wording.refusal_sections(" ".join(definite))
+    sections = wording.refusal_sections(" ".join(s for s in definite if not wording.asks(s)))
     if sections:
         details["sections"] = sections
     documents = [name or kind for name, kind in attachments if DOCUMENT_TYPES.search(name or kind)]
@@ -122,7 +124,7 @@ def classify_text(subject: str, fresh: str, attachments: list[tuple[str, str]],
     if answered:
         evidence = (f"attachment {documents[0]}" if documents else in_words or hits["answer"]
                     or f"{figures} figures")
-        missing = _first_hit("not_held", [s for s in definite if not FORM_CAVEAT.search(s)])
+        missing = _decided([s for s in definite if not FORM_CAVEAT.search(s)])[1]
         if refused or missing:
             partial = refused or missing
             return Classification("answer_partial", f"{evidence}; {partial}", details)
@@ -192,6 +194,19 @@ def _accounts(paragraph: str) -> bool:
     return not any(p.search(first) for p in deciders) and wording.refusal_start(first) is None
 
 
+def _decided(definite: list[str]) -> tuple[str, str]:
+    """The first sentence that refuses and the first that says "not held", as the
+    extraction reads them (foi.language.wording): our own questions echoed back decide
+    nothing, and a decision reported from before counts only when the reply makes none."""
+    stated = [s for s in definite if not wording.asks(s)]
+    refusing = [s for s in stated if wording.refusal_start(s) is not None]
+    missing = [s for s in stated if wording.not_held_start(s) is not None]
+    fresh = [s for s in refusing + missing if not wording.reports_earlier(s)]
+    if fresh:
+        refusing, missing = [s for s in refusing if s in fresh], [s for s in missing if s in fresh]
+    return (refusing[0][:200] if refusing else ""), (missing[0][:200] if missing else "")
+
+
 # Beside figures, "not held in this format" is a caveat on the form of what
 # was given (or of something not asked, such as rates), not a part refused.
 FORM_CAVEAT: Final = re.compile(r"\bnot (?:held|recorded|kept|available) in (?:this|that|the (?:same|requested)|such a"
@@ -239,13 +254,15 @@ def _decides_refusal(sentence: str) -> bool:
 _A_FILE = (r"(?:spreadsheet|workbook|document|file|appendix|annex)s? (?:gives?|shows?|provides?|contains?|lists?"
            r"|sets? out|details?|includes?)")
 ATTACHED: Final = re.compile(r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
-                             r"|(?:is|are) (?:set out |provided )?in the (?:attached|enclosed)"
-                             r"|we (?:have )?(?:attached|enclosed)\b"
+                             r"|(?:is|are) (?:set out |provided |listed |shown |included |detailed )?(?:in|on) the "
+                             r"(?:attached|enclosed)|we (?:have )?(?:attached|enclosed)\b"
                              # "The attached spreadsheet shows ...", "The Referrals workbook gives the number ..."
                              r"|\b(?:the|our) (?:attached|enclosed|accompanying) (?:[\w'-]+ ){0,4}" + _A_FILE +
                              r"|\b(?:the|our) (?:[\w'-]+ ){0,4}" + _A_FILE + r" (?:the |a )?(?:numbers?|figures|totals"
-                             r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b)",
-                             re.IGNORECASE)
+                             r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b"
+                             # what was released with parts blacked out was released
+                             r"|\b(?:has|have|had) been redacted\b|\bwe have redacted\b"
+                             r"|\bredacted (?:from|in) the (?:attached|enclosed|released|disclosed))", re.IGNORECASE)
 
 
 def _says_attached(sentences: list[str]) -> bool:
@@ -269,6 +286,12 @@ def _small_numbers_only(sections: list[str], sentences: list[str]) -> bool:
     return bool(refusing) and all(wording.SMALL_NUMBERS.search(s) for s in refusing)
 
 
+# The time a search would take ("18 hours", "3 minutes per record": a cost refusal's
+# reasoning) is not an answer.
+# (A list marker alone on its line, "2)", numbers nothing either.)
+NOT_ANSWERS: Final = re.compile(r"\b\d[\d,.]*\s*(?:hours?|hrs|minutes?|mins)\b|^\W*\d{1,2}[.)]\s*$", re.IGNORECASE)
+
+
 def count_figures(text: str) -> int:
     """Numbers that look like answers, not dates, years, section, question or
     part numbers, or phone numbers. References are taken out of the whole text
@@ -276,8 +299,9 @@ def count_figures(text: str) -> int:
     count = 0
     for line in NOT_FIGURES.sub(" ", text).split("\n"):
         if re.search(r"section|regulation|\bs\.|\btel\b|phone|\bref\b|reference|\bact\b|working days|"
-                     r"(?<!\d)0\d{3,4}[ \t]?\d{3}[ \t]?\d{3,4}(?!\d)", line, re.I):  # a UK phone number
-            continue
+                     r"(?<!\d)0\d{3,4}[ \t]?\d{3}[ \t]?\d{3,4}(?!\d)", line, re.I) or wording.asks(line):
+            continue  # a UK phone number; our own questions echoed back ask, their numbers are ours
+        line = NOT_ANSWERS.sub(" ", line)
         for match in FIGURE.finditer(line):
             value = match.group(0).replace(",", "")
             if not re.fullmatch(r"(19|20)\d\d", value):

@@ -1,0 +1,231 @@
+"""What a reply says of whole questions or periods: refused (with the section), not held,
+or nothing at all. A blanket statement covers only what the reply leaves unanswered;
+explicit figures win; statements that disagree go to a person; our own questions echoed
+back, headings and decisions reported from before decide nothing."""
+
+from __future__ import annotations
+
+from foi.campaign.spec import Question
+from foi.extract.mapper import extract_values
+from foi.extract.questions import QuestionMatcher
+from foi.extract.run import WHOLE_OUTCOME, Campaign, resolve
+from foi.extract.statements import find_statements
+from foi.extract.text import read_text
+from foi.triage.classify import classify_text
+
+PERIODS = ["2019/20", "2020/21", "2021/22"]
+QUESTIONS = [
+    Question("visits", number="1", text="How many home visits did the outreach team make?", labels=["home visits"]),
+    Question("cancelled", number="2", text="How many home visits were cancelled by the council?",
+             labels=["cancelled visits"]),
+    Question("complaints", number="3", text="How many complaints about the outreach team were received?",
+             labels=["complaints"]),
+]
+
+
+def kind(text: str) -> str:
+    return classify_text("", text, []).kind
+
+
+def reply(text: str, questions: list[Question] = QUESTIONS, periods: list[str] = PERIODS) -> dict:
+    """(question, period) -> (status, value, section) as stored, the message classified as the
+    pipeline classifies it."""
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), periods)
+    chosen = resolve([(f, None, "message body") for f in found], Campaign("outreach", questions, periods, []),
+                     WHOLE_OUTCOME.get(kind(text)))
+    return {(f.question_id, f.period): (f.value.status, f.value.value, f.value.section) for f, _, _ in chosen}
+
+
+def every(status: str, section: str | None = None, questions: list[Question] = QUESTIONS) -> dict:
+    return {(q.id, p): (status, None, section) for q in questions for p in PERIODS}
+
+
+# ------------------------------------------------------------ periods stated not held
+
+def test_periods_before_the_one_named_are_not_held_for_every_question_answered():
+    text = ("Q1 home visits\n2021/22: 412\n\nQ2 cancelled visits\n2021/22: 37\n\n"
+            "Records before 2021/22 are not held: the team started its present log in 2021/22.\n")
+    found = reply(text)
+    for question in ("visits", "cancelled"):
+        assert found[(question, "2019/20")] == ("not_held", None, None)
+        assert found[(question, "2020/21")] == ("not_held", None, None)
+    assert found[("visits", "2021/22")] == ("answered", 412.0, None)
+    assert found[("cancelled", "2021/22")] == ("answered", 37.0, None)
+    # nothing is given for Q3: the sentence is not taken to speak for it
+    assert not any(q == "complaints" for q, _ in found)
+
+
+def test_a_figure_for_a_period_beats_the_periods_stated_not_held():
+    text = ("Q1 home visits\n2020/21: 380\n2021/22: 412\n\nQ2 cancelled visits\n2021/22: 37\n\n"
+            "We only hold data for the years from 2021/22; we do not hold data for the years before 2021/22.\n")
+    found = reply(text)
+    assert found[("visits", "2020/21")] == ("answered", 380.0, None)
+    assert found[("visits", "2019/20")] == ("not_held", None, None)
+    assert found[("cancelled", "2020/21")] == ("not_held", None, None)
+
+
+# ------------------------------------------------------------ cost refusals
+
+def test_not_recorded_in_a_reportable_way_beside_the_cost_limit_is_a_cost_refusal():
+    text = ("Sadly the council does not record visits in a way that it can report on. Counting them would mean "
+            "opening some 3,100 case notes one at a time, which would go beyond the cost limit, so we cannot "
+            "comply with your request.\n")
+    assert kind(text) == "refusal"
+    assert reply(text) == every("refused", "s.12")
+
+
+def test_not_held_on_one_system_beside_a_cost_refusal_in_its_paragraph_is_its_reasoning():
+    text = ("Our visiting rota records every visit made, but cancelled visits are not recorded on that system. "
+            "Finding them in the older diaries would exceed the appropriate limit, so this part of your "
+            "request is refused under section 12.\n")
+    stated = [s for row in find_statements(text.splitlines()).values() for s in row]
+    assert [(s.status, s.section) for s in stated] == [("refused", "s.12")]
+    assert kind(text) == "refusal"
+
+
+def test_without_a_manual_search_the_not_held_words_are_not_a_not_held():
+    text = ("As we do not log the reason a visit was cancelled, we could not give this without a manual search "
+            "of every diary.\n")
+    assert find_statements(text.splitlines()) == {}
+
+
+# ------------------------------------------------------------ not statements
+
+def test_our_question_echoed_back_is_no_refusal_and_no_not_held():
+    text = ("You asked:\n"
+            "- How many home visits were refused by the family when offered?\n"
+            "Please provide the figures held by your local authority for each year.\n")
+    assert find_statements(text.splitlines()) == {}
+    assert kind(text) not in ("refusal", "not_held")
+
+
+def test_a_heading_naming_a_notice_decides_nothing_the_line_under_it_does():
+    assert find_statements(["REFUSAL NOTICE"]) == {}
+    stated = find_statements(["Refusal Notice", "s12 (cost of compliance exceeds the appropriate limit)"])
+    assert [(s.status, s.section) for row in stated.values() for s in row] == [("refused", "s.12")]
+
+
+def test_rows_of_a_delimited_file_are_not_running_text():
+    lines = ["Item,2019/20,2020/21,2021/22", "Home visits,£1200.50,£1300.75,£1400.25",
+             "Rates per 1,000 residents are not held in this format, sorry"]
+    assert set(find_statements(lines)) == {2}
+
+
+# ------------------------------------------------------------ decisions reported from before
+
+def test_a_review_that_finds_nothing_held_is_not_the_earlier_refusal():
+    text = ("You asked for a review of our refusal of your request for figures on home visits.\n\n"
+            "In our previous response we advised you that we were refusing the request under section 12, as "
+            "it would exceed the cost limit.\n\n"
+            "Having looked again, I have found that the council does not hold the information you requested.\n")
+    assert kind(text) == "not_held"
+    assert reply(text) == every("not_held")
+
+
+def test_a_review_that_only_restates_the_earlier_refusal_still_refuses():
+    text = "In our previous response we advised you that the request was refused under section 12.\n"
+    assert kind(text) == "refusal"
+    assert reply(text) == every("refused", "s.12")
+
+
+# ------------------------------------------------------------ to a person, never settled
+
+def test_a_statement_under_a_sub_label_is_put_to_a_person():
+    text = "1. Home visits\n2021/22: 412\na) The reason for each visit is not recorded by the team.\n"
+    found = reply(text, QUESTIONS[:1])
+    assert found[("visits", "2021/22")] == ("answered", 412.0, None)
+    assert found[("visits", "2019/20")][0] == "needs_review"
+
+
+def test_a_figure_beats_a_statement_of_its_question_for_the_period_it_gives():
+    text = ("2. We do not hold a count of cancelled visits for every year (the current year is not available).\n"
+            "2021/22: 37\n")
+    found = reply(text)
+    assert found[("cancelled", "2021/22")] == ("answered", 37.0, None)
+    assert found[("cancelled", "2019/20")] == ("not_held", None, None)
+
+
+def test_two_statements_of_one_question_that_disagree_go_to_a_person():
+    text = "Question 2: this information is not held.\nQuestion 2: the figures are withheld under section 40(2).\n"
+    found = reply(text)
+    assert {found[("cancelled", p)][0] for p in PERIODS} == {"needs_review"}
+    assert not any(q != "cancelled" for q, _ in found)
+
+
+def test_another_body_that_does_the_work_holds_it():
+    text = "The council does not carry out these visits; they would be made by the county council.\n"
+    assert kind(text) == "not_held"
+    assert reply(text) == every("not_held")
+
+
+# ------------------------------------------------------------ refusals read as answers
+
+def test_a_cost_refusal_under_our_echoed_questions_is_a_refusal():
+    text = ("You asked:\n"
+            "1. Please state the number of home visits made by the outreach team.\n"
+            "2. Please provide a breakdown by ward.\n"
+            "In response:\n"
+            "The information is held, however it cannot be disclosed. A search returned 2,310 visit notes; at "
+            "4 minutes per note this would take over 150 hours, therefore section 12(1) applies.\n")
+    assert kind(text) == "refusal"
+    assert reply(text, QUESTIONS[:1]) == every("refused", "s.12(1)", QUESTIONS[:1])
+
+
+def test_a_review_letter_headed_with_the_refusal_it_reviews_can_find_nothing_held():
+    text = ("Internal Review - Refusal under Section 12\n\n"
+            "Having looked again, I find that we do not, in any event, hold the information you asked for.\n")
+    assert kind(text) == "not_held"
+    assert reply(text) == every("not_held")
+
+
+def test_long_sums_of_money_in_a_plain_table_are_figures_not_phone_numbers():
+    text = ("The information requested is below.\n\n"
+            "Year        (a)           (b)\n"
+            "2020/21     13633937.26   7253397.69\n"
+            "2021/22     16360870.00   8102632.87\n\n"
+            "Information Governance, telephone 01632 960123\n")
+    assert kind(text) == "answer"
+
+
+def test_refusals_the_request_asks_about_are_not_refusals_of_it():
+    assert find_statements(["The panel may refuse an application where the site is unsafe, and there is no duty "
+                            "to warn applicants of the intention to refuse an application."]) == {}
+    assert find_statements(["- Where a home visit is refused by the family, what happens next"]) == {}
+    text = "There is no written procedure for visits refused by the family, so this information is not held.\n"
+    assert kind(text) == "not_held"
+
+
+def test_documents_released_with_personal_data_redacted_are_an_answer_in_part():
+    text = ("Names of junior officers have been redacted from the attached emails under regulation 13 of the "
+            "EIR. The remaining notes are withheld under regulation 12(4)(e) as internal communications.\n")
+    assert kind(text) == "answer_partial"
+    text = "The visits for 2023 onwards are listed on the attached file; earlier ones are refused under section 12.\n"
+    assert kind(text) == "answer_partial"
+
+
+def test_a_snapshot_period_bounded_by_before_is_not_itself_not_held():
+    text = ("Q1 home visits\nAs at 31.03.22: 412\n\nQ2 cancelled visits\nAs at 31.03.22: 37\n\n"
+            "Figures before as at 31.03.22 are not held: the log began as at 31.03.22.\n")
+    found = reply(text, periods=["2020", "2021", "2022"])
+    assert found[("visits", "2022")] == ("answered", 412.0, None)
+    assert found[("cancelled", "2022")] == ("answered", 37.0, None)
+    assert found[("visits", "2021")] == ("not_held", None, None)
+
+
+def test_empty_numbered_lines_are_no_answer_figures():
+    text = ("In response:\n1)\n2)\n3)\n"
+            "The information is held, however it cannot be disclosed: reading every visit note would far "
+            "exceed the appropriate limit.\n")
+    assert kind(text) == "refusal"
+
+
+def test_a_part_of_the_request_refused_is_not_the_whole_request():
+    [[said]] = find_statements(["This part of your request is refused under section 12."]).values()
+    assert (said.status, said.section, said.whole) == ("refused", "s.12", False)
+    [[said]] = find_statements(["Your request is refused under section 12."]).values()
+    assert said.whole
+
+
+def test_our_title_echoed_in_a_reply_subject_refuses_nothing():
+    text = "There is no written procedure for this, so the information is not held.\n"
+    assert classify_text("RE: Freedom of Information request: Visits refused [OUT-1]", text, []).kind == "not_held"
