@@ -229,3 +229,19 @@ def test_a_part_of_the_request_refused_is_not_the_whole_request():
 def test_our_title_echoed_in_a_reply_subject_refuses_nothing():
     text = "There is no written procedure for this, so the information is not held.\n"
     assert classify_text("RE: Freedom of Information request: Visits refused [OUT-1]", text, []).kind == "not_held"
+
+
+def test_periods_not_held_after_our_questions_listed_back_are_of_them_all():
+    """Our questions repeated as a list, then a paragraph on the years held: it is said of
+    every question, not only of the last one listed."""
+    text = ("You asked:\n\n"
+            "1. How many home visits did the outreach team make?\n"
+            "2. How many home visits were cancelled by the council?\n"
+            "3. How many complaints about the outreach team were received?\n\n"
+            "Our answers are in the attached spreadsheet.\n\n"
+            "Figures before 2021/22 are not held, as the service changed its recording system that year.\n")
+    got = reply(text)
+    for question in QUESTIONS:
+        assert got[(question.id, "2019/20")][0] == "not_held", question.id
+        assert got[(question.id, "2020/21")][0] == "not_held", question.id
+        assert (question.id, "2021/22") not in got

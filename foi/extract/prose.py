@@ -132,6 +132,7 @@ class _LineReader:
         self.current: Match | None = None
         self.answered = False  # figures given under `current` since it was placed
         self.last_placed = -1  # the last line that names or is one of our questions
+        self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
 
     def read_line(self, index: int, text: str) -> None:
@@ -193,6 +194,7 @@ class _LineReader:
         if here and current and here.question is current.question and here.confidence < current.confidence:
             here = current  # "Question 3" then its words echoed: the surer of the two placings holds
         if here:
+            self.listed = self.listed + 1 if not self.answered and self.last_placed >= 0 else 1
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
         return here
@@ -209,7 +211,8 @@ class _LineReader:
         named = (self.matcher.match(said.sentence) or self.matcher.named_in(said.sentence)) if bounded else None
         if bounded and named:
             self.found += _bounded_found(said, [named], bounded, location)  # of the question it names
-        elif bounded and (current is None or self.answered) and not (index and self.lines[index - 1].strip()):
+        elif bounded and (current is None or self.answered or self.listed > 1) \
+                and not (index and self.lines[index - 1].strip()):
             self.apart.append((index, said, bounded, current, location))
         elif bounded and current:
             self.found += _bounded_found(said, [current], bounded, location)
