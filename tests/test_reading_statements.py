@@ -245,3 +245,12 @@ def test_periods_not_held_after_our_questions_listed_back_are_of_them_all():
         assert got[(question.id, "2019/20")][0] == "not_held", question.id
         assert got[(question.id, "2020/21")][0] == "not_held", question.id
         assert (question.id, "2021/22") not in got
+
+
+def test_a_day_in_a_refusal_dates_an_event_and_limits_nothing():
+    """Calendar-year periods, and a refusal that mentions the day of an earlier request."""
+    periods = ["2022", "2023", "2024"]
+    text = ("We are refusing this request under section 14(2): it repeats a request you made on "
+            "12 January 2024, which we answered.\n")
+    got = reply(text, periods=periods)
+    assert got == {(q.id, p): ("refused", None, "s.14(2)") for q in QUESTIONS for p in periods}

@@ -206,7 +206,10 @@ class _LineReader:
 
     def read_statement(self, index: int, said: Statement, location: str) -> None:
         current = self.current
-        hits = _hits(said.sentence, self.periods)
+        # a day ("a request you made on 12 January 2024") dates an event, not what is refused or
+        # not held, unless it bounds the periods ("before 1 April 2021")
+        hits = [(period, match) for period, match in _hits(said.sentence, self.periods)
+                if period.kind != "date" or BOUNDARY.search(said.sentence[:period.start])]
         bounded = _bounded(said, current, hits, self.periods)
         named = (self.matcher.match(said.sentence) or self.matcher.named_in(said.sentence)) if bounded else None
         if bounded and named:
