@@ -254,3 +254,18 @@ def test_a_day_in_a_refusal_dates_an_event_and_limits_nothing():
             "12 January 2024, which we answered.\n")
     got = reply(text, periods=periods)
     assert got == {(q.id, p): ("refused", None, "s.14(2)") for q in QUESTIONS for p in periods}
+
+
+def test_a_question_answered_only_by_a_pointer_to_published_data_is_refused_under_s21():
+    text = ("1. This information can be found on: https://www.example.gov.uk/outreach/statistics\n\n"
+            "2. 12 in 2019/20, 15 in 2020/21 and 9 in 2021/22.\n")
+    got = reply(text)
+    assert {got[("visits", p)] for p in PERIODS} == {("refused", None, "s.21")}
+    assert got[("cancelled", "2020/21")] == ("answered", 15.0, None)
+    assert kind(text) == "answer_partial"
+
+
+def test_figures_available_below_or_attached_are_no_pointer():
+    for text in ("1. The data you requested is available from the table below.\n",
+                 "1. The figures are available in the attached spreadsheet.\n"):
+        assert not any(status == "refused" for status, _, _ in reply(text).values()), text

@@ -137,7 +137,13 @@ COST_LIMIT: Final = (r"exceed(?:s|ed|ing)? the (?:appropriate|cost) limit|would 
                      r" (?:hours|working days)\b")
 # A pointer to information already out there (FOIA s.21, FOISA s.25): a refusal.
 POINTER: Final = (r"\bin the public domain\b|\balready (?:been )?(?:published|made public|publicly available)"
-                  r"|\breasonably accessible\b|\bava(?:il|li)able to (?:view|download) (?:online|publicly)")
+                  r"|\breasonably accessible\b|\bava(?:il|li)able to (?:view|download) (?:online|publicly)"
+                  # "This information can be found on: <link>", "The figures are published at www..."
+                  r"|\b(?:this|the|that|these) (?:information|data|figures?|statistics)(?: (?:you )?requested)?"
+                  r" (?:is|are|can be) (?:found|published|available|accessed|viewed)"
+                  r"(?![^.\n]*\b(?:attached|enclosed|below|following|overleaf|appendix|annex|spreadsheet"
+                  r"|this (?:letter|response|e-?mail))\b)"
+                  r" (?:online|(?:on|at|via|from)(?=\s*(?::|$|https?:|www\.|(?:the|our|their|this|a|an) )))")
 # Words that refuse; a refusing section cited (see find_sections) refuses too.
 REFUSAL: Final = re.compile(
     r"\brefus(?:e|ed|es|ing|als?)\b|\bexempt(?:ed|ion|ions)?\b|\bwithh[eo]ld(?:s|ing)?\b|manifestly unreasonable"
