@@ -277,3 +277,15 @@ def test_a_pipe_header_one_cell_out_of_line_over_rows_labelled_by_period():
                       "2017/18": (34.0, "body line 4 col 5", True)}
     daytime = {f.period: (f.value.value, f.confidence >= 0.8) for f in found if f.question_id == "daytime"}
     assert daytime == {"2015/16": (21.0, False), "2016/17": (20.0, False), "2017/18": (20.0, False)}
+
+
+def test_a_note_defining_a_symbol_in_a_values_place_goes_to_a_person():
+    """A note row out of line lands in a value's place: it says what a symbol hides, not
+    what the cell answers, so it is neither a refusal nor a figure."""
+    got = body("Year | Referrals | Re-referrals\n"
+               "2015/16 | 120 | 14\n"
+               "2016/17 | 135 | x = fewer than 5, withheld under section 40(2)\n"
+               "2017/18 | 150 | 9\n")
+    assert got[("rereferrals", "2016/17")][0] == "needs_review"
+    assert got[("rereferrals", "2017/18")][:2] == ("answered", 9.0)
+    assert got[("referrals", "2016/17")][:2] == ("answered", 135.0)

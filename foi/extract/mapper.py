@@ -16,8 +16,9 @@ from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
-from foi.extract.values import figure_kind, footnote_bounds, of_kind, parse_value, wrong_kind
+from foi.extract.values import Value, figure_kind, footnote_bounds, of_kind, parse_value, wrong_kind
 from foi.language import confidence as sure
+from foi.vocabulary import SETTLED_VALUE_STATUSES
 
 FOOTNOTE_START = set("*†‡[cxCX")
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
@@ -280,6 +281,10 @@ def _found(match: Match, raw: str, location: str, period: tuple[str, float, str 
     label, period_confidence, note = period
     kind = figure_kind(match.question)
     value = of_kind(parse_value(raw, kind), kind)
+    if value.status in SETTLED_VALUE_STATUSES and footnote_bounds(raw):
+        # "x = fewer than 5; withheld under section 40(2)" in a value's place: the file's
+        # note on a symbol (a row out of line), not what the cell answers
+        value = Value("needs_review", raw, note="a note defining a symbol, in a value's place")
     notes = "; ".join(n for n in (note, value.note, f"matched by {match.how}") if n)
     confidence = min(match.confidence, period_confidence, sure.CERTAIN if value.sure else sure.UNSURE)
     return Found(match.question.id, label, value, location, confidence, snippet[:160], notes)
