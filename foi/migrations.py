@@ -418,58 +418,38 @@ def m0005_due_date_computed(db: Database) -> None:
     run_script(db, SCHEMA_0005_REQUEST_LOG)
 
 
-# Questions may ask for a sum of money (kind 'money': pounds and pence). SQLite cannot
-# change a CHECK, so `questions` is rebuilt (nothing points at it by foreign key; the
-# dataset view reads it, so the view is dropped and made again around the rebuild).
-SCHEMA_0006_QUESTIONS = """
-CREATE TABLE questions_0006 (
+# Questions may ask for a sum of money (kind 'money': pounds and pence), then (0007) a
+# percentage or a number of days. SQLite cannot change a CHECK, so `questions` is rebuilt
+# each time with the kinds of that migration written out (nothing points at it by foreign
+# key; the dataset view reads it, so the view is dropped and made again around the rebuild).
+def _rebuild_questions(db: Database, kinds: tuple[str, ...]) -> None:
+    allowed = ", ".join(f"'{kind}'" for kind in kinds)
+    dataset_view = SCHEMA_0002_REPORT_VIEWS[SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW dataset"):
+                                            SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW request_log")]
+    db.execute("DROP VIEW dataset")
+    run_script(db, f"""
+CREATE TABLE questions_rebuilt (
     campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
     id TEXT NOT NULL,
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('count', 'money', 'text', 'yes_no')),
+    kind TEXT NOT NULL CHECK (kind IN ({allowed})),
     labels TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (campaign, id)
 ) STRICT;
-INSERT INTO questions_0006 (campaign, id, position, text, kind, labels)
+INSERT INTO questions_rebuilt (campaign, id, position, text, kind, labels)
     SELECT campaign, id, position, text, kind, labels FROM questions;
 DROP TABLE questions;
-ALTER TABLE questions_0006 RENAME TO questions
-"""
+ALTER TABLE questions_rebuilt RENAME TO questions
+""")
+    run_script(db, dataset_view.strip().rstrip(";"))
 
 
 @migrations(name="0006_money_questions")
 def m0006_money_questions(db: Database) -> None:
-    dataset_view = SCHEMA_0002_REPORT_VIEWS[SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW dataset"):
-                                            SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW request_log")]
-    db.execute("DROP VIEW dataset")
-    run_script(db, SCHEMA_0006_QUESTIONS)
-    run_script(db, dataset_view.strip().rstrip(";"))
-
-
-# Questions may ask for a percentage ('percent') or a number of days ('days'): the
-# CHECK on kind is widened the same way as in 0006.
-SCHEMA_0007_QUESTIONS = """
-CREATE TABLE questions_0007 (
-    campaign TEXT NOT NULL REFERENCES campaigns(slug) ON DELETE CASCADE,
-    id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('count', 'money', 'percent', 'days', 'text', 'yes_no')),
-    labels TEXT NOT NULL DEFAULT '[]',
-    PRIMARY KEY (campaign, id)
-) STRICT;
-INSERT INTO questions_0007 (campaign, id, position, text, kind, labels)
-    SELECT campaign, id, position, text, kind, labels FROM questions;
-DROP TABLE questions;
-ALTER TABLE questions_0007 RENAME TO questions
-"""
+    _rebuild_questions(db, ("count", "money", "text", "yes_no"))
 
 
 @migrations(name="0007_percent_and_days_questions")
 def m0007_percent_and_days_questions(db: Database) -> None:
-    dataset_view = SCHEMA_0002_REPORT_VIEWS[SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW dataset"):
-                                            SCHEMA_0002_REPORT_VIEWS.index("CREATE VIEW request_log")]
-    db.execute("DROP VIEW dataset")
-    run_script(db, SCHEMA_0007_QUESTIONS)
-    run_script(db, dataset_view.strip().rstrip(";"))
+    _rebuild_questions(db, ("count", "money", "percent", "days", "text", "yes_no"))

@@ -154,16 +154,12 @@ def figure_kind(question: Question) -> str:
 
 def wrong_kind(raw: str, kind: str) -> str | None:
     """Why the figure `raw` is not of the kind `kind` asks for (None if it is, or
-    is no figure): money or a percentage, or for a count a fractional part (as
-    of_kind says), for a reader weighing a whole line."""
-    text = " ".join(raw.split())
-    number = NUMBER.match(text)
-    if not number or kind not in ("count", "money") or (kind == "count" and DOT_THOUSANDS.match(text)):
+    is no figure): money or a percentage, or for a count a fractional part, read
+    as parse_value and of_kind read it, for a reader weighing a whole line."""
+    if kind not in ("count", "money") or not NUMBER.match(" ".join(raw.split())):
         return None
-    why = _wrong_kind(text, number.group(3), kind)
-    if not why and kind == "count" and (number.group(2) or ".0").strip(".0"):
-        why = f"'{text}' has a fractional part; the question asks for a count"
-    return why
+    value = of_kind(parse_value(raw, kind), kind)
+    return value.note if value.status == "needs_review" else None
 
 
 def _wrong_kind(text: str, unit: str | None, kind: str) -> str | None:
