@@ -151,3 +151,20 @@ def sent_campaign(path, bodies=("BNS", "LDS", "SHF"), state="awaiting_response")
                                "to_addr": f"foi@{domain}", "subject": "FOI request",
                                "created_at": NOW, "sent_at": "2026-02-02T09:00:00+00:00"})
     return db
+
+
+def sent_to_barnsley(run, monkeypatch, slug: str, campaign_toml: str) -> str:
+    """The campaign `campaign_toml` created through the CLI as a user does, its request to
+    BNS (foi@barnsley.gov.uk) marked as sent by email on 2 March 2026, the clock then at
+    17 March; returns BNS's reference."""
+    monkeypatch.setenv("FOI_NOW", "2026-03-02T09:00:00+00:00")
+    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
+    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
+    run("init")
+    run("councils", "set-email", "BNS", "foi@barnsley.gov.uk", "--source", "test")
+    Path(f"{slug}.toml").write_text(campaign_toml, encoding="utf-8")
+    run("campaign", "create", f"{slug}.toml")
+    run("mark-sent", slug, "BNS", "--via", "email", "--on", "2026-03-02")
+    monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
+    return connect(Path("campaign.db")).execute(
+        "SELECT reference FROM requests WHERE campaign = ? AND body_code = 'BNS'", [slug]).fetchone()[0]

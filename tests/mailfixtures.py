@@ -4,6 +4,7 @@
 import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 
 OUR_ADDRESS = "foi@charity.org.uk"
 NOW = "2026-03-04T10:00:00+00:00"
@@ -50,3 +51,20 @@ def deliver(db, msg, received="2026-03-03T12:00:00+00:00"):
 
     row_id = store(db, msg, received)
     return triage_message(db, row_id, msg, "2026-03-04", NOW)
+
+
+def reply_file(reference: str, body: str, files: dict[str, tuple[bytes, str]] | None = None,
+               day: int = 16) -> Path:
+    """Barnsley's reply to `reference` on `day` March 2026, written to reply-DAY.eml for
+    `foi import`; `files` maps a file name to (its bytes, its MIME type)."""
+    message = EmailMessage()
+    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
+    message["Subject"], message["Message-ID"] = f"RE: {reference}", f"<reply-{day}@barnsley.test>"
+    message["Date"] = f"{day:02d} Mar 2026 10:00:00 +0000"
+    message.set_content(body)
+    for name, (data, mimetype) in (files or {}).items():
+        maintype, subtype = mimetype.split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    path = Path(f"reply-{day}.eml")
+    path.write_bytes(message.as_bytes())
+    return path

@@ -5,7 +5,6 @@ Texts and figures are invented."""
 from __future__ import annotations
 
 import json
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,8 @@ import pytest
 from foi.campaign.spec import KINDS
 from foi.db import connect
 from foi.extract.values import of_kind, parse_value
+from tests.builders import sent_to_barnsley
+from tests.mailfixtures import reply_file
 
 CAMPAIGN = """
 slug = "plans"
@@ -53,27 +54,12 @@ TABLE = (b"Measure,2022/23,2023/24\n"
 
 @pytest.fixture
 def plans(run, monkeypatch):
-    monkeypatch.setenv("FOI_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
-    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
-    run("init")
-    run("councils", "set-email", "BNS", "foi@barnsley.gov.uk", "--source", "test")
-    Path("plans.toml").write_text(CAMPAIGN, encoding="utf-8")
-    run("campaign", "create", "plans.toml")
-    run("mark-sent", "plans", "BNS", "--via", "email", "--on", "2026-03-02")
-    monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
-    return connect(Path("campaign.db")).execute("SELECT reference FROM requests").fetchone()[0]
+    return sent_to_barnsley(run, monkeypatch, "plans", CAMPAIGN)
 
 
 def test_each_kind_reads_its_own_figures_and_sends_the_wrong_kind_to_review(run, plans):
-    message = EmailMessage()
-    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
-    message["Subject"], message["Message-ID"] = f"RE: {plans}", "<plans-1@barnsley.test>"
-    message["Date"] = "13 Mar 2026 10:00:00 +0000"
-    message.set_content("Please find attached our response to your request.")
-    message.add_attachment(TABLE, maintype="text", subtype="csv", filename="plans.csv")
-    Path("reply.eml").write_bytes(message.as_bytes())
-    run("import", "reply.eml")
+    run("import", str(reply_file(plans, "Please find attached our response to your request.",
+                                 {"plans.csv": (TABLE, "text/csv")}, day=13)))
 
     rows = json.loads(run("export", "plans", "--what", "dataset", "--format", "json").stdout)
     got = {(r["question_id"], r["period"]): (r["status"], r["value"]) for r in rows}

@@ -6,7 +6,6 @@ The request's state is derived from the settled values (never over a hand-set st
 from __future__ import annotations
 
 import json
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from foi.db import connect, get_row
 from foi.extract.settle import derived_state
 from foi.tracking.states import Source, TransitionRefused, apply_transition
 from foi.vocabulary import EventKind
+from tests.builders import sent_to_barnsley
+from tests.mailfixtures import reply_file
 
 CAMPAIGN = """
 slug = "kids"
@@ -40,34 +41,10 @@ labels = ["no further action"]
 CSV = "text/csv"
 
 
-def reply(reference: str, body: str, files: dict[str, tuple[bytes, str]] | None = None, day: int = 16) -> Path:
-    message = EmailMessage()
-    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
-    message["Subject"], message["Message-ID"] = f"RE: {reference}", f"<settled-{day}@barnsley.test>"
-    message["Date"] = f"{day:02d} Mar 2026 10:00:00 +0000"
-    message.set_content(body)
-    for name, (data, mimetype) in (files or {}).items():
-        maintype, subtype = mimetype.split("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    path = Path(f"reply-{day}.eml")
-    path.write_bytes(message.as_bytes())
-    return path
-
-
 @pytest.fixture
 def kids(run, monkeypatch):
     """The campaign, its request to BNS marked as sent on 2 March 2026; returns BNS's reference."""
-    monkeypatch.setenv("FOI_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
-    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
-    run("init")
-    run("councils", "set-email", "BNS", "foi@barnsley.gov.uk", "--source", "test")
-    Path("kids.toml").write_text(CAMPAIGN, encoding="utf-8")
-    run("campaign", "create", "kids.toml")
-    run("mark-sent", "kids", "BNS", "--via", "email", "--on", "2026-03-02")
-    monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
-    db = connect(Path("campaign.db"))
-    return db.execute("SELECT reference FROM requests WHERE body_code = 'BNS'").fetchone()[0]
+    return sent_to_barnsley(run, monkeypatch, "kids", CAMPAIGN)
 
 
 def dataset(run) -> dict:
@@ -88,7 +65,7 @@ CONFLICTING_CSV = b"Question,2015/16,2016/17\nReferrals,126,135\n"
 
 
 def test_conflicting_figures_go_to_review_with_both_readings_and_no_further(run, kids, monkeypatch):
-    run("import", str(reply(kids, CONFLICTING, {"figures.csv": (CONFLICTING_CSV, CSV)})))
+    run("import", str(reply_file(kids, CONFLICTING, {"figures.csv": (CONFLICTING_CSV, CSV)})))
 
     assert dataset(run) == {
         ("referrals", "2015/16"): ("needs_review", None),  # 126 in the file, 120 in the text
@@ -139,7 +116,7 @@ PART_IN_FILE = (b"Question,2015/16,2016/17\nReferrals,126,135\nRe-referrals,14,1
 
 
 def test_a_partial_answer_read_as_answered_is_answered_in_part_after_extraction(run, kids):
-    run("import", "--no-extract", str(reply(kids, "Please find our response attached.",
+    run("import", "--no-extract", str(reply_file(kids, "Please find our response attached.",
                                             {"response.csv": (PART_IN_FILE, CSV)})))
     assert state() == "answered"
     result = run("extract", "kids")
@@ -157,7 +134,7 @@ def test_a_partial_answer_read_as_answered_is_answered_in_part_after_extraction(
 
 def test_an_answer_that_covers_everything_is_answered(run, kids):
     every = b"Question,2015/16,2016/17\nReferrals,126,135\nRe-referrals,14,19\nNo further action,40,52\n"
-    run("import", "--no-extract", str(reply(kids, "Please find our response attached.",
+    run("import", "--no-extract", str(reply_file(kids, "Please find our response attached.",
                                             {"response.csv": (every, CSV)})))
     db = connect(Path("campaign.db"))
     db.execute("UPDATE requests SET state = 'answered_partial' WHERE body_code = 'BNS'")
@@ -168,7 +145,7 @@ def test_an_answer_that_covers_everything_is_answered(run, kids):
 
 def test_a_state_set_by_hand_is_not_overridden(run, kids):
     run("set-state", "kids", "BNS", "answered", "--note", "checked the letter: all answered")
-    run("import", str(reply(kids, "Please find our response attached.", {"response.csv": (PART_IN_FILE, CSV)})))
+    run("import", str(reply_file(kids, "Please find our response attached.", {"response.csv": (PART_IN_FILE, CSV)})))
     run("extract", "kids")
     assert state() == "answered"
     db = connect(Path("campaign.db"))
@@ -180,7 +157,7 @@ def test_a_state_set_by_hand_is_not_overridden(run, kids):
 
 def test_answered_with_no_figures_read_is_flagged_in_review(run, kids):
     scan = b"%PDF-1.4\n" + b"\x00" * 40  # a file nothing can be read from
-    run("import", str(reply(kids, "Please find our response attached.", {"scan.pdf": (scan, "application/pdf")})))
+    run("import", str(reply_file(kids, "Please find our response attached.", {"scan.pdf": (scan, "application/pdf")})))
     assert state() == "answered"
     review = json.loads(run("review", "kids", "--json").stdout)
     assert review["requests"] == [{"body": "BNS", "reference": kids, "state": "answered", "reason": "no figures",
@@ -189,9 +166,9 @@ def test_answered_with_no_figures_read_is_flagged_in_review(run, kids):
 
 
 def test_a_later_unsure_reading_replaces_an_earlier_figure_and_goes_to_review(run, kids):
-    run("import", str(reply(kids, "Q1 referrals\n2015/16: 120\n2016/17: 135\n", day=16)))
+    run("import", str(reply_file(kids, "Q1 referrals\n2015/16: 120\n2016/17: 135\n", day=16)))
     assert dataset(run)[("referrals", "2015/16")] == ("answered", 120)
-    run("import", str(reply(kids, "Corrected figures.\n\nQ1 referrals\n2015/16: 121\n2016/17: 135\n",
+    run("import", str(reply_file(kids, "Corrected figures.\n\nQ1 referrals\n2015/16: 121\n2016/17: 135\n",
                             {"corrected.csv": (CONFLICTING_CSV, CSV)}, day=18)))
     # the newer reply's two readings disagree: not the older figure, silently
     assert dataset(run)[("referrals", "2015/16")] == ("needs_review", None)

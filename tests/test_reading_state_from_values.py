@@ -5,13 +5,14 @@ the request's state, the message's classification and the clock follow the value
 from __future__ import annotations
 
 import json
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from foi.db import connect
 from foi.triage.classify import classify_text, count_figures
+from tests.builders import sent_to_barnsley
+from tests.mailfixtures import reply_file
 
 CAMPAIGN = """
 slug = "libs"
@@ -26,29 +27,9 @@ labels = ["library visits"]
 """
 
 
-def reply(reference: str, body: str) -> Path:
-    message = EmailMessage()
-    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
-    message["Subject"], message["Message-ID"] = f"RE: {reference}", "<libs-1@barnsley.test>"
-    message["Date"] = "13 Mar 2026 10:00:00 +0000"
-    message.set_content(body)
-    path = Path("reply.eml")
-    path.write_bytes(message.as_bytes())
-    return path
-
-
 @pytest.fixture
 def libs(run, monkeypatch):
-    monkeypatch.setenv("FOI_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
-    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
-    run("init")
-    run("councils", "set-email", "BNS", "foi@barnsley.gov.uk", "--source", "test")
-    Path("libs.toml").write_text(CAMPAIGN, encoding="utf-8")
-    run("campaign", "create", "libs.toml")
-    run("mark-sent", "libs", "BNS", "--via", "email", "--on", "2026-03-02")
-    monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
-    return connect(Path("campaign.db")).execute("SELECT reference FROM requests").fetchone()[0]
+    return sent_to_barnsley(run, monkeypatch, "libs", CAMPAIGN)
 
 
 # Three figures and no phrase that says "answer": triage leaves it unclassified.
@@ -58,7 +39,7 @@ BARE = "Library visits\n\n2021/22 - 412\n2022/23 - 455\n2023/24 - 480\n"
 def test_unread_reply_whose_figures_settle_is_the_answer(run, libs):
     assert classify_text(f"RE: {libs}", BARE, []).kind == "unclassified"
 
-    run("import", str(reply(libs, BARE)))  # reads the figures too
+    run("import", str(reply_file(libs, BARE, day=13)))  # reads the figures too
     db = connect(Path("campaign.db"))
     request = db.execute("SELECT state, first_response_at FROM requests").fetchone()
     assert request[0] == "answered"
@@ -75,7 +56,7 @@ def test_unread_reply_whose_figures_settle_is_the_answer(run, libs):
 
 def test_unread_reply_with_figures_to_confirm_leaves_the_state_alone(run, libs):
     """Figures foi is unsure of decide nothing: the request still waits for a person."""
-    run("import", str(reply(libs, "Library visits\n\n2021/22 - 412\n2022/23 - 455 or 465\n")))
+    run("import", str(reply_file(libs, "Library visits\n\n2021/22 - 412\n2022/23 - 455 or 465\n", day=13)))
     run("extract", "libs")
     db = connect(Path("campaign.db"))
     assert db.execute("SELECT state FROM requests").fetchone()[0] == "awaiting_response"
