@@ -231,11 +231,7 @@ class _LineReader:
             # periods of each question the reply gives nothing else for (run.resolve); else it is
             # said of the question above
             if self.last_placed < index:
-                covered, note = bounded
-                value = Value(said.status, said.sentence[:200], section=said.section)
-                found += [Found(ALL_PERIODS, p, value, location, sure.PERIODS_STATED, said.sentence[:160],
-                                f"{note}, of no question: recorded for each question the reply gives nothing "
-                                "else for", from_text=True) for p in covered]
+                found += _bounded_found(said, None, bounded, location)
             elif then:
                 found += _bounded_found(said, [then], bounded, location)
         return found + _totals_first(self.bare)
@@ -345,10 +341,16 @@ def _bounded(said: Statement, current: Match | None, hits, periods: list[str]) -
     return covered, f"said of the periods {'before' if before else 'after'} {period.text}"
 
 
-def _bounded_found(said: Statement, questions: list[Match], bounded: tuple[list[str], str],
+def _bounded_found(said: Statement, questions: list[Match] | None, bounded: tuple[list[str], str],
                    location: str) -> list[Found]:
+    """The statement for each period it covers: of each of `questions`, or (None) of no
+    question, which run.resolve gives to each question the reply gives nothing else for."""
     covered, note = bounded
     value = Value(said.status, said.sentence[:200], section=said.section)
+    if questions is None:
+        note = f"{note}, of no question: recorded for each question the reply gives nothing else for"
+        return [Found(ALL_PERIODS, p, value, location, sure.PERIODS_STATED, said.sentence[:160], note,
+                      from_text=True) for p in covered]
     return [Found(question.question.id, p, value, location, round(question.confidence * sure.STATEMENT, 2),
                   said.sentence[:160], note, from_text=True) for question in questions for p in covered]
 

@@ -157,8 +157,9 @@ def _unread_answer(db: Database, request: dict, target: S, counts: dict, sources
     kind = MessageKind.ANSWER if target == S.ANSWERED else MessageKind.ANSWER_PARTIAL
     evidence = "values read: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     for row in rows:
+        details = json.loads(row["classification_evidence"] or "{}")  # references triage found are kept
         update_row(db, "messages", row["id"], {"classification": kind, "classification_evidence": json.dumps(
-            {"evidence": evidence, "their_reference": row["their_reference"]}, sort_keys=True)})
+            {**details, "evidence": evidence}, sort_keys=True)})
     moment = message["date"] or message["received_at"] or message["stored_at"]
     changes = {} if request["first_response_at"] else {"first_response_at": moment}
     return {"message": message["id"], "on": str(moment)[:10], "changes": changes,
