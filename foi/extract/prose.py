@@ -28,7 +28,7 @@ from foi.extract.questions import (
     tokens,
     without_references,
 )
-from foi.extract.statements import Statement, find_statements, paragraphs
+from foi.extract.statements import WHOLE_REQUEST, Statement, find_statements, paragraphs
 from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
 from foi.language import confidence as sure
@@ -211,7 +211,7 @@ class _LineReader:
         hits = [(period, match) for period, match in _hits(said.sentence, self.periods)
                 if period.kind != "date" or BOUNDARY.search(said.sentence[:period.start])]
         bounded = _bounded(said, current, hits, self.periods)
-        named = (self.matcher.match(said.sentence) or self.matcher.named_in(said.sentence)) if bounded else None
+        named = _named(said, self.matcher) if bounded else None
         if bounded and named:
             self.found += _bounded_found(said, [named], bounded, location)  # of the question it names
         elif bounded and (current is None or self.answered or self.listed > 1) \
@@ -394,13 +394,24 @@ def _hits(text: str, periods: list[str]) -> list[tuple[Period, tuple]]:
     return [(p, m) for p, m in hits if m[0]]
 
 
+def _named(said: Statement, matcher: QuestionMatcher) -> Match | None:
+    """The question a statement names, by number or by its words; the words that speak of the
+    request itself ("compliance with your request") name none ("requests" as a label)."""
+    sentence = WHOLE_REQUEST.sub(lambda m: " " * len(m.group(0)), said.sentence)
+    return matcher.match(sentence) or matcher.named_in(sentence)
+
+
+# How the note of a statement said of the whole request starts (run.resolve reads it).
+WHOLE_NOTE = "said of the whole request"
+
+
 def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
             periods: list[str], location: str) -> list[Found]:
     """'Not held' or a refusal said in a sentence: of the question it names, of
     the whole request when its words say so, else of the question being
     answered (or of each of several it names together); said of no question at
     all, of the whole request (less surely)."""
-    named = matcher.match(said.sentence) or matcher.named_in(said.sentence)
+    named = _named(said, matcher)
     if footnote_bounds(said.sentence) or _other_measure(said.sentence, named or current):
         return []  # "* denotes 1 to 4, withheld ...", "rates per 10,000 are not held": not of a question asked
     value = Value(said.status, said.sentence[:200], section=said.section)
@@ -419,7 +430,7 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
                       from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):
         return []
-    confidence, why = ((sure.WHOLE_REQUEST, "said of the whole request") if said.whole
+    confidence, why = ((sure.WHOLE_REQUEST, WHOLE_NOTE) if said.whole
                        else (sure.NO_QUESTION, "said of no question"))
     note = f"{why}: recorded for each question the reply gives nothing else for"
     return [Found(ALL_PERIODS, period, value, location, confidence, said.sentence[:160], note, from_text=True)
@@ -427,7 +438,9 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
 
 
 # A measure a reply may say it does not hold that is not what a question asks for.
-OTHER_MEASURE = re.compile(r"\b(?:rates?|per \d[\d,]*|percentages?|proportions?|averages?|in (?:this|that|the) format"
+# ("business rates" is a tax, not a rate)
+OTHER_MEASURE = re.compile(r"\b(?:(?<!business )(?<!non-domestic )rates?|per \d[\d,]*|percentages?|proportions?"
+                           r"|averages?|in (?:this|that|the) format"
                            r"|broken down|breakdowns?|by (?:age|gender|sex|ethnicity|ward|postcode))\b", re.IGNORECASE)
 
 
@@ -585,8 +598,9 @@ def _segments(text: str, blank: str, hits, begin: int,
         if mine is None and n == 1 and figures[0]:
             mine, several = figures[0][-1], counts[0] > 1
         raw = text[slice(*mine)] if mine else _said(between[i + 1])
-        if raw is None and not text[begin:period.start].strip(" -*•\t"):
-            raw = _short_cell(between[i + 1])  # "2015/16: *", "2016/17: nil", "2017/18: -"
+        if raw is None and not text[begin:period.start].strip(" -*•\t") and period.kind != "date":
+            # "2015/16: *", "2016/17: nil", "2017/18: -" (a day alone on a line dates a letter)
+            raw = _short_cell(between[i + 1])
         result.append((raw, several, doubt))
     return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +23,14 @@ from foi.extract import EXTRACTOR_VERSION, settle
 from foi.extract.checks import names_in, parse_rule, rule_fails
 from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.mapper import apply_footnotes, extract_values
-from foi.extract.questions import QuestionMatcher
+from foi.extract.prose import WHOLE_NOTE
+from foi.extract.questions import NAMED, QuestionMatcher
 from foi.extract.read import Reading, read_source
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
 from foi.extract.tables import Table
 from foi.extract.text import read_text
 from foi.language.confidence import REVIEW_BELOW, WEAK, WHOLE_AGREED
-from foi.vocabulary import NOT_ANSWERS, SETTLED_VALUE_STATUSES, MessageKind
+from foi.vocabulary import NOT_ANSWERS, SETTLED_VALUE_STATUSES, WITHHELD_VALUE_STATUSES, MessageKind
 
 FAILED = {"unreadable", "refused_unsafe", "needs_person"}
 
@@ -224,8 +226,17 @@ def _note(found: Found) -> str:
     return "; ".join(n for n in (found.note, f"seen: {found.snippet}") if n)
 
 
-# A reply classified as a whole refusal or "not held": the value status that agrees with it.
-WHOLE_OUTCOME: dict[str, str] = {MessageKind.REFUSAL: "refused", MessageKind.NOT_HELD: "not_held"}
+# A reply classified as a whole refusal or "not held": the value status that agrees with it;
+# one classified as an answer in part agrees with a statement of the rest (PARTIAL).
+PARTIAL = "partial"
+WHOLE_OUTCOME: dict[str, str] = {MessageKind.REFUSAL: "refused", MessageKind.NOT_HELD: "not_held",
+                                 MessageKind.ANSWER_PARTIAL: PARTIAL}
+# A statement that speaks of a question's information as a whole ("we do not record this
+# information"), not of some of it ("a count for every year").
+OF_ALL_OF_IT = re.compile(r"\b(?:this|the|that|such|these|any) (?:information|data|figures?|statistics)\b",
+                          re.IGNORECASE)
+OF_SOME_TIME = re.compile(r"\b(?:before|prior|earlier|previous|older|since|until|other (?:years|periods)"
+                          r"|(?:some|every|each|all) (?:years?|periods?|months?))\b", re.IGNORECASE)
 RANK = {"answered": 2, "suppressed": 2, "not_held": 1, "refused": 1, "needs_review": 0}
 
 
@@ -254,9 +265,72 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     everyone = [q.id for q in campaign.questions]
     answered = [q for q in everyone if q in covered] or everyone
     uncovered = [q for q in everyone if q not in covered]
+    before = set(specific)
     _fill(specific, [(item, uncovered, campaign.periods) if item[0].period == ALL_PERIODS
                      else (item, answered, [item[0].period]) for item in reply_wide])
+    if outcome == PARTIAL:
+        _rest_refused(specific, [key for key in specific if key not in before], found)
+    elif outcome:
+        _said_of_nothing(specific, found, everyone, campaign.periods, outcome)
+    _against_figures(specific, question_wide)
     return [_best(items) for items in specific.values()]
+
+
+def _said_of_nothing(specific: dict, found: list, questions: list[str], periods: list[str], outcome: str) -> None:
+    """A reply that as a whole refuses (or holds nothing) and says nothing at all of a
+    question refuses it too (holds nothing of it): the surest statement of that outcome
+    the reply makes is given to it, the reply's classification agreeing. Not where the
+    reply names the questions it refuses ("Question 2 is not held"): then it is silent on
+    the others."""
+    said = [item for item in found if item[0].value.status == outcome and item[0].confidence > WEAK]
+    named = any(NAMED.search(item[0].snippet) for item in found if item[0].value.status in WITHHELD_VALUE_STATUSES)
+    if not said or named:
+        return  # a reply that names the questions it refuses says nothing of the others
+    best = max(said, key=lambda item: item[0].confidence)
+    asked = {question_id for question_id, _ in specific}
+    found = best[0]
+    note = f"the reply as a whole is {outcome.replace('_', ' ')} and says nothing else of this question"
+    for question_id in questions:
+        if question_id not in asked:
+            for period in periods:
+                specific[(question_id, period)] = [(Found(
+                    question_id, period, found.value, found.location, max(found.confidence, WHOLE_AGREED),
+                    found.snippet, note, found.from_text), *best[1:])]
+
+
+def _rest_refused(specific: dict, filled: list[tuple[str, str]], found: list) -> None:
+    """A reply answered in part whose statement of the whole request ("to comply with your
+    request would exceed the cost limit") is given to the questions it gives no figure for:
+    the classification (figures and a refusal) agrees, so the statement is sure when the reply
+    reads a figure for another question and every statement on the cell says the same."""
+    figured = {item[0].question_id for item in found if item[0].value.status not in WITHHELD_VALUE_STATUSES
+               and item[0].question_id != ALL_PERIODS}
+    for key in filled:
+        items = specific[key]
+        if not figured - {key[0]} or len({item[0].value.status for item in items}) != 1 \
+                or not any((item[0].note or "").startswith(WHOLE_NOTE) for item in items):
+            continue
+        best = max(items, key=lambda item: item[0].confidence)
+        specific[key] = [(_agreed(best[0], "answered in part, the rest"), *best[1:])]
+
+
+def _against_figures(specific: dict, question_wide: list) -> None:
+    """A sure statement that a question is not held (or refused) is a second reading of the
+    cells of that question that have figures: of those only put to a person (a breakdown
+    whose rows may be another question's), and, said of the question's information as a
+    whole, of those a sentence gives ("We do not record this information. However, an
+    estimate is 450": a person decides)."""
+    for item in question_wide:
+        found = item[0]
+        if found.confidence < REVIEW_BELOW or not found.from_text:
+            continue
+        of_all = OF_ALL_OF_IT.search(found.value.raw) and not OF_SOME_TIME.search(found.value.raw)
+        for (question_id, period), items in specific.items():
+            if question_id != found.question_id or not items \
+                    or any(i[0].value.status in WITHHELD_VALUE_STATUSES for i in items):
+                continue
+            if all(i[0].confidence < REVIEW_BELOW for i in items) or (of_all and all(i[0].from_text for i in items)):
+                items.append((_copy(found, question_id, period), *item[1:]))
 
 
 def _fill(specific: dict, claims: list[tuple[tuple, list[str], list[str]]]) -> None:
@@ -273,8 +347,8 @@ def _fill(specific: dict, claims: list[tuple[tuple, list[str], list[str]]]) -> N
     specific.update(claimed)
 
 
-def _agreed(found: Found) -> Found:
-    agrees = f"the reply as a whole is {found.value.status.replace('_', ' ')}"
+def _agreed(found: Found, how: str = "the reply as a whole is") -> Found:
+    agrees = f"{how} {found.value.status.replace('_', ' ')}"
     note = f"{found.note}; {agrees}" if found.note else agrees
     return Found(found.question_id, found.period, found.value, found.location,
                  max(found.confidence, WHOLE_AGREED), found.snippet, note, found.from_text)
@@ -286,13 +360,16 @@ def _copy(found: Found, question_id: str, period: str) -> Found:
 
 
 def _best(items: list) -> tuple[Found, str | None, str]:
-    """The gate: one reading per cell, settled only when sure. A table beats running
-    text; a second sure reading (not below REVIEW_BELOW) that says something else
+    """The gate: one reading per cell, settled only when sure. A sure reading beats one put
+    to a person, and a table beats running text; a second sure reading (not below REVIEW_BELOW) that says something else
     makes a conflict, and a reading below REVIEW_BELOW is put to a person: both are
     stored as needs_review with every candidate reading in the note."""
     tables = [i for i in items if not i[0].from_text]
+    if all(i[0].confidence < REVIEW_BELOW for i in tables):
+        tables = []  # a table reading put to a person does not outrank a sure statement
     pool = tables or items
-    pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
+    pool.sort(key=lambda i: (i[0].confidence >= REVIEW_BELOW, RANK[i[0].value.status], i[0].confidence),
+              reverse=True)
     best = pool[0]
     if best[0].value.status not in SETTLED_VALUE_STATUSES:
         return best

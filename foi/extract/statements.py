@@ -45,7 +45,8 @@ NARROWED = re.compile(r"\b(?:requested|asked for|sought|seek|request)\s+(?:in re
 # A "not held" said of no question must at least be about information.
 # (A body that does not do the work holds nothing on it.)
 ABOUT_INFORMATION = re.compile(r"\b(?:information|data|figures|records|statistics)\b|\b(?:do|does|did)(?: not|n['’]t)"
-                               r" (?:carry out|undertake|conduct|provide|deliver|run|administer)\b", re.IGNORECASE)
+                               r" (?:carry out|undertake|conduct|provide|deliver|run|administer|employ)\b",
+                               re.IGNORECASE)
 # A sub-label opening a line: "a)", "(b)", "e.", "(iv)" (not "1." or "Q2").
 SUB_LABEL = re.compile(r"^\W*\(?(?:[a-h]|[ivx]{1,4})[).]\s", re.IGNORECASE)
 # A row of delimited cells ("Spend on taxis,£12231272.92,£13971839.32"): never running text.

@@ -45,8 +45,9 @@ def split_sentences(text: str) -> list[str]:
 CONDITIONAL: Final = re.compile(r"^\W*(?:if|should|where|unless|once|in the event|in (?:some|certain) "
                                 r"(?:cases|circumstances|instances))\b", re.IGNORECASE)
 # A hedge inside the sentence: "... if we need to", "an exemption may apply".
-HEDGED: Final = re.compile(r"\bif (?:we|the|it|your|you)\b|\b(?:may|might|could) (?:be|need|apply|require|incur"
-                           r"|charge)\b", re.IGNORECASE)
+# ("... may be helpful", "may be of interest" is a courtesy, not a condition)
+HEDGED: Final = re.compile(r"\bif (?:we|the|it|your|you)\b|\b(?:may|might|could) (?:be(?! (?:of )?(?:helpful|useful"
+                           r"|help|use|interest|assistance)\b)|need|apply|require|incur|charge)\b", re.IGNORECASE)
 # The requester's rights ("you may ask for an internal review ...").
 RIGHTS: Final = re.compile(r"information commissioner|\bICO\b|\b(?:section|s)\.?\s*50\b|internal review|complain",
                            re.IGNORECASE)
@@ -89,7 +90,11 @@ EARLIER_DECISION: Final = re.compile(
 SUBJECT_REFUSAL: Final = re.compile(
     r"\brefus(?:e|ed|es|ing|al of) (?:an?|the|their|his|her|any) (?:planning )?(?:applications?|licen[cs]es?"
     r"|permissions?|claims?|admissions?|consents?)\b|\b(?:applications?|claims?) (?:were |was |being |been |are )?"
-    r"refused\b|\brefused by the (?:applicant|client|family|resident|tenant|patient|person)\b", re.IGNORECASE)
+    r"refused\b|\brefused by the (?:applicant|client|family|resident|tenant|patient|person)\b"
+    # a relief or exemption from rates or council tax a property receives
+    r"|\b(?:reliefs?|discounts?) (?:or|and|and/or) exemptions?\b"
+    r"|\bexemptions? (?:or|and|and/or) (?:reliefs?|discounts?)\b"
+    r"|\b(?:council tax|business rates?|rates|empty property|property|class [a-z]) exemptions?\b", re.IGNORECASE)
 REPORTED: Final = re.compile(
     r"^\W*(?:in|with|as (?:set out|explained|stated) in) (?:our|the|my) (?:previous|earlier|original|initial|first)"
     r" (?:correspondence|response|reply|letter|e-?mail|decision)\b|\b(?:we|i) (?:had |have )?(?:previously |originally "
@@ -143,7 +148,11 @@ POINTER: Final = (r"\bin the public domain\b|\balready (?:been )?(?:published|ma
                   r" (?:is|are|can be) (?:found|published|available|accessed|viewed)"
                   r"(?![^.\n]*\b(?:attached|enclosed|below|following|overleaf|appendix|annex|spreadsheet"
                   r"|this (?:letter|response|e-?mail))\b)"
-                  r" (?:online|(?:on|at|via|from)(?=\s*(?::|$|https?:|www\.|(?:the|our|their|this|a|an) )))")
+                  r" (?:online|(?:on|at|via|from)(?=\s*(?::|$|https?:|www\.|(?:the|our|their|this|a|an) )))"
+                  # "... can be seen in our published budget books", "Q1. Please see https://..."
+                  r"|\b(?:is|are|can be) (?:found|seen|viewed|set out) in (?:our|the|their) (?:published|annual"
+                  r"|online)\b|^\W*(?:q(?:uestion)?\s*\d{1,2}[a-z]?\W*)?please (?:see|visit|refer to|go to)"
+                  r"\s*:?\s*(?:the (?:following )?link\s*:?\s*)?(?:https?://|www\.)")
 # Words that refuse; a refusing section cited (see find_sections) refuses too.
 REFUSAL: Final = re.compile(
     r"\brefus(?:e|ed|es|ing|als?)\b|\bexempt(?:ed|ion|ions)?\b|\bwithh[eo]ld(?:s|ing)?\b|manifestly unreasonable"
@@ -176,6 +185,13 @@ NOT_HELD: Final = re.compile(
     r"|\bdoes not (?:provide|deliver|run|administer|have responsibility for) (?:this|these|that|those|the) "
     r"(?:services?|functions?)\b|\b(?:do|does|did)(?: not|n['’]t) (?:carry out|undertake|conduct)\b"
     r"|\bnot (?:the )?(?:body|authority|council|organisation) (?:that is )?responsible for\b"
+    # no such policy exists, so none is held ("The council has no written lettings policy")
+    r"|\b(?:has|have) no (?:[\w'’()-]+ ){0,8}?(?:policy|policies|procedure|procedures|protocol|strategy)\b"
+    r"|\b(?:do|does|did)(?: not|n['’]t) have (?:a|an|any) (?:[\w'’-]+ ){0,3}?(?:policy|policies|procedure|protocol"
+    r"|strategy)\b"
+    # the staff asked about work for another body ("they are employed by the local authority")
+    r"|\b(?:employed|engaged|contracted) by (?:the|another|a different|a separate|their) (?:local |county |district "
+    r"|borough )?(?:authority|council)\b|\bunder the employment of\b"
     r"|\b(?:redirect|re-direct|address|send|forward|submit) your request to (?:the |that |them|another|a different)",
     re.IGNORECASE)
 # "Not recorded in a way we can report on", "... without a manual search": the information
@@ -194,7 +210,8 @@ REFUSAL_DECIDED: Final = re.compile(
 PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
                             r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
 # Small numbers withheld inside an answer ("fewer than 5"): read cell by cell, not a refusal.
-SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d"
+# ("under 10(4)(a)" cites a regulation)
+SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d{1,3}(?![\d(])"
                                   r"|\d or (?:fewer|less)|\bbetween (?:1|one) and (?:[2-9]|two|three|four|five)\b"
                                   r"|\blow (?:numbers|figures|counts)"
                                   r"|\b(?:numbers|figures|counts) (?:are|is|were) (?:low|small)",
