@@ -269,3 +269,124 @@ def test_figures_available_below_or_attached_are_no_pointer():
     for text in ("1. The data you requested is available from the table below.\n",
                  "1. The figures are available in the attached spreadsheet.\n"):
         assert not any(status == "refused" for status, _, _ in reply(text).values()), text
+
+
+# ------------------------------------------------------------ statements placed on the right questions
+
+SINGLE = ["2021"]
+
+
+def test_a_regulation_cited_after_under_is_no_small_number():
+    text = ("1. We do not keep this information on any system and we give notice under 12(4)(a) of the EIR.\n"
+            "2. 57\n")
+    got = reply(text, periods=SINGLE)
+    assert got[("visits", "2021")] == ("not_held", None, None)
+    assert got[("cancelled", "2021")] == ("answered", 57.0, None)
+
+
+def test_a_figure_offered_after_its_question_is_said_not_held_goes_to_a_person():
+    text = ("1. 412\n"
+            "2. We do not record this information in our Business Rates system or the visiting rota.\n"
+            "However, an indication can be taken from the paper diary. Based on the diary as at 30 June 2021, "
+            "57 home visits were cancelled.\n")
+    got = reply(text, periods=SINGLE)
+    assert got[("visits", "2021")] == ("answered", 412.0, None)
+    assert got[("cancelled", "2021")][0] == "needs_review"
+
+
+def test_a_relief_or_exemption_from_rates_is_no_refusal():
+    assert find_statements(["Our records show 88 shops in receipt of a relief or exemption from business rates."]) == {}
+    assert find_statements(["There were 31 homes with a council tax exemption last year."]) == {}
+
+
+def test_a_reply_refused_as_a_whole_refuses_the_questions_it_says_nothing_of():
+    text = ("We hold records of the outreach team's home visits. Releasing the details would identify the "
+            "families visited, so they are withheld under section 40(2) of the Freedom of Information Act.\n")
+    assert kind(text) == "refusal"
+    assert reply(text) == every("refused", "s.40(2)")
+
+
+def test_a_reply_naming_the_one_question_it_refuses_is_silent_on_the_others():
+    text = "Question 3: the complaint files are withheld under section 40(2).\n"
+    got = reply(text)
+    assert {got[("complaints", p)] for p in PERIODS} == {("refused", None, "s.40(2)")}
+    assert not any(q != "complaints" for q, _ in got)
+
+
+def test_your_request_names_no_question_labelled_requests():
+    questions = [Question("assessments", number="1", text="The number of requests for a needs assessment",
+                          labels=["requests"]),
+                 Question("plans", number="2", text="The number of care plans issued", labels=["plans issued"])]
+    text = ("The council holds this information, but we estimate that compliance with your request would "
+            "exceed the appropriate limit under section 12 of the Freedom of Information Act.\n")
+    assert reply(text, questions) == every("refused", "s.12", questions)
+
+
+def test_an_answer_in_part_refuses_the_rest_with_its_whole_request_refusal():
+    text = ("Our response is as follows.\n\nHome visits\n2019/20: 1,204\n2020/21: 1,310\n2021/22: 1,288\n\n"
+            "For the remaining questions, we consider that to comply with your request would exceed the cost "
+            "limit set by section 12.\n")
+    assert kind(text) == "answer_partial"
+    got = reply(text)
+    assert got[("visits", "2020/21")] == ("answered", 1310.0, None)
+    for question in ("cancelled", "complaints"):
+        assert {got[(question, p)] for p in PERIODS} == {("refused", None, "s.12")}, question
+
+
+def test_a_whole_request_statement_with_no_figure_anywhere_stays_with_a_person():
+    """Nothing answered and the reply not classified refused: the statement is not confirmed."""
+    text = ("Visits are listed in the attached file. The remainder of your request would exceed the cost "
+            "limit under section 12.\n")
+    got = reply(text)
+    assert {status for status, _, _ in got.values()} == {"needs_review"}
+
+
+def test_a_sure_refusal_of_a_question_beats_table_rows_put_to_a_person():
+    questions = [Question("repairs", number="1", text="Number of repair requests about damp, by year",
+                          labels=["repair requests"]),
+                 Question("wait", number="2", text="Average days between a damp repair request and a visit",
+                          labels=["days"]),
+                 Question("complaints", number="3", text="Total number of complaints about damp repairs",
+                          labels=["Total", "complaints"])]
+    periods = ["2022", "2023"]
+    text = ("1. -2. Finding this would mean opening each of about 900 repair records, which would take over "
+            "60 hours. Under section 12 we are therefore unable to comply with this part of your request.\n"
+            "3.\n"
+            "Complaint | Damp | Mould | Total |\n"
+            "2022 | 21 | 14 | 35 |\n"
+            "2023 | 20 | 21 | 41 |\n")
+    got = reply(text, questions, periods)
+    assert {got[("repairs", p)] for p in periods} == {("refused", None, "s.12")}
+    assert not any(status == "answered" for (q, _), (status, _, _) in got.items() if q != "complaints")
+
+
+def test_no_policy_held_and_staff_employed_elsewhere_are_not_held():
+    for text in ("The outreach service has no written home visiting policy or procedure.\n",
+                 "We do not have a formal policy on this.\n",
+                 "The trust does not employ outreach workers; they work alongside our staff but are employed by "
+                 "the local authority.\n"):
+        assert kind(text) == "not_held", text
+        assert reply(text) == every("not_held"), text
+
+
+def test_an_answer_that_only_points_to_a_published_page_is_refused_under_s21():
+    text = ("Q1. Please see https://www.example.gov.uk/outreach/visits\n\n"
+            "Q2. 12 in 2019/20, 15 in 2020/21 and 9 in 2021/22.\n")
+    got = reply(text)
+    assert {got[("visits", p)] for p in PERIODS} == {("refused", None, "s.21")}
+    assert kind(text) == "answer_partial"
+    text = "1. This information can be seen in our published annual report, via the link below.\n"
+    assert {reply(text)[("visits", p)] for p in PERIODS} == {("refused", None, "s.21")}
+
+
+def test_information_in_the_public_domain_that_may_be_helpful_is_a_pointer():
+    [[said]] = find_statements(["The page below holds information already in the public domain that may be "
+                                "helpful."]).values()
+    assert (said.status, said.section) == ("refused", "s.21")
+
+
+def test_a_day_alone_on_a_line_dates_the_letter_and_answers_nothing():
+    text = "17 November 2021\n\nDear Ms Green,\n\nHaving searched again, we do not hold the information you requested.\n"
+    question = QUESTIONS[:1]
+    assert kind(text) == "not_held"
+    assert reply(text, question, SINGLE) == {("visits", "2021"): ("not_held", None, None)}

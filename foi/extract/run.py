@@ -316,10 +316,10 @@ def _rest_refused(specific: dict, filled: list[tuple[str, str]], found: list) ->
 
 def _against_figures(specific: dict, question_wide: list) -> None:
     """A sure statement that a question is not held (or refused) is a second reading of the
-    cells of that question that have figures: of those only put to a person (a breakdown
-    whose rows may be another question's), and, said of the question's information as a
-    whole, of those a sentence gives ("We do not record this information. However, an
-    estimate is 450": a person decides)."""
+    cells of that question that have figures: said of the question's information as a whole,
+    of those a sentence gives ("We do not record this information. However, an estimate is
+    450": a conflict, a person decides); else of those only a table's rows put to a person
+    give (a breakdown whose rows may be another question's: the sure statement holds)."""
     for item in question_wide:
         found = item[0]
         if found.confidence < REVIEW_BELOW or not found.from_text:
@@ -329,8 +329,22 @@ def _against_figures(specific: dict, question_wide: list) -> None:
             if question_id != found.question_id or not items \
                     or any(i[0].value.status in WITHHELD_VALUE_STATUSES for i in items):
                 continue
-            if all(i[0].confidence < REVIEW_BELOW for i in items) or (of_all and all(i[0].from_text for i in items)):
-                items.append((_copy(found, question_id, period), *item[1:]))
+            said = (_copy(found, question_id, period), *item[1:])
+            if of_all and all(i[0].from_text for i in items):
+                specific[(question_id, period)] = [_conflict([*items, said])]
+            elif all(not i[0].from_text and i[0].confidence < REVIEW_BELOW for i in items):
+                items.append(said)
+
+
+def _conflict(items: list) -> tuple[Found, str | None, str]:
+    """Readings that disagree, put to a person with every one in the note."""
+    first = items[0][0]
+    readings = [settle.Seen(i[0].value, f"{i[2]} {i[0].location}", i[0].confidence) for i in items]
+    status = items[-1][0].value.status.replace("_", " ")
+    reason = f"{settle.CONFLICT_NOTE}a figure, and a statement that the question is {status}"
+    return (Found(first.question_id, first.period, settle.unsure(first.value), first.location,
+                  min(first.confidence, WEAK), first.snippet, settle.review_note(reason, readings, first.note),
+                  first.from_text), *items[0][1:])
 
 
 def _fill(specific: dict, claims: list[tuple[tuple, list[str], list[str]]]) -> None:

@@ -44,7 +44,9 @@ NARROWED = re.compile(r"\b(?:requested|asked for|sought|seek|request)\s+(?:in re
                       r"(?:foi |freedom of information |information )?request\b", re.IGNORECASE)
 # A "not held" said of no question must at least be about information.
 # (A body that does not do the work holds nothing on it.)
-ABOUT_INFORMATION = re.compile(r"\b(?:information|data|figures|records|statistics)\b|\b(?:do|does|did)(?: not|n['’]t)"
+ABOUT_INFORMATION = re.compile(r"\b(?:information|data|figures|records|statistics|polic(?:y|ies)|procedures?"
+                               r"|protocols?)\b"
+                               r"|\b(?:do|does|did)(?: not|n['’]t)"
                                r" (?:carry out|undertake|conduct|provide|deliver|run|administer|employ)\b",
                                re.IGNORECASE)
 # A sub-label opening a line: "a)", "(b)", "e.", "(iv)" (not "1." or "Q2").
