@@ -287,8 +287,8 @@ def test_a_regulation_cited_after_under_is_no_small_number():
 def test_a_figure_offered_after_its_question_is_said_not_held_goes_to_a_person():
     text = ("1. 412\n"
             "2. We do not record this information in our Business Rates system or the visiting rota.\n"
-            "However, an indication can be taken from the paper diary. Based on the diary as at 30 June 2021, "
-            "57 home visits were cancelled.\n")
+            "However, an indication can be taken from the paper diary, which shows that 57 home visits were "
+            "cancelled in 2021.\n")
     got = reply(text, periods=SINGLE)
     assert got[("visits", "2021")] == ("answered", 412.0, None)
     assert got[("cancelled", "2021")][0] == "needs_review"
