@@ -386,7 +386,38 @@ def test_information_in_the_public_domain_that_may_be_helpful_is_a_pointer():
 
 
 def test_a_day_alone_on_a_line_dates_the_letter_and_answers_nothing():
-    text = "17 November 2021\n\nDear Ms Green,\n\nHaving searched again, we do not hold the information you requested.\n"
+    text = ("17 November 2021\n\nDear Ms Green,\n\n"
+            "Having searched again, we do not hold the information you requested.\n")
     question = QUESTIONS[:1]
     assert kind(text) == "not_held"
     assert reply(text, question, SINGLE) == {("visits", "2021"): ("not_held", None, None)}
+
+
+def test_a_refusal_notice_under_an_unanswered_question_refuses_what_is_left():
+    text = ("Our response is as follows.\n\nQ1. Home visits\n412\n\n"
+            "5. How many of the visits planned for the outreach team were called off by managers\n\n"
+            "Refusal Notice\n\ns12 (cost of compliance exceeds appropriate limit)\n\n"
+            "We estimate that compliance with your request would exceed the appropriate limit under section 12.\n")
+    assert kind(text) == "answer_partial"
+    assert reply(text, periods=SINGLE) == {("visits", "2021"): ("answered", 412.0, None),
+                                           ("cancelled", "2021"): ("refused", None, "s.12"),
+                                           ("complaints", "2021"): ("refused", None, "s.12")}
+
+
+def test_a_statement_after_a_questions_figures_that_names_none_goes_to_a_person():
+    """Points answered in order without numbers: the pointer may be the next point's answer."""
+    text = ("Our response is as follows.\n"
+            "- During 2019/20 the team made 1,204 home visits, and 1,310 in 2020/21.\n"
+            "- Cancellations are reported to a committee. The committee pages hold information already in the "
+            "public domain that may be helpful.\n")
+    assert kind(text) == "answer_partial"
+    got = reply(text)
+    assert got[("visits", "2020/21")] == ("answered", 1310.0, None)
+    assert got[("visits", "2021/22")][0] == "needs_review"
+
+
+def test_a_lettered_point_that_is_our_question_is_not_a_part_of_one():
+    text = ("a) Home visits made by the outreach team, with the notes of each\n"
+            "The council is applying section 40 (personal information) to these records.\n")
+    assert kind(text) == "refusal"
+    assert reply(text) == every("refused", "s.40")

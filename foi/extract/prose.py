@@ -131,6 +131,7 @@ class _LineReader:
         self.apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
         self.current: Match | None = None
         self.answered = False  # figures given under `current` since it was placed
+        self.answered_at = -1  # the last line that gave them
         self.last_placed = -1  # the last line that names or is one of our questions
         self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
@@ -157,6 +158,7 @@ class _LineReader:
                 given = _unperiodised(clause, current, self.periods, location, plain=plain)
             self.found += given
             self.answered = self.answered or bool(given)
+            self.answered_at = index if given else self.answered_at
             if given and current.how.startswith("question number"):
                 self.numbered.add(current.question.id)
         self.label = text
@@ -206,6 +208,8 @@ class _LineReader:
 
     def read_statement(self, index: int, said: Statement, location: str) -> None:
         current = self.current
+        if said.sub_part and said.first_row == self.last_placed < said.row:
+            said.sub_part = False  # "a) Copy of the letters" placed our question itself: not a part of one
         # a day ("a request you made on 12 January 2024") dates an event, not what is refused or
         # not held, unless it bounds the periods ("before 1 April 2021")
         hits = [(period, match) for period, match in _hits(said.sentence, self.periods)
@@ -221,7 +225,8 @@ class _LineReader:
             self.found += _bounded_found(said, [current], bounded, location)
         if (current and hits) or bounded:
             return  # read above, period by period
-        self.found += _stated(said, current, self.matcher, [m[0] for _, m in hits], location)
+        after = bool(current and self.answered and said.first_row > self.answered_at)
+        self.found += _stated(said, current, self.matcher, [m[0] for _, m in hits], location, after)
 
     def finish(self) -> list[Found]:
         found = list(self.found)
@@ -406,11 +411,13 @@ WHOLE_NOTE = "said of the whole request"
 
 
 def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
-            periods: list[str], location: str) -> list[Found]:
+            periods: list[str], location: str, after_answer: bool = False) -> list[Found]:
     """'Not held' or a refusal said in a sentence: of the question it names, of
     the whole request when its words say so, else of the question being
     answered (or of each of several it names together); said of no question at
-    all, of the whole request (less surely)."""
+    all, of the whole request (less surely). Said in a paragraph after the figures
+    given for the question being answered (`after_answer`), and naming none, it may
+    be of the next question the reply takes without naming it: a person decides."""
     named = _named(said, matcher)
     if footnote_bounds(said.sentence) or _other_measure(said.sentence, named or current):
         return []  # "* denotes 1 to 4, withheld ...", "rates per 10,000 are not held": not of a question asked
@@ -426,6 +433,10 @@ def _stated(said: Statement, current: Match | None, matcher: QuestionMatcher,
         if said.sub_part and not by_number:  # "a) not recorded" under Q1: of a part, a person decides
             return [Found(question.question.id, ALL_PERIODS, value, location, min(confidence, sure.WEAK),
                           said.sentence[:160], "said under a sub-label: of a part of the question?", from_text=True)]
+        if after_answer and not named:  # "- 6,508 requests in all" then "- a link ... may be helpful"
+            return [Found(question.question.id, ALL_PERIODS, value, location, min(confidence, sure.UNSURE),
+                          said.sentence[:160], "said after the figures given for the question: of it, or of "
+                          "the next?", from_text=True)]
         return [Found(question.question.id, ALL_PERIODS, value, location, confidence, said.sentence[:160],
                       from_text=True)]
     if not (said.whole or said.status == "refused" or said.about_information):

@@ -265,11 +265,10 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     everyone = [q.id for q in campaign.questions]
     answered = [q for q in everyone if q in covered] or everyone
     uncovered = [q for q in everyone if q not in covered]
-    before = set(specific)
     _fill(specific, [(item, uncovered, campaign.periods) if item[0].period == ALL_PERIODS
                      else (item, answered, [item[0].period]) for item in reply_wide])
     if outcome == PARTIAL:
-        _rest_refused(specific, [key for key in specific if key not in before], found)
+        _rest_refused(specific, found)
     elif outcome:
         _said_of_nothing(specific, found, everyone, campaign.periods, outcome)
     _against_figures(specific, question_wide)
@@ -298,20 +297,22 @@ def _said_of_nothing(specific: dict, found: list, questions: list[str], periods:
                     found.snippet, note, found.from_text), *best[1:])]
 
 
-def _rest_refused(specific: dict, filled: list[tuple[str, str]], found: list) -> None:
-    """A reply answered in part whose statement of the whole request ("to comply with your
-    request would exceed the cost limit") is given to the questions it gives no figure for:
-    the classification (figures and a refusal) agrees, so the statement is sure when the reply
-    reads a figure for another question and every statement on the cell says the same."""
-    figured = {item[0].question_id for item in found if item[0].value.status not in WITHHELD_VALUE_STATUSES
-               and item[0].question_id != ALL_PERIODS}
-    for key in filled:
-        items = specific[key]
-        if not figured - {key[0]} or len({item[0].value.status for item in items}) != 1 \
-                or not any((item[0].note or "").startswith(WHOLE_NOTE) for item in items):
+def _rest_refused(specific: dict, found: list) -> None:
+    """A reply answered in part that refuses (or holds nothing of) the whole request ("to comply
+    with your request would exceed the cost limit"): the classification (figures and a refusal)
+    agrees with the statement for the questions that have nothing else, and with a refusal placed
+    on a question less surely, when the reply places something on another question."""
+    placed = {item[0].question_id for item in found if item[0].question_id != ALL_PERIODS}
+    whole = {item[0].value.status for item in found
+             if item[0].question_id == ALL_PERIODS and (item[0].note or "").startswith(WHOLE_NOTE)}
+    for key, items in specific.items():
+        statuses = {item[0].value.status for item in items}
+        if len(statuses) != 1 or not statuses <= whole or not statuses <= WITHHELD_VALUE_STATUSES \
+                or not placed - {key[0]} or any(item[0].confidence <= WEAK for item in items):
             continue
         best = max(items, key=lambda item: item[0].confidence)
-        specific[key] = [(_agreed(best[0], "answered in part, the rest"), *best[1:])]
+        if best[0].confidence < WHOLE_AGREED:
+            specific[key] = [(_agreed(best[0], "answered in part, the rest"), *best[1:])]
 
 
 def _against_figures(specific: dict, question_wide: list) -> None:

@@ -69,6 +69,7 @@ class Statement:
     about_information: bool
     reported: bool = False  # a decision made before this reply, reported in it
     sub_part: bool = False  # said under a sub-label ("a)", "(iv)"): of a part of a question
+    first_row: int = -1  # the line its paragraph starts on
 
 
 def paragraphs(lines: list[str]) -> list[list[int]]:
@@ -110,6 +111,7 @@ def find_statements(lines: list[str]) -> dict[int, list[Statement]]:
             statement = _statement(sentence, begin, starts)
             if statement:
                 statement.sub_part = bool(SUB_LABEL.match(lines[group[0]]))
+                statement.first_row = group[0]
                 said.append(statement)
         kept += _governed(said)
     if not all(s.reported for s in kept):
