@@ -287,14 +287,15 @@ def _said_of_nothing(specific: dict, found: list, questions: list[str], periods:
         return  # a reply that names the questions it refuses says nothing of the others
     best = max(said, key=lambda item: item[0].confidence)
     asked = {question_id for question_id, _ in specific}
-    found = best[0]
+    said_best: Found = best[0]
     note = f"the reply as a whole is {outcome.replace('_', ' ')} and says nothing else of this question"
     for question_id in questions:
         if question_id not in asked:
             for period in periods:
                 specific[(question_id, period)] = [(Found(
-                    question_id, period, found.value, found.location, max(found.confidence, WHOLE_AGREED),
-                    found.snippet, note, found.from_text), *best[1:])]
+                    question_id, period, said_best.value, said_best.location,
+                    max(said_best.confidence, WHOLE_AGREED), said_best.snippet, note, said_best.from_text),
+                    *best[1:])]
 
 
 def _rest_refused(specific: dict, found: list) -> None:
