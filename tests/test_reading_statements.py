@@ -421,3 +421,16 @@ def test_a_lettered_point_that_is_our_question_is_not_a_part_of_one():
             "The council is applying section 40 (personal information) to these records.\n")
     assert kind(text) == "refusal"
     assert reply(text) == every("refused", "s.40")
+
+
+def test_a_refusal_met_point_by_point_leaves_the_points_before_it_alone():
+    """Question 1 answered in words foi does not read, question 2 refused: the refusal covers the
+    question after it the reply says nothing of, not the one before it."""
+    text = ("1. How many home visits did the outreach team make?\n"
+            "We have taken this to mean visits to families at home, and the answer is a little over four hundred.\n\n"
+            "2. How many home visits were cancelled by the council?\n"
+            "The cancellation logs are withheld under section 31(1)(a).\n")
+    assert kind(text) == "refusal"
+    got = reply(text)
+    assert not any(q == "visits" for q, _ in got)
+    assert {got[(q, p)] for q in ("cancelled", "complaints") for p in PERIODS} == {("refused", None, "s.31(1)(a)")}

@@ -280,13 +280,17 @@ def _said_of_nothing(specific: dict, found: list, questions: list[str], periods:
     question refuses it too (holds nothing of it): the surest statement of that outcome
     the reply makes is given to it, the reply's classification agreeing. Not where the
     reply names the questions it refuses ("Question 2 is not held"): then it is silent on
-    the others."""
+    the others; nor, when it refuses a question without naming it, to the questions before
+    that one (a reply going point by point dealt with them in words foi did not read)."""
     said = [item for item in found if item[0].value.status == outcome and item[0].confidence > WEAK]
     named = any(NAMED.search(item[0].snippet) for item in found if item[0].value.status in WITHHELD_VALUE_STATUSES)
     if not said or named:
         return  # a reply that names the questions it refuses says nothing of the others
     best = max(said, key=lambda item: item[0].confidence)
     asked = {question_id for question_id, _ in specific}
+    placed = [questions.index(item[0].question_id) for item in said if item[0].question_id in questions]
+    if placed:  # point by point: a question before the first one refused was dealt with in words not read
+        asked |= set(questions[:min(placed)])
     said_best: Found = best[0]
     note = f"the reply as a whole is {outcome.replace('_', ' ')} and says nothing else of this question"
     for question_id in questions:
