@@ -434,3 +434,13 @@ def test_a_refusal_met_point_by_point_leaves_the_points_before_it_alone():
     got = reply(text)
     assert not any(q == "visits" for q, _ in got)
     assert {got[(q, p)] for q in ("cancelled", "complaints") for p in PERIODS} == {("refused", None, "s.31(1)(a)")}
+
+
+def test_a_refusal_narrowed_to_what_it_refuses_is_of_that_question_not_the_one_above():
+    text = ("Q1: 412 in 2019/20.\n\nNotice of Refusal\n\n"
+            "I consider the information you have requested regarding cancelled visits to be exempt under "
+            "section 31.\n")
+    got = reply(text)
+    assert got[("visits", "2019/20")] == ("answered", 412.0, None)
+    assert not any(status == "refused" for (q, _), (status, _, _) in got.items() if q == "visits")
+    assert {got[("cancelled", p)][0] for p in PERIODS} <= {"refused", "needs_review"}

@@ -403,9 +403,18 @@ def _named(said: Statement, matcher: QuestionMatcher) -> Match | None:
     """The question a statement names, by number or by its words; the words that speak of the
     request itself ("compliance with your request") name none ("requests" as a label)."""
     sentence = WHOLE_REQUEST.sub(lambda m: " " * len(m.group(0)), said.sentence)
-    return matcher.match(sentence) or matcher.named_in(sentence)
+    named = matcher.match(sentence) or matcher.named_in(sentence)
+    narrowed = NARROWED_TO.search(said.sentence)
+    if named is None and narrowed:  # "the information you requested regarding current vacant buildings"
+        named = matcher.match(narrowed.group(1))
+    return named
 
 
+# What the information refused is narrowed to: "you have requested regarding <what> to be exempt".
+NARROWED_TO = re.compile(r"\b(?:requested|asked for|sought|request(?:ed)?)\s+(?:in relation to|relating to|regarding"
+                         r"|concerning|about|in respect of|on)\s+(?:the\s+)?([^,.;:()]{3,80}?)\s*"
+                         r"(?=\b(?:to be|is|are|was|were|has|have|cannot|can ?not|will|would|falls?)\b|[,.;:(]|$)",
+                         re.IGNORECASE)
 # How the note of a statement said of the whole request starts (run.resolve reads it).
 WHOLE_NOTE = "said of the whole request"
 
