@@ -446,3 +446,19 @@ def test_a_refusal_narrowed_to_what_it_refuses_is_of_that_question_not_the_one_a
     got = reply(text, questions, ["2019"])
     assert got.get(("past", "2019"), ("missing",))[0] != "refused"
     assert got[("now", "2019")][0] in ("refused", "needs_review")
+
+
+def test_a_pointer_under_a_number_the_campaign_may_not_share_goes_to_a_person():
+    """The reply numbers six questions, the campaign asks three: its Q2 may not be ours."""
+    text = ("Q1. 412 in 2019/20.\n\nQ2. Please see https://www.example.gov.uk/outreach/tables\n\n"
+            "Q3. 9 in 2019/20.\n\nQ4. 3\n\nQ5. 1\n\nQ6. 7\n")
+    got = reply(text)
+    assert {got[("cancelled", p)][0] for p in PERIODS} == {"needs_review"}
+
+
+def test_a_number_the_reply_shares_with_the_campaign_by_its_words_too_is_sure():
+    text = ("1. How many home visits did the outreach team make?\n"
+            "The team does not record home visits, so this information is not held.\n\n"
+            "5. Please give the ward of each visit.\n8. Please give the staff grade of each visitor.\n")
+    got = reply(text)
+    assert {got[("visits", p)] for p in PERIODS} == {("not_held", None, None)}

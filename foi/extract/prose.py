@@ -126,6 +126,8 @@ class _LineReader:
         self.wrapped = _wrapped(self.lines)
         self.numbered: set[str] = set()  # questions answered under their own number ("6. £255,933.42")
         self.split = _split_number(self.lines, matcher)
+        self.beyond = _numbers_beyond(self.lines, matcher)
+        self.placed_by = ""  # the clause that placed the question being answered
         self.found: list[Found] = []
         self.bare: list[tuple[Found, str]] = []  # figures alone on a line, with the line above (their label)
         self.apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
@@ -196,6 +198,7 @@ class _LineReader:
         if here and current and here.question is current.question and here.confidence < current.confidence:
             here = current  # "Question 3" then its words echoed: the surer of the two placings holds
         if here:
+            self.placed_by = clause
             self.listed = self.listed + 1 if not self.answered and self.last_placed >= 0 else 1
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
@@ -226,6 +229,12 @@ class _LineReader:
         if (current and hits) or bounded:
             return  # read above, period by period
         after = bool(current and self.answered and said.first_row > self.answered_at)
+        if current and self.beyond and current.how.startswith("question number") \
+                and not _words_agree(self.placed_by, current, self.matcher):
+            # "Q2. Please see <link>" in a reply numbering six questions where the campaign asks three:
+            # its Q2 may not be ours
+            current = Match(current.question, min(current.confidence, sure.UNSURE),
+                            f"{current.how}; the reply numbers questions beyond the campaign's {self.beyond}")
         self.found += _stated(said, current, self.matcher, [m[0] for _, m in hits], location, after)
 
     def finish(self) -> list[Found]:
@@ -255,6 +264,22 @@ def _split_number(lines: list[str], matcher: QuestionMatcher) -> int | None:
                 and any(SPLIT_NEXT.match(later) for later in lines[index + 1:index + 8]):
             return int(first.group(1))
     return None
+
+
+def _words_agree(clause: str, placed: Match, matcher: QuestionMatcher) -> bool:
+    """The words of the clause that placed a question by its number name the same question."""
+    words = _by_words(clause, matcher)
+    return words is not None and words.question is placed.question and words.confidence >= sure.REVIEW_BELOW
+
+
+def _numbers_beyond(lines: list[str], matcher: QuestionMatcher) -> int:
+    """How many questions the campaign asks, when the reply numbers more of its own (its numbers
+    are then the request's, which may not be the campaign's); 0 when it does not."""
+    asked = [q.number for q in matcher.questions]
+    if not all(n.isdigit() for n in asked):
+        return 0
+    numbers = [int(n) for n in (re.sub(r"\D", "", question_number(line.strip()) or "") for line in lines) if n]
+    return len(asked) if numbers and max(numbers) > max(map(int, asked)) + 1 else 0
 
 
 def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
