@@ -303,13 +303,15 @@ def _said_of_nothing(specific: dict, found: list, questions: list[str], periods:
 
 
 def _rest_refused(specific: dict, found: list) -> None:
-    """A reply answered in part that refuses (or holds nothing of) the whole request ("to comply
+    """A reply answered in part that refuses the whole request ("to comply
     with your request would exceed the cost limit"): the classification (figures and a refusal)
     agrees with the statement for the questions that have nothing else, and with a refusal placed
     on a question less surely, when the reply places something on another question."""
     placed = {item[0].question_id for item in found if item[0].question_id != ALL_PERIODS}
-    whole = {item[0].value.status for item in found
-             if item[0].question_id == ALL_PERIODS and (item[0].note or "").startswith(WHOLE_NOTE)}
+    # (a body does not refuse what it gives, so its refusal is of the rest; "we do not hold the
+    # information you requested" beside figures contradicts them: a person decides)
+    whole = {item[0].value.status for item in found if item[0].value.status == "refused"
+             and item[0].question_id == ALL_PERIODS and (item[0].note or "").startswith(WHOLE_NOTE)}
     for key, items in specific.items():
         statuses = {item[0].value.status for item in items}
         if len(statuses) != 1 or not statuses <= whole or not statuses <= WITHHELD_VALUE_STATUSES \
