@@ -383,9 +383,10 @@ def _copy(found: Found, question_id: str, period: str) -> Found:
 
 def _best(items: list) -> tuple[Found, str | None, str]:
     """The gate: one reading per cell, settled only when sure. A sure reading beats one put
-    to a person, and a table beats running text; a second sure reading (not below REVIEW_BELOW) that says something else
-    makes a conflict, and a reading below REVIEW_BELOW is put to a person: both are
-    stored as needs_review with every candidate reading in the note."""
+    to a person, and a table beats running text; a second sure reading (not below
+    REVIEW_BELOW) that says something else makes a conflict, and a reading below
+    REVIEW_BELOW is put to a person: both are stored as needs_review with every
+    candidate reading in the note."""
     tables = [i for i in items if not i[0].from_text]
     if all(i[0].confidence < REVIEW_BELOW for i in tables):
         tables = []  # a table reading put to a person does not outrank a sure statement
