@@ -289,3 +289,51 @@ def test_a_note_defining_a_symbol_in_a_values_place_goes_to_a_person():
     assert got[("rereferrals", "2016/17")][0] == "needs_review"
     assert got[("rereferrals", "2017/18")][:2] == ("answered", 9.0)
     assert got[("referrals", "2016/17")][:2] == ("answered", 135.0)
+
+
+# ---- a table's numbered title against a header copied from the table above ------------------
+
+WARDENS = [Question("issued", number="1", text="How many litter penalty notices did your wardens issue in each year?",
+                    labels=["Notices issued", "penalty notices"]),
+           Question("income", number="2", text="What income did the council receive from litter penalty notices "
+                                               "in each year?", labels=["Total income", "income"])]
+
+
+def copied_header(second_column: list[str]) -> str:
+    """Two tables one cell per line, each under a long numbered heading; the second
+    table's header repeats the first one's label."""
+    cells = ["Year", "Notices issued"]
+    return ("1. Litter penalty notices issued by the wardens employed by Fernhollow Borough Council "
+            "for dropping litter, graffiti and fly posting\n\n"
+            + "\n\n".join([*cells, "2015/16", "31", "2016/17", "412", "2017/18", "57"])
+            + "\n\n2. Total income from the litter penalty notices issued by the wardens employed by "
+            "Fernhollow Borough Council for dropping litter, graffiti and fly posting\n\n"
+            + "\n\n".join([*cells, "2015/16", second_column[0], "2016/17", second_column[1],
+                           "2017/18", second_column[2]]) + "\n")
+
+
+def test_a_long_numbered_heading_is_the_title_of_the_table_below_it():
+    lines = copied_header(["£3,100", "£40,950", "£5,700"]).splitlines()
+    first, second = stacked_grids(lines, "body")
+    assert first.context[0].startswith("1. Litter penalty notices issued")
+    assert second.context[0].startswith("2. Total income from")
+
+
+def test_a_title_naming_another_question_wins_over_a_copied_header_of_the_wrong_kind():
+    """The second table's header names the count question, its title (by number and
+    label) the income question, and its cells hold sums of money: the title decides."""
+    got = notices(copied_header(["£3,100", "£40,950", "£5,700"]), WARDENS)
+    assert got == {("issued", "2015/16"): ("answered", 31.0, "body line 9", True),
+                   ("issued", "2016/17"): ("answered", 412.0, "body line 13", True),
+                   ("issued", "2017/18"): ("answered", 57.0, "body line 17", True),
+                   ("income", "2015/16"): ("answered", 3100.0, "body line 27", True),
+                   ("income", "2016/17"): ("answered", 40950.0, "body line 31", True),
+                   ("income", "2017/18"): ("answered", 5700.0, "body line 35", True)}
+
+
+def test_a_title_and_a_header_naming_two_questions_over_figures_either_could_hold_go_to_a_person():
+    found = extract_values(read_text(copied_header(["3100", "40950", "5700"]).encode(), "body"),
+                           QuestionMatcher(WARDENS), PERIODS)
+    second = [f for f in found if f.location == "body line 31"]
+    assert [(f.question_id, f.value.value, f.confidence <= 0.5) for f in second] == [("issued", 40950.0, True)]
+    assert "or question 2 (income) by the table's title" in second[0].note

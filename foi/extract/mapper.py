@@ -143,6 +143,9 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
             confidence = round(context.confidence * sure.FROM_CONTEXT, 2)
             matches = [(lines[0], Match(context.question, confidence, f"context ({context.how})"))]
+    elif len(lines) == 1:
+        raws = [cell(lines[0], p) for p in sorted(period_at) if cell(lines[0], p).strip()]
+        matches = [(lines[0], _against_title(block, matcher, siblings, matches[0][1], raws))]
 
     def label_of(line: int) -> str:
         return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
@@ -265,6 +268,29 @@ def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
         # words pooled from every title and the sheet's name: a guess for a person
         return Match(joined.question, min(joined.confidence, sure.WEAK), f"{joined.how} in the titles: check")
     return joined
+
+
+def _against_title(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...], match: Match,
+                   raws: list[str]) -> Match:
+    """A table of one line whose label names one question surely, under a title
+    that surely names another (a header copied from the table above it: "Number
+    issued" over sums of money): the reading whose kind of figure the line holds
+    wins; when both kinds fit, or neither, a person decides between them."""
+    titles = (_title_match(matcher, text, siblings) for text in reversed(block.context) if text)
+    title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
+    if title is None or title.question is match.question:
+        return match
+    label_fits, title_fits = (not any(wrong_kind(raw, figure_kind(q)) for raw in raws)
+                              for q in (match.question, title.question))
+    if title_fits and not label_fits:
+        return Match(title.question, round(title.confidence * sure.FROM_CONTEXT, 2),
+                     f"the table's title ({title.how}); its line's label names question "
+                     f"{match.question.number} by {match.how}, which asks for another kind of figure")
+    if label_fits and not title_fits:
+        return match
+    return Match(match.question, min(match.confidence, sure.WEAK),
+                 f"{match.how}; or question {title.question.number} ({title.question.id}) "
+                 f"by the table's title ({title.how}): check")
 
 
 def _title_match(matcher: QuestionMatcher, title: str, siblings: tuple[str, ...]) -> Match | None:

@@ -39,6 +39,8 @@ STACKED_WIDTH = 12    # cells in a header row written one cell per line, at most
 ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
 YEAR = re.compile(r"^\d{4}$")
+TITLE_WORDS = 20      # a longer line above a table is a paragraph, not its title ...
+NUMBERED_HEADING = re.compile(r"^\s*(?:q(?:uestion)?\s*\.?\s*)?\d{1,2}[a-z]?\s*[).:]\s+[A-Za-z]", re.IGNORECASE)
 BAR_CELL = re.compile(r"^\s*\|?\s*([^|]*?)\s*\|\s*$")  # one cell and its bar: "76 |", "|"
 
 
@@ -229,9 +231,12 @@ def _heading(lines: list[str], first: int) -> list[str]:
 
 def _title(lines: list[str], index: int) -> bool:
     """A short line standing alone (blank or nothing above it): a heading, not
-    the last line of a paragraph or of a list of questions echoed back."""
+    the last line of a paragraph or of a list of questions echoed back. A
+    heading that opens with a question's number ("3. Income from ...") may be
+    as long as a question: it is the question the table below answers."""
     text = lines[index]
-    return (len(text.split()) <= 20 and _shape(text) is None and not text.rstrip().endswith(".")
+    limit = LABEL_WORDS if NUMBERED_HEADING.match(text) else TITLE_WORDS
+    return (len(text.split()) <= limit and _shape(text) is None and not text.rstrip().endswith(".")
             and (index == 0 or not lines[index - 1].strip()))
 
 
