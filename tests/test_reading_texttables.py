@@ -15,7 +15,7 @@ from foi.extract.questions import QuestionMatcher
 from foi.extract.read import read_source
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
-from foi.extract.texttables import answer_cell, stacked_grids, text_grids
+from foi.extract.texttables import answer_cell, loose_grids, stacked_grids, text_grids
 from foi.extract.values import wrong_kind
 
 
@@ -337,3 +337,55 @@ def test_a_title_and_a_header_naming_two_questions_over_figures_either_could_hol
     second = [f for f in found if f.location == "body line 31"]
     assert [(f.question_id, f.value.value, f.confidence <= 0.5) for f in second] == [("issued", 40950.0, True)]
     assert "or question 2 (income) by the table's title" in second[0].note
+
+
+# ---- loose rows: a wrapped label, a label with a full stop, words before the periods ---------
+
+VISITS = [Question("visits", number="1", text="How many calls did your wardens make in each year?",
+                   labels=["Total", "warden calls"]),
+          Question("home_spend", number="2", text="How much was paid to contractors for home visits in each year?",
+                   labels=["Total paid"])]
+LOOSE = ("Visits by kind\n\n"
+         "Reporting Year 2015/16 2016/17 2017/18\n"
+         "Total 1310 1422 1389\n"
+         "Home Visits. 1200 1301 1265\n"
+         "Office appointments.\n"
+         "110 121 124\n\n\n"
+         "2. Paid to contractors\n\n"
+         "2015/16 £60,125\n"
+         "2016/17 £64,380\n"
+         "2017/18 £59,900\n")
+
+
+def test_a_loose_row_whose_label_wraps_and_a_header_with_words_before_its_periods():
+    [grid] = loose_grids(LOOSE.splitlines(), "body")
+    assert grid.rows == [["Reporting Year", "2015/16", "2016/17", "2017/18"],
+                         ["Total", "1310", "1422", "1389"],
+                         ["Home Visits.", "1200", "1301", "1265"],
+                         ["Office appointments.", "110", "121", "124"]]
+    assert grid.row_ids == [3, 4, 5, 7]  # the wrapped row is located on its figures' line
+
+
+def test_the_question_labelled_total_takes_a_total_line_its_parts_add_up_to():
+    """No line's words name the "Total" question; the lines above add up to the Total
+    line, so it answers that question, and a part whose words echo another question
+    (a money question answered plainly below) does not unsettle that answer."""
+    got = notices(LOOSE, VISITS)
+    assert {k: v for k, v in got.items() if k[0] == "visits"} == {
+        ("visits", p): ("answered", v, f"body line 4 col {c}", True)
+        for p, v, c in zip(PERIODS, (1310.0, 1422.0, 1389.0), (2, 3, 4))}
+    found = extract_values(read_text(LOOSE.encode(), "body"), QuestionMatcher(VISITS), PERIODS)
+    parts = [f for f in found if f.location.startswith("body line 5")]
+    assert [(f.question_id, f.value.value, f.confidence) for f in parts] == [
+        ("home_spend", v, 0.5) for v in (1200.0, 1301.0, 1265.0)]
+    chosen = resolve([(f, None, "file") for f in found], Campaign("v", VISITS, PERIODS, []))
+    settled = {(f.question_id, f.period): (f.value.status, f.value.value, f.location) for f, _, _ in chosen}
+    assert settled[("home_spend", "2016/17")] == ("answered", 64380.0, "body line 13")
+    assert settled[("visits", "2017/18")] == ("answered", 1389.0, "body line 4 col 4")
+
+
+def test_a_sentence_ending_in_a_full_stop_before_figures_is_no_row():
+    lines = ["Reporting Year 2015/16 2016/17 2017/18", "Home visits 1200 1301 1265", "Total 1310 1422 1389",
+             "We have rounded the figures where noted. 12 15 18"]
+    [grid] = loose_grids(lines, "body")
+    assert [row[0] for row in grid.rows] == ["Reporting Year", "Home visits", "Total"]

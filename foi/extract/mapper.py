@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
+from foi.campaign.spec import Question
 from foi.extract.found import Found
 from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
-from foi.extract.questions import Match, QuestionMatcher, tokens
+from foi.extract.questions import WORD_MATCHES, Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
 from foi.extract.values import Value, figure_kind, footnote_bounds, of_kind, parse_value, wrong_kind
 from foi.language import confidence as sure
@@ -191,6 +192,8 @@ def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: lis
         return matches
     claimants = [q for q in matcher.questions if any(_bare_total((label,)) for label in q.labels)]
     kind = next((m for _, m in matches if len(claimants) == 1 and m.question is claimants[0]), None)
+    if kind is None and len(claimants) == 1:
+        return _claimed_total(matches, lines, totals[0], claimants[0], numbers)
     if kind:  # as sure as the question's match to its kind
         parts = _parts(totals[0], lines, numbers)
         others = [(line, m if line not in parts else Match(
@@ -206,6 +209,23 @@ def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: lis
                              f"{match.how}; the table breaks a total down and the question asks for a total: "
                              "this line or the Total line? check"))]
     return matches
+
+
+def _claimed_total(matches: list[tuple[int, Match]], lines: list[int], total: int, claimant: Question,
+                   numbers: dict[int, list[float | None]]) -> list[tuple[int, Match]]:
+    """The campaign's one question labelled "Total" takes a Total line that the
+    lines above add up to, though no line matched it; those lines are the
+    total's parts: one matched to another question by its words alone (not
+    by number or label) answers it only if a person says so."""
+    parts = _parts(total, lines, numbers)
+    if not parts:
+        return matches
+    others = [(line, m if line not in parts or not m.how.startswith(WORD_MATCHES) else Match(
+        m.question, min(m.confidence, sure.WEAK),
+        f"{m.how}; this line is a part of the Total line, which answers question {claimant.number}: check"))
+        for line, m in matches if m.question is not claimant]
+    return [*others, (total, Match(claimant, sure.LABELLED_TOTAL, "label 'Total': the table's Total line, "
+                                                                  "which the lines above add up to"))]
 
 
 def _parts(total: int, lines: list[int], numbers: dict[int, list[float | None]]) -> set[int]:

@@ -287,10 +287,14 @@ def _copy(found: Found, question_id: str, period: str) -> Found:
 
 def _best(items: list) -> tuple[Found, str | None, str]:
     """The gate: one reading per cell, settled only when sure. A table beats running
-    text; a second sure reading (not below REVIEW_BELOW) that says something else
-    makes a conflict, and a reading below REVIEW_BELOW is put to a person: both are
+    text, unless the table's reading is itself put to a person and the text's is
+    sure (a doubtful line of a table does not unsettle a plain answer); a second
+    sure reading (not below REVIEW_BELOW) that says something else makes a
+    conflict, and a reading below REVIEW_BELOW is put to a person: both are
     stored as needs_review with every candidate reading in the note."""
     tables = [i for i in items if not i[0].from_text]
+    if all(i[0].confidence < REVIEW_BELOW for i in tables):
+        tables += [i for i in items if i[0].from_text and i[0].confidence >= REVIEW_BELOW]
     pool = tables or items
     pool.sort(key=lambda i: (RANK[i[0].value.status], i[0].confidence), reverse=True)
     best = pool[0]
