@@ -13,6 +13,7 @@ import re
 
 from foi.campaign.spec import Question
 from foi.extract.found import Found
+from foi.extract.numbering import read_numbered
 from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
 from foi.extract.questions import WORD_MATCHES, Match, QuestionMatcher, tokens
@@ -33,7 +34,10 @@ def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[
     siblings = tuple(b.context[-1] for split in blocks.values() for b in split if b.context)
     for table in tables:
         if table.kind == "lines":
-            found += map_lines(table, matcher, periods)
+            listed, read = read_numbered(table, matcher, periods)
+            rest = Table(table.kind, table.label, [["" if n in read else row[0]] for n, row in enumerate(table.rows)],
+                         row_ids=table.row_ids, context=table.context)
+            found += listed + map_lines(rest, matcher, periods)
             continue
         for block in blocks[id(table)]:
             found += map_grid(block, matcher, periods, siblings, len(blocks[id(table)]) > 1)
