@@ -16,7 +16,7 @@ from foi.extract.read import read_source
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
 from foi.extract.texttables import answer_cell, loose_grids, stacked_grids, text_grids
-from foi.extract.values import wrong_kind
+from foi.extract.values import figure_kind, wrong_kind
 
 
 def stored(tables) -> dict:
@@ -389,3 +389,26 @@ def test_a_sentence_ending_in_a_full_stop_before_figures_is_no_row():
              "We have rounded the figures where noted. 12 15 18"]
     [grid] = loose_grids(lines, "body")
     assert [row[0] for row in grid.rows] == ["Reporting Year", "Home visits", "Total"]
+
+
+# ---- figures in days for a question that asks for days ---------------------------------------
+
+STAYS = [Question("placed", number="1", text="How many families were placed in hostels each year?"),
+         Question("stay", number="2", text="The average length of time families spent in hostels each year (days)"),
+         Question("quick", number="3", text="How many families were moved on within 28 days each year?")]
+
+
+def test_a_number_of_days_answers_a_question_asking_for_days_and_no_other():
+    assert (figure_kind(STAYS[1]), figure_kind(STAYS[2])) == ("days", "count")
+    text = ("1. Families placed in hostels:\n2015/16 = 84\n2016/17 = 91\n"
+            "2. The average length of time families spent in hostels:\n2015/16 = 143 days\n2016/17 = 12 weeks\n")
+    got = notices(text, STAYS)
+    assert got[("stay", "2015/16")] == ("answered", 143.0, "body line 5", True)
+    assert ("stay", "2016/17") not in got  # weeks, not the days asked for
+    assert got[("placed", "2016/17")] == ("answered", 91.0, "body line 3", True)
+
+
+def test_a_number_of_days_is_no_figure_for_a_count():
+    got = notices("3. Families moved on within 28 days:\n2015/16 = 28 days\n2016/17 = 30\n", STAYS)
+    assert ("quick", "2015/16") not in got
+    assert got[("quick", "2016/17")] == ("answered", 30.0, "body line 3", True)
