@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from foi.extract.numbering import numbered_items
 from tests.builders import sent_to_barnsley
 from tests.mailfixtures import reply_file
 
@@ -175,3 +176,9 @@ def test_a_list_of_labels_and_figures_takes_the_period_the_questions_name(run, m
     got = {(r["question_id"], r["period"]): (r["status"], r["value"]) for r in rows
            if r["question_id"] in ("couples", "parents") and r["status"] != "missing"}
     assert got == {("couples", "2025"): ("answered", 415), ("parents", "2025"): ("answered", 1032)}
+
+
+def test_a_year_or_a_sentence_ending_an_item_is_not_its_answer():
+    items = numbered_items(["* 1) TOTAL = 7", "* 2) We opened a new home in 2020",
+                            "* 3) The homes have 41 beds", "* 4) How many are vacant? 6", "5. 2019"])
+    assert [(item.key, item.figure) for item in items] == [("1", "7"), ("2", ""), ("3", ""), ("4", "6"), ("5", "")]

@@ -41,6 +41,7 @@ BULLET = re.compile(r"^\s*[*•·▪◦‣\-–]\s+")
 # an item's answer: the figure ending its line, after its question, a label and "=" or ":", or nothing
 FIGURE_END = re.compile(r"(?:^|[\s=:?])\s*((?:[<>]\s?)?[£$]?\d[\d,]*(?:\.\d+)?|nil|none|zero)\s*\.?\s*$",
                         re.IGNORECASE)
+YEAR = re.compile(r"^(?:19|20)\d\d$")  # a year, not a figure, at the end of a line
 LABEL_WORDS = 3       # "TOTAL =": a few words before a figure label it; more are a sentence
 MIN_ITEMS = 2
 
@@ -107,9 +108,20 @@ def numbered_items(lines: list[str]) -> list[Item]:
                 letter, rest = chr(ord("a") + inner.number - 1), inner.rest  # "2. a) 121"
         number = found_number
         figure = FIGURE_END.search(rest)
+        if figure and not _answer_shaped(rest[:figure.start(1)], figure.group(1)):
+            figure = None  # "We received 12 complaints in 2020": a sentence, for the prose reader
         words = rest[:figure.start(1)].strip(" =:-–\t") if figure else rest.strip()
         items.append(Item(index, found_number, letter, words, figure.group(1) if figure else "", bool(bullet)))
     return items
+
+
+def _answer_shaped(before: str, figure: str) -> bool:
+    """A figure ending an item is its answer when nothing comes before it, or a
+    label or our question ending in "=", ":", "?" or a dash; not a year."""
+    if YEAR.match(figure):
+        return False
+    before = before.strip()
+    return not before or before.endswith(("=", ":", "?", "-", "–"))
 
 
 def place_items(items: list[Item], matcher: QuestionMatcher) -> list[tuple[Item, Match]]:
@@ -246,7 +258,7 @@ def _list_runs(lines: list[str]) -> list[list[int]]:
     for index, line in enumerate([*lines, ""]):
         found = LIST_LINE.match(line)
         if found and len(found.group(1).split()) <= LIST_LABEL_WORDS and not parse_period(found.group(1)) \
-                and not parse_period(line.strip()):
+                and not parse_period(line.strip()) and not YEAR.match(found.group(2)):
             run.append(index)
             continue
         if len(run) >= MIN_ITEMS:
