@@ -182,3 +182,15 @@ def test_a_year_or_a_sentence_ending_an_item_is_not_its_answer():
     items = numbered_items(["* 1) TOTAL = 7", "* 2) We opened a new home in 2020",
                             "* 3) The homes have 41 beds", "* 4) How many are vacant? 6", "5. 2019"])
     assert [(item.key, item.figure) for item in items] == [("1", "7"), ("2", ""), ("3", ""), ("4", "6"), ("5", "")]
+
+
+def test_lettered_parts_with_a_numbered_item_after_the_last_answer_go_to_review(run, homes):
+    """Five answers for five questions, but a sixth numbered item says something of its
+    own: the parts of 2 may be a breakdown and item 5 the fifth question's answer."""
+    body = ("1) 7\n2a) 41\n2b) 6\n3) 88\n4) 12\n5) This information is not held.\n")
+    run("import", str(reply_file(homes, body)))
+    got = dataset(run)
+    assert got["homes"] == ("answered", 7)
+    parts = ("beds", "vacant", "staff")
+    assert {q: got[q][0] for q in parts} == dict.fromkeys(parts, "needs_review")
+    assert got["agency"][0] != "answered"

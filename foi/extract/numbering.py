@@ -129,6 +129,7 @@ def place_items(items: list[Item], matcher: QuestionMatcher) -> list[tuple[Item,
     reading here (lettered parts the campaign asks whole, or bullets); else [].
     Only items holding a figure are answers: a lettered note under a question
     ("a) These are recorded since 2019") is a part of it, not one of the list."""
+    unanswered = [item for item in items if not item.figure]
     items = [item for item in items if item.figure]
     if len(items) < MIN_ITEMS or not _in_order(items):
         return []
@@ -137,7 +138,10 @@ def place_items(items: list[Item], matcher: QuestionMatcher) -> list[tuple[Item,
         return []
     words = _by_words(items, matcher)
     questions = matcher.questions
-    exact = len(items) == len(questions)
+    # one answer per question, and no numbered item after the last answer ("5. Not held")
+    # that could be a question the reply answers otherwise
+    last = (items[-1].number, items[-1].letter)
+    exact = len(items) == len(questions) and not any((i.number, i.letter) > last for i in unanswered)
     placed: list[tuple[Item, Match]] = []
     for position, item in enumerate(items):
         in_order = questions[position] if position < len(questions) else None
