@@ -194,3 +194,19 @@ def test_lettered_parts_with_a_numbered_item_after_the_last_answer_go_to_review(
     parts = ("beds", "vacant", "staff")
     assert {q: got[q][0] for q in parts} == dict.fromkeys(parts, "needs_review")
     assert got["agency"][0] != "answered"
+
+
+def test_a_lettered_extra_under_an_answered_question_does_not_take_its_place(run, homes):
+    """Item 2 answers in a sentence; its part a) gives a figure for a longer span that
+    its words tie to question 2 too: it holds a place of its own in the list, so it is
+    not question 2's answer (nor, by its place, surely question 3's)."""
+    body = ("1. How many children's homes does the council run: 7\n"
+            "2. How many beds do those homes have? There are 41 beds. Some are kept for short breaks.\n"
+            "a) Please also give the number of beds over the last three years: 118\n"
+            "3. How many of those beds are vacant: 6\n"
+            "a) Please also give the vacancies over the last three years: 15\n"
+            "4. How many residential care workers does the council employ: 88\n")
+    run("import", str(reply_file(homes, body)))
+    got = dataset(run)
+    assert {q: got[q] for q in ("homes", "beds", "vacant", "staff")} == {
+        "homes": ("answered", 7), "beds": ("answered", 41), "vacant": ("answered", 6), "staff": ("answered", 88)}

@@ -127,23 +127,21 @@ def _answer_shaped(before: str, figure: str) -> bool:
 def place_items(items: list[Item], matcher: QuestionMatcher) -> list[tuple[Item, Match]]:
     """The question each figure item answers, when the reply's numbering needs
     reading here (lettered parts the campaign asks whole, or bullets); else [].
-    Only items holding a figure are answers: a lettered note under a question
-    ("a) These are recorded since 2019") is a part of it, not one of the list."""
-    unanswered = [item for item in items if not item.figure]
-    items = [item for item in items if item.figure]
-    if len(items) < MIN_ITEMS or not _in_order(items):
+    Every numbered item holds a place in the list, answered with a figure
+    at its end or not ("2. ... = 18 cases. Please be aware ..."); only the
+    figures are read here."""
+    answers = [item for item in items if item.figure]
+    if len(answers) < MIN_ITEMS or not _in_order(items):
         return []
-    split = [i for i in items if i.letter and i.key not in matcher.by_number and str(i.number) in matcher.by_number]
-    if not split and not any(i.bulleted for i in items):
+    split = [i for i in answers if i.letter and i.key not in matcher.by_number and str(i.number) in matcher.by_number]
+    if not split and not any(i.bulleted for i in answers):
         return []
-    words = _by_words(items, matcher)
+    words = _by_words(answers, matcher)
     questions = matcher.questions
-    # one answer per question, and no numbered item after the last answer ("5. Not held")
-    # that could be a question the reply answers otherwise
-    last = (items[-1].number, items[-1].letter)
-    exact = len(items) == len(questions) and not any((i.number, i.letter) > last for i in unanswered)
+    exact = len(items) == len(questions)  # one item per question: the list is the campaign's, in order
     placed: list[tuple[Item, Match]] = []
-    for position, item in enumerate(items):
+    for item in answers:
+        position = items.index(item)
         in_order = questions[position] if position < len(questions) else None
         by_number = matcher.by_number.get(item.key) or (matcher.by_number.get(str(item.number)) if not split else None)
         if not split:
