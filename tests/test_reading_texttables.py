@@ -345,7 +345,7 @@ VISITS = [Question("visits", number="1", text="How many calls did your wardens m
                    labels=["Total", "warden calls"]),
           Question("home_spend", number="2", text="How much was paid to contractors for home visits in each year?",
                    labels=["Total paid"])]
-LOOSE = ("Visits by kind\n\n"
+LOOSE = ("Warden calls by kind\n\n"
          "Reporting Year 2015/16 2016/17 2017/18\n"
          "Total 1310 1422 1389\n"
          "Home Visits. 1200 1301 1265\n"
@@ -412,3 +412,13 @@ def test_a_number_of_days_is_no_figure_for_a_count():
     got = notices("3. Families moved on within 28 days:\n2015/16 = 28 days\n2016/17 = 30\n", STAYS)
     assert ("quick", "2015/16") not in got
     assert got[("quick", "2016/17")] == ("answered", 30.0, "body line 3", True)
+
+
+def test_a_total_line_under_a_title_naming_another_question_is_not_claimed():
+    text = ("2. Paid to contractors for home visits\n\n"
+            "Reporting Year 2015/16 2016/17 2017/18\n"
+            "Fees 1310 1422 1389\n"
+            "Mileage 200 301 265\n"
+            "Total 1510 1723 1654\n")
+    got = notices(text, VISITS)
+    assert not any(q == "visits" for q, _ in got)

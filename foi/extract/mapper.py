@@ -142,7 +142,8 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     matches = [(line, match) for line, match in zip(lines, assigned) if match]
     totals = [line for line in candidates if line not in lines and _bare_total(labels[line][-1:])]
     numbers = {line: [_number(v) for v in row] for line, row in zip(candidates, values)}
-    matches = _broken_down(matches, lines, totals, matcher, numbers)
+    titled = _sure_title(block, matcher, siblings) if len(totals) == 1 else None
+    matches = _broken_down(matches, lines, totals, matcher, numbers, titled)
     if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
         context = _context_match(block, matcher, siblings, shared)
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
@@ -185,18 +186,21 @@ def _bare_total(texts: tuple[str, ...]) -> bool:
 
 
 def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: list[int],
-                 matcher: QuestionMatcher, numbers: dict[int, list[float | None]]) -> list[tuple[int, Match]]:
+                 matcher: QuestionMatcher, numbers: dict[int, list[float | None]],
+                 titled: Question | None = None) -> list[tuple[int, Match]]:
     """A table that breaks a figure down into kinds, with a Total line: a question
     matched to one kind may be asking for the total. The campaign's one question
     labelled "Total" takes the Total line (its kinds are not its answer, and
     kinds that add up to it answer another question only if a person says so);
     a question asking for "the total ..." matched to one kind among kinds no
-    question claims goes to a person."""
+    question claims goes to a person. `titled` is the question the table's
+    title names surely, if any: a table titled for another question is not
+    the "Total" question's."""
     if len(totals) != 1 or len(lines) < 2:
         return matches
     claimants = [q for q in matcher.questions if any(_bare_total((label,)) for label in q.labels)]
     kind = next((m for _, m in matches if len(claimants) == 1 and m.question is claimants[0]), None)
-    if kind is None and len(claimants) == 1:
+    if kind is None and len(claimants) == 1 and titled in (None, claimants[0]):
         return _claimed_total(matches, lines, totals[0], claimants[0], numbers)
     if kind:  # as sure as the question's match to its kind
         parts = _parts(totals[0], lines, numbers)
@@ -220,9 +224,10 @@ def _claimed_total(matches: list[tuple[int, Match]], lines: list[int], total: in
     """The campaign's one question labelled "Total" takes a Total line that the
     lines above add up to, though no line matched it; those lines are the
     total's parts: one matched to another question by its words alone (not
-    by number or label) answers it only if a person says so."""
+    by number or label) answers it only if a person says so. A part named by a
+    question's number or label makes the table that question's breakdown: no claim."""
     parts = _parts(total, lines, numbers)
-    if not parts:
+    if not parts or any(line in parts and not m.how.startswith(WORD_MATCHES) for line, m in matches):
         return matches
     others = [(line, m if line not in parts or not m.how.startswith(WORD_MATCHES) else Match(
         m.question, min(m.confidence, sure.WEAK),
@@ -315,6 +320,13 @@ def _against_title(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
     return Match(match.question, min(match.confidence, sure.WEAK),
                  f"{match.how}; or question {title.question.number} ({title.question.id}) "
                  f"by the table's title ({title.how}): check")
+
+
+def _sure_title(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...]) -> Question | None:
+    """The question a title of the table names surely, if any."""
+    titles = (_title_match(matcher, text, siblings) for text in reversed(block.context) if text)
+    title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
+    return title.question if title else None
 
 
 def _title_match(matcher: QuestionMatcher, title: str, siblings: tuple[str, ...]) -> Match | None:

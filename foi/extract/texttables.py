@@ -482,7 +482,7 @@ def _loose_grid(run: list[tuple[int, str, list[str]]], lines: list[str], label: 
     rows = ([head] if head else [[""] * (width + 1)]) + [[text, *figures] for _, text, figures in run]
     if not head:
         ids = [max(1, run[0][0])] + ids  # a blank header row, placed on the line above the rows
-    return Table("textgrid", label, rows, row_ids=ids)
+    return Table("textgrid", label, rows, row_ids=ids, context=_heading(lines, above[-1] if head else run[0][0]))
 
 
 def _loose_header(text: str, width: int, by_period: bool) -> list[str] | None:
