@@ -15,8 +15,8 @@ from foi.extract.questions import QuestionMatcher
 from foi.extract.read import read_source
 from foi.extract.run import Campaign, resolve
 from foi.extract.text import read_text
-from foi.extract.texttables import answer_cell, stacked_grids, text_grids
-from foi.extract.values import wrong_kind
+from foi.extract.texttables import answer_cell, loose_grids, stacked_grids, text_grids
+from foi.extract.values import figure_kind, wrong_kind
 
 
 def stored(tables) -> dict:
@@ -289,3 +289,136 @@ def test_a_note_defining_a_symbol_in_a_values_place_goes_to_a_person():
     assert got[("rereferrals", "2016/17")][0] == "needs_review"
     assert got[("rereferrals", "2017/18")][:2] == ("answered", 9.0)
     assert got[("referrals", "2016/17")][:2] == ("answered", 135.0)
+
+
+# ---- a table's numbered title against a header copied from the table above ------------------
+
+WARDENS = [Question("issued", number="1", text="How many litter penalty notices did your wardens issue in each year?",
+                    labels=["Notices issued", "penalty notices"]),
+           Question("income", number="2", text="What income did the council receive from litter penalty notices "
+                                               "in each year?", labels=["Total income", "income"])]
+
+
+def copied_header(second_column: list[str]) -> str:
+    """Two tables one cell per line, each under a long numbered heading; the second
+    table's header repeats the first one's label."""
+    cells = ["Year", "Notices issued"]
+    return ("1. Litter penalty notices issued by the wardens employed by Fernhollow Borough Council "
+            "for dropping litter, graffiti and fly posting\n\n"
+            + "\n\n".join([*cells, "2015/16", "31", "2016/17", "412", "2017/18", "57"])
+            + "\n\n2. Total income from the litter penalty notices issued by the wardens employed by "
+            "Fernhollow Borough Council for dropping litter, graffiti and fly posting\n\n"
+            + "\n\n".join([*cells, "2015/16", second_column[0], "2016/17", second_column[1],
+                           "2017/18", second_column[2]]) + "\n")
+
+
+def test_a_long_numbered_heading_is_the_title_of_the_table_below_it():
+    lines = copied_header(["£3,100", "£40,950", "£5,700"]).splitlines()
+    first, second = stacked_grids(lines, "body")
+    assert first.context[0].startswith("1. Litter penalty notices issued")
+    assert second.context[0].startswith("2. Total income from")
+
+
+def test_a_title_naming_another_question_wins_over_a_copied_header_of_the_wrong_kind():
+    """The second table's header names the count question, its title (by number and
+    label) the income question, and its cells hold sums of money: the title decides."""
+    got = notices(copied_header(["£3,100", "£40,950", "£5,700"]), WARDENS)
+    assert got == {("issued", "2015/16"): ("answered", 31.0, "body line 9", True),
+                   ("issued", "2016/17"): ("answered", 412.0, "body line 13", True),
+                   ("issued", "2017/18"): ("answered", 57.0, "body line 17", True),
+                   ("income", "2015/16"): ("answered", 3100.0, "body line 27", True),
+                   ("income", "2016/17"): ("answered", 40950.0, "body line 31", True),
+                   ("income", "2017/18"): ("answered", 5700.0, "body line 35", True)}
+
+
+def test_a_title_and_a_header_naming_two_questions_over_figures_either_could_hold_go_to_a_person():
+    found = extract_values(read_text(copied_header(["3100", "40950", "5700"]).encode(), "body"),
+                           QuestionMatcher(WARDENS), PERIODS)
+    second = [f for f in found if f.location == "body line 31"]
+    assert [(f.question_id, f.value.value, f.confidence <= 0.5) for f in second] == [("issued", 40950.0, True)]
+    assert "or question 2 (income) by the table's title" in second[0].note
+
+
+# ---- loose rows: a wrapped label, a label with a full stop, words before the periods ---------
+
+VISITS = [Question("visits", number="1", text="How many calls did your wardens make in each year?",
+                   labels=["Total", "warden calls"]),
+          Question("home_spend", number="2", text="How much was paid to contractors for home visits in each year?",
+                   labels=["Total paid"])]
+LOOSE = ("Warden calls by kind\n\n"
+         "Reporting Year 2015/16 2016/17 2017/18\n"
+         "Total 1310 1422 1389\n"
+         "Home Visits. 1200 1301 1265\n"
+         "Office appointments.\n"
+         "110 121 124\n\n\n"
+         "2. Paid to contractors\n\n"
+         "2015/16 £60,125\n"
+         "2016/17 £64,380\n"
+         "2017/18 £59,900\n")
+
+
+def test_a_loose_row_whose_label_wraps_and_a_header_with_words_before_its_periods():
+    [grid] = loose_grids(LOOSE.splitlines(), "body")
+    assert grid.rows == [["Reporting Year", "2015/16", "2016/17", "2017/18"],
+                         ["Total", "1310", "1422", "1389"],
+                         ["Home Visits.", "1200", "1301", "1265"],
+                         ["Office appointments.", "110", "121", "124"]]
+    assert grid.row_ids == [3, 4, 5, 7]  # the wrapped row is located on its figures' line
+
+
+def test_the_question_labelled_total_takes_a_total_line_its_parts_add_up_to():
+    """No line's words name the "Total" question; the lines above add up to the Total
+    line, so it answers that question, and a part whose words echo another question
+    (a money question answered plainly below) does not unsettle that answer."""
+    got = notices(LOOSE, VISITS)
+    assert {k: v for k, v in got.items() if k[0] == "visits"} == {
+        ("visits", p): ("answered", v, f"body line 4 col {c}", True)
+        for p, v, c in zip(PERIODS, (1310.0, 1422.0, 1389.0), (2, 3, 4))}
+    found = extract_values(read_text(LOOSE.encode(), "body"), QuestionMatcher(VISITS), PERIODS)
+    parts = [f for f in found if f.location.startswith("body line 5")]
+    assert [(f.question_id, f.value.value, f.confidence) for f in parts] == [
+        ("home_spend", v, 0.5) for v in (1200.0, 1301.0, 1265.0)]
+    chosen = resolve([(f, None, "file") for f in found], Campaign("v", VISITS, PERIODS, []))
+    settled = {(f.question_id, f.period): (f.value.status, f.value.value, f.location) for f, _, _ in chosen}
+    assert settled[("home_spend", "2016/17")] == ("answered", 64380.0, "body line 13")
+    assert settled[("visits", "2017/18")] == ("answered", 1389.0, "body line 4 col 4")
+
+
+def test_a_sentence_ending_in_a_full_stop_before_figures_is_no_row():
+    lines = ["Reporting Year 2015/16 2016/17 2017/18", "Home visits 1200 1301 1265", "Total 1310 1422 1389",
+             "We have rounded the figures where noted. 12 15 18"]
+    [grid] = loose_grids(lines, "body")
+    assert [row[0] for row in grid.rows] == ["Reporting Year", "Home visits", "Total"]
+
+
+# ---- figures in days for a question that asks for days ---------------------------------------
+
+STAYS = [Question("placed", number="1", text="How many families were placed in hostels each year?"),
+         Question("stay", number="2", text="The average length of time families spent in hostels each year (days)"),
+         Question("quick", number="3", text="How many families were moved on within 28 days each year?")]
+
+
+def test_a_number_of_days_answers_a_question_asking_for_days_and_no_other():
+    assert (figure_kind(STAYS[1]), figure_kind(STAYS[2])) == ("days", "count")
+    text = ("1. Families placed in hostels:\n2015/16 = 84\n2016/17 = 91\n"
+            "2. The average length of time families spent in hostels:\n2015/16 = 143 days\n2016/17 = 12 weeks\n")
+    got = notices(text, STAYS)
+    assert got[("stay", "2015/16")] == ("answered", 143.0, "body line 5", True)
+    assert ("stay", "2016/17") not in got  # weeks, not the days asked for
+    assert got[("placed", "2016/17")] == ("answered", 91.0, "body line 3", True)
+
+
+def test_a_number_of_days_is_no_figure_for_a_count():
+    got = notices("3. Families moved on within 28 days:\n2015/16 = 28 days\n2016/17 = 30\n", STAYS)
+    assert ("quick", "2015/16") not in got
+    assert got[("quick", "2016/17")] == ("answered", 30.0, "body line 3", True)
+
+
+def test_a_total_line_under_a_title_naming_another_question_is_not_claimed():
+    text = ("2. Paid to contractors for home visits\n\n"
+            "Reporting Year 2015/16 2016/17 2017/18\n"
+            "Fees 1310 1422 1389\n"
+            "Mileage 200 301 265\n"
+            "Total 1510 1723 1654\n")
+    got = notices(text, VISITS)
+    assert not any(q == "visits" for q, _ in got)

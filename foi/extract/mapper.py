@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
+from foi.campaign.spec import Question
 from foi.extract.found import Found
+from foi.extract.numbering import read_numbered
 from foi.extract.periods import match_period, parse_period
 from foi.extract.prose import map_lines
-from foi.extract.questions import Match, QuestionMatcher, tokens
+from foi.extract.questions import WORD_MATCHES, Match, QuestionMatcher, tokens
 from foi.extract.tables import Table, split_blocks
 from foi.extract.values import Value, figure_kind, footnote_bounds, of_kind, parse_value, wrong_kind
 from foi.language import confidence as sure
@@ -32,7 +34,10 @@ def extract_values(tables: list[Table], matcher: QuestionMatcher, periods: list[
     siblings = tuple(b.context[-1] for split in blocks.values() for b in split if b.context)
     for table in tables:
         if table.kind == "lines":
-            found += map_lines(table, matcher, periods)
+            listed, read = read_numbered(table, matcher, periods)
+            rest = Table(table.kind, table.label, [["" if n in read else row[0]] for n, row in enumerate(table.rows)],
+                         row_ids=table.row_ids, context=table.context)
+            found += listed + map_lines(rest, matcher, periods)
             continue
         for block in blocks[id(table)]:
             found += map_grid(block, matcher, periods, siblings, len(blocks[id(table)]) > 1)
@@ -137,12 +142,16 @@ def _read(block: Table, matcher: QuestionMatcher, header: int,
     matches = [(line, match) for line, match in zip(lines, assigned) if match]
     totals = [line for line in candidates if line not in lines and _bare_total(labels[line][-1:])]
     numbers = {line: [_number(v) for v in row] for line, row in zip(candidates, values)}
-    matches = _broken_down(matches, lines, totals, matcher, numbers)
+    titled = _sure_title(block, matcher, siblings) if len(totals) == 1 else None
+    matches = _broken_down(matches, lines, totals, matcher, numbers, titled)
     if len(lines) == 1 and (not matches or matches[0][1].confidence < sure.REVIEW_BELOW):
         context = _context_match(block, matcher, siblings, shared)
         if context and (not matches or context.confidence >= sure.REVIEW_BELOW):
             confidence = round(context.confidence * sure.FROM_CONTEXT, 2)
             matches = [(lines[0], Match(context.question, confidence, f"context ({context.how})"))]
+    elif len(lines) == 1:
+        raws = [cell(lines[0], p) for p in sorted(period_at) if cell(lines[0], p).strip()]
+        matches = [(lines[0], _against_title(block, matcher, siblings, matches[0][1], raws))]
 
     def label_of(line: int) -> str:
         return " ".join(cell(line, p) for p in range(min(first, 3)) if cell(line, p)) or block.label
@@ -177,17 +186,22 @@ def _bare_total(texts: tuple[str, ...]) -> bool:
 
 
 def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: list[int],
-                 matcher: QuestionMatcher, numbers: dict[int, list[float | None]]) -> list[tuple[int, Match]]:
+                 matcher: QuestionMatcher, numbers: dict[int, list[float | None]],
+                 titled: Question | None = None) -> list[tuple[int, Match]]:
     """A table that breaks a figure down into kinds, with a Total line: a question
     matched to one kind may be asking for the total. The campaign's one question
     labelled "Total" takes the Total line (its kinds are not its answer, and
     kinds that add up to it answer another question only if a person says so);
     a question asking for "the total ..." matched to one kind among kinds no
-    question claims goes to a person."""
+    question claims goes to a person. `titled` is the question the table's
+    title names surely, if any: a table titled for another question is not
+    the "Total" question's."""
     if len(totals) != 1 or len(lines) < 2:
         return matches
     claimants = [q for q in matcher.questions if any(_bare_total((label,)) for label in q.labels)]
     kind = next((m for _, m in matches if len(claimants) == 1 and m.question is claimants[0]), None)
+    if kind is None and len(claimants) == 1 and titled in (None, claimants[0]):
+        return _claimed_total(matches, lines, totals[0], claimants[0], numbers)
     if kind:  # as sure as the question's match to its kind
         parts = _parts(totals[0], lines, numbers)
         others = [(line, m if line not in parts else Match(
@@ -203,6 +217,24 @@ def _broken_down(matches: list[tuple[int, Match]], lines: list[int], totals: lis
                              f"{match.how}; the table breaks a total down and the question asks for a total: "
                              "this line or the Total line? check"))]
     return matches
+
+
+def _claimed_total(matches: list[tuple[int, Match]], lines: list[int], total: int, claimant: Question,
+                   numbers: dict[int, list[float | None]]) -> list[tuple[int, Match]]:
+    """The campaign's one question labelled "Total" takes a Total line that the
+    lines above add up to, though no line matched it; those lines are the
+    total's parts: one matched to another question by its words alone (not
+    by number or label) answers it only if a person says so. A part named by a
+    question's number or label makes the table that question's breakdown: no claim."""
+    parts = _parts(total, lines, numbers)
+    if not parts or any(line in parts and not m.how.startswith(WORD_MATCHES) for line, m in matches):
+        return matches
+    others = [(line, m if line not in parts or not m.how.startswith(WORD_MATCHES) else Match(
+        m.question, min(m.confidence, sure.WEAK),
+        f"{m.how}; this line is a part of the Total line, which answers question {claimant.number}: check"))
+        for line, m in matches if m.question is not claimant]
+    return [*others, (total, Match(claimant, sure.LABELLED_TOTAL, "label 'Total': the table's Total line, "
+                                                                  "which the lines above add up to"))]
 
 
 def _parts(total: int, lines: list[int], numbers: dict[int, list[float | None]]) -> set[int]:
@@ -265,6 +297,36 @@ def _context_match(block: Table, matcher: QuestionMatcher, siblings: tuple[str, 
         # words pooled from every title and the sheet's name: a guess for a person
         return Match(joined.question, min(joined.confidence, sure.WEAK), f"{joined.how} in the titles: check")
     return joined
+
+
+def _against_title(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...], match: Match,
+                   raws: list[str]) -> Match:
+    """A table of one line whose label names one question surely, under a title
+    that surely names another (a header copied from the table above it: "Number
+    issued" over sums of money): the reading whose kind of figure the line holds
+    wins; when both kinds fit, or neither, a person decides between them."""
+    titles = (_title_match(matcher, text, siblings) for text in reversed(block.context) if text)
+    title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
+    if title is None or title.question is match.question:
+        return match
+    label_fits, title_fits = (not any(wrong_kind(raw, figure_kind(q)) for raw in raws)
+                              for q in (match.question, title.question))
+    if title_fits and not label_fits:
+        return Match(title.question, round(title.confidence * sure.FROM_CONTEXT, 2),
+                     f"the table's title ({title.how}); its line's label names question "
+                     f"{match.question.number} by {match.how}, which asks for another kind of figure")
+    if label_fits and not title_fits:
+        return match
+    return Match(match.question, min(match.confidence, sure.WEAK),
+                 f"{match.how}; or question {title.question.number} ({title.question.id}) "
+                 f"by the table's title ({title.how}): check")
+
+
+def _sure_title(block: Table, matcher: QuestionMatcher, siblings: tuple[str, ...]) -> Question | None:
+    """The question a title of the table names surely, if any."""
+    titles = (_title_match(matcher, text, siblings) for text in reversed(block.context) if text)
+    title = next((m for m in titles if m and m.confidence >= sure.REVIEW_BELOW), None)
+    return title.question if title else None
 
 
 def _title_match(matcher: QuestionMatcher, title: str, siblings: tuple[str, ...]) -> Match | None:

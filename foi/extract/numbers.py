@@ -73,9 +73,14 @@ NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(WORDS, key=len, reverse=True))
 NOT_A_COUNT_WORD = re.compile(r"^\s*(?:of|or|another|more|off|-|another|way|thing|point|step|such)\b", re.IGNORECASE)
 
 
-def blank_non_figures(text: str, *, keep_money: bool = False) -> str:
+# "168 days", "20 working days": the figure itself where a question asks for a number of days
+DAYS_FIGURE = re.compile(r"(?<![\w.,])(\d{1,4}(?:\.\d+)?)(\s*(?:working |calendar )?days?)\b", re.IGNORECASE)
+
+
+def blank_non_figures(text: str, *, keep_money: bool = False, keep_days: bool = False) -> str:
     """`text` with every number that cannot be a figure replaced by spaces (same length);
-    sums of money are kept when `keep_money` (a question asking for money)."""
+    sums of money are kept when `keep_money` (a question asking for money), a number of
+    days ("168 days", its unit blanked) when `keep_days` (a question asking for days)."""
     chars = list(text)
     spans = [(p.start, p.end) for p in find_periods(text)]
     for pattern in NOT_FIGURES:
@@ -84,6 +89,9 @@ def blank_non_figures(text: str, *, keep_money: bool = False) -> str:
         spans += [m.span() for m in pattern.finditer(text)]
     for start, end in spans:
         chars[start:end] = " " * (end - start)
+    for days in DAYS_FIGURE.finditer(text) if keep_days else ():
+        chars[days.start(1):days.end(1)] = text[days.start(1):days.end(1)]
+        chars[days.start(2):days.end(2)] = " " * (days.end(2) - days.start(2))
     return "".join(chars)
 
 

@@ -519,7 +519,7 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
     begin = _after_question_number(text)
     hits = [(p, _dated(p, m, current)) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
     money = figure_kind(current.question) == "money"
-    blank = blank_non_figures(text, keep_money=money)
+    blank = blank_non_figures(text, keep_money=money, keep_days=figure_kind(current.question) == "days")
     for start, end in _years_that_are_figures(text, hits):
         blank = blank[:start] + text[start:end] + blank[end:]
         hits = [(p, m) for p, m in hits if p.start != start]
@@ -768,7 +768,7 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
     if not said_plainly(rest) or NOT_HELD.search(rest) or parse_refusal(rest):
         return []
     money = figure_kind(current.question) == "money"
-    blank = blank_non_figures(rest, keep_money=money)
+    blank = blank_non_figures(rest, keep_money=money, keep_days=figure_kind(current.question) == "days")
     every = _figures_at(blank, 0, len(rest), money)
     shaped = [(a, b) for a, b in every if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]

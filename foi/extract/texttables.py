@@ -39,6 +39,8 @@ STACKED_WIDTH = 12    # cells in a header row written one cell per line, at most
 ANSWER_WORDS = 4      # "Information not held", "fewer than 5": a cell of figures is short
 ROW_NUMBER = 50       # rows numbered 1, 2, 3 ... (a larger "label" is a figure)
 YEAR = re.compile(r"^\d{4}$")
+TITLE_WORDS = 20      # a longer line above a table is a paragraph, not its title ...
+NUMBERED_HEADING = re.compile(r"^\s*(?:q(?:uestion)?\s*\.?\s*)?\d{1,2}[a-z]?\s*[).:]\s+[A-Za-z]", re.IGNORECASE)
 BAR_CELL = re.compile(r"^\s*\|?\s*([^|]*?)\s*\|\s*$")  # one cell and its bar: "76 |", "|"
 
 
@@ -229,9 +231,12 @@ def _heading(lines: list[str], first: int) -> list[str]:
 
 def _title(lines: list[str], index: int) -> bool:
     """A short line standing alone (blank or nothing above it): a heading, not
-    the last line of a paragraph or of a list of questions echoed back."""
+    the last line of a paragraph or of a list of questions echoed back. A
+    heading that opens with a question's number ("3. Income from ...") may be
+    as long as a question: it is the question the table below answers."""
     text = lines[index]
-    return (len(text.split()) <= 20 and _shape(text) is None and not text.rstrip().endswith(".")
+    limit = LABEL_WORDS if NUMBERED_HEADING.match(text) else TITLE_WORDS
+    return (len(text.split()) <= limit and _shape(text) is None and not text.rstrip().endswith(".")
             and (index == 0 or not lines[index - 1].strip()))
 
 
@@ -379,6 +384,7 @@ def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -
 
 TOKEN_FIGURE = re.compile(r"^(?:[<>]\s?)?[£$]?\d[\d,]*(?:\.\d+)?%?$|^[*x]$")
 LOOSE_LABEL = 10      # words: a longer row label is a sentence ending in figures
+STOPPED_LABEL = 3     # words: a label this short may end in a full stop
 
 
 def loose_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> list[Table]:
@@ -392,10 +398,18 @@ def loose_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> li
     grids: list[Table] = []
     run: list[tuple[int, str, list[str]]] = []
     blanks = 0
+    wrapped = -1
     for index, line in enumerate([*lines, "."]):
+        if index == wrapped:
+            continue  # the figures of a row whose label wrapped, read with it
         row = None if index + 1 in taken else _loose_row(line)
+        at = index  # the line a row is located on
+        if row is None and run and index + 1 not in taken:
+            row = _wrapped_row(lines, index, len(run[-1][2]), taken)
+            if row:
+                wrapped = at = index + 1
         if row and (not run or len(row[1]) == len(run[-1][2])):
-            run.append((index, *row))
+            run.append((at, *row))
             blanks = 0
             continue
         if not line.strip() and run and blanks < MAX_BLANKS:
@@ -403,21 +417,54 @@ def loose_grids(lines: list[str], label: str, taken: Collection[int] = ()) -> li
             continue
         grid = _loose_grid(run, lines, label)
         grids += [grid] if grid else []
-        run = [(index, *row)] if row else []
+        run = [(at, *row)] if row else []
         blanks = 0
     return grids
 
 
 def _loose_row(line: str) -> tuple[str, list[str]] | None:
     """(label, figures) of a line ending in two or more figures."""
+    words, figures = _split_figures(line)
+    if words and figures and not parse_period(" ".join(words)) and parse_period(" ".join(words + figures[:1])):
+        words.append(figures.pop(0))  # "Year ending March 2022 12 15": the year is the label's
+    text = _loose_label(words)
+    if len(figures) < 2 or not text:
+        return None
+    return text, figures
+
+
+def _split_figures(line: str) -> tuple[list[str], list[str]]:
+    """The words of a line and the figures it ends with."""
     words = line.split()
     figures: list[str] = []
     while words and TOKEN_FIGURE.match(words[-1]):
         figures.insert(0, words.pop())
-    if words and figures and not parse_period(" ".join(words)) and parse_period(" ".join(words + figures[:1])):
-        words.append(figures.pop(0))  # "Year ending March 2022 12 15": the year is the label's
+    return words, figures
+
+
+def _loose_label(words: list[str]) -> str:
+    """The label of a loose row, or "" when the words read as a sentence. A
+    full stop ends a sentence, but a label of a few words may carry one
+    ("Direct placements.")."""
     text = " ".join(words)
-    if len(figures) < 2 or not text or len(words) > LOOSE_LABEL or SENTENCES.search(text) or text.endswith("."):
+    if not text or len(words) > LOOSE_LABEL or SENTENCES.search(text):
+        return ""
+    if text.endswith(".") and (len(words) > STOPPED_LABEL or not text[:1].isupper()):
+        return ""
+    return text
+
+
+def _wrapped_row(lines: list[str], index: int, width: int, taken: Collection[int]) -> tuple[str, list[str]] | None:
+    """A row whose label stands alone on its line and whose figures (as many as
+    the rows above hold) fill the next line: the label wrapped. The row is
+    located on its figures' line."""
+    following = index + 1
+    if following >= len(lines) or following + 1 in taken or _loose_row(lines[index]):
+        return None
+    label, stray = _split_figures(lines[index])
+    words, figures = _split_figures(lines[following])
+    text = _loose_label(label)
+    if stray or words or len(figures) != width or not text or parse_period(text):
         return None
     return text, figures
 
@@ -435,7 +482,7 @@ def _loose_grid(run: list[tuple[int, str, list[str]]], lines: list[str], label: 
     rows = ([head] if head else [[""] * (width + 1)]) + [[text, *figures] for _, text, figures in run]
     if not head:
         ids = [max(1, run[0][0])] + ids  # a blank header row, placed on the line above the rows
-    return Table("textgrid", label, rows, row_ids=ids)
+    return Table("textgrid", label, rows, row_ids=ids, context=_heading(lines, above[-1] if head else run[0][0]))
 
 
 def _loose_header(text: str, width: int, by_period: bool) -> list[str] | None:
@@ -443,8 +490,12 @@ def _loose_header(text: str, width: int, by_period: bool) -> list[str] | None:
     labelled by period) labels each starting with a capital letter."""
     words = text.split()
     if not by_period:
-        periods = [w for w in words if parse_period(w)]
-        return ["", *words] if len(periods) == len(words) == width else None
+        # periods one space apart, perhaps after the words naming the column of labels
+        periods = words[len(words) - width:] if len(words) >= width else []
+        corner = words[:len(words) - width]
+        if not periods or not all(parse_period(w) for w in periods) or any(parse_period(w) for w in corner):
+            return None
+        return [" ".join(corner), *periods] if len(corner) <= LOOSE_LABEL else None
     if any(TOKEN_FIGURE.match(w) for w in words[-1:]) or SENTENCES.search(text):
         return None
     starts = [n for n, w in enumerate(words) if w[:1].isupper()]

@@ -143,10 +143,20 @@ MONEY_WORDS = re.compile(r"\b(?:spend|spent|spending|costs?|costing|expenditure|
 COUNTING = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 
 
+# A question left at the default kind (count) whose words ask for a number of days
+# ("the average length of stay (days)", "how many days ..."), not for a count of things
+# within some days ("how many children were seen within 20 days").
+DAYS_ASKED = re.compile(r"\((?:in )?days\)|\bin days\b|\b(?:how many|number of) (?:calendar |working )?days\b"
+                        r"|\baverage (?:length of (?:time|stay)|time|wait(?:ing time)?|duration)\b", re.IGNORECASE)
+
+
 def figure_kind(question: Question) -> str:
     """The kind of figure a question asks for: its own kind, except that a count whose
-    words ask for money ("the total spend on ...", "the cost of ...") asks for money."""
+    words ask for money ("the total spend on ...", "the cost of ...") asks for money,
+    and one whose words ask for a number of days asks for days."""
     words = " ".join([question.text, *question.labels])
+    if question.kind == "count" and DAYS_ASKED.search(question.text):
+        return "days"  # "the average length of time spent ... (days)": time spent, not money
     if question.kind == "count" and MONEY_WORDS.search(words) and not COUNTING.search(words):
         return "money"
     return question.kind

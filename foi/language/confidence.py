@@ -38,6 +38,9 @@ NO_QUESTION: Final = 0.6
 WEAK: Final = 0.5
 # A figure put to a person with a question ("which period does it answer?").
 GUESS: Final = 0.3
+# A table's Total line, which the lines above add up to, taken by the campaign's one
+# question labelled "Total" though no line's words named it.
+LABELLED_TOTAL: Final = 0.9
 
 # --------------------------------------------------------------- discounts
 
