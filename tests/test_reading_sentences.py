@@ -284,3 +284,42 @@ def test_a_question_answered_in_lettered_parts_puts_the_numbers_after_it_to_a_pe
     assert read(text, HOMES, ["2023"]) == {
         ("homes_now", "2023"): ("answered", 212.0), ("repairs_cost", "2023"): ("needs_review", None),
         ("tenancies", "2023"): ("needs_review", None)}
+
+
+# ------------------------------------------------- the reply's own numbering
+
+STREETS = [
+    Question("graffiti_fines", number="1", text="How many fines did you issue for graffiti?", labels=["graffiti"]),
+    Question("dumping_fines", number="2", text="How many fines for illegal dumping did you issue each year?",
+             labels=["dumping fines"]),
+    Question("dumping_reports", number="3", text="How many reports of illegal dumping did you receive?",
+             labels=["reports of illegal dumping"]),
+]
+
+
+def test_numbers_that_start_again_in_each_section_do_not_place_an_unrelated_question():
+    # "3." under the first heading is the reply's own third graffiti question, not our question 3
+    text = ("Graffiti:\n"
+            "1. What is the amount of a graffiti fine?\n"
+            "£90\n"
+            "2. How many fines did you issue for graffiti?\n"
+            "2021/22: 14, 2022/23: 16\n"
+            "3. How many of those fines for graffiti were paid within the year?\n"
+            "2021/22: 9, 2022/23: 7.\n"
+            "\n"
+            "Dumping:\n"
+            "1. How many fines for illegal dumping did you issue each year?\n"
+            "2021/22: 31, 2022/23: 40\n"
+            "2. How many reports of illegal dumping did you receive?\n"
+            "2021/22: 702\n")
+    assert read(text, STREETS, ["2021/22", "2022/23"]) == {
+        ("graffiti_fines", "2021/22"): ("answered", 14.0), ("graffiti_fines", "2022/23"): ("answered", 16.0),
+        ("dumping_fines", "2021/22"): ("answered", 31.0), ("dumping_fines", "2022/23"): ("answered", 40.0),
+        ("dumping_reports", "2021/22"): ("answered", 702.0)}
+
+
+def test_one_run_of_numbers_that_matches_ours_still_places_bare_answers():
+    text = "1. 14\n2. 31\n3. 702\n"
+    assert read(text, STREETS, ["2022/23"]) == {
+        ("graffiti_fines", "2022/23"): ("answered", 14.0), ("dumping_fines", "2022/23"): ("answered", 31.0),
+        ("dumping_reports", "2022/23"): ("answered", 702.0)}

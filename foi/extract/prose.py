@@ -126,6 +126,7 @@ class _LineReader:
         self.wrapped = _wrapped(self.lines)
         self.numbered: set[str] = set()  # questions answered under their own number ("6. £255,933.42")
         self.split = _split_number(self.lines, matcher)
+        self.own_numbering = _own_numbering(self.lines, matcher)
         self.found: list[Found] = []
         self.bare: list[tuple[Found, str]] = []  # figures alone on a line, with the line above (their label)
         self.apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
@@ -166,6 +167,8 @@ class _LineReader:
     def place(self, clause: str, index: int) -> Match | None:
         """The question `clause` names or is (None if none), setting the one being answered."""
         here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
+        if here and self.own_numbering and not _words_agree(clause, here, self.matcher):
+            here = None  # "3. How many fines were paid?": the reply's own number 3, not our question 3
         if not here and not wrapped and _heading(clause):
             here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
             if here and current and f"({current.question.id})" in here.how:
@@ -235,6 +238,34 @@ class _LineReader:
             elif then:
                 found += _bounded_found(said, [then], bounded, location)
         return found + _totals_first(self.bare)
+
+
+def _own_numbering(lines: list[str], matcher: QuestionMatcher) -> bool:
+    """The reply numbers the questions it echoes its own way, not as the campaign does: the
+    numbers start again ("Littering: 1. ... 2. ...", "Fly-tipping: 1. ... 2. ..."), or a question
+    echoed word for word under one number is the campaign's question of another number.
+    Then a number alone does not say which of our questions a line answers."""
+    seen: set[str] = set()
+    for line in lines:
+        number = question_number(line)
+        if not number or not ASKS.search(line):
+            continue
+        if number in seen:
+            return True
+        seen.add(number)
+        echoed = _by_words(line, matcher)
+        if echoed and echoed.question.number.lower() != number and echoed.confidence >= sure.REVIEW_BELOW \
+                and _echoes(line, echoed.question, matcher):
+            return True
+    return False
+
+
+def _words_agree(clause: str, here: Match, matcher: QuestionMatcher) -> bool:
+    """A placing by number alone is borne out by the clause's own words (or is not by number)."""
+    if not here.how.startswith("question number"):
+        return True
+    words = _by_words(clause, matcher)
+    return words is not None and words.question is here.question
 
 
 SPLIT_FIRST = re.compile(r"^\s*(?:q(?:uestion)?\s*)?(\d{1,2})\s*[).:]?\s*\(?a[).]\s", re.IGNORECASE)
