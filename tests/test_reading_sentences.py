@@ -323,3 +323,62 @@ def test_one_run_of_numbers_that_matches_ours_still_places_bare_answers():
     assert read(text, STREETS, ["2022/23"]) == {
         ("graffiti_fines", "2022/23"): ("answered", 14.0), ("dumping_fines", "2022/23"): ("answered", 31.0),
         ("dumping_reports", "2022/23"): ("answered", 702.0)}
+
+
+# ------------------------------------------------- figures inside answer sentences
+
+def test_a_snapshot_date_then_a_dash_and_the_figure():
+    # "2024 - 62" (an en dash in the reply) is a date's year and a figure, not a run of years
+    text = "1. As at 14 March 2024 – 62 empty homes - please note some are awaiting sale.\n"
+    assert read(text, HOMES, ["2024"]) == {("homes_now", "2024"): ("answered", 62.0)}
+
+
+def test_a_question_asking_who_are_something_is_answered_by_a_snapshot():
+    arrears = [Question("arrears", number="1", text="The number of tenants who are in rent arrears",
+                        labels=["rent arrears"])]
+    text = "1. As at 2 May 2024 there were 1,310 tenants in rent arrears.\n"
+    assert read(text, arrears, ["2023", "2024"]) == {("arrears", "2024"): ("answered", 1310.0)}
+
+
+def test_a_present_tense_question_answered_with_a_bare_figure_takes_the_latest_snapshot_year():
+    hostels = [Question("hostels", number="1", text="The number of children in hostels who are under 16",
+                        labels=["hostels"]),
+               Question("hostel_cost", number="2", text="The average weekly cost of a hostel place in 2022/23",
+                        kind="money", labels=["weekly cost"])]
+    assert read("1. 0\n\n2. £410.50\n", hostels, ["2022/23", "2023"]) == {
+        ("hostels", "2023"): ("answered", 0.0), ("hostel_cost", "2022/23"): ("answered", 410.5)}
+
+
+def test_a_figure_that_looks_like_a_later_year_after_our_question_is_a_figure():
+    text = "Question 1: How many empty homes does the council currently own? 2071\n"
+    assert read(text, HOMES, ["2023"]) == {("homes_now", "2023"): ("answered", 2071.0)}
+    # the campaign's own year is not settled as a figure
+    assert read("Question 1: How many empty homes does the council currently own? 2023\n", HOMES, ["2023"]) == {
+        ("homes_now", "2023"): ("needs_review", None)}
+
+
+def test_a_grant_is_a_sum_of_money():
+    grants = [Question("largest_grant", number="1", text="The largest relocation grant allowed in 2022/23",
+                       labels=["relocation grant"])]
+    assert read("1) £2500 for each household that moves\n", grants, ["2022/23"]) == {
+        ("largest_grant", "2022/23"): ("answered", 2500.0)}
+
+
+def test_the_size_of_a_home_is_no_figure_and_the_word_before_a_figure_can_be_the_questions():
+    bought = [Question("bought", number="1", text="How many homes has the council bought back from landlords?",
+                       labels=["bought back"])]
+    text = "1. The council bought 14 x 2 bedroom flats from a local landlord.\n"
+    assert read(text, bought, ["2024"]) == {("bought", "2024"): ("answered", 14.0)}
+
+
+def test_a_month_in_words_beside_a_campaign_period_dates_an_event_in_it():
+    text = "2. 2021/22 Not recorded. 2022/23 with the new form in use from October 2022 - £12,400. 2023/24 £30,100.\n"
+    stored = read(text, HOMES, ["2021/22", "2022/23", "2023/24"])
+    assert stored[("repairs_cost", "2022/23")] == ("answered", 12400.0)
+    assert stored[("repairs_cost", "2023/24")] == ("answered", 30100.0)
+
+
+def test_a_bare_number_under_our_echoed_question_is_its_answer_not_a_question_number():
+    text = ("3. How many new tenancies were signed in each year?\n"
+            "1\n")
+    assert read(text, HOMES, ["2023"]) == {("tenancies", "2023"): ("answered", 1.0)}

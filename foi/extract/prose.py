@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from foi.extract.found import ALL_PERIODS, Found
-from foi.extract.numbers import MONTH, blank_non_figures, number_words
+from foi.extract.numbers import MONTH, blank_non_figures, nil_counts, number_words
 from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import (
     NAMED,
@@ -82,6 +82,9 @@ ANSWER_BEFORE = re.compile(
     r"|totalled|total of|amounted to|came to|stands? at|stood at|of which|numbered|received|recorded|issued"
     r"|made|had|have|has|identified|figure|number))\s*(?:a total of|approximately|around|about|some|only|just)?\s*$",
     re.IGNORECASE)
+# A sentence saying it gives the answer: "The answer to this question is four", "the figure is 12".
+ANSWER_SAID = re.compile(r"\b(?:answer|figure|number|total)\s+(?:(?:to|for)\s+(?:this|that|the|your)\s+"
+                         r"(?:question|request|part|point)\s+)?(?:is|was|would be)\b", re.IGNORECASE)
 TOTAL_LABEL = re.compile(r"^\W*(?:grand |overall )?total\b|\btotal\W*$", re.IGNORECASE)
 
 
@@ -135,13 +138,14 @@ class _LineReader:
         self.last_placed = -1  # the last line that names or is one of our questions
         self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
+        self.asking = False  # the line above ends with our question, echoed back: this line answers it
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
         asked = False  # the clause before was our question, echoed back
         for clause in clauses(text):
             here = self.place(clause, index)
-            current, answers = self.current, here or asked
+            current, answers = self.current, here or asked or bool(ANSWER_SAID.search(clause))
             asked = bool((here or asked) and ASKS.search(clause))
             if not current or not _gives_figures(clause, current):
                 continue
@@ -161,12 +165,15 @@ class _LineReader:
             if given and current.how.startswith("question number"):
                 self.numbered.add(current.question.id)
         self.label = text
+        self.asking = asked and text.rstrip().endswith("?")
         for said in self.statements.get(index, []):
             self.read_statement(index, said, location)
 
     def place(self, clause: str, index: int) -> Match | None:
         """The question `clause` names or is (None if none), setting the one being answered."""
         here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
+        if here and self.asking and clause.strip().isdigit():
+            here = None  # "... how many were about moving placement?" then "2": the answer, not question 2
         if here and self.own_numbering and not _words_agree(clause, here, self.matcher):
             here = None  # "3. How many fines were paid?": the reply's own number 3, not our question 3
         if not here and not wrapped and _heading(clause):
@@ -491,6 +498,10 @@ def _respectively(text: str, hits) -> list[tuple[str | None, bool, str | None]] 
 def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
     begin = _after_question_number(text)
     hits = [(p, _dated(p, m, current)) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
+    if any(p.kind in ("financial", "calendar") and m[1] >= sure.CERTAIN for p, m in hits):
+        # "2022/23 with tracking introduced December 2022 - £49,904": a day in words beside a
+        # period the campaign asks for dates an event in it, and is no period of its own
+        hits = [(p, m) for p, m in hits if p.kind != "date"]
     money = figure_kind(current.question) == "money"
     blank = blank_non_figures(text, keep_money=money)
     for start, end in _years_that_are_figures(text, hits):
@@ -502,7 +513,7 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
         raw, several, doubt = segment
         if raw is None:
             continue
-        value = parse_value(raw, figure_kind(current.question))
+        value = _parse_figure(raw, figure_kind(current.question))
         if several and value.status == "answered":  # a table row in text, or a breakdown: a person decides
             doubt = doubt or f"several figures after {_period.text!r}: which one answers it?"
         if doubt:
@@ -538,7 +549,11 @@ def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
 
 
 # A question asking for a figure as it stands on a day (a stock), not over a period.
-STOCK = re.compile(r"\b(?:as (?:at|of|on)|at the end of|currently|at present|presently|at the moment)\b", re.I)
+# (also one asking who or what "are" something, in the present: "children who are on the register")
+IN_THE_PRESENT = (r"(?:who|which|that) (?:are|is)|are (?:on|in|open|subject|living|waiting|placed|looked after"
+                  r"|held|registered|empty|vacant|allocated)")
+STOCK = re.compile(rf"\b(?:as (?:at|of|on)|at the end of|currently|at present|presently|at the moment"
+                   rf"|{IN_THE_PRESENT})\b", re.I)
 YEAR_END = re.compile(r"^31(?:st)?[\s/.]+(?:of\s+)?(?:0?3|march|12|dec(?:ember)?)\b", re.IGNORECASE)
 
 
@@ -643,12 +658,21 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
         if (before.strip() and ANSWER_BEFORE.search(before)) or (tied and TIED_FORWARD.match(rest)
                                                              and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))  # "x in 2022/23": suppressed
+    if not (money or NOT_HELD.search(segment) or parse_refusal(segment)):  # "no record was found": not held
+        found += [(start + a, start + b) for a, b in nil_counts(segment)]
     for match in ([] if money else number_words(segment)):
         rest = segment[match.end():]
         if ANSWER_BEFORE.search(segment[:match.start()]) or (
                 tied and TIED_FORWARD.match(rest) and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))
     return sorted(found)
+
+
+def _parse_figure(raw: str, kind: str) -> Value:
+    """A figure found in a sentence: the "no" of "no appeals were upheld" (see nil_counts) is 0."""
+    if raw.strip().lower() == "no" and kind == "count":
+        return Value("answered", raw, value=0.0, note=f"'{raw}' read as 0: a count of nil said with 'no'")
+    return parse_value(raw, kind)
 
 
 def _said(segment: str) -> str | None:
@@ -679,12 +703,16 @@ STATED_TOTAL = re.compile(r"(?:\btotal(?: of)?|\boverall|\baltogether)\W*#"
 
 def _answer_shaped(text: str, start: int, end: int, current: Match) -> bool:
     """A figure with no period is an answer when the words before it say so ("there were 38",
-    "Total: 38") or the words after it are the question's own ("38 referrals")."""
+    "Total: 38"), or the words after it are the question's own ("38 referrals"), or the word
+    just before it is ("the council purchased 38" for a question asking what it purchased)."""
     if ANSWER_BEFORE.search(text[:start]):
         return True
     after = re.findall(r"[a-z]{4,}", text[end:end + 40].lower())[:3]
     own = " ".join([current.question.text, *current.question.labels]).lower()
-    return any(word[:5] in own for word in after)
+    if any(word[:5] in own for word in after):
+        return True
+    before = re.search(r"([a-z]{4,})\s*$", text[:start].lower())
+    return bool(before and set(tokens(before.group(1))) & set(tokens(own)))
 
 
 def _bare_figure(clause: str) -> bool:
@@ -693,8 +721,8 @@ def _bare_figure(clause: str) -> bool:
 
 
 # A question asking for the figure as it stands now.
-PRESENT = re.compile(r"\b(?:currently|at present|presently|at the moment|as of (?:now|today)|right now)\b",
-                     re.IGNORECASE)
+PRESENT = re.compile(rf"\b(?:currently|at present|presently|at the moment|as of (?:now|today)|right now"
+                     rf"|{IN_THE_PRESENT})\b", re.IGNORECASE)
 
 
 def _own_period(question, periods: list[str]) -> tuple[str | None, str | None]:
@@ -724,6 +752,14 @@ def _period_end(label: str) -> tuple[int, int]:
     return (int(found.group(1)) + 1, 3) if found.group(2) else (int(found.group(1)), 12)
 
 
+def _years_beyond(text: str, periods: list[str]) -> list[tuple[int, int]]:
+    """Numbers that read as years but come after every year the campaign asks about, with no
+    word making them years ("... had a plan? 2097"): a figure, not a year the reply speaks of."""
+    last = max((_period_end(label)[0] for label in periods), default=0)
+    return [(p.start, p.end) for p in find_periods(text)
+            if p.kind == "calendar" and last and int(p.label) > last and not YEAR_BEFORE.search(text[:p.start])]
+
+
 def _unperiodised(clause: str, current: Match, periods: list[str], location: str,
                   plain: bool = False) -> list[Found]:
     """A figure for a question with no period named ("Q1: 1,234."). Only a `plain` answer (after
@@ -732,7 +768,9 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
     rest = clause[_after_question_number(clause):]
     if any(p.kind in ("financial", "span") for p in find_periods(rest)):
         return []  # a figure for a period the campaign does not ask for ("July 2020 to July 2023 = 34")
-    spans = [(p.start, p.end) for p in find_periods(rest)] + [m.span() for m in NAMED.finditer(rest)]
+    years = _years_beyond(rest, periods)
+    spans = [(p.start, p.end) for p in find_periods(rest) if (p.start, p.end) not in years]
+    spans += [m.span() for m in NAMED.finditer(rest)]
     for start, end in sorted(spans, reverse=True):  # other years and question numbers: not figures
         rest = rest[:start] + " " * (end - start) + rest[end:]
     if len({n.lower() for n in NAMED.findall(clause)}) > 1:  # "Q1 Q2 Q3 Q4": quarters or a list
@@ -741,6 +779,8 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
         return []
     money = figure_kind(current.question) == "money"
     blank = blank_non_figures(rest, keep_money=money)
+    for start, end in years:
+        blank = blank[:start] + rest[start:end] + blank[end:]
     every = _figures_at(blank, 0, len(rest), money)
     shaped = [(a, b) for a, b in every if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
@@ -751,7 +791,7 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
     if len(shaped) != 1:
         return []
     figures = [rest[slice(*shaped[0])]]
-    value = parse_value(figures[0], figure_kind(current.question))
+    value = _parse_figure(figures[0], figure_kind(current.question))
     if own and breakdown:
         return [Found(current.question.id, own, value, location,
                       round(current.confidence * sure.SOLE_PERIOD, 2), clause[:160],
