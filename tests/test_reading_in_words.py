@@ -168,3 +168,8 @@ def test_a_sentence_saying_it_gives_the_answer_is_read():
 def test_an_unrelated_sentence_after_a_question_gives_no_figure():
     text = "We have taken your question to mean volunteers who worked a shift in 2024. Seven of them are new.\n"
     assert read(text) == {}
+
+
+def test_there_are_no_in_an_explanation_is_not_a_nil_count():
+    assert read("2. 14. The rota changes only when there are no volunteers available.\n") == {
+        ("volunteers", "2024"): ("answered", 14.0)}

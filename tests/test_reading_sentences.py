@@ -382,3 +382,36 @@ def test_a_bare_number_under_our_echoed_question_is_its_answer_not_a_question_nu
     text = ("3. How many new tenancies were signed in each year?\n"
             "1\n")
     assert read(text, HOMES, ["2023"]) == {("tenancies", "2023"): ("answered", 1.0)}
+
+
+CARE = [
+    Question("in_care", number="1", text="How many children of school age do you currently have in care?",
+             labels=["in care now"]),
+    Question("missing_school", number="2", text="Number of children in care missing school, by calendar year",
+             labels=["missing school"]),
+]
+CARE_YEARS = ["2015", "2016", "2017", "2018"]
+
+
+def test_a_part_of_a_question_the_campaign_does_not_ask_is_not_placed_by_its_words():
+    # "i) Gone missing" is a part of the request's question 5, which the campaign does not track
+    text = ("1. 480 of school age as of 15/02/2018.\n"
+            "\n"
+            "2. 2015 = None\n"
+            "2016 = Four\n"
+            "\n"
+            "5. Please give the number of children aged 10 to 17 in care who have:\n"
+            "i) Gone missing\n"
+            "Of the 690 children in care on 21 February 2018 - 83 children have at some point been missing.\n")
+    assert read(text, CARE, CARE_YEARS) == {
+        ("in_care", "2018"): ("answered", 480.0), ("missing_school", "2015"): ("answered", 0.0),
+        ("missing_school", "2016"): ("answered", 4.0)}
+
+
+def test_a_word_of_the_question_before_a_figure_in_a_breakdown_does_not_make_it_the_answer():
+    # "School 369" is a row of a breakdown; "school" is a word of the question, not its label
+    text = ("1. 480 of school age as of 15/02/2018.\n"
+            "\n"
+            "4. Where are they educated?\n"
+            "1. School 369\n")
+    assert read(text, CARE, CARE_YEARS) == {("in_care", "2018"): ("answered", 480.0)}

@@ -117,27 +117,34 @@ NIL_ANSWER = re.compile(r"\b(?:there (?:were|was|are|is|have been|has been)|tota
 
 
 # "None under 5 have a disability": a nil word opening the answer, before the words it counts
-NIL_OPENING = re.compile(r"^\W*(none|nil|zero)\b(?!\s*(?:of|at all|held|recorded|is|are)\b)(?=\s+[a-z])",
+NIL_OPENING = re.compile(r"^\W*(none|nil|zero)\b(?!\s*(?:of|at all|held|recorded|is|are|-?\s*hours?)\b)(?=\s+[a-z])",
                          re.IGNORECASE)
 # What a "no" can deny that is no count: "no information was found", "no further action was taken".
-_NOT_COUNTED = (r"(?!(?:information|data|records?|details|documents?|evidence|figures?|further|longer|other|such"
-                r"|specific|central|way|requirement|need|obligation|duty|reason|one|cost|charge|fee|exemption"
-                r"|response|changes?|action|decision|trace|searches?)\b)")
+NOT_COUNTED = set("""information data record records detail details document documents evidence figure figures
+further longer other such specific central way requirement requirements need obligation duty reason reasons one
+cost costs charge charges fee fees exemption exemptions response responses change changes action actions decision
+decisions trace searches search personal""".split())
 _DONE = (r"(?:[a-z]+(?:ed|en)|made|paid|sold|bought|held|found|given|taken|sent|built|lost|kept|spent|brought"
          r"|put|let|set|cut|run|done|won)")
 # "no housing projects have been stopped", "there were no exclusions": a count of nil, said with "no"
 NO_COUNT = re.compile(
-    rf"\b(no)\s+{_NOT_COUNTED}(?:[a-z'-]+\s+){{1,4}}?(?:have|has|were|was|had|are|is)\s+(?:been\s+)?"
+    rf"\b(no)\s+(?P<counted>(?:[a-z'-]+\s+){{1,4}}?)(?:have|has|were|was|had|are|is)\s+(?:been\s+)?"
     rf"(?:(?:either|ever|yet|then)\s+)?{_DONE}\b(?:\s+or\s+(?:been\s+)?{_DONE}\b)?"
-    rf"|\bthere\s+(?:were|was|have\s+been|has\s+been|had\s+been|are)\s+(no)\s+{_NOT_COUNTED}(?=[a-z])",
+    rf"|\bthere\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(no)\s+(?P<after>[a-z'-]+(?:\s+[a-z'-]+)?)",
     re.IGNORECASE)
 
 
 def nil_counts(text: str) -> list[tuple[int, int]]:
     """Where a count of nil is said with "no" ("no appeals were upheld", "there were no
     exclusions"): the span of the "no", which reads as 0. The words themselves are the
-    answer's shape, so they need no other words before them to say so."""
-    return [match.span(1) if match.group(1) else match.span(2) for match in NO_COUNT.finditer(text)]
+    answer's shape, so they need no other words before them to say so; what they deny
+    must be something counted, not information, a record or a cost."""
+    spans = []
+    for match in NO_COUNT.finditer(text):
+        denied = (match.group("counted") or match.group("after") or "").lower().split()
+        if not set(denied) & NOT_COUNTED:
+            spans.append(match.span(1) if match.group(1) else match.span(3))
+    return spans
 
 
 def number_words(text: str) -> list[re.Match]:

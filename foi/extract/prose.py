@@ -19,6 +19,7 @@ from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.numbers import MONTH, blank_non_figures, nil_counts, number_words
 from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import (
+    ECHOED,
     NAMED,
     NUMBERED,
     Match,
@@ -139,6 +140,7 @@ class _LineReader:
         self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
         self.asking = False  # the line above ends with our question, echoed back: this line answers it
+        self.untracked = False  # the last numbered line is a question of the request the campaign does not ask
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
@@ -191,6 +193,11 @@ class _LineReader:
             if here and not here.how.startswith("question number") and here.question.id in self.numbered:
                 here = None
             current = here
+        if number and not wrapped:
+            # a question of the request we do not track, unless its words are one of ours nearly whole
+            self.untracked = number not in self.matcher.by_number and (here is None or here.confidence < ECHOED)
+        elif here and self.untracked and not here.how.startswith("question number") and _lettered(clause):
+            here = current = None  # "8. ... / i) Gone missing": a part of that question, not one of ours by its words
         if here and current and here.question is current.question and _part_asked(clause):
             here = current = None  # "a) Please also give the number over three years": a part of it, not it
         if not here and not wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
@@ -316,6 +323,12 @@ def _echoes(clause: str, question, matcher: QuestionMatcher) -> bool:
     own = matcher.text_tokens[question.id]
     said = set(tokens(without_references(clause)))
     return bool(own) and 5 * len(said & own) >= 4 * len(own) and len(said - own) <= len(own)
+
+
+def _lettered(clause: str) -> bool:
+    """A line opening with a part's letter or numeral ("i) Gone missing", "(b) ...")."""
+    reference = parse_reference(clause)
+    return reference is not None and reference.kind in ("letter", "roman")
 
 
 def _part_asked(clause: str) -> bool:
@@ -704,7 +717,8 @@ STATED_TOTAL = re.compile(r"(?:\btotal(?: of)?|\boverall|\baltogether)\W*#"
 def _answer_shaped(text: str, start: int, end: int, current: Match) -> bool:
     """A figure with no period is an answer when the words before it say so ("there were 38",
     "Total: 38"), or the words after it are the question's own ("38 referrals"), or the word
-    just before it is ("the council purchased 38" for a question asking what it purchased)."""
+    just before it is one of the question's labels ("the council purchased 38", labelled "purchased").
+    (A word of the question's text before it is too often a breakdown's label: "School 369".)"""
     if ANSWER_BEFORE.search(text[:start]):
         return True
     after = re.findall(r"[a-z]{4,}", text[end:end + 40].lower())[:3]
@@ -712,7 +726,8 @@ def _answer_shaped(text: str, start: int, end: int, current: Match) -> bool:
     if any(word[:5] in own for word in after):
         return True
     before = re.search(r"([a-z]{4,})\s*$", text[:start].lower())
-    return bool(before and set(tokens(before.group(1))) & set(tokens(own)))
+    labels = set(tokens(" ".join(current.question.labels)))
+    return bool(before and set(tokens(before.group(1))) & labels)
 
 
 def _bare_figure(clause: str) -> bool:
