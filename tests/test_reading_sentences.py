@@ -415,3 +415,16 @@ def test_a_word_of_the_question_before_a_figure_in_a_breakdown_does_not_make_it_
             "4. Where are they educated?\n"
             "1. School 369\n")
     assert read(text, CARE, CARE_YEARS) == {("in_care", "2018"): ("answered", 480.0)}
+
+
+def test_a_line_of_only_a_label_and_a_figure_takes_the_period_its_question_names():
+    waiting = [Question("singles", number="1", text="Number of single people on the waiting list as of March 2024",
+                        labels=["Singles"]),
+               Question("families", number="2", text="Number of families on the waiting list as of March 2024",
+                        labels=["Families"])]
+    text = "Waiting list\nSingles 1,188\nFamilies: 2,247\n"
+    assert read(text, waiting, ["2023", "2024", "2023/24"]) == {
+        ("singles", "2024"): ("answered", 1188.0), ("families", "2024"): ("answered", 2247.0)}
+    # a sentence under the label is still put to a person: which period?
+    text = "Waiting list\nSingles were 1,188 when we last counted, which is high.\n"
+    assert read(text, waiting, ["2023", "2024", "2023/24"])[("singles", "2023")] == ("needs_review", None)

@@ -83,6 +83,8 @@ ANSWER_BEFORE = re.compile(
     r"|totalled|total of|amounted to|came to|stands? at|stood at|of which|numbered|received|recorded|issued"
     r"|made|had|have|has|identified|figure|number))\s*(?:a total of|approximately|around|about|some|only|just)?\s*$",
     re.IGNORECASE)
+# A line that is only a label and its figure ("Singles 1,188", "Families: 2,247"): as plain as a table row.
+LABEL_AND_FIGURE = re.compile(r"\W*[A-Za-z][A-Za-z '&/()-]{0,40}?[\s:=–-]+[£$]?\d[\d,]*(?:\.\d+)?\W*")
 # A sentence saying it gives the answer: "The answer to this question is four", "the figure is 12".
 ANSWER_SAID = re.compile(r"\b(?:answer|figure|number|total)\s+(?:(?:to|for)\s+(?:this|that|the|your)\s+"
                          r"(?:question|request|part|point)\s+)?(?:is|was|would be)\b", re.IGNORECASE)
@@ -160,7 +162,8 @@ class _LineReader:
                 self.bare += [(f, self.label) for f in given]
                 given = []
             elif answers:
-                plain = answers is True or answers.how.startswith("question number")
+                plain = answers is True or answers.how.startswith("question number") or (
+                    answers.how == "label" and LABEL_AND_FIGURE.fullmatch(clause) is not None)
                 given = _unperiodised(clause, current, self.periods, location, plain=plain)
             self.found += given
             self.answered = self.answered or bool(given)
