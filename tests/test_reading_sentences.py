@@ -428,3 +428,16 @@ def test_a_line_of_only_a_label_and_a_figure_takes_the_period_its_question_names
     # a sentence under the label is still put to a person: which period?
     text = "Waiting list\nSingles were 1,188 when we last counted, which is high.\n"
     assert read(text, waiting, ["2023", "2024", "2023/24"])[("singles", "2023")] == ("needs_review", None)
+
+
+def test_figures_listed_alone_answer_our_questions_listed_the_same_way_in_order():
+    text = ("You asked:\n"
+            "- How many residents' parking permits did the council issue?\n"
+            "- How many civil enforcement officers did the council employ?\n"
+            "In response, after checking our records:\n"
+            "- 5,210\n"
+            "- 14\n")
+    assert read(text, PARKING, ["2022/23"]) == {
+        ("permits", "2022/23"): ("answered", 5210.0), ("wardens", "2022/23"): ("answered", 14.0)}
+    # one figure too few: which question it answers is not known
+    assert read(text.replace("- 14\n", ""), PARKING, ["2022/23"]) == {}

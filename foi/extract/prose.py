@@ -83,6 +83,8 @@ ANSWER_BEFORE = re.compile(
     r"|totalled|total of|amounted to|came to|stands? at|stood at|of which|numbered|received|recorded|issued"
     r"|made|had|have|has|identified|figure|number))\s*(?:a total of|approximately|around|about|some|only|just)?\s*$",
     re.IGNORECASE)
+# A figure alone in a list: "- 190", "• 43".
+BULLET_FIGURE = re.compile(r"^\s*[-•*–]\s*([£$]?\d[\d,]*(?:\.\d+)?)\s*$")
 # A line that is only a label and its figure ("Singles 1,188", "Families: 2,247"): as plain as a table row.
 LABEL_AND_FIGURE = re.compile(r"\W*[A-Za-z][A-Za-z '&/()-]{0,40}?[\s:=–-]+[£$]?\d[\d,]*(?:\.\d+)?\W*")
 # A sentence saying it gives the answer: "The answer to this question is four", "the figure is 12".
@@ -142,10 +144,16 @@ class _LineReader:
         self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
         self.asking = False  # the line above ends with our question, echoed back: this line answers it
+        self.asked_run: list[Match] = []  # our questions echoed one after another, nothing answered since
+        self.bullets: list[tuple[str, str, tuple[Match, ...]]] = []  # bare figures in a list after them
         self.untracked = False  # the last numbered line is a question of the request the campaign does not ask
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
+        bullet = BULLET_FIGURE.match(text)
+        if bullet and self.asked_run and not self.answered:
+            self.bullets.append((bullet.group(1), location, tuple(self.asked_run)))
+            return  # "- 190" under our questions listed "- ... 101 calls?" / "- ... 999 calls?": see finish
         asked = False  # the clause before was our question, echoed back
         for clause in clauses(text):
             here = self.place(clause, index)
@@ -214,6 +222,8 @@ class _LineReader:
         if here and current and here.question is current.question and here.confidence < current.confidence:
             here = current  # "Question 3" then its words echoed: the surer of the two placings holds
         if here:
+            echoed = ASKS.search(clause) is not None
+            self.asked_run = ((self.asked_run if not self.answered else []) + [here]) if echoed else []
             self.listed = self.listed + 1 if not self.answered and self.last_placed >= 0 else 1
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
@@ -254,7 +264,18 @@ class _LineReader:
                 found += _bounded_found(said, None, bounded, location)
             elif then:
                 found += _bounded_found(said, [then], bounded, location)
-        return found + _totals_first(self.bare)
+        return found + self.listed_answers() + _totals_first(self.bare)
+
+    def listed_answers(self) -> list[Found]:
+        """Figures listed alone ("- 190", "- 43") after our questions listed the same way, one
+        figure for each question in the order they were asked; any other count reads none."""
+        if not self.bullets or len({tuple(m.question.id for m in run) for _, _, run in self.bullets}) != 1:
+            return []
+        run = self.bullets[0][2]
+        if len(run) != len(self.bullets) or len({m.question.id for m in run}) != len(run):
+            return []
+        return [found for (raw, location, _), match in zip(self.bullets, run)
+                for found in _unperiodised(raw, match, self.periods, location, plain=True)]
 
 
 def _own_numbering(lines: list[str], matcher: QuestionMatcher) -> bool:
