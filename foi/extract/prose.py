@@ -184,11 +184,7 @@ class _LineReader:
 
     def place(self, clause: str, index: int) -> Match | None:
         """The question `clause` names or is (None if none), setting the one being answered."""
-        here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
-        if here and self.asking and clause.strip().isdigit():
-            here = None  # "... how many were about moving placement?" then "2": the answer, not question 2
-        if here and self.own_numbering and not _words_agree(clause, here, self.matcher):
-            here = None  # "3. How many fines were paid?": the reply's own number 3, not our question 3
+        here, wrapped, current = self._numbered(clause), index in self.wrapped, self.current
         if not here and not wrapped and _heading(clause):
             here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
             if here and current and f"({current.question.id})" in here.how:
@@ -227,6 +223,15 @@ class _LineReader:
             self.listed = self.listed + 1 if not self.answered and self.last_placed >= 0 else 1
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
+        return here
+
+    def _numbered(self, clause: str) -> Match | None:
+        """The question `clause` names or is, less a number that is not our question's number."""
+        here = _place(clause, self.matcher)
+        if here and self.asking and clause.strip().isdigit():
+            return None  # "... how many were about moving placement?" then "2": the answer, not question 2
+        if here and self.own_numbering and not _words_agree(clause, here, self.matcher):
+            return None  # "3. How many fines were paid?": the reply's own number 3, not our question 3
         return here
 
     def keep(self, current: Match, index: int) -> Match:
@@ -708,7 +713,9 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
 def _parse_figure(raw: str, kind: str) -> Value:
     """A figure found in a sentence: the "no" of "no appeals were upheld" (see nil_counts) is 0."""
     if raw.strip().lower() == "no" and kind == "count":
-        return Value("answered", raw, value=0.0, note=f"'{raw}' read as 0: a count of nil said with 'no'")
+        nil = parse_value("none", kind)
+        nil.raw, nil.note = raw, f"'{raw}' read as 0: a count of nil said with 'no'"
+        return nil
     return parse_value(raw, kind)
 
 
