@@ -1,6 +1,13 @@
 """Replies that answer in words rather than figures: read as answers, not left
 unclassified or taken for an acknowledgement. Texts are invented."""
 
+import pytest
+
+from foi.campaign.spec import Question
+from foi.extract.mapper import extract_values
+from foi.extract.questions import QuestionMatcher
+from foi.extract.run import Campaign, resolve
+from foi.extract.text import read_text
 from foi.triage.classify import classify_text
 
 POINT_BY_POINT = """Dear Ms Okafor
@@ -104,3 +111,65 @@ def test_a_document_mentioned_in_an_acknowledgement_is_not_an_answer():
     text = ("Thank you for your request, which we received today. Our guidance document sets out "
             "how we handle requests. We will respond within 20 working days.\n")
     assert classify_text("Your request", text, []).kind == "acknowledgement"
+
+
+# ------------------------------------------------- the figure itself, read from the words
+
+LIBRARIES = [
+    Question("closed", number="1", text="How many library buildings closed for lack of funds in the last year?",
+             labels=["closed"]),
+    Question("volunteers", number="2", text="How many volunteers help to run the libraries?",
+             labels=["volunteers"]),
+    Question("under_16", number="3", text="The number of library members who are under 16 with a disability",
+             labels=["under 16 with a disability"]),
+]
+
+
+def read(text: str, questions: list[Question] = LIBRARIES, periods: tuple[str, ...] = ("2024",)) -> dict:
+    """(question, period) -> (status, value) as stored, needs_review included."""
+    periods = list(periods)
+    found = extract_values(read_text(text.encode(), "body"), QuestionMatcher(questions), periods)
+    chosen = resolve([(f, None, "message body") for f in found], Campaign("c", questions, periods, []))
+    return {(f.question_id, f.period): (f.value.status, f.value.value) for f, _, _ in chosen}
+
+
+def test_a_nil_count_said_with_no_is_zero():
+    text = ("1. How many library buildings closed for lack of funds in the last year?\n"
+            "I can confirm that no library buildings have been closed or sold in the last twelve months.\n")
+    assert read(text) == {("closed", "2024"): ("answered", 0.0)}
+
+
+def test_there_were_no_is_zero_for_its_period():
+    text = "Q1\nThere were no library buildings closed in 2023/24, and 2 in 2024/25.\n"
+    assert read(text, periods=("2023/24", "2024/25")) == {
+        ("closed", "2023/24"): ("answered", 0.0), ("closed", "2024/25"): ("answered", 2.0)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "I can confirm that no record of closures was found.",
+    "There were no records kept of closures in 2023/24.",
+    "No information about closures is held.",
+])
+def test_no_record_or_information_is_not_a_nil_count(sentence):
+    stored = read(f"1. How many library buildings closed?\n{sentence}\n", periods=("2023/24", "2024/25"))
+    assert all(value != ("answered", 0.0) for value in stored.values())
+
+
+def test_a_nil_word_opening_the_answer_is_zero():
+    assert read("3. None under 16 have a disability\n") == {("under_16", "2024"): ("answered", 0.0)}
+
+
+def test_a_sentence_saying_it_gives_the_answer_is_read():
+    text = ("We have taken your question to mean volunteers who worked a shift in 2024.   "
+            "The answer to this question is seven.\n")
+    assert read(text) == {("volunteers", "2024"): ("answered", 7.0)}
+
+
+def test_an_unrelated_sentence_after_a_question_gives_no_figure():
+    text = "We have taken your question to mean volunteers who worked a shift in 2024. Seven of them are new.\n"
+    assert read(text) == {}
+
+
+def test_there_are_no_in_an_explanation_is_not_a_nil_count():
+    assert read("2. 14. The rota changes only when there are no volunteers available.\n") == {
+        ("volunteers", "2024"): ("answered", 14.0)}

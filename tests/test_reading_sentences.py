@@ -284,3 +284,160 @@ def test_a_question_answered_in_lettered_parts_puts_the_numbers_after_it_to_a_pe
     assert read(text, HOMES, ["2023"]) == {
         ("homes_now", "2023"): ("answered", 212.0), ("repairs_cost", "2023"): ("needs_review", None),
         ("tenancies", "2023"): ("needs_review", None)}
+
+
+# ------------------------------------------------- the reply's own numbering
+
+STREETS = [
+    Question("graffiti_fines", number="1", text="How many fines did you issue for graffiti?", labels=["graffiti"]),
+    Question("dumping_fines", number="2", text="How many fines for illegal dumping did you issue each year?",
+             labels=["dumping fines"]),
+    Question("dumping_reports", number="3", text="How many reports of illegal dumping did you receive?",
+             labels=["reports of illegal dumping"]),
+]
+
+
+def test_numbers_that_start_again_in_each_section_do_not_place_an_unrelated_question():
+    # "3." under the first heading is the reply's own third graffiti question, not our question 3
+    text = ("Graffiti:\n"
+            "1. What is the amount of a graffiti fine?\n"
+            "£90\n"
+            "2. How many fines did you issue for graffiti?\n"
+            "2021/22: 14, 2022/23: 16\n"
+            "3. How many of those fines for graffiti were paid within the year?\n"
+            "2021/22: 9, 2022/23: 7.\n"
+            "\n"
+            "Dumping:\n"
+            "1. How many fines for illegal dumping did you issue each year?\n"
+            "2021/22: 31, 2022/23: 40\n"
+            "2. How many reports of illegal dumping did you receive?\n"
+            "2021/22: 702\n")
+    assert read(text, STREETS, ["2021/22", "2022/23"]) == {
+        ("graffiti_fines", "2021/22"): ("answered", 14.0), ("graffiti_fines", "2022/23"): ("answered", 16.0),
+        ("dumping_fines", "2021/22"): ("answered", 31.0), ("dumping_fines", "2022/23"): ("answered", 40.0),
+        ("dumping_reports", "2021/22"): ("answered", 702.0)}
+
+
+def test_one_run_of_numbers_that_matches_ours_still_places_bare_answers():
+    text = "1. 14\n2. 31\n3. 702\n"
+    assert read(text, STREETS, ["2022/23"]) == {
+        ("graffiti_fines", "2022/23"): ("answered", 14.0), ("dumping_fines", "2022/23"): ("answered", 31.0),
+        ("dumping_reports", "2022/23"): ("answered", 702.0)}
+
+
+# ------------------------------------------------- figures inside answer sentences
+
+def test_a_snapshot_date_then_a_dash_and_the_figure():
+    # "2024 - 62" (an en dash in the reply) is a date's year and a figure, not a run of years
+    text = "1. As at 14 March 2024 – 62 empty homes - please note some are awaiting sale.\n"
+    assert read(text, HOMES, ["2024"]) == {("homes_now", "2024"): ("answered", 62.0)}
+
+
+def test_a_question_asking_who_are_something_is_answered_by_a_snapshot():
+    arrears = [Question("arrears", number="1", text="The number of tenants who are in rent arrears",
+                        labels=["rent arrears"])]
+    text = "1. As at 2 May 2024 there were 1,310 tenants in rent arrears.\n"
+    assert read(text, arrears, ["2023", "2024"]) == {("arrears", "2024"): ("answered", 1310.0)}
+
+
+def test_a_present_tense_question_answered_with_a_bare_figure_takes_the_latest_snapshot_year():
+    hostels = [Question("hostels", number="1", text="The number of children in hostels who are under 16",
+                        labels=["hostels"]),
+               Question("hostel_cost", number="2", text="The average weekly cost of a hostel place in 2022/23",
+                        kind="money", labels=["weekly cost"])]
+    assert read("1. 0\n\n2. £410.50\n", hostels, ["2022/23", "2023"]) == {
+        ("hostels", "2023"): ("answered", 0.0), ("hostel_cost", "2022/23"): ("answered", 410.5)}
+
+
+def test_a_figure_that_looks_like_a_later_year_after_our_question_is_a_figure():
+    text = "Question 1: How many empty homes does the council currently own? 2071\n"
+    assert read(text, HOMES, ["2023"]) == {("homes_now", "2023"): ("answered", 2071.0)}
+    # the campaign's own year is not settled as a figure
+    assert read("Question 1: How many empty homes does the council currently own? 2023\n", HOMES, ["2023"]) == {
+        ("homes_now", "2023"): ("needs_review", None)}
+
+
+def test_a_grant_is_a_sum_of_money():
+    grants = [Question("largest_grant", number="1", text="The largest relocation grant allowed in 2022/23",
+                       labels=["relocation grant"])]
+    assert read("1) £2500 for each household that moves\n", grants, ["2022/23"]) == {
+        ("largest_grant", "2022/23"): ("answered", 2500.0)}
+
+
+def test_the_size_of_a_home_is_no_figure_and_the_word_before_a_figure_can_be_the_questions():
+    bought = [Question("bought", number="1", text="How many homes has the council bought back from landlords?",
+                       labels=["bought back"])]
+    text = "1. The council bought 14 x 2 bedroom flats from a local landlord.\n"
+    assert read(text, bought, ["2024"]) == {("bought", "2024"): ("answered", 14.0)}
+
+
+def test_a_month_in_words_beside_a_campaign_period_dates_an_event_in_it():
+    text = "2. 2021/22 Not recorded. 2022/23 with the new form in use from October 2022 - £12,400. 2023/24 £30,100.\n"
+    stored = read(text, HOMES, ["2021/22", "2022/23", "2023/24"])
+    assert stored[("repairs_cost", "2022/23")] == ("answered", 12400.0)
+    assert stored[("repairs_cost", "2023/24")] == ("answered", 30100.0)
+
+
+def test_a_bare_number_under_our_echoed_question_is_its_answer_not_a_question_number():
+    text = ("3. How many new tenancies were signed in each year?\n"
+            "1\n")
+    assert read(text, HOMES, ["2023"]) == {("tenancies", "2023"): ("answered", 1.0)}
+
+
+CARE = [
+    Question("in_care", number="1", text="How many children of school age do you currently have in care?",
+             labels=["in care now"]),
+    Question("missing_school", number="2", text="Number of children in care missing school, by calendar year",
+             labels=["missing school"]),
+]
+CARE_YEARS = ["2015", "2016", "2017", "2018"]
+
+
+def test_a_part_of_a_question_the_campaign_does_not_ask_is_not_placed_by_its_words():
+    # "i) Gone missing" is a part of the request's question 5, which the campaign does not track
+    text = ("1. 480 of school age as of 15/02/2018.\n"
+            "\n"
+            "2. 2015 = None\n"
+            "2016 = Four\n"
+            "\n"
+            "5. Please give the number of children aged 10 to 17 in care who have:\n"
+            "i) Gone missing\n"
+            "Of the 690 children in care on 21 February 2018 - 83 children have at some point been missing.\n")
+    assert read(text, CARE, CARE_YEARS) == {
+        ("in_care", "2018"): ("answered", 480.0), ("missing_school", "2015"): ("answered", 0.0),
+        ("missing_school", "2016"): ("answered", 4.0)}
+
+
+def test_a_word_of_the_question_before_a_figure_in_a_breakdown_does_not_make_it_the_answer():
+    # "School 369" is a row of a breakdown; "school" is a word of the question, not its label
+    text = ("1. 480 of school age as of 15/02/2018.\n"
+            "\n"
+            "4. Where are they educated?\n"
+            "1. School 369\n")
+    assert read(text, CARE, CARE_YEARS) == {("in_care", "2018"): ("answered", 480.0)}
+
+
+def test_a_line_of_only_a_label_and_a_figure_takes_the_period_its_question_names():
+    waiting = [Question("singles", number="1", text="Number of single people on the waiting list as of March 2024",
+                        labels=["Singles"]),
+               Question("families", number="2", text="Number of families on the waiting list as of March 2024",
+                        labels=["Families"])]
+    text = "Waiting list\nSingles 1,188\nFamilies: 2,247\n"
+    assert read(text, waiting, ["2023", "2024", "2023/24"]) == {
+        ("singles", "2024"): ("answered", 1188.0), ("families", "2024"): ("answered", 2247.0)}
+    # a sentence under the label is still put to a person: which period?
+    text = "Waiting list\nSingles were 1,188 when we last counted, which is high.\n"
+    assert read(text, waiting, ["2023", "2024", "2023/24"])[("singles", "2023")] == ("needs_review", None)
+
+
+def test_figures_listed_alone_answer_our_questions_listed_the_same_way_in_order():
+    text = ("You asked:\n"
+            "- How many residents' parking permits did the council issue?\n"
+            "- How many civil enforcement officers did the council employ?\n"
+            "In response, after checking our records:\n"
+            "- 5,210\n"
+            "- 14\n")
+    assert read(text, PARKING, ["2022/23"]) == {
+        ("permits", "2022/23"): ("answered", 5210.0), ("wardens", "2022/23"): ("answered", 14.0)}
+    # one figure too few: which question it answers is not known
+    assert read(text.replace("- 14\n", ""), PARKING, ["2022/23"]) == {}

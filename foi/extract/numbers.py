@@ -23,9 +23,11 @@ _RANGE = r"\s*(?:-|–|to)\s*"
 _SUB = r"(?:\s?\(\w{1,4}\))"
 MONEY = re.compile(rf"[£$€]\s*{_NUM}(?:\s*(?:m|k|bn|million|billion|thousand)\b)?|\b{_NUM}\s*(?:p|pence|pounds)\b",
                    re.IGNORECASE)
+# years in a range the period finder leaves alone: "2015 - 2018", "2015 -2019", "2015-18" (a range
+# only when the second year follows the first by a few: "2024 - 65 children" is a date and a figure)
+YEAR_RANGE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})\s*(?:-|–|to)\s*((?:19|20)?\d{2})(?![\d,])")
+YEARS_IN_A_RANGE = 10
 NOT_FIGURES = [
-    # years in a range the period finder leaves alone: "2015 - 2018", "2015 -2019"
-    re.compile(r"(?<![\d,.])(?:19|20)\d{2}\s*(?:-|–|to)\s*(?:19|20)?\d{2}(?![\d,])"),
     # dates: 02.10.19, 31/03/2024, 1st April, 31 March, March 31st, 4.30pm, 10:15
     re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d)"),
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b", re.IGNORECASE),
@@ -58,6 +60,9 @@ NOT_FIGURES = [
                r"consecutive|previous|last|past)\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
                r"|years?|yrs?|miles?|km|metres?|meters?|mph|kg|tonnes?|litres?|sq)\b", re.IGNORECASE),
     re.compile(r"\b(?:last|past|previous|next|first|within|over)\s+\d{1,2}\b", re.IGNORECASE),
+    # the size of a home, said as an adjective: "3 bedroom properties", "2-bed flat", "4 storey block"
+    # (a plural is a count: "41 beds", "12 floors")
+    re.compile(r"\b\d{1,2}\s*-?\s*(?:bed(?:room)?(?:ed)?|storey|story)\b(?!s)", re.IGNORECASE),
     # question numbers: Q2, question 3, questions 2 and 3, (a), 1st, 2nd
     re.compile(rf"(?<![\w/])(?:q|questions?)\s*\.?\s*\d{{1,2}}[a-z]?(?:{_AND}(?:q\.?\s*)?\d{{1,2}}[a-z]?)*\b",
                re.IGNORECASE),
@@ -82,7 +87,7 @@ def blank_non_figures(text: str, *, keep_money: bool = False, keep_days: bool = 
     sums of money are kept when `keep_money` (a question asking for money), a number of
     days ("168 days", its unit blanked) when `keep_days` (a question asking for days)."""
     chars = list(text)
-    spans = [(p.start, p.end) for p in find_periods(text)]
+    spans = [(p.start, p.end) for p in find_periods(text)] + year_ranges(text)
     for pattern in NOT_FIGURES:
         if keep_money and pattern is MONEY:
             continue
@@ -93,6 +98,17 @@ def blank_non_figures(text: str, *, keep_money: bool = False, keep_days: bool = 
         chars[days.start(1):days.end(1)] = text[days.start(1):days.end(1)]
         chars[days.start(2):days.end(2)] = " " * (days.end(2) - days.start(2))
     return "".join(chars)
+
+
+def year_ranges(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a run of years ("2015 - 2018", "2015-18"), not a year then a figure."""
+    spans = []
+    for match in YEAR_RANGE.finditer(text):
+        first, second = int(match.group(1)), match.group(2)
+        last = int(second) if len(second) == 4 else first - first % 100 + int(second)
+        if first < last <= first + YEARS_IN_A_RANGE:
+            spans.append(match.span())
+    return spans
 
 
 def word_number(word: str) -> int | None:
@@ -109,9 +125,40 @@ NIL_ANSWER = re.compile(r"\b(?:there (?:were|was|are|is|have been|has been)|tota
                         re.IGNORECASE)
 
 
+# "None under 5 have a disability": a nil word opening the answer, before the words it counts
+NIL_OPENING = re.compile(r"^\W*(none|nil|zero)\b(?!\s*(?:of|at all|held|recorded|is|are|-?\s*hours?)\b)(?=\s+[a-z])",
+                         re.IGNORECASE)
+# What a "no" can deny that is no count: "no information was found", "no further action was taken".
+NOT_COUNTED = set("""information data record records detail details document documents evidence figure figures
+further longer other such specific central way requirement requirements need obligation duty reason reasons one
+cost costs charge charges fee fees exemption exemptions response responses change changes action actions decision
+decisions trace searches search personal""".split())
+_DONE = (r"(?:[a-z]+(?:ed|en)|made|paid|sold|bought|held|found|given|taken|sent|built|lost|kept|spent|brought"
+         r"|put|let|set|cut|run|done|won)")
+# "no housing projects have been stopped", "there were no exclusions": a count of nil, said with "no"
+NO_COUNT = re.compile(
+    rf"\b(no)\s+(?P<counted>(?:[a-z'-]+\s+){{1,4}}?)(?:have|has|were|was|had|are|is)\s+(?:been\s+)?"
+    rf"(?:(?:either|ever|yet|then)\s+)?{_DONE}\b(?:\s+or\s+(?:been\s+)?{_DONE}\b)?"
+    rf"|\bthere\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(no)\s+(?P<after>[a-z'-]+(?:\s+[a-z'-]+)?)",
+    re.IGNORECASE)
+
+
+def nil_counts(text: str) -> list[tuple[int, int]]:
+    """Where a count of nil is said with "no" ("no appeals were upheld", "there were no
+    exclusions"): the span of the "no", which reads as 0. The words themselves are the
+    answer's shape, so they need no other words before them to say so; what they deny
+    must be something counted, not information, a record or a cost."""
+    spans = []
+    for match in NO_COUNT.finditer(text):
+        denied = (match.group("counted") or match.group("after") or "").lower().split()
+        if not set(denied) & NOT_COUNTED:
+            spans.append(match.span(1) if match.group(1) else match.span(3))
+    return spans
+
+
 def number_words(text: str) -> list[re.Match]:
     """Number words used as counts ("there were four", "Seven.", "None."), not "one of them"."""
-    found = list(NIL_WORD.finditer(text))
+    found = list(NIL_WORD.finditer(text)) + list(NIL_OPENING.finditer(text))
     found += [m for m in NIL_ANSWER.finditer(text) if all(f.start(1) != m.start(1) for f in found)]
     for match in NUMBER_WORD.finditer(text):
         if match.group(1).lower() == "one" and (NOT_A_COUNT_WORD.match(text[match.end():])

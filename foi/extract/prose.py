@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 
 from foi.extract.found import ALL_PERIODS, Found
-from foi.extract.numbers import MONTH, blank_non_figures, number_words
+from foi.extract.numbers import MONTH, blank_non_figures, nil_counts, number_words
 from foi.extract.periods import Period, find_periods, match_period
 from foi.extract.questions import (
+    ECHOED,
     NAMED,
     NUMBERED,
     Match,
@@ -82,6 +83,13 @@ ANSWER_BEFORE = re.compile(
     r"|totalled|total of|amounted to|came to|stands? at|stood at|of which|numbered|received|recorded|issued"
     r"|made|had|have|has|identified|figure|number))\s*(?:a total of|approximately|around|about|some|only|just)?\s*$",
     re.IGNORECASE)
+# A figure alone in a list: "- 190", "• 43".
+BULLET_FIGURE = re.compile(r"^\s*[-•*–]\s*([£$]?\d[\d,]*(?:\.\d+)?)\s*$")
+# A line that is only a label and its figure ("Singles 1,188", "Families: 2,247"): as plain as a table row.
+LABEL_AND_FIGURE = re.compile(r"\W*[A-Za-z][A-Za-z '&/()-]{0,40}?[\s:=–-]+[£$]?\d[\d,]*(?:\.\d+)?\W*")
+# A sentence saying it gives the answer: "The answer to this question is four", "the figure is 12".
+ANSWER_SAID = re.compile(r"\b(?:answer|figure|number|total)\s+(?:(?:to|for)\s+(?:this|that|the|your)\s+"
+                         r"(?:question|request|part|point)\s+)?(?:is|was|would be)\b", re.IGNORECASE)
 TOTAL_LABEL = re.compile(r"^\W*(?:grand |overall )?total\b|\btotal\W*$", re.IGNORECASE)
 
 
@@ -128,6 +136,7 @@ class _LineReader:
         self.split = _split_number(self.lines, matcher)
         self.beyond = _numbers_beyond(self.lines, matcher)
         self.placed_by = ""  # the clause that placed the question being answered
+        self.own_numbering = _own_numbering(self.lines, matcher)
         self.found: list[Found] = []
         self.bare: list[tuple[Found, str]] = []  # figures alone on a line, with the line above (their label)
         self.apart: list[tuple[int, Statement, tuple[list[str], str], Match | None, str]] = []
@@ -137,13 +146,21 @@ class _LineReader:
         self.last_placed = -1  # the last line that names or is one of our questions
         self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
+        self.asking = False  # the line above ends with our question, echoed back: this line answers it
+        self.asked_run: list[Match] = []  # our questions echoed one after another, nothing answered since
+        self.bullets: list[tuple[str, str, tuple[Match, ...]]] = []  # bare figures in a list after them
+        self.untracked = False  # the last numbered line is a question of the request the campaign does not ask
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
+        bullet = BULLET_FIGURE.match(text)
+        if bullet and self.asked_run and not self.answered:
+            self.bullets.append((bullet.group(1), location, tuple(self.asked_run)))
+            return  # "- 190" under our questions listed "- ... 101 calls?" / "- ... 999 calls?": see finish
         asked = False  # the clause before was our question, echoed back
         for clause in clauses(text):
             here = self.place(clause, index)
-            current, answers = self.current, here or asked
+            current, answers = self.current, here or asked or bool(ANSWER_SAID.search(clause))
             asked = bool((here or asked) and ASKS.search(clause))
             if not current or not _gives_figures(clause, current):
                 continue
@@ -156,7 +173,8 @@ class _LineReader:
                 self.bare += [(f, self.label) for f in given]
                 given = []
             elif answers:
-                plain = answers is True or answers.how.startswith("question number")
+                plain = answers is True or answers.how.startswith("question number") or (
+                    answers.how == "label" and LABEL_AND_FIGURE.fullmatch(clause) is not None)
                 given = _unperiodised(clause, current, self.periods, location, plain=plain)
             self.found += given
             self.answered = self.answered or bool(given)
@@ -164,12 +182,13 @@ class _LineReader:
             if given and current.how.startswith("question number"):
                 self.numbered.add(current.question.id)
         self.label = text
+        self.asking = asked and text.rstrip().endswith("?")
         for said in self.statements.get(index, []):
             self.read_statement(index, said, location)
 
     def place(self, clause: str, index: int) -> Match | None:
         """The question `clause` names or is (None if none), setting the one being answered."""
-        here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
+        here, wrapped, current = self._numbered(clause), index in self.wrapped, self.current
         if not here and not wrapped and _heading(clause):
             here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
             if here and current and f"({current.question.id})" in here.how:
@@ -185,6 +204,11 @@ class _LineReader:
             if here and not here.how.startswith("question number") and here.question.id in self.numbered:
                 here = None
             current = here
+        if number and not wrapped:
+            # a question of the request we do not track, unless its words are one of ours nearly whole
+            self.untracked = number not in self.matcher.by_number and (here is None or here.confidence < ECHOED)
+        elif here and self.untracked and not here.how.startswith("question number") and _lettered(clause):
+            here = current = None  # "8. ... / i) Gone missing": a part of that question, not one of ours by its words
         if here and current and here.question is current.question and _part_asked(clause):
             here = current = None  # "a) Please also give the number over three years": a part of it, not it
         if not here and not wrapped and ASKS.search(clause) and OPENS_QUESTION.match(clause):
@@ -199,9 +223,20 @@ class _LineReader:
             here = current  # "Question 3" then its words echoed: the surer of the two placings holds
         if here:
             self.placed_by = clause
+            echoed = ASKS.search(clause) is not None
+            self.asked_run = ((self.asked_run if not self.answered else []) + [here]) if echoed else []
             self.listed = self.listed + 1 if not self.answered and self.last_placed >= 0 else 1
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
+        return here
+
+    def _numbered(self, clause: str) -> Match | None:
+        """The question `clause` names or is, less a number that is not our question's number."""
+        here = _place(clause, self.matcher)
+        if here and self.asking and clause.strip().isdigit():
+            return None  # "... how many were about moving placement?" then "2": the answer, not question 2
+        if here and self.own_numbering and not _words_agree(clause, here, self.matcher):
+            return None  # "3. How many fines were paid?": the reply's own number 3, not our question 3
         return here
 
     def keep(self, current: Match, index: int) -> Match:
@@ -230,7 +265,7 @@ class _LineReader:
             return  # read above, period by period
         after = bool(current and self.answered and said.first_row > self.answered_at)
         if current and self.beyond and current.how.startswith("question number") \
-                and not _words_agree(self.placed_by, current, self.matcher):
+                and not _words_agree(self.placed_by, current, self.matcher, sure.REVIEW_BELOW):
             # "Q2. Please see <link>" in a reply numbering six questions where the campaign asks three:
             # its Q2 may not be ours
             current = Match(current.question, min(current.confidence, sure.UNSURE),
@@ -248,7 +283,47 @@ class _LineReader:
                 found += _bounded_found(said, None, bounded, location)
             elif then:
                 found += _bounded_found(said, [then], bounded, location)
-        return found + _totals_first(self.bare)
+        return found + self.listed_answers() + _totals_first(self.bare)
+
+    def listed_answers(self) -> list[Found]:
+        """Figures listed alone ("- 190", "- 43") after our questions listed the same way, one
+        figure for each question in the order they were asked; any other count reads none."""
+        if not self.bullets or len({tuple(m.question.id for m in run) for _, _, run in self.bullets}) != 1:
+            return []
+        run = self.bullets[0][2]
+        if len(run) != len(self.bullets) or len({m.question.id for m in run}) != len(run):
+            return []
+        return [found for (raw, location, _), match in zip(self.bullets, run)
+                for found in _unperiodised(raw, match, self.periods, location, plain=True)]
+
+
+def _own_numbering(lines: list[str], matcher: QuestionMatcher) -> bool:
+    """The reply numbers the questions it echoes its own way, not as the campaign does: the
+    numbers start again ("Littering: 1. ... 2. ...", "Fly-tipping: 1. ... 2. ..."), or a question
+    echoed word for word under one number is the campaign's question of another number.
+    Then a number alone does not say which of our questions a line answers."""
+    seen: set[str] = set()
+    for line in lines:
+        number = question_number(line)
+        if not number or not ASKS.search(line):
+            continue
+        if number in seen:
+            return True
+        seen.add(number)
+        echoed = _by_words(line, matcher)
+        if echoed and echoed.question.number.lower() != number and echoed.confidence >= sure.REVIEW_BELOW \
+                and _echoes(line, echoed.question, matcher):
+            return True
+    return False
+
+
+def _words_agree(clause: str, here: Match, matcher: QuestionMatcher, at_least: float = 0.0) -> bool:
+    """A placing by number alone is borne out by the clause's own words, matched at `at_least`
+    (or is not by number)."""
+    if not here.how.startswith("question number"):
+        return True
+    words = _by_words(clause, matcher)
+    return words is not None and words.question is here.question and words.confidence >= at_least
 
 
 SPLIT_FIRST = re.compile(r"^\s*(?:q(?:uestion)?\s*)?(\d{1,2})\s*[).:]?\s*\(?a[).]\s", re.IGNORECASE)
@@ -264,12 +339,6 @@ def _split_number(lines: list[str], matcher: QuestionMatcher) -> int | None:
                 and any(SPLIT_NEXT.match(later) for later in lines[index + 1:index + 8]):
             return int(first.group(1))
     return None
-
-
-def _words_agree(clause: str, placed: Match, matcher: QuestionMatcher) -> bool:
-    """The words of the clause that placed a question by its number name the same question."""
-    words = _by_words(clause, matcher)
-    return words is not None and words.question is placed.question and words.confidence >= sure.REVIEW_BELOW
 
 
 def _numbers_beyond(lines: list[str], matcher: QuestionMatcher) -> int:
@@ -308,6 +377,12 @@ def _echoes(clause: str, question, matcher: QuestionMatcher) -> bool:
     own = matcher.text_tokens[question.id]
     said = set(tokens(without_references(clause)))
     return bool(own) and 5 * len(said & own) >= 4 * len(own) and len(said - own) <= len(own)
+
+
+def _lettered(clause: str) -> bool:
+    """A line opening with a part's letter or numeral ("i) Gone missing", "(b) ...")."""
+    reference = parse_reference(clause)
+    return reference is not None and reference.kind in ("letter", "roman")
 
 
 def _part_asked(clause: str) -> bool:
@@ -518,6 +593,10 @@ def _respectively(text: str, hits) -> list[tuple[str | None, bool, str | None]] 
 def _sentence_values(text: str, hits, current: Match, location: str) -> list[Found]:
     begin = _after_question_number(text)
     hits = [(p, _dated(p, m, current)) for p, m in hits if p.start >= begin and not BOUNDARY.search(text[:p.start])]
+    if any(p.kind in ("financial", "calendar") and m[1] >= sure.CERTAIN for p, m in hits):
+        # "2022/23 with tracking introduced December 2022 - £49,904": a day in words beside a
+        # period the campaign asks for dates an event in it, and is no period of its own
+        hits = [(p, m) for p, m in hits if p.kind != "date"]
     money = figure_kind(current.question) == "money"
     blank = blank_non_figures(text, keep_money=money, keep_days=figure_kind(current.question) == "days")
     for start, end in _years_that_are_figures(text, hits):
@@ -529,7 +608,7 @@ def _sentence_values(text: str, hits, current: Match, location: str) -> list[Fou
         raw, several, doubt = segment
         if raw is None:
             continue
-        value = parse_value(raw, figure_kind(current.question))
+        value = _parse_figure(raw, figure_kind(current.question))
         if several and value.status == "answered":  # a table row in text, or a breakdown: a person decides
             doubt = doubt or f"several figures after {_period.text!r}: which one answers it?"
         if doubt:
@@ -565,7 +644,11 @@ def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
 
 
 # A question asking for a figure as it stands on a day (a stock), not over a period.
-STOCK = re.compile(r"\b(?:as (?:at|of|on)|at the end of|currently|at present|presently|at the moment)\b", re.I)
+# (also one asking who or what "are" something, in the present: "children who are on the register")
+IN_THE_PRESENT = (r"(?:who|which|that) (?:are|is)|are (?:on|in|open|subject|living|waiting|placed|looked after"
+                  r"|held|registered|empty|vacant|allocated)")
+STOCK = re.compile(rf"\b(?:as (?:at|of|on)|at the end of|currently|at present|presently|at the moment"
+                   rf"|{IN_THE_PRESENT})\b", re.I)
 YEAR_END = re.compile(r"^31(?:st)?[\s/.]+(?:of\s+)?(?:0?3|march|12|dec(?:ember)?)\b", re.IGNORECASE)
 
 
@@ -671,12 +754,23 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
         if (before.strip() and ANSWER_BEFORE.search(before)) or (tied and TIED_FORWARD.match(rest)
                                                              and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))  # "x in 2022/23": suppressed
+    if not (money or NOT_HELD.search(segment) or parse_refusal(segment)):  # "no record was found": not held
+        found += [(start + a, start + b) for a, b in nil_counts(segment)]
     for match in ([] if money else number_words(segment)):
         rest = segment[match.end():]
         if ANSWER_BEFORE.search(segment[:match.start()]) or (
                 tied and TIED_FORWARD.match(rest) and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))
     return sorted(found)
+
+
+def _parse_figure(raw: str, kind: str) -> Value:
+    """A figure found in a sentence: the "no" of "no appeals were upheld" (see nil_counts) is 0."""
+    if raw.strip().lower() == "no" and kind == "count":
+        nil = parse_value("none", kind)
+        nil.raw, nil.note = raw, f"'{raw}' read as 0: a count of nil said with 'no'"
+        return nil
+    return parse_value(raw, kind)
 
 
 def _said(segment: str) -> str | None:
@@ -707,12 +801,18 @@ STATED_TOTAL = re.compile(r"(?:\btotal(?: of)?|\boverall|\baltogether)\W*#"
 
 def _answer_shaped(text: str, start: int, end: int, current: Match) -> bool:
     """A figure with no period is an answer when the words before it say so ("there were 38",
-    "Total: 38") or the words after it are the question's own ("38 referrals")."""
+    "Total: 38"), or the words after it are the question's own ("38 referrals"), or the word
+    just before it is one of the question's labels ("the council purchased 38", labelled "purchased").
+    (A word of the question's text before it is too often a breakdown's label: "School 369".)"""
     if ANSWER_BEFORE.search(text[:start]):
         return True
     after = re.findall(r"[a-z]{4,}", text[end:end + 40].lower())[:3]
     own = " ".join([current.question.text, *current.question.labels]).lower()
-    return any(word[:5] in own for word in after)
+    if any(word[:5] in own for word in after):
+        return True
+    before = re.search(r"([a-z]{4,})\s*$", text[:start].lower())
+    labels = set(tokens(" ".join(current.question.labels)))
+    return bool(before and set(tokens(before.group(1))) & labels)
 
 
 def _bare_figure(clause: str) -> bool:
@@ -721,8 +821,8 @@ def _bare_figure(clause: str) -> bool:
 
 
 # A question asking for the figure as it stands now.
-PRESENT = re.compile(r"\b(?:currently|at present|presently|at the moment|as of (?:now|today)|right now)\b",
-                     re.IGNORECASE)
+PRESENT = re.compile(rf"\b(?:currently|at present|presently|at the moment|as of (?:now|today)|right now"
+                     rf"|{IN_THE_PRESENT})\b", re.IGNORECASE)
 
 
 def _own_period(question, periods: list[str]) -> tuple[str | None, str | None]:
@@ -752,6 +852,14 @@ def _period_end(label: str) -> tuple[int, int]:
     return (int(found.group(1)) + 1, 3) if found.group(2) else (int(found.group(1)), 12)
 
 
+def _years_beyond(text: str, periods: list[str]) -> list[tuple[int, int]]:
+    """Numbers that read as years but come after every year the campaign asks about, with no
+    word making them years ("... had a plan? 2097"): a figure, not a year the reply speaks of."""
+    last = max((_period_end(label)[0] for label in periods), default=0)
+    return [(p.start, p.end) for p in find_periods(text)
+            if p.kind == "calendar" and last and int(p.label) > last and not YEAR_BEFORE.search(text[:p.start])]
+
+
 def _unperiodised(clause: str, current: Match, periods: list[str], location: str,
                   plain: bool = False) -> list[Found]:
     """A figure for a question with no period named ("Q1: 1,234."). Only a `plain` answer (after
@@ -760,7 +868,9 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
     rest = clause[_after_question_number(clause):]
     if any(p.kind in ("financial", "span") for p in find_periods(rest)):
         return []  # a figure for a period the campaign does not ask for ("July 2020 to July 2023 = 34")
-    spans = [(p.start, p.end) for p in find_periods(rest)] + [m.span() for m in NAMED.finditer(rest)]
+    years = _years_beyond(rest, periods)
+    spans = [(p.start, p.end) for p in find_periods(rest) if (p.start, p.end) not in years]
+    spans += [m.span() for m in NAMED.finditer(rest)]
     for start, end in sorted(spans, reverse=True):  # other years and question numbers: not figures
         rest = rest[:start] + " " * (end - start) + rest[end:]
     if len({n.lower() for n in NAMED.findall(clause)}) > 1:  # "Q1 Q2 Q3 Q4": quarters or a list
@@ -769,6 +879,8 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
         return []
     money = figure_kind(current.question) == "money"
     blank = blank_non_figures(rest, keep_money=money, keep_days=figure_kind(current.question) == "days")
+    for start, end in years:
+        blank = blank[:start] + rest[start:end] + blank[end:]
     every = _figures_at(blank, 0, len(rest), money)
     shaped = [(a, b) for a, b in every if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
@@ -779,7 +891,7 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
     if len(shaped) != 1:
         return []
     figures = [rest[slice(*shaped[0])]]
-    value = parse_value(figures[0], figure_kind(current.question))
+    value = _parse_figure(figures[0], figure_kind(current.question))
     if own and breakdown:
         return [Found(current.question.id, own, value, location,
                       round(current.confidence * sure.SOLE_PERIOD, 2), clause[:160],

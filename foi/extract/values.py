@@ -139,7 +139,8 @@ def of_kind(value: Value, kind: str) -> Value:
 
 # A question left at the default kind (count) whose words ask for a sum of money.
 MONEY_WORDS = re.compile(r"\b(?:spend|spent|spending|costs?|costing|expenditure|income|paid|payments?|fees?|budget"
-                         r"|amount|revenue|charges?|price|pounds|value of)\b|£", re.IGNORECASE)
+                         r"|amount|revenue|charges?|price|pounds|value of|grants?|allowances?|salary|salaries"
+                         r"|wages?)\b|£", re.IGNORECASE)
 COUNTING = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 
 
