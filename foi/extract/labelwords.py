@@ -45,6 +45,11 @@ SAME = {
     "without": "no",
     "distant": "far", "away": "far",
 }
+# "no", "not", "without", "excluding": the words after one, up to the next clause
+# break, are what a question or label leaves out ("closed with no referral to early
+# help" is not about closures with a referral)
+NEGATION = re.compile(r"\b(?:no|not|without|excluding|except|other than)\s+(.*?)"
+                      r"(?=[,.;:?!()]|\b(?:and|or|but|with|who|which|that)\b|$)", re.IGNORECASE)
 _SUFFIXES: tuple[str, ...] = ("ations", "ation", "ments", "ment", "ures", "ure", "als", "al")
 
 
@@ -64,6 +69,13 @@ def content_words(text: str) -> list[str]:
         word = stem(word)
         out.append(_SAME.get(word, word))
     return out
+
+
+def negated_words(text: str) -> set[str]:
+    """The content words `text` says are left out ("... with no further action" ->
+    further, action); "No. of" and "No of" are the number sign, not a negation."""
+    text = NUMBER_SIGN.sub(" ", " ".join(text.replace("’", "'").split()))  # a label wrapped in its cell
+    return {word for found in NEGATION.finditer(text) for word in content_words(found.group(1))}
 
 
 def stem(word: str) -> str:

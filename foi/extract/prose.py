@@ -32,7 +32,7 @@ from foi.extract.statements import Statement, find_statements, paragraphs
 from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
 from foi.language import confidence as sure
-from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
+from foi.language.wording import NOT_HELD, REQUEST_SUBJECT, parse_refusal, said_plainly, split_sentences
 from foi.vocabulary import GIVEN_VALUE_STATUSES
 
 VALUE_IN_TEXT = re.compile(
@@ -165,6 +165,9 @@ class _LineReader:
 
     def place(self, clause: str, index: int) -> Match | None:
         """The question `clause` names or is (None if none), setting the one being answered."""
+        if _about_request(clause):
+            self.current = self.current or self.matcher.sole()
+            return None
         here, wrapped, current = _place(clause, self.matcher), index in self.wrapped, self.current
         if not here and not wrapped and _heading(clause):
             here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
@@ -271,6 +274,14 @@ def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
             return words
         return here
     return here or matcher.named_in(clause)
+
+
+def _about_request(clause: str) -> bool:
+    """A sentence on the request as a whole ("Thank you for your request about looked after
+    children"), naming no question by number and giving no figure: its words are the
+    request's subject, which one question's label may share, and it answers nothing."""
+    return (REQUEST_SUBJECT.search(clause) is not None and not NAMED.search(clause)
+            and not VALUE_IN_TEXT.search(blank_non_figures(clause)))
 
 
 def _echoes(clause: str, question, matcher: QuestionMatcher) -> bool:

@@ -96,6 +96,15 @@ REPORTED: Final = re.compile(
     r"|earlier |initially )?(?:advised|told|informed) you\b", re.IGNORECASE)
 
 
+# A sentence about the request as a whole ("Thank you for your request about looked after
+# children", "We write further to your email regarding ..."): it names the request's
+# subject, not one of its questions.
+REQUEST_SUBJECT: Final = re.compile(
+    r"\byour\s+(?:recent\s+|original\s+|above\s+)?(?:freedom\s+of\s+information\s+|foi\s+|foia\s+|eir\s+"
+    r"|information\s+)?(?:request|enquiry|inquiry|e-?mail|letter|application|correspondence)\b.{0,80}?"
+    r"\b(?:about|regarding|concerning|relating\s+to|in\s+relation\s+to|in\s+respect\s+of)\b", re.IGNORECASE)
+
+
 def asks(sentence: str) -> bool:
     """A question or a request, never a statement of what the council holds or refuses."""
     return bool(ASKING.search(sentence))

@@ -1,0 +1,78 @@
+"""Layouts and wordings the reply generator (bench/replygen) showed foi misreading,
+written here in invented councils' words: a label that asks the opposite of a
+question's "no ...", a council's name sharing letters with a question word, an
+opening sentence naming the request's subject, and a note under a one-period
+table."""
+
+from __future__ import annotations
+
+from foi.campaign.spec import Question
+from foi.extract.found import ALL_PERIODS
+from foi.extract.mapper import extract_values
+from foi.extract.questions import QuestionMatcher
+from foi.extract.tables import Table
+from foi.extract.text import read_text
+from foi.language import confidence as sure
+
+REHOUSING = [
+    Question("unsupported", "How many households were rehoused with no tenancy support package and no "
+             "floating support worker?", "count", ["rehoused without support"], "1"),
+    Question("supported", "How many households were rehoused with a tenancy support package?", "count",
+             ["rehoused with support"], "2"),
+    Question("returned", "Of the households counted in question 1, how many returned to the housing register "
+             "within 6 months?", "count", ["returned to the register"], "3"),
+]
+PERIODS = ["2022/23", "2023/24"]
+
+
+def read(tables: list[Table], questions=REHOUSING) -> dict[tuple[str, str], tuple[object, float, str]]:
+    found = extract_values(tables, QuestionMatcher(questions), PERIODS)
+    return {(f.question_id, f.period): (f.value.value if f.value.status == "answered" else f.value.status,
+                                        f.confidence, f.note or "") for f in found}
+
+
+def settled(result: dict) -> dict[tuple[str, str], object]:
+    return {key: value for key, (value, confidence, _) in result.items() if confidence >= sure.REVIEW_BELOW}
+
+
+def body(text: str) -> list[Table]:
+    return read_text(text.encode(), "body")
+
+
+def test_a_label_asking_what_a_question_leaves_out_names_the_other_question():
+    # the first question's words include "no ... floating support": a label with that
+    # support is the second question, however many words it shares with the first
+    result = read(body("Rehousings with a tenancy support package\n2022/23 - 310\n2023/24 - 344\n"))
+    assert settled(result) == {("supported", "2022/23"): 310.0, ("supported", "2023/24"): 344.0}
+    result = read(body("Households rehoused (no tenancy support package)\n2022/23 - 95\n2023/24 - 102\n"))
+    assert settled(result) == {("unsupported", "2022/23"): 95.0, ("unsupported", "2023/24"): 102.0}
+
+
+def test_a_councils_name_is_not_a_question_sharing_its_first_letters():
+    # "County" is not a form of "counted" (the third question's words)
+    matcher = QuestionMatcher(REHOUSING)
+    assert matcher.match("Wexcombe County Council") is None
+
+
+def test_a_periods_not_held_sentence_after_an_opening_naming_the_subject_is_of_every_question():
+    # the opening names the request's subject (the second question's label among its words);
+    # the sentence on earlier years is said of no one question, so of each of them
+    result = read(body("Dear Requester,\n\nThank you for your request about households rehoused with support.\n\n"
+                       "Please find the figures attached.\n\n"
+                       "We do not hold data for the years before 2023/24.\n\n"
+                       "Housing Options Team\nWexcombe County Council\n"))
+    assert {key: value for key, (value, _, _) in result.items()} == {(ALL_PERIODS, "2022/23"): "not_held"}
+    assert result[(ALL_PERIODS, "2022/23")][1] == sure.PERIODS_STATED
+
+
+def test_a_note_under_a_one_period_sheet_does_not_turn_the_table():
+    # periods down the first column, one period, a total and a note in the same column:
+    # the figure beside the period is the titled question's, the note quotes "<5" only
+    sheet = Table("sheet", "Sheet3", [
+        ["Of the households counted in question 1, how many returned to the housing register within 6 months?", ""],
+        ["Year", "Total"],
+        ["2023/24", "57"],
+        ["Total", "57"],
+        ["Counts under 5 appear as <5 to protect tenants, under section 40(2) of the Act.", ""],
+    ])
+    assert settled(read([sheet])) == {("returned", "2023/24"): 57.0}
