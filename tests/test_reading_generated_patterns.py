@@ -12,7 +12,9 @@ from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
 from foi.extract.tables import Table
 from foi.extract.text import read_text
+from foi.extract.values import parse_value
 from foi.language import confidence as sure
+from foi.triage.classify import classify_text
 
 REHOUSING = [
     Question("unsupported", "How many households were rehoused with no tenancy support package and no "
@@ -76,3 +78,22 @@ def test_a_note_under_a_one_period_sheet_does_not_turn_the_table():
         ["Counts under 5 appear as <5 to protect tenants, under section 40(2) of the Act.", ""],
     ])
     assert settled(read([sheet])) == {("returned", "2023/24"): 57.0}
+
+
+def test_a_sum_wrapped_inside_a_narrow_cell_is_read_whole():
+    # a PDF column too narrow for the figure breaks it over two lines
+    assert parse_value("£31,408,115.6\n8", "money").value == 31408115.68
+    assert parse_value("4,31\n7", "count").value == 4317.0
+    # two whole figures in one cell are not joined into a third
+    assert parse_value("1,204\n96", "count").status == "needs_review"
+
+
+def test_a_request_declared_vexatious_and_not_complied_with_is_a_refusal():
+    # the standard paragraph on exemptions before it hedges; the decision itself does not
+    fresh = ("Dear Requester,\n\nSome information may be exempt from disclosure, for example personal data "
+             "(section 40); each request is weighed on its merits.\n\n"
+             "Having regard to the number of near-identical requests you have sent, the authority regards this "
+             "request as vexatious under section 14(1) and will not be complying with it.\n\n"
+             "Records Team\nWexcombe County Council\n")
+    result = classify_text("RE: Freedom of Information request", fresh, [])
+    assert (result.kind, result.details.get("sections")) == ("refusal", ["s.14(1)"])

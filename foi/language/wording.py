@@ -198,7 +198,9 @@ NOT_DRAWN_OUT: Final = re.compile(
 REFUSAL_DECIDED: Final = re.compile(
     r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
     r"|favou?rs? (maintaining|withholding)|(decided|concluded|determined) (that|to)\b"
-    r"|(will|can) ?not (be )?(provid|disclos|releas)|unable to comply", re.IGNORECASE)
+    r"|(will|can) ?not (be )?(provid|disclos|releas)|unable to comply"
+    # "... vexatious ... and will not be complying with it": declining to comply decides it
+    r"|(will|shall|are|is) not (be )?comply(ing)?\b|\bdeclin(e|ed|ing) to comply", re.IGNORECASE)
 # A decision still to come ("considering whether ... exempt").
 PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
                             r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
