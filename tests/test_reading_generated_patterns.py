@@ -7,6 +7,7 @@ table."""
 from __future__ import annotations
 
 from foi.campaign.spec import Question
+from foi.extract.delimited import read_csv
 from foi.extract.found import ALL_PERIODS
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
@@ -97,3 +98,15 @@ def test_a_request_declared_vexatious_and_not_complied_with_is_a_refusal():
              "Records Team\nWexcombe County Council\n")
     result = classify_text("RE: Freedom of Information request", fresh, [])
     assert (result.kind, result.details.get("sections")) == ("refusal", ["s.14(1)"])
+
+
+def test_a_semicolon_file_with_commas_in_its_totals_and_note_is_read_by_semicolons():
+    data = (b"Measure;2022/23;2023/24;Total\n"
+            b"Question 1;2950;3012;5,962\n"
+            b"Question 2;870;911;1,781\n"
+            b"Question 3;140;166;306\n"
+            b"Counts under 5 appear as <5, under section 40(2) of the Act.\n")
+    assert settled(read(read_csv(data))) == {
+        ("unsupported", "2022/23"): 2950.0, ("unsupported", "2023/24"): 3012.0,
+        ("supported", "2022/23"): 870.0, ("supported", "2023/24"): 911.0,
+        ("returned", "2022/23"): 140.0, ("returned", "2023/24"): 166.0}
