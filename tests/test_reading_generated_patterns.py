@@ -110,3 +110,11 @@ def test_a_semicolon_file_with_commas_in_its_totals_and_note_is_read_by_semicolo
         ("unsupported", "2022/23"): 2950.0, ("unsupported", "2023/24"): 3012.0,
         ("supported", "2022/23"): 870.0, ("supported", "2023/24"): 911.0,
         ("returned", "2022/23"): 140.0, ("returned", "2023/24"): 166.0}
+
+
+def test_figures_given_respectively_for_years_ending_in_a_month():
+    result = read(body("Rehousings with a tenancy support package\n"
+                       "The numbers rehoused with support were nil and * for Year ending March 2023 and "
+                       "Year ending March 2024 respectively.\n"))
+    assert {key: value for key, (value, _, _) in result.items()} == {
+        ("supported", "2022/23"): 0.0, ("supported", "2023/24"): "suppressed"}

@@ -451,7 +451,9 @@ def _other_measure(sentence: str, current: Match | None) -> bool:
 
 
 RESPECTIVELY = re.compile(r"\b(?:were|was|are|is|of|:)\s+(?P<values>[^;:]+?)\s+(?:for|in)\s+(?:the\s+)?"
-                          r"(?:(?:financial|calendar)\s+)?(?:years?\s+)?(?P<periods>[^;:]+?)\s*,?\s+respectively\b",
+                          # "for the years 2015/16, ...", but "Year ending March 2016" is a period whole
+                          r"(?:(?:financial|calendar)\s+)?(?:years?\s+(?!end|to\b))?"
+                          r"(?P<periods>[^;:]+?)\s*,?\s+respectively\b",
                           re.IGNORECASE)
 
 
