@@ -118,3 +118,16 @@ def test_figures_given_respectively_for_years_ending_in_a_month():
                        "Year ending March 2024 respectively.\n"))
     assert {key: value for key, (value, _, _) in result.items()} == {
         ("supported", "2022/23"): 0.0, ("supported", "2023/24"): "suppressed"}
+
+
+def test_a_count_that_reads_as_a_year_after_there_were_is_the_periods_figure():
+    result = read(body("Rehousings with a tenancy support package\n"
+                       "In 2022/23 there were 1987 households rehoused with support, 2004 in 2023/24.\n"))
+    assert settled(result) == {("supported", "2022/23"): 1987.0, ("supported", "2023/24"): 2004.0}
+
+
+def test_a_word_for_nothing_just_before_its_period_is_that_periods_zero():
+    result = read(body("Rehousings with a tenancy support package\n"
+                       "There were x households rehoused with support in the year ending March 2022, "
+                       "Nil in the year ending March 2023 and seven in the year ending March 2024.\n"))
+    assert settled(result) == {("supported", "2022/23"): 0.0, ("supported", "2023/24"): 7.0}

@@ -507,16 +507,24 @@ YEAR_BEFORE = re.compile(r"(?:\b(?:in|since|from|during|of|to|until|till|before|
 
 def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
     """A number that reads as a year but is a figure tied to a campaign period after it:
-    "..., 1932 in 2020-21", "2028 in the year ending March 2022"."""
+    "..., 1932 in 2020-21", "2028 in the year ending March 2022"; or said as the count of
+    a period named before it: "In 2020/21 there were 1927 pupils"."""
     found = []
     for year in find_periods(text):
         if year.kind != "calendar" or YEAR_BEFORE.search(text[:year.start]):
             continue
         after = [p for p, _ in hits if p.start >= year.end]
-        if after and TIED_FORWARD.match(text[year.end:after[0].start]) and not BREAK.search(
-                text[year.end:after[0].start]):
+        tied = bool(after) and TIED_FORWARD.match(text[year.end:after[0].start]) is not None \
+            and not BREAK.search(text[year.end:after[0].start])
+        counted = any(p.end <= year.start for p, _ in hits) and COUNT_BEFORE.search(text[:year.start]) is not None
+        if tied or counted:
             found.append((year.start, year.end))
     return found
+
+
+# Words that make the number after them a count, even one that reads as a year ("there were 2021").
+COUNT_BEFORE = re.compile(r"\b(?:there (?:were|was|have been|had been)|a total of|totall?ed|totall?ing)\s*$",
+                          re.IGNORECASE)
 
 
 # A question asking for a figure as it stands on a day (a stock), not over a period.
@@ -609,6 +617,10 @@ def _after_question_number(text: str) -> int:
     return match.end() if match else 0
 
 
+# A word for nothing just before the period it is said of.
+NIL_BEFORE_PERIOD = re.compile(r"\b(none|nil|zero)\s+(?:in|for|during)(?:\s+the)?\s*$", re.IGNORECASE)
+
+
 def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: bool = False) -> list[tuple[int, int]]:
     """Where the figures are in blank[start:end] (numbers that are not figures blanked out);
     sums of money ("£1,234.50", "1,234.50") for a question asking for money. A number in
@@ -625,6 +637,9 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
         if (before.strip() and ANSWER_BEFORE.search(before)) or (tied and TIED_FORWARD.match(rest)
                                                              and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))  # "x in 2022/23": suppressed
+    nil = NIL_BEFORE_PERIOD.search(segment) if tied and not money else None
+    if nil:  # "None in 2021/22", "nil in the year ending March 2023" (the period is blanked out)
+        found.append((start + nil.start(1), start + nil.end(1)))
     for match in ([] if money else number_words(segment)):
         rest = segment[match.end():]
         if ANSWER_BEFORE.search(segment[:match.start()]) or (
