@@ -131,3 +131,52 @@ def test_a_word_for_nothing_just_before_its_period_is_that_periods_zero():
                        "There were x households rehoused with support in the year ending March 2022, "
                        "Nil in the year ending March 2023 and seven in the year ending March 2024.\n"))
     assert settled(result) == {("supported", "2022/23"): 0.0, ("supported", "2023/24"): 7.0}
+
+
+def stacked(*cells: str) -> list[Table]:
+    """A reply body holding a table written one cell per line, after a greeting."""
+    return body("Dear Requester,\n\nHere is our answer.\n\n" + "\n".join(cells) + "\n\nHousing Options Team\n")
+
+
+def test_a_table_one_cell_per_line_after_a_greeting_keeps_its_blank_corner():
+    # the greeting and the opening lines are short too, but they are sentences, not header cells
+    periods = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+    tables = body("Dear Requester,\n\nWe refer to your email of 2 May 2024 on rehousing.\n\nOur answer follows.\n\n\n"
+                  + "\n".join(periods + ["1", "2766", "2636", "2828", "2899", "3060", "2", "7", "5", "7", "5", "6",
+                                          "3", "295", "301", "256", "278", "270"]) + "\n\nHousing Options Team\n")
+    found = extract_values(tables, QuestionMatcher(REHOUSING), periods)
+    settled_values = {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW}
+    assert settled_values == {**{("unsupported", p): v for p, v in zip(periods, [2766, 2636, 2828, 2899, 3060])},
+                              **{("supported", p): v for p, v in zip(periods, [7, 5, 7, 5, 6])},
+                              **{("returned", p): v for p, v in zip(periods, [295, 301, 256, 278, 270])}}
+
+
+def test_a_corner_word_over_question_numbers_and_figures_that_read_as_years():
+    result = read(stacked("Financial year", "1", "2", "3",
+                          "April 2022 - March 2023", "1984", "870", "140",
+                          "April 2023 - March 2024", "2011", "911", "166"))
+    assert settled(result) == {
+        ("unsupported", "2022/23"): 1984.0, ("unsupported", "2023/24"): 2011.0,
+        ("supported", "2022/23"): 870.0, ("supported", "2023/24"): 911.0,
+        ("returned", "2022/23"): 140.0, ("returned", "2023/24"): 166.0}
+
+
+def test_rows_labelled_by_year_hold_figures_that_read_as_years():
+    questions = [Question("placed", "How many children were placed with foster carers as at 31 March?", "count",
+                          ["children placed with foster carers"], "1"),
+                 Question("carers", "How many foster carers were approved as at 31 March?", "count",
+                          ["approved foster carers"], "2")]
+    tables = stacked("As at", "Children placed with foster carers", "Approved foster carers",
+                     "2023", "2061", "540", "2024", "1998", "1950")
+    found = extract_values(tables, QuestionMatcher(questions), ["2023", "2024"])
+    assert {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW} == {
+        ("placed", "2023"): 2061.0, ("placed", "2024"): 1998.0, ("carers", "2023"): 540.0, ("carers", "2024"): 1950.0}
+
+
+def test_rows_labelled_by_question_under_a_year_hold_figures_that_read_as_years():
+    tables = stacked("Measure", "2024", "Q1", "1987", "Q2", "557", "Q3", "fewer than 5")
+    found = extract_values(tables, QuestionMatcher(REHOUSING), ["2023", "2024"])
+    assert {(f.question_id, f.period): (f.value.status, f.value.value) for f in found
+            if f.confidence >= sure.REVIEW_BELOW} == {
+        ("unsupported", "2024"): ("answered", 1987.0), ("supported", "2024"): ("answered", 557.0),
+        ("returned", "2024"): ("suppressed", None)}
