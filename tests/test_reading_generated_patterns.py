@@ -11,6 +11,7 @@ from foi.extract.delimited import read_csv
 from foi.extract.found import ALL_PERIODS
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
+from foi.extract.read import read_source
 from foi.extract.tables import Table
 from foi.extract.text import read_text
 from foi.extract.values import parse_value
@@ -180,3 +181,30 @@ def test_rows_labelled_by_question_under_a_year_hold_figures_that_read_as_years(
             if f.confidence >= sure.REVIEW_BELOW} == {
         ("unsupported", "2024"): ("answered", 1987.0), ("supported", "2024"): ("answered", 557.0),
         ("returned", "2024"): ("suppressed", None)}
+
+
+def test_a_semicolon_file_with_a_thousands_comma_in_every_row_is_read_by_semicolons():
+    data = (b"Period;1. Rehoused with no support package;2. Rehoused with support;3. Of those in question 1, how many "
+            b"returned to the register?\n"
+            b"2020/21;1,302;<5;101\n"
+            b"2021/22;1,288;6;96\n"
+            b"2022/23;1,224;<5;99\n"
+            b"2023/24;1,257;Zero;127\n"
+            b"Counts under 5 appear as <5, under section 40(2) of the Act.\n")
+    assert read_source(data).format == "csv"
+    assert {key: value for key, (value, confidence, _) in read(read_source(data).tables).items()
+            if confidence >= sure.REVIEW_BELOW} == {
+        ("unsupported", "2022/23"): 1224.0, ("unsupported", "2023/24"): 1257.0,
+        ("supported", "2022/23"): "suppressed", ("supported", "2023/24"): 0.0,
+        ("returned", "2022/23"): 99.0, ("returned", "2023/24"): 127.0}
+
+
+def test_a_csv_of_a_header_and_one_row_above_quoted_notes_is_a_table():
+    data = (b',Rehoused without support,Rehoused with support,Returned to the register\n'
+            b'2023/24,"2,085",310,41\n'
+            b'"Source: housing register, extract of 3 May 2024."\n'
+            b'"Rates per 1,000 households are not held in this format."\n')
+    reading = read_source(data)
+    assert reading.format == "csv"
+    assert settled(read(reading.tables)) == {("unsupported", "2023/24"): 2085.0, ("supported", "2023/24"): 310.0,
+                                             ("returned", "2023/24"): 41.0}

@@ -118,14 +118,15 @@ def delimiter_of(text: str) -> str | None:
     """The delimiter of a file of delimited rows, or None for text. Most lines
     carry the same number (>= 1) of it; or the rows are three or more and at
     least half the lines, the other lines (a title, notes under the table)
-    carrying fewer of it. Of several that fit, the one most lines carry alike
-    ("a;1,204;96" rows with one comma in a total and a note: the semicolon)."""
+    carrying fewer of it; or two or more rows on top and lines carrying none of
+    it below (notes). Of several that fit, the one that makes the most cells of
+    rows alike ("2019/20;1,204;<5;96" rows with one comma in a figure: the semicolon)."""
     lines = [line for line in text.splitlines()[:30] if line.strip()]
     if len(lines) < 2:
         return None
     fits = [(fit, -order, delimiter) for order, delimiter in enumerate(DELIMITERS)
             if (fit := _fit(lines, delimiter)) is not None]
-    return max(fits)[2] if fits else None
+    return max(fits, key=lambda fit: (fit[0][0] * fit[0][1], fit))[2] if fits else None
 
 
 def _fit(lines: list[str], delimiter: str) -> tuple[int, int] | None:
@@ -138,7 +139,9 @@ def _fit(lines: list[str], delimiter: str) -> tuple[int, int] | None:
     if commonest < 1:
         return None
     table = counts.count(commonest)
-    if table < max(2, 0.7 * len(lines)) and not (
+    # a header and one row of figures, then notes with none of it ("Source: ...", quoted)
+    on_top = commonest >= 2 and counts[:table] == [commonest] * table and not any(counts[table:])
+    if table < max(2, 0.7 * len(lines)) and not on_top and not (
             table >= 3 and 2 * table >= len(lines) and max(counts) == commonest):
         return None
     if len(lines) == 2 and commonest < 2:
