@@ -208,3 +208,12 @@ def test_a_csv_of_a_header_and_one_row_above_quoted_notes_is_a_table():
     assert reading.format == "csv"
     assert settled(read(reading.tables)) == {("unsupported", "2023/24"): 2085.0, ("supported", "2023/24"): 310.0,
                                              ("returned", "2023/24"): 41.0}
+
+
+def test_a_year_then_a_dash_and_a_four_figure_count_is_a_year_and_its_figure():
+    questions = [Question("placed", "How many children were placed with foster carers as at 31 March?", "count",
+                          ["placed with foster carers"], "1")]
+    tables = body("Our answers are below.\n\nPlaced with foster carers\n2023 - 1627\n2024 - 1418\n")
+    found = extract_values(tables, QuestionMatcher(questions), ["2023", "2024"])
+    assert {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW} == {
+        ("placed", "2023"): 1627.0, ("placed", "2024"): 1418.0}
