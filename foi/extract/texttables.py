@@ -305,7 +305,7 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
         return _numbered_header(cells, answers, at)
     if words > 1 and _prose_cell(cells[at]):
         return None  # a sentence (or a greeting) before a header that lost its corner
-    if words == 1 and not _prose_cell(cells[at]):  # "Year" over rows labelled by period, numbers "1", "2"
+    if words == 1 and not _prose_cell(cells[at]) and not cells[at].endswith("?"):  # "Year" over rows labelled by period, numbers "1", "2"
         numbered = _numbered_header(cells, answers, at + 1)
         if numbered and numbered[1] == numbered[0] + 1:
             return numbered[0] + 1, numbered[1], numbered[2]
@@ -326,7 +326,7 @@ def _prose_cell(text: str) -> bool:
     greeting does ("Dear Requester,", "Our response is as follows."), or a long lead-in
     ending in a colon."""
     words = len(text.split())
-    return (words > 1 and text.endswith((".", ",", ";", "!", "?"))) or (words > 3 and text.endswith(":"))
+    return (words > 1 and text.endswith((".", ",", ";", "!"))) or (words > 3 and text.endswith(":"))
 
 
 # A row labelled by a question ("Q1", "Question 2"): its cells are that question's figures.
