@@ -217,3 +217,9 @@ def test_a_year_then_a_dash_and_a_four_figure_count_is_a_year_and_its_figure():
     found = extract_values(tables, QuestionMatcher(questions), ["2023", "2024"])
     assert {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW} == {
         ("placed", "2023"): 1627.0, ("placed", "2024"): 1418.0}
+
+
+def test_the_figure_was_a_number_that_reads_as_a_year():
+    result = read(body("Rehousings with a tenancy support package\n"
+                       "In 2022/23 the figure was 1986. In 2023/24 the figure was 2004.\n"))
+    assert settled(result) == {("supported", "2022/23"): 1986.0, ("supported", "2023/24"): 2004.0}

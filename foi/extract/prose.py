@@ -523,7 +523,8 @@ def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
 
 
 # Words that make the number after them a count, even one that reads as a year ("there were 2021").
-COUNT_BEFORE = re.compile(r"\b(?:there (?:were|was|have been|had been)|a total of|totall?ed|totall?ing)\s*$",
+COUNT_BEFORE = re.compile(r"\b(?:there (?:were|was|have been|had been)|a total of|totall?ed|totall?ing"
+                          r"|(?:figure|number|total|count)s? (?:was|were|is|are|stood at))\s*$",
                           re.IGNORECASE)
 
 

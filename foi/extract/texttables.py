@@ -305,7 +305,8 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
         return _numbered_header(cells, answers, at)
     if words > 1 and _prose_cell(cells[at]):
         return None  # a sentence (or a greeting) before a header that lost its corner
-    if words == 1 and not _prose_cell(cells[at]) and not cells[at].endswith("?"):  # "Year" over rows labelled by period, numbers "1", "2"
+    # "Year" over rows labelled by period, then question numbers "1", "2" (a question is no corner)
+    if words == 1 and not _prose_cell(cells[at]) and not cells[at].endswith("?"):
         numbered = _numbered_header(cells, answers, at + 1)
         if numbered and numbered[1] == numbered[0] + 1:
             return numbered[0] + 1, numbered[1], numbered[2]
