@@ -223,3 +223,20 @@ def test_the_figure_was_a_number_that_reads_as_a_year():
     result = read(body("Rehousings with a tenancy support package\n"
                        "In 2022/23 the figure was 1986. In 2023/24 the figure was 2004.\n"))
     assert settled(result) == {("supported", "2022/23"): 1986.0, ("supported", "2023/24"): 2004.0}
+
+
+def test_a_tab_file_of_sums_with_thousands_commas_is_read_by_tabs():
+    periods = ["2020/21", "2021/22", "2022/23", "2023/24"]
+    data = ("\ti\tii\tiii\n"
+            "2020/21\t£31,622,310.00\t£9,930,001.50\t4\n"
+            "2021/22\t£33,107,444.90\t£10,004,127.00\t7\n"
+            "2022/23\t£36,047,945.20\t£10,830,794.13\t6\n"
+            "2023/24\t£35,752,523.71\t£11,278,083.35\t8\n").encode()
+    questions = [Question("spend", "What did the council spend on rehousing?", "money", [], "1"),
+                 Question("hotels", "Of that, what was spent on hotels?", "money", [], "2"),
+                 Question("moves", "How many households moved out of area?", "count", [], "3")]
+    found = extract_values(read_source(data).tables, QuestionMatcher(questions), periods)
+    values = {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW}
+    assert values == {**{("spend", p): v for p, v in zip(periods, [31622310.0, 33107444.9, 36047945.2, 35752523.71])},
+                      **{("hotels", p): v for p, v in zip(periods, [9930001.5, 10004127.0, 10830794.13, 11278083.35])},
+                      **{("moves", p): v for p, v in zip(periods, [4.0, 7.0, 6.0, 8.0])}}

@@ -119,14 +119,16 @@ def delimiter_of(text: str) -> str | None:
     carry the same number (>= 1) of it; or the rows are three or more and at
     least half the lines, the other lines (a title, notes under the table)
     carrying fewer of it; or two or more rows on top and lines carrying none of
-    it below (notes). Of several that fit, the one that makes the most cells of
-    rows alike ("2019/20;1,204;<5;96" rows with one comma in a figure: the semicolon)."""
+    it below (notes). Of several that fit, a tab, semicolon or bar before the comma
+    ("2019/20;1,204;<5;96": the comma groups thousands), then the one making the
+    most cells of rows alike."""
     lines = [line for line in text.splitlines()[:30] if line.strip()]
     if len(lines) < 2:
         return None
     fits = [(fit, -order, delimiter) for order, delimiter in enumerate(DELIMITERS)
             if (fit := _fit(lines, delimiter)) is not None]
-    return max(fits, key=lambda fit: (fit[0][0] * fit[0][1], fit))[2] if fits else None
+    # a comma also groups thousands and joins words; another delimiter that fits was meant
+    return max(fits, key=lambda fit: (fit[2] != ",", fit[0][0] * fit[0][1], fit))[2] if fits else None
 
 
 def _fit(lines: list[str], delimiter: str) -> tuple[int, int] | None:
