@@ -240,3 +240,25 @@ def test_a_tab_file_of_sums_with_thousands_commas_is_read_by_tabs():
     assert values == {**{("spend", p): v for p, v in zip(periods, [31622310.0, 33107444.9, 36047945.2, 35752523.71])},
                       **{("hotels", p): v for p, v in zip(periods, [9930001.5, 10004127.0, 10830794.13, 11278083.35])},
                       **{("moves", p): v for p, v in zip(periods, [4.0, 7.0, 6.0, 8.0])}}
+
+
+def test_a_ruled_pdf_table_is_read_as_its_grid_not_again_as_page_text():
+    # the page text repeats the table's rows ("Q1 310"): read as sentences they would put
+    # a figure with no period to a person for the year the table does not give
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Wexcombe County Council\nFreedom of Information Act 2000 - response")
+    pdf.ln(4)
+    with pdf.table() as table:
+        for cells in (["Question", "2023/24"], ["Q1", "310"], ["Q2", "95"], ["Q3", "41"]):
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+    found = extract_values(read_source(bytes(pdf.output())).tables, QuestionMatcher(REHOUSING), PERIODS)
+    assert sorted((f.question_id, f.period, f.value.value, f.location) for f in found) == [
+        ("returned", "2023/24", 41.0, "page 1 table 1 row 4 col 2"),
+        ("supported", "2023/24", 95.0, "page 1 table 1 row 3 col 2"),
+        ("unsupported", "2023/24", 310.0, "page 1 table 1 row 2 col 2")]
