@@ -262,3 +262,12 @@ def test_a_ruled_pdf_table_is_read_as_its_grid_not_again_as_page_text():
         ("returned", "2023/24", 41.0, "page 1 table 1 row 4 col 2"),
         ("supported", "2023/24", 95.0, "page 1 table 1 row 3 col 2"),
         ("unsupported", "2023/24", 310.0, "page 1 table 1 row 2 col 2")]
+
+
+def test_columns_headed_by_question_over_rows_labelled_by_year():
+    # "Question 1" heads a column here; the rows are the years, whose labels stay periods
+    tables = stacked("", "Question 1", "Question 2", "2023", "1,341", "411", "2024", "1,497", "420")
+    found = extract_values(tables, QuestionMatcher(REHOUSING), ["2023", "2024"])
+    assert {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW} == {
+        ("unsupported", "2023"): 1341.0, ("unsupported", "2024"): 1497.0,
+        ("supported", "2023"): 411.0, ("supported", "2024"): 420.0}

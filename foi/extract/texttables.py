@@ -338,7 +338,8 @@ def _years_as_figures(cells: list[str], answers: list[bool], labels: list[str]) 
     """In a table whose header or first row label is a period that is not a
     bare year ("2019/20", "April 2019 - March 2020"), or whose rows are
     labelled by question ("Q1"), a cell "2006" is a figure, not a year."""
-    if not any((parse_period(text) and not YEAR.match(text)) or QUESTION_LABEL.match(text) for text in labels):
+    by_question = bool(labels) and QUESTION_LABEL.match(labels[-1]) is not None  # the first row's label
+    if not by_question and not any(parse_period(text) and not YEAR.match(text) for text in labels):
         return answers
     return [answer or bool(YEAR.match(cell)) for answer, cell in zip(answers, cells)]
 
