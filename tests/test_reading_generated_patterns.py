@@ -271,3 +271,17 @@ def test_columns_headed_by_question_over_rows_labelled_by_year():
     assert {(f.question_id, f.period): f.value.value for f in found if f.confidence >= sure.REVIEW_BELOW} == {
         ("unsupported", "2023"): 1341.0, ("unsupported", "2024"): 1497.0,
         ("supported", "2023"): 411.0, ("supported", "2024"): 420.0}
+
+
+def test_a_numbered_not_held_sentence_keeps_its_question_whatever_its_not_says():
+    # "we do not have separate costs" is about holding the figure, not a label leaving costs out
+    questions = [Question("reports", "How many graffiti incidents were reported to you in each year?", "count",
+                          ["incidents"], "1"),
+                 Question("cost", "How much did it cost in each year to clean and remove graffiti?", "money",
+                          ["cost"], "2")]
+    tables = body("1. 2022/23 388\n2023/24 402\n\n2. Not held. Graffiti is cleaned in routine street sweeping, "
+                  "so we do not have any separate costs for cleaning or removing graffiti incidents.\n")
+    found = extract_values(tables, QuestionMatcher(questions), PERIODS)
+    assert {(f.question_id, f.period): (f.value.status, f.confidence >= sure.REVIEW_BELOW) for f in found} == {
+        ("reports", "2022/23"): ("answered", True), ("reports", "2023/24"): ("answered", True),
+        ("cost", ALL_PERIODS): ("not_held", True)}

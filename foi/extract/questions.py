@@ -366,11 +366,14 @@ class QuestionMatcher:
         return out
 
     def _contradicted(self, question: Question, text: str) -> set[str]:
-        """The words of `text` that say the opposite of `question`: words the question
-        leaves out ("no referral") that the text asks about ("with a referral"), and
-        words the question asks about that the text leaves out. They count against it."""
+        """The words of a label or heading `text` that say the opposite of `question`: words
+        the question leaves out ("no referral") that the text asks about ("with a referral"),
+        and words the question asks about that the text leaves out. They count against it."""
+        said = set(tokens(without_references(text)))
+        if len(said) > HEADING_WORDS:
+            return set()  # a sentence ("we do not hold separate costs"): its "not" is about holding
         left_out = negated_words(without_references(text))
-        said = set(tokens(without_references(text))) - left_out
+        said -= left_out
         return (said & self.negated[question.id]) | (left_out & self.affirmed[question.id])
 
     def _paraphrase(self, cell: set[str], question: Question, against: AbstractSet[str] = frozenset()) -> float:
