@@ -6,7 +6,7 @@ person with both readings when two questions score close."""
 from __future__ import annotations
 
 from foi.campaign.spec import Question
-from foi.extract.labelwords import content_words
+from foi.extract.labelwords import content_words, negated_words
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
 from foi.extract.tables import Table
@@ -161,3 +161,11 @@ def test_a_label_with_words_of_two_questions_goes_to_review_naming_both():
     assert settled(result) == {}
     assert {key[0] for key in result} == {"temporary"}
     assert all("or question 2 (hostels)" in note and "check" in note for _, _, note in result.values())
+
+
+def test_a_not_about_holding_the_information_leaves_no_words_out():
+    """"We do not hold the cost of hotel stays" says nothing against a question about that cost;
+    "closed with no referral" leaves the referral out."""
+    assert negated_words("We do not hold the cost of hotel stays separately") == set()
+    assert negated_words("There are no records of the cost of hotel stays") == set()
+    assert negated_words("Assessments closed with no referral to early help") == {"refer", "early", "help"}

@@ -118,25 +118,38 @@ def delimiter_of(text: str) -> str | None:
     """The delimiter of a file of delimited rows, or None for text. Most lines
     carry the same number (>= 1) of it; or the rows are three or more and at
     least half the lines, the other lines (a title, notes under the table)
-    carrying fewer of it."""
+    carrying fewer of it; or two or more rows on top and lines carrying none of
+    it below (notes). Of several that fit, a tab, semicolon or bar before the comma
+    ("2019/20;1,204;<5;96": the comma groups thousands), then the one making the
+    most cells of rows alike."""
     lines = [line for line in text.splitlines()[:30] if line.strip()]
     if len(lines) < 2:
         return None
-    for delimiter in DELIMITERS:
-        # Quote-aware: Excel writes 1,501 as "1,501", whose comma separates nothing.
-        rows = list(csv.reader(lines, delimiter=delimiter))
-        counts = [len(row) - 1 for row in rows]
-        commonest = max(set(counts), key=lambda n: (counts.count(n), n))
-        if commonest < 1:
-            continue
-        table = counts.count(commonest)
-        if table < max(2, 0.7 * len(lines)) and not (
-                table >= 3 and 2 * table >= len(lines) and max(counts) == commonest):
-            continue
-        if len(lines) == 2 and commonest < 2:
-            continue  # two lines with a comma each is a letter more often than a table
-        fields = [f for row, n in zip(rows, counts) if n == commonest for f in row]
-        words = sorted(len(f.split()) for f in fields)
-        if words[len(words) // 2] <= 4:  # prose has long "fields"
-            return delimiter
-    return None
+    fits = [(fit, -order, delimiter) for order, delimiter in enumerate(DELIMITERS)
+            if (fit := _fit(lines, delimiter)) is not None]
+    # a comma also groups thousands and joins words; another delimiter that fits was meant
+    return max(fits, key=lambda fit: (fit[2] != ",", fit[0][0] * fit[0][1], fit))[2] if fits else None
+
+
+def _fit(lines: list[str], delimiter: str) -> tuple[int, int] | None:
+    """How well `delimiter` makes rows of `lines`: (lines carrying the commonest count
+    of it, that count), or None when it does not make a table."""
+    # Quote-aware: Excel writes 1,501 as "1,501", whose comma separates nothing.
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    counts = [len(row) - 1 for row in rows]
+    commonest = max(set(counts), key=lambda n: (counts.count(n), n))
+    if commonest < 1:
+        return None
+    table = counts.count(commonest)
+    # a header and one row of figures, then notes with none of it ("Source: ...", quoted)
+    on_top = commonest >= 2 and counts[:table] == [commonest] * table and not any(counts[table:])
+    if table < max(2, 0.7 * len(lines)) and not on_top and not (
+            table >= 3 and 2 * table >= len(lines) and max(counts) == commonest):
+        return None
+    if len(lines) == 2 and commonest < 2:
+        return None  # two lines with a comma each is a letter more often than a table
+    fields = [f for row, n in zip(rows, counts) if n == commonest for f in row]
+    words = sorted(len(f.split()) for f in fields)
+    if words[len(words) // 2] > 4:  # prose has long "fields"
+        return None
+    return table, commonest

@@ -45,6 +45,14 @@ SAME = {
     "without": "no",
     "distant": "far", "away": "far",
 }
+# "no", "not", "without", "excluding": the words after one, up to the next clause
+# break, are what a question or label leaves out ("closed with no referral to early
+# help" is not about closures with a referral); a "not" about holding or giving the
+# information ("we do not hold the spend on ...", "no records of ...") leaves nothing out
+ABOUT_HOLDING = (r"(?!(?:hold|held|record|recorded|records|keep|kept|collect|collected|have|has|had|retain|store"
+                 r"|stored|track|capture|captured|maintain|possess|available|able|provide|supply|information|data)\b)")
+NEGATION = re.compile(r"\b(?:no|not|without|excluding|except|other than)\s+" + ABOUT_HOLDING + r"(.*?)"
+                      r"(?=[,.;:?!()]|\b(?:and|or|but|with|who|which|that)\b|$)", re.IGNORECASE)
 _SUFFIXES: tuple[str, ...] = ("ations", "ation", "ments", "ment", "ures", "ure", "als", "al")
 
 
@@ -64,6 +72,13 @@ def content_words(text: str) -> list[str]:
         word = stem(word)
         out.append(_SAME.get(word, word))
     return out
+
+
+def negated_words(text: str) -> set[str]:
+    """The content words `text` says are left out ("... with no further action" ->
+    further, action); "No. of" and "No of" are the number sign, not a negation."""
+    text = NUMBER_SIGN.sub(" ", " ".join(text.replace("’", "'").split()))  # a label wrapped in its cell
+    return {word for found in NEGATION.finditer(text) for word in content_words(found.group(1))}
 
 
 def stem(word: str) -> str:

@@ -24,6 +24,8 @@ from foi.vocabulary import SETTLED_VALUE_STATUSES
 
 FOOTNOTE_START = set("*†‡[cxCX")
 TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
+# a cell of more words than this is a note or a sentence, not a figure
+NOTE_WORDS = 6
 TOTAL_ASKED = re.compile(r"\btotal\b", re.IGNORECASE)
 
 
@@ -105,6 +107,10 @@ def _row_label(block: Table, across: tuple[int, dict], down: tuple[int, dict]) -
 
 
 def _figure(text: str) -> bool:
+    """A cell holding a figure; a note in a sentence ("Numbers below 5 are shown as
+    <5 ...") under a table holds none, whatever figures it quotes."""
+    if len(text.split()) > NOTE_WORDS:
+        return False
     return parse_value(text, "count").status != "needs_review" or parse_value(text, "money").status != "needs_review"
 
 

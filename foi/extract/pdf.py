@@ -29,7 +29,7 @@ import io
 from dataclasses import dataclass
 
 from foi.extract.pdf_ruled import SPANS, ruled_rows
-from foi.extract.pdf_stream import crowded_share, group_lines, stream_tables
+from foi.extract.pdf_stream import Line, crowded_share, group_lines, stream_tables
 from foi.extract.tables import Table, lines_table
 
 MAX_PAGES = 200
@@ -84,8 +84,17 @@ def read_page(page, number: int, options: PdfOptions) -> list[Table]:
     grids.sort(key=lambda item: item[0])
     tables = [Table("grid", f"page {number} table {index}", rows)
               for index, (_, rows) in enumerate(grids, start=1)]
-    tables.append(lines_table(f"page {number}", text_of(lines)))
+    # the text of a ruled table is read as its grid, not again as sentences (kept as
+    # blank lines, so the page's line numbers still match)
+    tables.append(lines_table(f"page {number}", text_of([_outside(line, boxes) for line in lines])))
     return tables
+
+
+def _outside(line, boxes: list[tuple]):
+    """The line, or an empty one when every word of it lies in a ruled table's box."""
+    if line.words and any(all(_inside(word, box) for word in line.words) for box in boxes):
+        return Line(line.top, line.bottom, [], [])
+    return line
 
 
 def _trusted(table, lines) -> bool:

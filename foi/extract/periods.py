@@ -35,8 +35,9 @@ SNAPSHOTS = (
     re.compile(_AS_AT + r"((?:19|20)\d{2})-\d{2}-\d{2}$", re.IGNORECASE),
 )
 # A period may end a sentence or a list: "... was 1,234 for 2015/16." / "in 2019, ..."
-# ("2015 - 2018" and "2015-16" are ranges, but "2016 - 4" is a year and its figure)
-BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})(?![\d/%]|[.,]\d|\s*[-/–]\s*(?:\d{2}|\d{4})(?![\d,]))")
+# ("2015 - 2018" and "2015-16" are ranges, but "2016 - 4" and "2022 - 1627" are a year and its figure)
+BARE_YEAR = re.compile(r"(?<![\d/.,£$-])((?:19|20)\d{2})"
+                       r"(?![\d/%]|[.,]\d|\s*[-/–]\s*(?:\d{2}|(?:19|20)\d{2})(?![\d,]))")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"

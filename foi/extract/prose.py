@@ -33,7 +33,7 @@ from foi.extract.statements import WHOLE_REQUEST, Statement, find_statements, pa
 from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
 from foi.language import confidence as sure
-from foi.language.wording import NOT_HELD, parse_refusal, said_plainly, split_sentences
+from foi.language.wording import NOT_HELD, REQUEST_SUBJECT, parse_refusal, said_plainly, split_sentences
 from foi.vocabulary import GIVEN_VALUE_STATUSES
 
 VALUE_IN_TEXT = re.compile(
@@ -188,6 +188,9 @@ class _LineReader:
 
     def place(self, clause: str, index: int) -> Match | None:
         """The question `clause` names or is (None if none), setting the one being answered."""
+        if _about_request(clause):
+            self.current = self.current or self.matcher.sole()
+            return None
         here, wrapped, current = self._numbered(clause), index in self.wrapped, self.current
         if not here and not wrapped and _heading(clause):
             here = _by_words(clause, self.matcher)  # "Children placed far from home": a paraphrase
@@ -370,6 +373,14 @@ def _place(clause: str, matcher: QuestionMatcher) -> Match | None:
             return words
         return here
     return here or matcher.named_in(clause)
+
+
+def _about_request(clause: str) -> bool:
+    """A sentence on the request as a whole ("Thank you for your request about looked after
+    children"), naming no question by number and giving no figure: its words are the
+    request's subject, which one question's label may share, and it answers nothing."""
+    return (REQUEST_SUBJECT.search(clause) is not None and not NAMED.search(clause)
+            and not VALUE_IN_TEXT.search(blank_non_figures(clause)))
 
 
 def _echoes(clause: str, question, matcher: QuestionMatcher) -> bool:
@@ -573,7 +584,9 @@ def _other_measure(sentence: str, current: Match | None) -> bool:
 
 
 RESPECTIVELY = re.compile(r"\b(?:were|was|are|is|of|:)\s+(?P<values>[^;:]+?)\s+(?:for|in)\s+(?:the\s+)?"
-                          r"(?:(?:financial|calendar)\s+)?(?:years?\s+)?(?P<periods>[^;:]+?)\s*,?\s+respectively\b",
+                          # "for the years 2015/16, ...", but "Year ending March 2016" is a period whole
+                          r"(?:(?:financial|calendar)\s+)?(?:years?\s+(?!end|to\b))?"
+                          r"(?P<periods>[^;:]+?)\s*,?\s+respectively\b",
                           re.IGNORECASE)
 
 
@@ -631,16 +644,25 @@ YEAR_BEFORE = re.compile(r"(?:\b(?:in|since|from|during|of|to|until|till|before|
 
 def _years_that_are_figures(text: str, hits) -> list[tuple[int, int]]:
     """A number that reads as a year but is a figure tied to a campaign period after it:
-    "..., 1932 in 2020-21", "2028 in the year ending March 2022"."""
+    "..., 1932 in 2020-21", "2028 in the year ending March 2022"; or said as the count of
+    a period named before it: "In 2020/21 there were 1927 pupils"."""
     found = []
     for year in find_periods(text):
         if year.kind != "calendar" or YEAR_BEFORE.search(text[:year.start]):
             continue
         after = [p for p, _ in hits if p.start >= year.end]
-        if after and TIED_FORWARD.match(text[year.end:after[0].start]) and not BREAK.search(
-                text[year.end:after[0].start]):
+        tied = bool(after) and TIED_FORWARD.match(text[year.end:after[0].start]) is not None \
+            and not BREAK.search(text[year.end:after[0].start])
+        counted = any(p.end <= year.start for p, _ in hits) and COUNT_BEFORE.search(text[:year.start]) is not None
+        if tied or counted:
             found.append((year.start, year.end))
     return found
+
+
+# Words that make the number after them a count, even one that reads as a year ("there were 2021").
+COUNT_BEFORE = re.compile(r"\b(?:there (?:were|was|have been|had been)|a total of|totall?ed|totall?ing"
+                          r"|(?:figure|number|total|count)s? (?:was|were|is|are|stood at))\s*$",
+                          re.IGNORECASE)
 
 
 # A question asking for a figure as it stands on a day (a stock), not over a period.
@@ -738,6 +760,10 @@ def _after_question_number(text: str) -> int:
     return match.end() if match else 0
 
 
+# A word for nothing just before the period it is said of.
+NIL_BEFORE_PERIOD = re.compile(r"\b(none|nil|zero)\s+(?:in|for|during)(?:\s+the)?\s*$", re.IGNORECASE)
+
+
 def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: bool = False) -> list[tuple[int, int]]:
     """Where the figures are in blank[start:end] (numbers that are not figures blanked out);
     sums of money ("£1,234.50", "1,234.50") for a question asking for money. A number in
@@ -756,12 +782,15 @@ def _figures_at(blank: str, start: int, end: int, money: bool = False, tied: boo
             found.append((start + match.start(1), start + match.end(1)))  # "x in 2022/23": suppressed
     if not (money or NOT_HELD.search(segment) or parse_refusal(segment)):  # "no record was found": not held
         found += [(start + a, start + b) for a, b in nil_counts(segment)]
+    nil = NIL_BEFORE_PERIOD.search(segment) if tied and not money else None
+    if nil:  # "None in 2021/22", "nil in the year ending March 2023" (the period is blanked out)
+        found.append((start + nil.start(1), start + nil.end(1)))
     for match in ([] if money else number_words(segment)):
         rest = segment[match.end():]
         if ANSWER_BEFORE.search(segment[:match.start()]) or (
                 tied and TIED_FORWARD.match(rest) and not BREAK.search(rest)):
             found.append((start + match.start(1), start + match.end(1)))
-    return sorted(found)
+    return sorted(set(found))  # "None in 2021/22": a nil count and a nil before its period, read once
 
 
 def _parse_figure(raw: str, kind: str) -> Value:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from foi.campaign.spec import Question
-from foi.extract.labelwords import acronyms, content_words
+from foi.extract.labelwords import acronyms, content_words, negated_words
 from foi.language import confidence as sure
 
 NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\.?\s*(\d{1,2}[a-z]?)\b[).:]?|\(?(\d{1,2}[a-z]?)[).:](?!\d))",
@@ -131,6 +132,10 @@ class QuestionMatcher:
         self.unknown = UNKNOWN_WORD * max(self.weights.values(), default=1.0)
         self.plain = {q.id: " ".join(sorted(set(tokens(without_references(q.text))))) for q in questions}
         self.by_id = {q.id: q for q in questions}
+        # the words a question leaves out ("no referral to early help") and those it asks about
+        self.negated = {q.id: negated_words(without_references(q.text)).union(*map(negated_words, q.labels))
+                        for q in questions}
+        self.affirmed = {q.id: self.bags[q.id] - self.negated[q.id] for q in questions}
 
     def sole(self) -> Match | None:
         """In a one-question campaign, figures by period can only answer that question."""
@@ -180,7 +185,8 @@ class QuestionMatcher:
         # equal label matches ("referrals" and "re-referrals" both in the cell) are
         # told apart by how many of the question's own words the cell shares
         rank = lambda s: (s[0], s[1], s[4])  # noqa: E731
-        scored = sorted(((*self._score(q, cell), len(cell & self.text_tokens[q.id])) for q in self.questions),
+        scored = sorted(((*self._score(q, cell, self._contradicted(q, text)), len(cell & self.text_tokens[q.id]))
+                         for q in self.questions),
                         key=rank, reverse=True)
         best = scored[0]
         if best[0] >= sure.BY_WORDS and not (len(scored) > 1 and rank(scored[1]) == rank(best)):
@@ -333,12 +339,13 @@ class QuestionMatcher:
             return {}
         out: dict[str, tuple[float, str]] = {}
         for question in self.questions:
-            score, size, _, how = self._score(question, cell)
+            against = self._contradicted(question, text)
+            score, size, _, how = self._score(question, cell, against)
             if how == "label":  # a longer label is the more specific reading
                 score += 0.01 * min(size, 4)
-            if score < ECHOED and self._repeats(cell, question):  # the question echoed nearly whole
+            if score < ECHOED and not against and self._repeats(cell, question):  # the question echoed nearly whole
                 score, how = ECHOED, "question text"
-            echo = self._paraphrase(cell, question)
+            echo = self._paraphrase(cell, question, against)
             if echo > score:
                 score, how = echo, "words of the question or its labels"
             if score > 0:
@@ -358,14 +365,28 @@ class QuestionMatcher:
                 out[qid] = (min(score, PARAPHRASE), SUBSUMED)
         return out
 
-    def _paraphrase(self, cell: set[str], question: Question) -> float:
+    def _contradicted(self, question: Question, text: str) -> set[str]:
+        """The words of a label or heading `text` that say the opposite of `question`: words
+        the question leaves out ("no referral") that the text asks about ("with a referral"),
+        and words the question asks about that the text leaves out. They count against it."""
+        said = set(tokens(without_references(text)))
+        if len(said) > HEADING_WORDS:
+            return set()  # a sentence ("we do not hold separate costs"): its "not" is about holding
+        left_out = negated_words(without_references(text))
+        said -= left_out
+        return (said & self.negated[question.id]) | (left_out & self.affirmed[question.id])
+
+    def _paraphrase(self, cell: set[str], question: Question, against: AbstractSet[str] = frozenset()) -> float:
         """Share of the cell's words (weighted by how rare they are among the
-        questions) found, exactly or nearly, in the question's words and labels."""
+        questions) found, exactly or nearly, in the question's words and labels;
+        a word saying the opposite of the question (`against`) is not found."""
         bag = self.bags[question.id]
         total = matched = 0.0
         for word in cell:
             weight = self._weight(word)
             total += weight
+            if word in against:
+                continue
             if word in bag or (len(word) >= 4 and any(_near(word, other) for other in bag)) or (
                     len(word) >= 3 and any(a.startswith(word) for a in self.acronyms[question.id])):
                 matched += weight
@@ -392,13 +413,14 @@ class QuestionMatcher:
         question = self.questions[ref.number - 1]
         return Match(question, 0.9, f"{ref.kind} {ref.number} read as question {question.number} by its place")
 
-    def _score(self, question: Question, cell: set[str]) -> tuple[float, int, Question, str]:
+    def _score(self, question: Question, cell: set[str],
+               against: AbstractSet[str] = frozenset()) -> tuple[float, int, Question, str]:
         best = (0.0, 0, question, "")
         for label in self.label_tokens[question.id]:
-            if label <= cell:
+            if label <= cell and not label & against:
                 best = max(best, (0.95, len(label), question, "label"), key=lambda s: s[:2])
         words = self.text_tokens[question.id]
-        shared = cell & words
+        shared = (cell - against) & words
         if shared:
             coverage = len(shared) / len(cell)
             if coverage >= 0.75:
@@ -436,6 +458,13 @@ def _weights(bags: list[set[str]]) -> dict[str, float]:
     return {word: math.log((len(bags) + 1) / count) + 0.2 for word, count in counts.items()}
 
 
+# what may follow a whole word in another form of it ("count" -> "counted", "counter")
+ENDINGS = {"", "s", "es", "e", "ed", "d", "er", "ers", "r", "rs", "ing", "al", "als", "ion", "ions", "ment", "ments",
+           "ure", "ures", "ly", "or", "ors", "ation", "ations", "ive", "ity"}
+# a rest this long is a word of its own, joined on ("house" + "hold")
+COMPOUND = 4
+
+
 def _near(word: str, other: str) -> bool:
     """"referred" ~ "referral", "stepped" ~ "step": a shared stem or a close spelling."""
     if len(other) < 4:
@@ -445,4 +474,7 @@ def _near(word: str, other: str) -> bool:
         if a != b:
             break
         stem += 1
+    shorter, longer = sorted((word, other), key=len)
+    if stem == len(shorter) and longer[stem:] not in ENDINGS and len(longer) - stem < COMPOUND:
+        return False  # "county" is not a form of "count"; "household" is one of "house"
     return stem >= 5 or (stem >= 4 and min(len(word), len(other)) <= 5) or fuzz.ratio(word, other) >= 85

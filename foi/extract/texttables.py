@@ -308,8 +308,13 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
         words += 1
     if not words:
         return _numbered_header(cells, answers, at)
-    if words > 1 and cells[at].endswith((".", ":")) and len(cells[at].split()) > 3:
-        return None  # a sentence before a header that lost its corner
+    if words > 1 and _prose_cell(cells[at]):
+        return None  # a sentence (or a greeting) before a header that lost its corner
+    # "Year" over rows labelled by period, then question numbers "1", "2" (a question is no corner)
+    if words == 1 and not _prose_cell(cells[at]) and not cells[at].endswith("?"):
+        numbered = _numbered_header(cells, answers, at + 1)
+        if numbered and numbered[1] == numbered[0] + 1:
+            return numbered[0] + 1, numbered[1], numbered[2]
     single = None  # a table of one row, taken only when no header makes two or more
     for header in range(1, words + 1):
         figures = _years_as_figures(cells, answers, cells[at:at + header + 1])
@@ -322,11 +327,24 @@ def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, in
     return single
 
 
+def _prose_cell(text: str) -> bool:
+    """A line of a letter rather than a header cell: words ending as a sentence or a
+    greeting does ("Dear Requester,", "Our response is as follows."), or a long lead-in
+    ending in a colon."""
+    words = len(text.split())
+    return (words > 1 and text.endswith((".", ",", ";", "!"))) or (words > 3 and text.endswith(":"))
+
+
+# A row labelled by a question ("Q1", "Question 2"): its cells are that question's figures.
+QUESTION_LABEL = re.compile(r"^(?:q|question)\s*\.?\s*\d{1,2}[a-z]?[.:)]?$", re.IGNORECASE)
+
+
 def _years_as_figures(cells: list[str], answers: list[bool], labels: list[str]) -> list[bool]:
     """In a table whose header or first row label is a period that is not a
-    bare year ("2019/20", "April 2019 - March 2020"), a cell "2006" is a
-    figure, not a year."""
-    if not any(parse_period(text) and not YEAR.match(text) for text in labels):
+    bare year ("2019/20", "April 2019 - March 2020"), or whose rows are
+    labelled by question ("Q1"), a cell "2006" is a figure, not a year."""
+    by_question = bool(labels) and QUESTION_LABEL.match(labels[-1]) is not None  # the first row's label
+    if not by_question and not any(parse_period(text) and not YEAR.match(text) for text in labels):
         return answers
     return [answer or bool(YEAR.match(cell)) for answer, cell in zip(answers, cells)]
 
@@ -341,8 +359,10 @@ def _numbered_header(cells: list[str], answers: list[bool], at: int) -> tuple[in
         if not text.isdigit() or not int(text) <= ROW_NUMBER or (numbers and int(text) <= numbers[-1]):
             break
         numbers.append(int(text))
-    if not numbers:
+    if not numbers or at + len(numbers) >= len(cells):
         return None
+    # rows labelled "Year ending March 2020": a cell "1979" under them is a figure
+    answers = _years_as_figures(cells, answers, [cells[at + len(numbers)]])
     starts = _stacked_rows(cells, answers, at + len(numbers), len(numbers) + 1)
     if starts and parse_period(cells[starts[0]]) and _rows_hold(cells, starts, []):
         return len(numbers), len(numbers) + 1, starts
@@ -364,10 +384,17 @@ def _rows_hold(cells: list[str], starts: list[int], head: list[str]) -> bool:
     return short and (periods[0] or sum(bool(parse_period(h)) for h in head) >= 2)
 
 
+def _holds_figures(cells: list[str], answers: list[bool], row: int, width: int) -> bool:
+    """The cells after a row's label are figures; in a row labelled by a period ("2022")
+    a cell that reads as a year ("2154") is a figure too."""
+    by_period = parse_period(cells[row]) is not None
+    return all(answers[i] or (by_period and bool(YEAR.match(cells[i]))) for i in range(row + 1, row + width))
+
+
 def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -> list[int]:
     starts: list[int] = []
     number = 0
-    while row + width <= len(cells) and width >= 2 and all(answers[row + 1:row + width]):
+    while row + width <= len(cells) and width >= 2 and _holds_figures(cells, answers, row, width):
         if answers[row]:  # rows numbered 1, 2, 3: a figure out of step means a shifted row
             label = cells[row].rstrip(".)")
             if not label.isdigit() or not number < int(label) <= ROW_NUMBER:

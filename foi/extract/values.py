@@ -56,8 +56,26 @@ YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 
 
+# A figure written out in full: digits grouped by commas in threes, pence in two places.
+WHOLE_FIGURE = re.compile(r"[£$]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?")
+FIGURE_PIECE = re.compile(r"[£$]?[\d,.]+|[\d,.]+")
+
+
+def rejoined(raw: str) -> str:
+    """A figure wrapped inside a narrow cell ("£20,593,209.2" over "0") as one figure;
+    pieces that are each whole figures ("1,204" over "96") stay apart (two figures in
+    one cell, or one wrapped at a boundary: a person decides)."""
+    pieces = [line.strip() for line in raw.splitlines() if line.strip()]
+    if len(pieces) < 2 or not all(FIGURE_PIECE.fullmatch(piece) for piece in pieces):
+        return raw
+    joined = "".join(pieces)
+    if WHOLE_FIGURE.fullmatch(joined) and not all(WHOLE_FIGURE.fullmatch(piece) for piece in pieces):
+        return joined
+    return raw
+
+
 def parse_value(raw: str, kind: str = "count") -> Value:
-    text = " ".join(raw.split())
+    text = " ".join(rejoined(raw).split())
     lowered = text.lower().strip(" .")
     if lowered in BLANKS:
         return Value("needs_review", raw, note="blank or dash: not read as zero" if lowered in ("", "-", "–", "—", "--")

@@ -101,6 +101,15 @@ REPORTED: Final = re.compile(
     r"|earlier |initially )?(?:advised|told|informed) you\b", re.IGNORECASE)
 
 
+# A sentence about the request as a whole ("Thank you for your request about looked after
+# children", "We write further to your email regarding ..."): it names the request's
+# subject, not one of its questions.
+REQUEST_SUBJECT: Final = re.compile(
+    r"\byour\s+(?:recent\s+|original\s+|above\s+)?(?:freedom\s+of\s+information\s+|foi\s+|foia\s+|eir\s+"
+    r"|information\s+)?(?:request|enquiry|inquiry|e-?mail|letter|application|correspondence)\b.{0,80}?"
+    r"\b(?:about|regarding|concerning|relating\s+to|in\s+relation\s+to|in\s+respect\s+of)\b", re.IGNORECASE)
+
+
 def asks(sentence: str) -> bool:
     """A question or a request, never a statement of what the council holds or refuses."""
     return bool(ASKING.search(sentence))
@@ -205,7 +214,9 @@ NOT_DRAWN_OUT: Final = re.compile(
 REFUSAL_DECIDED: Final = re.compile(
     r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
     r"|favou?rs? (maintaining|withholding)|(decided|concluded|determined) (that|to)\b"
-    r"|(will|can) ?not (be )?(provid|disclos|releas)|unable to comply", re.IGNORECASE)
+    r"|(will|can) ?not (be )?(provid|disclos|releas)|unable to comply"
+    # "... vexatious ... and will not be complying with it": declining to comply decides it
+    r"|(will|shall|are|is) not (be )?comply(ing)?\b|\bdeclin(e|ed|ing) to comply", re.IGNORECASE)
 # A decision still to come ("considering whether ... exempt").
 PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
                             r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
