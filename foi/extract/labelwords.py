@@ -91,6 +91,8 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) + len(put) >= 4:
             word = word[: -len(suffix)] + put
             break
+    if word.endswith("ly") and len(word) >= 7:
+        word = word[:-2]  # "currently" -> "current", "monthly" -> "month" ("family", "supply" stay)
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
