@@ -148,15 +148,14 @@ class _LineReader:
         self.label = ""
         self.asking = False  # the line above ends with our question, echoed back: this line answers it
         self.asked_run: list[Match] = []  # our questions echoed one after another, nothing answered since
-        self.bullets: list[tuple[str, str, tuple[Match, ...]]] = []  # bare figures in a list after them
         self.untracked = False  # the last numbered line is a question of the request the campaign does not ask
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
-        bullet = BULLET_FIGURE.match(text)
-        if bullet and self.asked_run and not self.answered:
-            self.bullets.append((bullet.group(1), location, tuple(self.asked_run)))
-            return  # "- 190" under our questions listed "- ... 101 calls?" / "- ... 999 calls?": see finish
+        if BULLET_FIGURE.match(text) and self.asked_run and not self.answered:
+            # "- 190" under our questions listed "- ... 101 calls?" / "- ... 999 calls?": paired with
+            # them in order by numbering.place_bare_list, or read as none (not the last one's answer)
+            return
         asked = False  # the clause before was our question, echoed back
         for clause in clauses(text):
             here = self.place(clause, index)
@@ -286,18 +285,7 @@ class _LineReader:
                 found += _bounded_found(said, None, bounded, location)
             elif then:
                 found += _bounded_found(said, [then], bounded, location)
-        return found + self.listed_answers() + _totals_first(self.bare)
-
-    def listed_answers(self) -> list[Found]:
-        """Figures listed alone ("- 190", "- 43") after our questions listed the same way, one
-        figure for each question in the order they were asked; any other count reads none."""
-        if not self.bullets or len({tuple(m.question.id for m in run) for _, _, run in self.bullets}) != 1:
-            return []
-        run = self.bullets[0][2]
-        if len(run) != len(self.bullets) or len({m.question.id for m in run}) != len(run):
-            return []
-        return [found for (raw, location, _), match in zip(self.bullets, run)
-                for found in _unperiodised(raw, match, self.periods, location, plain=True)]
+        return found + _totals_first(self.bare)
 
 
 def _own_numbering(lines: list[str], matcher: QuestionMatcher) -> bool:
@@ -320,13 +308,13 @@ def _own_numbering(lines: list[str], matcher: QuestionMatcher) -> bool:
     return False
 
 
-def _words_agree(clause: str, here: Match, matcher: QuestionMatcher, at_least: float = 0.0) -> bool:
+def _words_agree(clause: str, here: Match, matcher: QuestionMatcher, at_least: float | None = None) -> bool:
     """A placing by number alone is borne out by the clause's own words, matched at `at_least`
     (or is not by number)."""
     if not here.how.startswith("question number"):
         return True
     words = _by_words(clause, matcher)
-    return words is not None and words.question is here.question and words.confidence >= at_least
+    return words is not None and words.question is here.question and (at_least is None or words.confidence >= at_least)
 
 
 SPLIT_FIRST = re.compile(r"^\s*(?:q(?:uestion)?\s*)?(\d{1,2})\s*[).:]?\s*\(?a[).]\s", re.IGNORECASE)
