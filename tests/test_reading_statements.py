@@ -436,6 +436,20 @@ def test_a_refusal_met_point_by_point_leaves_the_points_before_it_alone():
     assert {got[(q, p)] for q in ("cancelled", "complaints") for p in PERIODS} == {("refused", None, "s.31(1)(a)")}
 
 
+def test_a_refusal_in_running_text_that_touches_a_later_question_refuses_them_all():
+    """No point-by-point answers: the letter's reasoning touches question 2's words in passing,
+    which places its refusal there only loosely, so question 1 is not taken as dealt with."""
+    questions = [Question("ages", number="1", text="The ages of approved foster carers in the last full year"),
+                 Question("incomes", number="2", text="The household incomes of approved foster carers in the last "
+                                                      "full year")]
+    text = ("Thank you for your email.\n\nWe do hold these details. In such a small service, releasing them "
+            "would identify carers. The same is true of household incomes. As a result the information is "
+            "withheld under section 40(2) of the Freedom of Information Act.\n")
+    assert kind(text) == "refusal"
+    assert reply(text, questions, ["2023"]) == {("ages", "2023"): ("refused", None, "s.40(2)"),
+                                                ("incomes", "2023"): ("refused", None, "s.40(2)")}
+
+
 def test_a_refusal_narrowed_to_what_it_refuses_is_of_that_question_not_the_one_above():
     questions = [Question("past", number="1", text="Itemised list of council buildings left empty for a month in 2019"),
                  Question("now", number="2", text="Council buildings currently standing empty")]

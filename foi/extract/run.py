@@ -248,6 +248,8 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     `outcome` (what the reply as a whole was classified as: refused, not held) is
     sure, the two readings agreeing; disagreeing figures are flagged."""
     ids = {q.id for q in campaign.questions}
+    # the questions a statement was placed on surely by itself (by number, or our question echoed)
+    placed_surely = {item[0].question_id for item in found if item[0].confidence >= REVIEW_BELOW}
     # (a reading put to a person for a doubt of its own, at WEAK or below, stays with a person)
     found = [(_agreed(item[0]), *item[1:]) if item[0].value.status == outcome and item[0].confidence > WEAK else item
              for item in found]
@@ -270,25 +272,30 @@ def resolve(found: list[tuple[Found, str | None, str]], campaign: Campaign,
     if outcome == PARTIAL:
         _rest_refused(specific, found)
     elif outcome:
-        _said_of_nothing(specific, found, everyone, campaign.periods, outcome)
+        _said_of_nothing(specific, found, everyone, campaign.periods, outcome, placed_surely)
     _against_figures(specific, question_wide)
     return [_best(items) for items in specific.values()]
 
 
-def _said_of_nothing(specific: dict, found: list, questions: list[str], periods: list[str], outcome: str) -> None:
+def _said_of_nothing(specific: dict, found: list, questions: list[str], periods: list[str], outcome: str,
+                     placed_surely: set[str]) -> None:
     """A reply that as a whole refuses (or holds nothing) and says nothing at all of a
     question refuses it too (holds nothing of it): the surest statement of that outcome
     the reply makes is given to it, the reply's classification agreeing. Not where the
     reply names the questions it refuses ("Question 2 is not held"): then it is silent on
-    the others; nor, when it refuses a question without naming it, to the questions before
-    that one (a reply going point by point dealt with them in words foi did not read)."""
+    the others; nor, when it places a refusal surely on a question without naming it (under the
+    question's number or our question echoed), to the questions before that one (a reply going
+    point by point dealt with them in words foi did not read). A refusal placed on a question
+    only by a word of running text ("the victims" for a question about victims) is no sign of
+    a reply going point by point."""
     said = [item for item in found if item[0].value.status == outcome and item[0].confidence > WEAK]
     named = any(NAMED.search(item[0].snippet) for item in found if item[0].value.status in WITHHELD_VALUE_STATUSES)
     if not said or named:
         return  # a reply that names the questions it refuses says nothing of the others
     best = max(said, key=lambda item: item[0].confidence)
     asked = {question_id for question_id, _ in specific}
-    placed = [questions.index(item[0].question_id) for item in said if item[0].question_id in questions]
+    placed = [questions.index(item[0].question_id) for item in said
+              if item[0].question_id in questions and item[0].question_id in placed_surely]
     if placed:  # point by point: a question before the first one refused was dealt with in words not read
         asked |= set(questions[:min(placed)])
     said_best: Found = best[0]
