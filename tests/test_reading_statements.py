@@ -476,3 +476,10 @@ def test_a_number_the_reply_shares_with_the_campaign_by_its_words_too_is_sure():
             "5. Please give the ward of each visit.\n8. Please give the staff grade of each visitor.\n")
     got = reply(text)
     assert {got[("visits", p)] for p in PERIODS} == {("not_held", None, None)}
+
+
+def test_a_not_held_the_reply_denies_is_no_statement():
+    """"It is wrong to infer that we do not collect ..." says the information is held."""
+    assert find_statements(["It is wrong to infer that we do not collect figures on adoptions. We collect them."]) == {}
+    assert find_statements(["It is not the case that the council holds no records of adoptions."]) == {}
+    assert find_statements(["We do not hold figures on adoptions."]) != {}

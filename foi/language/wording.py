@@ -233,11 +233,21 @@ def says_not_held(sentence: str) -> bool:
     return states(sentence) and not_held_start(sentence) is not None
 
 
+# "It is wrong to infer that we do not collect it", "It is not the case that the council
+# holds no records": the "not held" is what the sentence denies.
+DENIED: Final = re.compile(r"\b(?:wrong|incorrect|mistaken|untrue|not (?:true|correct|right|the case|accurate))"
+                           r"\b[^.;]{0,40}?\bthat\b", re.IGNORECASE)
+
+
 def not_held_start(sentence: str) -> int | None:
-    """Where "not held" is said; None where it is not, or only of a form the information
-    is not drawn out in ("not recorded in a way we can report on")."""
+    """Where "not held" is said; None where it is not, where it is denied ("it is wrong to
+    infer that we do not hold ..."), or only of a form the information is not drawn out in
+    ("not recorded in a way we can report on")."""
     match = NOT_HELD.search(sentence)
-    return None if not match or NOT_DRAWN_OUT.search(sentence) else match.start()
+    if not match or NOT_DRAWN_OUT.search(sentence):
+        return None
+    denied = DENIED.search(sentence[:match.start()])
+    return None if denied else match.start()
 
 
 def refuses(sentence: str) -> bool:
