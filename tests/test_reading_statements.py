@@ -5,10 +5,13 @@ back, headings and decisions reported from before decide nothing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from foi.campaign.spec import Question
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
 from foi.extract.run import WHOLE_OUTCOME, Campaign, resolve
+from foi.extract.spans import parse_day, periods_in_span, spans_in
 from foi.extract.statements import find_statements
 from foi.extract.text import read_text
 from foi.triage.classify import classify_text
@@ -483,3 +486,34 @@ def test_a_not_held_the_reply_denies_is_no_statement():
     assert find_statements(["It is wrong to infer that we do not collect figures on adoptions. We collect them."]) == {}
     assert find_statements(["It is not the case that the council holds no records of adoptions."]) == {}
     assert find_statements(["We do not hold figures on adoptions."]) != {}
+
+
+# ------------------------------------------------------------ parts of a reply opened by a span of dates
+
+def test_a_statement_in_a_part_opened_by_a_span_of_dates_covers_the_periods_in_it_alone():
+    """Before a new system the records cannot be searched within the cost limit; after it the
+    figures are attached. The years wholly in the first part are refused, the year the two parts
+    share is said of by neither, the later year is left to the attachment."""
+    periods = ["2019", "2020", "2021", "2022", "2023"]
+    text = ("Response\n"
+            "For the period 01/05/2019 - 30/06/2022 our old database cannot separate the requests you asked about "
+            "from other contacts. Finding them would take far longer than the appropriate limit, so this part of "
+            "your request is refused under section 12 of the Act. "
+            "From 1 July 2022 to 31 December 2023 the new system records each one: the figures are in the "
+            "attached spreadsheet.\n")
+    got = reply(text, QUESTIONS, periods)
+    for question in ("visits", "cancelled", "complaints"):
+        assert [got.get((question, p)) for p in ("2019", "2020", "2021")] == [("refused", None, "s.12")] * 3
+        assert (question, "2022") not in got and (question, "2023") not in got
+
+
+def test_days_and_spans_of_days_as_bodies_write_them():
+    assert parse_day("10/4/2019") == date(2019, 4, 10)
+    assert parse_day("3.11.21") == date(2021, 11, 3)
+    assert parse_day("12th October 2022") == date(2022, 10, 12)
+    assert parse_day("31/02/2020") is None
+    assert [(a, b) for _, a, b in spans_in("Period 10/4/2019 – 11/10/2022 refused. From 12 October 2022 to "
+                                           "10 April 2024 attached. Between 2019 and 2020 nothing.")] == [
+        (date(2019, 4, 10), date(2022, 10, 11)), (date(2022, 10, 12), date(2024, 4, 10))]
+    assert periods_in_span((date(2019, 4, 10), date(2022, 10, 11)), [(date(2022, 10, 12), date(2024, 4, 10))],
+                           ["2018", "2019", "2021", "2022", "2023", "2020/21", "Q1"]) == ["2019", "2021", "2020/21"]

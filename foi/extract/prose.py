@@ -29,6 +29,7 @@ from foi.extract.questions import (
     tokens,
     without_references,
 )
+from foi.extract.spans import periods_in_span, spans_in
 from foi.extract.statements import WHOLE_REQUEST, Statement, find_statements, paragraphs
 from foi.extract.tables import Table
 from foi.extract.values import Value, figure_kind, footnote_bounds, parse_value
@@ -148,6 +149,9 @@ class _LineReader:
         self.label = ""
         self.asking = False  # the line above ends with our question, echoed back: this line answers it
         self.asked_run: list[Match] = []  # our questions echoed one after another, nothing answered since
+        # the spans of dates that open parts of the reply ("Period 10/04/2019 - 11/10/2022 ...")
+        self.spans = [(first, last) for _, first, last in spans_in(" ".join(" ".join(line.split())
+                                                                             for line in self.lines))]
         self.untracked = False  # the last numbered line is a question of the request the campaign does not ask
 
     def read_line(self, index: int, text: str) -> None:
@@ -265,6 +269,11 @@ class _LineReader:
             self.found += _bounded_found(said, [current], bounded, location)
         if (current and hits) or bounded:
             return  # read above, period by period
+        spanned = None if hits else self._spanned(said)
+        if spanned:  # "Period 10/04/2019 - 11/10/2022 ... this part of your request is refused"
+            named = _named(said, self.matcher)
+            self.found += _bounded_found(said, [named] if named else None, spanned, location)
+            return
         after = bool(current and self.answered and said.first_row > self.answered_at)
         if current and self.beyond and current.how.startswith("question number") \
                 and not _words_agree(self.placed_by, current, self.matcher, sure.REVIEW_BELOW):
@@ -273,6 +282,19 @@ class _LineReader:
             current = Match(current.question, min(current.confidence, sure.UNSURE),
                             f"{current.how}; the reply numbers questions beyond the campaign's {self.beyond}")
         self.found += _stated(said, current, self.matcher, [m[0] for _, m in hits], location, after)
+
+    def _spanned(self, said: Statement) -> tuple[list[str], str] | None:
+        """The periods of the part of the reply a statement is in, where a span of dates opens
+        that part earlier in its paragraph, and the periods no other part's span touches."""
+        text = " ".join(" ".join(self.lines[i].split()) for i in range(max(said.first_row, 0), said.row + 1))
+        at = text.find(said.sentence[:60])
+        opening = spans_in(text[:at]) if at > 0 else []
+        if not opening:
+            return None
+        _, first, last = opening[-1]
+        covered = periods_in_span((first, last), [span for span in self.spans if span != (first, last)],
+                                  self.periods)
+        return (covered, f"said of the part of the reply for {first:%d/%m/%Y} to {last:%d/%m/%Y}") if covered else None
 
     def finish(self) -> list[Found]:
         found = list(self.found)
