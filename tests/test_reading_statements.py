@@ -11,7 +11,7 @@ from foi.campaign.spec import Question
 from foi.extract.mapper import extract_values
 from foi.extract.questions import QuestionMatcher
 from foi.extract.run import WHOLE_OUTCOME, Campaign, resolve
-from foi.extract.spans import parse_day, periods_in_span, spans_in
+from foi.extract.spans import periods_in_span, spans_in, written_day
 from foi.extract.statements import find_statements
 from foi.extract.text import read_text
 from foi.triage.classify import classify_text
@@ -508,10 +508,10 @@ def test_a_statement_in_a_part_opened_by_a_span_of_dates_covers_the_periods_in_i
 
 
 def test_days_and_spans_of_days_as_bodies_write_them():
-    assert parse_day("10/4/2019") == date(2019, 4, 10)
-    assert parse_day("3.11.21") == date(2021, 11, 3)
-    assert parse_day("12th October 2022") == date(2022, 10, 12)
-    assert parse_day("31/02/2020") is None
+    assert written_day("10/4/2019") == date(2019, 4, 10)
+    assert written_day("3.11.21") == date(2021, 11, 3)
+    assert written_day("12th October 2022") == date(2022, 10, 12)
+    assert written_day("31/02/2020") is None
     assert [(a, b) for _, a, b in spans_in("Period 10/4/2019 – 11/10/2022 refused. From 12 October 2022 to "
                                            "10 April 2024 attached. Between 2019 and 2020 nothing.")] == [
         (date(2019, 4, 10), date(2022, 10, 11)), (date(2022, 10, 12), date(2024, 4, 10))]

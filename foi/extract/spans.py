@@ -21,7 +21,7 @@ CALENDAR = re.compile(r"^(?:19|20)\d{2}$")
 FINANCIAL = re.compile(r"^((?:19|20)\d{2})/(\d{2})$")
 
 
-def parse_day(text: str) -> date | None:
+def written_day(text: str) -> date | None:
     """10/04/2019, 10.4.19 or 10 April 2019 as a date (None if it is not one)."""
     numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", text.strip())
     try:
@@ -40,7 +40,7 @@ def spans_in(text: str) -> list[tuple[int, date, date]]:
     """Each span of dates opening a part of `text`: (where it starts, first day, last day)."""
     found = []
     for match in SPAN.finditer(text):
-        first, last = parse_day(match.group(1)), parse_day(match.group(2))
+        first, last = written_day(match.group(1)), written_day(match.group(2))
         if first and last and first <= last:
             found.append((match.start(), first, last))
     return found
