@@ -81,7 +81,10 @@ def message_date(date: str | None, received_at: str | None) -> str:
                 continue
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).isoformat()
+        try:
+            return moment.astimezone(UTC).isoformat()
+        except OverflowError:
+            continue  # "31 Dec 9999 23:59:59 -1200" is past the last day a date can hold
     return ""
 
 

@@ -215,7 +215,17 @@ def _iso_date(value: str | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        return None  # "31 Dec 9999 23:59:59 -1200": past the last day a date can hold, so not understood
+    if not PLAUSIBLE_YEARS[0] <= moment.year <= PLAUSIBLE_YEARS[1]:
+        return None  # a sender's clock out of all reason: the day it was stored stands in for it
     return moment.isoformat(timespec="seconds")
+
+
+# The years a Date header may name and be believed.
+PLAUSIBLE_YEARS = (1980, 2200)
 
 
 def _auto_headers(message: Message) -> dict[str, str]:
