@@ -41,3 +41,20 @@ def test_a_date_header_out_of_all_reason_leaves_the_campaign_working(run, monkey
     inbox = json.loads(run("inbox", "--json").stdout)
     assert [m["request_id"] is not None for m in inbox if m["message_id"] == "<reply-16@barnsley.test>"] == [True]
     assert Path("requests.csv").exists()
+
+
+def test_control_characters_in_council_text_never_reach_the_terminal(run, monkeypatch):
+    """A subject that would retitle the window (ESC ] 0; ... BEL), one that would clear the
+    screen (ESC [ 2 J, and its one-character form U+009B) and a name turned round by a
+    right-to-left override are shown with '?' where each control was, in every listing."""
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    path = reply_file(reference, "In 2024/25 the team made 1,204 home visits.")
+    hostile = f"RE: {reference} \x1b]0;owned\x07 \x1b[2J \u009b2J answer\u202evsc.exe"
+    path.write_bytes(re.sub(rb"(?m)^Subject: .*$", f"Subject: {hostile}".encode(), path.read_bytes()))
+    run("import", str(path))
+    shown = run("inbox").stdout + run("status", "visits").stdout + run("review", "visits").stdout
+    assert "owned" in shown and "answer?vsc.exe" in shown
+    assert not any(c in shown for c in "\x1b\x07\u009b\u202e")
+    # what programs read stays exact: JSON escapes the characters, it does not lose them
+    inbox = json.loads(run("inbox", "--json").stdout)
+    assert any(m["subject"] and "\u202e" in m["subject"] for m in inbox)

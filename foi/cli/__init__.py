@@ -78,11 +78,17 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from foi.errors import FoiError
+        from foi.output import TerminalSafe
 
+        shown = sys.stdout
+        sys.stdout = TerminalSafe(shown)  # council text never reaches the terminal as control characters
         try:
             return super().invoke(ctx)
         except FoiError as error:
             raise UserError(str(error)) from error
+        finally:
+            sys.stdout.flush()
+            sys.stdout = shown
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
