@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from foi.campaign.spec import Question
 from foi.extract.found import Found
 from foi.extract.periods import parse_period
-from foi.extract.prose import _own_period
+from foi.extract.prose import own_period
 from foi.extract.questions import Match, QuestionMatcher, parse_reference
 from foi.extract.tables import Table
 from foi.extract.values import figure_kind, of_kind, parse_value
@@ -72,7 +72,7 @@ def read_numbered(table: Table, matcher: QuestionMatcher, periods: list[str]) ->
     found: list[Found] = []
     read: set[int] = set()
     for item, match in placed:
-        period, why = _period(match.question, periods)
+        period, why = own_period(match.question, periods)  # the prose reader's rule
         if period is None or not item.figure:
             continue
         read.add(item.line)
@@ -198,11 +198,6 @@ def _decide(item: Item, in_order: Question | None, by_number: Question | None, w
     return Match(first, sure.WEAK, f"item {key} read as question {first.number} by {how}{rival}: the reply "
                                    f"letters parts of a question the campaign asks whole: check" if split else
                  f"item {key} by {how}{rival}: check")
-
-
-def _period(question: Question, periods: list[str]) -> tuple[str | None, str | None]:
-    """The period a figure given with none answers, by the prose reader's rule."""
-    return _own_period(question, periods)
 
 
 # ---- a bulleted list of bare figures after the questions echoed as a list -------------------

@@ -148,7 +148,7 @@ class _LineReader:
         self.listed = 0  # questions placed one after another with nothing answered between (our list echoed)
         self.label = ""
         self.asking = False  # the line above ends with our question, echoed back: this line answers it
-        self.asked_run: list[Match] = []  # our questions echoed one after another, nothing answered since
+        self.echoed = False  # the question being answered was placed by our question echoed back
         # the spans of dates that open parts of the reply ("Period 10/04/2019 - 11/10/2022 ...")
         self.spans = [(first, last) for _, first, last in spans_in(" ".join(" ".join(line.split())
                                                                              for line in self.lines))]
@@ -156,7 +156,7 @@ class _LineReader:
 
     def read_line(self, index: int, text: str) -> None:
         location = self.table.locate(index)
-        if BULLET_FIGURE.match(text) and self.asked_run and not self.answered:
+        if BULLET_FIGURE.match(text) and self.echoed and not self.answered:
             # "- 190" under our questions listed "- ... 101 calls?" / "- ... 999 calls?": paired with
             # them in order by numbering.place_bare_list, or read as none (not the last one's answer)
             return
@@ -229,8 +229,7 @@ class _LineReader:
             here = current  # "Question 3" then its words echoed: the surer of the two placings holds
         if here:
             self.placed_by = clause
-            echoed = ASKS.search(clause) is not None
-            self.asked_run = ((self.asked_run if not self.answered else []) + [here]) if echoed else []
+            self.echoed = ASKS.search(clause) is not None
             self.listed = self.listed + 1 if not self.answered and self.last_placed >= 0 else 1
             self.answered, self.last_placed = False, index
         self.current = here or current or self.matcher.sole()
@@ -864,7 +863,7 @@ PRESENT = re.compile(rf"\b(?:currently|at present|presently|at the moment|as of 
                      rf"|{IN_THE_PRESENT})\b", re.IGNORECASE)
 
 
-def _own_period(question, periods: list[str]) -> tuple[str | None, str | None]:
+def own_period(question, periods: list[str]) -> tuple[str | None, str | None]:
     """The one period a figure given with none can only be for, and why: the campaign's only
     period; the one the question's own words name ("... as at 1/11/23", "... in 2022/23"); or,
     for a question asking how things stand now, the campaign's latest period when that is a
@@ -923,7 +922,7 @@ def _unperiodised(clause: str, current: Match, periods: list[str], location: str
     every = _figures_at(blank, 0, len(rest), money)
     shaped = [(a, b) for a, b in every if _answer_shaped(rest, a, b, current)]
     stated = [(a, b) for a, b in shaped if STATED_TOTAL.search(rest[max(0, a - 20):a] + "#" + rest[b:b + 20])]
-    own, because = _own_period(current.question, periods) if plain or len(periods) == 1 else (None, None)
+    own, because = own_period(current.question, periods) if plain or len(periods) == 1 else (None, None)
     breakdown = len(shaped) > 1 and len(stated) == 1 and own is not None and not re.search(r"\bsince\b", rest)
     if breakdown:
         shaped = stated  # "1,716 in total: 792 from schools, 544 from parents ..."

@@ -301,15 +301,12 @@ def _said_of_nothing(specific: dict, found: list, questions: list[str], periods:
               if item[0].question_id in questions and item[0].question_id in placed_surely]
     if placed:  # point by point: a question before the first one refused was dealt with in words not read
         asked |= set(questions[:min(placed)])
-    said_best: Found = best[0]
-    note = f"the reply as a whole is {outcome.replace('_', ' ')} and says nothing else of this question"
     for question_id in questions:
         if question_id not in asked:
             for period in periods:
-                specific[(question_id, period)] = [(Found(
-                    question_id, period, said_best.value, said_best.location,
-                    max(said_best.confidence, WHOLE_AGREED), said_best.snippet, note, said_best.from_text),
-                    *best[1:])]
+                specific[(question_id, period)] = [(_agreed(_copy(best[0], question_id, period),
+                                                            "says nothing else of this question; the reply as a "
+                                                            "whole is"), *best[1:])]
 
 
 def _rest_refused(specific: dict, found: list) -> None:
@@ -320,12 +317,12 @@ def _rest_refused(specific: dict, found: list) -> None:
     placed = {item[0].question_id for item in found if item[0].question_id != ALL_PERIODS}
     # (a body does not refuse what it gives, so its refusal is of the rest; "we do not hold the
     # information you requested" beside figures contradicts them: a person decides)
-    whole = {item[0].value.status for item in found if item[0].value.status == "refused"
-             and item[0].question_id == ALL_PERIODS and (item[0].note or "").startswith(WHOLE_NOTE)}
+    if not any(item[0].value.status == "refused" and item[0].question_id == ALL_PERIODS
+               and (item[0].note or "").startswith(WHOLE_NOTE) for item in found):
+        return
     for key, items in specific.items():
-        statuses = {item[0].value.status for item in items}
-        if len(statuses) != 1 or not statuses <= whole or not statuses <= WITHHELD_VALUE_STATUSES \
-                or not placed - {key[0]} or any(item[0].confidence <= WEAK for item in items):
+        if {item[0].value.status for item in items} != {"refused"} or not placed - {key[0]} \
+                or any(item[0].confidence <= WEAK for item in items):
             continue
         best = max(items, key=lambda item: item[0].confidence)
         if best[0].confidence < WHOLE_AGREED:
