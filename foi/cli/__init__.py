@@ -77,8 +77,8 @@ class LazyGroup(click.Group):
     """A group whose subcommands are imported on demand."""
 
     def invoke(self, ctx: click.Context):
+        from foi.cli.terminal import TerminalSafe
         from foi.errors import FoiError
-        from foi.output import TerminalSafe
 
         shown = sys.stdout
         sys.stdout = TerminalSafe(shown)  # council text never reaches the terminal as control characters
