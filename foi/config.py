@@ -8,6 +8,8 @@ Layout (all keys optional):
     [imap]   host port security username password password_command
              oauth2_token_command folders sent_folder append_sent timeout
     [sender] name email reply_to
+    [limits] memory_mb cpu_seconds wall_seconds output_mb   (what reading one received
+             file may take; see foi.bounded)
 
 Environment variables are FOI_<SECTION>_<KEY> (FOI_SMTP_HOST, FOI_IMAP_FOLDERS...)
 plus FOI_SEND_RATE (smtp.rate) and FOI_REPLY_TO (sender.reply_to).
@@ -22,7 +24,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from foi.bounded import Limits
 from foi.errors import FoiError
 
 DEFAULT_FILE = "foi.toml"
@@ -41,6 +45,7 @@ KEYS: dict[str, set[str]] = {
     "smtp": _COMMON_KEYS | {"rate", "retry_delays"},
     "imap": _COMMON_KEYS | {"folders", "sent_folder", "append_sent"},
     "sender": {"name", "email", "reply_to"},
+    "limits": {"memory_mb", "cpu_seconds", "wall_seconds", "output_mb"},
 }
 ENV_ALIASES = {"FOI_SEND_RATE": ("smtp", "rate"), "FOI_REPLY_TO": ("sender", "reply_to")}
 
@@ -112,6 +117,7 @@ class Config:
     smtp: SmtpConfig = field(default_factory=lambda: SmtpConfig("smtp"))
     imap: ImapConfig = field(default_factory=lambda: ImapConfig("imap"))
     sender: SenderConfig = field(default_factory=SenderConfig)
+    limits: Limits = field(default_factory=Limits)
     source: Path | None = None
 
 
@@ -189,7 +195,22 @@ def parse_config(raw: dict, source: Path | None) -> Config:
     sender = SenderConfig(**{k: _text(sender_raw.get(k), f"sender.{k}") for k in KEYS["sender"]})
     if sender.email and "@" not in sender.email:
         raise FoiError(f"sender.email {sender.email!r} is not an email address")
-    return Config(smtp=smtp, imap=imap, sender=sender, source=source)
+    return Config(smtp=smtp, imap=imap, sender=sender, limits=_limits(raw.get("limits", {})), source=source)
+
+
+def _limits(raw: dict) -> Limits:
+    """[limits]: each a positive number; a limit too small to read an ordinary reply is refused."""
+    defaults = Limits()
+    least = {"memory_mb": 64, "cpu_seconds": 1, "wall_seconds": 1, "output_mb": 1}
+    values: dict[str, Any] = {}
+    for key, floor in least.items():
+        value = _number(raw.get(key, getattr(defaults, key)), f"limits.{key}")
+        if value < floor:
+            raise FoiError(f"limits.{key} is {value:g}; it must be at least {floor}",
+                           "The limits bound what reading one received file may take; "
+                           "too small and ordinary replies go unread.")
+        values[key] = int(value) if key.endswith("_mb") else value
+    return Limits(**values)
 
 
 def _server_fields(kind: str, raw: dict, default_security: str) -> dict:

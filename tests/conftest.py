@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from foi import bounded
 from tests.checkout import changes, listing
 
 # Real Dovecot/SMTP servers for the mail tests (started only when a test asks).
@@ -59,6 +60,7 @@ def isolated(checkout_untouched, tmp_path, tmp_path_factory):
     patch.chdir(tmp_path)
     yield tmp_path
     patch.undo()
+    bounded.reset()  # a reading worker started by this test lives in its folder and environment
 
 
 @pytest.fixture

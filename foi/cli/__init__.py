@@ -125,6 +125,12 @@ class State:
             self._config = load_config(self.config_path)
         return self._config
 
+    def bound_reading(self) -> None:
+        """Read received files within the [limits] settings (foi.bounded)."""
+        from foi import bounded
+
+        bounded.configure(self.config.limits)
+
     @property
     def db(self) -> "Database":
         if self._db is None:

@@ -36,6 +36,7 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     from foi.db import blob_dir
     from foi.extract.run import extract_campaign
 
+    state.bound_reading()
     with Progress("Reading replies") as progress:
         summary = extract_campaign(state.db, blob_dir(state.db_path), slug, body, force=force,
                                    progress=progress.update, now=_now(), dry_run=dry_run)

@@ -36,6 +36,8 @@ def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
         click.echo(f"{row['id']:>5}  {(row['date'] or '')[:10]:10}  {row['from_addr'] or '-'}  "
                    f"{row['classification'] or '-'}  {filed}")
         click.echo(f"       {row['subject'] or '(no subject)'}")
+        if row["parse_error"]:
+            click.echo(f"       ! partly read: {row['parse_error']}")
         for guess in row["guesses"]:
             click.echo(f"       ? {guess['reference']}  {guess['body_name']}  "
                        f"{guess['score']:.1f}  {guess['reason']}")

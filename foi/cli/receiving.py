@@ -50,6 +50,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     settings = load_imap_settings(state.config)
     db = state.db
     now = clock.now()
+    state.bound_reading()
     with Progress("Fetching") as progress:
         report = fetch_new_mail(db, BlobStore(blob_dir(state.db_path)), settings,
                                 today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size,
@@ -61,6 +62,9 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
         if folder.undecodable:
             line += f", {folder.undecodable} part(s) could not be decoded"
         click.echo(line)
+        if folder.partly_read:
+            click.echo(f"note: {folder.partly_read} message(s) in {folder.folder} could only be partly read "
+                       "(each is kept whole; `foi inbox` says why)", err=True)
         if folder.triage_failed:
             click.echo(f"warning: {folder.triage_failed} message(s) in {folder.folder} could not be matched "
                        f"or classified (a fault in foi); they are stored, unmatched: "
@@ -97,6 +101,7 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
 
     db = state.db
     now = clock.now()
+    state.bound_reading()
     with Progress("Messages read") as progress:  # a count: the number is unknown up front
         report = import_paths(db, BlobStore(blob_dir(state.db_path)), list(paths),
                               today=now.date(), triage=TRIAGE, now=now, dry_run=dry_run, progress=progress.advance)

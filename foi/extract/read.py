@@ -40,6 +40,12 @@ class Reading:
     tables: list[Table] = field(default_factory=list)
 
 
+def read_file(path: str, pdf_options: pdf.PdfOptions | None = None) -> Reading:
+    """read_source of the file at `path` (read in the worker: the caller never holds it)."""
+    with open(path, "rb") as handle:
+        return read_source(handle.read(), pdf_options)
+
+
 def read_source(data: bytes, pdf_options: pdf.PdfOptions | None = None) -> Reading:
     """Read any reply file. Parsers of hostile or broken files raise anything
     at all, so every failure is caught here and becomes a status and a note.
@@ -56,6 +62,8 @@ def read_source(data: bytes, pdf_options: pdf.PdfOptions | None = None) -> Readi
         return Reading("refused_unsafe", kind, f"refused before parsing: {error}")
     except pdf.NeedsPerson as error:
         return Reading("needs_person", kind, str(error))
+    except MemoryError:
+        raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception as error:  # noqa: BLE001 - third-party parsers on untrusted bytes
         return Reading("unreadable", kind, f"{kind} reader failed: {type(error).__name__}: {error}"[:500])
     if not any(any(cell.strip() for row in t.rows for cell in row) for t in tables):

@@ -90,4 +90,20 @@ def failed_files(db: Database, slug: str) -> list[dict]:
         f"JOIN extractions e ON e.source_sha256 = a.sha256 WHERE r.campaign = ? AND e.status IN ({marks}) "
         "AND e.extractor_version = ? ORDER BY r.body_code, m.id", [slug, *sorted(FAILED), EXTRACTOR_VERSION]).fetchall()
     keys = ["body", "message", "file", "sha256", "status", "note"]
-    return [dict(zip(keys, row)) for row in rows]
+    return [dict(zip(keys, row)) for row in rows + _not_opened(db, slug)]
+
+
+def _not_opened(db: Database, slug: str) -> list[tuple]:
+    """Messages of the campaign only partly read, and attachments not opened when they
+    arrived (past foi's limits, refused as a bomb, undecodable): kept whole, read by no one yet."""
+    partly = db.execute(
+        "SELECT r.body_code, m.id, '(the message)', m.sha256, 'partly read', m.parse_error FROM messages m "
+        "JOIN requests r ON r.id = m.request_id WHERE r.campaign = ? AND m.parse_error IS NOT NULL "
+        "ORDER BY r.body_code, m.id", [slug]).fetchall()
+    unopened = db.execute(
+        "SELECT r.body_code, m.id, COALESCE(a.filename, a.original_filename), a.sha256, 'not opened', a.note "
+        "FROM attachments a JOIN messages m ON m.id = a.message JOIN requests r ON r.id = m.request_id "
+        "WHERE r.campaign = ? AND (a.sha256 IS NULL OR a.note LIKE '%unreadable within%' "
+        "OR a.note LIKE 'refused%' OR a.note LIKE '%; refused%') ORDER BY r.body_code, m.id, a.id",
+        [slug]).fetchall()
+    return partly + unopened

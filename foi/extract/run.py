@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi import bounded
 from foi.blobs import blob_path
 from foi.campaign.spec import Question, number_for
 from foi.errors import FoiError
@@ -25,7 +26,7 @@ from foi.extract.found import ALL_PERIODS, Found
 from foi.extract.mapper import apply_footnotes, extract_values
 from foi.extract.prose import WHOLE_NOTE
 from foi.extract.questions import NAMED, QuestionMatcher
-from foi.extract.read import Reading, read_source
+from foi.extract.read import Reading, read_file
 from foi.extract.store import Candidate, apply_history, save_reading, upsert_auto_value, withdraw_auto_values
 from foi.extract.tables import Table
 from foi.extract.text import read_text
@@ -111,8 +112,20 @@ def _load_blob(blobs: Path, sha256: str) -> Callable[[], Reading]:
         path = blob_path(blobs, sha256)
         if not path.exists():
             return Reading("unreadable", "missing", f"blob {sha256[:12]} is missing from {blobs}")
-        return read_source(path.read_bytes())
+        return read_within_limits(read_file, str(path.resolve()))
     return load
+
+
+def read_within_limits(reader: Callable[..., Reading], *args) -> Reading:
+    """reader(*args) in the worker (foi.bounded); past a limit, unreadable with the reason."""
+    try:
+        return bounded.call(reader, *args)
+    except bounded.ReadFailure as failure:
+        return Reading("unreadable", "unknown", f"not read: it could not be read within foi's limits ({failure})")
+
+
+def read_body(text: str) -> Reading:
+    return Reading("ok", "text", None, read_text(text.encode(), "body"))
 
 
 def _in_campaign(slug: str, body: str | None) -> tuple[str, list]:
@@ -203,8 +216,7 @@ def _message_candidates(db: Database, blobs: Path, message: dict, date: str, mat
     body_tables: list[Table] = []
     if text.strip():
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        reading = read_cached(db, digest, lambda: Reading("ok", "text", None, read_text(text.encode(), "body")),
-                              force, now)
+        reading = read_cached(db, digest, lambda: read_within_limits(read_body, text), force, now)
         body_tables = reading.tables
         found += [(f, None, "message body") for f in extract_values(body_tables, matcher, campaign.periods)]
     for sha256, filename in db.execute(

@@ -49,6 +49,7 @@ class FolderReport:
     attachments: int = 0
     undecodable: int = 0
     triage_failed: int = 0
+    partly_read: int = 0  # stored whole, but only partly read (see messages.parse_error)
     uidvalidity_changed: bool = False
     last_uid: int = 0
 
@@ -227,6 +228,7 @@ def _count(report: FolderReport, results: list) -> None:
             report.attachments += result.attachments
             report.undecodable += result.undecodable
             report.triage_failed += result.triage_error is not None
+            report.partly_read += result.parse_error is not None
         else:
             report.already += 1
 

@@ -16,8 +16,8 @@ from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.mail import sniff
-from foi.mail.parse import parse_message
 from foi.mail.store import Incoming, Location, Triage, find_existing, save_messages
+from foi.mail.within_limits import parse_within_limits
 
 IMPORT_ACCOUNT = "import"
 MAIL_EXTENSIONS = (".eml", ".msg", ".mbox", ".mbx")
@@ -193,7 +193,7 @@ def _count(report: ImportReport, item: ImportItem, result) -> None:
 
 
 def _plan_one(db: Database, blobs: BlobStore, item: ImportItem, raw: bytes, report: ImportReport) -> None:
-    parsed = parse_message(raw)
+    parsed = parse_within_limits(raw)
     existing = find_existing(db, hashlib.sha256(raw).hexdigest(), parsed)
     state = "already stored" if existing is not None else "new"
     if existing is None:

@@ -91,6 +91,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
     result = ParsedMessage()
     try:
         message = _load(raw, result)
+    except MemoryError:
+        raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception as error:  # noqa: BLE001 - the stdlib parser has many failure modes; keep the raw
         result.parse_error = f"could not parse message: {type(error).__name__}: {error}"
         return result
@@ -99,6 +101,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
     for step in (_read_headers, _read_body):
         try:
             step(message, result)
+        except MemoryError:
+            raise  # past the reading worker's limit (foi.bounded): the caller says why
         except Exception as error:  # noqa: BLE001 - a broken part must not lose the rest
             result.errors.append(f"{step.__name__.strip('_')}: {type(error).__name__}: {error}")
     if not (result.message_id or result.from_addr or result.subject or result.body_text or result.attachments):

@@ -18,8 +18,9 @@ from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.clock import timestamp_or_start_of
-from foi.mail.parse import ParsedMessage, parse_message
-from foi.mail.unpack import Unpacked, unpack_parts
+from foi.mail.parse import ParsedMessage
+from foi.mail.unpack import Unpacked
+from foi.mail.within_limits import parse_within_limits, unpack_within_limits
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _prepare(db: Database, blobs: BlobStore, incoming: Incoming, seen: set) -> _
     """Parse, unpack and stage one message; `seen` holds the keys of earlier
     messages in the batch, so a copy of one of them is not unpacked again."""
     sha256 = blobs.stage(incoming.raw)
-    parsed = parse_message(incoming.raw)
+    parsed = parse_within_limits(incoming.raw)
     keys = {sha256, (parsed.message_id, parsed.from_addr, parsed.subject, parsed.date)
             if parsed.message_id else sha256}
     repeat = bool(keys & seen)
@@ -140,7 +141,7 @@ def _prepare(db: Database, blobs: BlobStore, incoming: Incoming, seen: set) -> _
 
 
 def _unpack_and_stage(blobs: BlobStore, parsed: ParsedMessage) -> list[Unpacked]:
-    tree = unpack_parts(parsed.attachments)
+    tree = unpack_within_limits(parsed.attachments)
     for part in (p for top in tree for p in top.walk()):
         if part.data is not None:
             blobs.stage(part.data)

@@ -59,6 +59,15 @@ def unpack_parts(parts: list[Part], limits: Limits | None = None) -> list[Unpack
     ]
 
 
+def unpack_part(part: Part, position: int, left_bytes: int, limits: Limits | None = None) -> tuple[Unpacked, int]:
+    """One attachment and whatever is inside it, with `left_bytes` of the message's
+    unpacking budget; returns the tree and the budget left after it."""
+    budget = _Budget(limits or Limits())
+    budget.left = left_bytes
+    tree = unpack(part.data, part.filename, part.declared_type, position, depth=0, budget=budget, note=part.note)
+    return tree, budget.left
+
+
 def unpack(
     data: bytes, filename: str | None, declared_type: str | None, position: int = 1,
     depth: int = 0, budget: _Budget | None = None, note: str | None = None,
@@ -153,6 +162,8 @@ def _open_tnef(part: Unpacked, depth: int, budget: _Budget) -> None:
     logging.getLogger("tnefparse").setLevel(logging.CRITICAL)
     try:
         tnef = TNEF(part.data)
+    except MemoryError:
+        raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception as error:  # noqa: BLE001 - tnefparse raises many types on damaged input
         _noted(part, f"undecodable TNEF: {type(error).__name__}: {error}")
         return
@@ -179,6 +190,8 @@ def _tnef_attachment(attachment) -> tuple[str, bytes | None]:
         name = decode_filename(getattr(attachment, "_name", b"") or b"")
     try:
         data = attachment.data
+    except MemoryError:
+        raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception:  # noqa: BLE001 - damaged attribute data
         data = None
     return (name or "").strip("\x00") or "unknown.dat", data

@@ -17,7 +17,7 @@ from foi.vocabulary import EventKind
 def list_messages(db: Database, *, unmatched: bool = False, campaign: str | None = None) -> list[dict]:
     """Received messages, newest first, with their request and (if unmatched) guesses."""
     sql = ("SELECT m.id, m.message_id, m.date, m.from_addr, m.subject, m.classification, "
-           "m.match_rule, m.match_evidence, m.request_id, r.reference, r.campaign, r.state, "
+           "m.match_rule, m.match_evidence, m.parse_error, m.request_id, r.reference, r.campaign, r.state, "
            "b.name AS body_name FROM messages m LEFT JOIN requests r ON r.id = m.request_id "
            "LEFT JOIN bodies b ON b.code = r.body_code")
     where, params = [], []

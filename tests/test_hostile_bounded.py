@@ -1,0 +1,170 @@
+"""Bounded reading (foi.bounded): every read of a received file runs in a worker
+process; past a memory, processor-time, wall-time or output limit the job is stopped,
+the caller is told why in words, and the next job is read by a fresh worker."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import time
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from foi import bounded
+from foi.db import connect
+from tests import hostile_work
+from tests.builders import sent_to_barnsley
+from tests.mailfixtures import reply_file
+
+SMALL = bounded.Limits(memory_mb=100, cpu_seconds=1, wall_seconds=3, output_mb=1)
+
+
+@pytest.mark.parametrize(("job", "args", "reason"), [
+    (hostile_work.hold, (400,), "needed over 100 MB of memory"),
+    (hostile_work.spin, (), "took over 1 s of processor time"),
+    (hostile_work.wait, (60,), "took over 3 s"),
+    (hostile_work.give_back, (5,), "gave back over 1 MB (5 MB)"),
+    (hostile_work.fail, ("a broken table",), "ValueError: a broken table"),
+])
+def test_a_job_past_a_limit_is_stopped_with_the_reason_and_the_next_job_is_read(job, args, reason):
+    bounded.configure(SMALL)
+    started = time.monotonic()
+    with pytest.raises(bounded.ReadFailure) as failure:
+        bounded.call(job, *args)
+    assert str(failure.value) == reason
+    assert time.monotonic() - started < 10  # stopped near its limit, not left to run
+    assert bounded.call(hostile_work.double, 21) == 42
+
+
+def test_within_the_limits_a_job_is_read_and_its_answer_returned_whole():
+    bounded.configure(SMALL)
+    assert bounded.call(hostile_work.hold, 60) == 60 * 1024 * 1024
+    assert bounded.call(hostile_work.give_back, 0) == b""
+    assert bounded.call(hostile_work.wait, 0.2) == 0.2
+
+
+def test_one_worker_reads_every_job_until_one_goes_past_a_limit():
+    bounded.configure(SMALL)
+    first = {bounded.call(hostile_work.process_id) for _ in range(20)}
+    assert len(first) == 1  # started once: a sync of many messages pays for one start
+    with pytest.raises(bounded.ReadFailure):
+        bounded.call(hostile_work.hold, 400)
+    after = bounded.call(hostile_work.process_id)
+    assert after not in first  # its memory may be in any state: a new worker reads on
+
+
+def test_memory_a_job_frees_is_not_counted_against_the_next():
+    bounded.configure(SMALL)
+    for _ in range(5):
+        assert bounded.call(hostile_work.hold, 80) == 80 * 1024 * 1024
+
+
+def test_with_isolation_off_the_job_runs_here_unbounded():
+    bounded.configure(bounded.Limits(isolate=False))
+    assert bounded.call(hostile_work.process_id) == __import__("os").getpid()
+
+
+# ---- through the commands a campaign worker runs -----------------------------------------
+
+CAMPAIGN = """
+slug = "visits"
+title = "Home visits"
+recipients = ["BNS"]
+periods = ["2024/25"]
+
+[[questions]]
+id = "visits"
+text = "How many home visits did the outreach team make?"
+"""
+SMALL_LIMITS = "[limits]\nmemory_mb = 64\ncpu_seconds = 20\nwall_seconds = 30\n"
+
+
+def big_csv_zip(rows: int) -> bytes:
+    """A zip holding a plain CSV of `rows` rows: small to receive, large to read."""
+    table = b"".join(b"%d,%d,%d\n" % (i, i * 7919 % 100003, i % 97) for i in range(rows))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("all-visits.csv", b"id,visits,team\n" + table)
+    return packed.getvalue()
+
+
+def test_a_file_past_the_limits_is_recorded_unreadable_once_and_the_rest_of_the_reply_is_read(run, monkeypatch):
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    path = reply_file(reference, "In 2024/25 the team made 1,204 home visits. Every visit is listed in the zip.",
+                      {"visits.zip": (big_csv_zip(1_000_000), "application/zip")})
+    run("import", str(path), "--no-extract")
+    Path("foi.toml").write_text(SMALL_LIMITS)
+    run("extract", "visits")
+
+    rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
+    assert [(r["status"], r["value"]) for r in rows] == [("answered", 1204)]
+    reason = "not read: it could not be read within foi's limits (needed over 64 MB of memory)"
+    review = run("review", "visits").stdout
+    assert f"unreadable\tall-visits.csv\tmessage 1\t{reason}" in review
+    db = connect(Path("campaign.db"))
+    read_at = ("SELECT e.extracted_at FROM extractions e JOIN attachments a ON a.sha256 = e.source_sha256 "
+               "WHERE a.filename = 'all-visits.csv'")
+    first = db.execute(read_at).fetchone()[0]
+
+    monkeypatch.setenv("FOI_NOW", "2026-03-18T09:00:00+00:00")
+    run("extract", "visits")  # a file known not to fit is not tried again on every extract
+    assert db.execute(read_at).fetchone()[0] == first
+    run("extract", "visits", "--force")
+    assert db.execute(read_at).fetchone()[0] != first
+
+
+def test_limits_too_small_to_read_a_reply_are_refused_with_the_reason(run, monkeypatch):
+    sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    Path("foi.toml").write_text("[limits]\nmemory_mb = 8\n")
+    failed = run("extract", "visits", ok=False)
+    assert failed.exit_code == 1
+    assert "limits.memory_mb is 8; it must be at least 64" in failed.stderr
+    Path("foi.toml").write_text("[limits]\nmemory = 600\n")
+    assert "Unknown key limits.memory" in run("extract", "visits", ok=False).stderr
+
+
+def big_message(reference: str) -> bytes:
+    """A reply whose 12 MB attachment makes reading the whole message take far more than
+    64 MB; its headers alone are small."""
+    message = EmailMessage()
+    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
+    message["Subject"], message["Message-ID"] = f"RE: {reference} all records", "<big@barnsley.test>"
+    message["Date"] = "16 Mar 2026 09:00:00 +0000"
+    message.set_content("The records are attached.")
+    message.add_attachment(random.Random(7).randbytes(12 * 1024 * 1024), maintype="application",
+                           subtype="octet-stream", filename="records.bin")
+    return message.as_bytes()
+
+
+def test_one_message_past_the_limits_never_stops_sync_storing_the_rest(run, monkeypatch, dovecot):
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    account = dovecot.add_user("poisoned")
+    client = account.client()
+    client.append("INBOX", big_message(reference))
+    for day in range(17, 22):
+        client.append("INBOX", reply_file(reference, f"Our reply number {day}: 1,204 visits in 2024/25.",
+                                          day=day).read_bytes())
+    client.logout()
+    for key, value in {"FOI_IMAP_HOST": "127.0.0.1", "FOI_IMAP_PORT": str(dovecot.port),
+                       "FOI_IMAP_SECURITY": "none", "FOI_IMAP_USERNAME": account.username,
+                       "FOI_IMAP_PASSWORD": account.password}.items():
+        monkeypatch.setenv(key, value)
+    Path("foi.toml").write_text(SMALL_LIMITS)
+
+    result = run("sync", "--no-extract")
+    assert result.stdout.startswith("INBOX: 6 new message(s)")
+    assert "1 message(s) in INBOX could only be partly read" in result.stderr
+    db = connect(Path("campaign.db"))
+    stored = db.execute("SELECT message_id, request_id IS NOT NULL, parse_error FROM messages ORDER BY id").fetchall()
+    assert [row[:2] for row in stored] == [("<big@barnsley.test>", 1)] + [
+        (f"<reply-{day}@barnsley.test>", 1) for day in range(17, 22)]
+    assert stored[0][2] == ("the message could not be read within foi's limits (needed over 64 MB of memory): "
+                            "only its headers were read; the whole message is kept, open it by hand")
+    assert [row[2] for row in stored[1:]] == [None] * 5
+    assert "! partly read: the message could not be read within foi's limits" in run("inbox").stdout
+    assert "partly read\t(the message)" in run("review", "visits").stdout
+    assert run("sync").stdout.startswith("INBOX: 0 new message(s)")
