@@ -46,6 +46,10 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     for status in ("answered", "suppressed", "not_held", "refused", "needs_review"):
         click.echo(f"  {status:<13} {values.get(status, 0)}")
     click.echo(f"  files unreadable {len(summary.failed_files)}")
+    if summary.failed_messages:
+        click.echo(f"  messages not read {len(summary.failed_messages)}")
+    for failure in summary.failed_messages:
+        click.echo(f"Not read: {failure['body']} message {failure['message']}: {failure['note']}", err=True)
     writes = summary.writes
     click.echo(f"Changes: {writes['inserted']} new, {writes['updated']} updated, "
                f"{writes['history']} superseded/restored, {writes['unchanged']} unchanged"
@@ -55,7 +59,7 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     for failure in summary.check_failures:
         click.echo(f"Check failed: {failure['body']} {failure['period']}: {failure['rule']} "
                    f"({_pairs(failure['values'])})", err=True)
-    if summary.failed_files or summary.check_failures or values.get("needs_review"):
+    if summary.failed_files or summary.failed_messages or summary.check_failures or values.get("needs_review"):
         click.echo("See `foi review " + slug + "` for what needs a person.", err=True)
 
 

@@ -17,8 +17,10 @@ def _extract_new(state, now) -> None:
 
     for slug, summary in extract_after_receiving(state.db, blob_dir(state.db_path), now=now.isoformat()).items():
         counts = ", ".join(f"{status} {count}" for status, count in sorted(summary.values.items()))
-        click.echo(f"Extracted {slug}: {sum(summary.values.values())} current values ({counts or 'none'}); "
-                   f"`foi review {slug}` lists what needs a person.", err=True)
+        unread = len(summary.failed_files) + len(summary.failed_messages)
+        click.echo(f"Extracted {slug}: {sum(summary.values.values())} current values ({counts or 'none'})"
+                   + (f", {unread} file(s) or message(s) not read" if unread else "")
+                   + f"; `foi review {slug}` lists what needs a person.", err=True)
 
 
 @click.command()

@@ -50,6 +50,7 @@ class Summary:
     writes: Counter = field(default_factory=Counter)   # inserted / updated / unchanged / history
     sources: Counter = field(default_factory=Counter)  # readings by status
     failed_files: list[dict] = field(default_factory=list)
+    failed_messages: list[dict] = field(default_factory=list)  # foi faulted reading them; see _store_message
     check_failures: list[dict] = field(default_factory=list)
     states: list[dict] = field(default_factory=list)   # request states derived from the values
     messages: int = 0
@@ -165,22 +166,15 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
     if body and not db.execute("SELECT 1 FROM requests WHERE campaign = ? AND body_code = ?",
                                [slug, body]).fetchone():
         raise FoiError(f"No request to {body!r} in campaign {slug!r}")
-    matcher = QuestionMatcher(campaign.questions)
     everything = _campaign_messages(db, slug, body)
     messages = [m for m in everything if carries_answers(m)]
     dates = {m["id"]: message_date(m["date"], m["received_at"]) for m in messages}
     summary = Summary(messages=len(messages))
+    work = _Pass(db, blobs, campaign, QuestionMatcher(campaign.questions), force, now, summary)
     db.execute("SAVEPOINT extract")
     try:
         for done, message in enumerate(messages, start=1):
-            failed_before = len(summary.failed_files)
-            candidates = _message_candidates(db, blobs, message, dates[message["id"]], matcher,
-                                             campaign, force, now, summary)
-            for candidate in candidates:
-                summary.writes[upsert_auto_value(db, candidate, now)] += 1
-            if len(summary.failed_files) == failed_before:  # a file not read this time withdraws nothing
-                keep = {(c.question_id, c.period) for c in candidates}
-                _count(summary, "withdrawn", withdraw_auto_values(db, message["id"], keep))
+            _store_message(work, message, dates[message["id"]])
             if progress:
                 progress(done, len(messages))
         for message in everything:
@@ -204,37 +198,98 @@ def extract_campaign(db: Database, blobs: Path, slug: str, body: str | None = No
     return summary
 
 
+@dataclass
+class _Pass:
+    """One extract run: where it reads and writes, and what it has counted so far."""
+
+    db: Database
+    blobs: Path
+    campaign: Campaign
+    matcher: QuestionMatcher
+    force: bool
+    now: str
+    summary: Summary
+
+
+def _store_message(work: _Pass, message: dict, date: str) -> None:
+    """Store what one message says. A fault while reading it (a bug in foi, met on a
+    reply nobody foresaw) is recorded against that message and the next one is read:
+    one message must not stop a campaign's extract."""
+    summary = work.summary
+    failed_before = len(summary.failed_files)
+    work.db.execute("SAVEPOINT message")
+    try:
+        candidates = _message_candidates(work, message, date)
+        for candidate in candidates:
+            summary.writes[upsert_auto_value(work.db, candidate, work.now)] += 1
+    except Exception as error:  # noqa: BLE001 - kept with its reason; the rest of the campaign is read
+        work.db.execute("ROLLBACK TO message")
+        work.db.execute("RELEASE message")
+        summary.failed_messages.append({"body": message["body"], "message": message["id"],
+                                        "note": f"foi failed reading it ({type(error).__name__}: {error}"[:300]
+                                        + "); its earlier values are kept"})
+        return
+    work.db.execute("RELEASE message")
+    if len(summary.failed_files) == failed_before:  # a file not read this time withdraws nothing
+        keep = {(c.question_id, c.period) for c in candidates}
+        _count(summary, "withdrawn", withdraw_auto_values(work.db, message["id"], keep))
+
+
 def _count(summary: Summary, key: str, number: int) -> None:
     if number:
         summary.writes[key] += number
 
 
-def _message_candidates(db: Database, blobs: Path, message: dict, date: str, matcher: QuestionMatcher,
-                        campaign: Campaign, force: bool, now: str, summary: Summary) -> list[Candidate]:
+def _message_candidates(work: _Pass, message: dict, date: str) -> list[Candidate]:
+    db, summary = work.db, work.summary
     found: list[tuple[Found, str | None, str]] = []
     text = message["body_text"] or ""
-    body_tables: list[Table] = []
+    body: list[Table] = []
     if text.strip():
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        reading = read_cached(db, digest, lambda: read_within_limits(read_body, text), force, now)
-        body_tables = reading.tables
-        found += [(f, None, "message body") for f in extract_values(body_tables, matcher, campaign.periods)]
+        reading = read_cached(db, digest, lambda: read_within_limits(read_body, text), work.force, work.now)
+        body = reading.tables
+        found += [(f, None, "message body") for f in _mapped(work, message, (digest, "the message body"), reading, [])]
     for sha256, filename in db.execute(
             "SELECT sha256, COALESCE(filename, original_filename) FROM attachments WHERE message = ? "
             "AND sha256 IS NOT NULL ORDER BY parent IS NOT NULL, parent, position", [message["id"]]):
-        reading = read_cached(db, sha256, _load_blob(blobs, sha256), force, now)
+        reading = read_cached(db, sha256, _load_blob(work.blobs, sha256), work.force, work.now)
         summary.sources[reading.status] += 1
         if reading.status in FAILED:
             summary.failed_files.append({"body": message["body"], "message": message["id"],
                                          "file": filename, "sha256": sha256, "status": reading.status,
                                          "note": reading.note})
-        # a symbol the file leaves undefined may be defined in the covering email
-        # ("* denotes fewer than 5"); the file's own definition comes first
-        values = apply_footnotes(extract_values(reading.tables, matcher, campaign.periods), body_tables)
+        values = _mapped(work, message, (sha256, filename), reading, body)
         found += [(f, sha256, filename or sha256[:12]) for f in values]
+    outcome = WHOLE_OUTCOME.get(message["classification"] or "")
     return [Candidate(message["request_id"], f.question_id, f.period, f.value, message["id"], date,
                       sha256, filename, f.location, f.confidence, _note(f))
-            for f, sha256, filename in resolve(found, campaign, WHOLE_OUTCOME.get(message["classification"] or ""))]
+            for f, sha256, filename in resolve(found, work.campaign, outcome)]
+
+
+def map_tables(tables: list[Table], matcher: QuestionMatcher, periods: list[str],
+               body_tables: list[Table]) -> list[Found]:
+    """What a file's tables say about the questions. A symbol the file leaves undefined
+    may be defined in the covering email ("* denotes fewer than 5"); the file's own
+    definition comes first."""
+    return apply_footnotes(extract_values(tables, matcher, periods), body_tables)
+
+
+def _mapped(work: _Pass, message: dict, source: tuple[str, str | None], reading: Reading,
+            body_tables: list[Table]) -> list[Found]:
+    """map_tables in the worker (foi.bounded): a file read into a million cells must not
+    hold up the campaign. Past a limit the source is recorded unreadable, with the
+    reason, so the next extract does not try it again (unless --force)."""
+    if not reading.tables:
+        return []
+    try:
+        return bounded.call(map_tables, reading.tables, work.matcher, work.campaign.periods, body_tables)
+    except bounded.ReadFailure as failure:
+        note = f"read, but its tables could not be matched to the questions within foi's limits ({failure})"
+        save_reading(work.db, source[0], EXTRACTOR_VERSION, "unreadable", note, [], work.now)
+        work.summary.failed_files.append({"body": message["body"], "message": message["id"], "file": source[1],
+                                          "sha256": source[0], "status": "unreadable", "note": note})
+        return []
 
 
 def _note(found: Found) -> str:
