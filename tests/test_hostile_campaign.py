@@ -1,0 +1,138 @@
+"""Hostile replies through the commands a campaign worker runs, each as a real process
+whose peak memory (its own and its reading worker's) and time are measured: every raw
+message is kept, no command fails or runs past the limits, and the campaign still
+reads, reports and exports an ordinary reply afterwards.
+
+The crafted files come from tests/hostile_files.py (written here); each is sent as the
+attachment (or the body) of a reply matched to the campaign's request, so that
+`foi import` and `foi extract` really read it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from foi.db import blob_dir, connect
+from tests.builders import sent_to_barnsley
+from tests.mailfixtures import reply_file
+
+CAMPAIGN = """
+slug = "visits"
+title = "Home visits"
+recipients = ["BNS"]
+periods = ["2024/25"]
+
+[[questions]]
+id = "visits"
+text = "How many home visits did the outreach team make?"
+"""
+GB = 1024 ** 3
+# The default limits (foi.bounded.Limits): a command may run a little past the wall limit
+# of one read (it reads several files), never without end.
+MOST_SECONDS = 150
+
+MEASURED = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:])
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"peak-kb {peak}", file=sys.stderr)
+sys.exit(done.returncode)
+"""
+
+
+def measured(*args: str) -> tuple[subprocess.CompletedProcess, int]:
+    """`foi ARGS` as a process of its own; returns it and the largest resident memory
+    (bytes) of it or its reading worker, whichever was larger."""
+    process = subprocess.Popen([sys.executable, "-c", MEASURED, sys.executable, "-m", "foi", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=MOST_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # foi and its worker with it: nothing left running
+        process.communicate()
+        raise AssertionError(f"foi {args[0]} ran past {MOST_SECONDS} s") from None
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    peak = int(result.stderr.rsplit("peak-kb ", 1)[1].split()[0]) * 1024
+    return result, peak
+
+
+def hostile_reply(reference: str, name: str, data: bytes, mimetype: str) -> Path:
+    """A reply to `reference` that carries `data` as an attachment called `name`."""
+    return reply_file(reference, "Please find our answer attached.", {name: (data, mimetype)}, day=16)
+
+
+def html_reply(reference: str, html: str) -> Path:
+    """A reply whose only body is `html` (no plain-text part)."""
+    message = EmailMessage()
+    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
+    message["Subject"], message["Message-ID"] = f"RE: {reference}", "<html-16@barnsley.test>"
+    message["Date"] = "16 Mar 2026 10:00:00 +0000"
+    message.set_content(html, subtype="html")
+    path = Path("reply-html.eml")
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def csv_rows(megabytes: int) -> bytes:
+    """A plain, legitimate-looking CSV of records, about `megabytes` MB."""
+    row_count = megabytes * 1024 * 1024 // 32
+    return b"id,council,visits,team\n" + b"".join(
+        b"%d,Council %d,%d,%d\n" % (i, i % 300, i * 7919 % 100003, i % 97) for i in range(row_count))
+
+
+def survives(run, path: Path) -> None:
+    """`path` imported and the campaign extracted as real processes within the bounds; the
+    raw message kept byte for byte; then an ordinary reply is still read and reported."""
+    raw = path.read_bytes()
+    for command in (("import", str(path), "--no-extract"), ("extract", "visits")):
+        result, peak = measured(*command)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr
+        assert peak < GB, f"foi {command[0]} peaked at {peak / 1024 ** 2:.0f} MB"
+    db = connect(Path("campaign.db"))
+    sha = hashlib.sha256(raw).hexdigest()
+    assert db.execute("SELECT count(*) FROM messages WHERE sha256 = ?", [sha]).fetchone()[0] == 1
+    assert (blob_dir(Path("campaign.db")) / sha[:2] / sha).read_bytes() == raw
+
+    good = reply_file(db.execute("SELECT reference FROM requests").fetchone()[0],
+                      "Correction: in 2024/25 the team made 1,204 home visits.", day=20)
+    run("import", str(good))
+    rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
+    assert [(r["status"], r["value"]) for r in rows] == [("answered", 1204)]
+    for command in (["status", "visits"], ["review", "visits"], ["inbox"], ["report", "visits"],
+                    ["export", "visits", "--what", "messages", "--format", "xlsx", "-o", "messages.xlsx"],
+                    ["export", "visits", "--what", "correspondence", "-o", "correspondence.zip"]):
+        run(*command)
+
+
+def test_a_legitimate_70_mb_csv_is_stored_and_the_campaign_goes_on(run, monkeypatch):
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    survives(run, hostile_reply(reference, "all-visits.csv", csv_rows(70), "text/csv"))
+
+
+def test_html_nested_thousands_deep_is_read_in_bounded_time(run, monkeypatch):
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    survives(run, html_reply(reference, "<div>" * 20_000 + "In 2024/25 the team made 1,204 home visits."
+                             + "</div>" * 20_000))
+
+
+@pytest.mark.parametrize("members", [1, 40])
+def test_a_zip_of_large_csv_files_is_bounded(run, monkeypatch, members):
+    import io
+    import zipfile
+
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    packed = io.BytesIO()
+    table = csv_rows(200 // members)
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for number in range(members):
+            archive.writestr(f"records-{number}.csv", table)
+    survives(run, hostile_reply(reference, "records.zip", packed.getvalue(), "application/zip"))
