@@ -38,7 +38,7 @@ _OUT_OF_MEMORY = 86  # the worker's exit status when a job ran out of memory
 
 
 @dataclass(frozen=True)
-class Limits:
+class ReadLimits:
     """What one read may take. Councils' files are read in well under a second and a
     few tens of MB; these leave room for a large legitimate spreadsheet."""
 
@@ -59,12 +59,12 @@ def call(function: Callable[..., Any], *args: Any) -> Any:
     return _POOL.worker().call(function, *args)
 
 
-def configure(limits: Limits) -> None:
+def configure(limits: ReadLimits) -> None:
     """Use `limits` from now on (the CLI calls this with the [limits] settings)."""
     _POOL.limits = limits
 
 
-def current_limits() -> Limits:
+def current_limits() -> ReadLimits:
     return _POOL.limits
 
 
@@ -72,14 +72,14 @@ def reset() -> None:
     """Stop the worker and go back to the default limits (a test's teardown; the next
     job starts a worker in the current folder and environment)."""
     _POOL.close()
-    _POOL.limits = Limits()
+    _POOL.limits = ReadLimits()
 
 
 class _Pool:
     """The one worker of this process, replaced when the limits change."""
 
     def __init__(self) -> None:
-        self.limits = Limits()
+        self.limits = ReadLimits()
         self.current: Worker | None = None
         atexit.register(self.close)
 
@@ -99,7 +99,7 @@ class Worker:
     """One worker process at a time, started when a job needs it and replaced after
     a job that went past a limit (its memory may be fragmented, its state unknown)."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: ReadLimits):
         self.limits = limits
         self.process: subprocess.Popen | None = None
 

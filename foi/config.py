@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from foi.bounded import Limits
+from foi.bounded import ReadLimits
 from foi.errors import FoiError
 
 DEFAULT_FILE = "foi.toml"
@@ -117,7 +117,7 @@ class Config:
     smtp: SmtpConfig = field(default_factory=lambda: SmtpConfig("smtp"))
     imap: ImapConfig = field(default_factory=lambda: ImapConfig("imap"))
     sender: SenderConfig = field(default_factory=SenderConfig)
-    limits: Limits = field(default_factory=Limits)
+    limits: ReadLimits = field(default_factory=ReadLimits)
     source: Path | None = None
 
 
@@ -198,9 +198,9 @@ def parse_config(raw: dict, source: Path | None) -> Config:
     return Config(smtp=smtp, imap=imap, sender=sender, limits=_limits(raw.get("limits", {})), source=source)
 
 
-def _limits(raw: dict) -> Limits:
+def _limits(raw: dict) -> ReadLimits:
     """[limits]: each a positive number; a limit too small to read an ordinary reply is refused."""
-    defaults = Limits()
+    defaults = ReadLimits()
     least = {"memory_mb": 64, "cpu_seconds": 1, "wall_seconds": 1, "output_mb": 1}
     values: dict[str, Any] = {}
     for key, floor in least.items():
@@ -210,7 +210,7 @@ def _limits(raw: dict) -> Limits:
                            "The limits bound what reading one received file may take; "
                            "too small and ordinary replies go unread.")
         values[key] = int(value) if key.endswith("_mb") else value
-    return Limits(**values)
+    return ReadLimits(**values)
 
 
 def _server_fields(kind: str, raw: dict, default_security: str) -> dict:

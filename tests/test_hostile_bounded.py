@@ -20,10 +20,10 @@ from tests import hostile_work
 from tests.builders import sent_to_barnsley
 from tests.mailfixtures import reply_file
 
-SMALL = bounded.Limits(memory_mb=100, cpu_seconds=1, wall_seconds=3, output_mb=1)
+SMALL = bounded.ReadLimits(memory_mb=100, cpu_seconds=1, wall_seconds=3, output_mb=1)
 
 
-SLOW_MACHINE = bounded.Limits(memory_mb=100, cpu_seconds=1, wall_seconds=30, output_mb=1)
+SLOW_MACHINE = bounded.ReadLimits(memory_mb=100, cpu_seconds=1, wall_seconds=30, output_mb=1)
 
 
 @pytest.mark.parametrize(("job", "args", "limits", "reason"), [
@@ -68,7 +68,7 @@ def test_memory_a_job_frees_is_not_counted_against_the_next():
 
 
 def test_with_isolation_off_the_job_runs_here_unbounded():
-    bounded.configure(bounded.Limits(isolate=False))
+    bounded.configure(bounded.ReadLimits(isolate=False))
     assert bounded.call(hostile_work.process_id) == __import__("os").getpid()
 
 

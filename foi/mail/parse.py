@@ -17,6 +17,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from foi.mail import sniff
 from foi.mail.filenames import decode_filename
 from foi.mail.htmltext import html_to_text
+from foi.mail.skeleton import cut_large_bodies, decode_cut
 
 # Headers that name the address a message was delivered to, beyond To/Cc/Bcc.
 ENVELOPE_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To",
@@ -88,6 +89,29 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Read `raw` (RFC 5322 bytes, or an Outlook .msg file) into a ParsedMessage."""
     if len(raw) > MAX_PARSE_BYTES and raw[:8] != sniff.OLE2_MAGIC:
         return _parse_headers_only(raw)
+    if len(raw) > LARGE_BYTES and raw[:8] != sniff.OLE2_MAGIC:
+        return _parse_large(raw)
+    return _parse(raw)
+
+
+# Above this a message's large attachments are cut out before parsing (foi.mail.skeleton).
+LARGE_BYTES = 4 * 1024 * 1024
+
+
+def _parse_large(raw: bytes) -> ParsedMessage:
+    """parse_message of a message with large attachments, in a third of the memory: its
+    skeleton parsed, each attachment decoded straight from `raw`."""
+    skeleton, cuts = cut_large_bodies(raw)
+    result = _parse(skeleton)
+    bodies = {cut.marker: cut for cut in cuts}
+    for part in result.attachments:
+        cut = bodies.get(part.data)
+        if cut is not None:
+            part.data = decode_cut(raw, cut)
+    return result
+
+
+def _parse(raw: bytes) -> ParsedMessage:
     result = ParsedMessage()
     try:
         message = _load(raw, result)
