@@ -6,6 +6,7 @@ formula, a Word field or a template."""
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import io
@@ -165,7 +166,8 @@ def test_generated_drafts_keep_council_text_literal(run, monkeypatch, fmt):
     reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
     set_their_reference(reference, FIELDS)
     with db() as conn:
-        conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'", ["Barnsley { DDE \"cmd\" }\r\n\u202eCouncil"])
+        conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'",
+                     ["Barnsley { DDE \"cmd\" }\r\n\u202eCouncil {{ 7*7 }}"])
 
     run("generate", "visits", "--format", fmt, "--kind", "reminder", "--out", "drafts")
 
@@ -175,12 +177,12 @@ def test_generated_drafts_keep_council_text_literal(run, monkeypatch, fmt):
 
         text = letter_text(path.read_bytes())
         assert_no_fields(path.read_bytes())
-        assert "Barnsley { DDE \"cmd\" } Council" in text.split("\n")
+        assert "Barnsley { DDE \"cmd\" } Council {{ 7*7 }}" in text.split("\n")
     elif fmt == "eml":
         raw = path.read_bytes()
         assert_one_line_headers(raw)
         message = email.message_from_bytes(raw, policy=email.policy.default)
-        assert message["To"].addresses[0].display_name == 'Barnsley { DDE "cmd" } Council'
+        assert message["To"].addresses[0].display_name == 'Barnsley { DDE "cmd" } Council {{ 7*7 }}'
         assert f"(your ref {FIELDS_SHOWN})" in message["Subject"]
         text = message["Subject"] + "\n" + message.get_content()
     else:
@@ -292,3 +294,77 @@ def test_the_progress_bar_draws_on_a_terminal_and_masks_its_label(monkeypatch):
     shown = terminal.getvalue()
     assert "\x1b[?25l" in shown and "\x1b[?25h" in shown  # the cursor hidden, then shown again
     assert "INBOX/?]0;owned?" in shown and "\x1b]" not in shown and "\x07" not in shown
+
+
+TWO_QUESTIONS = CAMPAIGN + """
+[[questions]]
+id = "policy"
+kind = "text"
+text = "What is your policy on home visits?"
+"""
+SCRIPT_NAME = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\"> {{ 7*7 }}"
+SCRIPT_CELL = '=HYPERLINK("javascript:alert(1)","x") <a href="javascript:alert(1)">x</a> {% if 1 %}{{ 7*7 }}{% endif %}'
+FORMULA_SUBJECT = "=cmd|' /C calc'!A0 RE: {reference} <img src=x onerror=alert(1)> {{{{ 7*7 }}}}"
+FORMULA_BODY = "@SUM(1+1)*cmd|' /C calc'!A0\nPlease find our response below."
+
+
+@pytest.fixture
+def hostile_campaign(run, monkeypatch) -> str:
+    """A campaign whose council name holds a script, an image with onerror and a template
+    tag; its reply's subject and text start formulas; a text answer holds a javascript:
+    link, a HYPERLINK formula and a template block. Returns BNS's reference."""
+    reference = sent_to_barnsley(run, monkeypatch, "visits", TWO_QUESTIONS)
+    with db() as conn:
+        conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'", [SCRIPT_NAME])
+    path = reply_file(reference, FORMULA_BODY)
+    subject = FORMULA_SUBJECT.format(reference=reference)
+    path.write_bytes(re.sub(rb"(?m)^Subject: .*$", f"Subject: {subject}".encode(), path.read_bytes()))
+    run("import", str(path))
+    run("answer", "visits", "BNS", "policy", "2024/25", SCRIPT_CELL)
+    return reference
+
+
+def test_the_html_report_shows_council_text_and_runs_none_of_it(hostile_campaign, run):
+    """Names and cells reach the HTML report escaped only: no tag, handler or javascript:
+    link from them, and their template tags as the characters they are."""
+    run("report", "visits", "--html", "report.html")
+    html = Path("report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;&lt;img src=x onerror=" in html
+    assert "=HYPERLINK(&#34;javascript:alert(1)&#34;,&#34;x&#34;) &lt;a href=&#34;javascript:alert(1)&#34;&gt;" in html
+    assert "{{ 7*7 }}" in html and "{% if 1 %}{{ 7*7 }}{% endif %}" in html
+    assert not re.search(r"<(script|img|a|iframe|object|embed)\b|\bon\w+=\"|href=\"javascript:", html, re.I)
+
+
+def test_a_browser_runs_no_script_from_council_text(hostile_campaign, run, isolated):
+    """The same report in headless Chromium: the title is the report's, nothing is fetched."""
+    browser = pytest.importorskip("tests.test_report_browser")
+    if browser.BROWSER is None:
+        pytest.skip("chromium is not installed (scripts/setup-env --test installs it)")
+    run("report", "visits", "--html", "report.html")
+    dom, requested = browser.open_page(isolated / "report.html", isolated)
+    assert "<title>Home visits: FOI report as of 2026-03-17</title>" in dom and "pwned" not in dom.split("<body")[0]
+    assert requested == []
+
+
+def test_csv_and_xlsx_exports_write_council_text_as_text_never_a_formula(hostile_campaign, run):
+    """A subject, a text and a cell starting = or @ reach CSV prefixed with an
+    apostrophe, and xlsx as string cells (quote-prefixed), never as formulas."""
+    reference = hostile_campaign
+    subject = FORMULA_SUBJECT.format(reference=reference)
+    messages = list(csv.DictReader(io.StringIO(run("export", "visits", "--what", "messages").stdout)))
+    [incoming] = [m for m in messages if m["direction"] == "in"]
+    assert (incoming["subject"], incoming["body"]) == ("'" + subject, "'" + FORMULA_BODY)
+    dataset = {r["question_id"]: r for r in csv.DictReader(io.StringIO(run("export", "visits").stdout))}
+    assert dataset["policy"]["value"] == "'" + SCRIPT_CELL
+
+    from openpyxl import load_workbook
+
+    run("export", "visits", "--what", "messages", "--format", "xlsx", "-o", "messages.xlsx")
+    run("export", "visits", "--format", "xlsx", "-o", "dataset.xlsx")
+    cells = [cell for name in ("messages.xlsx", "dataset.xlsx")
+             for row in load_workbook(name).worksheets[0].iter_rows() for cell in row]
+    hostile = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "@"))]
+    assert sorted(c.value for c in hostile) == sorted([FORMULA_BODY, subject, SCRIPT_CELL, SCRIPT_CELL])  # value, raw
+    assert all(c.data_type == "s" and c.quotePrefix for c in hostile)
+    with zipfile.ZipFile("messages.xlsx") as book:
+        assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode("utf-8")
