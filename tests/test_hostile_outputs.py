@@ -60,6 +60,11 @@ def set_their_reference(reference: str, value: str) -> None:
         conn.execute("UPDATE messages SET their_reference = ?", [value])
 
 
+# The council's Message-ID, which a chaser answers in In-Reply-To and References.
+HOSTILE_ID = "<reply-16@barnsley.test>\r\nBcc: spy@attacker.test\x1b[2J\u202e"
+SHOWN_ID = "<reply-16@barnsley.test> Bcc: spy@attacker.test[2J"
+
+
 def refused_with_hostile_subject(run, monkeypatch) -> str:
     """BNS's request, refused on 16 March by a reply whose subject carries an escape
     sequence, a bidi override and a template expression; its reference is HOSTILE_REF."""
@@ -70,6 +75,8 @@ def refused_with_hostile_subject(run, monkeypatch) -> str:
     run("import", str(path))
     assert db().execute("SELECT state FROM requests").fetchone() == ("refused",)
     set_their_reference(reference, HOSTILE_REF)
+    with db() as conn:
+        conn.execute("UPDATE messages SET message_id = ?", [HOSTILE_ID])
     return reference
 
 
@@ -111,6 +118,9 @@ def test_a_chaser_carries_a_hostile_council_reference_on_one_line(run, monkeypat
     assert f"your reference {SHOWN_REF}" in " ".join(text.split()) and no_raw(text)
     assert "49" not in text  # the reference's {{ 7*7 }} is text, never evaluated
     assert f"Subject: {message['Subject']}" in dry.stdout and no_raw(dry.stdout + dry.stderr)
+    if stage == "review":  # in the thread of the council's refusal, whatever its Message-ID holds
+        assert message["In-Reply-To"] == message["References"] == SHOWN_ID
+        assert f"In-Reply-To: {SHOWN_ID}" in dry.stdout
 
 
 def test_an_ico_complaint_with_a_hostile_council_reference_is_written(run, monkeypatch):
@@ -129,7 +139,7 @@ def test_an_ico_complaint_with_a_hostile_council_reference_is_written(run, monke
     assert written.stdout.split() == [str(Path.cwd() / f"{base}.txt"), str(Path.cwd() / f"{base}.docx")]
     complaint = Path(f"{base}.txt").read_text(encoding="utf-8")
     assert f"- The authority's reference: {SHOWN_REF}\n" in complaint
-    assert f"(their ref {SHOWN_REF}): RE: {reference} [2J done gpj.exe {{{{ 7*7 }}}}" in complaint
+    assert f"(their ref {SHOWN_REF}): RE: {reference} [2J done gpj.exe {{{{ 7*7 }}}}  {SHOWN_ID}\n" in complaint
     assert no_raw(complaint) and "\r" not in complaint
     assert complaint.split("\n\n", 1)[1] in dry.stdout and no_raw(dry.stdout + dry.stderr)
     from foi.letters.word import letter_text
@@ -368,3 +378,19 @@ def test_csv_and_xlsx_exports_write_council_text_as_text_never_a_formula(hostile
     assert all(c.data_type == "s" and c.quotePrefix for c in hostile)
     with zipfile.ZipFile("messages.xlsx") as book:
         assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize(("text", "line", "plain"), [
+    ("a\r\nb\rc\nd\x0be\x0cf\x85g\u2028h\u2029i\tj", "a b c d e f g h i j", "a\nb\nc\nd\ne\nf\ng\nh\ni\tj"),
+    ("\x1b]0;t\x07\x1b[2J\u009b2J\x00\x7f", "]0;t[2J2J", "]0;t[2J2J"),
+    ("answer\u202evsc.exe \u2066x\u2069\u200e\u200f\u061c", "answervsc.exe x", "answervsc.exe x"),
+    ("zero\u200bwidth\u00adsoft\ufeffbom\U000e0041tag", "zerowidthsoftbomtag", "zerowidthsoftbomtag"),
+    ("lone \udc80surrogate \ufffe\uffff\ufdd0 non", "lone surrogate non", "lone surrogate  non"),
+    ("Café – 東京 {{ 7*7 }}", "Café – 東京 {{ 7*7 }}", "Café – 東京 {{ 7*7 }}"),
+])
+def test_safe_text_drops_every_unseen_character(text, line, plain):
+    """The one place that decides: line breaks of every kind, C0 and C1 controls, bidi
+    marks, zero-width and tag characters, surrogates and noncharacters; text stays."""
+    from foi.safetext import one_line, plain_text
+
+    assert (one_line(text), plain_text(text)) == (line, plain)

@@ -49,7 +49,7 @@ def render_ics(events: list[DueEvent], stamp: dt.datetime, name: str) -> str:
             "BEGIN:VEVENT", f"UID:{escape_text(one_line(event.uid))}", f"DTSTAMP:{stamp_text}",
             f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{event.date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape_text(event.summary)}",
+            f"SUMMARY:{escape_text(one_line(event.summary))}",
             f"DESCRIPTION:{escape_text(event.description)}",
             "TRANSP:TRANSPARENT", "END:VEVENT",
         ]
