@@ -19,7 +19,10 @@ LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 # isolates and marks, zero-width characters, soft hyphen, tag characters), line and
 # paragraph separators, and lone surrogates (undecodable bytes smuggled through).
 UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters surely seen as themselves (printable ASCII, Latin to Hebrew but the soft
+# hyphen, the Indic to Khmer blocks, CJK and Hangul) are skipped; each other one is
+# looked up, so a long letter costs one regex pass.
+_LOOK_UP = re.compile(r"[^\x20-\x7e\xa0-\xac\xae-\u05ff\u0900-\u17ff\u3000-\ud7ff]")
 
 
 def unseen(char: str) -> bool:
@@ -30,19 +33,23 @@ def unseen(char: str) -> bool:
         0xFDD0 <= point <= 0xFDEF
 
 
+def _flat(match: re.Match) -> str:
+    char = match.group()
+    return " " if char in LINE_BREAKS or char == "\t" else "" if unseen(char) else char
+
+
+def _plain(match: re.Match) -> str:
+    char = match.group()
+    return char if char in "\n\t" else "\n" if char in LINE_BREAKS else "" if unseen(char) else char
+
+
 def one_line(text: object) -> str:
     """`text` on one line: each line break or tab becomes a space, every other unseen
     character is dropped, runs of spaces become one and the ends are trimmed.
     For mail headers, ICS lines, zip member and file names."""
     if text is None:
         return ""
-    value = str(text)
-    if value.isascii():
-        flat = _ASCII_CONTROL.sub(lambda m: " " if m.group() in LINE_BREAKS or m.group() == "\t" else "", value)
-    else:
-        flat = "".join(" " if char in LINE_BREAKS or char == "\t" else "" if unseen(char) else char
-                       for char in value)
-    return re.sub(" {2,}", " ", flat).strip()
+    return re.sub(" {2,}", " ", _LOOK_UP.sub(_flat, str(text))).strip()
 
 
 def plain_text(text: object) -> str:
@@ -51,9 +58,4 @@ def plain_text(text: object) -> str:
     For the body of a letter or a mail, and the .txt and .docx files made from it."""
     if text is None:
         return ""
-    value = str(text).replace("\r\n", "\n")
-    if value.isascii():
-        return _ASCII_CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else
-                                  "\n" if m.group() in LINE_BREAKS else "", value)
-    return "".join(char if char in "\n\t" else "\n" if char in LINE_BREAKS else "" if unseen(char) else char
-                   for char in value)
+    return _LOOK_UP.sub(_plain, str(text).replace("\r\n", "\n"))
