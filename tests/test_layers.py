@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "foi"
 # own layer (peers are independent of each other). Why this order:
 LAYERS: list[tuple[str, ...]] = [
     ("__init__", "errors", "vocabulary"),  # the version; the one error type; the names of states and kinds
-    ("clock", "output", "blobs", "language", "bounded"),  # time, csv/json out, raw bytes by sha256, FOI Act
+    ("clock", "output", "safetext", "blobs", "language", "bounded"),  # time, csv/json out, council text
+                                   # made safe for headers, files and letters, raw bytes by sha256, FOI Act
                                    # wording, reading untrusted files within limits
     ("migrations",),               # the schema (db applies it on every open)
     ("db", "config"),              # opening the database; foi.toml and the environment

@@ -77,18 +77,21 @@ class LazyGroup(click.Group):
     """A group whose subcommands are imported on demand."""
 
     def invoke(self, ctx: click.Context):
-        from foi.cli.terminal import TerminalSafe
+        from foi.cli.terminal import TerminalSafe, for_terminal
         from foi.errors import FoiError
 
-        shown = sys.stdout
-        sys.stdout = TerminalSafe(shown)  # council text never reaches the terminal as control characters
+        # Council text never reaches the terminal as control characters: not in the data on
+        # standard output, nor in the notes, warnings and progress on standard error.
+        shown, noted = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = TerminalSafe(shown), TerminalSafe(noted)
         try:
             return super().invoke(ctx)
         except FoiError as error:
-            raise UserError(str(error)) from error
+            raise UserError(for_terminal(str(error))) from error  # shown after stderr is unwrapped
         finally:
             sys.stdout.flush()
-            sys.stdout = shown
+            sys.stderr.flush()
+            sys.stdout, sys.stderr = shown, noted
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

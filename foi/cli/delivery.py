@@ -47,12 +47,15 @@ def route(config: Any, db_path: Path) -> str:
 
 
 def show_messages(messages: list[PlannedMessage]) -> None:
-    """Every planned message exactly as it will go (Message-ID and Date are set at sending)."""
+    """Every planned message exactly as it will go (Message-ID and Date are set at sending):
+    headers on one line and text without controls, as foi.mail.compose writes them."""
+    from foi.safetext import one_line, plain_text
+
     for message in messages:
-        click.echo(f"To: {message.to_addr}")
-        if message.in_reply_to:
-            click.echo(f"In-Reply-To: {message.in_reply_to}")
-        click.echo(f"Subject: {message.rendered.subject}\n\n{message.rendered.body}")
+        click.echo(f"To: {one_line(message.to_addr)}")
+        if in_reply_to := one_line(message.in_reply_to):
+            click.echo(f"In-Reply-To: {in_reply_to}")
+        click.echo(f"Subject: {one_line(message.rendered.subject)}\n\n{plain_text(message.rendered.body)}")
         click.echo("-" * 72)
 
 

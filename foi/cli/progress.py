@@ -1,15 +1,18 @@
 """The one progress display of long commands (send, chase, reply, sync, import, extract).
 
 A bar on standard error when it is a terminal; nothing at all in a pipe or a log,
-so scripted runs keep clean output.
+so scripted runs keep clean output. The bar writes past foi.cli.terminal.TerminalSafe
+(its own escape sequences hide and show the cursor) and masks its label itself.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, Self, TextIO
+from typing import Any, Self, TextIO, cast
 
 import click
+
+from foi.cli.terminal import TerminalSafe, for_terminal
 
 
 class Progress:
@@ -21,9 +24,10 @@ class Progress:
 
     def __init__(self, label: str, total: int | None = None, *, file: TextIO | None = None,
                  enabled: bool | None = None):
-        self.file = file or sys.stderr
+        stream = file or sys.stderr
+        self.file = cast(TextIO, stream.stream) if isinstance(stream, TerminalSafe) else stream
         self.enabled = self.file.isatty() if enabled is None else enabled
-        self.label, self.total, self.done = label, total, 0
+        self.label, self.total, self.done = for_terminal(label), total, 0
         self._bar: Any = None  # click's ProgressBar; its class is private to click
 
     def __enter__(self) -> Self:
@@ -37,7 +41,8 @@ class Progress:
         self.update(self.done + 1)
 
     def update(self, done: int, total: int | None = None, label: str | None = None) -> None:
-        if label is not None and label != self.label:
+        if label is not None and for_terminal(label) != self.label:
+            label = for_terminal(label)
             self.close()
             self.label, self.done = label, 0
         if total is not None:

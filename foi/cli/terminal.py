@@ -1,5 +1,5 @@
-"""Standard output as the terminal shows it: council text (subjects, names, cell text,
-letters) is printed, never acted on. Kept apart from foi.output so every command can
+"""Standard output and standard error as the terminal shows them: council text (subjects,
+names, cell text, letters, notes) is printed, never acted on. Kept apart from foi.output so every command can
 wrap its output without importing csv and json.
 """
 
@@ -21,7 +21,8 @@ def for_terminal(text: str) -> str:
 
 class TerminalSafe(io.TextIOBase):
     """A text stream that writes through `for_terminal`: what foi prints on standard output
-    (listings, letters, reports) carries council text, so none of it reaches the terminal raw."""
+    (listings, letters, reports) and standard error (notes, warnings) carries council text,
+    so none of it reaches the terminal raw."""
 
     def __init__(self, stream: IO[str]):
         self.stream = stream

@@ -17,9 +17,10 @@ from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign
 from foi.errors import FoiError
-from foi.letters.render import Rendered, Sender, prepare, single_line
+from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.register.councils import find_body, validate_email
+from foi.safetext import one_line, plain_text
 
 FORMATS = ("eml", "txt", "docx")
 
@@ -35,7 +36,7 @@ def _address(name: str | None, addr: str, what: str) -> Address:
     if problem:
         raise FoiError(f"{what}: {problem}")
     username, domain = addr.rsplit("@", 1)
-    return Address(display_name=single_line(name), username=username, domain=domain)
+    return Address(display_name=one_line(name), username=username, domain=domain)
 
 
 def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.datetime) -> EmailMessage:
@@ -48,12 +49,12 @@ def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.d
     message["To"] = _address(body["name"], request["email"], f"The address of {body['code']}")
     if request["reply_address"]:
         message["Reply-To"] = _address(sender.name, request["reply_address"], "FOI_REPLY_TO")
-    message["Subject"] = single_line(rendered.subject)
+    message["Subject"] = one_line(rendered.subject)
     message["Date"] = format_datetime(when)
-    message.set_content(rendered.body)
+    message.set_content(plain_text(rendered.body))
     for filename, content, mimetype in rendered.attachments:
         maintype, subtype = mimetype.split("/", 1)
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=single_line(filename))
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=one_line(filename))
     return message
 
 

@@ -3,8 +3,10 @@
 Templates are looked for in `<campaign folder>/templates/<set>/` first (the copies
 users edit), then in the defaults shipped in `foi/templates/<set>/`. A template
 set missing a file falls back to the built-in "request" set. Values that come
-from the register are made single-line before they reach a template, and a
-template mistake is reported as the file, the line and what was wrong.
+from the register are made single-line before they reach a template; every value
+a template prints loses its control and bidi characters (foi.safetext), so a
+council's reference or subject cannot carry them into a letter; and a template
+mistake is reported as the file, the line and what was wrong.
 """
 
 import datetime as dt
@@ -24,12 +26,11 @@ from foi.campaign.campaigns import get_campaign, get_periods, get_questions, loa
 from foi.clock import long_date, today as clock_today
 from foi.config import load_config
 from foi.errors import FoiError
+from foi.safetext import one_line, plain_text
 from foi.tracking.deadlines import due_date
 
 KINDS = ("request", "reminder", "review", "ico")
 DEFAULT_SET = "request"
-# Line breaks of every sort (incl. U+2028/2029, NEL) and other control characters.
-CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
 @dataclass
@@ -61,16 +62,11 @@ def sender_from_config(config, environ: Mapping[str, str] | None = None) -> Send
     env = os.environ if environ is None else environ
     address = env.get("FOI_SENDER_ADDRESS") or ""
     return Sender(
-        name=single_line(config.sender.name or "") or None,
-        email=single_line(config.sender.email or "") or None,
-        reply_to=single_line(config.sender.reply_to or "") or None,
+        name=one_line(config.sender.name or "") or None,
+        email=one_line(config.sender.email or "") or None,
+        reply_to=one_line(config.sender.reply_to or "") or None,
         address=tuple(part.strip() for part in re.split(r"[;\n]", address) if part.strip()),
     )
-
-
-def single_line(value: str | None) -> str:
-    """Collapse line breaks and control characters to single spaces."""
-    return re.sub(r"\s{2,}", " ", CONTROL.sub(" ", value or "")).strip()
 
 
 def reply_address(sender: Sender, reference: str) -> str | None:
@@ -125,11 +121,17 @@ def make_environment(template_root: Path | None):
     loaders.append(jinja2.FileSystemLoader(str(default_templates_dir())))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, autoescape=False,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_printed,
     )
     env.filters["and_list"] = and_list
     env.filters["long_date"] = long_date
     return env
+
+
+def _printed(value: object) -> object:
+    """What `{{ value }}` prints: text without control or bidi characters (a council's
+    reference holding ESC or CR reaches the letter as plain characters); other values as they are."""
+    return plain_text(value) if isinstance(value, str) else value
 
 
 def _display(filename: str | None, template_root: Path | None) -> str:
@@ -189,7 +191,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
     questions = [{**q, "number": i} for i, q in enumerate(get_questions(db, campaign["slug"]), 1)]
     context = {
         "kind": kind,
-        "body": {key: single_line(body.get(key)) or None for key in BODY_FIELDS} | {"email": request_row.get("email")},
+        "body": {key: one_line(body.get(key)) or None for key in BODY_FIELDS} | {"email": request_row.get("email")},
         "campaign": {"slug": campaign["slug"], "title": campaign["title"], "prefix": campaign["prefix"],
                      "template": campaign["template"], "subject": spec.request.get("subject", campaign["title"]),
                      "intro": spec.request.get("intro", ""), "background": spec.request.get("background", ""),
@@ -199,9 +201,10 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "request": {"reference": request_row["reference"],
                     "reply_address": reply_address(sender, request_row["reference"]),
                     "email": request_row.get("email"), "state": request_row.get("state"),
-                    "sent_via": request_row.get("sent_via"), "their_reference": request_row.get("their_reference")},
-        "sender": {"name": single_line(sender.name), "email": single_line(sender.email),
-                   "address": [single_line(line) for line in sender.address]},
+                    "sent_via": request_row.get("sent_via"),
+                    "their_reference": one_line(request_row.get("their_reference")) or None},
+        "sender": {"name": one_line(sender.name), "email": one_line(sender.email),
+                   "address": [one_line(line) for line in sender.address]},
         "dates": {"today": long_date(today), "sent_on": long_date(request_row.get("sent_on")),
                   "due_date": long_date(_due_date(db, request_row, today))},
         # For chasers, reviews and complaints; the caller may pass better values in `extra`.
@@ -216,6 +219,8 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "complaint_details": "",
     }
     context.update(extra or {})
+    # the council's own reference, read from its reply: one line wherever a template puts it
+    context["their_reference"] = one_line(context["their_reference"]) or None
     return context
 
 
@@ -247,7 +252,7 @@ def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict 
     sets = [chosen] if chosen == DEFAULT_SET else [chosen, DEFAULT_SET]
     subject = render_template(env, [f"{s}/{kind}.subject.j2" for s in sets], context, template_root)
     body = render_template(env, [f"{s}/{kind}.txt.j2" for s in sets], context, template_root)
-    return Rendered(single_line(subject), body, []), context
+    return Rendered(one_line(subject), plain_text(body), []), context
 
 
 def render_request(db: Database, request_row: dict, kind: str = "request", extra: dict | None = None,

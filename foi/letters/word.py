@@ -1,13 +1,17 @@
 """A Word letter for bodies that must be written to by post or through a web form.
 
 The letter is built by code from the same rendered text as the email, so the
-two never say different things; only the letterhead blocks are added.
+two never say different things; only the letterhead blocks are added. Every
+string goes in as the text of a run, never as a field or a hyperlink, and without
+the control characters XML cannot hold (foi.safetext): council text such as
+'{ HYPERLINK "http://x" }' or 'DDEAUTO' stays literal.
 """
 
 import io
 from collections.abc import Sequence
 
 from foi.letters.render import Rendered
+from foi.safetext import one_line, plain_text
 
 
 def build_letter(rendered: Rendered, context: dict) -> bytes:
@@ -26,10 +30,10 @@ def build_letter(rendered: Rendered, context: dict) -> bytes:
         references.append(f"Your reference: {context['their_reference']}")
     _lines(document, references)
     heading = document.add_paragraph()
-    run = heading.add_run(rendered.subject)
+    run = heading.add_run(one_line(rendered.subject))
     run.bold = True
     run.font.size = Pt(12)
-    for paragraph in rendered.body.strip().split("\n\n"):
+    for paragraph in plain_text(rendered.body).strip().split("\n\n"):
         _lines(document, paragraph.split("\n"))
     buffer = io.BytesIO()
     document.save(buffer)
@@ -38,7 +42,7 @@ def build_letter(rendered: Rendered, context: dict) -> bytes:
 
 def _lines(document, lines: Sequence[str | None], align=None) -> None:
     """One paragraph, its lines kept apart by line breaks (not new paragraphs)."""
-    lines = [line for line in lines if line]
+    lines = [part for line in lines if line for part in plain_text(line).split("\n") if part]
     if not lines:
         return
     paragraph = document.add_paragraph()

@@ -3,6 +3,8 @@
 The words come from the caller (foi.letters renders them from the campaign's
 templates); this module adds the headers that make the message traceable: From,
 Reply-To with the reference, a Message-ID fixed before sending, and the Date.
+Every header value and the text pass through foi.safetext first: a council's
+subject, name or Message-ID can never add a header or carry control characters.
 """
 
 import datetime as dt
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import Protocol
+
+from foi.safetext import one_line, plain_text
 
 # 7bit keeps every line short and ASCII: non-ASCII text goes quoted-printable,
 # so no server along the way has to understand 8BITMIME or SMTPUTF8.
@@ -54,19 +58,19 @@ def make_message_id(reference: str, sender_email: str) -> str:
 def build_message(rendered: Content, envelope: Envelope) -> bytes:
     """The RFC 5322 bytes (CRLF line ends), ready for SMTP and the Sent folder."""
     message = EmailMessage(policy=POLICY)
-    message["From"] = formataddr((envelope.from_name or "", envelope.from_addr))
-    message["To"] = envelope.to_addr
+    message["From"] = formataddr((one_line(envelope.from_name), one_line(envelope.from_addr)))
+    message["To"] = one_line(envelope.to_addr)
     if envelope.reply_to:
-        message["Reply-To"] = envelope.reply_to
-    message["Subject"] = rendered.subject
+        message["Reply-To"] = one_line(envelope.reply_to)
+    message["Subject"] = one_line(rendered.subject)
     message["Date"] = format_datetime(envelope.date)
-    message["Message-ID"] = envelope.message_id
-    if envelope.in_reply_to:
-        message["In-Reply-To"] = envelope.in_reply_to
-        message["References"] = envelope.in_reply_to
-    message.set_content(rendered.body)
+    message["Message-ID"] = one_line(envelope.message_id)
+    if in_reply_to := one_line(envelope.in_reply_to):
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = in_reply_to
+    message.set_content(plain_text(rendered.body))
     for filename, data, mimetype in rendered.attachments:
         maintype, _, subtype = (mimetype or "application/octet-stream").partition("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
-                               filename=filename)
+                               filename=one_line(filename))
     return message.as_bytes(policy=POLICY)

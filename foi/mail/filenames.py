@@ -10,6 +10,8 @@ import unicodedata
 from email.header import decode_header
 from typing import overload
 
+from foi.safetext import one_line
+
 MAX_LENGTH = 150
 _RESERVED = {
     "con", "prn", "aux", "nul",
@@ -53,11 +55,11 @@ def _bytes_to_text(data: bytes, charset: str | None = None) -> str:
 
 
 def sanitise_filename(name: str | None, fallback: str = "attachment") -> str:
-    """A name safe to write on any OS: last path component only, no control or
+    """A name safe to write on any OS: last path component only, no control, bidi or
     reserved characters, no leading dots, not a device name, at most MAX_LENGTH."""
     name = unicodedata.normalize("NFC", decode_filename(name) or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = _UNSAFE.sub("_", name)
+    name = one_line(_UNSAFE.sub("_", name))  # and no bidi override: "answer\u202evsc.exe" shows its .exe
     name = name.strip().strip(".").strip()
     if not name or set(name) <= {"_", " ", "."}:
         name = fallback

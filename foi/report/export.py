@@ -20,6 +20,7 @@ from foi.blobs import blob_path
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
 from foi.errors import FoiError
 from foi.output import write_csv, write_json
+from foi.safetext import one_line
 from foi.tracking.status import status_rows
 
 DATASET_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "region", "question_id", "period",
@@ -171,8 +172,10 @@ def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tupl
 # ---- correspondence ------------------------------------------------------------------------
 
 def safe_name(name: str | None, fallback: str = "file", limit: int = 80) -> str:
-    """A file or folder name that is safe on Windows, macOS and Linux, and inside a zip."""
-    text = unicodedata.normalize("NFKC", name or "")
+    """A file or folder name that is safe on Windows, macOS and Linux, and inside a zip:
+    one component (no separator, no leading dot, so no traversal and no absolute path),
+    no control or bidi character ("answer\u202evsc.exe" is "answervsc.exe"), no device name."""
+    text = one_line(unicodedata.normalize("NFKC", name or ""))
     text = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', "_", text)
     text = " ".join(text.split()).strip(" .")
     if not text or re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?", text):

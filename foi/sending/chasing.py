@@ -20,6 +20,7 @@ from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
+from foi.safetext import one_line, plain_text
 from foi.sending import outgoing
 from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, SkipKind, Skipped, Uncertain, apply_send
 from foi.sending.thread import cited_sections, has_values, questions_to_confirm, thread_parent, unanswered_questions
@@ -237,9 +238,9 @@ def correspondence(db: Database, request_id: int) -> list[str]:
              for r in db.query("SELECT * FROM outgoing WHERE request_id = ? AND state = 'sent'", [request_id])]
     for r in db.query("SELECT * FROM messages WHERE request_id = ?", [request_id]):
         moment = r["date"] or r["received_at"] or r["stored_at"]
-        ref = f" (their ref {r['their_reference']})" if r["their_reference"] else ""
+        ref = f" (their ref {one_line(r['their_reference'])})" if one_line(r["their_reference"]) else ""
         items.append((moment, f"{moment[:10]}  they sent ({r['classification'] or 'unclassified'}){ref}: "
-                              f"{r['subject']}  {r['message_id'] or ''}".rstrip()))
+                              f"{one_line(r['subject'])}  {one_line(r['message_id'])}".rstrip()))
     return [text for _, text in sorted(items, key=lambda item: _utc(item[0]))]
 
 
@@ -267,7 +268,8 @@ def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[P
     row (state draft: it is submitted by hand on the ICO's web form)."""
     draft.stem.parent.mkdir(parents=True, exist_ok=True)
     text_path, docx_path = draft.stem.with_suffix(".txt"), draft.stem.with_suffix(".docx")
-    text_path.write_text(f"Subject: {draft.rendered.subject}\n\n{draft.rendered.body}", encoding="utf-8")
+    text_path.write_text(f"Subject: {one_line(draft.rendered.subject)}\n\n{plain_text(draft.rendered.body)}",
+                         encoding="utf-8")
     docx_path.write_bytes(build_letter(draft.rendered, draft.context))
     sender = draft.context["sender"]["email"] or "foi.invalid"
     with db.atomic():

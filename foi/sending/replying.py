@@ -11,7 +11,8 @@ import re
 from sqlite_utils import Database
 
 from foi.errors import FoiError
-from foi.letters.render import Rendered, Sender, single_line
+from foi.letters.render import Rendered, Sender
+from foi.safetext import one_line, plain_text
 from foi.sending.outgoing import latest_outgoing
 from foi.sending.send import PlannedMessage, SendPlan, SkipKind, Skipped, Uncertain
 from foi.sending.thread import last_council_message, thread_parent
@@ -56,7 +57,7 @@ def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Se
 
 def reply_subject(parent_subject: str | None, reference: str) -> str:
     """'Re: <their subject>', with our reference added if it is not in it already."""
-    subject = single_line(parent_subject or "Freedom of Information request")
+    subject = one_line(parent_subject or "Freedom of Information request")
     subject = re.sub(r"^((re|fw|fwd|aw)\s*:\s*)+", "", subject, flags=re.IGNORECASE)
     if reference.lower() not in subject.lower():
         subject = f"{subject} [{reference}]"
@@ -65,6 +66,7 @@ def reply_subject(parent_subject: str | None, reference: str) -> str:
 
 def reply_body(text: str, reference: str, their_reference: str | None) -> str:
     """The user's words, then the references the council needs to file it."""
-    refs = f"Our reference: {reference}" + (f"; your reference: {their_reference}" if their_reference else "")
-    body = text.replace("\r\n", "\n").strip("\n")
+    their = one_line(their_reference)
+    refs = f"Our reference: {reference}" + (f"; your reference: {their}" if their else "")
+    body = plain_text(text).strip("\n")
     return f"{body}\n\n{refs}\n"

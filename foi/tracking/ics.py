@@ -1,7 +1,14 @@
-"""Due dates as an iCalendar file (RFC 5545) that Outlook and Google Calendar import."""
+"""Due dates as an iCalendar file (RFC 5545) that Outlook and Google Calendar import.
+
+A council's name is in each event: no text reaches a line without passing through
+foi.safetext, so a line break or control character in it cannot start a property
+of its own ("...\r\nATTENDEE:..."), and long lines are folded as the RFC asks.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
+
+from foi.safetext import one_line, plain_text
 
 
 @dataclass(frozen=True)
@@ -13,9 +20,10 @@ class DueEvent:
 
 
 def escape_text(value: str) -> str:
-    """TEXT escaping of RFC 5545 3.3.11."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    """TEXT escaping of RFC 5545 3.3.11; a TEXT value holds no control character but
+    the escaped line break, so every other one is dropped first."""
+    return (plain_text(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n").replace("\t", " "))
 
 
 def fold(line: str) -> str:
@@ -38,10 +46,10 @@ def render_ics(events: list[DueEvent], stamp: dt.datetime, name: str) -> str:
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(name)}"]
     for event in events:
         lines += [
-            "BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{stamp_text}",
+            "BEGIN:VEVENT", f"UID:{escape_text(one_line(event.uid))}", f"DTSTAMP:{stamp_text}",
             f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{event.date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape_text(event.summary)}",
+            f"SUMMARY:{escape_text(one_line(event.summary))}",
             f"DESCRIPTION:{escape_text(event.description)}",
             "TRANSP:TRANSPARENT", "END:VEVENT",
         ]
