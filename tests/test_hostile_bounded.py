@@ -132,15 +132,15 @@ def test_limits_too_small_to_read_a_reply_are_refused_with_the_reason(run, monke
 
 
 def big_message(reference: str) -> bytes:
-    """A reply whose 12 MB attachment makes reading the whole message take far more than
-    64 MB; its headers alone are small."""
+    """A reply whose 24 MB plain-text body makes reading the message take far more than
+    64 MB (a body is text to read, never cut out like a large attachment); its headers
+    alone are small."""
     message = EmailMessage()
     message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
     message["Subject"], message["Message-ID"] = f"RE: {reference} all records", "<big@barnsley.test>"
     message["Date"] = "16 Mar 2026 09:00:00 +0000"
-    message.set_content("The records are attached.")
-    message.add_attachment(random.Random(7).randbytes(12 * 1024 * 1024), maintype="application",
-                           subtype="octet-stream", filename="records.bin")
+    line = "Record {:>8}: a home visit by the outreach team, noted in the case file.\n"
+    message.set_content("".join(line.format(i) for i in range(24 * 1024 * 1024 // 80)), cte="7bit")
     return message.as_bytes()
 
 
