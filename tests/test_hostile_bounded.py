@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import random
 import time
 import zipfile
 from email.message import EmailMessage
