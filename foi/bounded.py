@@ -46,6 +46,7 @@ class ReadLimits:
     cpu_seconds: float = 30.0
     wall_seconds: float = 60.0
     output_mb: int = 256  # what a job may hand back (tables read from one file)
+    message_seconds: float = 120.0  # one message's files together (a zip of thousands of slow files)
     isolate: bool = True  # False: run in this process, unbounded (for debugging a reader)
 
 

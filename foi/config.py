@@ -8,7 +8,7 @@ Layout (all keys optional):
     [imap]   host port security username password password_command
              oauth2_token_command folders sent_folder append_sent timeout
     [sender] name email reply_to
-    [limits] memory_mb cpu_seconds wall_seconds output_mb   (what reading one received
+    [limits] memory_mb cpu_seconds wall_seconds output_mb message_seconds (what reading one received
              file may take; see foi.bounded)
 
 Environment variables are FOI_<SECTION>_<KEY> (FOI_SMTP_HOST, FOI_IMAP_FOLDERS...)
@@ -45,7 +45,7 @@ KEYS: dict[str, set[str]] = {
     "smtp": _COMMON_KEYS | {"rate", "retry_delays"},
     "imap": _COMMON_KEYS | {"folders", "sent_folder", "append_sent"},
     "sender": {"name", "email", "reply_to"},
-    "limits": {"memory_mb", "cpu_seconds", "wall_seconds", "output_mb"},
+    "limits": {"memory_mb", "cpu_seconds", "wall_seconds", "output_mb", "message_seconds"},
 }
 ENV_ALIASES = {"FOI_SEND_RATE": ("smtp", "rate"), "FOI_REPLY_TO": ("sender", "reply_to")}
 
@@ -201,7 +201,7 @@ def parse_config(raw: dict, source: Path | None) -> Config:
 def _limits(raw: dict) -> ReadLimits:
     """[limits]: each a positive number; a limit too small to read an ordinary reply is refused."""
     defaults = ReadLimits()
-    least = {"memory_mb": 64, "cpu_seconds": 1, "wall_seconds": 1, "output_mb": 1}
+    least = {"memory_mb": 64, "cpu_seconds": 1, "wall_seconds": 1, "output_mb": 1, "message_seconds": 1}
     values: dict[str, Any] = {}
     for key, floor in least.items():
         value = _number(raw.get(key, getattr(defaults, key)), f"limits.{key}")

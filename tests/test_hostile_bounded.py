@@ -195,3 +195,25 @@ def test_a_fault_reading_one_message_is_recorded_and_the_others_are_read(run, mo
             "its earlier values are kept") in result.stderr
     rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
     assert [(r["status"], r["value"]) for r in rows] == [("answered", 1204)]
+
+
+def test_one_messages_files_together_are_bounded_and_the_next_extract_goes_on(run, monkeypatch):
+    """Each file is bounded, and so are one message's files together: past
+    [limits] message_seconds the files not yet read are left, said, and read by the next
+    extract (the ones read are kept), so thousands of slow files cannot stop a campaign."""
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    slow = b"id,visits,team\n" + b"".join(b"%d,%d,%d\n" % (i, i * 7919 % 100003, i % 97) for i in range(1_500_000))
+    path = reply_file(reference, "Please find our answer attached.",
+                      {"a-all-records.csv": (slow, "text/csv"),
+                       "b-answer.csv": (b"Question,2024/25,2025/26\nHome visits,1204,1310\n", "text/csv")})
+    run("import", str(path), "--no-extract")
+    Path("foi.toml").write_text("[limits]\nmessage_seconds = 1\n")
+    first = run("extract", "visits")
+    assert ("Not read: BNS b-answer.csv: not read this time: the message's files took over 1 s in all; "
+            "the next `foi extract` goes on with it") in first.stderr
+    rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
+    assert [(r["status"], r["value"]) for r in rows] == [("missing", None)]
+    Path("foi.toml").unlink()
+    run("extract", "visits")
+    rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
+    assert [(r["status"], r["value"], r["source_file"]) for r in rows] == [("answered", 1204, "b-answer.csv")]

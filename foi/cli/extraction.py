@@ -48,6 +48,9 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     click.echo(f"  files unreadable {len(summary.failed_files)}")
     if summary.failed_messages:
         click.echo(f"  messages not read {len(summary.failed_messages)}")
+    for failure in summary.failed_files:
+        click.echo(f"Not read: {failure['body']} {failure['file'] or failure['sha256'][:12]}: {failure['note']}",
+                   err=True)
     for failure in summary.failed_messages:
         click.echo(f"Not read: {failure['body']} message {failure['message']}: {failure['note']}", err=True)
     writes = summary.writes

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,13 +96,19 @@ def request_message_dates(db: Database, request_id: int) -> dict[int, str]:
     return {id: message_date(date, received) for id, date, received in rows}
 
 
-def read_cached(db: Database, sha256: str, load: Callable[[], Reading], force: bool, now: str) -> Reading:
-    """A source is read once per extractor version; --force reads it again."""
+def read_cached(db: Database, sha256: str, load: Callable[[], Reading], force: bool, now: str,
+                deadline: float | None = None) -> Reading:
+    """A source is read once per extractor version; --force reads it again. Past
+    `deadline` (time.monotonic()) a source not read before is left for the next run."""
     row = db.execute("SELECT status, note, tables_json FROM extractions WHERE source_sha256 = ? "
                      "AND extractor_version = ?", [sha256, EXTRACTOR_VERSION]).fetchone()
     if row and not force:
         tables = [Table.from_dict(t) for t in json.loads(row[2] or "[]")]
         return Reading(row[0], "cached", row[1], tables)
+    if deadline is not None and time.monotonic() > deadline:
+        seconds = bounded.current_limits().message_seconds
+        return Reading("unreadable", "unknown", f"not read this time: the message's files took over {seconds:g} s "
+                                                "in all; the next `foi extract` goes on with it")
     reading = load()
     save_reading(db, sha256, EXTRACTOR_VERSION, reading.status, reading.note,
                  [t.to_dict() for t in reading.tables], now)
@@ -242,6 +249,8 @@ def _count(summary: Summary, key: str, number: int) -> None:
 
 def _message_candidates(work: _Pass, message: dict, date: str) -> list[Candidate]:
     db, summary = work.db, work.summary
+    # Each file is bounded (foi.bounded); so is one message's thousands of files together.
+    deadline = time.monotonic() + bounded.current_limits().message_seconds
     found: list[tuple[Found, str | None, str]] = []
     text = message["body_text"] or ""
     body: list[Table] = []
@@ -253,7 +262,7 @@ def _message_candidates(work: _Pass, message: dict, date: str) -> list[Candidate
     for sha256, filename in db.execute(
             "SELECT sha256, COALESCE(filename, original_filename) FROM attachments WHERE message = ? "
             "AND sha256 IS NOT NULL ORDER BY parent IS NOT NULL, parent, position", [message["id"]]):
-        reading = read_cached(db, sha256, _load_blob(work.blobs, sha256), work.force, work.now)
+        reading = read_cached(db, sha256, _load_blob(work.blobs, sha256), work.force, work.now, deadline)
         summary.sources[reading.status] += 1
         if reading.status in FAILED:
             summary.failed_files.append({"body": message["body"], "message": message["id"],

@@ -9,6 +9,8 @@ or the note of the attachment that was not opened.
 
 from __future__ import annotations
 
+import time
+
 from foi import bounded
 from foi.mail import sniff
 from foi.mail.filenames import sanitise_filename
@@ -49,7 +51,12 @@ def unpack_within_limits(parts: list[Part], limits: Limits | None = None) -> lis
     limit is kept as it arrived, not opened, with a note saying why."""
     limits = limits or Limits()
     left, tree = limits.max_total_bytes, []
+    seconds = bounded.current_limits().message_seconds
+    deadline = time.monotonic() + seconds  # each part is bounded; so are thousands of parts together
     for position, part in enumerate(parts, 1):
+        if time.monotonic() > deadline:
+            tree.append(_unopened(part, position, f"the message's files took over {seconds:g} s in all"))
+            continue
         try:
             unpacked, left = bounded.call(unpack_part, part, position, left, limits)
         except bounded.ReadFailure as failure:
