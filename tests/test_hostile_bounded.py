@@ -217,3 +217,19 @@ def test_one_messages_files_together_are_bounded_and_the_next_extract_goes_on(ru
     run("extract", "visits")
     rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
     assert [(r["status"], r["value"], r["source_file"]) for r in rows] == [("answered", 1204, "b-answer.csv")]
+
+
+def test_triage_reads_the_start_and_end_of_a_very_long_body():
+    """Records pasted into a reply's body (megabytes of them) are not read by triage: what
+    the message is comes from its start, and the request it answers also from the quoted
+    request at its end."""
+    from foi.triage.inputs import TRIAGE_HEAD_CHARS, TRIAGE_TAIL_CHARS, TriageInput
+
+    start = "Dear requester, we do not hold this information.\n"
+    end = "\n> Original request: V-BNS-686C, home visits\n"
+    records = "".join(f"Record {i:>8}: a home visit, noted in the case file.\n" for i in range(150_000))
+    seen = TriageInput(None, "foi@barnsley.gov.uk", "", [], "RE: your request", start + records + end)
+    assert seen.body_text.startswith(start) and seen.body_text.endswith(end)
+    assert len(seen.body_text) == TRIAGE_HEAD_CHARS + len("\n\n[...]\n\n") + TRIAGE_TAIL_CHARS
+    short = TriageInput(None, "foi@barnsley.gov.uk", "", [], "RE: your request", start + end)
+    assert short.body_text == start + end
