@@ -187,6 +187,10 @@ class Behaviour:
     tempfail: int = 0  # answer 451 to this many DATA commands, then accept
     reject: set[str] = field(default_factory=set)  # 550 for these recipients
     password: str | None = None  # require AUTH with this password
+    # Refuse every login with this reply, {login} and {password} replaced by what the
+    # client sent: a server that quotes the credentials back in its error.
+    auth_reply: str | None = None
+    drop_at_auth: bool = False  # close the connection when the client sends AUTH
     # Hold the Nth message's DATA (before accepting it) until `release` is set,
     # then refuse it: lets a test kill the client while a message is in flight.
     hold_at: int | None = None
@@ -218,6 +222,12 @@ class RecordingHandler:
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         from aiosmtpd.smtp import AuthResult
 
+        if self.behaviour.drop_at_auth:
+            server.transport.close()
+            return AuthResult(success=False, handled=True)  # nothing more is said: the line is gone
+        if self.behaviour.auth_reply is not None:
+            sent = {key: getattr(auth_data, key, b"").decode("utf-8", "replace") for key in ("login", "password")}
+            return AuthResult(success=False, handled=False, message=self.behaviour.auth_reply.format(**sent))
         expected = self.behaviour.password
         ok = expected is None or getattr(auth_data, "password", b"") == expected.encode()
         # handled=False lets aiosmtpd answer 535 itself (True would leave the client hanging)

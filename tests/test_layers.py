@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
                                    # wording, reading untrusted files within limits
     ("migrations",),               # the schema (db applies it on every open)
     ("db", "config"),              # opening the database; foi.toml and the environment
+    ("secrecy",),                  # the passwords config gives, masked in whatever leaves the process
     ("mail",),                     # transport and storage of messages: bytes, IMAP, SMTP, the
                                    # messages table; knows no council, campaign or request
     ("register",),                 # councils

@@ -8,6 +8,7 @@ import importlib
 import re
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 import click
@@ -79,6 +80,7 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         from foi.cli.terminal import TerminalSafe, for_terminal
         from foi.errors import FoiError
+        from foi.secrecy import redact
 
         # Council text never reaches the terminal as control characters: not in the data on
         # standard output, nor in the notes, warnings and progress on standard error.
@@ -87,7 +89,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FoiError as error:
-            raise UserError(for_terminal(str(error))) from error  # shown after stderr is unwrapped
+            # shown after stderr is unwrapped; a server may have quoted a password back
+            raise UserError(for_terminal(redact(str(error)))) from error
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -124,8 +127,11 @@ class State:
     def config(self) -> "Config":
         if self._config is None:
             from foi.config import load_config
+            from foi.secrecy import remember_config
 
             self._config = load_config(self.config_path)
+            remember_config(self._config)
+            _warn_plain_text_passwords(self._config)
         return self._config
 
     def bound_reading(self) -> None:
@@ -141,6 +147,18 @@ class State:
 
             self._db = open_db(self.db_path)
         return self._db
+
+
+def _warn_plain_text_passwords(config: "Config") -> None:
+    """Once a run: a password written in the settings file works, but anyone who
+    reads the file (a backup, a shared folder) has it."""
+    from foi.secrecy import plain_text_passwords
+
+    keys = plain_text_passwords(config)
+    if keys and config.source is not None:
+        variables = ", ".join(f"FOI_{key.replace('.', '_').upper()}" for key in keys)
+        click.echo(f"warning: {', '.join(keys)} written in plain text in {config.source.resolve()}: "
+                   f"better in the environment ({variables}) or a password_command", err=True)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -194,5 +212,16 @@ def _import_sqlite_utils_without_numpy() -> None:
             del sys.modules[name]
 
 
+def _show_bug(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """A bug keeps its traceback (locals are never shown), with any password in
+    it masked: the words of an exception raised during a login may hold one."""
+    import traceback
+
+    from foi.secrecy import redact
+
+    sys.stderr.write(redact("".join(traceback.format_exception(kind, error, trace))))
+
+
 def main() -> None:
+    sys.excepthook = _show_bug
     cli(prog_name="foi")

@@ -47,9 +47,11 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
+    from foi.secrecy import remember
     from foi.triage.run import TRIAGE
 
     settings = load_imap_settings(state.config)
+    remember(settings.password, settings.username)  # masked in any error the server's words reach
     db = state.db
     now = clock.now()
     state.bound_reading()

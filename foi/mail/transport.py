@@ -7,6 +7,7 @@ MaybeSent (the connection broke while the message was in flight). Problems
 the user must fix (wrong password, unreachable server) are FoiError.
 """
 
+import base64
 import datetime as dt
 import imaplib
 import mailbox
@@ -17,6 +18,7 @@ from typing import Protocol
 
 from foi.config import ImapConfig, SmtpConfig
 from foi.errors import FoiError
+from foi.secrecy import redact, secret_of
 
 
 class NotSent(Exception):
@@ -78,13 +80,28 @@ class OutboxTransport:
 
 
 def _text(reply: bytes | str) -> str:
+    """A server's (or a library's) words, on one line and with our secrets masked:
+    they go into error messages and the database."""
     if isinstance(reply, bytes):
         reply = reply.decode("utf-8", "replace")
-    return " ".join(reply.split())
+    return redact(" ".join(reply.split()))
 
 
 def xoauth2_string(username: str, token: str) -> str:
     return f"user={username}\x01auth=Bearer {token}\x01\x01"
+
+
+def _login_utf8(conn: smtplib.SMTP, username: str, secret: str) -> None:
+    """AUTH PLAIN in UTF-8 (RFC 4616): smtplib encodes every login as ASCII, so a
+    password with a letter such as '£' or 'ä' would otherwise crash."""
+    conn.ehlo_or_helo_if_needed()
+    if "PLAIN" not in conn.esmtp_features.get("auth", "").upper().split():
+        raise FoiError("The SMTP server offers no login that carries a password beyond plain ASCII",
+                       "Use an app password, or a password of ASCII letters, digits and signs.")
+    response = base64.b64encode(f"\0{username}\0{secret}".encode()).decode("ascii")
+    code, reply = conn.docmd("AUTH", f"PLAIN {response}")
+    if code not in (235, 503):  # 503: already logged in
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 class SmtpTransport:
@@ -132,30 +149,45 @@ class SmtpTransport:
                 if cfg.security == "starttls":
                     conn.starttls(context=ssl.create_default_context())
             conn.ehlo_or_helo_if_needed()
-            if cfg.username:
-                self._login(conn, cfg.username)
-        except smtplib.SMTPAuthenticationError as error:
-            raise FoiError(f"The SMTP server {where} refused the login for {cfg.username}: "
-                           f"{error.smtp_code} {_text(error.smtp_error)}",
-                           "Check smtp.username and the password (or app password).") from None
         except smtplib.SMTPNotSupportedError as error:
-            raise FoiError(f"The SMTP server {where} does not support this: {error}",
+            raise FoiError(f"The SMTP server {where} does not support this: {_text(str(error))}",
                            "Check smtp.security (starttls, ssl or none).") from None
         except (OSError, smtplib.SMTPException) as error:
-            raise FoiError(f"Cannot connect to the SMTP server {where}: {error}",
+            raise FoiError(f"Cannot connect to the SMTP server {where}: {_text(str(error))}",
                            "Check smtp.host, smtp.port and smtp.security.") from None
+        if cfg.username:
+            self._authenticate(conn, cfg.username, where)
         return conn
+
+    def _authenticate(self, conn: smtplib.SMTP, username: str, where: str) -> None:
+        """Log in; every word of the server's answer passes through _text, which
+        masks our credentials should the server quote them back."""
+        try:
+            self._login(conn, username)
+        except smtplib.SMTPAuthenticationError as error:
+            raise FoiError(f"The SMTP server {where} refused the login for {username}: "
+                           f"{error.smtp_code} {_text(error.smtp_error)}",
+                           "Check smtp.username and the password (or app password).") from None
+        except (smtplib.SMTPServerDisconnected, OSError):
+            raise FoiError(f"The SMTP server {where} closed the connection while we logged in as {username}",
+                           "Try again later; if it goes on, check smtp.security and that the account "
+                           "may use SMTP.") from None
+        except smtplib.SMTPException as error:
+            raise FoiError(f"Cannot log in to the SMTP server {where} as {username}: {_text(str(error))}",
+                           "Check smtp.security and that the account may use SMTP.") from None
 
     def _login(self, conn: smtplib.SMTP, username: str) -> None:
         if self._secret is None:
-            self._secret = self.config.secret() or ""
+            self._secret = secret_of(self.config)
         if self.config.uses_oauth2:
             auth_string = xoauth2_string(username, self._secret)
             conn.ehlo_or_helo_if_needed()
             # On failure the server sends a 334 JSON challenge: answer empty to get the 535.
             conn.auth("XOAUTH2", lambda challenge=None: auth_string if challenge is None else "")
-        else:
+        elif self._secret.isascii() and username.isascii():
             conn.login(username, self._secret)
+        else:
+            _login_utf8(conn, username, self._secret)
 
     def send(self, sender: str, recipient: str, raw: bytes) -> None:
         conn = self._envelope(sender, recipient)
@@ -166,7 +198,7 @@ class SmtpTransport:
             raise NotSent(error.smtp_code, _text(error.smtp_error)) from None
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             self._drop()
-            raise MaybeSent(f"connection lost while the message was being sent: {error}") from None
+            raise MaybeSent(f"connection lost while the message was being sent: {_text(str(error))}") from None
         if code != 250:
             self._reset()
             raise NotSent(code, _text(reply))
@@ -190,7 +222,7 @@ class SmtpTransport:
             except (smtplib.SMTPServerDisconnected, OSError) as error:
                 self._drop()
                 if attempt == 2:
-                    raise NotSent(421, f"connection lost before sending: {error}") from None
+                    raise NotSent(421, f"connection lost before sending: {_text(str(error))}") from None
                 continue
             self._reset()
             raise NotSent(code, _text(reply))
@@ -224,16 +256,18 @@ class ImapSentFolder:
                                 ssl_context=context, timeout=cfg.timeout)
             if cfg.security == "starttls":
                 client.starttls(context)
-            secret = cfg.secret() or ""
+            secret = secret_of(cfg)
             if cfg.uses_oauth2:
                 client.oauth2_login(cfg.username, secret)
-            else:
+            elif secret.isascii() and (cfg.username or "").isascii():
                 client.login(cfg.username, secret)
+            else:  # LOGIN is ASCII only; AUTHENTICATE PLAIN carries UTF-8
+                client.plain_login(cfg.username, secret)
         except LoginError as error:
             raise FoiError(f"The IMAP server {where} refused the login for {cfg.username}: "
                            f"{_text(str(error))}", "Check imap.username and the password.") from None
         except (OSError, ssl.SSLError, imaplib.IMAP4.error) as error:
-            raise FoiError(f"Cannot connect to the IMAP server {where}: {error}",
+            raise FoiError(f"Cannot connect to the IMAP server {where}: {_text(str(error))}",
                            "Check imap.host, imap.port and imap.security.") from None
         return client
 
@@ -249,7 +283,7 @@ class ImapSentFolder:
             self.client.select_folder(folder, readonly=True)
             return bool(self.client.search(["HEADER", "Message-ID", message_id]))
         except imaplib.IMAP4.error as error:
-            raise FoiError(f"Cannot search the IMAP folder {folder!r}: {error}",
+            raise FoiError(f"Cannot search the IMAP folder {folder!r}: {_text(str(error))}",
                            "Check imap.sent_folder (the exact folder name, e.g. 'Sent Items').") from None
 
     def append(self, raw: bytes, when: dt.datetime) -> None:
@@ -258,7 +292,8 @@ class ImapSentFolder:
         try:
             self.client.append(self.config.sent_folder, raw, flags=[b"\\Seen"], msg_time=when)
         except imaplib.IMAP4.error as error:
-            raise FoiError(f"Cannot append to the IMAP folder {self.config.sent_folder!r}: {error}") from None
+            raise FoiError(f"Cannot append to the IMAP folder {self.config.sent_folder!r}: "
+                           f"{_text(str(error))}") from None
 
     def close(self) -> None:
         if self._client is not None:
