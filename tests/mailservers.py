@@ -6,6 +6,7 @@ The SMTP server's behaviour is set per test: answer 451 N times then accept,
 answer 550 for given addresses, require AUTH with a given password (535 otherwise).
 """
 
+import asyncio
 import email
 import email.policy
 import grp
@@ -187,10 +188,13 @@ class Behaviour:
     tempfail: int = 0  # answer 451 to this many DATA commands, then accept
     reject: set[str] = field(default_factory=set)  # 550 for these recipients
     password: str | None = None  # require AUTH with this password
-    # Refuse every login with this reply, {login} and {password} replaced by what the
-    # client sent: a server that quotes the credentials back in its error.
+    # Refuse logins with this reply, {login} and {password} replaced by what the client
+    # sent (a server that quotes the credentials back in its error), once `good_logins`
+    # logins have been taken as usual.
     auth_reply: str | None = None
+    good_logins: int = 0
     drop_at_auth: bool = False  # close the connection when the client sends AUTH
+    drop_after: int | None = None  # close the connection after accepting this many messages
     # Hold the Nth message's DATA (before accepting it) until `release` is set,
     # then refuse it: lets a test kill the client while a message is in flight.
     hold_at: int | None = None
@@ -205,6 +209,7 @@ class RecordingHandler:
     def __init__(self):
         self.behaviour = Behaviour()
         self.received: list[Received] = []
+        self.logins = 0
         self.lock = threading.Lock()
         self._imap = None
         self._imap_account = None
@@ -213,6 +218,7 @@ class RecordingHandler:
         with self.lock:
             self.behaviour = behaviour
             self.received = []
+            self.logins = 0
             self._close_imap()
 
     def count(self) -> int:
@@ -225,7 +231,8 @@ class RecordingHandler:
         if self.behaviour.drop_at_auth:
             server.transport.close()
             return AuthResult(success=False, handled=True)  # nothing more is said: the line is gone
-        if self.behaviour.auth_reply is not None:
+        self.logins += 1
+        if self.behaviour.auth_reply is not None and self.logins > self.behaviour.good_logins:
             sent = {key: getattr(auth_data, key, b"").decode("utf-8", "replace") for key in ("login", "password")}
             return AuthResult(success=False, handled=False, message=self.behaviour.auth_reply.format(**sent))
         expected = self.behaviour.password
@@ -271,6 +278,8 @@ class RecordingHandler:
             self._deliver(envelope.content)
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                           envelope.content))
+            if behaviour.drop_after == len(self.received):
+                asyncio.get_running_loop().call_soon(server.transport.close)  # after the 250 below
         return "250 2.0.0 Ok: queued"
 
     def _deliver(self, content: bytes) -> None:

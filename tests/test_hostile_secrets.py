@@ -109,6 +109,55 @@ def test_a_server_quoting_the_credentials_back_has_the_password_masked(smtp_logi
     assert outgoing_rows() == []
 
 
+
+def test_a_login_refused_on_reconnecting_is_stored_with_the_password_masked(smtp_login, foi_subprocess, monkeypatch):
+    make_campaign(count=2)
+    monkeypatch.setenv("FOI_SMTP_PASSWORD", SMTP_PW)
+    # the first login works; the line drops after the first message; the second login is
+    # refused with the credentials quoted: that refusal is stored with the second request
+    smtp_login.behaviour.good_logins = 1
+    smtp_login.behaviour.auth_reply = "535 5.7.8 Login {login} with password {password} refused"
+    smtp_login.behaviour.drop_after = 1
+    refusal = (f"The SMTP server 127.0.0.1:{smtp_login.smtp.port} refused the login for campaigns: "
+               "535 5.7.8 Login campaigns with password ******** refused")
+
+    sent = foi_subprocess("send", "eh", "--yes")
+    assert (sent.returncode, sent.stderr) == (
+        1, f"Error: {refusal}\n  Check smtp.username and the password (or app password).\n")
+    assert outgoing_rows() == [("sent", None), ("failed", refusal)]
+    stored = [path for path in Path.cwd().rglob("*") if path.is_file()
+              and any(form in path.read_bytes() for form in forms(SMTP_PW))]
+    assert stored == []
+
+
+# Dovecot never quotes a password back; here the IMAP library's error is made to, as a
+# server's words would reach it.
+QUOTING_IMAP = """
+import sys
+from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
+
+def login(self, username, password):
+    raise LoginError(f"NO [AUTHENTICATIONFAILED] {username}/{password} not accepted")
+
+IMAPClient.login = login
+sys.argv = ["foi", "sync"]
+from foi.cli import main
+main()
+"""
+
+
+def test_an_imap_refusal_quoting_the_password_is_shown_masked(mail, monkeypatch):
+    make_campaign(count=2)
+    monkeypatch.setenv("FOI_IMAP_PASSWORD", IMAP_PW)
+    user = mail.sender.username
+
+    synced = subprocess.run([sys.executable, "-c", QUOTING_IMAP], capture_output=True, text=True, check=False)
+
+    assert (synced.returncode, synced.stdout, synced.stderr) == (1, "", (
+        f"Error: IMAP login as {user} on 127.0.0.1 failed: NO [AUTHENTICATIONFAILED] {user}/******** not accepted\n"
+        "  Check the IMAP username and password.\n"))
+
 def test_a_server_dropping_the_connection_during_auth_is_one_line_and_nothing_is_marked(
         smtp_login, foi_subprocess, monkeypatch):
     make_campaign(count=2)
