@@ -84,7 +84,7 @@ def _text(reply: bytes | str) -> str:
     they go into error messages and the database."""
     if isinstance(reply, bytes):
         reply = reply.decode("utf-8", "replace")
-    return redact(" ".join(reply.split()))
+    return redact(" ".join(redact(reply).split()))  # before joining too: a password may hold spaces
 
 
 def xoauth2_string(username: str, token: str) -> str:
