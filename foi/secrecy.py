@@ -68,11 +68,13 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def plain_text_passwords(config: "Config", environ: Mapping[str, str] | None = None) -> list[str]:
-    """The password keys written in the settings file itself (not overridden by
-    the environment): accepted, but better kept in the environment or a keyring."""
-    environ = os.environ if environ is None else environ
+def plain_text_passwords(config: "Config") -> list[str]:
+    """The password keys written in the settings file itself, used or overridden by
+    the environment: accepted, but anyone who can read the file has them."""
+    import tomllib  # lazy: only commands that read the mail settings get here
+
     if config.source is None:
         return []
-    return [f"{server.kind}.password" for server in (config.smtp, config.imap)
-            if server.password and not environ.get(f"FOI_{server.kind.upper()}_PASSWORD")]
+    raw = tomllib.loads(config.source.read_text(encoding="utf-8"))  # load_config read it a moment ago
+    return [f"{kind}.password" for kind in ("smtp", "imap")
+            if isinstance(raw.get(kind), dict) and raw[kind].get("password")]

@@ -297,24 +297,26 @@ def test_a_password_written_in_foi_toml_is_accepted_with_one_warning_and_never_s
     account.create_folder("Sent")
     monkeypatch.setenv("FOI_IMAP_USERNAME", account.username)
     Path("foi.toml").write_text(f'[smtp]\npassword = "{SMTP_PW}"\n\n[imap]\npassword = "{IMAP_PW}"\n')
-    warning = ("warning: smtp.password, imap.password written in plain text in {file}: better in the environment "
-               "(FOI_SMTP_PASSWORD, FOI_IMAP_PASSWORD) or a password_command\n")
+    warning = (f"warning: smtp.password, imap.password written in plain text in {Path('foi.toml').resolve()}: "
+               "better in the environment (FOI_SMTP_PASSWORD, FOI_IMAP_PASSWORD) or a password_command\n")
 
     planned = foi_subprocess("send", "eh", "--dry-run")
     helped = foi_subprocess("send", "--help")
     sent = foi_subprocess("send", "eh", "--yes", "--limit", "1")
-    monkeypatch.setenv("FOI_SMTP_PASSWORD", SMTP_PW)  # the environment's wins: only imap's is in use
+    monkeypatch.setenv("FOI_SMTP_PASSWORD", SMTP_PW)  # the environment's is used; the file still holds one
     again = foi_subprocess("send", "eh", "--yes")
+    Path("foi.toml").write_text('[imap]\nsent_folder = "Sent"\n')
+    monkeypatch.setenv("FOI_IMAP_PASSWORD", IMAP_PW)
+    kept = foi_subprocess("send", "eh", "--yes")
 
     assert planned.returncode == 0, planned.stderr
-    assert planned.stderr.startswith(warning.format(file=Path("foi.toml").resolve()) + "Would send 2 message(s) ")
+    assert planned.stderr.startswith(warning + "Would send 2 message(s) ")
     assert planned.stderr.count("warning:") == 1
-    assert (sent.returncode, sent.stdout.splitlines()[0]) == (0, "Sent: 1"), sent.stderr
-    assert sent.stderr == warning.format(file=Path("foi.toml").resolve())
-    assert (again.returncode, again.stdout.splitlines()[0]) == (0, "Sent: 1"), again.stderr
-    assert again.stderr == (f"warning: imap.password written in plain text in {Path('foi.toml').resolve()}: "
-                            "better in the environment (FOI_IMAP_PASSWORD) or a password_command\n")
-    shown = "".join(run.stdout + run.stderr for run in (planned, helped, sent, again))
+    assert (sent.returncode, sent.stdout, sent.stderr) == (0, "Sent: 1\nSkipped: 1\n  1\tbeyond --limit 1\n", warning)
+    assert (again.returncode, again.stdout.splitlines()[0], again.stderr) == (0, "Sent: 1", warning)
+    assert (kept.returncode, kept.stderr) == (0, "2 skipped: already sent\nNothing to send.\n")  # no warning
+    assert len(account.messages("Sent")) == 2
+    shown = "".join(run.stdout + run.stderr for run in (planned, helped, sent, again, kept))
     assert (SMTP_PW in shown, IMAP_PW in shown) == (False, False)
 
 
