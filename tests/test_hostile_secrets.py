@@ -177,6 +177,49 @@ def test_a_server_dropping_the_connection_during_auth_is_one_line_and_nothing_is
     assert smtp_login.smtp.handler.count() == 0
 
 
+
+@pytest.fixture
+def silent_port():
+    """A port that takes connections and never says a word (a server that hangs)."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+@pytest.mark.parametrize("case", ["refused", "tls", "timeout"])
+def test_a_connection_that_fails_before_the_login_is_one_line_without_a_password(
+        case, smtp_login, foi_subprocess, monkeypatch, silent_port):
+    from tests.mailservers import free_port
+
+    make_campaign(count=2)
+    monkeypatch.setenv("FOI_SMTP_PASSWORD", SMTP_PW)
+    monkeypatch.setenv("FOI_IMAP_PASSWORD", IMAP_PW)
+    smtp_port, imap_port = {"refused": (free_port(), free_port()),
+                            "tls": (smtp_login.smtp.port, smtp_login.imap.port),
+                            "timeout": (silent_port, None)}[case]
+    monkeypatch.setenv("FOI_SMTP_PORT", str(smtp_port))
+    monkeypatch.setenv("FOI_SMTP_TIMEOUT", "1")
+    if case == "tls":  # TLS spoken to servers that speak plain text
+        monkeypatch.setenv("FOI_SMTP_SECURITY", "ssl")
+        monkeypatch.setenv("FOI_IMAP_SECURITY", "ssl")
+
+    runs = [foi_subprocess("send", "eh", "--yes", timeout=60)]
+    if imap_port is not None:
+        monkeypatch.setenv("FOI_IMAP_PORT", str(imap_port))
+        runs.append(foi_subprocess("sync", timeout=60))
+
+    starts = [f"Error: Cannot connect to the SMTP server 127.0.0.1:{smtp_port}: ",
+              f"Error: Could not connect to IMAP server 127.0.0.1:{imap_port}: "]
+    for run, start in zip(runs, starts, strict=False):
+        first, hint = run.stderr.splitlines()
+        assert (run.returncode, run.stdout, first.startswith(start), hint.startswith("  Check ")) == (
+            1, "", True, True), run.stderr
+        assert (SMTP_PW in run.stderr, IMAP_PW in run.stderr) == (False, False)
+    assert outgoing_rows() == []
+
 # A bug inside the login, where the password is a local and in the exception's words.
 BUG = """
 import smtplib, sys
