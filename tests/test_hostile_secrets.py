@@ -220,6 +220,58 @@ def test_a_connection_that_fails_before_the_login_is_one_line_without_a_password
         assert (SMTP_PW in run.stderr, IMAP_PW in run.stderr) == (False, False)
     assert outgoing_rows() == []
 
+
+@pytest.fixture
+def imap_hanging_up_at_login():
+    """An IMAP server that greets, answers CAPABILITY, and hangs up when the client logs in."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return  # the test is over
+            with conn, conn.makefile("rb") as lines:
+                conn.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+                for line in lines:
+                    tag, command = (line.split(b" ") + [b""])[:2]
+                    if command.strip().upper() != b"CAPABILITY":
+                        break  # LOGIN or AUTHENTICATE: the line goes dead
+                    conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_an_imap_server_hanging_up_at_login_is_one_line_and_the_mail_still_goes(
+        smtp_login, foi_subprocess, monkeypatch, imap_hanging_up_at_login):
+    councils = make_campaign(count=2)
+    monkeypatch.setenv("FOI_SMTP_PASSWORD", SMTP_PW)
+    monkeypatch.setenv("FOI_IMAP_PASSWORD", IMAP_PW)
+    monkeypatch.setenv("FOI_IMAP_PORT", str(imap_hanging_up_at_login))
+    user = smtp_login.sender.username
+
+    synced = foi_subprocess("sync", timeout=60)
+    sent = foi_subprocess("send", "eh", "--yes", timeout=60)
+
+    assert (synced.returncode, synced.stdout, synced.stderr) == (1, "", (
+        f"Error: IMAP login as {user} on 127.0.0.1 failed: command: LOGIN => socket error: EOF\n"
+        "  Check the IMAP username and password.\n"))
+    port = imap_hanging_up_at_login
+    copy_failed = (f"sent, but the copy to the Sent folder failed: The IMAP server 127.0.0.1:{port} "
+                   f"closed the connection while we logged in as {user}\n"
+                   "  Try again later; if it goes on, check imap.security.\n")
+    assert (sent.returncode, sent.stdout, sent.stderr) == (
+        0, "Sent: 2\n", "".join(f"Warning: {reference}: {copy_failed}" for reference in sorted(councils)))
+    assert sorted(envelope.rcpt_tos[0] for envelope in smtp_login.smtp.handler.received) == sorted(
+        council["foi_email"] for council in councils.values())
+
 # A bug inside the login, where the password is a local and in the exception's words.
 BUG = """
 import smtplib, sys

@@ -264,6 +264,9 @@ class ImapSentFolder:
             else:  # LOGIN is ASCII only; AUTHENTICATE PLAIN carries UTF-8
                 client.plain_login(cfg.username, secret)
         except LoginError as error:
+            if isinstance(error.__context__, imaplib.IMAP4.abort):  # imapclient calls a dropped line a LoginError
+                raise FoiError(f"The IMAP server {where} closed the connection while we logged in as "
+                               f"{cfg.username}", "Try again later; if it goes on, check imap.security.") from None
             raise FoiError(f"The IMAP server {where} refused the login for {cfg.username}: "
                            f"{_text(str(error))}", "Check imap.username and the password.") from None
         except (OSError, ssl.SSLError, imaplib.IMAP4.error) as error:
