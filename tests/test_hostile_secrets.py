@@ -1,9 +1,13 @@
 """Passwords never leave the process, whatever the servers and the password
 commands do (issue 16, item 5): a password command that fails after printing
-the secret, a wrong password, a server that quotes the credentials back in its
-refusal or drops the line during AUTH, a bug's traceback, the Sent copies, and
-the command lines of every process while `foi send` and `foi sync` run.
-(tests/test_reliability_secrets.py covers the database, files and exports.)"""
+the secret; a wrong password; a server that quotes the credentials back (at
+the first login, or on reconnecting mid-run, when the refusal is stored in the
+database); a server that drops the line during AUTH; a refused connection, TLS
+spoken to a plain server, a server that never answers; an IMAP server hanging
+up at login; a bug's traceback; the Sent copies; the command lines of every
+process while `foi send` and `foi sync` run; a password written in foi.toml;
+passwords beyond ASCII. (tests/test_reliability_secrets.py covers the database,
+files and exports after ordinary runs.)"""
 
 import base64
 import os
