@@ -11,6 +11,7 @@ whose exception holds them, cannot carry them to the terminal or the disk.
 
 import base64
 import os
+import tomllib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -71,8 +72,6 @@ def _b64(text: str) -> str:
 def plain_text_passwords(config: "Config") -> list[str]:
     """The password keys written in the settings file itself, used or overridden by
     the environment: accepted, but anyone who can read the file has them."""
-    import tomllib  # lazy: only commands that read the mail settings get here
-
     if config.source is None:
         return []
     raw = tomllib.loads(config.source.read_text(encoding="utf-8"))  # load_config read it a moment ago

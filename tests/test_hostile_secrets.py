@@ -326,7 +326,7 @@ class CommandLines:
     """Reads every process's /proc/PID/cmdline over and over until stopped."""
 
     def __init__(self):
-        self.seen: set[bytes] = set()
+        self.seen: set[tuple[int, bytes]] = set()  # (pid, command line): other sessions' too
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -335,7 +335,7 @@ class CommandLines:
             for entry in os.scandir("/proc"):
                 if entry.name.isdigit():
                     try:
-                        self.seen.add(Path(entry.path, "cmdline").read_bytes())
+                        self.seen.add((int(entry.name), Path(entry.path, "cmdline").read_bytes()))
                     except OSError:
                         pass  # it ended between the listing and the read
 
@@ -347,8 +347,8 @@ class CommandLines:
         self.stop.set()
         self.thread.join()
 
-    def holding(self, data: bytes) -> list[bytes]:
-        return [line for line in self.seen if data in line]
+    def holding(self, data: bytes) -> set[bytes]:
+        return {line for _, line in self.seen if data in line}
 
 
 def test_no_command_line_holds_a_password_while_send_and_sync_run(smtp_login, monkeypatch):
@@ -368,8 +368,9 @@ def test_no_command_line_holds_a_password_while_send_and_sync_run(smtp_login, mo
                                           {"figures.csv": (b"Year,Children\n2024,12\n", "text/csv")}).read_bytes())
     smtp_login.behaviour.hold_at = 2  # the second message waits in DATA: foi is mid-send
 
+    send = [sys.executable, "-m", "foi", "send", "eh", "--yes"]
     with CommandLines() as lines:
-        sending = subprocess.Popen([sys.executable, "-m", "foi", "send", "eh", "--yes"],
+        sending = subprocess.Popen(send,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert smtp_login.behaviour.held.wait(30)
         time.sleep(0.3)
@@ -383,7 +384,7 @@ def test_no_command_line_holds_a_password_while_send_and_sync_run(smtp_login, mo
     assert synced.stdout.startswith("INBOX: 1 new message(s), 1 attachment(s)\n"), synced.stderr
     for kind in ("smtp", "imap"):
         assert len(lines.holding(f"cat {folder / kind}-secret".encode())) == 1
-    assert len(lines.holding(b"-m\0foi\0send\0eh\0--yes")) == 1
+    assert (sending.pid, "\0".join([*send, ""]).encode()) in lines.seen
     assert [(line, form) for secret in (SMTP_PW, IMAP_PW) for form in forms(secret)
             for line in lines.holding(form)] == []
 
