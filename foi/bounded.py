@@ -21,6 +21,7 @@ import atexit
 import importlib
 import os
 import pickle
+import re
 import select
 import signal
 import struct
@@ -189,7 +190,12 @@ def _worker_env() -> dict[str, str]:
     """The worker imports foi from where this process did, whatever PYTHONPATH says."""
     root = str(Path(__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, path) if p)}
+    # a reader of hostile files needs no credentials: none is handed to it
+    kept = {k: v for k, v in os.environ.items() if not _SECRET_NAME.search(k)}
+    return {**kept, "PYTHONPATH": os.pathsep.join(p for p in (root, path) if p)}
+
+
+_SECRET_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|CREDENTIAL|_KEY\b", re.IGNORECASE)
 
 
 def _write_frame(stream: IO[bytes] | None, data: bytes) -> None:

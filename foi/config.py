@@ -237,6 +237,8 @@ def _text(value, key: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
+        if key.endswith(("password", "_command")):  # never repeated, even when it is not text
+            raise FoiError(f"{key} must be text (in quotes)")
         raise FoiError(f"{key} must be text, not {value!r}")
     return value
 

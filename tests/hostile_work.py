@@ -39,3 +39,7 @@ def double(number: int) -> int:
 
 def process_id() -> int:
     return os.getpid()
+
+
+def environment() -> dict[str, str]:
+    return dict(os.environ)

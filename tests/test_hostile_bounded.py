@@ -233,3 +233,14 @@ def test_triage_reads_the_start_and_end_of_a_very_long_body():
     assert len(seen.body_text) == TRIAGE_HEAD_CHARS + len("\n\n[...]\n\n") + TRIAGE_TAIL_CHARS
     short = TriageInput(None, "foi@barnsley.gov.uk", "", [], "RE: your request", start + end)
     assert short.body_text == start + end
+
+
+def test_the_reading_worker_is_handed_no_credentials(monkeypatch):
+    """A reader of hostile files needs no password: the worker's environment holds none."""
+    monkeypatch.setenv("FOI_IMAP_PASSWORD", "Imap-Worker-8Kq2")
+    monkeypatch.setenv("FOI_SMTP_OAUTH2_TOKEN_COMMAND", "print-token")
+    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
+    seen = bounded.call(hostile_work.environment)
+    assert "FOI_IMAP_PASSWORD" not in seen and "FOI_SMTP_OAUTH2_TOKEN_COMMAND" not in seen
+    assert seen["FOI_SENDER_NAME"] == "Data Project"
+    assert "Imap-Worker-8Kq2" not in repr(seen)

@@ -445,9 +445,6 @@ def test_redact_masks_every_form_a_login_carries_the_secret_in(monkeypatch):
     assert shown == "a ******** b ******** c ******** d ******** e ******** f abc"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "foi.mail.fetch.connect_imap logs in with LOGIN, which imaplib encodes as ASCII: "
-    "AUTHENTICATE PLAIN (client.plain_login) is needed for such a password (a change in fetch.py)"))
 def test_a_sync_password_beyond_ascii_logs_in_instead_of_crashing(mail, foi_subprocess, monkeypatch):
     password = "Pässwörd-£-4Rn9"
     # written directly: Dovecot.add_user checks the account with LOGIN, which is ASCII only
@@ -462,8 +459,6 @@ def test_a_sync_password_beyond_ascii_logs_in_instead_of_crashing(mail, foi_subp
     assert (synced.returncode, synced.stdout, synced.stderr) == (0, "INBOX: 0 new message(s), 0 attachment(s)\n", "")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "foi.config._text repeats a value that is not text, a password too (a change in config.py)"))
 def test_a_password_that_is_not_text_in_foi_toml_is_refused_without_being_shown(foi_subprocess):
     make_campaign(count=2)
     Path("foi.toml").write_text("[smtp]\nhost = \"127.0.0.1\"\npassword = 80417265\n")
@@ -474,8 +469,6 @@ def test_a_password_that_is_not_text_in_foi_toml_is_refused_without_being_shown(
         1, "", "Error: smtp.password must be text (in quotes)\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "foi.mail.fetch.ImapSettings.password needs field(repr=False) (a change in fetch.py)"))
 def test_the_settings_a_sync_uses_show_no_password_in_their_repr(mail):
     from foi.config import load_config
     from foi.mail.fetch import load_imap_settings

@@ -19,7 +19,7 @@ from pathlib import Path
 from tests.mailbuild import mail, mail_with_attachments
 
 TRIALS = 20
-MESSAGES = 60
+MESSAGES = 90
 
 
 def mailbox(account) -> None:
@@ -56,6 +56,18 @@ def workers_of(pid: int) -> list[int]:
     return found
 
 
+def fresh(folder: Path, env: dict) -> Path:
+    folder.mkdir()
+    subprocess.run([sys.executable, "-m", "foi", "--db", str(folder / "campaign.db"), "init"], env=env,
+                   capture_output=True, check=True, cwd=folder)
+    return folder
+
+
+def sync_command(folder: Path) -> list[str]:
+    return [sys.executable, "-m", "foi", "--db", str(folder / "campaign.db"), "sync", "--batch-size", "7",
+            "--no-extract"]
+
+
 def counts(db_path: Path) -> tuple[int, int, int, int]:
     with sqlite3.connect(db_path) as conn:
         return conn.execute(
@@ -69,17 +81,17 @@ def test_sync_killed_at_random_points_stores_every_message_once(dovecot, isolate
     env = {**os.environ, "FOI_IMAP_HOST": "127.0.0.1", "FOI_IMAP_PORT": str(dovecot.port),
            "FOI_IMAP_SECURITY": "none", "FOI_IMAP_USERNAME": account.username,
            "FOI_IMAP_PASSWORD": account.password}
+    # how long a whole sync takes here: the kills land within that time, however fast the machine
+    started = time.monotonic()
+    assert subprocess.run(sync_command(fresh(isolated / "probe", env)), env=env, check=False).returncode == 0
+    whole = time.monotonic() - started
     chance = random.Random(16)
     killed_mid_run = 0
     for trial in range(TRIALS):
-        folder = isolated / f"trial-{trial}"
-        folder.mkdir()
-        subprocess.run([sys.executable, "-m", "foi", "--db", str(folder / "campaign.db"), "init"], env=env,
-                       capture_output=True, check=True, cwd=folder)
-        command = [sys.executable, "-m", "foi", "--db", str(folder / "campaign.db"), "sync", "--batch-size", "7",
-                   "--no-extract"]
+        folder = fresh(isolated / f"trial-{trial}", env)
+        command = sync_command(folder)
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(chance.uniform(0.3, 2.0))
+        time.sleep(chance.uniform(0.2, 0.9) * whole)
         process.send_signal(signal.SIGKILL)
         killed_mid_run += process.wait() == -signal.SIGKILL
         deadline = time.monotonic() + 10

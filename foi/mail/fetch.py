@@ -32,7 +32,7 @@ class ImapSettings:
     port: int
     security: str  # none | ssl | starttls
     username: str
-    password: str
+    password: str = field(repr=False)
     folders: list[str] = field(default_factory=lambda: ["INBOX"])
     timeout: float = 60.0
 
@@ -89,7 +89,10 @@ def connect_imap(settings: ImapSettings) -> ImapClient:
                             timeout=settings.timeout)
         if settings.security == "starttls":
             client.starttls(ssl.create_default_context())
-        client.login(settings.username, settings.password)
+        if settings.password.isascii() and settings.username.isascii():
+            client.login(settings.username, settings.password)
+        else:  # LOGIN is ASCII only; AUTHENTICATE PLAIN carries UTF-8
+            client.plain_login(settings.username, settings.password)
     except LoginError as error:
         raise FoiError(f"IMAP login as {settings.username} on {settings.host} failed: {error}",
                        "Check the IMAP username and password.") from None
