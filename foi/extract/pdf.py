@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from foi.extract.pdf_guard import check_pdf
 from foi.extract.pdf_ruled import SPANS, ruled_rows
 from foi.extract.pdf_stream import Line, crowded_share, group_lines, stream_tables
 from foi.extract.tables import Table, lines_table
@@ -57,6 +58,7 @@ class PdfOptions:
 def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
     import pdfplumber  # lazy: start-up
 
+    check_pdf(data)  # bombs, loops and floods of operators are refused before pdfminer runs
     options = options or PdfOptions()
     tables: list[Table] = []
     chars = 0
@@ -64,6 +66,7 @@ def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
         for number, page in enumerate(document.pages[:MAX_PAGES], start=1):
             chars += len(page.chars)
             tables += read_page(page, number, options)
+            page.close()  # a read page's layout objects are not kept while the next is read
     if chars == 0:
         raise NeedsPerson("no text layer (a scanned document?): needs a person")
     return tables

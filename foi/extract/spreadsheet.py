@@ -12,7 +12,8 @@ from defusedxml import ElementTree
 
 from foi.extract.tables import Table
 
-MAX_CELLS = 2_000_000  # a reply sheet is a few hundred cells; stop runaway ranges
+MAX_CELLS = 500_000  # a reply sheet is a few hundred cells; stop runaway ranges
+MAX_MERGED = 10_000  # merged ranges read from one sheet
 
 
 def cell_text(value: object) -> str:
@@ -31,23 +32,75 @@ def cell_text(value: object) -> str:
 
 
 def read_xlsx(data: bytes) -> list[Table]:
-    """openpyxl in full mode (not read_only): only it exposes merged ranges, and
-    safety.check_zip has already bounded the size."""
+    """openpyxl in read-only mode: cells streamed row by row as the sheet holds
+    them, whatever its declared dimension says, so memory follows the real
+    cells. Merged ranges (which read-only mode does not give) are read from the
+    sheet's XML and filled only over cells the sheet really spans."""
     import openpyxl  # lazy: start-up
 
     with warnings.catch_warnings():  # "no default style" and the like: not the user's business
         warnings.simplefilter("ignore")
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-    tables = []
-    for sheet in book.worksheets:
-        if sheet.max_row * sheet.max_column > MAX_CELLS:
-            raise ValueError(f"sheet {sheet.title} spans {sheet.max_row}x{sheet.max_column} cells")
-        rows = [[cell_text(value) for value in row]
-                for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            _fill(rows, merged.min_row - 1, merged.min_col - 1, merged.max_row - 1, merged.max_col - 1)
-        tables.append(Table("sheet", sheet.title, rows))  # iter_rows starts at A1
-    return tables
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        return [_xlsx_sheet(sheet, archive) for sheet in book.worksheets]
+    finally:
+        book.close()
+
+
+def _xlsx_sheet(sheet, archive: zipfile.ZipFile) -> Table:
+    sheet.reset_dimensions()  # a declared dimension may lie ("A1:XFD1048576"): read what is there
+    rows: list[list[str]] = []
+    cells = 0
+    note = None
+    for row in sheet.iter_rows(values_only=True):  # iter_rows starts at A1
+        cells += max(len(row), 1)
+        if cells > MAX_CELLS:
+            note = _over_cells(sheet.title, len(rows))
+            break
+        rows.append([cell_text(value) for value in row])
+    merged = _merged_ranges(archive, sheet._worksheet_path)  # read-only mode hides them
+    _widen(rows, merged)
+    for r0, c0, r1, c1 in merged:
+        _fill(rows, r0, c0, r1, c1)
+    return Table("sheet", sheet.title, rows, note=note)
+
+
+def _over_cells(sheet: str, rows: int) -> str:
+    return f"sheet {sheet} holds over {MAX_CELLS:,} cells: only the first {rows:,} rows read"
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column), 0-based, of each merged range
+    in the sheet's XML, read as a stream; at most MAX_MERGED of them."""
+    from openpyxl.utils.cell import range_boundaries  # lazy: start-up
+
+    found: list[tuple[int, int, int, int]] = []
+    with archive.open(path.lstrip("/")) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag.endswith("}mergeCell") and len(found) < MAX_MERGED:
+                try:
+                    c0, r0, c1, r1 = range_boundaries(element.get("ref", ""))
+                except (ValueError, TypeError):
+                    continue
+                if None not in (c0, r0, c1, r1):  # "A:A" (a whole column) is no range of cells
+                    found.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))  # type: ignore[operator]
+            if not element.tag.endswith("}mergeCells"):
+                element.clear()  # keep memory flat over a long sheet
+    return found
+
+
+def _widen(rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> None:
+    """Rows made rectangular, as wide and as long as the cells and merged ranges
+    reach, as a person sees the sheet; but a merged range that would take the
+    sheet past MAX_CELLS (one spanning a million rows) adds no cells at all."""
+    height = max([len(rows)] + [r1 + 1 for r0, _, r1, _ in merged if r0 < len(rows)])
+    width = max([len(row) for row in rows] + [c1 + 1 for _, c0, _, c1 in merged], default=0)
+    if height * width > MAX_CELLS:
+        height, width = len(rows), max((len(row) for row in rows), default=0)
+    rows.extend([] for _ in range(height - len(rows)))
+    for row in rows:
+        row.extend([""] * (width - len(row)))
 
 
 def _fill(rows: list[list[str]], r0: int, c0: int, r1: int, c1: int) -> None:
@@ -98,42 +151,89 @@ MAX_REPEAT = 1000  # LibreOffice writes "repeat this empty cell 16384 times"
 
 
 def read_ods(data: bytes) -> list[Table]:
-    """ODS content.xml read directly with defusedxml: small, and no unmaintained
-    dependency (odfpy) for a format with a simple table model."""
-    root = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("content.xml"))
-    return [_ods_sheet(sheet) for sheet in root.iter(_q("table", "table"))]
+    """ODS content.xml read as a stream with defusedxml (no unmaintained odfpy for a
+    simple table model): each row is read and dropped, so memory follows the
+    cells kept, not the size of the XML."""
+    tables: list[Table] = []
+    sheets: list[_OdsSheet] = []
+    with zipfile.ZipFile(io.BytesIO(data)).open("content.xml") as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if element.tag == _q("table", "table"):
+                if event == "start":
+                    sheets.append(_OdsSheet(element.get(_q("table", "name"), "Sheet")))
+                elif sheets:
+                    tables.append(sheets.pop().table())
+            elif event == "end" and element.tag == _q("table", "table-row") and sheets:
+                sheets[-1].add_row(element)
+                element.clear()
+    return tables
 
 
 def _q(ns: str, name: str) -> str:
     return f"{{{ODS[ns]}}}{name}"
 
 
-def _ods_sheet(sheet) -> Table:
-    rows: list[list[str]] = []
-    spans: list[tuple[int, int, int, int]] = []
-    for row in sheet.iter(_q("table", "table-row")):
+def _count(element, name: str) -> int:
+    value = element.get(_q("table", name), "1")
+    return int(value) if value.isdigit() else 1
+
+
+class _OdsSheet:
+    """One sheet's rows as they stream past. A repeat ("this empty cell 16384
+    times", "this row a million times") is written out only up to MAX_REPEAT and
+    only before real data: trailing empty repeats are never expanded, and the
+    sheet stops at MAX_CELLS with a note."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: list[list[str]] = []
+        self.spans: list[tuple[int, int, int, int]] = []
+        self.cells = 0
+        self.note: str | None = None
+
+    def add_row(self, row) -> None:
+        if self.note:
+            return
+        cells = self._cells(row)
+        repeat = min(_count(row, "number-rows-repeated"), MAX_REPEAT)
+        for _ in range(repeat if cells else 1):
+            self.cells += max(len(cells), 1)
+            if self.cells > MAX_CELLS:
+                self.note = _over_cells(self.name, len(self.rows))
+                return
+            self.rows.append(list(cells))
+
+    def _cells(self, row) -> list[str]:
         cells: list[str] = []
+        empty = 0  # empty cells seen but not yet written: kept only if a value follows
         for cell in row:
             if cell.tag not in (_q("table", "table-cell"), _q("table", "covered-table-cell")):
                 continue
-            repeat = min(int(cell.get(_q("table", "number-columns-repeated"), "1")), MAX_REPEAT)
+            repeat = min(_count(cell, "number-columns-repeated"), MAX_REPEAT)
             text = _ods_value(cell)
-            across = int(cell.get(_q("table", "number-columns-spanned"), "1"))
-            down = int(cell.get(_q("table", "number-rows-spanned"), "1"))
+            across, down = _count(cell, "number-columns-spanned"), _count(cell, "number-rows-spanned")
             if across > 1 or down > 1:
-                spans.append((len(rows), len(cells), len(rows) + down - 1, len(cells) + across - 1))
+                at = len(cells) + empty
+                self.spans.append((len(self.rows), at, len(self.rows) + down - 1, at + across - 1))
+            if not text:
+                empty += repeat
+                continue
+            cells.extend([""] * empty)
             cells.extend([text] * repeat)
-        while cells and not cells[-1]:
-            cells.pop()
-        repeat = min(int(row.get(_q("table", "number-rows-repeated"), "1")), MAX_REPEAT)
-        rows.extend([list(cells) for _ in range(repeat if cells else min(repeat, 1))])
-    while rows and not any(rows[-1]):
-        rows.pop()
-    width = max((len(r) for r in rows), default=0)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    for r0, c0, r1, c1 in spans:
-        _fill(rows, r0, c0, r1, c1)
-    return Table("sheet", sheet.get(_q("table", "name"), "Sheet"), rows)
+            empty = 0
+            if len(cells) > MAX_CELLS:
+                break
+        return cells
+
+    def table(self) -> Table:
+        rows = self.rows
+        while rows and not any(rows[-1]):
+            rows.pop()
+        width = max((len(r) for r in rows), default=0)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        for r0, c0, r1, c1 in self.spans:
+            _fill(rows, r0, c0, r1, c1)
+        return Table("sheet", self.name, rows, note=self.note)
 
 
 def _ods_value(cell) -> str:

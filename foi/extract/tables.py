@@ -18,7 +18,7 @@ class Table:
     'stacked' -> "<label> line N" (a table written one cell per line: each
     cell's own line, from `cell_lines`).
     `row_ids`/`col_ids` are the 1-based positions in the original, kept when a
-    sheet is split into several tables.
+    sheet is split into several tables. `note` says what a capped reader left out.
     """
 
     kind: str
@@ -28,6 +28,9 @@ class Table:
     col_ids: list[int] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     cell_lines: list[list[int]] = field(default_factory=list)
+    # what the reader left out and why ("only the first 12,000 rows read"): a
+    # capped table is still read, and a person is told it is not all there
+    note: str | None = None
 
     def __post_init__(self) -> None:
         width = max((len(row) for row in self.rows), default=0)
@@ -56,7 +59,7 @@ class Table:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "label": self.label, "rows": self.rows,
                 "row_ids": self.row_ids, "col_ids": self.col_ids, "context": self.context,
-                "cell_lines": self.cell_lines}
+                "cell_lines": self.cell_lines, **({"note": self.note} if self.note else {})}
 
     @classmethod
     def from_dict(cls, data: dict) -> Table:

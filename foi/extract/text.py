@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 
 from foi.extract.detect import text_or_fail
 from foi.extract.periods import parse_period
-from foi.extract.tables import Table, lines_table
+from foi.extract.tables import Table
 from foi.extract.texttables import loose_grids, stacked_grids, text_grids
 
 # Where the council's own words end and our quoted request begins: figures in
@@ -30,15 +31,38 @@ def own_text(text: str) -> str:
     return "\n".join(kept)
 
 
+MAX_LINES = 5_000  # a council's letter is a few hundred lines; the table readers cost per line
+MAX_LINE = 20_000  # characters of one line (a paragraph with no line breaks)
+MAX_CELLS = 250_000  # cells kept from all the tables of one HTML file
+MAX_NESTING = 50  # tables inside tables: deeper ones are read as part of the one around them
+
+
+def capped_lines(text: str) -> tuple[list[str], str | None]:
+    """The first MAX_LINES lines of `text`, each cut at MAX_LINE characters, and a note
+    saying what was left out. Split lazily: a 70 MB text never becomes a list of
+    a million lines."""
+    lines: list[str] = []
+    cut = 0
+    for piece in io.StringIO(text, newline=""):
+        for line in piece.splitlines():
+            if len(lines) == MAX_LINES:
+                return lines, f"text over {MAX_LINES:,} lines: only the first {MAX_LINES:,} read"
+            if len(line) > MAX_LINE:
+                cut, line = cut + 1, line[:MAX_LINE]
+            lines.append(line)
+    return lines, (f"{cut:,} line(s) over {MAX_LINE:,} characters cut short" if cut else None)
+
+
 def read_text(data: bytes, label: str = "") -> list[Table]:
-    lines = own_text(text_or_fail(data)).splitlines()
+    lines, note = capped_lines(own_text(text_or_fail(data)))
     # each reader takes its lines; a line read as a row of a table is not
     # read by the next reader, nor again as a sentence
     grids = _with_periods(text_grids(lines, label))
     grids += _with_periods(loose_grids(lines, label, _taken(grids)))
     grids += _with_periods(stacked_grids(lines, label, _taken(grids)))
     taken = _taken(grids)
-    return grids + [Table("lines", label, [["" if n in taken else line] for n, line in enumerate(lines, 1)])]
+    return grids + [Table("lines", label, [["" if n in taken else line] for n, line in enumerate(lines, 1)],
+                          note=note)]
 
 
 def _with_periods(grids: list[Table]) -> list[Table]:
@@ -59,48 +83,66 @@ class _HtmlReader(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.lines: list[str] = [""]
+        # text is kept as lists of pieces, joined once at the end: adding to a
+        # string for every piece of a long line or cell is quadratic
+        self.lines: list[list[str]] = [[]]
         self.tables: list[list[list[str]]] = []
-        self.stack: list[list[list[str]]] = []
+        self.stack: list[list[list[list[str]]]] = []
         self.skip = 0
         self.pending_span = 1  # colspan of the cell being read
+        self.too_deep = 0  # tables open past MAX_NESTING, read as part of the one around them
+        self.cells = 0
+        self.note: str | None = None
+
+    def _room(self) -> bool:
+        """Another cell fits under MAX_CELLS (past it, text is still read as lines)."""
+        if self.cells < MAX_CELLS:
+            return True
+        self.note = f"HTML tables over {MAX_CELLS:,} cells: the rest read as text only"
+        return False
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "head"):
             self.skip += 1
         if tag in self.BREAKS:
-            self.lines.append("")
-        if tag == "table":
+            self.lines.append([])
+        if tag == "table" and len(self.stack) >= MAX_NESTING:
+            self.too_deep += 1
+        elif tag == "table":
             self.stack.append([])
-        elif tag == "tr" and self.stack:
+        elif tag == "tr" and self.stack and self._room():
             self.stack[-1].append([])
-        elif tag in ("td", "th") and self.stack:
+        elif tag in ("td", "th") and self.stack and self._room():
             if not self.stack[-1]:
                 self.stack[-1].append([])
-            self.stack[-1][-1].append("")
+            self.stack[-1][-1].append([])
+            self.cells += 1
             span = dict(attrs).get("colspan") or "1"
             self.pending_span = int(span) if span.isdigit() else 1
         if tag in ("td", "th"):
-            self.lines[-1] += "\t"
+            self.lines[-1].append("\t")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "head"):
             self.skip = max(0, self.skip - 1)
         if tag in ("td", "th") and self.stack and self.stack[-1] and self.stack[-1][-1]:
             row = self.stack[-1][-1]
-            row.extend([row[-1]] * (min(self.pending_span, 50) - 1))
-        if tag == "table" and self.stack:
-            self.tables.append(self.stack.pop())
+            extra = min(self.pending_span, 50) - 1
+            row.extend([list(row[-1]) for _ in range(extra)])
+            self.cells += extra
+        if tag == "table" and self.too_deep:
+            self.too_deep -= 1
+        elif tag == "table" and self.stack:
+            self.tables.append([[" ".join(p for p in cell if p) for cell in row] for row in self.stack.pop()])
         if tag in self.BREAKS:
-            self.lines.append("")
+            self.lines.append([])
 
     def handle_data(self, data):
         if self.skip:
             return
-        self.lines[-1] += data.replace("\n", " ")
+        self.lines[-1].append(data.replace("\n", " "))
         if self.stack and self.stack[-1] and self.stack[-1][-1]:
-            row = self.stack[-1][-1]
-            row[-1] = (row[-1] + " " + data.strip()).strip()
+            self.stack[-1][-1][-1].append(data.strip())
 
 
 def read_html(data: bytes, label: str = "") -> list[Table]:
@@ -109,5 +151,7 @@ def read_html(data: bytes, label: str = "") -> list[Table]:
     reader.close()
     tables = [Table("grid", f"html table {n}", rows)
               for n, rows in enumerate(reader.tables, start=1) if rows]
-    lines = [re.sub(r"[ \xa0]+", " ", line).strip(" \t") for line in reader.lines]
-    return tables + [lines_table(label, own_text("\n".join(lines)))]
+    lines, note = capped_lines(own_text("\n".join(re.sub(r"[ \xa0]+", " ", "".join(line)).strip(" \t")
+                                                   for line in reader.lines)))
+    notes = "; ".join(n for n in (reader.note, note) if n) or None
+    return tables + [Table("lines", label, [[line] for line in lines], note=notes)]

@@ -22,7 +22,7 @@ so every value is located as "<label> line N col C" (one cell per line:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from foi.extract.periods import parse_period
 from foi.extract.tables import Table
@@ -299,7 +299,7 @@ def _stacked_cell(line: str) -> str:
     return " ".join((bar.group(1) if bar else line).split())
 
 
-def _stacked_at(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
+def _stacked_at(cells: list[str], answers: Sequence[bool], at: int) -> tuple[int, int, list[int]] | None:
     """(header cells, width, row starts) of a table whose header row starts at
     `at`: header cells hold no figure; each row is a label and figures. The
     header may lack its corner cell (one fewer cell than the rows)."""
@@ -339,17 +339,33 @@ def _prose_cell(text: str) -> bool:
 QUESTION_LABEL = re.compile(r"^(?:q|question)\s*\.?\s*\d{1,2}[a-z]?[.:)]?$", re.IGNORECASE)
 
 
-def _years_as_figures(cells: list[str], answers: list[bool], labels: list[str]) -> list[bool]:
+def _years_as_figures(cells: list[str], answers: Sequence[bool], labels: list[str]) -> Sequence[bool]:
     """In a table whose header or first row label is a period that is not a
     bare year ("2019/20", "April 2019 - March 2020"), or whose rows are
     labelled by question ("Q1"), a cell "2006" is a figure, not a year."""
     by_question = bool(labels) and QUESTION_LABEL.match(labels[-1]) is not None  # the first row's label
     if not by_question and not any(parse_period(text) and not YEAR.match(text) for text in labels):
         return answers
-    return [answer or bool(YEAR.match(cell)) for answer, cell in zip(answers, cells)]
+    return _YearsAsFigures(cells, answers)
 
 
-def _numbered_header(cells: list[str], answers: list[bool], at: int) -> tuple[int, int, list[int]] | None:
+class _YearsAsFigures(Sequence[bool]):
+    """`answers` with a cell reading as a year counted as a figure, worked out
+    only for the cells looked at: a list made afresh for every candidate header
+    made reading a long run of cells quadratic (a few thousand nested HTML
+    tables took minutes)."""
+
+    def __init__(self, cells: list[str], answers: Sequence[bool]) -> None:
+        self.cells, self.answers = cells, answers
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def __getitem__(self, index):  # only ints are asked for
+        return self.answers[index] or bool(YEAR.match(self.cells[index]))
+
+
+def _numbered_header(cells: list[str], answers: Sequence[bool], at: int) -> tuple[int, int, list[int]] | None:
     """A header of question numbers ("2", "3") that lost its corner, above rows
     labelled by period: its cells read as figures, so only the periods below
     tell it from a row."""
@@ -384,14 +400,14 @@ def _rows_hold(cells: list[str], starts: list[int], head: list[str]) -> bool:
     return short and (periods[0] or sum(bool(parse_period(h)) for h in head) >= 2)
 
 
-def _holds_figures(cells: list[str], answers: list[bool], row: int, width: int) -> bool:
+def _holds_figures(cells: list[str], answers: Sequence[bool], row: int, width: int) -> bool:
     """The cells after a row's label are figures; in a row labelled by a period ("2022")
     a cell that reads as a year ("2154") is a figure too."""
     by_period = parse_period(cells[row]) is not None
     return all(answers[i] or (by_period and bool(YEAR.match(cells[i]))) for i in range(row + 1, row + width))
 
 
-def _stacked_rows(cells: list[str], answers: list[bool], row: int, width: int) -> list[int]:
+def _stacked_rows(cells: list[str], answers: Sequence[bool], row: int, width: int) -> list[int]:
     starts: list[int] = []
     number = 0
     while row + width <= len(cells) and width >= 2 and _holds_figures(cells, answers, row, width):
