@@ -45,8 +45,8 @@ def detect_format(data: bytes) -> str:
 def _zip_format(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return "binary"
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return "binary"  # a damaged or hostile directory: no reader should try it
     names = archive.namelist()
     if "xl/workbook.bin" in names:
         return "xlsb"
@@ -55,7 +55,11 @@ def _zip_format(data: bytes) -> str:
     if any(n.startswith("word/") for n in names):
         return "docx"
     if "mimetype" in names:
-        kind = archive.read("mimetype")[:80]
+        try:
+            with archive.open("mimetype") as stream:  # a few bytes: never the whole (it may be a bomb)
+                kind = stream.read(80)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError):
+            return "zip"
         if b"spreadsheet" in kind:
             return "ods"
         if b"text" in kind:
@@ -68,9 +72,10 @@ def _ole_format(data: bytes) -> str:
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except OSError:
+        streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except (OSError, ValueError, IndexError, TypeError, RecursionError):
+        # olefile walks a directory tree by recursion: a chain thousands long is hostile
         return "binary"
-    streams = {"/".join(entry).lower() for entry in ole.listdir()}
     ole.close()
     if "encryptedpackage" in streams:
         return "ole-encrypted"

@@ -34,28 +34,49 @@ def parse_msg_file(data: bytes) -> EmailMessage:
     """The Outlook message in `data` as an EmailMessage (raises MsgError)."""
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))  # bytes under 1536 long would be taken as a file name
-    except (OSError, ValueError, IndexError, TypeError) as error:
+    except (OSError, ValueError, IndexError, TypeError, RecursionError) as error:
         raise MsgError(f"not an OLE2 file: {error}") from None
     try:
-        return _build(_Storage(ole, ""), depth=0)
-    except (OSError, ValueError, IndexError, TypeError, KeyError, struct.error) as error:
+        return _build(_Storage(ole, "", reads=_Reads(len(data))), depth=0)
+    except (OSError, ValueError, IndexError, TypeError, KeyError, struct.error, RecursionError) as error:
         raise MsgError(f"unreadable Outlook message: {error}") from None
     finally:
         ole.close()
 
 
+class _Reads:
+    """What may still be read from one file. An OLE file stores each stream once,
+    uncompressed, so its streams together hold no more than the file's own size:
+    a stream declared bigger, or reads adding up to more (sector chains that
+    loop back), are a damaged or hostile file, refused before olefile follows them."""
+
+    def __init__(self, size: int) -> None:
+        self.left = 2 * size + 65536  # slack: a stream read twice, sector padding
+        self.entries: list[list[str]] | None = None  # the directory, listed once
+
+    def take(self, ole: olefile.OleFileIO, path: str) -> bytes:
+        size = ole.get_size(path)
+        if size > self.left:
+            raise MsgError(f"stream {path} declares {size:,} bytes, more than the file holds "
+                           "(sectors that loop back?): not read")
+        self.left -= size
+        return ole.openstream(path).read(size)
+
+
 class _Storage:
     """One storage (the message, an attachment, a recipient) inside the file."""
 
-    def __init__(self, ole: olefile.OleFileIO, prefix: str, codepage: str = "cp1252"):
+    def __init__(self, ole: olefile.OleFileIO, prefix: str, codepage: str = "cp1252",
+                 reads: _Reads | None = None):
         self.ole, self.prefix, self.codepage = ole, prefix, codepage
+        self.reads = reads or _Reads(0)
 
     def path(self, name: str) -> str:
         return f"{self.prefix}{name}"
 
     def raw(self, prop: str, kind: str) -> bytes | None:
         path = self.path(f"__substg1.0_{prop}{kind}")
-        return self.ole.openstream(path).read() if self.ole.exists(path) else None
+        return self.reads.take(self.ole, path) if self.ole.exists(path) else None
 
     def text(self, prop: str) -> str | None:
         value = self.raw(prop, PT_UNICODE)
@@ -74,20 +95,22 @@ class _Storage:
     def children(self, kind: str) -> list["_Storage"]:
         names = set()
         depth = self.prefix.count("/")
-        for entry in self.ole.listdir(streams=False, storages=True):
+        if self.reads.entries is None:  # listed once: a storage per attachment made this quadratic
+            self.reads.entries = self.ole.listdir(streams=False, storages=True)
+        for entry in self.reads.entries:
             at_this_level = (len(entry) == depth + 1 and "/".join(entry[:-1]) + "/" == self.prefix) or (
                 not self.prefix and len(entry) == 1
             )
             if at_this_level and entry[-1].startswith(kind):
                 names.add(entry[-1])
-        return [_Storage(self.ole, f"{self.prefix}{name}/", self.codepage) for name in sorted(names)]
+        return [_Storage(self.ole, f"{self.prefix}{name}/", self.codepage, self.reads) for name in sorted(names)]
 
     def fixed_properties(self, header_size: int) -> dict[int, tuple[int, bytes]]:
         """Fixed-size properties: id -> (type, 8 value bytes)."""
         path = self.path("__properties_version1.0")
         if not self.ole.exists(path):
             return {}
-        data = self.ole.openstream(path).read()[header_size:]
+        data = self.reads.take(self.ole, path)[header_size:]
         found = {}
         for offset in range(0, len(data) - 15, 16):
             kind, prop = struct.unpack_from("<HH", data, offset)
@@ -188,7 +211,7 @@ def _attach(message: EmailMessage, attachment: _Storage, position: int, depth: i
     mime = (attachment.text("370E") or "application/octet-stream").strip().lower()
     embedded = attachment.path("__substg1.0_3701000D")
     if attachment.ole.exists(embedded) and depth < MAX_DEPTH:
-        inner = _build(_Storage(attachment.ole, embedded + "/", attachment.codepage), depth + 1)
+        inner = _build(_Storage(attachment.ole, embedded + "/", attachment.codepage, attachment.reads), depth + 1)
         message.add_attachment(inner, filename=sanitise_filename(name or inner["Subject"], "message") + ".eml")
         return
     data = attachment.raw("3701", PT_BINARY)

@@ -81,10 +81,11 @@ def _zip_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as stream:  # a few bytes: never the whole (it may be a bomb)
+                    mimetype = stream.read(200).decode("ascii", "replace").strip()
                 if mimetype.startswith("application/vnd.oasis.opendocument"):
                     return mimetype
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, KeyError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, KeyError, EOFError, RuntimeError):
         return ZIP
     if "[Content_Types].xml" in names:
         if any(n.startswith("xl/") for n in names):
@@ -102,10 +103,12 @@ def _ole2_kind(data: bytes, filename: str | None) -> str:
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))  # bytes under 1536 long would be taken as a file name
-    except (OSError, ValueError, IndexError, TypeError):
+    except (OSError, ValueError, IndexError, TypeError, RecursionError):  # a directory chain thousands deep
         return OLE2
     try:
         names = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
+    except (OSError, ValueError, IndexError, TypeError, RecursionError):
+        return OLE2
     finally:
         ole.close()
     if "__properties_version1.0" in names or any(n.startswith("__substg1.0_") for n in names):

@@ -6,6 +6,7 @@ expand beyond them (a zip bomb) is kept as it is, with a note, never followed.
 Pure: bytes in, a tree out; storage is store.py's job.
 """
 
+import hashlib
 import io
 import logging
 import zipfile
@@ -14,16 +15,21 @@ from dataclasses import dataclass, field
 from foi.mail import sniff
 from foi.mail.filenames import decode_filename, sanitise_filename
 from foi.mail.parse import ParsedMessage, Part, parse_message
+from foi.mail.tnefguard import TnefRefused, check_tnef
 
 MB = 1024 * 1024
 
 
 @dataclass
 class Limits:
+    """One budget for the whole tree of a message's attachments (zip in zip in
+    TNEF in .msg), counted on the bytes really unpacked, not on declared sizes."""
+
     max_depth: int = 4  # containers inside containers
     max_entries: int = 2000  # members of one archive
+    max_parts: int = 5000  # parts unpacked from one message, at every depth together
     max_total_bytes: int = 300 * MB  # everything unpacked from one message
-    max_ratio: int = 100  # uncompressed / compressed size of one archive
+    max_ratio: int = 100  # uncompressed / compressed size of one archive, and of the whole tree
     ratio_floor_bytes: int = 5 * MB  # small archives may compress as well as they like
 
 
@@ -45,14 +51,34 @@ class Unpacked:
 
 
 class _Budget:
-    def __init__(self, limits: Limits):
+    """What is left for the whole tree: bytes, parts, and the ratio of what has
+    been unpacked to what arrived (`packed`: the message's own parts)."""
+
+    def __init__(self, limits: Limits, packed: int = 0):
         self.limits, self.left = limits, limits.max_total_bytes
+        self.packed, self.expanded, self.parts = packed, 0, 0
+        self.open: set[str] = set()  # sha256 of the containers being opened, outermost first
+
+    def take(self, size: int) -> str | None:
+        """Count `size` unpacked bytes (one more part); why the tree is over budget, or None."""
+        self.parts += 1
+        self.left -= size
+        self.expanded += size
+        limits = self.limits
+        if self.parts > limits.max_parts:
+            return f"over {limits.max_parts:,} files inside this message's attachments"
+        if self.left < 0:
+            return f"over {limits.max_total_bytes:,} bytes unpacked from this message"
+        if self.expanded > limits.ratio_floor_bytes and self.expanded > limits.max_ratio * max(self.packed, 1):
+            return (f"attachments unpack to over {limits.max_ratio} times their size "
+                    f"({self.expanded:,} bytes from {self.packed:,})")
+        return None
 
 
 def unpack_parts(parts: list[Part], limits: Limits | None = None) -> list[Unpacked]:
     """Every attachment of a message, with whatever is inside it."""
     limits = limits or Limits()
-    budget = _Budget(limits)
+    budget = _Budget(limits, packed=sum(len(p.data) for p in parts))
     return [
         unpack(p.data, p.filename, p.declared_type, position, depth=0, budget=budget, note=p.note)
         for position, p in enumerate(parts, 1)
@@ -72,7 +98,7 @@ def unpack(
     data: bytes, filename: str | None, declared_type: str | None, position: int = 1,
     depth: int = 0, budget: _Budget | None = None, note: str | None = None,
 ) -> Unpacked:
-    budget = budget or _Budget(Limits())
+    budget = budget or _Budget(Limits(), packed=len(data))
     detected = sniff.detect_type(data, declared_type, filename)
     if declared_type in ("message/rfc822", "message/global") and detected in (sniff.TEXT, sniff.BINARY):
         detected = sniff.EML
@@ -88,7 +114,14 @@ def unpack(
         return part
     if depth >= budget.limits.max_depth:
         return _noted(part, f"not unpacked: nested more than {budget.limits.max_depth} deep")
-    opener(part, depth + 1, budget)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in budget.open:
+        return _noted(part, "not unpacked: it contains itself (the same file nested inside it)")
+    budget.open.add(digest)
+    try:
+        opener(part, depth + 1, budget)
+    finally:
+        budget.open.discard(digest)
     return part
 
 
@@ -115,7 +148,12 @@ def _open_zip(part: Unpacked, depth: int, budget: _Budget) -> None:
         _noted(part, f"refused, possible zip bomb: {refusal}")
         return
     for position, member in enumerate(members, 1):
-        part.children.append(_zip_member(archive, member, position, depth, budget))
+        child = _zip_member(archive, member, position, depth, budget)
+        part.children.append(child)
+        refused = (child.note or "") if child.data is None else ""
+        if refused.startswith("refused: "):
+            _noted(part, f"unpacking stopped at {child.original_filename}: {refused.removeprefix('refused: ')}")
+            return
 
 
 def _zip_refusal(members: list[zipfile.ZipInfo], budget: _Budget) -> str | None:
@@ -141,16 +179,18 @@ def _zip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, position: int
     if member.flag_bits & 0x1:
         return Unpacked(sanitise_filename(basename, f"part-{position}.bin"), name, None,
                         sniff.BINARY, None, "encrypted zip entry: not opened")
+    safe = sanitise_filename(basename, f"part-{position}.bin")
     try:
         with archive.open(member) as stream:
-            data = stream.read(member.file_size + 1)
+            # never more than the budget has left, whatever the entry declares
+            data = stream.read(min(member.file_size, max(budget.left, 0)) + 1)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError) as error:
-        return Unpacked(sanitise_filename(basename, f"part-{position}.bin"), name, None,
-                        sniff.BINARY, None, f"undecodable zip entry: {error}")
+        return Unpacked(safe, name, None, sniff.BINARY, None, f"undecodable zip entry: {error}")
     if len(data) > member.file_size:
-        return Unpacked(sanitise_filename(basename, f"part-{position}.bin"), name, None,
-                        sniff.BINARY, None, "refused: entry larger than its declared size")
-    budget.left -= len(data)
+        return Unpacked(safe, name, None, sniff.BINARY, None, "refused: entry larger than its declared size")
+    over = budget.take(len(data))
+    if over:
+        return Unpacked(safe, name, None, sniff.BINARY, None, f"refused: {over}")
     child = unpack(data, basename, None, position, depth, budget)
     child.original_filename = name
     return child
@@ -160,6 +200,11 @@ def _open_tnef(part: Unpacked, depth: int, budget: _Budget) -> None:
     from tnefparse import TNEF  # lazy: start-up
 
     logging.getLogger("tnefparse").setLevel(logging.CRITICAL)
+    try:
+        check_tnef(part.data or b"")
+    except TnefRefused as error:
+        _noted(part, f"refused: {error}")
+        return
     try:
         tnef = TNEF(part.data)
     except MemoryError:
@@ -173,7 +218,10 @@ def _open_tnef(part: Unpacked, depth: int, budget: _Budget) -> None:
             part.children.append(Unpacked(sanitise_filename(name, f"part-{position}.bin"), name, None,
                                           sniff.BINARY, None, "undecodable TNEF attachment"))
             continue
-        budget.left -= len(data)
+        over = budget.take(len(data))
+        if over:
+            _noted(part, f"unpacking stopped at {name}: {over}")
+            return
         part.children.append(unpack(data, name, None, position, depth, budget))
     body = _tnef_body(tnef)
     if body:
@@ -223,6 +271,10 @@ def _open_message(part: Unpacked, depth: int, budget: _Budget) -> None:
                         "text of the attached message")
         part.children.append(body)
     for position, inner in enumerate(parsed.attachments, len(part.children) + 1):
+        over = budget.take(len(inner.data))
+        if over:
+            _noted(part, f"unpacking stopped at {inner.filename or f'attachment {position}'}: {over}")
+            return
         part.children.append(unpack(inner.data, inner.filename, inner.declared_type, position,
                                     depth, budget, inner.note))
 
