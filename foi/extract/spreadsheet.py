@@ -116,16 +116,26 @@ def _fill(rows: list[list[str]], r0: int, c0: int, r1: int, c1: int) -> None:
 def read_xls(data: bytes) -> list[Table]:
     import xlrd  # lazy: start-up
 
-    book = xlrd.open_workbook(file_contents=data, formatting_info=True,
+    # ragged: a row holds the cells it has, not as many as a DIMENSIONS record claims
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,
                               logfile=io.StringIO())  # xlrd logs to stdout otherwise
     tables = []
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
-        rows = [[_xls_cell(book, sheet.cell(r, c)) for c in range(sheet.ncols)]
-                for r in range(sheet.nrows)]
+        # as wide as the sheet says when that is a plausible size, else as its cells reach
+        wide = sheet.ncols if sheet.nrows * sheet.ncols <= MAX_CELLS else 0
+        rows: list[list[str]] = []
+        cells = 0
+        for r in range(sheet.nrows):
+            row = [_xls_cell(book, sheet.cell(r, c)) for c in range(sheet.row_len(r))]
+            cells += max(len(row), wide, 1)
+            if cells > MAX_CELLS:
+                break
+            rows.append(row + [""] * (wide - len(row)))
         for r0, r1, c0, c1 in sheet.merged_cells:
             _fill(rows, r0, c0, r1 - 1, c1 - 1)
-        tables.append(Table("sheet", sheet.name, rows))
+        tables.append(Table("sheet", sheet.name, rows,
+                            note=_over_cells(sheet.name, len(rows)) if cells > MAX_CELLS else None))
     return tables
 
 
