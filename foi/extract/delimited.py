@@ -10,10 +10,10 @@ delimiters would otherwise become millions of cells at once)."""
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 from collections.abc import Iterator
 
-from foi.extract.detect import DELIMITERS, delimiter_of, text_or_fail
+from foi.extract.detect import DELIMITERS, delimiter_of, split_lines, text_or_fail
 from foi.extract.tables import Table
 
 MAX_CELLS = 250_000
@@ -23,8 +23,8 @@ HEAD = 1 << 20  # characters the delimiter is judged on
 
 def read_csv(data: bytes) -> list[Table]:
     text = text_or_fail(data)
-    head = text[:HEAD]
-    sample = "\n".join(head.splitlines()[:50])
+    head = "\n".join(line for line, _ in itertools.islice(split_lines(text[:HEAD], MAX_LINE), 50))
+    sample = head
     # the rows' own count of delimiters first: the sniffer is misled by notes under the table
     delimiter = delimiter_of(head)
     if delimiter is None:
@@ -40,25 +40,17 @@ def _rows(text: str, delimiter: str) -> tuple[list[list[str]], str | None]:
     """The rows, up to MAX_CELLS cells, and a note when some were left unread."""
     rows: list[list[str]] = []
     cells = 0
-    cut = _Cut()
+    cut = [0]
     for row in csv.reader(_lines(text, cut), delimiter=delimiter, quotechar='"'):
         cells += max(len(row), 1)
         if cells > MAX_CELLS:
             return rows, f"over {MAX_CELLS:,} cells: only the first {len(rows):,} rows read"
         rows.append([cell.strip() for cell in row])
-    return rows, (f"{cut.lines:,} line(s) over {MAX_LINE:,} characters cut short" if cut.lines else None)
+    return rows, (f"{cut[0]:,} line(s) over {MAX_LINE:,} characters cut short" if cut[0] else None)
 
 
-class _Cut:
-    lines = 0
-
-
-def _lines(text: str, cut: _Cut) -> Iterator[str]:
-    """text.splitlines(), one line at a time (no list of a million lines), each at
-    most MAX_LINE characters."""
-    for piece in io.StringIO(text, newline=""):
-        for line in piece.splitlines():
-            if len(line) > MAX_LINE:
-                cut.lines += 1
-                line = line[:MAX_LINE]
-            yield line
+def _lines(text: str, cut: list[int]) -> Iterator[str]:
+    """The lines of `text`, counting in cut[0] those cut short."""
+    for line, was_cut in split_lines(text, MAX_LINE):
+        cut[0] += was_cut
+        yield line

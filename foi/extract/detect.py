@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_MAGIC = {
@@ -104,6 +105,18 @@ def decode_text(data: bytes) -> str | None:
             if encoding == "utf-8" and error.start >= len(data) - 3:
                 return data[:error.start].decode("utf-8")  # a character cut at our sample's end
     return data.decode("latin-1")
+
+
+def split_lines(text: str, longest: int) -> Iterator[tuple[str, bool]]:
+    """text.splitlines(), one line at a time (no list of a million lines, no
+    copy of the text), each line cut to `longest` characters: (line, was cut)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        for line in text[start:end].splitlines():  # \r and the other breaks splitlines knows
+            yield (line[:longest], True) if len(line) > longest else (line, False)
+        start = end
 
 
 def text_or_fail(data: bytes) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
-from foi.extract.detect import text_or_fail
+from foi.extract.detect import split_lines, text_or_fail
 from foi.extract.periods import parse_period
 from foi.extract.tables import Table
 from foi.extract.texttables import loose_grids, stacked_grids, text_grids
@@ -43,13 +42,11 @@ def capped_lines(text: str) -> tuple[list[str], str | None]:
     a million lines."""
     lines: list[str] = []
     cut = 0
-    for piece in io.StringIO(text, newline=""):
-        for line in piece.splitlines():
-            if len(lines) == MAX_LINES:
-                return lines, f"text over {MAX_LINES:,} lines: only the first {MAX_LINES:,} read"
-            if len(line) > MAX_LINE:
-                cut, line = cut + 1, line[:MAX_LINE]
-            lines.append(line)
+    for line, was_cut in split_lines(text, MAX_LINE):
+        if len(lines) == MAX_LINES:
+            return lines, f"text over {MAX_LINES:,} lines: only the first {MAX_LINES:,} read"
+        cut += was_cut
+        lines.append(line)
     return lines, (f"{cut:,} line(s) over {MAX_LINE:,} characters cut short" if cut else None)
 
 

@@ -28,7 +28,7 @@ class Limits:
     max_depth: int = 4  # containers inside containers
     max_entries: int = 2000  # members of one archive
     max_parts: int = 5000  # parts unpacked from one message, at every depth together
-    max_total_bytes: int = 300 * MB  # everything unpacked from one message
+    max_total_bytes: int = 100 * MB  # everything unpacked from one message (as much as a message foi reads)
     max_ratio: int = 100  # uncompressed / compressed size of one archive, and of the whole tree
     ratio_floor_bytes: int = 5 * MB  # small archives may compress as well as they like
 
