@@ -186,6 +186,28 @@ def _ods(rows: str) -> bytes:
     return buffer.getvalue()
 
 
+def docx_huge_table(rows: int = 200, cells: int = 100, span: int = 64) -> tuple[str, bytes]:
+    """A table of `rows` rows of `cells` cells, each spanning `span` columns: each
+    cell is a few bytes of XML but becomes `span` cells when read (1.3 million
+    from under 2 MB of XML, so no ratio check sees it)."""
+    cell = f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr><w:p><w:r><w:t>7</w:t></w:r></w:p></w:tc>'
+    head = ('<w:tr><w:tc><w:p><w:r><w:t>Year</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Referrals</w:t></w:r>'
+            '</w:p></w:tc></w:tr>')
+    body = (f'<w:p><w:r><w:t>Referrals by year</w:t></w:r></w:p><w:tbl>{head}'
+            + f"<w:tr>{cell * cells}</w:tr>" * rows + "</w:tbl>")
+    document = ('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                f'main"><w:body>{body}</w:body></w:document>').encode()
+    types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             b'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+             b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+             b'</Types>')
+    rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    return "table.docx", zip_of({"[Content_Types].xml": types, "_rels/.rels": rels, "word/document.xml": document})
+
+
 # ---- CSV and text --------------------------------------------------------------------------
 
 def big_csv(megabytes: int = 70) -> tuple[str, bytes]:

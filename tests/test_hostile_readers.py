@@ -143,6 +143,13 @@ def test_ods_trailing_empty_repeats_are_never_expanded():
     assert outcome["notes"] == []
 
 
+def test_docx_table_of_wide_spans_is_capped_with_a_note():
+    outcome = bounded(read_hostile("docx_huge_table", "extract", 200, 100, 64))
+    assert outcome["status"] == "ok"
+    assert outcome["shape"] == [[41, 6400]]
+    assert outcome["notes"] == ["tables over 250,000 cells: only the first 41 rows read"]
+
+
 # ---- CSV ----------------------------------------------------------------------------------
 
 def test_70_mb_csv_is_read_capped_in_bounded_memory_and_time():
@@ -209,5 +216,5 @@ def test_tree_budget_spans_message_tnef_and_zips():
 def test_msg_with_looping_sectors_is_refused_with_a_reason():
     outcome = bounded(read_hostile("msg_sector_loop", "message"))
     assert outcome["parse_error"] == (
-        "could not parse message: MsgError: unreadable Outlook message: stream __substg1.0_1000001F declares 2,147,483,632 bytes, "
-        "more than the file holds (sectors that loop back?): not read")
+        "could not parse message: MsgError: unreadable Outlook message: stream __substg1.0_1000001F declares "
+        "2,147,483,632 bytes, more than the file holds (sectors that loop back?): not read")

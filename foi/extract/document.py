@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 
 from striprtf.striprtf import rtf_to_text
 
+from foi.extract.safety import UnsafeFile
 from foi.extract.tables import Table, lines_table
 
 
@@ -15,6 +17,7 @@ def read_docx(data: bytes) -> list[Table]:
     paragraphs just above it (often "Question 2" or a caption) as context."""
     import docx  # lazy: start-up
 
+    _check_docx_size(data)
     document = docx.Document(io.BytesIO(data))
     paragraphs: list[str] = []
     tables: list[Table] = []
@@ -25,25 +28,48 @@ def read_docx(data: bytes) -> list[Table]:
         if tag == "p":
             paragraphs.append(_text(child))
         elif tag == "tbl":
-            rows = _docx_rows(child)
+            rows = _docx_rows(child, MAX_CELLS - sum(len(t.rows) * t.width for t in tables))
             above = [p.strip() for p in paragraphs if p.strip()][-2:]
-            tables.append(Table("grid", f"table {len(tables) + 1}", rows, context=above))
+            note = None if rows.complete else f"tables over {MAX_CELLS:,} cells: only the first {len(rows):,} rows read"
+            tables.append(Table("grid", f"table {len(tables) + 1}", rows, context=above, note=note))
     text_table = Table("lines", "paragraph", [[p] for p in paragraphs])
     return tables + [text_table]
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_DOCUMENT_XML = 25 * 1024 * 1024  # a 500-page report of tables is under 20 MB of XML
+MAX_CELLS = 250_000  # cells kept from all the tables of one document
+
+
+def _check_docx_size(data: bytes) -> None:
+    """python-docx holds the whole document as an XML tree (about ten times its
+    size): a document part bigger than any real reply is refused, not parsed.
+    safety.check_zip has already read each part for real, so the sizes are true."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            if entry.filename.startswith("word/") and entry.file_size > MAX_DOCUMENT_XML:
+                raise UnsafeFile(f"{entry.filename} is {entry.file_size / 1024 / 1024:.0f} MB of XML "
+                                 f"(limit {MAX_DOCUMENT_XML // 1024 // 1024} MB): not read")
 
 
 def _text(element) -> str:
     return "".join(node.text or "" for node in element.iter(W + "t", W + "tab"))
 
 
-def _docx_rows(table) -> list[list[str]]:
+class _Rows(list):
+    complete = True
+
+
+def _docx_rows(table, room: int) -> _Rows:
     """Rows of a w:tbl from the XML itself: a cell spanning columns (gridSpan)
-    or rows (vMerge) gives its text to every position it covers."""
-    rows: list[list[str]] = []
+    or rows (vMerge) gives its text to every position it covers; no more than
+    `room` cells (a span of 64 columns makes 64 cells of a few bytes of XML)."""
+    rows = _Rows()
     for tr in table.iterchildren(W + "tr"):
+        room -= sum(len(row) for row in rows[-1:])
+        if room <= 0:
+            rows.complete = False
+            break
         row: list[str] = []
         for tc in tr.iterchildren(W + "tc"):
             props = tc.find(W + "tcPr")
