@@ -88,7 +88,7 @@ def unpack_parts(parts: list[Part], limits: Limits | None = None) -> list[Unpack
 def unpack_part(part: Part, position: int, left_bytes: int, limits: Limits | None = None) -> tuple[Unpacked, int]:
     """One attachment and whatever is inside it, with `left_bytes` of the message's
     unpacking budget; returns the tree and the budget left after it."""
-    budget = _Budget(limits or Limits())
+    budget = _Budget(limits or Limits(), packed=len(part.data))  # the ratio of the tree to this part
     budget.left = left_bytes
     tree = unpack(part.data, part.filename, part.declared_type, position, depth=0, budget=budget, note=part.note)
     return tree, budget.left
