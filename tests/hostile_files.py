@@ -284,6 +284,13 @@ def tnef(files: list[tuple[str, bytes]], mapi: bytes | None = None) -> bytes:
     return out
 
 
+def zip_many_parts(boxes: int = 60, files: int = 100) -> tuple[str, bytes]:
+    """A zip of `boxes` zips of `files` small files each: every archive is under
+    the count of entries one archive may hold, the tree is not."""
+    box = zip_of({f"{n}.txt": b"Year,Referrals\n2019/20,%d\n" % n for n in range(files)})
+    return "parts.zip", zip_of({f"box-{n:03d}.zip": box for n in range(boxes)})
+
+
 def tnef_bogus_count() -> tuple[str, bytes]:
     """Message properties that claim 4,294,967,295 properties in 8 bytes:
     tnefparse walks the count (then a crash at 4 GB: `foi sync` stopped for good)."""
@@ -337,3 +344,47 @@ def msg_sector_loop(declared: int = 0x7FFFFFF0) -> tuple[str, bytes]:
                  + _direntry("", 0) + _direntry("", 0))
     data = "Dear requester, the figure is 42.".encode("utf-16-le").ljust(1024, b"\x00")
     return "reply.msg", header + fat + directory + data
+
+
+def _ole(name: str, data: bytes) -> bytes:
+    """An OLE2 file of one stream (at least 4 KB: regular sectors, no mini stream)."""
+    data = data.ljust(max(4096, -(-len(data) // 512) * 512), b"\x00")
+    sectors = len(data) // 512
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", FREE) * 108)
+    chain = [FAT_SECTOR, END] + [2 + n + 1 for n in range(sectors - 1)] + [END]
+    fat = struct.pack(f"<{len(chain)}I", *chain) + struct.pack("<I", FREE) * (128 - len(chain))
+    directory = (_direntry("Root Entry", 5, child=1) + _direntry(name, 2, start=2, size=len(data))
+                 + _direntry("", 0) + _direntry("", 0))
+    return header + fat + directory + data
+
+
+def _record(kind: int, data: bytes) -> bytes:
+    """One BIFF record: its type, its length, its data."""
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _label(row: int, column: int, text: str) -> bytes:
+    return _record(0x0204, struct.pack("<HHHHB", row, column, 0, len(text), 0) + text.encode("latin-1"))
+
+
+def xls_huge_merge(rows: int = 65536, columns: int = 256) -> tuple[str, bytes]:
+    """An Excel 97 workbook of two rows whose MERGEDCELLS record spans `rows` x
+    `columns`: xlrd pads every row to the range (16.7 million cells: 83 s and
+    500 MB before, filled with the top-left text)."""
+    sheet = (_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))  # BOF of a worksheet
+             + _record(0x0200, struct.pack("<IIHHH", 0, 2, 0, 2, 0))  # DIMENSIONS: 2 x 2
+             + _label(0, 0, "Year") + _label(0, 1, "Referrals") + _label(1, 0, "2019/20")
+             + _record(0x0203, struct.pack("<HHHd", 1, 1, 0, 42.0))
+             + _record(0x00E5, struct.pack("<HHHHH", 1, 0, rows - 1, 0, columns - 1))  # MERGEDCELLS
+             + _record(0x000A, b""))
+
+    def workbook(sheet_at: int) -> bytes:
+        return (_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))  # BOF of the globals
+                + _record(0x0042, struct.pack("<H", 1252))  # CODEPAGE
+                + _record(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, 9, 0) + b"Referrals")  # BOUNDSHEET
+                + _record(0x000A, b""))
+
+    return "merged.xls", _ole("Workbook", workbook(len(workbook(0))) + sheet)

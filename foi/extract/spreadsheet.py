@@ -62,7 +62,7 @@ def _xlsx_sheet(sheet, archive: zipfile.ZipFile) -> Table:
     merged = _merged_ranges(archive, sheet._worksheet_path)  # read-only mode hides them
     _widen(rows, merged)
     for r0, c0, r1, c1 in merged:
-        _fill(rows, r0, c0, r1, c1)
+        _fill(rows, r0, c0, r1, c1, keep=False)  # Excel keeps only the top-left value of a merged range
     return Table("sheet", sheet.title, rows, note=note)
 
 
@@ -103,13 +103,15 @@ def _widen(rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> No
         row.extend([""] * (width - len(row)))
 
 
-def _fill(rows: list[list[str]], r0: int, c0: int, r1: int, c1: int) -> None:
+def _fill(rows: list[list[str]], r0: int, c0: int, r1: int, c1: int, keep: bool = True) -> None:
+    """The merged range's top-left value in each of its cells the rows hold
+    (`keep`: only in those left empty)."""
     if r0 >= len(rows) or c0 >= len(rows[r0]):
         return
     value = rows[r0][c0]
     for r in range(r0, min(r1, len(rows) - 1) + 1):
         for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
-            if not rows[r][c]:
+            if not (keep and rows[r][c]):
                 rows[r][c] = value
 
 
