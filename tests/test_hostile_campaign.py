@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from foi.db import blob_dir, connect
+from tests import hostile_files
 from tests.builders import sent_to_barnsley
 from tests.mailfixtures import reply_file
 
@@ -136,3 +137,71 @@ def test_a_zip_of_large_csv_files_is_bounded(run, monkeypatch, members):
         for number in range(members):
             archive.writestr(f"records-{number}.csv", table)
     survives(run, hostile_reply(reference, "records.zip", packed.getvalue(), "application/zip"))
+
+
+def every_hostile_file() -> list[tuple[str, bytes]]:
+    """Each file tests/hostile_files.py builds, at the size that showed the fault."""
+    return [
+        hostile_files.deep_html(3000), hostile_files.wide_html_cell(), hostile_files.pdf_length_loop(),
+        hostile_files.pdf_flate_bomb(), hostile_files.pdf_operator_flood(), hostile_files.pdf_damaged_stream(),
+        hostile_files.xlsx_huge_merge(), hostile_files.xlsx_lying_dimension(), hostile_files.ods_repeat_bomb(),
+        hostile_files.ods_trailing_repeats(), hostile_files.docx_huge_table(), hostile_files.big_csv(70),
+        hostile_files.one_line_csv(50), hostile_files.zip_under_the_ratio(), hostile_files.zip_with_big_csv(200),
+        hostile_files.zip_lying_sizes(), hostile_files.zip_many_parts(), hostile_files.tnef_bogus_count(),
+        hostile_files.tnef_bogus_values(), hostile_files.nested_containers(), hostile_files.msg_sector_loop(),
+        hostile_files.xls_huge_merge(),
+    ]
+
+
+MIME = {".eml": "message/rfc822", ".dat": "application/ms-tnef", ".msg": "application/vnd.ms-outlook"}
+
+
+def test_every_hostile_file_at_once_leaves_the_campaign_working(run, monkeypatch):
+    """All of them, one reply each, imported together and extracted together: each command
+    within the bounds, every raw message kept, and every file either read or said not read
+    with its reason; then an ordinary reply is read and reported as usual."""
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    folder = Path("replies")
+    folder.mkdir()
+    names = []
+    for day, (name, data) in enumerate(every_hostile_file(), start=1):
+        path = reply_file(reference, "Please find our answer attached.",
+                          {name: (data, MIME.get(Path(name).suffix, "application/octet-stream"))}, day=day)
+        path.rename(folder / f"reply-{day:02d}.eml")
+        names.append(name)
+    outcomes = []
+    for command in (("import", str(folder), "--no-extract"), ("extract", "visits")):
+        result, peak = measured(*command)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr
+        assert peak < GB, f"foi {command[0]} peaked at {peak / 1024 ** 2:.0f} MB"
+        outcomes.append(result)
+    db = connect(Path("campaign.db"))
+    assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == len(names)
+    for path in sorted(folder.iterdir()):
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert (blob_dir(Path("campaign.db")) / sha[:2] / sha).read_bytes() == path.read_bytes()
+    # every file foi did not read whole is named with its reason: by review, or by extract
+    said = run("review", "visits").stdout + outcomes[1].stderr
+    read_whole = {row[0] for row in db.execute(
+        "SELECT COALESCE(a.filename, a.original_filename) FROM attachments a JOIN extractions e "
+        "ON e.source_sha256 = a.sha256 WHERE a.parent IS NULL AND e.status IN ('ok', 'empty') AND e.note IS NULL")}
+    inside: dict[str, set[str]] = {}  # a top-level file's name -> its own and every part's inside it
+    for top, part in db.execute(
+            "WITH RECURSIVE tree(top, id, name) AS (SELECT a.id, a.id, COALESCE(a.filename, a.original_filename) "
+            "FROM attachments a WHERE a.parent IS NULL UNION ALL SELECT t.top, a.id, "
+            "COALESCE(a.filename, a.original_filename) FROM attachments a JOIN tree t ON a.parent = t.id) "
+            "SELECT (SELECT COALESCE(filename, original_filename) FROM attachments WHERE id = top), name FROM tree"):
+        inside.setdefault(top, set()).add(part)
+    for name in names:
+        assert name in read_whole or any(part in said for part in inside[name]), \
+            f"{name}: neither read whole nor said why"
+    assert "read in part" in said  # the 70 MB CSV: its first cells, and the note saying so
+
+    good = reply_file(reference, "Correction: in 2024/25 the team made 1,204 home visits.", day=28)
+    run("import", str(good))
+    rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
+    assert [(r["status"], r["value"]) for r in rows] == [("answered", 1204)]
+    for command in (["status", "visits"], ["inbox"], ["report", "visits", "--html", "report.html"],
+                    ["export", "visits", "--what", "correspondence", "-o", "correspondence.zip"]):
+        run(*command)

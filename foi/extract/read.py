@@ -68,4 +68,6 @@ def read_source(data: bytes, pdf_options: pdf.PdfOptions | None = None) -> Readi
         return Reading("unreadable", kind, f"{kind} reader failed: {type(error).__name__}: {error}"[:500])
     if not any(any(cell.strip() for row in t.rows for cell in row) for t in tables):
         return Reading("empty", kind, "no text found", tables)
-    return Reading("ok", kind, None, tables)
+    # a capped reader notes what it left out ("only the first 250,000 cells read")
+    left_out = "; ".join(dict.fromkeys(t.note for t in tables if t.note))
+    return Reading("ok", kind, f"read in part: {left_out}" if left_out else None, tables)

@@ -13,6 +13,7 @@ from foi.extract.settle import CONFLICT_NOTE, LOW_CONFIDENCE_NOTE, answered_with
 from foi.extract.store import apply_history, insert_manual_value
 from foi.extract.values import parse_manual
 from foi.language.confidence import REVIEW_BELOW
+from foi.mail.store import NOT_READ_MARKERS
 
 
 class ReviewReason(StrEnum):
@@ -94,8 +95,10 @@ def failed_files(db: Database, slug: str) -> list[dict]:
 
 
 def _not_opened(db: Database, slug: str) -> list[tuple]:
-    """Messages of the campaign only partly read, and attachments not opened when they
-    arrived (past foi's limits, refused as a bomb, undecodable): kept whole, read by no one yet."""
+    """Messages of the campaign only partly read, attachments not opened when they arrived
+    (past foi's limits, refused as a bomb, undecodable), and files a capped reader read in
+    part: each kept whole, and not wholly read by anyone yet."""
+    markers = NOT_READ_MARKERS
     partly = db.execute(
         "SELECT r.body_code, m.id, '(the message)', m.sha256, 'partly read', m.parse_error FROM messages m "
         "JOIN requests r ON r.id = m.request_id WHERE r.campaign = ? AND m.parse_error IS NOT NULL "
@@ -103,7 +106,12 @@ def _not_opened(db: Database, slug: str) -> list[tuple]:
     unopened = db.execute(
         "SELECT r.body_code, m.id, COALESCE(a.filename, a.original_filename), a.sha256, 'not opened', a.note "
         "FROM attachments a JOIN messages m ON m.id = a.message JOIN requests r ON r.id = m.request_id "
-        "WHERE r.campaign = ? AND (a.sha256 IS NULL OR a.note LIKE '%unreadable within%' "
-        "OR a.note LIKE 'refused%' OR a.note LIKE '%; refused%') ORDER BY r.body_code, m.id, a.id",
-        [slug]).fetchall()
-    return partly + unopened
+        f"WHERE r.campaign = ? AND (a.sha256 IS NULL OR {' OR '.join('instr(lower(a.note), ?)' for _ in markers)}) "
+        "ORDER BY r.body_code, m.id, a.id", [slug, *markers]).fetchall()
+    in_part = db.execute(
+        "SELECT DISTINCT r.body_code, m.id, COALESCE(a.filename, a.original_filename), a.sha256, 'read in part', "
+        "e.note FROM attachments a JOIN messages m ON m.id = a.message JOIN requests r ON r.id = m.request_id "
+        "JOIN extractions e ON e.source_sha256 = a.sha256 WHERE r.campaign = ? AND e.status = 'ok' "
+        "AND e.note IS NOT NULL AND e.extractor_version = ? ORDER BY r.body_code, m.id",
+        [slug, EXTRACTOR_VERSION]).fetchall()
+    return partly + unopened + in_part

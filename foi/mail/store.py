@@ -235,8 +235,13 @@ def _insert_attachments(db: Database, message: int, parent: int | None, parts: l
     return stored, undecodable
 
 
+# Words in an attachment's note that say it (or what is inside it) was not read: unpack.py
+# and within_limits.py write them; `foi review` lists such attachments.
+NOT_READ_MARKERS = ("undecodable", "refused", "encrypted", "unreadable", "not unpacked", "unpacking stopped",
+                    "not opened")
+
+
 def is_undecodable(part: Unpacked) -> bool:
-    """Parts a person should look at by hand: unreadable, refused or encrypted."""
+    """Parts a person should look at by hand: unreadable, refused, encrypted, or not opened."""
     note = (part.note or "").lower()
-    markers = ("undecodable", "refused", "encrypted", "unreadable")
-    return part.data is None or any(marker in note for marker in markers)
+    return part.data is None or any(marker in note for marker in NOT_READ_MARKERS)
