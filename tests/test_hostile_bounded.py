@@ -246,3 +246,24 @@ def test_the_reading_worker_is_handed_no_credentials(monkeypatch):
     assert "FOI_IMAP_PASSWORD" not in seen and "FOI_SMTP_OAUTH2_TOKEN_COMMAND" not in seen
     assert seen["FOI_SENDER_NAME"] == "Data Project"
     assert "Imap-Worker-8Kq2" not in repr(seen)
+
+
+def test_mime_nested_thousands_deep_lands_with_its_headers_and_is_matched(run, monkeypatch):
+    """The stdlib parser recurses once per level: a reply nested 5,000 multiparts deep breaks
+    it. The message still lands, its headers read, filed under its request, saying why."""
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    depth = 5000
+    levels = b"".join(b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
+                      for i in range(depth))
+    raw = (b"From: foi@barnsley.gov.uk\r\nTo: campaign@charity.test\r\nMessage-ID: <deep@barnsley.test>\r\n"
+           + f"Subject: RE: {reference}\r\n".encode() + b"Date: 16 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+           b'Content-Type: multipart/mixed; boundary="b0"\r\n\r\n' + levels
+           + b"--b%d\r\nContent-Type: text/plain\r\n\r\nIn 2024/25 the team made 1,204 home visits.\r\n" % depth)
+    Path("deep.eml").write_bytes(raw)
+    result = run("import", "deep.eml")
+    assert "RecursionError" in result.stderr
+    db = connect(Path("campaign.db"))
+    [(subject, matched, problem)] = db.execute("SELECT subject, request_id IS NOT NULL, parse_error FROM messages")
+    assert (subject, matched) == (f"RE: {reference}", 1)
+    assert problem == ("could not parse message: RecursionError: maximum recursion depth exceeded; "
+                       "only its headers were read, the whole message is kept")

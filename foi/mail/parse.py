@@ -111,6 +111,25 @@ def _parse_large(raw: bytes) -> ParsedMessage:
     return result
 
 
+def _headers_after_failure(raw: bytes, problem: str) -> ParsedMessage | None:
+    """The headers of a message whose body broke the parser (MIME nested thousands deep),
+    so it can still be matched to its request; None if they cannot be read either."""
+    ends = [i for i in (raw.find(b"\r\n\r\n", 0, 1024 * 1024), raw.find(b"\n\n", 0, 1024 * 1024)) if i >= 0]
+    if not ends or raw[:8] == sniff.OLE2_MAGIC:
+        return None
+    headers = raw[:min(ends)] + b"\r\n\r\n"
+    try:
+        message = message_from_bytes(headers, policy=compat32)
+        result = ParsedMessage(email=message)
+        _read_headers(message, result)
+    except MemoryError:
+        raise  # past the reading worker's limit (foi.bounded): the caller says why
+    except Exception:  # noqa: BLE001 - headers as broken as the body: nothing more to read
+        return None
+    result.parse_error = f"{problem}; only its headers were read, the whole message is kept"
+    return result
+
+
 def _parse(raw: bytes) -> ParsedMessage:
     result = ParsedMessage()
     try:
@@ -118,8 +137,8 @@ def _parse(raw: bytes) -> ParsedMessage:
     except MemoryError:
         raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception as error:  # noqa: BLE001 - the stdlib parser has many failure modes; keep the raw
-        result.parse_error = f"could not parse message: {type(error).__name__}: {error}"
-        return result
+        problem = f"could not parse message: {type(error).__name__}: {error}"
+        return _headers_after_failure(raw, problem) or ParsedMessage(parse_error=problem)
     result.email = message
     result.errors.extend(f"defect: {type(d).__name__}" for d in getattr(message, "defects", []))
     for step in (_read_headers, _read_body):
