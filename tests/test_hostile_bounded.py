@@ -267,3 +267,36 @@ def test_mime_nested_thousands_deep_lands_with_its_headers_and_is_matched(run, m
     assert (subject, matched) == (f"RE: {reference}", 1)
     assert problem == ("could not parse message: RecursionError: maximum recursion depth exceeded; "
                        "only its headers were read, the whole message is kept")
+
+
+def test_a_pdf_past_the_pages_read_is_said_to_be_read_in_part():
+    """Pages past the ones foi reads are never dropped in silence: the reading says so."""
+    from foi.extract import pdf
+    from foi.extract.read import read_source
+
+    pages = [b"BT /F1 12 Tf 72 700 Td (Page %d: 12 home visits) Tj ET" % n for n in range(pdf.MAX_PAGES + 3)]
+    reading = read_source(tiny_pdf(pages))
+    assert reading.status == "ok"
+    assert reading.note == f"read in part: a PDF of {pdf.MAX_PAGES + 3:,} pages: only the first {pdf.MAX_PAGES} read"
+    assert read_source(tiny_pdf(pages[:2])).note is None
+
+
+def tiny_pdf(contents: list[bytes]) -> bytes:
+    """A PDF with one page per content stream, in Helvetica."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (4 + 2 * n) for n in range(len(contents)))
+               + b"] /Count %d >>" % len(contents),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for number, content in enumerate(contents):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
+                       b" /Contents %d 0 R >>" % (5 + 2 * number))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

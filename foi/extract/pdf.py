@@ -67,6 +67,9 @@ def read_pdf(data: bytes, options: PdfOptions | None = None) -> list[Table]:
             chars += len(page.chars)
             tables += read_page(page, number, options)
             page.close()  # a read page's layout objects are not kept while the next is read
+        pages = len(document.pages)
+    if pages > MAX_PAGES and tables:  # said, never a silent cut: review lists the file as read in part
+        tables[-1].note = f"a PDF of {pages:,} pages: only the first {MAX_PAGES} read"
     if chars == 0:
         raise NeedsPerson("no text layer (a scanned document?): needs a person")
     return tables
