@@ -300,3 +300,39 @@ def tiny_pdf(contents: list[bytes]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def test_a_poisoned_mailbox_is_synced_whole_and_read_on(run, monkeypatch, dovecot):
+    """A crafted winmail.dat (a bogus property count) and an HTML body nested thousands
+    deep arrive first; the ordinary replies after them are all stored, matched and read,
+    with the default limits, and the next sync finds nothing new."""
+    from tests import hostile_files
+
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    account = dovecot.add_user("poisonedtnef")
+    client = account.client()
+    name, winmail = hostile_files.tnef_bogus_count()
+    client.append("INBOX", reply_file(reference, "Our answer is attached.",
+                                      {name: (winmail, "application/ms-tnef")}, day=10).read_bytes())
+    deep = EmailMessage()
+    deep["From"], deep["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
+    deep["Subject"], deep["Message-ID"] = f"RE: {reference}", "<deep-html@barnsley.test>"
+    deep.set_content(hostile_files.deep_html(3000)[1].decode(), subtype="html")
+    client.append("INBOX", deep.as_bytes())
+    for day in range(17, 22):
+        client.append("INBOX", reply_file(reference, f"Our reply number {day}: in 2024/25 the team made "
+                                                     f"{1200 + day:,} home visits.", day=day).read_bytes())
+    client.logout()
+    for key, value in {"FOI_IMAP_HOST": "127.0.0.1", "FOI_IMAP_PORT": str(dovecot.port),
+                       "FOI_IMAP_SECURITY": "none", "FOI_IMAP_USERNAME": account.username,
+                       "FOI_IMAP_PASSWORD": account.password}.items():
+        monkeypatch.setenv(key, value)
+
+    assert run("sync").stdout.startswith("INBOX: 7 new message(s)")
+    db = connect(Path("campaign.db"))
+    assert db.execute("SELECT count(*), sum(request_id IS NOT NULL) FROM messages").fetchone() == (7, 7)
+    [note] = db.execute("SELECT note FROM attachments WHERE filename = 'winmail.dat'").fetchone()
+    assert note.startswith("refused: winmail.dat declares 4,294,967,295 properties")
+    rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
+    assert [(r["status"], r["value"]) for r in rows] == [("answered", 1221)]  # the latest reply's figure
+    assert run("sync").stdout.startswith("INBOX: 0 new message(s)")
