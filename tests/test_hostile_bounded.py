@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from foi import bounded
-from foi.db import connect
+from foi.db import blob_dir, connect
 from tests import hostile_work
 from tests.builders import sent_to_barnsley
 from tests.mailfixtures import reply_file
@@ -336,3 +336,17 @@ def test_a_poisoned_mailbox_is_synced_whole_and_read_on(run, monkeypatch, doveco
     rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
     assert [(r["status"], r["value"]) for r in rows] == [("answered", 1221)]  # the latest reply's figure
     assert run("sync").stdout.startswith("INBOX: 0 new message(s)")
+
+
+def test_a_subject_of_megabytes_is_kept_whole_in_the_raw_and_cut_where_it_is_shown(run, monkeypatch):
+    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    raw = (b"From: foi@barnsley.gov.uk\r\nTo: campaign@charity.test\r\nMessage-ID: <long@barnsley.test>\r\n"
+           + f"Subject: RE: {reference} ".encode() + b"A" * 5_000_000 + b"\r\n\r\nThe answer is below.\r\n")
+    Path("long.eml").write_bytes(raw)
+    run("import", "long.eml")
+    db = connect(Path("campaign.db"))
+    [(subject, matched, sha)] = db.execute("SELECT subject, request_id IS NOT NULL, sha256 FROM messages")
+    start = f"RE: {reference} "
+    assert subject == start + "A" * (2000 - len(start)) + f" [... {len(start) + 5_000_000 - 2000:,} more characters]"
+    assert matched == 1
+    assert (blob_dir(Path("campaign.db")) / sha[:2] / sha).read_bytes() == raw

@@ -215,14 +215,14 @@ def _read_headers(message: Message, result: ParsedMessage) -> None:
     result.message_id = _first_id(_header(message, "Message-ID"))
     sender = _addresses(_headers(message, "From")) or _addresses(_headers(message, "Sender"))
     if sender:
-        result.from_name = sender[0][0] or None
+        result.from_name = _capped(sender[0][0]) or None
         result.from_addr = sender[0][1]
     result.to_addrs = [a for _, a in _addresses(_headers(message, "To"))]
     result.cc_addrs = [a for _, a in _addresses(_headers(message, "Cc"))]
     result.bcc_addrs = [a for _, a in _addresses(_headers(message, "Bcc"))]
     result.reply_to = [a for _, a in _addresses(_headers(message, "Reply-To"))]
     result.delivered_to = _envelope_recipients(message)
-    result.subject = decode_header_text(_header(message, "Subject"))
+    result.subject = _capped(decode_header_text(_header(message, "Subject")))
     result.date = _iso_date(_header(message, "Date"))
     received = _headers(message, "Received")
     if received:
@@ -230,6 +230,17 @@ def _read_headers(message: Message, result: ParsedMessage) -> None:
     result.in_reply_to = _first_id(_header(message, "In-Reply-To"))
     result.references = _MESSAGE_ID.findall(" ".join(_headers(message, "References")))
     result.auto_headers = _auto_headers(message)
+
+
+# A subject or a name longer than this is no one's subject or name: kept whole in the raw
+# message, cut here so matching, listings and letters are not slowed by megabytes of it.
+MAX_HEADER_CHARS = 2000
+
+
+def _capped(value: str | None) -> str | None:
+    if value is None or len(value) <= MAX_HEADER_CHARS:
+        return value
+    return value[:MAX_HEADER_CHARS] + f" [... {len(value) - MAX_HEADER_CHARS:,} more characters]"
 
 
 def _first_id(value: str | None) -> str | None:
