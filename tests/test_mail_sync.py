@@ -115,15 +115,17 @@ def test_changed_uidvalidity_rescans_without_duplicates(db, settings, imap_serve
 
 
 class DroppingClient:
-    """A real IMAPClient whose socket is cut when the Nth FETCH is sent."""
+    """A real IMAPClient whose socket is cut when the Nth FETCH of message bodies is sent
+    (the FETCH of their sizes that plans the batches is not counted)."""
 
     def __init__(self, client, drop_on_fetch):
         self.client, self.drop_on_fetch, self.fetches = client, drop_on_fetch, 0
 
     def fetch(self, *args, **kwargs):
-        self.fetches += 1
-        if self.fetches == self.drop_on_fetch:
-            self.client._imap.sock.shutdown(socket.SHUT_RDWR)
+        if "BODY.PEEK[]" in args[1]:
+            self.fetches += 1
+            if self.fetches == self.drop_on_fetch:
+                self.client._imap.sock.shutdown(socket.SHUT_RDWR)
         return self.client.fetch(*args, **kwargs)
 
     def __getattr__(self, name):
@@ -189,3 +191,34 @@ def test_missing_settings_are_a_clear_error(db):
         "FOI_IMAP_HOST": "h", "FOI_IMAP_USERNAME": "u", "FOI_IMAP_PASSWORD": "p",
         "FOI_IMAP_FOLDERS": "INBOX, FOI replies"}))
     assert (settings.port, settings.security, settings.folders) == (993, "ssl", ["INBOX", "FOI replies"])
+
+
+def test_large_messages_are_fetched_a_few_at_a_time(db, settings, imap_server, folder, monkeypatch):
+    """A batch is held in memory whole: past FETCH_BYTES together, messages are fetched in
+    smaller batches (one larger message alone), and every one is stored once."""
+    import foi.mail.fetch as fetch
+
+    monkeypatch.setattr(fetch, "FETCH_BYTES", 250_000)
+    client = imap_server.client()
+    for i in range(5):
+        body = "x" * (100_000 if i != 2 else 400_000)
+        client.append(folder, mail(message_id=f"<big{i}-{folder}@council.gov.uk>", subject=f"Reply {i}", body=body))
+    client.logout()
+    fetched: list[list[int]] = []
+
+    def recording(settings):
+        connected = connect_imap(settings)
+        plain = connected.fetch
+
+        def fetch_bodies(uids, items):
+            if "BODY.PEEK[]" in items:
+                fetched.append(list(uids))
+            return plain(uids, items)
+
+        connected.fetch = fetch_bodies
+        return connected
+
+    report = sync(db, settings, connect=recording)
+    assert report.new == 5
+    assert fetched == [[1, 2], [3], [4, 5]]
+    assert stored_subjects(db) == [f"Reply {i}" for i in range(5)]

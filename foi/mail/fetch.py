@@ -10,7 +10,7 @@ import datetime as dt
 import imaplib
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,6 +23,7 @@ from foi.errors import FoiError
 from foi.mail.store import Incoming, Location, Triage, save_messages
 
 BATCH_SIZE = 200
+FETCH_BYTES = 64 * 1024 * 1024  # messages fetched together at most (one larger message alone)
 SECURITY = ("none", "ssl", "starttls")
 
 
@@ -158,11 +159,31 @@ class _Run:
 
     def folder(self, report: FolderReport) -> None:
         uidvalidity, uids = self._new_uids(report)
-        for start in range(0, len(uids), self.batch_size):
-            batch = uids[start:start + self.batch_size]
+        done = 0
+        for batch in self._batches(uids):
             self._store_batch(report, uidvalidity, batch)
+            done += len(batch)
             if self.progress:
-                self.progress(report.folder, start + len(batch), len(uids))
+                self.progress(report.folder, done, len(uids))
+
+    def _batches(self, uids: list[int]) -> Iterator[list[int]]:
+        """At most batch_size messages and FETCH_BYTES together (a larger message alone):
+        a batch is held in memory whole, and anyone can send the campaign large messages."""
+        sizes: dict[int, int] = {}
+        for start in range(0, len(uids), 5000):
+            fetched = self.client.fetch(uids[start:start + 5000], ["RFC822.SIZE"])
+            sizes.update({uid: int(data.get(b"RFC822.SIZE") or 0) for uid, data in fetched.items()})
+        batch: list[int] = []
+        total = 0
+        for uid in uids:
+            size = sizes.get(uid, 0)
+            if batch and (len(batch) >= self.batch_size or total + size > FETCH_BYTES):
+                yield batch
+                batch, total = [], 0
+            batch.append(uid)
+            total += size
+        if batch:
+            yield batch
 
     def _new_uids(self, report: FolderReport) -> tuple[int, list[int]]:
         """The folder's UIDVALIDITY and the UIDs above the last one stored."""
