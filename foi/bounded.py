@@ -257,7 +257,8 @@ def _limit(memory_mb: int, cpu_seconds: float) -> None:
     """Cap this job: address space beyond what the worker already holds, and processor
     time beyond what it has used (RLIMIT_CPU counts the whole process)."""
     size = _address_space()
-    resource.setrlimit(resource.RLIMIT_AS, (size + memory_mb * MB, resource.RLIM_INFINITY))
+    if size:  # where the address space cannot be read (no /proc), processor and wall time still bound the job
+        resource.setrlimit(resource.RLIMIT_AS, (size + memory_mb * MB, resource.RLIM_INFINITY))
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = used.ru_utime + used.ru_stime
     soft = int(spent + cpu_seconds) + 1
@@ -270,8 +271,11 @@ def _unlimit() -> None:
 
 
 def _address_space() -> int:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[0]) * resource.getpagesize()
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * resource.getpagesize()
+    except OSError:
+        return 0
 
 
 if __name__ == "__main__":
