@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from foi import clock
-from foi.cli.options import body_argument, csv_option, json_option
+from foi.cli.options import OutputFile, body_argument, csv_option, json_option
 
 EXPORT_COLUMNS = [
     "code", "name", "short_name", "gss_code", "type", "type_name", "region", "county_code",
@@ -155,7 +155,7 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
 
 
 @councils.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputFile(),
               help="Write to this file instead of standard output.")
 @json_option
 @click.pass_obj

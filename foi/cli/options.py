@@ -8,6 +8,7 @@ same thing everywhere.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -65,3 +66,18 @@ def yes_option(what: str) -> Callable[[F], F]:
     return click.option("--yes", "-y", is_flag=True,
                         help=f"Send {what} without asking. Needed when standard input is not a "
                              "terminal (a script, cron, a pipe); --dry-run never needs it.")
+
+
+class OutputFile(click.Path):
+    """A file foi writes: its folder must exist (a mistyped folder is said, not a traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(str(super().convert(value, param, ctx)))
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(f"the folder {str(folder)!r} does not exist: create it first, or write the file elsewhere",
+                      param, ctx)
+        return path

@@ -6,13 +6,13 @@ from pathlib import Path
 import click
 
 from foi import clock
-from foi.cli.options import json_option
+from foi.cli.options import OutputFile, json_option
 
 
 @click.command()
 @click.argument("slug")
 @json_option
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--html", "html_path", type=OutputFile(),
               help="Also write a self-contained HTML report (charts included) to this file.")
 @click.pass_obj
 def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
@@ -51,7 +51,7 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
               default="dataset", show_default=True, help="What to export.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True, help="File format (correspondence is always a zip).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputFile(),
               help="File to write; csv and json go to stdout without it.")
 @click.pass_obj
 def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:

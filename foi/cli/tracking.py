@@ -5,7 +5,7 @@ import sys
 import click
 
 from foi import clock
-from foi.cli.options import body_option, csv_option, json_option, yes_option
+from foi.cli.options import OutputFile, body_option, csv_option, json_option, yes_option
 
 
 @click.command()
@@ -63,7 +63,7 @@ def _summary_line(summary: dict, shown: int) -> str:
 
 @click.command("calendar")
 @click.argument("slug")
-@click.option("--ics", "ics_path", required=True, type=click.Path(dir_okay=False, writable=True),
+@click.option("--ics", "ics_path", required=True, type=OutputFile(),
               help="The .ics file to write.")
 @click.pass_obj
 def calendar_(state, slug: str, ics_path: str) -> None:
