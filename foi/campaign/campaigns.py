@@ -249,6 +249,11 @@ def list_campaigns(db: Database) -> list[dict]:
         "FROM campaigns c LEFT JOIN requests r ON r.campaign = c.slug GROUP BY c.slug ORDER BY c.created_at, c.slug"))
 
 
+def campaign_slugs(db: Database) -> list[str]:
+    """Every campaign's slug, for checking a --campaign filter."""
+    return [row["slug"] for row in db.query("SELECT slug FROM campaigns ORDER BY slug")]
+
+
 def describe_campaign(db: Database, slug: str) -> dict:
     """All `foi campaign show` needs: the campaign, its questions, periods, checks and recipients."""
     campaign = get_campaign(db, slug)

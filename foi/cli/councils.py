@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from foi import clock
-from foi.cli.options import OutputFile, body_argument, csv_option, json_option
+from foi.cli.options import OutputFile, body_argument, check_known, csv_option, json_option, known_regions
 
 EXPORT_COLUMNS = [
     "code", "name", "short_name", "gss_code", "type", "type_name", "region", "county_code",
@@ -61,6 +61,7 @@ def list_(state, types, regions, childrens_services, missing_email, as_json, as_
     unknown, known = unknown_types(state.db, types)
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)} (known: {', '.join(known)})", param_hint="--type")
+    check_known(regions, known_regions(state.db), "--region", ignore_case=True)
     rows = list_bodies(state.db, types=types, regions=regions,
                        childrens_services=childrens_services, missing_email=missing_email)
     columns = LISTING_COLUMNS if (as_json or as_csv) else ["code", "gss_code", "name", "type", "region", "foi_email"]

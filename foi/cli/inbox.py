@@ -5,7 +5,7 @@ import json
 import click
 
 from foi import clock
-from foi.cli.options import body_argument, json_option
+from foi.cli.options import body_argument, check_known, json_option, known_campaigns
 
 
 @click.command()
@@ -26,6 +26,8 @@ def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
     """
     from foi.triage.inbox import list_messages
 
+    if slug:
+        check_known([slug], known_campaigns(state.db), "--campaign")
     rows = list_messages(state.db, unmatched=unmatched, campaign=slug)
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))

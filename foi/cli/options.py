@@ -81,3 +81,27 @@ class OutputFile(click.Path):
             self.fail(f"the folder {str(folder)!r} does not exist: create it first, or write the file elsewhere",
                       param, ctx)
         return path
+
+
+def check_known(values: tuple[str, ...] | list[str], known: list[str], option: str, *,
+                ignore_case: bool = False) -> None:
+    """A filter value foi does not know is a usage error listing the ones it does: a typo
+    ("refsued", "Nort West") must not quietly show nothing."""
+    fold = str.casefold if ignore_case else str
+    names = {fold(k) for k in known}
+    unknown = [value for value in values if fold(value) not in names]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(repr(v) for v in unknown)} is not one of: {', '.join(known)}",
+                                 param_hint=option)
+
+
+def known_regions(db: Any) -> list[str]:
+    from foi.register.councils import regions  # lazy: start-up
+
+    return regions(db)
+
+
+def known_campaigns(db: Any) -> list[str]:
+    from foi.campaign.campaigns import campaign_slugs  # lazy: start-up
+
+    return campaign_slugs(db)

@@ -5,7 +5,7 @@ import sys
 import click
 
 from foi import clock
-from foi.cli.options import OutputFile, body_option, csv_option, json_option, yes_option
+from foi.cli.options import OutputFile, body_option, check_known, csv_option, json_option, known_regions, yes_option
 
 
 @click.command()
@@ -32,7 +32,10 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
     """
     from foi.output import format_table, write_csv, write_json
     from foi.tracking.status import STATUS_COLUMNS, filter_rows, status_rows, summarise
+    from foi.vocabulary import RequestState
 
+    check_known(states, [str(s) for s in RequestState], "--state")
+    check_known(regions, known_regions(state.db), "--region", ignore_case=True)
     rows = status_rows(state.db, slug, clock.today())
     shown = filter_rows(rows, overdue=overdue, very_overdue=very_overdue, states=states, regions=regions)
     records = [row.as_dict() for row in shown]

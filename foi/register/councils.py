@@ -94,6 +94,12 @@ def unknown_types(db: Database, types: Iterable[str]) -> tuple[list[str], list[s
     return [t for t in types if t.upper() not in known], sorted(known)
 
 
+def regions(db: Database) -> list[str]:
+    """Every region a body in the register is in, for checking a --region filter."""
+    return [row["region"] for row in db.query(
+        "SELECT DISTINCT region FROM bodies WHERE region IS NOT NULL AND region != '' ORDER BY region")]
+
+
 BODY_HINT = ("Give a code (BNS, any case), a GSS code (E08000016) or the exact name; "
              "`foi councils list` shows them.")
 
