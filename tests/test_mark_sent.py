@@ -29,7 +29,7 @@ def test_mark_sent_sets_the_clock_and_records_an_event(db, run):
     assert "EH-BNS-592V (Barnsley Metropolitan Borough Council) as sent via portal on 2026-03-02" in result.stderr
     row = bns(db)
     assert (row["state"], row["sent_via"], row["sent_on"], row["sent_at"], row["their_reference"]) == (
-        "awaiting_response", "portal", "2026-03-02", "2026-03-04T10:00:00+00:00", "FOI/2026/0123")
+        "awaiting_response", "portal", "2026-03-02", "2026-03-02T00:00:00+00:00", "FOI/2026/0123")
     # working day 20 from Monday 2 March (17 March skipped)
     assert due_date(db, row, dt.date(2026, 3, 4)) == dt.date(2026, 3, 31)
     [event] = sent_events(db)
@@ -37,6 +37,24 @@ def test_mark_sent_sets_the_clock_and_records_an_event(db, run):
         "kind": "sent", "occurred_on": "2026-03-02", "recorded_at": "2026-03-04T10:00:00+00:00", "actor": "user",
         "details": {"via": "portal", "their_reference": "FOI/2026/0123", "recorded_by": "mark-sent",
                     "from": "draft", "to": "awaiting_response"}}
+
+
+@pytest.mark.parametrize(("on", "sent_at"), [
+    ("2026-03-04", "2026-03-04T10:00:00+00:00"),  # recorded the day it went: the moment recorded
+    ("2026-02-27", "2026-02-27T00:00:00+00:00"),  # sent earlier: that day, not the day typed in
+])
+def test_sent_at_is_the_day_sent_not_the_day_it_was_recorded(db, run, on, sent_at):
+    run("mark-sent", "early-help", "BNS", "--via", "post", "--on", on)
+    assert (bns(db)["sent_on"], bns(db)["sent_at"]) == (on, sent_at)
+    exported = json.loads(run("export", "early-help", "--what", "requests", "--format", "json").stdout)
+    assert [r["sent_at"] for r in exported if r["body_code"] == "BNS"] == [sent_at]
+
+
+def test_a_day_in_summer_time_starts_at_midnight_in_london():
+    from foi.sending.mark_sent import sent_at
+
+    assert sent_at("2026-06-01", "2026-06-03T09:00:00+01:00") == "2026-06-01T00:00:00+01:00"
+    assert sent_at("2026-06-03", "2026-06-02T23:30:00+00:00") == "2026-06-02T23:30:00+00:00"
 
 
 def test_already_sent_is_refused_unless_forced(db, run):

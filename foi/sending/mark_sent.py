@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign
+from foi.clock import london_date, timestamp_or_start_of
 from foi.errors import FoiError
 from foi.register.councils import find_body
 from foi.tracking.clock_events import parse_day
@@ -55,9 +56,19 @@ def plan_mark_sent(db: Database, slug: str, body: str, *, via: str, on: str, tod
     return MarkSentPlan(request, found["name"], via, day.isoformat(), reference, replaces)
 
 
+def sent_at(sent_on: str, now: str) -> str:
+    """When the request went: the moment it was recorded if that was the day it was sent,
+    else the start of the day sent (a portal form or a letter sent earlier is dated by
+    --on, never by the day someone typed it in)."""
+    recorded = dt.datetime.fromisoformat(now)
+    if recorded.tzinfo is not None and london_date(recorded).isoformat() == sent_on:
+        return now
+    return timestamp_or_start_of(sent_on, None)
+
+
 def apply_mark_sent(db: Database, plan: MarkSentPlan, *, now: str) -> dict:
     """Start the clock: state awaiting_response, sent_on = day 0, and an event."""
-    changes = {"sent_via": plan.via, "sent_on": plan.sent_on, "sent_at": now}
+    changes = {"sent_via": plan.via, "sent_on": plan.sent_on, "sent_at": sent_at(plan.sent_on, now)}
     if plan.their_reference:
         changes["their_reference"] = plan.their_reference
     details: dict[str, object] = {"via": plan.via, "their_reference": plan.their_reference, "recorded_by": "mark-sent"}
