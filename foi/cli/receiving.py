@@ -125,4 +125,10 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
             _extract_new(state, now)
     for where, reason in report.failures:
         click.echo(f"failed: {where}: {reason}", err=True)
+    if not (report.new or report.already):
+        from foi.errors import FoiError
+
+        raise FoiError(f"Nothing could be imported from {', '.join(str(p) for p in paths)}: no email message, "
+                       "mbox, Maildir or Outlook .msg file was found there",
+                       "Give the saved messages themselves (.eml, .msg, mbox) or the folder that holds them.")
 
