@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from foi.cli.options import body_argument, body_option
+from foi.cli.options import Day, body_argument, body_option
 
 
 @click.group()
@@ -187,7 +187,7 @@ def preview(state, slug: str, body: str, kind: str) -> None:
 @click.argument("slug")
 @body_argument()
 @click.option("--via", type=click.Choice(["portal", "post", "email"]), required=True)
-@click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day submitted: day 0 of the clock.")
+@click.option("--on", "on", required=True, type=Day(), help="Day submitted: day 0 of the clock.")
 @click.option("--ref", "their_reference", help="The reference the body gave (e.g. from the web form).")
 @click.option("--force", is_flag=True, help="Record again although already sent.")
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded.")

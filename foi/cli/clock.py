@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from foi.cli.options import body_argument
+from foi.cli.options import Day, body_argument
 
 if TYPE_CHECKING:
     from foi.cli import State
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 @click.command("fee-paid")
 @click.argument("slug")
 @body_argument()
-@click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day the council received the fee.")
+@click.option("--on", "on", required=True, type=Day(), help="Day the council received the fee.")
 @click.option("--note", help="Kept with the event (e.g. how it was paid).")
 @click.option("--dry-run", is_flag=True, help="Show the due date it would give; record nothing.")
 @click.pass_obj
@@ -41,7 +41,7 @@ def fee_paid(state: "State", slug: str, body: str, on: str, note: str | None, dr
 @click.command("reviewed")
 @click.argument("slug")
 @body_argument()
-@click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Day the review's answer arrived.")
+@click.option("--on", "on", required=True, type=Day(), help="Day the review's answer arrived.")
 @click.option("--outcome", type=click.Choice(["upheld", "overturned", "partly"]),
               help="upheld: the earlier state stands; overturned: answered; partly: answered_partial.")
 @click.option("--note", help="Kept with the event.")

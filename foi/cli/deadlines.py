@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import click
 
-from foi.cli.options import body_code, json_option
+from foi.cli.options import body_code, date_problem, json_option
 from foi.errors import FoiError
 
 
@@ -167,6 +168,8 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
     try:
         start = dt.date.fromisoformat(args[0])
     except ValueError:
+        if len(args) == 1 and re.match(r"^\d", args[0]):
+            raise click.UsageError(str(date_problem(args[0]))) from None
         if len(args) != 2:
             raise click.UsageError(
                 "Give a date (`foi deadline 2026-03-04`) or a campaign and a body "

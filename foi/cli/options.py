@@ -7,6 +7,8 @@ same thing everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -105,3 +107,31 @@ def known_campaigns(db: Any) -> list[str]:
     from foi.campaign.campaigns import campaign_slugs  # lazy: start-up
 
     return campaign_slugs(db)
+
+
+_DAY_FIRST = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+
+
+def date_problem(text: str) -> str | None:
+    """Why `text` is not a YYYY-MM-DD date, in words; None when it is one."""
+    try:
+        dt.date.fromisoformat(text.strip())
+    except ValueError as error:
+        if _DAY_FIRST.match(text.strip()):
+            return (f"{text!r} is not a date foi can read: write it as YYYY-MM-DD, e.g. 2026-03-02 "
+                    "(02/03/2026 is 2 March in the UK and 3 February in the US)")
+        reason = str(error) if "range" in str(error) else "use YYYY-MM-DD, e.g. 2026-03-02"
+        return f"{text!r} is not a date: {reason}"
+    return None
+
+
+class Day(click.ParamType):
+    """A YYYY-MM-DD day given on the command line; anything else is a usage error (exit 2)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        problem = date_problem(str(value))
+        if problem:
+            self.fail(problem, param, ctx)
+        return str(value).strip()

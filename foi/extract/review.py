@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from sqlite_utils import Database
@@ -13,6 +14,7 @@ from foi.extract.settle import CONFLICT_NOTE, LOW_CONFIDENCE_NOTE, answered_with
 from foi.extract.store import apply_history, insert_manual_value
 from foi.extract.values import parse_manual
 from foi.language.confidence import REVIEW_BELOW
+from foi.language.foia import FOISA_REFUSING_SECTIONS, REFUSING_SECTIONS
 from foi.mail.store import NOT_READ_MARKERS
 
 
@@ -46,6 +48,11 @@ def save_manual_answer(db: Database, slug: str, body: str, question: str, period
     if value.status == "needs_review":
         raise FoiError(f"Cannot read the value {raw!r}",
                        "Give a number, '<5', '5 or less', 'not held' or 'refused:s12'.")
+    section = re.match(r"s\.(\d+)", value.section or "") if value.status == "refused" else None
+    if section and int(section.group(1)) not in REFUSING_SECTIONS | FOISA_REFUSING_SECTIONS:
+        raise FoiError(f"{value.section} is not a section under which information is refused",
+                       "Give s.12 (cost), s.14 (vexatious) or an exemption, s.21 to s.44 (FOISA: s.25 to "
+                       "s.41), e.g. 'refused:s40(2)'; or an EIR regulation, e.g. 'refused:reg.12(4)(b)'.")
     result = {"request_id": row[0], "question": question, "period": period, "status": value.status,
               "value": value.value, "value_text": value.text, "lower_bound": value.lower,
               "upper_bound": value.upper, "refusal_section": value.section, "raw": raw}
