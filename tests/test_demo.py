@@ -183,3 +183,21 @@ def test_overdue_councils_get_one_reminder_in_thread(demo):
     assert len(overdue) == 27
     assert sorted(code for code, _, _ in reminders) == sorted(overdue)
     assert all(state == "sent" and in_reply_to for _, state, in_reply_to in reminders)
+
+
+def test_demo_forced_into_a_users_folder_keeps_their_settings_and_files(tmp_path, run):
+    """`foi demo FOLDER --force` in a folder that held no demo writes its own foi.toml and
+    campaign file, and keeps the user's (and their database) beside them, saying so."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "foi.toml").write_text('[sender]\nname = "My Charity"\n')
+    (folder / "early-help.toml").write_text("# my own campaign file\n")
+    (folder / "notes.txt").write_text("mine")
+    result = run("demo", str(folder), "--force")
+    kept = sorted(p.name for p in folder.iterdir() if ".before-demo-" in p.name)
+    assert [name.split(".before-demo-")[0] for name in kept] == ["early-help.toml", "foi.toml"]
+    assert (folder / kept[1]).read_text() == '[sender]\nname = "My Charity"\n'
+    assert (folder / kept[0]).read_text() == "# my own campaign file\n"
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert f"Kept what was there: {kept[1]}" in result.stderr
+    assert "My Charity" not in (folder / "foi.toml").read_text()

@@ -66,8 +66,10 @@ class DemoResult:
     notes: list[str] = field(default_factory=list)
 
 
-def prepare_folder(folder: Path, force: bool) -> None:
-    """Refuse a folder with other things in it unless forced; clear a previous demo."""
+def prepare_folder(folder: Path, force: bool) -> list[str]:
+    """Refuse a folder with other things in it unless forced; clear a previous demo. In a
+    folder that held no demo, whatever the demo would overwrite (the user's foi.toml, a
+    campaign file, their mail) is moved aside first; returns the names it was moved to."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise FoiError(f"{folder} is a file, not a folder")
@@ -85,17 +87,22 @@ def prepare_folder(folder: Path, force: bool) -> None:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
-    else:
-        stamp = dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")
-        for name in ("inbox", "outbox", "blobs"):   # never mix another campaign's mail in
-            if (folder / name).exists():
-                (folder / name).rename(folder / f"{name}.before-demo-{stamp}")
+        return []
+    stamp = dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")
+    kept = []
+    # never mix another campaign's mail in, never write over the user's settings or files
+    for name in ("inbox", "outbox", "blobs", "templates", "foi.toml", "early-help.toml", "report.html"):
+        if (folder / name).exists():
+            (folder / name).rename(folder / f"{name}.before-demo-{stamp}")
+            kept.append(f"{name}.before-demo-{stamp}")
+    return kept
 
 
 def run_demo(folder: Path, *, force: bool = False,
              progress: Callable[[str], None] = lambda note: None) -> DemoResult:
     folder = Path(folder)
-    prepare_folder(folder, force)
+    for name in prepare_folder(folder, force):
+        progress(f"Kept what was there: {name}")
     db_path = folder / "campaign.db"
     start = SENT_AT.isoformat()
     init_workspace(db_path, force=force, now=start)
