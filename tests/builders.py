@@ -153,6 +153,19 @@ def sent_campaign(path, bodies=("BNS", "LDS", "SHF"), state="awaiting_response")
     return db
 
 
+# One question, one period, one council: what the hostile-input tests send replies to.
+VISITS_CAMPAIGN = """
+slug = "visits"
+title = "Home visits"
+recipients = ["BNS"]
+periods = ["2024/25"]
+
+[[questions]]
+id = "visits"
+text = "How many home visits did the outreach team make?"
+"""
+
+
 def sent_to_barnsley(run, monkeypatch, slug: str, campaign_toml: str) -> str:
     """The campaign `campaign_toml` created through the CLI as a user does, its request to
     BNS (foi@barnsley.gov.uk) marked as sent by email on 2 March 2026, the clock then at

@@ -16,7 +16,7 @@ import pytest
 from foi import bounded
 from foi.db import blob_dir, connect
 from tests import hostile_work
-from tests.builders import sent_to_barnsley
+from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
 from tests.mailfixtures import reply_file
 
 SMALL = bounded.ReadLimits(memory_mb=100, cpu_seconds=1, wall_seconds=3, output_mb=1)
@@ -73,16 +73,6 @@ def test_with_isolation_off_the_job_runs_here_unbounded():
 
 # ---- through the commands a campaign worker runs -----------------------------------------
 
-CAMPAIGN = """
-slug = "visits"
-title = "Home visits"
-recipients = ["BNS"]
-periods = ["2024/25"]
-
-[[questions]]
-id = "visits"
-text = "How many home visits did the outreach team make?"
-"""
 SMALL_LIMITS = "[limits]\nmemory_mb = 64\ncpu_seconds = 20\nwall_seconds = 30\n"
 
 
@@ -96,7 +86,7 @@ def big_csv_zip(rows: int) -> bytes:
 
 
 def test_a_file_past_the_limits_is_recorded_unreadable_once_and_the_rest_of_the_reply_is_read(run, monkeypatch):
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     path = reply_file(reference, "In 2024/25 the team made 1,204 home visits. Every visit is listed in the zip.",
                       # 3 million rows (60 MB): the CSV reader keeps at most 250,000 cells, but the
                       # file and its text alone pass 64 MB
@@ -123,7 +113,7 @@ def test_a_file_past_the_limits_is_recorded_unreadable_once_and_the_rest_of_the_
 
 
 def test_limits_too_small_to_read_a_reply_are_refused_with_the_reason(run, monkeypatch):
-    sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     Path("foi.toml").write_text("[limits]\nmemory_mb = 8\n")
     failed = run("extract", "visits", ok=False)
     assert failed.exit_code == 1
@@ -146,7 +136,7 @@ def big_message(reference: str) -> bytes:
 
 
 def test_one_message_past_the_limits_never_stops_sync_storing_the_rest(run, monkeypatch, dovecot):
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     account = dovecot.add_user("poisoned")
     client = account.client()
     client.append("INBOX", big_message(reference))
@@ -180,7 +170,7 @@ def test_a_fault_reading_one_message_is_recorded_and_the_others_are_read(run, mo
     its reason is said, the other replies' values are stored, the command succeeds."""
     from foi.extract import run as extract_run
 
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     run("import", str(reply_file(reference, "In 2024/25 the team made 1,204 home visits.", day=16)),
         str(reply_file(reference, "Correction: in 2024/25 the team made 1,310 home visits.", day=17)), "--no-extract")
     resolve = extract_run.resolve
@@ -203,7 +193,7 @@ def test_one_messages_files_together_are_bounded_and_the_next_extract_goes_on(ru
     """Each file is bounded, and so are one message's files together: past
     [limits] message_seconds the files not yet read are left, said, and read by the next
     extract (the ones read are kept), so thousands of slow files cannot stop a campaign."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     slow = b"id,visits,team\n" + b"".join(b"%d,%d,%d\n" % (i, i * 7919 % 100003, i % 97) for i in range(1_500_000))
     path = reply_file(reference, "Please find our answer attached.",
                       {"a-all-records.csv": (slow, "text/csv"),
@@ -251,7 +241,7 @@ def test_the_reading_worker_is_handed_no_credentials(monkeypatch):
 def test_mime_nested_thousands_deep_lands_with_its_headers_and_is_matched(run, monkeypatch):
     """The stdlib parser recurses once per level: a reply nested 5,000 multiparts deep breaks
     it. The message still lands, its headers read, filed under its request, saying why."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     depth = 5000
     levels = b"".join(b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
                       for i in range(depth))
@@ -308,7 +298,7 @@ def test_a_poisoned_mailbox_is_synced_whole_and_read_on(run, monkeypatch, doveco
     with the default limits, and the next sync finds nothing new."""
     from tests import hostile_files
 
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     account = dovecot.add_user("poisonedtnef")
     client = account.client()
     name, winmail = hostile_files.tnef_bogus_count()
@@ -339,7 +329,7 @@ def test_a_poisoned_mailbox_is_synced_whole_and_read_on(run, monkeypatch, doveco
 
 
 def test_a_subject_of_megabytes_is_kept_whole_in_the_raw_and_cut_where_it_is_shown(run, monkeypatch):
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     raw = (b"From: foi@barnsley.gov.uk\r\nTo: campaign@charity.test\r\nMessage-ID: <long@barnsley.test>\r\n"
            + f"Subject: RE: {reference} ".encode() + b"A" * 5_000_000 + b"\r\n\r\nThe answer is below.\r\n")
     Path("long.eml").write_bytes(raw)

@@ -15,26 +15,15 @@ import os
 import signal
 import subprocess
 import sys
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from foi.db import blob_dir, connect
 from tests import hostile_files
-from tests.builders import sent_to_barnsley
+from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
 from tests.mailfixtures import reply_file
 
-CAMPAIGN = """
-slug = "visits"
-title = "Home visits"
-recipients = ["BNS"]
-periods = ["2024/25"]
-
-[[questions]]
-id = "visits"
-text = "How many home visits did the outreach team make?"
-"""
 GB = 1024 ** 3
 # The default limits (foi.bounded.Limits): a command may run a little past the wall limit
 # of one read (it reads several files), never without end.
@@ -70,18 +59,6 @@ def hostile_reply(reference: str, name: str, data: bytes, mimetype: str) -> Path
     return reply_file(reference, "Please find our answer attached.", {name: (data, mimetype)}, day=16)
 
 
-def html_reply(reference: str, html: str) -> Path:
-    """A reply whose only body is `html` (no plain-text part)."""
-    message = EmailMessage()
-    message["From"], message["To"] = "foi@barnsley.gov.uk", "campaign@charity.test"
-    message["Subject"], message["Message-ID"] = f"RE: {reference}", "<html-16@barnsley.test>"
-    message["Date"] = "16 Mar 2026 10:00:00 +0000"
-    message.set_content(html, subtype="html")
-    path = Path("reply-html.eml")
-    path.write_bytes(message.as_bytes())
-    return path
-
-
 def csv_rows(megabytes: int) -> bytes:
     """A plain, legitimate-looking CSV of records, about `megabytes` MB."""
     row_count = megabytes * 1024 * 1024 // 32
@@ -115,14 +92,8 @@ def survives(run, path: Path) -> None:
 
 
 def test_a_legitimate_70_mb_csv_is_stored_and_the_campaign_goes_on(run, monkeypatch):
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     survives(run, hostile_reply(reference, "all-visits.csv", csv_rows(70), "text/csv"))
-
-
-def test_html_nested_thousands_deep_is_read_in_bounded_time(run, monkeypatch):
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
-    survives(run, html_reply(reference, "<div>" * 20_000 + "In 2024/25 the team made 1,204 home visits."
-                             + "</div>" * 20_000))
 
 
 @pytest.mark.parametrize("members", [1, 40])
@@ -130,7 +101,7 @@ def test_a_zip_of_large_csv_files_is_bounded(run, monkeypatch, members):
     import io
     import zipfile
 
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     packed = io.BytesIO()
     table = csv_rows(200 // members)
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -160,7 +131,7 @@ def test_every_hostile_file_at_once_leaves_the_campaign_working(run, monkeypatch
     """All of them, one reply each, imported together and extracted together: each command
     within the bounds, every raw message kept, and every file either read or said not read
     with its reason; then an ordinary reply is read and reported as usual."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     folder = Path("replies")
     folder.mkdir()
     names = []

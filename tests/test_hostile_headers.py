@@ -10,25 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import sent_to_barnsley
+from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
 from tests.mailfixtures import reply_file
-
-CAMPAIGN = """
-slug = "visits"
-title = "Home visits"
-recipients = ["BNS"]
-periods = ["2024/25"]
-
-[[questions]]
-id = "visits"
-text = "How many home visits did the outreach team make?"
-"""
 
 
 @pytest.mark.parametrize("date", ["Fri, 31 Dec 9999 23:59:59 -1200", "Mon, 1 Jan 3026 10:00:00 +0000",
                                   "Sat, 1 Jan 0001 00:00:00 +1400", "yesterday at noon"])
 def test_a_date_header_out_of_all_reason_leaves_the_campaign_working(run, monkeypatch, date):
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     path = reply_file(reference, "In 2024/25 the team made 1,204 home visits.")
     path.write_bytes(re.sub(rb"(?m)^Date: .*$", f"Date: {date}".encode(), path.read_bytes()))
     assert f"Date: {date}".encode() in path.read_bytes()
@@ -47,7 +36,7 @@ def test_control_characters_in_council_text_never_reach_the_terminal(run, monkey
     """A subject that would retitle the window (ESC ] 0; ... BEL), one that would clear the
     screen (ESC [ 2 J, and its one-character form U+009B) and a name turned round by a
     right-to-left override are shown with '?' where each control was, in every listing."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     path = reply_file(reference, "In 2024/25 the team made 1,204 home visits.")
     hostile = f"RE: {reference} \x1b]0;owned\x07 \x1b[2J \u009b2J answer\u202evsc.exe"
     path.write_bytes(re.sub(rb"(?m)^Subject: .*$", f"Subject: {hostile}".encode(), path.read_bytes()))

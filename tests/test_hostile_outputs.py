@@ -19,19 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import sent_to_barnsley
+from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
 from tests.mailfixtures import reply_file
-
-CAMPAIGN = """
-slug = "visits"
-title = "Home visits"
-recipients = ["BNS"]
-periods = ["2024/25"]
-
-[[questions]]
-id = "visits"
-text = "How many home visits did the outreach team make?"
-"""
 
 REFUSAL = ("We are refusing your request. The information is exempt under section 40(2) of the Act "
            "(personal information), so it is withheld.")
@@ -68,7 +57,7 @@ SHOWN_ID = "<reply-16@barnsley.test> Bcc: spy@attacker.test[2J"
 def refused_with_hostile_subject(run, monkeypatch) -> str:
     """BNS's request, refused on 16 March by a reply whose subject carries an escape
     sequence, a bidi override and a template expression; its reference is HOSTILE_REF."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     path = reply_file(reference, REFUSAL)
     hostile = f"RE: {reference} \x1b[2J done \u202egpj.exe {{{{ 7*7 }}}}"
     path.write_bytes(re.sub(rb"(?m)^Subject: .*$", f"Subject: {hostile}".encode(), path.read_bytes()))
@@ -98,7 +87,7 @@ def test_a_chaser_carries_a_hostile_council_reference_on_one_line(run, monkeypat
     """The reminder and the review request name the council's reference in the Subject and
     the text: both as SHOWN_REF, never a second header, never a control character."""
     if stage == "reminder":
-        reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+        reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
         set_their_reference(reference, HOSTILE_REF)
         monkeypatch.setenv("FOI_NOW", "2026-04-15T09:00:00+01:00")  # due 30 March: overdue
     else:
@@ -173,7 +162,7 @@ def test_generated_drafts_keep_council_text_literal(run, monkeypatch, fmt):
     """`foi generate --kind reminder`: a council reference and a council name written as Word
     fields, a DDE command, a link and a template tag are literal text on one line: no field,
     no hyperlink, no control character, nothing evaluated (a traceback before, for docx)."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     set_their_reference(reference, FIELDS)
     with db() as conn:
         conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'",
@@ -208,7 +197,7 @@ def test_the_calendar_keeps_a_hostile_council_name_inside_its_property(run, monk
     """`foi calendar --ics`: a council name holding line breaks of every kind, ESC and a bidi
     override stays inside SUMMARY and DESCRIPTION (escaped, RFC 5545), no line is longer
     than 75 octets, and no control character but the CRLF that ends a line is written."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     with db() as conn:
         conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'", [ICS_NAME + " of " + "x" * 80])
 
@@ -248,7 +237,7 @@ def test_the_correspondence_zip_names_files_without_bidi_controls_or_traversal(r
     answervsc.exe: what it is. Isolates, zero-width spaces, escape sequences and a path
     hidden behind overrides are dropped or neutralised; the same holds for names an older
     foi stored unclean."""
-    reference = sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     path = reply_file(reference, "Our figures are attached.",
                       {name: (data, "text/csv") for name, data in ATTACHED.items()})
     run("import", str(path))
@@ -272,7 +261,7 @@ HOSTILE_NAME = "Barnsley \x1b]0;owned\x07 \u202eCouncil \u009b2J"
 def test_standard_error_masks_council_text_as_standard_output_does(run, monkeypatch):
     """Notes on standard error name councils (a skipped chase, a recorded event): an escape
     sequence or a bidi override in a name is shown as '?', as on standard output."""
-    sent_to_barnsley(run, monkeypatch, "visits", CAMPAIGN)
+    sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     with db() as conn:
         conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'", [HOSTILE_NAME])
 
@@ -306,7 +295,7 @@ def test_the_progress_bar_draws_on_a_terminal_and_masks_its_label(monkeypatch):
     assert "INBOX/?]0;owned?" in shown and "\x1b]" not in shown and "\x07" not in shown
 
 
-TWO_QUESTIONS = CAMPAIGN + """
+TWO_QUESTIONS = VISITS_CAMPAIGN + """
 [[questions]]
 id = "policy"
 kind = "text"
