@@ -111,22 +111,25 @@ def _parse_large(raw: bytes) -> ParsedMessage:
     return result
 
 
-def _headers_after_failure(raw: bytes, problem: str) -> ParsedMessage | None:
-    """The headers of a message whose body broke the parser (MIME nested thousands deep),
-    so it can still be matched to its request; None if they cannot be read either."""
-    ends = [i for i in (raw.find(b"\r\n\r\n", 0, 1024 * 1024), raw.find(b"\n\n", 0, 1024 * 1024)) if i >= 0]
+# Where the headers of a message must end for foi to read them on their own.
+HEADER_BYTES = 1024 * 1024
+
+
+def parse_headers(raw: bytes) -> ParsedMessage | None:
+    """The headers alone of a message whose body cannot be read (too large, past foi's
+    limits, or breaking the parser), so it can still be matched to its request; None when
+    there is no header block or it cannot be read either. The caller says why in parse_error."""
+    ends = [i for i in (raw.find(b"\r\n\r\n", 0, HEADER_BYTES), raw.find(b"\n\n", 0, HEADER_BYTES)) if i >= 0]
     if not ends or raw[:8] == sniff.OLE2_MAGIC:
         return None
-    headers = raw[:min(ends)] + b"\r\n\r\n"
     try:
-        message = message_from_bytes(headers, policy=compat32)
+        message = message_from_bytes(raw[:min(ends)] + b"\r\n\r\n", policy=compat32)
         result = ParsedMessage(email=message)
         _read_headers(message, result)
     except MemoryError:
         raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception:  # noqa: BLE001 - headers as broken as the body: nothing more to read
         return None
-    result.parse_error = f"{problem}; only its headers were read, the whole message is kept"
     return result
 
 
@@ -138,7 +141,11 @@ def _parse(raw: bytes) -> ParsedMessage:
         raise  # past the reading worker's limit (foi.bounded): the caller says why
     except Exception as error:  # noqa: BLE001 - the stdlib parser has many failure modes; keep the raw
         problem = f"could not parse message: {type(error).__name__}: {error}"
-        return _headers_after_failure(raw, problem) or ParsedMessage(parse_error=problem)
+        headers = parse_headers(raw)
+        if headers is None:
+            return ParsedMessage(parse_error=problem)
+        headers.parse_error = f"{problem}; only its headers were read, the whole message is kept"
+        return headers
     result.email = message
     result.errors.extend(f"defect: {type(d).__name__}" for d in getattr(message, "defects", []))
     for step in (_read_headers, _read_body):
@@ -155,9 +162,7 @@ def _parse(raw: bytes) -> ParsedMessage:
 
 def _parse_headers_only(raw: bytes) -> ParsedMessage:
     """Sender, subject, dates and ids of a message too large to read, for matching."""
-    ends = [i for i in (raw.find(b"\r\n\r\n", 0, 1024 * 1024), raw.find(b"\n\n", 0, 1024 * 1024)) if i >= 0]
-    result = parse_message(raw[:min(ends)] + b"\r\n\r\n") if ends else ParsedMessage()
-    result.attachments, result.body_text, result.body_html = [], "", None  # the body was not read
+    result = parse_headers(raw) or ParsedMessage()
     result.parse_error = (f"message is {len(raw) / 1024 / 1024:.0f} MB, over the "
                           f"{MAX_PARSE_BYTES // 1024 // 1024} MB foi reads: only its headers were read; "
                           "the whole message is kept, open it by hand")

@@ -14,10 +14,8 @@ import time
 from foi import bounded
 from foi.mail import sniff
 from foi.mail.filenames import sanitise_filename
-from foi.mail.parse import MAX_PARSE_BYTES, ParsedMessage, Part, parse_message
+from foi.mail.parse import MAX_PARSE_BYTES, ParsedMessage, Part, parse_headers, parse_message
 from foi.mail.unpack import Limits, Unpacked, unpack_part
-
-HEADER_BYTES = 1024 * 1024  # where the headers of a message must end for foi to read them
 
 
 def parse_within_limits(raw: bytes) -> ParsedMessage:
@@ -28,22 +26,13 @@ def parse_within_limits(raw: bytes) -> ParsedMessage:
     try:
         return bounded.call(parse_message, raw)
     except bounded.ReadFailure as failure:
-        parsed = _headers_only(raw)
+        try:
+            parsed = bounded.call(parse_headers, raw) or ParsedMessage()
+        except bounded.ReadFailure:
+            parsed = ParsedMessage()
         parsed.parse_error = (f"the message could not be read within foi's limits ({failure}): "
                               "only its headers were read; the whole message is kept, open it by hand")
         return parsed
-
-
-def _headers_only(raw: bytes) -> ParsedMessage:
-    ends = [i for i in (raw.find(b"\r\n\r\n", 0, HEADER_BYTES), raw.find(b"\n\n", 0, HEADER_BYTES)) if i >= 0]
-    if not ends or raw[:8] == sniff.OLE2_MAGIC:
-        return ParsedMessage()
-    try:
-        parsed = bounded.call(parse_message, raw[:min(ends)] + b"\r\n\r\n")
-    except bounded.ReadFailure:
-        return ParsedMessage()
-    parsed.attachments, parsed.body_text, parsed.body_html = [], "", None
-    return parsed
 
 
 def unpack_within_limits(parts: list[Part], limits: Limits | None = None) -> list[Unpacked]:
