@@ -80,7 +80,6 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         from foi.cli.terminal import TerminalSafe, for_terminal
         from foi.errors import FoiError
-        from foi.secrecy import redact
 
         # Council text never reaches the terminal as control characters: not in the data on
         # standard output, nor in the notes, warnings and progress on standard error.
@@ -89,6 +88,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FoiError as error:
+            from foi.secrecy import redact  # only on the way out with an error
+
             # shown after stderr is unwrapped; a server may have quoted a password back
             raise UserError(for_terminal(redact(str(error)))) from error
         finally:
