@@ -197,3 +197,21 @@ def test_cli_reports_file_problems_on_stderr_with_exit_1(foi_subprocess):
     assert result.stderr.startswith("Error: bad.toml: 3 problems in the campaign file:\n"
                                     "  - questions[0].kind: 'number' is not one of "
                                     "count, money, percent, days, text, yes_no\n")
+
+
+def test_every_problem_is_reported_at_once_file_and_database_alike(run):
+    """A bad kind no longer hides an unknown body code and a prefix already taken (issue 17, item 11)."""
+    db = example_db()
+    create(db)
+    write(example_text(**{'slug = "early-help"': 'slug = "exclusions"',
+                          'recipients = "childrens-services"': 'recipients = ["BNS", "ZZZ"]',
+                          'id = "step_down"\nkind = "count"': 'id = "step_down"\nkind = "number"'}),
+          "bad.toml")
+    result = run("campaign", "create", "bad.toml", ok=False)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "Error: bad.toml: 3 problems in the campaign file:\n"
+        "  - questions[1].kind: 'number' is not one of count, money, percent, days, text, yes_no\n"
+        "  - recipients: unknown body code 'ZZZ' (see `foi councils list`)\n"
+        "  - prefix: 'EH' is already used by campaign 'early-help'; set another prefix\n")
+    assert db["campaigns"].count == 1

@@ -81,10 +81,13 @@ def _by_filters(db: Database, filters: dict) -> tuple[list[dict], list[str]]:
 
 def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan:
     """Check the file against the database and work out what `create` would do."""
-    spec, text = read_campaign_file(path)
-    bodies, problems = resolve_recipients(db, spec.recipients)
-    if not bodies and not problems:
-        problems.append("recipients: no bodies match")
+    spec, text, problems = read_campaign_file(path)
+    bodies: list[dict] = []
+    # The file's problems and the database's are reported together: a bad kind must not
+    # hide an unknown body code (a recipients value already found wrong is not looked up).
+    if not any(problem.startswith("recipients") for problem in problems):
+        bodies, unknown = resolve_recipients(db, spec.recipients)
+        problems += unknown or ([] if bodies else ["recipients: no bodies match"])
     clash = db.execute("SELECT slug FROM campaigns WHERE prefix = ? AND slug != ?", [spec.prefix, spec.slug]).fetchone()
     if clash:
         problems.append(f"prefix: {spec.prefix!r} is already used by campaign {clash[0]!r}; set another prefix")

@@ -84,17 +84,29 @@ def default_prefix(slug: str) -> str:
     return "".join(word[0] for word in slug.split("-") if word).upper()[:6]
 
 
-def read_campaign_file(path: Path) -> tuple[CampaignSpec, str]:
-    """Parse and check the file at `path`; returns the spec and the file's text."""
+def read_campaign_file(path: Path) -> tuple[CampaignSpec, str, list[str]]:
+    """Read and check the file at `path`: the spec as far as it could be read, the
+    file's text and every problem found (the caller adds those only the database
+    can see, then reports them all at once)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FoiError(f"Cannot read campaign file {path}: {error}") from None
-    return parse_campaign(text, source=str(path)), text
+    spec, problems = check_campaign(text, source=str(path))
+    return spec, text, problems
 
 
 def parse_campaign(text: str, source: str = "campaign file") -> CampaignSpec:
     """The checked CampaignSpec, or CampaignFileError listing every problem."""
+    spec, problems = check_campaign(text, source)
+    if problems:
+        raise CampaignFileError(source, problems)
+    return spec
+
+
+def check_campaign(text: str, source: str = "campaign file") -> tuple[CampaignSpec, list[str]]:
+    """The spec as far as it could be read (a missing slug or title is "") and every
+    problem in it, each naming its field; only text that is not TOML at all raises."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -115,10 +127,8 @@ def parse_campaign(text: str, source: str = "campaign file") -> CampaignSpec:
     questions = _questions(data.get("questions"), problems)
     checks = _checks(data.get("checks"), {q.id: q for q in questions}, problems)
     request = _request_section(data.get("request", {}), problems)
-    if problems:
-        raise CampaignFileError(source, problems)
-    assert slug is not None and title is not None  # both required: a missing one is a problem above
-    return CampaignSpec(slug, title, prefix, template, recipients, periods, questions, checks, request)
+    spec = CampaignSpec(slug or "", title or "", prefix, template, recipients, periods, questions, checks, request)
+    return spec, problems
 
 
 def _unknown_keys(table: dict, allowed: set[str], where: str, problems: list[str]) -> None:
