@@ -207,5 +207,6 @@ def _explain_request(state, slug: str, body: str) -> None:
         click.echo(line)
     if row.days_overdue:
         very = " (very overdue)" if row.very_overdue else ""
-        click.echo(f"Overdue by {row.days_overdue} working day(s){very} as of {clock.today()}.")
+        what = "The internal review is overdue" if row.in_review else "Overdue"
+        click.echo(f"{what} by {row.days_overdue} working day(s){very} as of {clock.today()}.")
     _warn(row.deadline.warnings)

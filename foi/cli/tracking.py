@@ -22,7 +22,9 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
 
     One row per body: state, date sent, due date, working days elapsed and
     overdue, last message, the council's reference and chases sent; then the
-    counts by state. FOI_NOW sets "today".
+    counts by state. While an internal review is open, the row shows the
+    review's own due date (20 working days after we asked), marked (review),
+    and its days; --overdue includes a late review. FOI_NOW sets "today".
 
     \b
     Example:
@@ -48,8 +50,10 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
     else:
         columns = ["body_code", "body_name", "state", "sent_on", "due_date", "days_elapsed",
                    "days_overdue", "last_message_at", "their_reference", "chases"]
-        for record in records:
+        for row, record in zip(shown, records):
             record["last_message_at"] = (record["last_message_at"] or "")[:10]
+            if row.in_review:  # the due date and the days are the internal review's own
+                record["due_date"] = f"{record['due_date']} (review)"
             if record["very_overdue"]:
                 record["days_overdue"] = f"{record['days_overdue']}!"
         click.echo(format_table(records, columns, headers=[

@@ -86,7 +86,9 @@ class CaseDeadline:
     review_responded_on: dt.date | None = None
     days_elapsed: int = 0
     days_overdue: int = 0
+    review_days_elapsed: int = 0
     review_days_overdue: int = 0
+    review_very_late: bool = False
     overdue: bool = False  # past the due date (from the next calendar day)
     very_overdue: bool = False
     narrative: list[str] = field(default_factory=list)
@@ -167,8 +169,12 @@ def _measure(calendar: Calendar, case: CaseDeadline, today: dt.date) -> None:
         case.overdue = True
         case.days_overdue = calendar.working_days_between(case.due, today)
         case.very_overdue = case.very_overdue_after is not None and today > case.very_overdue_after
+    if case.review_requested_on and case.review_due:
+        review_end = min(case.review_responded_on or today, today)
+        case.review_days_elapsed = max(0, calendar.working_days_between(case.review_requested_on, review_end))
     if case.review_due and case.review_responded_on is None and today > case.review_due:
         case.review_days_overdue = calendar.working_days_between(case.review_due, today)
+        case.review_very_late = case.review_very_late_after is not None and today > case.review_very_late_after
 
 
 def explain_case(calendar: Calendar, case: CaseDeadline) -> list[str]:

@@ -10,11 +10,11 @@ from foi.campaign.campaigns import get_campaign
 from foi.tracking.deadlines import CaseDeadline, campaign_calendar, request_deadlines
 from foi.tracking.ics import DueEvent
 from foi.tracking.workdays import Calendar
-from foi.vocabulary import CHASE_KINDS, WAITING_STATES, OutgoingState
+from foi.vocabulary import CHASE_KINDS, WAITING_STATES, OutgoingState, RequestState
 
 STATUS_COLUMNS = ["body_code", "body_name", "region", "state", "sent_on", "due_date",
                   "days_elapsed", "overdue", "days_overdue", "very_overdue", "last_message_at",
-                  "their_reference", "chases", "reference"]
+                  "their_reference", "chases", "reference", "review_requested_on", "review_due"]
 
 
 @dataclass
@@ -39,15 +39,41 @@ class StatusRow:
         return self.state in WAITING_STATES
 
     @property
+    def in_review(self) -> bool:
+        """An internal review was asked for and is not answered yet: the row follows
+        the review's own clock (20 working days from the request, very late after 40)."""
+        return bool(self.deadline and self.deadline.review_due and self.deadline.review_responded_on is None
+                    and self.state == RequestState.INTERNAL_REVIEW)
+
+    @property
+    def due(self) -> dt.date | None:
+        """The date the council's next answer is due: the review's while one is open."""
+        if self.deadline is None:
+            return None
+        return self.deadline.review_due if self.in_review else self.deadline.due
+
+    @property
+    def days_elapsed(self) -> int | None:
+        if self.deadline is None:
+            return None
+        return self.deadline.review_days_elapsed if self.in_review else self.deadline.days_elapsed
+
+    @property
     def overdue(self) -> bool:
+        if self.in_review:
+            return bool(self.deadline and self.deadline.review_days_overdue > 0)
         return bool(self.deadline and self.waiting and self.deadline.overdue)
 
     @property
     def days_overdue(self) -> int:
+        if self.deadline and self.in_review:
+            return self.deadline.review_days_overdue
         return self.deadline.days_overdue if (self.deadline and self.waiting) else 0
 
     @property
     def very_overdue(self) -> bool:
+        if self.in_review:
+            return bool(self.deadline and self.deadline.review_very_late)
         return bool(self.deadline and self.waiting and self.deadline.very_overdue)
 
     def as_dict(self) -> dict:
@@ -55,11 +81,13 @@ class StatusRow:
         return {
             "body_code": self.body_code, "body_name": self.body_name, "region": self.region,
             "state": self.state, "sent_on": self.sent_on,
-            "due_date": str(d.due) if d and d.due else None,
-            "days_elapsed": d.days_elapsed if d else None,
+            "due_date": str(self.due) if self.due else None,
+            "days_elapsed": self.days_elapsed,
             "overdue": self.overdue, "days_overdue": self.days_overdue, "very_overdue": self.very_overdue,
             "last_message_at": self.last_message_at, "their_reference": self.their_reference,
             "chases": self.chases, "reference": self.reference,
+            "review_requested_on": str(d.review_requested_on) if d and d.review_requested_on else None,
+            "review_due": str(d.review_due) if d and d.review_due else None,
         }
 
 
