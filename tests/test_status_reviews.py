@@ -68,3 +68,6 @@ def test_a_review_shows_its_own_due_date_and_is_overdue_when_late(mail, run, mon
     assert "overdue 2, very overdue 1; 2 shown" in table.stdout
     assert "The internal review is overdue by 9 working day(s) as of 2026-05-20." in run(
         "deadline", "eh", refused_code).stdout
+    exported = {r["body_code"]: r for r in json.loads(
+        run("export", "eh", "--what", "requests", "--format", "json").stdout)}
+    assert (exported[refused_code]["due_date"], exported[silent_code]["due_date"]) == ("2026-05-07", "2026-04-02")

@@ -75,9 +75,8 @@ def request_rows(db: Database, slug: str, today: dt.date) -> list[dict]:
     out = []
     for row in rows:
         status = tracked[row.pop("id")]
-        deadline = status.deadline
         row["sent_at"] = row["sent_at"] or row["sent_on"]
-        row["due_date"] = str(deadline.due) if deadline and deadline.due else None
+        row["due_date"] = str(status.due) if status.due else None  # an open review's, as status shows
         row["chases"] = status.chases
         out.append({c: row.get(c) for c in REQUEST_COLUMNS})
     return out

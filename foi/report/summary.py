@@ -288,7 +288,7 @@ def council_rows(rows: list[StatusRow], cells: list[dict], firsts: dict[int, dt.
     return [{
         "body_code": row.body_code, "body_name": row.body_name, "region": row.region, "type": row.type,
         "reference": row.reference, "state": row.state, "sent_on": row.sent_on,
-        "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None,
+        "due_date": str(row.due) if row.due else None,
         "responded_on": str(firsts[row.request_id]) if row.request_id in firsts else None,
         "overdue": row.overdue, "very_overdue": row.very_overdue, "values": values[row.body_code],
     } for row in rows]
