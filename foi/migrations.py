@@ -453,3 +453,52 @@ def m0006_money_questions(db: Database) -> None:
 @migrations(name="0007_percent_and_days_questions")
 def m0007_percent_and_days_questions(db: Database) -> None:
     _rebuild_questions(db, ("count", "money", "percent", "days", "text", "yes_no"))
+
+
+# A question or period added to a campaign (`foi campaign create --update`) after some
+# requests were sent was never asked of those councils: the dataset calls such a cell
+# 'not_asked', apart from 'missing' (no answer yet to what was asked), so coverage is
+# not lowered by questions nobody put to the council. `added_at` is when the question or
+# period was added by an update (NULL: in the campaign from the start); a request sent
+# (sent_at, or day 0 for a request with no time) before it did not ask it. A value in
+# force wins: a council asked later, in a follow-up, and answering is answered.
+# (A later rebuild of `questions` must carry added_at and make this view again.)
+SCHEMA_0008_DATASET = """
+CREATE VIEW dataset AS
+SELECT
+    r.campaign AS campaign,
+    r.body_code AS body_code,
+    b.gss_code AS gss_code,
+    b.name AS body_name,
+    b.region AS region,
+    q.id AS question_id,
+    p.period AS period,
+    coalesce(v.value, v.value_text) AS value,
+    v.value_raw AS value_raw,
+    CASE WHEN v.status IS NOT NULL THEN v.status
+         WHEN julianday(coalesce(r.sent_at, r.sent_on)) < julianday(q.added_at)
+           OR julianday(coalesce(r.sent_at, r.sent_on)) < julianday(p.added_at) THEN 'not_asked'
+         ELSE 'missing' END AS status,
+    v.lower_bound AS lower_bound,
+    v.upper_bound AS upper_bound,
+    m.message_id AS source_message_id,
+    v.source_file AS source_file,
+    v.source_location AS source_location,
+    v.method AS method
+FROM requests r
+JOIN bodies b ON b.code = r.body_code
+JOIN questions q ON q.campaign = r.campaign
+JOIN periods p ON p.campaign = r.campaign
+LEFT JOIN answer_values v ON v.id = (
+    SELECT max(a.id) FROM answer_values a
+    WHERE a.request_id = r.id AND a.question_id = q.id AND a.period = p.period AND a.current = 1)
+LEFT JOIN messages m ON m.id = v.source_message
+"""
+
+
+@migrations(name="0008_not_asked")
+def m0008_not_asked(db: Database) -> None:
+    db.execute("DROP VIEW dataset")
+    db.execute("ALTER TABLE questions ADD COLUMN added_at TEXT")
+    db.execute("ALTER TABLE periods ADD COLUMN added_at TEXT")
+    db.execute(SCHEMA_0008_DATASET)

@@ -202,6 +202,7 @@ class ValueStatus(enum.StrEnum):
     REFUSED = "refused"
     NEEDS_REVIEW = "needs_review"
     MISSING = "missing"
+    NOT_ASKED = "not_asked"
 
 
 # The council answered without a figure: the question stays open for a review.
@@ -211,9 +212,11 @@ GIVEN_VALUE_STATUSES = frozenset({ValueStatus.ANSWERED, ValueStatus.SUPPRESSED})
 # Sure enough to feed the report, the checks and the letters (needs_review never is).
 SETTLED_VALUE_STATUSES = GIVEN_VALUE_STATUSES | WITHHELD_VALUE_STATUSES
 
-# Written to answer_values. MISSING never is: the dataset view shows it where no value
-# is in force.
-STORED_VALUE_STATUSES = frozenset(set(ValueStatus) - {ValueStatus.MISSING})
+# Written to answer_values. MISSING and NOT_ASKED never are: the dataset view shows them
+# where no value is in force (NOT_ASKED where the request went out before the question or
+# period was added to the campaign, so the council was never asked it).
+UNSTORED_VALUE_STATUSES = frozenset({ValueStatus.MISSING, ValueStatus.NOT_ASKED})
+STORED_VALUE_STATUSES = frozenset(set(ValueStatus) - UNSTORED_VALUE_STATUSES)
 
 
 def names(members: "Iterable[enum.StrEnum]") -> list[str]:

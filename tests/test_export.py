@@ -82,7 +82,7 @@ def test_xlsx_numbers_text_and_about_sheet(campaign, run, isolated):
     assert "all recipients" in about["Shares"] and "'<5' is 0 to 4" in about["Suppressed bounds"]
     assert {k for k in about if k.startswith("Status: ")} == {
         "Status: answered", "Status: suppressed", "Status: not_held", "Status: refused",
-        "Status: needs_review", "Status: missing"}
+        "Status: needs_review", "Status: missing", "Status: not_asked"}
 
 
 def test_xlsx_needs_an_output_file(campaign, run):

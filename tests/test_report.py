@@ -33,9 +33,9 @@ def test_coverage_is_shared_over_all_recipients(campaign):
     q2 = cells[("q2", "2024-25")]
     assert q2["recipients"] == 7
     assert q2["counts"] == {"answered": 1, "suppressed": 1, "not_held": 1, "refused": 1,
-                            "needs_review": 0, "missing": 3}
+                            "needs_review": 0, "missing": 3, "not_asked": 0}
     assert q2["shares"] == {"answered": 0.1429, "suppressed": 0.1429, "not_held": 0.1429, "refused": 0.1429,
-                            "needs_review": 0.0, "missing": 0.4286}
+                            "needs_review": 0.0, "missing": 0.4286, "not_asked": 0.0}
     # The superseded 999 is not counted: BNS and MAN answered q1 2023-24.
     assert cells[("q1", "2023-24")]["counts"]["answered"] == 2
     assert cells[("q1", "2023-24")]["shares"]["answered"] == 0.2857

@@ -29,6 +29,9 @@ class CreatePlan:
     drop: list[str] = field(default_factory=list)        # draft requests to delete (update)
     keep: list[str] = field(default_factory=list)        # no longer selected but already sent
     refresh: list[tuple[str, str]] = field(default_factory=list)  # (code, address) for drafts
+    new_questions: list[str] = field(default_factory=list)  # ids added by this update
+    new_periods: list[str] = field(default_factory=list)    # periods added by this update
+    not_asked: list[str] = field(default_factory=list)      # codes of requests sent before them
 
     @property
     def no_address(self) -> list[dict]:
@@ -119,7 +122,8 @@ def _plan_update(db: Database, plan: CreatePlan, old: CampaignSpec) -> None:
         raise FoiError(f"prefix: campaign {spec.slug!r} has prefix {old.prefix}; it cannot change "
                        "because its references are already made")
     current = {r["body_code"]: r for r in db.query(
-        "SELECT body_code, state FROM requests WHERE campaign = ?", [spec.slug])}
+        "SELECT body_code, state, coalesce(sent_at, sent_on) IS NOT NULL AS sent FROM requests "
+        "WHERE campaign = ?", [spec.slug])}
     wanted = {b["code"] for b in plan.bodies}
     plan.add = [b for b in plan.bodies if b["code"] not in current]
     for code, row in sorted(current.items()):
@@ -127,6 +131,12 @@ def _plan_update(db: Database, plan: CreatePlan, old: CampaignSpec) -> None:
             (plan.drop if row["state"] == "draft" else plan.keep).append(code)
     if any(r["state"] != "draft" for r in current.values()):
         _refuse_changed_wording(old, spec)
+    old_ids = {q.id for q in old.questions}
+    plan.new_questions = [q.id for q in spec.questions if q.id not in old_ids]
+    plan.new_periods = [p for p in spec.periods if p not in old.periods]
+    if plan.new_questions or plan.new_periods:
+        plan.not_asked = [code for code, row in sorted(current.items())
+                          if row["sent"] and code not in plan.drop]
 
 
 def _refuse_changed_wording(old: CampaignSpec, new: CampaignSpec) -> None:
@@ -188,6 +198,13 @@ def _add_requests(db: Database, spec: CampaignSpec, bodies: list[dict], now: str
 
 def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
     spec = plan.spec
+    # When each question and period was added by an update (None: from the start): a
+    # request sent before then did not ask it (the dataset's 'not_asked').
+    added = {("q", r["id"]): r["added_at"] for r in db.query(
+        "SELECT id, added_at FROM questions WHERE campaign = ?", [spec.slug])}
+    added |= {("p", r["period"]): r["added_at"] for r in db.query(
+        "SELECT period, added_at FROM periods WHERE campaign = ?", [spec.slug])}
+    is_new = plan.action == "update"
     row = {"slug": spec.slug, "title": spec.title, "prefix": spec.prefix, "template": spec.template,
            "recipients": json.dumps(spec.recipients), "source_path": plan.source_path,
            "source_text": plan.source_text, "created_at": now}
@@ -198,11 +215,13 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
         db.table("campaigns").insert(row)
     for table in ("periods", "questions", "checks"):
         db.execute(f"DELETE FROM {table} WHERE campaign = ?", [spec.slug])
-    db.table("periods").insert_all({"campaign": spec.slug, "period": p, "position": i}
-                                   for i, p in enumerate(spec.periods, 1))
+    db.table("periods").insert_all(
+        {"campaign": spec.slug, "period": p, "position": i,
+         "added_at": added.get(("p", p), now if is_new else None)}
+        for i, p in enumerate(spec.periods, 1))
     db.table("questions").insert_all(
         {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind,
-         "labels": json.dumps(q.labels)}
+         "labels": json.dumps(q.labels), "added_at": added.get(("q", q.id), now if is_new else None)}
         for i, q in enumerate(spec.questions, 1))
     db.table("checks").insert_all({"campaign": spec.slug, "position": i, "rule": r}
                                   for i, r in enumerate(spec.checks, 1))

@@ -60,6 +60,7 @@ def _report_create(plan, dry_run: bool) -> None:
         click.echo(f"  {code} is no longer a recipient but its request was sent: kept", err=True)
     if plan.refresh:
         click.echo(f"{len(plan.refresh)} draft request(s) {would}given the address now in the register.", err=True)
+    _report_not_asked(plan)
     missing = plan.no_address
     if missing:
         click.echo(f"{len(missing)} recipient(s) have no FOI address in the register (their requests exist; "
@@ -67,6 +68,22 @@ def _report_create(plan, dry_run: bool) -> None:
                    err=True)
         for body in missing:
             click.echo(f"  {body['code']}\t{body['name']}")
+
+
+def _report_not_asked(plan) -> None:
+    """Questions and periods added after requests went out: those councils were never asked them."""
+    if not plan.not_asked:
+        return
+    sent = f"the {len(plan.not_asked)} request(s) already sent ({', '.join(plan.not_asked)})"
+    for question in plan.new_questions:
+        click.echo(f"New question {question}: {sent} did not ask it.", err=True)
+    for period in plan.new_periods:
+        click.echo(f"New period {period}: {sent} did not ask for it.", err=True)
+    click.echo('For them these are counted as "not asked", apart from missing, in the report and the dataset '
+               "export. To ask them, write to each in its request's email thread, keeping our reference in the "
+               "subject (`foi reply` only answers a request for clarification): the reply is read into this "
+               "campaign by `foi extract`, or enter the figures with `foi answer`. Requests not sent yet will "
+               "ask everything.", err=True)
 
 
 @campaign.command("list")

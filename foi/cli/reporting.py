@@ -60,7 +60,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
     \b
     dataset         one row per council x question x period: value, status
                     (answered, suppressed, not_held, refused, needs_review,
-                    missing), bounds and the source of each value
+                    missing, not_asked), bounds and the source of each value
     requests        one row per request: state, sent, due date, chases...
     messages        every message received or sent, with its text
     correspondence  a zip with a folder per council: each message as .eml

@@ -42,6 +42,8 @@ STATUS_MEANINGS = {
     "needs_review": "To be confirmed: a value was found but could not be read with confidence (or two "
                     "readings disagree); `foi review` lists the readings. It is not counted, and its value is empty.",
     "missing": "No value is recorded for this council (no reply yet, bounced, or not extracted).",
+    "not_asked": "The council was never asked this: the question or period was added to the campaign after "
+                 "its request was sent. Not counted in the shares.",
 }
 
 
@@ -53,7 +55,7 @@ def _plain_number(value):
 
 
 def dataset_rows(db: Database, slug: str) -> list[dict]:
-    """One row per recipient x question x period, 'missing' where no value is in force."""
+    """One row per recipient x question x period, 'missing' (or 'not_asked') where no value is in force."""
     require_campaign(db, slug)
     rows = db.query("""
         SELECT d.* FROM dataset d
@@ -154,7 +156,8 @@ def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tupl
         ("Suppressed bounds", "A withheld small number is kept as a range: '<5' is 0 to 4, '1-5' is 1 to 5. "
                               "Zero stays possible because councils differ in what they suppress. A blank "
                               "upper bound means the council gave no threshold."),
-        ("Shares", "Shares in the report are of all recipients of the request, not of those that answered."),
+        ("Shares", "Shares in the report are of all recipients of the request, not of those that answered "
+                   "(less any not asked a question or period added after their request was sent)."),
         ("Totals", "Totals add the answered values only, and always say how many councils they cover; "
                    "suppressed values are reported apart with the range they imply."),
         ("Method", "Values are read from the councils' replies and attachments automatically (method auto) "

@@ -5,7 +5,7 @@ import textwrap
 
 from foi.output import format_table
 from foi.report import charts
-from foi.report.summary import plural
+from foi.report.summary import not_asked_cells, plural
 
 REQUEST_LABELS = [
     ("recipients", "Recipients"), ("with_address", "With an address"), ("no_address", "No address"),
@@ -18,8 +18,19 @@ STATUS_LABELS = [("answered", "answered"), ("suppressed", "suppressed"), ("not_h
                  ("refused", "refused"), ("needs_review", "to be confirmed"), ("missing", "missing")]
 
 
+NOT_ASKED_LABEL = ("not_asked", "not asked")
+
+
+def status_labels(report: dict) -> list[tuple[str, str]]:
+    """The statuses the coverage tables show: 'not asked' only where some cell was not asked."""
+    return STATUS_LABELS + ([NOT_ASKED_LABEL] if not_asked_cells(report) else [])
+
+
 def count_and_share(counts: dict, shares: dict, status: str) -> str:
-    """'12 (34%)': how many have `status`, and what share of the whole that is."""
+    """'12 (34%)': how many have `status`, and what share of those asked that is; cells not
+    asked are a count alone (they are outside the shares)."""
+    if status == NOT_ASKED_LABEL[0]:
+        return str(counts[status])
     return f"{counts[status]} ({shares[status]:.0%})"
 
 
@@ -48,14 +59,17 @@ def render_text(report: dict) -> str:
     if sections:
         out += _section("Refusals by section (requests citing each, whole or part)",
                         format_table(sections, ["section", "n"], ["section", "requests"]))
-    out += _section(f"Coverage (shares of all {req['recipients']} recipients)", _coverage_table(report["coverage"]))
+    labels = status_labels(report)
+    asked = " asked; cells not asked apart" if len(labels) > len(STATUS_LABELS) else ""
+    out += _section(f"Coverage (shares of all {req['recipients']} recipients{asked})",
+                    _coverage_table(report["coverage"], labels))
     for key, title in (("coverage_by_region", "region"), ("coverage_by_type", "council type")):
         rows = [{"group": g["group"], "recipients": g["recipients"],
-                 **{s: count_and_share(g["overall"]["counts"], g["overall"]["shares"], s) for s, _ in STATUS_LABELS}}
+                 **{s: count_and_share(g["overall"]["counts"], g["overall"]["shares"], s) for s, _ in labels}}
                 for g in report[key]]
-        out += _section(f"Coverage by {title} (all questions and periods; shares of cells)",
-                        format_table(rows, ["group", "recipients"] + [s for s, _ in STATUS_LABELS],
-                                     [title, "recipients"] + [label for _, label in STATUS_LABELS]))
+        out += _section(f"Coverage by {title} (all questions and periods; shares of cells{asked and ' asked'})",
+                        format_table(rows, ["group", "recipients"] + [s for s, _ in labels],
+                                     [title, "recipients"] + [label for _, label in labels]))
     if report["headlines"]:
         out += _section("Headline totals (answered values only)", "\n".join(
             headline_line(h) for h in report["headlines"]))
@@ -77,11 +91,11 @@ def headline_line(h: dict) -> str:
     return line
 
 
-def _coverage_table(cells: list[dict]) -> str:
+def _coverage_table(cells: list[dict], labels: list[tuple[str, str]]) -> str:
     rows = [{"question": c["question_id"], "period": c["period"],
-             **{s: count_and_share(c["counts"], c["shares"], s) for s, _ in STATUS_LABELS}} for c in cells]
-    return format_table(rows, ["question", "period"] + [s for s, _ in STATUS_LABELS],
-                        ["question", "period"] + [label for _, label in STATUS_LABELS])
+             **{s: count_and_share(c["counts"], c["shares"], s) for s, _ in labels}} for c in cells]
+    return format_table(rows, ["question", "period"] + [s for s, _ in labels],
+                        ["question", "period"] + [label for _, label in labels])
 
 
 def _section(title: str, body: str) -> list[str]:
@@ -101,7 +115,8 @@ def render_html(report: dict) -> str:
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else n
     return env.get_template("report.html.j2").render(
         report=report, req=report["requests"], request_labels=REQUEST_LABELS,
-        status_labels=STATUS_LABELS, charts=html_charts(report), headline_line=headline_line)
+        status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),
+        headline_line=headline_line)
 
 
 def html_charts(report: dict) -> dict:

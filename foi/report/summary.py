@@ -179,9 +179,13 @@ def _section_key(section: str) -> tuple:
 
 
 def _counts_and_shares(statuses: list[str], denominator: int) -> dict:
+    """Counts by status; shares of the cells asked (`asked`): a cell not asked (a question
+    or period added after the request went out) is counted apart, its share of all."""
     counts = Counter(statuses)
     ordered = {s: counts[s] for s in VALUE_STATUSES}
-    return {"counts": ordered, "shares": {s: share(n, denominator) for s, n in ordered.items()}}
+    asked = denominator - ordered[ValueStatus.NOT_ASKED]
+    shares = {s: share(n, denominator if s == ValueStatus.NOT_ASKED else asked) for s, n in ordered.items()}
+    return {"counts": ordered, "shares": shares, "asked": asked}
 
 
 def share(part: int, whole: int) -> float:
@@ -196,6 +200,11 @@ def coverage(cells: list[dict], questions: list[dict], periods: list[str], recip
     return [{"question_id": q["id"], "period": p, "recipients": recipients,
              **_counts_and_shares(by_key[(q["id"], p)], recipients)}
             for q in questions for p in periods]
+
+
+def not_asked_cells(report: dict) -> int:
+    """How many cells were never asked: a question or period added after requests went out."""
+    return sum(c["counts"][ValueStatus.NOT_ASKED] for c in report["coverage"])
 
 
 def grouped_coverage(cells: list[dict], rows: list[StatusRow], questions: list[dict],
@@ -336,6 +345,11 @@ def methodology(report: dict) -> list[str]:
                      f"({times['responded']} councils; weekends and bank holidays excluded).")
     for h in report["headlines"]:
         lines.append(headline_sentence(h))
+    if not_asked := not_asked_cells(report):
+        were = "was" if not_asked == 1 else "were"
+        lines.append(f"{plural(not_asked, 'cell')} (council, question and period) {were} not asked: "
+                     "the question or period was added to the campaign after that council's request was sent. "
+                     "They are counted as 'not asked', apart, and left out of the shares.")
     lines.append("Shares are of all recipients of the request, not only of those that answered; "
                  "'missing' means no value is recorded for that council, and 'to be confirmed' that a value "
                  "was read but not surely enough to count: it is in no total until a person confirms it.")
