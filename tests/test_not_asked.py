@@ -83,3 +83,22 @@ def test_cells_added_after_sending_are_not_asked_and_the_update_says_how_to_ask(
     html = Path("report.html").read_text(encoding="utf-8")
     assert "<th>not asked</th>" in html and "50%<small>1 of 2</small>" in html
     assert "(of those asked: a question or period added after a council's request was sent" in html
+
+
+def test_a_reminder_asks_only_for_what_the_request_asked(run, monkeypatch):
+    """The chaser to a council sent the request before a question was added does not
+    say it is still waiting for an answer to that question."""
+    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
+    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
+    run("init")
+    run("councils", "set-email", "LDS", "foi@leeds.gov.uk", "--source", "test")
+    write_campaign([FIRST], ["2023/24"])
+    run("campaign", "create", "placements.toml")
+    run("mark-sent", "placements", "LDS", "--via", "email", "--on", "2026-03-02")
+    monkeypatch.setenv("FOI_NOW", "2026-03-05T10:00:00+00:00")
+    write_campaign([FIRST, LATER], ["2023/24"])
+    run("campaign", "create", "--update", "placements.toml")
+    monkeypatch.setenv("FOI_NOW", "2026-04-15T10:00:00+01:00")  # due 31 March: overdue
+    text = " ".join(run("chase", "placements", "--stage", "reminder", "--body", "LDS", "--dry-run").stdout.split())
+    assert f"I am still waiting for an answer to: 1. {FIRST['text']} for each of 2023/24." in text
+    assert LATER["text"] not in text

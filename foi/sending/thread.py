@@ -56,15 +56,25 @@ def _current_statuses(db: Database, request_id: int) -> dict[tuple[str, str], st
         [request_id])}
 
 
+def _not_asked(db: Database, request_id: int) -> set[tuple[str, str]]:
+    """Cells the request never asked: a question or period added to the campaign after it was sent."""
+    return {(r["question_id"], r["period"]) for r in db.query(
+        "SELECT d.question_id, d.period FROM dataset d JOIN requests r "
+        "ON r.campaign = d.campaign AND r.body_code = d.body_code WHERE r.id = ? AND d.status = ?",
+        [request_id, ValueStatus.NOT_ASKED])}
+
+
 def unanswered_questions(db: Database, request_id: int, questions: list[dict], periods: list[str],
                          *, missing_counts: bool = True) -> list[dict]:
     """Questions with a period settled as refused or not held, or (with missing_counts)
-    with no value in force at all. A period whose value a person has yet to confirm
-    (needs_review) is not unanswered: see questions_to_confirm. Each is the template's
-    question dict plus `number` and `periods`: what is open."""
+    with no value in force at all, unless the request never asked it. A period whose
+    value a person has yet to confirm (needs_review) is not unanswered: see
+    questions_to_confirm. Each is the template's question dict plus `number` and
+    `periods`: what is open."""
     current = _current_statuses(db, request_id)
+    never_asked = _not_asked(db, request_id) if missing_counts else set()
     return _questions_where(questions, periods, lambda key: current.get(key) in DISPUTED
-                            or (missing_counts and key not in current))
+                            or (missing_counts and key not in current and key not in never_asked))
 
 
 def questions_to_confirm(db: Database, request_id: int, questions: list[dict], periods: list[str]) -> list[dict]:
