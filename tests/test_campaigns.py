@@ -215,3 +215,17 @@ def test_every_problem_is_reported_at_once_file_and_database_alike(run):
         "  - recipients: unknown body code 'ZZZ' (see `foi councils list`)\n"
         "  - prefix: 'EH' is already used by campaign 'early-help'; set another prefix\n")
     assert db["campaigns"].count == 1
+
+
+def test_an_update_reports_a_new_prefix_and_a_reworded_sent_question_together(run):
+    db = example_db()
+    create(db, write(example_text(**{'recipients = "childrens-services"': 'recipients = ["BNS", "LDS"]'})))
+    db.execute("UPDATE requests SET state = 'awaiting_response', sent_on = '2026-03-02' WHERE body_code = 'BNS'")
+    write(example_text(**{'recipients = "childrens-services"': 'recipients = ["BNS", "LDS"]',
+                          'prefix = "EH"': 'prefix = "EHC"',
+                          "with a step-down": "with a step down"}))
+    result = run("campaign", "create", "--update", "c.toml", ok=False)
+    assert result.exit_code == 1 and result.stderr == (
+        "Error: c.toml: 2 problems in the campaign file:\n"
+        "  - prefix: campaign 'early-help' has prefix EH; it cannot change because its references are already made\n"
+        "  - questions: 'step_down' changed, but requests asking it have been sent; add a new question instead\n")

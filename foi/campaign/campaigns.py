@@ -118,9 +118,10 @@ def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan
 
 def _plan_update(db: Database, plan: CreatePlan, old: CampaignSpec) -> None:
     spec = plan.spec
+    problems = []
     if old.prefix != spec.prefix:
-        raise FoiError(f"prefix: campaign {spec.slug!r} has prefix {old.prefix}; it cannot change "
-                       "because its references are already made")
+        problems.append(f"prefix: campaign {spec.slug!r} has prefix {old.prefix}; it cannot change "
+                        "because its references are already made")
     current = {r["body_code"]: r for r in db.query(
         "SELECT body_code, state, coalesce(sent_at, sent_on) IS NOT NULL AS sent FROM requests "
         "WHERE campaign = ?", [spec.slug])}
@@ -130,7 +131,9 @@ def _plan_update(db: Database, plan: CreatePlan, old: CampaignSpec) -> None:
         if code not in wanted:
             (plan.drop if row["state"] == "draft" else plan.keep).append(code)
     if any(r["state"] != "draft" for r in current.values()):
-        _refuse_changed_wording(old, spec)
+        problems += _changed_wording(old, spec)
+    if problems:
+        raise CampaignFileError(plan.source_path, problems)
     old_ids = {q.id for q in old.questions}
     plan.new_questions = [q.id for q in spec.questions if q.id not in old_ids]
     plan.new_periods = [p for p in spec.periods if p not in old.periods]
@@ -139,7 +142,7 @@ def _plan_update(db: Database, plan: CreatePlan, old: CampaignSpec) -> None:
                           if row["sent"] and code not in plan.drop]
 
 
-def _refuse_changed_wording(old: CampaignSpec, new: CampaignSpec) -> None:
+def _changed_wording(old: CampaignSpec, new: CampaignSpec) -> list[str]:
     """Once a request has gone out, what it asked is fixed: only additions are allowed."""
     problems = []
     new_questions = {q.id: q for q in new.questions}
@@ -153,8 +156,7 @@ def _refuse_changed_wording(old: CampaignSpec, new: CampaignSpec) -> None:
     for period in old.periods:
         if period not in new.periods:
             problems.append(f"periods: {period!r} was removed, but requests asking for it have been sent")
-    if problems:
-        raise CampaignFileError(f"campaign {new.slug}", problems)
+    return problems
 
 
 def _stale_draft_addresses(db: Database, slug: str) -> list[tuple[str, str]]:
