@@ -453,3 +453,10 @@ def m0006_money_questions(db: Database) -> None:
 @migrations(name="0007_percent_and_days_questions")
 def m0007_percent_and_days_questions(db: Database) -> None:
     _rebuild_questions(db, ("count", "money", "percent", "days", "text", "yes_no"))
+
+
+# A body's postal address, for the letters written to bodies that want post: lines
+# separated by "; ". The register ships it empty; users import or set it.
+@migrations(name="0008_body_postal_address")
+def m0008_body_postal_address(db: Database) -> None:
+    db.execute("ALTER TABLE bodies ADD COLUMN postal_address TEXT")
