@@ -502,3 +502,10 @@ def m0008_not_asked(db: Database) -> None:
     db.execute("ALTER TABLE questions ADD COLUMN added_at TEXT")
     db.execute("ALTER TABLE periods ADD COLUMN added_at TEXT")
     db.execute(SCHEMA_0008_DATASET)
+
+
+# A body's postal address, for the letters written to bodies that want post: lines
+# separated by "; ". The register ships it empty; users import or set it.
+@migrations(name="0009_body_postal_address")
+def m0009_body_postal_address(db: Database) -> None:
+    db.execute("ALTER TABLE bodies ADD COLUMN postal_address TEXT")

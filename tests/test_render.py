@@ -150,11 +150,13 @@ def test_register_values_cannot_add_headers(db, tmp_path):
 
 def test_docx_letter_opens_and_has_the_same_text(db):
     rendered, context = prepare(db, request_row(db, "MAN"), sender=SENDER, today=dt.date(2026, 3, 4))
-    text = letter_text(build_letter(rendered, context))
+    text = letter_text(build_letter(rendered, context, created=WHEN))
     assert text.startswith("Jo Bloggs\n1 High Street\nLeeds LS1 1AA\njo@example.org\n4 March 2026\n"
                            "Freedom of Information team\nManchester City Council\nOur reference: EH-MAN-")
     assert rendered.subject in text
     for line in rendered.body.splitlines():
+        if "|" in line:  # the example table is a Word table: letter_text gives its cells a row a line
+            line = " | ".join(cell.strip() for cell in line.split("|"))
         assert line in text, line
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from foi import clock
-from foi.cli.options import OutputFile, body_argument, check_known, csv_option, json_option, known_regions
+from foi.cli.options import Day, OutputFile, body_argument, check_known, csv_option, json_option, known_regions
 
 EXPORT_COLUMNS = [
     "code", "name", "short_name", "gss_code", "type", "type_name", "region", "county_code",
     "tier", "childrens_services", "website", "domain", "dfe_la_code", "foi_email",
-    "email_source", "email_checked_on", "notes", "origin",
+    "email_source", "email_checked_on", "postal_address", "notes", "origin",
 ]
 
 
@@ -24,6 +24,7 @@ def councils() -> None:
     Example:
         foi councils list --childrens-services --missing-email
         foi councils import addresses.csv
+        foi councils set-address BNS "Town Hall; Church Street; Barnsley; S70 2TA"
     """
 
 
@@ -100,7 +101,7 @@ def show(state, identifier: str, as_json: bool) -> None:
 @body_argument("identifier")
 @click.argument("address")
 @click.option("--source", help="Where the address came from (a URL, 'phoned').")
-@click.option("--checked-on", help="When it was last checked (YYYY-MM-DD).")
+@click.option("--checked-on", type=Day(), help="When it was last checked (YYYY-MM-DD).")
 @click.pass_obj
 def set_email_(state, identifier: str, address: str, source, checked_on) -> None:
     """Set the FOI address of one body.
@@ -116,16 +117,37 @@ def set_email_(state, identifier: str, address: str, source, checked_on) -> None
     click.echo(f"{body['code']} {body['name']}: {body['foi_email']}")
 
 
+@councils.command("set-address")
+@body_argument("identifier")
+@click.argument("address")
+@click.pass_obj
+def set_address(state, identifier: str, address: str) -> None:
+    """Set the postal address of one body, printed on the letters to it.
+
+    Separate the lines with ';'. An empty address ("") clears it.
+
+    \b
+    Example:
+        foi councils set-address BNS "Town Hall; Church Street; Barnsley; S70 2TA"
+    """
+    from foi.register.councils import set_postal_address
+
+    body = set_postal_address(state.db, identifier, address, now=clock.iso(clock.now()))
+    click.echo(f"{body['code']} {body['name']}: {body['postal_address'] or 'no postal address'}")
+
+
 @councils.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Write the valid rows even if some are bad.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
 @click.pass_obj
 def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
-    """Import FOI addresses from a CSV file.
+    """Import FOI email and postal addresses from a CSV or .xlsx file.
 
-    The header needs an identifier column (code, gss_code or name: exact
-    council name) and foi_email; source, checked_on and notes are optional.
+    The header needs a column naming the body (code, gss_code or name: the
+    exact council name) and foi_email, postal_address or both; source,
+    checked_on (YYYY-MM-DD) and notes are optional. Columns may be separated
+    by commas, semicolons or tabs; an .xlsx file is read from its first sheet.
     Every row is checked first; if any is bad nothing is written (unless
     --skip-invalid), and each bad row is reported with its line number.
     Importing the same file twice changes nothing.
@@ -133,10 +155,10 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
     \b
     Example:
         foi councils import addresses.csv --dry-run
-        foi councils import addresses.csv
+        foi councils import addresses.xlsx
     """
     from foi.errors import FoiError
-    from foi.register.councils import apply_import, plan_import
+    from foi.register.importing import apply_import, plan_import
 
     plan = plan_import(state.db, path)
     for line, reason in plan.errors:
@@ -148,11 +170,21 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
         )
     verb = "Would update" if dry_run else "Updated"
     for item in plan.valid if dry_run else []:
-        click.echo(f"  {item.code}: {item.foi_email}")
+        click.echo(f"  {item.code}: {_changes(item.changes)}")
     changed = 0 if dry_run else apply_import(state.db, plan, now=clock.iso(clock.now()))
     count = len(plan.valid) if dry_run else changed
     skipped = f", skipped {len(plan.errors)} invalid" if plan.errors else ""
     click.echo(f"{verb} {count} bodies, {plan.unchanged} already up to date{skipped}.")
+
+
+def _changes(changes: dict[str, str]) -> str:
+    """'foi@barnsley.gov.uk, postal address "Town Hall; ...", checked on 2026-01-05'."""
+    labels = {"postal_address": "postal address", "email_source": "source", "email_checked_on": "checked on",
+              "notes": "notes"}
+    parts = [changes["foi_email"]] if "foi_email" in changes else []
+    parts += [f"{label} {changes[column]!r}" if column in ("postal_address", "notes") else f"{label} {changes[column]}"
+              for column, label in labels.items() if column in changes]
+    return ", ".join(parts)
 
 
 @councils.command("export")
@@ -186,8 +218,9 @@ def export_(state, output, as_json: bool) -> None:
 @click.option("--region", help="Region, e.g. 'North West'.")
 @click.option("--email", help="Its FOI address.")
 @click.option("--website", help="Its website.")
+@click.option("--postal-address", help="Its postal address for letters, lines separated by ';'.")
 @click.pass_obj
-def add(state, code: str, name: str, type_: str, region, email, website) -> None:
+def add(state, code: str, name: str, type_: str, region, email, website, postal_address) -> None:
     """Add a body that is not a council (a police force, an NHS trust...).
 
     \b
@@ -198,5 +231,6 @@ def add(state, code: str, name: str, type_: str, region, email, website) -> None
     from foi.register.councils import add_body
 
     body = add_body(state.db, code=code, name=name, type=type_, region=region,
-                    foi_email=email, website=website, now=clock.iso(clock.now()))
+                    foi_email=email, website=website, postal_address=postal_address,
+                    now=clock.iso(clock.now()))
     click.echo(f"Added {body['code']} {body['name']}")

@@ -85,7 +85,7 @@ def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender
     if fmt == "eml":
         return build_draft(rendered, context, sender=sender, when=now).as_bytes()
     if fmt == "docx":
-        return build_letter(rendered, context)
+        return build_letter(rendered, context, created=now)
     return f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
 
 

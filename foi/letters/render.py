@@ -179,7 +179,7 @@ def tidy(text: str) -> str:
 
 # ---- the context -----------------------------------------------------------------------------
 
-BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "website", "domain")
+BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "website", "domain", "postal_address")
 
 
 def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender, today: dt.date,

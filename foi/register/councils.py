@@ -7,9 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -33,13 +31,19 @@ EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
                            r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,15}$")
 
+# What users set (import, set-email, set-address): the bundled register never blanks them.
+USER_COLUMNS = ("foi_email", "email_source", "email_checked_on", "notes", "postal_address")
+# A postal address is stored as its lines joined by "; " (as FOI_SENDER_ADDRESS is given).
+ADDRESS_SEPARATOR = "; "
+MAX_ADDRESS_LINES = 8
+
 
 def read_register() -> list[dict]:
     """The bundled register rows, typed for the bodies table."""
     text = resources.files("foi.data").joinpath(REGISTER_FILE).read_text(encoding="utf-8")
     rows = []
     for row in csv.DictReader(io.StringIO(text)):
-        record = {key: (value or None) for key, value in row.items()}
+        record = {key: (value or None) for key, value in row.items() if value or key not in USER_COLUMNS}
         record["childrens_services"] = 1 if row["childrens_services"] == "True" else 0
         record["origin"] = "register"
         rows.append(record)
@@ -47,7 +51,8 @@ def read_register() -> list[dict]:
 
 
 def load_register(db: Database, now: str | None = None) -> int:
-    """Upsert the bundled councils; addresses and notes users set are left alone."""
+    """Upsert the bundled councils; addresses and notes users set are left alone
+    (the register ships none of them)."""
     rows = read_register()
     for row in rows:
         row["updated_at"] = now
@@ -132,6 +137,37 @@ def validate_email(address: str) -> str | None:
     return None
 
 
+def address_lines(text: str | None) -> list[str]:
+    """The lines of a postal address, given with ';' or line breaks between them."""
+    return [" ".join(part.split()) for part in re.split(r"[;\r\n]+", text or "") if part.strip()]
+
+
+def postal_address_problem(text: str) -> str | None:
+    """The reason `text` is not usable as a postal address, or None if it is."""
+    lines = address_lines(text)
+    if any(ord(ch) < 32 or ord(ch) == 127 for line in lines for ch in line):
+        return "the postal address contains control characters"
+    if len(lines) > MAX_ADDRESS_LINES:
+        return (f"the postal address has {len(lines)} lines; at most {MAX_ADDRESS_LINES} fit above a letter "
+                "(lines are separated by ';')")
+    return None
+
+
+def normal_postal_address(text: str | None) -> str | None:
+    """A postal address as stored: its lines joined by '; ', or None when empty."""
+    return ADDRESS_SEPARATOR.join(address_lines(text)) or None
+
+
+def set_postal_address(db: Database, identifier: str, text: str, *, now: str | None = None) -> dict:
+    """Set (or, with an empty text, clear) the postal address letters to a body carry."""
+    body = find_body(db, identifier)
+    problem = postal_address_problem(text)
+    if problem:
+        raise FoiError(f"Cannot set the postal address of {body['name']}: {problem}")
+    db.table("bodies").update(body["code"], {"postal_address": normal_postal_address(text), "updated_at": now})
+    return db.table("bodies").get(body["code"])
+
+
 def set_email(db: Database, identifier: str, address: str, *, source: str | None = None,
               checked_on: str | None = None, now: str | None = None) -> dict:
     body = find_body(db, identifier)
@@ -150,7 +186,7 @@ def set_email(db: Database, identifier: str, address: str, *, source: str | None
 
 def add_body(db: Database, *, code: str, name: str, type: str, region: str | None = None,
              foi_email: str | None = None, website: str | None = None,
-             domain: str | None = None, now: str | None = None) -> dict:
+             domain: str | None = None, postal_address: str | None = None, now: str | None = None) -> dict:
     """Add a body that is not in the register (a police force, an NHS trust...)."""
     code = code.strip().upper()
     if not CODE_PATTERN.match(code):
@@ -163,106 +199,14 @@ def add_body(db: Database, *, code: str, name: str, type: str, region: str | Non
         problem = validate_email(foi_email)
         if problem:
             raise FoiError(f"Cannot add {name}: {problem}")
+    if postal_address and (problem := postal_address_problem(postal_address)):
+        raise FoiError(f"Cannot add {name}: {problem}")
     if foi_email and not domain:
         domain = foi_email.rsplit("@", 1)[1].lower()
     db.table("bodies").insert({
         "code": code, "name": name.strip(), "type": type.strip().upper(), "region": region,
         "foi_email": foi_email, "website": website, "domain": domain,
-        "childrens_services": 0, "origin": "user", "updated_at": now,
+        "childrens_services": 0, "origin": "user", "postal_address": normal_postal_address(postal_address),
+        "updated_at": now,
     })
     return db.table("bodies").get(code)
-
-
-# ---- importing a CSV of FOI addresses -------------------------------------------------
-
-@dataclass
-class ImportRow:
-    line: int
-    code: str
-    foi_email: str
-    source: str | None = None
-    checked_on: str | None = None
-    notes: str | None = None
-
-
-@dataclass
-class ImportPlan:
-    valid: list[ImportRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
-    unchanged: int = 0
-
-
-IDENTIFIER_COLUMNS = ("code", "gss_code", "name")
-
-
-def plan_import(db: Database, path: Path) -> ImportPlan:
-    """Validate every row of an address CSV; nothing is written."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise FoiError(f"Cannot read {path}: {error.strerror}") from None
-    text = raw.decode("utf-8-sig", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = headers
-    identifier = next((c for c in IDENTIFIER_COLUMNS if c in headers), None)
-    if identifier is None or "foi_email" not in headers:
-        raise FoiError(
-            f"{path}: the header must have foi_email and one of code, gss_code or name",
-            f"Found: {', '.join(headers) or '(no header)'}",
-        )
-    bodies = {row["code"]: row for row in db.query(
-        "SELECT code, gss_code, name, foi_email, email_source, email_checked_on, notes FROM bodies")}
-    by_key = {
-        "code": {code.upper(): code for code in bodies},
-        "gss_code": {(b["gss_code"] or "").upper(): c for c, b in bodies.items() if b["gss_code"]},
-        "name": {b["name"].upper(): c for c, b in bodies.items()},
-    }[identifier]
-    plan = ImportPlan()
-    seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        key = (row.get(identifier) or "").strip()
-        email = (row.get("foi_email") or "").strip()
-        if not key and not email:
-            continue
-        code = by_key.get(key.upper())
-        if code is None:
-            plan.errors.append((line, f"unknown body {key!r} (no {identifier} matches)"))
-            continue
-        problem = validate_email(email)
-        if problem:
-            plan.errors.append((line, problem))
-            continue
-        if code in seen:
-            plan.errors.append((line, f"duplicate: {key} already given on line {seen[code]}"))
-            continue
-        seen[code] = line
-        item = ImportRow(line, code, email, _blank(row.get("source")), _blank(row.get("checked_on")),
-                         _blank(row.get("notes")))
-        current = bodies[code]
-        if (current["foi_email"], current["email_source"], current["email_checked_on"], current["notes"]) == (
-            item.foi_email, item.source or current["email_source"],
-            item.checked_on or current["email_checked_on"], item.notes or current["notes"]
-        ):
-            plan.unchanged += 1
-        else:
-            plan.valid.append(item)
-    return plan
-
-
-def apply_import(db: Database, plan: ImportPlan, now: str | None = None) -> int:
-    """Write the valid rows of a plan in one transaction; returns rows changed."""
-    with db.atomic():
-        for item in plan.valid:
-            changes = {"foi_email": item.foi_email, "updated_at": now}
-            for column, value in (("email_source", item.source), ("email_checked_on", item.checked_on),
-                                  ("notes", item.notes)):
-                if value is not None:
-                    changes[column] = value
-            db.table("bodies").update(item.code, changes)
-    return len(plan.valid)
-
-
-def _blank(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None

@@ -270,7 +270,7 @@ def save_ico_draft(db: Database, draft: IcoDraft, *, now: dt.datetime) -> list[P
     text_path, docx_path = draft.stem.with_suffix(".txt"), draft.stem.with_suffix(".docx")
     text_path.write_text(f"Subject: {one_line(draft.rendered.subject)}\n\n{plain_text(draft.rendered.body)}",
                          encoding="utf-8")
-    docx_path.write_bytes(build_letter(draft.rendered, draft.context))
+    docx_path.write_bytes(build_letter(draft.rendered, draft.context, created=now))
     sender = draft.context["sender"]["email"] or "foi.invalid"
     with db.atomic():
         outgoing_id = db.table("outgoing").insert({
