@@ -30,8 +30,8 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
 
     \b
     Example:
-        foi extract referrals-2026
-        foi extract referrals-2026 --body BNS --force --dry-run
+        foi extract early-help
+        foi extract early-help --body BNS --force --dry-run
     """
     from foi.db import blob_dir
     from foi.extract.run import extract_campaign
@@ -82,8 +82,8 @@ def review(state, slug: str, as_json: bool) -> None:
 
     \b
     Example:
-        foi review referrals-2026
-        foi review referrals-2026 --json > review.json
+        foi review early-help
+        foi review early-help --json > review.json
     """
     from foi.extract.review import review_campaign
 
@@ -122,8 +122,8 @@ def answer(state, slug, body, question, period, value, note, dry_run) -> None:
 
     \b
     Example:
-        foi answer referrals-2026 BNS referrals 2016/17 1234 --note "scanned letter p.2"
-        foi answer referrals-2026 BNS rereferrals 2016/17 refused:s12
+        foi answer early-help BNS closed_no_early_help 2016/17 1234 --note "scanned letter p.2"
+        foi answer early-help BNS rereferrals 2016/17 refused:s12
     """
     from foi.extract.review import save_manual_answer
 

@@ -61,7 +61,7 @@ def assign(state, message: str, request: str, dry_run: bool) -> None:
     \b
     Example:
         foi assign 42 EH-BNS-592V
-        foi assign '<abc@mail.council.gov.uk>' eh-2026/BNS
+        foi assign '<abc@mail.barnsley.gov.uk>' early-help/BNS
     """
     from foi.triage.inbox import assign_message, find_message, find_request
 
@@ -95,7 +95,7 @@ def set_state(state, slug: str, body: str, new_state: str, note: str | None, dry
 
     \b
     Example:
-        foi set-state eh-2026 BNS answered --note "figures came by post"
+        foi set-state early-help BNS answered --note "figures came by post"
     """
     from foi.tracking.states import validate_state
     from foi.triage.inbox import request_for, set_request_state

@@ -27,9 +27,9 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
 
     \b
     Example:
-        foi send eh-2026 --dry-run
-        foi send eh-2026 --limit 5
-        foi send eh-2026 --yes
+        foi send early-help --dry-run
+        foi send early-help --limit 5
+        foi send early-help --yes
     """
     from foi.letters.render import renderer_for, sender_from_config
     from foi.sending.send import plan_send
@@ -79,8 +79,8 @@ def reply(state, slug, body_code, text_file, dry_run, yes):
 
     \b
     Example:
-        foi reply eh-2026 BNS --file clarification.txt --dry-run
-        foi reply eh-2026 BNS --file clarification.txt --yes
+        foi reply early-help BNS --file clarification.txt --dry-run
+        foi reply early-help BNS --file clarification.txt --yes
     """
     from foi.letters.render import sender_from_config
     from foi.sending.replying import plan_reply

@@ -120,9 +120,9 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
 
     \b
     Example:
-        foi chase eh-2026 --stage reminder --dry-run
-        foi chase eh-2026 --stage review --body BNS --yes
-        foi chase eh-2026 --stage ico
+        foi chase early-help --stage reminder --dry-run
+        foi chase early-help --stage review --body BNS --yes
+        foi chase early-help --stage ico
     """
     from foi.cli.delivery import require_yes_without_terminal, send_plan, show_messages, show_skipped
     from foi.letters.render import sender_from_config
