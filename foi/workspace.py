@@ -1,8 +1,9 @@
-"""Setting up a campaign folder: the database and the bundled register."""
+"""Setting up a campaign folder: the database and the bundled register, the mail settings file."""
 
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from foi.clock import LONDON
@@ -45,8 +46,7 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
 
 def _move_aside(db_path: Path) -> Path:
     """Copy the database to a backup file with SQLite's backup API, then remove it."""
-    stamp = dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")
-    backup = db_path.with_name(f"{db_path.name}.{stamp}.bak")
+    backup = db_path.with_name(f"{db_path.name}.{_stamp()}.bak")
     source = sqlite3.connect(db_path)
     target = sqlite3.connect(backup)
     with target:
@@ -56,3 +56,36 @@ def _move_aside(db_path: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     return backup
+
+
+SETTINGS_TEMPLATE = "foi.toml"  # in foi/data: every setting commented, with an example
+
+
+@dataclass
+class SettingsFileResult:
+    path: Path
+    written: bool  # False: one was there already and is left as it is
+    backup: Path | None = None
+
+
+def write_settings_file(path: Path, *, force: bool = False) -> SettingsFileResult:
+    """Write the mail settings file to fill in (every key commented, with an example).
+
+    One that exists is never overwritten: it is left as it is, or with `force` moved
+    aside to `NAME.<timestamp>.bak` first."""
+    path = Path(path)
+    backup = None
+    if path.exists():
+        if not force:
+            return SettingsFileResult(path, False)
+        backup = path.with_name(f"{path.name}.{_stamp()}.bak")
+        path.replace(backup)
+    path.parent.mkdir(parents=True, exist_ok=True)  # as for the database
+    text = resources.files("foi").joinpath(f"data/{SETTINGS_TEMPLATE}").read_text(encoding="utf-8")
+    with path.open("x", encoding="utf-8") as handle:  # never over a file that appeared meanwhile
+        handle.write(text)
+    return SettingsFileResult(path, True, backup)
+
+
+def _stamp() -> str:
+    return dt.datetime.now(LONDON).strftime("%Y%m%d-%H%M%S")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported only when used: `foi --help` stays fast
 # command name -> "module:attribute"; each module is imported on first use.
 COMMANDS: dict[str, str] = {
     "init": "foi.cli.setup:init",
+    "check": "foi.cli.setup:check",
     "councils": "foi.cli.councils:councils",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",

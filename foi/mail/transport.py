@@ -237,6 +237,14 @@ class SmtpTransport:
             self._drop()
 
 
+def _server_words(error: Exception) -> bytes | str:
+    """What the IMAP server said: imapclient's LoginError holds it as the text "b'...'"."""
+    cause = error.__context__
+    if isinstance(cause, imaplib.IMAP4.error) and cause.args:
+        return cause.args[0]
+    return str(error)
+
+
 class ImapSentFolder:
     """The account's Sent folder: look for a Message-ID, or append a copy."""
 
@@ -268,7 +276,7 @@ class ImapSentFolder:
                 raise FoiError(f"The IMAP server {where} closed the connection while we logged in as "
                                f"{cfg.username}", "Try again later; if it goes on, check imap.security.") from None
             raise FoiError(f"The IMAP server {where} refused the login for {cfg.username}: "
-                           f"{_text(str(error))}", "Check imap.username and the password.") from None
+                           f"{_text(_server_words(error))}", "Check imap.username and the password.") from None
         except (OSError, ssl.SSLError, imaplib.IMAP4.error) as error:
             raise FoiError(f"Cannot connect to the IMAP server {where}: {_text(str(error))}",
                            "Check imap.host, imap.port and imap.security.") from None
