@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "reviewed": "foi.cli.clock:reviewed",
     "sync": "foi.cli.receiving:sync",
     "import": "foi.cli.receiving:import_",
+    "attach": "foi.cli.receiving:attach",
     "send": "foi.cli.sending:send",
     "report": "foi.cli.reporting:report",
     "export": "foi.cli.reporting:export",

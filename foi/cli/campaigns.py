@@ -136,6 +136,9 @@ def show(state, slug: str) -> None:
         note = (f"\t(register now has {row['register_email']}: run `foi campaign create` again)"
                 if row["register_email"] else "")
         click.echo(f"  {row['code']}\t{row['reference']}\t{row['name']}{note}")
+    from foi.cli.tracking import echo_download_links
+
+    echo_download_links(state.db, slug)
 
 
 def _sender_and_now(state):

@@ -1,9 +1,10 @@
-"""`foi sync` and `foi import`: bring replies into the campaign database."""
+"""`foi sync`, `foi import` and `foi attach`: bring replies into the campaign database."""
 
 from pathlib import Path
 
 import click
 
+from foi.cli.options import Day, body_argument
 from foi.cli.progress import Progress
 
 NO_EXTRACT = click.option("--no-extract", is_flag=True,
@@ -132,3 +133,64 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
                        "mbox, Maildir or Outlook .msg file was found there",
                        "Give the saved messages themselves (.eml, .msg, mbox) or the folder that holds them.")
 
+
+
+@click.command()
+@click.argument("slug")
+@body_argument()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--on", "on", type=Day(), help="The day the reply was received (default: today).")
+@click.option("--note", help="A few words about it, kept with the message (e.g. \"letter, 2 pages\").")
+@click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
+@NO_EXTRACT
+@click.pass_obj
+def attach(state, slug: str, body: str, files: tuple[Path, ...], on: str | None, note: str | None,
+           dry_run: bool, no_extract: bool) -> None:
+    """Add a reply that came by post or from a portal, as files.
+
+    The files (a scan, a spreadsheet downloaded from the council's portal...)
+    become a reply received from the council on --on, stored and read like the
+    attachments of a reply by email, and the request moves on as for one: a
+    spreadsheet of figures makes it answered once `foi extract` has read them.
+    Attaching the same files again stores nothing new.
+
+    \b
+    Example:
+        foi attach early-help BNS reply-letter.pdf --on 2026-03-20 --note "letter, 2 pages"
+        foi attach early-help LDS early-help-figures.xlsx
+    """
+    import datetime as dt
+
+    from foi import clock
+    from foi.blobs import BlobStore
+    from foi.db import blob_dir
+    from foi.triage.attach import apply_attach, plan_attach
+
+    now, today = clock.now(), clock.today()
+    day = dt.date.fromisoformat(on) if on else today
+    state.bound_reading()
+    plan = plan_attach(state.db, slug, body, list(files), on=day, today=today, note=note)
+    what = f"{plan.request['reference']} ({plan.body_name})"
+    names = ", ".join(name for name, _ in plan.files)
+    if plan.already is not None:
+        click.echo(f"Already attached to {what} (message {plan.already}): {names}; nothing changed.")
+        return
+    if dry_run:
+        click.echo(f"Would attach {len(plan.files)} file(s) to {what} as a reply received on {plan.on}: {names}")
+        return
+    result = apply_attach(state.db, BlobStore(blob_dir(state.db_path)), plan, today=today, now=now)
+    click.echo(f"Attached {len(plan.files)} file(s) to {what} as a reply received on {plan.on} "
+               f"(message {result.message}): {names}")
+    moved = f"{result.state_before} -> {result.state_after}" if result.state_after != result.state_before \
+        else f"stays {result.state_after}"
+    click.echo(f"Read as {result.classification or 'not read'}; the request {moved}.")
+    if result.classification in (None, "unclassified"):
+        click.echo(f"note: foi could not tell what the reply says: record it with `foi set-state {slug} {body} "
+                   "STATE` (and its figures with `foi answer`)", err=True)
+    for problem in result.notes:
+        click.echo(f"note: {problem}", err=True)
+    if result.undecodable:
+        click.echo(f"note: {result.undecodable} file(s) could not be read: `foi review {slug}` lists them", err=True)
+    if not no_extract:
+        _extract_new(state, now)

@@ -59,7 +59,19 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
         click.echo(format_table(records, columns, headers=[
             "code", "body", "state", "sent", "due", "elapsed", "overdue", "last message",
             "their ref", "chases"], max_width=36))
+        echo_download_links(state.db, slug)
     click.echo(line, err=as_json or as_csv)
+
+
+def echo_download_links(db, slug: str) -> None:
+    """Requests answered only with a link: the answer waits there for someone to fetch it."""
+    from foi.tracking.status import download_links
+
+    found = download_links(db, slug)
+    if found:
+        click.echo(f"Answered only with a link: download the files, then `foi attach {slug} BODY FILE...`:")
+        for row in found:
+            click.echo(f"  {row['body_code']}\t{row['reference']}\t{' '.join(row['links']) or '(no link found)'}")
 
 
 def _summary_line(summary: dict, shown: int) -> str:

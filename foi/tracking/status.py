@@ -1,6 +1,7 @@
 """Where every request of a campaign stands today: the rows of `foi status`."""
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from foi.campaign.campaigns import get_campaign
 from foi.tracking.deadlines import CaseDeadline, campaign_calendar, request_deadlines
 from foi.tracking.ics import DueEvent
 from foi.tracking.workdays import Calendar
-from foi.vocabulary import CHASE_KINDS, WAITING_STATES, OutgoingState, RequestState
+from foi.vocabulary import CHASE_KINDS, WAITING_STATES, MessageKind, OutgoingState, RequestState
 
 STATUS_COLUMNS = ["body_code", "body_name", "region", "state", "sent_on", "due_date",
                   "days_elapsed", "overdue", "days_overdue", "very_overdue", "last_message_at",
@@ -162,3 +163,22 @@ def due_events(rows: list[StatusRow], slug: str) -> list:
                                    f"Internal review requested {d.review_requested_on}; "
                                    f"due (20 working days): {about}."))
     return sorted(events, key=lambda e: (e.date, e.uid))
+
+
+def download_links(db: Database, slug: str) -> list[dict]:
+    """Requests answered only with a link (state link_only), each with the links of the
+    council's latest such reply: the answer is there to download (then `foi attach`)."""
+    sql = """
+        SELECT r.body_code, r.reference, b.name AS body_name,
+          (SELECT m.classification_evidence FROM messages m WHERE m.request_id = r.id
+             AND m.classification = ? ORDER BY coalesce(m.date, m.received_at) DESC, m.id DESC LIMIT 1) AS evidence
+        FROM requests r JOIN bodies b ON b.code = r.body_code
+        WHERE r.campaign = ? AND r.state = ? ORDER BY b.name"""
+    found = []
+    for row in db.query(sql, [MessageKind.LINK_ONLY, slug, RequestState.LINK_ONLY]):
+        try:
+            links = json.loads(row.pop("evidence") or "{}").get("links") or []
+        except ValueError:
+            links = []
+        found.append({**row, "links": [str(link) for link in links]})
+    return found
