@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
-from tests.mailbuild import mail
+from tests.mailbuild import mail, zip_of
 
 
 def figures_xlsx() -> bytes:
@@ -151,3 +151,17 @@ def test_a_photo_of_a_letter_is_stored_and_the_state_left_for_a_person(run, monk
     [attachment] = rows("SELECT filename, detected_type FROM attachments")
     assert attachment["filename"] == "letter.jpg"
     assert rows("SELECT request_id FROM messages") == [{"request_id": 1}] and reference
+
+
+def test_an_attached_zip_bomb_is_refused_as_in_an_emailed_reply(run, monkeypatch):
+    """The same storing code as imported mail: the same limits, the same note, `foi review` lists it."""
+    sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
+    Path("portal-export.zip").write_bytes(zip_of({"zeros.csv": b"0" * (20 * 1024 * 1024)}))
+
+    result = run("attach", "visits", "BNS", "portal-export.zip", "--no-extract")
+
+    assert "note: 1 file(s) could not be read: `foi review visits` lists them" in result.stderr
+    [attachment] = rows("SELECT filename, note FROM attachments")
+    assert attachment["filename"] == "portal-export.zip"
+    assert attachment["note"].startswith("refused, possible zip bomb: compression ratio ")
+    assert rows("SELECT count(*) AS n FROM attachments WHERE parent IS NOT NULL") == [{"n": 0}]
