@@ -151,9 +151,9 @@ def attach(state, slug: str, body: str, files: tuple[Path, ...], on: str | None,
 
     The files (a scan, a spreadsheet downloaded from the council's portal...)
     become a reply received from the council on --on, stored and read like the
-    attachments of a reply by email, and the request moves on as for one: a
-    spreadsheet of figures makes it answered once `foi extract` has read them.
-    Attaching the same files again stores nothing new.
+    attachments of a reply by email; the request moves on as for one (a letter
+    or spreadsheet attached: answered) and the figures are read into the
+    dataset. Attaching the same files again stores nothing new.
 
     \b
     Example:

@@ -13,7 +13,7 @@ from foi import clock
               help="Start afresh: move the existing database and foi.toml aside to backups first.")
 @click.pass_obj
 def init(state, force: bool) -> None:
-    """Create the campaign database, the register and foi.toml to fill in.
+    """Create the campaign database and a foi.toml to fill in.
 
     Re-running is harmless: an existing database is kept (its register is
     refreshed, addresses you set are kept), and so is an existing foi.toml.
@@ -54,7 +54,7 @@ def init(state, force: bool) -> None:
 @click.command()
 @click.pass_obj
 def check(state) -> None:
-    """Test the mail settings: log in to SMTP and IMAP, list the folders.
+    """Test the mail settings: log in to SMTP and IMAP, list folders.
 
     Logs in to the SMTP server as `foi send` would and leaves without sending
     anything; logs in to the IMAP mailbox as `foi sync` would (changing
