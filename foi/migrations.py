@@ -453,3 +453,9 @@ def m0006_money_questions(db: Database) -> None:
 @migrations(name="0007_percent_and_days_questions")
 def m0007_percent_and_days_questions(db: Database) -> None:
     _rebuild_questions(db, ("count", "money", "percent", "days", "text", "yes_no"))
+
+
+# A question may have a short title for reports (the campaign file's `title`; NULL shows its id).
+@migrations(name="0009_question_titles")
+def m0009_question_titles(db: Database) -> None:
+    db.execute("ALTER TABLE questions ADD COLUMN title TEXT")

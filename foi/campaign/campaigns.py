@@ -199,7 +199,7 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
                                    for i, p in enumerate(spec.periods, 1))
     db.table("questions").insert_all(
         {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind,
-         "labels": json.dumps(q.labels)}
+         "labels": json.dumps(q.labels), "title": q.title}
         for i, q in enumerate(spec.questions, 1))
     db.table("checks").insert_all({"campaign": spec.slug, "position": i, "rule": r}
                                   for i, r in enumerate(spec.checks, 1))
