@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from foi.db import connect
+from tests.builders import create_campaign
 from tests.mailfixtures import reply
 
 CAMPAIGN = """
@@ -122,3 +124,21 @@ def test_a_value_answered_by_hand_leaves_the_review_and_the_report_together(run,
     assert "Referrals: 2015 was 300" not in result.stdout and "Re-referrals: 2015 was 30" in result.stdout
     assert result.stderr.startswith("To review: 4 values to be confirmed")
     assert json.loads(run("report", "kids", "--json").stdout)["needs_review"] == 4
+
+
+def test_values_answered_by_hand_leave_the_review_and_a_campaign_with_nothing_lists_nothing(run, kids, isolated):
+    cells = [("referrals", "2015/16"), ("referrals", "2016/17"), ("rereferrals", "2015/16"), ("rereferrals", "2016/17")]
+    for code, figures in (("BNS", ("99", "140")), ("LDS", ("300", "310", "30", "31"))):
+        for (question, period), figure in zip(cells, figures):
+            run("answer", "kids", code, question, period, figure)
+    result = run("review", "kids")
+    assert result.stdout.splitlines() == [
+        "Barnsley Metropolitan Borough Council (BNS), request K-BNS-PCMH: awaiting response",
+        "  Reply of 16 March 2026: RE: K-BNS-PCMH (message 1)",
+        "    scan.png: needs person: an image (a scan or photo): needs a person to read it"]
+    assert result.stderr == ("To review: 0 values to be confirmed (foi report's \"Values to be confirmed\"), "
+                             "1 file not read in full.\n")
+    create_campaign(connect(isolated / "campaign.db"), isolated, slug="quiet", recipients=["BNS"])
+    quiet = run("review", "quiet")
+    assert (quiet.stdout, quiet.stderr) == ("", "To review: 0 values to be confirmed (foi report's "
+                                                "\"Values to be confirmed\").\n")

@@ -93,7 +93,8 @@ def review(state, slug: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    click.echo("\n\n".join("\n".join(_council_lines(group)) for group in report["councils"]))
+    if report["councils"]:
+        click.echo("\n\n".join("\n".join(_council_lines(group)) for group in report["councils"]))
     click.echo(_review_counts(report["counts"]), err=True)
 
 
