@@ -509,3 +509,9 @@ def m0008_not_asked(db: Database) -> None:
 @migrations(name="0009_body_postal_address")
 def m0009_body_postal_address(db: Database) -> None:
     db.execute("ALTER TABLE bodies ADD COLUMN postal_address TEXT")
+
+
+# A question may have a short title for reports (the campaign file's `title`; NULL shows its id).
+@migrations(name="0010_question_titles")
+def m0010_question_titles(db: Database) -> None:
+    db.execute("ALTER TABLE questions ADD COLUMN title TEXT")

@@ -100,7 +100,8 @@ def test_extract_review_answer_commands(tmp_path, run):
     assert [(f["body"], f["file"], f["status"]) for f in report["files"]] == [("BNS", "scan.png", "needs_person")]
     assert report["checks"] == []
     text = run("review", "cin")
-    assert text.stderr.strip() == "3 items to review"
+    assert text.stderr.strip() == ("To review: 2 values to be confirmed (foi report's \"Values to be confirmed\"), "
+                                   "1 file not read in full.")
     answered = run("answer", "cin", "BNS", "referrals", "2017/18", "1,410", "--note", "phoned")
     assert answered.stdout.strip() == "Recorded BNS referrals 2017/18: answered 1410"
     assert run("answer", "cin", "BNS", "nfa", "2015/16", "refused:s12").stdout.strip() == \

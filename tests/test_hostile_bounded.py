@@ -99,7 +99,7 @@ def test_a_file_past_the_limits_is_recorded_unreadable_once_and_the_rest_of_the_
     assert [(r["status"], r["value"]) for r in rows] == [("answered", 1204)]
     reason = "not read: it could not be read within foi's limits (needed over 64 MB of memory)"
     review = run("review", "visits").stdout
-    assert f"unreadable\tall-visits.csv\tmessage 1\t{reason}" in review
+    assert f"\n    all-visits.csv: unreadable: {reason}" in review
     db = connect(Path("campaign.db"))
     read_at = ("SELECT e.extracted_at FROM extractions e JOIN attachments a ON a.sha256 = e.source_sha256 "
                "WHERE a.filename = 'all-visits.csv'")
@@ -161,7 +161,7 @@ def test_one_message_past_the_limits_never_stops_sync_storing_the_rest(run, monk
                             "only its headers were read; the whole message is kept, open it by hand")
     assert [row[2] for row in stored[1:]] == [None] * 5
     assert "! partly read: the message could not be read within foi's limits" in run("inbox").stdout
-    assert "partly read\t(the message)" in run("review", "visits").stdout
+    assert "\n    (the message): partly read: the message could not be read" in run("review", "visits").stdout
     assert run("sync").stdout.startswith("INBOX: 0 new message(s)")
 
 

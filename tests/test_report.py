@@ -60,7 +60,7 @@ def test_coverage_by_region_and_type(campaign):
     assert types == {"CTY": 2, "MD": 3, "NMD": 1, "UA": 1}
 
 
-def test_headline_totals_say_how_many_councils(campaign):
+def test_headline_totals_say_how_many_councils(campaign, run):
     report = build_report(campaign, SLUG, TODAY)
     heads = {(h["question_id"], h["period"]): h for h in report["headlines"]}
     assert heads[("q1", "2023-24")] == {"question_id": "q1", "period": "2023-24", "total": 320, "councils": 2,
@@ -68,11 +68,10 @@ def test_headline_totals_say_how_many_councils(campaign):
     assert heads[("q1", "2024-25")]["total"] == 130 and heads[("q1", "2024-25")]["councils"] == 1
     assert heads[("q2", "2024-25")] == {"question_id": "q2", "period": "2024-25", "total": 45, "councils": 1,
                                         "suppressed": {"values": 1, "lower": 0, "upper": 4}}
-    text = " ".join(report["methodology"])
-    assert "q2 2024-25: total 45 from 1 council, plus 1 suppressed value worth 0-4." in text
-    assert "6 of 7 requests were sent between 4 and 6 March 2026." in text
-    assert "By 20 May 2026, 2 councils had answered in full or in part (1 in full, 1 in part)" in text
-    assert "The figures cover 2 councils of the 7 asked (29%)" in text
+    text = run("report", SLUG).stdout
+    assert "q2 2024-25: 45 from 1 council; 1 suppressed value worth 0-4 (not included)" in text
+    assert "Sent                                    6       sent between 4 and 6 March 2026" in text
+    assert "Councils that gave at least one figure  2 of 7  29% of the councils asked" in text
 
 
 def test_median_response_time_in_working_days(campaign):
@@ -105,12 +104,12 @@ def test_report_json_text_status_and_dataset_agree(campaign, run):
         mine = [r["status"] for r in rows if (r["question_id"], r["period"]) == (cell["question_id"], cell["period"])]
         assert {s: mine.count(s) for s in cell["counts"]} == cell["counts"]
     text = run("report", SLUG).stdout
-    assert "Delivered (sent, not bounced)        5" in text
+    assert "Delivered (sent, not bounced)           5" in text
     assert "refused  to be confirmed  missing" in text  # needs_review counted apart, never as answered
     assert "q1        2024-25  1 (14%)   0 (0%)      1 (14%)   1 (14%)  1 (14%)          3 (43%)" in text
     assert "q2        2024-25  1 (14%)   1 (14%)     1 (14%)   1 (14%)  0 (0%)           3 (43%)" in text
     assert "q2 2024-25: 45 from 1 council; 1 suppressed value worth 0-4 (not included)" in text
-    assert "Median 16.5 working days from sending to the first reply (4 councils; fastest 11, slowest 24)" in text
+    assert "Median working days to a first reply    16.5    4 councils; fastest 11, slowest 24" in text
 
 
 def test_html_escapes_everything_and_names_nothing_external(campaign, run, isolated):
@@ -121,7 +120,7 @@ def test_html_escapes_everything_and_names_nothing_external(campaign, run, isola
     assert "=HYPERLINK(&#34;http://evil.example/x&#34;,&#34;Leeds&#34;)" in html
     assert not external_references(html)
     assert html.count("<svg") == 3 and 'id="coverage-grid"' in html
-    assert "<th>q2<br>2024-25</th>" in html and "&lt;5 (0-4)" in html
+    assert '<h3 id="values-q2">Values: q2</h3>' in html and "&lt;5 (0-4)" in html
 
 
 def external_references(html: str) -> list[str]:
@@ -138,3 +137,69 @@ def test_external_reference_check_catches_links():
     assert external_references('<img src="http://x/y.png"><a href=//cdn/x>x</a>'
                                '<div style="background:url(\'https://x/b.png\')">') == [
         "http://x/y.png", "//cdn/x", "https://x/b.png"]
+
+
+def summary_table(html: str) -> list[tuple[str, str, str]]:
+    """The rows of the HTML summary table: (label, figure, note)."""
+    import re
+
+    table = html[html.index('<table id="summary">'):]
+    table = table[:table.index("</table>")]
+    return re.findall(r'<tr id="count-\w+"><th scope="row">(.*?)</th><td class="n">(.*?)</td><td>(.*?)</td></tr>',
+                      table)
+
+
+def test_html_summary_gives_each_total_once_in_a_table_and_the_method_a_heading(campaign, run, isolated):
+    run("report", SLUG, "--html", "report.html")
+    html = (isolated / "report.html").read_text(encoding="utf-8")
+    assert summary_table(html) == [
+        ("Recipients", "7", ""), ("With an address", "6", ""), ("No address", "1", ""),
+        ("Sent", "6", "sent between 4 and 6 March 2026"), ("Delivered (sent, not bounced)", "5", ""),
+        ("Acknowledged", "3", ""), ("Answered in full", "1", ""), ("Answered in part", "1", ""),
+        ("Refused", "1", ""), ("Information not held", "1", ""), ("Clarification pending", "0", ""),
+        ("Overdue", "1", ""), ("Very overdue (over 40 working days)", "1", ""), ("Bounced", "1", ""),
+        ("Councils that gave at least one figure", "2 of 7", "29% of the councils asked"),
+        ("Values to be confirmed", "1", "in no total yet; foi review early-help lists them"),
+        ("Median working days to a first reply", "16.5", "4 councils; fastest 11, slowest 24")]
+    # said once: no sentence repeats the totals (the old paragraph said each of them again)
+    for said_again in ("requests were sent", "had answered in full", "The figures cover", "total 45 from"):
+        assert said_again not in html
+    assert html.count("Answered in full") == 1 and html.count("16.5") == 1
+    method = html[html.index('<section id="methodology"'):html.index("</section>")]
+    assert '<h2 id="methodology-heading">Methodology: how to read these figures</h2>' in method
+    assert "<li>Shares are of all recipients of the request, not only of those that answered.</li>" in method
+
+
+def test_question_titles_in_the_terminal_html_and_json(isolated, run):
+    from tests.builders import create_campaign, register_db
+
+    questions = ({"id": "referrals", "title": "Referrals received", "text": "How many referrals were received?"},
+                 {"id": "rereferrals", "text": "How many referrals came back within a year?"})
+    create_campaign(register_db(), isolated, slug="titled", recipients=["BNS", "LDS"], periods=("2024/25",),
+                    questions=questions)
+    data = json.loads(run("report", "titled", "--json").stdout)
+    assert [(q["id"], q["title"]) for q in data["questions"]] == [
+        ("referrals", "Referrals received"), ("rereferrals", "rereferrals")]  # no title: the id
+    text = run("report", "titled").stdout
+    assert "Referrals received  2024/25  0 (0%)    0 (0%)      0 (0%)    0 (0%)   0 (0%)           2 (100%)" in text
+    assert "rereferrals         2024/25  0 (0%)" in text
+    assert "Referrals received 2024/25: 0 from 0 councils" in text
+    run("report", "titled", "--html", "report.html")
+    html = (isolated / "report.html").read_text(encoding="utf-8")
+    assert '<th title="How many referrals were received?">Referrals received</th>' in html
+    assert '<h3 id="values-referrals">Values: Referrals received</h3>' in html
+    assert "<dt><b>Referrals received</b> (referrals)</dt><dd>How many referrals were received?</dd>" in html
+    assert "<dt><b>rereferrals</b></dt>" in html
+
+
+def test_a_question_title_must_be_text(isolated, run):
+    from tests.builders import campaign_file, register_db
+
+    register_db().close()
+    (isolated / "bad.toml").write_text(campaign_file(
+        slug="bad", prefix="B", title="Bad", recipients=["BNS"], periods=["2024/25"],
+        questions=[{"id": "referrals", "text": "How many referrals?"}]).replace(
+        'id = "referrals"', 'id = "referrals"\ntitle = ""'), encoding="utf-8")
+    result = run("campaign", "create", "bad.toml", ok=False)
+    assert result.exit_code == 1
+    assert "questions[0].title: must be a non-empty string" in result.stderr

@@ -223,7 +223,8 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
         for i, p in enumerate(spec.periods, 1))
     db.table("questions").insert_all(
         {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind,
-         "labels": json.dumps(q.labels), "added_at": added.get(("q", q.id), now if is_new else None)}
+         "labels": json.dumps(q.labels), "title": q.title,
+         "added_at": added.get(("q", q.id), now if is_new else None)}
         for i, q in enumerate(spec.questions, 1))
     db.table("checks").insert_all({"campaign": spec.slug, "position": i, "rule": r}
                                   for i, r in enumerate(spec.checks, 1))

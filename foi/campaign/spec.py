@@ -15,7 +15,7 @@ from foi.errors import FoiError
 
 TOP_KEYS = {"slug", "title", "prefix", "template", "recipients", "periods", "questions", "checks", "request"}
 REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
-QUESTION_KEYS = {"id", "text", "kind", "labels"}
+QUESTION_KEYS = {"id", "title", "text", "kind", "labels"}
 CHECK_KEYS = {"rule"}
 FILTER_KEYS = {"types", "regions", "childrens_services", "codes", "exclude"}
 # money: pounds and pence; percent: a share in per cent (12.5 for 12.5%); days: a number of days
@@ -50,6 +50,7 @@ class Question:
     kind: str = "count"
     labels: list[str] = field(default_factory=list)
     number: str = ""
+    title: str | None = None  # a short name for reports; the id stands in for it when absent
 
 
 def number_for(question_id: str, position: int) -> str:
@@ -222,6 +223,7 @@ def _questions(value, problems: list[str]) -> list[Question]:
     for where, table in _tables(value, "questions", QUESTION_KEYS, problems):
         qid = _string(table, "id", problems, where=where, required=True)
         text = _string(table, "text", problems, where=where, required=True)
+        title = _string(table, "title", problems, where=where)
         kind = table.get("kind", "count")
         if kind not in KINDS:
             problems.append(f"{where}kind: {kind!r} is not one of {', '.join(KINDS)}")
@@ -235,7 +237,7 @@ def _questions(value, problems: list[str]) -> list[Question]:
             problems.append(f"{where}id: duplicate id {qid!r}")
         elif qid and text:
             questions.append(Question(qid, text, kind, [label.strip() for label in labels],
-                                      number_for(qid, len(questions) + 1)))
+                                      number_for(qid, len(questions) + 1), title))
     return questions
 
 

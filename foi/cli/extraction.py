@@ -78,7 +78,9 @@ def review(state, slug: str, as_json: bool) -> None:
     """List unsure values, unreadable files and failed checks.
 
     Unsure or conflicting values, files that could not be read and broken
-    consistency checks, each with where to look.
+    consistency checks, each with where to look: per council and request,
+    then per reply, with the sentence each value was read from shown once.
+    The count of values to be confirmed is the one `foi report` gives.
 
     \b
     Example:
@@ -91,18 +93,62 @@ def review(state, slug: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    for item in report["values"]:
-        click.echo(f"{item['body']}\t{item['question']}\t{item['period']}\t{item['reason']}\t"
-                   f"{item['raw']!r}\t{item['file']} {item['location']}\t{item['note'] or ''}")
-    for item in report["requests"]:
-        click.echo(f"{item['body']}\t-\t-\t{item['reason']}\t{item['state']}\t{item['reference']}\t{item['note']}")
-    for item in report["files"]:
-        click.echo(f"{item['body']}\t-\t-\t{item['status']}\t{item['file']}\tmessage {item['message']}\t"
-                   f"{item['note']}")
-    for item in report["checks"]:
-        click.echo(f"{item['body']}\t-\t{item['period']}\tcheck failed\t{item['rule']}\t{_pairs(item['values'])}")
-    total = sum(len(report[key]) for key in ("values", "requests", "files", "checks"))
-    click.echo(f"{total} items to review", err=True)
+    if report["councils"]:
+        click.echo("\n\n".join("\n".join(_council_lines(group)) for group in report["councils"]))
+    click.echo(_review_counts(report["counts"]), err=True)
+
+
+def _council_lines(group: dict) -> list[str]:
+    """One council's items: a header, each reply with each place read in it (its sentence
+    once) and the cells read there, files not read, then the request's own flags."""
+    from foi.clock import long_date
+
+    lines = [f"{group['name']} ({group['body']}), request {group['reference']}: {group['state'].replace('_', ' ')}"]
+    for reply in group["replies"]:
+        when = f"Reply of {long_date(reply['date'][:10])}" if reply["date"] else "Reply"
+        lines.append(f"  {when}: {reply['subject'] or '(no subject)'} (message {reply['message']})"
+                     if reply["message"] is not None else "  Where it was read is not recorded")
+        for place in reply["places"]:
+            where = _where(place["file"], place["location"])
+            lines.append(f"    {where}: \"{place['sentence']}\"" if place["sentence"] else f"    {where}")
+            for cell in place["cells"]:
+                read = f"read \"{cell['raw']}\"" if cell["raw"] else "nothing read"
+                at = f" at {cell['location']}" if place["location"] is None and cell["location"] else ""
+                lines.append(f"      {cell['question']} {cell['period']}: {cell['reason']}, {read}{at}"
+                             + (f"; {cell['why']}" if cell["why"] else ""))
+        for item in reply["files"]:
+            lines.append(f"    {item['file']}: {item['status'].replace('_', ' ')}: {item['note']}")
+    for item in group["requests"]:
+        lines.append(f"  {item['note']}")
+    for item in group["checks"]:
+        lines.append(f"  Check failed for {item['period']}: {item['rule']} ({_pairs(item['values'])})")
+    return lines
+
+
+def _where(file: str | None, location: str | None) -> str:
+    if file == "message body":
+        return location or file
+    return " ".join(part for part in (file, location) if part) or "place not recorded"
+
+
+def _review_counts(counts: dict) -> str:
+    """What is to review; the first figure is the report's "Values to be confirmed"."""
+    def some(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    parts = [some(counts["to_be_confirmed"], "value to be confirmed", "values to be confirmed")
+             + " (foi report's \"Values to be confirmed\")"]
+    if counts["values"] > counts["to_be_confirmed"]:
+        parts.append(some(counts["values"] - counts["to_be_confirmed"], "value read unsurely and counted",
+                          "values read unsurely and counted"))
+    if counts["requests"]:
+        parts.append(some(counts["requests"], "request answered with no figures read",
+                          "requests answered with no figures read"))
+    if counts["files"]:
+        parts.append(some(counts["files"], "file not read in full", "files not read in full"))
+    if counts["checks"]:
+        parts.append(some(counts["checks"], "failed check", "failed checks"))
+    return "To review: " + ", ".join(parts) + "."
 
 
 @click.command()

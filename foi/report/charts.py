@@ -77,7 +77,9 @@ def cumulative_line(points: list[tuple[str, int]], *, label: str, start: str | N
         running = n
     path.append(f"H{x(last):.1f}")
     parts.append(f'<path class="line" d="{"".join(path)}" fill="none" stroke="{BAR}" stroke-width="2.5"/>')
-    for day, anchor in ((first, "start"), (last, "end")):
+    # one date label when the chart spans one day (nothing sent yet): the end label, anchored
+    # at its end, would stand left of the chart, outside the printed page
+    for day, anchor in ((first, "start"), (last, "end"))[:1 if first == last else 2]:
         parts.append(_text(x(day), height - 12, f"{day.day} {day:%b %Y}", anchor=anchor, colour=MUTED, size=11))
     parts.append(_text(x(last), y(running) - 6, running, anchor="end", weight="bold"))
     parts.append("</svg>")

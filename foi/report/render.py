@@ -5,7 +5,7 @@ import textwrap
 
 from foi.output import format_table
 from foi.report import charts
-from foi.report.summary import not_asked_cells, plural
+from foi.report.summary import date_span, not_asked_cells, plural
 
 REQUEST_LABELS = [
     ("recipients", "Recipients"), ("with_address", "With an address"), ("no_address", "No address"),
@@ -49,20 +49,41 @@ def display_value(cell: dict | None) -> str:
     return status.replace("_", " ")
 
 
+def summary_rows(report: dict) -> list[dict]:
+    """The summary table: every total of the report once, as {key, label, figure, note}."""
+    req, times = report["requests"], report["response_times"]
+    span = date_span(req["first_sent_on"], req["last_sent_on"])
+    notes = {"sent": f"sent {span}" if span else ""}
+    rows = [{"key": key, "label": label, "figure": str(req[key]), "note": notes.get(key, "")}
+            for key, label in REQUEST_LABELS]
+    covered = report["councils_with_figures"]
+    rows.append({"key": "councils_with_figures", "label": "Councils that gave at least one figure",
+                 "figure": f"{covered} of {req['recipients']}",
+                 "note": f"{covered / req['recipients']:.0%} of the councils asked" if req["recipients"] else ""})
+    rows.append({"key": "needs_review", "label": "Values to be confirmed", "figure": str(report["needs_review"]),
+                 "note": f"in no total yet; foi review {report['campaign']['slug']} lists them"
+                 if report["needs_review"] else ""})
+    rows.append({"key": "median_reply", "label": "Median working days to a first reply",
+                 "figure": f"{times['median_working_days']}" if times["responded"] else "none yet",
+                 "note": f"{plural(times['responded'], 'council')}; fastest {times['fastest']}, "
+                         f"slowest {times['slowest']}" if times["responded"] else ""})
+    return rows
+
+
 def render_text(report: dict) -> str:
     """The report as sections of aligned tables for a terminal."""
-    req = report["requests"]
+    titles = question_titles(report)
     out = [f"{report['campaign']['title']} ({report['campaign']['slug']}): report as of {report['as_of']}", ""]
-    out += _section("Requests", format_table(
-        [{"what": label, "n": req[key]} for key, label in REQUEST_LABELS], ["what", "n"], ["", "requests"]))
+    out += _section("Summary", format_table(summary_rows(report), ["label", "figure", "note"], ["", "total", ""],
+                                                      max_width=60))
     sections = [{"section": s, "n": n} for s, n in report["refusals_by_section"].items()]
     if sections:
         out += _section("Refusals by section (requests citing each, whole or part)",
                         format_table(sections, ["section", "n"], ["section", "requests"]))
     labels = status_labels(report)
     asked = " asked; cells not asked apart" if len(labels) > len(STATUS_LABELS) else ""
-    out += _section(f"Coverage (shares of all {req['recipients']} recipients{asked})",
-                    _coverage_table(report["coverage"], labels))
+    out += _section(f"Coverage (shares of all {report['requests']['recipients']} recipients{asked})",
+                    _coverage_table(report["coverage"], titles, labels))
     for key, title in (("coverage_by_region", "region"), ("coverage_by_type", "council type")):
         rows = [{"group": g["group"], "recipients": g["recipients"],
                  **{s: count_and_share(g["overall"]["counts"], g["overall"]["shares"], s) for s, _ in labels}}
@@ -72,27 +93,27 @@ def render_text(report: dict) -> str:
                                      [title, "recipients"] + [label for _, label in labels]))
     if report["headlines"]:
         out += _section("Headline totals (answered values only)", "\n".join(
-            headline_line(h) for h in report["headlines"]))
-    times = report["response_times"]
-    out += _section("Response times", (
-        f"Median {times['median_working_days']} working days from sending to the first reply "
-        f"({times['responded']} councils; fastest {times['fastest']}, slowest {times['slowest']})"
-        if times["responded"] else "No replies yet."))
-    out += _section("Methodology", textwrap.fill(" ".join(report["methodology"]), 100))
+            headline_line(h, titles[h["question_id"]]) for h in report["headlines"]))
+    out += _section("Methodology", "\n".join(textwrap.fill(line, 100) for line in report["methodology"]))
     return "\n".join(out).rstrip() + "\n"
 
 
-def headline_line(h: dict) -> str:
+def question_titles(report: dict) -> dict[str, str]:
+    """question id -> its title (the id where the campaign file gives none)."""
+    return {q["id"]: q["title"] for q in report["questions"]}
+
+
+def headline_line(h: dict, title: str) -> str:
     sup = h["suppressed"]
-    line = f"{h['question_id']} {h['period']}: {h['total']:,} from {plural(h['councils'], 'council')}"
+    line = f"{title} {h['period']}: {h['total']:,} from {plural(h['councils'], 'council')}"
     if sup["values"]:
         upper = "?" if sup["upper"] is None else f"{sup['upper']:,}"
         line += f"; {plural(sup['values'], 'suppressed value')} worth {sup['lower']:,}-{upper} (not included)"
     return line
 
 
-def _coverage_table(cells: list[dict], labels: list[tuple[str, str]]) -> str:
-    rows = [{"question": c["question_id"], "period": c["period"],
+def _coverage_table(cells: list[dict], titles: dict[str, str], labels: list[tuple[str, str]]) -> str:
+    rows = [{"question": titles[c["question_id"]], "period": c["period"],
              **{s: count_and_share(c["counts"], c["shares"], s) for s, _ in labels}} for c in cells]
     return format_table(rows, ["question", "period"] + [s for s, _ in labels],
                         ["question", "period"] + [label for _, label in labels])
@@ -114,9 +135,8 @@ def render_html(report: dict) -> str:
     env.filters["value"] = display_value
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else n
     return env.get_template("report.html.j2").render(
-        report=report, req=report["requests"], request_labels=REQUEST_LABELS,
-        status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),
-        headline_line=headline_line)
+        report=report, req=report["requests"], summary=summary_rows(report), titles=question_titles(report),
+        status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report))
 
 
 def html_charts(report: dict) -> dict:

@@ -96,8 +96,8 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
     """Everything the report shows, as plain JSON-able data."""
     campaign = require_campaign(db, slug)
     rows = status_rows(db, slug, today)
-    questions = list(db.query("SELECT id, position, text, kind FROM questions WHERE campaign = ? "
-                              "ORDER BY position", [slug]))
+    questions = list(db.query("SELECT id, position, coalesce(title, id) AS title, text, kind FROM questions "
+                              "WHERE campaign = ? ORDER BY position", [slug]))
     periods = get_periods(db, slug)
     cells = dataset_cells(db, slug)
     requests = request_counts(db, slug, rows)
@@ -120,6 +120,8 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
     }
     report["councils_with_figures"] = len({c["body_code"] for c in cells
                                            if c["status"] in GIVEN_VALUE_STATUSES})
+    # The values `foi review` puts to a person: the same cells, so the two always agree.
+    report["needs_review"] = sum(1 for c in cells if c["status"] == ValueStatus.NEEDS_REVIEW)
     report["methodology"] = methodology(report)
     return report
 
@@ -322,46 +324,22 @@ def date_span(first: str | None, last: str | None) -> str:
 
 
 def methodology(report: dict) -> list[str]:
-    """The methodology paragraph, as sentences built from the numbers."""
-    req = report["requests"]
-    lines = []
-    if req["sent"]:
-        lines.append(f"{req['sent']} of {req['recipients']} requests were sent "
-                     f"{date_span(req['first_sent_on'], req['last_sent_on'])}.")
-    else:
-        lines.append(f"None of the {req['recipients']} requests has been sent yet.")
-    lines.append(
-        f"By {long_date(report['as_of'])}, {plural(req['answered'] + req['answered_partial'], 'council')} had "
-        f"answered in full or in part ({req['answered']} in full, {req['answered_partial']} in part); "
-        f"{req['refused']} refused, {req['not_held']} said the information is not held, "
-        f"{plural(req['bounced'], 'request')} bounced, and {plural(req['overdue'], 'request')} awaiting a reply "
-        f"{'was' if req['overdue'] == 1 else 'were'} overdue ({req['very_overdue']} by more than 40 working days).")
-    covered = report["councils_with_figures"]
-    lines.append(f"The figures cover {plural(covered, 'council')} of the {req['recipients']} asked "
-                 f"({share(covered, req['recipients']):.0%}): those that gave at least one figure.")
-    times = report["response_times"]
-    if times["responded"]:
-        lines.append(f"The median time to a first reply was {times['median_working_days']} working days "
-                     f"({times['responded']} councils; weekends and bank holidays excluded).")
-    for h in report["headlines"]:
-        lines.append(headline_sentence(h))
+    """How to read the figures. The figures themselves are in the summary table, once."""
+    slug = report["campaign"]["slug"]
+    lines = [
+        "Shares are of all recipients of the request, not only of those that answered.",
+        "'Missing' means no value is recorded for that council; 'to be confirmed' means a value was read "
+        "but not surely enough to count: it is in no total until a person confirms it "
+        f"(foi review {slug} lists them).",
+        "Small numbers withheld by councils (e.g. '<5') are counted as suppressed, with the range they "
+        "imply (e.g. 0 to 4), and are never added into the totals.",
+        "Times to a first reply are in working days from the day a request was sent: weekends and bank "
+        "holidays are not counted.",
+        "A council counts as giving figures when it gave at least one.",
+    ]
     if not_asked := not_asked_cells(report):
         were = "was" if not_asked == 1 else "were"
         lines.append(f"{plural(not_asked, 'cell')} (council, question and period) {were} not asked: "
                      "the question or period was added to the campaign after that council's request was sent. "
                      "They are counted as 'not asked', apart, and left out of the shares.")
-    lines.append("Shares are of all recipients of the request, not only of those that answered; "
-                 "'missing' means no value is recorded for that council, and 'to be confirmed' that a value "
-                 "was read but not surely enough to count: it is in no total until a person confirms it.")
-    lines.append("Small numbers withheld by councils (e.g. '<5') are counted as suppressed, with the "
-                 "range they imply (e.g. 0 to 4), and are never added into the totals.")
     return lines
-
-
-def headline_sentence(h: dict) -> str:
-    text = f"{h['question_id']} {h['period']}: total {h['total']:,} from {plural(h['councils'], 'council')}"
-    sup = h["suppressed"]
-    if sup["values"]:
-        upper = f"{sup['upper']:,}" if sup["upper"] is not None else "an unknown amount"
-        text += f", plus {plural(sup['values'], 'suppressed value')} worth {sup['lower']:,}-{upper}"
-    return text + "."
