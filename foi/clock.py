@@ -6,6 +6,7 @@ Library code takes `now`/`today` as parameters; only the CLI asks this module fo
 
 import datetime as dt
 import os
+import re
 from zoneinfo import ZoneInfo
 
 from foi.errors import FoiError
@@ -62,3 +63,23 @@ def timestamp_or_start_of(today: str | dt.date, now: str | dt.datetime | None) -
     if isinstance(now, dt.datetime):
         return iso(now)
     return now or iso(dt.datetime.combine(dt.date.fromisoformat(str(today)), dt.time(), LONDON))
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY_FIRST = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+
+
+def day_problem(text: str) -> str | None:
+    """Why `text` is not a YYYY-MM-DD day, in words; None when it is one. A day written with
+    slashes is refused rather than guessed: 02/03/2026 is 2 March in the UK, 3 February in the US."""
+    text = text.strip()
+    if _DAY_FIRST.match(text):
+        return (f"{text!r} is not a date foi can read: write it as YYYY-MM-DD, e.g. 2026-03-02 "
+                "(02/03/2026 is 2 March in the UK and 3 February in the US)")
+    try:
+        if not _ISO_DAY.match(text):
+            raise ValueError("use YYYY-MM-DD, e.g. 2026-03-02")
+        dt.date.fromisoformat(text)
+    except ValueError as error:
+        return f"{text!r} is not a date: {error}"
+    return None

@@ -65,8 +65,8 @@ def test_an_xlsx_row_that_is_wrong_is_named_by_its_row(run):
     result = run("councils", "import", path, ok=False)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "addresses.xlsx:3: checked_on '05/01/2026' must be written YYYY-MM-DD, e.g. 2026-01-05 (a date with "
-        "slashes is read day first in the UK and month first in the US, so foi does not guess)")
+        "addresses.xlsx:3: checked_on '05/01/2026' is not a date foi can read: write it as YYYY-MM-DD, "
+        "e.g. 2026-03-02 (02/03/2026 is 2 March in the UK and 3 February in the US)")
     assert with_address() == 0
 
 
@@ -136,11 +136,11 @@ def test_checked_on_must_be_a_real_date_and_every_row_is_checked_first(run):
     result = run("councils", "import", "addresses.csv", ok=False)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "addresses.csv:3: checked_on '05/01/2026' must be written YYYY-MM-DD, e.g. 2026-01-05 (a date with slashes "
-        "is read day first in the UK and month first in the US, so foi does not guess)",
-        "addresses.csv:4: checked_on '2026-02-30' is not a date (day is out of range for month)",
+        "addresses.csv:3: checked_on '05/01/2026' is not a date foi can read: write it as YYYY-MM-DD, "
+        "e.g. 2026-03-02 (02/03/2026 is 2 March in the UK and 3 February in the US)",
+        "addresses.csv:4: checked_on '2026-02-30' is not a date: day is out of range for month",
         "addresses.csv:5: 'foi at sheffield' is not a valid email address; "
-        "checked_on '5th January' is not a date: write it YYYY-MM-DD, e.g. 2026-01-05",
+        "checked_on '5th January' is not a date: use YYYY-MM-DD, e.g. 2026-03-02",
         "Error: 3 invalid row(s) in addresses.csv; nothing was imported",
         "  Fix them, or use --skip-invalid to import the valid rows only.",
     ]

@@ -8,7 +8,8 @@ import re
 
 import click
 
-from foi.cli.options import body_code, date_problem, json_option
+from foi.cli.options import body_code, json_option
+from foi.clock import day_problem
 from foi.errors import FoiError
 
 
@@ -169,7 +170,7 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
         start = dt.date.fromisoformat(args[0])
     except ValueError:
         if len(args) == 1 and re.match(r"^\d", args[0]):
-            raise click.UsageError(str(date_problem(args[0]))) from None
+            raise click.UsageError(str(day_problem(args[0]))) from None
         if len(args) != 2:
             raise click.UsageError(
                 "Give a date (`foi deadline 2026-03-04`) or a campaign and a body "

@@ -7,8 +7,6 @@ same thing everywhere.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,20 +107,6 @@ def known_campaigns(db: Any) -> list[str]:
     return campaign_slugs(db)
 
 
-_DAY_FIRST = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
-
-
-def date_problem(text: str) -> str | None:
-    """Why `text` is not a YYYY-MM-DD date, in words; None when it is one."""
-    try:
-        dt.date.fromisoformat(text.strip())
-    except ValueError as error:
-        if _DAY_FIRST.match(text.strip()):
-            return (f"{text!r} is not a date foi can read: write it as YYYY-MM-DD, e.g. 2026-03-02 "
-                    "(02/03/2026 is 2 March in the UK and 3 February in the US)")
-        reason = str(error) if "range" in str(error) else "use YYYY-MM-DD, e.g. 2026-03-02"
-        return f"{text!r} is not a date: {reason}"
-    return None
 
 
 class Day(click.ParamType):
@@ -131,7 +115,9 @@ class Day(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        problem = date_problem(str(value))
+        from foi.clock import day_problem  # lazy: start-up
+
+        problem = day_problem(str(value))
         if problem:
             self.fail(problem, param, ctx)
         return str(value).strip()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi.clock import day_problem
 from foi.errors import FoiError
 from foi.register.councils import normal_postal_address, postal_address_problem, validate_email
 
@@ -31,7 +32,6 @@ SAVE_AS = ("Save it from your spreadsheet as \"CSV UTF-8 (Comma delimited)\" or 
            "(.xlsx), and import that file.")
 NEEDS = ("a column naming the body (code, gss_code or name) and one with an address "
          "(foi_email, postal_address or both)")
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -262,20 +262,6 @@ def _row_values(cells: dict[str, str], has_postal: bool) -> tuple[dict[str, str]
     values = {"foi_email": text["foi_email"], "postal_address": normal_postal_address(text["postal_address"]),
               "email_source": text["source"], "email_checked_on": text["checked_on"], "notes": text["notes"]}
     return {column: value for column, value in values.items() if value}, problems
-
-
-def day_problem(text: str) -> str | None:
-    """Why `text` is not a YYYY-MM-DD day, or None."""
-    if ISO_DAY.match(text):
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError as error:
-            return f"{text!r} is not a date ({error})"
-        return None
-    if re.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$", text):
-        return (f"{text!r} must be written YYYY-MM-DD, e.g. 2026-01-05 (a date with slashes is "
-                "read day first in the UK and month first in the US, so foi does not guess)")
-    return f"{text!r} is not a date: write it YYYY-MM-DD, e.g. 2026-01-05"
 
 
 def apply_import(db: Database, plan: ImportPlan, now: str | None = None) -> int:
