@@ -165,6 +165,7 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tu
         foi generate early-help --format docx --body BNS --body LDS
     """
     from foi.letters.drafts import generate_drafts
+    from foi.output import plural
 
     sender, now = _sender_and_now(state)
     out = out or Path("drafts") / slug
@@ -173,7 +174,7 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tu
     for path in result.written:
         click.echo(str(path))
     verb = "would write" if dry_run else "wrote"
-    click.echo(f"{verb} {len(result.written)} file(s) in {out}", err=True)
+    click.echo(f"{verb} {plural(len(result.written), 'file')} in {out}", err=True)
     reasons: dict[str, list[str]] = {}
     for code, why in result.skipped:
         reasons.setdefault(why, []).append(code)

@@ -126,6 +126,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     """
     from foi.cli.delivery import require_yes_without_terminal, send_plan, show_messages, show_skipped
     from foi.letters.render import sender_from_config
+    from foi.output import plural
     from foi.sending.chasing import apply_chase, plan_chase
 
     if not dry_run and stage != "ico":  # ico drafts are written, not sent
@@ -134,7 +135,9 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
     if dry_run:
         count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
-        click.echo(f"Would {'write' if stage == 'ico' else 'send'} {count} {stage}(s):", err=True)
+        what = {"reminder": "reminder", "review": "review request", "ico": "complaint draft"}[stage]
+        click.echo(f"Would {'write' if stage == 'ico' else 'send'} {plural(count, what)}{':' if count else '.'}",
+                   err=True)
         for reference, why in plan.reasons.items():
             click.echo(f"{reference}\t{why}", err=True)
         show_messages(plan.send.messages)
@@ -150,5 +153,5 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     for path in report.written:
         click.echo(str(path))
     show_skipped(plan.skipped)
-    click.echo(f"Wrote {len(plan.drafts)} complaint draft(s): submit each on the ICO's web form "
+    click.echo(f"Wrote {plural(len(plan.drafts), 'complaint draft')}: submit each on the ICO's web form "
                "(https://ico.org.uk/make-a-complaint/).", err=True)

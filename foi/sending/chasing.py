@@ -8,6 +8,7 @@ ICO complaints to files: the ICO takes complaints on its web form, not by email.
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
+from foi.output import plural
 from foi.safetext import one_line, plain_text
 from foi.sending import outgoing
 from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, SkipKind, Skipped, Uncertain, apply_send
@@ -37,6 +39,9 @@ from foi.vocabulary import (
 )
 
 STAGES = tuple(names(CHASE_KINDS))
+# What an internal review that left the request in this state upheld.
+UPHELD: dict[str, str] = {RequestState.REFUSED: "the refusal", RequestState.ANSWERED_PARTIAL: "the partial answer",
+                          RequestState.NOT_HELD: "the answer that the information is not held"}
 REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
 
 
@@ -116,7 +121,7 @@ def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
     if s.stage != "ico" and row.last_chase_on and \
             (s.today - dt.date.fromisoformat(row.last_chase_on)).days < s.min_gap:
         plan.send.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
-                                                 f"--min-gap {s.min_gap} days", SkipKind.CHASED_RECENTLY))
+                                                 f"--min-gap {plural(s.min_gap, 'day')}", SkipKind.CHASED_RECENTLY))
         return
     request = {**s.db.table("requests").get(row.request_id),
                "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None}
@@ -148,12 +153,16 @@ def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     assert row.deadline is not None  # _eligible answered for a request never sent
+    if row.state == RequestState.BOUNCED:
+        return ("bounced: the request never reached the council, so there is nothing to remind it of; "
+                "send it again to a working address or by its web form, then record that with "
+                f"`foi mark-sent {s.slug} {row.body_code} --via ... --on DATE --force`"), None
     if not row.waiting:
         return f"state {row.state}: a reply has come", None
     if not row.overdue:
         return f"not overdue (due {row.deadline.due or 'when the clock restarts'})", None
     unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods)
-    return (f"{row.days_overdue} working days overdue",
+    return (f"{plural(row.days_overdue, 'working day')} overdue",
             {"their_reference": row.their_reference, "days_overdue": row.days_overdue,
              "unanswered": unanswered})
 
@@ -167,7 +176,7 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
         return "no response yet: send a reminder instead", None
     since = s.calendar.working_days_between(d.responded_on, s.today)
     if since > REVIEW_WINDOW_DAYS:
-        return (f"responded {d.responded_on}, {since} working days ago: past the "
+        return (f"responded {d.responded_on}, {plural(since, 'working day')} ago: past the "
                 f"{REVIEW_WINDOW_DAYS}-day window for a review"), None
     extracted = has_values(s.db, row.request_id)
     unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods,
@@ -177,14 +186,26 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
         if not extracted:
             return f"state {row.state}; no figures extracted yet (run `foi extract`)", None
         if to_confirm:
-            return (f"state {row.state}: nothing unanswered; {len(to_confirm)} question(s) to be confirmed "
+            return (f"state {row.state}: nothing unanswered; {plural(len(to_confirm), 'question')} to be confirmed "
                     "in `foi review`"), None
         return f"state {row.state}: every question answered", None
-    exemptions = cited_sections(s.db, row.request_id)
     why = f"{row.state.replace('_', ' ')} on {d.responded_on}"
-    return why, {"their_reference": row.their_reference, "exemptions": exemptions,
+    return why, {"their_reference": row.their_reference, **refusal_grounds(cited_sections(s.db, row.request_id)),
                  "unanswered": unanswered, "to_confirm": to_confirm, "response_on": long_date(d.responded_on),
                  "review_grounds": _gaps_by_period(unanswered, s.periods)}
+
+
+COST_LIMIT = re.compile(r"section 12(?:\(\d\))?")
+PERSONAL_DATA = re.compile(r"(?:section 40|regulation 13)\b")
+
+
+def refusal_grounds(sections: list[str]) -> dict:
+    """The letters' view of the sections cited: `exemptions` (the cost limit, s.12, is not
+    one), `cost_limit` (s.12 cited) and `small_numbers` (personal data cited, s.40 or
+    EIR reg.13: figures withheld as small enough to identify someone, which "<5" answers)."""
+    cost = [name for name in sections if COST_LIMIT.fullmatch(name)]
+    return {"exemptions": [name for name in sections if name not in cost], "cost_limit": bool(cost),
+            "small_numbers": any(PERSONAL_DATA.match(name) for name in sections)}
 
 
 def _gaps_by_period(unanswered: list[dict], periods: list[str]) -> str:
@@ -204,9 +225,10 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if d.review_requested_on is None:
         return "no internal review requested yet (`foi chase --stage review`)", None
     if d.review_days_overdue > 0:
-        why = f"internal review {d.review_days_overdue} working days overdue (due {d.review_due})"
+        why = f"the internal review is {plural(d.review_days_overdue, 'working day')} overdue (due {d.review_due})"
     elif d.review_responded_on and row.state in COMPLAINABLE_STATES:
-        why = f"internal review of {d.review_responded_on} upheld the {row.state.replace('_', ' ')}"
+        why = (f"the internal review of {d.review_responded_on} upheld "
+               f"{UPHELD.get(row.state, 'the ' + row.state.replace('_', ' '))}")
     elif d.review_responded_on:
         return f"internal review answered {d.review_responded_on} (state {row.state})", None
     else:
@@ -214,7 +236,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if s.db["outgoing"].count_where("request_id = ? AND kind = 'ico'", [row.request_id]):
         return "complaint draft already written", None
     late = s.calendar.working_days_between(d.due, d.responded_on) if d.due and d.responded_on else 0
-    return why, {"their_reference": row.their_reference, "exemptions": cited_sections(s.db, row.request_id),
+    return why, {"their_reference": row.their_reference, **refusal_grounds(cited_sections(s.db, row.request_id)),
                  "unanswered": unanswered_questions(s.db, row.request_id, s.questions, s.periods,
                                                     missing_counts=has_values(s.db, row.request_id)),
                  "to_confirm": questions_to_confirm(s.db, row.request_id, s.questions, s.periods),
@@ -225,7 +247,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 def _complaint_details(db: Database, row: StatusRow, why: str) -> str:
     """The grounds, the whole timeline, and every message with its references."""
-    lines = [f"Grounds: the {why}.", "", "Timeline (day 0 is the day the request was received):"]
+    lines = [f"Grounds: {why}.", "", "Timeline (day 0 is the day the request was received):"]
     lines += [f"  {line}" for line in (row.deadline.narrative if row.deadline else [])]
     lines += ["", "Correspondence (copies available):"]
     lines += [f"  {line}" for line in correspondence(db, row.request_id)]

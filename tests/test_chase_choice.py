@@ -1,0 +1,137 @@
+"""The words chasers say: counts that agree with their nouns, a bounce called a bounce,
+the cost limit not called an exemption (issue 17, item 18).
+
+The campaign: six councils asked on Monday 2 February 2026 (due Monday 2 March).
+Barnsley and Sheffield have not answered, Leeds answered, Manchester's email
+bounced, Wakefield got a letter (no email address anywhere) and Kirklees was
+never sent anything. On 3 March two are one working day overdue by email, and
+Wakefield by post.
+"""
+
+import datetime as dt
+import json
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from foi.campaign.references import make_reference
+from tests.builders import create_campaign, register_db, review_requested
+
+ADDRESSES = {"BNS": "foi@barnsley.gov.uk", "LDS": "foi@leeds.gov.uk", "SHF": "foi@sheffield.gov.uk",
+             "MAN": "foi@manchester.gov.uk", "KIR": "foi@kirklees.gov.uk"}
+COUNCILS = ["BNS", "LDS", "SHF", "MAN", "KIR", "WKF"]
+
+
+def ref(code: str) -> str:
+    return make_reference("EH", code, "eh")
+
+
+@pytest.fixture
+def campaign(run, monkeypatch, isolated):
+    db = register_db(addresses=ADDRESSES)
+    create_campaign(db, isolated, slug="eh", prefix="EH", recipients=COUNCILS)
+    monkeypatch.setenv("FOI_NOW", "2026-02-02T12:00:00+00:00")
+    monkeypatch.setenv("FOI_SENDER_NAME", "Jo Bloggs")
+    monkeypatch.setenv("FOI_SENDER_EMAIL", "jo@charity.test")
+    for code in ("BNS", "LDS", "SHF", "MAN"):
+        run("mark-sent", "eh", code, "--via", "email", "--on", "2026-02-02")
+    run("mark-sent", "eh", "WKF", "--via", "post", "--on", "2026-02-02")
+    run("set-state", "eh", "LDS", "answered")
+    run("set-state", "eh", "MAN", "bounced")
+    monkeypatch.setenv("FOI_NOW", "2026-03-03T10:00:00+00:00")
+    return db
+
+
+BOUNCED = ("bounced: the request never reached the council, so there is nothing to remind it of; send it "
+           "again to a working address or by its web form, then record that with "
+           "`foi mark-sent eh MAN --via ... --on DATE --force`")
+
+
+def test_a_reminder_counts_one_working_day_and_a_bounce_is_called_a_bounce(campaign, run):
+    result = run("chase", "eh", "--stage", "reminder", "--body", "BNS", "--body", "MAN", "--dry-run")
+
+    assert result.stderr.splitlines()[:2] == ["Would send 1 reminder:", f"{ref('BNS')}\t1 working day overdue"]
+    assert f"{ref('MAN')}\tManchester City Council\tskipped: {BOUNCED}\n" in result.stderr
+    assert "a reply has come" not in result.stderr
+    assert "Section 10 of the Act required a response by 2 March 2026; it is now 1 working day overdue." \
+        in result.stdout
+
+
+# ---- the words of reviews and complaints
+
+def council_replies(run, monkeypatch, code: str, text: str, day: str) -> None:
+    """The council's reply, in our thread by its subject, imported on `day`."""
+    message = EmailMessage()
+    message["From"], message["To"] = ADDRESSES[code], "jo@charity.test"
+    message["Subject"], message["Message-ID"] = f"RE: {ref(code)}", f"<{day}.{code.lower()}@council.test>"
+    message["Date"] = format_datetime(dt.datetime.fromisoformat(f"{day}T10:00:00+00:00"))
+    message.set_content(text)
+    Path(f"{code}-{day}.eml").write_bytes(message.as_bytes())
+    monkeypatch.setenv("FOI_NOW", f"{day}T18:00:00+00:00")
+    run("import", "--no-extract", f"{code}-{day}.eml")
+
+
+COST = ("The Council has decided to refuse your request. Locating the information would exceed the "
+        "appropriate limit under section 12.")
+PERSONAL = ("We are refusing your request. The information is exempt under section 40(2) of the Act "
+            "(personal information), so it is withheld.")
+SMALL_NUMBERS = 'those figures can be replaced with "<5"'
+
+
+def review_text(run, code: str) -> str:
+    result = run("chase", "eh", "--stage", "review", "--body", code, "--dry-run")
+    assert result.stderr.startswith("Would send 1 review request:\n"), result.stderr
+    return " ".join(result.stdout.split())
+
+
+def test_a_review_of_a_cost_refusal_calls_section_12_the_cost_limit_not_an_exemption(campaign, run, monkeypatch):
+    council_replies(run, monkeypatch, "BNS", COST, "2026-02-20")
+
+    text = review_text(run, "BNS")
+
+    assert ("Your response relied on the cost limit (section 12). Where answering in full would cost more than "
+            "the limit, section 16 requires advice and assistance on how the request could be narrowed to fall "
+            "within it;") in text
+    assert "exemption" not in text and SMALL_NUMBERS not in text
+
+
+def test_a_review_asks_for_small_numbers_as_less_than_5_only_when_they_were_withheld(campaign, run, monkeypatch):
+    council_replies(run, monkeypatch, "BNS", PERSONAL, "2026-02-20")
+
+    text = review_text(run, "BNS")
+
+    assert ("Your response relied on section 40(2). I do not believe this exemption applies to all of the "
+            "information I asked for. Where only some figures are small enough to be personal data, those "
+            'figures can be replaced with "<5" and the rest released.') in text
+    assert "cost limit" not in text
+
+
+def test_a_complaint_says_the_review_is_late_in_a_sentence_and_counts_one_day(campaign, run, monkeypatch):
+    council_replies(run, monkeypatch, "BNS", COST, "2026-02-20")
+    review_requested(campaign, "eh", "BNS", "2026-02-23")  # due 24 March (17 March: St Patrick's Day)
+    monkeypatch.setenv("FOI_NOW", "2026-03-25T10:00:00+00:00")
+
+    result = run("chase", "eh", "--stage", "ico", "--body", "BNS", "--dry-run")
+
+    assert result.stderr.splitlines()[:2] == [
+        "Would write 1 complaint draft:",
+        f"{ref('BNS')}\tthe internal review is 1 working day overdue (due 2026-03-24)"]
+    text = " ".join(result.stdout.split())
+    assert "Grounds: the internal review is 1 working day overdue (due 2026-03-24)." in text
+    assert ("The authority relied on the cost limit (section 12), which is not an exemption: section 16 "
+            "required it to advise how the request could be narrowed to fall within the limit.") in text
+
+
+def test_a_complaint_after_an_upheld_refusal_says_the_review_upheld_the_refusal(campaign, run, monkeypatch):
+    council_replies(run, monkeypatch, "BNS", PERSONAL, "2026-02-20")
+    review_requested(campaign, "eh", "BNS", "2026-02-23")
+    monkeypatch.setenv("FOI_NOW", "2026-03-10T10:00:00+00:00")
+    run("reviewed", "eh", "BNS", "--on", "2026-03-09", "--outcome", "upheld")
+
+    result = run("chase", "eh", "--stage", "ico", "--body", "BNS", "--dry-run")
+
+    text = " ".join(result.stdout.split())
+    assert "Grounds: the internal review of 2026-03-09 upheld the refusal." in text
+    assert json.loads(run("status", "eh", "--json").stdout)["requests"][0]["state"] == "refused"
