@@ -1,5 +1,6 @@
-"""The words chasers say: counts that agree with their nouns, a bounce called a bounce,
-the cost limit not called an exemption (issue 17, item 18).
+"""Chasers and drafts: the address `foi generate` writes to is the one `foi send` uses
+(issue 17, item 16); the words chasers say: counts that agree with their nouns, a bounce
+called a bounce, the cost limit not called an exemption (item 18).
 
 The campaign: six councils asked on Monday 2 February 2026 (due Monday 2 March).
 Barnsley and Sheffield have not answered, Leeds answered, Manchester's email
@@ -57,6 +58,37 @@ def test_a_reminder_counts_one_working_day_and_a_bounce_is_called_a_bounce(campa
     assert "a reply has come" not in result.stderr
     assert "Section 10 of the Act required a response by 2 March 2026; it is now 1 working day overdue." \
         in result.stdout
+
+
+def test_generate_takes_an_address_set_after_the_campaign_was_created_as_send_does(run, monkeypatch, isolated):
+    db = register_db(addresses={"BNS": "foi@barnsley.gov.uk"})
+    create_campaign(db, isolated, slug="eh", prefix="EH", recipients=["BNS", "KIR"])
+    monkeypatch.setenv("FOI_SENDER_NAME", "Jo Bloggs")
+    monkeypatch.setenv("FOI_SENDER_EMAIL", "jo@charity.test")
+    run("councils", "set-email", "KIR", "foi@kirklees.gov.uk", "--source", "test")
+
+    result = run("generate", "eh")
+
+    assert result.stdout.splitlines() == [f"drafts/eh/{ref('BNS')}.eml", f"drafts/eh/{ref('KIR')}.eml"]
+    assert result.stderr == "wrote 2 files in drafts/eh\n"
+    kirklees = Path(f"drafts/eh/{ref('KIR')}.eml").read_text(encoding="utf-8")
+    assert "\nTo: Kirklees Council <foi@kirklees.gov.uk>\n" in kirklees
+    sent = run("send", "eh", "--dry-run")
+    assert f"{ref('KIR')}\tfoi@kirklees.gov.uk\t" in sent.stdout
+
+
+def test_a_draft_whose_council_has_no_address_says_how_to_give_it_one(run, monkeypatch, isolated):
+    db = register_db(addresses={"BNS": "foi@barnsley.gov.uk"})
+    create_campaign(db, isolated, slug="eh", prefix="EH", recipients=["BNS", "KIR"])
+    monkeypatch.setenv("FOI_SENDER_NAME", "Jo Bloggs")
+    monkeypatch.setenv("FOI_SENDER_EMAIL", "jo@charity.test")
+
+    result = run("generate", "eh")
+
+    assert result.stderr.splitlines() == [
+        "wrote 1 file in drafts/eh",
+        "skipped 1 (no email address: set one with `foi councils set-email CODE ADDRESS`, "
+        "or use --format docx for a letter or web form): KIR"]
 
 
 # ---- the words of reviews and complaints

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.campaign.campaigns import get_campaign
+from foi.campaign.campaigns import get_campaign, sending_address
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
@@ -23,6 +23,8 @@ from foi.register.councils import find_body, validate_email
 from foi.safetext import one_line, plain_text
 
 FORMATS = ("eml", "txt", "docx")
+NO_EMAIL = ("no email address: set one with `foi councils set-email CODE ADDRESS`, "
+            "or use --format docx for a letter or web form")
 
 
 @dataclass
@@ -59,10 +61,12 @@ def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.d
 
 
 def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> list[dict]:
+    """The campaign's requests (to `codes` only, if given), each with `email` the address
+    a message would go to now (foi.campaign.campaigns.sending_address)."""
     get_campaign(db, slug)
     rows = list(db.query(
-        "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name",
-        [slug]))
+        "SELECT r.*, b.foi_email AS register_email FROM requests r JOIN bodies b ON b.code = r.body_code "
+        "WHERE r.campaign = ? ORDER BY b.name", [slug]))
     if codes:
         wanted = {c.strip().upper() for c in codes}
         unknown = wanted - {r["body_code"] for r in rows}
@@ -70,7 +74,8 @@ def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> lis
             raise FoiError(f"Campaign {slug!r} has no request to {', '.join(sorted(unknown))}",
                            f"`foi campaign show {slug}` lists its recipients.")
         rows = [r for r in rows if r["body_code"] in wanted]
-    return rows
+    return [{**{k: v for k, v in r.items() if k != "register_email"},
+             "email": sending_address(r, r["register_email"])} for r in rows]
 
 
 def draft_filename(request_row: dict, kind: str, fmt: str) -> str:
@@ -99,7 +104,7 @@ def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kin
     result = GenerateResult()
     for row in select_requests(db, slug, codes):
         if fmt == "eml" and not row["email"]:
-            result.skipped.append((row["body_code"], "no email address: use --format docx for a letter or web form"))
+            result.skipped.append((row["body_code"], NO_EMAIL))
             continue
         if fmt == "eml" and (problem := validate_email(row["email"])):
             result.skipped.append((row["body_code"], f"unusable address: {problem}"))
