@@ -1,5 +1,6 @@
-"""Chasers and drafts: the address `foi generate` writes to is the one `foi send` uses
-(issue 17, item 16); the words chasers say: counts that agree with their nouns, a bounce
+"""Which requests a chaser is for, and the words it says: `foi chase` and
+`foi generate --kind` choose alike (issue 17, items 2 and 3); the address `foi generate`
+writes to is the one `foi send` uses (item 16); counts that agree with their nouns, a bounce
 called a bounce, the cost limit not called an exemption (item 18).
 
 The campaign: six councils asked on Monday 2 February 2026 (due Monday 2 March).
@@ -58,6 +59,91 @@ def test_a_reminder_counts_one_working_day_and_a_bounce_is_called_a_bounce(campa
     assert "a reply has come" not in result.stderr
     assert "Section 10 of the Act required a response by 2 March 2026; it is now 1 working day overdue." \
         in result.stdout
+
+
+def test_the_dry_run_counts_what_it_lists_and_lists_a_council_with_no_address_apart(campaign, run):
+    result = run("chase", "eh", "--stage", "reminder", "--dry-run")
+
+    assert result.stderr.splitlines() == [
+        "Would send 2 reminders:",
+        f"{ref('BNS')}\t1 working day overdue",
+        f"{ref('SHF')}\t1 working day overdue",
+        "Not sent: 4",
+        f"{ref('KIR')}\tKirklees Council\tskipped: not sent yet (state draft)",
+        f"{ref('LDS')}\tLeeds City Council\tskipped: answered: never chased",
+        f"{ref('MAN')}\tManchester City Council\tskipped: {BOUNCED}",
+        f"{ref('WKF')}\tWakefield Metropolitan District Council\tskipped: reminder due, but no email address "
+        "for this council: set one with `foi councils set-email WKF ADDRESS` and chase again, or post a letter "
+        "(`foi generate eh --kind reminder --format docx --body WKF`)",
+    ]
+    assert [line for line in result.stdout.splitlines() if line.startswith("To: ")] == [
+        "To: foi@barnsley.gov.uk", "To: foi@sheffield.gov.uk"]
+    assert "Section 10 of the Act required a response by 2 March 2026; it is now 1 working day overdue." \
+        in result.stdout
+
+
+def test_generate_writes_a_reminder_only_where_chase_would_send_one(campaign, run):
+    chase = run("chase", "eh", "--stage", "reminder", "--dry-run")
+
+    letters = run("generate", "eh", "--kind", "reminder", "--format", "txt")
+
+    assert letters.stdout.splitlines() == [f"drafts/eh/{ref(code)}-reminder.txt" for code in ("BNS", "SHF", "WKF")]
+    assert letters.stderr.splitlines() == [
+        "wrote 3 files in drafts/eh",
+        "skipped 1 (not sent yet (state draft)): KIR",
+        "skipped 1 (answered: never chased): LDS",
+        f"skipped 1 ({BOUNCED}): MAN",
+    ]
+    for code in ("BNS", "SHF"):  # the words chase would send, exactly
+        subject, body = Path(f"drafts/eh/{ref(code)}-reminder.txt").read_text(encoding="utf-8").split("\n\n", 1)
+        assert f"{subject}\n\n{body}" in chase.stdout
+    wakefield = Path(f"drafts/eh/{ref('WKF')}-reminder.txt").read_text(encoding="utf-8")
+    assert "On 2 February 2026 I sent you a request" in wakefield and "1 working day overdue" in wakefield
+
+    emails = run("generate", "eh", "--kind", "reminder", "--out", "mail")
+
+    assert emails.stdout.splitlines() == [f"mail/{ref(code)}-reminder.eml" for code in ("BNS", "SHF")]
+    assert emails.stderr.splitlines()[0] == "wrote 2 files in mail"
+    assert emails.stderr.splitlines()[-1] == (
+        "skipped 1 (reminder due, but no email address: set one with `foi councils set-email CODE ADDRESS`, "
+        "or use --format docx for a letter or web form): WKF")
+
+
+def test_generate_leaves_out_what_chase_left_out_for_the_same_reason(campaign, run, monkeypatch):
+    [request_id] = campaign.execute("SELECT id FROM requests WHERE body_code = 'BNS'").fetchone()
+    campaign["outgoing"].insert({"request_id": request_id, "kind": "reminder", "state": "sent",
+                                 "message_id": "<reminder-bns@charity.test>", "to_addr": ADDRESSES["BNS"],
+                                 "subject": "Reminder", "created_at": "2026-03-03T10:00:00+00:00",
+                                 "sent_at": "2026-03-03T10:00:00+00:00"})  # as `foi chase` records it
+    monkeypatch.setenv("FOI_NOW", "2026-03-05T10:00:00+00:00")
+
+    chase = run("chase", "eh", "--stage", "reminder", "--body", "BNS", "--dry-run")
+    letters = run("generate", "eh", "--kind", "reminder", "--body", "BNS", "--dry-run")
+
+    assert "skipped: chased on 2026-03-03, within --min-gap 10 days" in chase.stderr
+    assert letters.stdout == "" and letters.stderr.splitlines() == [
+        "would write 0 files in drafts/eh", "skipped 1 (chased on 2026-03-03, within --min-gap 10 days): BNS"]
+    assert run("generate", "eh", "--kind", "reminder", "--body", "BNS", "--min-gap", "1",
+               "--dry-run").stdout.splitlines() == [f"drafts/eh/{ref('BNS')}-reminder.eml"]
+
+
+def test_a_chaser_whose_sending_was_interrupted_is_listed_apart_not_counted(campaign, run):
+    [request_id] = campaign.execute("SELECT id FROM requests WHERE body_code = 'SHF'").fetchone()
+    campaign["outgoing"].insert({"request_id": request_id, "kind": "reminder", "state": "uncertain",
+                                 "message_id": "<reminder-shf@charity.test>", "to_addr": ADDRESSES["SHF"],
+                                 "subject": "Reminder", "created_at": "2026-03-03T09:00:00+00:00"})
+
+    chase = run("chase", "eh", "--stage", "reminder", "--body", "BNS", "--body", "SHF", "--dry-run")
+    letters = run("generate", "eh", "--kind", "reminder", "--body", "BNS", "--body", "SHF", "--dry-run")
+
+    assert chase.stderr.splitlines() == [
+        "Would send 1 reminder:", f"{ref('BNS')}\t1 working day overdue",
+        f"{ref('SHF')}\tSheffield City Council\tnot sent: an earlier reminder's sending was interrupted; it is "
+        "looked for in the Sent folder first, never sent twice"]
+    assert letters.stdout.splitlines() == [f"drafts/eh/{ref('BNS')}-reminder.eml"]
+    assert letters.stderr.splitlines()[1] == (
+        "skipped 1 (its last reminder may have been sent already (the run sending it was interrupted): "
+        "`foi chase eh --stage reminder` settles that first): SHF")
 
 
 def test_generate_takes_an_address_set_after_the_campaign_was_created_as_send_does(run, monkeypatch, isolated):

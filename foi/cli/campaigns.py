@@ -152,25 +152,39 @@ def _sender_and_now(state):
 @click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
               show_default=True)
 @body_option("Only this body", multiple=True)
+@click.option("--min-gap", default=10, show_default=True, type=click.IntRange(min=0),
+              help="For a reminder or review: leave out a request chased fewer than this many days ago.")
 @click.option("--dry-run", is_flag=True, help="List the files without writing them.")
 @click.pass_obj
-def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tuple[str, ...], dry_run: bool) -> None:
+def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tuple[str, ...], min_gap: int,
+             dry_run: bool) -> None:
     """Render every request of a campaign to files, one per body.
 
     eml files are complete messages (open them in a mail client); docx files are
     letters for bodies that want post or a web form; txt is subject and text.
+    A reminder, review or ico kind is written only for the requests `foi chase`
+    would chase at that stage, in the words it would send; the others are listed
+    as skipped, with the reason.
 
     \b
     Example:
         foi generate early-help --format docx --body BNS --body LDS
+        foi generate early-help --kind reminder --format docx
     """
-    from foi.letters.drafts import generate_drafts
     from foi.output import plural
 
     sender, now = _sender_and_now(state)
     out = out or Path("drafts") / slug
-    result = generate_drafts(state.db, slug, out, fmt=fmt, kind=kind, codes=bodies, sender=sender,
-                             now=now, dry_run=dry_run)
+    if kind == "request":
+        from foi.letters.drafts import generate_drafts
+
+        result = generate_drafts(state.db, slug, out, fmt=fmt, codes=bodies, sender=sender, now=now,
+                                 dry_run=dry_run)
+    else:
+        from foi.sending.chasing import generate_chasers
+
+        result = generate_chasers(state.db, slug, out, stage=kind, fmt=fmt, codes=bodies, sender=sender, now=now,
+                                  min_gap=min_gap, dry_run=dry_run)
     for path in result.written:
         click.echo(str(path))
     verb = "would write" if dry_run else "wrote"

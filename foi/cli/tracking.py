@@ -124,7 +124,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase eh-2026 --stage review --body BNS --yes
         foi chase eh-2026 --stage ico
     """
-    from foi.cli.delivery import require_yes_without_terminal, send_plan, show_messages, show_skipped
+    from foi.cli.delivery import require_yes_without_terminal, send_plan, show_skipped
     from foi.letters.render import sender_from_config
     from foi.output import plural
     from foi.sending.chasing import apply_chase, plan_chase
@@ -134,17 +134,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
     if dry_run:
-        count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
-        what = {"reminder": "reminder", "review": "review request", "ico": "complaint draft"}[stage]
-        click.echo(f"Would {'write' if stage == 'ico' else 'send'} {plural(count, what)}{':' if count else '.'}",
-                   err=True)
-        for reference, why in plan.reasons.items():
-            click.echo(f"{reference}\t{why}", err=True)
-        show_messages(plan.send.messages)
-        for draft in plan.drafts:
-            click.echo(f"File: {draft.stem}.txt (and .docx)\nSubject: {draft.rendered.subject}\n\n"
-                       f"{draft.rendered.body}")
-        show_skipped(plan.skipped)
+        _show_chase_plan(plan)
         return
     if stage != "ico":
         send_plan(state, plan.send, yes, f"{stage}(s)")
@@ -155,3 +145,27 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     show_skipped(plan.skipped)
     click.echo(f"Wrote {plural(len(plan.drafts), 'complaint draft')}: submit each on the ICO's web form "
                "(https://ico.org.uk/make-a-complaint/).", err=True)
+
+
+def _show_chase_plan(plan) -> None:
+    """The dry run: what would go (counted and listed alike), then apart what would not and why."""
+    from foi.cli.delivery import show_messages, show_skipped
+    from foi.output import plural
+
+    stage = plan.stage
+    count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
+    what = {"reminder": "reminder", "review": "review request", "ico": "complaint draft"}[stage]
+    click.echo(f"Would {'write' if stage == 'ico' else 'send'} {plural(count, what)}{':' if count else '.'}",
+               err=True)
+    for reference, why in plan.reasons.items():
+        click.echo(f"{reference}\t{why}", err=True)
+    show_messages(plan.send.messages)
+    for draft in plan.drafts:
+        click.echo(f"File: {draft.stem}.txt (and .docx)\nSubject: {draft.rendered.subject}\n\n"
+                   f"{draft.rendered.body}")
+    for item in plan.send.uncertain:
+        click.echo(f"{item.reference}\t{item.body_name}\tnot sent: an earlier {stage}'s sending was interrupted; "
+                   "it is looked for in the Sent folder first, never sent twice", err=True)
+    if plan.skipped:
+        click.echo(f"Not {'written' if stage == 'ico' else 'sent'}: {len(plan.skipped)}", err=True)
+        show_skipped(plan.skipped)

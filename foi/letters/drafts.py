@@ -23,8 +23,6 @@ from foi.register.councils import find_body, validate_email
 from foi.safetext import one_line, plain_text
 
 FORMATS = ("eml", "txt", "docx")
-NO_EMAIL = ("no email address: set one with `foi councils set-email CODE ADDRESS`, "
-            "or use --format docx for a letter or web form")
 
 
 @dataclass
@@ -83,39 +81,58 @@ def draft_filename(request_row: dict, kind: str, fmt: str) -> str:
     return f"{request_row['reference']}{suffix}.{fmt}"
 
 
-def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender: Sender,
-                 now: dt.datetime, template_root: Path | None = None) -> bytes:
-    """One draft's file content in `fmt`."""
-    rendered, context = prepare(db, request_row, kind, None, template_root, sender, now.date())
+NO_EMAIL = ("no email address: set one with `foi councils set-email CODE ADDRESS`, "
+            "or use --format docx for a letter or web form")
+
+
+def draft_problem(request_row: dict, fmt: str) -> str | None:
+    """Why no draft in `fmt` can be made for the request (an eml needs an address), or None."""
+    if fmt != "eml":
+        return None
+    if not request_row["email"]:
+        return NO_EMAIL
+    if problem := validate_email(request_row["email"]):
+        return f"unusable address: {problem}"
+    return None
+
+
+def write_draft(out: Path, request_row: dict, rendered: Rendered, context: dict, *, fmt: str, kind: str,
+                sender: Sender, now: dt.datetime, dry_run: bool = False) -> Path:
+    """Write one rendered message into `out` as `fmt`; returns the file (not written with dry_run)."""
     if fmt == "eml":
-        return build_draft(rendered, context, sender=sender, when=now).as_bytes()
-    if fmt == "docx":
-        return build_letter(rendered, context, created=now)
-    return f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
+        content = build_draft(rendered, context, sender=sender, when=now).as_bytes()
+    elif fmt == "docx":
+        content = build_letter(rendered, context, created=now)
+    else:
+        content = f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
+    path = Path(out) / draft_filename(request_row, kind, fmt)
+    if not dry_run:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return path
 
 
 def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kind: str = "request",
                     codes: tuple[str, ...] = (), sender: Sender, now: dt.datetime,
                     template_root: Path | None = None, dry_run: bool = False) -> GenerateResult:
     """Write one file per request into `out`; requests with no address are skipped
-    for eml (they need a letter or a web form) and reported."""
-    if fmt not in FORMATS:
-        raise FoiError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    for eml (they need a letter or a web form) and reported. Reminders, reviews and
+    complaints are chosen as `foi chase` chooses them: foi.sending.chasing.generate_chasers."""
+    check_format(fmt)
     result = GenerateResult()
     for row in select_requests(db, slug, codes):
-        if fmt == "eml" and not row["email"]:
-            result.skipped.append((row["body_code"], NO_EMAIL))
+        if problem := draft_problem(row, fmt):
+            result.skipped.append((row["body_code"], problem))
             continue
-        if fmt == "eml" and (problem := validate_email(row["email"])):
-            result.skipped.append((row["body_code"], f"unusable address: {problem}"))
-            continue
-        content = render_draft(db, row, fmt=fmt, kind=kind, sender=sender, now=now, template_root=template_root)
-        path = Path(out) / draft_filename(row, kind, fmt)
-        if not dry_run:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        result.written.append(path)
+        rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
+        result.written.append(write_draft(out, row, rendered, context, fmt=fmt, kind=kind, sender=sender,
+                                          now=now, dry_run=dry_run))
     return result
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise FoiError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender: Sender,

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.campaign.campaigns import get_periods, get_questions
+from foi.campaign.campaigns import get_periods, get_questions, sending_address
 from foi.clock import iso, long_date
 from foi.errors import FoiError
+from foi.letters.drafts import GenerateResult, check_format, draft_problem, write_draft
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
@@ -86,13 +87,34 @@ class _Setting:
     questions: list[dict]
     periods: list[str]
     min_gap: int
-    folder: Path
 
 
-def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
-               min_gap: int = 10, bodies: Sequence[str] = (), folder: Path = Path(".")) -> ChasePlan:
-    """What `foi chase` would do, from the database alone. Writes nothing.
-    `folder` is where the ICO drafts go (ico/<slug>/ under it)."""
+@dataclass(frozen=True)
+class Chaser:
+    """A request the stage calls for: why, and its words. `request["email"]` is where it
+    would go (None: no address known)."""
+
+    request_id: int
+    reference: str
+    body_code: str
+    body_name: str
+    why: str
+    request: dict
+    rendered: Rendered
+    context: dict
+
+
+@dataclass
+class ChaseSelection:
+    chosen: list[Chaser] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    uncertain: list[Uncertain] = field(default_factory=list)  # an earlier chaser's fate unknown
+
+
+def select_chasers(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
+                   min_gap: int = 10, bodies: Sequence[str] = ()) -> ChaseSelection:
+    """The requests `stage` calls for, each with its words, and every other request with
+    the reason it is left out: the one choice behind `foi chase` and `foi generate --kind`."""
     if stage not in STAGES:
         raise FoiError(f"Unknown stage {stage!r}; use one of {', '.join(STAGES)}")
     wanted = [b.upper() for b in bodies]
@@ -101,45 +123,89 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
         raise FoiError(f"No request in campaign {slug} for: {', '.join(missing)}",
                        "Use the body codes shown by `foi status`.")
     setting = _Setting(db, slug, stage, today, sender, campaign_calendar(db), get_questions(db, slug),
-                       get_periods(db, slug), min_gap, Path(folder))
-    plan = ChasePlan(slug, stage, SendPlan(campaign=slug))
+                       get_periods(db, slug), min_gap)
+    selection = ChaseSelection()
     for row in rows:
-        _plan_one(setting, plan, row)
+        _select_one(setting, selection, row)
+    return selection
+
+
+def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
+               min_gap: int = 10, bodies: Sequence[str] = (), folder: Path = Path(".")) -> ChasePlan:
+    """What `foi chase` would do, from the database alone. Writes nothing.
+    `folder` is where the ICO drafts go (ico/<slug>/ under it)."""
+    selection = select_chasers(db, slug, stage, today=today, sender=sender, min_gap=min_gap, bodies=bodies)
+    plan = ChasePlan(slug, stage, SendPlan(campaign=slug, uncertain=selection.uncertain,
+                                           skipped=selection.skipped))
+    since = (today - dt.timedelta(days=min_gap - 1)).isoformat() if min_gap > 0 else None
+    for chaser in selection.chosen:
+        names = (chaser.reference, chaser.body_code, chaser.body_name)
+        if stage == "ico":
+            stem = Path(folder) / "ico" / slug / chaser.reference
+            plan.drafts.append(IcoDraft(chaser.request_id, *names, rendered=chaser.rendered,
+                                        context=chaser.context, stem=stem))
+        elif not chaser.request["email"]:
+            plan.send.skipped.append(Skipped(*names, _no_address(slug, stage, chaser.body_code),
+                                             SkipKind.NO_ADDRESS))
+            continue
+        else:
+            parent, _ = thread_parent(db, chaser.request_id)
+            plan.send.messages.append(PlannedMessage(
+                chaser.request_id, *names, to_addr=chaser.request["email"], rendered=chaser.rendered, kind=stage,
+                in_reply_to=parent, blocked_since=since))
+        plan.reasons[chaser.reference] = chaser.why
     return plan
 
 
-def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
+def generate_chasers(db: Database, slug: str, out: Path, *, stage: str, fmt: str = "eml",
+                     codes: Sequence[str] = (), sender: Sender, now: dt.datetime, min_gap: int = 10,
+                     dry_run: bool = False) -> GenerateResult:
+    """`foi generate --kind reminder|review|ico`: a file for each request `foi chase` would
+    chase (select_chasers), in the words it would send; every other request is skipped
+    with the reason chase gives."""
+    check_format(fmt)
+    selection = select_chasers(db, slug, stage, today=now.date(), sender=sender, min_gap=min_gap, bodies=codes)
+    result = GenerateResult(skipped=[(item.body_code, item.reason) for item in selection.skipped])
+    result.skipped += [(item.body_code, f"its last {stage} may have been sent already (the run sending it was "
+                                        f"interrupted): `foi chase {slug} --stage {stage}` settles that first")
+                       for item in selection.uncertain]
+    for chaser in selection.chosen:
+        if problem := draft_problem(chaser.request, fmt):
+            result.skipped.append((chaser.body_code, f"{stage} due, but {problem}"))
+            continue
+        result.written.append(write_draft(out, chaser.request, chaser.rendered, chaser.context, fmt=fmt,
+                                          kind=stage, sender=sender, now=now, dry_run=dry_run))
+    return result
+
+
+def _no_address(slug: str, stage: str, code: str) -> str:
+    return (f"{stage} due, but no email address for this council: set one with "
+            f"`foi councils set-email {code} ADDRESS` and chase again, or post a letter "
+            f"(`foi generate {slug} --kind {stage} --format docx --body {code}`)")
+
+
+def _select_one(s: _Setting, selection: ChaseSelection, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
     latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_CHASE_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
-        plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
+        selection.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
     why, extra = _eligible(s, row)
     if extra is None:
-        plan.send.skipped.append(Skipped(*names, why, SkipKind.NOT_NEEDED))
+        selection.skipped.append(Skipped(*names, why, SkipKind.NOT_NEEDED))
         return
     if s.stage != "ico" and row.last_chase_on and \
             (s.today - dt.date.fromisoformat(row.last_chase_on)).days < s.min_gap:
-        plan.send.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
+        selection.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
                                                  f"--min-gap {plural(s.min_gap, 'day')}", SkipKind.CHASED_RECENTLY))
         return
-    request = {**s.db.table("requests").get(row.request_id),
+    request = s.db.table("requests").get(row.request_id)
+    register_email = s.db.table("bodies").get(row.body_code)["foi_email"]
+    request = {**request, "email": sending_address(request, register_email),
                "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None}
     rendered, context = prepare(s.db, request, s.stage, extra, sender=s.sender, today=s.today)
-    plan.reasons[row.reference] = why
-    if s.stage == "ico":
-        stem = s.folder / "ico" / s.slug / row.reference
-        plan.drafts.append(IcoDraft(row.request_id, *names, rendered=rendered, context=context, stem=stem))
-        return
-    address = row.email or s.db.table("bodies").get(row.body_code)["foi_email"]
-    if not address:
-        plan.send.skipped.append(Skipped(*names, "no FOI address for this body", SkipKind.NO_ADDRESS))
-        return
-    parent, _ = thread_parent(s.db, row.request_id)
-    since = (s.today - dt.timedelta(days=s.min_gap - 1)).isoformat() if s.min_gap > 0 else None
-    plan.send.messages.append(PlannedMessage(
-        row.request_id, *names, to_addr=address, rendered=rendered, kind=s.stage,
-        in_reply_to=parent, blocked_since=since))
+    selection.chosen.append(Chaser(row.request_id, *names, why=why, request=request, rendered=rendered,
+                                   context=context))
 
 
 def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
