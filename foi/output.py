@@ -31,7 +31,7 @@ def _is_number(text: str) -> bool:
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 working day', '2 working days', '0 replies' (with many="replies"): a count agrees with its noun."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], out: IO[str]) -> None:

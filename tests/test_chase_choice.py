@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from foi.campaign.references import make_reference
-from tests.builders import create_campaign, register_db, review_requested
+from tests.builders import campaign_file, create_campaign, register_db, review_requested
 
 ADDRESSES = {"BNS": "foi@barnsley.gov.uk", "LDS": "foi@leeds.gov.uk", "SHF": "foi@sheffield.gov.uk",
              "MAN": "foi@manchester.gov.uk", "KIR": "foi@kirklees.gov.uk"}
@@ -253,3 +253,19 @@ def test_a_complaint_after_an_upheld_refusal_says_the_review_upheld_the_refusal(
     text = " ".join(result.stdout.split())
     assert "Grounds: the internal review of 2026-03-09 upheld the refusal." in text
     assert json.loads(run("status", "eh", "--json").stdout)["requests"][0]["state"] == "refused"
+
+
+def test_counts_shown_to_the_user_agree_with_their_nouns(run, monkeypatch, isolated):
+    register_db()
+    Path("one.toml").write_text(campaign_file(slug="one", prefix="ONE", title="One council", recipients=["KIR"],
+                                              periods=["2024/25"], questions=[{"id": "visits", "text": "How many?"}]),
+                                encoding="utf-8")
+
+    created = run("campaign", "create", "one.toml")
+
+    assert created.stderr.splitlines()[:3] == [
+        "Campaign one created (ONE, 1 question, 1 period).", "1 request added; 1 recipient in all.",
+        "1 recipient has no FOI address in the register (the requests exist; set addresses with "
+        "`foi councils set-email`, then run this again, or send by post/web form):"]
+    assert run("status", "one").stdout.splitlines()[-1].startswith("1 request (draft 1)")
+    assert run("inbox").stderr == "0 messages\n"

@@ -14,12 +14,13 @@ def _extract_new(state, now) -> None:
     """After new mail: read the figures out of the campaigns' replies (cached by file)."""
     from foi.db import blob_dir
     from foi.extract.run import extract_after_receiving
+    from foi.output import plural
 
     for slug, summary in extract_after_receiving(state.db, blob_dir(state.db_path), now=now.isoformat()).items():
         counts = ", ".join(f"{status} {count}" for status, count in sorted(summary.values.items()))
         unread = len(summary.failed_files) + len(summary.failed_messages)
-        click.echo(f"Extracted {slug}: {sum(summary.values.values())} current values ({counts or 'none'})"
-                   + (f", {unread} file(s) or message(s) not read" if unread else "")
+        click.echo(f"Extracted {slug}: {plural(sum(summary.values.values()), 'current value')} ({counts or 'none'})"
+                   + (f", {plural(unread, 'file or message', 'files or messages')} not read" if unread else "")
                    + f"; `foi review {slug}` lists what needs a person.", err=True)
 
 
@@ -47,6 +48,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
+    from foi.output import plural
     from foi.secrecy import remember
     from foi.triage.run import TRIAGE
 
@@ -60,17 +62,17 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
                                 today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size,
                                 progress=lambda folder, done, total: progress.update(done, total, folder))
     for folder in report.folders:
-        line = f"{folder.folder}: {folder.new} new message(s), {folder.attachments} attachment(s)"
+        line = f"{folder.folder}: {plural(folder.new, 'new message')}, {plural(folder.attachments, 'attachment')}"
         if folder.already:
             line += f", {folder.already} already stored"
         if folder.undecodable:
-            line += f", {folder.undecodable} part(s) could not be decoded"
+            line += f", {plural(folder.undecodable, 'part')} could not be decoded"
         click.echo(line)
         if folder.partly_read:
-            click.echo(f"note: {folder.partly_read} message(s) in {folder.folder} could only be partly read "
+            click.echo(f"note: {plural(folder.partly_read, 'message')} in {folder.folder} could only be partly read "
                        "(each is kept whole; `foi inbox` says why)", err=True)
         if folder.triage_failed:
-            click.echo(f"warning: {folder.triage_failed} message(s) in {folder.folder} could not be matched "
+            click.echo(f"warning: {plural(folder.triage_failed, 'message')} in {folder.folder} could not be matched "
                        f"or classified (a fault in foi); they are stored, unmatched: "
                        "see `foi inbox --unmatched` and file them with `foi assign`", err=True)
         if folder.uidvalidity_changed:
@@ -101,6 +103,7 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
+    from foi.output import plural
     from foi.triage.run import TRIAGE
 
     db = state.db
@@ -112,10 +115,11 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     if dry_run:
         for where, subject, status in report.planned:
             click.echo(f"{status}\t{where}\t{subject}")
-        click.echo(f"Would store {report.new} new message(s); {report.already} already stored.", err=True)
+        click.echo(f"Would store {plural(report.new, 'new message')}; {report.already} already stored.", err=True)
     else:
-        click.echo(f"Stored {report.new} new message(s) ({report.already} already stored), "
-                   f"{report.attachments} attachment(s), {report.undecodable} part(s) could not be decoded.")
+        click.echo(f"Stored {plural(report.new, 'new message')} ({report.already} already stored), "
+                   f"{plural(report.attachments, 'attachment')}, {plural(report.undecodable, 'part')} could not be "
+                   "decoded.")
         for where, error in report.parse_errors:
             click.echo(f"stored raw, could not be parsed: {where}: {error}", err=True)
         for where, error in report.triage_errors:

@@ -20,6 +20,7 @@ def init(state, force: bool) -> None:
         foi init
         foi --db ~/foi/early-help.db init
     """
+    from foi.output import plural
     from foi.workspace import init_workspace
 
     result = init_workspace(state.db_path, force=force, now=clock.iso(clock.now()))
@@ -31,6 +32,6 @@ def init(state, force: bool) -> None:
         click.echo(f"Created {result.db_path} with {result.bodies} public bodies.")
     else:
         click.echo(
-            f"{result.db_path} already exists ({result.campaigns} campaign(s)); "
-            f"register refreshed ({result.bodies} councils), nothing overwritten."
+            f"{result.db_path} already exists ({plural(result.campaigns, 'campaign')}); "
+            f"register refreshed ({plural(result.bodies, 'council')}), nothing overwritten."
         )

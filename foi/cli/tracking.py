@@ -64,7 +64,9 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
 
 def _summary_line(summary: dict, shown: int) -> str:
     states = ", ".join(f"{name} {count}" for name, count in summary["by_state"].items())
-    return (f"{summary['requests']} requests ({states}); overdue {summary['overdue']}, "
+    from foi.output import plural
+
+    return (f"{plural(summary['requests'], 'request')} ({states}); overdue {summary['overdue']}, "
             f"very overdue {summary['very_overdue']}; {shown} shown")
 
 
@@ -84,6 +86,7 @@ def calendar_(state, slug: str, ics_path: str) -> None:
     Example:
         foi calendar early-help --ics early-help.ics
     """
+    from foi.output import plural
     from foi.tracking.ics import render_ics
     from foi.tracking.status import due_events, status_rows
 
@@ -91,7 +94,7 @@ def calendar_(state, slug: str, ics_path: str) -> None:
     events = due_events(rows, slug)
     with open(ics_path, "w", encoding="utf-8", newline="") as out:
         out.write(render_ics(events, clock.now(), f"FOI: {slug}"))
-    click.echo(f"Wrote {len(events)} events to {ics_path}", err=True)
+    click.echo(f"Wrote {plural(len(events), 'event')} to {ics_path}", err=True)
 
 
 @click.command()
