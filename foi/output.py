@@ -29,6 +29,11 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 working day', '2 working days', '0 replies' (with many="replies"): a count agrees with its noun."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def write_csv(rows: Iterable[dict], columns: Sequence[str], out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

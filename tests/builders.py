@@ -16,6 +16,8 @@ from foi.campaign.campaigns import apply_create, plan_create
 from foi.campaign.references import make_reference
 from foi.db import connect
 from foi.register.councils import load_register, set_email
+from foi.tracking.states import Source, apply_transition
+from foi.vocabulary import EventKind
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "early-help.toml"
@@ -91,6 +93,14 @@ def insert_request(db, campaign: str, code: str, *, prefix: str | None = None, r
     return db["requests"].insert({
         "campaign": campaign, "body_code": code, "reference": reference or make_reference(prefix, code, campaign),
         **columns, "created_at": created_at, "updated_at": updated_at or created_at}).last_pk
+
+
+def review_requested(db, campaign: str, code: str, on: str) -> None:
+    """What `foi chase --stage review` records once its email is sent: the request in
+    internal review from `on`, the review's 20 working days counting."""
+    request = next(db.query("SELECT * FROM requests WHERE campaign = ? AND body_code = ?", [campaign, code]))
+    apply_transition(db, request, "internal_review", source=Source.REVIEW, when=f"{on}T09:00:00+01:00", on=on,
+                     event=EventKind.REVIEW_REQUESTED, details={"note": "internal review requested by email"})
 
 
 # ---- presets

@@ -42,7 +42,7 @@ def test_an_attached_spreadsheet_is_stored_read_by_extract_and_answers_the_reque
                    "--note", "downloaded from the council's portal", "--no-extract")
 
     assert attached.stdout.splitlines() == [
-        f"Attached 1 file(s) to {reference} (Barnsley Metropolitan Borough Council) as a reply received on "
+        f"Attached 1 file to {reference} (Barnsley Metropolitan Borough Council) as a reply received on "
         "2026-03-16 (message 1): portal-download.xlsx",
         "Read as answer; the request awaiting_response -> answered."]
     [message] = rows("SELECT * FROM messages")
@@ -86,7 +86,7 @@ def test_attach_dry_run_stores_nothing(run, monkeypatch):
     reference = sent_to_barnsley(run, monkeypatch, "visits", VISITS_CAMPAIGN)
     Path("letter.pdf").write_bytes(b"%PDF-1.4 not much of a letter")
     result = run("attach", "visits", "BNS", "letter.pdf", "--dry-run")
-    assert result.stdout == (f"Would attach 1 file(s) to {reference} (Barnsley Metropolitan Borough Council) "
+    assert result.stdout == (f"Would attach 1 file to {reference} (Barnsley Metropolitan Borough Council) "
                              "as a reply received on 2026-03-17: letter.pdf\n")
     assert rows("SELECT * FROM messages") == []
 
@@ -160,7 +160,7 @@ def test_an_attached_zip_bomb_is_refused_as_in_an_emailed_reply(run, monkeypatch
 
     result = run("attach", "visits", "BNS", "portal-export.zip", "--no-extract")
 
-    assert "note: 1 file(s) could not be read: `foi review visits` lists them" in result.stderr
+    assert "note: 1 file could not be read: `foi review visits` lists them" in result.stderr
     [attachment] = rows("SELECT filename, note FROM attachments")
     assert attachment["filename"] == "portal-export.zip"
     assert attachment["note"].startswith("refused, possible zip bomb: compression ratio ")

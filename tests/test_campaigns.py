@@ -36,7 +36,7 @@ def test_example_creates_153_draft_requests_and_reports_missing_addresses(run):
     assert sum(1 for r in rows.values() if r["email"] is None) == 151
     listed = [line.split("\t")[0].strip() for line in result.stdout.splitlines()]
     assert len(listed) == 151 and "BNS" not in listed and "MAN" in listed
-    assert "151 recipient(s) have no FOI address" in result.stderr
+    assert "151 recipients have no FOI address" in result.stderr
     assert [r["period"] for r in db.query("SELECT period FROM periods ORDER BY position")] == [
         "2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
     questions = list(db.query("SELECT id, kind, labels FROM questions ORDER BY position"))
@@ -185,7 +185,7 @@ def test_prefix_already_used_by_another_campaign():
 def test_dry_run_writes_nothing(run):
     example_db()
     result = run("campaign", "create", "--dry-run", str(EXAMPLE))
-    assert "153 request(s) would be added" in result.stderr
+    assert "153 requests would be added" in result.stderr
     assert example_db()["requests"].count == 0
 
 

@@ -142,7 +142,7 @@ def test_review_names_the_exemptions_and_starts_the_review_clock_then_ico(mail, 
     assert "Nothing to send." in run("chase", "eh", "--stage", "review", "--yes", "--min-gap", "0").stderr
 
     monkeypatch.setenv("FOI_NOW", "2026-05-07T17:00:00+01:00")
-    assert "Wrote 0 complaint draft(s)" in run("chase", "eh", "--stage", "ico").stderr
+    assert "Wrote 0 complaint drafts" in run("chase", "eh", "--stage", "ico").stderr
     monkeypatch.setenv("FOI_NOW", "2026-05-12T09:00:00+01:00")  # 3 working days late
     dry = run("chase", "eh", "--stage", "ico", "--dry-run")
     assert not Path("ico").exists()
@@ -157,7 +157,7 @@ def test_review_names_the_exemptions_and_starts_the_review_clock_then_ico(mail, 
                      "- Sent on: 4 March 2026 (by email)", "- Response due by: 2 April 2026",
                      "- Response received on: 30 March 2026", "- Internal review requested on: 8 April 2026",
                      "The authority relied on section 40(2) and section 31(1)",
-                     "Grounds: the internal review 3 working days overdue (due 2026-05-07).",
+                     "Grounds: the internal review is 3 working days overdue (due 2026-05-07).",
                      "2026-03-04 request received (day 0); due 2026-04-02 (working day 20)",
                      "2026-03-30 council responded",
                      "2026-04-08 internal review requested: due 2026-05-07",
@@ -189,9 +189,9 @@ def test_review_of_an_upheld_refusal_leads_to_a_complaint(mail, run, monkeypatch
 
     result = run("chase", "eh", "--stage", "ico")
 
-    assert "Wrote 1 complaint draft(s)" in result.stderr
+    assert "Wrote 1 complaint draft:" in result.stderr
     text = (Path("ico") / "eh" / f"{refused}.txt").read_text()
-    assert "Grounds: the internal review of 2026-04-20 upheld the refused." in " ".join(text.split())
+    assert "Grounds: the internal review of 2026-04-20 upheld the refusal." in " ".join(text.split())
 
 
 def test_answered_or_too_old_responses_are_not_reviewed(mail, run, monkeypatch):

@@ -67,7 +67,7 @@ def test_chase_and_reply_without_a_terminal_need_yes(run, monkeypatch):
 def test_ico_drafts_are_written_without_yes(run):
     """--stage ico writes complaint drafts and sends nothing, so it asks nobody."""
     make_campaign(count=1)
-    assert "Wrote 0 complaint draft(s)" in run("chase", "eh", "--stage", "ico").stderr
+    assert "Wrote 0 complaint drafts" in run("chase", "eh", "--stage", "ico").stderr
 
 
 def test_on_a_terminal_send_asks_first(run, monkeypatch):

@@ -112,7 +112,7 @@ def test_import_skip_invalid_and_duplicates(run, initialised, isolated):
                  "gss_code,foi_email\nE08000016,foi@barnsley.gov.uk\nE08000016,other@barnsley.gov.uk\nE0BOGUS,x@y.uk\n")
     result = run("councils", "import", path, "--skip-invalid")
     assert "addresses.csv:3: duplicate: E08000016 already given on line 2" in result.stderr
-    assert "Updated 1 bodies" in result.stdout
+    assert "Updated 1 body" in result.stdout
     assert connect(isolated / "campaign.db")["bodies"].get("BNS")["foi_email"] == "foi@barnsley.gov.uk"
 
 
@@ -132,7 +132,7 @@ def test_import_by_name_twice_changes_nothing(run, initialised, isolated):
 def test_import_dry_run_writes_nothing(run, initialised, isolated):
     path = write(isolated / "a.csv", "code,foi_email\nBNS,foi@barnsley.gov.uk\n")
     result = run("councils", "import", path, "--dry-run")
-    assert "Would update 1 bodies" in result.stdout and "BNS: foi@barnsley.gov.uk" in result.stdout
+    assert "Would update 1 body" in result.stdout and "BNS: foi@barnsley.gov.uk" in result.stdout
     assert connect(isolated / "campaign.db")["bodies"].get("BNS")["foi_email"] is None
 
 

@@ -119,10 +119,10 @@ def test_a_header_without_the_columns_says_what_it_saw_and_needs(run):
     assert result.stderr == (
         "Error: addresses.csv: the header must have a column naming the body (code, gss_code or name) and one "
         "with an address (foi_email, postal_address or both)\n"
-        "  foi read the first line as 2 column(s) separated by semicolons: code, email_address. "
+        "  foi read the first line as 2 columns separated by semicolons: code, email_address. "
         "Columns may be separated by commas, semicolons or tabs.\n")
     Path("addresses.csv").write_text("council|address\n", encoding="utf-8")
-    assert "foi read the first line as 2 column(s) separated by vertical bars: council, address." in run(
+    assert "foi read the first line as 2 columns separated by vertical bars: council, address." in run(
         "councils", "import", "addresses.csv", ok=False).stderr
 
 
@@ -141,12 +141,12 @@ def test_checked_on_must_be_a_real_date_and_every_row_is_checked_first(run):
         "addresses.csv:4: checked_on '2026-02-30' is not a date: day is out of range for month",
         "addresses.csv:5: 'foi at sheffield' is not a valid email address; "
         "checked_on '5th January' is not a date: use YYYY-MM-DD, e.g. 2026-03-02",
-        "Error: 3 invalid row(s) in addresses.csv; nothing was imported",
+        "Error: 3 invalid rows in addresses.csv; nothing was imported",
         "  Fix them, or use --skip-invalid to import the valid rows only.",
     ]
     assert with_address() == 0  # Barnsley's good row waits for the others
     assert run("councils", "import", "addresses.csv", "--skip-invalid").stdout == (
-        "Updated 1 bodies, 0 already up to date, skipped 3 invalid.\n")
+        "Updated 1 body, 0 already up to date, skipped 3 invalid.\n")
     assert body("BNS")["email_checked_on"] == "2026-01-05"
 
 

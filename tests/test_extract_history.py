@@ -150,5 +150,5 @@ def test_cli_errors_are_one_line_and_pipes_get_no_progress_bar(tmp_path, foi_sub
     assert missing.stderr.splitlines()[0] == "Error: No campaign 'nope'"
     done = foi_subprocess("extract", "cin", "--body", "BNS")
     assert done.returncode == 0
-    assert done.stdout.splitlines()[:2] == ["Stored: 1 current values from 1 messages", "  answered      1"]
+    assert done.stdout.splitlines()[:2] == ["Stored: 1 current value from 1 message", "  answered      1"]
     assert "Reading replies" not in done.stderr

@@ -151,8 +151,8 @@ def test_one_message_past_the_limits_never_stops_sync_storing_the_rest(run, monk
     Path("foi.toml").write_text(SMALL_LIMITS)
 
     result = run("sync", "--no-extract")
-    assert result.stdout.startswith("INBOX: 6 new message(s)")
-    assert "1 message(s) in INBOX could only be partly read" in result.stderr
+    assert result.stdout.startswith("INBOX: 6 new messages")
+    assert "1 message in INBOX could only be partly read" in result.stderr
     db = connect(Path("campaign.db"))
     stored = db.execute("SELECT message_id, request_id IS NOT NULL, parse_error FROM messages ORDER BY id").fetchall()
     assert [row[:2] for row in stored] == [("<big@barnsley.test>", 1)] + [
@@ -162,7 +162,7 @@ def test_one_message_past_the_limits_never_stops_sync_storing_the_rest(run, monk
     assert [row[2] for row in stored[1:]] == [None] * 5
     assert "! partly read: the message could not be read within foi's limits" in run("inbox").stdout
     assert "\n    (the message): partly read: the message could not be read" in run("review", "visits").stdout
-    assert run("sync").stdout.startswith("INBOX: 0 new message(s)")
+    assert run("sync").stdout.startswith("INBOX: 0 new messages")
 
 
 def test_a_fault_reading_one_message_is_recorded_and_the_others_are_read(run, monkeypatch):
@@ -318,14 +318,14 @@ def test_a_poisoned_mailbox_is_synced_whole_and_read_on(run, monkeypatch, doveco
                        "FOI_IMAP_PASSWORD": account.password}.items():
         monkeypatch.setenv(key, value)
 
-    assert run("sync").stdout.startswith("INBOX: 7 new message(s)")
+    assert run("sync").stdout.startswith("INBOX: 7 new messages")
     db = connect(Path("campaign.db"))
     assert db.execute("SELECT count(*), sum(request_id IS NOT NULL) FROM messages").fetchone() == (7, 7)
     [note] = db.execute("SELECT note FROM attachments WHERE filename = 'winmail.dat'").fetchone()
     assert note.startswith("refused: winmail.dat declares 4,294,967,295 properties")
     rows = json.loads(run("export", "visits", "--what", "dataset", "--format", "json").stdout)
     assert [(r["status"], r["value"]) for r in rows] == [("answered", 1221)]  # the latest reply's figure
-    assert run("sync").stdout.startswith("INBOX: 0 new message(s)")
+    assert run("sync").stdout.startswith("INBOX: 0 new messages")
 
 
 def test_a_subject_of_megabytes_is_kept_whole_in_the_raw_and_cut_where_it_is_shown(run, monkeypatch):

@@ -167,6 +167,7 @@ def test_generated_drafts_keep_council_text_literal(run, monkeypatch, fmt):
     with db() as conn:
         conn.execute("UPDATE bodies SET name = ? WHERE code = 'BNS'",
                      ["Barnsley { DDE \"cmd\" }\r\n\u202eCouncil {{ 7*7 }}"])
+    monkeypatch.setenv("FOI_NOW", "2026-04-15T09:00:00+01:00")  # overdue: a reminder is due
 
     run("generate", "visits", "--format", fmt, "--kind", "reminder", "--out", "drafts")
 

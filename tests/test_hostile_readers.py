@@ -169,7 +169,7 @@ def test_csv_with_one_50_mb_line_is_cut_with_a_note():
     outcome = bounded(read_hostile("one_line_csv", "csv", 50))
     assert outcome["first"] == ["Year", "Referrals"]
     assert outcome["shape"] == [[3, 32_769]]  # 32,768 ones and the empty cell after the last comma
-    assert outcome["notes"] == ["1 line(s) over 65,536 characters cut short"]
+    assert outcome["notes"] == ["1 line over 65,536 characters cut short"]
 
 
 # ---- containers ---------------------------------------------------------------------------

@@ -381,7 +381,7 @@ def test_no_command_line_holds_a_password_while_send_and_sync_run(smtp_login, mo
 
     assert sending.returncode == 0, sent_err
     assert sent_out == "Sent: 2\n"  # the held message is refused with a 451 once released, then retried
-    assert synced.stdout.startswith("INBOX: 1 new message(s), 1 attachment(s)\n"), synced.stderr
+    assert synced.stdout.startswith("INBOX: 1 new message, 1 attachment\n"), synced.stderr
     for kind in ("smtp", "imap"):
         assert len(lines.holding(f"cat {folder / kind}-secret".encode())) == 1
     assert (sending.pid, "\0".join([*send, ""]).encode()) in lines.seen
@@ -456,7 +456,7 @@ def test_a_sync_password_beyond_ascii_logs_in_instead_of_crashing(mail, foi_subp
 
     synced = foi_subprocess("sync")
 
-    assert (synced.returncode, synced.stdout, synced.stderr) == (0, "INBOX: 0 new message(s), 0 attachment(s)\n", "")
+    assert (synced.returncode, synced.stdout, synced.stderr) == (0, "INBOX: 0 new messages, 0 attachments\n", "")
 
 
 def test_a_password_that_is_not_text_in_foi_toml_is_refused_without_being_shown(foi_subprocess):

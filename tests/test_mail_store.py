@@ -131,12 +131,12 @@ def test_cli_import_dry_run_then_real(db, run, tmp_path):
     make_mail_folder(tmp_path / "in")
     dry = run("import", "--dry-run", str(tmp_path / "in"))
     assert sorted(line.split("\t")[0] for line in dry.stdout.splitlines()) == ["new"] * 6
-    assert "Would store 6 new message(s); 0 already stored." in dry.stderr
+    assert "Would store 6 new messages; 0 already stored." in dry.stderr
     assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
     assert not Path("blobs").exists()
     real = run("import", str(tmp_path / "in"), str(tmp_path / "missing.eml"))
-    assert real.stdout == ("Stored 6 new message(s) (0 already stored), 4 attachment(s), "
-                           "0 part(s) could not be decoded.\n")
+    assert real.stdout == ("Stored 6 new messages (0 already stored), 4 attachments, "
+                           "0 parts could not be decoded.\n")
     assert f"failed: {tmp_path / 'missing.eml'}: no such file or folder" in real.stderr
     again = run("import", "--dry-run", str(tmp_path / "in" / "archive.mbox"))
     assert again.stdout.splitlines()[0].startswith(f"already stored\t{tmp_path / 'in' / 'archive.mbox'}\t")
@@ -205,7 +205,7 @@ def test_triage_fault_keeps_the_message_unmatched_and_says_so(run, monkeypatch, 
     for n in range(3):
         (tmp_path / f"{n}.eml").write_bytes(mail(message_id=f"<r{n}@x>", subject=f"Reply {n}"))
     result = run("import", str(tmp_path), "--no-extract")
-    assert "Stored 3 new message(s)" in result.stdout
+    assert "Stored 3 new messages" in result.stdout
     assert "stored unmatched (triage failed: ValueError: unexpected header shape)" in result.stderr
     assert "1.eml" in result.stderr and "foi inbox --unmatched" in result.stderr
     db = connect(Path("campaign.db"))

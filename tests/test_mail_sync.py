@@ -172,8 +172,8 @@ def test_cli_sync_reads_settings_from_environment(db, run, monkeypatch, imap_ser
                        "FOI_IMAP_PASSWORD": imap_server.password, "FOI_IMAP_FOLDERS": folder}.items():
         monkeypatch.setenv(key, value)
     result = run("sync")
-    assert result.stdout == f"{folder}: 2 new message(s), 0 attachment(s)\n"
-    assert run("sync").stdout == f"{folder}: 0 new message(s), 0 attachment(s)\n"
+    assert result.stdout == f"{folder}: 2 new messages, 0 attachments\n"
+    assert run("sync").stdout == f"{folder}: 0 new messages, 0 attachments\n"
     monkeypatch.setenv("FOI_IMAP_PASSWORD", "wrong")
     failed = run("sync", ok=False)
     assert failed.exit_code == 1

@@ -38,15 +38,15 @@ def test_cells_added_after_sending_are_not_asked_and_the_update_says_how_to_ask(
     dry = run("campaign", "create", "--update", "--dry-run", "placements.toml")
     assert dry.stderr == (
         "Campaign placements would be updated.\n"
-        "0 request(s) would be added; 3 recipient(s) in all.\n"
-        "New question placed_abroad: the 2 request(s) already sent (BNS, LDS) did not ask it.\n"
-        "New period 2024/25: the 2 request(s) already sent (BNS, LDS) did not ask for it.\n"
+        "0 requests would be added; 3 recipients in all.\n"
+        "New question placed_abroad: the 2 requests already sent (BNS, LDS) did not ask it.\n"
+        "New period 2024/25: the 2 requests already sent (BNS, LDS) did not ask for it.\n"
         "For them these are counted as \"not asked\", apart from missing, in the report and the dataset "
         "export. To ask them, write to each in its request's email thread, keeping our reference in the "
         "subject (`foi reply` only answers a request for clarification): the reply is read into this "
         "campaign by `foi extract`, or enter the figures with `foi answer`. Requests not sent yet will "
         "ask everything.\n"
-        "3 recipient(s) have no FOI address in the register (their requests exist; set addresses with "
+        "3 recipients have no FOI address in the register (the requests exist; set addresses with "
         "`foi councils set-email`, then run this again, or send by post/web form):\n")
     assert statuses(run)[("BNS", "placed_far", "2023/24")] == "answered"
     assert ("BNS", "placed_abroad", "2023/24") not in statuses(run)  # the dry run changed nothing

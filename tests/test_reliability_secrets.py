@@ -58,7 +58,7 @@ def test_passwords_never_stored_logged_or_exported(mail, dovecot, smtp_server, f
     assert "SMTP" in foi("send", "eh", "--yes", ok=False).stderr
     monkeypatch.setenv("FOI_SMTP_PASSWORD", ENV_SMTP)
     foi("send", "eh", "--yes", "--limit", "2")
-    assert "2 new message(s)" in foi("sync").stdout
+    assert "2 new messages" in foi("sync").stdout
 
     # From password_command in foi.toml, reading files outside the campaign folder.
     secrets = Path(tempfile.mkdtemp(prefix="foi-secrets-"))
@@ -79,7 +79,7 @@ username = "{account.username}"
 password_command = "cat {secrets / 'imap'}"
 """)
     foi("send", "eh", "--yes")
-    assert "2 new message(s)" in foi("sync").stdout
+    assert "2 new messages" in foi("sync").stdout
     assert len(smtp_server.handler.received) == 4
 
     foi("export", "eh", "--what", "dataset", "-o", "dataset.csv")

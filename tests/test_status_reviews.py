@@ -66,7 +66,7 @@ def test_a_review_shows_its_own_due_date_and_is_overdue_when_late(mail, run, mon
     [line] = [line for line in table.stdout.splitlines() if line.startswith(refused_code)]
     assert line.split()[-8:-2] == ["internal_review", "2026-03-04", "2026-05-07", "(review)", "29", "9"]
     assert "overdue 2, very overdue 1; 2 shown" in table.stdout
-    assert "The internal review is overdue by 9 working day(s) as of 2026-05-20." in run(
+    assert "The internal review is overdue by 9 working days as of 2026-05-20." in run(
         "deadline", "eh", refused_code).stdout
     exported = {r["body_code"]: r for r in json.loads(
         run("export", "eh", "--what", "requests", "--format", "json").stdout)}

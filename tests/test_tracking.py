@@ -62,7 +62,7 @@ def test_response_stops_the_clock_and_review_has_its_own_deadline():
     events = [CaseEvent("response", D("2026-04-07")), CaseEvent("review_requested", D("2026-04-08"))]
     case = compute_deadline(CAL, D("2026-03-04"), events, today=D("2026-06-15"))
     assert case.responded_on == D("2026-04-07") and case.days_overdue == 0
-    assert "2026-04-07  council responded, 1 working day(s) late" in "\n".join(case.narrative)
+    assert "2026-04-07  council responded, 1 working day late" in "\n".join(case.narrative)
     assert case.review_due == D("2026-05-07")  # 8 Apr + 20 working days, skipping 4 May
     assert case.review_very_late_after == D("2026-06-05")
     # 8 May .. 15 June, less 25 May (Spring bank holiday) and 15 June (proclaimed, Scotland)
@@ -151,7 +151,7 @@ def test_deadline_explains_a_request(run, campaign, monkeypatch):
     assert "2026-03-16  clarification sent: 20 working days start afresh (day 0); due 2026-04-16" in out
     assert "2026-03-17 Tue  skipped  St Patrick's Day (Northern Ireland)" in out
     assert "2026-04-16 Thu  day 20   due by the end of this day" in out
-    assert "Overdue by 1 working day(s) as of 2026-04-17." in out
+    assert "Overdue by 1 working day as of 2026-04-17." in out
 
 
 def test_calendar_ics_has_the_due_dates(run, campaign, isolated):

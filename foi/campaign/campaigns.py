@@ -16,6 +16,7 @@ from foi.campaign.references import make_reference
 from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
 from foi.errors import FoiError
 from foi.register.councils import COUNCIL_TYPES, list_bodies
+from foi.vocabulary import SENDABLE_STATES
 
 
 @dataclass
@@ -166,6 +167,16 @@ def _stale_draft_addresses(db: Database, slug: str) -> list[tuple[str, str]]:
         "WHERE r.campaign = ? AND r.state = 'draft' AND b.foi_email IS NOT NULL AND b.foi_email != '' "
         "AND (r.email IS NULL OR r.email != b.foi_email)", [slug])
     return [(r["body_code"], r["foi_email"]) for r in rows]
+
+
+def sending_address(request: dict, register_email: str | None) -> str | None:
+    """Where a message about `request` goes. Until it is sent, the register's address now,
+    as `foi send` takes it (a draft keeps the one copied when it was made, which
+    `councils set-email` and `councils import` do not change); once sent, the address it
+    went to, else the register's."""
+    if request["state"] in SENDABLE_STATES:
+        return register_email or None
+    return request.get("email") or register_email or None
 
 
 def apply_create(db: Database, plan: CreatePlan, *, now: str) -> None:

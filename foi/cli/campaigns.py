@@ -44,6 +44,8 @@ def create(state, file: Path, update: bool, dry_run: bool) -> None:
 
 
 def _report_create(plan, dry_run: bool) -> None:
+    from foi.output import plural
+
     would = "would be " if dry_run else ""
     slug = plan.spec.slug
     if plan.action == "unchanged":
@@ -51,19 +53,23 @@ def _report_create(plan, dry_run: bool) -> None:
     elif plan.action == "update":
         click.echo(f"Campaign {slug} {would}updated.", err=True)
     else:
-        click.echo(f"Campaign {slug} {would}created ({plan.spec.prefix}, {len(plan.spec.questions)} questions, "
-                   f"{len(plan.spec.periods)} periods).", err=True)
-    click.echo(f"{len(plan.add)} request(s) {would}added; {len(plan.bodies)} recipient(s) in all.", err=True)
+        click.echo(f"Campaign {slug} {would}created ({plan.spec.prefix}, "
+                   f"{plural(len(plan.spec.questions), 'question')}, {plural(len(plan.spec.periods), 'period')}).",
+                   err=True)
+    click.echo(f"{plural(len(plan.add), 'request')} {would}added; {plural(len(plan.bodies), 'recipient')} in all.",
+               err=True)
     for code in plan.drop:
         click.echo(f"  draft request to {code} {would}removed (no longer a recipient)", err=True)
     for code in plan.keep:
         click.echo(f"  {code} is no longer a recipient but its request was sent: kept", err=True)
     if plan.refresh:
-        click.echo(f"{len(plan.refresh)} draft request(s) {would}given the address now in the register.", err=True)
+        click.echo(f"{plural(len(plan.refresh), 'draft request')} {would}given the address now in the register.",
+                   err=True)
     _report_not_asked(plan)
     missing = plan.no_address
     if missing:
-        click.echo(f"{len(missing)} recipient(s) have no FOI address in the register (their requests exist; "
+        click.echo(f"{plural(len(missing), 'recipient')} {'has' if len(missing) == 1 else 'have'} no FOI address "
+                   "in the register (the requests exist; "
                    "set addresses with `foi councils set-email`, then run this again, or send by post/web form):",
                    err=True)
         for body in missing:
@@ -74,7 +80,9 @@ def _report_not_asked(plan) -> None:
     """Questions and periods added after requests went out: those councils were never asked them."""
     if not plan.not_asked:
         return
-    sent = f"the {len(plan.not_asked)} request(s) already sent ({', '.join(plan.not_asked)})"
+    from foi.output import plural
+
+    sent = f"the {plural(len(plan.not_asked), 'request')} already sent ({', '.join(plan.not_asked)})"
     for question in plan.new_questions:
         click.echo(f"New question {question}: {sent} did not ask it.", err=True)
     for period in plan.new_periods:
@@ -155,28 +163,43 @@ def _sender_and_now(state):
 @click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
               show_default=True)
 @body_option("Only this body", multiple=True)
+@click.option("--min-gap", default=10, show_default=True, type=click.IntRange(min=0),
+              help="For a reminder or review: leave out a request chased fewer than this many days ago.")
 @click.option("--dry-run", is_flag=True, help="List the files without writing them.")
 @click.pass_obj
-def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tuple[str, ...], dry_run: bool) -> None:
+def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tuple[str, ...], min_gap: int,
+             dry_run: bool) -> None:
     """Render every request of a campaign to files, one per body.
 
     eml files are complete messages (open them in a mail client); docx files are
     letters for bodies that want post or a web form; txt is subject and text.
+    A reminder, review or ico kind is written only for the requests `foi chase`
+    would chase at that stage, in the words it would send; the others are listed
+    as skipped, with the reason.
 
     \b
     Example:
         foi generate early-help --format docx --body BNS --body LDS
+        foi generate early-help --kind reminder --format docx
     """
-    from foi.letters.drafts import generate_drafts
+    from foi.output import plural
 
     sender, now = _sender_and_now(state)
     out = out or Path("drafts") / slug
-    result = generate_drafts(state.db, slug, out, fmt=fmt, kind=kind, codes=bodies, sender=sender,
-                             now=now, dry_run=dry_run)
+    if kind == "request":
+        from foi.letters.drafts import generate_drafts
+
+        result = generate_drafts(state.db, slug, out, fmt=fmt, codes=bodies, sender=sender, now=now,
+                                 dry_run=dry_run)
+    else:
+        from foi.sending.chasing import generate_chasers
+
+        result = generate_chasers(state.db, slug, out, stage=kind, fmt=fmt, codes=bodies, sender=sender, now=now,
+                                  min_gap=min_gap, dry_run=dry_run)
     for path in result.written:
         click.echo(str(path))
     verb = "would write" if dry_run else "wrote"
-    click.echo(f"{verb} {len(result.written)} file(s) in {out}", err=True)
+    click.echo(f"{verb} {plural(len(result.written), 'file')} in {out}", err=True)
     reasons: dict[str, list[str]] = {}
     for code, why in result.skipped:
         reasons.setdefault(why, []).append(code)

@@ -57,6 +57,7 @@ def list_(state, types, regions, childrens_services, missing_email, as_json, as_
         foi councils list --childrens-services --csv > councils.csv
         foi councils list --type NMD --region "South East"
     """
+    from foi.output import plural
     from foi.register.councils import LISTING_COLUMNS, list_bodies, unknown_types
 
     unknown, known = unknown_types(state.db, types)
@@ -67,7 +68,7 @@ def list_(state, types, regions, childrens_services, missing_email, as_json, as_
                        childrens_services=childrens_services, missing_email=missing_email)
     columns = LISTING_COLUMNS if (as_json or as_csv) else ["code", "gss_code", "name", "type", "region", "foi_email"]
     _emit(rows, columns, as_json, as_csv)
-    click.echo(f"{len(rows)} bodies", err=True)
+    click.echo(plural(len(rows), "body", "bodies"), err=True)
 
 
 @councils.command()
@@ -158,6 +159,7 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
         foi councils import addresses.xlsx
     """
     from foi.errors import FoiError
+    from foi.output import plural
     from foi.register.importing import apply_import, plan_import
 
     plan = plan_import(state.db, path)
@@ -165,7 +167,7 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
         click.echo(f"{path}:{line}: {reason}", err=True)
     if plan.errors and not skip_invalid:
         raise FoiError(
-            f"{len(plan.errors)} invalid row(s) in {path}; nothing was imported",
+            f"{plural(len(plan.errors), 'invalid row')} in {path}; nothing was imported",
             "Fix them, or use --skip-invalid to import the valid rows only.",
         )
     verb = "Would update" if dry_run else "Updated"
@@ -174,7 +176,7 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
     changed = 0 if dry_run else apply_import(state.db, plan, now=clock.iso(clock.now()))
     count = len(plan.valid) if dry_run else changed
     skipped = f", skipped {len(plan.errors)} invalid" if plan.errors else ""
-    click.echo(f"{verb} {count} bodies, {plan.unchanged} already up to date{skipped}.")
+    click.echo(f"{verb} {plural(count, 'body', 'bodies')}, {plan.unchanged} already up to date{skipped}.")
 
 
 def _changes(changes: dict[str, str]) -> str:
@@ -199,7 +201,7 @@ def export_(state, output, as_json: bool) -> None:
     Example:
         foi councils export -o register.csv
     """
-    from foi.output import write_csv, write_json
+    from foi.output import plural, write_csv, write_json
     from foi.register.councils import list_bodies
 
     rows = list_bodies(state.db)
@@ -208,7 +210,7 @@ def export_(state, output, as_json: bool) -> None:
             write_json([{c: r.get(c) for c in EXPORT_COLUMNS} for r in rows], out)
         else:
             write_csv(rows, EXPORT_COLUMNS, out)
-    click.echo(f"{len(rows)} bodies" + (f" written to {output}" if output else ""), err=True)
+    click.echo(plural(len(rows), "body", "bodies") + (f" written to {output}" if output else ""), err=True)
 
 
 @councils.command("add")

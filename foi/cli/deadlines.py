@@ -192,6 +192,7 @@ def deadline(state, args: tuple[str, ...], days: int, explain: bool) -> None:
 def _explain_request(state, slug: str, body: str) -> None:
     """The timeline of one request: sending, clarification, fees, extension, review."""
     from foi import clock
+    from foi.output import plural
     from foi.tracking.deadlines import explain_case
     from foi.tracking.status import campaign_calendar, status_rows
 
@@ -209,5 +210,5 @@ def _explain_request(state, slug: str, body: str) -> None:
     if row.days_overdue:
         very = " (very overdue)" if row.very_overdue else ""
         what = "The internal review is overdue" if row.in_review else "Overdue"
-        click.echo(f"{what} by {row.days_overdue} working day(s){very} as of {clock.today()}.")
+        click.echo(f"{what} by {plural(row.days_overdue, 'working day')}{very} as of {clock.today()}.")
     _warn(row.deadline.warnings)

@@ -35,6 +35,7 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
     """
     from foi.db import blob_dir
     from foi.extract.run import extract_campaign
+    from foi.output import plural
 
     state.bound_reading()
     with Progress("Reading replies") as progress:
@@ -42,7 +43,7 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
                                    progress=progress.update, now=_now(), dry_run=dry_run)
     values = summary.values
     prefix = "Would store" if dry_run else "Stored"
-    click.echo(f"{prefix}: {sum(values.values())} current values from {summary.messages} messages")
+    click.echo(f"{prefix}: {plural(sum(values.values()), 'current value')} from {plural(summary.messages, 'message')}")
     for status in ("answered", "suppressed", "not_held", "refused", "needs_review"):
         click.echo(f"  {status:<13} {values.get(status, 0)}")
     click.echo(f"  files unreadable {len(summary.failed_files)}")

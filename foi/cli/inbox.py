@@ -24,6 +24,7 @@ def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
         foi inbox --unmatched
         foi assign 42 EH-BNS-592V
     """
+    from foi.output import plural
     from foi.triage.inbox import list_messages
 
     if slug:
@@ -43,7 +44,7 @@ def inbox(state, unmatched: bool, slug: str | None, as_json: bool) -> None:
         for guess in row["guesses"]:
             click.echo(f"       ? {guess['reference']}  {guess['body_name']}  "
                        f"{guess['score']:.1f}  {guess['reason']}")
-    click.echo(f"{len(rows)} message(s)", err=True)
+    click.echo(plural(len(rows), "message"), err=True)
 
 
 @click.command()

@@ -15,12 +15,13 @@ def _extract_new(state, now) -> None:
     """After new mail: read the figures out of the campaigns' replies (cached by file)."""
     from foi.db import blob_dir
     from foi.extract.run import extract_after_receiving
+    from foi.output import plural
 
     for slug, summary in extract_after_receiving(state.db, blob_dir(state.db_path), now=now.isoformat()).items():
         counts = ", ".join(f"{status} {count}" for status, count in sorted(summary.values.items()))
         unread = len(summary.failed_files) + len(summary.failed_messages)
-        click.echo(f"Extracted {slug}: {sum(summary.values.values())} current values ({counts or 'none'})"
-                   + (f", {unread} file(s) or message(s) not read" if unread else "")
+        click.echo(f"Extracted {slug}: {plural(sum(summary.values.values()), 'current value')} ({counts or 'none'})"
+                   + (f", {plural(unread, 'file or message', 'files or messages')} not read" if unread else "")
                    + f"; `foi review {slug}` lists what needs a person.", err=True)
 
 
@@ -48,6 +49,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
+    from foi.output import plural
     from foi.secrecy import remember
     from foi.triage.run import TRIAGE
 
@@ -61,17 +63,17 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
                                 today=now.date(), triage=TRIAGE, now=now, batch_size=batch_size,
                                 progress=lambda folder, done, total: progress.update(done, total, folder))
     for folder in report.folders:
-        line = f"{folder.folder}: {folder.new} new message(s), {folder.attachments} attachment(s)"
+        line = f"{folder.folder}: {plural(folder.new, 'new message')}, {plural(folder.attachments, 'attachment')}"
         if folder.already:
             line += f", {folder.already} already stored"
         if folder.undecodable:
-            line += f", {folder.undecodable} part(s) could not be decoded"
+            line += f", {plural(folder.undecodable, 'part')} could not be decoded"
         click.echo(line)
         if folder.partly_read:
-            click.echo(f"note: {folder.partly_read} message(s) in {folder.folder} could only be partly read "
+            click.echo(f"note: {plural(folder.partly_read, 'message')} in {folder.folder} could only be partly read "
                        "(each is kept whole; `foi inbox` says why)", err=True)
         if folder.triage_failed:
-            click.echo(f"warning: {folder.triage_failed} message(s) in {folder.folder} could not be matched "
+            click.echo(f"warning: {plural(folder.triage_failed, 'message')} in {folder.folder} could not be matched "
                        f"or classified (a fault in foi); they are stored, unmatched: "
                        "see `foi inbox --unmatched` and file them with `foi assign`", err=True)
         if folder.uidvalidity_changed:
@@ -102,6 +104,7 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     from foi.blobs import BlobStore
     from foi.db import blob_dir
     from foi.mail.importing import import_paths
+    from foi.output import plural
     from foi.triage.run import TRIAGE
 
     db = state.db
@@ -113,10 +116,11 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
     if dry_run:
         for where, subject, status in report.planned:
             click.echo(f"{status}\t{where}\t{subject}")
-        click.echo(f"Would store {report.new} new message(s); {report.already} already stored.", err=True)
+        click.echo(f"Would store {plural(report.new, 'new message')}; {report.already} already stored.", err=True)
     else:
-        click.echo(f"Stored {report.new} new message(s) ({report.already} already stored), "
-                   f"{report.attachments} attachment(s), {report.undecodable} part(s) could not be decoded.")
+        click.echo(f"Stored {plural(report.new, 'new message')} ({report.already} already stored), "
+                   f"{plural(report.attachments, 'attachment')}, {plural(report.undecodable, 'part')} could not be "
+                   "decoded.")
         for where, error in report.parse_errors:
             click.echo(f"stored raw, could not be parsed: {where}: {error}", err=True)
         for where, error in report.triage_errors:
@@ -165,6 +169,7 @@ def attach(state, slug: str, body: str, files: tuple[Path, ...], on: str | None,
     from foi import clock
     from foi.blobs import BlobStore
     from foi.db import blob_dir
+    from foi.output import plural
     from foi.triage.attach import apply_attach, plan_attach
 
     now, today = clock.now(), clock.today()
@@ -177,10 +182,11 @@ def attach(state, slug: str, body: str, files: tuple[Path, ...], on: str | None,
         click.echo(f"Already attached to {what} (message {plan.already}): {names}; nothing changed.")
         return
     if dry_run:
-        click.echo(f"Would attach {len(plan.files)} file(s) to {what} as a reply received on {plan.on}: {names}")
+        click.echo(f"Would attach {plural(len(plan.files), 'file')} to {what} "
+                   f"as a reply received on {plan.on}: {names}")
         return
     result = apply_attach(state.db, BlobStore(blob_dir(state.db_path)), plan, today=today, now=now)
-    click.echo(f"Attached {len(plan.files)} file(s) to {what} as a reply received on {plan.on} "
+    click.echo(f"Attached {plural(len(plan.files), 'file')} to {what} as a reply received on {plan.on} "
                f"(message {result.message}): {names}")
     moved = f"{result.state_before} -> {result.state_after}" if result.state_after != result.state_before \
         else f"stays {result.state_after}"
@@ -191,6 +197,7 @@ def attach(state, slug: str, body: str, files: tuple[Path, ...], on: str | None,
     for problem in result.notes:
         click.echo(f"note: {problem}", err=True)
     if result.undecodable:
-        click.echo(f"note: {result.undecodable} file(s) could not be read: `foi review {slug}` lists them", err=True)
+        click.echo(f"note: {plural(result.undecodable, 'file')} could not be read: "
+                   f"`foi review {slug}` lists them", err=True)
     if not no_extract:
         _extract_new(state, now)

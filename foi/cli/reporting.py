@@ -77,6 +77,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what correspondence -o letters.zip
     """
     from foi.db import blob_dir
+    from foi.output import plural
     from foi.report import export as exports
 
     blobs = blob_dir(state.db_path)
@@ -85,8 +86,8 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
             raise click.UsageError("--what correspondence writes a zip: give -o FILE.zip")
         with open(output, "wb") as out:
             counts = exports.write_correspondence(state.db, slug, blobs, out)
-        click.echo(f"Wrote {output}: {counts['messages']} messages and {counts['attachments']} attachments "
-                   f"for {counts['councils']} councils"
+        click.echo(f"Wrote {output}: {plural(counts['messages'], 'message')} and "
+                   f"{plural(counts['attachments'], 'attachment')} for {plural(counts['councils'], 'council')}"
                    + (f"; {counts['missing']} raw files missing (see MISSING.txt)" if counts["missing"] else ""),
                    err=True)
         return
@@ -104,4 +105,4 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         with open(output, "w", encoding="utf-8", newline="") as out:
             exports.write_table(rows, what, fmt, out)
     if output is not None:
-        click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
+        click.echo(f"Wrote {plural(len(rows), 'row')} to {output}", err=True)

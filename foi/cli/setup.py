@@ -27,6 +27,7 @@ def init(state, force: bool) -> None:
         foi check
     """
     from foi.config import DEFAULT_FILE
+    from foi.output import plural
     from foi.workspace import init_workspace, write_settings_file
 
     result = init_workspace(state.db_path, force=force, now=clock.iso(clock.now()))
@@ -38,8 +39,8 @@ def init(state, force: bool) -> None:
         click.echo(f"Created {result.db_path} with {result.bodies} public bodies.")
     else:
         click.echo(
-            f"{result.db_path} already exists ({result.campaigns} campaign(s)); "
-            f"register refreshed ({result.bodies} councils), nothing overwritten."
+            f"{result.db_path} already exists ({plural(result.campaigns, 'campaign')}); "
+            f"register refreshed ({plural(result.bodies, 'council')}), nothing overwritten."
         )
     settings = write_settings_file(state.config_path or Path(DEFAULT_FILE), force=force)
     if settings.backup:

@@ -76,7 +76,9 @@ def echo_download_links(db, slug: str) -> None:
 
 def _summary_line(summary: dict, shown: int) -> str:
     states = ", ".join(f"{name} {count}" for name, count in summary["by_state"].items())
-    return (f"{summary['requests']} requests ({states}); overdue {summary['overdue']}, "
+    from foi.output import plural
+
+    return (f"{plural(summary['requests'], 'request')} ({states}); overdue {summary['overdue']}, "
             f"very overdue {summary['very_overdue']}; {shown} shown")
 
 
@@ -96,6 +98,7 @@ def calendar_(state, slug: str, ics_path: str) -> None:
     Example:
         foi calendar early-help --ics early-help.ics
     """
+    from foi.output import plural
     from foi.tracking.ics import render_ics
     from foi.tracking.status import due_events, status_rows
 
@@ -103,7 +106,7 @@ def calendar_(state, slug: str, ics_path: str) -> None:
     events = due_events(rows, slug)
     with open(ics_path, "w", encoding="utf-8", newline="") as out:
         out.write(render_ics(events, clock.now(), f"FOI: {slug}"))
-    click.echo(f"Wrote {len(events)} events to {ics_path}", err=True)
+    click.echo(f"Wrote {plural(len(events), 'event')} to {ics_path}", err=True)
 
 
 @click.command()
@@ -136,8 +139,9 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase early-help --stage review --body BNS --yes
         foi chase early-help --stage ico
     """
-    from foi.cli.delivery import require_yes_without_terminal, send_plan, show_messages, show_skipped
+    from foi.cli.delivery import require_yes_without_terminal, send_plan, show_skipped
     from foi.letters.render import sender_from_config
+    from foi.output import plural
     from foi.sending.chasing import apply_chase, plan_chase
 
     if not dry_run and stage != "ico":  # ico drafts are written, not sent
@@ -145,15 +149,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
     if dry_run:
-        count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
-        click.echo(f"Would {'write' if stage == 'ico' else 'send'} {count} {stage}(s):", err=True)
-        for reference, why in plan.reasons.items():
-            click.echo(f"{reference}\t{why}", err=True)
-        show_messages(plan.send.messages)
-        for draft in plan.drafts:
-            click.echo(f"File: {draft.stem}.txt (and .docx)\nSubject: {draft.rendered.subject}\n\n"
-                       f"{draft.rendered.body}")
-        show_skipped(plan.skipped)
+        _show_chase_plan(plan)
         return
     if stage != "ico":
         send_plan(state, plan.send, yes, f"{stage}(s)")
@@ -162,5 +158,29 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     for path in report.written:
         click.echo(str(path))
     show_skipped(plan.skipped)
-    click.echo(f"Wrote {len(plan.drafts)} complaint draft(s): submit each on the ICO's web form "
+    click.echo(f"Wrote {plural(len(plan.drafts), 'complaint draft')}: submit each on the ICO's web form "
                "(https://ico.org.uk/make-a-complaint/).", err=True)
+
+
+def _show_chase_plan(plan) -> None:
+    """The dry run: what would go (counted and listed alike), then apart what would not and why."""
+    from foi.cli.delivery import show_messages, show_skipped
+    from foi.output import plural
+
+    stage = plan.stage
+    count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
+    what = {"reminder": "reminder", "review": "review request", "ico": "complaint draft"}[stage]
+    click.echo(f"Would {'write' if stage == 'ico' else 'send'} {plural(count, what)}{':' if count else '.'}",
+               err=True)
+    for reference, why in plan.reasons.items():
+        click.echo(f"{reference}\t{why}", err=True)
+    show_messages(plan.send.messages)
+    for draft in plan.drafts:
+        click.echo(f"File: {draft.stem}.txt (and .docx)\nSubject: {draft.rendered.subject}\n\n"
+                   f"{draft.rendered.body}")
+    for item in plan.send.uncertain:
+        click.echo(f"{item.reference}\t{item.body_name}\tnot sent: an earlier {stage}'s sending was interrupted; "
+                   "it is looked for in the Sent folder first, never sent twice", err=True)
+    if plan.skipped:
+        click.echo(f"Not {'written' if stage == 'ico' else 'sent'}: {len(plan.skipped)}", err=True)
+        show_skipped(plan.skipped)

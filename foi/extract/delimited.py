@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from foi.extract.detect import DELIMITERS, delimiter_of, split_lines, text_or_fail
 from foi.extract.tables import Table
+from foi.output import plural
 
 MAX_CELLS = 250_000
 MAX_LINE = 65_536  # characters
@@ -46,7 +47,7 @@ def _rows(text: str, delimiter: str) -> tuple[list[list[str]], str | None]:
         if cells > MAX_CELLS:
             return rows, f"over {MAX_CELLS:,} cells: only the first {len(rows):,} rows read"
         rows.append([cell.strip() for cell in row])
-    return rows, (f"{cut[0]:,} line(s) over {MAX_LINE:,} characters cut short" if cut[0] else None)
+    return rows, (f"{plural(cut[0], 'line')} over {MAX_LINE:,} characters cut short" if cut[0] else None)
 
 
 def _lines(text: str, cut: list[int]) -> Iterator[str]:

@@ -9,6 +9,7 @@ from foi.extract.detect import split_lines, text_or_fail
 from foi.extract.periods import parse_period
 from foi.extract.tables import Table
 from foi.extract.texttables import loose_grids, stacked_grids, text_grids
+from foi.output import plural
 
 # Where the council's own words end and our quoted request begins: figures in
 # the quoted request (its periods) must not be read as answers.
@@ -47,7 +48,7 @@ def capped_lines(text: str) -> tuple[list[str], str | None]:
             return lines, f"text over {MAX_LINES:,} lines: only the first {MAX_LINES:,} read"
         cut += was_cut
         lines.append(line)
-    return lines, (f"{cut:,} line(s) over {MAX_LINE:,} characters cut short" if cut else None)
+    return lines, (f"{plural(cut, 'line')} over {MAX_LINE:,} characters cut short" if cut else None)
 
 
 def read_text(data: bytes, label: str = "") -> list[Table]:

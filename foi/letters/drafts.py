@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.campaign.campaigns import get_campaign
+from foi.campaign.campaigns import get_campaign, sending_address
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
@@ -59,10 +59,12 @@ def build_draft(rendered: Rendered, context: dict, *, sender: Sender, when: dt.d
 
 
 def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> list[dict]:
+    """The campaign's requests (to `codes` only, if given), each with `email` the address
+    a message would go to now (foi.campaign.campaigns.sending_address)."""
     get_campaign(db, slug)
     rows = list(db.query(
-        "SELECT r.* FROM requests r JOIN bodies b ON b.code = r.body_code WHERE r.campaign = ? ORDER BY b.name",
-        [slug]))
+        "SELECT r.*, b.foi_email AS register_email FROM requests r JOIN bodies b ON b.code = r.body_code "
+        "WHERE r.campaign = ? ORDER BY b.name", [slug]))
     if codes:
         wanted = {c.strip().upper() for c in codes}
         unknown = wanted - {r["body_code"] for r in rows}
@@ -70,7 +72,8 @@ def select_requests(db: Database, slug: str, codes: tuple[str, ...] = ()) -> lis
             raise FoiError(f"Campaign {slug!r} has no request to {', '.join(sorted(unknown))}",
                            f"`foi campaign show {slug}` lists its recipients.")
         rows = [r for r in rows if r["body_code"] in wanted]
-    return rows
+    return [{**{k: v for k, v in r.items() if k != "register_email"},
+             "email": sending_address(r, r["register_email"])} for r in rows]
 
 
 def draft_filename(request_row: dict, kind: str, fmt: str) -> str:
@@ -78,39 +81,58 @@ def draft_filename(request_row: dict, kind: str, fmt: str) -> str:
     return f"{request_row['reference']}{suffix}.{fmt}"
 
 
-def render_draft(db: Database, request_row: dict, *, fmt: str, kind: str, sender: Sender,
-                 now: dt.datetime, template_root: Path | None = None) -> bytes:
-    """One draft's file content in `fmt`."""
-    rendered, context = prepare(db, request_row, kind, None, template_root, sender, now.date())
+NO_EMAIL = ("no email address: set one with `foi councils set-email CODE ADDRESS`, "
+            "or use --format docx for a letter or web form")
+
+
+def draft_problem(request_row: dict, fmt: str) -> str | None:
+    """Why no draft in `fmt` can be made for the request (an eml needs an address), or None."""
+    if fmt != "eml":
+        return None
+    if not request_row["email"]:
+        return NO_EMAIL
+    if problem := validate_email(request_row["email"]):
+        return f"unusable address: {problem}"
+    return None
+
+
+def write_draft(out: Path, request_row: dict, rendered: Rendered, context: dict, *, fmt: str, kind: str,
+                sender: Sender, now: dt.datetime, dry_run: bool = False) -> Path:
+    """Write one rendered message into `out` as `fmt`; returns the file (not written with dry_run)."""
     if fmt == "eml":
-        return build_draft(rendered, context, sender=sender, when=now).as_bytes()
-    if fmt == "docx":
-        return build_letter(rendered, context, created=now)
-    return f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
+        content = build_draft(rendered, context, sender=sender, when=now).as_bytes()
+    elif fmt == "docx":
+        content = build_letter(rendered, context, created=now)
+    else:
+        content = f"Subject: {rendered.subject}\n\n{rendered.body}".encode()
+    path = Path(out) / draft_filename(request_row, kind, fmt)
+    if not dry_run:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return path
 
 
 def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kind: str = "request",
                     codes: tuple[str, ...] = (), sender: Sender, now: dt.datetime,
                     template_root: Path | None = None, dry_run: bool = False) -> GenerateResult:
     """Write one file per request into `out`; requests with no address are skipped
-    for eml (they need a letter or a web form) and reported."""
-    if fmt not in FORMATS:
-        raise FoiError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    for eml (they need a letter or a web form) and reported. Reminders, reviews and
+    complaints are chosen as `foi chase` chooses them: foi.sending.chasing.generate_chasers."""
+    check_format(fmt)
     result = GenerateResult()
     for row in select_requests(db, slug, codes):
-        if fmt == "eml" and not row["email"]:
-            result.skipped.append((row["body_code"], "no email address: use --format docx for a letter or web form"))
+        if problem := draft_problem(row, fmt):
+            result.skipped.append((row["body_code"], problem))
             continue
-        if fmt == "eml" and (problem := validate_email(row["email"])):
-            result.skipped.append((row["body_code"], f"unusable address: {problem}"))
-            continue
-        content = render_draft(db, row, fmt=fmt, kind=kind, sender=sender, now=now, template_root=template_root)
-        path = Path(out) / draft_filename(row, kind, fmt)
-        if not dry_run:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        result.written.append(path)
+        rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
+        result.written.append(write_draft(out, row, rendered, context, fmt=fmt, kind=kind, sender=sender,
+                                          now=now, dry_run=dry_run))
     return result
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise FoiError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender: Sender,

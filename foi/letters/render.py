@@ -212,7 +212,9 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "days_overdue": 0,
         "unanswered": questions,
         "to_confirm": [],  # questions whose answer we have yet to confirm (foi review): never called unanswered
-        "exemptions": [],
+        "exemptions": [],      # sections cited that exempt information (never s.12: see cost_limit)
+        "cost_limit": False,   # the cost limit (s.12) was cited
+        "small_numbers": False,  # figures were withheld as personal data (s.40): "<5" would answer
         "response_on": None,
         "review_requested_on": None,
         "review_grounds": "",

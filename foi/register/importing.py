@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from foi.clock import day_problem
 from foi.errors import FoiError
+from foi.output import plural
 from foi.register.councils import normal_postal_address, postal_address_problem, validate_email
 
 IDENTIFIER_COLUMNS = ("code", "gss_code", "name")
@@ -131,7 +132,7 @@ def _read_csv(path: Path, text: str) -> Sheet:
             start = reader.line_num + 1
     except csv.Error as error:
         raise FoiError(f"{path}:{reader.line_num}: this line cannot be read as CSV ({error})", SAVE_AS) from None
-    columns = f"{len(headers)} column(s)" + (f" separated by {SEPARATORS[separator]}" if len(headers) > 1 else "")
+    columns = plural(len(headers), "column") + (f" separated by {SEPARATORS[separator]}" if len(headers) > 1 else "")
     return Sheet(headers, rows, f"foi read the first line as {columns}: {', '.join(headers) or '(nothing)'}")
 
 

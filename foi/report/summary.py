@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
+from foi.output import plural
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
 from foi.vocabulary import GIVEN_VALUE_STATUSES, MessageKind, RequestState, ValueStatus, names
@@ -303,10 +304,6 @@ def council_rows(rows: list[StatusRow], cells: list[dict], firsts: dict[int, dt.
         "responded_on": str(firsts[row.request_id]) if row.request_id in firsts else None,
         "overdue": row.overdue, "very_overdue": row.very_overdue, "values": values[row.body_code],
     } for row in rows]
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def date_span(first: str | None, last: str | None) -> str:

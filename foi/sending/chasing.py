@@ -8,18 +8,21 @@ ICO complaints to files: the ICO takes complaints on its web form, not by email.
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.campaign.campaigns import get_periods, get_questions
+from foi.campaign.campaigns import get_periods, get_questions, sending_address
 from foi.clock import iso, long_date
 from foi.errors import FoiError
+from foi.letters.drafts import GenerateResult, check_format, draft_problem, write_draft
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
 from foi.mail.compose import make_message_id
+from foi.output import plural
 from foi.safetext import one_line, plain_text
 from foi.sending import outgoing
 from foi.sending.send import PlannedMessage, Sending, SendPlan, SendReport, SkipKind, Skipped, Uncertain, apply_send
@@ -37,6 +40,9 @@ from foi.vocabulary import (
 )
 
 STAGES = tuple(names(CHASE_KINDS))
+# What an internal review that left the request in this state upheld.
+UPHELD: dict[str, str] = {RequestState.REFUSED: "the refusal", RequestState.ANSWERED_PARTIAL: "the partial answer",
+                          RequestState.NOT_HELD: "the answer that the information is not held"}
 REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
 
 
@@ -81,13 +87,34 @@ class _Setting:
     questions: list[dict]
     periods: list[str]
     min_gap: int
-    folder: Path
 
 
-def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
-               min_gap: int = 10, bodies: Sequence[str] = (), folder: Path = Path(".")) -> ChasePlan:
-    """What `foi chase` would do, from the database alone. Writes nothing.
-    `folder` is where the ICO drafts go (ico/<slug>/ under it)."""
+@dataclass(frozen=True)
+class Chaser:
+    """A request the stage calls for: why, and its words. `request["email"]` is where it
+    would go (None: no address known)."""
+
+    request_id: int
+    reference: str
+    body_code: str
+    body_name: str
+    why: str
+    request: dict
+    rendered: Rendered
+    context: dict
+
+
+@dataclass
+class ChaseSelection:
+    chosen: list[Chaser] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    uncertain: list[Uncertain] = field(default_factory=list)  # an earlier chaser's fate unknown
+
+
+def select_chasers(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
+                   min_gap: int = 10, bodies: Sequence[str] = ()) -> ChaseSelection:
+    """The requests `stage` calls for, each with its words, and every other request with
+    the reason it is left out: the one choice behind `foi chase` and `foi generate --kind`."""
     if stage not in STAGES:
         raise FoiError(f"Unknown stage {stage!r}; use one of {', '.join(STAGES)}")
     wanted = [b.upper() for b in bodies]
@@ -96,45 +123,89 @@ def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: S
         raise FoiError(f"No request in campaign {slug} for: {', '.join(missing)}",
                        "Use the body codes shown by `foi status`.")
     setting = _Setting(db, slug, stage, today, sender, campaign_calendar(db), get_questions(db, slug),
-                       get_periods(db, slug), min_gap, Path(folder))
-    plan = ChasePlan(slug, stage, SendPlan(campaign=slug))
+                       get_periods(db, slug), min_gap)
+    selection = ChaseSelection()
     for row in rows:
-        _plan_one(setting, plan, row)
+        _select_one(setting, selection, row)
+    return selection
+
+
+def plan_chase(db: Database, slug: str, stage: str, *, today: dt.date, sender: Sender,
+               min_gap: int = 10, bodies: Sequence[str] = (), folder: Path = Path(".")) -> ChasePlan:
+    """What `foi chase` would do, from the database alone. Writes nothing.
+    `folder` is where the ICO drafts go (ico/<slug>/ under it)."""
+    selection = select_chasers(db, slug, stage, today=today, sender=sender, min_gap=min_gap, bodies=bodies)
+    plan = ChasePlan(slug, stage, SendPlan(campaign=slug, uncertain=selection.uncertain,
+                                           skipped=selection.skipped))
+    since = (today - dt.timedelta(days=min_gap - 1)).isoformat() if min_gap > 0 else None
+    for chaser in selection.chosen:
+        names = (chaser.reference, chaser.body_code, chaser.body_name)
+        if stage == "ico":
+            stem = Path(folder) / "ico" / slug / chaser.reference
+            plan.drafts.append(IcoDraft(chaser.request_id, *names, rendered=chaser.rendered,
+                                        context=chaser.context, stem=stem))
+        elif not chaser.request["email"]:
+            plan.send.skipped.append(Skipped(*names, _no_address(slug, stage, chaser.body_code),
+                                             SkipKind.NO_ADDRESS))
+            continue
+        else:
+            parent, _ = thread_parent(db, chaser.request_id)
+            plan.send.messages.append(PlannedMessage(
+                chaser.request_id, *names, to_addr=chaser.request["email"], rendered=chaser.rendered, kind=stage,
+                in_reply_to=parent, blocked_since=since))
+        plan.reasons[chaser.reference] = chaser.why
     return plan
 
 
-def _plan_one(s: _Setting, plan: ChasePlan, row: StatusRow) -> None:
+def generate_chasers(db: Database, slug: str, out: Path, *, stage: str, fmt: str = "eml",
+                     codes: Sequence[str] = (), sender: Sender, now: dt.datetime, min_gap: int = 10,
+                     dry_run: bool = False) -> GenerateResult:
+    """`foi generate --kind reminder|review|ico`: a file for each request `foi chase` would
+    chase (select_chasers), in the words it would send; every other request is skipped
+    with the reason chase gives."""
+    check_format(fmt)
+    selection = select_chasers(db, slug, stage, today=now.date(), sender=sender, min_gap=min_gap, bodies=codes)
+    result = GenerateResult(skipped=[(item.body_code, item.reason) for item in selection.skipped])
+    result.skipped += [(item.body_code, f"its last {stage} may have been sent already (the run sending it was "
+                                        f"interrupted): `foi chase {slug} --stage {stage}` settles that first")
+                       for item in selection.uncertain]
+    for chaser in selection.chosen:
+        if problem := draft_problem(chaser.request, fmt):
+            result.skipped.append((chaser.body_code, f"{stage} due, but {problem}"))
+            continue
+        result.written.append(write_draft(out, chaser.request, chaser.rendered, chaser.context, fmt=fmt,
+                                          kind=stage, sender=sender, now=now, dry_run=dry_run))
+    return result
+
+
+def _no_address(slug: str, stage: str, code: str) -> str:
+    return (f"{stage} due, but no email address for this council: set one with "
+            f"`foi councils set-email {code} ADDRESS` and chase again, or post a letter "
+            f"(`foi generate {slug} --kind {stage} --format docx --body {code}`)")
+
+
+def _select_one(s: _Setting, selection: ChaseSelection, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
     latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_CHASE_KINDS)
     if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
-        plan.send.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
+        selection.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
     why, extra = _eligible(s, row)
     if extra is None:
-        plan.send.skipped.append(Skipped(*names, why, SkipKind.NOT_NEEDED))
+        selection.skipped.append(Skipped(*names, why, SkipKind.NOT_NEEDED))
         return
     if s.stage != "ico" and row.last_chase_on and \
             (s.today - dt.date.fromisoformat(row.last_chase_on)).days < s.min_gap:
-        plan.send.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
-                                                 f"--min-gap {s.min_gap} days", SkipKind.CHASED_RECENTLY))
+        selection.skipped.append(Skipped(*names, f"chased on {row.last_chase_on}, within "
+                                                 f"--min-gap {plural(s.min_gap, 'day')}", SkipKind.CHASED_RECENTLY))
         return
-    request = {**s.db.table("requests").get(row.request_id),
+    request = s.db.table("requests").get(row.request_id)
+    register_email = s.db.table("bodies").get(row.body_code)["foi_email"]
+    request = {**request, "email": sending_address(request, register_email),
                "due_date": str(row.deadline.due) if row.deadline and row.deadline.due else None}
     rendered, context = prepare(s.db, request, s.stage, extra, sender=s.sender, today=s.today)
-    plan.reasons[row.reference] = why
-    if s.stage == "ico":
-        stem = s.folder / "ico" / s.slug / row.reference
-        plan.drafts.append(IcoDraft(row.request_id, *names, rendered=rendered, context=context, stem=stem))
-        return
-    address = row.email or s.db.table("bodies").get(row.body_code)["foi_email"]
-    if not address:
-        plan.send.skipped.append(Skipped(*names, "no FOI address for this body", SkipKind.NO_ADDRESS))
-        return
-    parent, _ = thread_parent(s.db, row.request_id)
-    since = (s.today - dt.timedelta(days=s.min_gap - 1)).isoformat() if s.min_gap > 0 else None
-    plan.send.messages.append(PlannedMessage(
-        row.request_id, *names, to_addr=address, rendered=rendered, kind=s.stage,
-        in_reply_to=parent, blocked_since=since))
+    selection.chosen.append(Chaser(row.request_id, *names, why=why, request=request, rendered=rendered,
+                                   context=context))
 
 
 def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
@@ -148,12 +219,16 @@ def _eligible(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     assert row.deadline is not None  # _eligible answered for a request never sent
+    if row.state == RequestState.BOUNCED:
+        return ("bounced: the request never reached the council, so there is nothing to remind it of; "
+                "send it again to a working address or by its web form, then record that with "
+                f"`foi mark-sent {s.slug} {row.body_code} --via ... --on DATE --force`"), None
     if not row.waiting:
         return f"state {row.state}: a reply has come", None
     if not row.overdue:
         return f"not overdue (due {row.deadline.due or 'when the clock restarts'})", None
     unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods)
-    return (f"{row.days_overdue} working days overdue",
+    return (f"{plural(row.days_overdue, 'working day')} overdue",
             {"their_reference": row.their_reference, "days_overdue": row.days_overdue,
              "unanswered": unanswered})
 
@@ -167,7 +242,7 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
         return "no response yet: send a reminder instead", None
     since = s.calendar.working_days_between(d.responded_on, s.today)
     if since > REVIEW_WINDOW_DAYS:
-        return (f"responded {d.responded_on}, {since} working days ago: past the "
+        return (f"responded {d.responded_on}, {plural(since, 'working day')} ago: past the "
                 f"{REVIEW_WINDOW_DAYS}-day window for a review"), None
     extracted = has_values(s.db, row.request_id)
     unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods,
@@ -177,14 +252,26 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
         if not extracted:
             return f"state {row.state}; no figures extracted yet (run `foi extract`)", None
         if to_confirm:
-            return (f"state {row.state}: nothing unanswered; {len(to_confirm)} question(s) to be confirmed "
+            return (f"state {row.state}: nothing unanswered; {plural(len(to_confirm), 'question')} to be confirmed "
                     "in `foi review`"), None
         return f"state {row.state}: every question answered", None
-    exemptions = cited_sections(s.db, row.request_id)
     why = f"{row.state.replace('_', ' ')} on {d.responded_on}"
-    return why, {"their_reference": row.their_reference, "exemptions": exemptions,
+    return why, {"their_reference": row.their_reference, **refusal_grounds(cited_sections(s.db, row.request_id)),
                  "unanswered": unanswered, "to_confirm": to_confirm, "response_on": long_date(d.responded_on),
                  "review_grounds": _gaps_by_period(unanswered, s.periods)}
+
+
+COST_LIMIT = re.compile(r"section 12(?:\(\d\))?")
+PERSONAL_DATA = re.compile(r"(?:section 40|regulation 13)\b")
+
+
+def refusal_grounds(sections: list[str]) -> dict:
+    """The letters' view of the sections cited: `exemptions` (the cost limit, s.12, is not
+    one), `cost_limit` (s.12 cited) and `small_numbers` (personal data cited, s.40 or
+    EIR reg.13: figures withheld as small enough to identify someone, which "<5" answers)."""
+    cost = [name for name in sections if COST_LIMIT.fullmatch(name)]
+    return {"exemptions": [name for name in sections if name not in cost], "cost_limit": bool(cost),
+            "small_numbers": any(PERSONAL_DATA.match(name) for name in sections)}
 
 
 def _gaps_by_period(unanswered: list[dict], periods: list[str]) -> str:
@@ -204,9 +291,10 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if d.review_requested_on is None:
         return "no internal review requested yet (`foi chase --stage review`)", None
     if d.review_days_overdue > 0:
-        why = f"internal review {d.review_days_overdue} working days overdue (due {d.review_due})"
+        why = f"the internal review is {plural(d.review_days_overdue, 'working day')} overdue (due {d.review_due})"
     elif d.review_responded_on and row.state in COMPLAINABLE_STATES:
-        why = f"internal review of {d.review_responded_on} upheld the {row.state.replace('_', ' ')}"
+        why = (f"the internal review of {d.review_responded_on} upheld "
+               f"{UPHELD.get(row.state, 'the ' + row.state.replace('_', ' '))}")
     elif d.review_responded_on:
         return f"internal review answered {d.review_responded_on} (state {row.state})", None
     else:
@@ -214,7 +302,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if s.db["outgoing"].count_where("request_id = ? AND kind = 'ico'", [row.request_id]):
         return "complaint draft already written", None
     late = s.calendar.working_days_between(d.due, d.responded_on) if d.due and d.responded_on else 0
-    return why, {"their_reference": row.their_reference, "exemptions": cited_sections(s.db, row.request_id),
+    return why, {"their_reference": row.their_reference, **refusal_grounds(cited_sections(s.db, row.request_id)),
                  "unanswered": unanswered_questions(s.db, row.request_id, s.questions, s.periods,
                                                     missing_counts=has_values(s.db, row.request_id)),
                  "to_confirm": questions_to_confirm(s.db, row.request_id, s.questions, s.periods),
@@ -225,7 +313,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 def _complaint_details(db: Database, row: StatusRow, why: str) -> str:
     """The grounds, the whole timeline, and every message with its references."""
-    lines = [f"Grounds: the {why}.", "", "Timeline (day 0 is the day the request was received):"]
+    lines = [f"Grounds: {why}.", "", "Timeline (day 0 is the day the request was received):"]
     lines += [f"  {line}" for line in (row.deadline.narrative if row.deadline else [])]
     lines += ["", "Correspondence (copies available):"]
     lines += [f"  {line}" for line in correspondence(db, row.request_id)]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from foi.output import plural
 from foi.tracking.workdays import (
     DUE_DAYS,
     VERY_OVERDUE_DAYS,
@@ -132,7 +133,7 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
         if case.due and case.very_overdue_after:
             case.due = calendar.add_working_days(case.due, paused)
             case.very_overdue_after = calendar.add_working_days(case.very_overdue_after, paused)
-        say(f"{event.on}  fee paid: {paused} working day(s) disregarded; due {case.due}")
+        say(f"{event.on}  fee paid: {plural(paused, 'working day')} disregarded; due {case.due}")
     elif event.kind == EXTENSION and case.responded_on is None and case.due:
         given = event.due
         case.due = given or calendar.add_working_days(case.due, DUE_DAYS)
@@ -148,7 +149,7 @@ def _apply(calendar: Calendar, case: CaseDeadline, event: CaseEvent) -> None:
         case.responded_on = event.on
         late = ""
         if case.due and event.on > case.due:
-            late = f", {calendar.working_days_between(case.due, event.on)} working day(s) late"
+            late = f", {plural(calendar.working_days_between(case.due, event.on), 'working day')} late"
         say(f"{event.on}  council responded{late}")
     elif event.kind == REVIEW_REQUESTED:
         case.review_requested_on = event.on
