@@ -128,8 +128,8 @@ def test_each_problem_names_its_field(replace, expected):
 
 
 def test_several_problems_are_reported_together():
-    text = example_text(**{'title = "': 'titel = "',
-                           'id = "step_down"\nkind = "count"': 'id = "step_down"\nkind = "sum"',
+    text = example_text(**{'title = "Early help': 'titel = "Early help',
+                           'Stepped down to early help"\nkind = "count"': 'Stepped down to early help"\nkind = "sum"',
                            'periods = ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]': "periods = []"})
     with pytest.raises(CampaignFileError) as caught:
         parse_campaign(text, source="c.toml")
@@ -205,7 +205,7 @@ def test_every_problem_is_reported_at_once_file_and_database_alike(run):
     create(db)
     write(example_text(**{'slug = "early-help"': 'slug = "exclusions"',
                           'recipients = "childrens-services"': 'recipients = ["BNS", "ZZZ"]',
-                          'id = "step_down"\nkind = "count"': 'id = "step_down"\nkind = "number"'}),
+                          'Stepped down to early help"\nkind = "count"': 'Stepped down to early help"\nkind = "number"'}),
           "bad.toml")
     result = run("campaign", "create", "bad.toml", ok=False)
     assert result.exit_code == 1 and result.stdout == ""

@@ -266,8 +266,8 @@ def _parse_stored(source_text: str, slug: str) -> CampaignSpec:
 
 
 def get_questions(db: Database, slug: str) -> list[dict]:
-    rows = list(db.query("SELECT id, position, text, kind, labels FROM questions WHERE campaign = ? ORDER BY position",
-                         [slug]))
+    rows = list(db.query("SELECT id, position, title, text, kind, labels FROM questions "
+                         "WHERE campaign = ? ORDER BY position", [slug]))
     for row in rows:
         row["labels"] = json.loads(row["labels"])
     return rows

@@ -133,6 +133,8 @@ def show(state, slug: str) -> None:
     click.echo("questions:")
     for number, q in enumerate(info["questions"], 1):
         click.echo(f"  {number}. [{q['id']}, {q['kind']}] {q['text']}")
+        if q["title"]:
+            click.echo(f"     title in reports: {q['title']}")
         if q["labels"]:
             click.echo(f"     labels: {'; '.join(q['labels'])}")
     for rule in info["checks"]:
