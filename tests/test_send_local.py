@@ -148,7 +148,7 @@ def test_without_smtp_messages_go_to_the_outbox(run):
     result = run("send", "eh", "--limit", "2", "--yes")
 
     assert "Sent: 2" in result.stdout
-    assert "1\tbeyond --limit 2" in result.stdout
+    assert "\tbeyond --limit 2\n" in result.stdout
     messages = [email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
                 for m in mailbox.Maildir("outbox", create=False)]
     first_two = sorted(councils.values(), key=lambda c: c["name"])[:2]
@@ -171,3 +171,36 @@ def test_body_filter_and_unknown_campaign(run):
     assert failed.exit_code == 1 and re.search("No public body matches 'ZZZ'", failed.stderr)
     failed = run("send", "eh", "--body", "Manchester City Council", "--dry-run", ok=False)
     assert failed.exit_code == 1 and re.search("No request in campaign eh for: MAN", failed.stderr)
+
+
+def test_the_summary_lists_every_council_under_what_happened_to_it(run):
+    """Issue 17, item 15: not counts alone but one line per council: sent, uncertain
+    and skipped with why (a failure with the server's words: test_send_servers)."""
+    from tests.test_send_servers import interrupted_send
+
+    councils = make_campaign(count=6)
+    first, caught, no_address, bad, new, later = sorted(councils, key=lambda r: councils[r]["name"])
+    run("send", "eh", "--limit", "1", "--yes")
+    interrupted_send(caught)
+    with sqlite3.connect("campaign.db") as conn:
+        for reference, address in ((no_address, None), (bad, "foi at council")):
+            conn.execute("UPDATE bodies SET foi_email = ? WHERE code = ?", [address, councils[reference]["code"]])
+
+    result = run("send", "eh", "--limit", "1", "--yes")
+
+    def line(reference, *rest):
+        return "\t".join([f"  {reference}", councils[reference]["name"], *rest])
+
+    assert result.stdout.splitlines() == [
+        "Sent: 1",
+        line(new, councils[new]["foi_email"]),
+        "Uncertain: 1",
+        line(caught, councils[caught]["foi_email"],
+             "may have been sent (no Sent folder to check); not re-sent without --resend-uncertain"),
+        "Skipped: 4",
+        line(first, "already sent (state awaiting_response)"),
+        line(no_address, "no FOI address for this body"),
+        line(bad, "'foi at council' is not a valid email address"),
+        line(later, "beyond --limit 1"),
+    ]
+    assert result.stderr.splitlines()[-1] == "Done: 1 sent, 1 uncertain, 4 skipped."

@@ -130,7 +130,7 @@ def test_temporary_refusal_beyond_the_retries_fails_and_is_retried_next_run(mail
 
     first = run("send", "eh", "--yes")
 
-    assert f"{reference}\t{council['foi_email']}\t451 4.7.1 Greylisted" in first.stdout
+    assert f"{reference}\t{council['name']}\t{council['foi_email']}\t451 4.7.1 Greylisted" in first.stdout
     assert rows("SELECT state FROM requests") == [{"state": "failed"}]
     assert mail.received() == []
     second = run("send", "eh", "--yes")
@@ -148,8 +148,19 @@ def test_permanent_refusal_is_recorded_with_the_servers_words_and_others_continu
     result = run("send", "eh", "--yes")
 
     words = f"550 5.1.1 <{bad}>: Recipient address rejected: User unknown in virtual mailbox table"
-    assert "Sent: 3" in result.stdout and "Failed: 1" in result.stdout
-    assert f"{bad_reference}\t{bad}\t{words}" in result.stdout
+    # one line per council under what happened to it, the failure with the server's words
+    assert result.stdout.splitlines() == [
+        "Sent: 3",
+        *(f"  {ref}\t{council['name']}\t{council['foi_email']}"
+          for ref, council in sorted(councils.items(), key=lambda item: item[1]["name"]) if ref != bad_reference),
+        "Failed: 1",
+        f"  {bad_reference}\t{councils[bad_reference]['name']}\t{bad}\t{words}",
+    ]
+    assert result.stderr.splitlines()[-2:] == [
+        "Done: 3 sent, 1 failed.",
+        "The server refused the failed ones for good, in the words shown. If it says an address is wrong, "
+        "correct it (`foi councils set-email CODE ADDRESS`), then run the same command again: it tries "
+        "the failed ones again."]
     [failed] = rows("SELECT r.state, o.state AS o_state, o.error FROM requests r "
                     "JOIN outgoing o ON o.request_id = r.id WHERE r.reference = ?", [bad_reference])
     assert failed == {"state": "failed", "o_state": "failed", "error": words}
@@ -253,7 +264,8 @@ def test_uncertain_message_found_in_sent_folder_is_marked_sent_not_resent(mail, 
     result = run("send", "eh", "--yes")
 
     assert "Found already sent (in the Sent folder): 1" in result.stdout
-    assert f"{lost_ref}\t{councils[lost_ref]['foi_email']}\tmay have been sent" in result.stdout
+    assert (f"{lost_ref}\t{councils[lost_ref]['name']}\t{councils[lost_ref]['foi_email']}\tmay have been sent"
+            in result.stdout)
     assert [m["To"] for m in mail.received()] == [councils[fresh_ref]["foi_email"]]
     state = {r["reference"]: r for r in rows(
         "SELECT r.reference, r.state, r.sent_at, r.sent_on, o.state AS o_state FROM requests r "

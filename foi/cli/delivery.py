@@ -94,20 +94,34 @@ def send_plan(state: Any, plan: SendPlan, yes: bool, what: str) -> None:
     _show_report(report, plan)
 
 
+# What a run did, in the order the summary lists it: (outcome, heading, what the total says).
+OUTCOMES = (("sent", "Sent", "sent"),
+            ("found_in_sent", "Found already sent (in the Sent folder)", "found already sent"),
+            ("failed", "Failed", "failed"),
+            ("uncertain", "Uncertain", "uncertain"))
+
+
 def _show_report(report: SendReport, plan: SendPlan) -> None:
-    counts = Counter(outcome.status for outcome in report.outcomes)
-    click.echo(f"Sent: {counts['sent']}")
-    if counts["found_in_sent"]:
-        click.echo(f"Found already sent (in the Sent folder): {counts['found_in_sent']}")
-    for status, title in (("failed", "Failed"), ("uncertain", "Uncertain")):
-        if counts[status]:
-            click.echo(f"{title}: {counts[status]}")
-            for outcome in report.having(status):
-                click.echo(f"  {outcome.reference}\t{outcome.to_addr}\t{outcome.detail}")
+    """One line per council under what happened to it (the server's words for a
+    failure, why for a skip), then the totals and what to do about failures."""
+    totals = []
+    for status, heading, total in OUTCOMES:
+        outcomes = report.having(status)
+        if outcomes:
+            click.echo(f"{heading}: {len(outcomes)}")
+            totals.append(f"{len(outcomes)} {total}")
+        for outcome in outcomes:
+            detail = f"\t{outcome.detail}" if status in ("failed", "uncertain") else ""
+            click.echo(f"  {outcome.reference}\t{outcome.body_name}\t{outcome.to_addr}{detail}")
     if plan.skipped:
         click.echo(f"Skipped: {len(plan.skipped)}")
-        reasons = Counter(item.reason for item in plan.skipped)
-        for reason, count in sorted(reasons.items()):
-            click.echo(f"  {count}\t{reason}")
+        totals.append(f"{len(plan.skipped)} skipped")
+    for item in plan.skipped:
+        click.echo(f"  {item.reference}\t{item.body_name}\t{item.reason}")
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"Done: {', '.join(totals) or 'nothing sent'}.", err=True)
+    if report.having("failed"):
+        click.echo("The server refused the failed ones for good, in the words shown. If it says an "
+                   "address is wrong, correct it (`foi councils set-email CODE ADDRESS`), then run the "
+                   "same command again: it tries the failed ones again.", err=True)

@@ -104,6 +104,7 @@ class SendPlan:
 class Outcome:
     reference: str
     body_code: str
+    body_name: str
     to_addr: str
     status: str  # sent | failed | uncertain | found_in_sent
     detail: str = ""
@@ -242,12 +243,12 @@ def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
         if how.sent_folder is not None and how.sent_folder.contains(row["message_id"]):
             sent_at = dt.datetime.fromisoformat(row["attempted_at"])
             outgoing.mark_sent(db, row["id"], sent_at, how.now(), how="found in Sent folder")
-            report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
+            report.outcomes.append(Outcome(item.reference, item.body_code, item.body_name, row["to_addr"],
                                            "found_in_sent", row["message_id"]))
         elif plan.resend_uncertain:
             resend.append((item, get_row(db, "outgoing", row["id"])))
         else:
-            report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
+            report.outcomes.append(Outcome(item.reference, item.body_code, item.body_name, row["to_addr"],
                                            "uncertain", _uncertain_note(how)))
     return resend
 
@@ -281,7 +282,8 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
             blocked_since=message.blocked_since)
     if outgoing_id is None:
         return None  # sent or claimed since the plan was made
-    return _deliver(db, outgoing_id, message.reference, message.body_code, raw, previous, how, report)
+    names = (message.reference, message.body_code, message.body_name)
+    return _deliver(db, outgoing_id, names, raw, previous, how, report)
 
 
 def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendReport) -> Outcome:
@@ -293,10 +295,10 @@ def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: Send
                        "it unchanged")
     how.pacer.wait()
     outgoing.mark_sending(db, row["id"], how.now())
-    return _deliver(db, row["id"], item.reference, item.body_code, raw, None, how, report)
+    return _deliver(db, row["id"], (item.reference, item.body_code, item.body_name), raw, None, how, report)
 
 
-def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw: bytes,
+def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: bytes,
              previous_state: str | None, how: Sending, report: SendReport) -> Outcome:
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
@@ -318,10 +320,10 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
                 how.sleep(delays.pop(0))
                 continue
             outgoing.mark_failed(db, outgoing_id, str(refusal), how.now())
-            return Outcome(reference, body_code, to_addr, "failed", str(refusal))
+            return Outcome(*names, to_addr, "failed", str(refusal))
         except MaybeSent as error:
             outgoing.mark_uncertain(db, outgoing_id, str(error), how.now())
-            return Outcome(reference, body_code, to_addr, "uncertain", str(error))
+            return Outcome(*names, to_addr, "uncertain", str(error))
         except FoiError as error:
             _not_attempted(db, outgoing_id, error, previous_state, how)
             raise
@@ -329,8 +331,8 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     sent_at = how.now()
     with commits_not_waiting_for_disk(db):  # the claim before the hand-over did wait
         outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
-    _copy_to_sent(how, raw, sent_at, reference, report)
-    return Outcome(reference, body_code, to_addr, "sent", row["message_id"])
+    _copy_to_sent(how, raw, sent_at, names[0], report)
+    return Outcome(*names, to_addr, "sent", row["message_id"])
 
 
 def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
