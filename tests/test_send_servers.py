@@ -284,3 +284,41 @@ def test_uncertain_message_found_in_sent_folder_is_marked_sent_not_resent(mail, 
     assert message["Message-ID"] == lost_id
     assert rows("SELECT attempts, state FROM outgoing WHERE message_id = ?", [lost_id]) == [
         {"attempts": 2, "state": "sent"}]
+
+
+def test_messages_left_in_the_outbox_are_sent_for_real_once_a_server_is_set_up(mail, run, monkeypatch):
+    """Issue 17, item 14: what went into outbox/ while no server was set up is still
+    unsent; the first run with a server sends each message once, and the clock starts then."""
+    import mailbox
+
+    councils = make_campaign(count=3)
+    host = os.environ["FOI_SMTP_HOST"]
+    monkeypatch.delenv("FOI_SMTP_HOST")
+    run("send", "eh", "--yes")
+    run("send", "eh", "--yes")
+    assert mail.received() == [] and len(mailbox.Maildir("outbox", create=False)) == 3
+    monkeypatch.setenv("FOI_SMTP_HOST", host)
+    monkeypatch.setenv("FOI_NOW", "2026-03-06T09:00:00+00:00")
+
+    result = run("send", "eh", "--yes")
+
+    assert result.stdout.splitlines()[0] == "Sent: 3" and result.stderr == "Done: 3 sent.\n"
+    assert Counter(m["To"] for m in mail.received()) == Counter(c["foi_email"] for c in councils.values())
+    assert rows("SELECT transport, state, sent_at FROM outgoing") == [
+        {"transport": "smtp", "state": "sent", "sent_at": "2026-03-06T09:00:00+00:00"}] * 3  # the same rows
+    assert {(r["state"], r["sent_on"]) for r in rows("SELECT * FROM requests")} == {("awaiting_response", "2026-03-06")}
+    assert "3 skipped: already sent" in run("send", "eh", "--yes").stderr
+    assert len(mail.received()) == 3
+
+    # a reminder written into outbox/ is sent, once, when the server is back
+    monkeypatch.setenv("FOI_NOW", "2026-04-20T09:00:00+00:00")
+    monkeypatch.delenv("FOI_SMTP_HOST")
+    first = sorted(councils)[0]
+    run("chase", "eh", "--stage", "reminder", "--body", councils[first]["code"], "--yes")
+    monkeypatch.setenv("FOI_SMTP_HOST", host)
+    chased = run("chase", "eh", "--stage", "reminder", "--body", councils[first]["code"], "--yes")
+    assert chased.stdout.splitlines()[0] == "Sent: 1"
+    reminders = [m for m in mail.received() if m["Subject"].startswith("Reminder")]
+    assert [m["To"] for m in reminders] == [councils[first]["foi_email"]]
+    assert rows("SELECT state, transport FROM outgoing WHERE kind = 'reminder'") == [
+        {"state": "sent", "transport": "smtp"}]

@@ -12,6 +12,10 @@ apply_send() does it. The guarantees:
 - Temporary refusals (4xx) are retried after a delay; permanent ones (5xx) are
   recorded with the server's words and the run goes on; a refused login stops
   the run before anything else is marked.
+- Without an SMTP server the messages are written into outbox/, which nobody
+  reads: they are recorded as drafts (not sent, no clock started) and a message
+  already waiting there is not written again, unless the user has said in
+  foi.toml that they send those files on themselves (outbox.counts_as_sent).
 """
 
 import datetime as dt
@@ -80,6 +84,7 @@ class SkipKind(StrEnum):
     NOT_NEEDED = "not needed"  # a chaser the request does not call for (answered, not overdue...)
     CHASED_RECENTLY = "chased recently"
     ALREADY_REPLIED = "already replied"
+    IN_OUTBOX = "in outbox/, never sent"
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class Outcome:
     body_code: str
     body_name: str
     to_addr: str
-    status: str  # sent | failed | uncertain | found_in_sent
+    status: str  # sent | failed | uncertain | found_in_sent | outbox (written there, not sent)
     detail: str = ""
 
 
@@ -198,6 +203,7 @@ class Sending:
     sleep: Callable[[float], None] = time.sleep
     blob_dir: Path | None = None
     progress: Callable[[Outcome], None] = lambda outcome: None
+    delivers: bool = True  # False: the transport is the outbox/ nobody reads; nothing counts as sent
 
     @property
     def from_addr(self) -> str:
@@ -232,10 +238,28 @@ def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     return report
 
 
+def hold_outbox_copies(db: Database, plan: SendPlan) -> SendPlan:
+    """The plan for a run into the outbox/ nobody reads: a message already waiting
+    there is not written again (skipped, saying since when). A clarification reply
+    is written each time: its words are the user's, given afresh."""
+    held = replace(plan, messages=[], skipped=list(plan.skipped))
+    for message in plan.messages:
+        waiting = None if message.kind == "clarification" else \
+            outgoing.pending_outbox_copy(db, message.request_id, message.kind)
+        if waiting:
+            held.skipped.append(Skipped(message.reference, message.body_code, message.body_name,
+                                        f"in outbox/ since {waiting['attempted_at'][:10]}, never sent",
+                                        SkipKind.IN_OUTBOX))
+        else:
+            held.messages.append(message)
+    return held
+
+
 def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
                       report: SendReport) -> list[tuple[Uncertain, dict]]:
     """Interrupted sends become 'uncertain'; those in the Sent folder are sent.
-    Returns the ones to re-send (only with plan.resend_uncertain)."""
+    Returns the ones to re-send (only with plan.resend_uncertain, and only through
+    a transport that delivers: a copy in outbox/ would settle nothing)."""
     resend = []
     for item in plan.uncertain:
         row = item.outgoing
@@ -245,7 +269,7 @@ def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
             outgoing.mark_sent(db, row["id"], sent_at, how.now(), how="found in Sent folder")
             report.outcomes.append(Outcome(item.reference, item.body_code, item.body_name, row["to_addr"],
                                            "found_in_sent", row["message_id"]))
-        elif plan.resend_uncertain:
+        elif plan.resend_uncertain and how.delivers:
             resend.append((item, get_row(db, "outgoing", row["id"])))
         else:
             report.outcomes.append(Outcome(item.reference, item.body_code, item.body_name, row["to_addr"],
@@ -255,6 +279,8 @@ def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
 
 def _uncertain_note(how: Sending) -> str:
     where = "not found in the Sent folder" if how.sent_folder is not None else "no Sent folder to check"
+    if not how.delivers:
+        return f"may have been sent ({where}); re-sent only through an SMTP server"
     return f"may have been sent ({where}); not re-sent without --resend-uncertain"
 
 
@@ -269,6 +295,8 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
                         in_reply_to=message.in_reply_to)
     raw = build_message(message.rendered, envelope)
     sha = outgoing.save_raw(how.blob_dir, raw)
+    if not how.delivers:
+        return _write_to_outbox(db, message, message_id, raw, sha, how)
     previous = get_row(db, "requests", message.request_id)["state"]
     if message.kind == "request":
         outgoing_id = outgoing.claim_request(db, message.request_id, message_id=message_id,
@@ -284,6 +312,19 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
         return None  # sent or claimed since the plan was made
     names = (message.reference, message.body_code, message.body_name)
     return _deliver(db, outgoing_id, names, raw, previous, how, report)
+
+
+def _write_to_outbox(db: Database, message: PlannedMessage, message_id: str, raw: bytes, sha: str,
+                     how: Sending) -> Outcome | None:
+    """Into outbox/ first, then the record: a crash between leaves a spare file
+    nobody reads, never a record of a message that is not there."""
+    if message.kind != "clarification" and outgoing.pending_outbox_copy(db, message.request_id, message.kind):
+        return None  # written there since the plan was made
+    how.transport.send(how.from_addr, message.to_addr, raw)
+    outgoing.save_outbox_copy(db, message.request_id, kind=message.kind, message_id=message_id,
+                              to_addr=message.to_addr, subject=message.rendered.subject, raw_sha256=sha,
+                              in_reply_to=message.in_reply_to, now=how.now())
+    return Outcome(message.reference, message.body_code, message.body_name, message.to_addr, "outbox", message_id)
 
 
 def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendReport) -> Outcome:
@@ -375,6 +416,12 @@ def send_lock(db_path: Path) -> Iterator[None]:
 OUTBOX_SENDER = "campaign@example.invalid"
 
 
+def reaches_councils(config: Config) -> bool:
+    """Whether what `foi send` hands over counts as sent: through an SMTP server, or
+    into outbox/ when the user sends those files on themselves (outbox.counts_as_sent)."""
+    return config.smtp.configured or config.outbox.counts_as_sent
+
+
 def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.datetime],
                         progress: Callable[[Outcome], None] = lambda outcome: None) -> Sending:
     """The real edges: SMTP if a host is configured, else the outbox/ Maildir
@@ -390,4 +437,4 @@ def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.d
     return Sending(transport=transport, sender=sender, now=now, sent_folder=sent_folder,
                    pacer=Pacer(config.smtp.rate if config.smtp.configured else 0),
                    retry_delays=config.smtp.retry_delays, blob_dir=blob_dir(db_path),
-                   progress=progress)
+                   progress=progress, delivers=reaches_councils(config))
