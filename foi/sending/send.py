@@ -208,17 +208,29 @@ class Sending:
     @property
     def from_addr(self) -> str:
         """The sender's address; apply_send refuses to start without one."""
-        if not self.sender.email:
-            raise FoiError("No sender address configured",
-                           "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
-        return self.sender.email
+        return sender_address(self.sender)
+
+
+def sender_address(sender: SenderConfig) -> str:
+    if not sender.email:
+        raise FoiError("No sender address configured",
+                       "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
+    return sender.email
+
+
+def compose_message(message: PlannedMessage, sender: SenderConfig, now: dt.datetime) -> tuple[str, bytes]:
+    """The Message-ID and the exact bytes of a planned message, dated `now`: what is
+    sent, and what `foi preview` shows (foi.sending.preview)."""
+    message_id = make_message_id(message.reference, sender_address(sender))
+    envelope = Envelope(from_addr=sender_address(sender), from_name=sender.name, to_addr=message.to_addr,
+                        message_id=message_id, date=now, reply_to=sender.reply_to_for(message.reference),
+                        in_reply_to=message.in_reply_to)
+    return message_id, build_message(message.rendered, envelope)
 
 
 def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     """Settle uncertain messages, then send the planned ones one by one."""
-    if not how.sender.email:
-        raise FoiError("No sender address configured",
-                       "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
+    sender_address(how.sender)
     report = SendReport()
     resend = _settle_uncertain(db, plan, how, report)
     how.transport.open()  # a wrong password stops here, before anything is marked
@@ -288,12 +300,7 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
               report: SendReport) -> Outcome | None:
     how.pacer.wait()
     now = how.now()
-    message_id = make_message_id(message.reference, how.from_addr)
-    envelope = Envelope(from_addr=how.from_addr, from_name=how.sender.name,
-                        to_addr=message.to_addr, message_id=message_id, date=now,
-                        reply_to=how.sender.reply_to_for(message.reference),
-                        in_reply_to=message.in_reply_to)
-    raw = build_message(message.rendered, envelope)
+    message_id, raw = compose_message(message, how.sender, now)
     sha = outgoing.save_raw(how.blob_dir, raw)
     if not how.delivers:
         return _write_to_outbox(db, message, message_id, raw, sha, how)
@@ -422,6 +429,13 @@ def reaches_councils(config: Config) -> bool:
     return config.smtp.configured or config.outbox.counts_as_sent
 
 
+def sender_for(config: Config) -> SenderConfig:
+    """Who the messages are from: [sender]; into outbox/, a stand-in address if none is set."""
+    if config.smtp.configured or config.sender.email:
+        return config.sender
+    return replace(config.sender, email=OUTBOX_SENDER)
+
+
 def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.datetime],
                         progress: Callable[[Outcome], None] = lambda outcome: None) -> Sending:
     """The real edges: SMTP if a host is configured, else the outbox/ Maildir
@@ -429,10 +443,9 @@ def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.d
     folder = Path(db_path).resolve().parent
     if config.smtp.configured:
         transport: Transport = SmtpTransport(config.smtp)
-        sender = config.sender
     else:
         transport = OutboxTransport(folder / "outbox")
-        sender = config.sender if config.sender.email else replace(config.sender, email=OUTBOX_SENDER)
+    sender = sender_for(config)
     sent_folder = ImapSentFolder(config.imap) if config.imap.sent_folder else None
     return Sending(transport=transport, sender=sender, now=now, sent_folder=sent_folder,
                    pacer=Pacer(config.smtp.rate if config.smtp.configured else 0),
