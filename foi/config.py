@@ -8,6 +8,8 @@ Layout (all keys optional):
     [imap]   host port security username password password_command
              oauth2_token_command folders sent_folder append_sent timeout
     [sender] name email reply_to
+    [outbox] counts_as_sent (without [smtp], mail goes to outbox/ and nobody receives it;
+             true if you send those files yourself and the clock should start when written)
     [limits] memory_mb cpu_seconds wall_seconds output_mb message_seconds (what reading one received
              file may take; see foi.bounded)
 
@@ -45,6 +47,7 @@ KEYS: dict[str, set[str]] = {
     "smtp": _COMMON_KEYS | {"rate", "retry_delays"},
     "imap": _COMMON_KEYS | {"folders", "sent_folder", "append_sent"},
     "sender": {"name", "email", "reply_to"},
+    "outbox": {"counts_as_sent"},
     "limits": {"memory_mb", "cpu_seconds", "wall_seconds", "output_mb", "message_seconds"},
 }
 ENV_ALIASES = {"FOI_SEND_RATE": ("smtp", "rate"), "FOI_REPLY_TO": ("sender", "reply_to")}
@@ -113,10 +116,19 @@ class SenderConfig:
 
 
 @dataclass(frozen=True)
+class OutboxConfig:
+    """Without [smtp], messages are written into outbox/, which nobody reads: they stay
+    unsent unless the user says they send those files on themselves."""
+
+    counts_as_sent: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     smtp: SmtpConfig = field(default_factory=lambda: SmtpConfig("smtp"))
     imap: ImapConfig = field(default_factory=lambda: ImapConfig("imap"))
     sender: SenderConfig = field(default_factory=SenderConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
     limits: ReadLimits = field(default_factory=ReadLimits)
     source: Path | None = None
 
@@ -195,7 +207,9 @@ def parse_config(raw: dict, source: Path | None) -> Config:
     sender = SenderConfig(**{k: _text(sender_raw.get(k), f"sender.{k}") for k in KEYS["sender"]})
     if sender.email and "@" not in sender.email:
         raise FoiError(f"sender.email {sender.email!r} is not an email address")
-    return Config(smtp=smtp, imap=imap, sender=sender, limits=_limits(raw.get("limits", {})), source=source)
+    outbox = OutboxConfig(_bool(raw.get("outbox", {}).get("counts_as_sent", False), "outbox.counts_as_sent"))
+    return Config(smtp=smtp, imap=imap, sender=sender, outbox=outbox, limits=_limits(raw.get("limits", {})),
+                  source=source)
 
 
 def _limits(raw: dict) -> ReadLimits:

@@ -205,7 +205,7 @@ def test_every_problem_is_reported_at_once_file_and_database_alike(run):
     create(db)
     write(example_text(**{'slug = "early-help"': 'slug = "exclusions"',
                           'recipients = "childrens-services"': 'recipients = ["BNS", "ZZZ"]',
-                          'Stepped down to early help"\nkind = "count"': 'Stepped down to early help"\nkind = "number"'}),
+                          'down to early help"\nkind = "count"': 'down to early help"\nkind = "number"'}),
           "bad.toml")
     result = run("campaign", "create", "bad.toml", ok=False)
     assert result.exit_code == 1 and result.stdout == ""

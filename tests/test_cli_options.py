@@ -49,7 +49,7 @@ def _commands(reference: str) -> dict[str, tuple[list[str], str]]:
         "chase": (["chase", "eh", "--stage", "reminder", "--body", "{}", "--dry-run"], "Would send 0"),
         "send": (["send", "eh", "--body", "{}", "--dry-run"], f"{reference}\tfoi@barnsley.test"),
         "generate": (["generate", "eh", "--body", "{}", "--dry-run"], f"{reference}"),
-        "preview": (["preview", "eh", "{}"], "To: Barnsley Metropolitan Borough Council <foi@barnsley.test>"),
+        "preview": (["preview", "eh", "{}"], "To: foi@barnsley.test"),
         "mark-sent": (["mark-sent", "eh", "{}", "--via", "post", "--on", "2026-03-02", "--dry-run"],
                       f"Would record {reference}"),
         "answer": (["answer", "eh", "{}", "referrals", "2024/25", "12", "--dry-run"],

@@ -24,6 +24,10 @@ REFUSAL = ("Error: Not sending {what}: standard input is not a terminal, so nobo
 def signed(monkeypatch):
     monkeypatch.setenv("FOI_SENDER_NAME", "Children's Rights Campaign")
     monkeypatch.setenv("FOI_SENDER_EMAIL", "campaigns@charity.test")
+    monkeypatch.setenv("FOI_OUTBOX_COUNTS_AS_SENT", "true")  # what goes into outbox/ counts as sent here
+
+
+SENT = "Written to outbox/, counted as sent: {}"
 
 
 def _sent() -> int:
@@ -42,7 +46,7 @@ def test_send_without_a_terminal_needs_yes(run):
     assert refused.stderr.splitlines() == [REFUSAL.format(what="requests")]
     assert _sent() == 0 and _states() == {"draft"}
     assert "Would send 2 message(s)" in run("send", "eh", "--dry-run").stderr  # --dry-run never needs --yes
-    assert "Sent: 2" in run("send", "eh", "--yes").stdout
+    assert SENT.format(2) in run("send", "eh", "--yes").stdout
     assert _sent() == 2
 
 
@@ -59,8 +63,8 @@ def test_chase_and_reply_without_a_terminal_need_yes(run, monkeypatch):
     refused = run("reply", "eh", code, "--file", "answer.txt", ok=False)
     assert refused.exit_code == 2 and refused.stderr.splitlines() == [REFUSAL.format(what="the reply")]
     assert _sent() == 2
-    assert "Sent: 2" in run("chase", "eh", "--stage", "reminder", "--yes").stdout
-    assert "Sent: 1" in run("reply", "eh", code, "--file", "answer.txt", "--yes").stdout
+    assert SENT.format(2) in run("chase", "eh", "--stage", "reminder", "--yes").stdout
+    assert SENT.format(1) in run("reply", "eh", code, "--file", "answer.txt", "--yes").stdout
     assert _sent() == 5
 
 
@@ -76,7 +80,7 @@ def test_on_a_terminal_send_asks_first(run, monkeypatch):
     declined = run("send", "eh", input="n\n", ok=False)
     assert declined.exit_code == 1 and "Send 2 message(s) into" in declined.stderr and "Aborted!" in declined.stderr
     assert _sent() == 0
-    assert "Sent: 2" in run("send", "eh", input="y\n").stdout
+    assert SENT.format(2) in run("send", "eh", input="y\n").stdout
 
 
 def test_a_scripted_send_stops_with_one_line_and_exit_code_2(foi_subprocess):

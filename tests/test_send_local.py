@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import json
 import mailbox
 import re
 import sqlite3
@@ -142,22 +143,126 @@ def test_pacer_spaces_messages_by_the_rate():
     assert sleeps == [1.5]
 
 
-def test_without_smtp_messages_go_to_the_outbox(run):
+NOBODY = ("Nobody has received {them}: there is no mail server (SMTP) in foi.toml, so foi only wrote them "
+          "into {outbox}.\n"
+          "They do not count as sent: no deadline has started.\n"
+          "To send them for real, add your mail server to foi.toml ([smtp] host, username and "
+          "password_command: see Configuration in the README) and run the same command again: each is then "
+          "sent once.\n")
+
+
+def outbox() -> list[email.message.EmailMessage]:
+    box = mailbox.Maildir("outbox", create=False)
+    return [email.message_from_bytes(box.get_bytes(key), policy=email.policy.default) for key in box.iterkeys()]
+
+
+def table(sql):
+    with sqlite3.connect("campaign.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_without_smtp_messages_go_to_the_outbox_unsent_and_say_so_every_time(run):
+    """Issue 17, item 14: with --yes in a pipe it said "Sent: 2" and started the clock."""
     councils = make_campaign(count=3)
+    first, second, third = sorted(councils, key=lambda r: councils[r]["name"])
+    notice = NOBODY.format(them="them", outbox=Path("outbox").resolve())
+
+    def line(reference, rest):
+        return "\t".join([f"  {reference}", councils[reference]["name"], rest])
 
     result = run("send", "eh", "--limit", "2", "--yes")
 
-    assert "Sent: 2" in result.stdout
-    assert "1\tbeyond --limit 2" in result.stdout
-    messages = [email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
-                for m in mailbox.Maildir("outbox", create=False)]
-    first_two = sorted(councils.values(), key=lambda c: c["name"])[:2]
-    assert sorted(m["To"] for m in messages) == sorted(c["foi_email"] for c in first_two)
-    with sqlite3.connect("campaign.db") as conn:
-        assert conn.execute("SELECT DISTINCT transport, state FROM outgoing").fetchall() == \
-            [("outbox", "sent")]
-    run("send", "eh", "--yes")
-    assert len(list(mailbox.Maildir("outbox", create=False))) == 3
+    assert result.stdout.splitlines() == [
+        "Written to outbox/, not sent: 2",
+        line(first, councils[first]["foi_email"]), line(second, councils[second]["foi_email"]),
+        "Skipped: 1", line(third, "beyond --limit 2")]
+    assert result.stderr == "Done: 2 written to outbox/ (not sent), 1 skipped.\n" + notice
+    assert sorted(m["To"] for m in outbox()) == sorted(councils[r]["foi_email"] for r in (first, second))
+    # not sent: the requests are drafts still, no clock started, no 'sent' event
+    assert table("SELECT state, sent_at, sent_on FROM requests") == [("draft", None, None)] * 3
+    assert table("SELECT transport, state, sent_at FROM outgoing") == [("outbox", "draft", None)] * 2
+    assert table("SELECT DISTINCT kind FROM events") == [("created",)]
+
+    again = run("send", "eh", "--yes")  # a re-run writes only what is not waiting there already
+
+    assert again.stdout.splitlines() == [
+        "Written to outbox/, not sent: 1", line(third, councils[third]["foi_email"]),
+        "Skipped: 2", line(first, "in outbox/ since 2026-03-04, never sent"),
+        line(second, "in outbox/ since 2026-03-04, never sent")]
+    assert again.stderr == "Done: 1 written to outbox/ (not sent), 2 skipped.\n" + notice
+    assert len(outbox()) == 3
+
+    idle = run("send", "eh", "--yes")
+
+    assert (idle.stdout, idle.stderr) == ("", "3 skipped: in outbox/, never sent\nNothing new to write into outbox/.\n"
+                                              + NOBODY.format(them="the messages waiting there",
+                                                              outbox=Path("outbox").resolve()))
+    assert len(outbox()) == 3
+    assert run("send", "eh", "--dry-run").stderr.startswith(
+        f"Would write 0 message(s) into {Path('outbox').resolve()} (no SMTP server set up: nobody receives them):")
+
+
+def test_on_a_terminal_the_question_says_it_writes_into_the_outbox_for_nobody(run, monkeypatch):
+    monkeypatch.setattr("foi.cli.delivery.stdin_is_terminal", lambda: True)
+    make_campaign(count=2)
+
+    declined = run("send", "eh", input="n\n", ok=False)
+
+    assert declined.stderr.startswith(f"Write 2 message(s) into {Path('outbox').resolve()} (no SMTP server set up: "
+                                      "nobody receives them)? [y/N]")
+    assert not Path("outbox").exists()
+
+
+def test_reply_and_chase_into_the_outbox_are_not_sent_either(run, monkeypatch):
+    """Issue 17, item 14: a reminder or a clarification written into outbox/ is not a
+    chase, restarts no clock, and says so."""
+    councils = make_campaign(count=1)
+    [(reference, council)] = councils.items()
+    run("mark-sent", "eh", council["code"], "--via", "email", "--on", "2026-02-02")
+    monkeypatch.setenv("FOI_NOW", "2026-03-20T10:00:00+00:00")
+    notice = NOBODY.format(them="them", outbox=Path("outbox").resolve())
+    written = f"  {reference}\t{council['name']}\t{council['foi_email']}"
+
+    chased = run("chase", "eh", "--stage", "reminder", "--yes")
+
+    assert chased.stdout.splitlines() == ["Written to outbox/, not sent: 1", written]
+    assert chased.stderr == "Done: 1 written to outbox/ (not sent).\n" + notice
+    [reminder] = outbox()
+    assert reminder["To"] == council["foi_email"] and reminder["Subject"].startswith("Reminder")
+    assert json.loads(run("status", "eh", "--json").stdout)["requests"][0]["chases"] == 0
+    assert table("SELECT kind, state, transport FROM outgoing WHERE kind = 'reminder'") == [
+        ("reminder", "draft", "outbox")]
+    assert table("SELECT DISTINCT kind FROM events") == [("created",), ("sent",)]  # no reminder_sent
+    held = run("chase", "eh", "--stage", "reminder", "--yes")
+    assert "1 skipped: in outbox/, never sent\nNothing new to write into outbox/.\n" in held.stderr
+    assert len(outbox()) == 1
+
+    run("set-state", "eh", council["code"], "awaiting_clarification")
+    Path("answer.txt").write_text("We mean referrals to early help.\n", encoding="utf-8")
+    replied = run("reply", "eh", council["code"], "--file", "answer.txt", "--yes")
+
+    assert replied.stdout.splitlines() == ["Written to outbox/, not sent: 1", written]
+    assert replied.stderr == "Done: 1 written to outbox/ (not sent).\n" + notice
+    assert table("SELECT state FROM requests") == [("awaiting_clarification",)]  # the clock stays stopped
+    assert table("SELECT count(*) FROM events WHERE kind IN ('clarification_given', 'clarification_sent')") == [(0,)]
+    assert len(outbox()) == 2
+
+
+def test_outbox_counts_as_sent_when_the_user_says_they_send_the_files_on(run):
+    """For someone who sends outbox/'s files with their own mail program (and for the demo)."""
+    Path("foi.toml").write_text("[outbox]\ncounts_as_sent = true\n", encoding="utf-8")
+    councils = make_campaign(count=1)
+    [(reference, council)] = councils.items()
+
+    result = run("send", "eh", "--yes")
+
+    assert result.stdout.splitlines() == ["Written to outbox/, counted as sent: 1",
+                                          f"  {reference}\t{council['name']}\t{council['foi_email']}"]
+    assert result.stderr == (f"Done: 1 sent.\nThese were written into {Path('outbox').resolve()} and count as sent "
+                             "from now (outbox.counts_as_sent in foi.toml): their deadlines run from today, so send "
+                             "the files on today.\n")
+    assert table("SELECT state, sent_on FROM requests") == [("awaiting_response", "2026-03-04")]
+    assert len(outbox()) == 1
 
 
 def test_body_filter_and_unknown_campaign(run):
@@ -171,3 +276,36 @@ def test_body_filter_and_unknown_campaign(run):
     assert failed.exit_code == 1 and re.search("No public body matches 'ZZZ'", failed.stderr)
     failed = run("send", "eh", "--body", "Manchester City Council", "--dry-run", ok=False)
     assert failed.exit_code == 1 and re.search("No request in campaign eh for: MAN", failed.stderr)
+
+
+def test_the_summary_lists_every_council_under_what_happened_to_it(run):
+    """Issue 17, item 15: not counts alone but one line per council: sent, uncertain
+    and skipped with why (a failure with the server's words: test_send_servers)."""
+    from tests.test_send_servers import interrupted_send
+
+    councils = make_campaign(count=6)
+    first, caught, no_address, bad, new, later = sorted(councils, key=lambda r: councils[r]["name"])
+    run("mark-sent", "eh", councils[first]["code"], "--via", "post", "--on", "2026-03-02")
+    interrupted_send(caught)
+    with sqlite3.connect("campaign.db") as conn:
+        for reference, address in ((no_address, None), (bad, "foi at council")):
+            conn.execute("UPDATE bodies SET foi_email = ? WHERE code = ?", [address, councils[reference]["code"]])
+
+    result = run("send", "eh", "--limit", "1", "--yes")
+
+    def line(reference, *rest):
+        return "\t".join([f"  {reference}", councils[reference]["name"], *rest])
+
+    assert result.stdout.splitlines() == [
+        "Written to outbox/, not sent: 1",
+        line(new, councils[new]["foi_email"]),
+        "Uncertain: 1",
+        line(caught, councils[caught]["foi_email"],
+             "may have been sent (no Sent folder to check); re-sent only through an SMTP server"),
+        "Skipped: 4",
+        line(first, "already sent (state awaiting_response)"),
+        line(no_address, "no FOI address for this body"),
+        line(bad, "'foi at council' is not a valid email address"),
+        line(later, "beyond --limit 1"),
+    ]
+    assert result.stderr.splitlines()[0] == "Done: 1 written to outbox/ (not sent), 1 uncertain, 4 skipped."

@@ -130,7 +130,7 @@ def test_temporary_refusal_beyond_the_retries_fails_and_is_retried_next_run(mail
 
     first = run("send", "eh", "--yes")
 
-    assert f"{reference}\t{council['foi_email']}\t451 4.7.1 Greylisted" in first.stdout
+    assert f"{reference}\t{council['name']}\t{council['foi_email']}\t451 4.7.1 Greylisted" in first.stdout
     assert rows("SELECT state FROM requests") == [{"state": "failed"}]
     assert mail.received() == []
     second = run("send", "eh", "--yes")
@@ -148,8 +148,19 @@ def test_permanent_refusal_is_recorded_with_the_servers_words_and_others_continu
     result = run("send", "eh", "--yes")
 
     words = f"550 5.1.1 <{bad}>: Recipient address rejected: User unknown in virtual mailbox table"
-    assert "Sent: 3" in result.stdout and "Failed: 1" in result.stdout
-    assert f"{bad_reference}\t{bad}\t{words}" in result.stdout
+    # one line per council under what happened to it, the failure with the server's words
+    assert result.stdout.splitlines() == [
+        "Sent: 3",
+        *(f"  {ref}\t{council['name']}\t{council['foi_email']}"
+          for ref, council in sorted(councils.items(), key=lambda item: item[1]["name"]) if ref != bad_reference),
+        "Failed: 1",
+        f"  {bad_reference}\t{councils[bad_reference]['name']}\t{bad}\t{words}",
+    ]
+    assert result.stderr.splitlines()[-2:] == [
+        "Done: 3 sent, 1 failed.",
+        "The server refused the failed ones for good, in the words shown. If it says an address is wrong, "
+        "correct it (`foi councils set-email CODE ADDRESS`), then run the same command again: it tries "
+        "the failed ones again."]
     [failed] = rows("SELECT r.state, o.state AS o_state, o.error FROM requests r "
                     "JOIN outgoing o ON o.request_id = r.id WHERE r.reference = ?", [bad_reference])
     assert failed == {"state": "failed", "o_state": "failed", "error": words}
@@ -253,7 +264,8 @@ def test_uncertain_message_found_in_sent_folder_is_marked_sent_not_resent(mail, 
     result = run("send", "eh", "--yes")
 
     assert "Found already sent (in the Sent folder): 1" in result.stdout
-    assert f"{lost_ref}\t{councils[lost_ref]['foi_email']}\tmay have been sent" in result.stdout
+    assert (f"{lost_ref}\t{councils[lost_ref]['name']}\t{councils[lost_ref]['foi_email']}\tmay have been sent"
+            in result.stdout)
     assert [m["To"] for m in mail.received()] == [councils[fresh_ref]["foi_email"]]
     state = {r["reference"]: r for r in rows(
         "SELECT r.reference, r.state, r.sent_at, r.sent_on, o.state AS o_state FROM requests r "
@@ -272,3 +284,41 @@ def test_uncertain_message_found_in_sent_folder_is_marked_sent_not_resent(mail, 
     assert message["Message-ID"] == lost_id
     assert rows("SELECT attempts, state FROM outgoing WHERE message_id = ?", [lost_id]) == [
         {"attempts": 2, "state": "sent"}]
+
+
+def test_messages_left_in_the_outbox_are_sent_for_real_once_a_server_is_set_up(mail, run, monkeypatch):
+    """Issue 17, item 14: what went into outbox/ while no server was set up is still
+    unsent; the first run with a server sends each message once, and the clock starts then."""
+    import mailbox
+
+    councils = make_campaign(count=3)
+    host = os.environ["FOI_SMTP_HOST"]
+    monkeypatch.delenv("FOI_SMTP_HOST")
+    run("send", "eh", "--yes")
+    run("send", "eh", "--yes")
+    assert mail.received() == [] and len(mailbox.Maildir("outbox", create=False)) == 3
+    monkeypatch.setenv("FOI_SMTP_HOST", host)
+    monkeypatch.setenv("FOI_NOW", "2026-03-06T09:00:00+00:00")
+
+    result = run("send", "eh", "--yes")
+
+    assert result.stdout.splitlines()[0] == "Sent: 3" and result.stderr == "Done: 3 sent.\n"
+    assert Counter(m["To"] for m in mail.received()) == Counter(c["foi_email"] for c in councils.values())
+    assert rows("SELECT transport, state, sent_at FROM outgoing") == [
+        {"transport": "smtp", "state": "sent", "sent_at": "2026-03-06T09:00:00+00:00"}] * 3  # the same rows
+    assert {(r["state"], r["sent_on"]) for r in rows("SELECT * FROM requests")} == {("awaiting_response", "2026-03-06")}
+    assert "3 skipped: already sent" in run("send", "eh", "--yes").stderr
+    assert len(mail.received()) == 3
+
+    # a reminder written into outbox/ is sent, once, when the server is back
+    monkeypatch.setenv("FOI_NOW", "2026-04-20T09:00:00+00:00")
+    monkeypatch.delenv("FOI_SMTP_HOST")
+    first = sorted(councils)[0]
+    run("chase", "eh", "--stage", "reminder", "--body", councils[first]["code"], "--yes")
+    monkeypatch.setenv("FOI_SMTP_HOST", host)
+    chased = run("chase", "eh", "--stage", "reminder", "--body", councils[first]["code"], "--yes")
+    assert chased.stdout.splitlines()[0] == "Sent: 1"
+    reminders = [m for m in mail.received() if m["Subject"].startswith("Reminder")]
+    assert [m["To"] for m in reminders] == [councils[first]["foi_email"]]
+    assert rows("SELECT state, transport FROM outgoing WHERE kind = 'reminder'") == [
+        {"state": "sent", "transport": "smtp"}]

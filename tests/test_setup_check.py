@@ -45,7 +45,8 @@ def test_every_example_in_the_written_foi_toml_is_a_valid_setting_with_a_comment
         "sender": ["name", "email", "reply_to"],
         "smtp": ["host", "security", "port", "username", "password", "password_command", "rate"],
         "imap": ["host", "security", "username", "password", "password_command", "folders", "sent_folder",
-                 "append_sent"]}
+                 "append_sent"],
+        "outbox": ["counts_as_sent"]}
     assert (config.smtp.host, config.smtp.effective_port, config.imap.host, config.imap.effective_port) == (
         "smtp.office365.com", 587, "outlook.office365.com", 993)
     assert config.sender.reply_to_for("EH-BNS-592V") == "foi+eh-bns-592v@charity.org.uk"

@@ -56,7 +56,8 @@ class Foi:
         home = folder / "home"
         home.mkdir(parents=True, exist_ok=True)
         self.env = {"FOI_DB": str(folder / "campaign.db"), "HOME": str(home), "NO_COLOR": "1",
-                    "FOI_SENDER_NAME": SENDER_NAME, "FOI_SENDER_EMAIL": SENDER_EMAIL}
+                    "FOI_SENDER_NAME": SENDER_NAME, "FOI_SENDER_EMAIL": SENDER_EMAIL,
+                    "FOI_OUTBOX_COUNTS_AS_SENT": "true"}  # the generated councils read outbox/
         for key in os.environ:
             if key.startswith("FOI_") and key not in self.env:
                 self.env[key] = None  # unset whatever the shell had

@@ -213,19 +213,30 @@ def generate(state, slug: str, out: Path | None, fmt: str, kind: str, bodies: tu
 @click.argument("slug")
 @body_argument()
 @click.option("--kind", type=click.Choice(["request", "reminder", "review", "ico"]), default="request",
-              show_default=True)
+              show_default=True, help="The request (`foi send`) or a chaser (`foi chase --stage KIND`).")
 @click.pass_obj
 def preview(state, slug: str, body: str, kind: str) -> None:
-    """Print one request as it will be sent: headers, then the text.
+    """Show one message exactly as it would be sent now.
+
+    Its headers, then its text: the message `foi send` (or, for a chaser,
+    `foi chase --stage KIND`) would send to that body at this moment, built by
+    the same code: the same From, To, Reply-To, Subject and Date (the time of
+    sending; shown for now), and for a reminder the same days overdue. If that
+    command would send nothing to the body, it says why and exits with 1.
 
     \b
     Example:
         foi preview early-help BNS
+        foi preview early-help BNS --kind reminder
     """
-    from foi.letters.drafts import preview as render_preview
+    from foi import clock
+    from foi.sending.preview import preview_message
 
-    sender, now = _sender_and_now(state)
-    click.echo(render_preview(state.db, slug, body, kind=kind, sender=sender, now=now), nl=False)
+    shown = preview_message(state.db, slug, body, kind=kind, config=state.config, now=clock.now(),
+                            folder=state.db_path.resolve().parent)
+    click.echo(shown.text, nl=False)
+    for note in shown.notes:
+        click.echo(note, err=True)
 
 
 @click.command("mark-sent")

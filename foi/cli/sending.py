@@ -2,7 +2,14 @@
 
 import click
 
-from foi.cli.delivery import require_yes_without_terminal, route, send_plan, show_messages, show_skipped
+from foi.cli.delivery import (
+    plan_for_route,
+    require_yes_without_terminal,
+    route,
+    send_plan,
+    show_messages,
+    show_skipped,
+)
 from foi.cli.options import body_argument, body_option, yes_option
 
 
@@ -21,7 +28,9 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
 
     Safe to interrupt and re-run: requests already sent are skipped, and a
     message caught mid-send is never sent again without --resend-uncertain.
-    Without an [smtp] host in foi.toml, messages go to the outbox/ folder.
+    Without an [smtp] host in foi.toml, messages are only written into the
+    outbox/ folder: nobody receives them, they stay unsent and no deadline
+    starts; once a server is set up, `foi send` sends them for real, once.
     On a terminal it asks first; with no terminal (a script, cron) it sends
     only with --yes, and otherwise stops with exit code 2.
 
@@ -40,13 +49,21 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
     plan = plan_send(state.db, slug, render, limit=limit, bodies=bodies,
                      resend_uncertain=resend_uncertain)
     if dry_run:
-        _show_plan(plan, route(state.config, state.db_path))
+        _show_plan(plan_for_route(state, plan), _would(state))
         return
     send_plan(state, plan, yes, "message(s)")
 
 
-def _show_plan(plan, where: str) -> None:
-    click.echo(f"Would send {len(plan.messages)} message(s) {where}:", err=True)
+def _would(state) -> str:
+    """'send ... via the server' or 'write ... into outbox/': a dry run says which."""
+    from foi.sending.send import reaches_councils
+
+    verb = "send" if reaches_councils(state.config) else "write"
+    return f"{verb} {{}} {route(state.config, state.db_path)}"
+
+
+def _show_plan(plan, would: str) -> None:
+    click.echo(f"Would {would.format(f'{len(plan.messages)} message(s)')}:", err=True)
     for message in plan.messages:
         extra = "".join(f"  +{name}" for name, _, _ in message.rendered.attachments)
         retry = "  (retry after failure)" if message.retry else ""
@@ -89,7 +106,7 @@ def reply(state, slug, body_code, text_file, dry_run, yes):
         require_yes_without_terminal(yes, "the reply")
     plan = plan_reply(state.db, slug, body_code, text_file.read(), sender=sender_from_config(state.config))
     if dry_run:
-        click.echo(f"Would send {len(plan.messages)} reply {route(state.config, state.db_path)}:", err=True)
+        click.echo(f"Would {_would(state).format(f'{len(plan.messages)} reply')}:", err=True)
         show_messages(plan.messages)
         show_skipped(plan.skipped)
         return

@@ -52,6 +52,10 @@ FOI_TOML = """# Mail settings for the demo: no [smtp] server, so `foi send` writ
 name = "Early Help Research Project"
 email = "foi@campaign.example.org"
 reply_to = "foi+{reference}@campaign.example.org"
+
+# The simulated councils read outbox/, so what is written there counts as sent.
+[outbox]
+counts_as_sent = true
 """
 
 

@@ -1,5 +1,5 @@
-"""Generated drafts: every request of a campaign as .eml, .txt or .docx files,
-and the preview of one message exactly as it will be sent.
+"""Generated drafts: every request of a campaign as .eml, .txt or .docx files
+(`foi preview`, one message exactly as it will be sent, is foi.sending.preview).
 
 Nothing from the register reaches a mail header raw: names are made single-line
 and addresses are checked, so a council name carrying "\\r\\nBcc: ..." cannot
@@ -19,7 +19,7 @@ from foi.campaign.campaigns import get_campaign, sending_address
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender, prepare
 from foi.letters.word import build_letter
-from foi.register.councils import find_body, validate_email
+from foi.register.councils import validate_email
 from foi.safetext import one_line, plain_text
 
 FORMATS = ("eml", "txt", "docx")
@@ -133,21 +133,3 @@ def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kin
 def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise FoiError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-def preview(db: Database, slug: str, body: str, *, kind: str = "request", sender: Sender,
-            now: dt.datetime, template_root: Path | None = None) -> str:
-    """Headers and text of one message as it will be sent (readable, not encoded)."""
-    code = find_body(db, body)["code"]
-    row = select_requests(db, slug, (code,))[0]
-    rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
-    if row["email"] and sender.email:
-        message = build_draft(rendered, context, sender=sender, when=now)
-        headers = [f"{name}: {value}" for name, value in message.items()
-                   if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version")]
-    else:
-        to = row["email"] or "(no address: send by post or web form; `foi generate --format docx` makes the letter)"
-        sender_line = f"{sender.name} <{sender.email}>" if sender.email else f"{sender.name} (FOI_SENDER_EMAIL not set)"
-        headers = [f"From: {sender_line}", f"To: {context['body']['name']} <{to}>" if row["email"] else f"To: {to}",
-                   f"Subject: {rendered.subject}"]
-    return "\n".join(headers) + "\n\n" + rendered.body

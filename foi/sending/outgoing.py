@@ -6,6 +6,10 @@ outgoing.state:  draft -> sending -> sent | failed | uncertain
 requests.state:  draft | failed -> sending -> awaiting_response | failed
                  (stays 'sending' while its message is uncertain; moved through
                  foi.tracking.states, source 'sending')
+
+A message written into outbox/ (no SMTP server: nobody receives it) stays a draft,
+transport 'outbox', and its request stays as it was: no clock starts. The next real
+send of that kind takes the draft row over and sends it, once.
 """
 
 import datetime as dt
@@ -50,6 +54,28 @@ def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...] = ("re
     return rows[0] if rows else None
 
 
+def pending_outbox_copy(db: Database, request_id: int, kind: str) -> dict | None:
+    """Our latest message of `kind` if it was written into outbox/ and not sent since."""
+    latest = latest_outgoing(db, request_id, (kind,))
+    return latest if latest and latest["state"] == "draft" and latest["transport"] == "outbox" else None
+
+
+def save_outbox_copy(db: Database, request_id: int, *, kind: str, message_id: str, to_addr: str,
+                     subject: str, raw_sha256: str, in_reply_to: str | None, now: dt.datetime) -> int:
+    """Record a message written into outbox/: a draft (nobody received it), so the
+    request keeps its state and no clock starts. An earlier draft of the same kind
+    is replaced: there is one message waiting per request and kind."""
+    fields = {"message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
+              "transport": "outbox", "in_reply_to": in_reply_to, "error": None, "attempted_at": iso(now)}
+    with db.atomic():
+        latest = latest_outgoing(db, request_id, (kind,))
+        if latest and latest["state"] == "draft":
+            update_row(db, "outgoing", latest["id"], fields)
+            return latest["id"]
+        return insert_row(db, "outgoing", {"request_id": request_id, "kind": kind, "state": "draft",
+                                           "attempts": 0, "created_at": iso(now), **fields})
+
+
 def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: str, subject: str,
                   raw_sha256: str, transport: str, now: dt.datetime) -> int | None:
     """Record the message with its Message-ID as 'sending', in one commit that
@@ -62,7 +88,7 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
         if request["state"] not in SENDABLE_STATES or (
                 latest and latest["state"] in IN_FLIGHT_OUTGOING | {OutgoingState.SENT}):
             return None
-        if latest and latest["state"] == "draft":  # left by an interrupted run: never sent
+        if latest and latest["state"] == "draft":  # written to outbox/, or left by an interrupted run: never sent
             outgoing_id = latest["id"]
             update_row(db, "outgoing", outgoing_id, {"message_id": message_id, "to_addr": to_addr,
                                                 "subject": subject, "raw_sha256": raw_sha256,
@@ -148,12 +174,15 @@ def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id
             [request_id, *group, blocked_since, blocked_since or ""]).fetchone()[0]
         if busy:
             return None
-        outgoing_id = insert_row(db, "outgoing", {
-            "request_id": request_id, "kind": kind, "message_id": message_id, "state": "draft",
-            "transport": transport, "to_addr": to_addr, "subject": subject,
-            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "attempts": 0,
-            "created_at": iso(now),
-        })
+        fields = {"message_id": message_id, "transport": transport, "to_addr": to_addr, "subject": subject,
+                  "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None}
+        latest = latest_outgoing(db, request_id, (kind,))
+        if latest and latest["state"] == "draft":  # written to outbox/, or left by an interrupted run
+            outgoing_id = latest["id"]
+            update_row(db, "outgoing", outgoing_id, fields)
+        else:
+            outgoing_id = insert_row(db, "outgoing", {"request_id": request_id, "kind": kind, "state": "draft",
+                                                      "attempts": 0, "created_at": iso(now), **fields})
     mark_sending(db, outgoing_id, now)
     return outgoing_id
 

@@ -12,6 +12,10 @@ apply_send() does it. The guarantees:
 - Temporary refusals (4xx) are retried after a delay; permanent ones (5xx) are
   recorded with the server's words and the run goes on; a refused login stops
   the run before anything else is marked.
+- Without an SMTP server the messages are written into outbox/, which nobody
+  reads: they are recorded as drafts (not sent, no clock started) and a message
+  already waiting there is not written again, unless the user has said in
+  foi.toml that they send those files on themselves (outbox.counts_as_sent).
 """
 
 import datetime as dt
@@ -80,6 +84,7 @@ class SkipKind(StrEnum):
     NOT_NEEDED = "not needed"  # a chaser the request does not call for (answered, not overdue...)
     CHASED_RECENTLY = "chased recently"
     ALREADY_REPLIED = "already replied"
+    IN_OUTBOX = "in outbox/, never sent"
 
 
 @dataclass(frozen=True)
@@ -104,8 +109,9 @@ class SendPlan:
 class Outcome:
     reference: str
     body_code: str
+    body_name: str
     to_addr: str
-    status: str  # sent | failed | uncertain | found_in_sent
+    status: str  # sent | failed | uncertain | found_in_sent | outbox (written there, not sent)
     detail: str = ""
 
 
@@ -197,21 +203,34 @@ class Sending:
     sleep: Callable[[float], None] = time.sleep
     blob_dir: Path | None = None
     progress: Callable[[Outcome], None] = lambda outcome: None
+    delivers: bool = True  # False: the transport is the outbox/ nobody reads; nothing counts as sent
 
     @property
     def from_addr(self) -> str:
         """The sender's address; apply_send refuses to start without one."""
-        if not self.sender.email:
-            raise FoiError("No sender address configured",
-                           "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
-        return self.sender.email
+        return sender_address(self.sender)
+
+
+def sender_address(sender: SenderConfig) -> str:
+    if not sender.email:
+        raise FoiError("No sender address configured",
+                       "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
+    return sender.email
+
+
+def compose_message(message: PlannedMessage, sender: SenderConfig, now: dt.datetime) -> tuple[str, bytes]:
+    """The Message-ID and the exact bytes of a planned message, dated `now`: what is
+    sent, and what `foi preview` shows (foi.sending.preview)."""
+    message_id = make_message_id(message.reference, sender_address(sender))
+    envelope = Envelope(from_addr=sender_address(sender), from_name=sender.name, to_addr=message.to_addr,
+                        message_id=message_id, date=now, reply_to=sender.reply_to_for(message.reference),
+                        in_reply_to=message.in_reply_to)
+    return message_id, build_message(message.rendered, envelope)
 
 
 def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     """Settle uncertain messages, then send the planned ones one by one."""
-    if not how.sender.email:
-        raise FoiError("No sender address configured",
-                       "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
+    sender_address(how.sender)
     report = SendReport()
     resend = _settle_uncertain(db, plan, how, report)
     how.transport.open()  # a wrong password stops here, before anything is marked
@@ -231,10 +250,28 @@ def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     return report
 
 
+def hold_outbox_copies(db: Database, plan: SendPlan) -> SendPlan:
+    """The plan for a run into the outbox/ nobody reads: a message already waiting
+    there is not written again (skipped, saying since when). A clarification reply
+    is written each time: its words are the user's, given afresh."""
+    held = replace(plan, messages=[], skipped=list(plan.skipped))
+    for message in plan.messages:
+        waiting = None if message.kind == "clarification" else \
+            outgoing.pending_outbox_copy(db, message.request_id, message.kind)
+        if waiting:
+            held.skipped.append(Skipped(message.reference, message.body_code, message.body_name,
+                                        f"in outbox/ since {waiting['attempted_at'][:10]}, never sent",
+                                        SkipKind.IN_OUTBOX))
+        else:
+            held.messages.append(message)
+    return held
+
+
 def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
                       report: SendReport) -> list[tuple[Uncertain, dict]]:
     """Interrupted sends become 'uncertain'; those in the Sent folder are sent.
-    Returns the ones to re-send (only with plan.resend_uncertain)."""
+    Returns the ones to re-send (only with plan.resend_uncertain, and only through
+    a transport that delivers: a copy in outbox/ would settle nothing)."""
     resend = []
     for item in plan.uncertain:
         row = item.outgoing
@@ -242,18 +279,20 @@ def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
         if how.sent_folder is not None and how.sent_folder.contains(row["message_id"]):
             sent_at = dt.datetime.fromisoformat(row["attempted_at"])
             outgoing.mark_sent(db, row["id"], sent_at, how.now(), how="found in Sent folder")
-            report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
+            report.outcomes.append(Outcome(item.reference, item.body_code, item.body_name, row["to_addr"],
                                            "found_in_sent", row["message_id"]))
-        elif plan.resend_uncertain:
+        elif plan.resend_uncertain and how.delivers:
             resend.append((item, get_row(db, "outgoing", row["id"])))
         else:
-            report.outcomes.append(Outcome(item.reference, item.body_code, row["to_addr"],
+            report.outcomes.append(Outcome(item.reference, item.body_code, item.body_name, row["to_addr"],
                                            "uncertain", _uncertain_note(how)))
     return resend
 
 
 def _uncertain_note(how: Sending) -> str:
     where = "not found in the Sent folder" if how.sent_folder is not None else "no Sent folder to check"
+    if not how.delivers:
+        return f"may have been sent ({where}); re-sent only through an SMTP server"
     return f"may have been sent ({where}); not re-sent without --resend-uncertain"
 
 
@@ -261,13 +300,10 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
               report: SendReport) -> Outcome | None:
     how.pacer.wait()
     now = how.now()
-    message_id = make_message_id(message.reference, how.from_addr)
-    envelope = Envelope(from_addr=how.from_addr, from_name=how.sender.name,
-                        to_addr=message.to_addr, message_id=message_id, date=now,
-                        reply_to=how.sender.reply_to_for(message.reference),
-                        in_reply_to=message.in_reply_to)
-    raw = build_message(message.rendered, envelope)
+    message_id, raw = compose_message(message, how.sender, now)
     sha = outgoing.save_raw(how.blob_dir, raw)
+    if not how.delivers:
+        return _write_to_outbox(db, message, message_id, raw, sha, how)
     previous = get_row(db, "requests", message.request_id)["state"]
     if message.kind == "request":
         outgoing_id = outgoing.claim_request(db, message.request_id, message_id=message_id,
@@ -281,7 +317,21 @@ def _send_new(db: Database, message: PlannedMessage, how: Sending,
             blocked_since=message.blocked_since)
     if outgoing_id is None:
         return None  # sent or claimed since the plan was made
-    return _deliver(db, outgoing_id, message.reference, message.body_code, raw, previous, how, report)
+    names = (message.reference, message.body_code, message.body_name)
+    return _deliver(db, outgoing_id, names, raw, previous, how, report)
+
+
+def _write_to_outbox(db: Database, message: PlannedMessage, message_id: str, raw: bytes, sha: str,
+                     how: Sending) -> Outcome | None:
+    """Into outbox/ first, then the record: a crash between leaves a spare file
+    nobody reads, never a record of a message that is not there."""
+    if message.kind != "clarification" and outgoing.pending_outbox_copy(db, message.request_id, message.kind):
+        return None  # written there since the plan was made
+    how.transport.send(how.from_addr, message.to_addr, raw)
+    outgoing.save_outbox_copy(db, message.request_id, kind=message.kind, message_id=message_id,
+                              to_addr=message.to_addr, subject=message.rendered.subject, raw_sha256=sha,
+                              in_reply_to=message.in_reply_to, now=how.now())
+    return Outcome(message.reference, message.body_code, message.body_name, message.to_addr, "outbox", message_id)
 
 
 def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendReport) -> Outcome:
@@ -293,10 +343,10 @@ def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: Send
                        "it unchanged")
     how.pacer.wait()
     outgoing.mark_sending(db, row["id"], how.now())
-    return _deliver(db, row["id"], item.reference, item.body_code, raw, None, how, report)
+    return _deliver(db, row["id"], (item.reference, item.body_code, item.body_name), raw, None, how, report)
 
 
-def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw: bytes,
+def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: bytes,
              previous_state: str | None, how: Sending, report: SendReport) -> Outcome:
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
@@ -318,10 +368,10 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
                 how.sleep(delays.pop(0))
                 continue
             outgoing.mark_failed(db, outgoing_id, str(refusal), how.now())
-            return Outcome(reference, body_code, to_addr, "failed", str(refusal))
+            return Outcome(*names, to_addr, "failed", str(refusal))
         except MaybeSent as error:
             outgoing.mark_uncertain(db, outgoing_id, str(error), how.now())
-            return Outcome(reference, body_code, to_addr, "uncertain", str(error))
+            return Outcome(*names, to_addr, "uncertain", str(error))
         except FoiError as error:
             _not_attempted(db, outgoing_id, error, previous_state, how)
             raise
@@ -329,8 +379,8 @@ def _deliver(db: Database, outgoing_id: int, reference: str, body_code: str, raw
     sent_at = how.now()
     with commits_not_waiting_for_disk(db):  # the claim before the hand-over did wait
         outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
-    _copy_to_sent(how, raw, sent_at, reference, report)
-    return Outcome(reference, body_code, to_addr, "sent", row["message_id"])
+    _copy_to_sent(how, raw, sent_at, names[0], report)
+    return Outcome(*names, to_addr, "sent", row["message_id"])
 
 
 def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
@@ -373,6 +423,19 @@ def send_lock(db_path: Path) -> Iterator[None]:
 OUTBOX_SENDER = "campaign@example.invalid"
 
 
+def reaches_councils(config: Config) -> bool:
+    """Whether what `foi send` hands over counts as sent: through an SMTP server, or
+    into outbox/ when the user sends those files on themselves (outbox.counts_as_sent)."""
+    return config.smtp.configured or config.outbox.counts_as_sent
+
+
+def sender_for(config: Config) -> SenderConfig:
+    """Who the messages are from: [sender]; into outbox/, a stand-in address if none is set."""
+    if config.smtp.configured or config.sender.email:
+        return config.sender
+    return replace(config.sender, email=OUTBOX_SENDER)
+
+
 def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.datetime],
                         progress: Callable[[Outcome], None] = lambda outcome: None) -> Sending:
     """The real edges: SMTP if a host is configured, else the outbox/ Maildir
@@ -380,12 +443,11 @@ def sending_from_config(config: Config, db_path: Path, *, now: Callable[[], dt.d
     folder = Path(db_path).resolve().parent
     if config.smtp.configured:
         transport: Transport = SmtpTransport(config.smtp)
-        sender = config.sender
     else:
         transport = OutboxTransport(folder / "outbox")
-        sender = config.sender if config.sender.email else replace(config.sender, email=OUTBOX_SENDER)
+    sender = sender_for(config)
     sent_folder = ImapSentFolder(config.imap) if config.imap.sent_folder else None
     return Sending(transport=transport, sender=sender, now=now, sent_folder=sent_folder,
                    pacer=Pacer(config.smtp.rate if config.smtp.configured else 0),
                    retry_delays=config.smtp.retry_delays, blob_dir=blob_dir(db_path),
-                   progress=progress)
+                   progress=progress, delivers=reaches_councils(config))
