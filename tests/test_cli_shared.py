@@ -45,7 +45,7 @@ def test_send_without_a_terminal_needs_yes(run):
     assert refused.exit_code == 2
     assert refused.stderr.splitlines() == [REFUSAL.format(what="requests")]
     assert _sent() == 0 and _states() == {"draft"}
-    assert "Would send 2 message(s)" in run("send", "eh", "--dry-run").stderr  # --dry-run never needs --yes
+    assert "Would send 2 requests" in run("send", "eh", "--dry-run").stderr  # --dry-run never needs --yes
     assert SENT.format(2) in run("send", "eh", "--yes").stdout
     assert _sent() == 2
 
@@ -78,7 +78,7 @@ def test_on_a_terminal_send_asks_first(run, monkeypatch):
     monkeypatch.setattr("foi.cli.delivery.stdin_is_terminal", lambda: True)
     make_campaign(count=2)
     declined = run("send", "eh", input="n\n", ok=False)
-    assert declined.exit_code == 1 and "Send 2 message(s) into" in declined.stderr and "Aborted!" in declined.stderr
+    assert declined.exit_code == 1 and "Send 2 requests into" in declined.stderr and "Aborted!" in declined.stderr
     assert _sent() == 0
     assert SENT.format(2) in run("send", "eh", input="y\n").stdout
 

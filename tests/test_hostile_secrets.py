@@ -411,7 +411,7 @@ def test_a_password_written_in_foi_toml_is_accepted_with_one_warning_and_never_s
     kept = foi_subprocess("send", "eh", "--yes")
 
     assert planned.returncode == 0, planned.stderr
-    assert planned.stderr.startswith(warning + "Would send 2 message(s) ")
+    assert planned.stderr.startswith(warning + "Would send 2 requests ")
     assert planned.stderr.count("warning:") == 1
     assert (sent.returncode, sent.stdout.splitlines()[0], sent.stderr) == (
         0, "Sent: 1", warning + "Done: 1 sent, 1 skipped.\n")

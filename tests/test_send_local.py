@@ -199,7 +199,7 @@ def test_without_smtp_messages_go_to_the_outbox_unsent_and_say_so_every_time(run
                                                               outbox=Path("outbox").resolve()))
     assert len(outbox()) == 3
     assert run("send", "eh", "--dry-run").stderr.startswith(
-        f"Would write 0 message(s) into {Path('outbox').resolve()} (no SMTP server set up: nobody receives them):")
+        f"Would write 0 requests into {Path('outbox').resolve()} (no SMTP server set up: nobody receives them):")
 
 
 def test_on_a_terminal_the_question_says_it_writes_into_the_outbox_for_nobody(run, monkeypatch):
@@ -208,7 +208,7 @@ def test_on_a_terminal_the_question_says_it_writes_into_the_outbox_for_nobody(ru
 
     declined = run("send", "eh", input="n\n", ok=False)
 
-    assert declined.stderr.startswith(f"Write 2 message(s) into {Path('outbox').resolve()} (no SMTP server set up: "
+    assert declined.stderr.startswith(f"Write 2 requests into {Path('outbox').resolve()} (no SMTP server set up: "
                                       "nobody receives them)? [y/N]")
     assert not Path("outbox").exists()
 

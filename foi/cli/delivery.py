@@ -88,9 +88,11 @@ def show_skipped(skipped: list[Skipped]) -> None:
         click.echo(f"{count} skipped: {reason}", err=True)
 
 
-def send_plan(state: Any, plan: SendPlan, yes: bool, what: str) -> None:
-    """Confirm on a terminal, then send a plan exactly once (requests, chasers, replies)."""
+def send_plan(state: Any, plan: SendPlan, yes: bool, what: str, many: str | None = None) -> None:
+    """Confirm on a terminal, then send a plan exactly once (requests, chasers, replies).
+    `what` names one message ("request", "reminder"; `many` its plural where not +s)."""
     from foi import clock
+    from foi.output import plural
     from foi.sending.send import SkipKind, apply_send, reaches_councils, send_lock, sending_from_config
 
     where = route(state.config, state.db_path)
@@ -103,8 +105,8 @@ def send_plan(state: Any, plan: SendPlan, yes: bool, what: str) -> None:
         _outbox_notice(state, 0, waiting)
         return
     if not yes:
-        require_yes_without_terminal(yes, what)
-        click.confirm(f"{'Send' if delivers else 'Write'} {len(plan.messages)} {what} {where}?",
+        require_yes_without_terminal(yes, many or f"{what}s")
+        click.confirm(f"{'Send' if delivers else 'Write'} {plural(len(plan.messages), what, many)} {where}?",
                       abort=True, err=True)
     total = len(plan.messages) + len(plan.uncertain)
     with send_lock(state.db_path), Progress("Sending" if delivers else "Writing", total) as progress:

@@ -51,7 +51,7 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
     if dry_run:
         _show_plan(plan_for_route(state, plan), _would(state))
         return
-    send_plan(state, plan, yes, "message(s)")
+    send_plan(state, plan, yes, "request")
 
 
 def _would(state) -> str:
@@ -63,7 +63,9 @@ def _would(state) -> str:
 
 
 def _show_plan(plan, would: str) -> None:
-    click.echo(f"Would {would.format(f'{len(plan.messages)} message(s)')}:", err=True)
+    from foi.output import plural
+
+    click.echo(f"Would {would.format(plural(len(plan.messages), 'request'))}:", err=True)
     for message in plan.messages:
         extra = "".join(f"  +{name}" for name, _, _ in message.rendered.attachments)
         retry = "  (retry after failure)" if message.retry else ""
@@ -110,4 +112,4 @@ def reply(state, slug, body_code, text_file, dry_run, yes):
         show_messages(plan.messages)
         show_skipped(plan.skipped)
         return
-    send_plan(state, plan, yes, "reply")
+    send_plan(state, plan, yes, "reply", "replies")

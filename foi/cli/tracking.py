@@ -144,15 +144,18 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     from foi.output import plural
     from foi.sending.chasing import apply_chase, plan_chase
 
+    one, many = {"reminder": ("reminder", "reminders"),
+                 "review": ("request for an internal review", "requests for an internal review"),
+                 "ico": ("complaint", "complaints")}[stage]
     if not dry_run and stage != "ico":  # ico drafts are written, not sent
-        require_yes_without_terminal(yes, f"{stage}s")
+        require_yes_without_terminal(yes, many)
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
     if dry_run:
         _show_chase_plan(plan)
         return
     if stage != "ico":
-        send_plan(state, plan.send, yes, f"{stage}(s)")
+        send_plan(state, plan.send, yes, one, many)
         return
     report = apply_chase(state.db, plan, None, now=clock.now())
     for path in report.written:
