@@ -24,6 +24,7 @@ from tests.builders import campaign_file, create_campaign, register_db, review_r
 ADDRESSES = {"BNS": "foi@barnsley.gov.uk", "LDS": "foi@leeds.gov.uk", "SHF": "foi@sheffield.gov.uk",
              "MAN": "foi@manchester.gov.uk", "KIR": "foi@kirklees.gov.uk"}
 COUNCILS = ["BNS", "LDS", "SHF", "MAN", "KIR", "WKF"]
+OUTBOX = " into outbox/ (no SMTP server set up: nobody receives them)"  # these tests have no mail server
 
 
 def ref(code: str) -> str:
@@ -54,7 +55,8 @@ BOUNCED = ("bounced: the request never reached the council, so there is nothing 
 def test_a_reminder_counts_one_working_day_and_a_bounce_is_called_a_bounce(campaign, run):
     result = run("chase", "eh", "--stage", "reminder", "--body", "BNS", "--body", "MAN", "--dry-run")
 
-    assert result.stderr.splitlines()[:2] == ["Would send 1 reminder:", f"{ref('BNS')}\t1 working day overdue"]
+    assert result.stderr.splitlines()[:2] == ["Would write 1 reminder" + OUTBOX + ":",
+                                              f"{ref('BNS')}\t1 working day overdue"]
     assert f"{ref('MAN')}\tManchester City Council\tskipped: {BOUNCED}\n" in result.stderr
     assert "a reply has come" not in result.stderr
     assert "Section 10 of the Act required a response by 2 March 2026; it is now 1 working day overdue." \
@@ -65,7 +67,7 @@ def test_the_dry_run_counts_what_it_lists_and_lists_a_council_with_no_address_ap
     result = run("chase", "eh", "--stage", "reminder", "--dry-run")
 
     assert result.stderr.splitlines() == [
-        "Would send 2 reminders:",
+        "Would write 2 reminders" + OUTBOX + ":",
         f"{ref('BNS')}\t1 working day overdue",
         f"{ref('SHF')}\t1 working day overdue",
         "Not sent: 4",
@@ -137,7 +139,7 @@ def test_a_chaser_whose_sending_was_interrupted_is_listed_apart_not_counted(camp
     letters = run("generate", "eh", "--kind", "reminder", "--body", "BNS", "--body", "SHF", "--dry-run")
 
     assert chase.stderr.splitlines() == [
-        "Would send 1 reminder:", f"{ref('BNS')}\t1 working day overdue",
+        "Would write 1 reminder" + OUTBOX + ":", f"{ref('BNS')}\t1 working day overdue",
         f"{ref('SHF')}\tSheffield City Council\tnot sent: an earlier reminder's sending was interrupted; it is "
         "looked for in the Sent folder first, never sent twice"]
     assert letters.stdout.splitlines() == [f"drafts/eh/{ref('BNS')}-reminder.eml"]
@@ -200,7 +202,7 @@ SMALL_NUMBERS = 'those figures can be replaced with "<5"'
 
 def review_text(run, code: str) -> str:
     result = run("chase", "eh", "--stage", "review", "--body", code, "--dry-run")
-    assert result.stderr.startswith("Would send 1 review request:\n"), result.stderr
+    assert result.stderr.startswith("Would write 1 review request" + OUTBOX + ":\n"), result.stderr
     return " ".join(result.stdout.split())
 
 

@@ -236,6 +236,10 @@ def test_reply_and_chase_into_the_outbox_are_not_sent_either(run, monkeypatch):
     held = run("chase", "eh", "--stage", "reminder", "--yes")
     assert "1 skipped: in outbox/, never sent\nNothing new to write into outbox/.\n" in held.stderr
     assert len(outbox()) == 1
+    dry = run("chase", "eh", "--stage", "reminder", "--dry-run")  # says what the real run does
+    assert dry.stderr.startswith("Would write 0 reminders into outbox/ (no SMTP server set up: nobody receives "
+                                 "them).\nNot sent: 1\n1 skipped: in outbox/, never sent\n"), dry.stderr
+    assert dry.stdout == ""
 
     run("set-state", "eh", council["code"], "awaiting_clarification")
     Path("answer.txt").write_text("We mean referrals to early help.\n", encoding="utf-8")

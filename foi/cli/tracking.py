@@ -139,10 +139,11 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         foi chase early-help --stage review --body BNS --yes
         foi chase early-help --stage ico
     """
-    from foi.cli.delivery import require_yes_without_terminal, send_plan, show_skipped
+    from foi.cli.delivery import plan_for_route, require_yes_without_terminal, send_plan, show_skipped
     from foi.letters.render import sender_from_config
     from foi.output import plural
     from foi.sending.chasing import apply_chase, plan_chase
+    from foi.sending.send import reaches_councils
 
     one, many = {"reminder": ("reminder", "reminders"),
                  "review": ("request for an internal review", "requests for an internal review"),
@@ -152,7 +153,11 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
     if dry_run:
-        _show_chase_plan(plan)
+        if stage != "ico":  # as the real run will: one already waiting in outbox/ is not written again
+            plan.send = plan_for_route(state, plan.send)
+            plan.reasons = {ref: why for ref, why in plan.reasons.items()
+                            if any(m.reference == ref for m in plan.send.messages)}
+        _show_chase_plan(plan, into_outbox=stage != "ico" and not reaches_councils(state.config))
         return
     if stage != "ico":
         send_plan(state, plan.send, yes, one, many)
@@ -165,7 +170,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
                "(https://ico.org.uk/make-a-complaint/).", err=True)
 
 
-def _show_chase_plan(plan) -> None:
+def _show_chase_plan(plan, *, into_outbox: bool) -> None:
     """The dry run: what would go (counted and listed alike), then apart what would not and why."""
     from foi.cli.delivery import show_messages, show_skipped
     from foi.output import plural
@@ -173,8 +178,9 @@ def _show_chase_plan(plan) -> None:
     stage = plan.stage
     count = len(plan.drafts) if stage == "ico" else len(plan.send.messages)
     what = {"reminder": "reminder", "review": "review request", "ico": "complaint draft"}[stage]
-    click.echo(f"Would {'write' if stage == 'ico' else 'send'} {plural(count, what)}{':' if count else '.'}",
-               err=True)
+    verb = "write" if stage == "ico" or into_outbox else "send"
+    where = " into outbox/ (no SMTP server set up: nobody receives them)" if into_outbox else ""
+    click.echo(f"Would {verb} {plural(count, what)}{where}{':' if count else '.'}", err=True)
     for reference, why in plan.reasons.items():
         click.echo(f"{reference}\t{why}", err=True)
     show_messages(plan.send.messages)
