@@ -255,3 +255,31 @@ def test_reply_to_a_clarification_restarts_the_clock(mail, run, monkeypatch):
     assert "Nothing to send." in again.stderr and len(chasers(mail)) == 1
     refused = run("reply", "eh", councils[other]["code"], "--file", "answer.txt", "--yes", ok=False)
     assert refused.exit_code == 1 and "has not asked for clarification" in refused.stderr
+
+
+def test_a_reminder_caught_mid_send_is_sent_again_only_when_asked(mail, run, monkeypatch):
+    """A chaser whose sending was interrupted, and that the Sent folder does not hold, is
+    'uncertain': not sent again by a plain re-run; --resend-uncertain sends the same
+    message (same Message-ID), once."""
+    refs, councils = sent_world(mail, run, count=2)
+    monkeypatch.setenv("FOI_NOW", "2026-04-15T09:00:00+01:00")
+    run("chase", "eh", "--stage", "reminder", "--yes", "--body", councils[refs[0]]["code"])
+    [reminder] = rows("SELECT id, message_id FROM outgoing WHERE kind = 'reminder'")
+    with sqlite3.connect("campaign.db") as conn:  # as if foi was stopped while handing it to the server
+        conn.execute("UPDATE outgoing SET state = 'sending', sent_at = NULL WHERE id = ?", [reminder["id"]])
+    with mail.sender.client() as client:  # ... before its copy was saved in the Sent folder
+        client.select_folder("Sent")
+        client.delete_messages(client.search(["HEADER", "Message-ID", reminder["message_id"]]))
+        client.expunge()
+    before = len(chasers(mail))
+
+    again = run("chase", "eh", "--stage", "reminder", "--yes", "--body", councils[refs[0]]["code"])
+
+    assert "may have been sent (not found in the Sent folder); not re-sent without --resend-uncertain" \
+        in again.stdout
+    assert len(chasers(mail)) == before
+    resent = run("chase", "eh", "--stage", "reminder", "--yes", "--body", councils[refs[0]]["code"],
+                 "--resend-uncertain")
+    assert "Sent: 1" in resent.stdout
+    assert [m["Message-ID"] for m in chasers(mail)] == [reminder["message_id"]] * 2
+    assert rows("SELECT state FROM outgoing WHERE id = ?", [reminder["id"]]) == [{"state": "sent"}]

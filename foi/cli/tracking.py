@@ -117,10 +117,13 @@ def calendar_(state, slug: str, ics_path: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Show every message exactly; send and write nothing.")
 @click.option("--min-gap", default=10, show_default=True, type=click.IntRange(min=0),
               help="Do not chase a request chased fewer than this many days ago.")
+@click.option("--resend-uncertain", is_flag=True,
+              help="Send again, unchanged, a chaser whose sending was interrupted and that the Sent folder "
+                   "does not hold (the council may get it twice).")
 @body_option("Only this body", multiple=True)
 @yes_option("the reminders or review requests")
 @click.pass_obj
-def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
+def chase(state, slug, stage, dry_run, min_gap, resend_uncertain, bodies, yes):
     """Chase late or unsatisfactory replies, each in its email thread.
 
     reminder: every request past its due date with no substantive reply.
@@ -152,6 +155,7 @@ def chase(state, slug, stage, dry_run, min_gap, bodies, yes):
         require_yes_without_terminal(yes, many)
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),
                       min_gap=min_gap, bodies=bodies, folder=state.db_path.resolve().parent)
+    plan.send.resend_uncertain = resend_uncertain
     if dry_run:
         if stage != "ico":  # as the real run will: one already waiting in outbox/ is not written again
             plan.send = plan_for_route(state, plan.send)
