@@ -200,6 +200,9 @@ def test_without_smtp_messages_go_to_the_outbox_unsent_and_say_so_every_time(run
     assert len(outbox()) == 3
     assert run("send", "eh", "--dry-run").stderr.startswith(
         f"Would write 0 requests into {Path('outbox').resolve()} (no SMTP server set up: nobody receives them):")
+    assert ("Written into outbox/ but not sent (nobody received them; no deadline runs for them): 3 requests. "
+            "Add your mail server to foi.toml ([smtp]) and run the same command again to send them.\n"
+            ) in run("status", "eh").stdout
 
 
 def test_on_a_terminal_the_question_says_it_writes_into_the_outbox_for_nobody(run, monkeypatch):
@@ -233,6 +236,7 @@ def test_reply_and_chase_into_the_outbox_are_not_sent_either(run, monkeypatch):
     assert table("SELECT kind, state, transport FROM outgoing WHERE kind = 'reminder'") == [
         ("reminder", "draft", "outbox")]
     assert table("SELECT DISTINCT kind FROM events") == [("created",), ("sent",)]  # no reminder_sent
+    assert "not sent (nobody received them; no deadline runs for them): 1 reminder. " in run("status", "eh").stdout
     held = run("chase", "eh", "--stage", "reminder", "--yes")
     assert "1 skipped: in outbox/, never sent\nNothing new to write into outbox/.\n" in held.stderr
     assert len(outbox()) == 1

@@ -60,7 +60,26 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
             "code", "body", "state", "sent", "due", "elapsed", "overdue", "last message",
             "their ref", "chases"], max_width=36))
         echo_download_links(state.db, slug)
+        echo_outbox_waiting(state.db, slug)
     click.echo(line, err=as_json or as_csv)
+
+
+OUTBOX_NOUNS = {"request": ("request", "requests"), "reminder": ("reminder", "reminders"),
+                "review": ("request for an internal review", "requests for an internal review"),
+                "clarification": ("clarification", "clarifications")}
+
+
+def echo_outbox_waiting(db, slug: str) -> None:
+    """Messages only written into outbox/ are not sent: said under the table, every time."""
+    from foi.output import plural
+    from foi.tracking.status import waiting_in_outbox
+
+    waiting = waiting_in_outbox(db, slug)
+    if waiting:
+        kinds = [k for k in OUTBOX_NOUNS if k in waiting] + sorted(set(waiting) - set(OUTBOX_NOUNS))
+        counts = ", ".join(plural(waiting[k], *OUTBOX_NOUNS.get(k, (k, k + "s"))) for k in kinds)
+        click.echo(f"Written into outbox/ but not sent (nobody received them; no deadline runs for them): {counts}. "
+                   "Add your mail server to foi.toml ([smtp]) and run the same command again to send them.")
 
 
 def echo_download_links(db, slug: str) -> None:

@@ -182,3 +182,12 @@ def download_links(db: Database, slug: str) -> list[dict]:
             links = []
         found.append({**row, "links": [str(link) for link in links]})
     return found
+
+
+def waiting_in_outbox(db: Database, slug: str) -> dict[str, int]:
+    """{kind: how many}: messages written into outbox/ (no mail server set up) and not sent
+    since. Nobody received them, so their requests keep their state and no deadline runs."""
+    sql = """
+        SELECT o.kind, count(*) AS n FROM outgoing o JOIN requests r ON r.id = o.request_id
+        WHERE r.campaign = ? AND o.state = 'draft' AND o.transport = 'outbox' GROUP BY o.kind"""
+    return {row["kind"]: row["n"] for row in db.query(sql, [slug])}
