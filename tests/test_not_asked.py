@@ -96,9 +96,9 @@ def test_a_reminder_asks_only_for_what_the_request_asked(run, monkeypatch):
     run("campaign", "create", "placements.toml")
     run("mark-sent", "placements", "LDS", "--via", "email", "--on", "2026-03-02")
     monkeypatch.setenv("FOI_NOW", "2026-03-05T10:00:00+00:00")
-    write_campaign([FIRST, LATER], ["2023/24"])
+    write_campaign([FIRST, LATER], ["2023/24", "2024/25"])
     run("campaign", "create", "--update", "placements.toml")
     monkeypatch.setenv("FOI_NOW", "2026-04-15T10:00:00+01:00")  # due 31 March: overdue
     text = " ".join(run("chase", "placements", "--stage", "reminder", "--body", "LDS", "--dry-run").stdout.split())
-    assert f"I am still waiting for an answer to: 1. {FIRST['text']} for each of 2023/24." in text
-    assert LATER["text"] not in text
+    assert f"I am still waiting for an answer to: 1. {FIRST['text']} for each of 2023/24. Please send" in text
+    assert LATER["text"] not in text and "2024/25" not in text

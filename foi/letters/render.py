@@ -210,7 +210,8 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         # For chasers, reviews and complaints; the caller may pass better values in `extra`.
         "their_reference": request_row.get("their_reference"),
         "days_overdue": 0,
-        "unanswered": questions,
+        "unanswered": [{**q, "periods": spec.periods} for q in questions],  # each with the periods still open
+        "open_periods": spec.periods,  # the periods some question is still open for
         "to_confirm": [],  # questions whose answer we have yet to confirm (foi review): never called unanswered
         "exemptions": [],      # sections cited that exempt information (never s.12: see cost_limit)
         "cost_limit": False,   # the cost limit (s.12) was cited

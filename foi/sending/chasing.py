@@ -230,7 +230,14 @@ def _reminder(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     unanswered = unanswered_questions(s.db, row.request_id, s.questions, s.periods)
     return (f"{plural(row.days_overdue, 'working day')} overdue",
             {"their_reference": row.their_reference, "days_overdue": row.days_overdue,
-             "unanswered": unanswered})
+             "unanswered": unanswered, "open_periods": open_periods(unanswered, s.periods)})
+
+
+def open_periods(unanswered: list[dict], periods: list[str]) -> list[str]:
+    """The periods still awaited for some question, in the campaign's order: never a
+    period added to the campaign after this request was sent."""
+    waiting = {p for q in unanswered for p in q["periods"]}
+    return [p for p in periods if p in waiting]
 
 
 def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
