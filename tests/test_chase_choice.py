@@ -217,6 +217,20 @@ def test_a_review_of_a_cost_refusal_calls_section_12_the_cost_limit_not_an_exemp
     assert "exemption" not in text and SMALL_NUMBERS not in text
 
 
+VEXATIOUS = ("We have decided not to comply with your request. We consider it vexatious under section 14(1) "
+             "of the Act.")
+
+
+def test_a_review_of_a_vexatious_refusal_does_not_call_section_14_an_exemption(campaign, run, monkeypatch):
+    council_replies(run, monkeypatch, "BNS", VEXATIOUS, "2026-02-20")
+
+    text = review_text(run, "BNS")
+
+    assert ("Your response treated my request as vexatious or repeated (section 14). I do not believe it is "
+            "either:") in text
+    assert "exemption" not in text and "cost limit" not in text and SMALL_NUMBERS not in text
+
+
 def test_a_review_asks_for_small_numbers_as_less_than_5_only_when_they_were_withheld(campaign, run, monkeypatch):
     council_replies(run, monkeypatch, "BNS", PERSONAL, "2026-02-20")
 

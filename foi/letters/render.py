@@ -215,6 +215,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
         "to_confirm": [],  # questions whose answer we have yet to confirm (foi review): never called unanswered
         "exemptions": [],      # sections cited that exempt information (never s.12: see cost_limit)
         "cost_limit": False,   # the cost limit (s.12) was cited
+        "vexatious": False,    # the request was called vexatious or repeated (s.14)
         "small_numbers": False,  # figures were withheld as personal data (s.40): "<5" would answer
         "response_on": None,
         "review_requested_on": None,

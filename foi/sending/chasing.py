@@ -269,16 +269,19 @@ def _review(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
 
 
 COST_LIMIT = re.compile(r"section 12(?:\(\d\))?")
+VEXATIOUS = re.compile(r"section 14(?:\(\d\))?")
 PERSONAL_DATA = re.compile(r"(?:section 40|regulation 13)\b")
 
 
 def refusal_grounds(sections: list[str]) -> dict:
-    """The letters' view of the sections cited: `exemptions` (the cost limit, s.12, is not
-    one), `cost_limit` (s.12 cited) and `small_numbers` (personal data cited, s.40 or
-    EIR reg.13: figures withheld as small enough to identify someone, which "<5" answers)."""
+    """The letters' view of the sections cited: `exemptions` (neither the cost limit, s.12,
+    nor a vexatious or repeated request, s.14, is one), `cost_limit` (s.12 cited),
+    `vexatious` (s.14 cited) and `small_numbers` (personal data cited, s.40 or EIR reg.13:
+    figures withheld as small enough to identify someone, which "<5" answers)."""
     cost = [name for name in sections if COST_LIMIT.fullmatch(name)]
-    return {"exemptions": [name for name in sections if name not in cost], "cost_limit": bool(cost),
-            "small_numbers": any(PERSONAL_DATA.match(name) for name in sections)}
+    vexatious = [name for name in sections if VEXATIOUS.fullmatch(name)]
+    return {"exemptions": [name for name in sections if name not in cost + vexatious], "cost_limit": bool(cost),
+            "vexatious": bool(vexatious), "small_numbers": any(PERSONAL_DATA.match(name) for name in sections)}
 
 
 def _gaps_by_period(unanswered: list[dict], periods: list[str]) -> str:
