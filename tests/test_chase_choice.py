@@ -282,6 +282,6 @@ def test_counts_shown_to_the_user_agree_with_their_nouns(run, monkeypatch, isola
     assert created.stderr.splitlines()[:3] == [
         "Campaign one created (ONE, 1 question, 1 period).", "1 request added; 1 recipient in all.",
         "1 recipient has no FOI address in the register (the requests exist; set addresses with "
-        "`foi councils set-email`, then run this again, or send by post/web form):"]
+        "`foi councils set-email` or `councils import`, and `foi send` uses them, or send by post/web form):"]
     assert run("status", "one").stdout.splitlines()[-1].startswith("1 request (draft 1)")
     assert run("inbox").stderr == "0 messages\n"

@@ -47,7 +47,7 @@ def test_cells_added_after_sending_are_not_asked_and_the_update_says_how_to_ask(
         "campaign by `foi extract`, or enter the figures with `foi answer`. Requests not sent yet will "
         "ask everything.\n"
         "3 recipients have no FOI address in the register (the requests exist; set addresses with "
-        "`foi councils set-email`, then run this again, or send by post/web form):\n")
+        "`foi councils set-email` or `councils import`, and `foi send` uses them, or send by post/web form):\n")
     assert statuses(run)[("BNS", "placed_far", "2023/24")] == "answered"
     assert ("BNS", "placed_abroad", "2023/24") not in statuses(run)  # the dry run changed nothing
 

@@ -69,8 +69,8 @@ def _report_create(plan, dry_run: bool) -> None:
     missing = plan.no_address
     if missing:
         click.echo(f"{plural(len(missing), 'recipient')} {'has' if len(missing) == 1 else 'have'} no FOI address "
-                   "in the register (the requests exist; "
-                   "set addresses with `foi councils set-email`, then run this again, or send by post/web form):",
+                   "in the register (the requests exist; set addresses with `foi councils set-email` or "
+                   "`councils import`, and `foi send` uses them, or send by post/web form):",
                    err=True)
         for body in missing:
             click.echo(f"  {body['code']}\t{body['name']}")
