@@ -515,3 +515,33 @@ def m0009_body_postal_address(db: Database) -> None:
 @migrations(name="0010_question_titles")
 def m0010_question_titles(db: Database) -> None:
     db.execute("ALTER TABLE questions ADD COLUMN title TEXT")
+
+
+# Reference data: per-council figures by period that do not come from the replies (the DfE
+# children in need statistics shipped with foi, or a table the user imports), for measures
+# ("early_help / ref.children_in_need") and for grossing up national estimates. One row per
+# table name, council (the register's code: a file keyed by GSS code is mapped on import)
+# and period (written as the campaigns write them, e.g. "2024/25").
+SCHEMA_0011_REFERENCE = """
+CREATE TABLE reference_tables (
+    name TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    licence TEXT,
+    builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+    imported_at TEXT
+);
+CREATE TABLE reference_values (
+    name TEXT NOT NULL REFERENCES reference_tables(name) ON DELETE CASCADE,
+    body_code TEXT NOT NULL REFERENCES bodies(code),
+    period TEXT NOT NULL,
+    value REAL NOT NULL,
+    note TEXT,
+    PRIMARY KEY (name, body_code, period)
+);
+"""
+
+
+@migrations(name="0011_reference_data")
+def m0011_reference_data(db: Database) -> None:
+    run_script(db, SCHEMA_0011_REFERENCE)

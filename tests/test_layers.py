@@ -27,10 +27,12 @@ LAYERS: list[tuple[str, ...]] = [
     ("mail",),                     # transport and storage of messages: bytes, IMAP, SMTP, the
                                    # messages table; knows no council, campaign or request
     ("register",),                 # councils
+    ("reference",),                # figures per council and period from elsewhere (DfE statistics)
     ("campaign",),                 # campaign files and references (asks councils)
     ("tracking",),                 # states, working days, due dates, status of each request
     ("letters",),                  # the words of requests and chasers (campaign, council, dates)
     ("triage", "sending", "extract"),  # what happens to mail in and out, and to the answers
+    ("measures",),                 # figures derived from the dataset and reference data; estimates
     ("report",),                   # reads what all of the above wrote
     ("workspace",),                # a new campaign folder: database, register, templates
     ("demo",),                     # a whole campaign end to end
