@@ -1,0 +1,54 @@
+"""One council's figure for one period, as measures and estimates use it: a question's
+answer from the dataset, or a measure derived from answers and reference data.
+
+A figure is exact (value, with low == high == value), a range (a suppressed '<5' is 0 to 4:
+value None, low and high its bounds), or absent (value, low and high None: missing, refused,
+not held, not asked, still to be confirmed by a person). An absent figure is never zero."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from foi.vocabulary import ValueStatus
+
+
+@dataclass(frozen=True)
+class Cell:
+    body_code: str
+    period: str
+    value: float | None
+    low: float | None
+    high: float | None
+    note: str = ""  # why there is no exact value: the status, or the input that lacked one
+
+    @property
+    def exact(self) -> bool:
+        return self.value is not None
+
+    @property
+    def known(self) -> bool:
+        """Exact or a range with both bounds."""
+        return self.low is not None and self.high is not None
+
+
+def question_cells(db: Database, slug: str, question_id: str) -> list[Cell]:
+    """Every recipient x period of one question, from the dataset view (the value in force)."""
+    cells = []
+    for row in db.query(
+            "SELECT body_code, period, value, status, lower_bound, upper_bound FROM dataset "
+            "WHERE campaign = ? AND question_id = ? ORDER BY body_code, period", [slug, question_id]):
+        status = row["status"]
+        if status == ValueStatus.ANSWERED and isinstance(row["value"], (int, float)):
+            value = float(row["value"])
+            cells.append(Cell(row["body_code"], row["period"], value, value, value))
+        elif status == ValueStatus.SUPPRESSED:
+            low = row["lower_bound"]
+            high = row["upper_bound"]
+            cells.append(Cell(row["body_code"], row["period"], None,
+                              None if low is None else float(low), None if high is None else float(high),
+                              f"suppressed ({row['value'] or 'range'})"))
+        else:
+            cells.append(Cell(row["body_code"], row["period"], None, None, None, str(status).replace("_", " ")))
+    return cells
