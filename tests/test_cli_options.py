@@ -46,7 +46,7 @@ def _reference(run) -> str:
 def _commands(reference: str) -> dict[str, tuple[list[str], str]]:
     return {
         "extract": (["extract", "eh", "--body", "{}", "--dry-run"], "Would store: 0"),
-        "chase": (["chase", "eh", "--stage", "reminder", "--body", "{}", "--dry-run"], "Would send 0"),
+        "chase": (["chase", "eh", "--stage", "reminder", "--body", "{}", "--dry-run"], "Would write 0"),
         "send": (["send", "eh", "--body", "{}", "--dry-run"], f"{reference}\tfoi@barnsley.test"),
         "generate": (["generate", "eh", "--body", "{}", "--dry-run"], f"{reference}"),
         "preview": (["preview", "eh", "{}"], "To: foi@barnsley.test"),
