@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from foi.register.councils import read_register
 from foi.report.charts import FONT, INK, MUTED
-from foi.vocabulary import WAITING_STATES, RequestState
+from foi.vocabulary import WAITING_STATES, RequestState as S
 
 LAYOUT_FILE = "councils.hexjson"
 LAYOUT_CREDIT = ("Hex map layout: Open Innovations' upper-tier local authorities (MIT licence), "
@@ -27,7 +27,6 @@ SIZE = 14.0                     # centre to corner of a hexagon, in SVG units
 HEX_WIDTH = math.sqrt(3) * SIZE
 ROW_HEIGHT = 1.5 * SIZE
 LEGEND_WIDTH = 250
-NOT_ON_LAYOUT_FILL = "#ffffff"
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,6 @@ def on_map(body_codes: Iterable[str]) -> tuple[list[str], list[str]]:
 
 # ---- Colour by request state -------------------------------------------------------------
 
-S = RequestState
 # (key, words in the legend and on hover, colour, the states in it); 'overdue' is a
 # waiting state past its due date. Greens answered, reds and oranges did not, blues wait.
 STATE_GROUPS: list[tuple[str, str, str, frozenset[str]]] = [
@@ -81,7 +79,7 @@ STATE_GROUPS: list[tuple[str, str, str, frozenset[str]]] = [
     ("not_sent", "not sent yet", "#bdbdbd", frozenset({S.DRAFT, S.SENDING})),
     ("withdrawn", "withdrawn", "#737373", frozenset({S.WITHDRAWN})),
 ]
-NOT_ASKED = Fill(NOT_ON_LAYOUT_FILL, "not asked")
+NOT_ASKED = Fill("#ffffff", "not asked")
 
 
 def state_group(state: str, overdue: bool) -> tuple[str, str, str]:
