@@ -39,7 +39,7 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db = connect(db_path)
     bodies = load_register(db, now=now)
-    ensure_builtin_tables(db)  # the DfE figures foi ships, keyed by the register's codes
+    ensure_builtin_tables(db, refresh=True)  # the DfE figures foi ships, keyed by the register's codes
     campaigns = db["campaigns"].count
     db.close()
     templates = copy_default_templates(db_path.parent)

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from foi.db import connect
-from tests.builders import register_db
+from tests.builders import create_campaign, register_db
 
 SHIPPED = Path(__file__).resolve().parent.parent / "foi" / "data" / "dfe_children_in_need.csv"
 TABLES = ["children_in_need", "children_in_need_during_year", "no_further_action", "referrals", "rereferrals"]
@@ -82,6 +82,14 @@ def test_foi_init_loads_the_builtin_tables_keyed_by_the_registers_codes(run):
     referrals = values("referrals")
     assert referrals[("BNS", "2024/25")] == 3241 and referrals[("LDS", "2015/16")] == 10535
     assert len({body for body, _period in referrals}) == 153
+    db = connect(Path("campaign.db"))
+    with db.atomic():
+        db.execute("UPDATE reference_values SET value = 1 WHERE name = 'referrals' AND body_code = 'BNS'")
+        db.execute("DELETE FROM reference_values WHERE name = 'rereferrals'")
+    run("reference", "list")
+    assert values("referrals")[("BNS", "2024/25")] == 1 and values("rereferrals") == {}  # first use loads no more
+    run("init")  # init loads them again
+    assert values("referrals")[("BNS", "2024/25")] == 3241 and len(values("rereferrals")) == 1908
 
 
 def test_a_database_made_before_gets_the_builtin_tables_on_first_use(run, campaign_db):
@@ -283,3 +291,15 @@ def test_a_file_without_the_columns_needed_says_what_it_read(run, campaign_db):
     assert result.exit_code == 1
     assert result.stderr == ("Error: q.csv has several columns that could hold the values (rate, count)\n"
                              "  Choose one with --value-column.\n")
+
+
+def test_a_period_a_campaign_uses_is_taken_as_written(run, tmp_path):
+    db = register_db("campaign.db")
+    create_campaign(db, tmp_path, slug="calendar", prefix="CAL", recipients=["BNS"], periods=("2024", "2025"))
+    db.close()
+    path = write("p.csv", "code,period,value\nBNS,2024,10\nBNS,2026,11\n")
+    result = run("reference", "import", path, "--name", "p", ok=False)
+    assert result.stderr.splitlines()[1] == "p.csv:3: period '2026' is not a financial year like 2024/25"
+    write("p.csv", "code,period,value\nBNS,2024,10\nBNS,2024/25,11\n")
+    run("reference", "import", path, "--name", "p")
+    assert values("p") == {("BNS", "2024"): 10, ("BNS", "2024/25"): 11}

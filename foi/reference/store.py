@@ -43,23 +43,24 @@ def save_table(db: Database, table: ReferenceTable, rows: Iterable[tuple[str, st
     return len(values)
 
 
-def ensure_builtin_tables(db: Database, *, now: dt.datetime | None = None) -> list[str]:
+def ensure_builtin_tables(db: Database, *, refresh: bool = False, now: dt.datetime | None = None) -> list[str]:
     """Load the tables foi ships (foi.reference.builtin) where this database lacks them, or
-    holds them from an older release (another source); returns the names loaded. Every
-    reader of reference data calls it, so a database made before foi shipped them gets
-    them on first use, and no other command pays for it. A table a user made under one
-    of these names is left alone."""
+    holds them from an older release (another source), or all of them again with `refresh`
+    (foi init, after loading the register); returns the names loaded. Every reader of
+    reference data calls it, so a database made before foi shipped them gets them on first
+    use, and no other command pays for it. A table a user made under one of these names is
+    left alone, and nothing is loaded before the register is (there is no council to key by)."""
     held = {row["name"]: row for row in db.query("SELECT name, source, builtin FROM reference_tables")}
-    loaded = []
-    for shipped in BUILTIN_TABLES:
-        row = held.get(shipped.name)
-        if row is not None and (not row["builtin"] or row["source"] == shipped.source):
-            continue
+    wanted = [shipped for shipped in BUILTIN_TABLES
+              if shipped.name not in held
+              or (held[shipped.name]["builtin"] and (refresh or held[shipped.name]["source"] != shipped.source))]
+    if not wanted or not db.execute("SELECT 1 FROM bodies WHERE childrens_services = 1 LIMIT 1").fetchone():
+        return []
+    for shipped in wanted:
         placed = place_builtin(db, shipped)
         save_table(db, ReferenceTable(shipped.name, shipped.title, shipped.source, shipped.licence, builtin=True),
                    placed.values, now=now or clock_now())
-        loaded.append(shipped.name)
-    return loaded
+    return [shipped.name for shipped in wanted]
 
 
 def table_names(db: Database) -> list[str]:
