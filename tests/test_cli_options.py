@@ -57,6 +57,8 @@ def _commands(reference: str) -> dict[str, tuple[list[str], str]]:
         "set-state": (["set-state", "eh", "{}", "withdrawn", "--dry-run"], f"would set {reference}: draft"),
         "deadline": (["deadline", "eh", "{}"], f"{reference}  Barnsley"),
         "councils show": (["councils", "show", "{}"], "code:                BNS"),
+        "reference show": (["reference", "show", "referrals", "--body", "{}"],
+                           "BNS   Barnsley Metropolitan Borough Council  2024/25  3,241"),
         "councils set-email": (["councils", "set-email", "{}", "foi@barnsley.test"],
                                "BNS Barnsley Metropolitan Borough Council: foi@barnsley.test"),
     }
