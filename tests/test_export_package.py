@@ -149,15 +149,15 @@ def test_the_package_needs_a_folder(campaign, run, isolated):
 
 def test_reference_data_a_table_rests_on_is_a_source(campaign):
     store_campaign_file(campaign)
-    save_table(campaign, ReferenceTable("children_in_need", "Children in need", "Department for Education, "
-                                        "Children in need statistics", "Open Government Licence v3.0", builtin=True),
+    save_table(campaign, ReferenceTable("looked_after", "Children looked after", "Department for Education, "
+                                        "Looked after statistics", "Open Government Licence v3.0"),
                [("BNS", "2024-25", 2975.0, None)], now=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     table = CsvTable("measures", "Measures", "One row per measure.", [CsvColumn("value", "number", "The figure.")], [],
-                  [], reference_tables=["children_in_need"])
+                  [], reference_tables=["looked_after"])
     package = describe_package(campaign, SLUG, [table], dt.datetime(2026, 5, 20, tzinfo=dt.UTC))
     assert package["sources"][-1] == {
-        "title": "Children in need (reference data 'children_in_need')",
-        "description": "Department for Education, Children in need statistics; licence: Open Government Licence v3.0"}
+        "title": "Children looked after (reference data 'looked_after')",
+        "description": "Department for Education, Looked after statistics; licence: Open Government Licence v3.0"}
     assert len(package["sources"]) == 3
 
 
