@@ -47,7 +47,7 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
 
 @click.command()
 @click.argument("slug")
-@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "correspondence"]),
+@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "measures", "correspondence"]),
               default="dataset", show_default=True, help="What to export.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True, help="File format (correspondence is always a zip).")
@@ -55,7 +55,7 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
               help="File to write; csv and json go to stdout without it.")
 @click.pass_obj
 def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
-    """Export the dataset, requests, messages or all correspondence.
+    """Export dataset, measures, requests, messages or correspondence.
 
     \b
     dataset         one row per council x question x period: value, status
@@ -63,6 +63,9 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
                     missing, not_asked), bounds and the source of each value
     requests        one row per request: state, sent, due date, chases...
     messages        every message received or sent, with its text
+    measures        one row per council x period x measure of the campaign
+                    file: value (exact), or low and high (a range, from a
+                    suppressed answer), or none, with a note saying why
     correspondence  a zip with a folder per council: each message as .eml
                     and its attachments
 
@@ -74,6 +77,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what dataset -o early-help.csv
         foi export early-help --what dataset --format xlsx -o early-help.xlsx
         foi export early-help --what requests --format json
+        foi export early-help --what measures -o measures.csv
         foi export early-help --what correspondence -o letters.zip
     """
     from foi.db import blob_dir
