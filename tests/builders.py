@@ -10,11 +10,13 @@ Both start from `register_db`: a campaign database with the council register
 loaded. The presets below are the campaigns several test modules share.
 """
 
+import datetime as dt
 from pathlib import Path
 
 from foi.campaign.campaigns import apply_create, plan_create
 from foi.campaign.references import make_reference
 from foi.db import connect
+from foi.reference.store import ReferenceTable, save_table
 from foi.register.councils import load_register, set_email
 from foi.tracking.states import Source, apply_transition
 from foi.vocabulary import EventKind
@@ -41,7 +43,8 @@ def register_db(path: Path | str = "campaign.db", *, addresses: dict[str, str] |
 # ---- from a campaign file, as a user would
 
 def campaign_file(*, slug: str, prefix: str, title: str, recipients: str | list[str],
-                  periods: tuple[str, ...] | list[str], questions: tuple[dict, ...] | list[dict]) -> str:
+                  periods: tuple[str, ...] | list[str], questions: tuple[dict, ...] | list[dict],
+                  measures: tuple[dict, ...] | list[dict] = ()) -> str:
     """The text of a campaign file; `recipients` is a group name or a list of codes."""
     listed = f'"{recipients}"' if isinstance(recipients, str) else "[" + ", ".join(f'"{c}"' for c in recipients) + "]"
     text = f"""
@@ -53,6 +56,8 @@ periods = [{", ".join(f'"{p}"' for p in periods)}]
 """
     for question in questions:
         text += "\n[[questions]]\n" + "".join(f'{key} = "{value}"\n' for key, value in question.items())
+    for measure in measures:
+        text += "\n[[measures]]\n" + "".join(f'{key} = "{value}"\n' for key, value in measure.items())
     return text
 
 
@@ -61,11 +66,12 @@ def create_campaign(db, folder: Path, *, slug: str, prefix: str | None = None,
                     recipients: str | list[str] = "childrens-services",
                     periods: tuple[str, ...] = ("2023/24", "2024/25"),
                     questions: tuple[dict, ...] = (PLACED_OUT_OF_AREA,),
+                    measures: tuple[dict, ...] = (),
                     now: str = "2026-03-01T09:00:00+00:00") -> Path:
     """Write `folder/<slug>.toml` and create the campaign from it; returns the file."""
     source = Path(folder) / f"{slug}.toml"
     source.write_text(campaign_file(slug=slug, prefix=prefix or slug.upper(), title=title, recipients=recipients,
-                                    periods=periods, questions=questions), encoding="utf-8")
+                                    periods=periods, questions=questions, measures=measures), encoding="utf-8")
     apply_create(db, plan_create(db, source), now=now)
     return source
 
@@ -191,3 +197,11 @@ def sent_to_barnsley(run, monkeypatch, slug: str, campaign_toml: str) -> str:
     monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
     return connect(Path("campaign.db")).execute(
         "SELECT reference FROM requests WHERE campaign = ? AND body_code = 'BNS'", [slug]).fetchone()[0]
+
+
+def save_reference(db, name: str, values: dict[tuple[str, str], float], *, title: str = "A reference table",
+                   source: str = "tests") -> None:
+    """Reference table `name` (what a measure's formula calls ref.NAME) with {(body code, period): value}."""
+    save_table(db, ReferenceTable(name, title, source), [(code, period, value, None)
+                                                          for (code, period), value in values.items()],
+               now=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC))

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from foi.campaign.references import make_reference
 from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
 from foi.errors import FoiError
+from foi.reference.store import table_names
 from foi.register.councils import COUNCIL_TYPES, list_bodies
 from foi.vocabulary import SENDABLE_STATES
 
@@ -85,7 +86,8 @@ def _by_filters(db: Database, filters: dict) -> tuple[list[dict], list[str]]:
 
 def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan:
     """Check the file against the database and work out what `create` would do."""
-    spec, text, problems = read_campaign_file(path)
+    # A measure's ref.NAME must be a table this database holds.
+    spec, text, problems = read_campaign_file(path, references=table_names(db))
     bodies: list[dict] = []
     # The file's problems and the database's are reported together: a bad kind must not
     # hide an unknown body code (a recipients value already found wrong is not looked up).
@@ -291,7 +293,7 @@ def campaign_slugs(db: Database) -> list[str]:
 
 
 def describe_campaign(db: Database, slug: str) -> dict:
-    """All `foi campaign show` needs: the campaign, its questions, periods, checks and recipients."""
+    """All `foi campaign show` needs: the campaign, its questions, periods, checks, measures and recipients."""
     campaign = get_campaign(db, slug)
     no_address = list(db.query(
         "SELECT r.body_code AS code, b.name, r.reference, b.foi_email AS register_email FROM requests r "
@@ -304,6 +306,7 @@ def describe_campaign(db: Database, slug: str) -> dict:
         "questions": get_questions(db, slug),
         "periods": get_periods(db, slug),
         "checks": [r["rule"] for r in db.query("SELECT rule FROM checks WHERE campaign = ? ORDER BY position", [slug])],
+        "measures": load_spec(campaign).measures if campaign["source_text"] else [],
         "recipients": sum(states.values()),
         "states": states,
         "no_address": no_address,

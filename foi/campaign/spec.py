@@ -4,24 +4,31 @@ Every problem found is collected, each naming the field it is about, so a user
 fixes the whole file in one pass instead of one error per run.
 """
 
+import difflib
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foi.campaign.formula import FormulaError, parse_formula
 from foi.campaign.licences import DEFAULT_LICENCE, LICENCES, find_licence
 from foi.errors import FoiError
 
 TOP_KEYS = {"slug", "title", "prefix", "template", "recipients", "periods", "questions", "checks", "request",
-            "licence"}
+            "licence", "measures"}
 REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
 QUESTION_KEYS = {"id", "title", "text", "kind", "labels"}
 CHECK_KEYS = {"rule"}
+MEASURE_KEYS = {"id", "title", "formula", "format", "note"}
 FILTER_KEYS = {"types", "regions", "childrens_services", "codes", "exclude"}
 # money: pounds and pence; percent: a share in per cent (12.5 for 12.5%); days: a number of days
 KINDS = ("count", "money", "percent", "days", "text", "yes_no")
+# number: as it comes; percent: a share (0.25 is shown as 25%); ratio: one figure to another (0.5 is 1:2)
+MEASURE_FORMATS = ("number", "percent", "ratio")
+# A question of these kinds has no number to compute with.
+NOT_NUMBERS = ("text", "yes_no")
 NAMED_RECIPIENTS = ("childrens-services", "all")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -55,6 +62,18 @@ class Question:
     title: str | None = None  # a short name for reports; the id stands in for it when absent
 
 
+@dataclass
+class Measure:
+    """A figure derived for each council and period from its answers and reference
+    tables, e.g. formula "rereferrals / closed_no_early_help" (see foi.campaign.formula)."""
+
+    id: str
+    formula: str
+    format: str = "number"
+    title: str | None = None  # a short name for reports; the id stands in for it when absent
+    note: str | None = None   # what the measure means, for readers of the report and export
+
+
 def number_for(question_id: str, position: int) -> str:
     """'q2a' or 'question_2a' is question 2a; any other id is numbered by its position."""
     stripped = question_id.lower().removeprefix("q").removeprefix("uestion").strip("_-. ")
@@ -73,6 +92,7 @@ class CampaignSpec:
     checks: list[str]
     request: dict[str, str]
     licence: str = DEFAULT_LICENCE  # what the published dataset may be reused under (foi.campaign.licences)
+    measures: list[Measure] = field(default_factory=list)
 
     def content(self) -> dict:
         """What the file means, for telling a real change from a reformatted file."""
@@ -81,6 +101,7 @@ class CampaignSpec:
             "recipients": self.recipients, "periods": self.periods, "checks": self.checks,
             "questions": [q.__dict__ for q in self.questions], "request": self.request,
             "licence": self.licence,
+            "measures": [m.__dict__ for m in self.measures],
         }
 
 
@@ -89,15 +110,16 @@ def default_prefix(slug: str) -> str:
     return "".join(word[0] for word in slug.split("-") if word).upper()[:6]
 
 
-def read_campaign_file(path: Path) -> tuple[CampaignSpec, str, list[str]]:
+def read_campaign_file(path: Path, references: Collection[str] | None = None) -> tuple[CampaignSpec, str, list[str]]:
     """Read and check the file at `path`: the spec as far as it could be read, the
     file's text and every problem found (the caller adds those only the database
-    can see, then reports them all at once)."""
+    can see, then reports them all at once). `references`: the reference tables a
+    measure may name (None: not checked)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FoiError(f"Cannot read campaign file {path}: {error}") from None
-    spec, problems = check_campaign(text, source=str(path))
+    spec, problems = check_campaign(text, source=str(path), references=references)
     return spec, text, problems
 
 
@@ -109,9 +131,11 @@ def parse_campaign(text: str, source: str = "campaign file") -> CampaignSpec:
     return spec
 
 
-def check_campaign(text: str, source: str = "campaign file") -> tuple[CampaignSpec, list[str]]:
+def check_campaign(text: str, source: str = "campaign file",
+                   references: Collection[str] | None = None) -> tuple[CampaignSpec, list[str]]:
     """The spec as far as it could be read (a missing slug or title is "") and every
-    problem in it, each naming its field; only text that is not TOML at all raises."""
+    problem in it, each naming its field; only text that is not TOML at all raises.
+    A measure's ref.NAME is checked against `references` when given (the database's tables)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -132,8 +156,10 @@ def check_campaign(text: str, source: str = "campaign file") -> tuple[CampaignSp
     questions = _questions(data.get("questions"), problems)
     checks = _checks(data.get("checks"), {q.id: q for q in questions}, problems)
     request = _request_section(data.get("request", {}), problems)
+    licence = _licence(data, problems)
+    measures = _measures(data.get("measures"), questions, references, problems)
     spec = CampaignSpec(slug or "", title or "", prefix, template, recipients, periods, questions, checks, request,
-                        _licence(data, problems))
+                        licence, measures)
     return spec, problems
 
 
@@ -303,3 +329,61 @@ def _request_section(value, problems: list[str]) -> dict[str, str]:
         if text:
             section[key] = text
     return section
+
+
+def _measures(value, questions: list[Question], references: Collection[str] | None,
+              problems: list[str]) -> list[Measure]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append("measures: must be [[measures]] tables, each with an id and a formula")
+        return []
+    kinds = {q.id: q.kind for q in questions}
+    measures: list[Measure] = []
+    for where, table in _tables(value, "measures", MEASURE_KEYS, problems):
+        before = len(problems)
+        mid = _string(table, "id", problems, where=where, required=True)
+        if mid and not ID_PATTERN.match(mid):
+            problems.append(f"{where}id: {mid!r} must be lower-case letters, digits and '_' (e.g. rereferral_rate)")
+        elif mid and any(m.id == mid for m in measures):
+            problems.append(f"{where}id: duplicate id {mid!r}")
+        elif mid in kinds:
+            problems.append(f"{where}id: {mid!r} is already a question's id; give the measure another")
+        formula = _string(table, "formula", problems, where=where, required=True)
+        if formula:
+            problems += [f"{where}formula: {p}" for p in formula_problems(formula, kinds, references)]
+        fmt = table.get("format", "number")
+        if fmt not in MEASURE_FORMATS:
+            problems.append(f"{where}format: {fmt!r} is not one of {', '.join(MEASURE_FORMATS)}")
+        title = _string(table, "title", problems, where=where)
+        note = _string(table, "note", problems, where=where)
+        if len(problems) == before and mid and formula:
+            measures.append(Measure(mid, " ".join(formula.split()), fmt, title, note))
+    return measures
+
+
+def formula_problems(formula: str, kinds: dict[str, str], references: Collection[str] | None) -> list[str]:
+    """Why `formula` cannot be computed: not a formula, or each name it uses that is not a
+    question (of a numeric kind; `kinds` maps question id to kind) or a known reference table."""
+    try:
+        parsed = parse_formula(formula)
+    except FormulaError as error:
+        return [str(error)]
+    if not parsed.questions and not parsed.references:
+        return [f"{parsed.text!r} names no question or reference table, so it is the same for every council"]
+    problems = []
+    for name in parsed.questions:
+        if name not in kinds:
+            problems.append(f"unknown question {name!r}{_did_you_mean(name, kinds)}")
+        elif kinds[name] in NOT_NUMBERS:
+            problems.append(f"question {name!r} is not answered with a number (its kind is {kinds[name]})")
+    for name in parsed.references:
+        if references is not None and name not in references:
+            problems.append(f"unknown reference table 'ref.{name}'{_did_you_mean(name, references, 'ref.')}; "
+                            "`foi reference list` shows the tables")
+    return problems
+
+
+def _did_you_mean(name: str, known: Collection[str], prefix: str = "") -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{prefix}{close[0]}'?)" if close else ""

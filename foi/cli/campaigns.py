@@ -53,9 +53,10 @@ def _report_create(plan, dry_run: bool) -> None:
     elif plan.action == "update":
         click.echo(f"Campaign {slug} {would}updated.", err=True)
     else:
+        measures = f", {plural(len(plan.spec.measures), 'measure')}" if plan.spec.measures else ""
         click.echo(f"Campaign {slug} {would}created ({plan.spec.prefix}, "
-                   f"{plural(len(plan.spec.questions), 'question')}, {plural(len(plan.spec.periods), 'period')}).",
-                   err=True)
+                   f"{plural(len(plan.spec.questions), 'question')}, {plural(len(plan.spec.periods), 'period')}"
+                   f"{measures}).", err=True)
     click.echo(f"{plural(len(plan.add), 'request')} {would}added; {plural(len(plan.bodies), 'recipient')} in all.",
                err=True)
     for code in plan.drop:
@@ -117,7 +118,8 @@ def list_(state) -> None:
 @click.argument("slug")
 @click.pass_obj
 def show(state, slug: str) -> None:
-    """Show a campaign: questions, periods, checks and recipients without an address.
+    """Show a campaign: questions, periods, checks, measures and recipients
+    without an address.
 
     \b
     Example:
@@ -139,6 +141,8 @@ def show(state, slug: str) -> None:
             click.echo(f"     labels: {'; '.join(q['labels'])}")
     for rule in info["checks"]:
         click.echo(f"check: {rule}")
+    for m in info["measures"]:
+        click.echo(f"measure: [{m.id}, {m.format}] {m.formula}" + (f"  ({m.title})" if m.title else ""))
     states = ", ".join(f"{n} {s}" for s, n in info["states"].items())
     click.echo(f"recipients: {info['recipients']} ({states})")
     click.echo(f"without an address: {len(info['no_address'])}")

@@ -48,7 +48,8 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
 
 @click.command()
 @click.argument("slug")
-@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "correspondence", "package"]),
+@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "measures", "correspondence",
+                                          "package"]),
               default="dataset", show_default=True, help="What to export.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True, help="File format (correspondence is always a zip, a package always CSV).")
@@ -56,7 +57,7 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
               help="File to write (a folder for --what package); csv and json go to stdout without it.")
 @click.pass_obj
 def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
-    """Export the dataset, requests, messages or a data package.
+    """Export the dataset, measures, requests, messages or a data package.
 
     \b
     dataset         one row per council x question x period: value, status
@@ -64,6 +65,9 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
                     missing, not_asked), bounds and the source of each value
     requests        one row per request: state, sent, due date, chases...
     messages        every message received or sent, with its text
+    measures        one row per council x period x measure of the campaign
+                    file: value (exact), or low and high (a range, from a
+                    suppressed answer), or none, with a note saying why
     correspondence  a zip with a folder per council: each message as .eml
                     and its attachments
     package         a folder to publish: dataset.csv, requests.csv and
@@ -80,6 +84,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what dataset -o early-help.csv
         foi export early-help --what dataset --format xlsx -o early-help.xlsx
         foi export early-help --what requests --format json
+        foi export early-help --what measures -o measures.csv
         foi export early-help --what correspondence -o letters.zip
         foi export early-help --what package -o early-help-data
     """

@@ -37,7 +37,7 @@ def question_cells(db: Database, slug: str, question_id: str) -> list[Cell]:
     """Every recipient x period of one question, from the dataset view (the value in force)."""
     cells = []
     for row in db.query(
-            "SELECT body_code, period, value, status, lower_bound, upper_bound FROM dataset "
+            "SELECT body_code, period, value, value_raw, status, lower_bound, upper_bound FROM dataset "
             "WHERE campaign = ? AND question_id = ? ORDER BY body_code, period", [slug, question_id]):
         status = row["status"]
         if status == ValueStatus.ANSWERED and isinstance(row["value"], (int, float)):
@@ -48,7 +48,7 @@ def question_cells(db: Database, slug: str, question_id: str) -> list[Cell]:
             high = row["upper_bound"]
             cells.append(Cell(row["body_code"], row["period"], None,
                               None if low is None else float(low), None if high is None else float(high),
-                              f"suppressed ({row['value'] or 'range'})"))
+                              f"suppressed ({row['value_raw'] or 'range'})"))
         else:
             cells.append(Cell(row["body_code"], row["period"], None, None, None, str(status).replace("_", " ")))
     return cells

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from foi.blobs import blob_path
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
 from foi.errors import FoiError
+from foi.measures.compute import campaign_measures, compute_cells
 from foi.output import write_csv, write_json
 from foi.safetext import one_line
 from foi.tracking.status import status_rows
@@ -31,7 +32,10 @@ REQUEST_COLUMNS = ["campaign", "body_code", "gss_code", "body_name", "email", "s
 MESSAGE_COLUMNS = ["campaign", "body_code", "body_name", "request_reference", "date", "direction",
                    "from", "to", "subject", "classification", "match_rule", "attachments", "message_id",
                    "sha256", "body"]
-COLUMNS = {"dataset": DATASET_COLUMNS, "requests": REQUEST_COLUMNS, "messages": MESSAGE_COLUMNS}
+MEASURE_COLUMNS = ["body_code", "body_name", "gss_code", "region", "measure", "period", "value", "low", "high",
+                   "note", "formula"]
+COLUMNS = {"dataset": DATASET_COLUMNS, "requests": REQUEST_COLUMNS, "messages": MESSAGE_COLUMNS,
+           "measures": MEASURE_COLUMNS}
 
 STATUS_MEANINGS = {
     "answered": "The council gave a number (or text) for this question and period.",
@@ -63,6 +67,35 @@ def dataset_rows(db: Database, slug: str) -> list[dict]:
         JOIN periods p ON p.campaign = d.campaign AND p.period = d.period
         WHERE d.campaign = ? ORDER BY d.body_name, d.body_code, q.position, p.position""", [slug])
     return [{k: _plain_number(v) for k, v in row.items()} for row in rows]
+
+
+def measure_rows(db: Database, slug: str) -> list[dict]:
+    """One row per council x period x measure: the value when exact, else the range it
+    lies in (low, high) or no value, with the note saying why."""
+    require_campaign(db, slug)
+    measures = campaign_measures(db, slug)
+    if not measures:
+        raise FoiError(f"Campaign {slug!r} has no measures to export",
+                       "Add [[measures]] to its campaign file and run `foi campaign create --update FILE`.")
+    bodies = {row["code"]: row for row in db.query(
+        "SELECT b.code, b.name, b.gss_code, b.region FROM bodies b JOIN requests r ON r.body_code = b.code "
+        "WHERE r.campaign = ?", [slug])}
+    position = {period: i for i, period in enumerate(get_periods(db, slug))}
+    rows = []
+    for order, measure in enumerate(measures):
+        for cell in compute_cells(db, slug, measure):
+            body = bodies[cell.body_code]
+            rows.append((body["name"], cell.body_code, order, position[cell.period], {
+                "body_code": cell.body_code, "body_name": body["name"], "gss_code": body["gss_code"],
+                "region": body["region"], "measure": measure.id, "period": cell.period,
+                "value": _exported(cell.value), "low": _exported(cell.low), "high": _exported(cell.high),
+                "note": cell.note or None, "formula": measure.formula}))
+    return [row[-1] for row in sorted(rows, key=lambda row: row[:-1])]
+
+
+def _exported(value: float | None) -> int | float | None:
+    """A computed figure without float noise (0.30000000000000004 is 0.3), counts as whole numbers."""
+    return None if value is None else _plain_number(round(value, 10))
 
 
 def request_rows(db: Database, slug: str, today: dt.date) -> list[dict]:
@@ -126,7 +159,9 @@ def export_rows(db: Database, slug: str, what: str, today: dt.date, blobs: Path 
         return request_rows(db, slug, today)
     if what == "messages":
         return message_rows(db, slug, blobs)
-    raise FoiError(f"Cannot export {what!r} as a table", "Use dataset, requests or messages.")
+    if what == "measures":
+        return measure_rows(db, slug)
+    raise FoiError(f"Cannot export {what!r} as a table", "Use dataset, requests, messages or measures.")
 
 
 def write_table(rows: list[dict], what: str, fmt: str, out: IO[str]) -> None:
@@ -170,10 +205,30 @@ def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tupl
     for q in get_questions(db, slug):
         lines.append((f"Question {q['id']}", f"{q['text']} ({q['kind']})"))
     lines.append(("Periods", ", ".join(get_periods(db, slug))))
+    lines += measure_lines(db, slug)
     lines.append(("", ""))
     lines += [(f"Status: {k}", v) for k, v in STATUS_MEANINGS.items()]
     lines += [("", ""), *METHOD_NOTES, ("", ""), *SOURCE_NOTES]
     return lines
+
+
+def measure_lines(db: Database, slug: str) -> list[tuple[str, str]]:
+    """Each measure's formula, and how its values are worked out (nothing without measures)."""
+    measures = campaign_measures(db, slug)
+    if not measures:
+        return []
+    lines = [(f"Measure {m.id}", f"{m.title or m.id} = {m.formula} ({m.format})" + (f". {m.note}" if m.note else ""))
+             for m in measures]
+    lines.append(("Measures", MEASURE_METHOD))
+    return lines
+
+
+MEASURE_METHOD = (
+    "Worked out for each council and period from its answers and the reference tables named ref.NAME. "
+    "value is given when the result is exact. A suppressed answer ('<5' is 0 to 4) makes the result a range, "
+    "from low to high, and value is empty. An answer or reference figure that is missing, refused, not held "
+    "or to be confirmed, or a division by zero (or by a range that includes zero), gives no value, never zero: "
+    "note says which. A percent measure is a share: 0.25 is 25%.")
 
 
 # ---- correspondence ------------------------------------------------------------------------

@@ -94,6 +94,9 @@ def render_text(report: dict) -> str:
     if report["headlines"]:
         out += _section("Headline totals (answered values only)", "\n".join(
             headline_line(h, titles[h["question_id"]]) for h in report["headlines"]))
+    if report["measures"]:
+        out += _section(f"Measures (councils of {report['requests']['recipients']} recipients)",
+                        format_table(measure_table_rows(report), MEASURE_FIELDS, MEASURE_HEADERS, max_width=60))
     out += _section("Methodology", "\n".join(textwrap.fill(line, 100) for line in report["methodology"]))
     return "\n".join(out).rstrip() + "\n"
 
@@ -101,6 +104,15 @@ def render_text(report: dict) -> str:
 def question_titles(report: dict) -> dict[str, str]:
     """question id -> its title (the id where the campaign file gives none)."""
     return {q["id"]: q["title"] for q in report["questions"]}
+
+
+MEASURE_FIELDS = ["measure", "period", "formula", "councils", "ranged", "missing"]
+MEASURE_HEADERS = ["measure", "period", "formula", "with a value", "a range only", "no value"]
+
+
+def measure_table_rows(report: dict) -> list[dict]:
+    """The measures' coverage, one row per measure and period."""
+    return [{**m, "measure": m["title"], "formula": f"{m['formula']} ({m['format']})"} for m in report["measures"]]
 
 
 def headline_line(h: dict, title: str) -> str:

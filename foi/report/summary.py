@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
+from foi.measures.compute import measure_coverage
 from foi.output import plural
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
@@ -115,6 +116,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
         "coverage_by_region": grouped_coverage(cells, rows, questions, periods, "region"),
         "coverage_by_type": grouped_coverage(cells, rows, questions, periods, "type"),
         "headlines": headlines(cells, questions, periods),
+        "measures": measure_coverage(db, slug),
         "response_times": response_times(campaign_calendar(db), rows, firsts),
         "responses_over_time": responses_over_time(firsts),
         "councils": council_rows(rows, cells, firsts),
@@ -334,6 +336,11 @@ def methodology(report: dict) -> list[str]:
         "holidays are not counted.",
         "A council counts as giving figures when it gave at least one.",
     ]
+    if report["measures"]:
+        lines.append("Measures are worked out for each council and period from its own answers (and reference "
+                     "tables). A suppressed answer makes the result a range (counted apart); a missing answer, "
+                     f"or a division by zero, gives no value, never zero (foi export {slug} --what measures "
+                     "says why for each council).")
     if not_asked := not_asked_cells(report):
         were = "was" if not_asked == 1 else "were"
         lines.append(f"{plural(not_asked, 'cell')} (council, question and period) {were} not asked: "
