@@ -15,17 +15,17 @@ from foi.errors import FoiError
 from foi.reference.store import ReferenceTable, save_table
 from foi.report.export import DATASET_COLUMNS, METHOD_NOTES, REQUEST_COLUMNS, STATUS_MEANINGS
 from foi.report.package import CsvColumn, CsvTable, check_package, describe_package
-from tests.builders import campaign_file, register_db
+from tests.builders import campaign_file, register_db, save_reference
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 QUESTIONS = ({"id": "q1", "text": "How many children received early help?"},
              {"id": "q2", "text": "How many early help assessments were completed?"})
 
 
-def store_campaign_file(db, licence: str | None = None) -> None:
+def store_campaign_file(db, licence: str | None = None, measures: tuple[dict, ...] = ()) -> None:
     """The report campaign was written row by row: give it the campaign file it would have come from."""
     text = campaign_file(slug=SLUG, prefix="EH", title="Early help", recipients=["BNS"],
-                         periods=["2023-24", "2024-25"], questions=QUESTIONS)
+                         periods=["2023-24", "2024-25"], questions=QUESTIONS, measures=measures)
     db["campaigns"].update(SLUG, {"source_text": (f'licence = "{licence}"\n' if licence else "") + text})
 
 
@@ -171,3 +171,24 @@ def test_a_package_frictionless_finds_wrong_is_an_error_saying_why(campaign, run
     assert str(raised.value).startswith(f"The data package in {isolated / 'pkg'} is not valid:\n  - dataset: ")
     assert "hash" in str(raised.value)
     assert str(raised.value).endswith("This is a fault in foi: please report it with this message.")
+
+
+def test_a_campaign_with_measures_publishes_them_with_the_reference_data_they_rest_on(campaign, run, isolated):
+    save_reference(campaign, "looked_after", {("BNS", "2023-24"): 400.0, ("MAN", "2023-24"): 500.0},
+                   title="Children looked after", source="Department for Education, Looked after statistics")
+    store_campaign_file(campaign, measures=({"id": "help_per_assessment", "formula": "q1 / q2"},
+                                            {"id": "help_per_child", "formula": "q1 / ref.looked_after"}))
+    run("export", SLUG, "--what", "package", "-o", "pkg")
+    folder = isolated / "pkg"
+    said = frictionless_says(folder / "datapackage.json")
+    assert said["exit"] == 0 and said["valid"] and said["tables"]["measures"] == (True, 28)
+    assert (folder / "measures.csv").read_text(encoding="utf-8") == run(
+        "export", SLUG, "--what", "measures").stdout
+    rows = {(r["measure"], r["body_code"], r["period"]): r for r in json.loads(
+        run("export", SLUG, "--what", "measures", "--format", "json").stdout)}
+    assert rows[("help_per_assessment", "BNS", "2023-24")]["value"] == 3  # 120 / 40
+    assert rows[("help_per_child", "BNS", "2023-24")]["value"] == 0.3  # 120 / 400
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["sources"][-1]["title"] == "Children looked after (reference data 'looked_after')"
+    [measures] = [r for r in descriptor["resources"] if r["name"] == "measures"]
+    assert measures["schema"]["primaryKey"] == ["body_code", "measure", "period"]

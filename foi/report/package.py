@@ -27,9 +27,11 @@ from frictionless import validate
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
+from foi.campaign.formula import parse_formula
 from foi.campaign.licences import LICENCES
 from foi.clock import iso
 from foi.errors import FoiError
+from foi.measures.compute import campaign_measures
 from foi.output import plural, write_csv
 from foi.reference.store import list_tables
 from foi.report import export as exports
@@ -127,9 +129,41 @@ def requests_table(db: Database, slug: str, today: dt.date) -> CsvTable:
                     columns, exports.request_rows(db, slug, today), ["body_code"])
 
 
-# The tables of the package, in order. Measures (measures.csv) go here as a function
-# returning None for a campaign that defines none.
-TABLES: list[Callable[[Database, str, dt.date], CsvTable | None]] = [dataset_table, requests_table]
+MEASURE_DESCRIPTIONS = {
+    "body_code": ("string", "The council's code in foi's register of councils (e.g. BNS)."),
+    "body_name": ("string", "The council's name."),
+    "gss_code": ("string", "The council's GSS code from the Office for National Statistics."),
+    "region": ("string", "The English region the council is in."),
+    "measure": ("string", "The measure (see measures in datapackage.json for each one's formula)."),
+    "period": ("string", "The period the figure is for."),
+    "value": ("number", "The measure worked out from exact figures; empty when an input was a range or absent."),
+    "low": ("number", "The least the measure can be, where an input was a suppressed range (equal to value "
+                      "when exact)."),
+    "high": ("number", "The most the measure can be (equal to value when exact)."),
+    "note": ("string", "Why there is no exact value: the input that was a range or had no figure."),
+    "formula": ("string", "The measure's formula: question ids, ref.NAME for reference data, + - * /."),
+}
+
+
+def measures_table(db: Database, slug: str, today: dt.date) -> CsvTable | None:
+    """The campaign's measures per council and period; none for a campaign without measures."""
+    measures = campaign_measures(db, slug)
+    if not measures:
+        return None
+    allowed = {"measure": tuple(m.id for m in measures), "period": tuple(get_periods(db, slug))}
+    columns = [CsvColumn(name, *MEASURE_DESCRIPTIONS[name], allowed=allowed.get(name, ()))
+               for name in exports.MEASURE_COLUMNS]
+    references = sorted({name for m in measures for name in parse_formula(m.formula).references})
+    return CsvTable("measures", "Measures", "One row per council, measure and period: the figure worked out by the "
+                    "measure's formula from the council's answers and reference data, a range where an answer was "
+                    "suppressed, or none.", columns, exports.measure_rows(db, slug),
+                    ["body_code", "measure", "period"],
+                    [{"fields": ["body_code"], "reference": {"resource": "requests", "fields": ["body_code"]}}],
+                    reference_tables=references)
+
+
+# The tables of the package, in order; a function returning None leaves its table out.
+TABLES: list[Callable[[Database, str, dt.date], CsvTable | None]] = [dataset_table, requests_table, measures_table]
 
 
 def write_package(db: Database, slug: str, folder: Path, *, now: dt.datetime) -> Written:
