@@ -66,10 +66,13 @@ def test_estimate_observed_coverage_and_interval_by_hand(isolated, run):
     # caseload; the caseload of every recipient that has one is 100 + 300 + 200 + 150 = 750.
     ys, xs, total = [30, 120, 50], [100, 300, 200], 750
     # The interval as documented: the councils in code order (BNS, LDS, SHF) re-drawn with
-    # random.Random(SEED).randrange, 2,000 times; the 50th lowest and 50th highest estimates.
+    # random.Random(SEED).randrange, 2,000 times; the 50th lowest and 50th highest estimates,
+    # their distances from the estimate 250 narrowed by sqrt(1 - 3/4) = 1/2 (3 of the 4
+    # recipients with a caseload answered).
     rng = random.Random(SEED)
     spread = sorted(Fraction(sum(ys[i] for i in draw), sum(xs[i] for i in draw)) * total
                     for draw in ([rng.randrange(3) for _ in range(3)] for _ in range(RESAMPLES)))
+    low, high = 250 - (250 - spread[49]) / 2, 250 + (spread[1950] - 250) / 2
     assert (SEED, RESAMPLES) == (18, 2000)
     assert row == {
         "id": "assessments", "title": "Assessments completed", "of": "assessments", "period": "2024/25",
@@ -79,17 +82,19 @@ def test_estimate_observed_coverage_and_interval_by_hand(isolated, run):
                          "of its range, adding 0",
         "exact_councils": 3, "ranged_councils": 1,
         "estimate": 250,  # 200 / 600 * 750
-        "low": round(float(spread[49]), 2), "high": round(float(spread[1950]), 2),
+        "low": round(float(low), 2), "high": round(float(high), 2),
         "method": "The total of the 3 councils that gave an exact figure was scaled up to the 4 recipients with "
                   "a ref.caseload figure (Open social care cases at 31 March, 2024/25) in proportion to that "
                   "figure; the 95% interval is the middle 95% of the same estimate made again from 2,000 random "
-                  "re-draws of those councils (fixed seed 18).",
+                  "re-draws of those councils (fixed seed 18), narrowed for the share of the recipients they "
+                  "are (the finite population correction).",
         "councils": 3, "coverage": 0.8,  # 600 of 750
         "reference_total": 750, "recipients": 5, "without_reference": 1, "refused": None,
     }
     # The same, written down: with three councils a re-draw is one of ten mixes; the 50th lowest of
-    # 2,000 is Sheffield three times (150 / 600 * 750), the 50th highest Leeds three times (360 / 900 * 750).
-    assert (row["low"], row["high"]) == (187.5, 300)
+    # 2,000 is Sheffield three times (150 / 600 * 750 = 187.5), the 50th highest Leeds three times
+    # (360 / 900 * 750 = 300): 250 - 62.5 / 2 and 250 + 50 / 2.
+    assert (row["low"], row["high"]) == (218.75, 275)
     # 2023/24: no caseload figures at all.
     assert rows["2023/24"]["refused"] == ("no recipient has a ref.caseload figure for 2023/24, "
                                           "so there is nothing to scale by")
@@ -98,16 +103,21 @@ def test_estimate_observed_coverage_and_interval_by_hand(isolated, run):
 
 def test_interval_from_given_draws_by_hand():
     # The same figures; four re-draws given by hand (k = round(4 x 2.5%) = 0, so at least 1:
-    # the interval runs from the lowest to the highest of the four).
+    # the interval runs from the lowest to the highest of the four, its distances from the
+    # estimate halved: 3 of the 4 recipients with a caseload answered, sqrt(1 - 3/4) = 1/2).
     cells = [Cell("BNS", "2024/25", 30, 30, 30), Cell("LDS", "2024/25", 120, 120, 120),
              Cell("SHF", "2024/25", 50, 50, 50), Cell("YOR", "2024/25", None, 0, 4, "suppressed (<5)"),
              Cell("KIR", "2024/25", None, None, None, "missing")]
     scale = ScaleBy("caseload", "Open cases", CASELOAD)
     found = estimate_total(cells, scale, min_coverage=0.3, draws=[(0, 0, 0), (1, 1, 2), (0, 1, 2), (2, 2, 1)])
     # (0,0,0): 90/300*750 = 225; (1,1,2): 290/800*750 = 271.875; (0,1,2): 250; (2,2,1): 220/700*750 = 235.71
-    assert (found.estimate, found.low, found.high) == (250, 225, 271.875)
+    assert (found.estimate, found.low, found.high) == (250, 250 - 25 / 2, 250 + 21.875 / 2)
     assert (found.observed, found.councils, found.covered, found.reference_total) == (200, 3, 600, 750)
-    assert found.method.endswith("from 4 random re-draws of those councils (fixed seed 18).")
+    assert "from 4 random re-draws of those councils (fixed seed 18)" in found.method
+    # Every recipient with a caseload answering exactly: the total is known, the interval is the estimate.
+    known = [Cell("YOR", "2024/25", 10, 10, 10) if c.body_code == "YOR" else c for c in cells]
+    found = estimate_total(known, scale, min_coverage=0.3)
+    assert (found.estimate, found.low, found.high, found.observed) == (210, 210, 210, 210)
 
 
 def test_too_thin_coverage_is_refused_with_the_reason(isolated, run):
@@ -145,7 +155,7 @@ def test_terminal_and_html_show_the_estimate_and_what_it_rests_on(isolated, run)
         "  Observed: no council has given a figure",
         "  Rests on: 0 councils; 5 recipients with no ref.caseload figure are left out",
     ]
-    assert ("Assessments completed, 2024/25: an estimated 250 (95% interval 188 to 300)\n"
+    assert ("Assessments completed, 2024/25: an estimated 250 (95% interval 219 to 275)\n"
             "  Observed: at least 200 (exact figures from 3 councils, plus 1 suppressed figure (such as '<5') "
             "at the bottom of its range, adding 0)\n"
             "  Rests on: 3 councils holding 80.0% of the ref.caseload total; 1 recipient with no ref.caseload "
@@ -155,7 +165,7 @@ def test_terminal_and_html_show_the_estimate_and_what_it_rests_on(isolated, run)
     html = Path("report.html").read_text(encoding="utf-8")
     row = html[html.index('<tr id="estimate-assessments-2">'):]
     row = row[:row.index("</tr>")]
-    assert "<b>250</b> (188 to 300)" in row
+    assert "<b>250</b> (219 to 275)" in row
     assert "3 councils holding 80.0% of the ref.caseload total" in row
 
 

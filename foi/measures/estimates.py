@@ -11,15 +11,21 @@ but not in the ratio, whose inputs must be exact.
 
 The interval: the councils used are put in body-code order and re-drawn with replacement,
 as many as there are, RESAMPLES times (draw i is `bootstrap_draws(n)[i]`, from
-random.Random(SEED).randrange); each draw gives an estimate, and the interval runs from the
-k-th lowest to the k-th highest of them, k = round(RESAMPLES * 2.5%) (50 of 2,000). A draw
-whose councils have no reference figure at all (every x is 0) gives no ratio and is left out.
+random.Random(SEED).randrange); each draw gives an estimate, and the percentile interval runs
+from the k-th lowest to the k-th highest of them, k = round(RESAMPLES * 2.5%) (50 of 2,000).
+A draw whose councils have no reference figure at all (every x is 0) gives no ratio and is
+left out. Re-drawing treats the councils as a sample from an endless supply, but they are
+n of N recipients (with a reference figure): the more of them answered, the less is left to
+guess, and when all did the total is known. So each end's distance from the estimate is
+multiplied by sqrt(1 - n/N), the finite population correction (as in Rao and Wu's rescaled
+bootstrap).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,11 +116,14 @@ def estimate_total(cells: list[Cell], scale: ScaleBy, *, min_coverage: float,
     ys = [y for _, y, _ in pairs]
     xs = [x for _, _, x in pairs]
     resamples = draws if draws is not None else bootstrap_draws(len(pairs))
-    spread = [sum(ys[i] for i in draw) / x_sum * reference_total
+    spread = [sum(ys[i] for i in draw) * reference_total / x_sum
               for draw in resamples if (x_sum := sum(xs[i] for i in draw))]
+    estimate = sum(ys) * reference_total / covered
     low, high = percentile_interval(spread) if spread else (None, None)
+    correction = math.sqrt(1 - len(pairs) / (len(recipients) - without_reference))
     return dataclasses.replace(
-        found, estimate=sum(ys) / covered * reference_total, low=low, high=high,
+        found, estimate=estimate, low=None if low is None else estimate - correction * (estimate - low),
+        high=None if high is None else estimate + correction * (high - estimate),
         method=method_sentence(len(pairs), len(recipients) - without_reference, scale, period, len(resamples)))
 
 
@@ -152,4 +161,5 @@ def method_sentence(councils: int, scaled_to: int, scale: ScaleBy, period: str, 
     return (f"The total of the {plural(councils, 'council')} that gave an exact figure was scaled up to the "
             f"{plural(scaled_to, 'recipient')} with a ref.{scale.name} figure ({scale.title}, {period}) in "
             "proportion to that figure; the 95% interval is the middle 95% of the same estimate made again "
-            f"from {resamples:,} random re-draws of those councils (fixed seed {SEED}).")
+            f"from {resamples:,} random re-draws of those councils (fixed seed {SEED}), narrowed for the share of "
+            "the recipients they are (the finite population correction).")
