@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from foi.campaign.spec import CampaignFileError, parse_campaign
+from foi.db import connect
 from foi.measures.cells import Cell
 from foi.measures.estimates import RESAMPLES, SEED, ScaleBy, estimate_total
 from foi.reference.store import ReferenceTable, save_table
@@ -226,3 +227,15 @@ def test_the_readme_example_is_a_valid_estimate():
     [estimate] = parse_campaign(text + example).estimates
     assert (estimate.id, estimate.of, estimate.scale_by, estimate.period, estimate.min_coverage) == (
         "closed_by_referrals", "closed_no_early_help", "referrals", "all", 0.3)
+
+
+def test_a_reference_table_gone_since_the_campaign_was_made_is_the_reason(isolated, run):
+    build(isolated, run, estimates=ESTIMATE + 'period = "2024/25"\n')
+    db = connect(isolated / "campaign.db")
+    db.execute("DELETE FROM reference_tables WHERE name = 'caseload'")
+    db.conn.commit()
+    db.close()
+    [row] = report_json(run)["estimates"]
+    assert (row["observed"], row["estimate"], row["councils"], row["refused"]) == (
+        200, None, 0, "there is no reference table ref.caseload in this campaign's database (import it with "
+                      "`foi reference import FILE --name caseload`)")

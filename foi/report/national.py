@@ -63,20 +63,16 @@ def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[st
         for period in periods if spec.period == ALL_PERIODS else [spec.period]:
             head = {"id": spec.id, "title": spec.title or subject.title, "of": spec.of, "period": period,
                     "scale_by": f"ref.{spec.scale_by}", "min_coverage": spec.min_coverage, "format": subject.fmt}
-            if spec.scale_by not in titles:
-                rows.append({**head, **_missing_table(spec.scale_by)})
-                continue
-            scale = ScaleBy(spec.scale_by, titles[spec.scale_by],
+            scale = ScaleBy(spec.scale_by, titles.get(spec.scale_by, ""),
                             {code: v for (code, p), v in values.items() if p == period})
             mine = [c for c in subject.cells if c.period == period]
-            rows.append({**head, **estimate_json(estimate_total(mine, scale, min_coverage=spec.min_coverage))})
+            found = estimate_total(mine, scale, min_coverage=spec.min_coverage)
+            if spec.scale_by not in titles:  # deleted since the campaign was created
+                found = dataclasses.replace(found, refused=(
+                    f"there is no reference table ref.{spec.scale_by} in this campaign's database (import it "
+                    f"with `foi reference import FILE --name {spec.scale_by}`)"))
+            rows.append({**head, **estimate_json(found)})
     return rows
-
-
-def _missing_table(name: str) -> dict:
-    return {"observed": None, "estimate": None, "low": None, "high": None, "councils": 0, "coverage": None,
-            "method": "", "refused": f"there is no reference table ref.{name} in this campaign's database "
-                                     f"(import it with `foi reference import FILE --name {name}`)"}
 
 
 def estimate_json(found: Estimate) -> dict:
