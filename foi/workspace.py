@@ -9,6 +9,7 @@ from pathlib import Path
 from foi.clock import LONDON
 from foi.db import connect
 from foi.letters.render import copy_default_templates
+from foi.reference.store import ensure_builtin_tables
 from foi.register.councils import load_register
 
 
@@ -38,6 +39,7 @@ def init_workspace(db_path: Path, *, force: bool = False, now: str | None = None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db = connect(db_path)
     bodies = load_register(db, now=now)
+    ensure_builtin_tables(db, refresh=True)  # the DfE figures foi ships, keyed by the register's codes
     campaigns = db["campaigns"].count
     db.close()
     templates = copy_default_templates(db_path.parent)

@@ -46,7 +46,7 @@ def _reference(run) -> str:
 def _commands(reference: str) -> dict[str, tuple[list[str], str]]:
     return {
         "extract": (["extract", "eh", "--body", "{}", "--dry-run"], "Would store: 0"),
-        "chase": (["chase", "eh", "--stage", "reminder", "--body", "{}", "--dry-run"], "Would send 0"),
+        "chase": (["chase", "eh", "--stage", "reminder", "--body", "{}", "--dry-run"], "Would write 0"),
         "send": (["send", "eh", "--body", "{}", "--dry-run"], f"{reference}\tfoi@barnsley.test"),
         "generate": (["generate", "eh", "--body", "{}", "--dry-run"], f"{reference}"),
         "preview": (["preview", "eh", "{}"], "To: foi@barnsley.test"),
@@ -57,6 +57,8 @@ def _commands(reference: str) -> dict[str, tuple[list[str], str]]:
         "set-state": (["set-state", "eh", "{}", "withdrawn", "--dry-run"], f"would set {reference}: draft"),
         "deadline": (["deadline", "eh", "{}"], f"{reference}  Barnsley"),
         "councils show": (["councils", "show", "{}"], "code:                BNS"),
+        "reference show": (["reference", "show", "referrals", "--body", "{}"],
+                           "BNS   Barnsley Metropolitan Borough Council  2024/25  3,241"),
         "councils set-email": (["councils", "set-email", "{}", "foi@barnsley.test"],
                                "BNS Barnsley Metropolitan Borough Council: foi@barnsley.test"),
     }

@@ -119,7 +119,7 @@ def test_html_escapes_everything_and_names_nothing_external(campaign, run, isola
     assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;New Forest" in html
     assert "=HYPERLINK(&#34;http://evil.example/x&#34;,&#34;Leeds&#34;)" in html
     assert not external_references(html)
-    assert html.count("<svg") == 3 and 'id="coverage-grid"' in html
+    assert html.count("<svg") == 4 and 'id="coverage-grid"' in html
     assert '<h3 id="values-q2">Values: q2</h3>' in html and "&lt;5 (0-4)" in html
 
 

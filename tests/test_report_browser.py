@@ -70,7 +70,7 @@ def test_report_renders_with_charts_and_requests_nothing(report_html, isolated):
     shot = isolated / "report.png"
     dom, requested = open_page(report_html, isolated, f"--screenshot={shot}", "--window-size=1200,2000")
     assert requested == []
-    assert dom.count("<svg") == 3
+    assert dom.count("<svg") == 4  # the states, the map, replies over time, regions
     assert 'id="chart-states"' in dom and dom.count('class="bar"') == 7 + 4  # 7 states, 4 regions
     assert '<path class="line"' in dom and 'id="coverage-grid"' in dom
     # The council called "<script>..." is text on the page; its script never ran.

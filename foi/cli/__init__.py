@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "init": "foi.cli.setup:init",
     "check": "foi.cli.setup:check",
     "councils": "foi.cli.councils:councils",
+    "reference": "foi.cli.reference:reference",
     "holidays": "foi.cli.deadlines:holidays",
     "deadline": "foi.cli.deadlines:deadline",
     "status": "foi.cli.tracking:status",

@@ -16,6 +16,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,8 +66,10 @@ class ImportPlan:
 
 # ---- reading the file ------------------------------------------------------------------
 
-def read_sheet(path: Path) -> Sheet:
-    """The header and rows of a CSV or .xlsx file; a file of another kind is a FoiError saying which."""
+def read_sheet(path: Path, has_columns: Callable[[list[str]], bool] | None = None) -> Sheet:
+    """The header and rows of a CSV or .xlsx file; a file of another kind is a FoiError saying which.
+    `has_columns` says whether a header has what the import needs (an address file's columns
+    by default): a CSV's separator is the one that gives such a header."""
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
@@ -76,7 +79,7 @@ def read_sheet(path: Path) -> Sheet:
         return _read_xlsx(path, raw)
     if kind != "text":
         raise FoiError(f"{path} is {kind}, not a CSV or .xlsx file", SAVE_AS)
-    return _read_csv(path, _decode(raw))
+    return _read_csv(path, _decode(raw), has_columns or _has_columns)
 
 
 def file_kind(raw: bytes) -> str:
@@ -118,9 +121,9 @@ def normal_header(text: str) -> str:
     return re.sub(r"[\s-]+", "_", text.strip().lower())
 
 
-def _read_csv(path: Path, text: str) -> Sheet:
+def _read_csv(path: Path, text: str, has_columns: Callable[[list[str]], bool]) -> Sheet:
     first = text.split("\n", 1)[0].rstrip("\r")
-    separator, headers = _separator(first)
+    separator, headers = _separator(first, has_columns)
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     rows: list[SheetRow] = []
     try:
@@ -136,13 +139,13 @@ def _read_csv(path: Path, text: str) -> Sheet:
     return Sheet(headers, rows, f"foi read the first line as {columns}: {', '.join(headers) or '(nothing)'}")
 
 
-def _separator(first_line: str) -> tuple[str, list[str]]:
+def _separator(first_line: str, has_columns: Callable[[list[str]], bool]) -> tuple[str, list[str]]:
     """The separator that splits the header line into the columns an import needs; when
     none does, the one that splits it into most columns (to say what was seen)."""
     readings = {sep: [normal_header(h) for h in next(csv.reader([first_line], delimiter=sep), [])]
                 for sep in SEPARATORS}
     for sep, headers in readings.items():
-        if _has_columns(headers):
+        if has_columns(headers):
             return sep, headers
     sep = max(readings, key=lambda s: len(readings[s]))
     return sep, readings[sep]

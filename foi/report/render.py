@@ -4,7 +4,7 @@ self-contained HTML file. Nothing here computes a figure: it only lays them out.
 import textwrap
 
 from foi.output import format_table
-from foi.report import charts, render_national as national
+from foi.report import charts, hexmap, render_national as national
 from foi.report.summary import date_span, not_asked_cells, plural
 
 REQUEST_LABELS = [
@@ -144,7 +144,17 @@ def render_html(report: dict) -> str:
     env.globals.update(estimate_basis=national.estimate_basis, range_summary=national.range_summary)
     return env.get_template("report.html.j2").render(
         report=report, req=report["requests"], summary=summary_rows(report), titles=question_titles(report),
-        status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report))
+        status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),
+        hexmap=html_hexmap(report))
+
+
+def html_hexmap(report: dict) -> dict:
+    """The map of councils by request state, and the councils asked that are not on it
+    (it has the 153 councils with children's services); no map if none of them was asked."""
+    placed, elsewhere = hexmap.on_map(c["body_code"] for c in report["councils"])
+    names = {c["body_code"]: c["body_name"] for c in report["councils"]}
+    return {"svg": hexmap.state_map(report["councils"]) if placed else None,
+            "off_map": [names[code] for code in elsewhere], "credit": hexmap.LAYOUT_CREDIT}
 
 
 def html_charts(report: dict) -> dict:
