@@ -185,12 +185,13 @@ def test_terminal_and_html_show_the_estimate_and_what_it_rests_on(isolated, run)
     ('of = "assessments"\nscale_by = "ref.caseload"\nmargin = 2',
      "estimates[0].margin: unknown key (allowed: id, min_coverage, of, period, scale_by, title)"),
 ])
-def test_campaign_file_problems_name_the_field(table, problem):
+def test_campaign_file_problems_name_the_field(isolated, run, table, problem):
+    register_db(isolated / "campaign.db").close()
     text = campaign_file(slug=SLUG, prefix="AS", title="T", recipients=["BNS"], periods=["2023/24", "2024/25"],
                          questions=[QUESTION, {"id": "share_seen", "kind": "percent", "text": "What share?"}])
-    with pytest.raises(CampaignFileError) as error:
-        parse_campaign(text + "\n[[estimates]]\n" + table + "\n")
-    assert error.value.problems == [problem]
+    Path("c.toml").write_text(text + "\n[[estimates]]\n" + table + "\n", encoding="utf-8")
+    result = run("campaign", "create", "c.toml", ok=False)
+    assert (result.exit_code, result.stderr) == (1, f"Error: c.toml: 1 problem in the campaign file:\n  - {problem}\n")
 
 
 def test_two_estimates_of_one_question_need_their_own_ids():
