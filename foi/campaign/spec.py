@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foi.campaign.licences import DEFAULT_LICENCE, LICENCES, find_licence
 from foi.errors import FoiError
 
 TOP_KEYS = {"slug", "title", "prefix", "template", "recipients", "periods", "questions", "checks", "request",
-            "estimates"}
+            "licence", "estimates"}
 REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
 QUESTION_KEYS = {"id", "title", "text", "kind", "labels"}
 CHECK_KEYS = {"rule"}
@@ -91,6 +92,7 @@ class CampaignSpec:
     questions: list[Question]
     checks: list[str]
     request: dict[str, str]
+    licence: str = DEFAULT_LICENCE  # what the published dataset may be reused under (foi.campaign.licences)
     estimates: list[EstimateSpec] = field(default_factory=list)
 
     def content(self) -> dict:
@@ -99,7 +101,7 @@ class CampaignSpec:
             "slug": self.slug, "title": self.title, "prefix": self.prefix, "template": self.template,
             "recipients": self.recipients, "periods": self.periods, "checks": self.checks,
             "questions": [q.__dict__ for q in self.questions], "request": self.request,
-            "estimates": [e.__dict__ for e in self.estimates],
+            "licence": self.licence, "estimates": [e.__dict__ for e in self.estimates],
         }
 
 
@@ -153,7 +155,7 @@ def check_campaign(text: str, source: str = "campaign file") -> tuple[CampaignSp
     request = _request_section(data.get("request", {}), problems)
     estimates = _estimates(data.get("estimates"), {q.id: q.kind for q in questions}, periods, problems)
     spec = CampaignSpec(slug or "", title or "", prefix, template, recipients, periods, questions, checks, request,
-                        estimates)
+                        _licence(data, problems), estimates)
     return spec, problems
 
 
@@ -193,6 +195,17 @@ def _prefix(data: dict, slug: str | None, problems: list[str]) -> str:
     if slug and not PREFIX_PATTERN.match(prefix):
         problems.append(f"prefix: {prefix!r} must be 1-6 letters or digits, starting with a letter")
     return prefix
+
+
+def _licence(data: dict, problems: list[str]) -> str:
+    given = _string(data, "licence", problems)
+    if given is None:
+        return DEFAULT_LICENCE
+    licence = find_licence(given)
+    if licence is None:
+        problems.append(f"licence: {given!r} is not one of {', '.join(LICENCES)}")
+        return DEFAULT_LICENCE
+    return licence.name
 
 
 def _recipients(value, problems: list[str]) -> str | list | dict:

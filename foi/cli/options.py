@@ -69,10 +69,12 @@ def yes_option(what: str) -> Callable[[F], F]:
 
 
 class OutputFile(click.Path):
-    """A file foi writes: its folder must exist (a mistyped folder is said, not a traceback)."""
+    """A file foi writes: its folder must exist (a mistyped folder is said, not a traceback).
+    With `folder_ok`, also a folder foi writes files into (`foi export --what package`): the
+    command says which it needs."""
 
-    def __init__(self) -> None:
-        super().__init__(dir_okay=False, path_type=Path)
+    def __init__(self, *, folder_ok: bool = False) -> None:
+        super().__init__(dir_okay=folder_ok, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = Path(str(super().convert(value, param, ctx)))

@@ -7,6 +7,7 @@ import click
 
 from foi import clock
 from foi.cli.options import OutputFile, json_option
+from foi.output import plural
 
 
 @click.command()
@@ -51,15 +52,15 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
 
 @click.command()
 @click.argument("slug")
-@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "correspondence"]),
+@click.option("--what", type=click.Choice(["dataset", "requests", "messages", "correspondence", "package"]),
               default="dataset", show_default=True, help="What to export.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
-              show_default=True, help="File format (correspondence is always a zip).")
-@click.option("-o", "--output", type=OutputFile(),
-              help="File to write; csv and json go to stdout without it.")
+              show_default=True, help="File format (correspondence is always a zip, a package always CSV).")
+@click.option("-o", "--output", type=OutputFile(folder_ok=True),
+              help="File to write (a folder for --what package); csv and json go to stdout without it.")
 @click.pass_obj
 def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
-    """Export the dataset, requests, messages or all correspondence.
+    """Export the dataset, requests, messages or a data package.
 
     \b
     dataset         one row per council x question x period: value, status
@@ -69,9 +70,14 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
     messages        every message received or sent, with its text
     correspondence  a zip with a folder per council: each message as .eml
                     and its attachments
+    package         a folder to publish: dataset.csv, requests.csv and
+                    datapackage.json (a Frictionless Data Package: what
+                    each column means, licence, sources, questions, method)
 
     CSV cells are safe to open in Excel (no formulas run); xlsx has an
-    About sheet with the questions, sources, licence and method.
+    About sheet with the questions, sources, licence and method. The
+    package's licence is the campaign file's `licence` (default CC-BY-4.0);
+    its folder is made if it does not exist.
 
     \b
     Example:
@@ -79,11 +85,16 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what dataset --format xlsx -o early-help.xlsx
         foi export early-help --what requests --format json
         foi export early-help --what correspondence -o letters.zip
+        foi export early-help --what package -o early-help-data
     """
     from foi.db import blob_dir
-    from foi.output import plural
     from foi.report import export as exports
 
+    if what == "package":
+        _export_package(state, slug, output)
+        return
+    if output is not None and output.is_dir():
+        raise click.BadParameter(f"{str(output)!r} is a folder: give a file name", param_hint="'-o' / '--output'")
     blobs = blob_dir(state.db_path)
     if what == "correspondence":
         if output is None:
@@ -110,3 +121,16 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
             exports.write_table(rows, what, fmt, out)
     if output is not None:
         click.echo(f"Wrote {plural(len(rows), 'row')} to {output}", err=True)
+
+
+def _export_package(state, slug: str, output: Path | None) -> None:
+    from foi.report.package import write_package
+
+    if output is None:
+        raise click.UsageError("--what package writes a folder: give -o FOLDER")
+    if output.exists() and not output.is_dir():
+        raise click.BadParameter(f"{str(output)!r} is a file: --what package writes a folder, give its name",
+                                 param_hint="'-o' / '--output'")
+    written = write_package(state.db, slug, output, now=clock.now())
+    tables = ", ".join(f"{name} ({plural(rows, 'row')})" for name, rows in written.tables)
+    click.echo(f"Wrote {output / 'datapackage.json'} with {tables}; checked: a valid data package", err=True)

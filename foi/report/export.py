@@ -140,6 +140,27 @@ def write_table(rows: list[dict], what: str, fmt: str, out: IO[str]) -> None:
 
 # ---- the README sheet ------------------------------------------------------------------
 
+# How the figures were read and are counted, and where they come from: the About sheet of
+# the xlsx and the data package (foi.report.package) both say it in these words.
+METHOD_NOTES = [
+    ("Suppressed bounds", "A withheld small number is kept as a range: '<5' is 0 to 4, '1-5' is 1 to 5. "
+                          "Zero stays possible because councils differ in what they suppress. A blank "
+                          "upper bound means the council gave no threshold."),
+    ("Shares", "Shares in the report are of all recipients of the request, not of those that answered "
+               "(less any not asked a question or period added after their request was sent)."),
+    ("Totals", "Totals add the answered values only, and always say how many councils they cover; "
+               "suppressed values are reported apart with the range they imply."),
+    ("Method", "Values are read from the councils' replies and attachments automatically (method auto) "
+               "or entered by hand (manual); each row names its source message (Message-ID), file and "
+               "location in the file."),
+]
+SOURCE_NOTES = [
+    ("Register of councils", "Council names, codes and regions: mySociety's uk_local_authority_names_and_codes, "
+                             "CC BY 4.0; GSS codes from ONS/GOV.UK data, Open Government Licence v3.0."),
+    ("Replies", "The figures are the councils' own, released under the Freedom of Information Act 2000."),
+]
+
+
 def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tuple[str, str]]:
     """(heading, text) pairs describing the export: sources, licence and method."""
     campaign = require_campaign(db, slug)
@@ -151,23 +172,7 @@ def about_lines(db: Database, slug: str, what: str, today: dt.date) -> list[tupl
     lines.append(("Periods", ", ".join(get_periods(db, slug))))
     lines.append(("", ""))
     lines += [(f"Status: {k}", v) for k, v in STATUS_MEANINGS.items()]
-    lines += [
-        ("", ""),
-        ("Suppressed bounds", "A withheld small number is kept as a range: '<5' is 0 to 4, '1-5' is 1 to 5. "
-                              "Zero stays possible because councils differ in what they suppress. A blank "
-                              "upper bound means the council gave no threshold."),
-        ("Shares", "Shares in the report are of all recipients of the request, not of those that answered "
-                   "(less any not asked a question or period added after their request was sent)."),
-        ("Totals", "Totals add the answered values only, and always say how many councils they cover; "
-                   "suppressed values are reported apart with the range they imply."),
-        ("Method", "Values are read from the councils' replies and attachments automatically (method auto) "
-                   "or entered by hand (manual); each row names its source message (Message-ID), file and "
-                   "location in the file."),
-        ("", ""),
-        ("Register of councils", "Council names, codes and regions: mySociety's uk_local_authority_names_and_codes, "
-                                 "CC BY 4.0; GSS codes from ONS/GOV.UK data, Open Government Licence v3.0."),
-        ("Replies", "The figures are the councils' own, released under the Freedom of Information Act 2000."),
-    ]
+    lines += [("", ""), *METHOD_NOTES, ("", ""), *SOURCE_NOTES]
     return lines
 
 

@@ -1,0 +1,218 @@
+"""The campaign's data as a Frictionless Data Package (https://datapackage.org): a folder
+holding the CSV tables and a datapackage.json describing them, for publication.
+
+datapackage.json gives a Table Schema for each CSV (each column's name, type and meaning,
+the codes it may hold, which cells are empty, the key of each row), the licence the campaign
+publishes under (the campaign file's `licence`), the sources (the councils' replies, the
+register of councils, and any reference data the tables rest on), the questions asked and
+the method: how the values were read and what each status means, in the words of the xlsx
+About sheet (foi.report.export). The package is checked with the `frictionless` library
+before foi says it is written.
+
+Each CSV is a table made by one function of TABLES, in order; a function returns None when
+the campaign has nothing for it, so that table is left out of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frictionless import validate
+from sqlite_utils import Database
+
+from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
+from foi.campaign.licences import LICENCES
+from foi.clock import iso
+from foi.errors import FoiError
+from foi.output import plural, write_csv
+from foi.reference.store import list_tables
+from foi.report import export as exports
+from foi.vocabulary import RequestState
+
+NUMERIC_KINDS = ("count", "money", "percent", "days")
+
+
+@dataclass(frozen=True)
+class CsvColumn:
+    name: str
+    type: str           # a Table Schema type: string, number, integer, date, any
+    description: str
+    allowed: tuple[str, ...] = ()  # the only values the column may hold (empty: any)
+
+
+@dataclass
+class CsvTable:
+    """One CSV of the package: `name`.csv, its columns described, and its rows."""
+
+    name: str
+    title: str
+    description: str
+    columns: list[CsvColumn]
+    rows: list[dict]
+    primary_key: list[str]
+    foreign_keys: list[dict] = field(default_factory=list)
+    reference_tables: list[str] = field(default_factory=list)  # reference data it rests on: listed as sources
+
+
+@dataclass(frozen=True)
+class Written:
+    folder: Path
+    tables: list[tuple[str, int]]  # (file name, rows)
+
+
+DATASET_DESCRIPTIONS = {
+    "campaign": ("string", "The campaign's short name."),
+    "body_code": ("string", "The council's code in foi's register of councils (e.g. BNS)."),
+    "gss_code": ("string", "The council's GSS code from the Office for National Statistics."),
+    "body_name": ("string", "The council's name."),
+    "region": ("string", "The English region the council is in."),
+    "question_id": ("string", "The question answered (see questions in datapackage.json)."),
+    "period": ("string", "The period the figure is for, as the request asked for it."),
+    "value": ("number", "The figure the council gave, when status is answered."),
+    "value_raw": ("string", "The answer as the council wrote it (e.g. '<5')."),
+    "status": ("string", "What the council's answer was: see method.statuses in datapackage.json."),
+    "lower_bound": ("number", "For a suppressed figure, the least it can be."),
+    "upper_bound": ("number", "For a suppressed figure, the most it can be; empty when the council gave no threshold."),
+    "source_message_id": ("string", "The Message-ID of the email the value came from."),
+    "source_file": ("string", "The attached file the value was read from."),
+    "source_location": ("string", "Where in that file or email (sheet and cell, page, table, line)."),
+    "method": ("string", "auto: read from the reply by foi; manual: entered by hand."),
+}
+
+
+def dataset_table(db: Database, slug: str, today: dt.date) -> CsvTable:
+    questions = get_questions(db, slug)
+    allowed = {"question_id": tuple(q["id"] for q in questions), "period": tuple(get_periods(db, slug)),
+               "status": tuple(exports.STATUS_MEANINGS), "method": ("auto", "manual")}
+    columns = [CsvColumn(name, *DATASET_DESCRIPTIONS[name], allowed=allowed.get(name, ()))
+               for name in exports.DATASET_COLUMNS]
+    if not all(q["kind"] in NUMERIC_KINDS for q in questions):
+        columns[exports.DATASET_COLUMNS.index("value")] = CsvColumn(
+            "value", "any", "The answer the council gave, when status is answered: a number, or text for a "
+                            "question of kind text or yes_no.")
+    return CsvTable("dataset", "Answers", "One row per council, question and period: the council's answer, its "
+                    "status and where it was read.", columns, exports.dataset_rows(db, slug),
+                    ["body_code", "question_id", "period"],
+                    [{"fields": ["body_code"], "reference": {"resource": "requests", "fields": ["body_code"]}}])
+
+
+REQUEST_DESCRIPTIONS = {
+    "campaign": ("string", "The campaign's short name."),
+    "body_code": ("string", "The council's code in foi's register of councils (e.g. BNS)."),
+    "gss_code": ("string", "The council's GSS code from the Office for National Statistics."),
+    "body_name": ("string", "The council's name."),
+    "email": ("string", "The address the request was sent to (for a request not yet sent, the one it will go to)."),
+    "state": ("string", "Where the request stands, e.g. awaiting_response, answered, answered_partial, refused."),
+    "sent_at": ("string", "When the request was sent (ISO 8601)."),
+    "due_date": ("date", "The day the reply is due by under the Act (while an internal review is open, the "
+                         "review's), as of the day of the export."),
+    "first_response_at": ("string", "When the council first replied (ISO 8601)."),
+    "council_reference": ("string", "The council's own reference for the request."),
+    "chases": ("integer", "How many reminders, requests for internal review and complaints to the ICO were sent."),
+    "last_message_at": ("string", "When the last message about the request came (ISO 8601)."),
+}
+
+
+def requests_table(db: Database, slug: str, today: dt.date) -> CsvTable:
+    states = tuple(str(state) for state in RequestState)
+    columns = [CsvColumn(name, *REQUEST_DESCRIPTIONS[name], allowed=states if name == "state" else ())
+               for name in exports.REQUEST_COLUMNS]
+    return CsvTable("requests", "Requests", f"One row per council asked: the request's state and dates as of {today}.",
+                    columns, exports.request_rows(db, slug, today), ["body_code"])
+
+
+# The tables of the package, in order. Measures (measures.csv) go here as a function
+# returning None for a campaign that defines none.
+TABLES: list[Callable[[Database, str, dt.date], CsvTable | None]] = [dataset_table, requests_table]
+
+
+def write_package(db: Database, slug: str, folder: Path, *, now: dt.datetime) -> Written:
+    """Write every table of TABLES as folder/NAME.csv and folder/datapackage.json describing
+    them, then check the package with frictionless; a package it finds invalid is an error
+    listing why (the files are left for a look)."""
+    get_campaign(db, slug)
+    tables = [table for make in TABLES if (table := make(db, slug, now.date())) is not None]
+    descriptor = describe_package(db, slug, tables, now)
+    files = {}
+    for table in tables:
+        buffer = io.StringIO()
+        write_csv(table.rows, [column.name for column in table.columns], buffer)
+        files[f"{table.name}.csv"] = buffer.getvalue().encode("utf-8")
+    descriptor["resources"] = [_resource(table, files[f"{table.name}.csv"]) for table in tables]
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    target = folder / "datapackage.json"
+    target.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    check_package(target)
+    return Written(folder, [(f"{table.name}.csv", len(table.rows)) for table in tables])
+
+
+def _resource(table: CsvTable, data: bytes) -> dict:
+    schema: dict = {"fields": [_field(column) for column in table.columns], "missingValues": [""],
+                    "primaryKey": table.primary_key}
+    if table.foreign_keys:
+        schema["foreignKeys"] = table.foreign_keys
+    return {"name": table.name, "path": f"{table.name}.csv", "title": table.title, "description": table.description,
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema}
+
+
+def _field(column: CsvColumn) -> dict:
+    described: dict = {"name": column.name, "type": column.type, "description": column.description}
+    if column.allowed:
+        described["constraints"] = {"enum": list(column.allowed)}
+    return described
+
+
+def describe_package(db: Database, slug: str, tables: list[CsvTable], now: dt.datetime) -> dict:
+    """datapackage.json without its resources: the campaign, licence, sources, questions and method."""
+    campaign = get_campaign(db, slug)
+    licence = LICENCES[load_spec(campaign).licence]
+    periods = get_periods(db, slug)
+    asked = db.execute("SELECT count(*) FROM requests WHERE campaign = ?", [slug]).fetchone()[0]
+    return {
+        "name": slug,
+        "title": campaign["title"],
+        "description": " ".join(
+            [f"The answers of the {plural(asked, 'council')} asked in the Freedom of Information campaign "
+             f"'{campaign['title']}', as of {now.date()}."]
+            + [f"{table.name}.csv: {table.description}" for table in tables]
+            + ["How the values were read and what each status means: see method."]),
+        "created": iso(now),
+        "licenses": [{"name": licence.name, "title": licence.title, "path": licence.path}],
+        "sources": [{"title": heading, "description": text} for heading, text in exports.SOURCE_NOTES]
+                   + _reference_sources(db, [name for table in tables for name in table.reference_tables]),
+        "periods": periods,
+        "questions": [{"id": q["id"], "title": q["title"] or q["id"], "text": q["text"], "kind": q["kind"],
+                       "periods": periods} for q in get_questions(db, slug)],
+        "method": {"notes": [{"topic": heading, "text": text} for heading, text in exports.METHOD_NOTES],
+                   "statuses": [{"status": status, "meaning": meaning}
+                                for status, meaning in exports.STATUS_MEANINGS.items()]},
+    }
+
+
+def _reference_sources(db: Database, names: list[str]) -> list[dict]:
+    """The reference tables named, each as a source with its own source and licence."""
+    return [{"title": f"{row['title']} (reference data {row['name']!r})",
+             "description": row["source"] + (f"; licence: {row['licence']}" if row["licence"] else "")}
+            for row in list_tables(db) if row["name"] in names]
+
+
+def check_package(descriptor: Path) -> None:
+    """What frictionless finds wrong with the package, as an error; nothing when it is valid."""
+    report = validate(str(descriptor))
+    if report.valid:
+        return
+    problems = [error.message for error in report.errors]
+    problems += [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors]
+    shown = "\n".join(f"  - {problem}" for problem in problems[:10])
+    more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+    raise FoiError(f"The data package in {descriptor.parent} is not valid:\n{shown}{more}",
+                   "This is a fault in foi: please report it with this message.")

@@ -1,0 +1,173 @@
+"""foi export --what package: a Frictionless Data Package (datapackage.json, dataset.csv,
+requests.csv) that the frictionless library and its command line find valid, with the
+campaign's licence, the sources, the questions and the method (issue 18, item 6)."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from report_campaign import SLUG, campaign  # noqa: F401 (a fixture)
+
+from foi.errors import FoiError
+from foi.reference.store import ReferenceTable, save_table
+from foi.report.export import DATASET_COLUMNS, METHOD_NOTES, REQUEST_COLUMNS, STATUS_MEANINGS
+from foi.report.package import CsvColumn, CsvTable, check_package, describe_package
+from tests.builders import campaign_file, register_db
+
+FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+QUESTIONS = ({"id": "q1", "text": "How many children received early help?"},
+             {"id": "q2", "text": "How many early help assessments were completed?"})
+
+
+def store_campaign_file(db, licence: str | None = None) -> None:
+    """The report campaign was written row by row: give it the campaign file it would have come from."""
+    text = campaign_file(slug=SLUG, prefix="EH", title="Early help", recipients=["BNS"],
+                         periods=["2023-24", "2024-25"], questions=QUESTIONS)
+    db["campaigns"].update(SLUG, {"source_text": (f'licence = "{licence}"\n' if licence else "") + text})
+
+
+def frictionless_says(descriptor: Path) -> dict:
+    """`frictionless validate --json`, as someone receiving the package would run it."""
+    done = subprocess.run([str(FRICTIONLESS), "validate", "--json", str(descriptor)],
+                          capture_output=True, text=True, check=False)
+    report = json.loads(done.stdout)
+    return {"exit": done.returncode, "valid": report["valid"],
+            "tables": {task["name"]: (task["valid"], task["stats"]["rows"]) for task in report["tasks"]}}
+
+
+def test_package_with_suppressed_refused_and_missing_cells_is_valid(campaign, run, isolated):
+    store_campaign_file(campaign)
+    result = run("export", SLUG, "--what", "package", "-o", "early-help-data")
+    assert result.stderr == ("Wrote early-help-data/datapackage.json with dataset.csv (28 rows), requests.csv "
+                             "(7 rows); checked: a valid data package\n")
+    folder = isolated / "early-help-data"
+    assert sorted(p.name for p in folder.iterdir()) == ["datapackage.json", "dataset.csv", "requests.csv"]
+    assert frictionless_says(folder / "datapackage.json") == {
+        "exit": 0, "valid": True, "tables": {"dataset": (True, 28), "requests": (True, 7)}}
+    # The CSVs are the exports' own, byte for byte (formulas neutralised the same way).
+    assert (folder / "dataset.csv").read_text(encoding="utf-8") == run("export", SLUG).stdout
+    assert (folder / "requests.csv").read_text(encoding="utf-8") == run("export", SLUG, "--what", "requests").stdout
+    # A second run writes the same package over the first.
+    first = (folder / "datapackage.json").read_bytes()
+    run("export", SLUG, "--what", "package", "-o", "early-help-data")
+    assert (folder / "datapackage.json").read_bytes() == first
+
+
+def test_datapackage_json_describes_every_table(campaign, run, isolated):
+    store_campaign_file(campaign)
+    run("export", SLUG, "--what", "package", "-o", "pkg")
+    package = json.loads((isolated / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    assert (package["name"], package["title"], package["created"]) == (SLUG, "Early help", "2026-05-20T12:00:00+01:00")
+    assert package["licenses"] == [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                                    "path": "https://creativecommons.org/licenses/by/4.0/"}]
+    assert [source["title"] for source in package["sources"]] == ["Register of councils", "Replies"]
+    assert "Freedom of Information Act 2000" in package["sources"][1]["description"]
+    assert package["questions"] == [
+        {"id": "q1", "title": "q1", "text": "How many children received early help?", "kind": "count",
+         "periods": ["2023-24", "2024-25"]},
+        {"id": "q2", "title": "q2", "text": "How many early help assessments were completed?", "kind": "count",
+         "periods": ["2023-24", "2024-25"]}]
+    assert package["method"] == {
+        "notes": [{"topic": topic, "text": text} for topic, text in METHOD_NOTES],
+        "statuses": [{"status": status, "meaning": meaning} for status, meaning in STATUS_MEANINGS.items()]}
+    dataset, requests = package["resources"]
+    assert (dataset["path"], requests["path"]) == ("dataset.csv", "requests.csv")
+    schema = dataset["schema"]
+    assert [f["name"] for f in schema["fields"]] == DATASET_COLUMNS
+    assert all(f["description"] for f in schema["fields"])
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    assert (types["value"], types["lower_bound"], types["upper_bound"]) == ("number", "number", "number")
+    enums = {f["name"]: f["constraints"]["enum"] for f in schema["fields"] if "constraints" in f}
+    assert enums == {"question_id": ["q1", "q2"], "period": ["2023-24", "2024-25"],
+                     "status": list(STATUS_MEANINGS), "method": ["auto", "manual"]}
+    assert (schema["missingValues"], schema["primaryKey"]) == ([""], ["body_code", "question_id", "period"])
+    assert schema["foreignKeys"] == [{"fields": ["body_code"],
+                                      "reference": {"resource": "requests", "fields": ["body_code"]}}]
+    assert [f["name"] for f in requests["schema"]["fields"]] == REQUEST_COLUMNS
+    assert requests["schema"]["primaryKey"] == ["body_code"]
+    assert {f["name"]: f["type"] for f in requests["schema"]["fields"]}["due_date"] == "date"
+
+
+def test_the_licence_comes_from_the_campaign_file(run, isolated):
+    register_db("campaign.db").close()
+    text = campaign_file(slug="care", prefix="CA", title="Care leavers", recipients=["BNS", "LDS"],
+                         periods=["2024/25"], questions=[{"id": "leavers", "text": "How many care leavers?"},
+                                                         {"id": "policy", "text": "Do you publish a policy?",
+                                                          "kind": "yes_no"}])
+    Path("care.toml").write_text('licence = "odbl-1.0"\n' + text, encoding="utf-8")
+    run("campaign", "create", "care.toml")
+    run("answer", "care", "BNS", "leavers", "2024/25", "<5")
+    run("answer", "care", "LDS", "leavers", "2024/25", "17")
+    run("answer", "care", "LDS", "policy", "2024/25", "yes")
+    run("export", "care", "--what", "package", "-o", "out")
+    package = json.loads((isolated / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["licenses"] == [{"name": "ODbL-1.0", "title": "Open Data Commons Open Database License 1.0",
+                                    "path": "https://opendatacommons.org/licenses/odbl/1-0/"}]
+    # A yes/no question: the value column holds text as well as numbers.
+    value = next(f for f in package["resources"][0]["schema"]["fields"] if f["name"] == "value")
+    assert value["type"] == "any"
+    rows = (isolated / "out" / "dataset.csv").read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[7:10] for row in rows[1:]] == [
+        ["", "<5", "suppressed"], ["", "", "missing"], ["17", "17", "answered"], ["yes", "yes", "answered"]]
+    assert frictionless_says(isolated / "out" / "datapackage.json") == {
+        "exit": 0, "valid": True, "tables": {"dataset": (True, 4), "requests": (True, 2)}}
+
+
+def test_an_unknown_licence_is_a_problem_in_the_campaign_file(run):
+    register_db("campaign.db").close()
+    text = campaign_file(slug="care", prefix="CA", title="Care leavers", recipients=["BNS"],
+                         periods=["2024/25"], questions=[{"id": "leavers", "text": "How many care leavers?"}])
+    Path("care.toml").write_text('licence = "CC-BY-40"\n' + text, encoding="utf-8")
+    result = run("campaign", "create", "care.toml", ok=False)
+    assert result.exit_code == 1
+    assert ("care.toml: 1 problem in the campaign file:\n  - licence: 'CC-BY-40' is not one of CC-BY-4.0, "
+            "CC-BY-SA-4.0, CC0-1.0, ODC-BY-1.0, ODbL-1.0, PDDL-1.0, OGL-UK-3.0") in result.stderr
+
+
+def test_the_package_needs_a_folder(campaign, run, isolated):
+    store_campaign_file(campaign)
+    no_output = run("export", SLUG, "--what", "package", ok=False)
+    assert no_output.exit_code == 2 and "--what package writes a folder: give -o FOLDER" in no_output.stderr
+    missing = run("export", SLUG, "--what", "package", "-o", "no-such-folder/pkg", ok=False)
+    assert missing.exit_code == 2
+    assert "the folder 'no-such-folder' does not exist: create it first, or write the file elsewhere" in missing.stderr
+    Path("notes.txt").write_text("mine", encoding="utf-8")
+    a_file = run("export", SLUG, "--what", "package", "-o", "notes.txt", ok=False)
+    assert a_file.exit_code == 2
+    assert "'notes.txt' is a file: --what package writes a folder, give its name" in a_file.stderr
+    assert Path("notes.txt").read_text(encoding="utf-8") == "mine"
+    # And the other way round: a table is a file, not a folder.
+    Path("folder").mkdir()
+    a_folder = run("export", SLUG, "--what", "dataset", "-o", "folder", ok=False)
+    assert a_folder.exit_code == 2 and "'folder' is a folder: give a file name" in a_folder.stderr
+    assert "Traceback" not in a_folder.stderr + a_file.stderr + missing.stderr + no_output.stderr
+    assert not (isolated / "pkg").exists()
+
+
+def test_reference_data_a_table_rests_on_is_a_source(campaign):
+    store_campaign_file(campaign)
+    save_table(campaign, ReferenceTable("looked_after", "Children looked after", "Department for Education, "
+                                        "Looked after statistics", "Open Government Licence v3.0"),
+               [("BNS", "2024-25", 2975.0, None)], now=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    table = CsvTable("measures", "Measures", "One row per measure.", [CsvColumn("value", "number", "The figure.")], [],
+                  [], reference_tables=["looked_after"])
+    package = describe_package(campaign, SLUG, [table], dt.datetime(2026, 5, 20, tzinfo=dt.UTC))
+    assert package["sources"][-1] == {
+        "title": "Children looked after (reference data 'looked_after')",
+        "description": "Department for Education, Looked after statistics; licence: Open Government Licence v3.0"}
+    assert len(package["sources"]) == 3
+
+
+def test_a_package_frictionless_finds_wrong_is_an_error_saying_why(campaign, run, isolated):
+    store_campaign_file(campaign)
+    run("export", SLUG, "--what", "package", "-o", "pkg")
+    dataset = isolated / "pkg" / "dataset.csv"
+    dataset.write_text(dataset.read_text(encoding="utf-8").replace(",120,", ",121,"), encoding="utf-8")
+    with pytest.raises(FoiError) as raised:
+        check_package(isolated / "pkg" / "datapackage.json")
+    assert str(raised.value).startswith(f"The data package in {isolated / 'pkg'} is not valid:\n  - dataset: ")
+    assert "hash" in str(raised.value)
+    assert str(raised.value).endswith("This is a fault in foi: please report it with this message.")
