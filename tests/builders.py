@@ -67,11 +67,13 @@ def create_campaign(db, folder: Path, *, slug: str, prefix: str | None = None,
                     periods: tuple[str, ...] = ("2023/24", "2024/25"),
                     questions: tuple[dict, ...] = (PLACED_OUT_OF_AREA,),
                     measures: tuple[dict, ...] = (),
-                    now: str = "2026-03-01T09:00:00+00:00") -> Path:
-    """Write `folder/<slug>.toml` and create the campaign from it; returns the file."""
+                    now: str = "2026-03-01T09:00:00+00:00", extra: str = "") -> Path:
+    """Write `folder/<slug>.toml` and create the campaign from it; returns the file.
+    `extra` is TOML added at the end of the file (e.g. [[estimates]] tables)."""
     source = Path(folder) / f"{slug}.toml"
     source.write_text(campaign_file(slug=slug, prefix=prefix or slug.upper(), title=title, recipients=recipients,
-                                    periods=periods, questions=questions, measures=measures), encoding="utf-8")
+                                    periods=periods, questions=questions, measures=measures) + extra,
+                      encoding="utf-8")
     apply_create(db, plan_create(db, source), now=now)
     return source
 

@@ -94,6 +94,8 @@ def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan
     if not any(problem.startswith("recipients") for problem in problems):
         bodies, unknown = resolve_recipients(db, spec.recipients)
         problems += unknown or ([] if bodies else ["recipients: no bodies match"])
+    if not any(problem.startswith("estimates") for problem in problems):
+        problems += _estimate_reference_problems(db, spec)
     clash = db.execute("SELECT slug FROM campaigns WHERE prefix = ? AND slug != ?", [spec.prefix, spec.slug]).fetchone()
     if clash:
         problems.append(f"prefix: {spec.prefix!r} is already used by campaign {clash[0]!r}; set another prefix")
@@ -117,6 +119,15 @@ def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan
         _plan_update(db, plan, old)
     plan.refresh = _stale_draft_addresses(db, spec.slug)
     return plan
+
+
+def _estimate_reference_problems(db: Database, spec: CampaignSpec) -> list[str]:
+    """Each estimate's scale_by must be a reference table in this database."""
+    known = table_names(db)
+    listed = f"known: {', '.join(known)}" if known else "there are none yet"
+    return [f"estimates[{index}].scale_by: no reference table named {estimate.scale_by!r} ({listed}); "
+            f"import one with `foi reference import FILE --name {estimate.scale_by}`"
+            for index, estimate in enumerate(spec.estimates) if estimate.scale_by not in known]
 
 
 def _plan_update(db: Database, plan: CreatePlan, old: CampaignSpec) -> None:

@@ -17,11 +17,12 @@ from foi.campaign.licences import DEFAULT_LICENCE, LICENCES, find_licence
 from foi.errors import FoiError
 
 TOP_KEYS = {"slug", "title", "prefix", "template", "recipients", "periods", "questions", "checks", "request",
-            "licence", "measures"}
+            "licence", "measures", "estimates"}
 REQUEST_KEYS = {"subject", "intro", "background", "definitions"}
 QUESTION_KEYS = {"id", "title", "text", "kind", "labels"}
 CHECK_KEYS = {"rule"}
 MEASURE_KEYS = {"id", "title", "formula", "format", "note"}
+ESTIMATE_KEYS = {"id", "title", "of", "period", "scale_by", "min_coverage"}
 FILTER_KEYS = {"types", "regions", "childrens_services", "codes", "exclude"}
 # money: pounds and pence; percent: a share in per cent (12.5 for 12.5%); days: a number of days
 KINDS = ("count", "money", "percent", "days", "text", "yes_no")
@@ -38,6 +39,11 @@ TEMPLATE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # A check compares two sums of question ids or whole numbers: "a + b <= c".
 RULE_PATTERN = re.compile(r"^\s*(?P<left>[^<>=!]+?)\s*(?P<op><=|>=|==|!=|<|>)\s*(?P<right>[^<>=!]+?)\s*$")
 TERM_PATTERN = re.compile(r"^(?:[a-z][a-z0-9_]*|\d+)$")
+REFERENCE_PATTERN = re.compile(r"^ref\.(?P<name>[a-z][a-z0-9_]*)$")
+# An estimate adds figures up, so it is made of a count or money question (or a measure).
+SUMMABLE_KINDS = ("count", "money")
+ALL_PERIODS = "all"
+DEFAULT_MIN_COVERAGE = 0.3
 
 
 class CampaignFileError(FoiError):
@@ -74,6 +80,20 @@ class Measure:
     note: str | None = None   # what the measure means, for readers of the report and export
 
 
+@dataclass
+class EstimateSpec:
+    """One [[estimates]] table: a national figure for `of` (a question id, or a measure id),
+    grossed up from the councils that answered by their share of reference table
+    `scale_by` (the NAME of ref.NAME); `period` is one period or "all"."""
+
+    id: str
+    of: str
+    scale_by: str
+    period: str = ALL_PERIODS
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    title: str | None = None
+
+
 def number_for(question_id: str, position: int) -> str:
     """'q2a' or 'question_2a' is question 2a; any other id is numbered by its position."""
     stripped = question_id.lower().removeprefix("q").removeprefix("uestion").strip("_-. ")
@@ -93,6 +113,7 @@ class CampaignSpec:
     request: dict[str, str]
     licence: str = DEFAULT_LICENCE  # what the published dataset may be reused under (foi.campaign.licences)
     measures: list[Measure] = field(default_factory=list)
+    estimates: list[EstimateSpec] = field(default_factory=list)
 
     def content(self) -> dict:
         """What the file means, for telling a real change from a reformatted file."""
@@ -102,6 +123,7 @@ class CampaignSpec:
             "questions": [q.__dict__ for q in self.questions], "request": self.request,
             "licence": self.licence,
             "measures": [m.__dict__ for m in self.measures],
+            "estimates": [e.__dict__ for e in self.estimates],
         }
 
 
@@ -158,8 +180,10 @@ def check_campaign(text: str, source: str = "campaign file",
     request = _request_section(data.get("request", {}), problems)
     licence = _licence(data, problems)
     measures = _measures(data.get("measures"), questions, references, problems)
+    subjects = {q.id: q.kind for q in questions} | {m.id: f"measure:{m.format}" for m in measures}
+    estimates = _estimates(data.get("estimates"), subjects, periods, problems)
     spec = CampaignSpec(slug or "", title or "", prefix, template, recipients, periods, questions, checks, request,
-                        licence, measures)
+                        licence, measures, estimates)
     return spec, problems
 
 
@@ -387,3 +411,61 @@ def formula_problems(formula: str, kinds: dict[str, str], references: Collection
 def _did_you_mean(name: str, known: Collection[str], prefix: str = "") -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{prefix}{close[0]}'?)" if close else ""
+def _estimates(value, subjects: dict[str, str], periods: list[str], problems: list[str]) -> list[EstimateSpec]:
+    """The [[estimates]] tables; `subjects` maps what an estimate may be `of` (question
+    ids) to its kind."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append("estimates: must be [[estimates]] tables, each with of and scale_by")
+        return []
+    estimates: list[EstimateSpec] = []
+    for where, table in _tables(value, "estimates", ESTIMATE_KEYS, problems):
+        of = _estimate_of(table, subjects, where, problems)
+        scale_by = _string(table, "scale_by", problems, where=where, required=True)
+        reference = REFERENCE_PATTERN.match(scale_by or "")
+        if scale_by and not reference:
+            problems.append(f"{where}scale_by: {scale_by!r} must name a reference table as ref.NAME, "
+                            "e.g. ref.referrals")
+        period = _string(table, "period", problems, where=where) or ALL_PERIODS
+        if period != ALL_PERIODS and periods and period not in periods:
+            problems.append(f"{where}period: {period!r} is not a period of this campaign "
+                            f"({', '.join(periods)}) nor \"{ALL_PERIODS}\"")
+        min_coverage = _min_coverage(table, where, problems)
+        title = _string(table, "title", problems, where=where)
+        estimate_id = _string(table, "id", problems, where=where) or of
+        if estimate_id and not ID_PATTERN.match(estimate_id):
+            problems.append(f"{where}id: {estimate_id!r} must be lower-case letters, digits and '_'")
+        elif estimate_id and any(e.id == estimate_id for e in estimates):
+            problems.append(f"{where}id: {estimate_id!r} is used by another estimate; give each estimate its own id")
+        elif estimate_id and of and reference:
+            estimates.append(EstimateSpec(estimate_id, of, reference["name"], period, min_coverage, title))
+    return estimates
+
+
+def _estimate_of(table: dict, subjects: dict[str, str], where: str, problems: list[str]) -> str | None:
+    of = _string(table, "of", problems, where=where, required=True)
+    if of is None:
+        return None
+    if of not in subjects:
+        problems.append(f"{where}of: unknown question or measure {of!r} (an estimate is of one of the questions "
+                        "or measures above)")
+        return None
+    if subjects[of].startswith("measure:") and subjects[of] != "measure:number":
+        problems.append(f"{where}of: measure {of!r} is a {subjects[of].split(':')[1]}; an estimate adds figures "
+                        "up, so it needs a count or money question or a measure of format number")
+        return None
+    if subjects[of] in KINDS and subjects[of] not in SUMMABLE_KINDS:
+        problems.append(f"{where}of: question {of!r} is a {subjects[of]}; an estimate adds figures up, "
+                        "so it needs a count or money question")
+        return None
+    return of
+
+
+def _min_coverage(table: dict, where: str, problems: list[str]) -> float:
+    value = table.get("min_coverage", DEFAULT_MIN_COVERAGE)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        problems.append(f"{where}min_coverage: {value!r} must be a share between 0 and 1 (0.3 means 30% "
+                        "of the reference total)")
+        return DEFAULT_MIN_COVERAGE
+    return float(value)

@@ -23,8 +23,12 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
     section, overdue...), shows for each question and period how many of ALL
     recipients answered, suppressed, refused or are missing (also by region
     and council type), totals over the councils that answered, and the median
-    working days to a first reply. The terminal, --json and --html show the
-    same figures. FOI_NOW sets "today".
+    working days to a first reply. With [[estimates]] in the campaign file,
+    each estimate for all recipients with its 95% interval and the councils
+    it rests on (or why none was made); and for each question with figures,
+    the range across councils (median, highest, lowest, figures to review).
+    The terminal, --json and --html show the same figures. FOI_NOW sets
+    "today".
 
     \b
     Example:

@@ -4,7 +4,7 @@ self-contained HTML file. Nothing here computes a figure: it only lays them out.
 import textwrap
 
 from foi.output import format_table
-from foi.report import charts, hexmap
+from foi.report import charts, hexmap, render_national as national
 from foi.report.summary import date_span, not_asked_cells, plural
 
 REQUEST_LABELS = [
@@ -97,6 +97,11 @@ def render_text(report: dict) -> str:
     if report["measures"]:
         out += _section(f"Measures (councils of {report['requests']['recipients']} recipients)",
                         format_table(measure_table_rows(report), MEASURE_FIELDS, MEASURE_HEADERS, max_width=60))
+    if report["estimates"]:
+        out += _section("National estimates", "\n".join(national.estimate_lines(report["estimates"])))
+    if report["ranges"]:
+        out += _section("Ranges across councils (exact figures only)",
+                        "\n".join(national.range_lines(report["ranges"])))
     out += _section("Methodology", "\n".join(textwrap.fill(line, 100) for line in report["methodology"]))
     return "\n".join(out).rstrip() + "\n"
 
@@ -146,6 +151,9 @@ def render_html(report: dict) -> str:
     env.filters["heat"] = charts.heat_colour
     env.filters["value"] = display_value
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else n
+    env.filters["figure"] = national.format_figure
+    env.filters["about"] = national.about
+    env.globals.update(estimate_basis=national.estimate_basis, range_summary=national.range_summary)
     return env.get_template("report.html.j2").render(
         report=report, req=report["requests"], summary=summary_rows(report), titles=question_titles(report),
         status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),

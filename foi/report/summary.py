@@ -17,7 +17,9 @@ from sqlite_utils import Database
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
 from foi.measures.compute import measure_coverage
+from foi.measures.ranges import OUTLIER_RULE
 from foi.output import plural
+from foi.report.national import national_figures
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
 from foi.vocabulary import GIVEN_VALUE_STATUSES, MessageKind, RequestState, ValueStatus, names
@@ -120,6 +122,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
         "response_times": response_times(campaign_calendar(db), rows, firsts),
         "responses_over_time": responses_over_time(firsts),
         "councils": council_rows(rows, cells, firsts),
+        **national_figures(db, campaign, periods),
     }
     report["councils_with_figures"] = len({c["body_code"] for c in cells
                                            if c["status"] in GIVEN_VALUE_STATUSES})
@@ -341,6 +344,15 @@ def methodology(report: dict) -> list[str]:
                      "tables). A suppressed answer makes the result a range (counted apart); a missing answer, "
                      f"or a division by zero, gives no value, never zero (foi export {slug} --what measures "
                      "says why for each council).")
+    if report["estimates"]:
+        lines.append("An observed total is a floor ('at least'): the exact figures councils gave, plus suppressed "
+                     "figures at the bottom of their ranges. An estimate scales the total of the councils that gave "
+                     "an exact figure up to all recipients, in proportion to a reference figure every council has; "
+                     "each says how many councils it rests on, their share of the reference total and how it was "
+                     "made, and none is made when that share is below the campaign file's min_coverage.")
+    if report["ranges"]:
+        lines.append("Ranges across councils rank the exact figures only: suppressed figures are counted apart. "
+                     + OUTLIER_RULE)
     if not_asked := not_asked_cells(report):
         were = "was" if not_asked == 1 else "were"
         lines.append(f"{plural(not_asked, 'cell')} (council, question and period) {were} not asked: "

@@ -1,0 +1,136 @@
+"""The report's national estimates and ranges: the campaign file's [[estimates]] and every
+numeric question, worked out by foi.measures.estimates and foi.measures.ranges from the
+dataset and the reference tables, as JSON-able rows."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from foi.campaign.campaigns import load_spec
+from foi.campaign.spec import ALL_PERIODS, EstimateSpec
+from foi.measures.cells import Cell, question_cells
+from foi.measures.compute import compute_cells
+from foi.measures.estimates import Estimate, ScaleBy, estimate_total
+from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
+from foi.reference.store import list_tables, reference_values
+
+# Questions whose figures can be ranked (text and yes/no answers cannot).
+RANKED_KINDS = ("count", "money", "percent", "days")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an estimate or a ranking is of: a question (or a measure), its cells for every
+    recipient x period, and how its figures are written (foi.measures.ranges.format_figure)."""
+
+    id: str
+    title: str
+    fmt: str
+    cells: list[Cell]
+
+
+def question_subjects(db: Database, slug: str) -> dict[str, Subject]:
+    """Every question with figures to add up or rank, in the campaign's order."""
+    return {q["id"]: Subject(q["id"], q["title"], q["kind"], question_cells(db, slug, q["id"]))
+            for q in db.query("SELECT id, coalesce(title, id) AS title, kind FROM questions "
+                              "WHERE campaign = ? ORDER BY position", [slug])
+            if q["kind"] in RANKED_KINDS}
+
+
+# How a measure's figures are written in rankings (foi.measures.ranges.format_figure): a
+# percent measure is a share (0.25 is 25%).
+RANKING_FORMATS = {"percent": "share", "number": "number", "ratio": "number"}
+
+
+def measure_subjects(db: Database, campaign: dict) -> dict[str, Subject]:
+    """Every measure of the campaign file, worked out for every recipient and period."""
+    measures = load_spec(campaign).measures if campaign["source_text"] else []
+    return {m.id: Subject(m.id, m.title or m.id, RANKING_FORMATS[m.format], compute_cells(db, campaign["slug"], m))
+            for m in measures}
+
+
+def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
+    """The [[estimates]] of the stored campaign file (none for a campaign written row by row)."""
+    return load_spec(campaign).estimates if campaign["source_text"] else []
+
+
+def national_figures(db: Database, campaign: dict, periods: list[str]) -> dict:
+    """{"estimates": [...], "ranges": [...]} for the report."""
+    subjects = question_subjects(db, campaign["slug"]) | measure_subjects(db, campaign)
+    estimates = campaign_estimates(campaign)
+    return {"estimates": estimate_rows(db, estimates, subjects, periods),
+            "ranges": range_rows(db, estimates, subjects, periods)}
+
+
+def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
+                  periods: list[str]) -> list[dict]:
+    """One row per estimate and period."""
+    titles = {t["name"]: t["title"] for t in list_tables(db)}
+    rows = []
+    for spec in estimates:
+        subject = subjects[spec.of]
+        values = reference_values(db, spec.scale_by)
+        for period in periods if spec.period == ALL_PERIODS else [spec.period]:
+            head = {"id": spec.id, "title": spec.title or subject.title, "of": spec.of, "period": period,
+                    "scale_by": f"ref.{spec.scale_by}", "min_coverage": spec.min_coverage, "format": subject.fmt}
+            scale = ScaleBy(spec.scale_by, titles.get(spec.scale_by, ""),
+                            {code: v for (code, p), v in values.items() if p == period})
+            mine = [c for c in subject.cells if c.period == period]
+            found = estimate_total(mine, scale, min_coverage=spec.min_coverage)
+            if spec.scale_by not in titles:  # deleted since the campaign was created
+                found = dataclasses.replace(found, refused=(
+                    f"there is no reference table ref.{spec.scale_by} in this campaign's database (import it "
+                    f"with `foi reference import FILE --name {spec.scale_by}`)"))
+            rows.append({**head, **estimate_json(found)})
+    return rows
+
+
+def estimate_json(found: Estimate) -> dict:
+    return {
+        "observed": _round(found.observed), "observed_note": found.observed_note,
+        "exact_councils": found.exact_councils, "ranged_councils": found.ranged_councils,
+        "estimate": _round(found.estimate), "low": _round(found.low), "high": _round(found.high),
+        "method": found.method, "councils": found.councils,
+        "coverage": None if found.coverage is None else round(found.coverage, 4),
+        "reference_total": _round(found.reference_total), "recipients": found.recipients,
+        "without_reference": found.without_reference, "refused": found.refused,
+    }
+
+
+def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
+               periods: list[str]) -> list[dict]:
+    """One row per question and period: the spread of councils' figures. A question with
+    an estimate is also compared with that estimate's reference figure."""
+    names = {row["code"]: row["name"]
+             for row in db.query("SELECT code, coalesce(short_name, name) AS name FROM bodies")}
+    scale_of: dict[str, str] = {}
+    for spec in estimates:
+        scale_of.setdefault(spec.of, spec.scale_by)
+    tables = {name: reference_values(db, name) for name in set(scale_of.values())}
+    rows = []
+    for subject in subjects.values():
+        name = scale_of.get(subject.id)
+        for period in periods:
+            reference = {code: v for (code, p), v in tables[name].items() if p == period} if name else None
+            ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}")
+            rows.append({"id": subject.id, "title": subject.title, "format": subject.fmt,
+                         **ranking_json(ranking), "outlier_rule": OUTLIER_RULE})
+    return rows
+
+
+def ranking_json(ranking: Ranking) -> dict:
+    row = dataclasses.asdict(ranking)
+    for key in ("median", "lower_quartile", "upper_quartile"):
+        row[key] = _round(row[key])
+    for outlier in row["outliers"]:
+        outlier["ratio"], outlier["typical"] = round(outlier["ratio"], 4), round(outlier["typical"], 4)
+    return row
+
+
+def _round(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
