@@ -164,6 +164,16 @@ def test_a_measure_is_ranked_and_estimated_like_a_question(isolated, run):
     assert (estimate["of"], estimate["observed"], estimate["councils"]) == ("helped_twice", 342, 3)
     assert abs(estimate["estimate"] - 342 / 2400 * 3700) < 1e-6  # 527.25
 
+    run("report", SLUG, "--html", "report.html")
+    html = Path("report.html").read_text(encoding="utf-8")
+    figure = html[html.index('<figure class="map-measure" id="map-measure-provision">'):]
+    figure = figure[:figure.index("</figure>")]
+    assert "<h3>Early help provision, 2024/25</h3>" in html
+    assert figure.count('<polygon class="hex"') == 153
+    assert "<title>Rotherham Metropolitan Borough Council: 15.7%</title>" in figure
+    assert "<title>Leeds City Council: 0.0% to 0.5% (a suppressed answer)</title>" in figure
+    assert "<title>Kirklees Council: no figure</title>" in figure
+
     Path(f"{SLUG}.toml").write_text(Path(f"{SLUG}.toml").read_text(encoding="utf-8").replace(
         'of = "helped_twice"', 'of = "provision"'), encoding="utf-8")
     refused = run("campaign", "create", "--update", f"{SLUG}.toml", ok=False)

@@ -148,8 +148,8 @@ def measure_map(values: Mapping[str, float | None], scale: ColourScale, *, label
     left out was not asked. `shown` ({body code: words}) replaces the formatted value on
     hover, e.g. a range '1.2% to 3.4%' where an input was suppressed."""
     shown = shown or {}
-    fills = {code: NO_FIGURE if value is None else Fill(scale.colour(value), shown.get(code, formatter(value)))
-             for code, value in values.items()}
+    fills = {code: Fill(NO_FIGURE.colour, shown.get(code, NO_FIGURE.label)) if value is None
+             else Fill(scale.colour(value), shown.get(code, formatter(value))) for code, value in values.items()}
     legend = scale.legend(formatter)
     if any(v is None for v in values.values()):
         legend.append((NO_FIGURE.colour, NO_FIGURE.label))

@@ -59,10 +59,25 @@ def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
 
 def national_figures(db: Database, campaign: dict, periods: list[str]) -> dict:
     """{"estimates": [...], "ranges": [...]} for the report."""
-    subjects = question_subjects(db, campaign["slug"]) | measure_subjects(db, campaign)
+    measures = measure_subjects(db, campaign)
+    subjects = question_subjects(db, campaign["slug"]) | measures
     estimates = campaign_estimates(campaign)
     return {"estimates": estimate_rows(db, estimates, subjects, periods),
-            "ranges": range_rows(db, estimates, subjects, periods)}
+            "ranges": range_rows(db, estimates, subjects, periods),
+            "measure_maps": [row for m in measures.values() if (row := measure_map_row(m, periods))]}
+
+
+def measure_map_row(subject: Subject, periods: list[str]) -> dict | None:
+    """A measure's figures for the latest period any council has one, for the report's map:
+    {id, title, format, period, values {body_code: value or None}, ranges {body_code: [low,
+    high]} where only a range is known}; None when no council has a figure."""
+    for period in reversed(periods):
+        mine = [c for c in subject.cells if c.period == period]
+        if any(c.value is not None for c in mine):
+            return {"id": subject.id, "title": subject.title, "format": subject.fmt, "period": period,
+                    "values": {c.body_code: c.value for c in mine},
+                    "ranges": {c.body_code: [c.low, c.high] for c in mine if c.value is None and c.known}}
+    return None
 
 
 def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],

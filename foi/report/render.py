@@ -3,6 +3,7 @@ self-contained HTML file. Nothing here computes a figure: it only lays them out.
 
 import textwrap
 
+from foi.measures.ranges import format_figure
 from foi.output import format_table
 from foi.report import charts, hexmap, render_national as national
 from foi.report.summary import date_span, not_asked_cells, plural
@@ -165,7 +166,18 @@ def html_hexmap(report: dict) -> dict:
     (it has the 153 councils with children's services); no map if none of them was asked."""
     placed, elsewhere = hexmap.on_map(c["body_code"] for c in report["councils"])
     names = {c["body_code"]: c["body_name"] for c in report["councils"]}
-    return {"svg": hexmap.state_map(report["councils"]) if placed else None,
+    measures = []
+    for row in report.get("measure_maps", []) if placed else []:
+        def written(value: float, fmt: str = row["format"]) -> str:
+            return format_figure(value, fmt)
+        values = {code: value for code, value in row["values"].items() if code in placed}
+        shown = {code: f"{written(low)} to {written(high)} (a suppressed answer)"
+                 for code, (low, high) in row["ranges"].items() if code in placed}
+        measures.append({"id": row["id"], "title": row["title"], "period": row["period"],
+                         "svg": hexmap.measure_map(values, hexmap.ColourScale.spanning(values.values()),
+                                                   label=f"{row['title']}, {row['period']}", formatter=written,
+                                                   names=names, shown=shown)})
+    return {"svg": hexmap.state_map(report["councils"]) if placed else None, "measures": measures,
             "off_map": [names[code] for code in elsewhere], "credit": hexmap.LAYOUT_CREDIT}
 
 
