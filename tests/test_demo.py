@@ -202,3 +202,40 @@ def test_demo_forced_into_a_users_folder_keeps_their_settings_and_files(tmp_path
     assert (folder / "notes.txt").read_text() == "mine"
     assert f"Kept what was there: {kept[1]}" in result.stderr
     assert "My Charity" not in (folder / "foi.toml").read_text()
+
+
+def test_the_report_estimates_ranks_and_maps_as_the_model_campaign_did(demo, tmp_path):
+    """Issue 18, item 7: the demo's report grosses closed assessments up to England with an
+    interval and its coverage, ranks a measure in a sentence, and maps the councils; the
+    estimate is the ratio the method sentence describes, recomputed here from the database."""
+    from tests.test_report_browser import BROWSER, open_page
+
+    result, _, db = demo
+    text = result.report_text
+    estimate = re.search(r"Closed with no early help, 2019/20: an estimated ([\d,]+) \(95% interval ([\d,]+) "
+                         r"to ([\d,]+)\)\n  Observed: at least ([\d,]+) .*\n  Rests on: (\d+) councils holding "
+                         r"([\d.]+)% of the ref.referrals total", text)
+    assert estimate, text
+    figure, low, high, observed = (int(estimate[i].replace(",", "")) for i in range(1, 5))
+    assert observed < low <= figure <= high
+    exact = dict(db.execute("SELECT body_code, value FROM dataset WHERE campaign = 'early-help' AND "
+                            "question_id = 'closed_no_early_help' AND period = '2019/20' AND status = 'answered'"))
+    referrals = dict(db.execute("SELECT v.body_code, v.value FROM reference_values v JOIN requests r ON "
+                                "r.body_code = v.body_code AND r.campaign = 'early-help' WHERE v.name = 'referrals' "
+                                "AND v.period = '2019/20'"))
+    used = [code for code in exact if code in referrals]
+    ratio = sum(exact[c] for c in used) / sum(referrals[c] for c in used)
+    by_hand = ratio * sum(referrals.values())
+    assert int(estimate[5]) == len(used)
+    assert float(estimate[6]) == round(100 * sum(referrals[c] for c in used) / sum(referrals.values()), 1)
+    assert abs(figure - by_hand) <= 0.005 * by_hand  # the terminal rounds to 3 significant figures
+    assert re.search(r"Re-referred, of those closed without early help, 2019/20: from [\d.]+% in [^\n]+ to "
+                     r"[\d.]+% in [^\n]+ \(\d+ councils with an exact figure", text), text
+
+    html = result.html_path
+    dom, requested = open_page(html, tmp_path) if BROWSER else (html.read_text(encoding="utf-8"), [])
+    assert requested == []
+    states = dom[dom.index('<figure id="map-states">'):]
+    assert states[:states.index("</figure>")].count('<polygon class="hex"') == 153
+    rate = dom[dom.index('id="map-measure-rereferral_rate"'):]
+    assert rate[:rate.index("</figure>")].count('<polygon class="hex"') == 153
