@@ -79,7 +79,15 @@ class Estimate:
 def bootstrap_draws(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> tuple[tuple[int, ...], ...]:
     """The resamples of n councils: each n indexes drawn with replacement."""
     rng = random.Random(seed)
-    return tuple(tuple(rng.randrange(n) for _ in range(n)) for _ in range(resamples))
+    bits, getrandbits = n.bit_length(), rng.getrandbits
+
+    def below() -> int:  # rng.randrange(n), as the standard library draws it, without its checks
+        drawn = getrandbits(bits)
+        while drawn >= n:
+            drawn = getrandbits(bits)
+        return drawn
+
+    return tuple(tuple(below() for _ in range(n)) for _ in range(resamples))
 
 
 def percentile_interval(estimates: Sequence[float]) -> tuple[float | None, float | None]:
@@ -116,8 +124,9 @@ def estimate_total(cells: list[Cell], scale: ScaleBy, *, min_coverage: float,
     ys = [y for _, y, _ in pairs]
     xs = [x for _, _, x in pairs]
     resamples = draws if draws is not None else bootstrap_draws(len(pairs))
-    spread = [sum(ys[i] for i in draw) * reference_total / x_sum
-              for draw in resamples if (x_sum := sum(xs[i] for i in draw))]
+    y_of, x_of = ys.__getitem__, xs.__getitem__
+    spread = [sum(map(y_of, draw)) * reference_total / x_sum
+              for draw in resamples if (x_sum := sum(map(x_of, draw)))]
     estimate = sum(ys) * reference_total / covered
     low, high = percentile_interval(spread) if spread else (None, None)
     correction = math.sqrt(1 - len(pairs) / (len(recipients) - without_reference))
