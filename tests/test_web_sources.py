@@ -151,6 +151,16 @@ def test_a_figure_in_the_email_text_is_shown_in_its_sentence(run, monkeypatch):
             '</div>') in shown
 
 
+def test_a_long_sentence_is_marked_to_its_end(run, monkeypatch):
+    refusal = ("We estimate that finding and extracting the number of home visits made by the outreach team would "
+               "exceed the appropriate limit of £450 set for local authorities, as every visit record would have "
+               "to be read by hand.")
+    db, value = answered(run, monkeypatch, f"Dear Data Project,\n\n{refusal} Section 12 applies.\n\nRegards")
+    assert (value["status"], value["source_location"]) == ("refused", "body line 3")
+    assert len(value["note"].split("seen: ")[1]) == 160  # the note keeps the sentence's start
+    assert marked(fragment(db, value)) == {"source-sentence": [refusal]}
+
+
 def test_a_long_email_is_cut_to_the_lines_around_the_sentence_and_says_so(run, monkeypatch):
     filler = "".join(f"Paragraph {n} of our letter says nothing about figures.\n" for n in range(1, 41))
     db, value = answered(run, monkeypatch, f"Here is our response to your request.\n{filler}"

@@ -47,6 +47,8 @@ ROWS_AROUND = 10  # a larger table is cut to this many rows either side of the c
 COLUMNS_AROUND = 6
 LINES_AROUND = 6
 LONGEST_CELL = 300  # characters of a cell shown
+SNIPPET = 160  # the characters of a sentence a value's note keeps ("seen: ...", foi.extract.prose)
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 SHEET_CELL = re.compile(r"^(?P<label>.*)!(?P<column>[A-Z]{1,3})(?P<row>\d+)$")
 GRID_CELL = re.compile(r"^(?:(?P<label>.*?) )?row (?P<row>\d+) col (?P<column>\d+)$")
@@ -373,9 +375,13 @@ def _span(lines: list[str], window: list[int], index: int, mark: _Mark) -> tuple
     if words:
         found = re.search(r"\s+".join(re.escape(w) for w in words), joined)
         if found and (len(starts) == 1 or found.start() < starts[1]):
+            end = found.end()
+            if len(mark.text or "") >= SNIPPET:  # the note keeps the sentence's start: mark it to its end
+                stop = SENTENCE_END.search(joined, end)
+                end = stop.end() if stop else end
             first = max(k for k, s in enumerate(starts) if s <= found.start())
-            last = max(k for k, s in enumerate(starts) if s < found.end())
-            return (following[first], found.start() - starts[first], following[last], found.end() - starts[last])
+            last = max(k for k, s in enumerate(starts) if s < end)
+            return (following[first], found.start() - starts[first], following[last], end - starts[last])
     return index, 0, index, len(lines[index])
 
 
