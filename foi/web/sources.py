@@ -50,6 +50,23 @@ LONGEST_CELL = 300  # characters of a cell shown
 SNIPPET = 160  # the characters of a sentence a value's note keeps ("seen: ...", foi.extract.prose)
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
+# The classes a fragment uses, for the page's own <style> (nothing is loaded from elsewhere).
+SOURCE_STYLE = """
+.source-fragment .source-table { border-collapse: collapse; font-size: 0.9em; }
+.source-fragment .source-table th, .source-fragment .source-table td { border: 1px solid #ccc; padding: 2px 6px; }
+.source-fragment .source-table th { background: #f3f3f3; color: #555; font-weight: normal; }
+.source-fragment .source-cell { background: #ffe066; outline: 2px solid #b58900; font-weight: bold; }
+.source-fragment .candidate-cell { background: #ffd6a5; outline: 2px dashed #c0392b; font-weight: bold; }
+.source-fragment .row-header, .source-fragment .column-header { background: #e8f0fe; font-weight: bold; }
+.source-fragment .gap { color: #999; text-align: center; }
+.source-fragment .source-text { font-family: monospace; white-space: pre-wrap; }
+.source-fragment .line-number { color: #999; display: inline-block; min-width: 3em; text-align: right; }
+.source-fragment .source-sentence { background: #ffe066; }
+.source-fragment .candidate-sentence { background: #ffd6a5; outline: 1px dashed #c0392b; }
+.source-fragment .source-cut, .source-fragment .source-context { color: #555; font-style: italic; }
+.source-fragment .source-missing { color: #8a1f11; }
+"""
+
 SHEET_CELL = re.compile(r"^(?P<label>.*)!(?P<column>[A-Z]{1,3})(?P<row>\d+)$")
 GRID_CELL = re.compile(r"^(?:(?P<label>.*?) )?row (?P<row>\d+) col (?P<column>\d+)$")
 LINE_CELL = re.compile(r"^(?:(?P<label>.*?) )?line (?P<row>\d+) col (?P<column>\d+)$")
