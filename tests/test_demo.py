@@ -103,6 +103,8 @@ def expected_cells(council: dict) -> dict:
         for period, value in periods.items():
             if behaviour == "answer_small_numbers" and value < 5:
                 cells[question, period] = ("suppressed", None)
+            elif behaviour == "answer_disagrees" and (question, period) == ("closed_no_early_help", "2019/20"):
+                cells[question, period] = ("needs_review", None)  # the email says another figure
             elif behaviour == "partial_s12" and question == "rereferrals":
                 cells[question, period] = ("refused", None)
             elif behaviour.startswith("answer") or behaviour.endswith("then_answer") or behaviour == "partial_s12":

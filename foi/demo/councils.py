@@ -24,7 +24,8 @@ BEHAVIOURS: dict[str, tuple[int, str]] = {
     "answer_xlsx": (22, "answered"),
     "answer_docx": (14, "answered"),
     "answer_pdf": (10, "answered"),
-    "answer_csv": (10, "answered"),
+    "answer_csv": (7, "answered"),
+    "answer_disagrees": (3, "answered"),
     "answer_body": (12, "answered"),
     "answer_small_numbers": (6, "answered"),
     "ack_then_answer": (10, "answered"),
@@ -47,6 +48,8 @@ DESCRIPTIONS = {
     "answer_docx": "answers with a Word table",
     "answer_pdf": "answers with a PDF letter holding a table",
     "answer_csv": "answers with a CSV file",
+    "answer_disagrees": "answers with a CSV file, and gives one of its figures differently in the email "
+                        "(a person must say which is right: `foi review`)",
     "answer_body": "answers in the text of the email",
     "answer_small_numbers": "answers, with figures under 5 shown as <5 (s.40)",
     "ack_then_answer": "acknowledges from a case-management no-reply address with its own "

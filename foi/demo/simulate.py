@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from foi.clock import LONDON
 from foi.demo import replies as r
-from foi.demo.councils import Council
+from foi.demo.councils import PERIODS, Council
 
 ANSWER_FORMATS = {"answer_xlsx": "xlsx", "answer_docx": "docx", "answer_pdf": "pdf",
                   "answer_csv": "csv", "answer_body": "body"}
@@ -83,6 +83,12 @@ def _council_replies(council: Council, got: r.Received, sent_on: dt.date,
              r.address(council, "j.harris"))
     elif behaviour in ANSWER_FORMATS:
         send("answer", r.answer(council, got, ANSWER_FORMATS[behaviour]), day("answer", 8, 45),
+             _route(council, "answer"))
+    elif behaviour == "answer_disagrees":
+        said = council.figures["closed_no_early_help"][PERIODS[-1]] + council.rng("disagree").randint(3, 12)
+        intro = (f"Please find attached our response. In {PERIODS[-1]}, {said:,} assessments were closed with "
+                 "no further action and no referral to early help.")
+        send("answer", r.answer(council, got, "csv", intro=intro), day("answer", 10, 40),
              _route(council, "answer"))
     elif behaviour == "answer_small_numbers":
         intro = ("Please find attached the information you requested. Figures fewer than 5 are "
