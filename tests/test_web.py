@@ -119,6 +119,22 @@ def test_the_token_and_the_host_are_required(desk):
     assert status == 403 and body.decode().startswith("The form was refused")
 
 
+def test_today_says_what_arrived_since_the_last_visit(desk):
+    base, token, db = desk
+    cookie = cookie_for(base, token)
+    status, headers, body = get(base, "/", cookie=cookie)
+    assert status == 200 and "Since your last visit" not in body.decode()
+    port = urlsplit(base).port
+    assert headers["set-cookie"].startswith(f"foi_visit_{port}=2026-05-20T12:00:00+01:00;")
+    visit = f"foi_visit_{port}=2026-05-18T12:00:00+01:00"
+    page = get(base, "/", cookie=f"{cookie}; {visit}")[2].decode()
+    arrived = page.split('<ul id="arrived">')[1].split("</ul>")[0].strip()
+    lost = db.execute("SELECT id FROM messages WHERE message_id = '<lost@kent.gov.uk>'").fetchone()[0]
+    assert arrived == (f'<li><a href="/inbox#message-{lost}">Your request about early help</a> (not matched), '
+                       "from foi@council.gov.uk</li>")
+    assert "Since your last visit" not in get(base, "/", cookie=f"{cookie}; foi_visit_{port}=junk")[2].decode()
+
+
 def test_an_attachment_is_a_download_with_a_safe_name(desk):
     base, token, db = desk
     cookie = cookie_for(base, token)
@@ -148,6 +164,14 @@ def page(desk):
         browser.close()
 
 
+def entered_by_hand(db) -> list[tuple]:
+    """The values in force entered by hand for Manchester and New Forest, oldest first."""
+    return db.execute(
+        "SELECT r.body_code, v.question_id, v.period, v.status, v.value, v.value_raw, v.lower_bound, v.upper_bound, "
+        "v.method, v.source_location, v.note, v.created_at FROM answer_values v JOIN requests r ON r.id = v.request_id "
+        "WHERE v.current = 1 AND v.method = 'manual' AND r.body_code IN ('MAN', 'NEW') ORDER BY v.id").fetchall()
+
+
 @browser_needed
 def test_a_review_queue_worked_to_empty_agrees_with_foi_review(desk, page, run):
     _base, _token, db = desk
@@ -172,10 +196,7 @@ def test_a_review_queue_worked_to_empty_agrees_with_foi_review(desk, page, run):
     assert tab.inner_text("#done").startswith("Nothing left to review in this campaign")
     review = json.loads(run("review", SLUG, "--json").stdout)
     assert (review["values"], review["counts"]["to_be_confirmed"]) == ([], 0)
-    rows = db.execute(
-        "SELECT r.body_code, v.question_id, v.period, v.status, v.value, v.value_raw, v.lower_bound, v.upper_bound, "
-        "v.method, v.source_location, v.note, v.created_at FROM answer_values v JOIN requests r ON r.id = v.request_id "
-        "WHERE v.current = 1 AND v.method = 'manual' AND r.body_code IN ('MAN', 'NEW') ORDER BY v.id").fetchall()
+    rows = entered_by_hand(db)
     assert rows == [
         ("MAN", "q2", "2024-25", "suppressed", None, "<5", 0.0, 4.0, "manual", "entered by hand",
          "accepted the reading «<5» at figures.xlsx Sheet1!C3 on the review page", "2026-05-20T12:00:00+01:00"),
@@ -184,6 +205,8 @@ def test_a_review_queue_worked_to_empty_agrees_with_foi_review(desk, page, run):
         ("NEW", "q1", "2023-24", "not_held", None, "not held", None, None, "manual", "entered by hand",
          "marked not held on the review page", "2026-05-20T12:00:00+01:00"),
     ]
+    run("extract", SLUG, "--force")  # read again: what was decided on the page stays
+    assert entered_by_hand(db) == rows
     dataset = run("export", SLUG, "--what", "dataset", "--format", "json").stdout
     shown = {(row["body_code"], row["question_id"], row["period"]): (row["status"], row["value"], row["method"])
              for row in json.loads(dataset)}

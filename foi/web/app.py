@@ -3,6 +3,7 @@ database for that request only (foi.db.connect) and writing through the function
 CLI calls, in their transactions, so the CLI and the page can be used at once."""
 
 import contextlib
+import datetime as dt
 import secrets
 import socket
 from collections.abc import Iterator
@@ -35,8 +36,9 @@ HOST = "127.0.0.1"
 class Site:
     """The pages over one campaign database; `token` is the secret printed at start."""
 
-    def __init__(self, db_path: Path, token: str):
+    def __init__(self, db_path: Path, token: str, port: int):
         self.db_path = Path(db_path)
+        self.visit_cookie = f"foi_visit_{port}"
         self.csrf = csrf_token(token)
         # Autoescape: every council-supplied string (names, subjects, file names, cell
         # text, mail bodies) reaches the page as text, never as markup.
@@ -63,8 +65,13 @@ class Site:
     # ---- pages
 
     def today(self, request: Request) -> Response:
+        """Today; the visit's time is kept in a cookie, to say next time what arrived since."""
+        since = last_visit(request.cookies.get(self.visit_cookie))
         with self.database() as db:
-            return self.render("today.html", page=pages.today_page(db, clock.today()))
+            response = self.render("today.html", page=pages.today_page(db, clock.today(), since))
+        response.set_cookie(self.visit_cookie, clock.iso(clock.now()), max_age=400 * 24 * 3600, httponly=True,
+                            samesite="strict")
+        return response
 
     def review(self, request: Request) -> Response:
         slug = request.path_params["slug"]
@@ -151,6 +158,15 @@ class Site:
         return fields
 
 
+def last_visit(cookie: str | None) -> str | None:
+    """The time of the last visit kept in the cookie, if it is one (the browser may send anything)."""
+    try:
+        moment = dt.datetime.fromisoformat(cookie or "")
+    except ValueError:
+        return None
+    return clock.iso(moment) if moment.tzinfo is not None else None
+
+
 def page_headers(nonce: str) -> dict[str, str]:
     """No script or style but the page's own (by nonce), nothing loaded from elsewhere,
     forms sent only here, the page never framed, its address never passed to another site
@@ -163,7 +179,7 @@ def page_headers(nonce: str) -> dict[str, str]:
 
 def make_app(db_path: Path, token: str, port: int) -> Guard:
     """The application, behind its guard (foi.web.guard)."""
-    site = Site(db_path, token)
+    site = Site(db_path, token, port)
     routes = [
         Route("/", site.today),
         Route("/review/{slug}", site.review),

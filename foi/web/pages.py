@@ -18,16 +18,26 @@ def campaigns(db: Database) -> list[dict]:
     return list(db.query("SELECT slug, title FROM campaigns ORDER BY created_at, slug"))
 
 
-def today_page(db: Database, today: dt.date) -> dict:
+def today_page(db: Database, today: dt.date, since: str | None = None) -> dict:
     """Per campaign: the counts by state, the overdue and very overdue requests, what is
-    to review; then how many received messages are not filed under any request."""
+    to review; then how many received messages are not filed under any request, and the
+    messages stored after `since` (the last visit), if given."""
     shown = []
     for campaign in campaigns(db):
         rows = status_rows(db, campaign["slug"], today)
         late = sorted((row for row in rows if row.overdue), key=lambda row: -row.days_overdue)
         counts = review_campaign(db, campaign["slug"])["counts"]
         shown.append({**campaign, "summary": summarise(rows), "overdue": late, "review": counts})
-    return {"campaigns": shown, "unmatched": len(list_messages(db, unmatched=True))}
+    return {"campaigns": shown, "unmatched": len(list_messages(db, unmatched=True)),
+            "since": since, "arrived": arrived_since(db, since) if since else []}
+
+
+def arrived_since(db: Database, since: str) -> list[dict]:
+    """Messages stored after the moment `since` (ISO-8601 with offset), oldest first."""
+    return list(db.query(
+        "SELECT m.id, m.subject, m.from_addr, m.stored_at, r.reference, b.name AS body_name FROM messages m "
+        "LEFT JOIN requests r ON r.id = m.request_id LEFT JOIN bodies b ON b.code = r.body_code "
+        "WHERE julianday(m.stored_at) > julianday(?) ORDER BY m.stored_at, m.id", [since]))
 
 
 def review_page(db: Database, slug: str, body: str | None) -> dict:
@@ -81,8 +91,8 @@ def request_page(db: Database, reference: str, today: dt.date) -> dict:
         message["attachments"] = list(db.query(
             "SELECT id, filename, size, sha256, note FROM attachments WHERE message = ? ORDER BY parent, position",
             [message["id"]]))
-    timeline = [(m["date"] or m["stored_at"], "in", m["subject"] or "(no subject)", m["classification"] or "",
-                 m["id"]) for m in messages]
+    timeline = [(m["date"] or m["stored_at"], "in", m["subject"] or "(no subject)",
+                 (m["classification"] or "").replace("_", " "), m["id"]) for m in messages]
     timeline += [(o["sent_at"] or o["created_at"], "out", o["subject"], f"{o['kind']}, {o['state']}", None)
                  for o in db.query("SELECT * FROM outgoing WHERE request_id = ?", [request["id"]])]
     timeline += [(e["occurred_on"], "event", e["kind"].replace("_", " "), describe_event(e["details"]), None)
