@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("report",),                   # reads what all of the above wrote
     ("workspace",),                # a new campaign folder: database, register, templates
     ("demo",),                     # a whole campaign end to end
-    ("web",),                      # foi serve's pages: an HTTP shell over the library, like the CLI
+    ("web",),                      # the local pages of `foi serve` over the campaign database
     ("cli",),                      # the thin shell over all of it
     ("__main__",),
 ]

@@ -1,6 +1,10 @@
 """The Starlette application of `foi serve`: one route per page, each opening the
 database for that request only (foi.db.connect) and writing through the functions the
-CLI calls, in their transactions, so the CLI and the page can be used at once."""
+CLI calls, in their transactions, so the CLI and the page can be used at once.
+
+The package adds only this HTTP shell, its guard (foi.web.guard), what each page shows
+(foi.web.pages, gathered from foi.extract.review, foi.triage.inbox and foi.tracking) and
+the templates; no rule is decided here."""
 
 import contextlib
 import datetime as dt
