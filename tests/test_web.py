@@ -279,3 +279,28 @@ def test_serve_says_what_to_do_without_a_database_or_a_free_port(run):
         1, f"Error: Port {port} on 127.0.0.1 cannot be used (Address already in use)\n"
            "  Give another with --port, e.g. `foi serve --port 8800`.\n")
     assert run("serve", "--port", "70000", ok=False).exit_code == 2
+
+
+@browser_needed
+def test_a_requests_page_has_its_timeline_deadline_values_and_files(desk, page, run):
+    base, _token, db = desk
+    tab, _dialogs = page
+    manchester = reference(db, "MAN")
+    tab.goto(f"{base}request/{manchester}")
+    assert tab.inner_text("h1") == f"{manchester}: Manchester City Council"
+    assert tab.inner_text("#state") == "answered partial"
+    # The deadline as `foi deadline SLUG BODY` explains it (after its heading line).
+    assert tab.inner_text("#deadline").splitlines() == run("deadline", SLUG, "MAN").stdout.splitlines()[1:]
+    rows = [row.split("\t") for row in tab.inner_text("#timeline").splitlines()[1:]]
+    assert rows == [["2026-03-05 10:00", "received", "Acknowledgement", "acknowledgement"],
+                    ["2026-04-01", "event", "response", ""],
+                    ["2026-04-01 15:00", "received", "=SUM(A1) Your FOI", "answer partial"]]
+    values = [row.split("\t")[:4] for row in tab.inner_text("#values").splitlines()[1:]]
+    assert values == [["q1", "2023-24", "answered", "200"], ["q1", "2024-25", "needs review", "about 210"],
+                      ["q2", "2023-24", "refused", "section 12"], ["q2", "2024-25", "suppressed", "<5"]]
+    with tab.expect_download() as download:
+        tab.click("text=../../etc/Early help: figures?.xlsx")
+    assert download.value.suggested_filename == "Early help_ figures_.xlsx"  # the browser replaces : and ?
+    assert download.value.path().read_bytes() == b"PK fake xlsx"
+    tab.goto(f"{base}request/EH-NOPE-0000")
+    assert tab.inner_text("#problem") == "No request 'EH-NOPE-0000'"
