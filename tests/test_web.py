@@ -5,6 +5,7 @@ with a second unsure value, an unmatched reply and a hostile one added."""
 import http.client
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -304,3 +305,17 @@ def test_a_requests_page_has_its_timeline_deadline_values_and_files(desk, page, 
     assert download.value.path().read_bytes() == b"PK fake xlsx"
     tab.goto(f"{base}request/EH-NOPE-0000")
     assert tab.inner_text("#problem") == "No request 'EH-NOPE-0000'"
+
+
+def test_ctrl_c_stops_the_server_without_a_traceback():
+    register_db("campaign.db").close()
+    process = subprocess.Popen([sys.executable, "-m", "foi", "serve", "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        started(process)
+        process.send_signal(signal.SIGINT)
+        assert (process.wait(timeout=10), process.stderr.read()) == (0, "Stopped.\n")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -32,7 +32,11 @@ def serve(state, port: int, open_browser: bool) -> None:
     port = sock.getsockname()[1]
     token = new_token()
     url = f"http://127.0.0.1:{port}/?token={token}"
-    click.echo(f"The review desk is open at:\n    {url}\nOnly this computer can reach it. Stop with Ctrl+C.")
-    if open_browser:
-        webbrowser.open(url)
-    serve_forever(make_app(state.db_path, token, port), sock)
+
+    def ready() -> None:
+        click.echo(f"The review desk is open at:\n    {url}\nOnly this computer can reach it. Stop with Ctrl+C.")
+        if open_browser:
+            webbrowser.open(url)
+
+    serve_forever(make_app(state.db_path, token, port), sock, ready)
+    click.echo("Stopped.", err=True)

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import secrets
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -209,7 +209,12 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
-def serve_forever(app: Guard, sock: socket.socket) -> None:
-    """Answer on `sock` until interrupted (Ctrl+C)."""
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    server.run(sockets=[sock])
+def serve_forever(app: Guard, sock: socket.socket, ready: Callable[[], None]) -> None:
+    """Answer on `sock` until interrupted (Ctrl+C), then return; `ready` is called first
+    (to print the address), inside the same watch for Ctrl+C."""
+    try:
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        ready()
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the signal again once it has shut down: stopping is the normal end
+        return
