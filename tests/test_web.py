@@ -319,3 +319,14 @@ def test_ctrl_c_stops_the_server_without_a_traceback():
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_the_page_and_the_commands_work_on_the_database_at_once(desk, run):
+    """A value answered with `foi answer` while the server runs leaves the page's queue at once."""
+    base, token, _db = desk
+    cookie = cookie_for(base, token)
+    page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
+    assert page.count('<article class="item"') == 2
+    run("answer", SLUG, "MAN", "q1", "2024-25", "210", "--note", "phoned the council")
+    page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
+    assert page.count('<article class="item"') == 1 and 'data-question="q2"' in page
