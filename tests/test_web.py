@@ -50,6 +50,7 @@ def desk(campaign, isolated):  # noqa: F811 (the fixture imported above)
                       subject=HOSTILE + "Re: FOI", date="2026-05-18T09:00:00+01:00", classification="answer",
                       body="<img src=x onerror=\"document.title='pwned'\">" + HOSTILE,
                       attachments=[(HOSTILE + ".xlsx", b"cells")])
+    db.execute("UPDATE messages SET parse_error = ? WHERE id = ?", ["cut short " + HOSTILE, hostile])
     db["answer_values"].insert({"request_id": new, "question_id": "q1", "period": "2023-24",
                                 "status": "needs_review", "value_raw": HOSTILE, "source_message": hostile,
                                 "source_file": HOSTILE + ".xlsx", "source_location": "Sheet1!B2",
@@ -263,6 +264,7 @@ def test_a_hostile_reply_shows_as_text_and_runs_nothing(desk, page):
     assert tab.inner_text("ul.attachments") == f"{HOSTILE}.xlsx (5 bytes)"  # the file name
     tab.goto(base.rstrip("/") + f"/review/{SLUG}?body=NEW")
     assert tab.inner_text("article.item q.raw") == HOSTILE              # the cell
+    assert tab.inner_text("#also") == f"(the message): partly read: cut short {HOSTILE}"
     assert tab.title() == f"Review {SLUG} · foi" and dialogs == []
 
 
