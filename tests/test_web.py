@@ -119,6 +119,8 @@ def test_the_token_and_the_host_are_required(desk):
     status, _, body = get(base, f"/review/{SLUG}/answer", cookie=cookie, method="POST",
                           body="body=MAN&question=q1&period=2024-25&value=7")
     assert status == 403 and body.decode().startswith("The form was refused")
+    status, _, body = get(base, f"/review/{SLUG}/answer", cookie=cookie, method="POST", body="x" * 70_000)
+    assert (status, body.decode()) == (413, "The form is too large.")
 
 
 def test_today_says_what_arrived_since_the_last_visit(desk):

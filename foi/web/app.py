@@ -152,10 +152,12 @@ class Site:
 
     async def form(self, request: Request) -> dict[str, str] | Response:
         """The form's fields, once its CSRF token is checked."""
-        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-            return PlainTextResponse("The form is too large.", status_code=413)
-        body = await request.body()
-        fields = dict(parse_qsl(body[:MAX_FORM_BYTES].decode("utf-8", "replace"), keep_blank_values=True))
+        body = b""
+        async for chunk in request.stream():  # read no more than a form of this page can hold
+            body += chunk
+            if len(body) > MAX_FORM_BYTES:
+                return PlainTextResponse("The form is too large.", status_code=413)
+        fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         if not same(fields.get("csrf"), self.csrf):
             return PlainTextResponse("The form was refused: it did not come from this page. Reload the page "
                                      "and try again.", status_code=403)
