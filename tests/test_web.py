@@ -334,3 +334,19 @@ def test_the_page_and_the_commands_work_on_the_database_at_once(desk, run):
     run("answer", SLUG, "MAN", "q1", "2024-25", "210", "--note", "phoned the council")
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 1 and 'data-question="q2"' in page
+
+
+@browser_needed
+def test_today_counts_states_and_links_each_overdue_council_to_its_request(desk, page):
+    _base, _token, db = desk
+    tab, _dialogs = page
+    states = [row.split("\t") for row in tab.inner_text("table.states").splitlines()[1:]]
+    assert states == [["answered", "1"], ["answered partial", "1"], ["awaiting response", "1"], ["bounced", "1"],
+                      ["draft", "1"], ["not held", "1"], ["refused", "1"], ["All", "7"]]
+    assert tab.inner_text("a.to-review") == "3 values to review"
+    late = [row.split("\t") for row in tab.inner_text("table.overdue").splitlines()[1:]]
+    assert late == [['=HYPERLINK("http://evil.example/x","Leeds")', "awaiting response", "2026-04-08",
+                     "29 (very overdue)"]]
+    with tab.expect_navigation():
+        tab.click("table.overdue a")
+    assert tab.inner_text("h1") == f'{reference(db, "LDS")}: =HYPERLINK("http://evil.example/x","Leeds")'
