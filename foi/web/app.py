@@ -211,12 +211,23 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, calling `ready` once it answers: by then it handles Ctrl+C itself."""
+
+    def __init__(self, config: uvicorn.Config, ready: Callable[[], None]):
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.should_exit:
+            self.ready()
+
+
 def serve_forever(app: Guard, sock: socket.socket, ready: Callable[[], None]) -> None:
-    """Answer on `sock` until interrupted (Ctrl+C), then return; `ready` is called first
-    (to print the address), inside the same watch for Ctrl+C."""
+    """Answer on `sock` until interrupted (Ctrl+C), then return; `ready` is called once
+    the server answers (to print the address): a Ctrl+C from then on stops it cleanly."""
     try:
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-        ready()
-        server.run(sockets=[sock])
+        _Server(uvicorn.Config(app, log_level="warning", access_log=False), ready).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn raises the signal again once it has shut down: stopping is the normal end
         return
