@@ -203,6 +203,8 @@ def test_demo_forced_into_a_users_folder_keeps_their_settings_and_files(tmp_path
     assert (folder / kept[0]).read_text() == "# my own campaign file\n"
     assert (folder / "notes.txt").read_text() == "mine"
     assert f"Kept what was there: {kept[1]}" in result.stderr
+    assert result.stderr.endswith(f"Then confirm what foi was unsure of in your browser: cd {folder} && "
+                                  "FOI_NOW=2026-05-20 foi serve\n")
     assert "My Charity" not in (folder / "foi.toml").read_text()
 
 

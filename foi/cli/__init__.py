@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "review": "foi.cli.extraction:review",
     "answer": "foi.cli.extraction:answer",
     "demo": "foi.cli.demo:demo",
+    "serve": "foi.cli.serve:serve",
 }
 
 # The summary of a command in `foi --help` is the first line of its docstring, read

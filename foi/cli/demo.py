@@ -35,3 +35,5 @@ def demo(state, folder: Path, force: bool) -> None:
         click.echo(f"note: {note}", err=True)
     click.echo(f"Wrote {result.html_path}", err=True)
     click.echo(f"Try: cd {folder} && FOI_NOW=2026-05-20 foi status early-help", err=True)
+    click.echo(f"Then confirm what foi was unsure of in your browser: cd {folder} && FOI_NOW=2026-05-20 foi serve",
+               err=True)
