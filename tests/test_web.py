@@ -350,3 +350,48 @@ def test_today_counts_states_and_links_each_overdue_council_to_its_request(desk,
     with tab.expect_navigation():
         tab.click("table.overdue a")
     assert tab.inner_text("h1") == f'{reference(db, "LDS")}: =HYPERLINK("http://evil.example/x","Leeds")'
+
+
+@browser_needed
+def test_the_demos_review_queue_is_worked_to_empty_beside_its_sources(tmp_path, monkeypatch, run):
+    """The demo leaves three figures a council gave twice, differently (its CSV and its
+    email): each is shown beside both sources, the cell and the sentence marked, and
+    accepting the CSV's reading on the page leaves `foi review` and the report with none."""
+    from foi.demo import run_demo
+
+    folder = tmp_path / "demo"
+    run_demo(folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("FOI_NOW", "2026-05-20T12:00:00+01:00")
+    assert json.loads(run("review", "early-help", "--json").stdout)["counts"]["to_be_confirmed"] == 3
+    process = subprocess.Popen([sys.executable, "-m", "foi", "serve", "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        url = started(process)
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=BROWSER, args=["--no-sandbox", "--disable-gpu"])
+            tab = browser.new_page()
+            tab.goto(url)
+            tab.click("a.to-review")
+            chosen = {}
+            for _ in range(3):
+                council = tab.inner_text("#council")
+                item = tab.locator("article.item").first
+                source = item.locator(".source-fragment")
+                assert source.locator(".candidate-cell").count() == 1  # the CSV's cell ...
+                assert source.locator(".candidate-sentence").count() == 1  # ... and the email's sentence
+                assert source.locator(".column-header").first.inner_text() == "2019/20"
+                chosen[council] = source.locator(".candidate-cell").inner_text().replace(",", "")
+                with tab.expect_navigation():
+                    item.locator("form.accept button", has_text="csv row").click()
+            assert tab.inner_text("#done").startswith("Nothing left to review in this campaign")
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert json.loads(run("review", "early-help", "--json").stdout)["counts"]["to_be_confirmed"] == 0
+    assert json.loads(run("report", "early-help", "--json").stdout)["needs_review"] == 0
+    rows = json.loads(run("export", "early-help", "--what", "dataset", "--format", "json").stdout)
+    decided = {f"{r['body_name']} ({r['body_code']})": str(round(r["value"])) for r in rows
+               if r["method"] == "manual"}
+    assert decided == chosen and len(decided) == 3

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import uvicorn
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from sqlite_utils import Database
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +33,7 @@ from foi.safetext import one_line
 from foi.triage.inbox import assign_message
 from foi.web import pages
 from foi.web.guard import Guard, csrf_token, same
+from foi.web.sources import SOURCE_STYLE
 
 MAX_FORM_BYTES = 64 * 1024
 HOST = "127.0.0.1"
@@ -48,6 +50,7 @@ class Site:
         # text, mail bodies) reaches the page as text, never as markup.
         self.templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                                      autoescape=True)
+        self.templates.globals["source_style"] = Markup(SOURCE_STYLE)  # foi's own CSS, not council text
 
     @contextlib.contextmanager
     def database(self) -> Iterator[Database]:
@@ -81,7 +84,7 @@ class Site:
         slug = request.path_params["slug"]
         try:
             with self.database() as db:
-                page = pages.review_page(db, slug, request.query_params.get("body"))
+                page = pages.review_page(db, slug, request.query_params.get("body"), blob_dir(self.db_path))
         except FoiError as error:
             return self.problem(error, 404, "/")
         return self.render("review.html", page=page)

@@ -4,6 +4,7 @@ what a person must confirm, foi.triage.inbox for the unmatched mail."""
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -12,6 +13,7 @@ from foi.extract.review import review_campaign
 from foi.tracking.deadlines import campaign_calendar, explain_case
 from foi.tracking.status import status_rows, summarise
 from foi.triage.inbox import find_request, list_messages
+from foi.web.sources import source_fragment
 
 
 def campaigns(db: Database) -> list[dict]:
@@ -40,8 +42,9 @@ def arrived_since(db: Database, since: str) -> list[dict]:
         "WHERE julianday(m.stored_at) > julianday(?) ORDER BY m.stored_at, m.id", [since]))
 
 
-def review_page(db: Database, slug: str, body: str | None) -> dict:
-    """One council's values to confirm (the rows `foi review --json` gives), and the
+def review_page(db: Database, slug: str, body: str | None, blobs: Path) -> dict:
+    """One council's values to confirm (the rows `foi review --json` gives), each with its
+    source (foi.web.sources: the table with the cell marked, or the sentence), and the
     councils with anything to review, for moving on to the next."""
     if slug not in {c["slug"] for c in campaigns(db)}:
         raise FoiError(f"No campaign {slug!r}")
@@ -49,7 +52,7 @@ def review_page(db: Database, slug: str, body: str | None) -> dict:
     with_values = [group for group in report["councils"]
                    if any(v["body"] == group["body"] for v in report["values"])]
     current = next((g for g in with_values if g["body"] == body), with_values[0] if with_values else None)
-    values = [dict(v, answers=[(r, answer_for(r)) for r in v["readings"]])
+    values = [dict(v, answers=[(r, answer_for(r)) for r in v["readings"]], source=source_fragment(db, blobs, v))
               for v in report["values"] if current and v["body"] == current["body"]]
     position = with_values.index(current) if current else 0
     following = with_values[position + 1] if position + 1 < len(with_values) else None

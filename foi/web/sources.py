@@ -191,7 +191,9 @@ def _tables_of(db: Database, blob_dir: Path, source: _Source) -> tuple[list[Tabl
             return None, "The message this value was read from is no longer in the campaign, so it cannot be shown."
         digest = sha256_of(row[0].encode("utf-8")).hexdigest()
         return _reading(db, digest, lambda: read_within_limits(read_body, row[0]), "the email's text")
-    assert source.sha256 is not None  # a file with no sha256 is never read (foi.extract.run)
+    if source.sha256 is None:  # the message holds no attachment of that name (any more)
+        return None, (f"The file {source.file or '(unnamed)'} is not among the attachments of the message this "
+                      "value was read from, so it cannot be shown.")
     path = blob_path(blob_dir, source.sha256)
     if not path.exists():
         return None, (f"The file {source.file or source.sha256[:12]} is no longer in the blobs folder beside the "
