@@ -300,3 +300,16 @@ def run_secret_command(command: str, key: str) -> str:
     if not secret:
         raise FoiError(f"{key} printed nothing")
     return secret
+
+
+def person_deciding(env: Mapping[str, str] | None = None) -> str:
+    """Who is recording a value by hand, for the record: FOI_USER, else the login name."""
+    env = os.environ if env is None else env
+    if named := " ".join(env.get("FOI_USER", "").split()):
+        return named[:100]
+    import getpass  # lazy: start-up
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "unknown"

@@ -545,3 +545,11 @@ CREATE TABLE reference_values (
 @migrations(name="0011_reference_data")
 def m0011_reference_data(db: Database) -> None:
     run_script(db, SCHEMA_0011_REFERENCE)
+
+
+# Who recorded a value by hand (`foi answer --by`, or the review page): a campaign's
+# figures are defended in public, and several people may confirm them. NULL for values
+# read automatically, and for hand entries made before this column existed.
+@migrations(name="0012_decided_by")
+def m0012_decided_by(db: Database) -> None:
+    db.execute("ALTER TABLE answer_values ADD COLUMN decided_by TEXT")

@@ -70,7 +70,7 @@ def test_hand_value_survives_reextraction_and_dry_runs_store_nothing(tmp_path):
     assert (refused["status"], refused["refusal_section"]) == ("refused", "s.40(2)")
 
 
-def test_extract_review_answer_commands(tmp_path, run):
+def test_extract_review_answer_commands(tmp_path, run, monkeypatch):
     db = make_db(tmp_path)
     request = add_request(db, "BNS")
     add_message(db, tmp_path / "blobs", request, FIRST, {"scan.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 40})
@@ -102,10 +102,15 @@ def test_extract_review_answer_commands(tmp_path, run):
     text = run("review", "cin")
     assert text.stderr.strip() == ("To review: 2 values to be confirmed (foi report's \"Values to be confirmed\"), "
                                    "1 file not read in full.")
-    answered = run("answer", "cin", "BNS", "referrals", "2017/18", "1,410", "--note", "phoned")
-    assert answered.stdout.strip() == "Recorded BNS referrals 2017/18: answered 1410"
+    answered = run("answer", "cin", "BNS", "referrals", "2017/18", "1,410", "--note", "phoned", "--by", "Sam Okafor")
+    assert answered.stdout.strip() == "Recorded BNS referrals 2017/18: answered 1410 (by Sam Okafor)"
+    monkeypatch.setenv("FOI_USER", "Jo  Bloggs")  # the default for --by (the login name without it)
     assert run("answer", "cin", "BNS", "nfa", "2015/16", "refused:s12").stdout.strip() == \
-        "Recorded BNS nfa 2015/16: refused s.12"
+        "Recorded BNS nfa 2015/16: refused s.12 (by Jo Bloggs)"
+    decided = db.execute(
+        "SELECT question_id, method, decided_by, note FROM answer_values WHERE method = 'manual' ORDER BY id"
+    ).fetchall()
+    assert decided == [("referrals", "manual", "Sam Okafor", "phoned"), ("nfa", "manual", "Jo Bloggs", None)]
     failed = run("answer", "cin", "BNS", "nfa", "2019/20", "3", ok=False)
     assert failed.exit_code == 1 and re.search("No period '2019/20' in cin", failed.stderr)
     failed = run("answer", "cin", "BNS", "nfa", "2015/16", "lots", ok=False)

@@ -7,6 +7,7 @@ import json
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -364,6 +365,7 @@ def test_the_demos_review_queue_is_worked_to_empty_beside_its_sources(tmp_path, 
     monkeypatch.chdir(folder)
     monkeypatch.setenv("FOI_NOW", "2026-05-20T12:00:00+01:00")
     assert json.loads(run("review", "early-help", "--json").stdout)["counts"]["to_be_confirmed"] == 3
+    monkeypatch.setenv("FOI_USER", "Sam Okafor")
     process = subprocess.Popen([sys.executable, "-m", "foi", "serve", "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
@@ -373,6 +375,7 @@ def test_the_demos_review_queue_is_worked_to_empty_beside_its_sources(tmp_path, 
             tab = browser.new_page()
             tab.goto(url)
             tab.click("a.to-review")
+            assert tab.inner_text("#decider").startswith("Each decision is recorded as made by Sam Okafor")
             chosen = {}
             for _ in range(3):
                 council = tab.inner_text("#council")
@@ -395,3 +398,6 @@ def test_the_demos_review_queue_is_worked_to_empty_beside_its_sources(tmp_path, 
     decided = {f"{r['body_name']} ({r['body_code']})": str(round(r["value"])) for r in rows
                if r["method"] == "manual"}
     assert decided == chosen and len(decided) == 3
+    with sqlite3.connect(folder / "campaign.db") as db:
+        assert db.execute("SELECT DISTINCT decided_by FROM answer_values WHERE method = 'manual'").fetchall() == [
+            ("Sam Okafor",)]

@@ -159,9 +159,10 @@ def _review_counts(counts: dict) -> str:
 @click.argument("period")
 @click.argument("value")
 @click.option("--note", help="Why (e.g. 'read from the scanned letter, page 2').")
+@click.option("--by", "by", help="Who decided it, for the record (default: FOI_USER, else your login name).")
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded; record nothing.")
 @click.pass_obj
-def answer(state, slug, body, question, period, value, note, dry_run) -> None:
+def answer(state, slug, body, question, period, value, note, by, dry_run) -> None:
     """Record a value by hand (kept when replies are read again).
 
     VALUE is a number, a suppressed figure ('<5', '5 or less'), 'not held',
@@ -172,9 +173,12 @@ def answer(state, slug, body, question, period, value, note, dry_run) -> None:
         foi answer early-help BNS closed_no_early_help 2016/17 1234 --note "scanned letter p.2"
         foi answer early-help BNS rereferrals 2016/17 refused:s12
     """
+    from foi.config import person_deciding
     from foi.extract.review import save_manual_answer
 
-    result = save_manual_answer(state.db, slug, body, question, period, value, note, _now(), dry_run)
+    who = " ".join((by or "").split())[:100] or person_deciding()
+    result = save_manual_answer(state.db, slug, body, question, period, value, note, _now(), dry_run,
+                                decided_by=who)
     shown = result["value_text"] or (f"{result['value']:g}" if result["value"] is not None else "")
     if result["status"] == "suppressed":
         upper = result["upper_bound"]
@@ -182,4 +186,4 @@ def answer(state, slug, body, question, period, value, note, dry_run) -> None:
     if result["status"] == "refused":
         shown = result["refusal_section"]
     verb = "Would record" if dry_run else "Recorded"
-    click.echo(f"{verb} {body} {question} {period}: {result['status']} {shown}".rstrip())
+    click.echo(f"{verb} {body} {question} {period}: {result['status']} {shown}".rstrip() + f" (by {who})")

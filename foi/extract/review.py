@@ -38,9 +38,9 @@ def is_conflict(note: str | None) -> bool:
 
 
 def save_manual_answer(db: Database, slug: str, body: str, question: str, period: str, raw: str,
-                       note: str | None, now: str, dry_run: bool = False) -> dict:
-    """Record a value by hand ('1234', '<5', 'not held', 'refused:s12'); it stays
-    in force over later automatic extractions."""
+                       note: str | None, now: str, dry_run: bool = False, decided_by: str | None = None) -> dict:
+    """Record a value by hand ('1234', '<5', 'not held', 'refused:s12'), with who decided
+    it and when; it stays in force over later automatic extractions."""
     campaign = load_campaign(db, slug)
     kinds = {q.id: q.kind for q in campaign.questions}
     if question not in kinds:
@@ -65,7 +65,7 @@ def save_manual_answer(db: Database, slug: str, body: str, question: str, period
     if dry_run:
         return result
     with db.atomic():
-        result["id"] = insert_manual_value(db, row[0], question, period, value, note, now)
+        result["id"] = insert_manual_value(db, row[0], question, period, value, note, now, decided_by)
         apply_history(db, row[0], request_message_dates(db, row[0]))
     return result
 

@@ -83,12 +83,12 @@ def withdraw_auto_values(db: Database, message_id: int, keep: set[tuple[str, str
 
 
 def insert_manual_value(db: Database, request_id: int, question_id: str, period: str,
-                        value: Value, note: str | None, now: str) -> int:
+                        value: Value, note: str | None, now: str, decided_by: str | None = None) -> int:
     table = db.table("answer_values").insert({
         "request_id": request_id, "question_id": question_id, "period": period,
         "source_message": None, "method": "manual", "current": 0, "created_at": now,
         **value_columns(value), "confidence": CERTAIN, "note": note,
-        "source_location": "entered by hand",
+        "source_location": "entered by hand", "decided_by": decided_by,
     })
     assert table.last_pk is not None  # set by the insert
     return table.last_pk

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from foi import clock
 from foi.blobs import blob_path
+from foi.config import person_deciding
 from foi.db import blob_dir, connect
 from foi.errors import FoiError
 from foi.extract.review import save_manual_answer
@@ -46,11 +47,13 @@ class Site:
         self.db_path = Path(db_path)
         self.visit_cookie = f"foi_visit_{port}"
         self.csrf = csrf_token(token)
+        self.person = person_deciding()  # who started `foi serve`: each decision on the page is recorded as theirs
         # Autoescape: every council-supplied string (names, subjects, file names, cell
         # text, mail bodies) reaches the page as text, never as markup.
         self.templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                                      autoescape=True)
         self.templates.globals["source_style"] = Markup(SOURCE_STYLE)  # foi's own CSS, not council text
+        self.templates.globals["person"] = self.person
 
     @contextlib.contextmanager
     def database(self) -> Iterator[Database]:
@@ -129,7 +132,8 @@ class Site:
         def save() -> None:
             with self.database() as db:
                 save_manual_answer(db, slug, body, form.get("question", ""), form.get("period", ""),
-                                   form.get("value", ""), form.get("note") or None, clock.iso(clock.now()))
+                                   form.get("value", ""), form.get("note") or None, clock.iso(clock.now()),
+                                   decided_by=self.person)
         try:
             await run_in_threadpool(save)
         except FoiError as error:

@@ -102,7 +102,8 @@ def request_page(db: Database, reference: str, today: dt.date) -> dict:
                  for e in db.query("SELECT * FROM events WHERE request_id = ?", [request["id"]])]
     values = list(db.query(
         "SELECT v.question_id, v.period, v.status, v.value, v.value_raw, v.lower_bound, v.upper_bound, "
-        "v.refusal_section, v.method, v.source_file, v.source_location, v.note FROM answer_values v "
+        "v.refusal_section, v.method, v.source_file, v.source_location, v.note, v.decided_by, v.created_at "
+        "FROM answer_values v "
         "JOIN questions q ON q.campaign = ? AND q.id = v.question_id "
         "JOIN periods p ON p.campaign = ? AND p.period = v.period "
         "WHERE v.request_id = ? AND v.current = 1 ORDER BY q.position, p.position",
