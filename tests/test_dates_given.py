@@ -44,4 +44,5 @@ def test_a_refusal_under_a_section_that_refuses_nothing_is_not_recorded(run, val
                                                 ("refused:reg.12(4)(b)", "reg.12(4)(b)")])
 def test_a_refusal_under_a_real_section_is_recorded(run, value, section):
     example_campaign()
-    assert run("answer", "early-help", "BNS", "rereferrals", "2016/17", value).stdout.strip().endswith(section)
+    said = run("answer", "early-help", "BNS", "rereferrals", "2016/17", value, "--by", "Sam").stdout.strip()
+    assert said.endswith(f": refused {section} (by Sam)")
