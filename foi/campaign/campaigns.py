@@ -86,8 +86,9 @@ def _by_filters(db: Database, filters: dict) -> tuple[list[dict], list[str]]:
 
 def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan:
     """Check the file against the database and work out what `create` would do."""
-    # A measure's ref.NAME must be a table this database holds.
-    spec, text, problems = read_campaign_file(path, references=table_names(db))
+    # A measure's ref.NAME, and an estimate's scale_by, must be a table this database holds.
+    known_tables = table_names(db)
+    spec, text, problems = read_campaign_file(path, references=known_tables)
     bodies: list[dict] = []
     # The file's problems and the database's are reported together: a bad kind must not
     # hide an unknown body code (a recipients value already found wrong is not looked up).
@@ -95,7 +96,7 @@ def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan
         bodies, unknown = resolve_recipients(db, spec.recipients)
         problems += unknown or ([] if bodies else ["recipients: no bodies match"])
     if not any(problem.startswith("estimates") for problem in problems):
-        problems += _estimate_reference_problems(db, spec)
+        problems += _estimate_reference_problems(spec, known_tables)
     clash = db.execute("SELECT slug FROM campaigns WHERE prefix = ? AND slug != ?", [spec.prefix, spec.slug]).fetchone()
     if clash:
         problems.append(f"prefix: {spec.prefix!r} is already used by campaign {clash[0]!r}; set another prefix")
@@ -121,9 +122,8 @@ def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan
     return plan
 
 
-def _estimate_reference_problems(db: Database, spec: CampaignSpec) -> list[str]:
-    """Each estimate's scale_by must be a reference table in this database."""
-    known = table_names(db)
+def _estimate_reference_problems(spec: CampaignSpec, known: list[str]) -> list[str]:
+    """Each estimate's scale_by must be one of `known`, the reference tables in this database."""
     listed = f"known: {', '.join(known)}" if known else "there are none yet"
     return [f"estimates[{index}].scale_by: no reference table named {estimate.scale_by!r} ({listed}); "
             f"import one with `foi reference import FILE --name {estimate.scale_by}`"
