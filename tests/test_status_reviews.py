@@ -71,3 +71,21 @@ def test_a_review_shows_its_own_due_date_and_is_overdue_when_late(mail, run, mon
     exported = {r["body_code"]: r for r in json.loads(
         run("export", "eh", "--what", "requests", "--format", "json").stdout)}
     assert (exported[refused_code]["due_date"], exported[silent_code]["due_date"]) == ("2026-05-07", "2026-04-02")
+
+
+def test_status_does_not_import_what_only_campaign_files_and_reference_data_need():
+    """Start-up: `foi status` reads the stored campaign's rows, so the campaign file's
+    parser (tomllib), its formula checker (ast), difflib's suggestions and the reference
+    tables (the shipped DfE figures) are imported only by the commands that use them."""
+    import subprocess
+    import sys
+
+    make_campaign(count=2)
+    code = ("import runpy, sys\nsys.argv = ['foi', 'status', 'eh']\n"
+            "try:\n    runpy.run_module('foi', run_name='__main__')\nexcept SystemExit as done:\n"
+            "    assert not done.code, done.code\n"
+            "print(sorted(m for m in sys.modules if m in ('tomllib', 'difflib', 'foi.campaign.formula') "
+            "or m.startswith('foi.reference')), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "2 requests (draft 2)" in result.stdout  # status ran and counted them
+    assert result.stderr.splitlines()[-1] == "[]"

@@ -15,7 +15,6 @@ from sqlite_utils import Database
 from foi.campaign.references import make_reference
 from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
 from foi.errors import FoiError
-from foi.reference.store import table_names
 from foi.register.councils import COUNCIL_TYPES, list_bodies
 from foi.vocabulary import SENDABLE_STATES
 
@@ -86,6 +85,8 @@ def _by_filters(db: Database, filters: dict) -> tuple[list[dict], list[str]]:
 
 def plan_create(db: Database, path: Path, *, update: bool = False) -> CreatePlan:
     """Check the file against the database and work out what `create` would do."""
+    from foi.reference.store import table_names  # lazy: start-up (`foi status` needs no reference data)
+
     # A measure's ref.NAME, and an estimate's scale_by, must be a table this database holds.
     known_tables = table_names(db)
     spec, text, problems = read_campaign_file(path, references=known_tables)

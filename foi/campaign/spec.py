@@ -4,15 +4,12 @@ Every problem found is collected, each naming the field it is about, so a user
 fixes the whole file in one pass instead of one error per run.
 """
 
-import difflib
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foi.campaign.formula import FormulaError, parse_formula
 from foi.campaign.licences import DEFAULT_LICENCE, LICENCES, find_licence
 from foi.errors import FoiError
 
@@ -158,6 +155,8 @@ def check_campaign(text: str, source: str = "campaign file",
     """The spec as far as it could be read (a missing slug or title is "") and every
     problem in it, each naming its field; only text that is not TOML at all raises.
     A measure's ref.NAME is checked against `references` when given (the database's tables)."""
+    import tomllib  # lazy: start-up (`foi status` reads stored campaigns' rows, never a campaign file)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -389,6 +388,8 @@ def _measures(value, questions: list[Question], references: Collection[str] | No
 def formula_problems(formula: str, kinds: dict[str, str], references: Collection[str] | None) -> list[str]:
     """Why `formula` cannot be computed: not a formula, or each name it uses that is not a
     question (of a numeric kind; `kinds` maps question id to kind) or a known reference table."""
+    from foi.campaign.formula import FormulaError, parse_formula  # lazy: start-up (ast, for measures only)
+
     try:
         parsed = parse_formula(formula)
     except FormulaError as error:
@@ -409,8 +410,12 @@ def formula_problems(formula: str, kinds: dict[str, str], references: Collection
 
 
 def _did_you_mean(name: str, known: Collection[str], prefix: str = "") -> str:
+    import difflib  # lazy: start-up (only a misspelt name in a formula needs it)
+
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{prefix}{close[0]}'?)" if close else ""
+
+
 def _estimates(value, subjects: dict[str, str], periods: list[str], problems: list[str]) -> list[EstimateSpec]:
     """The [[estimates]] tables; `subjects` maps what an estimate may be `of` (question
     ids) to its kind."""
