@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from foi.errors import FoiError
 from foi.reference.builtin import BUILTIN_NAMES
 from foi.reference.store import ReferenceTable, save_table
-from foi.register.importing import IDENTIFIER_COLUMNS, SAVE_AS, normal_header, read_sheet
+from foi.register.importing import IDENTIFIER_COLUMNS, SAVE_AS, body_keys, normal_header, read_sheet
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PERIOD_COLUMNS = ("period", "year", "financial_year")
@@ -110,12 +110,7 @@ def _value_column(path: Path, headers: list[str], body: str, period: str, wanted
 
 
 def _check_rows(db: Database, plan: ReferencePlan, rows: list, note_column: str | None) -> None:
-    bodies = list(db.query("SELECT code, gss_code, name FROM bodies"))
-    by_key = {
-        "code": {b["code"].upper(): b["code"] for b in bodies},
-        "gss_code": {b["gss_code"].upper(): b["code"] for b in bodies if b["gss_code"]},
-        "name": {b["name"].upper(): b["code"] for b in bodies},
-    }[plan.body_column]
+    by_key = body_keys(db.query("SELECT code, gss_code, name FROM bodies"), plan.body_column)
     campaign_periods = {row["period"] for row in db.query("SELECT DISTINCT period FROM periods")}
     seen: dict[tuple[str, str], int] = {}
     for row in rows:

@@ -16,7 +16,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,6 +199,11 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def body_keys(bodies: Iterable[dict], identifier: str) -> dict[str, str]:
+    """{what a file may give in column `identifier` (code, gss_code or name), upper-cased: body code}."""
+    return {body[identifier].upper(): body["code"] for body in bodies if body[identifier]}
+
+
 def _has_columns(headers: list[str]) -> bool:
     return any(c in headers for c in IDENTIFIER_COLUMNS) and any(c in headers for c in ADDRESS_COLUMNS)
 
@@ -214,11 +219,7 @@ def plan_import(db: Database, path: Path) -> ImportPlan:
     identifier = next(c for c in IDENTIFIER_COLUMNS if c in sheet.headers)
     bodies = {row["code"]: row for row in db.query(
         "SELECT code, gss_code, name, foi_email, email_source, email_checked_on, notes, postal_address FROM bodies")}
-    by_key = {
-        "code": {code.upper(): code for code in bodies},
-        "gss_code": {(b["gss_code"] or "").upper(): c for c, b in bodies.items() if b["gss_code"]},
-        "name": {b["name"].upper(): c for c, b in bodies.items()},
-    }[identifier]
+    by_key = body_keys(bodies.values(), identifier)
     plan = ImportPlan()
     seen: dict[str, int] = {}
     for row in sheet.rows:
