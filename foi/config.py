@@ -302,11 +302,12 @@ def run_secret_command(command: str, key: str) -> str:
     return secret
 
 
-def person_deciding(env: Mapping[str, str] | None = None) -> str:
-    """Who is recording a value by hand, for the record: FOI_USER, else the login name."""
-    env = os.environ if env is None else env
-    if named := " ".join(env.get("FOI_USER", "").split()):
-        return named[:100]
+def person_deciding(given: str | None = None) -> str:
+    """Who is recording a value by hand, for the record: the name given (`foi answer --by`),
+    else FOI_USER, else the login name. A name is kept to one line of at most 100 characters."""
+    for name in (given, os.environ.get("FOI_USER")):
+        if named := " ".join((name or "").split()):
+            return named[:100]
     import getpass  # lazy: start-up
 
     try:

@@ -176,7 +176,7 @@ def answer(state, slug, body, question, period, value, note, by, dry_run) -> Non
     from foi.config import person_deciding
     from foi.extract.review import save_manual_answer
 
-    who = " ".join((by or "").split())[:100] or person_deciding()
+    who = person_deciding(by)
     result = save_manual_answer(state.db, slug, body, question, period, value, note, _now(), dry_run,
                                 decided_by=who)
     shown = result["value_text"] or (f"{result['value']:g}" if result["value"] is not None else "")
