@@ -134,21 +134,20 @@ def _where(file: str | None, location: str | None) -> str:
 
 def _review_counts(counts: dict) -> str:
     """What is to review; the first figure is the report's "Values to be confirmed"."""
-    def some(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n == 1 else many}"
+    from foi.output import plural
 
-    parts = [some(counts["to_be_confirmed"], "value to be confirmed", "values to be confirmed")
+    parts = [plural(counts["to_be_confirmed"], "value to be confirmed", "values to be confirmed")
              + " (foi report's \"Values to be confirmed\")"]
     if counts["values"] > counts["to_be_confirmed"]:
-        parts.append(some(counts["values"] - counts["to_be_confirmed"], "value read unsurely and counted",
-                          "values read unsurely and counted"))
+        parts.append(plural(counts["values"] - counts["to_be_confirmed"], "value read unsurely and counted",
+                            "values read unsurely and counted"))
     if counts["requests"]:
-        parts.append(some(counts["requests"], "request answered with no figures read",
-                          "requests answered with no figures read"))
+        parts.append(plural(counts["requests"], "request answered with no figures read",
+                            "requests answered with no figures read"))
     if counts["files"]:
-        parts.append(some(counts["files"], "file not read in full", "files not read in full"))
+        parts.append(plural(counts["files"], "file not read in full", "files not read in full"))
     if counts["checks"]:
-        parts.append(some(counts["checks"], "failed check", "failed checks"))
+        parts.append(plural(counts["checks"], "failed check"))
     return "To review: " + ", ".join(parts) + "."
 
 
