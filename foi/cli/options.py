@@ -109,8 +109,6 @@ def known_campaigns(db: Any) -> list[str]:
     return campaign_slugs(db)
 
 
-
-
 class Day(click.ParamType):
     """A YYYY-MM-DD day given on the command line; anything else is a usage error (exit 2)."""
 

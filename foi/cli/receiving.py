@@ -138,7 +138,6 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
                        "Give the saved messages themselves (.eml, .msg, mbox) or the folder that holds them.")
 
 
-
 @click.command()
 @click.argument("slug")
 @body_argument()
