@@ -231,11 +231,11 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
         "SELECT id, added_at FROM questions WHERE campaign = ?", [spec.slug])}
     added |= {("p", r["period"]): r["added_at"] for r in db.query(
         "SELECT period, added_at FROM periods WHERE campaign = ?", [spec.slug])}
-    is_new = plan.action == "update"
+    updating = plan.action == "update"
     row = {"slug": spec.slug, "title": spec.title, "prefix": spec.prefix, "template": spec.template,
            "recipients": json.dumps(spec.recipients), "source_path": plan.source_path,
            "source_text": plan.source_text, "created_at": now}
-    if plan.action == "update":
+    if updating:
         row.pop("created_at")
         db.table("campaigns").update(spec.slug, row)
     else:
@@ -244,12 +244,12 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE campaign = ?", [spec.slug])
     db.table("periods").insert_all(
         {"campaign": spec.slug, "period": p, "position": i,
-         "added_at": added.get(("p", p), now if is_new else None)}
+         "added_at": added.get(("p", p), now if updating else None)}
         for i, p in enumerate(spec.periods, 1))
     db.table("questions").insert_all(
         {"campaign": spec.slug, "id": q.id, "position": i, "text": q.text, "kind": q.kind,
          "labels": json.dumps(q.labels), "title": q.title,
-         "added_at": added.get(("q", q.id), now if is_new else None)}
+         "added_at": added.get(("q", q.id), now if updating else None)}
         for i, q in enumerate(spec.questions, 1))
     db.table("checks").insert_all({"campaign": spec.slug, "position": i, "rule": r}
                                   for i, r in enumerate(spec.checks, 1))
