@@ -37,7 +37,7 @@ TEMPLATE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 RULE_PATTERN = re.compile(r"^\s*(?P<left>[^<>=!]+?)\s*(?P<op><=|>=|==|!=|<|>)\s*(?P<right>[^<>=!]+?)\s*$")
 TERM_PATTERN = re.compile(r"^(?:[a-z][a-z0-9_]*|\d+)$")
 REFERENCE_PATTERN = re.compile(r"^ref\.(?P<name>[a-z][a-z0-9_]*)$")
-# An estimate adds figures up, so it is made of a count or money question (or a measure).
+# The kinds whose figures add up: a check's sums and an estimate (or its measure) use only these.
 SUMMABLE_KINDS = ("count", "money")
 ALL_PERIODS = "all"
 DEFAULT_MIN_COVERAGE = 0.3
@@ -336,7 +336,7 @@ def check_rule_problem(rule: str, questions: dict[str, Question]) -> str | None:
             if not term.isdigit():
                 if term not in questions:
                     return f"{rule!r} names unknown question {term!r}"
-                if questions[term].kind in KINDS and questions[term].kind not in ("count", "money"):
+                if questions[term].kind in KINDS and questions[term].kind not in SUMMABLE_KINDS:
                     return f"{rule!r}: question {term!r} is not a count"
     return None
 
