@@ -170,13 +170,14 @@ def import_(state, path: Path, skip_invalid: bool, dry_run: bool) -> None:
             f"{plural(len(plan.errors), 'invalid row')} in {path}; nothing was imported",
             "Fix them, or use --skip-invalid to import the valid rows only.",
         )
+    if dry_run:
+        for item in plan.valid:
+            click.echo(f"  {item.code}: {_changes(item.changes)}")
+    else:
+        apply_import(state.db, plan, now=clock.iso(clock.now()))  # writes every valid row, or none
     verb = "Would update" if dry_run else "Updated"
-    for item in plan.valid if dry_run else []:
-        click.echo(f"  {item.code}: {_changes(item.changes)}")
-    changed = 0 if dry_run else apply_import(state.db, plan, now=clock.iso(clock.now()))
-    count = len(plan.valid) if dry_run else changed
     skipped = f", skipped {len(plan.errors)} invalid" if plan.errors else ""
-    click.echo(f"{verb} {plural(count, 'body', 'bodies')}, {plan.unchanged} already up to date{skipped}.")
+    click.echo(f"{verb} {plural(len(plan.valid), 'body', 'bodies')}, {plan.unchanged} already up to date{skipped}.")
 
 
 def _changes(changes: dict[str, str]) -> str:
