@@ -81,7 +81,7 @@ def check_imap(imap: ImapConfig) -> Finding:
     where = f"{imap.host}:{imap.effective_port}"
     mailbox = ImapSentFolder(imap)
     try:
-        folders = sorted(str(name) for _flags, _delimiter, name in mailbox.client.list_folders())
+        folders = mailbox.folders()
     except FoiError as error:
         return _refused("IMAP", error)
     finally:
