@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from foi.campaign.references import make_reference
+from foi.sending.chasing import UPHELD
+from foi.vocabulary import COMPLAINABLE_STATES
 from tests.builders import campaign_file, create_campaign, register_db, review_requested
 
 ADDRESSES = {"BNS": "foi@barnsley.gov.uk", "LDS": "foi@leeds.gov.uk", "SHF": "foi@sheffield.gov.uk",
@@ -285,3 +287,7 @@ def test_counts_shown_to_the_user_agree_with_their_nouns(run, monkeypatch, isola
         "`foi councils set-email` or `councils import`, and `foi send` uses them, or send by post/web form):"]
     assert run("status", "one").stdout.splitlines()[-1].startswith("1 request (draft 1)")
     assert run("inbox").stderr == "0 messages\n"
+
+
+def test_every_state_a_complaint_can_follow_says_what_the_review_upheld():
+    assert set(UPHELD) == COMPLAINABLE_STATES

@@ -73,7 +73,10 @@ def test_a_letter_is_a4_addressed_by_post_with_headings_a_table_and_its_properti
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
         ["Question", "2023/24", "2024/25"], ["1", "...", "..."], ["2", "...", "..."]]
     assert table.style.name == "Table Grid"
-    assert all(run_.bold for run_ in table.rows[0].cells[0].paragraphs[0].runs)
+    # the header row alone is bold, and is repeated at the top of each page
+    assert [[bool(cell.paragraphs[0].runs) and all(run_.bold for run_ in cell.paragraphs[0].runs)
+             for cell in row.cells] for row in table.rows] == [[True] * 3, [False] * 3, [False] * 3]
+    assert [row._tr.xpath("./w:trPr/w:tblHeader/@w:val") for row in table.rows] == [["true"], [], []]
     assert not any("|" in text for text in texts)
 
     properties = letter.core_properties

@@ -205,6 +205,23 @@ def test_without_smtp_messages_go_to_the_outbox_unsent_and_say_so_every_time(run
             ) in run("status", "eh").stdout
 
 
+def test_a_dry_run_in_a_folder_named_with_braces_says_where_the_messages_would_go(run, monkeypatch):
+    """The folder's name is said as it is, never read as a format string ('{x}' once crashed)."""
+    Path("a{x}").mkdir()
+    monkeypatch.chdir("a{x}")
+    make_campaign(count=2)
+    where = f"into {Path('outbox').resolve()} (no SMTP server set up: nobody receives them):"
+
+    assert run("send", "eh", "--dry-run").stderr.startswith(f"Would write 2 requests {where}\n")
+    councils = make_campaign(count=1, slug="other", prefix="OT")
+    [council] = councils.values()
+    run("mark-sent", "other", council["code"], "--via", "email", "--on", "2026-02-02")
+    run("set-state", "other", council["code"], "awaiting_clarification")
+    Path("answer.txt").write_text("We mean referrals to early help.\n", encoding="utf-8")
+    replied = run("reply", "other", council["code"], "--file", "answer.txt", "--dry-run")
+    assert replied.stderr.startswith(f"Would write 1 reply {where}\n"), replied.stderr
+
+
 def test_on_a_terminal_the_question_says_it_writes_into_the_outbox_for_nobody(run, monkeypatch):
     monkeypatch.setattr("foi.cli.delivery.stdin_is_terminal", lambda: True)
     make_campaign(count=2)

@@ -189,3 +189,24 @@ def test_check_of_a_half_filled_foi_toml(run, isolated, monkeypatch):
         "  Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).",
         "SMTP: PROBLEM: no password for campaigns@charity.org.uk",
         "  Set [smtp] password_command in foi.toml, or FOI_SMTP_PASSWORD."]
+
+
+def test_check_says_when_the_mailbox_lets_us_in_but_will_not_list_its_folders(monkeypatch):
+    """A failed LIST (or a line dropped after the login) is a problem said in words, not a traceback."""
+    import imaplib
+
+    from foi.mail import check
+
+    class Refusing:
+        def list_folders(self):
+            raise imaplib.IMAP4.error("LIST failed: server busy")
+
+    monkeypatch.setattr(check.ImapSentFolder, "client", property(lambda self: Refusing()))
+    config = load_config(None, env={"FOI_IMAP_HOST": "imap.test", "FOI_IMAP_USERNAME": "jo",
+                                    "FOI_IMAP_PASSWORD": "imap-Secret"})
+
+    finding = check.check_imap(config.imap)
+
+    assert (finding.part, finding.ok, finding.said, finding.hint, finding.folders) == (
+        "IMAP", False, "Cannot list the folders of the IMAP mailbox: LIST failed: server busy",
+        "Try again later; if it goes on, check imap.security.", [])

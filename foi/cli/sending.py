@@ -49,23 +49,23 @@ def send(state, slug, dry_run, limit, bodies, yes, resend_uncertain):
     plan = plan_send(state.db, slug, render, limit=limit, bodies=bodies,
                      resend_uncertain=resend_uncertain)
     if dry_run:
-        _show_plan(plan_for_route(state, plan), _would(state))
+        _show_plan(state, plan_for_route(state, plan))
         return
     send_plan(state, plan, yes, "request")
 
 
-def _would(state) -> str:
-    """'send ... via the server' or 'write ... into outbox/': a dry run says which."""
+def _would(state, what: str) -> str:
+    """'Would send WHAT via the server' or 'Would write WHAT into outbox/': a dry run says which."""
     from foi.sending.send import reaches_councils
 
     verb = "send" if reaches_councils(state.config) else "write"
-    return f"{verb} {{}} {route(state.config, state.db_path)}"
+    return f"Would {verb} {what} {route(state.config, state.db_path)}:"
 
 
-def _show_plan(plan, would: str) -> None:
+def _show_plan(state, plan) -> None:
     from foi.output import plural
 
-    click.echo(f"Would {would.format(plural(len(plan.messages), 'request'))}:", err=True)
+    click.echo(_would(state, plural(len(plan.messages), "request")), err=True)
     for message in plan.messages:
         extra = "".join(f"  +{name}" for name, _, _ in message.rendered.attachments)
         retry = "  (retry after failure)" if message.retry else ""
@@ -108,7 +108,7 @@ def reply(state, slug, body_code, text_file, dry_run, yes):
         require_yes_without_terminal(yes, "the reply")
     plan = plan_reply(state.db, slug, body_code, text_file.read(), sender=sender_from_config(state.config))
     if dry_run:
-        click.echo(f"Would {_would(state).format(f'{len(plan.messages)} reply')}:", err=True)
+        click.echo(_would(state, f"{len(plan.messages)} reply"), err=True)
         show_messages(plan.messages)
         show_skipped(plan.skipped)
         return

@@ -64,9 +64,10 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
     click.echo(line, err=as_json or as_csv)
 
 
-OUTBOX_NOUNS = {"request": ("request", "requests"), "reminder": ("reminder", "reminders"),
-                "review": ("request for an internal review", "requests for an internal review"),
-                "clarification": ("clarification", "clarifications")}
+# Each kind of message we send, as the user is told of it: (one, many).
+MESSAGE_NOUNS = {"request": ("request", "requests"), "reminder": ("reminder", "reminders"),
+                 "review": ("request for an internal review", "requests for an internal review"),
+                 "clarification": ("clarification", "clarifications"), "ico": ("complaint", "complaints")}
 
 
 def echo_outbox_waiting(db, slug: str) -> None:
@@ -76,8 +77,8 @@ def echo_outbox_waiting(db, slug: str) -> None:
 
     waiting = waiting_in_outbox(db, slug)
     if waiting:
-        kinds = [k for k in OUTBOX_NOUNS if k in waiting] + sorted(set(waiting) - set(OUTBOX_NOUNS))
-        counts = ", ".join(plural(waiting[k], *OUTBOX_NOUNS.get(k, (k, k + "s"))) for k in kinds)
+        kinds = [k for k in MESSAGE_NOUNS if k in waiting] + sorted(set(waiting) - set(MESSAGE_NOUNS))
+        counts = ", ".join(plural(waiting[k], *MESSAGE_NOUNS.get(k, (k, k + "s"))) for k in kinds)
         click.echo(f"Written into outbox/ but not sent (nobody received them; no deadline runs for them): {counts}. "
                    "Add your mail server to foi.toml ([smtp]) and run the same command again to send them.")
 
@@ -167,9 +168,7 @@ def chase(state, slug, stage, dry_run, min_gap, resend_uncertain, bodies, yes):
     from foi.sending.chasing import apply_chase, plan_chase
     from foi.sending.send import reaches_councils
 
-    one, many = {"reminder": ("reminder", "reminders"),
-                 "review": ("request for an internal review", "requests for an internal review"),
-                 "ico": ("complaint", "complaints")}[stage]
+    one, many = MESSAGE_NOUNS[stage]
     if not dry_run and stage != "ico":  # ico drafts are written, not sent
         require_yes_without_terminal(yes, many)
     plan = plan_chase(state.db, slug, stage, today=clock.today(), sender=sender_from_config(state.config),

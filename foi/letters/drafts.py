@@ -112,20 +112,20 @@ def write_draft(out: Path, request_row: dict, rendered: Rendered, context: dict,
     return path
 
 
-def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", kind: str = "request",
-                    codes: tuple[str, ...] = (), sender: Sender, now: dt.datetime,
-                    template_root: Path | None = None, dry_run: bool = False) -> GenerateResult:
+def generate_drafts(db: Database, slug: str, out: Path, *, fmt: str = "eml", codes: tuple[str, ...] = (),
+                    sender: Sender, now: dt.datetime, dry_run: bool = False) -> GenerateResult:
     """Write one file per request into `out`; requests with no address are skipped
-    for eml (they need a letter or a web form) and reported. Reminders, reviews and
-    complaints are chosen as `foi chase` chooses them: foi.sending.chasing.generate_chasers."""
+    for eml (they need a letter or a web form) and reported. Requests only: reminders,
+    reviews and complaints are chosen as `foi chase` chooses them
+    (foi.sending.chasing.generate_chasers)."""
     check_format(fmt)
     result = GenerateResult()
     for row in select_requests(db, slug, codes):
         if problem := draft_problem(row, fmt):
             result.skipped.append((row["body_code"], problem))
             continue
-        rendered, context = prepare(db, row, kind, None, template_root, sender, now.date())
-        result.written.append(write_draft(out, row, rendered, context, fmt=fmt, kind=kind, sender=sender,
+        rendered, context = prepare(db, row, "request", sender=sender, today=now.date())
+        result.written.append(write_draft(out, row, rendered, context, fmt=fmt, kind="request", sender=sender,
                                           now=now, dry_run=dry_run))
     return result
 

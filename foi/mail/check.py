@@ -51,6 +51,11 @@ def _missing_login(server: ServerConfig, what: str) -> Finding | None:
     return None
 
 
+def _refused(part: str, error: FoiError) -> Finding:
+    """A server that would not let us in: its error's words, and apart the hint."""
+    return Finding(part, False, error.args[0], error.hint)
+
+
 def check_smtp(smtp: SmtpConfig) -> Finding:
     """Connect and log in as `foi send` does, then leave without sending anything."""
     missing = _missing_login(smtp, "`foi send` writes the messages into outbox/ and nobody receives them")
@@ -61,7 +66,7 @@ def check_smtp(smtp: SmtpConfig) -> Finding:
     try:
         transport.open()
     except FoiError as error:
-        return Finding("SMTP", False, str(error).split("\n", 1)[0], error.hint)
+        return _refused("SMTP", error)
     finally:
         transport.close()
     login = f"logged in as {smtp.username}" if smtp.username else "connected (no login: smtp.username is not set)"
@@ -76,9 +81,9 @@ def check_imap(imap: ImapConfig) -> Finding:
     where = f"{imap.host}:{imap.effective_port}"
     mailbox = ImapSentFolder(imap)
     try:
-        folders = sorted(str(name) for _flags, _delimiter, name in mailbox.client.list_folders())
+        folders = mailbox.folders()
     except FoiError as error:
-        return Finding("IMAP", False, str(error).split("\n", 1)[0], error.hint)
+        return _refused("IMAP", error)
     finally:
         mailbox.close()
     named = list(imap.folders) + ([imap.sent_folder] if imap.sent_folder else [])

@@ -297,6 +297,14 @@ class ImapSentFolder:
             raise FoiError(f"Cannot search the IMAP folder {folder!r}: {_text(str(error))}",
                            "Check imap.sent_folder (the exact folder name, e.g. 'Sent Items').") from None
 
+    def folders(self) -> list[str]:
+        """The names of the mailbox's folders, sorted (`foi check` lists them)."""
+        try:
+            return sorted(str(name) for _flags, _delimiter, name in self.client.list_folders())
+        except (OSError, imaplib.IMAP4.error) as error:
+            raise FoiError(f"Cannot list the folders of the IMAP mailbox: {_text(str(error))}",
+                           "Try again later; if it goes on, check imap.security.") from None
+
     def append(self, raw: bytes, when: dt.datetime) -> None:
         if not self.config.append_sent:
             return

@@ -40,7 +40,8 @@ from foi.vocabulary import (
 )
 
 STAGES = tuple(names(CHASE_KINDS))
-# What an internal review that left the request in this state upheld.
+# What an internal review that left the request in this state upheld: one for each of
+# COMPLAINABLE_STATES (tests/test_chase_choice.py holds them equal).
 UPHELD: dict[str, str] = {RequestState.REFUSED: "the refusal", RequestState.ANSWERED_PARTIAL: "the partial answer",
                           RequestState.NOT_HELD: "the answer that the information is not held"}
 REVIEW_WINDOW_DAYS = 40  # working days after the response in which a review may be asked for
@@ -303,8 +304,7 @@ def _ico(s: _Setting, row: StatusRow) -> tuple[str, dict | None]:
     if d.review_days_overdue > 0:
         why = f"the internal review is {plural(d.review_days_overdue, 'working day')} overdue (due {d.review_due})"
     elif d.review_responded_on and row.state in COMPLAINABLE_STATES:
-        why = (f"the internal review of {d.review_responded_on} upheld "
-               f"{UPHELD.get(row.state, 'the ' + row.state.replace('_', ' '))}")
+        why = f"the internal review of {d.review_responded_on} upheld {UPHELD[row.state]}"
     elif d.review_responded_on:
         return f"internal review answered {d.review_responded_on} (state {row.state})", None
     else:

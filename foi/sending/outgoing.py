@@ -68,12 +68,19 @@ def save_outbox_copy(db: Database, request_id: int, *, kind: str, message_id: st
     fields = {"message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
               "transport": "outbox", "in_reply_to": in_reply_to, "error": None, "attempted_at": iso(now)}
     with db.atomic():
-        latest = latest_outgoing(db, request_id, (kind,))
-        if latest and latest["state"] == "draft":
-            update_row(db, "outgoing", latest["id"], fields)
-            return latest["id"]
-        return insert_row(db, "outgoing", {"request_id": request_id, "kind": kind, "state": "draft",
-                                           "attempts": 0, "created_at": iso(now), **fields})
+        return _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), fields, now)
+
+
+def _put_draft(db: Database, request_id: int, kind: str, latest: dict | None, fields: dict,
+               now: dt.datetime) -> int:
+    """The request's draft of `kind` holding `fields`: `latest` (its newest message of that
+    kind) taken over if it is a draft, written to outbox/ or left by an interrupted run and
+    so never sent; else a new row."""
+    if latest and latest["state"] == "draft":
+        update_row(db, "outgoing", latest["id"], fields)
+        return latest["id"]
+    return insert_row(db, "outgoing", {"request_id": request_id, "kind": kind, "state": "draft",
+                                       "attempts": 0, "created_at": iso(now), **fields})
 
 
 def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: str, subject: str,
@@ -88,17 +95,9 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
         if request["state"] not in SENDABLE_STATES or (
                 latest and latest["state"] in IN_FLIGHT_OUTGOING | {OutgoingState.SENT}):
             return None
-        if latest and latest["state"] == "draft":  # written to outbox/, or left by an interrupted run: never sent
-            outgoing_id = latest["id"]
-            update_row(db, "outgoing", outgoing_id, {"message_id": message_id, "to_addr": to_addr,
-                                                "subject": subject, "raw_sha256": raw_sha256,
-                                                "transport": transport, "error": None})
-        else:
-            outgoing_id = insert_row(db, "outgoing", {
-                "request_id": request_id, "kind": "request", "message_id": message_id,
-                "state": "draft", "transport": transport, "to_addr": to_addr, "subject": subject,
-                "raw_sha256": raw_sha256, "attempts": 0, "created_at": iso(now),
-            })
+        outgoing_id = _put_draft(db, request_id, "request", latest, {
+            "message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
+            "transport": transport, "error": None}, now)
         mark_sending(db, outgoing_id, now)
     return outgoing_id
 
@@ -174,15 +173,9 @@ def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id
             [request_id, *group, blocked_since, blocked_since or ""]).fetchone()[0]
         if busy:
             return None
-        fields = {"message_id": message_id, "transport": transport, "to_addr": to_addr, "subject": subject,
-                  "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None}
-        latest = latest_outgoing(db, request_id, (kind,))
-        if latest and latest["state"] == "draft":  # written to outbox/, or left by an interrupted run
-            outgoing_id = latest["id"]
-            update_row(db, "outgoing", outgoing_id, fields)
-        else:
-            outgoing_id = insert_row(db, "outgoing", {"request_id": request_id, "kind": kind, "state": "draft",
-                                                      "attempts": 0, "created_at": iso(now), **fields})
+        outgoing_id = _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), {
+            "message_id": message_id, "transport": transport, "to_addr": to_addr, "subject": subject,
+            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None}, now)
     mark_sending(db, outgoing_id, now)
     return outgoing_id
 

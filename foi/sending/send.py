@@ -252,19 +252,24 @@ def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
 
 def hold_outbox_copies(db: Database, plan: SendPlan) -> SendPlan:
     """The plan for a run into the outbox/ nobody reads: a message already waiting
-    there is not written again (skipped, saying since when). A clarification reply
-    is written each time: its words are the user's, given afresh."""
+    there is not written again (skipped, saying since when)."""
     held = replace(plan, messages=[], skipped=list(plan.skipped))
     for message in plan.messages:
-        waiting = None if message.kind == "clarification" else \
-            outgoing.pending_outbox_copy(db, message.request_id, message.kind)
-        if waiting:
+        if waiting := _waiting_in_outbox(db, message):
             held.skipped.append(Skipped(message.reference, message.body_code, message.body_name,
                                         f"in outbox/ since {waiting['attempted_at'][:10]}, never sent",
                                         SkipKind.IN_OUTBOX))
         else:
             held.messages.append(message)
     return held
+
+
+def _waiting_in_outbox(db: Database, message: PlannedMessage) -> dict | None:
+    """The copy of `message` already written into outbox/ and never sent, which is not
+    written again; never for a clarification, whose words are given afresh each time."""
+    if message.kind == "clarification":
+        return None
+    return outgoing.pending_outbox_copy(db, message.request_id, message.kind)
 
 
 def _settle_uncertain(db: Database, plan: SendPlan, how: Sending,
@@ -325,7 +330,7 @@ def _write_to_outbox(db: Database, message: PlannedMessage, message_id: str, raw
                      how: Sending) -> Outcome | None:
     """Into outbox/ first, then the record: a crash between leaves a spare file
     nobody reads, never a record of a message that is not there."""
-    if message.kind != "clarification" and outgoing.pending_outbox_copy(db, message.request_id, message.kind):
+    if _waiting_in_outbox(db, message):
         return None  # written there since the plan was made
     how.transport.send(how.from_addr, message.to_addr, raw)
     outgoing.save_outbox_copy(db, message.request_id, kind=message.kind, message_id=message_id,
