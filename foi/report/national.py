@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import load_spec
-from foi.campaign.spec import ALL_PERIODS, EstimateSpec
+from foi.campaign.spec import ALL_PERIODS, EstimateSpec, Measure
 from foi.measures.cells import Cell, question_cells
-from foi.measures.compute import compute_cells
 from foi.measures.estimates import Estimate, ScaleBy, estimate_total
 from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
 from foi.reference.store import list_tables, reference_values
@@ -45,11 +44,9 @@ def question_subjects(db: Database, slug: str) -> dict[str, Subject]:
 RANKING_FORMATS = {"percent": "share", "number": "number", "ratio": "number"}
 
 
-def measure_subjects(db: Database, campaign: dict) -> dict[str, Subject]:
-    """Every measure of the campaign file, worked out for every recipient and period."""
-    measures = load_spec(campaign).measures if campaign["source_text"] else []
-    return {m.id: Subject(m.id, m.title or m.id, RANKING_FORMATS[m.format], compute_cells(db, campaign["slug"], m))
-            for m in measures}
+def measure_subjects(measured: list[tuple[Measure, list[Cell]]]) -> dict[str, Subject]:
+    """Every measure of the campaign file with its cells (foi.measures.compute.compute_cells)."""
+    return {m.id: Subject(m.id, m.title or m.id, RANKING_FORMATS[m.format], cells) for m, cells in measured}
 
 
 def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
@@ -57,9 +54,11 @@ def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
     return load_spec(campaign).estimates if campaign["source_text"] else []
 
 
-def national_figures(db: Database, campaign: dict, periods: list[str]) -> dict:
-    """{"estimates": [...], "ranges": [...]} for the report."""
-    measures = measure_subjects(db, campaign)
+def national_figures(db: Database, campaign: dict, periods: list[str],
+                     measured: list[tuple[Measure, list[Cell]]]) -> dict:
+    """{"estimates": [...], "ranges": [...], "measure_maps": [...]} for the report; `measured`
+    is each measure of the campaign file with its cells (foi.measures.compute.compute_cells)."""
+    measures = measure_subjects(measured)
     subjects = question_subjects(db, campaign["slug"]) | measures
     estimates = campaign_estimates(campaign)
     return {"estimates": estimate_rows(db, estimates, subjects, periods),
