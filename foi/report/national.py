@@ -61,8 +61,9 @@ def national_figures(db: Database, campaign: dict, periods: list[str],
     measures = measure_subjects(measured)
     subjects = question_subjects(db, campaign["slug"]) | measures
     estimates = campaign_estimates(campaign)
-    return {"estimates": estimate_rows(db, estimates, subjects, periods),
-            "ranges": range_rows(db, estimates, subjects, periods),
+    references = {name: reference_values(db, name) for name in {spec.scale_by for spec in estimates}}
+    return {"estimates": estimate_rows(db, estimates, subjects, periods, references),
+            "ranges": range_rows(db, estimates, subjects, periods, references),
             "measure_maps": [row for m in measures.values() if (row := measure_map_row(m, periods))]}
 
 
@@ -80,13 +81,14 @@ def measure_map_row(subject: Subject, periods: list[str]) -> dict | None:
 
 
 def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
-                  periods: list[str]) -> list[dict]:
-    """One row per estimate and period."""
+                  periods: list[str], references: dict[str, dict[tuple[str, str], float]]) -> list[dict]:
+    """One row per estimate and period; `references` holds each scale_by table's
+    reference_values, read once for the estimates and the ranges."""
     titles = {t["name"]: t["title"] for t in list_tables(db)}
     rows = []
     for spec in estimates:
         subject = subjects[spec.of]
-        values = reference_values(db, spec.scale_by)
+        values = references[spec.scale_by]
         for period in periods if spec.period == ALL_PERIODS else [spec.period]:
             head = {"id": spec.id, "title": spec.title or subject.title, "of": spec.of, "period": period,
                     "scale_by": f"ref.{spec.scale_by}", "min_coverage": spec.min_coverage, "format": subject.fmt}
@@ -115,7 +117,7 @@ def estimate_json(found: Estimate) -> dict:
 
 
 def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
-               periods: list[str]) -> list[dict]:
+               periods: list[str], references: dict[str, dict[tuple[str, str], float]]) -> list[dict]:
     """One row per question and period: the spread of councils' figures. A question with
     an estimate is also compared with that estimate's reference figure."""
     names = {row["code"]: row["name"]
@@ -123,12 +125,11 @@ def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, 
     scale_of: dict[str, str] = {}
     for spec in estimates:
         scale_of.setdefault(spec.of, spec.scale_by)
-    tables = {name: reference_values(db, name) for name in set(scale_of.values())}
     rows = []
     for subject in subjects.values():
         name = scale_of.get(subject.id)
         for period in periods:
-            reference = {code: v for (code, p), v in tables[name].items() if p == period} if name else None
+            reference = {code: v for (code, p), v in references[name].items() if p == period} if name else None
             ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}")
             rows.append({"id": subject.id, "title": subject.title, "format": subject.fmt,
                          **ranking_json(ranking), "outlier_rule": OUTLIER_RULE})
