@@ -16,8 +16,9 @@ from foi.measures.estimates import Estimate, ScaleBy, estimate_total
 from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
 from foi.reference.store import list_tables, reference_values
 
-# Questions whose figures can be ranked (text and yes/no answers cannot).
-RANKED_KINDS = ("count", "money", "percent", "days")
+# Questions answered with a figure (text and yes/no answers are not): the ones ranked and
+# estimated here, and the ones a data package's value column holds as numbers (package.py).
+NUMERIC_KINDS = ("count", "money", "percent", "days")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def question_subjects(db: Database, slug: str) -> dict[str, Subject]:
     return {q["id"]: Subject(q["id"], q["title"], q["kind"], question_cells(db, slug, q["id"]))
             for q in db.query("SELECT id, coalesce(title, id) AS title, kind FROM questions "
                               "WHERE campaign = ? ORDER BY position", [slug])
-            if q["kind"] in RANKED_KINDS}
+            if q["kind"] in NUMERIC_KINDS}
 
 
 # How a measure's figures are written in rankings (foi.measures.ranges.format_figure): a

@@ -35,9 +35,8 @@ from foi.measures.compute import campaign_measures
 from foi.output import plural, write_csv
 from foi.reference.store import list_tables
 from foi.report import export as exports
+from foi.report.national import NUMERIC_KINDS
 from foi.vocabulary import RequestState
-
-NUMERIC_KINDS = ("count", "money", "percent", "days")
 
 
 @dataclass(frozen=True)
