@@ -25,7 +25,7 @@ import pytest
 from foi.campaign.spec import CampaignFileError, parse_campaign
 from foi.db import connect
 from foi.measures.cells import Cell
-from foi.measures.estimates import RESAMPLES, SEED, ScaleBy, estimate_total
+from foi.measures.estimates import RESAMPLES, SEED, ScaleBy, bootstrap_draws, estimate_total
 from foi.reference.store import ReferenceTable, save_table
 from tests.builders import campaign_file, create_campaign, register_db
 
@@ -100,6 +100,17 @@ def test_estimate_observed_coverage_and_interval_by_hand(isolated, run):
     assert rows["2023/24"]["refused"] == ("no recipient has a ref.caseload figure for 2023/24, "
                                           "so there is nothing to scale by")
     assert rows["2023/24"]["estimate"] is None and rows["2023/24"]["low"] is None
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 64, 100, 153])
+def test_the_draws_are_randrange_s_numbers_in_order(n):
+    """The documented resamples, whatever n (a power of two and either side of one, where
+    randrange's draw-again loop differs): draw i is the i-th n of
+    random.Random(SEED).randrange(n), one after another."""
+    rng = random.Random(SEED)
+    expected = tuple(tuple(rng.randrange(n) for _ in range(n)) for _ in range(RESAMPLES))
+    assert bootstrap_draws(n) == expected
+    assert len(expected) == RESAMPLES and all(len(draw) == n for draw in expected)
 
 
 def test_interval_from_given_draws_by_hand():

@@ -13,8 +13,9 @@ from report_campaign import SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.errors import FoiError
 from foi.reference.store import ReferenceTable, save_table
-from foi.report.export import DATASET_COLUMNS, METHOD_NOTES, REQUEST_COLUMNS, STATUS_MEANINGS
+from foi.report.export import DATASET_COLUMNS, MEASURE_COLUMNS, METHOD_NOTES, REQUEST_COLUMNS, STATUS_MEANINGS
 from foi.report.package import CsvColumn, CsvTable, check_package, describe_package
+from foi.vocabulary import RequestState
 from tests.builders import campaign_file, register_db, save_reference
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -87,7 +88,11 @@ def test_datapackage_json_describes_every_table(campaign, run, isolated):
     assert schema["foreignKeys"] == [{"fields": ["body_code"],
                                       "reference": {"resource": "requests", "fields": ["body_code"]}}]
     assert [f["name"] for f in requests["schema"]["fields"]] == REQUEST_COLUMNS
+    assert all(f["description"] for f in requests["schema"]["fields"])
+    assert {f["name"]: f["constraints"]["enum"] for f in requests["schema"]["fields"] if "constraints" in f} == {
+        "state": [str(state) for state in RequestState]}
     assert requests["schema"]["primaryKey"] == ["body_code"]
+    assert "foreignKeys" not in requests["schema"]
     assert {f["name"]: f["type"] for f in requests["schema"]["fields"]}["due_date"] == "date"
 
 
@@ -192,3 +197,9 @@ def test_a_campaign_with_measures_publishes_them_with_the_reference_data_they_re
     assert descriptor["sources"][-1]["title"] == "Children looked after (reference data 'looked_after')"
     [measures] = [r for r in descriptor["resources"] if r["name"] == "measures"]
     assert measures["schema"]["primaryKey"] == ["body_code", "measure", "period"]
+    assert [f["name"] for f in measures["schema"]["fields"]] == MEASURE_COLUMNS
+    assert all(f["description"] for f in measures["schema"]["fields"])
+    assert {f["name"]: f["constraints"]["enum"] for f in measures["schema"]["fields"] if "constraints" in f} == {
+        "measure": ["help_per_assessment", "help_per_child"], "period": ["2023-24", "2024-25"]}
+    assert measures["schema"]["foreignKeys"] == [{"fields": ["body_code"],
+                                                  "reference": {"resource": "requests", "fields": ["body_code"]}}]

@@ -6,6 +6,7 @@ the dataset export and the report's coverage, and the update says so and how to 
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from tests.builders import campaign_file
@@ -82,6 +83,10 @@ def test_cells_added_after_sending_are_not_asked_and_the_update_says_how_to_ask(
     run("report", "placements", "--html", "report.html")
     html = Path("report.html").read_text(encoding="utf-8")
     assert "<th>not asked</th>" in html and "50%<small>1 of 2</small>" in html
+    # the coverage table: shares of those asked, and the cell not asked a count alone, as in the terminal
+    [cells] = re.findall(r"<tr><td>placed_abroad</td><td>2023/24</td>\s*(.*?)</tr>", html)
+    assert re.findall(r'<td class="n">(.*?)</td>', cells) == [
+        "1 (50%)", "0 (0%)", "0 (0%)", "0 (0%)", "0 (0%)", "1 (50%)", "1"]
     assert "(of those asked: a question or period added after a council's request was sent" in html
 
 

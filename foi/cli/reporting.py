@@ -74,7 +74,8 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
                     suppressed answer), or none, with a note saying why
     correspondence  a zip with a folder per council: each message as .eml
                     and its attachments
-    package         a folder to publish: dataset.csv, requests.csv and
+    package         a folder to publish: dataset.csv, requests.csv,
+                    measures.csv (a campaign with measures) and
                     datapackage.json (a Frictionless Data Package: what
                     each column means, licence, sources, questions, method)
 

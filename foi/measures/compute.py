@@ -36,7 +36,11 @@ class NoValue(Exception):
 
 def campaign_measures(db: Database, slug: str) -> list[Measure]:
     """The measures of the campaign file the campaign was created (or updated) from."""
-    campaign = get_campaign(db, slug)
+    return spec_measures(get_campaign(db, slug))
+
+
+def spec_measures(campaign: dict) -> list[Measure]:
+    """campaign_measures of a campaign row already read (none for one written row by row)."""
     return load_spec(campaign).measures if campaign["source_text"] else []
 
 
@@ -142,12 +146,11 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
 
 
-def measure_coverage(db: Database, slug: str) -> list[dict]:
-    """Per measure and period: how many recipients have a value, a range only, or none."""
+def measure_coverage(measured: list[tuple[Measure, list[Cell]]], periods: list[str]) -> list[dict]:
+    """Per measure and period: how many recipients have a value, a range only, or none;
+    `measured` is each measure with its compute_cells."""
     out = []
-    periods = get_periods(db, slug)
-    for measure in campaign_measures(db, slug):
-        cells = compute_cells(db, slug, measure)
+    for measure, cells in measured:
         for period in periods:
             mine = [c for c in cells if c.period == period]
             exact = sum(1 for c in mine if c.exact)

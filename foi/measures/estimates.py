@@ -29,6 +29,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice, repeat
 
 from foi.measures.cells import Cell
 from foi.output import plural
@@ -77,17 +78,13 @@ class Estimate:
 
 @functools.lru_cache(maxsize=32)
 def bootstrap_draws(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> tuple[tuple[int, ...], ...]:
-    """The resamples of n councils: each n indexes drawn with replacement."""
-    rng = random.Random(seed)
-    bits, getrandbits = n.bit_length(), rng.getrandbits
-
-    def below() -> int:  # rng.randrange(n), as the standard library draws it, without its checks
-        drawn = getrandbits(bits)
-        while drawn >= n:
-            drawn = getrandbits(bits)
-        return drawn
-
-    return tuple(tuple(below() for _ in range(n)) for _ in range(resamples))
+    """The resamples of n councils: each n indexes drawn with replacement, the very numbers
+    random.Random(seed).randrange(n) gives one after another. randrange draws n.bit_length()
+    random bits until they make a number below n; map, filter and islice run that loop in C
+    rather than as a Python call per index."""
+    bits = random.Random(seed).getrandbits
+    indexes = islice(filter(n.__gt__, map(bits, repeat(n.bit_length()))), n * resamples)
+    return tuple(zip(*[iter(indexes)] * n))
 
 
 def percentile_interval(estimates: Sequence[float]) -> tuple[float | None, float | None]:

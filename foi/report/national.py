@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import load_spec
-from foi.campaign.spec import ALL_PERIODS, EstimateSpec
+from foi.campaign.spec import ALL_PERIODS, EstimateSpec, Measure
 from foi.measures.cells import Cell, question_cells
-from foi.measures.compute import compute_cells
 from foi.measures.estimates import Estimate, ScaleBy, estimate_total
 from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
 from foi.reference.store import list_tables, reference_values
 
-# Questions whose figures can be ranked (text and yes/no answers cannot).
-RANKED_KINDS = ("count", "money", "percent", "days")
+# Questions answered with a figure (text and yes/no answers are not): the ones ranked and
+# estimated here, and the ones a data package's value column holds as numbers (package.py).
+NUMERIC_KINDS = ("count", "money", "percent", "days")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def question_subjects(db: Database, slug: str) -> dict[str, Subject]:
     return {q["id"]: Subject(q["id"], q["title"], q["kind"], question_cells(db, slug, q["id"]))
             for q in db.query("SELECT id, coalesce(title, id) AS title, kind FROM questions "
                               "WHERE campaign = ? ORDER BY position", [slug])
-            if q["kind"] in RANKED_KINDS}
+            if q["kind"] in NUMERIC_KINDS}
 
 
 # How a measure's figures are written in rankings (foi.measures.ranges.format_figure): a
@@ -45,11 +45,9 @@ def question_subjects(db: Database, slug: str) -> dict[str, Subject]:
 RANKING_FORMATS = {"percent": "share", "number": "number", "ratio": "number"}
 
 
-def measure_subjects(db: Database, campaign: dict) -> dict[str, Subject]:
-    """Every measure of the campaign file, worked out for every recipient and period."""
-    measures = load_spec(campaign).measures if campaign["source_text"] else []
-    return {m.id: Subject(m.id, m.title or m.id, RANKING_FORMATS[m.format], compute_cells(db, campaign["slug"], m))
-            for m in measures}
+def measure_subjects(measured: list[tuple[Measure, list[Cell]]]) -> dict[str, Subject]:
+    """Every measure of the campaign file with its cells (foi.measures.compute.compute_cells)."""
+    return {m.id: Subject(m.id, m.title or m.id, RANKING_FORMATS[m.format], cells) for m, cells in measured}
 
 
 def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
@@ -57,13 +55,16 @@ def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
     return load_spec(campaign).estimates if campaign["source_text"] else []
 
 
-def national_figures(db: Database, campaign: dict, periods: list[str]) -> dict:
-    """{"estimates": [...], "ranges": [...]} for the report."""
-    measures = measure_subjects(db, campaign)
+def national_figures(db: Database, campaign: dict, periods: list[str],
+                     measured: list[tuple[Measure, list[Cell]]]) -> dict:
+    """{"estimates": [...], "ranges": [...], "measure_maps": [...]} for the report; `measured`
+    is each measure of the campaign file with its cells (foi.measures.compute.compute_cells)."""
+    measures = measure_subjects(measured)
     subjects = question_subjects(db, campaign["slug"]) | measures
     estimates = campaign_estimates(campaign)
-    return {"estimates": estimate_rows(db, estimates, subjects, periods),
-            "ranges": range_rows(db, estimates, subjects, periods),
+    references = {name: reference_values(db, name) for name in {spec.scale_by for spec in estimates}}
+    return {"estimates": estimate_rows(db, estimates, subjects, periods, references),
+            "ranges": range_rows(db, estimates, subjects, periods, references),
             "measure_maps": [row for m in measures.values() if (row := measure_map_row(m, periods))]}
 
 
@@ -81,13 +82,14 @@ def measure_map_row(subject: Subject, periods: list[str]) -> dict | None:
 
 
 def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
-                  periods: list[str]) -> list[dict]:
-    """One row per estimate and period."""
+                  periods: list[str], references: dict[str, dict[tuple[str, str], float]]) -> list[dict]:
+    """One row per estimate and period; `references` holds each scale_by table's
+    reference_values, read once for the estimates and the ranges."""
     titles = {t["name"]: t["title"] for t in list_tables(db)}
     rows = []
     for spec in estimates:
         subject = subjects[spec.of]
-        values = reference_values(db, spec.scale_by)
+        values = references[spec.scale_by]
         for period in periods if spec.period == ALL_PERIODS else [spec.period]:
             head = {"id": spec.id, "title": spec.title or subject.title, "of": spec.of, "period": period,
                     "scale_by": f"ref.{spec.scale_by}", "min_coverage": spec.min_coverage, "format": subject.fmt}
@@ -116,7 +118,7 @@ def estimate_json(found: Estimate) -> dict:
 
 
 def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
-               periods: list[str]) -> list[dict]:
+               periods: list[str], references: dict[str, dict[tuple[str, str], float]]) -> list[dict]:
     """One row per question and period: the spread of councils' figures. A question with
     an estimate is also compared with that estimate's reference figure."""
     names = {row["code"]: row["name"]
@@ -124,12 +126,11 @@ def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, 
     scale_of: dict[str, str] = {}
     for spec in estimates:
         scale_of.setdefault(spec.of, spec.scale_by)
-    tables = {name: reference_values(db, name) for name in set(scale_of.values())}
     rows = []
     for subject in subjects.values():
         name = scale_of.get(subject.id)
         for period in periods:
-            reference = {code: v for (code, p), v in tables[name].items() if p == period} if name else None
+            reference = {code: v for (code, p), v in references[name].items() if p == period} if name else None
             ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}")
             rows.append({"id": subject.id, "title": subject.title, "format": subject.fmt,
                          **ranking_json(ranking), "outlier_rule": OUTLIER_RULE})

@@ -35,9 +35,8 @@ from foi.measures.compute import campaign_measures
 from foi.output import plural, write_csv
 from foi.reference.store import list_tables
 from foi.report import export as exports
+from foi.report.national import NUMERIC_KINDS
 from foi.vocabulary import RequestState
-
-NUMERIC_KINDS = ("count", "money", "percent", "days")
 
 
 @dataclass(frozen=True)
@@ -68,12 +67,26 @@ class Written:
     tables: list[tuple[str, int]]  # (file name, rows)
 
 
-DATASET_DESCRIPTIONS = {
+# The columns that say which campaign and council a row is of, described alike in every table.
+COUNCIL_DESCRIPTIONS = {
     "campaign": ("string", "The campaign's short name."),
     "body_code": ("string", "The council's code in foi's register of councils (e.g. BNS)."),
     "gss_code": ("string", "The council's GSS code from the Office for National Statistics."),
     "body_name": ("string", "The council's name."),
     "region": ("string", "The English region the council is in."),
+}
+# A row's council is one of those asked: its body_code is a row of requests.csv.
+REQUESTED_COUNCIL = {"fields": ["body_code"], "reference": {"resource": "requests", "fields": ["body_code"]}}
+
+
+def described_columns(names: list[str], descriptions: dict[str, tuple[str, str]],
+                      allowed: dict[str, tuple[str, ...]]) -> list[CsvColumn]:
+    """The columns `names`, each with its type and meaning and the values it may hold."""
+    return [CsvColumn(name, *descriptions[name], allowed=allowed.get(name, ())) for name in names]
+
+
+DATASET_DESCRIPTIONS = {
+    **COUNCIL_DESCRIPTIONS,
     "question_id": ("string", "The question answered (see questions in datapackage.json)."),
     "period": ("string", "The period the figure is for, as the request asked for it."),
     "value": ("number", "The figure the council gave, when status is answered."),
@@ -92,23 +105,18 @@ def dataset_table(db: Database, slug: str, today: dt.date) -> CsvTable:
     questions = get_questions(db, slug)
     allowed = {"question_id": tuple(q["id"] for q in questions), "period": tuple(get_periods(db, slug)),
                "status": tuple(exports.STATUS_MEANINGS), "method": ("auto", "manual")}
-    columns = [CsvColumn(name, *DATASET_DESCRIPTIONS[name], allowed=allowed.get(name, ()))
-               for name in exports.DATASET_COLUMNS]
+    columns = described_columns(exports.DATASET_COLUMNS, DATASET_DESCRIPTIONS, allowed)
     if not all(q["kind"] in NUMERIC_KINDS for q in questions):
         columns[exports.DATASET_COLUMNS.index("value")] = CsvColumn(
             "value", "any", "The answer the council gave, when status is answered: a number, or text for a "
                             "question of kind text or yes_no.")
     return CsvTable("dataset", "Answers", "One row per council, question and period: the council's answer, its "
                     "status and where it was read.", columns, exports.dataset_rows(db, slug),
-                    ["body_code", "question_id", "period"],
-                    [{"fields": ["body_code"], "reference": {"resource": "requests", "fields": ["body_code"]}}])
+                    ["body_code", "question_id", "period"], [REQUESTED_COUNCIL])
 
 
 REQUEST_DESCRIPTIONS = {
-    "campaign": ("string", "The campaign's short name."),
-    "body_code": ("string", "The council's code in foi's register of councils (e.g. BNS)."),
-    "gss_code": ("string", "The council's GSS code from the Office for National Statistics."),
-    "body_name": ("string", "The council's name."),
+    **COUNCIL_DESCRIPTIONS,
     "email": ("string", "The address the request was sent to (for a request not yet sent, the one it will go to)."),
     "state": ("string", "Where the request stands, e.g. awaiting_response, answered, answered_partial, refused."),
     "sent_at": ("string", "When the request was sent (ISO 8601)."),
@@ -122,18 +130,14 @@ REQUEST_DESCRIPTIONS = {
 
 
 def requests_table(db: Database, slug: str, today: dt.date) -> CsvTable:
-    states = tuple(str(state) for state in RequestState)
-    columns = [CsvColumn(name, *REQUEST_DESCRIPTIONS[name], allowed=states if name == "state" else ())
-               for name in exports.REQUEST_COLUMNS]
+    columns = described_columns(exports.REQUEST_COLUMNS, REQUEST_DESCRIPTIONS,
+                                {"state": tuple(str(state) for state in RequestState)})
     return CsvTable("requests", "Requests", f"One row per council asked: the request's state and dates as of {today}.",
                     columns, exports.request_rows(db, slug, today), ["body_code"])
 
 
 MEASURE_DESCRIPTIONS = {
-    "body_code": ("string", "The council's code in foi's register of councils (e.g. BNS)."),
-    "body_name": ("string", "The council's name."),
-    "gss_code": ("string", "The council's GSS code from the Office for National Statistics."),
-    "region": ("string", "The English region the council is in."),
+    **COUNCIL_DESCRIPTIONS,
     "measure": ("string", "The measure (see measures in datapackage.json for each one's formula)."),
     "period": ("string", "The period the figure is for."),
     "value": ("number", "The measure worked out from exact figures; empty when an input was a range or absent."),
@@ -151,15 +155,12 @@ def measures_table(db: Database, slug: str, today: dt.date) -> CsvTable | None:
     if not measures:
         return None
     allowed = {"measure": tuple(m.id for m in measures), "period": tuple(get_periods(db, slug))}
-    columns = [CsvColumn(name, *MEASURE_DESCRIPTIONS[name], allowed=allowed.get(name, ()))
-               for name in exports.MEASURE_COLUMNS]
+    columns = described_columns(exports.MEASURE_COLUMNS, MEASURE_DESCRIPTIONS, allowed)
     references = sorted({name for m in measures for name in parse_formula(m.formula).references})
     return CsvTable("measures", "Measures", "One row per council, measure and period: the figure worked out by the "
                     "measure's formula from the council's answers and reference data, a range where an answer was "
                     "suppressed, or none.", columns, exports.measure_rows(db, slug),
-                    ["body_code", "measure", "period"],
-                    [{"fields": ["body_code"], "reference": {"resource": "requests", "fields": ["body_code"]}}],
-                    reference_tables=references)
+                    ["body_code", "measure", "period"], [REQUESTED_COUNCIL], reference_tables=references)
 
 
 # The tables of the package, in order; a function returning None leaves its table out.

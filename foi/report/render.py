@@ -154,7 +154,8 @@ def render_html(report: dict) -> str:
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else n
     env.filters["figure"] = national.format_figure
     env.filters["about"] = national.about
-    env.globals.update(estimate_basis=national.estimate_basis, range_summary=national.range_summary)
+    env.globals.update(estimate_basis=national.estimate_basis, range_summary=national.range_summary,
+                       count_and_share=count_and_share)
     return env.get_template("report.html.j2").render(
         report=report, req=report["requests"], summary=summary_rows(report), titles=question_titles(report),
         status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),

@@ -21,9 +21,9 @@ def estimate_headline(row: dict) -> str:
 
 
 def estimate_basis(row: dict) -> str:
-    """How many councils an estimate rests on, their share of the reference total and who
-    has no reference figure."""
-    text = f"rests on {plural(row['councils'], 'council')}"
+    """What an estimate rests on: '3 councils holding 80.0% of the ref.caseload total', and
+    who has no reference figure."""
+    text = plural(row["councils"], "council")
     if row["coverage"] is not None:
         text += f" holding {row['coverage']:.1%} of the {row['scale_by']} total"
     if row.get("without_reference"):
@@ -42,7 +42,7 @@ def estimate_lines(rows: list[dict]) -> list[str]:
             lines.append(f"  Observed: at least {format_figure(row['observed'], row['format'])} "
                          f"({row['observed_note']})")
         if row["observed"] is not None:
-            lines.append(f"  Rests on: {estimate_basis(row).removeprefix('rests on ')}")
+            lines.append(f"  Rests on: {estimate_basis(row)}")
         if row["method"]:
             lines.append(f"  Method: {row['method']}")
     return lines

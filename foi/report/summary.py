@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
-from foi.measures.compute import measure_coverage
+from foi.measures.compute import compute_cells, measure_coverage, spec_measures
 from foi.measures.ranges import OUTLIER_RULE
 from foi.output import plural
 from foi.report.national import national_figures
@@ -106,6 +106,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
     cells = dataset_cells(db, slug)
     requests = request_counts(db, slug, rows)
     firsts = first_responses(db, rows)
+    measured = [(measure, compute_cells(db, slug, measure)) for measure in spec_measures(campaign)]
     report = {
         "campaign": {"slug": slug, "title": campaign["title"], "prefix": campaign["prefix"]},
         "as_of": str(today),
@@ -118,11 +119,11 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
         "coverage_by_region": grouped_coverage(cells, rows, questions, periods, "region"),
         "coverage_by_type": grouped_coverage(cells, rows, questions, periods, "type"),
         "headlines": headlines(cells, questions, periods),
-        "measures": measure_coverage(db, slug),
+        "measures": measure_coverage(measured, periods),
         "response_times": response_times(campaign_calendar(db), rows, firsts),
         "responses_over_time": responses_over_time(firsts),
         "councils": council_rows(rows, cells, firsts),
-        **national_figures(db, campaign, periods),
+        **national_figures(db, campaign, periods, measured),
     }
     report["councils_with_figures"] = len({c["body_code"] for c in cells
                                            if c["status"] in GIVEN_VALUE_STATUSES})
