@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from foi.db import connect
-from tests.builders import create_campaign
+from tests.builders import create_campaign, sent_to_barnsley
 from tests.mailfixtures import reply
 
 CAMPAIGN = """
@@ -39,18 +39,10 @@ SCAN = ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image", "png")
 def kids(run, monkeypatch):
     """Requests to Barnsley and Leeds sent on 2 March 2026; each answered on 16 March in
     running text with calendar years, Barnsley's with a scan nothing can be read from."""
-    monkeypatch.setenv("FOI_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
-    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
-    run("init")
-    run("councils", "set-email", "BNS", "foi@barnsley.gov.uk", "--source", "test")
+    sent_to_barnsley(run, monkeypatch, "kids", CAMPAIGN)
     run("councils", "set-email", "LDS", "foi@leeds.gov.uk", "--source", "test")
-    Path("kids.toml").write_text(CAMPAIGN, encoding="utf-8")
-    run("campaign", "create", "kids.toml")
+    run("mark-sent", "kids", "LDS", "--via", "email", "--on", "2026-03-02")
     references = json.loads(run("status", "kids", "--json").stdout)["requests"]
-    for request in references:
-        run("mark-sent", "kids", request["body_code"], "--via", "email", "--on", "2026-03-02")
-    monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
     refs = {r["body_code"]: r["reference"] for r in references}
     when = dt.datetime(2026, 3, 16, 10, 0, tzinfo=dt.UTC)
     for code, sender, body, files in (("BNS", "foi@barnsley.gov.uk", BARNSLEY, [SCAN]),
