@@ -113,10 +113,11 @@ def _fragment(db: Database, blob_dir: Path, value: dict) -> Markup:
         return _sentence("foi did not record where this value was read, so its source cannot be shown.")
     readings = readings_in(value.get("note"))
     if len(readings) > 1:
-        marks = [(_candidate_source(db, source, r["where"]), r["raw"]) for r in readings]
+        files = _attachments(db, source.message)
         wanted: dict[_Source, list[_Mark]] = {}
-        for (where, place), raw in marks:
-            wanted.setdefault(where, []).append(_Mark(place, "candidate", raw))
+        for reading in readings:
+            where, place = _candidate_source(source, files, reading["where"])
+            wanted.setdefault(where, []).append(_Mark(place, "candidate", reading["raw"]))
     else:
         _, sentence = explain_note(value.get("note"), "")
         wanted = {source: [_Mark(location, "source", sentence)]}
@@ -138,17 +139,21 @@ def _source_of(db: Database, value: dict) -> _Source:
     return _Source(message, file, sha)
 
 
-def _candidate_source(db: Database, value_source: _Source, where: str) -> tuple[_Source, str]:
+def _attachments(db: Database, message: int | None) -> list[tuple[str, str]]:
+    """(name, sha256) of each stored attachment of the message; an unnamed one by its sha256's start."""
+    return [(name or sha[:12], sha) for name, sha in db.execute(
+        "SELECT COALESCE(filename, original_filename), sha256 FROM attachments WHERE message = ? "
+        "AND sha256 IS NOT NULL", [message])]
+
+
+def _candidate_source(value_source: _Source, files: list[tuple[str, str]], where: str) -> tuple[_Source, str]:
     """The file and location of a candidate reading's "FILE LOCATION" (settle.Seen.where):
-    the file is the reply's own text or one of its attachments, the longest name that fits."""
+    the file is the reply's own text or one of its attachments (`files`), the longest name that fits."""
     if where.startswith(BODY + " "):
         return _Source(value_source.message, BODY, None), where[len(BODY) + 1:]
-    files = db.execute("SELECT COALESCE(filename, original_filename), sha256 FROM attachments WHERE message = ? "
-                       "AND sha256 IS NOT NULL", [value_source.message]).fetchall()
-    named = [(name or sha[:12], sha) for name, sha in files]
-    fits = sorted((n for n in named if where.startswith(n[0] + " ")), key=lambda n: len(n[0]), reverse=True)
-    if fits:
-        return _Source(value_source.message, fits[0][0], fits[0][1]), where[len(fits[0][0]) + 1:]
+    fit = max((f for f in files if where.startswith(f[0] + " ")), key=lambda f: len(f[0]), default=None)
+    if fit:
+        return _Source(value_source.message, *fit), where[len(fit[0]) + 1:]
     return value_source, where
 
 
