@@ -151,6 +151,15 @@ def test_an_attachment_is_a_download_with_a_safe_name(desk):
     assert get(base, "/attachment/999", cookie=cookie)[0] == 404
 
 
+def test_an_unknown_campaign_is_said_on_a_404_page(desk):
+    base, token, _db = desk
+    status, _, body = get(base, "/review/nope", cookie=cookie_for(base, token))
+    page = body.decode()
+    assert status == 404
+    assert '<p id="problem">No campaign &#39;nope&#39;</p>' in page
+    assert "<p>See the campaigns in this database with `foi campaign list`.</p>" in page
+
+
 @pytest.fixture
 def page(desk):
     if BROWSER is None:
