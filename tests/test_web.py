@@ -341,6 +341,7 @@ def test_the_page_and_the_commands_work_on_the_database_at_once(desk, run):
     cookie = cookie_for(base, token)
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 2
+    assert page.count('class="source-fragment"') == 2  # each value's source, once
     run("answer", SLUG, "MAN", "q1", "2024-25", "210", "--note", "phoned the council")
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 1 and 'data-question="q2"' in page
