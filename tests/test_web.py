@@ -342,9 +342,11 @@ def test_the_page_and_the_commands_work_on_the_database_at_once(desk, run):
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 2
     assert page.count('class="source-fragment"') == 2  # each value's source, once
+    assert "\n2 values to look at here;\n2 councils with values to review." in page
     run("answer", SLUG, "MAN", "q1", "2024-25", "210", "--note", "phoned the council")
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 1 and 'data-question="q2"' in page
+    assert "\n1 value to look at here;\n2 councils with values to review." in page
 
 
 @browser_needed
