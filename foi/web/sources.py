@@ -131,7 +131,7 @@ def _first(value: dict, *keys: str):
 def _source_of(db: Database, value: dict) -> _Source:
     message = _first(value, "source_message", "message")
     file = _first(value, "source_file", "file")
-    sha = _first(value, "source_sha256", "sha256")
+    sha = value.get("source_sha256")  # a review value has none: found by its file name below
     if sha is None and file not in (None, BODY) and message is not None:
         row = db.execute("SELECT sha256 FROM attachments WHERE message = ? AND COALESCE(filename, original_filename) "
                          "= ? AND sha256 IS NOT NULL ORDER BY id LIMIT 1", [message, file]).fetchone()
