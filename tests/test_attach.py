@@ -150,7 +150,8 @@ def test_a_photo_of_a_letter_is_stored_and_the_state_left_for_a_person(run, monk
             "(and its figures with `foi answer`)") in result.stderr
     [attachment] = rows("SELECT filename, detected_type FROM attachments")
     assert attachment["filename"] == "letter.jpg"
-    assert rows("SELECT request_id FROM messages") == [{"request_id": 1}] and reference
+    assert rows("SELECT r.reference FROM messages m JOIN requests r ON r.id = m.request_id") == [
+        {"reference": reference}]
 
 
 def test_an_attached_zip_bomb_is_refused_as_in_an_emailed_reply(run, monkeypatch):

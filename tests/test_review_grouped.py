@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from foi.db import connect
-from tests.builders import create_campaign
+from foi.extract.review import ReviewReason, explain_note
+from tests.builders import create_campaign, sent_to_barnsley
 from tests.mailfixtures import reply
 
 CAMPAIGN = """
@@ -39,18 +40,10 @@ SCAN = ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image", "png")
 def kids(run, monkeypatch):
     """Requests to Barnsley and Leeds sent on 2 March 2026; each answered on 16 March in
     running text with calendar years, Barnsley's with a scan nothing can be read from."""
-    monkeypatch.setenv("FOI_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("FOI_SENDER_NAME", "Data Project")
-    monkeypatch.setenv("FOI_SENDER_EMAIL", "campaign@charity.test")
-    run("init")
-    run("councils", "set-email", "BNS", "foi@barnsley.gov.uk", "--source", "test")
+    sent_to_barnsley(run, monkeypatch, "kids", CAMPAIGN)
     run("councils", "set-email", "LDS", "foi@leeds.gov.uk", "--source", "test")
-    Path("kids.toml").write_text(CAMPAIGN, encoding="utf-8")
-    run("campaign", "create", "kids.toml")
+    run("mark-sent", "kids", "LDS", "--via", "email", "--on", "2026-03-02")
     references = json.loads(run("status", "kids", "--json").stdout)["requests"]
-    for request in references:
-        run("mark-sent", "kids", request["body_code"], "--via", "email", "--on", "2026-03-02")
-    monkeypatch.setenv("FOI_NOW", "2026-03-17T09:00:00+00:00")
     refs = {r["body_code"]: r["reference"] for r in references}
     when = dt.datetime(2026, 3, 16, 10, 0, tzinfo=dt.UTC)
     for code, sender, body, files in (("BNS", "foi@barnsley.gov.uk", BARNSLEY, [SCAN]),
@@ -142,3 +135,22 @@ def test_values_answered_by_hand_leave_the_review_and_a_campaign_with_nothing_li
     quiet = run("review", "quiet")
     assert (quiet.stdout, quiet.stderr) == ("", "To review: 0 values to be confirmed (foi report's "
                                                 "\"Values to be confirmed\").\n")
+
+
+def test_a_review_note_is_split_into_why_and_the_sentence_seen():
+    """explain_note: a conflict says every reading; a low-confidence value what follows its
+    readings (else the reason); a note with no readings is its own why; the sentence is what
+    follows "; seen: ", even when it says "seen: " itself."""
+    conflict = ("conflict: two replies disagree; readings: «<5» suppressed 0-4 at figures.xlsx Sheet1!C3 / "
+                "«3» answered 3 at notes.txt line 2; seen: Fewer than five were referred again.")
+    assert explain_note(conflict, ReviewReason.CONFLICT) == (
+        "two replies disagree: «<5» suppressed 0-4 at figures.xlsx Sheet1!C3 / «3» answered 3 at notes.txt line 2",
+        "Fewer than five were referred again.")
+    low = "low confidence: 0.55 is below 0.8; readings: «99» answered 99 at message body body line 3"
+    assert explain_note(f"{low}; read from text; seen: Referrals: 2015 was 99.", ReviewReason.LOW_CONFIDENCE) == (
+        "read from text", "Referrals: 2015 was 99.")
+    assert explain_note(low, ReviewReason.LOW_CONFIDENCE) == ("0.55 is below 0.8", None)
+    assert explain_note("no period named; seen: What was seen: 5 visits.", ReviewReason.NEEDS_REVIEW) == (
+        "no period named", "What was seen: 5 visits.")
+    assert explain_note("seen: 5 visits.", ReviewReason.NEEDS_REVIEW) == ("", "5 visits.")
+    assert explain_note(None, ReviewReason.NEEDS_REVIEW) == ("", None)

@@ -151,6 +151,15 @@ def test_an_attachment_is_a_download_with_a_safe_name(desk):
     assert get(base, "/attachment/999", cookie=cookie)[0] == 404
 
 
+def test_an_unknown_campaign_is_said_on_a_404_page(desk):
+    base, token, _db = desk
+    status, _, body = get(base, "/review/nope", cookie=cookie_for(base, token))
+    page = body.decode()
+    assert status == 404
+    assert '<p id="problem">No campaign &#39;nope&#39;</p>' in page
+    assert "<p>See the campaigns in this database with `foi campaign list`.</p>" in page
+
+
 @pytest.fixture
 def page(desk):
     if BROWSER is None:
@@ -332,9 +341,12 @@ def test_the_page_and_the_commands_work_on_the_database_at_once(desk, run):
     cookie = cookie_for(base, token)
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 2
+    assert page.count('class="source-fragment"') == 2  # each value's source, once
+    assert "\n2 values to look at here;\n2 councils with values to review." in page
     run("answer", SLUG, "MAN", "q1", "2024-25", "210", "--note", "phoned the council")
     page = get(base, f"/review/{SLUG}?body=MAN", cookie=cookie)[2].decode()
     assert page.count('<article class="item"') == 1 and 'data-question="q2"' in page
+    assert "\n1 value to look at here;\n2 councils with values to review." in page
 
 
 @browser_needed

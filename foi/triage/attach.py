@@ -24,8 +24,8 @@ from foi.blobs import BlobStore
 from foi.clock import LONDON
 from foi.db import get_row
 from foi.errors import FoiError
+from foi.mail.parse import ParsedMessage, parse_headers
 from foi.mail.store import Incoming, Triage, find_existing, save_messages
-from foi.mail.within_limits import parse_within_limits
 from foi.register.councils import find_body
 from foi.safetext import one_line, plain_text
 from foi.triage.inbox import request_for
@@ -75,8 +75,9 @@ def plan_attach(db: Database, slug: str, body: str, paths: list[Path], *, on: dt
                        "Give the day the reply was received.")
     files = [(path.name, path.read_bytes()) for path in paths]
     raw = compose_received(request, body_row, files, on, note)
-    parsed = parse_within_limits(raw)
-    already = find_existing(db, hashlib.sha256(raw).hexdigest(), parsed)
+    # Its headers are foi's own (compose_received): read here, not the whole message in the
+    # worker, which storing does once (foi.mail.store).
+    already = find_existing(db, hashlib.sha256(raw).hexdigest(), parse_headers(raw) or ParsedMessage())
     return AttachPlan(request, body_row["name"], on.isoformat(), [(n, len(d)) for n, d in files], raw, already)
 
 

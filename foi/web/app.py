@@ -30,6 +30,7 @@ from foi.config import person_deciding
 from foi.db import blob_dir, connect
 from foi.errors import FoiError
 from foi.extract.review import save_manual_answer
+from foi.output import plural
 from foi.safetext import one_line
 from foi.triage.inbox import assign_message
 from foi.web import pages
@@ -54,6 +55,7 @@ class Site:
                                      autoescape=True)
         self.templates.globals["source_style"] = Markup(SOURCE_STYLE)  # foi's own CSS, not council text
         self.templates.globals["person"] = self.person
+        self.templates.globals["plural"] = plural  # "1 value", "3 values", as the CLI says counts
 
     @contextlib.contextmanager
     def database(self) -> Iterator[Database]:

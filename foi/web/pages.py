@@ -46,11 +46,8 @@ def review_page(db: Database, slug: str, body: str | None, blobs: Path) -> dict:
     """One council's values to confirm (the rows `foi review --json` gives), each with its
     source (foi.web.sources: the table with the cell marked, or the sentence), and the
     councils with anything to review, for moving on to the next."""
-    if slug not in {c["slug"] for c in campaigns(db)}:
-        raise FoiError(f"No campaign {slug!r}")
-    report = review_campaign(db, slug)
-    with_values = [group for group in report["councils"]
-                   if any(v["body"] == group["body"] for v in report["values"])]
+    report = review_campaign(db, slug)  # FoiError for a campaign not in the database
+    with_values = [group for group in report["councils"] if any(reply["places"] for reply in group["replies"])]
     current = next((g for g in with_values if g["body"] == body), with_values[0] if with_values else None)
     values = [dict(v, answers=[(r, answer_for(r)) for r in v["readings"]], source=source_fragment(db, blobs, v))
               for v in report["values"] if current and v["body"] == current["body"]]

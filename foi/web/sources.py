@@ -33,13 +33,12 @@ from sqlite_utils import Database
 
 from foi.blobs import blob_path
 from foi.extract import EXTRACTOR_VERSION
-from foi.extract.detect import split_lines
 from foi.extract.read import Reading, read_file
 from foi.extract.review import explain_note
 from foi.extract.run import read_body, read_within_limits
 from foi.extract.settle import readings_in
 from foi.extract.tables import Table, column_letter, split_blocks
-from foi.extract.text import MAX_LINE, MAX_LINES
+from foi.extract.text import capped_lines
 
 BODY = "message body"  # the source_file of a value read from the email's own text (foi.extract.run)
 BY_HAND = "entered by hand"  # the source_location of a value a person recorded (foi.extract.store)
@@ -114,10 +113,11 @@ def _fragment(db: Database, blob_dir: Path, value: dict) -> Markup:
         return _sentence("foi did not record where this value was read, so its source cannot be shown.")
     readings = readings_in(value.get("note"))
     if len(readings) > 1:
-        marks = [(_candidate_source(db, source, r["where"]), r["raw"]) for r in readings]
+        files = _attachments(db, source.message)
         wanted: dict[_Source, list[_Mark]] = {}
-        for (where, place), raw in marks:
-            wanted.setdefault(where, []).append(_Mark(place, "candidate", raw))
+        for reading in readings:
+            where, place = _candidate_source(source, files, reading["where"])
+            wanted.setdefault(where, []).append(_Mark(place, "candidate", reading["raw"]))
     else:
         _, sentence = explain_note(value.get("note"), "")
         wanted = {source: [_Mark(location, "source", sentence)]}
@@ -131,7 +131,7 @@ def _first(value: dict, *keys: str):
 def _source_of(db: Database, value: dict) -> _Source:
     message = _first(value, "source_message", "message")
     file = _first(value, "source_file", "file")
-    sha = _first(value, "source_sha256", "sha256")
+    sha = value.get("source_sha256")  # a review value has none: found by its file name below
     if sha is None and file not in (None, BODY) and message is not None:
         row = db.execute("SELECT sha256 FROM attachments WHERE message = ? AND COALESCE(filename, original_filename) "
                          "= ? AND sha256 IS NOT NULL ORDER BY id LIMIT 1", [message, file]).fetchone()
@@ -139,17 +139,21 @@ def _source_of(db: Database, value: dict) -> _Source:
     return _Source(message, file, sha)
 
 
-def _candidate_source(db: Database, value_source: _Source, where: str) -> tuple[_Source, str]:
+def _attachments(db: Database, message: int | None) -> list[tuple[str, str]]:
+    """(name, sha256) of each stored attachment of the message; an unnamed one by its sha256's start."""
+    return [(name or sha[:12], sha) for name, sha in db.execute(
+        "SELECT COALESCE(filename, original_filename), sha256 FROM attachments WHERE message = ? "
+        "AND sha256 IS NOT NULL", [message])]
+
+
+def _candidate_source(value_source: _Source, files: list[tuple[str, str]], where: str) -> tuple[_Source, str]:
     """The file and location of a candidate reading's "FILE LOCATION" (settle.Seen.where):
-    the file is the reply's own text or one of its attachments, the longest name that fits."""
+    the file is the reply's own text or one of its attachments (`files`), the longest name that fits."""
     if where.startswith(BODY + " "):
         return _Source(value_source.message, BODY, None), where[len(BODY) + 1:]
-    files = db.execute("SELECT COALESCE(filename, original_filename), sha256 FROM attachments WHERE message = ? "
-                       "AND sha256 IS NOT NULL", [value_source.message]).fetchall()
-    named = [(name or sha[:12], sha) for name, sha in files]
-    fits = sorted((n for n in named if where.startswith(n[0] + " ")), key=lambda n: len(n[0]), reverse=True)
-    if fits:
-        return _Source(value_source.message, fits[0][0], fits[0][1]), where[len(fits[0][0]) + 1:]
+    fit = max((f for f in files if where.startswith(f[0] + " ")), key=lambda f: len(f[0]), default=None)
+    if fit:
+        return _Source(value_source.message, *fit), where[len(fit[0]) + 1:]
     return value_source, where
 
 
@@ -157,7 +161,8 @@ def _candidate_source(db: Database, value_source: _Source, where: str) -> tuple[
 
 def _render_source(db: Database, blob_dir: Path, source: _Source, marks: list[_Mark]) -> Markup:
     name = "the email's text" if source.file == BODY else source.file or "the file"
-    tables, why = _tables_of(db, blob_dir, source)
+    body = _body_text(db, source.message) if source.file == BODY else None
+    tables, why = _tables_of(db, blob_dir, source, body)
     if tables is None:
         return _sentence(why or f"{name} cannot be shown.")
     shown: dict[int, _Shown] = {}
@@ -175,22 +180,28 @@ def _render_source(db: Database, blob_dir: Path, source: _Source, marks: list[_M
     parts = [Markup('<p class="source-name">{}</p>').format(name)]
     for item in shown.values():
         if item.table.kind == "lines":
-            text = _body_lines(db, source) if source.file == BODY else None
-            parts.append(_render_text(item, text))
+            # the email's every line, numbered as its reader numbered them (the quoted request too)
+            parts.append(_render_text(item, capped_lines(body)[0] if body is not None else None))
         else:
             parts.append(_render_table(item))
     parts += missing
     return Markup('<div class="source">{}</div>').format(Markup("").join(parts))
 
 
-def _tables_of(db: Database, blob_dir: Path, source: _Source) -> tuple[list[Table] | None, str | None]:
-    """The tables the reader made of the source, or None and why they cannot be had."""
+def _body_text(db: Database, message: int | None) -> str | None:
+    row = db.execute("SELECT body_text FROM messages WHERE id = ?", [message]).fetchone()
+    return row[0] if row else None
+
+
+def _tables_of(db: Database, blob_dir: Path, source: _Source,
+               body: str | None) -> tuple[list[Table] | None, str | None]:
+    """The tables the reader made of the source (`body`: the email's text, when the source
+    is the email), or None and why they cannot be had."""
     if source.file == BODY:
-        row = db.execute("SELECT body_text FROM messages WHERE id = ?", [source.message]).fetchone()
-        if row is None or not (row[0] or "").strip():
+        if body is None or not body.strip():
             return None, "The message this value was read from is no longer in the campaign, so it cannot be shown."
-        digest = sha256_of(row[0].encode("utf-8")).hexdigest()
-        return _reading(db, digest, lambda: read_within_limits(read_body, row[0]), "the email's text")
+        digest = sha256_of(body.encode("utf-8")).hexdigest()
+        return _reading(db, digest, lambda: read_within_limits(read_body, body), "the email's text")
     if source.sha256 is None:  # the message holds no attachment of that name (any more)
         return None, (f"The file {source.file or '(unnamed)'} is not among the attachments of the message this "
                       "value was read from, so it cannot be shown.")
@@ -212,18 +223,6 @@ def _reading(db: Database, sha256: str, read_again, name: str) -> tuple[list[Tab
     if reading.status != "ok":
         return None, f"{name} could not be read again, so it cannot be shown: {reading.note or reading.status}."
     return reading.tables, None
-
-
-def _body_lines(db: Database, source: _Source) -> list[str] | None:
-    """The email's text line by line, numbered as its reader numbered them (every line,
-    the quoted request and the lines read as a table too)."""
-    row = db.execute("SELECT body_text FROM messages WHERE id = ?", [source.message]).fetchone()
-    lines: list[str] = []
-    for line, _ in split_lines(row[0] or "", MAX_LINE):
-        if len(lines) == MAX_LINES:
-            break
-        lines.append(line)
-    return lines
 
 
 def _find_cell(tables: list[Table], location: str) -> tuple[Table, int, int] | None:
