@@ -27,6 +27,9 @@ KINDS = ("count", "money", "percent", "days", "text", "yes_no")
 MEASURE_FORMATS = ("number", "percent", "ratio")
 # A question of these kinds has no number to compute with.
 NOT_NUMBERS = ("text", "yes_no")
+# Questions answered with a figure: the ones ranked and estimated in reports, and the ones a
+# data package's value column holds as numbers.
+NUMERIC_KINDS = tuple(kind for kind in KINDS if kind not in NOT_NUMBERS)
 NAMED_RECIPIENTS = ("childrens-services", "all")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

@@ -10,15 +10,11 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import load_spec
-from foi.campaign.spec import ALL_PERIODS, EstimateSpec, Measure
+from foi.campaign.spec import ALL_PERIODS, NUMERIC_KINDS, EstimateSpec, Measure
 from foi.measures.cells import Cell, question_cells
 from foi.measures.estimates import Estimate, ScaleBy, estimate_total
 from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
 from foi.reference.store import list_tables, reference_values
-
-# Questions answered with a figure (text and yes/no answers are not): the ones ranked and
-# estimated here, and the ones a data package's value column holds as numbers (package.py).
-NUMERIC_KINDS = ("count", "money", "percent", "days")
 
 
 @dataclass(frozen=True)

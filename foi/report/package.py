@@ -29,13 +29,13 @@ from sqlite_utils import Database
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
 from foi.campaign.formula import parse_formula
 from foi.campaign.licences import LICENCES
+from foi.campaign.spec import NUMERIC_KINDS
 from foi.clock import iso
 from foi.errors import FoiError
 from foi.measures.compute import campaign_measures
 from foi.output import plural, write_csv
 from foi.reference.store import list_tables
 from foi.report import export as exports
-from foi.report.national import NUMERIC_KINDS
 from foi.vocabulary import RequestState
 
 
