@@ -12,6 +12,7 @@ from foi.tracking.workdays import (
     UserDay,
     build_calendar,
     bundled_days,
+    live_package_days,
     load_user_days,
     package_days,
     timeline_lines,
@@ -124,6 +125,46 @@ def test_working_days_between_edges(cal):
     assert cal.working_days_between(D("2009-03-12"), D("2009-03-12")) == 0
     assert cal.working_days_between(D("2009-03-12"), D("2009-03-15")) == 1
     assert cal.working_days_between(D("2009-03-15"), D("2009-03-12")) == -1
+
+
+def _count_day_by_day(cal, start, n):
+    """The definition, one day at a time: what the index arithmetic must agree with."""
+    date, counted = start, 0
+    while counted < n:
+        date += dt.timedelta(days=1)
+        counted += cal.is_working_day(date)
+    return date
+
+
+def test_deadlines_by_index_agree_with_counting_day_by_day():
+    import random
+
+    cal = build_calendar([UserDay(D("2026-12-29"), "Proclaimed day")])
+    pick = random.Random(20)
+    for _ in range(400):
+        start = D("2006-01-01") + dt.timedelta(days=pick.randrange(365 * 25))
+        n = pick.choice([0, 1, 5, 19, 20, 40, 60, 300])
+        due = cal.add_working_days(start, n)
+        assert due == _count_day_by_day(cal, start, n), (start, n)
+        assert cal.working_days_between(start, due) == n
+        later = start + dt.timedelta(days=pick.randrange(800))
+        assert cal.working_days_between(start, later) == sum(
+            cal.is_working_day(start + dt.timedelta(days=k)) for k in range(1, (later - start).days + 1))
+    # Across the user's day and a year's end: from Thu 2026-12-24, skip Christmas, the weekend,
+    # Boxing Day's substitute (28th) and the added 29th: 30th, 31st; skip 1 January, the weekend
+    # and Scotland's substitute for 2 January (Mon 4th): Tue 5 January.
+    assert cal.add_working_days(D("2026-12-24"), 3) == D("2027-01-05")
+
+
+@pytest.mark.parametrize("year", [2007, 2016, 2020, 2024])
+def test_shipped_copy_of_the_package_days_is_the_package_s(year):
+    assert dict(package_days(year)) == live_package_days(year)
+
+
+def test_a_year_outside_the_shipped_copy_is_asked_of_the_package():
+    days = package_days(1995)
+    assert days[D("1995-05-08"), "england-and-wales"] == "May Day"  # moved that year for VE Day
+    assert (D("1995-03-17"), "northern-ireland") in days
 
 
 def test_warning_only_past_published_data(cal):

@@ -15,6 +15,7 @@ is asked for a year only the first time a date in that year is looked at.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import json
@@ -138,8 +139,25 @@ def bundled_days() -> Mapping[tuple[dt.date, str], str]:
 
 
 @functools.cache
+def _shipped_package_days() -> tuple[int, int, dict[str, list[list[str]]]]:
+    """foi/data/uk-holidays.json (scripts/build-uk-holidays): the package's days, by year."""
+    data = json.loads(resources.files("foi").joinpath("data/uk-holidays.json").read_text("utf-8"))
+    return data["first"], data["last"], data["years"]
+
+
+@functools.cache
 def package_days(year: int) -> Mapping[tuple[dt.date, str], str]:
-    """The `holidays` package's days for one year, asked per nation.
+    """The `holidays` package's days for one year: from the copy foi ships for the years it
+    covers (importing the package would cost more than the rest of `foi status`), else
+    from the package itself."""
+    first, last, years = _shipped_package_days()
+    if first <= year <= last:
+        return {(dt.date.fromisoformat(date), nation): name for date, nation, name in years.get(str(year), [])}
+    return live_package_days(year)
+
+
+def live_package_days(year: int) -> dict[tuple[dt.date, str], str]:
+    """The installed `holidays` package's days for one year, asked per nation.
 
     Without a subdivision the package returns only days common to all nations,
     which would drop St Andrew's Day, St Patrick's Day and the rest.
@@ -164,6 +182,7 @@ class Calendar:
     _published_by_year: dict[int, list] = field(init=False, repr=False)
     _user_by_date: dict[dt.date, list[str]] = field(init=False, repr=False)
     _years: dict[int, dict[dt.date, Holiday]] = field(init=False, repr=False)
+    _working: dict[int, list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_year: dict[int, list] = {}
@@ -176,6 +195,7 @@ class Calendar:
         for day in self.user_days:
             self._user_by_date.setdefault(day.date, []).append(day.name)
         self._years = {}
+        self._working = {}
 
     def _year(self, year: int) -> dict[dt.date, Holiday]:
         if year not in self._years:
@@ -226,14 +246,26 @@ class Calendar:
             parts.append(holiday.describe())
         return ", ".join(parts) or None
 
+    def _working_days_of(self, year: int) -> list[int]:
+        """The year's working days as ordinals, in order (a deadline is then an index)."""
+        if year not in self._working:
+            day, end = dt.date(year, 1, 1), dt.date(year, 12, 31).toordinal()
+            self._working[year] = [
+                o for o in range(day.toordinal(), end + 1) if self.is_working_day(dt.date.fromordinal(o))
+            ]
+        return self._working[year]
+
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The date of working day `n` counting `start` as day 0 (convention A)."""
-        date, counted = start, 0
-        while counted < n:
-            date += dt.timedelta(days=1)
-            if self.is_working_day(date):
-                counted += 1
-        return date
+        if n <= 0:
+            return start
+        year, days = start.year, self._working_days_of(start.year)
+        index = bisect.bisect_right(days, start.toordinal()) + n - 1
+        while index >= len(days):
+            index -= len(days)
+            year += 1
+            days = self._working_days_of(year)
+        return dt.date.fromordinal(days[index])
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days after `a` up to and including `b` (negative if b < a).
@@ -243,10 +275,12 @@ class Calendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
-        count, date = 0, a
-        while date < b:
-            date += dt.timedelta(days=1)
-            count += self.is_working_day(date)
+        count = 0
+        for year in range(a.year, b.year + 1):
+            days = self._working_days_of(year)
+            low = bisect.bisect_right(days, a.toordinal()) if year == a.year else 0
+            high = bisect.bisect_right(days, b.toordinal()) if year == b.year else len(days)
+            count += high - low
         return count
 
     def warnings(self, end: dt.date) -> list[str]:
