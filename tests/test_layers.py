@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
                                    # made safe for headers, files and letters, raw bytes by sha256, FOI Act
                                    # wording, reading untrusted files within limits
     ("migrations",),               # the schema (db applies it on every open)
-    ("db", "config"),              # opening the database; foi.toml and the environment
+    ("db", "dbread", "config"),    # opening the database (to read only: dbread); foi.toml and the environment
     ("secrecy",),                  # the passwords config gives, masked in whatever leaves the process
     ("mail",),                     # transport and storage of messages: bytes, IMAP, SMTP, the
                                    # messages table; knows no council, campaign or request

@@ -5,18 +5,23 @@ one `requests` row per recipient (state draft), with its reference and the
 address the register holds at that moment.
 """
 
+from __future__ import annotations
+
 import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from foi.campaign.references import make_reference
 from foi.campaign.spec import CampaignFileError, CampaignSpec, parse_campaign, read_campaign_file
+from foi.dbread import Queries
 from foi.errors import FoiError
 from foi.register.councils import COUNCIL_TYPES, list_bodies
 from foi.vocabulary import SENDABLE_STATES
+
+if TYPE_CHECKING:  # `foi status` reads without importing sqlite-utils (foi.dbread)
+    from sqlite_utils import Database
 
 
 @dataclass
@@ -257,7 +262,7 @@ def _save_campaign(db: Database, plan: CreatePlan, now: str) -> None:
 
 # ---- reading campaigns back ---------------------------------------------------------------
 
-def get_campaign(db: Database, slug: str) -> dict:
+def get_campaign(db: Queries, slug: str) -> dict:
     rows = list(db.query("SELECT * FROM campaigns WHERE slug = ?", [slug]))
     if not rows:
         known = [r["slug"] for r in db.query("SELECT slug FROM campaigns ORDER BY slug")]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported only when used: `foi --help` stays fast
     from sqlite_utils import Database
 
     from foi.config import Config
+    from foi.dbread import Queries, ReadingDb
 
 # command name -> "module:attribute"; each module is imported on first use.
 COMMANDS: dict[str, str] = {
@@ -53,6 +54,9 @@ COMMANDS: dict[str, str] = {
     "demo": "foi.cli.demo:demo",
     "serve": "foi.cli.serve:serve",
 }
+
+# Commands that only read, and open the database with foi.dbread (sqlite3, no sqlite-utils).
+READ_ONLY_COMMANDS = {"status"}
 
 # The summary of a command in `foi --help` is the first line of its docstring, read
 # from the module's source: importing all eleven command modules to ask click would
@@ -109,7 +113,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        _import_sqlite_utils_without_numpy()
+        if name not in READ_ONLY_COMMANDS:  # they import sqlite_utils only if the database needs migrating
+            _import_sqlite_utils_without_numpy()
         return getattr(importlib.import_module(module_name), attribute)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -126,6 +131,7 @@ class State:
         self.db_path = db_path
         self.config_path = config_path
         self._db: Database | None = None
+        self._reader: ReadingDb | None = None
         self._config: Config | None = None
 
     @property
@@ -150,8 +156,20 @@ class State:
         if self._db is None:
             from foi.db import open_db
 
+            _import_sqlite_utils_without_numpy()
             self._db = open_db(self.db_path)
         return self._db
+
+    @property
+    def reader(self) -> "Queries":
+        """The database, to read only: without sqlite-utils when it is already migrated."""
+        if self._db is not None:
+            return self._db
+        if self._reader is None:
+            from foi.dbread import open_for_reading
+
+            self._reader = open_for_reading(self.db_path)
+        return self._reader if self._reader is not None else self.db
 
 
 def _warn_plain_text_passwords(config: "Config") -> None:

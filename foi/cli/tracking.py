@@ -37,8 +37,8 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
     from foi.vocabulary import RequestState
 
     check_known(states, [str(s) for s in RequestState], "--state")
-    check_known(regions, known_regions(state.db), "--region", ignore_case=True)
-    rows = status_rows(state.db, slug, clock.today())
+    check_known(regions, known_regions(state.reader), "--region", ignore_case=True)
+    rows = status_rows(state.reader, slug, clock.today())
     shown = filter_rows(rows, overdue=overdue, very_overdue=very_overdue, states=states, regions=regions)
     records = [row.as_dict() for row in shown]
     summary = summarise(rows)
@@ -59,8 +59,8 @@ def status(state, slug, overdue, very_overdue, states, regions, as_json, as_csv)
         click.echo(format_table(records, columns, headers=[
             "code", "body", "state", "sent", "due", "elapsed", "overdue", "last message",
             "their ref", "chases"], max_width=36))
-        echo_download_links(state.db, slug)
-        echo_outbox_waiting(state.db, slug)
+        echo_download_links(state.reader, slug)
+        echo_outbox_waiting(state.reader, slug)
     click.echo(line, err=as_json or as_csv)
 
 

@@ -3,15 +3,19 @@
 Everything here takes an open Database; nothing prints.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import re
 from collections.abc import Iterable
-from importlib import resources
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from foi.dbread import Queries
 from foi.errors import FoiError
+
+if TYPE_CHECKING:  # `foi status` reads without importing sqlite-utils (foi.dbread)
+    from sqlite_utils import Database
 
 REGISTER_FILE = "english_councils.csv"
 
@@ -40,6 +44,8 @@ MAX_ADDRESS_LINES = 8
 
 def read_register() -> list[dict]:
     """The bundled register rows, typed for the bodies table."""
+    from importlib import resources  # lazy: start-up
+
     text = resources.files("foi.data").joinpath(REGISTER_FILE).read_text(encoding="utf-8")
     rows = []
     for row in csv.DictReader(io.StringIO(text)):
@@ -99,7 +105,7 @@ def unknown_types(db: Database, types: Iterable[str]) -> tuple[list[str], list[s
     return [t for t in types if t.upper() not in known], sorted(known)
 
 
-def regions(db: Database) -> list[str]:
+def regions(db: Queries) -> list[str]:
     """Every region a body in the register is in, for checking a --region filter."""
     return [row["region"] for row in db.query(
         "SELECT DISTINCT region FROM bodies WHERE region IS NOT NULL AND region != '' ORDER BY region")]

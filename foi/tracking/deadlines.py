@@ -17,13 +17,14 @@ rules (FOI_RULES in the README):
 - internal review requested: due in 20 working days, very late after 40.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
+from foi.dbread import Queries
 from foi.output import plural
 from foi.tracking.workdays import (
     DUE_DAYS,
@@ -194,12 +195,12 @@ def explain_case(calendar: Calendar, case: CaseDeadline) -> list[str]:
 # ---- a case as the database records it -----------------------------------------------
 
 
-def campaign_calendar(db: Database) -> Calendar:
+def campaign_calendar(db: Queries) -> Calendar:
     """The UK working-day calendar with the days added to this database."""
     return build_calendar(load_user_days(db))
 
 
-def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
+def load_case_events(db: Queries, request_ids: list[int] | None = None) -> dict[int, list[CaseEvent]]:
     """The clock-moving events of each request, from the audit trail.
 
     Two sources: events recorded as such (a clarification we sent, a fee paid, a
@@ -238,7 +239,7 @@ def load_case_events(db: Database, request_ids: list[int] | None = None) -> dict
     return events
 
 
-def request_deadlines(db: Database, requests: list[dict], today: dt.date,
+def request_deadlines(db: Queries, requests: list[dict], today: dt.date,
                       calendar: Calendar | None = None) -> dict[int, CaseDeadline]:
     """request id -> its deadline as of `today`, for each request that was sent
     (sent_on is day 0); a draft has none."""
@@ -251,7 +252,7 @@ def request_deadlines(db: Database, requests: list[dict], today: dt.date,
             for r in sent}
 
 
-def due_date(db: Database, request: dict, today: dt.date) -> dt.date | None:
+def due_date(db: Queries, request: dict, today: dt.date) -> dt.date | None:
     """The request's due date as it stands (None before it is sent, or while the
     clock is stopped)."""
     deadline = request_deadlines(db, [request], today).get(request["id"])

@@ -1,13 +1,14 @@
 """Where every request of a campaign stands today: the rows of `foi status`."""
 
+from __future__ import annotations
+
 import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from foi.campaign.campaigns import get_campaign
+from foi.dbread import Queries
 from foi.tracking.deadlines import CaseDeadline, campaign_calendar, request_deadlines
 from foi.tracking.ics import DueEvent
 from foi.tracking.workdays import Calendar
@@ -92,7 +93,7 @@ class StatusRow:
         }
 
 
-def status_rows(db: Database, slug: str, today: dt.date, calendar: Calendar | None = None,
+def status_rows(db: Queries, slug: str, today: dt.date, calendar: Calendar | None = None,
                 body_codes: list[str] | None = None) -> list[StatusRow]:
     """One row per request of the campaign, with its deadline as of `today`."""
     get_campaign(db, slug)
@@ -165,7 +166,7 @@ def due_events(rows: list[StatusRow], slug: str) -> list:
     return sorted(events, key=lambda e: (e.date, e.uid))
 
 
-def download_links(db: Database, slug: str) -> list[dict]:
+def download_links(db: Queries, slug: str) -> list[dict]:
     """Requests answered only with a link (state link_only), each with the links of the
     council's latest such reply: the answer is there to download (then `foi attach`)."""
     sql = """
@@ -184,7 +185,7 @@ def download_links(db: Database, slug: str) -> list[dict]:
     return found
 
 
-def waiting_in_outbox(db: Database, slug: str) -> dict[str, int]:
+def waiting_in_outbox(db: Queries, slug: str) -> dict[str, int]:
     """{kind: how many}: messages written into outbox/ (no mail server set up) and not sent
     since. Nobody received them, so their requests keep their state and no deadline runs."""
     sql = """

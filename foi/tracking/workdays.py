@@ -21,8 +21,10 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
+# foi's data files, beside the package (importlib.resources would add to start-up).
+DATA = Path(__file__).resolve().parent.parent / "data"
 DUE_DAYS = 20  # FOIA s.10(1)
 VERY_OVERDUE_DAYS = 40  # WhatDoTheyKnow's "very overdue"
 
@@ -134,14 +136,14 @@ def parse_govuk(data: Mapping) -> dict[tuple[dt.date, str], str]:
 @functools.cache
 def bundled_days() -> Mapping[tuple[dt.date, str], str]:
     """The GOV.UK file shipped in foi/data, parsed once per process."""
-    text = resources.files("foi").joinpath("data/govuk-bank-holidays.json").read_text("utf-8")
+    text = (DATA / "govuk-bank-holidays.json").read_text("utf-8")
     return parse_govuk(json.loads(text))
 
 
 @functools.cache
 def _shipped_package_days() -> tuple[int, int, dict[str, list[list[str]]]]:
     """foi/data/uk-holidays.json (scripts/build-uk-holidays): the package's days, by year."""
-    data = json.loads(resources.files("foi").joinpath("data/uk-holidays.json").read_text("utf-8"))
+    data = json.loads((DATA / "uk-holidays.json").read_text("utf-8"))
     return data["first"], data["last"], data["years"]
 
 
