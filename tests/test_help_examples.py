@@ -129,6 +129,6 @@ def test_start_up_benchmark_runs_with_a_python_that_lacks_foi_s_libraries(tmp_pa
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "## start-up, median of 1 runs (target < 0.3 s)"
+    assert lines[0] == "## start-up on the model campaign (153 requests), median of 1 interleaved runs"
     assert [line.split(" median")[0].strip() for line in lines[1:]] == [
-        "python -c pass", "foi --help", "foi status eh (153 requests)"]
+        "python -c pass", "foi --help", "foi status early-help"]
