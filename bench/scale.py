@@ -1,0 +1,157 @@
+"""Benchmark: foi at 1x, 3x and 10x the model campaign (time and peak memory).
+
+Builds (or reuses, from --cache) a campaign folder at each scale the way a user gets
+there (bench/scalegen.py: the real commands, a private Dovecot and `foi sync`), then
+runs each command as a user runs it, `python -m foi ...` in the folder, interleaved
+over --trials, and prints the median wall time and the peak RSS of the process
+(os.wait4's ru_maxrss) per scale, and the growth 10x/1x.
+
+Measured: a full `foi sync` from empty (all messages, with its extraction; --sync-trials
+runs, each into a fresh copy of the sent campaign), `foi status`, `foi report` (text,
+--json, --html), `foi export` (each --what kind) and `foi review`.
+
+Run: python3 bench/scale.py [--scales 1,3,10] [--trials 5] [--sync-trials 1] [--rebuild]
+     [--cache /tmp/foi-scale] [--only status,review]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import common  # noqa: F401 - sets sys.path
+
+from bench.scalegen import SLUG, build, foi_command, foi_env, start_dovecot
+
+TARGET_SECONDS = 1.0
+TARGET_SYNC_MB = 400
+
+
+def commands(out: Path) -> dict[str, list[str]]:
+    """What a user runs in the folder, by the name printed in the table."""
+    return {
+        "status": ["status", SLUG],
+        "report": ["report", SLUG],
+        "report --json": ["report", SLUG, "--json"],
+        "report --html": ["report", SLUG, "--html", str(out / "report.html")],
+        "export dataset": ["export", SLUG, "--what", "dataset", "-o", str(out / "dataset.csv")],
+        "export requests": ["export", SLUG, "--what", "requests", "-o", str(out / "requests.csv")],
+        "export messages": ["export", SLUG, "--what", "messages", "-o", str(out / "messages.csv")],
+        "export measures": ["export", SLUG, "--what", "measures", "-o", str(out / "measures.csv")],
+        "export correspondence": ["export", SLUG, "--what", "correspondence", "-o", str(out / "letters.zip")],
+        "export package": ["export", SLUG, "--what", "package", "-o", str(out / "package")],
+        "review": ["review", SLUG],
+    }
+
+
+def run(args: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of `foi ARGS` run in `folder` as its own process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([*foi_command(), *args], cwd=folder, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    process.stderr and process.stderr.close()
+    if process.returncode not in (0,):
+        raise SystemExit(f"foi {' '.join(args)} exited {process.returncode} in {folder}:\n{error[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure_commands(folder: Path, trials: int, only: set[str] | None) -> dict[str, list[tuple[float, float]]]:
+    out = Path(tempfile.mkdtemp(prefix="foi-scale-out-"))
+    try:
+        chosen = {name: args for name, args in commands(out).items() if not only or name in only}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in chosen}
+        env = foi_env(folder)
+        for _ in range(trials):
+            for name, args in chosen.items():
+                if name == "export package":
+                    shutil.rmtree(out / "package", ignore_errors=True)
+                runs[name].append(run(args, folder, env))
+        return runs
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def measure_sync(paths, trials: int) -> list[tuple[float, float]]:
+    server, imap = start_dovecot(paths.maildir)
+    runs = []
+    try:
+        for trial in range(trials):
+            folder = paths.root / f"sync-trial{trial}"
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(paths.template, folder)
+            try:
+                runs.append(run(["sync"], folder, {**foi_env(folder), **imap}))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        server.stop()
+    return runs
+
+
+def print_table(results: dict[float, dict[str, list[tuple[float, float]]]], sizes: dict[float, dict]) -> None:
+    print("\n## sizes")
+    for k, size in sizes.items():
+        print(f"  {k:g}x: " + ", ".join(f"{value:,} {name}" for name, value in size.items() if name != "k"))
+    print("\n## k | command | median s | peak MB | runs (s)")
+    for k, by_command in results.items():
+        for name, runs in by_command.items():
+            seconds = statistics.median(t for t, _ in runs)
+            peak = max(m for _, m in runs)
+            shown = ", ".join(f"{t:.2f}" for t, _ in runs)
+            print(f"  {k:>4g}x | {name:<22} | {seconds:8.3f} | {peak:7.0f} | {shown}")
+    scales = sorted(results)
+    if len(scales) < 2:
+        return
+    low, high = scales[0], scales[-1]
+    print(f"\n## growth {high:g}x / {low:g}x (work grows {high / low:g}x), and the targets at {high:g}x")
+    for name in results[high]:
+        if name not in results[low]:
+            continue
+        t_low, t_high = (statistics.median(t for t, _ in results[k][name]) for k in (low, high))
+        m_low, m_high = (max(m for _, m in results[k][name]) for k in (low, high))
+        if name == "sync":
+            verdict = f"peak < {TARGET_SYNC_MB} MB: {'met' if m_high < TARGET_SYNC_MB else 'NOT met'}"
+        else:
+            verdict = f"< {TARGET_SECONDS:g} s: {'met' if t_high < TARGET_SECONDS else 'NOT met'}"
+        print(f"  {name:<22} time {t_high / t_low:5.2f}x  memory {m_high / m_low:5.2f}x   ({verdict})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,3,10", help="comma-separated scale factors")
+    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--sync-trials", type=int, default=1, help="0 leaves the sync out")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "foi-scale")
+    parser.add_argument("--rebuild", action="store_true", help="build the folders again")
+    parser.add_argument("--only", help="comma-separated command names (as printed) to measure")
+    args = parser.parse_args()
+    scales = [float(s) for s in args.scales.split(",")]
+    only = set(args.only.split(",")) if args.only else None
+
+    results: dict[float, dict[str, list[tuple[float, float]]]] = {}
+    sizes = {}
+    for k in scales:
+        if args.rebuild:
+            shutil.rmtree(args.cache / f"k{k:g}", ignore_errors=True)
+        started = time.perf_counter()
+        paths = build(args.cache, k, log=lambda line: print(line, file=sys.stderr, flush=True))
+        sizes[k] = json.loads(paths.built.read_text())
+        print(f"{k:g}x ready in {time.perf_counter() - started:.0f} s: {paths.root}", file=sys.stderr, flush=True)
+        results[k] = measure_commands(paths.synced, args.trials, only)
+        if args.sync_trials and (not only or "sync" in only):
+            results[k]["sync"] = measure_sync(paths, args.sync_trials)
+    print_table(results, sizes)
+
+
+if __name__ == "__main__":
+    main()
