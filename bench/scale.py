@@ -6,8 +6,8 @@ runs each command as a user runs it, `python -m foi ...` in the folder, interlea
 over --trials, and prints the median wall time and the peak RSS of the process
 (os.wait4's ru_maxrss) per scale, and the growth 10x/1x.
 
-Measured: a full `foi sync` from empty (all messages, with its extraction; --sync-trials
-runs, each into a fresh copy of the sent campaign), `foi status`, `foi report` (text,
+Measured: a full `foi sync` from empty (all messages, with its extraction: the one that
+built the folder, or --sync-trials more, each into a fresh copy of the sent campaign), `foi status`, `foi report` (text,
 --json, --html), `foi export` (each --what kind) and `foi review`.
 
 Run: python3 bench/scale.py [--scales 1,3,10] [--trials 5] [--sync-trials 1] [--rebuild]
@@ -16,10 +16,8 @@ Run: python3 bench/scale.py [--scales 1,3,10] [--trials 5] [--sync-trials 1] [--
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from pathlib import Path
 
 import common  # noqa: F401 - sets sys.path
 
-from bench.scalegen import SLUG, build, foi_command, foi_env, start_dovecot
+from bench.scalegen import SLUG, build, foi_env, run, start_dovecot
 
 TARGET_SECONDS = 1.0
 TARGET_SYNC_MB = 400
@@ -48,21 +46,6 @@ def commands(out: Path) -> dict[str, list[str]]:
         "export package": ["export", SLUG, "--what", "package", "-o", str(out / "package")],
         "review": ["review", SLUG],
     }
-
-
-def run(args: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of `foi ARGS` run in `folder` as its own process."""
-    started = time.perf_counter()
-    process = subprocess.Popen([*foi_command(), *args], cwd=folder, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    process.stderr and process.stderr.close()
-    if process.returncode not in (0,):
-        raise SystemExit(f"foi {' '.join(args)} exited {process.returncode} in {folder}:\n{error[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
 
 
 def measure_commands(folder: Path, trials: int, only: set[str] | None) -> dict[str, list[tuple[float, float]]]:
@@ -101,7 +84,8 @@ def measure_sync(paths, trials: int) -> list[tuple[float, float]]:
 def print_table(results: dict[float, dict[str, list[tuple[float, float]]]], sizes: dict[float, dict]) -> None:
     print("\n## sizes")
     for k, size in sizes.items():
-        print(f"  {k:g}x: " + ", ".join(f"{value:,} {name}" for name, value in size.items() if name != "k"))
+        print(f"  {k:g}x: " + ", ".join(f"{value:,} {name}" for name, value in size.items()
+                                        if name not in ("k", "sync")))
     print("\n## k | command | median s | peak MB | runs (s)")
     for k, by_command in results.items():
         for name, runs in by_command.items():
@@ -130,7 +114,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,3,10", help="comma-separated scale factors")
     parser.add_argument("--trials", type=int, default=5)
-    parser.add_argument("--sync-trials", type=int, default=1, help="0 leaves the sync out")
+    parser.add_argument("--sync-trials", type=int, default=0,
+                        help="full syncs to time again (0: show the one that built the folder)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "foi-scale")
     parser.add_argument("--rebuild", action="store_true", help="build the folders again")
     parser.add_argument("--only", help="comma-separated command names (as printed) to measure")
@@ -150,6 +135,8 @@ def main() -> None:
         results[k] = measure_commands(paths.synced, args.trials, only)
         if args.sync_trials and (not only or "sync" in only):
             results[k]["sync"] = measure_sync(paths, args.sync_trials)
+        elif not only or "sync" in only:  # the build's own sync, from empty
+            results[k]["sync"] = [(sizes[k]["sync"]["seconds"], sizes[k]["sync"]["peak_mb"])]
     print_table(results, sizes)
 
 

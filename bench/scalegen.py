@@ -321,6 +321,22 @@ def foi_command() -> list[str]:
     return [sys.executable, "-m", "foi"]
 
 
+def run(args: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of `foi ARGS` run in `folder` as its own process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([*foi_command(), *args], cwd=folder, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"foi {' '.join(args)} exited {process.returncode} in {folder}:\n{error[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
 def build(root: Path, k: float, log=print) -> Paths:
     """Build (or reuse) the folder for scale k under `root`."""
     paths = Paths(root / f"k{k:g}")
@@ -337,12 +353,12 @@ def build(root: Path, k: float, log=print) -> Paths:
     server, imap = start_dovecot(paths.maildir)
     try:
         shutil.copytree(paths.template, paths.synced)
-        subprocess.run([*foi_command(), "sync"], cwd=paths.synced, env={**foi_env(paths.synced), **imap},
-                       check=True, stdout=subprocess.DEVNULL)
+        seconds, peak = run(["sync"], paths.synced, {**foi_env(paths.synced), **imap})
     finally:
         server.stop()
     counts = _counts(paths.synced)
-    paths.built.write_text(json.dumps({"k": k, "requests": count, **counts}))
+    paths.built.write_text(json.dumps({"k": k, "requests": count, **counts,
+                                       "sync": {"seconds": seconds, "peak_mb": peak}}))
     log(f"  k={k:g}: synced {counts} in {time.perf_counter() - started:.0f} s")
     return paths
 
