@@ -164,6 +164,10 @@ class Calendar:
     _published_by_year: dict[int, list] = field(init=False, repr=False)
     _user_by_date: dict[dt.date, list[str]] = field(init=False, repr=False)
     _years: dict[int, dict[dt.date, Holiday]] = field(init=False, repr=False)
+    # answers already worked out: a campaign's requests mostly share a day sent, so
+    # status and the exports ask the same few sums for every request
+    _added: dict[tuple[dt.date, int], dt.date] = field(init=False, repr=False)
+    _between: dict[tuple[dt.date, dt.date], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_year: dict[int, list] = {}
@@ -176,6 +180,8 @@ class Calendar:
         for day in self.user_days:
             self._user_by_date.setdefault(day.date, []).append(day.name)
         self._years = {}
+        self._added = {}
+        self._between = {}
 
     def _year(self, year: int) -> dict[dt.date, Holiday]:
         if year not in self._years:
@@ -228,12 +234,15 @@ class Calendar:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The date of working day `n` counting `start` as day 0 (convention A)."""
-        date, counted = start, 0
-        while counted < n:
-            date += dt.timedelta(days=1)
-            if self.is_working_day(date):
-                counted += 1
-        return date
+        key = (start, n)
+        if key not in self._added:
+            date, counted = start, 0
+            while counted < n:
+                date += dt.timedelta(days=1)
+                if self.is_working_day(date):
+                    counted += 1
+            self._added[key] = date
+        return self._added[key]
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days after `a` up to and including `b` (negative if b < a).
@@ -243,11 +252,13 @@ class Calendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
-        count, date = 0, a
-        while date < b:
-            date += dt.timedelta(days=1)
-            count += self.is_working_day(date)
-        return count
+        if (a, b) not in self._between:
+            count, date = 0, a
+            while date < b:
+                date += dt.timedelta(days=1)
+                count += self.is_working_day(date)
+            self._between[a, b] = count
+        return self._between[a, b]
 
     def warnings(self, end: dt.date) -> list[str]:
         """What the user must know about a computation that reaches `end`."""
