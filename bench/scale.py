@@ -4,7 +4,7 @@ Builds (or reuses, from --cache) a campaign folder at each scale the way a user 
 there (bench/scalegen.py: the real commands, a private Dovecot and `foi sync`), then
 runs each command as a user runs it, `python -m foi ...` in the folder, interleaved
 over --trials, and prints the median wall time and the peak RSS of the process
-(os.wait4's ru_maxrss) per scale, and the growth 10x/1x.
+(os.wait4's ru_maxrss) and its CPU time per scale, and the growth 10x/1x.
 
 Measured: a full `foi sync` from empty (all messages, with its extraction: the one that
 built the folder, or --sync-trials more, each into a fresh copy of the sent campaign), `foi status`, `foi report` (text,
@@ -48,11 +48,11 @@ def commands(out: Path) -> dict[str, list[str]]:
     }
 
 
-def measure_commands(folder: Path, trials: int, only: set[str] | None) -> dict[str, list[tuple[float, float]]]:
+def measure_commands(folder: Path, trials: int, only: set[str] | None) -> dict[str, list[tuple[float, float, float]]]:
     out = Path(tempfile.mkdtemp(prefix="foi-scale-out-"))
     try:
         chosen = {name: args for name, args in commands(out).items() if not only or name in only}
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in chosen}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in chosen}
         env = foi_env(folder)
         for _ in range(trials):
             for name, args in chosen.items():
@@ -64,7 +64,7 @@ def measure_commands(folder: Path, trials: int, only: set[str] | None) -> dict[s
         shutil.rmtree(out, ignore_errors=True)
 
 
-def measure_sync(paths, trials: int) -> list[tuple[float, float]]:
+def measure_sync(paths, trials: int) -> list[tuple[float, float, float]]:
     server, imap = start_dovecot(paths.maildir)
     runs = []
     try:
@@ -81,18 +81,17 @@ def measure_sync(paths, trials: int) -> list[tuple[float, float]]:
     return runs
 
 
-def print_table(results: dict[float, dict[str, list[tuple[float, float]]]], sizes: dict[float, dict]) -> None:
+def print_table(results: dict[float, dict[str, list[tuple[float, float, float]]]], sizes: dict[float, dict]) -> None:
     print("\n## sizes")
     for k, size in sizes.items():
         print(f"  {k:g}x: " + ", ".join(f"{value:,} {name}" for name, value in size.items()
                                         if name not in ("k", "sync")))
-    print("\n## k | command | median s | peak MB | runs (s)")
+    print("\n## k | command | median s | median CPU s | peak MB | runs (s)")
     for k, by_command in results.items():
         for name, runs in by_command.items():
-            seconds = statistics.median(t for t, _ in runs)
-            peak = max(m for _, m in runs)
-            shown = ", ".join(f"{t:.2f}" for t, _ in runs)
-            print(f"  {k:>4g}x | {name:<22} | {seconds:8.3f} | {peak:7.0f} | {shown}")
+            seconds, cpu = statistics.median(r[0] for r in runs), statistics.median(r[2] for r in runs)
+            shown = ", ".join(f"{r[0]:.2f}" for r in runs)
+            print(f"  {k:>4g}x | {name:<22} | {seconds:8.3f} | {cpu:8.3f} | {max(r[1] for r in runs):7.0f} | {shown}")
     scales = sorted(results)
     if len(scales) < 2:
         return
@@ -101,13 +100,15 @@ def print_table(results: dict[float, dict[str, list[tuple[float, float]]]], size
     for name in results[high]:
         if name not in results[low]:
             continue
-        t_low, t_high = (statistics.median(t for t, _ in results[k][name]) for k in (low, high))
-        m_low, m_high = (max(m for _, m in results[k][name]) for k in (low, high))
+        t_low, t_high = (statistics.median(r[0] for r in results[k][name]) for k in (low, high))
+        c_low, c_high = (statistics.median(r[2] for r in results[k][name]) for k in (low, high))
+        m_low, m_high = (max(r[1] for r in results[k][name]) for k in (low, high))
         if name == "sync":
             verdict = f"peak < {TARGET_SYNC_MB} MB: {'met' if m_high < TARGET_SYNC_MB else 'NOT met'}"
         else:
             verdict = f"< {TARGET_SECONDS:g} s: {'met' if t_high < TARGET_SECONDS else 'NOT met'}"
-        print(f"  {name:<22} time {t_high / t_low:5.2f}x  memory {m_high / m_low:5.2f}x   ({verdict})")
+        print(f"  {name:<22} time {t_high / t_low:5.2f}x  CPU {c_high / c_low:5.2f}x  memory {m_high / m_low:5.2f}x"
+              f"   ({verdict})")
 
 
 def main() -> None:
@@ -123,7 +124,7 @@ def main() -> None:
     scales = [float(s) for s in args.scales.split(",")]
     only = set(args.only.split(",")) if args.only else None
 
-    results: dict[float, dict[str, list[tuple[float, float]]]] = {}
+    results: dict[float, dict[str, list[tuple[float, float, float]]]] = {}
     sizes = {}
     for k in scales:
         if args.rebuild:
@@ -136,7 +137,8 @@ def main() -> None:
         if args.sync_trials and (not only or "sync" in only):
             results[k]["sync"] = measure_sync(paths, args.sync_trials)
         elif not only or "sync" in only:  # the build's own sync, from empty
-            results[k]["sync"] = [(sizes[k]["sync"]["seconds"], sizes[k]["sync"]["peak_mb"])]
+            sync = sizes[k]["sync"]
+            results[k]["sync"] = [(sync["seconds"], sync["peak_mb"], sync.get("cpu", float("nan")))]
     print_table(results, sizes)
 
 
