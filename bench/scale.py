@@ -11,7 +11,7 @@ built the folder, or --sync-trials more, each into a fresh copy of the sent camp
 --json, --html), `foi export` (each --what kind) and `foi review`.
 
 Run: python3 bench/scale.py [--scales 1,3,10] [--trials 5] [--sync-trials 1] [--rebuild]
-     [--cache /tmp/foi-scale] [--only status,review]
+     [--cache /tmp/foi-scale] [--only status,review] [--against ../main]
 """
 
 import argparse
@@ -48,17 +48,21 @@ def commands(out: Path) -> dict[str, list[str]]:
     }
 
 
-def measure_commands(folder: Path, trials: int, only: set[str] | None) -> dict[str, list[tuple[float, float, float]]]:
+def measure_commands(folder: Path, trials: int, only: set[str] | None,
+                     against: Path | None = None) -> dict[str, list[tuple[float, float, float]]]:
+    """Each command `trials` times, interleaved; with `against`, each run of this checkout's
+    foi is followed by the same command with that checkout's (its rows end in " (against)")."""
     out = Path(tempfile.mkdtemp(prefix="foi-scale-out-"))
     try:
         chosen = {name: args for name, args in commands(out).items() if not only or name in only}
-        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in chosen}
-        env = foi_env(folder)
+        sides = [("", foi_env(folder))] + ([(" (against)", foi_env(folder, against))] if against else [])
+        runs: dict[str, list[tuple[float, float, float]]] = {}
         for _ in range(trials):
             for name, args in chosen.items():
-                if name == "export package":
-                    shutil.rmtree(out / "package", ignore_errors=True)
-                runs[name].append(run(args, folder, env))
+                for suffix, env in sides:
+                    if name == "export package":
+                        shutil.rmtree(out / "package", ignore_errors=True)
+                    runs.setdefault(name + suffix, []).append(run(args, folder, env))
         return runs
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -111,6 +115,19 @@ def print_table(results: dict[float, dict[str, list[tuple[float, float, float]]]
               f"   ({verdict})")
 
 
+def print_against(results: dict[float, dict[str, list[tuple[float, float, float]]]]) -> None:
+    print("\n## this checkout against the other: median s and CPU s, ratio of medians (this / other)")
+    for k, by_command in results.items():
+        for name, runs in by_command.items():
+            other = by_command.get(name + " (against)")
+            if other is None:
+                continue
+            t, t0 = statistics.median(r[0] for r in runs), statistics.median(r[0] for r in other)
+            c, c0 = statistics.median(r[2] for r in runs), statistics.median(r[2] for r in other)
+            print(f"  {k:>4g}x | {name:<22} | {t0:7.3f} -> {t:7.3f} s ({t / t0:4.2f}x) | "
+                  f"CPU {c0:6.3f} -> {c:6.3f} s ({c / c0:4.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,3,10", help="comma-separated scale factors")
@@ -120,6 +137,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "foi-scale")
     parser.add_argument("--rebuild", action="store_true", help="build the folders again")
     parser.add_argument("--only", help="comma-separated command names (as printed) to measure")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="also run each command with this checkout's foi (e.g. a worktree of main), "
+                             "interleaved, and print the ratio")
     args = parser.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
     only = set(args.only.split(",")) if args.only else None
@@ -133,13 +153,15 @@ def main() -> None:
         paths = build(args.cache, k, log=lambda line: print(line, file=sys.stderr, flush=True))
         sizes[k] = json.loads(paths.built.read_text())
         print(f"{k:g}x ready in {time.perf_counter() - started:.0f} s: {paths.root}", file=sys.stderr, flush=True)
-        results[k] = measure_commands(paths.synced, args.trials, only)
+        results[k] = measure_commands(paths.synced, args.trials, only, args.against)
         if args.sync_trials and (not only or "sync" in only):
             results[k]["sync"] = measure_sync(paths, args.sync_trials)
         elif not only or "sync" in only:  # the build's own sync, from empty
             sync = sizes[k]["sync"]
             results[k]["sync"] = [(sync["seconds"], sync["peak_mb"], sync.get("cpu", float("nan")))]
     print_table(results, sizes)
+    if args.against:
+        print_against(results)
 
 
 if __name__ == "__main__":
