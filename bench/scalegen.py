@@ -9,7 +9,7 @@ passes the 317 councils). Setup runs the real commands in-process (`foi init`,
 then each body's mail is written into a Maildir, as a delivery agent hands it to
 Dovecot, and `foi sync` (with its extraction) stores it from a private Dovecot.
 
-Mail per request (seeded, about 13 messages and 3.3 attachments on average):
+Mail per request (seeded; measured 12.8 messages and 2.8 attachments on average):
 an acknowledgement, 0-4 holding letters, the answer from bench/replygen (a reply
 with its ground truth, in every layout) with a covering letter (.docx), often a
 second message with guidance documents (.docx), and about 8 messages of the
