@@ -271,3 +271,18 @@ def test_cli_error_is_one_line_exit_1(foi_subprocess):
     done = foi_subprocess("holidays", "add", "2026-03-10", "Proclaimed day")
     assert done.returncode == 1
     assert done.stderr.startswith("Error: No campaign database at campaign.db")
+
+
+def test_sums_asked_again_give_the_same_days_as_a_new_calendar(cal):
+    """A calendar keeps the sums it worked out: asked again, in any order, with other
+    counts or other days in between, each answer is the one a fresh calendar gives."""
+    asks = [(dt.date(2024, 3, 4), 20), (dt.date(2024, 3, 4), 40), (dt.date(2024, 3, 28), 20),
+            (dt.date(2024, 3, 4), 20), (dt.date(2024, 12, 20), 5), (dt.date(2024, 3, 28), 1)]
+    for start, n in asks + asks[::-1]:
+        fresh = Calendar(cal.published, package=cal.package)
+        assert cal.add_working_days(start, n) == fresh.add_working_days(start, n)
+        end = start + dt.timedelta(days=3 * n)
+        assert cal.working_days_between(start, end) == fresh.working_days_between(start, end)
+        assert cal.working_days_between(end, start) == -fresh.working_days_between(start, end)
+    # Easter 2024 (Good Friday 29 March, Easter Monday 1 April) is skipped either way
+    assert cal.add_working_days(dt.date(2024, 3, 28), 1) == dt.date(2024, 4, 2)

@@ -1,13 +1,15 @@
 """foi export: dataset, requests, messages and correspondence; the Datasette views."""
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
 
 from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
-from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
+from foi.blobs import blob_path
+from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, _add_blob, safe_name
 
 
 def read_csv(text: str) -> list[dict]:
@@ -115,7 +117,36 @@ def test_correspondence_zip(campaign, run, isolated):
             "MISSING.txt"]
         assert archive.read(names[2]).startswith(b"Message-ID: <ans-man@manchester.gov.uk>")
         assert archive.read(names[4]) == b"notes"
+        # packed or not is read from the bytes: this ".xlsx" is text, deflated like the rest
+        assert {archive.getinfo(n).compress_type for n in names} == {zipfile.ZIP_DEFLATED}
         assert "2026-04-10 02 out reminder.eml (sha256 not recorded)" in archive.read("MISSING.txt").decode()
+
+
+def test_correspondence_stores_packed_files_as_they_are(tmp_path):
+    """A zip (xlsx, docx) or a PDF is stored, not deflated again; a message is deflated."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as inner:
+        inner.writestr("xl/workbook.xml", "<workbook/>" * 100)
+    blobs = {"xlsx": packed.getvalue(), "pdf": b"%PDF-1.7\n" + b"x" * 500,
+             "eml": b"Subject: hi\r\n\r\n" + b"text " * 200}
+    shas = {}
+    for kind, data in blobs.items():
+        shas[kind] = hashlib.sha256(data).hexdigest()
+        path = blob_path(tmp_path, shas[kind])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    out = io.BytesIO()
+    missing: list[str] = []
+    with zipfile.ZipFile(out, "w") as archive:
+        for kind, sha in shas.items():
+            assert _add_blob(archive, tmp_path, sha, f"file.{kind}", missing)
+        assert not _add_blob(archive, tmp_path, "0" * 64, "gone.eml", missing)
+    assert missing == [f"gone.eml (sha256 {'0' * 64})"]
+    with zipfile.ZipFile(out) as archive:
+        kinds = {name: archive.getinfo(name).compress_type for name in archive.namelist()}
+        assert kinds == {"file.xlsx": zipfile.ZIP_STORED, "file.pdf": zipfile.ZIP_STORED,
+                         "file.eml": zipfile.ZIP_DEFLATED}
+        assert all(archive.read(f"file.{kind}") == data for kind, data in blobs.items())
 
 
 def test_safe_names():
