@@ -34,7 +34,7 @@ def cell_text(value: object) -> str:
 
 def read_xlsx(data: bytes) -> list[Table]:
     """calamine where a scan of the sheets' XML says it reads them as openpyxl does
-    (foi.extract.xlsx_scan), about ten times faster; openpyxl for the rest."""
+    (foi.extract.xlsx_scan), several times faster; openpyxl for the rest."""
     if calamine_reads_alike(data, MAX_CELLS, MAX_MERGED):
         tables = _calamine_xlsx(data)
         if tables is not None:

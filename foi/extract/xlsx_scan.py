@@ -1,7 +1,7 @@
 """Whether an xlsx workbook is one calamine reads as openpyxl does, told from its
 XML before calamine sees it.
 
-calamine (Rust) reads a sheet about ten times faster than openpyxl, but it lays a
+calamine (Rust) reads a sheet several times faster than openpyxl, but it lays a
 sheet out as one dense block from its first to its last cell, and a cell at A1
 and one at XFD1048576 ask for hundreds of GB: the process aborts, past any
 `except`. A few cell kinds it also reads differently (error values come back
