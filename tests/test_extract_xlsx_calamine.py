@@ -186,6 +186,12 @@ def test_workbooks_calamine_would_read_otherwise_are_read_by_openpyxl(build, fir
     assert reading.tables[0].rows[0][:len(first_row)] == first_row
 
 
+def test_more_cells_than_the_cap_go_to_openpyxl_which_reads_up_to_it_and_says_so():
+    data = _xlsx(_sheet(CELLS))  # four cells
+    assert calamine_reads_alike(data, max_cells=4, max_merged=10)
+    assert not calamine_reads_alike(data, max_cells=3, max_merged=10)
+
+
 def test_too_many_merged_ranges_go_to_openpyxl():
     merges = "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(1, 12))
     data = _xlsx(_sheet(CELLS, f"<mergeCells>{merges}</mergeCells>"))
