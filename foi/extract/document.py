@@ -42,7 +42,7 @@ def _document_body(data: bytes):
     on open: in a typical reply those are most of the XML, and nothing here
     reads them."""
     from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT  # lazy: start-up
-    from docx.oxml.parser import parse_xml
+    from docx.oxml.parser import parse_xml  # lazy: start-up
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         targets = [rel.get("Target", "") for rel in _xml(archive, "_rels/.rels")
