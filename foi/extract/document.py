@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import posixpath
 import struct
 import zipfile
 
+from defusedxml import ElementTree
 from striprtf.striprtf import rtf_to_text
 
 from foi.extract.safety import UnsafeFile
@@ -15,13 +17,10 @@ from foi.extract.tables import Table, lines_table
 def read_docx(data: bytes) -> list[Table]:
     """Tables and paragraphs in document order, each table carrying the
     paragraphs just above it (often "Question 2" or a caption) as context."""
-    import docx  # lazy: start-up
-
     _check_docx_size(data)
-    document = docx.Document(io.BytesIO(data))
     paragraphs: list[str] = []
     tables: list[Table] = []
-    for child in document.element.body.iterchildren():
+    for child in _document_body(data).iterchildren():
         if not isinstance(child.tag, str):  # comments, processing instructions
             continue
         tag = child.tag.rsplit("}", 1)[-1]
@@ -34,6 +33,43 @@ def read_docx(data: bytes) -> list[Table]:
             tables.append(Table("grid", f"table {len(tables) + 1}", rows, context=above, note=note))
     text_table = Table("lines", "paragraph", [[p] for p in paragraphs])
     return tables + [text_table]
+
+
+def _document_body(data: bytes):
+    """The w:body of the package's main document part, found and parsed as
+    python-docx does (its relationship and content types, its XML parser), but
+    without the styles, numbering, settings and other parts python-docx parses
+    on open: in a typical reply those are most of the XML, and nothing here
+    reads them."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT  # lazy: start-up
+    from docx.oxml.parser import parse_xml  # lazy: start-up
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        targets = [rel.get("Target", "") for rel in _xml(archive, "_rels/.rels")
+                   if rel.get("Type") == RT.OFFICE_DOCUMENT and rel.get("TargetMode") != "External"]
+        if len(targets) != 1:
+            raise ValueError(f"{len(targets)} main document parts (a Word file has one)")
+        part = posixpath.normpath(posixpath.join("/", targets[0]))
+        content_type = _content_type(_xml(archive, "[Content_Types].xml"), part)
+        if content_type != CT.WML_DOCUMENT_MAIN:
+            raise ValueError(f"not a Word file, content type is '{content_type}'")
+        body = parse_xml(archive.read(part[1:])).body
+    if body is None:
+        raise ValueError("the document part has no body")
+    return body
+
+
+def _xml(archive: zipfile.ZipFile, name: str):
+    return ElementTree.fromstring(archive.read(name))
+
+
+def _content_type(types, part: str) -> str | None:
+    """The part's content type: its Override, else the Default of its extension
+    (names compared without case, as the Open Packaging Conventions say)."""
+    by_part = {t.get("PartName", "").lower(): t.get("ContentType") for t in types if t.tag.endswith("}Override")}
+    by_extension = {t.get("Extension", "").lower(): t.get("ContentType") for t in types
+                    if t.tag.endswith("}Default")}
+    return by_part.get(part.lower()) or by_extension.get(posixpath.splitext(part)[1][1:].lower())
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

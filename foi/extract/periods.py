@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DASH = r"\s*(?:/|-|–|—|to|until)\s*"
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -125,6 +126,17 @@ def find_periods(text: str) -> list[Period]:
 
 def parse_period(text: str) -> Period | None:
     """The period a header cell names, when the cell is (nearly) only a period."""
+    # each pass over a table, and each reply, asks again about the same short header
+    # cells: remembered (a Period cannot change); a long text is worked out each time
+    return _remembered_period(text) if len(text) <= 200 else _period(text)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_period(text: str) -> Period | None:
+    return _period(text)
+
+
+def _period(text: str) -> Period | None:
     cleaned = text.strip()
     snapshot = _snapshot(cleaned)
     if snapshot:

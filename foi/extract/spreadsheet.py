@@ -11,6 +11,7 @@ import zipfile
 from defusedxml import ElementTree
 
 from foi.extract.tables import Table
+from foi.extract.xlsx_scan import calamine_reads_alike
 
 MAX_CELLS = 500_000  # a reply sheet is a few hundred cells; stop runaway ranges
 MAX_MERGED = 10_000  # merged ranges read from one sheet
@@ -32,6 +33,42 @@ def cell_text(value: object) -> str:
 
 
 def read_xlsx(data: bytes) -> list[Table]:
+    """calamine where a scan of the sheets' XML says it reads them as openpyxl does
+    (foi.extract.xlsx_scan), several times faster; openpyxl for the rest."""
+    if calamine_reads_alike(data, MAX_CELLS, MAX_MERGED):
+        tables = _calamine_xlsx(data)
+        if tables is not None:
+            return tables
+    return _openpyxl_xlsx(data)
+
+
+def _calamine_xlsx(data: bytes) -> list[Table] | None:
+    """Every worksheet (hidden ones too; not chart sheets, as openpyxl), or None
+    when calamine cannot read the workbook: openpyxl then reads it or says why not."""
+    import python_calamine  # lazy: start-up
+
+    try:
+        with python_calamine.CalamineWorkbook.from_object(io.BytesIO(data)) as book:
+            return [_calamine_sheet(book.get_sheet_by_index(index), meta.name)
+                    for index, meta in enumerate(book.sheets_metadata)
+                    if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    except python_calamine.CalamineError:
+        return None
+    except BaseException as error:
+        # a Rust panic comes up as pyo3's PanicException, which is no Exception
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+
+
+def _calamine_sheet(sheet, title: str) -> Table:
+    rows = [[cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])[:MAX_MERGED]]
+    _merge(rows, merged)
+    return Table("sheet", title, rows)
+
+
+def _openpyxl_xlsx(data: bytes) -> list[Table]:
     """openpyxl in read-only mode: cells streamed row by row as the sheet holds
     them, whatever its declared dimension says, so memory follows the real
     cells. Merged ranges (which read-only mode does not give) are read from the
@@ -59,11 +96,14 @@ def _xlsx_sheet(sheet, archive: zipfile.ZipFile) -> Table:
             note = _over_cells(sheet.title, len(rows))
             break
         rows.append([cell_text(value) for value in row])
-    merged = _merged_ranges(archive, sheet._worksheet_path)  # read-only mode hides them
+    _merge(rows, _merged_ranges(archive, sheet._worksheet_path))  # read-only mode hides them
+    return Table("sheet", sheet.title, rows, note=note)
+
+
+def _merge(rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> None:
     _widen(rows, merged)
     for r0, c0, r1, c1 in merged:
         _fill(rows, r0, c0, r1, c1, keep=False)  # Excel keeps only the top-left value of a merged range
-    return Table("sheet", sheet.title, rows, note=note)
 
 
 def _over_cells(sheet: str, rows: int) -> str:
