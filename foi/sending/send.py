@@ -201,8 +201,8 @@ class Pacer:
 
 # Messages queued in one durable commit. After a restart of the machine (not of foi) a
 # batch whose turn had not come is uncertain: this bounds how many are looked for in the
-# Sent folder, while 500 messages cost 10 disk flushes rather than 500.
-BATCH = 50
+# Sent folder, while 500 messages cost 5 disk flushes rather than 500.
+BATCH = 100
 
 
 @dataclass
