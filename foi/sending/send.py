@@ -339,9 +339,12 @@ class _Queued:
 def _send_batches(db: Database, messages: Sequence[PlannedMessage], how: Sending, report: SendReport,
                   emit: Callable[[Outcome | None], None]) -> None:
     pending = deque(messages)
+    # Without a boot id a message queued by a killed run cannot be told from one in flight:
+    # one at a time then, so a kill leaves one uncertain message, as it always did.
+    most = how.batch if outgoing.this_boot() else 1
     while pending:
         how.pacer.wait()
-        batch = _next_batch(pending, how.pacer.without_pause(how.batch))
+        batch = _next_batch(pending, how.pacer.without_pause(most))
         pending.extendleft(reversed(_send_batch(db, batch, how, report, emit)))
 
 
