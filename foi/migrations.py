@@ -553,3 +553,13 @@ def m0011_reference_data(db: Database) -> None:
 @migrations(name="0012_decided_by")
 def m0012_decided_by(db: Database) -> None:
     db.execute("ALTER TABLE answer_values ADD COLUMN decided_by TEXT")
+
+
+# A message queued by `foi send` in a batch: its intent (Message-ID, 'sending') reaches the
+# disk in one commit for the whole batch, and `queued` holds the machine's boot id until the
+# message's turn comes (cleared just before it is handed over). A run killed before a
+# message's turn leaves it queued: on the same boot that proves it never left, so it is sent
+# afresh; after a restart it is uncertain, since commits made since the batch may be lost.
+@migrations(name="0013_outgoing_queued")
+def m0013_outgoing_queued(db: Database) -> None:
+    db.execute("ALTER TABLE outgoing ADD COLUMN queued TEXT")

@@ -187,7 +187,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
     """Everything a template may use (documented in foi/templates/README.md)."""
     campaign = get_campaign(db, request_row["campaign"])
     spec = load_spec(campaign)
-    body = db.table("bodies").get(request_row["body_code"])
+    body = _body(db, request_row["body_code"])
     questions = [{**q, "number": i} for i, q in enumerate(get_questions(db, campaign["slug"]), 1)]
     context = {
         "kind": kind,
@@ -226,6 +226,17 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
     # the council's own reference, read from its reply: one line wherever a template puts it
     context["their_reference"] = one_line(context["their_reference"]) or None
     return context
+
+
+def _body(db: Database, code: str) -> dict:
+    """The body's row in plain SQL: sqlite_utils' table.get reads the table's schema
+    first, a fifth of the time of rendering a request."""
+    cursor = db.execute("SELECT * FROM bodies WHERE code = ?", [code])
+    names = [column[0] for column in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no body {code}")
+    return dict(zip(names, row))
 
 
 def _due_date(db: Database, request_row: dict, today: dt.date) -> dt.date | None:
@@ -274,7 +285,9 @@ def renderer_for(db: Database, slug: str, sender: Sender | None = None) -> Rende
     if not db["campaigns"].count_where("slug = ?", [slug]):
         raise FoiError(f"No campaign called {slug!r}", "`foi campaign list` shows them.")
 
+    template_root = user_templates_dir(db)  # once: it is the same for every request
+
     def render(request: dict) -> Rendered:
-        return render_request(db, request, sender=sender)
+        return render_request(db, request, sender=sender, template_root=template_root)
 
     return render

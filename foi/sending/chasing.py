@@ -188,7 +188,7 @@ def _no_address(slug: str, stage: str, code: str) -> str:
 def _select_one(s: _Setting, selection: ChaseSelection, row: StatusRow) -> None:
     names = (row.reference, row.body_code, row.body_name)
     latest = outgoing.latest_outgoing(s.db, row.request_id, EMAILED_CHASE_KINDS)
-    if s.stage != "ico" and latest and latest["state"] in ("sending", "uncertain"):
+    if s.stage != "ico" and outgoing.in_flight(latest):
         selection.uncertain.append(Uncertain(row.request_id, *names, outgoing=latest))
         return
     why, extra = _eligible(s, row)

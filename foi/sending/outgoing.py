@@ -7,14 +7,24 @@ requests.state:  draft | failed -> sending -> awaiting_response | failed
                  (stays 'sending' while its message is uncertain; moved through
                  foi.tracking.states, source 'sending')
 
+`foi send` queues a batch: every message of it is recorded 'sending' with its
+Message-ID, `queued` holding the boot id, in one commit that reaches the disk.
+At its turn (mark_sending) the message is unqueued and its request moves to
+'sending', in a commit that need not wait for the disk: it survives a crash of
+foi, not a power cut. So a message still queued after a crash never left if the
+machine has not restarted since (left_unsent); after a restart it is uncertain.
+
 A message written into outbox/ (no SMTP server: nobody receives it) stays a draft,
 transport 'outbox', and its request stays as it was: no clock starts. The next real
 send of that kind takes the draft row over and sends it, once.
 """
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeGuard
 
 from sqlite_utils import Database
 
@@ -37,6 +47,42 @@ def save_raw(blob_dir: Path | None, raw: bytes) -> str:
     if blob_dir is None:
         return hashlib.sha256(raw).hexdigest()
     return BlobStore(blob_dir).put(raw)
+
+
+def save_raws(blob_dir: Path | None, raws: Sequence[bytes]) -> list[str]:
+    """save_raw for a batch: one filesystem sync for all of them."""
+    if blob_dir is None:
+        return [hashlib.sha256(raw).hexdigest() for raw in raws]
+    store = BlobStore(blob_dir)
+    shas = [store.stage(raw) for raw in raws]
+    store.flush()
+    return shas
+
+
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+@functools.lru_cache(maxsize=1)
+def this_boot() -> str | None:
+    """The running system's boot id (Linux); None where there is none to read."""
+    try:
+        return BOOT_ID.read_text().strip() or None
+    except OSError:
+        return None
+
+
+def left_unsent(row: dict | None) -> bool:
+    """Whether `row` was queued by a run that stopped before its turn, on this boot:
+    the commits since the queue all survived, so the missing hand-over proves it
+    never left. A live run's queue would look the same: `foi send` takes a lock."""
+    boot = this_boot()
+    return bool(row and row["state"] == OutgoingState.SENDING and boot and row["queued"] == boot)
+
+
+def in_flight(row: dict | None) -> TypeGuard[dict]:
+    """Whether our message `row` may be on its way or have arrived: it is 'sending'
+    or 'uncertain', and not left unsent by a stopped run."""
+    return bool(row and row["state"] in IN_FLIGHT_OUTGOING and not left_unsent(row))
 
 
 def load_raw(blob_dir: Path | None, sha: str | None) -> bytes | None:
@@ -76,8 +122,8 @@ def _put_draft(db: Database, request_id: int, kind: str, latest: dict | None, fi
     """The request's draft of `kind` holding `fields`: `latest` (its newest message of that
     kind) taken over if it is a draft, written to outbox/ or left by an interrupted run and
     so never sent; else a new row."""
-    if latest and latest["state"] == "draft":
-        update_row(db, "outgoing", latest["id"], fields)
+    if latest and (latest["state"] == "draft" or left_unsent(latest)):
+        update_row(db, "outgoing", latest["id"], {"state": "draft", "queued": None, **fields})
         return latest["id"]
     return insert_row(db, "outgoing", {"request_id": request_id, "kind": kind, "state": "draft",
                                        "attempts": 0, "created_at": iso(now), **fields})
@@ -85,28 +131,53 @@ def _put_draft(db: Database, request_id: int, kind: str, latest: dict | None, fi
 
 def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: str, subject: str,
                   raw_sha256: str, transport: str, now: dt.datetime) -> int | None:
-    """Record the message with its Message-ID as 'sending', in one commit that
-    reaches the disk before the message is handed over. Returns None, writing
-    nothing, if the request is no longer sendable: a second look guards against
-    a stale plan."""
+    """Record one message as 'sending', ready to hand over, in one commit. Returns
+    None, writing nothing, if the request is no longer sendable."""
+    with db.atomic():
+        outgoing_id = queue_request(db, request_id, message_id=message_id, to_addr=to_addr, subject=subject,
+                                    raw_sha256=raw_sha256, transport=transport, now=now)
+        if outgoing_id is not None:
+            mark_sending(db, outgoing_id, now)
+    return outgoing_id
+
+
+def queue_request(db: Database, request_id: int, *, message_id: str, to_addr: str, subject: str,
+                  raw_sha256: str, transport: str, now: dt.datetime) -> int | None:
+    """Record the message with its Message-ID as 'sending', queued, in the caller's
+    commit (one for a batch), which reaches the disk before any is handed over.
+    Returns None, writing nothing, if the request is no longer sendable: a second
+    look guards against a stale plan."""
     with db.atomic():
         request = get_row(db, "requests", request_id)
         latest = latest_outgoing(db, request_id)
-        if request["state"] not in SENDABLE_STATES or (
-                latest and latest["state"] in IN_FLIGHT_OUTGOING | {OutgoingState.SENT}):
+        if request["state"] not in SENDABLE_STATES or in_flight(latest) or (
+                latest and latest["state"] == OutgoingState.SENT):
             return None
         outgoing_id = _put_draft(db, request_id, "request", latest, {
             "message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
             "transport": transport, "error": None}, now)
-        mark_sending(db, outgoing_id, now)
+        _queue(db, outgoing_id, now)
     return outgoing_id
 
 
+def _queue(db: Database, outgoing_id: int, now: dt.datetime) -> None:
+    update_row(db, "outgoing", outgoing_id, {"state": "sending", "queued": this_boot() or "unknown",
+                                             "attempted_at": iso(now)})
+
+
+def unqueue(db: Database, outgoing_id: int) -> None:
+    """A queued message whose turn never came (the run stopped or paused first):
+    a draft again, as it was; its request never moved."""
+    with db.atomic():
+        update_row(db, "outgoing", outgoing_id, {"state": "draft", "queued": None})
+
+
 def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
+    """Its turn: the message is handed over next."""
     with db.atomic():
         row = get_row(db, "outgoing", outgoing_id)
-        update_row(db, "outgoing", outgoing_id, {"state": "sending", "attempted_at": iso(now),
-                                            "attempts": row["attempts"] + 1})
+        update_row(db, "outgoing", outgoing_id, {"state": "sending", "queued": None, "attempted_at": iso(now),
+                                                 "attempts": row["attempts"] + 1})
         if row["kind"] != "request":  # a chaser never puts its request back to 'sending'
             return
         # No event: the outgoing row records the attempt, and sent, send_failed or
@@ -156,27 +227,27 @@ def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt
                          details=_details(row, {"note": "clarification sent by email"}))
 
 
-def claim_thread_message(db: Database, request_id: int, *, kind: str, message_id: str,
+def queue_thread_message(db: Database, request_id: int, *, kind: str, message_id: str,
                          to_addr: str, subject: str, raw_sha256: str, transport: str,
                          in_reply_to: str | None, now: dt.datetime,
                          blocked_since: str | None) -> int | None:
-    """Like claim_request, for a chaser or a reply in the thread. Returns None,
+    """Like queue_request, for a chaser or a reply in the thread. Returns None,
     writing nothing, if another message of the same group is in flight or (with
     `blocked_since`, a date) was sent on or after that date: a stale plan or a
     second run at once must not send twice."""
     group = ("clarification", "reply") if kind in ("clarification", "reply") else ("reminder", "review")
     marks = ", ".join("?" * len(group))
     with db.atomic():
-        busy = db.execute(
-            f"SELECT count(*) FROM outgoing WHERE request_id = ? AND kind IN ({marks}) AND "
-            f"(state IN ('sending', 'uncertain') OR (state = 'sent' AND ? IS NOT NULL AND sent_at >= ?))",
-            [request_id, *group, blocked_since, blocked_since or ""]).fetchone()[0]
-        if busy:
-            return None
+        rows = db.execute(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) AND "
+                          "state IN ('sending', 'uncertain', 'sent')", [request_id, *group])
+        names = [column[0] for column in rows.description]
+        for row in (dict(zip(names, values)) for values in rows.fetchall()):
+            if in_flight(row) or (row["state"] == "sent" and blocked_since and row["sent_at"] >= blocked_since):
+                return None
         outgoing_id = _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), {
             "message_id": message_id, "transport": transport, "to_addr": to_addr, "subject": subject,
             "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None}, now)
-    mark_sending(db, outgoing_id, now)
+        _queue(db, outgoing_id, now)
     return outgoing_id
 
 
@@ -208,7 +279,10 @@ def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime
         row = get_row(db, "outgoing", outgoing_id)
         if row["state"] == "uncertain" and row["error"] == reason:
             return
-        update_row(db, "outgoing", outgoing_id, {"state": "uncertain", "error": reason})
+        update_row(db, "outgoing", outgoing_id, {"state": "uncertain", "error": reason, "queued": None})
+        if row["queued"] is not None and row["kind"] == "request":
+            # Queued before a restart: its turn may have come, so its request is 'sending' too.
+            _move_request(db, row, RequestState.SENDING, now, event=None, changes={"email": row["to_addr"]})
         add_event(db, row, EventKind.SEND_UNCERTAIN, now, now, {"reason": reason})
 
 

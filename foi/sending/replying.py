@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Sender
 from foi.safetext import one_line, plain_text
-from foi.sending.outgoing import latest_outgoing
+from foi.sending.outgoing import in_flight, latest_outgoing
 from foi.sending.send import PlannedMessage, SendPlan, SkipKind, Skipped, Uncertain
 from foi.sending.thread import last_council_message, thread_parent
 
@@ -32,7 +32,7 @@ def plan_reply(db: Database, slug: str, body_code: str, text: str, *, sender: Se
     names = (request["reference"], request["body_code"], request["body_name"])
     plan = SendPlan(campaign=slug)
     latest = latest_outgoing(db, request["id"], ("clarification",))
-    if latest and latest["state"] in ("sending", "uncertain"):
+    if in_flight(latest):
         plan.uncertain.append(Uncertain(request["id"], *names, outgoing=latest))
         return plan
     asked = last_council_message(db, request["id"])
