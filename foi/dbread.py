@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 # The newest migration in foi.migrations (tests/test_dbread.py checks that they agree).
-LATEST_MIGRATION = "0012_decided_by"
+LATEST_MIGRATION = "0013_outgoing_queued"
 
 
 class Queries(Protocol):
