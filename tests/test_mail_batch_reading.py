@@ -3,6 +3,7 @@ same as when each message is stored on its own, and a message past a limit is re
 alone, so it alone is cut short and the others are read whole."""
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,11 @@ def test_jobs_hold_at_most_job_bytes_and_a_larger_message_alone(sizes, monkeypat
     assert [item for group in groups for item in group] == sizes  # every item once, in order
     assert all(sum(group) <= 40 or len(group) == 1 for group in groups)
     assert {tuple(group) for group in groups if sum(group) > 40} == {(size,) for size in sizes if size > 40}
+
+
+def test_a_blob_folder_removed_during_a_sync_is_made_again(isolated):
+    blobs = BlobStore(Path("blobs"))
+    first = blobs.put(b"first reply")
+    shutil.rmtree(blobs.path_for(first).parent)  # a person tidying up, or a disk restored
+    assert blobs.put(b"first reply") == first
+    assert blobs.get(first) == b"first reply"
