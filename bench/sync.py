@@ -1,4 +1,5 @@
-"""Benchmark: `foi sync` (foi.mail.fetch.fetch_new_mail) against a raw imapclient loop.
+"""Benchmark: `foi sync` (foi.mail.fetch.fetch_new_mail) against mbsync (isync), the
+mail synchroniser a user would run instead, with a raw imapclient fetch for reference.
 
 Setup (timed separately): a campaign database with 153 requests sent to
 councils; a private Dovecot, one user, 10,000 replies from those councils (each
@@ -7,15 +8,25 @@ straight into the user's Maildir/new (as a local delivery agent would), then
 one warm-up read so Dovecot's index exists. foi therefore matches, classifies
 and moves a request for every message, as in a real sync.
 
+Each trial, interleaved: foi syncs into a fresh copy of the campaign database;
+mbsync pulls the same INBOX into a fresh Maildir (its default `FSync yes`:
+every message file and its sync state reach the disk); imapclient fetches the
+same bytes into memory and keeps nothing.
+
 Run: python3 bench/sync.py [--messages 10000] [--trials 3]
+     python3 bench/sync.py --profile   # one foi sync under cProfile
+     python3 bench/sync.py --memory    # peak RSS of one foi sync in a child process
 """
 
 import argparse
 import datetime as dt
 import os
 import pwd
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from email.message import EmailMessage
@@ -100,52 +111,182 @@ def raw_fetch(settings: ImapSettings, batch_size: int = 200) -> int:
     return len(kept)
 
 
+MBSYNC_FSYNC = "yes"  # mbsync's default: each message file and the sync state are fsynced
+
+
+def mbsyncrc(settings: ImapSettings, maildir: Path) -> str:
+    """A channel pulling the server's INBOX into `maildir`, nothing pushed back."""
+    return f"""FSync {MBSYNC_FSYNC}
+
+IMAPAccount bench
+Host {settings.host}
+Port {settings.port}
+User {settings.username}
+Pass {settings.password}
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore bench-far
+Account bench
+
+MaildirStore bench-near
+Path {maildir}/
+Inbox {maildir}/INBOX
+
+Channel bench
+Far :bench-far:
+Near :bench-near:
+Patterns INBOX
+Create Near
+Sync Pull
+SyncState *
+"""
+
+
+def mbsync(settings: ImapSettings, folder: Path, expected: int) -> None:
+    """`mbsync` pulls the INBOX into a fresh Maildir under `folder`."""
+    (folder / "Maildir").mkdir(parents=True)  # mbsync creates the mailbox, not the store's folder
+    config = folder / "mbsyncrc"
+    config.write_text(mbsyncrc(settings, folder / "Maildir"))
+    done = subprocess.run(["mbsync", "-c", str(config), "-q", "bench"], check=False, capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        sys.exit(f"mbsync failed ({done.returncode}): {done.stderr.strip()}")
+    stored = sum(1 for sub in ("new", "cur") for _ in (folder / "Maildir" / "INBOX" / sub).iterdir())
+    assert stored == expected, stored
+
+
+class Bench:
+    """The server, the campaign template and a fresh folder for each trial."""
+
+    def __init__(self, messages: int):
+        started = time.perf_counter()
+        self.messages = messages
+        self.server = Dovecot().start()
+        self.work = Path(tempfile.mkdtemp(prefix="foi-bench-sync-"))
+        self.template = self.work / "template.db"
+        requests = build_campaign(self.template)
+        account = self.server.add_user("bench", password="bench-pw")
+        deliver(self.server, account.username, messages, requests)
+        self.settings = ImapSettings("127.0.0.1", self.server.port, "none", account.username, "bench-pw",
+                                     ["INBOX"])
+        assert raw_fetch(self.settings) == messages  # warm-up: Dovecot indexes the new mail
+        self._trials = iter(range(1_000_000))
+        print(f"setup: {messages} messages delivered and indexed in {time.perf_counter() - started:.1f} s",
+              flush=True)
+
+    def fresh(self) -> Path:
+        folder = self.work / f"trial{next(self._trials)}"
+        folder.mkdir()
+        return folder
+
+    def foi_sync(self) -> Path:
+        """One `foi sync` into a fresh copy of the campaign; the folder it used."""
+        folder = self.fresh()
+        shutil.copy(self.template, folder / "campaign.db")
+        db = connect(folder / "campaign.db")
+        result = fetch_new_mail(db, BlobStore(folder / "blobs"), self.settings, today=TODAY, triage=TRIAGE)
+        assert result.new == self.messages, result
+        matched = db.execute("SELECT count(*) FROM messages WHERE request_id IS NOT NULL").fetchone()[0]
+        assert matched == self.messages, matched  # every reply filed under its request
+        db.close()
+        return folder
+
+    def mbsync(self) -> None:
+        mbsync(self.settings, self.fresh() / "mbsync", self.messages)
+
+    def stop(self) -> None:
+        self.server.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def compare(bench: Bench, trials: int) -> Path:
+    """Interleaved trials of the three sides; the folder of the last foi sync."""
+    last: dict[str, Path] = {}
+
+    def foi_sync() -> None:
+        last["folder"] = bench.foi_sync()
+
+    sides = {"foi sync": foi_sync, "mbsync": bench.mbsync, "imapclient": lambda: raw_fetch(bench.settings)}
+    times = interleaved(sides, trials)
+    report(f"sync of {bench.messages} new messages", times, "foi sync", "mbsync", 2.0)
+    raw = statistics.median(times["foi sync"]) / statistics.median(times["imapclient"])
+    print(f"  for reference: foi sync/imapclient = {raw:.2f}x; mbsync FSync {MBSYNC_FSYNC} (its default)")
+    return last["folder"]
+
+
+def nothing_new(bench: Bench, folder: Path) -> None:
+    db = connect(folder / "campaign.db")
+    blobs = BlobStore(folder / "blobs")
+    idle = [timed(lambda: fetch_new_mail(db, blobs, bench.settings, today=TODAY, triage=TRIAGE))
+            for _ in range(5)]
+    db.close()
+    verdict = "met" if statistics.median(idle) < 0.5 else "NOT met"
+    print(f"## sync with nothing new at {bench.messages} messages")
+    print(f"  median {statistics.median(idle):.3f} s  runs: {', '.join(f'{t:.3f}' for t in idle)}"
+          f"  (target < 0.5 s: {verdict})")
+
+
+def profile(bench: Bench, top: int = 30) -> None:
+    """One foi sync under cProfile: the top functions by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(bench.foi_sync)
+    for order in ("cumulative", "tottime"):
+        print(f"## one foi sync of {bench.messages} messages under cProfile, by {order} time")
+        pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(order).print_stats(top)
+
+
+def _sync_in_child(bench: Bench, pipe) -> None:
+    from foi import bounded
+
+    bench.foi_sync()
+    bounded.reset()  # the worker that parsed the mail ends: its peak is counted with the children's
+    pipe.send((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+
+
+def memory(bench: Bench) -> None:
+    """Peak RSS of one foi sync, in a child process forked before it starts."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = context.Process(target=_sync_in_child, args=(bench, send))
+    started = time.perf_counter()
+    child.start()
+    peak_kib, worker_kib = receive.recv()
+    child.join()
+    print(f"## peak memory of one foi sync of {bench.messages} messages (child process, ru_maxrss)")
+    print(f"  foi {peak_kib / 1024:.0f} MB, its reading worker {worker_kib / 1024:.0f} MB, "
+          f"in {time.perf_counter() - started:.1f} s (the parent, which forked it: {baseline / 1024:.0f} MB; "
+          "target well under 400 MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--trials", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="run one foi sync under cProfile")
+    parser.add_argument("--memory", action="store_true", help="peak RSS of one foi sync, in a child process")
     args = parser.parse_args()
+    if shutil.which("mbsync") is None and not (args.profile or args.memory):
+        print("mbsync (isync) is not installed: `apt-get install isync` (Debian/Ubuntu), then run this again.")
+        return
 
-    started = time.perf_counter()
-    server = Dovecot().start()
-    work = Path(tempfile.mkdtemp(prefix="foi-bench-sync-"))
+    bench = Bench(args.messages)
     try:
-        template = work / "template.db"
-        requests = build_campaign(template)
-        account = server.add_user("bench", password="bench-pw")
-        deliver(server, account.username, args.messages, requests)
-        settings = ImapSettings("127.0.0.1", server.port, "none", account.username, "bench-pw", ["INBOX"])
-        assert raw_fetch(settings) == args.messages  # warm-up: Dovecot indexes the new mail
-        print(f"setup: {args.messages} messages delivered and indexed in {time.perf_counter() - started:.1f} s")
-
-        trial = iter(range(1_000_000))
-        last: dict[str, Path] = {}
-
-        def foi_sync() -> None:
-            folder = work / f"trial{next(trial)}"
-            folder.mkdir()
-            shutil.copy(template, folder / "campaign.db")
-            db = connect(folder / "campaign.db")
-            result = fetch_new_mail(db, BlobStore(folder / "blobs"), settings, today=TODAY, triage=TRIAGE)
-            assert result.new == args.messages, result
-            matched = db.execute("SELECT count(*) FROM messages WHERE request_id IS NOT NULL").fetchone()[0]
-            assert matched == args.messages, matched  # every reply filed under its request
-            db.close()
-            last["folder"] = folder
-
-        times = interleaved({"foi sync": foi_sync, "imapclient": lambda: raw_fetch(settings)}, args.trials)
-        report(f"sync of {args.messages} new messages", times, "foi sync", "imapclient", 1.5)
-
-        db = connect(last["folder"] / "campaign.db")
-        blobs = BlobStore(last["folder"] / "blobs")
-        idle = [timed(lambda: fetch_new_mail(db, blobs, settings, today=TODAY, triage=TRIAGE)) for _ in range(5)]
-        verdict = "met" if statistics.median(idle) < 0.5 else "NOT met"
-        print(f"## sync with nothing new at {args.messages} messages")
-        print(f"  median {statistics.median(idle):.3f} s  runs: {', '.join(f'{t:.3f}' for t in idle)}"
-              f"  (target < 0.5 s: {verdict})")
+        if args.profile:
+            profile(bench)
+        elif args.memory:
+            memory(bench)
+        else:
+            nothing_new(bench, compare(bench, args.trials))
     finally:
-        server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        bench.stop()
 
 
 if __name__ == "__main__":

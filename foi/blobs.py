@@ -27,6 +27,7 @@ class BlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         self._staged: dict[str, Path] = {}
+        self._folders: set[Path] = set()
 
     def path_for(self, sha256: str) -> Path:
         return blob_path(self.root, sha256)
@@ -42,8 +43,7 @@ class BlobStore:
         path = self.path_for(sha256)
         if sha256 in self._staged or path.exists():
             return sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        handle, temp = self._temp_file(path.parent)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
@@ -52,6 +52,18 @@ class BlobStore:
             raise
         self._staged[sha256] = Path(temp)
         return sha256
+
+    def _temp_file(self, folder: Path) -> tuple[int, str]:
+        # The 256 fan-out folders are made once each, not once a blob (a system call
+        # apiece); one removed behind our back is made again.
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        try:
+            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        except FileNotFoundError:
+            folder.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
 
     def flush(self) -> None:
         """Make every staged blob durable, then give it its name (durably too)."""

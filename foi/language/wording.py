@@ -14,12 +14,18 @@ what happens next (clarification, more time): the request is still open.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
 from foi.language.foia import FOISA_REFUSING_SECTIONS, REFUSING_SECTIONS
 
 # ---------------------------------------------------------------- sentences
+
+# The tests below are pure functions of one sentence, and classification asks several
+# of them of the same sentence (refusal_start up to seven times a reply): each answer
+# is kept for the sentences seen lately.
+_per_sentence = functools.lru_cache(maxsize=4096)
 
 # A paragraph ends at a blank line, or where a numbered question starts a line
 # (a "Q2" line often has no full stop before it).
@@ -110,11 +116,13 @@ REQUEST_SUBJECT: Final = re.compile(
     r"\b(?:about|regarding|concerning|relating\s+to|in\s+relation\s+to|in\s+respect\s+of)\b", re.IGNORECASE)
 
 
+@_per_sentence
 def asks(sentence: str) -> bool:
     """A question or a request, never a statement of what the council holds or refuses."""
     return bool(ASKING.search(sentence))
 
 
+@_per_sentence
 def reports_earlier(sentence: str) -> bool:
     """The sentence reports a decision made before this reply (a review restating it)."""
     return bool(REPORTED.search(sentence))
@@ -126,6 +134,7 @@ def is_aside(sentence: str) -> bool:
                 or (RIGHTS.search(sentence) and ADDRESSED.search(sentence)))
 
 
+@_per_sentence
 def is_definite(sentence: str) -> bool:
     """Neither conditional, hedged nor an aside: what classification reads."""
     return not (CONDITIONAL.search(sentence) or HEDGED.search(sentence) or is_aside(sentence))
@@ -239,6 +248,7 @@ DENIED: Final = re.compile(r"\b(?:wrong|incorrect|mistaken|untrue|not (?:true|co
                            r"\b[^.;]{0,40}?\bthat\b", re.IGNORECASE)
 
 
+@_per_sentence
 def not_held_start(sentence: str) -> int | None:
     """Where "not held" is said; None where it is not, where it is denied ("it is wrong to
     infer that we do not hold ..."), or only of a form the information is not drawn out in
@@ -255,6 +265,7 @@ def refuses(sentence: str) -> bool:
     return states(sentence) and refusal_start(sentence) is not None
 
 
+@_per_sentence
 def refusal_start(sentence: str) -> int | None:
     """Where the words or the section that refuse begin; None if nothing refuses."""
     # "a review of our refusal", "the council's intention to refuse an application"

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from foi.blobs import BlobStore
 from foi.clock import timestamp_or_start_of
 from foi.mail.parse import ParsedMessage
 from foi.mail.unpack import Unpacked
-from foi.mail.within_limits import parse_within_limits, unpack_within_limits
+from foi.mail.within_limits import parse_all_within_limits, unpack_all_within_limits, unpack_within_limits
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,7 @@ def save_messages(
     Every raw message and attachment is on disk, in one sync, before any row
     names it; then the rows of the whole batch are written in one transaction
     (a commit per message was a fifth of the time of a sync)."""
-    seen: set = set()
-    prepared = [_prepare(db, blobs, incoming, seen) for incoming in batch]
+    prepared = _prepare(db, blobs, batch)
     blobs.flush()
     stored_at = timestamp_or_start_of(today, now)
     with db.atomic(), _batch(db, triage):
@@ -126,26 +126,39 @@ def _batch(db: Database, triage: Triage | None) -> AbstractContextManager[object
     return triage.batch(db)
 
 
-def _prepare(db: Database, blobs: BlobStore, incoming: Incoming, seen: set) -> _Prepared:
-    """Parse, unpack and stage one message; `seen` holds the keys of earlier
-    messages in the batch, so a copy of one of them is not unpacked again."""
-    sha256 = blobs.stage(incoming.raw)
-    parsed = parse_within_limits(incoming.raw)
-    keys = {sha256, (parsed.message_id, parsed.from_addr, parsed.subject, parsed.date)
-            if parsed.message_id else sha256}
-    repeat = bool(keys & seen)
-    seen.update(keys)
-    if repeat or find_existing(db, sha256, parsed) is not None:
-        return _Prepared(incoming, sha256, parsed, None)
-    return _Prepared(incoming, sha256, parsed, _unpack_and_stage(blobs, parsed))
+def _prepare(db: Database, blobs: BlobStore, batch: list[Incoming]) -> list[_Prepared]:
+    """Stage, parse and unpack the batch's messages; a message already stored, or a copy
+    of an earlier one in the batch, is not unpacked again."""
+    # Writing the raw messages waits on the disk while the worker process parses them:
+    # the two overlap (a thread for the files; the parse holds no lock while it waits).
+    with ThreadPoolExecutor(1) as pool:
+        staging = pool.submit(lambda: [blobs.stage(incoming.raw) for incoming in batch])
+        parsed = parse_all_within_limits([incoming.raw for incoming in batch])
+        staged = staging.result()
+    seen: set = set()
+    prepared, new = [], []
+    for incoming, sha256, message in zip(batch, staged, parsed, strict=True):
+        keys = {sha256, (message.message_id, message.from_addr, message.subject, message.date)
+                if message.message_id else sha256}
+        repeat = bool(keys & seen)
+        seen.update(keys)
+        prepared.append(_Prepared(incoming, sha256, message, None))
+        if not repeat and find_existing(db, sha256, message) is None:
+            new.append(prepared[-1])
+    for item, tree in zip(new, unpack_all_within_limits([item.parsed.attachments for item in new]), strict=True):
+        item.tree = _staged(blobs, tree)
+    return prepared
 
 
-def _unpack_and_stage(blobs: BlobStore, parsed: ParsedMessage) -> list[Unpacked]:
-    tree = unpack_within_limits(parsed.attachments)
+def _staged(blobs: BlobStore, tree: list[Unpacked]) -> list[Unpacked]:
     for part in (p for top in tree for p in top.walk()):
         if part.data is not None:
             blobs.stage(part.data)
     return tree
+
+
+def _unpack_and_stage(blobs: BlobStore, parsed: ParsedMessage) -> list[Unpacked]:
+    return _staged(blobs, unpack_within_limits(parsed.attachments))
 
 
 def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str, stored_at: str,

@@ -10,6 +10,8 @@ or the note of the attachment that was not opened.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from foi import bounded
 from foi.mail import sniff
@@ -52,6 +54,83 @@ def unpack_within_limits(parts: list[Part], limits: Limits | None = None) -> lis
             unpacked = _unopened(part, position, str(failure))
         tree.append(unpacked)
     return tree
+
+
+# One worker job a message cost two hand-overs between processes a message, more than
+# parsing a small message on a busy machine. A sync reads its messages many to a job,
+# up to JOB_BYTES together; a job that goes past a limit is read again one message at a
+# time as above, so each message still has the limits to itself and comes out the same.
+JOB_BYTES = 8 * 1024 * 1024
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def parse_all_within_limits(raws: list[bytes]) -> list[ParsedMessage]:
+    """parse_within_limits of each message, many to a worker job."""
+    return _in_jobs(raws, len, lambda group: bounded.call(parse_each, group), parse_within_limits)
+
+
+def unpack_all_within_limits(messages: list[list[Part]], limits: Limits | None = None) -> list[list[Unpacked]]:
+    """unpack_within_limits of each message's attachments, many messages to a worker job."""
+    limits = limits or Limits()
+    seconds = bounded.current_limits().message_seconds
+
+    def together(group: list[list[Part]]) -> list[list[Unpacked]]:
+        return bounded.call(unpack_each, group, limits, seconds)
+
+    return _in_jobs(messages, lambda parts: sum(len(p.data) for p in parts), together,
+                    lambda parts: unpack_within_limits(parts, limits))
+
+
+def parse_each(raws: list[bytes]) -> list[ParsedMessage]:
+    """In the worker: parse_message of each (raises where one does)."""
+    return [parse_message(raw) for raw in raws]
+
+
+def unpack_each(messages: list[list[Part]], limits: Limits, seconds: float) -> list[list[Unpacked]]:
+    """In the worker: every attachment of each message unpacked with the message's own
+    budget; raises where a part does or a message's files take over `seconds`, which
+    unpack_within_limits would have stopped at."""
+    trees = []
+    for parts in messages:
+        started, left, tree = time.monotonic(), limits.max_total_bytes, []
+        for position, part in enumerate(parts, 1):
+            unpacked, left = unpack_part(part, position, left, limits)
+            tree.append(unpacked)
+            if time.monotonic() - started > seconds:
+                raise TimeoutError(f"the message's files took over {seconds:g} s in all")
+        trees.append(tree)
+    return trees
+
+
+def _in_jobs(items: Sequence[Item], size: Callable[[Item], int],
+             together: Callable[[list[Item]], list[Result]], alone: Callable[[Item], Result]) -> list[Result]:
+    """`together` of groups of items up to JOB_BYTES (a job in the worker); `alone` of each
+    item of a group that went past a limit, and of an item too large to share a job."""
+    results: list[Result] = []
+    for group in _groups(items, size):
+        if len(group) > 1:
+            try:
+                results += together(group)
+                continue
+            except bounded.ReadFailure:
+                pass  # one of them, or all together, went past a limit: each is read alone
+        results += [alone(item) for item in group]
+    return results
+
+
+def _groups(items: Sequence[Item], size: Callable[[Item], int]) -> list[list[Item]]:
+    groups: list[list[Item]] = []
+    total = 0
+    for item in items:
+        weight = size(item)
+        if not groups or total + weight > JOB_BYTES:  # a message as large alone is read alone
+            groups.append([])
+            total = 0
+        groups[-1].append(item)
+        total += weight
+    return groups
 
 
 def _unopened(part: Part, position: int, reason: str) -> Unpacked:

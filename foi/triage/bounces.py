@@ -105,10 +105,13 @@ def parse_bounce(msg: Message) -> Bounce | None:
     if report is not None:
         return report
     failed_header = msg.get_all("X-Failed-Recipients") or []
-    notice = notice_text(msg)
     subject = decoded_header(msg.get("Subject"))
     sender = parseaddr(str(msg.get("From") or ""))
-    evidence = _bounce_evidence(failed_header, sender, subject, notice, bounce_return_path(msg))
+    return_path = bounce_return_path(msg)
+    if not (failed_header or _from_daemon(sender, return_path) or BOUNCE_SUBJECT.search(subject)):
+        return None  # the notice's wording would be one signal alone (see _bounce_evidence)
+    notice = notice_text(msg)
+    evidence = _bounce_evidence(failed_header, sender, subject, notice, return_path)
     if evidence is None:
         return None
     permanent = not TEMPORARY.search(notice + " " + subject)
@@ -126,7 +129,7 @@ def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
                      notice: str, return_path: str = "") -> str | None:
     if failed_header:
         return f"X-Failed-Recipients: {failed_header[0]}"
-    daemon = bool(DAEMON_SENDER.match(sender[1]) or DAEMON_SENDER.match(sender[0]) or return_path)
+    daemon = _from_daemon(sender, return_path)
     phrase = BOUNCE_PHRASE.search(notice[:4000])
     subject_hit = BOUNCE_SUBJECT.search(subject)
     # A person's reply that happens to say "undeliverable" is not a bounce:
@@ -139,6 +142,10 @@ def _bounce_evidence(failed_header: list, sender: tuple[str, str], subject: str,
     if subject_hit:
         return f"Subject: {subject.strip()}"
     return f"From: {sender[1]}"
+
+
+def _from_daemon(sender: tuple[str, str], return_path: str) -> bool:
+    return bool(DAEMON_SENDER.match(sender[1]) or DAEMON_SENDER.match(sender[0]) or return_path)
 
 
 def bounce_return_path(msg: Message) -> str:
