@@ -164,6 +164,10 @@ class Calendar:
     _published_by_year: dict[int, list] = field(init=False, repr=False)
     _user_by_date: dict[dt.date, list[str]] = field(init=False, repr=False)
     _years: dict[int, dict[dt.date, Holiday]] = field(init=False, repr=False)
+    # Answers already worked out: a campaign's requests share a few dates (sent the same
+    # days, answered within weeks), and counting walks day by day.
+    _added: dict[tuple[dt.date, int], dt.date] = field(init=False, repr=False, default_factory=dict)
+    _between: dict[tuple[dt.date, dt.date], int] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         by_year: dict[int, list] = {}
@@ -228,6 +232,11 @@ class Calendar:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The date of working day `n` counting `start` as day 0 (convention A)."""
+        if (start, n) not in self._added:
+            self._added[start, n] = self._count_forward(start, n)
+        return self._added[start, n]
+
+    def _count_forward(self, start: dt.date, n: int) -> dt.date:
         date, counted = start, 0
         while counted < n:
             date += dt.timedelta(days=1)
@@ -243,6 +252,11 @@ class Calendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
+        if (a, b) not in self._between:
+            self._between[a, b] = self._count_between(a, b)
+        return self._between[a, b]
+
+    def _count_between(self, a: dt.date, b: dt.date) -> int:
         count, date = 0, a
         while date < b:
             date += dt.timedelta(days=1)
