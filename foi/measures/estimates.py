@@ -161,9 +161,11 @@ def resampled_estimates(ys: list[float], xs: list[float], reference_total: float
     add up to 0 has no ratio and is left out."""
     import numpy as np
 
-    indexes = np.asarray(draws, dtype=np.intp).reshape(len(draws), len(ys))  # one conversion for both takes
-    y_sums = np.asarray(ys, dtype=float).take(indexes).sum(axis=1)
-    x_sums = np.asarray(xs, dtype=float).take(indexes).sum(axis=1)
+    if not len(draws):
+        return []
+    indexes = np.asarray(draws).reshape(len(draws), len(ys))  # bootstrap_draws' uint32 index as they are
+    y_sums = np.asarray(ys, dtype=float)[indexes].sum(axis=1)
+    x_sums = np.asarray(xs, dtype=float)[indexes].sum(axis=1)
     scaled = x_sums != 0
     return (y_sums[scaled] * reference_total / x_sums[scaled]).tolist()
 

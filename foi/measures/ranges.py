@@ -146,7 +146,8 @@ def own_year_outliers(cells: list[Cell], exact: list[Placed], period: str, fmt: 
             others.setdefault(cell.body_code, []).append(cell.value)
     bases = {p.body_code: statistics.median(others[p.body_code]) for p in exact if p.body_code in others}
     ratios = {p.body_code: p.value / bases[p.body_code] for p in exact if bases.get(p.body_code)}
-    typical, codes = far_out(ratios)
+    typical, far = far_out(ratios)
+    codes = set(far)  # looked up once per council
     return [Outlier(p.body_code, p.name, p.value, "other periods", ratios[p.body_code], typical,
                     f"{format_figure(p.value, fmt)} is {ratios[p.body_code]:.3g} times its median for other periods "
                     f"({format_figure(bases[p.body_code], fmt)}), where the median council's is "
@@ -157,7 +158,8 @@ def own_year_outliers(cells: list[Cell], exact: list[Placed], period: str, fmt: 
 def reference_outliers(exact: list[Placed], reference: dict[str, float], label: str, fmt: str) -> list[Outlier]:
     """Figures far from what the council's reference figure would suggest."""
     ratios = {p.body_code: p.value / reference[p.body_code] for p in exact if reference.get(p.body_code)}
-    typical, codes = far_out(ratios)
+    typical, far = far_out(ratios)
+    codes = set(far)  # looked up once per council
     return [Outlier(p.body_code, p.name, p.value, "reference", ratios[p.body_code], typical,
                     f"{format_figure(p.value, fmt)} against a {label} figure of {reference[p.body_code]:,g}: "
                     f"{ratios[p.body_code]:.3g} to 1, where the median council's is {typical:.3g} to 1")
