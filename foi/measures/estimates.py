@@ -80,6 +80,7 @@ class Estimate:
         return self.covered / self.reference_total if self.reference_total else None
 
 
+@functools.lru_cache(maxsize=4)  # estimates of two questions for one period often rest on the same n
 def bootstrap_draws(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> NDArray[np.uint32]:
     """The resamples of n councils, one row of n indexes per resample, drawn with
     replacement: the very numbers random.Random(seed).randrange(n) gives one after another.
@@ -93,7 +94,9 @@ def bootstrap_draws(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> NDA
         tops = top_bits(bits, words, seed)
         kept = tops[tops < n]
         if len(kept) >= wanted:
-            return kept[:wanted].reshape(resamples, n)
+            draws = kept[:wanted].reshape(resamples, n)
+            draws.flags.writeable = False  # shared through the cache
+            return draws
         words *= 2
 
 

@@ -14,7 +14,7 @@ from foi.campaign.campaigns import load_spec
 from foi.campaign.spec import ALL_PERIODS, NUMERIC_KINDS, EstimateSpec, Measure
 from foi.measures.cells import Cell, question_cells
 from foi.measures.estimates import Estimate, ScaleBy, estimate_total
-from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
+from foi.measures.ranges import OUTLIER_RULE, Ranking, council_figures, rank_period
 from foi.reference.store import reference_values, table_titles
 
 
@@ -146,9 +146,10 @@ def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, 
     rows = []
     for subject in subjects.values():
         name = scale_of.get(subject.id)
+        by_council = council_figures(subject.cells)
         for period in periods:
             reference = references[name].get(period, {}) if name else None
-            ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}")
+            ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}", by_council)
             rows.append({"id": subject.id, "title": subject.title, "format": subject.fmt,
                          **ranking_json(ranking), "outlier_rule": OUTLIER_RULE})
     return rows
