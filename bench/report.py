@@ -60,7 +60,8 @@ def main() -> None:
     if args.folder:
         folders.append((str(args.folder), args.folder.resolve(), args.slug, args.now))
     for name, folder, slug, now in folders:
-        time_folder(name, folder, slug, now, args.trials, args.against)
+        with tempfile.TemporaryDirectory(prefix="foi-bench-report-") as out:
+            time_folder(name, folder, slug, now, args.trials, args.against, Path(out))
 
 
 def demo_folder(rebuild: bool) -> Path:
@@ -78,8 +79,9 @@ def foi_env(now: str, checkout: Path = common.ROOT) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(checkout), "FOI_NOW": now}
 
 
-def time_folder(name: str, folder: Path, slug: str, now: str, trials: int, against: Path | None) -> None:
-    out = Path(tempfile.mkdtemp(prefix="foi-bench-report-"))
+def time_folder(name: str, folder: Path, slug: str, now: str, trials: int, against: Path | None,
+                out: Path) -> None:
+    """Time each format and the yardstick in `folder`; their files go to `out`."""
     formats = {"report": [], "--json": ["--json"], "--html": ["--html", str(out / "report.html")]}
     commands = {label: (foi_env(now), [sys.executable, "-m", "foi", "report", slug, *extra])
                 for label, extra in formats.items()}
