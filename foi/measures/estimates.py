@@ -106,7 +106,7 @@ def top_bits(bits: int, words: int, seed: int) -> NDArray[np.uint32]:
     as getrandbits(bits) returns them one call at a time. One getrandbits(32 * words) call
     makes the same words, the first the least significant. Cached: every estimate whose
     number of councils has the same bit length filters the same words."""
-    import numpy as np  # lazy: only an estimate needs it, and `foi status` starts faster without
+    import numpy as np  # lazy: start-up (only an estimate needs numpy; `foi status` starts without it)
 
     raw = random.Random(seed).getrandbits(32 * words).to_bytes(4 * words, "little")
     tops = np.frombuffer(raw, dtype="<u4").astype(np.uint32, copy=False) >> np.uint32(32 - bits)
@@ -162,7 +162,7 @@ def resampled_estimates(ys: list[float], xs: list[float], reference_total: float
                         draws: Sequence[Sequence[int]] | NDArray[np.uint32]) -> list[float]:
     """The ratio estimate of each draw (rows of indexes into ys and xs); a draw whose x
     add up to 0 has no ratio and is left out."""
-    import numpy as np
+    import numpy as np  # lazy: start-up (as in top_bits)
 
     if not len(draws):
         return []
