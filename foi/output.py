@@ -42,7 +42,8 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str], out: IO[str]) -> Non
 
 
 def write_json(rows: Iterable[dict] | dict, out: IO[str]) -> None:
-    json.dump(rows if isinstance(rows, dict) else list(rows), out, indent=2, ensure_ascii=False, default=str)
+    # One write: json.dump writes each token apart, costly on a large report sent to stdout.
+    out.write(json.dumps(rows if isinstance(rows, dict) else list(rows), indent=2, ensure_ascii=False, default=str))
     out.write("\n")
 
 

@@ -12,7 +12,7 @@ Cell's note names it; so does dividing by zero or by a range that includes zero.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlite_utils import Database
 
@@ -60,11 +60,16 @@ def measure_cells(db: Database, slug: str, measure_id: str) -> list[Cell]:
     return compute_cells(db, slug, find_measure(db, slug, measure_id))
 
 
-def compute_cells(db: Database, slug: str, measure: Measure) -> list[Cell]:
+def compute_cells(db: Database, slug: str, measure: Measure, *, questions: Mapping[str, list[Cell]] | None = None,
+                  reference_of: Callable[[str], dict[tuple[str, str], float]] | None = None) -> list[Cell]:
+    """`questions` (question id -> question_cells) and `reference_of` (name ->
+    reference_values) give what the caller has already read, for a report of many measures."""
     formula = parse_formula(measure.formula)
-    answers = {name: {(c.body_code, c.period): c for c in question_cells(db, slug, name)}
+    answers = {name: {(c.body_code, c.period): c for c in (
+                   questions.get(name, []) if questions is not None else question_cells(db, slug, name))}
                for name in formula.questions}
-    references = {name: reference_values(db, name) for name in formula.references}
+    read_reference = reference_of or (lambda name: reference_values(db, name))
+    references = {name: read_reference(name) for name in formula.references}
     codes = [row["body_code"] for row in db.query(
         "SELECT body_code FROM requests WHERE campaign = ? ORDER BY body_code", [slug])]
     periods = get_periods(db, slug)

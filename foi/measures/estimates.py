@@ -29,10 +29,14 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from typing import TYPE_CHECKING
 
 from foi.measures.cells import Cell
 from foi.output import plural
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 RESAMPLES = 2000
 SEED = 18  # fixed: the same figures give the same interval on every run and machine
@@ -76,15 +80,38 @@ class Estimate:
         return self.covered / self.reference_total if self.reference_total else None
 
 
-@functools.lru_cache(maxsize=32)
-def bootstrap_draws(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> tuple[tuple[int, ...], ...]:
-    """The resamples of n councils: each n indexes drawn with replacement, the very numbers
-    random.Random(seed).randrange(n) gives one after another. randrange draws n.bit_length()
-    random bits until they make a number below n; map, filter and islice run that loop in C
-    rather than as a Python call per index."""
-    bits = random.Random(seed).getrandbits
-    indexes = islice(filter(n.__gt__, map(bits, repeat(n.bit_length()))), n * resamples)
-    return tuple(zip(*[iter(indexes)] * n))
+@functools.lru_cache(maxsize=4)  # estimates of two questions for one period often rest on the same n
+def bootstrap_draws(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> NDArray[np.uint32]:
+    """The resamples of n councils, one row of n indexes per resample, drawn with
+    replacement: the very numbers random.Random(seed).randrange(n) gives one after another.
+    randrange takes the top n.bit_length() bits of the generator's next 32-bit word, again
+    until they make a number below n: the same words, read in bulk, filtered at once."""
+    bits, wanted = n.bit_length(), n * resamples
+    # A word is kept with odds n / 2**bits, so about resamples * 2**bits words are needed
+    # for any n of that length (a margin makes running short all but impossible).
+    words = math.ceil(resamples * 2 ** bits * 1.02) + 1024
+    while True:
+        tops = top_bits(bits, words, seed)
+        kept = tops[tops < n]
+        if len(kept) >= wanted:
+            draws = kept[:wanted].reshape(resamples, n)
+            draws.flags.writeable = False  # shared through the cache
+            return draws
+        words *= 2
+
+
+@functools.lru_cache(maxsize=2)
+def top_bits(bits: int, words: int, seed: int) -> NDArray[np.uint32]:
+    """The top `bits` bits of each of the first `words` 32-bit words of random.Random(seed),
+    as getrandbits(bits) returns them one call at a time. One getrandbits(32 * words) call
+    makes the same words, the first the least significant. Cached: every estimate whose
+    number of councils has the same bit length filters the same words."""
+    import numpy as np  # lazy: start-up (only an estimate needs numpy; `foi status` starts without it)
+
+    raw = random.Random(seed).getrandbits(32 * words).to_bytes(4 * words, "little")
+    tops = np.frombuffer(raw, dtype="<u4").astype(np.uint32, copy=False) >> np.uint32(32 - bits)
+    tops.flags.writeable = False  # shared through the cache
+    return tops
 
 
 def percentile_interval(estimates: Sequence[float]) -> tuple[float | None, float | None]:
@@ -121,9 +148,7 @@ def estimate_total(cells: list[Cell], scale: ScaleBy, *, min_coverage: float,
     ys = [y for _, y, _ in pairs]
     xs = [x for _, _, x in pairs]
     resamples = draws if draws is not None else bootstrap_draws(len(pairs))
-    y_of, x_of = ys.__getitem__, xs.__getitem__
-    spread = [sum(map(y_of, draw)) * reference_total / x_sum
-              for draw in resamples if (x_sum := sum(map(x_of, draw)))]
+    spread = resampled_estimates(ys, xs, reference_total, resamples)
     estimate = sum(ys) * reference_total / covered
     low, high = percentile_interval(spread) if spread else (None, None)
     correction = math.sqrt(1 - len(pairs) / (len(recipients) - without_reference))
@@ -131,6 +156,21 @@ def estimate_total(cells: list[Cell], scale: ScaleBy, *, min_coverage: float,
         found, estimate=estimate, low=None if low is None else estimate - correction * (estimate - low),
         high=None if high is None else estimate + correction * (high - estimate),
         method=method_sentence(len(pairs), len(recipients) - without_reference, scale, period, len(resamples)))
+
+
+def resampled_estimates(ys: list[float], xs: list[float], reference_total: float,
+                        draws: Sequence[Sequence[int]] | NDArray[np.uint32]) -> list[float]:
+    """The ratio estimate of each draw (rows of indexes into ys and xs); a draw whose x
+    add up to 0 has no ratio and is left out."""
+    import numpy as np  # lazy: start-up (as in top_bits)
+
+    if not len(draws):
+        return []
+    indexes = np.asarray(draws).reshape(len(draws), len(ys))  # bootstrap_draws' uint32 index as they are
+    y_sums = np.asarray(ys, dtype=float)[indexes].sum(axis=1)
+    x_sums = np.asarray(xs, dtype=float)[indexes].sum(axis=1)
+    scaled = x_sums != 0
+    return (y_sums[scaled] * reference_total / x_sums[scaled]).tolist()
 
 
 def refusal(councils: int, covered: float, reference_total: float, scale: ScaleBy, period: str,

@@ -78,9 +78,11 @@ def format_figure(value: float, fmt: str) -> str:
 
 
 def rank_period(cells: list[Cell], period: str, names: dict[str, str], fmt: str,
-                reference: dict[str, float] | None = None, reference_label: str = "") -> Ranking:
+                reference: dict[str, float] | None = None, reference_label: str = "",
+                by_council: dict[str, dict[str, float]] | None = None) -> Ranking:
     """The ranking of one period; `cells` may hold every period (other periods are what a
-    council's figure is compared with). `reference` is {body_code: figure} for the period."""
+    council's figure is compared with). `reference` is {body_code: figure} for the period;
+    `by_council` is council_figures(cells), for a caller ranking every period of them."""
     mine = [c for c in cells if c.period == period]
     exact = [Placed(c.body_code, names.get(c.body_code, c.body_code), c.value) for c in mine if c.value is not None]
     values = sorted(p.value for p in exact)
@@ -88,7 +90,7 @@ def rank_period(cells: list[Cell], period: str, names: dict[str, str], fmt: str,
     highest = descending[:TOP]
     lowest = sorted(exact, key=lambda p: (p.value, p.name))[:min(TOP, len(exact) - len(highest))]
     median, lower, upper = quartiles(values)
-    outliers = own_year_outliers(cells, exact, period, fmt)
+    outliers = own_year_outliers(by_council if by_council is not None else council_figures(cells), exact, period, fmt)
     if reference:
         outliers += reference_outliers(exact, reference, reference_label, fmt)
     return Ranking(
@@ -138,15 +140,25 @@ def far_out(ratios: dict[str, float]) -> tuple[float, list[str]]:
     return middle, [code for code, r in ratios.items() if abs(r - middle) > DEVIATIONS * deviation]
 
 
-def own_year_outliers(cells: list[Cell], exact: list[Placed], period: str, fmt: str) -> list[Outlier]:
-    """Figures far from the council's own figures for other periods."""
-    others: dict[str, list[float]] = {}
+def council_figures(cells: list[Cell]) -> dict[str, dict[str, float]]:
+    """body_code -> {period: exact figure}."""
+    found: dict[str, dict[str, float]] = {}
     for cell in cells:
-        if cell.period != period and cell.value is not None:
-            others.setdefault(cell.body_code, []).append(cell.value)
-    bases = {p.body_code: statistics.median(others[p.body_code]) for p in exact if p.body_code in others}
+        if cell.value is not None:
+            found.setdefault(cell.body_code, {})[cell.period] = cell.value
+    return found
+
+
+def own_year_outliers(by_council: dict[str, dict[str, float]], exact: list[Placed], period: str,
+                      fmt: str) -> list[Outlier]:
+    """Figures far from the council's own figures for other periods (`by_council` is
+    council_figures of every period's cells)."""
+    others = {p.body_code: [v for other, v in by_council.get(p.body_code, {}).items() if other != period]
+              for p in exact}
+    bases = {code: statistics.median(values) for code, values in others.items() if values}
     ratios = {p.body_code: p.value / bases[p.body_code] for p in exact if bases.get(p.body_code)}
-    typical, codes = far_out(ratios)
+    typical, far = far_out(ratios)
+    codes = set(far)  # looked up once per council
     return [Outlier(p.body_code, p.name, p.value, "other periods", ratios[p.body_code], typical,
                     f"{format_figure(p.value, fmt)} is {ratios[p.body_code]:.3g} times its median for other periods "
                     f"({format_figure(bases[p.body_code], fmt)}), where the median council's is "
@@ -157,7 +169,8 @@ def own_year_outliers(cells: list[Cell], exact: list[Placed], period: str, fmt: 
 def reference_outliers(exact: list[Placed], reference: dict[str, float], label: str, fmt: str) -> list[Outlier]:
     """Figures far from what the council's reference figure would suggest."""
     ratios = {p.body_code: p.value / reference[p.body_code] for p in exact if reference.get(p.body_code)}
-    typical, codes = far_out(ratios)
+    typical, far = far_out(ratios)
+    codes = set(far)  # looked up once per council
     return [Outlier(p.body_code, p.name, p.value, "reference", ratios[p.body_code], typical,
                     f"{format_figure(p.value, fmt)} against a {label} figure of {reference[p.body_code]:,g}: "
                     f"{ratios[p.body_code]:.3g} to 1, where the median council's is {typical:.3g} to 1")

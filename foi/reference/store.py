@@ -79,6 +79,12 @@ def list_tables(db: Database) -> list[dict]:
         "FROM reference_tables t LEFT JOIN reference_values v ON v.name = t.name GROUP BY t.name ORDER BY t.name"))
 
 
+def table_titles(db: Database) -> dict[str, str]:
+    """name -> title of every table (list_tables without the counts)."""
+    ensure_builtin_tables(db)
+    return {row["name"]: row["title"] for row in db.query("SELECT name, title FROM reference_tables")}
+
+
 def reference_values(db: Database, name: str) -> dict[tuple[str, str], float]:
     """{(body_code, period): value} of one table; {} for a table that does not exist."""
     ensure_builtin_tables(db)

@@ -5,6 +5,7 @@ dataset and the reference tables, as JSON-able rows."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -13,8 +14,8 @@ from foi.campaign.campaigns import load_spec
 from foi.campaign.spec import ALL_PERIODS, NUMERIC_KINDS, EstimateSpec, Measure
 from foi.measures.cells import Cell, question_cells
 from foi.measures.estimates import Estimate, ScaleBy, estimate_total
-from foi.measures.ranges import OUTLIER_RULE, Ranking, rank_period
-from foi.reference.store import list_tables, reference_values
+from foi.measures.ranges import OUTLIER_RULE, Ranking, council_figures, rank_period
+from foi.reference.store import reference_values, table_titles
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,11 @@ class Subject:
     cells: list[Cell]
 
 
-def question_subjects(db: Database, slug: str) -> dict[str, Subject]:
-    """Every question with figures to add up or rank, in the campaign's order."""
-    return {q["id"]: Subject(q["id"], q["title"], q["kind"], question_cells(db, slug, q["id"]))
+def question_subjects(db: Database, slug: str, cells: Mapping[str, list[Cell]] | None = None) -> dict[str, Subject]:
+    """Every question with figures to add up or rank, in the campaign's order; `cells`
+    (question id -> question_cells) where the caller has read them already."""
+    return {q["id"]: Subject(q["id"], q["title"], q["kind"],
+                             cells.get(q["id"], []) if cells is not None else question_cells(db, slug, q["id"]))
             for q in db.query("SELECT id, coalesce(title, id) AS title, kind FROM questions "
                               "WHERE campaign = ? ORDER BY position", [slug])
             if q["kind"] in NUMERIC_KINDS}
@@ -51,17 +54,35 @@ def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
     return load_spec(campaign).estimates if campaign["source_text"] else []
 
 
-def national_figures(db: Database, campaign: dict, periods: list[str],
-                     measured: list[tuple[Measure, list[Cell]]]) -> dict:
+def national_figures(db: Database, campaign: dict, periods: list[str], measured: list[tuple[Measure, list[Cell]]],
+                     questions: Mapping[str, list[Cell]] | None = None,
+                     reference_of: Callable[[str], dict[tuple[str, str], float]] | None = None) -> dict:
     """{"estimates": [...], "ranges": [...], "measure_maps": [...]} for the report; `measured`
-    is each measure of the campaign file with its cells (foi.measures.compute.compute_cells)."""
+    is each measure of the campaign file with its cells (foi.measures.compute.compute_cells);
+    `questions` and `reference_of` give the question_cells and reference_values already read."""
     measures = measure_subjects(measured)
-    subjects = question_subjects(db, campaign["slug"]) | measures
+    subjects = question_subjects(db, campaign["slug"], questions) | measures
     estimates = campaign_estimates(campaign)
-    references = {name: reference_values(db, name) for name in {spec.scale_by for spec in estimates}}
+    read_reference = reference_of or (lambda name: reference_values(db, name))
+    references = {name: by_period(read_reference(name)) for name in {spec.scale_by for spec in estimates}}
     return {"estimates": estimate_rows(db, estimates, subjects, periods, references),
             "ranges": range_rows(db, estimates, subjects, periods, references),
             "measure_maps": [row for m in measures.values() if (row := measure_map_row(m, periods))]}
+
+
+def by_period(values: dict[tuple[str, str], float]) -> dict[str, dict[str, float]]:
+    """reference_values as {period: {body_code: figure}}."""
+    found: dict[str, dict[str, float]] = {}
+    for (code, period), value in values.items():
+        found.setdefault(period, {})[code] = value
+    return found
+
+
+def cells_by_period(cells: list[Cell]) -> dict[str, list[Cell]]:
+    found: dict[str, list[Cell]] = {}
+    for cell in cells:
+        found.setdefault(cell.period, []).append(cell)
+    return found
 
 
 def measure_map_row(subject: Subject, periods: list[str]) -> dict | None:
@@ -78,20 +99,20 @@ def measure_map_row(subject: Subject, periods: list[str]) -> dict | None:
 
 
 def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
-                  periods: list[str], references: dict[str, dict[tuple[str, str], float]]) -> list[dict]:
+                  periods: list[str], references: dict[str, dict[str, dict[str, float]]]) -> list[dict]:
     """One row per estimate and period; `references` holds each scale_by table's
-    reference_values, read once for the estimates and the ranges."""
-    titles = {t["name"]: t["title"] for t in list_tables(db)}
+    reference_values by period, read once for the estimates and the ranges."""
+    titles = table_titles(db)
     rows = []
     for spec in estimates:
         subject = subjects[spec.of]
         values = references[spec.scale_by]
+        cells = cells_by_period(subject.cells)
         for period in periods if spec.period == ALL_PERIODS else [spec.period]:
             head = {"id": spec.id, "title": spec.title or subject.title, "of": spec.of, "period": period,
                     "scale_by": f"ref.{spec.scale_by}", "min_coverage": spec.min_coverage, "format": subject.fmt}
-            scale = ScaleBy(spec.scale_by, titles.get(spec.scale_by, ""),
-                            {code: v for (code, p), v in values.items() if p == period})
-            mine = [c for c in subject.cells if c.period == period]
+            scale = ScaleBy(spec.scale_by, titles.get(spec.scale_by, ""), values.get(period, {}))
+            mine = cells.get(period, [])
             found = estimate_total(mine, scale, min_coverage=spec.min_coverage)
             if spec.scale_by not in titles:  # deleted since the campaign was created
                 found = dataclasses.replace(found, refused=(
@@ -114,7 +135,7 @@ def estimate_json(found: Estimate) -> dict:
 
 
 def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
-               periods: list[str], references: dict[str, dict[tuple[str, str], float]]) -> list[dict]:
+               periods: list[str], references: dict[str, dict[str, dict[str, float]]]) -> list[dict]:
     """One row per question and period: the spread of councils' figures. A question with
     an estimate is also compared with that estimate's reference figure."""
     names = {row["code"]: row["name"]
@@ -125,20 +146,24 @@ def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, 
     rows = []
     for subject in subjects.values():
         name = scale_of.get(subject.id)
+        by_council = council_figures(subject.cells)
         for period in periods:
-            reference = {code: v for (code, p), v in references[name].items() if p == period} if name else None
-            ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}")
+            reference = references[name].get(period, {}) if name else None
+            ranking = rank_period(subject.cells, period, names, subject.fmt, reference, f"ref.{name}", by_council)
             rows.append({"id": subject.id, "title": subject.title, "format": subject.fmt,
                          **ranking_json(ranking), "outlier_rule": OUTLIER_RULE})
     return rows
 
 
 def ranking_json(ranking: Ranking) -> dict:
-    row = dataclasses.asdict(ranking)
+    """The ranking's fields in order (dataclasses.asdict's dict, built without its deep copies)."""
+    row = {field.name: getattr(ranking, field.name) for field in dataclasses.fields(ranking)}
     for key in ("median", "lower_quartile", "upper_quartile"):
         row[key] = _round(row[key])
-    for outlier in row["outliers"]:
-        outlier["ratio"], outlier["typical"] = round(outlier["ratio"], 4), round(outlier["typical"], 4)
+    for key in ("highest", "lowest"):
+        row[key] = [placed.__dict__.copy() for placed in row[key]]
+    row["outliers"] = [{**outlier.__dict__, "ratio": round(outlier.ratio, 4), "typical": round(outlier.typical, 4)}
+                       for outlier in ranking.outliers]
     return row
 
 

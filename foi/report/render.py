@@ -150,7 +150,6 @@ def render_html(report: dict) -> str:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda share: f"{share:.0%}"
     env.filters["heat"] = charts.heat_colour
-    env.filters["value"] = display_value
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else n
     env.filters["figure"] = national.format_figure
     env.filters["about"] = national.about
@@ -159,13 +158,29 @@ def render_html(report: dict) -> str:
     return env.get_template("report.html.j2").render(
         report=report, req=report["requests"], summary=summary_rows(report), titles=question_titles(report),
         status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),
-        hexmap=html_hexmap(report))
+        hexmap=html_hexmap(report), value_tables=value_tables(report))
+
+
+VALUE_TABLE_PERIODS = 6  # at most this many periods side by side: the table fits a printed A4 page
+
+
+def value_tables(report: dict) -> dict[str, list[dict]]:
+    """question id -> its tables of values ({periods, rows: [(council, [value shown per period])]}),
+    written here once rather than looked up cell by cell in the template."""
+    periods = report["periods"]
+    batches = [periods[i:i + VALUE_TABLE_PERIODS] for i in range(0, len(periods), VALUE_TABLE_PERIODS)]
+    return {q["id"]: [{"periods": batch,
+                       "rows": [(c["body_name"], [display_value(c["values"].get(f"{q['id']} {p}")) for p in batch])
+                                for c in report["councils"]]}
+                      for batch in batches]
+            for q in report["questions"]}
 
 
 def html_hexmap(report: dict) -> dict:
     """The map of councils by request state, and the councils asked that are not on it
     (it has the 153 councils with children's services); no map if none of them was asked."""
-    placed, elsewhere = hexmap.on_map(c["body_code"] for c in report["councils"])
+    placed_codes, elsewhere = hexmap.on_map(c["body_code"] for c in report["councils"])
+    placed = set(placed_codes)  # looked up once per council and measure
     names = {c["body_code"]: c["body_name"] for c in report["councils"]}
     measures = []
     for row in report.get("measure_maps", []) if placed else []:

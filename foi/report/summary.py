@@ -7,6 +7,7 @@ dataset` writes, so the report and the export cannot disagree.
 """
 
 import datetime as dt
+import functools
 import json
 import re
 import statistics
@@ -16,9 +17,11 @@ from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
+from foi.measures.cells import cells_by_question
 from foi.measures.compute import compute_cells, measure_coverage, spec_measures
 from foi.measures.ranges import OUTLIER_RULE
 from foi.output import plural
+from foi.reference.store import reference_values
 from foi.report.national import national_figures
 from foi.tracking.status import StatusRow, campaign_calendar, status_rows, summarise
 from foi.tracking.workdays import Calendar
@@ -106,7 +109,11 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
     cells = dataset_cells(db, slug)
     requests = request_counts(db, slug, rows)
     firsts = first_responses(db, rows)
-    measured = [(measure, compute_cells(db, slug, measure)) for measure in spec_measures(campaign)]
+    # The dataset and each reference table are read once, for every measure and estimate.
+    answers = cells_by_question(cells)
+    reference_of = functools.cache(lambda name: reference_values(db, name))
+    measured = [(measure, compute_cells(db, slug, measure, questions=answers, reference_of=reference_of))
+                for measure in spec_measures(campaign)]
     report = {
         "campaign": {"slug": slug, "title": campaign["title"], "prefix": campaign["prefix"]},
         "as_of": str(today),
@@ -123,7 +130,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
         "response_times": response_times(campaign_calendar(db), rows, firsts),
         "responses_over_time": responses_over_time(firsts),
         "councils": council_rows(rows, cells, firsts),
-        **national_figures(db, campaign, periods, measured),
+        **national_figures(db, campaign, periods, measured, answers, reference_of),
     }
     report["councils_with_figures"] = len({c["body_code"] for c in cells
                                            if c["status"] in GIVEN_VALUE_STATUSES})
@@ -134,9 +141,12 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
 
 
 def dataset_cells(db: Database, slug: str) -> list[dict]:
-    """The campaign's rows of the dataset view, with the body type for grouping."""
+    """The campaign's rows of the dataset view, with the body type for grouping: the
+    columns the report uses (the view's source columns cost a join it then skips)."""
     return list(db.query("""
-        SELECT d.*, b.type AS body_type FROM dataset d JOIN bodies b ON b.code = d.body_code
+        SELECT d.body_code, d.region, d.question_id, d.period, d.value, d.value_raw, d.status, d.lower_bound,
+               d.upper_bound, b.type AS body_type
+        FROM dataset d JOIN bodies b ON b.code = d.body_code
         WHERE d.campaign = ?""", [slug]))
 
 
@@ -223,10 +233,13 @@ def grouped_coverage(cells: list[dict], rows: list[StatusRow], questions: list[d
     for row in rows:
         groups[getattr(row, attribute) or "unknown"].append(row)
     column = "region" if attribute == "region" else "body_type"
+    cells_of: dict[str, list[dict]] = defaultdict(list)
+    for cell in cells:
+        cells_of[cell[column] or "unknown"].append(cell)
     result = []
     for name in sorted(groups):
         members = groups[name]
-        mine = [c for c in cells if (c[column] or "unknown") == name]
+        mine = cells_of[name]
         overall = _counts_and_shares([c["status"] for c in mine], len(members) * len(questions) * len(periods))
         result.append({"group": name, "recipients": len(members), "overall": overall,
                        "cells": coverage(mine, questions, periods, len(members))})
@@ -236,9 +249,12 @@ def grouped_coverage(cells: list[dict], rows: list[StatusRow], questions: list[d
 def headlines(cells: list[dict], questions: list[dict], periods: list[str]) -> list[dict]:
     """Totals of count questions over the councils that answered, suppressed values apart."""
     out = []
+    by_key = defaultdict(list)
+    for cell in cells:
+        by_key[(cell["question_id"], cell["period"])].append(cell)
     for q in (q for q in questions if q["kind"] == "count"):
         for p in periods:
-            mine = [c for c in cells if c["question_id"] == q["id"] and c["period"] == p]
+            mine = by_key[(q["id"], p)]
             answered = [c for c in mine if c["status"] == "answered" and isinstance(c["value"], (int, float))]
             suppressed = [c for c in mine if c["status"] == "suppressed"]
             uppers = [c["upper_bound"] for c in suppressed]
