@@ -42,9 +42,39 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str], out: IO[str]) -> Non
 
 
 def write_json(rows: Iterable[dict] | dict, out: IO[str]) -> None:
+    """Indented two levels deep (the sections, then one record a line); each record on its
+    line is written by the json module's C encoder: indenting every level is done in pure
+    Python, a quarter of `foi report --json` on a large campaign."""
     # One write: json.dump writes each token apart, costly on a large report sent to stdout.
-    out.write(json.dumps(rows if isinstance(rows, dict) else list(rows), indent=2, ensure_ascii=False, default=str))
+    out.write(_json_text(rows if isinstance(rows, dict) else list(rows), 0))
     out.write("\n")
+
+
+JSON_INDENTED_LEVELS = 2
+
+
+def _json_text(value: object, level: int) -> str:
+    if level < JSON_INDENTED_LEVELS and isinstance(value, dict) and value:
+        inner = "  " * (level + 1)
+        entries = [f"{inner}{json.dumps(_json_key(key), ensure_ascii=False)}: {_json_text(item, level + 1)}"
+                   for key, item in value.items()]
+        return "{\n" + ",\n".join(entries) + "\n" + "  " * level + "}"
+    if level < JSON_INDENTED_LEVELS and isinstance(value, list | tuple) and value:
+        inner = "  " * (level + 1)
+        items = [inner + _json_text(item, level + 1) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * level + "]"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _json_key(key: object) -> str:
+    """A dict key as the json module writes it."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool) or key is None:
+        return json.dumps(key)
+    if isinstance(key, int | float):
+        return json.dumps(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def format_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str] | None = None,
