@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 # The newest migration in foi.migrations (tests/test_dbread.py checks that they agree).
-LATEST_MIGRATION = "0013_outgoing_queued"
+LATEST_MIGRATION = "0014_learned_reference_indexes"
 
 
 class Queries(Protocol):

@@ -50,3 +50,15 @@ def test_a_database_made_under_the_old_names_upgrades_cleanly(tmp_path):
     assert db.execute("SELECT date, name FROM holidays").fetchall() == [("2026-03-20", "Local holiday")]
     db.close()
     assert [m.name for m in migrations.applied(connect(path))] == expected  # nothing ran twice
+
+
+def test_learned_references_are_read_through_indexes_not_a_scan_of_all_mail():
+    """Run for every message no rule places: a scan of every message each time made a sync
+    grow with the square of the mail."""
+    from foi.triage.match import LEARNED_IN_EVIDENCE, LEARNED_REFERENCES
+
+    db = connect(":memory:")
+    for sql in (LEARNED_REFERENCES, LEARNED_IN_EVIDENCE):
+        plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+        assert "SCAN" not in plan.replace("COVERING INDEX", ""), plan
+        assert "USING" in plan and "INDEX" in plan, plan

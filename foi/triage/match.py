@@ -132,18 +132,22 @@ def _by_their_reference(db, message: TriageInput, requests: dict) -> RequestMatc
     return None
 
 
+# Both read through partial indexes (migration 0014): they run for every message no rule places.
+LEARNED_REFERENCES = ("SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
+                      "UNION SELECT request_id, their_reference FROM messages "
+                      "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL")
+LEARNED_IN_EVIDENCE = ("SELECT request_id, classification_evidence FROM messages WHERE request_id IS NOT NULL "
+                       "AND classification_evidence LIKE '%their_references%'")
+
+
 def learned_references(db: Database) -> list[tuple[int, str]]:
     """(request id, reference) for every reference a council gave: the request's
     own, each message's, and every other reference-like token an acknowledgement
     gave (kept in its classification evidence as `their_references`)."""
     learned: list[tuple[int, str]] = []
-    for row in db.query(
-            "SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
-            "UNION SELECT request_id, their_reference FROM messages "
-            "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL"):
+    for row in db.query(LEARNED_REFERENCES):
         learned.append((row["request_id"], row["their_reference"]))
-    for row in db.query("SELECT request_id, classification_evidence FROM messages WHERE request_id IS NOT NULL "
-                        "AND classification_evidence LIKE '%their_references%'"):
+    for row in db.query(LEARNED_IN_EVIDENCE):
         try:
             evidence = json.loads(row["classification_evidence"])
         except ValueError:
@@ -243,6 +247,7 @@ def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int 
     known = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
                           [message.from_addr]), None)
     codes = sender_bodies(requests.values(), message.from_addr)
+    mentions = f"{message.from_name} {message.subject} {message.body_text}".lower()
     for row in requests.values():
         if known and row["body_code"] == known["body_code"]:
             offer(row, 0.7 if row["state"] in OPEN_STATES else 0.5, f"known sender {message.from_addr}")
@@ -251,7 +256,7 @@ def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int 
             offer(row, 0.6 if is_open else 0.3,
                   f"sender domain {codes[row['body_code']]} ({row['state']})")
         name = (row["body_name"] or "").lower()
-        if name and name in f"{message.from_name} {message.subject} {message.body_text}".lower():
+        if name and name in mentions:
             offer(row, 0.4, f"mentions {row['body_name']}")
     ranked = sorted(scores.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [Guess(rid, by_id[rid]["reference"], by_id[rid]["body_name"], score, reason)
