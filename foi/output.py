@@ -70,9 +70,7 @@ def _json_key(key: object) -> str:
     """A dict key as the json module writes it."""
     if isinstance(key, str):
         return key
-    if isinstance(key, bool) or key is None:
-        return json.dumps(key)
-    if isinstance(key, int | float):
+    if key is None or isinstance(key, int | float):  # bool is an int: true, false
         return json.dumps(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 

@@ -274,8 +274,8 @@ def test_cli_error_is_one_line_exit_1(foi_subprocess):
 
 
 def test_sums_asked_again_give_the_same_days_as_a_new_calendar(cal):
-    """A calendar keeps the sums it worked out: asked again, in any order, with other
-    counts or other days in between, each answer is the one a fresh calendar gives."""
+    """A calendar keeps each year's working days once listed: asked again, in any order,
+    with other counts or other days in between, each answer is the one a fresh calendar gives."""
     asks = [(dt.date(2024, 3, 4), 20), (dt.date(2024, 3, 4), 40), (dt.date(2024, 3, 28), 20),
             (dt.date(2024, 3, 4), 20), (dt.date(2024, 12, 20), 5), (dt.date(2024, 3, 28), 1)]
     for start, n in asks + asks[::-1]:

@@ -13,6 +13,7 @@ import zipfile
 import openpyxl
 import pytest
 from hostile_files import CELLS, _sheet, _xlsx
+from mailbuild import zip_of
 
 from foi.campaign.spec import Question
 from foi.extract import spreadsheet
@@ -33,19 +34,13 @@ def _save(book: openpyxl.Workbook, cached: dict[str, str] | None = None) -> byte
     book.save(out)
     if not cached:
         return out.getvalue()
-    parts = {}
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
-        for name in archive.namelist():
-            parts[name] = archive.read(name)
+        parts = {name: archive.read(name) for name in archive.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     for ref, value in cached.items():
         sheet = re.sub(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/?>(</v>)?', rf"\1\2<v>{value}</v>", sheet)
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
-    rebuilt = io.BytesIO()
-    with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return rebuilt.getvalue()
+    return zip_of(parts)
 
 
 def reply_with_everything() -> bytes:
