@@ -568,7 +568,7 @@ def m0013_outgoing_queued(db: Database) -> None:
 @migrations(name="0014_learned_reference_indexes")
 def m0014_learned_reference_indexes(db: Database) -> None:
     # Matching a message no rule places reads every council reference learned so far
-    # (foi.triage.match.learned_references); without these it read every request and
+    # (foi.triage.learned); without these it read every request and
     # every message, once for each such message: a sync grew with the square of the mail.
     db.execute("CREATE INDEX requests_their_reference ON requests(their_reference) "
                "WHERE their_reference IS NOT NULL")

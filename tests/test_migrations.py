@@ -55,7 +55,7 @@ def test_a_database_made_under_the_old_names_upgrades_cleanly(tmp_path):
 def test_learned_references_are_read_through_indexes_not_a_scan_of_all_mail():
     """Run for every message no rule places: a scan of every message each time made a sync
     grow with the square of the mail."""
-    from foi.triage.match import LEARNED_IN_EVIDENCE, LEARNED_REFERENCES
+    from foi.triage.learned import LEARNED_IN_EVIDENCE, LEARNED_REFERENCES
 
     db = connect(":memory:")
     for sql in (LEARNED_REFERENCES, LEARNED_IN_EVIDENCE):

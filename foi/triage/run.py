@@ -28,6 +28,7 @@ from foi.triage.inputs import (
     triage_input_from_email,
 )
 from foi.triage.match import RequestMatch, match_message, requests_by_reference
+from foi.triage.request_index import RequestIndex
 from foi.vocabulary import NOT_A_RESPONSE, EventKind
 
 
@@ -82,7 +83,7 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.da
 # Requests (with their bodies) read once per batch of mail instead of twice per
 # message; triage is then the only writer of those rows, and refreshes the one
 # it changes (see update_request).
-_kept: "weakref.WeakKeyDictionary[Database, dict]" = weakref.WeakKeyDictionary()
+_kept: "weakref.WeakKeyDictionary[Database, RequestIndex]" = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
@@ -100,13 +101,13 @@ TRIAGE = Triage(triage_message, batch=requests_kept)
 
 
 def _match_and_classify(db: Database, row: dict, message: TriageInput,
-                        requests: dict[str, dict]) -> tuple[RequestMatch, Classification]:
+                        requests: RequestIndex) -> tuple[RequestMatch, Classification]:
     """A message filed by hand stays filed; any other is matched by the rules."""
     if row["match_rule"] == "manual" and row["request_id"]:
         match = RequestMatch(row["request_id"], "manual", row["match_evidence"] or "")
     else:
         match = match_message(db, message, requests)
-    return match, classify_message(message, frozenset(requests))
+    return match, classify_message(message, requests.references())
 
 
 def apply_triage(db: Database, row: dict, match: RequestMatch, result: Classification,
@@ -123,7 +124,16 @@ def apply_triage(db: Database, row: dict, match: RequestMatch, result: Classific
     update_row(db, "messages", row["id"], update)
     if match.request_id is not None:
         update_request(db, match.request_id, {**row, **update}, result, today, now)
+    kept = _kept.get(db)
+    if kept is not None and (_teaches_references(row) or _teaches_references(update)):
+        kept.learned_changed([row["request_id"], match.request_id])
     return {**row, **update}
+
+
+def _teaches_references(row: dict) -> bool:
+    """Whether a message row gives its request council references (as
+    foi.triage.learned reads them): before triage changes it, or after."""
+    return bool(row.get("their_reference")) or "their_references" in (row.get("classification_evidence") or "")
 
 
 def update_request(db: Database, request_id: int, message: dict, result: Classification,
