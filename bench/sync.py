@@ -16,6 +16,7 @@ same bytes into memory and keeps nothing.
 Run: python3 bench/sync.py [--messages 10000] [--trials 3]
      python3 bench/sync.py --profile   # one foi sync under cProfile
      python3 bench/sync.py --memory    # peak RSS of one foi sync in a child process
+     python3 bench/sync.py --against ../other-checkout   # before/after, each foi in its own process
 """
 
 import argparse
@@ -192,6 +193,25 @@ class Bench:
         db.close()
         return folder
 
+    def foi_sync_of(self, checkout: Path) -> None:
+        """One `foi sync` as foi_sync does, by the foi of another checkout, in a process of
+        its own (its start-up, ~0.3 s, is in its time)."""
+        folder = self.fresh()
+        shutil.copy(self.template, folder / "campaign.db")
+        settings = self.settings
+        code = (
+            "import datetime as dt, sys\n"
+            "from foi.blobs import BlobStore\nfrom foi.db import connect\n"
+            "from foi.mail.fetch import ImapSettings, fetch_new_mail\nfrom foi.triage.run import TRIAGE\n"
+            f"db = connect({str(folder / 'campaign.db')!r})\n"
+            f"settings = ImapSettings({settings.host!r}, {settings.port!r}, {settings.security!r}, "
+            f"{settings.username!r}, {settings.password!r}, {settings.folders!r})\n"
+            f"result = fetch_new_mail(db, BlobStore({str(folder / 'blobs')!r}), settings, "
+            f"today=dt.date.fromisoformat({TODAY.isoformat()!r}), triage=TRIAGE)\n"
+            f"sys.exit(0 if result.new == {self.messages} else 1)\n")
+        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=folder)
+
     def mbsync(self) -> None:
         mbsync(self.settings, self.fresh() / "mbsync", self.messages)
 
@@ -200,15 +220,22 @@ class Bench:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def compare(bench: Bench, trials: int) -> Path:
-    """Interleaved trials of the three sides; the folder of the last foi sync."""
+def compare(bench: Bench, trials: int, against: list[Path]) -> Path:
+    """Interleaved trials of the three sides (and of foi from other checkouts); the folder of
+    the last foi sync."""
     last: dict[str, Path] = {}
 
     def foi_sync() -> None:
         last["folder"] = bench.foi_sync()
 
     sides = {"foi sync": foi_sync, "mbsync": bench.mbsync, "imapclient": lambda: raw_fetch(bench.settings)}
+    here = Path(__file__).resolve().parent.parent
+    for checkout in [here, *against] if against else []:  # each in a process of its own, alike
+        sides[f"foi sync ({checkout})"] = lambda checkout=checkout: bench.foi_sync_of(checkout)
     times = interleaved(sides, trials)
+    for checkout in against:
+        ratio = statistics.median(times[f"foi sync ({here})"]) / statistics.median(times[f"foi sync ({checkout})"])
+        print(f"  foi sync ({here}) / foi sync ({checkout}) = {ratio:.2f}x")
     report(f"sync of {bench.messages} new messages", times, "foi sync", "mbsync", 2.0)
     raw = statistics.median(times["foi sync"]) / statistics.median(times["imapclient"])
     print(f"  for reference: foi sync/imapclient = {raw:.2f}x; mbsync FSync {MBSYNC_FSYNC} (its default)")
@@ -272,6 +299,8 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="run one foi sync under cProfile")
     parser.add_argument("--memory", action="store_true", help="peak RSS of one foi sync, in a child process")
+    parser.add_argument("--against", type=Path, action="append", default=[], metavar="CHECKOUT",
+                        help="also time the foi of CHECKOUT (and this one), each in its own process")
     args = parser.parse_args()
     if shutil.which("mbsync") is None and not (args.profile or args.memory):
         print("mbsync (isync) is not installed: `apt-get install isync` (Debian/Ubuntu), then run this again.")
@@ -284,7 +313,7 @@ def main() -> None:
         elif args.memory:
             memory(bench)
         else:
-            nothing_new(bench, compare(bench, args.trials))
+            nothing_new(bench, compare(bench, args.trials, args.against))
     finally:
         bench.stop()
 

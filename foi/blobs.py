@@ -29,6 +29,12 @@ class BlobStore:
         self._staged: dict[str, Path] = {}
         self._folders: set[Path] = set()
 
+    def beside(self) -> "BlobStore":
+        """A store of the same files whose staged blobs are its own (for another thread)."""
+        other = BlobStore(self.root)
+        other._folders = self._folders  # folders made are made for both
+        return other
+
     def path_for(self, sha256: str) -> Path:
         return blob_path(self.root, sha256)
 

@@ -27,6 +27,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,23 +79,41 @@ def reset() -> None:
 
 
 class _Pool:
-    """The one worker of this process, replaced when the limits change."""
+    """The worker of each thread of this process (one thread's reads never wait on
+    another's: a sync reads its next batch in a thread), replaced when the limits change."""
 
     def __init__(self) -> None:
         self.limits = ReadLimits()
-        self.current: Worker | None = None
+        self.workers: dict[int, Worker] = {}
+        self.lock = threading.Lock()
         atexit.register(self.close)
 
     def worker(self) -> Worker:
-        if self.current is None or self.current.limits != self.limits:
-            self.close()
-            self.current = Worker(self.limits)
-        return self.current
+        thread = threading.get_ident()
+        with self.lock:
+            current = self.workers.get(thread)
+            if current is None or current.limits != self.limits:
+                if current is not None:
+                    current.close()
+                current = self.workers[thread] = Worker(self.limits)
+            return current
 
     def close(self) -> None:
-        if self.current is not None:
-            self.current.close()
-            self.current = None
+        with self.lock:
+            workers, self.workers = list(self.workers.values()), {}
+        for worker in workers:
+            worker.close()
+
+    def close_own(self) -> None:
+        with self.lock:
+            worker = self.workers.pop(threading.get_ident(), None)
+        if worker is not None:
+            worker.close()
+
+
+def close_own_worker() -> None:
+    """Stop the calling thread's worker (a thread that is done reading)."""
+    _POOL.close_own()
 
 
 class Worker:

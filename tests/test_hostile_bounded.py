@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 import time
 import zipfile
 from email.message import EmailMessage
@@ -340,3 +342,22 @@ def test_a_subject_of_megabytes_is_kept_whole_in_the_raw_and_cut_where_it_is_sho
     assert subject == start + "A" * (2000 - len(start)) + f" [... {len(start) + 5_000_000 - 2000:,} more characters]"
     assert matched == 1
     assert (blob_dir(Path("campaign.db")) / sha[:2] / sha).read_bytes() == raw
+
+
+def test_each_thread_reads_in_its_own_worker_and_stops_only_its_own():
+    """A sync reads its next batch in a thread while the main thread reads attachments:
+    the two must not share one worker's pipe."""
+    def pid_in_thread(results: list, close: bool) -> None:
+        results.append(bounded.call(os.getpid))
+        if close:
+            bounded.close_own_worker()
+
+    main_pid = bounded.call(os.getpid)
+    seen: list[int] = []
+    thread = threading.Thread(target=pid_in_thread, args=(seen, True))
+    thread.start()
+    thread.join()
+    assert seen and seen[0] not in (main_pid, os.getpid())
+    assert bounded.call(os.getpid) == main_pid  # the main thread's worker was left running
+    with pytest.raises(ProcessLookupError):
+        os.kill(seen[0], 0)  # the thread's worker was stopped

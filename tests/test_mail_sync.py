@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mailbuild import mail
+from mailbuild import mail, mail_with_attachments
 
 from foi.blobs import BlobStore
 from foi.db import blob_dir, connect
@@ -222,3 +222,24 @@ def test_large_messages_are_fetched_a_few_at_a_time(db, settings, imap_server, f
     assert report.new == 5
     assert fetched == [[1, 2], [3], [4, 5]]
     assert stored_subjects(db) == [f"Reply {i}" for i in range(5)]
+
+
+def test_a_copy_in_the_next_batch_is_stored_once_though_read_before_the_first_is_stored(
+        db, settings, imap_server, folder):
+    """A thread reads batch N+1 while batch N is stored: a copy of a message of batch N met in
+    batch N+1 must still become a second location, not a second message."""
+    copy = mail_with_attachments([("figures.csv", "text/csv", b"year,count\n2024,12\n")],
+                                 message_id=f"<copy-{folder}@council.gov.uk>")
+    client = imap_server.client()
+    for raw in (mail(message_id=f"<a-{folder}@x.gov.uk>", subject="First"), copy, copy,
+                mail(message_id=f"<b-{folder}@x.gov.uk>", subject="Last"), copy):
+        client.append(folder, raw)
+    client.logout()
+    report = sync(db, settings, batch_size=1)
+    assert (report.new, report.folders[0].already) == (3, 2)
+    assert stored_subjects(db) == ["First", "Last", "Your request"]
+    assert db.execute("SELECT count(*) FROM attachments").fetchone()[0] == 1
+    copied = db.execute("SELECT id FROM messages WHERE subject = 'Your request'").fetchone()[0]
+    assert db.execute("SELECT uid FROM message_locations WHERE message = ? ORDER BY uid",
+                      [copied]).fetchall() == [(2,), (3,), (5,)]
+    assert db.execute("SELECT last_uid FROM imap_folders").fetchall() == [(5,)]

@@ -11,16 +11,18 @@ import imaplib
 import socket
 import ssl
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlite_utils import Database
 
 from foi.blobs import BlobStore
+from foi.bounded import close_own_worker
 from foi.config import load_config
 from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
-from foi.mail.store import Incoming, Location, Triage, save_messages
+from foi.mail.store import Incoming, Location, ReadBatch, Triage, read_batch, save_read
 
 BATCH_SIZE = 200
 FETCH_BYTES = 64 * 1024 * 1024  # messages fetched together at most (one larger message alone)
@@ -158,13 +160,29 @@ class _Run:
                 self.client = self.connect(self.settings)
 
     def folder(self, report: FolderReport) -> None:
+        """Store the folder's new messages batch by batch. A thread fetches and reads (parses,
+        unpacks: in its own worker) the next batch while this one is stored and triaged; it
+        touches no database, and each batch still commits whole, in order, with its last UID."""
         uidvalidity, uids = self._new_uids(report)
         done = 0
-        for batch in self._batches(uids):
-            self._store_batch(report, uidvalidity, batch)
-            done += len(batch)
-            if self.progress:
-                self.progress(report.folder, done, len(uids))
+        with ThreadPoolExecutor(1) as reader:
+            ahead: tuple[list[int], Future[ReadBatch]] | None = None
+            try:
+                for batch in list(self._batches(uids)):  # sizes asked here, not while the thread fetches
+                    following = (batch, reader.submit(self._read, report.folder, uidvalidity, batch))
+                    if ahead is not None:
+                        done += self._store(report, uidvalidity, *ahead)
+                        self._progress(report, done, len(uids))
+                    ahead = following
+                if ahead is not None:
+                    done += self._store(report, uidvalidity, *ahead)
+                    self._progress(report, done, len(uids))
+            finally:
+                reader.submit(close_own_worker)
+
+    def _progress(self, report: FolderReport, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(report.folder, done, total)
 
     def _batches(self, uids: list[int]) -> Iterator[list[int]]:
         """At most batch_size messages and FETCH_BYTES together (a larger message alone):
@@ -205,19 +223,24 @@ class _Run:
         # `UID n:*` always matches the highest message, even when it is older than n.
         return uidvalidity, sorted(u for u in self.client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
 
-    def _store_batch(self, report: FolderReport, uidvalidity: int, batch: list[int]) -> None:
+    def _read(self, folder: str, uidvalidity: int, batch: list[int]) -> ReadBatch:
+        """In the reading thread: fetch the batch and read it (see folder)."""
         fetched = self.client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
         # expunged between SEARCH and FETCH: nothing to store
-        arrived = [_incoming(self.settings, report.folder, uidvalidity, uid, fetched[uid]) for uid in batch
+        arrived = [_incoming(self.settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
                    if uid in fetched and b"BODY[]" in fetched[uid]]
         del fetched
+        return read_batch(self.blobs, arrived)
+
+    def _store(self, report: FolderReport, uidvalidity: int, batch: list[int], read: Future[ReadBatch]) -> int:
         with self.db.atomic():  # the batch's messages and the folder's last UID commit together
-            results = save_messages(self.db, self.blobs, arrived, "imap", today=self.today, now=self.now,
-                                    triage=self.triage)
+            results = save_read(self.db, self.blobs, read.result(), "imap", today=self.today, now=self.now,
+                                triage=self.triage)
             _remember(self.db, self.settings.account, report.folder, uidvalidity, batch[-1],
                       self.now or self.today)
         _count(report, results)
         report.last_uid = batch[-1]
+        return len(batch)
 
 
 def _dropped(settings: ImapSettings, report: SyncReport, folder: str, error: Exception) -> FoiError:

@@ -113,41 +113,64 @@ def save_messages(
     Every raw message and attachment is on disk, in one sync, before any row
     names it; then the rows of the whole batch are written in one transaction
     (a commit per message was a fifth of the time of a sync)."""
-    prepared = _prepare(db, blobs, batch)
-    blobs.flush()
+    read = read_batch(blobs, batch, stored=lambda sha256, parsed: find_existing(db, sha256, parsed) is not None)
+    return save_read(db, blobs, read, source, today=today, triage=triage, now=now)
+
+
+@dataclass
+class ReadBatch:
+    """A batch parsed and unpacked, its files written beside their names, nothing stored
+    yet: what `read_batch` gives `save_read`."""
+
+    items: list[_Prepared]
+    staged: BlobStore  # holds this batch's files until save_read makes them durable
+    checked: bool  # whether a message already stored was left unpacked (tree None)
+
+
+def read_batch(blobs: BlobStore, batch: list[Incoming],
+               stored: Callable[[str, ParsedMessage], bool] | None = None) -> ReadBatch:
+    """Stage, parse and unpack the batch's messages; a copy of an earlier one in the batch,
+    or one `stored(sha256, parsed)` says is kept already, is not unpacked. Reads no
+    database without `stored`, so a thread can read the next batch while one is stored."""
+    staged = blobs.beside()
+    # Writing the raw messages waits on the disk while the worker process parses them:
+    # the two overlap (a thread for the files; the parse holds no lock while it waits).
+    with ThreadPoolExecutor(1) as pool:
+        staging = pool.submit(lambda: [staged.stage(incoming.raw) for incoming in batch])
+        parsed = parse_all_within_limits([incoming.raw for incoming in batch])
+        shas = staging.result()
+    seen: set = set()
+    prepared, new = [], []
+    for incoming, sha256, message in zip(batch, shas, parsed, strict=True):
+        keys = {sha256, (message.message_id, message.from_addr, message.subject, message.date)
+                if message.message_id else sha256}
+        repeat = bool(keys & seen)
+        seen.update(keys)
+        prepared.append(_Prepared(incoming, sha256, message, None))
+        if not repeat and not (stored and stored(sha256, message)):
+            new.append(prepared[-1])
+    for item, tree in zip(new, unpack_all_within_limits([item.parsed.attachments for item in new]), strict=True):
+        item.tree = _staged(staged, tree)
+    return ReadBatch(prepared, staged, stored is not None)
+
+
+def save_read(db: Database, blobs: BlobStore, read: ReadBatch, source: str, *, today: dt.date,
+              triage: Triage | None, now: dt.datetime | None = None) -> list[SaveResult]:
+    """Store a batch `read_batch` read, as save_messages does."""
+    read.staged.flush()
+    if not read.checked:  # read without the database: one stored since is a new location only
+        for item in read.items:
+            if item.tree is not None and find_existing(db, item.sha256, item.parsed) is not None:
+                item.tree = None
     stored_at = timestamp_or_start_of(today, now)
     with db.atomic(), _batch(db, triage):
-        return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in prepared]
+        return [_save_prepared(db, blobs, item, source, stored_at, today, triage) for item in read.items]
 
 
 def _batch(db: Database, triage: Triage | None) -> AbstractContextManager[object]:
     if triage is None or triage.batch is None:
         return contextlib.nullcontext()
     return triage.batch(db)
-
-
-def _prepare(db: Database, blobs: BlobStore, batch: list[Incoming]) -> list[_Prepared]:
-    """Stage, parse and unpack the batch's messages; a message already stored, or a copy
-    of an earlier one in the batch, is not unpacked again."""
-    # Writing the raw messages waits on the disk while the worker process parses them:
-    # the two overlap (a thread for the files; the parse holds no lock while it waits).
-    with ThreadPoolExecutor(1) as pool:
-        staging = pool.submit(lambda: [blobs.stage(incoming.raw) for incoming in batch])
-        parsed = parse_all_within_limits([incoming.raw for incoming in batch])
-        staged = staging.result()
-    seen: set = set()
-    prepared, new = [], []
-    for incoming, sha256, message in zip(batch, staged, parsed, strict=True):
-        keys = {sha256, (message.message_id, message.from_addr, message.subject, message.date)
-                if message.message_id else sha256}
-        repeat = bool(keys & seen)
-        seen.update(keys)
-        prepared.append(_Prepared(incoming, sha256, message, None))
-        if not repeat and find_existing(db, sha256, message) is None:
-            new.append(prepared[-1])
-    for item, tree in zip(new, unpack_all_within_limits([item.parsed.attachments for item in new]), strict=True):
-        item.tree = _staged(blobs, tree)
-    return prepared
 
 
 def _staged(blobs: BlobStore, tree: list[Unpacked]) -> list[Unpacked]:
