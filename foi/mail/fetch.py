@@ -23,6 +23,7 @@ from foi.config import load_config
 from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.mail.store import Incoming, Location, ReadBatch, Triage, read_batch, save_read
+from foi.mail.within_limits import Then
 
 BATCH_SIZE = 200
 FETCH_BYTES = 64 * 1024 * 1024  # messages fetched together at most (one larger message alone)
@@ -165,11 +166,12 @@ class _Run:
         touches no database, and each batch still commits whole, in order, with its last UID."""
         uidvalidity, uids = self._new_uids(report)
         done = 0
+        then = self.triage.ahead(self.db) if self.triage and self.triage.ahead and uids else None
         with ThreadPoolExecutor(1) as reader:
             ahead: tuple[list[int], Future[ReadBatch]] | None = None
             try:
                 for batch in list(self._batches(uids)):  # sizes asked here, not while the thread fetches
-                    following = (batch, reader.submit(self._read, report.folder, uidvalidity, batch))
+                    following = (batch, reader.submit(self._read, report.folder, uidvalidity, batch, then))
                     if ahead is not None:
                         done += self._store(report, uidvalidity, *ahead)
                         self._progress(report, done, len(uids))
@@ -223,14 +225,16 @@ class _Run:
         # `UID n:*` always matches the highest message, even when it is older than n.
         return uidvalidity, sorted(u for u in self.client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
 
-    def _read(self, folder: str, uidvalidity: int, batch: list[int]) -> ReadBatch:
+    def _read(self, folder: str, uidvalidity: int, batch: list[int], then: Then | None) -> ReadBatch:
         """In the reading thread: fetch the batch and read it (see folder)."""
         fetched = self.client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
         # expunged between SEARCH and FETCH: nothing to store
         arrived = [_incoming(self.settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
                    if uid in fetched and b"BODY[]" in fetched[uid]]
         del fetched
-        return read_batch(self.blobs, arrived)
+        read = read_batch(self.blobs, arrived, then=then)
+        read.staged.flush()  # here too the disk is waited on while the other thread works
+        return read
 
     def _store(self, report: FolderReport, uidvalidity: int, batch: list[int], read: Future[ReadBatch]) -> int:
         with self.db.atomic():  # the batch's messages and the folder's last UID commit together

@@ -64,6 +64,9 @@ class ParsedMessage:
     errors: list[str] = field(default_factory=list)
     parse_error: str | None = None
     is_outlook_msg: bool = False
+    # What the receiver's triage worked out from the message alone while it was read
+    # (foi.mail.store.Triage.ahead); storage only carries it.
+    read_ahead: object = None
 
     @property
     def auto_submitted(self) -> str | None:

@@ -21,7 +21,7 @@ from foi.blobs import BlobStore
 from foi.clock import timestamp_or_start_of
 from foi.mail.parse import ParsedMessage
 from foi.mail.unpack import Unpacked
-from foi.mail.within_limits import parse_all_within_limits, unpack_all_within_limits, unpack_within_limits
+from foi.mail.within_limits import Then, parse_all_within_limits, unpack_all_within_limits, unpack_within_limits
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class Triage:
 
     message: Callable[[Database, int, ParsedMessage, dt.date, str], object]
     batch: Callable[[Database], AbstractContextManager[object]] | None = None
+    # Given the database (before a sync reads anything), what the worker applies to each
+    # message it parses for the sync (see parse_all_within_limits): the work of `message`
+    # that needs no database, left on ParsedMessage.read_ahead, done while other messages
+    # are stored.
+    ahead: Callable[[Database], Then] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,16 +133,17 @@ class ReadBatch:
 
 
 def read_batch(blobs: BlobStore, batch: list[Incoming],
-               stored: Callable[[str, ParsedMessage], bool] | None = None) -> ReadBatch:
+               stored: Callable[[str, ParsedMessage], bool] | None = None, then: Then | None = None) -> ReadBatch:
     """Stage, parse and unpack the batch's messages; a copy of an earlier one in the batch,
     or one `stored(sha256, parsed)` says is kept already, is not unpacked. Reads no
-    database without `stored`, so a thread can read the next batch while one is stored."""
+    database without `stored`, so a thread can read the next batch while one is stored.
+    `then`: see Triage.ahead."""
     staged = blobs.beside()
     # Writing the raw messages waits on the disk while the worker process parses them:
     # the two overlap (a thread for the files; the parse holds no lock while it waits).
     with ThreadPoolExecutor(1) as pool:
         staging = pool.submit(lambda: [staged.stage(incoming.raw) for incoming in batch])
-        parsed = parse_all_within_limits([incoming.raw for incoming in batch])
+        parsed = parse_all_within_limits([incoming.raw for incoming in batch], then)
         shas = staging.result()
     seen: set = set()
     prepared, new = [], []

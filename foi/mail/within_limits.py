@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from foi import bounded
 from foi.mail import sniff
@@ -66,9 +66,17 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def parse_all_within_limits(raws: list[bytes]) -> list[ParsedMessage]:
-    """parse_within_limits of each message, many to a worker job."""
-    return _in_jobs(raws, len, lambda group: bounded.call(parse_each, group), parse_within_limits)
+# A function the worker calls on each message it has just parsed, with an argument of the
+# caller's: (function, argument). Both are pickled (the function by its name).
+Then = tuple[Callable[[ParsedMessage, Any], None], Any]
+
+
+def parse_all_within_limits(raws: list[bytes], then: Then | None = None) -> list[ParsedMessage]:
+    """parse_within_limits of each message, many to a worker job. `then`, if given, is
+    applied to each message in the same job (see parse_each); a message read again alone,
+    after its job went past a limit, is only parsed."""
+    return _in_jobs(raws, len, lambda group: bounded.call(parse_each, group, then), parse_within_limits,
+                    then is not None)
 
 
 def unpack_all_within_limits(messages: list[list[Part]], limits: Limits | None = None) -> list[list[Unpacked]]:
@@ -83,9 +91,18 @@ def unpack_all_within_limits(messages: list[list[Part]], limits: Limits | None =
                     lambda parts: unpack_within_limits(parts, limits))
 
 
-def parse_each(raws: list[bytes]) -> list[ParsedMessage]:
-    """In the worker: parse_message of each (raises where one does)."""
-    return [parse_message(raw) for raw in raws]
+def parse_each(raws: list[bytes], then: Then | None = None) -> list[ParsedMessage]:
+    """In the worker: parse_message of each (raises where one does), each then handed to
+    `then` (whose failure on one message leaves that message as parsed)."""
+    parsed = [parse_message(raw) for raw in raws]
+    if then is not None:
+        function, argument = then
+        for message in parsed:
+            try:
+                function(message, argument)
+            except Exception:  # noqa: BLE001 - whoever stores the message does the work again, and says why
+                message.read_ahead = None
+    return parsed
 
 
 def unpack_each(messages: list[list[Part]], limits: Limits, seconds: float) -> list[list[Unpacked]]:
@@ -105,12 +122,14 @@ def unpack_each(messages: list[list[Part]], limits: Limits, seconds: float) -> l
 
 
 def _in_jobs(items: Sequence[Item], size: Callable[[Item], int],
-             together: Callable[[list[Item]], list[Result]], alone: Callable[[Item], Result]) -> list[Result]:
+             together: Callable[[list[Item]], list[Result]], alone: Callable[[Item], Result],
+             one_too: bool = False) -> list[Result]:
     """`together` of groups of items up to JOB_BYTES (a job in the worker); `alone` of each
-    item of a group that went past a limit, and of an item too large to share a job."""
+    item of a group that went past a limit, and of an item too large to share a job (unless
+    `one_too`: `together` does more than `alone`, so a group of one tries it first too)."""
     results: list[Result] = []
     for group in _groups(items, size):
-        if len(group) > 1:
+        if len(group) > 1 or (one_too and size(group[0]) <= JOB_BYTES):
             try:
                 results += together(group)
                 continue

@@ -12,6 +12,7 @@ order: it only skips requests that cannot qualify (tests/test_request_index.py c
 them with the walk on random campaigns).
 """
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -50,11 +51,13 @@ class RequestIndex(dict):
         super().__init__(*args, **kwargs)
         self._lookups: _Lookups | None = None
         self._keys: frozenset[str] | None = None
+        self._digest: str | None = None
         self._learned: LearnedReferences | None = None
 
     def _stale(self) -> None:
         self._lookups = None
         self._keys = None
+        self._digest = None
 
     def __setitem__(self, key, row) -> None:
         old = self.get(key)
@@ -96,6 +99,12 @@ class RequestIndex(dict):
         if self._keys is None:
             self._keys = frozenset(self)
         return self._keys
+
+    def references_digest(self) -> str:
+        """A digest of the references, the same in any process (hash() of a set is not)."""
+        if self._digest is None:
+            self._digest = hashlib.sha256("\n".join(sorted(self.references())).encode()).hexdigest()
+        return self._digest
 
     @property
     def lookups(self) -> "_Lookups":

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import weakref
+from dataclasses import dataclass
 from email.message import Message
 
 from sqlite_utils import Database
@@ -18,6 +19,7 @@ from foi.clock import timestamp_or_start_of
 from foi.db import get_row, update_row
 from foi.mail.parse import ParsedMessage
 from foi.mail.store import Triage
+from foi.mail.within_limits import Then
 from foi.tracking.states import Source, apply_transition, plan_transition
 from foi.triage.classify import Classification, classify_message
 from foi.triage.inputs import (
@@ -36,6 +38,8 @@ def as_triage_input(parsed) -> TriageInput:
     """Accept a TriageInput, a stdlib message, or a parsed record carrying one."""
     if isinstance(parsed, TriageInput):
         return parsed
+    if isinstance(parsed, ParsedMessage) and isinstance(parsed.read_ahead, ReadAhead):
+        return parsed.read_ahead.view
     if isinstance(parsed, Message):
         return triage_input_from_email(parsed)
     if isinstance(parsed, ParsedMessage) and parsed.email is not None:
@@ -67,12 +71,13 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.da
     timestamp with offset, dates the changes; without it, the start of `today`."""
     today, now = str(today), timestamp_or_start_of(today, now)
     message = as_triage_input(parsed)
+    ahead = parsed.read_ahead if isinstance(parsed, ParsedMessage) else None
     kept = _kept.get(db)
     try:
         with db.atomic():
             requests = kept if kept is not None else requests_by_reference(db)
             row = get_row(db, "messages", message_row_id)
-            match, result = _match_and_classify(db, row, message, requests)
+            match, result = _match_and_classify(db, row, message, requests, ahead)
             return apply_triage(db, row, match, result, today, now)
     except BaseException:
         if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
@@ -96,17 +101,44 @@ def requests_kept(db: Database):
         _kept.pop(db, None)
 
 
+@dataclass(frozen=True)
+class ReadAhead:
+    """A message's triage view and classification, worked out by the reading worker against
+    the references whose digest is `ours` (see read_ahead)."""
+
+    ours: str
+    view: TriageInput
+    classification: Classification
+
+
+def read_ahead(db: Database) -> Then:
+    """For a sync (Triage.ahead): the worker that parses each message also reads its triage
+    view and classifies it, which needs only our references, while other messages are
+    stored. Where the references have changed by the time it is stored, it is classified again."""
+    requests = _kept.get(db) or requests_by_reference(db)
+    return _classify_ahead, (requests.references(), requests.references_digest())
+
+
+def _classify_ahead(parsed: ParsedMessage, ours: tuple[frozenset[str], str]) -> None:
+    """In the worker: ParsedMessage.read_ahead of one message just parsed."""
+    if parsed.email is not None:
+        view = triage_input_from_parsed(parsed)
+        parsed.read_ahead = ReadAhead(ours[1], view, classify_message(view, ours[0]))
+
+
 # What storage is given: triage each new message, reading the requests once per batch.
-TRIAGE = Triage(triage_message, batch=requests_kept)
+TRIAGE = Triage(triage_message, batch=requests_kept, ahead=read_ahead)
 
 
-def _match_and_classify(db: Database, row: dict, message: TriageInput,
-                        requests: RequestIndex) -> tuple[RequestMatch, Classification]:
+def _match_and_classify(db: Database, row: dict, message: TriageInput, requests: RequestIndex,
+                        ahead: object = None) -> tuple[RequestMatch, Classification]:
     """A message filed by hand stays filed; any other is matched by the rules."""
     if row["match_rule"] == "manual" and row["request_id"]:
         match = RequestMatch(row["request_id"], "manual", row["match_evidence"] or "")
     else:
         match = match_message(db, message, requests)
+    if isinstance(ahead, ReadAhead) and ahead.ours == requests.references_digest():
+        return match, ahead.classification
     return match, classify_message(message, requests.references())
 
 
