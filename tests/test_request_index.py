@@ -8,6 +8,7 @@ import string
 import sys
 
 import pytest
+from sqlite_utils import Database
 
 from foi.campaign.references import normalise_reference
 from foi.triage.learned import FOLD, LearnedReferences, ending, quotes
@@ -121,17 +122,16 @@ def test_the_fold_table_holds_every_character_that_matches_a_letter_or_digit_ign
     assert "ABCxyz".translate(FOLD) == "abcxyz"
 
 
-class FakeDb:
-    """The two reads LearnedReferences makes, answered from lists (the real queries are
-    covered by the batch test below and by tests/test_migrations.py)."""
-
-    def __init__(self, pairs):
-        self.pairs = pairs
-
-    def query(self, sql, params=None):
-        if "classification_evidence" in sql:
-            return iter([])
-        return iter([{"request_id": rid, "their_reference": ref} for rid, ref in sorted(set(self.pairs))])
+def learned_db(pairs):
+    """A database holding only what LearnedReferences reads: each pair as a message's
+    council reference (the real schema's queries are covered below and in test_migrations)."""
+    db = Database(memory=True)
+    db.execute("CREATE TABLE requests (id INTEGER PRIMARY KEY, their_reference TEXT)")
+    db.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, request_id INTEGER, their_reference TEXT, "
+               "classification_evidence TEXT)")
+    for request_id, reference in pairs:
+        db.execute("INSERT INTO messages (request_id, their_reference) VALUES (?, ?)", [request_id, reference])
+    return db
 
 
 REFS = ["FOI/2024/0456", "FOI-2024-0456", "7341", "123456", "ABC 12", "case_99", "X.1.K",
@@ -142,7 +142,7 @@ REFS = ["FOI/2024/0456", "FOI-2024-0456", "7341", "123456", "ABC 12", "case_99",
 def test_learned_reference_hits_are_those_of_trying_every_reference(seed):
     rng = random.Random(seed)
     pairs = [(rng.randint(1, 8), rng.choice(REFS)) for _ in range(25)]
-    learned = LearnedReferences(FakeDb(pairs))
+    learned = LearnedReferences(learned_db(pairs))
     ordered = [(rid, ref) for rid in sorted({r for r, _ in pairs}) for ref in sorted({f for r, f in pairs if r == rid})]
     assert learned.pairs() == ordered
     pieces = ["our ref: ", "Case number ", "see ", "FOI 2024 0456", "foi20240456", "ref 7341", "7341",

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.clock import timestamp_or_start_of
+from foi.db import atomic
 from foi.mail.parse import ParsedMessage
 from foi.mail.unpack import Unpacked
 from foi.mail.within_limits import Then, parse_all_within_limits, unpack_all_within_limits, unpack_within_limits
@@ -205,7 +206,7 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
     # message that was not triaged (a re-sync would skip it as already stored).
     received_at = item.incoming.received_at or parsed.received_date or parsed.date
     try:
-        with db.atomic():
+        with atomic(db):
             message, counts = _insert_rows(db, item, source, stored_at, received_at)
             if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
                 triage.message(db, message, parsed, today, stored_at)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from foi.db import rows
+
 # Both read through partial indexes (migration 0014).
 LEARNED_REFERENCES = ("SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
                       "UNION SELECT request_id, their_reference FROM messages "
@@ -82,11 +84,11 @@ class LearnedReferences:
         in its messages' evidence, oldest message first."""
         one = {"request": request_id}
         columns: dict[int, list[str]] = {}
-        for row in self.db.query(LEARNED_REFERENCES if request_id is None else LEARNED_OF_ONE, one):
+        for row in rows(self.db, LEARNED_REFERENCES if request_id is None else LEARNED_OF_ONE, one):
             columns.setdefault(row["request_id"], []).append(row["their_reference"])
         learned = {rid: sorted(refs) for rid, refs in sorted(columns.items())}
         evidence_sql = LEARNED_IN_EVIDENCE if request_id is None else EVIDENCE_OF_ONE
-        for row in sorted(self.db.query(evidence_sql, one), key=lambda r: (r["request_id"], r["id"])):
+        for row in sorted(rows(self.db, evidence_sql, one), key=lambda r: (r["request_id"], r["id"])):
             try:
                 evidence = json.loads(row["classification_evidence"])
             except ValueError:

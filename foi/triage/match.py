@@ -28,6 +28,7 @@ from email.message import Message
 from sqlite_utils import Database
 
 from foi.campaign.references import find_references, normalise_reference
+from foi.db import rows
 from foi.triage.inputs import TriageInput
 from foi.triage.request_index import RequestIndex, as_index
 from foi.vocabulary import OPEN_STATES
@@ -72,10 +73,10 @@ def requests_by_reference(db: Database, request_id: int | None = None) -> Reques
     """Every request (or the one with `request_id`) with its body's name and
     domains, by normalised reference."""
     if request_id is None:
-        rows = db.query(REQUESTS_WITH_BODIES)
+        found = rows(db, REQUESTS_WITH_BODIES)
     else:
-        rows = db.query(REQUESTS_WITH_BODIES + " WHERE r.id = ?", [request_id])
-    return RequestIndex((normalise_reference(row["reference"]), row) for row in rows)
+        found = rows(db, REQUESTS_WITH_BODIES + " WHERE r.id = ?", [request_id])
+    return RequestIndex((normalise_reference(row["reference"]), row) for row in found)
 
 
 def _by_address(db, message: TriageInput, requests: dict) -> RequestMatch | None:
@@ -92,7 +93,7 @@ def _by_thread(db, message: TriageInput, requests: dict) -> RequestMatch | None:
     ids = [*message.in_reply_to, *message.references, *returned_message_ids(message)]
     for message_id in ids:
         bare = message_id.strip("<>")
-        row = next(db.query("SELECT request_id, message_id FROM outgoing WHERE message_id IN (?, ?)",
+        row = next(rows(db, "SELECT request_id, message_id FROM outgoing WHERE message_id IN (?, ?)",
                             [bare, f"<{bare}>"]), None)
         if row:
             return RequestMatch(row["request_id"], "thread", f"<{bare}>")
@@ -133,7 +134,7 @@ def _by_their_reference(db, message: TriageInput, requests: RequestIndex) -> Req
 
 
 def _by_known_sender(db, message: TriageInput, requests: RequestIndex) -> RequestMatch | None:
-    row = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
+    row = next(rows(db, "SELECT body_code FROM known_senders WHERE address = ?",
                         [message.from_addr]), None)
     if row is None:
         return None
@@ -174,7 +175,7 @@ def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int 
         row = requests.with_id(request_id)
         if row is not None:
             offer(row, 0.9, f"quotes {reference}, the council's reference for this request")
-    known = next(db.query("SELECT body_code FROM known_senders WHERE address = ?",
+    known = next(rows(db, "SELECT body_code FROM known_senders WHERE address = ?",
                           [message.from_addr]), None)
     codes = requests.sender_bodies(message.from_addr)
     named = set(requests.named_in(f"{message.from_name} {message.subject} {message.body_text}".lower()))
@@ -190,6 +191,6 @@ def rank_guesses(db: Database, message: TriageInput, requests: dict, limit: int 
         if key in named:
             offer(row, 0.4, f"mentions {row['body_name']}")
     ranked = sorted(scores.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    rows = {rid: requests[requests.lookups.by_id[rid]] for rid, _ in ranked}
-    return [Guess(rid, rows[rid]["reference"], rows[rid]["body_name"], score, reason)
+    chosen = {rid: requests[requests.lookups.by_id[rid]] for rid, _ in ranked}
+    return [Guess(rid, chosen[rid]["reference"], chosen[rid]["body_name"], score, reason)
             for rid, (score, reason) in ranked]

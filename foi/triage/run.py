@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from foi.campaign.references import normalise_reference
 from foi.clock import timestamp_or_start_of
-from foi.db import get_row, update_row
+from foi.db import atomic, get_row, update_row
 from foi.mail.parse import ParsedMessage
 from foi.mail.store import Triage
 from foi.mail.within_limits import Then
@@ -74,7 +74,7 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.da
     ahead = parsed.read_ahead if isinstance(parsed, ParsedMessage) else None
     kept = _kept.get(db)
     try:
-        with db.atomic():
+        with atomic(db):
             requests = kept if kept is not None else requests_by_reference(db)
             row = get_row(db, "messages", message_row_id)
             match, result = _match_and_classify(db, row, message, requests, ahead)
