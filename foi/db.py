@@ -31,6 +31,27 @@ def connect(path: Path) -> Database:
 
 
 @contextlib.contextmanager
+def atomic(db: Database):
+    """db.atomic(), with one name for every savepoint: sqlite-utils names each one
+    afresh, and each new name pushed a prepared statement out of the connection's
+    cache (128), so a loop of small transactions prepared its statements again."""
+    conn = db.conn
+    if not conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("SAVEPOINT foi")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:  # an error may have ended the transaction already
+            conn.execute("ROLLBACK TO SAVEPOINT foi")
+            conn.execute("RELEASE SAVEPOINT foi")
+        raise
+    conn.execute("RELEASE SAVEPOINT foi")
+
+
+@contextlib.contextmanager
 def commits_not_waiting_for_disk(db: Database):
     """Commits inside do not wait for the disk (WAL, synchronous=NORMAL): they
     survive a crash of foi, and a power cut can undo only them; the next commit
@@ -77,6 +98,19 @@ def update_row(db: Database, table: str, row_id: int, values: dict) -> None:
     """Set `values` on one row (no commit: the caller owns the transaction)."""
     assignments = ", ".join(f"{column} = ?" for column in values)
     db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id])
+
+
+def update_returning(db: Database, table: str, row_id: int, values: dict, increment: str | None = None) -> dict:
+    """update_row that returns the row as it now is (one statement, not a read and a
+    write), adding 1 to the column `increment` if given."""
+    assignments = [f"{column} = ?" for column in values] + ([f"{increment} = {increment} + 1"] if increment else [])
+    cursor = db.execute(f"UPDATE {table} SET {', '.join(assignments)} WHERE id = ? RETURNING *",
+                        [*values.values(), row_id])
+    names = [column[0] for column in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no {table} row {row_id}")
+    return dict(zip(names, row))
 
 
 def insert_row(db: Database, table: str, values: dict) -> int:
