@@ -27,6 +27,7 @@ import fcntl
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -35,7 +36,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.config import Config, SenderConfig
-from foi.db import blob_dir, commits_not_waiting_for_disk, get_row
+from foi.db import atomic, blob_dir, commits_not_waiting_for_disk, get_row
 from foi.errors import FoiError
 from foi.letters.render import Rendered, Renderer
 from foi.mail.compose import Envelope, build_message, make_message_id
@@ -338,14 +339,52 @@ class _Queued:
 
 def _send_batches(db: Database, messages: Sequence[PlannedMessage], how: Sending, report: SendReport,
                   emit: Callable[[Outcome | None], None]) -> None:
+    """Batch after batch; with no pause between them, the next batch's bytes are
+    written to disk (by a thread) while this one is handed over."""
     pending = deque(messages)
     # Without a boot id a message queued by a killed run cannot be told from one in flight:
     # one at a time then, so a kill leaves one uncertain message, as it always did.
     most = how.batch if outgoing.this_boot() else 1
-    while pending:
-        how.pacer.wait()
-        batch = _next_batch(pending, how.pacer.without_pause(most))
-        pending.extendleft(reversed(_send_batch(db, batch, how, report, emit)))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foi-blobs") as writer:
+        ahead: _Composed | None = None
+        sizes = _ramp(most)
+        while pending or ahead:
+            how.pacer.wait()
+            if ahead is None:
+                ahead = _compose_batch(_next_batch(pending, how.pacer.without_pause(next(sizes))), how, writer)
+            current, ahead = ahead, None
+            if how.pacer.without_pause(most) > 1 and pending:  # no pause to come: prepare the next
+                ahead = _compose_batch(_next_batch(pending, next(sizes)), how, writer)
+            handed_back = _send_batch(db, current, how, report, emit)
+            if handed_back:  # a pause: what was prepared is no longer next, and is composed afresh
+                pending.extendleft(reversed(handed_back + (ahead.batch if ahead else [])))
+                ahead = None
+
+
+def _ramp(most: int) -> Iterator[int]:
+    """Batch sizes: small at first, so the first message leaves soon and the next
+    batch's bytes are on disk by the time the one before has been handed over."""
+    size = min(most, 10)
+    while True:
+        yield size
+        size = min(most, size * 3)
+
+
+@dataclass
+class _Composed:
+    """A batch's messages with their Message-IDs and bytes, which a thread is keeping."""
+
+    batch: list[PlannedMessage]
+    now: dt.datetime
+    composed: list[tuple[str, bytes]]
+    kept: Future[list[str]]  # the sha256 of each, once on disk
+
+
+def _compose_batch(batch: list[PlannedMessage], how: Sending, writer: Executor) -> _Composed:
+    now = how.now()
+    composed = [compose_message(message, how.sender, now) for message in batch]
+    kept = writer.submit(outgoing.save_raws, how.blob_dir, [raw for _, raw in composed])
+    return _Composed(batch, now, composed, kept)
 
 
 def _next_batch(pending: deque[PlannedMessage], most: int) -> list[PlannedMessage]:
@@ -359,16 +398,20 @@ def _next_batch(pending: deque[PlannedMessage], most: int) -> list[PlannedMessag
     return batch
 
 
-def _send_batch(db: Database, batch: list[PlannedMessage], how: Sending, report: SendReport,
+def _send_batch(db: Database, batch: _Composed, how: Sending, report: SendReport,
                 emit: Callable[[Outcome | None], None]) -> list[PlannedMessage]:
     """Queue the batch, then hand its messages over one by one; the outcomes need not
     wait for the disk (lost in a power cut, a message is uncertain, as after a kill).
-    Returns the messages handed back unqueued before a pause (a temporary refusal
-    waits minutes: the others do not wait queued meanwhile)."""
+    A message's acceptance is recorded in the commit that marks the next one's turn,
+    before that one is handed over: as before, a kill leaves at most the message in
+    hand unrecorded. Returns the messages handed back unqueued before a pause (a
+    temporary refusal waits minutes: the others do not wait queued meanwhile)."""
     waiting = deque(_queue_batch(db, batch, how))
     handed_back: list[_Queued] = []
+    accepted = _Accepted(db)
 
     def hand_back() -> None:
+        accepted.record()
         handed_back.extend(waiting)
         waiting.clear()
         _unqueue(db, handed_back)
@@ -377,25 +420,45 @@ def _send_batch(db: Database, batch: list[PlannedMessage], how: Sending, report:
         with commits_not_waiting_for_disk(db):
             while waiting:
                 queued = waiting.popleft()
-                outgoing.mark_sending(db, queued.outgoing_id, how.now())
+                with atomic(db):
+                    accepted.record()
+                    outgoing.mark_sending(db, queued.outgoing_id, how.now())
                 emit(_deliver(db, queued.outgoing_id, queued.names, queued.raw, queued.previous, how, report,
-                              before_pause=hand_back))
+                              before_pause=hand_back, accept=accepted.hold))
     finally:
+        with commits_not_waiting_for_disk(db):
+            accepted.record()
         _unqueue(db, list(waiting))  # the run stopped before their turn: they never left
     return [queued.message for queued in handed_back]
 
 
-def _queue_batch(db: Database, batch: list[PlannedMessage], how: Sending) -> list[_Queued]:
-    """Compose every message, keep the bytes (one disk sync for all) and record every
-    one 'sending' with its Message-ID, in one commit that reaches the disk."""
-    now = how.now()
-    composed = [compose_message(message, how.sender, now) for message in batch]
-    shas = outgoing.save_raws(how.blob_dir, [raw for _, raw in composed])
+class _Accepted:
+    """The last message the server accepted, held until the next commit records it."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._held: tuple[int, dt.datetime, dt.datetime, str] | None = None
+
+    def hold(self, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime, how: str) -> None:
+        self.record()  # never two held: the first would be lost
+        self._held = (outgoing_id, sent_at, now, how)
+
+    def record(self) -> None:
+        if self._held is not None:
+            outgoing_id, sent_at, now, how = self._held
+            outgoing.mark_sent(self.db, outgoing_id, sent_at, now, how=how)
+            self._held = None
+
+
+def _queue_batch(db: Database, batch: _Composed, how: Sending) -> list[_Queued]:
+    """Once the batch's bytes are on disk (one disk sync for all), record every
+    message 'sending' with its Message-ID, in one commit that reaches the disk."""
+    shas = batch.kept.result()
     queued = []
-    with db.atomic():
-        for message, (message_id, raw), sha in zip(batch, composed, shas, strict=True):
+    with atomic(db):
+        for message, (message_id, raw), sha in zip(batch.batch, batch.composed, shas, strict=True):
             previous = get_row(db, "requests", message.request_id)["state"]
-            outgoing_id = _queue_one(db, message, message_id, sha, how, now)
+            outgoing_id = _queue_one(db, message, message_id, sha, how, batch.now)
             if outgoing_id is not None:  # else sent or claimed since the plan was made
                 queued.append(_Queued(message, outgoing_id, raw, previous))
     return queued
@@ -414,7 +477,7 @@ def _queue_one(db: Database, message: PlannedMessage, message_id: str, sha: str,
 
 
 def _unqueue(db: Database, never_sent: list[_Queued]) -> None:
-    with db.atomic():
+    with atomic(db):
         for queued in never_sent:
             outgoing.unqueue(db, queued.outgoing_id)
 
@@ -452,10 +515,11 @@ def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: Send
 
 def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: bytes,
              previous_state: str | None, how: Sending, report: SendReport,
-             before_pause: Callable[[], None] = lambda: None) -> Outcome:
+             before_pause: Callable[[], None] = lambda: None, accept: Callable[..., None] | None = None) -> Outcome:
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
-    simply stays uncertain."""
+    simply stays uncertain. `accept` records an accepted message in place of
+    outgoing.mark_sent (in a later commit: see _send_batch)."""
     row = get_row(db, "outgoing", outgoing_id)
     to_addr = row["to_addr"]
     delays = list(how.retry_delays)
@@ -483,8 +547,11 @@ def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: b
             raise
         break
     sent_at = how.now()
-    with commits_not_waiting_for_disk(db):  # the record made before the hand-over did wait
-        outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
+    if accept is not None:
+        accept(outgoing_id, sent_at, how.now(), f"accepted by {how.transport.name}")
+    else:
+        with commits_not_waiting_for_disk(db):  # the record made before the hand-over did wait
+            outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
     _copy_to_sent(how, raw, sent_at, names[0], report)
     return Outcome(*names, to_addr, "sent", row["message_id"])
 
