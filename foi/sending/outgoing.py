@@ -95,9 +95,11 @@ def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...] = ("re
     """Our newest message of one of `kinds` for the request, whatever its state: one
     still 'sending' or 'uncertain' must be settled before another of its kind."""
     marks = ", ".join("?" * len(kinds))
-    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) "
-                         "ORDER BY id DESC LIMIT 1", [request_id, *kinds]))
-    return rows[0] if rows else None
+    # db.execute, not db.query: this runs once a message, and query() wraps each in a savepoint
+    cursor = db.execute(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) "
+                        "ORDER BY id DESC LIMIT 1", [request_id, *kinds])
+    row = cursor.fetchone()
+    return dict(zip([column[0] for column in cursor.description], row)) if row else None
 
 
 def pending_outbox_copy(db: Database, request_id: int, kind: str) -> dict | None:
