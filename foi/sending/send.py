@@ -420,11 +420,14 @@ def _send_batch(db: Database, batch: _Composed, how: Sending, report: SendReport
         with commits_not_waiting_for_disk(db):
             while waiting:
                 queued = waiting.popleft()
-                with atomic(db):
-                    accepted.record()
-                    outgoing.mark_sending(db, queued.outgoing_id, how.now())
+
+                def turn(queued: _Queued = queued) -> None:
+                    with atomic(db):
+                        accepted.record()
+                        outgoing.mark_sending(db, queued.outgoing_id, how.now())
+
                 emit(_deliver(db, queued.outgoing_id, queued.names, queued.raw, queued.previous, how, report,
-                              before_pause=hand_back, accept=accepted.hold))
+                              before_pause=hand_back, turn=turn, accept=accepted.hold))
     finally:
         with commits_not_waiting_for_disk(db):
             accepted.record()
@@ -515,17 +518,20 @@ def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: Send
 
 def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: bytes,
              previous_state: str | None, how: Sending, report: SendReport,
-             before_pause: Callable[[], None] = lambda: None, accept: Callable[..., None] | None = None) -> Outcome:
+             before_pause: Callable[[], None] = lambda: None, turn: Callable[[], None] = lambda: None,
+             accept: Callable[..., None] | None = None) -> Outcome:
     """Hand one message to the transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
-    simply stays uncertain. `accept` records an accepted message in place of
-    outgoing.mark_sent (in a later commit: see _send_batch)."""
+    simply stays uncertain. `turn` (its commit) runs once, before any of the message
+    leaves. `accept` records an accepted message in place of outgoing.mark_sent (in
+    a later commit: see _send_batch)."""
     row = get_row(db, "outgoing", outgoing_id)
     to_addr = row["to_addr"]
     delays = list(how.retry_delays)
+    pending = [turn]
     while True:
         try:
-            how.transport.send(how.from_addr, to_addr, raw)
+            _hand_over(how.transport, how.from_addr, to_addr, raw, pending)
         except SenderRefused as refusal:
             error = FoiError(f"The SMTP server refused our sender address {how.sender.email}: {refusal}",
                              "Check sender.email: the account must be allowed to send as it.")
@@ -554,6 +560,21 @@ def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: b
             outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
     _copy_to_sent(how, raw, sent_at, names[0], report)
     return Outcome(*names, to_addr, "sent", row["message_id"])
+
+
+def _hand_over(transport: Transport, sender: str, to_addr: str, raw: bytes, pending: list[Callable[[], None]]) -> None:
+    """Send, first running what is `pending` (the turn's commit, once). Over SMTP it
+    runs while the server answers MAIL FROM: with a server across a network, the
+    commit costs no wait of its own."""
+    def first() -> None:
+        while pending:
+            pending.pop()()
+
+    if isinstance(transport, SmtpTransport):
+        transport.send(sender, to_addr, raw, meanwhile=first)
+    else:
+        first()
+        transport.send(sender, to_addr, raw)
 
 
 def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
