@@ -121,9 +121,9 @@ def save_outbox_copy(db: Database, request_id: int, *, kind: str, message_id: st
 
 def _put_draft(db: Database, request_id: int, kind: str, latest: dict | None, fields: dict,
                now: dt.datetime) -> int:
-    """The request's draft of `kind` holding `fields`: `latest` (its newest message of that
-    kind) taken over if it is a draft, written to outbox/ or left by an interrupted run and
-    so never sent; else a new row."""
+    """The request's draft of `kind` holding `fields` (which may queue it at once): `latest`
+    (its newest message of that kind) taken over if it is a draft, written to outbox/ or
+    left by an interrupted run and so never sent; else a new row."""
     if latest and (latest["state"] == "draft" or left_unsent(latest)):
         update_row(db, "outgoing", latest["id"], {"state": "draft", "queued": None, **fields})
         return latest["id"]
@@ -155,16 +155,14 @@ def queue_request(db: Database, request_id: int, *, message_id: str, to_addr: st
         if request["state"] not in SENDABLE_STATES or in_flight(latest) or (
                 latest and latest["state"] == OutgoingState.SENT):
             return None
-        outgoing_id = _put_draft(db, request_id, "request", latest, {
+        return _put_draft(db, request_id, "request", latest, {
             "message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
-            "transport": transport, "error": None}, now)
-        _queue(db, outgoing_id, now)
-    return outgoing_id
+            "transport": transport, "error": None, **_queued(now)}, now)
 
 
-def _queue(db: Database, outgoing_id: int, now: dt.datetime) -> None:
-    update_row(db, "outgoing", outgoing_id, {"state": "sending", "queued": this_boot() or "unknown",
-                                             "attempted_at": iso(now)})
+def _queued(now: dt.datetime) -> dict:
+    """The fields of a queued message, written with the rest of its row."""
+    return {"state": "sending", "queued": this_boot() or "unknown", "attempted_at": iso(now)}
 
 
 def unqueue(db: Database, outgoing_id: int) -> None:
@@ -244,11 +242,9 @@ def queue_thread_message(db: Database, request_id: int, *, kind: str, message_id
         for row in (dict(zip(names, values)) for values in rows.fetchall()):
             if in_flight(row) or (row["state"] == "sent" and blocked_since and row["sent_at"] >= blocked_since):
                 return None
-        outgoing_id = _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), {
+        return _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), {
             "message_id": message_id, "transport": transport, "to_addr": to_addr, "subject": subject,
-            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None}, now)
-        _queue(db, outgoing_id, now)
-    return outgoing_id
+            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None, **_queued(now)}, now)
 
 
 def mark_failed(db: Database, outgoing_id: int, error: str, now: dt.datetime) -> None:
