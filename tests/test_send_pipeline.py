@@ -236,3 +236,26 @@ def test_the_turn_runs_once_after_mail_from_and_an_error_in_it_sends_nothing(smt
     transport.close()
     assert turns == [0]  # once, before the message reached the server
     assert [r.content.strip().splitlines()[-1] for r in smtp_server.handler.received] == [b"second"]
+
+
+def test_a_message_the_server_never_reached_still_has_its_turn_before_its_outcome(smtp_server, run):
+    """The turn is committed while the server answers MAIL FROM; where the line was lost before
+    that, the message fails as before: its turn recorded, then the failure, its request failed."""
+    make_campaign(count=3)
+    config = load_config(env={"FOI_SMTP_HOST": "127.0.0.1", "FOI_SMTP_PORT": str(smtp_server.port),
+                              "FOI_SMTP_SECURITY": "none"})
+
+    class LostBeforeMailFrom(SmtpTransport):
+        def _envelope(self, sender, recipient, meanwhile):
+            if recipient.endswith(lost):
+                raise NotSent(421, "connection lost before sending: gone")
+            return super()._envelope(sender, recipient, meanwhile)
+
+    lost = sorted(r["foi_email"] for r in rows("SELECT foi_email FROM bodies WHERE foi_email IS NOT NULL"))[1]
+    outcomes = send_with(LostBeforeMailFrom(config.smtp), retry_delays=())
+
+    assert Counter(o.status for o in outcomes) == {"sent": 2, "failed": 1}
+    failed = rows("SELECT o.state, o.attempts, o.queued, r.state AS request FROM outgoing o "
+                  "JOIN requests r ON r.id = o.request_id WHERE o.to_addr = ?", [lost])
+    assert failed == [{"state": "failed", "attempts": 1, "queued": None, "request": "failed"}]
+    assert smtp_server.handler.count() == 2

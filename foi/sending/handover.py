@@ -254,11 +254,15 @@ def _hand_over(transport: Transport, sender: str, to_addr: str, raw: bytes, pend
         while pending:
             pending.pop()()
 
-    if isinstance(transport, SmtpTransport):
-        transport.send(sender, to_addr, raw, meanwhile=first)
-    else:
-        first()
-        transport.send(sender, to_addr, raw)
+    try:
+        if isinstance(transport, SmtpTransport):
+            transport.send(sender, to_addr, raw, meanwhile=first)
+        else:
+            first()
+            transport.send(sender, to_addr, raw)
+    except (NotSent, MaybeSent, FoiError):
+        first()  # an outcome is recorded after the turn, even where the server was never reached
+        raise
 
 
 def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
