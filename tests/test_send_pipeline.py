@@ -242,6 +242,7 @@ def test_a_message_the_server_never_reached_still_has_its_turn_before_its_outcom
     """The turn is committed while the server answers MAIL FROM; where the line was lost before
     that, the message fails as before: its turn recorded, then the failure, its request failed."""
     make_campaign(count=3)
+    smtp_server.handler.reset(Behaviour())
     config = load_config(env={"FOI_SMTP_HOST": "127.0.0.1", "FOI_SMTP_PORT": str(smtp_server.port),
                               "FOI_SMTP_SECURITY": "none"})
 
