@@ -11,8 +11,10 @@ requests.state:  draft | failed -> sending -> awaiting_response | failed
 Message-ID, `queued` holding the boot id, in one commit that reaches the disk.
 At its turn (mark_sending) the message is unqueued and its request moves to
 'sending', in a commit that need not wait for the disk: it survives a crash of
-foi, not a power cut. So a message still queued after a crash never left if the
-machine has not restarted since (left_unsent); after a restart it is uncertain.
+foi, not a power cut; the same commit records the acceptance of the message before
+(mark_sent), so a kill leaves at most the message in hand without its outcome. So a
+message still queued after a crash never left if the machine has not restarted since
+(left_unsent); after a restart it is uncertain.
 
 A message written into outbox/ (no SMTP server: nobody receives it) stays a draft,
 transport 'outbox', and its request stays as it was: no clock starts. The next real
