@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from foi.db import atomic, commits_not_waiting_for_disk, get_row
+from foi.db import atomic, commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.mail.transport import MaybeSent, NotSent, SenderRefused, SmtpTransport, Transport
 from foi.sending import outgoing
@@ -24,6 +24,7 @@ class _Queued:
 
     message: PlannedMessage
     outgoing_id: int
+    message_id: str
     raw: bytes
     previous: str  # its request's state before this run
 
@@ -120,7 +121,8 @@ def _send_batch(db: Database, batch: _Composed, how: Sending, report: SendReport
                     with accepted.recorded():
                         outgoing.mark_sending(db, queued.outgoing_id, how.now())
 
-                emit(_deliver(db, queued.outgoing_id, queued.names, queued.raw, queued.previous, how, report,
+                row = {"id": queued.outgoing_id, "to_addr": queued.message.to_addr, "message_id": queued.message_id}
+                emit(_deliver(db, row, queued.names, queued.raw, queued.previous, how, report,
                               before_pause=hand_back, turn=turn, accept=accepted.hold))
     finally:
         with commits_not_waiting_for_disk(db):
@@ -162,11 +164,13 @@ def _queue_batch(db: Database, batch: _Composed, how: Sending) -> list[_Queued]:
     shas = batch.kept.result()
     queued = []
     with atomic(db):
+        ids = [message.request_id for message in batch.batch]  # never none: a batch has a message
+        states = dict(db.execute(f"SELECT id, state FROM requests WHERE id IN ({', '.join('?' * len(ids))})",
+                                 ids).fetchall())  # their states before this run, in one read
         for message, (message_id, raw), sha in zip(batch.batch, batch.composed, shas, strict=True):
-            previous = get_row(db, "requests", message.request_id)["state"]
             outgoing_id = _queue_one(db, message, message_id, sha, how, batch.now)
             if outgoing_id is not None:  # else sent or claimed since the plan was made
-                queued.append(_Queued(message, outgoing_id, raw, previous))
+                queued.append(_Queued(message, outgoing_id, message_id, raw, states[message.request_id]))
     return queued
 
 
@@ -197,20 +201,20 @@ def resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendR
                        "it unchanged")
     how.pacer.wait()
     outgoing.mark_sending(db, row["id"], how.now())
-    return _deliver(db, row["id"], (item.reference, item.body_code, item.body_name), raw, None, how, report)
+    return _deliver(db, row, (item.reference, item.body_code, item.body_name), raw, None, how, report)
 
 
-def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: bytes,
+def _deliver(db: Database, row: dict, names: tuple[str, str, str], raw: bytes,
              previous_state: str | None, how: Sending, report: SendReport,
              before_pause: Callable[[], None] = lambda: None, turn: Callable[[], None] = lambda: None,
              accept: Callable[..., None] | None = None) -> Outcome:
-    """Hand one message to the transport, retrying temporary refusals.
+    """Hand one message (`row`: its outgoing id, to_addr and message_id) to the
+    transport, retrying temporary refusals.
     previous_state None means a re-send: if it cannot be attempted the message
     simply stays uncertain. `turn` (its commit) runs once, before any of the message
     leaves. `accept` records an accepted message in place of outgoing.mark_sent (in
     a later commit: see _send_batch)."""
-    row = get_row(db, "outgoing", outgoing_id)
-    to_addr = row["to_addr"]
+    outgoing_id, to_addr = row["id"], row["to_addr"]
     delays = list(how.retry_delays)
     pending = [turn]
     while True:
