@@ -7,6 +7,7 @@ renders, builds, keeps and records every message exactly once (one durable commi
 batch); the raw loop only hands over bytes foi made in a warm-up run.
 
 Run: python3 bench/send.py [--trials 5]
+     python3 bench/send.py --profile   # one foi send of the 500 under cProfile
 """
 
 import argparse
@@ -14,6 +15,7 @@ import datetime as dt
 import shutil
 import smtplib
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
@@ -43,9 +45,22 @@ def build_drafts(db_path: Path, per_campaign: int = 250) -> None:
     db.close()
 
 
+def profile(foi_send, top: int = 35) -> None:
+    """One foi send under cProfile: the top functions by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(foi_send)
+    for order in ("cumulative", "tottime"):
+        print(f"## one foi send of 500 requests under cProfile, by {order} time")
+        pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(order).print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="run one foi send under cProfile")
     args = parser.parse_args()
     server = SmtpServer().start()
     server.handler.reset(Behaviour())  # record only, deliver nowhere
@@ -81,6 +96,10 @@ def main() -> None:
 
         fresh_copy()
         foi_send()  # warm-up, and the bytes the raw side sends
+        if args.profile:
+            fresh_copy()
+            profile(foi_send)
+            return
         with sqlite3.connect(state["last"]) as conn:
             sent = conn.execute("SELECT to_addr, raw_sha256 FROM outgoing ORDER BY id").fetchall()
         blobs = blob_dir(state["last"])

@@ -1,7 +1,6 @@
 """Opening the campaign database: one SQLite file, migrated on every open."""
 
 import contextlib
-import itertools
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,6 +29,27 @@ def connect(path: Path) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
     migrations.apply(db)
     return db
+
+
+@contextlib.contextmanager
+def atomic(db: Database):
+    """db.atomic(), with one name for every savepoint: sqlite-utils names each one
+    afresh, and each new name pushed a prepared statement out of the connection's
+    cache (128), so a loop of small transactions prepared its statements again."""
+    conn = db.conn
+    if not conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("SAVEPOINT foi")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:  # an error may have ended the transaction already
+            conn.execute("ROLLBACK TO SAVEPOINT foi")
+            conn.execute("RELEASE SAVEPOINT foi")
+        raise
+    conn.execute("RELEASE SAVEPOINT foi")
 
 
 @contextlib.contextmanager
@@ -83,33 +103,23 @@ def rows(db: Database, sql: str, params: Sequence | dict = ()) -> Iterator[dict]
     return (dict(zip(names, row)) for row in cursor)
 
 
-_SAVEPOINT_NUMBERS = itertools.count()
-
-
-@contextlib.contextmanager
-def atomic(db: Database) -> Iterator[Database]:
-    """db.atomic(), with its savepoint inside a transaction named by a counter: sqlite-utils
-    asks the system for random bytes to name each, a tenth of a millisecond a message in a sync."""
-    if not db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    name = f"foi_{next(_SAVEPOINT_NUMBERS)}"
-    db.conn.execute(f"SAVEPOINT {name}")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:  # an error may have ended the transaction, savepoint and all
-            db.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            db.conn.execute(f"RELEASE SAVEPOINT {name}")
-        raise
-    db.conn.execute(f"RELEASE SAVEPOINT {name}")
-
-
 def update_row(db: Database, table: str, row_id: int, values: dict) -> None:
     """Set `values` on one row (no commit: the caller owns the transaction)."""
     assignments = ", ".join(f"{column} = ?" for column in values)
     db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id])
+
+
+def update_returning(db: Database, table: str, row_id: int, values: dict, increment: str | None = None) -> dict:
+    """update_row that returns the row as it now is (one statement, not a read and a
+    write), adding 1 to the column `increment` if given."""
+    assignments = [f"{column} = ?" for column in values] + ([f"{increment} = {increment} + 1"] if increment else [])
+    cursor = db.execute(f"UPDATE {table} SET {', '.join(assignments)} WHERE id = ? RETURNING *",
+                        [*values.values(), row_id])
+    names = [column[0] for column in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no {table} row {row_id}")
+    return dict(zip(names, row))
 
 
 def insert_row(db: Database, table: str, values: dict) -> int:

@@ -33,3 +33,14 @@ def test_a_savepoint_undoes_only_its_own_writes_and_commits_with_the_transaction
         db.execute("UPDATE requests SET state = 'answered' WHERE id = 2")
     assert not db.conn.in_transaction
     assert db.execute("SELECT state FROM requests WHERE id = 2").fetchone() == ("answered",)
+
+
+def test_savepoints_of_one_name_nest(tmp_path):
+    """Every savepoint is named alike; an inner one undone leaves the outer one's writes."""
+    db = sent_campaign(tmp_path / "campaign.db")
+    with db.atomic(), atomic(db):
+        db.execute("UPDATE requests SET state = 'answered' WHERE id = 1")
+        with pytest.raises(ValueError, match="undo this part"):
+            refuse_then_fail(db)
+    states = dict(db.execute("SELECT id, state FROM requests WHERE id <= 2").fetchall())
+    assert states == {1: "answered", 2: "awaiting_response"}

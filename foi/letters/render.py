@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
+from foi.campaign.spec import CampaignSpec
 from foi.clock import long_date, today as clock_today
 from foi.config import load_config
 from foi.errors import FoiError
@@ -182,13 +183,31 @@ def tidy(text: str) -> str:
 BODY_FIELDS = ("code", "name", "short_name", "type", "type_name", "region", "website", "domain", "postal_address")
 
 
+@dataclass(frozen=True)
+class CampaignParts:
+    """What every letter of a campaign shares: read once for a run of letters, not
+    once a letter. Read it, do not change it."""
+
+    campaign: dict
+    spec: CampaignSpec
+    questions: list[dict]
+    periods: list[str]
+
+
+def campaign_parts(db: Database, slug: str) -> CampaignParts:
+    campaign = get_campaign(db, slug)
+    return CampaignParts(campaign, load_spec(campaign), get_questions(db, slug), get_periods(db, slug))
+
+
 def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender, today: dt.date,
-                  extra: dict | None = None) -> dict:
-    """Everything a template may use (documented in foi/templates/README.md)."""
-    campaign = get_campaign(db, request_row["campaign"])
-    spec = load_spec(campaign)
+                  extra: dict | None = None, parts: CampaignParts | None = None) -> dict:
+    """Everything a template may use (documented in foi/templates/README.md). `parts`:
+    the request's campaign's, if already read."""
+    if parts is None or parts.campaign["slug"] != request_row["campaign"]:
+        parts = campaign_parts(db, request_row["campaign"])
+    campaign, spec = parts.campaign, parts.spec
     body = _body(db, request_row["body_code"])
-    questions = [{**q, "number": i} for i, q in enumerate(get_questions(db, campaign["slug"]), 1)]
+    questions = [{**q, "number": i} for i, q in enumerate(parts.questions, 1)]
     context = {
         "kind": kind,
         "body": {key: one_line(body.get(key)) or None for key in BODY_FIELDS} | {"email": request_row.get("email")},
@@ -197,7 +216,7 @@ def build_context(db: Database, request_row: dict, *, kind: str, sender: Sender,
                      "intro": spec.request.get("intro", ""), "background": spec.request.get("background", ""),
                      "definitions": spec.request.get("definitions", "")},
         "questions": questions,
-        "periods": get_periods(db, campaign["slug"]),
+        "periods": list(parts.periods),
         "request": {"reference": request_row["reference"],
                     "reply_address": reply_address(sender, request_row["reference"]),
                     "email": request_row.get("email"), "state": request_row.get("state"),
@@ -248,7 +267,7 @@ def _due_date(db: Database, request_row: dict, today: dt.date) -> dt.date | None
 
 def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict | None = None,
             template_root: Path | None = None, sender: Sender | None = None,
-            today: dt.date | None = None) -> tuple[Rendered, dict]:
+            today: dt.date | None = None, parts: CampaignParts | None = None) -> tuple[Rendered, dict]:
     """The rendered message and the context it was rendered from."""
     if kind not in KINDS:
         raise FoiError(f"Unknown kind of message {kind!r}; use one of {', '.join(KINDS)}")
@@ -261,7 +280,7 @@ def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict 
         template_root = user_templates_dir(db)
     if today is None:
         today = clock_today()
-    context = build_context(db, request_row, kind=kind, sender=sender, today=today, extra=extra)
+    context = build_context(db, request_row, kind=kind, sender=sender, today=today, extra=extra, parts=parts)
     env = make_environment(template_root)
     chosen = context["campaign"]["template"]
     sets = [chosen] if chosen == DEFAULT_SET else [chosen, DEFAULT_SET]
@@ -272,9 +291,9 @@ def prepare(db: Database, request_row: dict, kind: str = "request", extra: dict 
 
 def render_request(db: Database, request_row: dict, kind: str = "request", extra: dict | None = None,
                    template_root: Path | None = None, sender: Sender | None = None,
-                   today: dt.date | None = None) -> Rendered:
+                   today: dt.date | None = None, parts: CampaignParts | None = None) -> Rendered:
     """Render one request (or its reminder, review request or ICO complaint)."""
-    return prepare(db, request_row, kind, extra, template_root, sender, today)[0]
+    return prepare(db, request_row, kind, extra, template_root, sender, today, parts)[0]
 
 
 Renderer = Callable[[dict], Rendered]
@@ -285,9 +304,10 @@ def renderer_for(db: Database, slug: str, sender: Sender | None = None) -> Rende
     if not db["campaigns"].count_where("slug = ?", [slug]):
         raise FoiError(f"No campaign called {slug!r}", "`foi campaign list` shows them.")
 
-    template_root = user_templates_dir(db)  # once: it is the same for every request
+    template_root = user_templates_dir(db)  # once: these are the same for every request
+    parts = campaign_parts(db, slug)
 
     def render(request: dict) -> Rendered:
-        return render_request(db, request, sender=sender, template_root=template_root)
+        return render_request(db, request, sender=sender, template_root=template_root, parts=parts)
 
     return render

@@ -10,6 +10,7 @@ subject, name or Message-ID can never add a header or carry control characters.
 import binascii
 import datetime as dt
 import email.policy
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -76,8 +77,7 @@ def build_message(rendered: Content, envelope: Envelope) -> bytes:
 
 
 def _header_fields(rendered: Content, envelope: Envelope) -> list[tuple[str, str]]:
-    fields = [("From", formataddr((one_line(envelope.from_name), one_line(envelope.from_addr)))),
-              ("To", one_line(envelope.to_addr))]
+    fields = [("From", _from(envelope.from_name, envelope.from_addr)), ("To", one_line(envelope.to_addr))]
     if envelope.reply_to:
         fields.append(("Reply-To", one_line(envelope.reply_to)))
     fields += [("Subject", one_line(rendered.subject)), ("Date", format_datetime(envelope.date)),
@@ -85,6 +85,12 @@ def _header_fields(rendered: Content, envelope: Envelope) -> list[tuple[str, str
     if in_reply_to := one_line(envelope.in_reply_to):
         fields += [("In-Reply-To", in_reply_to), ("References", in_reply_to)]
     return fields
+
+
+@functools.lru_cache(maxsize=16)
+def _from(name: str | None, address: str) -> str:
+    """The From header: the same for every message of a run, and formataddr parses the address."""
+    return formataddr((one_line(name), one_line(address)))
 
 
 # Header values the email package writes out as given: an address or Message-ID with

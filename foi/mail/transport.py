@@ -13,6 +13,7 @@ import imaplib
 import mailbox
 import smtplib
 import ssl
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -104,6 +105,10 @@ def _login_utf8(conn: smtplib.SMTP, username: str, secret: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
+def _nothing() -> None:
+    pass
+
+
 class SmtpTransport:
     """One SMTP connection reused across the batch, reopened when it drops."""
 
@@ -189,8 +194,10 @@ class SmtpTransport:
         else:
             _login_utf8(conn, username, self._secret)
 
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
-        conn = self._envelope(sender, recipient)
+    def send(self, sender: str, recipient: str, raw: bytes, meanwhile: Callable[[], None] = _nothing) -> None:
+        """`meanwhile` runs once, after MAIL FROM has gone and before its answer is
+        read: before any of the message has left, and while the server answers."""
+        conn = self._envelope(sender, recipient, meanwhile)
         try:
             code, reply = conn.data(raw)
         except smtplib.SMTPDataError as error:  # DATA itself refused (no 354)
@@ -203,7 +210,7 @@ class SmtpTransport:
             self._reset()
             raise NotSent(code, _text(reply))
 
-    def _envelope(self, sender: str, recipient: str) -> smtplib.SMTP:
+    def _envelope(self, sender: str, recipient: str, meanwhile: Callable[[], None]) -> smtplib.SMTP:
         """MAIL FROM and RCPT TO; a connection found dead here is reopened once,
         which is safe because no message data has been sent yet."""
         for attempt in (1, 2):
@@ -211,7 +218,18 @@ class SmtpTransport:
             conn = self._conn
             assert conn is not None  # open() connected or raised
             try:
-                code, reply = conn.mail(sender)
+                conn.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}")  # as conn.mail(sender) does
+            except (smtplib.SMTPServerDisconnected, OSError) as error:
+                self._lost(attempt, error)
+                continue
+            try:
+                meanwhile()  # its errors are its own, never a dropped line
+            except BaseException:
+                self._drop()  # the answer to MAIL FROM is still to be read
+                raise
+            meanwhile = _nothing
+            try:
+                code, reply = conn.getreply()
                 if code >= 500:
                     self._reset()
                     raise SenderRefused(code, _text(reply))
@@ -220,13 +238,16 @@ class SmtpTransport:
                     if code in (250, 251):
                         return conn
             except (smtplib.SMTPServerDisconnected, OSError) as error:
-                self._drop()
-                if attempt == 2:
-                    raise NotSent(421, f"connection lost before sending: {_text(str(error))}") from None
+                self._lost(attempt, error)
                 continue
             self._reset()
             raise NotSent(code, _text(reply))
         raise AssertionError("unreachable")
+
+    def _lost(self, attempt: int, error: Exception) -> None:
+        self._drop()
+        if attempt == 2:
+            raise NotSent(421, f"connection lost before sending: {_text(str(error))}") from None
 
     def _reset(self) -> None:
         if self._conn is None:

@@ -11,8 +11,10 @@ requests.state:  draft | failed -> sending -> awaiting_response | failed
 Message-ID, `queued` holding the boot id, in one commit that reaches the disk.
 At its turn (mark_sending) the message is unqueued and its request moves to
 'sending', in a commit that need not wait for the disk: it survives a crash of
-foi, not a power cut. So a message still queued after a crash never left if the
-machine has not restarted since (left_unsent); after a restart it is uncertain.
+foi, not a power cut; the same commit records the acceptance of the message before
+(mark_sent), so a kill leaves at most the message in hand without its outcome. So a
+message still queued after a crash never left if the machine has not restarted since
+(left_unsent); after a restart it is uncertain.
 
 A message written into outbox/ (no SMTP server: nobody receives it) stays a draft,
 transport 'outbox', and its request stays as it was: no clock starts. The next real
@@ -30,7 +32,7 @@ from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.clock import iso, london_date
-from foi.db import get_row, insert_row, update_row
+from foi.db import atomic, get_row, insert_row, update_returning, update_row
 from foi.tracking.states import Source, apply_transition, record_event
 from foi.vocabulary import (
     IN_FLIGHT_OUTGOING,
@@ -95,9 +97,11 @@ def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...] = ("re
     """Our newest message of one of `kinds` for the request, whatever its state: one
     still 'sending' or 'uncertain' must be settled before another of its kind."""
     marks = ", ".join("?" * len(kinds))
-    rows = list(db.query(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) "
-                         "ORDER BY id DESC LIMIT 1", [request_id, *kinds]))
-    return rows[0] if rows else None
+    # db.execute, not db.query: this runs once a message, and query() wraps each in a savepoint
+    cursor = db.execute(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) "
+                        "ORDER BY id DESC LIMIT 1", [request_id, *kinds])
+    row = cursor.fetchone()
+    return dict(zip([column[0] for column in cursor.description], row)) if row else None
 
 
 def pending_outbox_copy(db: Database, request_id: int, kind: str) -> dict | None:
@@ -113,15 +117,15 @@ def save_outbox_copy(db: Database, request_id: int, *, kind: str, message_id: st
     is replaced: there is one message waiting per request and kind."""
     fields = {"message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
               "transport": "outbox", "in_reply_to": in_reply_to, "error": None, "attempted_at": iso(now)}
-    with db.atomic():
+    with atomic(db):
         return _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), fields, now)
 
 
 def _put_draft(db: Database, request_id: int, kind: str, latest: dict | None, fields: dict,
                now: dt.datetime) -> int:
-    """The request's draft of `kind` holding `fields`: `latest` (its newest message of that
-    kind) taken over if it is a draft, written to outbox/ or left by an interrupted run and
-    so never sent; else a new row."""
+    """The request's draft of `kind` holding `fields` (which may queue it at once): `latest`
+    (its newest message of that kind) taken over if it is a draft, written to outbox/ or
+    left by an interrupted run and so never sent; else a new row."""
     if latest and (latest["state"] == "draft" or left_unsent(latest)):
         update_row(db, "outgoing", latest["id"], {"state": "draft", "queued": None, **fields})
         return latest["id"]
@@ -133,7 +137,7 @@ def claim_request(db: Database, request_id: int, *, message_id: str, to_addr: st
                   raw_sha256: str, transport: str, now: dt.datetime) -> int | None:
     """Record one message as 'sending', ready to hand over, in one commit. Returns
     None, writing nothing, if the request is no longer sendable."""
-    with db.atomic():
+    with atomic(db):
         outgoing_id = queue_request(db, request_id, message_id=message_id, to_addr=to_addr, subject=subject,
                                     raw_sha256=raw_sha256, transport=transport, now=now)
         if outgoing_id is not None:
@@ -147,37 +151,34 @@ def queue_request(db: Database, request_id: int, *, message_id: str, to_addr: st
     commit (one for a batch), which reaches the disk before any is handed over.
     Returns None, writing nothing, if the request is no longer sendable: a second
     look guards against a stale plan."""
-    with db.atomic():
+    with atomic(db):
         request = get_row(db, "requests", request_id)
         latest = latest_outgoing(db, request_id)
         if request["state"] not in SENDABLE_STATES or in_flight(latest) or (
                 latest and latest["state"] == OutgoingState.SENT):
             return None
-        outgoing_id = _put_draft(db, request_id, "request", latest, {
+        return _put_draft(db, request_id, "request", latest, {
             "message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
-            "transport": transport, "error": None}, now)
-        _queue(db, outgoing_id, now)
-    return outgoing_id
+            "transport": transport, "error": None, **_queued(now)}, now)
 
 
-def _queue(db: Database, outgoing_id: int, now: dt.datetime) -> None:
-    update_row(db, "outgoing", outgoing_id, {"state": "sending", "queued": this_boot() or "unknown",
-                                             "attempted_at": iso(now)})
+def _queued(now: dt.datetime) -> dict:
+    """The fields of a queued message, written with the rest of its row."""
+    return {"state": "sending", "queued": this_boot() or "unknown", "attempted_at": iso(now)}
 
 
 def unqueue(db: Database, outgoing_id: int) -> None:
     """A queued message whose turn never came (the run stopped or paused first):
     a draft again, as it was; its request never moved."""
-    with db.atomic():
+    with atomic(db):
         update_row(db, "outgoing", outgoing_id, {"state": "draft", "queued": None})
 
 
 def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
     """Its turn: the message is handed over next."""
-    with db.atomic():
-        row = get_row(db, "outgoing", outgoing_id)
-        update_row(db, "outgoing", outgoing_id, {"state": "sending", "queued": None, "attempted_at": iso(now),
-                                                 "attempts": row["attempts"] + 1})
+    with atomic(db):
+        row = update_returning(db, "outgoing", outgoing_id, {"state": "sending", "queued": None,
+                                                             "attempted_at": iso(now)}, increment="attempts")
         if row["kind"] != "request":  # a chaser never puts its request back to 'sending'
             return
         # No event: the outgoing row records the attempt, and sent, send_failed or
@@ -187,7 +188,7 @@ def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
 
 def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) -> None:
     """A temporary refusal: the message is still on its way, not yet accepted."""
-    with db.atomic():
+    with atomic(db):
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"attempts": row["attempts"] + 1, "error": error,
                                             "attempted_at": iso(now)})
@@ -196,9 +197,8 @@ def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) 
 def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime,
               how: str) -> None:
     """Accepted by the server: the statutory clock starts (day 0 = London date)."""
-    with db.atomic():
-        row = get_row(db, "outgoing", outgoing_id)
-        update_row(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
+    with atomic(db):
+        row = update_returning(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
         if row["kind"] != "request":
             # A chaser or a reply in the thread: the request keeps its own clock,
             # except that a review request and a clarification start new counts.
@@ -237,23 +237,21 @@ def queue_thread_message(db: Database, request_id: int, *, kind: str, message_id
     second run at once must not send twice."""
     group = ("clarification", "reply") if kind in ("clarification", "reply") else ("reminder", "review")
     marks = ", ".join("?" * len(group))
-    with db.atomic():
+    with atomic(db):
         rows = db.execute(f"SELECT * FROM outgoing WHERE request_id = ? AND kind IN ({marks}) AND "
                           "state IN ('sending', 'uncertain', 'sent')", [request_id, *group])
         names = [column[0] for column in rows.description]
         for row in (dict(zip(names, values)) for values in rows.fetchall()):
             if in_flight(row) or (row["state"] == "sent" and blocked_since and row["sent_at"] >= blocked_since):
                 return None
-        outgoing_id = _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), {
+        return _put_draft(db, request_id, kind, latest_outgoing(db, request_id, (kind,)), {
             "message_id": message_id, "transport": transport, "to_addr": to_addr, "subject": subject,
-            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None}, now)
-        _queue(db, outgoing_id, now)
-    return outgoing_id
+            "raw_sha256": raw_sha256, "in_reply_to": in_reply_to, "error": None, **_queued(now)}, now)
 
 
 def mark_failed(db: Database, outgoing_id: int, error: str, now: dt.datetime) -> None:
     """Refused by the server for good: recorded with the server's own words."""
-    with db.atomic():
+    with atomic(db):
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
         details = {"error": error, "kind": row["kind"]}
@@ -267,7 +265,7 @@ def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_stat
                        now: dt.datetime) -> None:
     """We could not even reach the point of handing the message over (login
     refused, server unreachable): certainly not sent; the request is as before."""
-    with db.atomic():
+    with atomic(db):
         row = get_row(db, "outgoing", outgoing_id)
         update_row(db, "outgoing", outgoing_id, {"state": "failed", "error": error})
         if row["kind"] == "request":  # a chaser never moved its request
@@ -275,7 +273,7 @@ def mark_not_attempted(db: Database, outgoing_id: int, error: str, previous_stat
 
 
 def mark_uncertain(db: Database, outgoing_id: int, reason: str, now: dt.datetime) -> None:
-    with db.atomic():
+    with atomic(db):
         row = get_row(db, "outgoing", outgoing_id)
         if row["state"] == "uncertain" and row["error"] == reason:
             return

@@ -5,11 +5,13 @@ apply_send() does it. The guarantees:
 
 - Messages go in batches (as many as the throttle lets go without a pause, at
   most Sending.batch): each message's Message-ID and 'sending' state are stored
-  for the whole batch in one commit that reaches the disk before the first SMTP
-  transaction starts, and each is marked at its turn (foi.sending.outgoing says
-  how). A crash or kill at any moment leaves at most the one message in flight
-  at its turn; the next run calls it uncertain, and sends the ones whose turn
-  never came (after a restart of the machine, those are uncertain too).
+  for the whole batch in one commit that reaches the disk before the batch's first
+  SMTP transaction starts; each is marked at its turn, before any of it leaves, and
+  its acceptance recorded in the commit of the next one's turn (foi.sending.handover
+  and foi.sending.outgoing say how). A crash or kill at any moment leaves at most
+  the one message in flight at its turn; the next run calls it uncertain, and sends
+  the ones whose turn never came (after a restart of the machine, those are
+  uncertain too).
 - An uncertain message is looked for in the Sent folder by Message-ID (where
   one is configured): found means sent. Otherwise it is reported and only
   re-sent on request, byte for byte with the same Message-ID.
@@ -24,109 +26,39 @@ apply_send() does it. The guarantees:
 
 import datetime as dt
 import fcntl
-import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from foi.config import Config, SenderConfig
-from foi.db import blob_dir, commits_not_waiting_for_disk, get_row
+from foi.db import blob_dir, get_row
 from foi.errors import FoiError
-from foi.letters.render import Rendered, Renderer
-from foi.mail.compose import Envelope, build_message, make_message_id
-from foi.mail.transport import (
-    ImapSentFolder,
-    MaybeSent,
-    NotSent,
-    OutboxTransport,
-    SenderRefused,
-    SentFolder,
-    SmtpTransport,
-    Transport,
-)
+from foi.letters.render import Renderer
+from foi.mail.transport import ImapSentFolder, OutboxTransport, SmtpTransport, Transport
 from foi.register.councils import validate_email
-from foi.sending import outgoing
+from foi.sending import handover, outgoing
+from foi.sending.model import (
+    BATCH,
+    Outcome,
+    Pacer,
+    PlannedMessage,
+    Sending,
+    SendPlan,
+    SendReport,
+    SkipKind,
+    Skipped,
+    Uncertain,
+    compose_message,
+    sender_address,
+)
 from foi.vocabulary import SENDABLE_STATES
 
-
-@dataclass(frozen=True)
-class PlannedMessage:
-    request_id: int
-    reference: str
-    body_code: str
-    body_name: str
-    to_addr: str
-    rendered: Rendered
-    retry: bool = False  # the last attempt was refused; this is a fresh try
-    kind: str = "request"  # or a message in the request's thread: reminder, review, clarification
-    in_reply_to: str | None = None
-    blocked_since: str | None = None  # a thread message is not sent if one went on/after this date
-
-
-@dataclass(frozen=True)
-class Uncertain:
-    """A message whose fate is unknown: the run that sent it was interrupted."""
-
-    request_id: int
-    reference: str
-    body_code: str
-    body_name: str
-    outgoing: dict
-
-
-class SkipKind(StrEnum):
-    """Why a message is not sent, as a value to act on; Skipped.reason says it in words."""
-
-    ALREADY_SENT = "already sent"
-    BEYOND_LIMIT = "beyond --limit"
-    NO_ADDRESS = "no FOI address"
-    BAD_ADDRESS = "unusable address"
-    NOT_NEEDED = "not needed"  # a chaser the request does not call for (answered, not overdue...)
-    CHASED_RECENTLY = "chased recently"
-    ALREADY_REPLIED = "already replied"
-    IN_OUTBOX = "in outbox/, never sent"
-
-
-@dataclass(frozen=True)
-class Skipped:
-    reference: str
-    body_code: str
-    body_name: str
-    reason: str
-    kind: SkipKind
-
-
-@dataclass
-class SendPlan:
-    campaign: str
-    messages: list[PlannedMessage] = field(default_factory=list)
-    uncertain: list[Uncertain] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    resend_uncertain: bool = False
-
-
-@dataclass(frozen=True)
-class Outcome:
-    reference: str
-    body_code: str
-    body_name: str
-    to_addr: str
-    status: str  # sent | failed | uncertain | found_in_sent | outbox (written there, not sent)
-    detail: str = ""
-
-
-@dataclass
-class SendReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def having(self, *statuses: str) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status in statuses]
+__all__ = ["BATCH", "OUTBOX_SENDER", "Outcome", "Pacer", "PlannedMessage", "SendPlan", "SendReport", "Sending",
+           "SkipKind", "Skipped", "Uncertain", "apply_send", "compose_message", "hold_outbox_copies", "plan_send",
+           "reaches_councils", "send_lock", "sender_address", "sender_for", "sending_from_config"]
 
 
 def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = None,
@@ -176,74 +108,6 @@ def _request_row(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("body_name", "foi_email")}
 
 
-class Pacer:
-    """At most `rate` messages a minute (0 = as fast as the server takes them)."""
-
-    def __init__(self, rate: float, *, sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic):
-        self.interval = 60.0 / rate if rate > 0 else 0.0
-        self.sleep, self.monotonic = sleep, monotonic
-        self._next: float | None = None
-
-    def wait(self) -> None:
-        if self.interval <= 0:
-            return
-        current = self.monotonic()
-        if self._next is not None and current < self._next:
-            self.sleep(self._next - current)
-            current = self._next
-        self._next = current + self.interval
-
-    def without_pause(self, most: int) -> int:
-        """How many messages may go one after another before the next pause."""
-        return most if self.interval <= 0 else 1
-
-
-# Messages queued in one durable commit. After a restart of the machine (not of foi) a
-# batch whose turn had not come is uncertain: this bounds how many are looked for in the
-# Sent folder, while 500 messages cost 5 disk flushes rather than 500.
-BATCH = 100
-
-
-@dataclass
-class Sending:
-    """Everything apply_send needs besides the plan: the edges, injected."""
-
-    transport: Transport
-    sender: SenderConfig
-    now: Callable[[], dt.datetime]
-    sent_folder: SentFolder | None = None
-    pacer: Pacer = field(default_factory=lambda: Pacer(0))
-    retry_delays: Sequence[float] = (30.0, 120.0, 300.0)
-    sleep: Callable[[float], None] = time.sleep
-    blob_dir: Path | None = None
-    progress: Callable[[Outcome], None] = lambda outcome: None
-    delivers: bool = True  # False: the transport is the outbox/ nobody reads; nothing counts as sent
-    batch: int = BATCH
-
-    @property
-    def from_addr(self) -> str:
-        """The sender's address; apply_send refuses to start without one."""
-        return sender_address(self.sender)
-
-
-def sender_address(sender: SenderConfig) -> str:
-    if not sender.email:
-        raise FoiError("No sender address configured",
-                       "Set [sender] email in foi.toml (or FOI_SENDER_EMAIL).")
-    return sender.email
-
-
-def compose_message(message: PlannedMessage, sender: SenderConfig, now: dt.datetime) -> tuple[str, bytes]:
-    """The Message-ID and the exact bytes of a planned message, dated `now`: what is
-    sent, and what `foi preview` shows (foi.sending.preview)."""
-    message_id = make_message_id(message.reference, sender_address(sender))
-    envelope = Envelope(from_addr=sender_address(sender), from_name=sender.name, to_addr=message.to_addr,
-                        message_id=message_id, date=now, reply_to=sender.reply_to_for(message.reference),
-                        in_reply_to=message.in_reply_to)
-    return message_id, build_message(message.rendered, envelope)
-
-
 def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     """Settle uncertain messages, then send the planned ones, batch by batch."""
     sender_address(how.sender)
@@ -258,9 +122,9 @@ def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
 
     try:
         for item, row in resend:
-            emit(_resend(db, item, row, how, report))
+            emit(handover.resend(db, item, row, how, report))
         if how.delivers:
-            _send_batches(db, plan.messages, how, report, emit)
+            handover.send_batches(db, plan.messages, how, report, emit)
         else:
             for message in plan.messages:
                 emit(_send_to_outbox(db, message, how))
@@ -322,103 +186,6 @@ def _uncertain_note(how: Sending) -> str:
     return f"may have been sent ({where}); not re-sent without --resend-uncertain"
 
 
-@dataclass(frozen=True)
-class _Queued:
-    """A message of the batch, recorded 'sending' and waiting for its turn."""
-
-    message: PlannedMessage
-    outgoing_id: int
-    raw: bytes
-    previous: str  # its request's state before this run
-
-    @property
-    def names(self) -> tuple[str, str, str]:
-        return self.message.reference, self.message.body_code, self.message.body_name
-
-
-def _send_batches(db: Database, messages: Sequence[PlannedMessage], how: Sending, report: SendReport,
-                  emit: Callable[[Outcome | None], None]) -> None:
-    pending = deque(messages)
-    # Without a boot id a message queued by a killed run cannot be told from one in flight:
-    # one at a time then, so a kill leaves one uncertain message, as it always did.
-    most = how.batch if outgoing.this_boot() else 1
-    while pending:
-        how.pacer.wait()
-        batch = _next_batch(pending, how.pacer.without_pause(most))
-        pending.extendleft(reversed(_send_batch(db, batch, how, report, emit)))
-
-
-def _next_batch(pending: deque[PlannedMessage], most: int) -> list[PlannedMessage]:
-    """Up to `most` messages, each for another request: a second message for a request
-    is queued only once the first has its outcome."""
-    batch: list[PlannedMessage] = []
-    requests = set()
-    while pending and len(batch) < most and pending[0].request_id not in requests:
-        requests.add(pending[0].request_id)
-        batch.append(pending.popleft())
-    return batch
-
-
-def _send_batch(db: Database, batch: list[PlannedMessage], how: Sending, report: SendReport,
-                emit: Callable[[Outcome | None], None]) -> list[PlannedMessage]:
-    """Queue the batch, then hand its messages over one by one; the outcomes need not
-    wait for the disk (lost in a power cut, a message is uncertain, as after a kill).
-    Returns the messages handed back unqueued before a pause (a temporary refusal
-    waits minutes: the others do not wait queued meanwhile)."""
-    waiting = deque(_queue_batch(db, batch, how))
-    handed_back: list[_Queued] = []
-
-    def hand_back() -> None:
-        handed_back.extend(waiting)
-        waiting.clear()
-        _unqueue(db, handed_back)
-
-    try:
-        with commits_not_waiting_for_disk(db):
-            while waiting:
-                queued = waiting.popleft()
-                outgoing.mark_sending(db, queued.outgoing_id, how.now())
-                emit(_deliver(db, queued.outgoing_id, queued.names, queued.raw, queued.previous, how, report,
-                              before_pause=hand_back))
-    finally:
-        _unqueue(db, list(waiting))  # the run stopped before their turn: they never left
-    return [queued.message for queued in handed_back]
-
-
-def _queue_batch(db: Database, batch: list[PlannedMessage], how: Sending) -> list[_Queued]:
-    """Compose every message, keep the bytes (one disk sync for all) and record every
-    one 'sending' with its Message-ID, in one commit that reaches the disk."""
-    now = how.now()
-    composed = [compose_message(message, how.sender, now) for message in batch]
-    shas = outgoing.save_raws(how.blob_dir, [raw for _, raw in composed])
-    queued = []
-    with db.atomic():
-        for message, (message_id, raw), sha in zip(batch, composed, shas, strict=True):
-            previous = get_row(db, "requests", message.request_id)["state"]
-            outgoing_id = _queue_one(db, message, message_id, sha, how, now)
-            if outgoing_id is not None:  # else sent or claimed since the plan was made
-                queued.append(_Queued(message, outgoing_id, raw, previous))
-    return queued
-
-
-def _queue_one(db: Database, message: PlannedMessage, message_id: str, sha: str, how: Sending,
-               now: dt.datetime) -> int | None:
-    if message.kind == "request":
-        return outgoing.queue_request(db, message.request_id, message_id=message_id, to_addr=message.to_addr,
-                                      subject=message.rendered.subject, raw_sha256=sha,
-                                      transport=how.transport.name, now=now)
-    return outgoing.queue_thread_message(
-        db, message.request_id, kind=message.kind, message_id=message_id, to_addr=message.to_addr,
-        subject=message.rendered.subject, raw_sha256=sha, transport=how.transport.name,
-        in_reply_to=message.in_reply_to, now=now, blocked_since=message.blocked_since)
-
-
-def _unqueue(db: Database, never_sent: list[_Queued]) -> None:
-    with db.atomic():
-        for queued in never_sent:
-            outgoing.unqueue(db, queued.outgoing_id)
-
-
 def _send_to_outbox(db: Database, message: PlannedMessage, how: Sending) -> Outcome | None:
     now = how.now()
     message_id, raw = compose_message(message, how.sender, now)
@@ -436,77 +203,6 @@ def _write_to_outbox(db: Database, message: PlannedMessage, message_id: str, raw
                               to_addr=message.to_addr, subject=message.rendered.subject, raw_sha256=sha,
                               in_reply_to=message.in_reply_to, now=how.now())
     return Outcome(message.reference, message.body_code, message.body_name, message.to_addr, "outbox", message_id)
-
-
-def _resend(db: Database, item: Uncertain, row: dict, how: Sending, report: SendReport) -> Outcome:
-    """Re-send an uncertain message with the same bytes and Message-ID, so a
-    recipient who did get the first copy sees a duplicate of the same message."""
-    raw = outgoing.load_raw(how.blob_dir, row["raw_sha256"])
-    if raw is None:
-        raise FoiError(f"The stored copy of {item.reference}'s message is missing; cannot re-send "
-                       "it unchanged")
-    how.pacer.wait()
-    outgoing.mark_sending(db, row["id"], how.now())
-    return _deliver(db, row["id"], (item.reference, item.body_code, item.body_name), raw, None, how, report)
-
-
-def _deliver(db: Database, outgoing_id: int, names: tuple[str, str, str], raw: bytes,
-             previous_state: str | None, how: Sending, report: SendReport,
-             before_pause: Callable[[], None] = lambda: None) -> Outcome:
-    """Hand one message to the transport, retrying temporary refusals.
-    previous_state None means a re-send: if it cannot be attempted the message
-    simply stays uncertain."""
-    row = get_row(db, "outgoing", outgoing_id)
-    to_addr = row["to_addr"]
-    delays = list(how.retry_delays)
-    while True:
-        try:
-            how.transport.send(how.from_addr, to_addr, raw)
-        except SenderRefused as refusal:
-            error = FoiError(f"The SMTP server refused our sender address {how.sender.email}: {refusal}",
-                             "Check sender.email: the account must be allowed to send as it.")
-            _not_attempted(db, outgoing_id, error, previous_state, how)
-            raise error from None
-        except NotSent as refusal:
-            if refusal.temporary and delays:
-                outgoing.count_attempt(db, outgoing_id, how.now(), str(refusal))
-                before_pause()
-                how.sleep(delays.pop(0))
-                continue
-            outgoing.mark_failed(db, outgoing_id, str(refusal), how.now())
-            return Outcome(*names, to_addr, "failed", str(refusal))
-        except MaybeSent as error:
-            outgoing.mark_uncertain(db, outgoing_id, str(error), how.now())
-            return Outcome(*names, to_addr, "uncertain", str(error))
-        except FoiError as error:
-            _not_attempted(db, outgoing_id, error, previous_state, how)
-            raise
-        break
-    sent_at = how.now()
-    with commits_not_waiting_for_disk(db):  # the record made before the hand-over did wait
-        outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
-    _copy_to_sent(how, raw, sent_at, names[0], report)
-    return Outcome(*names, to_addr, "sent", row["message_id"])
-
-
-def _not_attempted(db: Database, outgoing_id: int, error: FoiError, previous_state: str | None,
-                   how: Sending) -> None:
-    reason = str(error).splitlines()[0]
-    if previous_state is None:  # a re-send: the earlier copy is as uncertain as before
-        outgoing.mark_uncertain(db, outgoing_id, f"re-send not attempted: {reason}", how.now())
-    else:
-        outgoing.mark_not_attempted(db, outgoing_id, reason, previous_state, how.now())
-
-
-def _copy_to_sent(how: Sending, raw: bytes, when: dt.datetime, reference: str,
-                  report: SendReport) -> None:
-    """A missing Sent copy is worth a warning, never worth un-sending."""
-    if how.sent_folder is None:
-        return
-    try:
-        how.sent_folder.append(raw, when)
-    except (OSError, FoiError) as error:
-        report.warnings.append(f"{reference}: sent, but the copy to the Sent folder failed: {error}")
 
 
 @contextmanager
