@@ -39,7 +39,7 @@ def events(db) -> list[tuple[str, dict]]:
 
 # update_row(db, "requests", ...), db["requests"].update(...), db.table("requests").update(...),
 # or SQL setting the state.
-REQUEST_WRITE = re.compile(r"update_row\(db, \"requests\"|(?:\[|table\()\"requests\"[\])]\.update"
+REQUEST_WRITE = re.compile(r"update_(?:row|returning)\(db, \"requests\"|(?:\[|table\()\"requests\"[\])]\.update"
                            r"|UPDATE requests SET (?:(?!WHERE)[^\"])*\bstate\s*=")
 
 

@@ -26,7 +26,7 @@ import json
 from sqlite_utils import Database
 
 from foi.clock import LONDON
-from foi.db import atomic, get_row, insert_row, update_row
+from foi.db import atomic, insert_row, update_returning
 from foi.errors import FoiError
 from foi.vocabulary import SETTABLE_STATES, TERMINAL_STATES, EventKind, MessageKind as K, RequestState as S, names
 
@@ -138,11 +138,11 @@ def apply_transition(db: Database, request: dict, to_state: str, *, source: Sour
     values["updated_at"] = when
     record = {"from": current, "to": str(to_state), **({"reason": reason} if reason else {}), **(details or {})}
     with atomic(db):
-        update_row(db, "requests", request["id"], values)
+        now = update_returning(db, "requests", request["id"], values)
         if event is not None:
             record_event(db, request["id"], event, on or moment.astimezone(LONDON).date().isoformat(), when,
                          record, actor=actor, message=message, outgoing=outgoing)
-    return get_row(db, "requests", request["id"])
+    return now
 
 
 def require_timestamp(when: str) -> dt.datetime:
