@@ -181,13 +181,17 @@ def update_request(db: Database, request_id: int, message: dict, result: Classif
         changes["their_reference"] = result.details["their_reference"]
     details = {"classification": result.kind, "evidence": result.evidence,
                "match_rule": message.get("match_rule"), **result.details}
-    apply_transition(db, request, target or request["state"], source=Source.TRIAGE, when=now,
-                     on=_day(moment, today), reason=why, details=details, changes=changes,
-                     event=EventKind.STATE_CHANGED if target else EventKind.MESSAGE_CLASSIFIED,
-                     message=message["id"])
+    moved = apply_transition(db, request, target or request["state"], source=Source.TRIAGE, when=now,
+                             on=_day(moment, today), reason=why, details=details, changes=changes,
+                             event=EventKind.STATE_CHANGED if target else EventKind.MESSAGE_CLASSIFIED,
+                             message=message["id"])
     kept = _kept.get(db)
     if kept is not None:
-        kept.update(requests_by_reference(db, request_id))
+        key = normalise_reference(moved["reference"])
+        if key in kept:  # the request as it now is, with its body's fields as they were
+            kept[key] = {**kept[key], **moved}
+        else:
+            kept.update(requests_by_reference(db, request_id))
 
 
 def retriage(db: Database, today: str, now: str | None = None, load=None) -> dict[str, int]:
