@@ -8,6 +8,7 @@ due dates and chases come from foi.tracking.status, so they agree with `foi stat
 import datetime as dt
 import email
 import email.policy
+import functools
 import re
 import unicodedata
 import zipfile
@@ -23,8 +24,10 @@ from foi.blobs import blob_path
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
 from foi.errors import FoiError
 from foi.mail.parse import decode_header_text
+from foi.measures.cells import cells_by_question
 from foi.measures.compute import campaign_measures, compute_cells
 from foi.output import write_csv, write_json
+from foi.reference.store import reference_values
 from foi.safetext import one_line
 from foi.tracking.status import status_rows
 
@@ -85,9 +88,14 @@ def measure_rows(db: Database, slug: str) -> list[dict]:
         "SELECT b.code, b.name, b.gss_code, b.region FROM bodies b JOIN requests r ON r.body_code = b.code "
         "WHERE r.campaign = ?", [slug])}
     position = {period: i for i, period in enumerate(get_periods(db, slug))}
+    # The dataset and each reference table read once for all measures, not once a question a measure.
+    answers = cells_by_question(db.query(
+        "SELECT question_id, body_code, period, value, value_raw, status, lower_bound, upper_bound FROM dataset "
+        "WHERE campaign = ?", [slug]))
+    reference_of = functools.cache(lambda name: reference_values(db, name))
     rows = []
     for order, measure in enumerate(measures):
-        for cell in compute_cells(db, slug, measure):
+        for cell in compute_cells(db, slug, measure, questions=answers, reference_of=reference_of):
             body = bodies[cell.body_code]
             rows.append((body["name"], cell.body_code, order, position[cell.period], {
                 "body_code": cell.body_code, "body_name": body["name"], "gss_code": body["gss_code"],
