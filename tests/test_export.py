@@ -161,3 +161,21 @@ def test_datasette_views(campaign):
     assert log["MAN"]["body_name"] == "Manchester City Council" and log["YOR"]["last_event"] is None
     counts = dict(campaign.execute("SELECT status, count(*) FROM dataset GROUP BY status").fetchall())
     assert counts == {"answered": 5, "missing": 12, "needs_review": 1, "not_held": 4, "refused": 5, "suppressed": 1}
+
+
+def test_the_cycle_collector_is_back_on_after_a_report_or_an_export_even_a_refused_one(campaign, run, monkeypatch):
+    import gc
+
+    from foi.report import summary
+
+    seen = []
+    build_report = summary.build_report
+    monkeypatch.setattr(summary, "build_report", lambda *args: seen.append(gc.isenabled()) or build_report(*args))
+    run("report", SLUG, "--json")
+    assert seen == [False] and gc.isenabled()
+    run("export", SLUG, "--what", "dataset")
+    assert gc.isenabled()
+    assert run("export", SLUG, "--what", "measures", ok=False).exit_code == 1  # the campaign has none
+    assert gc.isenabled()
+    assert run("export", SLUG, "--what", "correspondence", ok=False).exit_code == 2  # needs -o: a usage error
+    assert gc.isenabled()
