@@ -266,28 +266,68 @@ def safe_name(name: str | None, fallback: str = "file", limit: int = 80) -> str:
 def write_correspondence(db: Database, slug: str, blobs: Path, out: IO[bytes]) -> dict:
     """Zip each council's messages (.eml) and attachments into a folder per council.
     Returns counts; a raw file missing from the blob store is listed in MISSING.txt."""
-    counts = {"councils": 0, "messages": 0, "attachments": 0, "missing": 0}
+    councils, files = correspondence_files(db, slug)
+    counts = {"councils": councils, "messages": 0, "attachments": 0, "missing": 0}
     missing: list[str] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        by_council: dict[str, list[dict]] = {}
-        for row in message_rows(db, slug):
-            by_council.setdefault(f"{row['body_code']} {row['body_name']}", []).append(row)
-        for council, rows in sorted(by_council.items()):
-            folder = safe_name(council, "council")
-            counts["councils"] += 1
-            for number, row in enumerate(rows, 1):
-                day = (row["date"] or "")[:10] or "undated"
-                stem = f"{day} {number:02d} {row['direction']} {row['classification'] or ''}"
-                stem = safe_name(stem.strip(), f"{number:02d}")
-                if _add_blob(archive, blobs, row["sha256"], f"{folder}/{stem}.eml", missing):
-                    counts["messages"] += 1
-                if row["direction"] == "in":
-                    counts["attachments"] += _add_attachments(db, archive, blobs, row["sha256"],
-                                                              f"{folder}/{stem} attachments", missing)
+        for name, sha256, is_message in files:
+            if _add_blob(archive, blobs, sha256, name, missing):
+                counts["messages" if is_message else "attachments"] += 1
         if missing:
             archive.writestr("MISSING.txt", "Raw files not found in the blob store:\n" + "\n".join(missing) + "\n")
     counts["missing"] = len(missing)
     return counts
+
+
+def correspondence_files(db: Database, slug: str) -> tuple[int, list[tuple[str, str | None, bool]]]:
+    """The councils with a message, and each file of the correspondence zip in its order:
+    (name in the zip, sha256 of its blob, whether it is a message rather than an attachment)."""
+    by_council: dict[str, list[dict]] = {}
+    for row in message_rows(db, slug):
+        by_council.setdefault(f"{row['body_code']} {row['body_name']}", []).append(row)
+    attachments = _attachments_by_message(db, slug)
+    files: list[tuple[str, str | None, bool]] = []
+    for council, rows in sorted(by_council.items()):
+        folder = safe_name(council, "council")
+        for number, row in enumerate(rows, 1):
+            day = (row["date"] or "")[:10] or "undated"
+            stem = f"{day} {number:02d} {row['direction']} {row['classification'] or ''}"
+            stem = safe_name(stem.strip(), f"{number:02d}")
+            files.append((f"{folder}/{stem}.eml", row["sha256"], True))
+            if row["direction"] == "in":
+                files += _attachment_files(attachments.get(row["sha256"], []), f"{folder}/{stem} attachments")
+    return len(by_council), files
+
+
+def _attachments_by_message(db: Database, slug: str) -> dict[str, list[dict]]:
+    """sha256 of a message -> its attachments kept, in order: one query for the campaign
+    (one a message was a tenth of the export at ten times the model campaign)."""
+    found: dict[str, list[dict]] = {}
+    for row in db.query("""
+            SELECT m.sha256 AS message_sha256, a.sha256, coalesce(a.filename, a.original_filename) AS name,
+                   a.position
+            FROM attachments a JOIN messages m ON m.id = a.message
+            WHERE a.sha256 IS NOT NULL AND m.sha256 IN (
+                SELECT m2.sha256 FROM messages m2 JOIN requests r ON r.id = m2.request_id WHERE r.campaign = ?)
+            ORDER BY m.sha256, a.parent IS NOT NULL, a.parent, a.position""", [slug]):
+        found.setdefault(row["message_sha256"], []).append(row)
+    return found
+
+
+def _attachment_files(rows: list[dict], folder: str) -> list[tuple[str, str | None, bool]]:
+    """Each attachment's file in `folder`: a safe name, made unique ("table (2).xlsx")."""
+    used: set[str] = set()
+    files: list[tuple[str, str | None, bool]] = []
+    for row in rows:
+        name = safe_name(row["name"], f"attachment-{row['position']}")
+        base, n = name, 2
+        while name.lower() in used:
+            stem, dot, ext = base.rpartition(".")
+            name = f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"
+            n += 1
+        used.add(name.lower())
+        files.append((f"{folder}/{name}", row["sha256"], False))
+    return files
 
 
 # Files that are compressed already (Office files and other zips, PDFs, images) are stored:
@@ -312,22 +352,3 @@ def _add_blob(archive: zipfile.ZipFile, blobs: Path, sha256: str | None, name: s
     return True
 
 
-def _add_attachments(db: Database, archive: zipfile.ZipFile, blobs: Path, message_sha: str,
-                     folder: str, missing: list[str]) -> int:
-    rows = db.query("""
-        SELECT a.sha256, coalesce(a.filename, a.original_filename) AS name, a.position FROM attachments a
-        JOIN messages m ON m.id = a.message WHERE m.sha256 = ? AND a.sha256 IS NOT NULL
-        ORDER BY a.parent IS NOT NULL, a.parent, a.position""", [message_sha])
-    used: set[str] = set()
-    added = 0
-    for row in rows:
-        name = safe_name(row["name"], f"attachment-{row['position']}")
-        base, n = name, 2
-        while name.lower() in used:
-            stem, dot, ext = base.rpartition(".")
-            name = f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"
-            n += 1
-        used.add(name.lower())
-        if _add_blob(archive, blobs, row["sha256"], f"{folder}/{name}", missing):
-            added += 1
-    return added
