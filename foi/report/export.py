@@ -9,14 +9,18 @@ import datetime as dt
 import email
 import email.policy
 import functools
+import os
+import queue
 import re
+import threading
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from email.contentmanager import raw_data_manager
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from sqlite_utils import Database
 
@@ -248,6 +252,10 @@ MEASURE_METHOD = (
 
 # ---- correspondence ------------------------------------------------------------------------
 
+# A file of the correspondence zip: its name there, the sha256 of its blob, and whether it
+# is a message (else an attachment).
+CorrespondenceFile = tuple[str, str | None, bool]
+
 def safe_name(name: str | None, fallback: str = "file", limit: int = 80) -> str:
     """A file or folder name that is safe on Windows, macOS and Linux, and inside a zip:
     one component (no separator, no leading dot, so no traversal and no absolute path),
@@ -270,23 +278,26 @@ def write_correspondence(db: Database, slug: str, blobs: Path, out: IO[bytes]) -
     counts = {"councils": councils, "messages": 0, "attachments": 0, "missing": 0}
     missing: list[str] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, sha256, is_message in files:
-            if _add_blob(archive, blobs, sha256, name, missing):
-                counts["messages" if is_message else "attachments"] += 1
+        for (name, sha256, is_message), read in _read_ahead(blobs, files):
+            if read is None:
+                missing.append(f"{name} (sha256 {sha256 or 'not recorded'})")
+                continue
+            _write_entry(archive, *read)
+            counts["messages" if is_message else "attachments"] += 1
         if missing:
             archive.writestr("MISSING.txt", "Raw files not found in the blob store:\n" + "\n".join(missing) + "\n")
     counts["missing"] = len(missing)
     return counts
 
 
-def correspondence_files(db: Database, slug: str) -> tuple[int, list[tuple[str, str | None, bool]]]:
+def correspondence_files(db: Database, slug: str) -> tuple[int, list[CorrespondenceFile]]:
     """The councils with a message, and each file of the correspondence zip in its order:
     (name in the zip, sha256 of its blob, whether it is a message rather than an attachment)."""
     by_council: dict[str, list[dict]] = {}
     for row in message_rows(db, slug):
         by_council.setdefault(f"{row['body_code']} {row['body_name']}", []).append(row)
     attachments = _attachments_by_message(db, slug)
-    files: list[tuple[str, str | None, bool]] = []
+    files: list[CorrespondenceFile] = []
     for council, rows in sorted(by_council.items()):
         folder = safe_name(council, "council")
         for number, row in enumerate(rows, 1):
@@ -314,10 +325,10 @@ def _attachments_by_message(db: Database, slug: str) -> dict[str, list[dict]]:
     return found
 
 
-def _attachment_files(rows: list[dict], folder: str) -> list[tuple[str, str | None, bool]]:
+def _attachment_files(rows: list[dict], folder: str) -> list[CorrespondenceFile]:
     """Each attachment's file in `folder`: a safe name, made unique ("table (2).xlsx")."""
     used: set[str] = set()
-    files: list[tuple[str, str | None, bool]] = []
+    files: list[CorrespondenceFile] = []
     for row in rows:
         name = safe_name(row["name"], f"attachment-{row['position']}")
         base, n = name, 2
@@ -338,17 +349,59 @@ PACKED = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x
 DEFLATED_UP_TO = 64 * 1024
 
 
-def _add_blob(archive: zipfile.ZipFile, blobs: Path, sha256: str | None, name: str, missing: list[str]) -> bool:
-    path = blob_path(blobs, sha256) if sha256 else None
-    if path is None or not path.exists():
-        missing.append(f"{name} (sha256 {sha256 or 'not recorded'})")
-        return False
-    data = path.read_bytes()
-    entry = zipfile.ZipInfo.from_file(path, name)  # the file's date and mode, as archive.write gives
+def _read_blob(blobs: Path, sha256: str | None, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
+    """The zip entry for the blob (its file's date and mode, as archive.write gives) and its
+    bytes; None when it is not in the store."""
+    if not sha256:
+        return None
+    path = os.path.join(blobs, sha256[:2], sha256)  # blob_path, without a Path object a file
+    try:
+        entry = zipfile.ZipInfo.from_file(path, name)
+        with open(path, "rb") as file:
+            return entry, file.read()
+    except FileNotFoundError:
+        return None
+
+
+def _write_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, data: bytes) -> None:
     if data.startswith(PACKED) or len(data) > DEFLATED_UP_TO:
         archive.writestr(entry, data, compress_type=zipfile.ZIP_STORED)
     else:
         archive.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-    return True
 
 
+READ_AHEAD = 32  # files read ahead of the zip being written: a few MB at most
+
+
+def _read_ahead(blobs: Path, files: list[CorrespondenceFile]) -> Iterator[tuple[CorrespondenceFile, Any]]:
+    """Each file with its _read_blob, read by a thread of its own while the caller writes
+    the ones before: zlib lets go of the interpreter while it deflates and checksums, so
+    reading the next blobs (Python work and disk) overlaps writing the zip."""
+    ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+    done = object()
+
+    def read_all() -> None:
+        try:
+            for file in files:
+                if stop.is_set():
+                    return
+                ahead.put((file, _read_blob(blobs, file[1], file[0])))
+            ahead.put(done)
+        except Exception as error:  # noqa: BLE001 - not swallowed: handed to the writer, which raises it
+            ahead.put(error)
+
+    reader = threading.Thread(target=read_all, name="foi-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := ahead.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():  # a reader waiting for room stops at its next file
+            try:
+                ahead.get(timeout=0.1)
+            except queue.Empty:
+                pass
