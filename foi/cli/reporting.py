@@ -39,18 +39,22 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         foi report early-help --json > report.json
         foi report early-help --html report.html
     """
-    from foi.output import write_json
-    from foi.report.render import render_html, render_text
     from foi.report.summary import build_report
 
     with cycle_collector_paused():
         data = build_report(state.db, slug, clock.today())
         if html_path:
+            from foi.report.render import render_html
+
             html_path.write_text(render_html(data), encoding="utf-8")
             click.echo(f"Wrote {html_path}", err=True)
         if as_json:
+            from foi.output import write_json  # the charts and the map of the other formats are not loaded
+
             write_json(data, sys.stdout)
         elif not html_path:
+            from foi.report.render import render_text
+
             click.echo(render_text(data), nl=False)
 
 
