@@ -179,9 +179,9 @@ def template_cache(env: "Environment") -> "BytecodeCache | None":
     carries what else shapes the compiled code (Jinja's version and `env`'s
     settings), so a changed template or setting is compiled afresh. Where the folder
     cannot be made or written there is no cache: the report is the same, only slower."""
-    import jinja2
-    from jinja2 import FileSystemBytecodeCache
-    from jinja2.bccache import Bucket
+    import jinja2  # lazy: start-up
+    from jinja2 import FileSystemBytecodeCache  # lazy: start-up
+    from jinja2.bccache import Bucket  # lazy: start-up
 
     shaping = repr((jinja2.__version__, AUTOESCAPED, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
                     sorted(env.extensions)))
