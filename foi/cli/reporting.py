@@ -62,9 +62,9 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
 def cycle_collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a report or export is built: it walked the
     hundreds of thousands of rows, cells and records each holds, again and again as they
-    were made, a tenth of the command at ten times the model campaign. They hold no
-    cycles (reference counting frees them) and the command ends soon after; a forked
-    process checking a data package inherits the pause, as harmlessly."""
+    were made (0.06 s of `foi report`, 0.1 s of a data package, at ten times the model
+    campaign). They hold no cycles (reference counting frees them) and the command ends
+    soon after; a forked process checking a data package inherits the pause, as harmlessly."""
     was_on = gc.isenabled()
     gc.disable()
     try:
