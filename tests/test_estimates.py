@@ -254,3 +254,21 @@ def test_a_reference_table_gone_since_the_campaign_was_made_is_the_reason(isolat
     assert (row["observed"], row["estimate"], row["councils"], row["refused"]) == (
         200, None, 0, "there is no reference table ref.caseload in this campaign's database (import it with "
                       "`foi reference import FILE --name caseload`)")
+
+
+@pytest.mark.parametrize(("set_by_user", "seen"), [(None, "1"), ("4", "4")])
+def test_numpy_is_loaded_with_openblas_on_one_thread_unless_the_user_says(set_by_user, seen):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if set_by_user:
+        env["OPENBLAS_NUM_THREADS"] = set_by_user
+    script = ("import os, sys; from foi.cli import _import_sqlite_utils_without_numpy as load; load(); "
+              "from foi.measures.estimates import bootstrap_draws; "
+              "assert 'numpy' not in sys.modules; draws = bootstrap_draws(7); "
+              "print(os.environ['OPENBLAS_NUM_THREADS'], draws.shape, 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.split() == [seen, f"({RESAMPLES},", "7)", "True"]

@@ -6,10 +6,12 @@ import io
 import json
 import zipfile
 
+import pytest
 from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.blobs import blob_path
-from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, _add_blob, safe_name
+from foi.report import export as exports
+from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
 
 
 def read_csv(text: str) -> list[dict]:
@@ -136,17 +138,52 @@ def test_correspondence_stores_packed_files_as_they_are(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     out = io.BytesIO()
-    missing: list[str] = []
     with zipfile.ZipFile(out, "w") as archive:
         for kind, sha in shas.items():
-            assert _add_blob(archive, tmp_path, sha, f"file.{kind}", missing)
-        assert not _add_blob(archive, tmp_path, "0" * 64, "gone.eml", missing)
-    assert missing == [f"gone.eml (sha256 {'0' * 64})"]
+            exports._write_entry(archive, *exports._read_blob(tmp_path, sha, f"file.{kind}"))
+    assert exports._read_blob(tmp_path, "0" * 64, "gone.eml") is None
     with zipfile.ZipFile(out) as archive:
         kinds = {name: archive.getinfo(name).compress_type for name in archive.namelist()}
         assert kinds == {"file.xlsx": zipfile.ZIP_STORED, "file.pdf": zipfile.ZIP_STORED,
                          "file.eml": zipfile.ZIP_DEFLATED}
         assert all(archive.read(f"file.{kind}") == data for kind, data in blobs.items())
+
+
+def blob_files(blobs, count: int) -> tuple[list, dict]:
+    """`count` blobs kept under `blobs`, listed as correspondence files, and their bytes by name."""
+    files, kept = [], {}
+    for n in range(count):
+        data = f"message {n}\n".encode() * (n + 1)
+        sha = hashlib.sha256(data).hexdigest()
+        blob_path(blobs, sha).parent.mkdir(parents=True, exist_ok=True)
+        blob_path(blobs, sha).write_bytes(data)
+        files.append((f"council/{n:03d}.eml", sha, True))
+        kept[f"council/{n:03d}.eml"] = data
+    return files, kept
+
+
+def test_files_read_ahead_come_in_order_with_the_missing_ones_as_none(tmp_path):
+    files, kept = blob_files(tmp_path, exports.READ_AHEAD * 3)
+    files.insert(5, ("council/gone.eml", "0" * 64, True))
+    got = list(exports._read_ahead(tmp_path, files))
+    assert [file for file, _ in got] == files
+    assert got[5][1] is None
+    assert {file[0]: read[1] for file, read in got if read} == kept
+    assert {file[0]: read[0].filename for file, read in got if read} == {name: name for name in kept}
+
+
+def test_reading_ahead_ends_with_its_reader_when_the_zip_is_given_up_or_a_blob_cannot_be_read(tmp_path):
+    import threading
+
+    files, _ = blob_files(tmp_path, exports.READ_AHEAD * 3)
+    reading = exports._read_ahead(tmp_path, files)
+    next(reading)
+    reading.close()  # the writer failed (a full disk, say) after one file: the reader is waiting for room
+    assert not [t for t in threading.enumerate() if t.name == "foi-read-ahead"]
+    blob_path(tmp_path, "f" * 64).mkdir(parents=True)  # a folder where a blob should be: not a missing file
+    with pytest.raises(IsADirectoryError):
+        list(exports._read_ahead(tmp_path, files[:3] + [("council/odd.eml", "f" * 64, True)] + files[3:]))
+    assert not [t for t in threading.enumerate() if t.name == "foi-read-ahead"]
 
 
 def test_safe_names():
@@ -161,3 +198,21 @@ def test_datasette_views(campaign):
     assert log["MAN"]["body_name"] == "Manchester City Council" and log["YOR"]["last_event"] is None
     counts = dict(campaign.execute("SELECT status, count(*) FROM dataset GROUP BY status").fetchall())
     assert counts == {"answered": 5, "missing": 12, "needs_review": 1, "not_held": 4, "refused": 5, "suppressed": 1}
+
+
+def test_the_cycle_collector_is_back_on_after_a_report_or_an_export_even_a_refused_one(campaign, run, monkeypatch):
+    import gc
+
+    from foi.report import summary
+
+    seen = []
+    build_report = summary.build_report
+    monkeypatch.setattr(summary, "build_report", lambda *args: seen.append(gc.isenabled()) or build_report(*args))
+    run("report", SLUG, "--json")
+    assert seen == [False] and gc.isenabled()
+    run("export", SLUG, "--what", "dataset")
+    assert gc.isenabled()
+    assert run("export", SLUG, "--what", "measures", ok=False).exit_code == 1  # the campaign has none
+    assert gc.isenabled()
+    assert run("export", SLUG, "--what", "correspondence", ok=False).exit_code == 2  # needs -o: a usage error
+    assert gc.isenabled()

@@ -13,6 +13,7 @@ from report_campaign import SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.errors import FoiError
 from foi.reference.store import ReferenceTable, save_table
+from foi.report import package as packages
 from foi.report.export import DATASET_COLUMNS, MEASURE_COLUMNS, METHOD_NOTES, REQUEST_COLUMNS, STATUS_MEANINGS
 from foi.report.package import CsvColumn, CsvTable, check_package, describe_package
 from foi.vocabulary import RequestState
@@ -176,6 +177,32 @@ def test_a_package_frictionless_finds_wrong_is_an_error_saying_why(campaign, run
     assert str(raised.value).startswith(f"The data package in {isolated / 'pkg'} is not valid:\n  - dataset: ")
     assert "hash" in str(raised.value)
     assert str(raised.value).endswith("This is a fault in foi: please report it with this message.")
+
+
+def test_tables_checked_side_by_side_find_what_one_whole_check_finds(campaign, run, isolated, monkeypatch):
+    store_campaign_file(campaign, measures=({"id": "help_per_assessment", "formula": "q1 / q2"},))
+    run("export", SLUG, "--what", "package", "-o", "pkg")
+    descriptor = isolated / "pkg" / "datapackage.json"
+
+    def found(cores: int) -> list[str]:
+        monkeypatch.setattr(packages, "_cores", lambda: cores)
+        return packages.package_problems(descriptor)
+
+    assert found(4) == found(1) == []
+    # Two tables wrong: a cell that is not a number, a row twice (and so the sizes and hashes).
+    dataset = isolated / "pkg" / "dataset.csv"
+    dataset.write_text(dataset.read_text(encoding="utf-8").replace(",120,", ",many,"), encoding="utf-8")
+    requests = isolated / "pkg" / "requests.csv"
+    lines = requests.read_text(encoding="utf-8").splitlines(keepends=True)
+    requests.write_text("".join(lines + lines[1:2]), encoding="utf-8")
+    side_by_side = found(4)
+    assert side_by_side == found(1)
+    assert [problem.split(":")[0] for problem in side_by_side] == ["dataset"] * 3 + ["requests"] * 3
+    assert "\"many\"" in side_by_side[0] and "primary key" in side_by_side[3]
+    # The descriptor itself wrong: each process finds it, the error says it once.
+    text = json.loads(descriptor.read_text(encoding="utf-8"))
+    descriptor.write_text(json.dumps({**text, "licenses": "CC-BY-4.0"}), encoding="utf-8")
+    assert found(4) == found(1) and len(found(4)) == 1 and "licenses" in found(4)[0]
 
 
 def test_a_campaign_with_measures_publishes_them_with_the_reference_data_they_rest_on(campaign, run, isolated):

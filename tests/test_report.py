@@ -123,6 +123,33 @@ def test_html_escapes_everything_and_names_nothing_external(campaign, run, isola
     assert '<h3 id="values-q2">Values: q2</h3>' in html and "&lt;5 (0-4)" in html
 
 
+def test_html_report_is_compiled_once_and_the_same_from_the_compiled_templates(campaign, run, isolated,
+                                                                               monkeypatch):
+    import jinja2
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(isolated / "cache"))
+    run("report", SLUG, "--html", "first.html")
+    kept = sorted(p.name for p in (isolated / "cache" / "foi").glob("templates-*/__jinja2_*.cache"))
+    assert len(kept) == 2  # report.html.j2 and the national figures it includes
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("a kept template was compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_again)
+    run("report", SLUG, "--html", "second.html")
+    first = (isolated / "first.html").read_text(encoding="utf-8")
+    assert (isolated / "second.html").read_text(encoding="utf-8") == first and "<svg" in first
+
+
+def test_html_report_is_written_where_no_cache_can_be_kept(campaign, run, isolated, monkeypatch):
+    (isolated / "not-a-folder").write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(isolated / "not-a-folder"))
+    run("report", SLUG, "--html", "uncached.html")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(isolated / "cache"))
+    run("report", SLUG, "--html", "cached.html")
+    assert (isolated / "uncached.html").read_bytes() == (isolated / "cached.html").read_bytes()
+
+
 def external_references(html: str) -> list[str]:
     """src=, href=, url(...) and @import pointing anywhere but this page."""
     import re

@@ -1,6 +1,9 @@
 """`foi report` and `foi export`: the numbers staff publish, and the files behind them."""
 
+import contextlib
+import gc
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -36,18 +39,39 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         foi report early-help --json > report.json
         foi report early-help --html report.html
     """
-    from foi.output import write_json
-    from foi.report.render import render_html, render_text
     from foi.report.summary import build_report
 
-    data = build_report(state.db, slug, clock.today())
-    if html_path:
-        html_path.write_text(render_html(data), encoding="utf-8")
-        click.echo(f"Wrote {html_path}", err=True)
-    if as_json:
-        write_json(data, sys.stdout)
-    elif not html_path:
-        click.echo(render_text(data), nl=False)
+    with cycle_collector_paused():
+        data = build_report(state.db, slug, clock.today())
+        if html_path:
+            from foi.report.render import render_html
+
+            html_path.write_text(render_html(data), encoding="utf-8")
+            click.echo(f"Wrote {html_path}", err=True)
+        if as_json:
+            from foi.output import write_json  # the charts and the map of the other formats are not loaded
+
+            write_json(data, sys.stdout)
+        elif not html_path:
+            from foi.report.render import render_text
+
+            click.echo(render_text(data), nl=False)
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a report or export is built: it walked the
+    hundreds of thousands of rows, cells and records each holds, again and again as they
+    were made (0.06 s of `foi report`, 0.1 s of a data package, at ten times the model
+    campaign). They hold no cycles (reference counting frees them) and the command ends
+    soon after; a forked process checking a data package inherits the pause, as harmlessly."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @click.command()
@@ -93,6 +117,11 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what correspondence -o letters.zip
         foi export early-help --what package -o early-help-data
     """
+    with cycle_collector_paused():
+        _export(state, slug, what, fmt, output)
+
+
+def _export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
     from foi.db import blob_dir
     from foi.report import export as exports
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -106,12 +107,22 @@ def top_bits(bits: int, words: int, seed: int) -> NDArray[np.uint32]:
     as getrandbits(bits) returns them one call at a time. One getrandbits(32 * words) call
     makes the same words, the first the least significant. Cached: every estimate whose
     number of councils has the same bit length filters the same words."""
-    import numpy as np  # lazy: start-up (only an estimate needs numpy; `foi status` starts without it)
-
+    np = numpy()
     raw = random.Random(seed).getrandbits(32 * words).to_bytes(4 * words, "little")
     tops = np.frombuffer(raw, dtype="<u4").astype(np.uint32, copy=False) >> np.uint32(32 - bits)
     tops.flags.writeable = False  # shared through the cache
     return tops
+
+
+def numpy():
+    """numpy, loaded the first time an estimate needs it (`foi status` starts without it),
+    its OpenBLAS on one thread unless the user says otherwise: foi does no linear algebra
+    with it, and OpenBLAS starting a thread for every core was a third of loading numpy.
+    (The variable is read once, when numpy is first loaded.)"""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    import numpy as np  # lazy: start-up
+
+    return np
 
 
 def percentile_interval(estimates: Sequence[float]) -> tuple[float | None, float | None]:
@@ -162,8 +173,7 @@ def resampled_estimates(ys: list[float], xs: list[float], reference_total: float
                         draws: Sequence[Sequence[int]] | NDArray[np.uint32]) -> list[float]:
     """The ratio estimate of each draw (rows of indexes into ys and xs); a draw whose x
     add up to 0 has no ratio and is left out."""
-    import numpy as np  # lazy: start-up (as in top_bits)
-
+    np = numpy()
     if not len(draws):
         return []
     indexes = np.asarray(draws).reshape(len(draws), len(ys))  # bootstrap_draws' uint32 index as they are

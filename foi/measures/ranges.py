@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from foi.measures.cells import Cell
 from foi.output import plural
@@ -30,6 +31,9 @@ OUTLIER_RULE = (f"A council's figure is listed for review when its ratio to the 
 # How figures are written: the kinds of questions, plus 'share' (a measure's percent: 0.157
 # is 15.7%), 'ratio' and 'number'.
 SHARE_FORMATS = ("share",)
+
+
+Ranked = tuple[str, str, float]  # a council's exact figure, ranked: (body_code, name, value)
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,13 @@ def rank_period(cells: list[Cell], period: str, names: dict[str, str], fmt: str,
     council's figure is compared with). `reference` is {body_code: figure} for the period;
     `by_council` is council_figures(cells), for a caller ranking every period of them."""
     mine = [c for c in cells if c.period == period]
-    exact = [Placed(c.body_code, names.get(c.body_code, c.body_code), c.value) for c in mine if c.value is not None]
-    values = sorted(p.value for p in exact)
-    descending = sorted(exact, key=lambda p: (-p.value, p.name))
+    # Plain tuples, sorted by C keys: a Placed is made only for the councils shown.
+    exact = [(c.body_code, names.get(c.body_code, c.body_code), c.value) for c in mine if c.value is not None]
+    values = sorted(value for _, _, value in exact)
+    by_name = sorted(exact, key=itemgetter(1))
+    descending = sorted(by_name, key=itemgetter(2), reverse=True)  # ties stay by name (a stable sort)
     highest = descending[:TOP]
-    lowest = sorted(exact, key=lambda p: (p.value, p.name))[:min(TOP, len(exact) - len(highest))]
+    lowest = sorted(by_name, key=itemgetter(2))[:min(TOP, len(exact) - len(highest))]
     median, lower, upper = quartiles(values)
     outliers = own_year_outliers(by_council if by_council is not None else council_figures(cells), exact, period, fmt)
     if reference:
@@ -96,8 +102,8 @@ def rank_period(cells: list[Cell], period: str, names: dict[str, str], fmt: str,
     return Ranking(
         period=period, councils=len(exact), ranged=sum(1 for c in mine if not c.exact and c.known),
         absent=sum(1 for c in mine if not c.known), median=median, lower_quartile=lower, upper_quartile=upper,
-        highest=highest, lowest=lowest, sentence=range_sentence(descending, fmt),
-        outliers=sorted(outliers, key=lambda o: (o.name, o.against)))
+        highest=[Placed(*ranked) for ranked in highest], lowest=[Placed(*ranked) for ranked in lowest],
+        sentence=range_sentence(descending, fmt), outliers=sorted(outliers, key=lambda o: (o.name, o.against)))
 
 
 def quartiles(values: list[float]) -> tuple[float | None, float | None, float | None]:
@@ -110,19 +116,19 @@ def quartiles(values: list[float]) -> tuple[float | None, float | None, float | 
     return median, lower, upper
 
 
-def range_sentence(descending: list[Placed], fmt: str) -> str:
+def range_sentence(descending: list[Ranked], fmt: str) -> str:
     """'from 15.7% in Rotherham to 0.6% in South Gloucestershire' (ties named together)."""
     if not descending:
         return "no council gave an exact figure"
-    top, bottom = descending[0].value, descending[-1].value
+    top, bottom = descending[0][2], descending[-1][2]
     if len(descending) == 1 or top == bottom:
-        return f"{format_figure(top, fmt)} in {_places([p for p in descending if p.value == top])}"
-    return (f"from {format_figure(top, fmt)} in {_places([p for p in descending if p.value == top])} "
-            f"to {format_figure(bottom, fmt)} in {_places([p for p in descending if p.value == bottom])}")
+        return f"{format_figure(top, fmt)} in {_places([p for p in descending if p[2] == top])}"
+    return (f"from {format_figure(top, fmt)} in {_places([p for p in descending if p[2] == top])} "
+            f"to {format_figure(bottom, fmt)} in {_places([p for p in descending if p[2] == bottom])}")
 
 
-def _places(placed: list[Placed]) -> str:
-    names = sorted(p.name for p in placed)
+def _places(placed: list[Ranked]) -> str:
+    names = sorted(name for _, name, _ in placed)
     if len(names) > 3:
         return plural(len(names), "council")
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -149,29 +155,30 @@ def council_figures(cells: list[Cell]) -> dict[str, dict[str, float]]:
     return found
 
 
-def own_year_outliers(by_council: dict[str, dict[str, float]], exact: list[Placed], period: str,
+def own_year_outliers(by_council: dict[str, dict[str, float]], exact: list[Ranked], period: str,
                       fmt: str) -> list[Outlier]:
     """Figures far from the council's own figures for other periods (`by_council` is
     council_figures of every period's cells)."""
-    others = {p.body_code: [v for other, v in by_council.get(p.body_code, {}).items() if other != period]
-              for p in exact}
-    bases = {code: statistics.median(values) for code, values in others.items() if values}
-    ratios = {p.body_code: p.value / bases[p.body_code] for p in exact if bases.get(p.body_code)}
+    bases = {}
+    for code, _, _ in exact:
+        others = [value for other, value in by_council.get(code, {}).items() if other != period]
+        if others:
+            bases[code] = statistics.median(others)
+    ratios = {code: value / bases[code] for code, _, value in exact if bases.get(code)}
     typical, far = far_out(ratios)
     codes = set(far)  # looked up once per council
-    return [Outlier(p.body_code, p.name, p.value, "other periods", ratios[p.body_code], typical,
-                    f"{format_figure(p.value, fmt)} is {ratios[p.body_code]:.3g} times its median for other periods "
-                    f"({format_figure(bases[p.body_code], fmt)}), where the median council's is "
-                    f"{typical:.3g} times")
-            for p in exact if p.body_code in codes]
+    return [Outlier(code, name, value, "other periods", ratios[code], typical,
+                    f"{format_figure(value, fmt)} is {ratios[code]:.3g} times its median for other periods "
+                    f"({format_figure(bases[code], fmt)}), where the median council's is {typical:.3g} times")
+            for code, name, value in exact if code in codes]
 
 
-def reference_outliers(exact: list[Placed], reference: dict[str, float], label: str, fmt: str) -> list[Outlier]:
+def reference_outliers(exact: list[Ranked], reference: dict[str, float], label: str, fmt: str) -> list[Outlier]:
     """Figures far from what the council's reference figure would suggest."""
-    ratios = {p.body_code: p.value / reference[p.body_code] for p in exact if reference.get(p.body_code)}
+    ratios = {code: value / reference[code] for code, _, value in exact if reference.get(code)}
     typical, far = far_out(ratios)
     codes = set(far)  # looked up once per council
-    return [Outlier(p.body_code, p.name, p.value, "reference", ratios[p.body_code], typical,
-                    f"{format_figure(p.value, fmt)} against a {label} figure of {reference[p.body_code]:,g}: "
-                    f"{ratios[p.body_code]:.3g} to 1, where the median council's is {typical:.3g} to 1")
-            for p in exact if p.body_code in codes]
+    return [Outlier(code, name, value, "reference", ratios[code], typical,
+                    f"{format_figure(value, fmt)} against a {label} figure of {reference[code]:,g}: "
+                    f"{ratios[code]:.3g} to 1, where the median council's is {typical:.3g} to 1")
+            for code, name, value in exact if code in codes]

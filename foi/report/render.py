@@ -1,12 +1,19 @@
 """Showing the report (foi.report.summary.build_report's dict) on a terminal or as one
 self-contained HTML file. Nothing here computes a figure: it only lays them out."""
 
+import hashlib
+import os
 import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foi.measures.ranges import format_figure
 from foi.output import format_table
 from foi.report import charts, hexmap, render_national as national
 from foi.report.summary import date_span, not_asked_cells, plural
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache, Environment
 
 REQUEST_LABELS = [
     ("recipients", "Recipients"), ("with_address", "With an address"), ("no_address", "No address"),
@@ -141,13 +148,17 @@ def _section(title: str, body: str) -> list[str]:
     return [title, "=" * len(title), body, ""]
 
 
+AUTOESCAPED = ("html", "j2")  # template suffixes
+
+
 def render_html(report: dict) -> str:
     """One self-contained page: inline CSS and SVG, no scripts, no external URLs."""
     from jinja2 import Environment, PackageLoader, select_autoescape  # lazy: start-up
 
     env = Environment(loader=PackageLoader("foi", "templates"),
-                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      autoescape=select_autoescape(AUTOESCAPED, default=True),
                       trim_blocks=True, lstrip_blocks=True)
+    env.bytecode_cache = template_cache(env)
     env.filters["pct"] = lambda share: f"{share:.0%}"
     env.filters["heat"] = charts.heat_colour
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else n
@@ -159,6 +170,36 @@ def render_html(report: dict) -> str:
         report=report, req=report["requests"], summary=summary_rows(report), titles=question_titles(report),
         status_labels=status_labels(report), not_asked=not_asked_cells(report), charts=html_charts(report),
         hexmap=html_hexmap(report), value_tables=value_tables(report))
+
+
+def template_cache(env: "Environment") -> "BytecodeCache | None":
+    """Compiled templates kept in the user's cache folder (XDG_CACHE_HOME, or ~/.cache):
+    compiling report.html.j2 again on every run took 0.05-0.09 s of `foi report --html`.
+    Jinja checks each entry against its template's source, and the folder's name
+    carries what else shapes the compiled code (Jinja's version and `env`'s
+    settings), so a changed template or setting is compiled afresh. Where the folder
+    cannot be made or written there is no cache: the report is the same, only slower."""
+    import jinja2  # lazy: start-up
+    from jinja2 import FileSystemBytecodeCache  # lazy: start-up
+    from jinja2.bccache import Bucket  # lazy: start-up
+
+    shaping = repr((jinja2.__version__, AUTOESCAPED, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                    sorted(env.extensions)))
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = root / "foi" / f"templates-{hashlib.sha256(shaping.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+
+    class Cache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a full disk or a read-only folder: the report is written all the same
+                pass
+
+    return Cache(str(folder))
 
 
 VALUE_TABLE_PERIODS = 6  # at most this many periods side by side: the table fits a printed A4 page
