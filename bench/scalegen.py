@@ -106,7 +106,9 @@ def request_count(k: float) -> int:
 
 def foi_env(folder: Path, checkout: Path = ROOT) -> dict[str, str]:
     """The environment a user's shell gives `foi` in this folder (mail settings aside)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FOI_")}
+    # bytecode cached as on a user's machine: without it each run compiles foi's sources again
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("FOI_") and key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(checkout)  # this checkout's foi, not whichever the virtualenv installed
     env.update({"FOI_DB": str(folder / "campaign.db"), "HOME": str(folder / "home"), "NO_COLOR": "1",
                 "FOI_SENDER_NAME": SENDER_NAME, "FOI_SENDER_EMAIL": SENDER_EMAIL, "FOI_NOW": NOW,
