@@ -209,7 +209,8 @@ class Bench:
             f"result = fetch_new_mail(db, BlobStore({str(folder / 'blobs')!r}), settings, "
             f"today=dt.date.fromisoformat({TODAY.isoformat()!r}), triage=TRIAGE)\n"
             f"sys.exit(0 if result.new == {self.messages} else 1)\n")
-        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+               "PYTHONPATH": str(checkout)}  # bytecode cached, as on a user's machine
         subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=folder)
 
     def mbsync(self) -> None:
