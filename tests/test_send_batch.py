@@ -15,6 +15,7 @@ from foi.mail.transport import NotSent
 from foi.sending import outgoing
 from foi.sending.send import Sending, apply_send, compose_message, plan_send
 from tests.builders import make_campaign
+from tests.mailfixtures import FakeTransport
 
 NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
 SENDER = {"FOI_SENDER_NAME": "Children's Rights Campaign", "FOI_SENDER_EMAIL": "campaigns@charity.test"}
@@ -82,26 +83,6 @@ def test_after_a_restart_a_queued_batch_is_uncertain_and_sent_once_on_request(ma
     assert {r["state"] for r in rows("SELECT state FROM requests")} == {"awaiting_response"}
 
 
-class FakeTransport:
-    """Records what it takes; `on_send(n)` may raise for the nth hand-over (from 1)."""
-
-    name = "smtp"
-
-    def __init__(self, on_send=lambda n: None):
-        self.on_send, self.sent, self.attempts = on_send, [], 0
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
-        self.attempts += 1
-        self.on_send(self.attempts)
-        self.sent.append(recipient)
-
-
 def send_with(transport: FakeTransport, **how) -> list:
     db = connect(Path("campaign.db"))
     config = load_config(env=SENDER)
@@ -137,7 +118,7 @@ def test_ctrl_c_mid_batch_leaves_only_the_message_in_hand_uncertain(run):
                                    addresses[3]: ("draft", "draft"), addresses[4]: ("draft", "draft")}
     second = FakeTransport()
     outcomes = send_with(second)
-    assert second.sent == addresses[3:]  # the two whose turn never came; the third is not guessed at
+    assert second.recipients == addresses[3:]  # the two whose turn never came; the third is not guessed at
     assert Counter(o.status for o in outcomes) == {"sent": 2, "uncertain": 1}
 
 
@@ -158,7 +139,7 @@ def test_a_pause_for_a_temporary_refusal_hands_the_rest_of_the_batch_back(run):
     assert during_pause == [[("draft", "draft"), ("draft", "draft"), ("sending", "sending"),
                              ("sent", "awaiting_response")]]
     assert [o.status for o in outcomes] == ["sent"] * 4
-    assert Counter(transport.sent) == Counter(r["to_addr"] for r in rows("SELECT to_addr FROM outgoing"))
+    assert Counter(transport.recipients) == Counter(r["to_addr"] for r in rows("SELECT to_addr FROM outgoing"))
     assert sorted(r["attempts"] for r in rows("SELECT attempts FROM outgoing")) == [1, 1, 1, 2]
     assert {r["queued"] for r in rows("SELECT queued FROM outgoing")} == {None}
 

@@ -22,6 +22,7 @@ from foi.mail.transport import NotSent, SmtpTransport
 from foi.sending import outgoing
 from foi.sending.send import Sending, apply_send, plan_send
 from tests.builders import make_campaign
+from tests.mailfixtures import FakeTransport
 from tests.mailservers import Behaviour
 
 NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
@@ -33,26 +34,6 @@ def rows(sql, params=()):
     with sqlite3.connect("campaign.db") as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute(sql, params)]
-
-
-class FakeTransport:
-    """Records what it takes; `on_send(n)` may act (or raise) at the nth hand-over (from 1)."""
-
-    name = "smtp"
-
-    def __init__(self, on_send=lambda n: None):
-        self.on_send, self.sent, self.attempts = on_send, [], 0
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
-        self.attempts += 1
-        self.on_send(self.attempts)
-        self.sent.append((recipient, raw))
 
 
 def send_with(transport, **how):
