@@ -69,27 +69,3 @@ def reply_file(reference: str, body: str, files: dict[str, tuple[bytes, str]] | 
     path.write_bytes(message.as_bytes())
     return path
 
-
-class FakeTransport:
-    """A transport that records what it takes, (recipient, raw bytes) in order; `on_send(n)`
-    may act, or raise, at the nth hand-over (from 1)."""
-
-    name = "smtp"
-
-    def __init__(self, on_send=lambda n: None):
-        self.on_send, self.sent, self.attempts = on_send, [], 0
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
-        self.attempts += 1
-        self.on_send(self.attempts)
-        self.sent.append((recipient, raw))
-
-    @property
-    def recipients(self) -> list[str]:
-        return [recipient for recipient, _ in self.sent]

@@ -1,8 +1,6 @@
 """`foi send` queues a batch of messages in one durable commit, then hands them over
 one by one: what a stop at each point leaves, and what the next run does with it."""
 
-import datetime as dt
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -13,18 +11,9 @@ from foi.db import blob_dir, connect
 from foi.letters.render import renderer_for, sender_from_config
 from foi.mail.transport import NotSent
 from foi.sending import outgoing
-from foi.sending.send import Sending, apply_send, compose_message, plan_send
+from foi.sending.send import compose_message, plan_send
 from tests.builders import make_campaign
-from tests.mailfixtures import FakeTransport
-
-NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
-SENDER = {"FOI_SENDER_NAME": "Children's Rights Campaign", "FOI_SENDER_EMAIL": "campaigns@charity.test"}
-
-
-def rows(sql, params=()):
-    with sqlite3.connect("campaign.db") as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
+from tests.sendfixtures import NOW, SENDER, FakeTransport, rows, send_with
 
 
 def queue_everything(boot: str | None = None) -> dict[str, str]:
@@ -81,17 +70,6 @@ def test_after_a_restart_a_queued_batch_is_uncertain_and_sent_once_on_request(ma
     assert Counter(m["To"] for m in received) == Counter(c["foi_email"] for c in councils.values())
     assert {m["To"]: m["Message-ID"] for m in received} == queued  # byte for byte the queued message
     assert {r["state"] for r in rows("SELECT state FROM requests")} == {"awaiting_response"}
-
-
-def send_with(transport: FakeTransport, **how) -> list:
-    db = connect(Path("campaign.db"))
-    config = load_config(env=SENDER)
-    plan = plan_send(db, "eh", renderer_for(db, "eh", sender_from_config(config)))
-    try:
-        return apply_send(db, plan, Sending(transport=transport, sender=config.sender, now=lambda: NOW,
-                                            blob_dir=blob_dir(Path("campaign.db")), **how)).outcomes
-    finally:
-        db.close()
 
 
 def states_by_address() -> dict[str, tuple[str, str]]:

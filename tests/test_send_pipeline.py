@@ -22,29 +22,10 @@ from foi.mail.transport import NotSent, SmtpTransport
 from foi.sending import outgoing
 from foi.sending.send import Sending, apply_send, plan_send
 from tests.builders import make_campaign
-from tests.mailfixtures import FakeTransport
 from tests.mailservers import Behaviour
+from tests.sendfixtures import NOW, SENDER, FakeTransport, rows, send_with
 
-NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
-SENDER = {"FOI_SENDER_NAME": "Children's Rights Campaign", "FOI_SENDER_EMAIL": "campaigns@charity.test"}
 MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>]+>)", re.MULTILINE)
-
-
-def rows(sql, params=()):
-    with sqlite3.connect("campaign.db") as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
-
-
-def send_with(transport, **how):
-    db = connect(Path("campaign.db"))
-    config = load_config(env=SENDER)
-    plan = plan_send(db, "eh", renderer_for(db, "eh", sender_from_config(config)))
-    try:
-        return apply_send(db, plan, Sending(transport=transport, sender=config.sender, now=lambda: NOW,
-                                            blob_dir=blob_dir(Path("campaign.db")), **how)).outcomes
-    finally:
-        db.close()
 
 
 def test_the_bytes_sent_are_each_message_rendered_and_composed_on_its_own(run):
