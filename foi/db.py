@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -87,20 +88,27 @@ def blob_dir(db_path: Path) -> Path:
 # message when sending, a third of the time of triage when receiving).
 def get_row(db: Database, table: str, row_id: int) -> dict:
     """One row by id, as a dict."""
-    cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
-    names = [column[0] for column in cursor.description]
-    row = cursor.fetchone()
-    if row is None:
-        raise LookupError(f"no {table} row {row_id}")
-    return dict(zip(names, row))
+    return _one(db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]), table, row_id)
 
 
 def rows(db: Database, sql: str, params: Sequence | dict = ()) -> Iterator[dict]:
     """The rows of a read, as dicts: db.query() without its savepoint around each read
     (three statements instead of one, for a check that a read is one)."""
     cursor = db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
+    names = _names(cursor)
     return (dict(zip(names, row)) for row in cursor)
+
+
+def _names(cursor: sqlite3.Cursor) -> list[str]:
+    return [column[0] for column in cursor.description]
+
+
+def _one(cursor: sqlite3.Cursor, table: str, row_id: int) -> dict:
+    """The one row `cursor` gives, as a dict; LookupError when there is none."""
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no {table} row {row_id}")
+    return dict(zip(_names(cursor), row))
 
 
 def update_row(db: Database, table: str, row_id: int, values: dict) -> None:
@@ -113,13 +121,8 @@ def update_returning(db: Database, table: str, row_id: int, values: dict, increm
     """update_row that returns the row as it now is (one statement, not a read and a
     write), adding 1 to the column `increment` if given."""
     assignments = [f"{column} = ?" for column in values] + ([f"{increment} = {increment} + 1"] if increment else [])
-    cursor = db.execute(f"UPDATE {table} SET {', '.join(assignments)} WHERE id = ? RETURNING *",
-                        [*values.values(), row_id])
-    names = [column[0] for column in cursor.description]
-    row = cursor.fetchone()
-    if row is None:
-        raise LookupError(f"no {table} row {row_id}")
-    return dict(zip(names, row))
+    return _one(db.execute(f"UPDATE {table} SET {', '.join(assignments)} WHERE id = ? RETURNING *",
+                           [*values.values(), row_id]), table, row_id)
 
 
 def insert_row(db: Database, table: str, values: dict) -> int:
