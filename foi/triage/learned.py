@@ -23,6 +23,12 @@ LEARNED_REFERENCES = ("SELECT id AS request_id, their_reference FROM requests WH
                       "WHERE their_reference IS NOT NULL AND request_id IS NOT NULL")
 LEARNED_IN_EVIDENCE = ("SELECT id, request_id, classification_evidence FROM messages WHERE request_id IS NOT NULL "
                        "AND classification_evidence LIKE '%their_references%'")
+
+
+def teaches(message: dict) -> bool:
+    """Whether a messages row gives its request council references, as the two reads above
+    find them: in its own column, or in its evidence."""
+    return bool(message.get("their_reference")) or "their_references" in (message.get("classification_evidence") or "")
 LEARNED_OF_ONE = ("SELECT id AS request_id, their_reference FROM requests WHERE their_reference IS NOT NULL "
                   "AND id = :request UNION SELECT request_id, their_reference FROM messages "
                   "WHERE their_reference IS NOT NULL AND request_id = :request")

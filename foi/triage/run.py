@@ -29,6 +29,7 @@ from foi.triage.inputs import (
     header_view,
     triage_input_from_email,
 )
+from foi.triage.learned import teaches
 from foi.triage.match import RequestMatch, match_message, requests_by_reference
 from foi.triage.request_index import RequestIndex
 from foi.vocabulary import NOT_A_RESPONSE, EventKind
@@ -157,15 +158,9 @@ def apply_triage(db: Database, row: dict, match: RequestMatch, result: Classific
     if match.request_id is not None:
         update_request(db, match.request_id, {**row, **update}, result, today, now)
     kept = _kept.get(db)
-    if kept is not None and (_teaches_references(row) or _teaches_references(update)):
+    if kept is not None and (teaches(row) or teaches(update)):  # before triage changed it, or after
         kept.learned_changed([row["request_id"], match.request_id])
     return {**row, **update}
-
-
-def _teaches_references(row: dict) -> bool:
-    """Whether a message row gives its request council references (as
-    foi.triage.learned reads them): before triage changes it, or after."""
-    return bool(row.get("their_reference")) or "their_references" in (row.get("classification_evidence") or "")
 
 
 def update_request(db: Database, request_id: int, message: dict, result: Classification,
