@@ -10,7 +10,7 @@ import datetime as dt
 import imaplib
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -170,7 +170,7 @@ class _Run:
         with ThreadPoolExecutor(1) as reader:
             ahead: tuple[list[int], Future[ReadBatch]] | None = None
             try:
-                for batch in list(self._batches(uids)):  # sizes asked here, not while the thread fetches
+                for batch in self._batches(uids):
                     following = (batch, reader.submit(self._read, report.folder, uidvalidity, batch, then))
                     if ahead is not None:
                         done += self._store(report, uidvalidity, *ahead)
@@ -186,24 +186,24 @@ class _Run:
         if self.progress:
             self.progress(report.folder, done, total)
 
-    def _batches(self, uids: list[int]) -> Iterator[list[int]]:
+    def _batches(self, uids: list[int]) -> list[list[int]]:
         """At most batch_size messages and FETCH_BYTES together (a larger message alone):
-        a batch is held in memory whole, and anyone can send the campaign large messages."""
+        a batch is held in memory whole, and anyone can send the campaign large messages.
+        Their sizes are asked here, before the reading thread uses the connection."""
         sizes: dict[int, int] = {}
         for start in range(0, len(uids), 5000):
             fetched = self.client.fetch(uids[start:start + 5000], ["RFC822.SIZE"])
             sizes.update({uid: int(data.get(b"RFC822.SIZE") or 0) for uid, data in fetched.items()})
-        batch: list[int] = []
+        batches: list[list[int]] = []
         total = 0
         for uid in uids:
             size = sizes.get(uid, 0)
-            if batch and (len(batch) >= self.batch_size or total + size > FETCH_BYTES):
-                yield batch
-                batch, total = [], 0
-            batch.append(uid)
+            if not batches or len(batches[-1]) >= self.batch_size or total + size > FETCH_BYTES:
+                batches.append([])
+                total = 0
+            batches[-1].append(uid)
             total += size
-        if batch:
-            yield batch
+        return batches
 
     def _new_uids(self, report: FolderReport) -> tuple[int, list[int]]:
         """The folder's UIDVALIDITY and the UIDs above the last one stored."""
