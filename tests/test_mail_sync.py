@@ -243,3 +243,24 @@ def test_a_copy_in_the_next_batch_is_stored_once_though_read_before_the_first_is
     assert db.execute("SELECT uid FROM message_locations WHERE message = ? ORDER BY uid",
                       [copied]).fetchall() == [(2,), (3,), (5,)]
     assert db.execute("SELECT last_uid FROM imap_folders").fetchall() == [(5,)]
+
+
+def test_a_sync_takes_each_classification_from_the_worker_that_parsed_the_message(
+        db, settings, imap_server, folder, monkeypatch):
+    """Classifying in the main process as well would undo the overlap: with it made to fail
+    there, a sync still classifies every message (the worker did it, as Triage.ahead asks)."""
+    import foi.triage.run as triage_run
+
+    def not_here(*args):
+        raise AssertionError("classified in the main process")
+
+    monkeypatch.setattr(triage_run, "classify_message", not_here)
+    client = imap_server.client()
+    for i in range(3):
+        client.append(folder, mail(message_id=f"<nh{i}-{folder}@x.gov.uk>", subject=f"Your request {i}",
+                                   body="We can confirm that we do not hold this information."))
+    client.logout()
+    report = fetch_new_mail(db, BlobStore(blob_dir(Path("campaign.db"))), settings, today=TODAY,
+                            triage=triage_run.TRIAGE)
+    assert (report.new, report.folders[0].triage_failed) == (3, 0)
+    assert [r[0] for r in db.execute("SELECT classification FROM messages")] == ["not_held"] * 3
