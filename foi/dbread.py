@@ -57,7 +57,8 @@ def _dedupe(keys: list[str]) -> list[str]:
 
 def open_for_reading(path: Path) -> ReadingDb | None:
     """The database at `path` to read, or None when it must be opened with foi.db
-    (missing, or not yet migrated to this version of foi)."""
+    (missing, not yet migrated to this version of foi, or left by a killed `foi send`
+    with requests still to move: foi.db moves them)."""
     if str(path) == ":memory:" or not Path(path).is_file():
         return None
     conn = sqlite3.connect(path)
@@ -67,7 +68,18 @@ def open_for_reading(path: Path) -> ReadingDb | None:
                                 [LATEST_MIGRATION]).fetchone()
     except sqlite3.DatabaseError:  # no migrations table, or not a database: foi.db says what is wrong
         migrated = None
-    if not migrated:
+    if not migrated or interrupted_send(conn):
         conn.close()
         return None
     return ReadingDb(conn)
+
+
+# outgoing.queued of a message whose turn came and whose request is not yet moved for it
+# (foi.sending.outgoing); never a boot id, which is a UUID.
+SEND_TURN = "turn"
+
+
+def interrupted_send(db: Queries | sqlite3.Connection) -> bool:
+    """Whether a `foi send` stopped (or is running) with a message whose turn came and
+    whose request is not yet moved for it."""
+    return db.execute("SELECT 1 FROM outgoing WHERE queued = ? LIMIT 1", [SEND_TURN]).fetchone() is not None

@@ -82,8 +82,9 @@ def test_without_a_boot_id_each_message_is_queued_alone(run, monkeypatch):
     outcomes = send_with(transport)
 
     assert [o.status for o in outcomes] == ["sent"] * 6
-    # at the nth hand-over: n rows, all but the one in hand recorded sent, none queued
-    assert seen == [[("sent", None)] * (n - 1) + [("sending", None)] for n in range(1, 7)]
+    # at the nth hand-over: n rows, all but the one in hand recorded sent and finished (each
+    # was a batch of its own), the one in hand with its turn taken
+    assert seen == [[("sent", None)] * (n - 1) + [("sending", outgoing.TURN)] for n in range(1, 7)]
 
 
 KILLED_RUN = textwrap.dedent("""
@@ -161,9 +162,21 @@ def test_a_kill_at_the_new_points_neither_sends_twice_nor_loses(smtp_server, mon
                             capture_output=True, text=True)
     assert killed.returncode == 9, killed.stderr
     if held is not None:  # the nth never left; the one before may be accepted but unrecorded
-        states = [(r["state"], r["queued"] is None) for r in rows("SELECT state, queued FROM outgoing ORDER BY id")]
+        with sqlite3.connect("campaign.db") as conn:  # as the kill left it: foi.db would finish the turns
+            states = conn.execute("SELECT state, queued FROM outgoing ORDER BY id").fetchall()
+            moved = conn.execute("SELECT count(*) FROM requests WHERE state != 'draft'").fetchone()[0]
+        earlier = 10 if n > 10 else 0  # the messages of the batches before, finished at their end
         assert smtp_server.handler.count() == n - 1
-        assert states[:n] == [("sent", True)] * (n - 1 - held) + [("sending", True)] * held + [("sending", False)]
+        assert states[:n] == ([("sent", None)] * earlier + [("sent", outgoing.TURN)] * (n - 1 - held - earlier)
+                              + [("sending", outgoing.TURN)] * held + [("sending", outgoing.this_boot())])
+        assert moved == earlier  # the batch's requests are moved at its end, which never came
+        db = connect(Path("campaign.db"))  # finishes the turns the kill left
+        assert [(r["state"], r["queued"]) for r in rows("SELECT state, queued FROM outgoing ORDER BY id")][:n] == (
+            [("sent", None)] * (n - 1 - held) + [("sending", None)] * held + [("sending", outgoing.this_boot())])
+        assert [r["state"] for r in rows("SELECT r.state FROM requests r JOIN outgoing o ON o.request_id = r.id "
+                                          "ORDER BY o.id")][:n] == (
+            ["awaiting_response"] * (n - 1 - held) + ["sending"] * held + ["draft"])
+        db.close()
 
     config = load_config()
     db = connect(Path("campaign.db"))

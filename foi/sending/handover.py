@@ -1,6 +1,7 @@
 """Handing messages over, exactly once (foi.sending.send says what is promised):
 batches queued in one durable commit, each message's turn committed before any
-of it leaves, its acceptance recorded in the next one's commit."""
+of it leaves, its acceptance recorded in the next one's commit, and what both mean
+for the batch's requests written once, at the batch's end."""
 
 import datetime as dt
 from collections import deque
@@ -104,10 +105,17 @@ def _send_batch(db: Database, batch: _Composed, how: Sending, report: SendReport
     temporary refusal waits minutes: the others do not wait queued meanwhile)."""
     waiting = deque(_queue_batch(db, batch, how))
     handed_back: list[_Queued] = []
-    accepted = _Accepted(db)
+    accepted = _Accepted(db, how.now)
+    turns: list[int] = []
+
+    def finish_turns() -> None:
+        with commits_not_waiting_for_disk(db):
+            accepted.record()
+            outgoing.finish_turns(db, turns, how.now())
+        turns.clear()
 
     def hand_back() -> None:
-        accepted.record()
+        finish_turns()
         handed_back.extend(waiting)
         waiting.clear()
         _unqueue(db, handed_back)
@@ -119,14 +127,14 @@ def _send_batch(db: Database, batch: _Composed, how: Sending, report: SendReport
 
                 def turn(queued: _Queued = queued) -> None:
                     with accepted.recorded():
-                        outgoing.mark_sending(db, queued.outgoing_id, how.now())
+                        outgoing.take_turn(db, queued.outgoing_id, how.now())
+                    turns.append(queued.outgoing_id)
 
                 row = {"id": queued.outgoing_id, "to_addr": queued.message.to_addr, "message_id": queued.message_id}
                 emit(_deliver(db, row, queued.names, queued.raw, queued.previous, how, report,
                               before_pause=hand_back, turn=turn, accept=accepted.hold))
     finally:
-        with commits_not_waiting_for_disk(db):
-            accepted.record()
+        finish_turns()
         _unqueue(db, list(waiting))  # the run stopped before their turn: they never left
     return [queued.message for queued in handed_back]
 
@@ -134,21 +142,21 @@ def _send_batch(db: Database, batch: _Composed, how: Sending, report: SendReport
 class _Accepted:
     """The last message the server accepted, held until the next commit records it."""
 
-    def __init__(self, db: Database):
-        self.db = db
-        self._held: tuple[int, dt.datetime, dt.datetime, str] | None = None
+    def __init__(self, db: Database, now: Callable[[], dt.datetime]):
+        self.db, self.now = db, now
+        self._held: tuple[int, dt.datetime] | None = None
 
-    def hold(self, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime, how: str) -> None:
+    def hold(self, outgoing_id: int, sent_at: dt.datetime) -> None:
         self.record()  # never two held: the first would be lost
-        self._held = (outgoing_id, sent_at, now, how)
+        self._held = (outgoing_id, sent_at)
 
     @contextmanager
     def recorded(self) -> Iterator[None]:
         """A transaction that records the held acceptance first; held until it commits."""
         with atomic(self.db):
             if self._held is not None:
-                outgoing_id, sent_at, now, how = self._held
-                outgoing.mark_sent(self.db, outgoing_id, sent_at, now, how=how)
+                outgoing_id, sent_at = self._held
+                outgoing.record_accepted(self.db, outgoing_id, sent_at, self.now())
             yield
         self._held = None
 
@@ -213,13 +221,16 @@ def _deliver(db: Database, row: dict, names: tuple[str, str, str], raw: bytes,
     previous_state None means a re-send: if it cannot be attempted the message
     simply stays uncertain. `turn` (its commit) runs once, before any of the message
     leaves. `accept` records an accepted message in place of outgoing.mark_sent (in
-    a later commit: see _send_batch)."""
+    a later commit: see _send_batch). Before any other outcome is recorded, what the
+    turn means for the request is written (outgoing.finish_turns): the outcomes
+    expect the request in 'sending'."""
     outgoing_id, to_addr = row["id"], row["to_addr"]
     delays = list(how.retry_delays)
     pending = [turn]
     while True:
         try:
-            _hand_over(how.transport, how.from_addr, to_addr, raw, pending)
+            _hand_over(how.transport, how.from_addr, to_addr, raw, pending,
+                       lambda: outgoing.finish_turns(db, [outgoing_id], how.now()))
         except SenderRefused as refusal:
             error = FoiError(f"The SMTP server refused our sender address {how.sender.email}: {refusal}",
                              "Check sender.email: the account must be allowed to send as it.")
@@ -242,7 +253,7 @@ def _deliver(db: Database, row: dict, names: tuple[str, str, str], raw: bytes,
         break
     sent_at = how.now()
     if accept is not None:
-        accept(outgoing_id, sent_at, how.now(), f"accepted by {how.transport.name}")
+        accept(outgoing_id, sent_at)
     else:
         with commits_not_waiting_for_disk(db):  # the record made before the hand-over did wait
             outgoing.mark_sent(db, outgoing_id, sent_at, how.now(), how=f"accepted by {how.transport.name}")
@@ -250,10 +261,12 @@ def _deliver(db: Database, row: dict, names: tuple[str, str, str], raw: bytes,
     return Outcome(*names, to_addr, "sent", row["message_id"])
 
 
-def _hand_over(transport: Transport, sender: str, to_addr: str, raw: bytes, pending: list[Callable[[], None]]) -> None:
+def _hand_over(transport: Transport, sender: str, to_addr: str, raw: bytes, pending: list[Callable[[], None]],
+               refused: Callable[[], None]) -> None:
     """Send, first running what is `pending` (the turn's commit, once). Over SMTP it
     runs while the server answers MAIL FROM: with a server across a network, the
-    commit costs no wait of its own."""
+    commit costs no wait of its own. If the message is not accepted, `refused` runs
+    after the turn, before the error reaches the caller."""
     def first() -> None:
         while pending:
             pending.pop()()
@@ -266,6 +279,7 @@ def _hand_over(transport: Transport, sender: str, to_addr: str, raw: bytes, pend
             transport.send(sender, to_addr, raw)
     except (NotSent, MaybeSent, FoiError):
         first()  # an outcome is recorded after the turn, even where the server was never reached
+        refused()
         raise
 
 

@@ -9,12 +9,15 @@ requests.state:  draft | failed -> sending -> awaiting_response | failed
 
 `foi send` queues a batch: every message of it is recorded 'sending' with its
 Message-ID, `queued` holding the boot id, in one commit that reaches the disk.
-At its turn (mark_sending) the message is unqueued and its request moves to
-'sending', in a commit that need not wait for the disk: it survives a crash of
-foi, not a power cut; the same commit records the acceptance of the message before
-(mark_sent), so a kill leaves at most the message in hand without its outcome. So a
-message still queued after a crash never left if the machine has not restarted since
-(left_unsent); after a restart it is uncertain.
+At its turn (take_turn) `queued` becomes TURN, in a commit that need not wait for
+the disk: it survives a crash of foi, not a power cut; the same commit records the
+acceptance of the message before (record_accepted), so a kill leaves at most the
+message in hand without its outcome. So a message still queued after a crash never
+left if the machine has not restarted since (left_unsent); after a restart it is
+uncertain. Those two commits touch the outgoing row alone: what its turn and its
+acceptance mean for its request (the move to 'sending', then to 'awaiting_response'
+with the 'sent' event) is written for the whole batch at its end (finish_turns), or,
+after a kill, by the next command that opens the database (finish_interrupted_turns).
 
 A message written into outbox/ (no SMTP server: nobody receives it) stays a draft,
 transport 'outbox', and its request stays as it was: no clock starts. The next real
@@ -32,8 +35,9 @@ from sqlite_utils import Database
 
 from foi.blobs import BlobStore
 from foi.clock import iso, london_date
-from foi.db import atomic, get_row, insert_row, update_returning, update_row
-from foi.tracking.states import Source, apply_transition, record_event
+from foi.db import atomic, get_row, insert_row, rows, update_returning, update_row
+from foi.dbread import SEND_TURN
+from foi.tracking.states import Move, Source, apply_moves, apply_transition, plan_move, record_event
 from foi.vocabulary import (
     IN_FLIGHT_OUTGOING,
     SENDABLE_STATES,
@@ -175,15 +179,89 @@ def unqueue(db: Database, outgoing_id: int) -> None:
 
 
 def mark_sending(db: Database, outgoing_id: int, now: dt.datetime) -> None:
-    """Its turn: the message is handed over next."""
+    """Its turn: the message is handed over next (all of it written at once; a batch
+    writes take_turn now and finish_turns at its end)."""
     with atomic(db):
         row = update_returning(db, "outgoing", outgoing_id, {"state": "sending", "queued": None,
                                                              "attempted_at": iso(now)}, increment="attempts")
-        if row["kind"] != "request":  # a chaser never puts its request back to 'sending'
-            return
-        # No event: the outgoing row records the attempt, and sent, send_failed or
-        # send_uncertain follows.
-        _move_request(db, row, RequestState.SENDING, now, event=None, changes={"email": row["to_addr"]})
+        _move_to_sending(db, row, now)
+
+
+def _move_to_sending(db: Database, row: dict, now: dt.datetime) -> None:
+    if row["kind"] == "request":  # a chaser never puts its request back to 'sending'
+        apply_moves(db, [_to_sending(row, get_row(db, "requests", row["request_id"]), now)])
+
+
+TURN = SEND_TURN  # `queued` from a message's turn until its request is moved for it
+
+
+def take_turn(db: Database, outgoing_id: int, now: dt.datetime) -> None:
+    """Its turn, in the caller's commit, which reaches the database before any of the
+    message leaves: one statement, its request's move is left to finish_turns."""
+    db.execute("UPDATE outgoing SET queued = ?, attempted_at = ?, attempts = attempts + 1 WHERE id = ?",
+               [TURN, iso(now), outgoing_id])
+
+
+def record_accepted(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.datetime) -> None:
+    """The server accepted the message whose turn came, in the caller's commit: its
+    request's move (and the 'sent' event) is left to finish_turns, unless that has
+    written its turn already (a temporary refusal came first): then it is written now."""
+    row = update_returning(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
+    if row["queued"] != TURN:
+        _settle_sent(db, row, sent_at, now, how=_accepted_by(row))
+
+
+def _accepted_by(row: dict) -> str:
+    return f"accepted by {row['transport']}"
+
+
+def finish_turns(db: Database, outgoing_ids: Sequence[int], now: dt.datetime) -> None:
+    """Write, in one commit, what the turns (and acceptances) of these messages mean
+    for their requests, as mark_sending and mark_sent would have: those whose turn
+    never came, or whose request has been moved already, are left alone."""
+    if not outgoing_ids:
+        return
+    with atomic(db):
+        turns = _by_ids(db, "SELECT * FROM outgoing WHERE queued = ? AND id IN ({}) ORDER BY id", [TURN],
+                        outgoing_ids)
+        db.conn.executemany("UPDATE outgoing SET queued = NULL WHERE id = ?", [[row["id"]] for row in turns])
+        requests = {r["id"]: r for r in _by_ids(db, "SELECT * FROM requests WHERE id IN ({})", [],
+                                                 [row["request_id"] for row in turns])}
+        moves, chasers = [], []
+        for row in turns:
+            if row["kind"] != "request":
+                chasers.append(row)
+                continue
+            moves.append(_to_sending(row, requests[row["request_id"]], now))
+            if row["state"] == OutgoingState.SENT:
+                moves.append(_to_sent(row, moves[-1].after, _sent_at(row), now, _accepted_by(row)))
+            requests[row["request_id"]] = moves[-1].after
+        apply_moves(db, moves)
+        for row in chasers:  # a chaser moves its request only once sent, and only some kinds
+            if row["state"] == OutgoingState.SENT:
+                _settle_sent(db, row, _sent_at(row), now, how=_accepted_by(row))
+
+
+def _sent_at(row: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(row["sent_at"])
+
+
+def _by_ids(db: Database, sql: str, params: list, ids: Sequence[int]) -> list[dict]:
+    """The rows of `sql` (its {} the placeholders of ids), read in parts within SQLite's
+    limit on parameters."""
+    found: list[dict] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        found += rows(db, sql.format(", ".join("?" * len(part))), [*params, *part])
+    return found
+
+
+def finish_interrupted_turns(db: Database, now: dt.datetime) -> int:
+    """finish_turns for the messages a killed `foi send` left with their turn taken;
+    returns how many. The caller holds the send lock (a live run finishes its own)."""
+    ids = [row[0] for row in db.execute("SELECT id FROM outgoing WHERE queued = ?", [TURN])]
+    finish_turns(db, ids, now)
+    return len(ids)
 
 
 def count_attempt(db: Database, outgoing_id: int, now: dt.datetime, error: str) -> None:
@@ -199,17 +277,18 @@ def mark_sent(db: Database, outgoing_id: int, sent_at: dt.datetime, now: dt.date
     """Accepted by the server: the statutory clock starts (day 0 = London date)."""
     with atomic(db):
         row = update_returning(db, "outgoing", outgoing_id, {"state": "sent", "sent_at": iso(sent_at), "error": None})
-        if row["kind"] != "request":
-            # A chaser or a reply in the thread: the request keeps its own clock,
-            # except that a review request and a clarification start new counts.
-            add_event(db, row, EventKind(f"{row['kind']}_sent"), sent_at, now, {"how": how})
-            _after_thread_message(db, row, sent_at, now)
-            return
-        sent_on = london_date(sent_at).isoformat()
-        _move_request(db, row, RequestState.AWAITING_RESPONSE, now, event=EventKind.SENT, on=sent_on,
-                      details={"how": how},
-                      changes={"sent_via": "email", "sent_at": iso(sent_at), "sent_on": sent_on,
-                               "email": row["to_addr"]})
+        _settle_sent(db, row, sent_at, now, how)
+
+
+def _settle_sent(db: Database, row: dict, sent_at: dt.datetime, now: dt.datetime, how: str) -> None:
+    """What the acceptance of `row` means for its request (in the caller's transaction)."""
+    if row["kind"] != "request":
+        # A chaser or a reply in the thread: the request keeps its own clock,
+        # except that a review request and a clarification start new counts.
+        add_event(db, row, EventKind(f"{row['kind']}_sent"), sent_at, now, {"how": how})
+        _after_thread_message(db, row, sent_at, now)
+        return
+    apply_moves(db, [_to_sent(row, get_row(db, "requests", row["request_id"]), sent_at, now, how)])
 
 
 def _after_thread_message(db: Database, row: dict, sent_at: dt.datetime, now: dt.datetime) -> None:
@@ -288,13 +367,35 @@ def _move_request(db: Database, outgoing: dict, to_state: RequestState, now: dt.
                   event: EventKind | None, on: str | None = None, details: dict | None = None,
                   changes: dict | None = None) -> None:
     """Move the request of `outgoing` (a request, not a chaser) along the sending
-    states. Only from 'sending' (or, to claim it, from a sendable state): if a reply
-    from the council moved it on while its message was uncertain, it stays there."""
+    states (_request_move says where)."""
     request = get_row(db, "requests", outgoing["request_id"])
+    apply_moves(db, [_request_move(outgoing, request, to_state, now, event=event, on=on, details=details,
+                                   changes=changes)])
+
+
+def _request_move(outgoing: dict, request: dict, to_state: RequestState, now: dt.datetime, *,
+                  event: EventKind | None, on: str | None = None, details: dict | None = None,
+                  changes: dict | None = None) -> Move:
+    """The move of `request` for its message `outgoing`. Only from 'sending' (or, to claim
+    it, from a sendable state): if a reply from the council moved it on while its
+    message was uncertain, it stays there."""
     expected = SENDABLE_STATES if to_state == RequestState.SENDING else {RequestState.SENDING}
     target = to_state if request["state"] in expected else request["state"]
-    apply_transition(db, request, target, source=Source.SENDING, when=iso(now), on=on, event=event,
+    return plan_move(request, target, source=Source.SENDING, when=iso(now), on=on, event=event,
                      details=_details(outgoing, details or {}), changes=changes, outgoing=outgoing["id"])
+
+
+def _to_sending(row: dict, request: dict, now: dt.datetime) -> Move:
+    # No event: the outgoing row records the attempt, and sent, send_failed or
+    # send_uncertain follows.
+    return _request_move(row, request, RequestState.SENDING, now, event=None, changes={"email": row["to_addr"]})
+
+
+def _to_sent(row: dict, request: dict, sent_at: dt.datetime, now: dt.datetime, how: str) -> Move:
+    sent_on = london_date(sent_at).isoformat()
+    return _request_move(row, request, RequestState.AWAITING_RESPONSE, now, event=EventKind.SENT, on=sent_on,
+                         details={"how": how}, changes={"sent_via": "email", "sent_at": iso(sent_at),
+                                                        "sent_on": sent_on, "email": row["to_addr"]})
 
 
 def _details(outgoing: dict, details: dict) -> dict:

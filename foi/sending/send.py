@@ -33,6 +33,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi import clock
 from foi.config import Config, SenderConfig
 from foi.db import blob_dir, get_row
 from foi.errors import FoiError
@@ -57,8 +58,9 @@ from foi.sending.model import (
 from foi.vocabulary import SENDABLE_STATES
 
 __all__ = ["BATCH", "OUTBOX_SENDER", "Outcome", "Pacer", "PlannedMessage", "SendPlan", "SendReport", "Sending",
-           "SkipKind", "Skipped", "Uncertain", "apply_send", "compose_message", "hold_outbox_copies", "plan_send",
-           "reaches_councils", "send_lock", "sender_address", "sender_for", "sending_from_config"]
+           "SkipKind", "Skipped", "Uncertain", "apply_send", "compose_message", "finish_interrupted_send",
+           "hold_outbox_copies", "plan_send", "reaches_councils", "send_lock", "sender_address", "sender_for",
+           "sending_from_config"]
 
 
 def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = None,
@@ -209,17 +211,35 @@ def _write_to_outbox(db: Database, message: PlannedMessage, message_id: str, raw
 def send_lock(db_path: Path) -> Iterator[None]:
     """One `foi send` per database at a time: two at once could both send the
     same draft. The lock dies with the process, so a killed run frees it."""
-    if str(db_path) == ":memory:":
+    with _send_lock_if_free(db_path) as free:
+        if not free:
+            raise FoiError("Another `foi send` is running on this database", "Wait for it to finish.")
         yield
+
+
+@contextmanager
+def _send_lock_if_free(db_path: Path) -> Iterator[bool]:
+    """The send lock, held inside if it was free (True), else not taken (False)."""
+    if str(db_path) == ":memory:":
+        yield True
         return
-    path = Path(str(db_path) + ".send-lock")
-    with open(path, "w") as handle:
+    with open(Path(str(db_path) + ".send-lock"), "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise FoiError("Another `foi send` is running on this database",
-                           "Wait for it to finish.") from None
-        yield
+            yield False
+            return
+        yield True
+
+
+def finish_interrupted_send(db: Database, db_path: Path) -> None:
+    """Write what the turns of a killed `foi send` mean for its requests (a message
+    it handed over is recorded sent, but its request still waits for the batch's end:
+    foi.sending.outgoing), so every command sees the requests as they are. Not while
+    a `foi send` runs: that one finishes its own batch."""
+    with _send_lock_if_free(db_path) as free:
+        if free:
+            outgoing.finish_interrupted_turns(db, clock.now())
 
 
 OUTBOX_SENDER = "campaign@example.invalid"
