@@ -69,19 +69,24 @@ def _ramp(most: int) -> Iterator[int]:
 
 @dataclass
 class _Composed:
-    """A batch's messages with their Message-IDs and bytes, which a thread is keeping."""
+    """A batch's messages, which a thread is composing and keeping."""
 
     batch: list[PlannedMessage]
     now: dt.datetime
-    composed: list[tuple[str, bytes]]
-    kept: Future[list[str]]  # the sha256 of each, once on disk
+    made: Future[tuple[list[tuple[str, bytes]], list[str]]]  # each Message-ID and bytes; each sha256, once on disk
 
 
 def _compose_batch(batch: list[PlannedMessage], how: Sending, writer: Executor) -> _Composed:
+    """The batch composed and written to disk by the thread: while it is the next batch,
+    that work fills the time the one before waits for the server's answers."""
     now = how.now()
+    return _Composed(batch, now, writer.submit(_compose_and_keep, batch, how, now))
+
+
+def _compose_and_keep(batch: list[PlannedMessage], how: Sending,
+                      now: dt.datetime) -> tuple[list[tuple[str, bytes]], list[str]]:
     composed = [compose_message(message, how.sender, now) for message in batch]
-    kept = writer.submit(outgoing.save_raws, how.blob_dir, [raw for _, raw in composed])
-    return _Composed(batch, now, composed, kept)
+    return composed, outgoing.save_raws(how.blob_dir, [raw for _, raw in composed])
 
 
 def _next_batch(pending: deque[PlannedMessage], most: int) -> list[PlannedMessage]:
@@ -169,25 +174,27 @@ class _Accepted:
 def _queue_batch(db: Database, batch: _Composed, how: Sending) -> list[_Queued]:
     """Once the batch's bytes are on disk (one disk sync for all), record every
     message 'sending' with its Message-ID, in one commit that reaches the disk."""
-    shas = batch.kept.result()
+    composed, shas = batch.made.result()
     queued = []
     with atomic(db):
         ids = [message.request_id for message in batch.batch]  # never none: a batch has a message
         states = dict(db.execute(f"SELECT id, state FROM requests WHERE id IN ({', '.join('?' * len(ids))})",
                                  ids).fetchall())  # their states before this run, in one read
-        for message, (message_id, raw), sha in zip(batch.batch, batch.composed, shas, strict=True):
-            outgoing_id = _queue_one(db, message, message_id, sha, how, batch.now)
+        items = list(zip(batch.batch, composed, shas, strict=True))
+        requests = iter(outgoing.queue_requests(db, [  # the requests' own messages at once
+            outgoing.Queueing(message.request_id, message_id, message.to_addr, message.rendered.subject, sha)
+            for message, (message_id, _), sha in items if message.kind == "request"],
+            transport=how.transport.name, now=batch.now))
+        for message, (message_id, raw), sha in items:
+            outgoing_id = next(requests) if message.kind == "request" else _queue_thread_message(
+                db, message, message_id, sha, how, batch.now)
             if outgoing_id is not None:  # else sent or claimed since the plan was made
                 queued.append(_Queued(message, outgoing_id, message_id, raw, states[message.request_id]))
     return queued
 
 
-def _queue_one(db: Database, message: PlannedMessage, message_id: str, sha: str, how: Sending,
-               now: dt.datetime) -> int | None:
-    if message.kind == "request":
-        return outgoing.queue_request(db, message.request_id, message_id=message_id, to_addr=message.to_addr,
-                                      subject=message.rendered.subject, raw_sha256=sha,
-                                      transport=how.transport.name, now=now)
+def _queue_thread_message(db: Database, message: PlannedMessage, message_id: str, sha: str, how: Sending,
+                          now: dt.datetime) -> int | None:
     return outgoing.queue_thread_message(
         db, message.request_id, kind=message.kind, message_id=message_id, to_addr=message.to_addr,
         subject=message.rendered.subject, raw_sha256=sha, transport=how.transport.name,

@@ -28,6 +28,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 
@@ -155,15 +156,42 @@ def queue_request(db: Database, request_id: int, *, message_id: str, to_addr: st
     commit (one for a batch), which reaches the disk before any is handed over.
     Returns None, writing nothing, if the request is no longer sendable: a second
     look guards against a stale plan."""
+    return queue_requests(db, [Queueing(request_id, message_id, to_addr, subject, raw_sha256)],
+                          transport=transport, now=now)[0]
+
+
+@dataclass(frozen=True)
+class Queueing:
+    """A message for a request, to queue."""
+
+    request_id: int
+    message_id: str
+    to_addr: str
+    subject: str
+    raw_sha256: str
+
+
+def queue_requests(db: Database, messages: Sequence[Queueing], *, transport: str,
+                   now: dt.datetime) -> list[int | None]:
+    """queue_request for the messages of a batch (each for another request), their
+    requests and latest messages read at once. Their outgoing ids, in order."""
+    ids = [message.request_id for message in messages]
+    states = {r["id"]: r["state"] for r in _by_ids(db, "SELECT id, state FROM requests WHERE id IN ({})", [], ids)}
+    latest = {r["request_id"]: r for r in _by_ids(
+        db, "SELECT * FROM outgoing WHERE id IN (SELECT max(id) FROM outgoing WHERE kind = 'request' "
+            "AND request_id IN ({}) GROUP BY request_id)", [], ids)}
+    queued: list[int | None] = []
     with atomic(db):
-        request = get_row(db, "requests", request_id)
-        latest = latest_outgoing(db, request_id)
-        if request["state"] not in SENDABLE_STATES or in_flight(latest) or (
-                latest and latest["state"] == OutgoingState.SENT):
-            return None
-        return _put_draft(db, request_id, "request", latest, {
-            "message_id": message_id, "to_addr": to_addr, "subject": subject, "raw_sha256": raw_sha256,
-            "transport": transport, "error": None, **_queued(now)}, now)
+        for message in messages:
+            last = latest.get(message.request_id)
+            if states[message.request_id] not in SENDABLE_STATES or in_flight(last) or (
+                    last and last["state"] == OutgoingState.SENT):
+                queued.append(None)
+                continue
+            queued.append(_put_draft(db, message.request_id, "request", last, {
+                "message_id": message.message_id, "to_addr": message.to_addr, "subject": message.subject,
+                "raw_sha256": message.raw_sha256, "transport": transport, "error": None, **_queued(now)}, now))
+    return queued
 
 
 def _queued(now: dt.datetime) -> dict:
