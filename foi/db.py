@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.dbread import interrupted_send
 from foi.errors import FoiError
 from foi.migrations import migrations
 
@@ -30,10 +29,6 @@ def connect(path: Path) -> Database:
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode = WAL")
     migrations.apply(db)
-    if str(path) != ":memory:" and interrupted_send(db):
-        from foi.sending.send import finish_interrupted_send  # lazy: only after a killed `foi send`
-
-        finish_interrupted_send(db, Path(path))
     return db
 
 

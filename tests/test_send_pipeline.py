@@ -20,7 +20,7 @@ from foi.letters.render import render_request, renderer_for, sender_from_config
 from foi.mail.compose import Envelope, build_message
 from foi.mail.transport import NotSent, SmtpTransport
 from foi.sending import outgoing
-from foi.sending.send import Sending, apply_send, plan_send
+from foi.sending.send import Sending, apply_send, finish_interrupted_send, plan_send
 from tests.builders import make_campaign
 from tests.mailservers import Behaviour
 from tests.sendfixtures import NOW, SENDER, FakeTransport, rows, send_with
@@ -95,7 +95,7 @@ KILLED_RUN = textwrap.dedent("""
     from foi.letters.render import renderer_for, sender_from_config
     from foi.mail.transport import SmtpTransport
     from foi.sending import outgoing
-    from foi.sending.send import Sending, apply_send, plan_send
+    from foi.sending.send import Sending, apply_send, finish_interrupted_send, plan_send
 
     where, n = sys.argv[1], int(sys.argv[2])
     config = load_config()
@@ -162,7 +162,7 @@ def test_a_kill_at_the_new_points_neither_sends_twice_nor_loses(smtp_server, mon
                             capture_output=True, text=True)
     assert killed.returncode == 9, killed.stderr
     if held is not None:  # the nth never left; the one before may be accepted but unrecorded
-        with sqlite3.connect("campaign.db") as conn:  # as the kill left it: foi.db would finish the turns
+        with sqlite3.connect("campaign.db") as conn:  # as the kill left it
             states = conn.execute("SELECT state, queued FROM outgoing ORDER BY id").fetchall()
             moved = conn.execute("SELECT count(*) FROM requests WHERE state != 'draft'").fetchone()[0]
         earlier = 10 if n > 10 else 0  # the messages of the batches before, finished at their end
@@ -170,7 +170,8 @@ def test_a_kill_at_the_new_points_neither_sends_twice_nor_loses(smtp_server, mon
         assert states[:n] == ([("sent", None)] * earlier + [("sent", outgoing.TURN)] * (n - 1 - held - earlier)
                               + [("sending", outgoing.TURN)] * held + [("sending", outgoing.this_boot())])
         assert moved == earlier  # the batch's requests are moved at its end, which never came
-        db = connect(Path("campaign.db"))  # finishes the turns the kill left
+        db = connect(Path("campaign.db"))
+        finish_interrupted_send(db, Path("campaign.db"))  # as every command does on opening it
         assert [(r["state"], r["queued"]) for r in rows("SELECT state, queued FROM outgoing ORDER BY id")][:n] == (
             [("sent", None)] * (n - 1 - held) + [("sending", None)] * held + [("sending", outgoing.this_boot())])
         assert [r["state"] for r in rows("SELECT r.state FROM requests r JOIN outgoing o ON o.request_id = r.id "

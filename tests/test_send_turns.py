@@ -110,13 +110,13 @@ def test_after_a_kill_every_command_sees_the_requests_moved(run, monkeypatch):
     assert len(rows("SELECT id FROM events WHERE kind = 'sent'")) == 7
 
 
-def test_a_command_opening_the_database_during_a_send_leaves_its_turns_to_it():
+def test_a_command_run_during_a_send_leaves_its_turns_to_it(run):
     make_campaign(count=8)
     during = []
 
     def look(attempt: int) -> None:
         if attempt == 5:  # five turns taken in this batch (the fifth in hand), four acceptances recorded
-            connect(Path("campaign.db")).close()
+            run("status", "eh")
             during.append(Counter(r["queued"] for r in rows("SELECT queued FROM outgoing")))
 
     with send_lock(Path("campaign.db")):
@@ -130,7 +130,8 @@ def test_a_command_opening_the_database_during_a_send_leaves_its_turns_to_it():
 def test_finishing_the_turns_twice_writes_them_once(monkeypatch):
     make_campaign(count=5)
     killed_after(3, monkeypatch)
-    db = connect(Path("campaign.db"))  # finishes them
+    db = connect(Path("campaign.db"))
+    assert outgoing.finish_interrupted_turns(db, NOW) == 3  # two accepted, the third in hand
     assert outgoing.finish_interrupted_turns(db, LATER) == 0
     db.close()
     assert len(rows("SELECT id FROM events WHERE kind = 'sent'")) == 2

@@ -155,9 +155,14 @@ class State:
     def db(self) -> "Database":
         if self._db is None:
             from foi.db import open_db
+            from foi.dbread import interrupted_send
 
             _import_sqlite_utils_without_numpy()
             self._db = open_db(self.db_path)
+            if interrupted_send(self._db):  # a killed `foi send` left requests to move: every command sees them moved
+                from foi.sending.send import finish_interrupted_send
+
+                finish_interrupted_send(self._db, self.db_path)
         return self._db
 
     @property

@@ -114,6 +114,7 @@ def apply_send(db: Database, plan: SendPlan, how: Sending) -> SendReport:
     """Settle uncertain messages, then send the planned ones, batch by batch."""
     sender_address(how.sender)
     report = SendReport()
+    outgoing.finish_interrupted_turns(db, how.now())  # a killed run's, if this database was opened without it
     resend = _settle_uncertain(db, plan, how, report)
     how.transport.open()  # a wrong password stops here, before anything is marked
 
