@@ -1,4 +1,4 @@
-"""`foi status` reads a migrated database with sqlite3 alone (foi.dbread): the same rows
+"""`foi status` and `foi report` read a migrated database with sqlite3 alone (foi.dbread): the same rows
 as through sqlite-utils, and a database that needs migrating is migrated first."""
 
 import json
@@ -14,11 +14,11 @@ from foi.migrations import migrations
 from foi.register.councils import load_register
 from tests.builders import create_campaign, make_campaign
 
-# Runs `foi status` in a fresh interpreter and reports which libraries it loaded.
+# Runs `foi status` (or the command given) in a fresh interpreter and reports which libraries it loaded.
 WHAT_STATUS_LOADS = """
 import json, sys
 from foi.cli import main
-sys.argv = ["foi", "status", "eh", "--json"]
+sys.argv = ["foi", *(sys.argv[1:] or ["status", "eh"]), "--json"]
 try:
     main()
 except SystemExit as end:
@@ -27,9 +27,9 @@ print(json.dumps({"code": code, "sqlite_utils": "sqlite_utils" in sys.modules}),
 """
 
 
-def run_status(folder):
+def run_status(folder, *command):
     env = {**os.environ, "FOI_NOW": "2026-03-04T10:00:00+00:00"}
-    done = subprocess.run([sys.executable, "-c", WHAT_STATUS_LOADS], cwd=folder, env=env,
+    done = subprocess.run([sys.executable, "-c", WHAT_STATUS_LOADS, *command], cwd=folder, env=env,
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout), json.loads(done.stderr.strip().splitlines()[-1])
 
@@ -84,3 +84,16 @@ def test_status_migrates_an_older_database_first(tmp_path):
     assert shown["summary"]["requests"] == 3
     assert Database(tmp_path / "campaign.db").execute(
         "SELECT count(*) FROM _sqlite_migrations WHERE name = ?", [LATEST_MIGRATION]).fetchone() == (1,)
+
+
+def test_the_report_reads_without_sqlite_utils_once_the_shipped_tables_are_in(tmp_path):
+    make_campaign(str(tmp_path / "campaign.db"), count=4)
+    connect(tmp_path / "campaign.db").execute("DELETE FROM reference_tables")  # as made before foi shipped them
+    first, loaded = run_status(tmp_path, "report", "eh")
+    assert loaded == {"code": 0, "sqlite_utils": True}  # the tables had to be loaded: written through foi.db
+    tables = Database(tmp_path / "campaign.db").execute("SELECT count(*) FROM reference_tables").fetchone()[0]
+    assert tables > 0
+    again, loaded = run_status(tmp_path, "report", "eh")
+    assert loaded == {"code": 0, "sqlite_utils": False}
+    assert again == first
+    assert again["requests"]["recipients"] == 4

@@ -292,7 +292,7 @@ def get_questions(db: Database, slug: str) -> list[dict]:
     return rows
 
 
-def get_periods(db: Database, slug: str) -> list[str]:
+def get_periods(db: Queries, slug: str) -> list[str]:
     return [r["period"] for r in db.query("SELECT period FROM periods WHERE campaign = ? ORDER BY position", [slug])]
 
 

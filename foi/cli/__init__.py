@@ -55,8 +55,9 @@ COMMANDS: dict[str, str] = {
     "serve": "foi.cli.serve:serve",
 }
 
-# Commands that only read, and open the database with foi.dbread (sqlite3, no sqlite-utils).
-READ_ONLY_COMMANDS = {"status"}
+# Commands that only read, and open the database with foi.dbread (sqlite3, no sqlite-utils),
+# unless it needs migrating (or, for the report, loading the reference tables foi ships).
+READ_ONLY_COMMANDS = {"status", "report"}
 
 # The summary of a command in `foi --help` is the first line of its docstring, read
 # from the module's source: importing all eleven command modules to ask click would

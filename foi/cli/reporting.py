@@ -39,10 +39,12 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         foi report early-help --json > report.json
         foi report early-help --html report.html
     """
+    from foi.reference.store import builtin_tables_wanted
     from foi.report.summary import build_report
 
     with cycle_collector_paused():
-        data = build_report(state.db, slug, clock.today())
+        db = state.reader  # without sqlite-utils, unless the tables foi ships are still to load
+        data = build_report(state.db if builtin_tables_wanted(db) else db, slug, clock.today())
         if html_path:
             from foi.report.render import render_html
 

@@ -9,6 +9,8 @@ council's reference or subject cannot carry them into a letter; and a template
 mistake is reported as the file, the line and what was wrong.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import functools
 import os
@@ -19,8 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
 from foi.campaign.spec import CampaignSpec
@@ -29,6 +30,9 @@ from foi.config import load_config
 from foi.errors import FoiError
 from foi.safetext import one_line, plain_text
 from foi.tracking.deadlines import due_date
+
+if TYPE_CHECKING:  # the report reads campaigns without sqlite-utils (foi.dbread)
+    from sqlite_utils import Database
 
 KINDS = ("request", "reminder", "review", "ico")
 DEFAULT_SET = "request"

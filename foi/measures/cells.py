@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
-from sqlite_utils import Database
-
+from foi.dbread import Queries
 from foi.vocabulary import ValueStatus
 
 
@@ -35,7 +34,7 @@ class Cell:
         return self.low is not None and self.high is not None
 
 
-def question_cells(db: Database, slug: str, question_id: str) -> list[Cell]:
+def question_cells(db: Queries, slug: str, question_id: str) -> list[Cell]:
     """Every recipient x period of one question, from the dataset view (the value in force)."""
     return [cell_from_row(row) for row in db.query(
         "SELECT body_code, period, value, value_raw, status, lower_bound, upper_bound FROM dataset "

@@ -14,11 +14,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 
-from sqlite_utils import Database
-
 from foi.campaign.campaigns import get_campaign, get_periods, load_spec
 from foi.campaign.formula import REF, Formula, parse_formula
 from foi.campaign.spec import Measure
+from foi.dbread import Queries
 from foi.errors import FoiError
 from foi.letters.render import and_list
 from foi.measures.cells import Cell, question_cells
@@ -34,7 +33,7 @@ class NoValue(Exception):
     """The formula has no value for this council and period; the message says why."""
 
 
-def campaign_measures(db: Database, slug: str) -> list[Measure]:
+def campaign_measures(db: Queries, slug: str) -> list[Measure]:
     """The measures of the campaign file the campaign was created (or updated) from."""
     return spec_measures(get_campaign(db, slug))
 
@@ -44,7 +43,7 @@ def spec_measures(campaign: dict) -> list[Measure]:
     return load_spec(campaign).measures if campaign["source_text"] else []
 
 
-def find_measure(db: Database, slug: str, measure_id: str) -> Measure:
+def find_measure(db: Queries, slug: str, measure_id: str) -> Measure:
     measures = campaign_measures(db, slug)
     for measure in measures:
         if measure.id == measure_id:
@@ -55,12 +54,12 @@ def find_measure(db: Database, slug: str, measure_id: str) -> Measure:
                    "`foi campaign create --update FILE`.")
 
 
-def measure_cells(db: Database, slug: str, measure_id: str) -> list[Cell]:
+def measure_cells(db: Queries, slug: str, measure_id: str) -> list[Cell]:
     """Every recipient x period of one measure (by body code, then the campaign's periods)."""
     return compute_cells(db, slug, find_measure(db, slug, measure_id))
 
 
-def compute_cells(db: Database, slug: str, measure: Measure, *, questions: Mapping[str, list[Cell]] | None = None,
+def compute_cells(db: Queries, slug: str, measure: Measure, *, questions: Mapping[str, list[Cell]] | None = None,
                   reference_of: Callable[[str], dict[tuple[str, str], float]] | None = None) -> list[Cell]:
     """`questions` (question id -> question_cells) and `reference_of` (name ->
     reference_values) give what the caller has already read, for a report of many measures."""

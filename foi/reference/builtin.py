@@ -16,8 +16,7 @@ import io
 from dataclasses import dataclass, field
 from importlib import resources
 
-from sqlite_utils import Database
-
+from foi.dbread import Queries
 from foi.reference.reorganisations import BY_OLD_CODE, REORGANISATIONS, carried_note, split_reason
 
 DATA_FILE = "dfe_children_in_need.csv"
@@ -79,7 +78,7 @@ def builtin_table(name: str) -> BuiltinTable | None:
     return next((table for table in BUILTIN_TABLES if table.name == name), None)
 
 
-def place_builtin(db: Database, table: BuiltinTable) -> BuiltinValues:
+def place_builtin(db: Queries, table: BuiltinTable) -> BuiltinValues:
     """The shipped figures of `table` keyed by body code, and why each council with
     children's services has no value for a year the file covers."""
     councils = {row["gss_code"]: row["code"] for row in db.query(

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, cast
 
 from foi.clock import iso, now as clock_now
+from foi.dbread import Queries
 from foi.errors import FoiError
-from foi.reference.builtin import BUILTIN_TABLES, builtin_table, place_builtin
+from foi.reference.builtin import BUILTIN_TABLES, BuiltinTable, builtin_table, place_builtin
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)
@@ -43,32 +46,41 @@ def save_table(db: Database, table: ReferenceTable, rows: Iterable[tuple[str, st
     return len(values)
 
 
-def ensure_builtin_tables(db: Database, *, refresh: bool = False, now: dt.datetime | None = None) -> list[str]:
+def ensure_builtin_tables(db: Queries, *, refresh: bool = False, now: dt.datetime | None = None) -> list[str]:
     """Load the tables foi ships (foi.reference.builtin) where this database lacks them, or
     holds them from an older release (another source), or all of them again with `refresh`
     (foi init, after loading the register); returns the names loaded. Every reader of
     reference data calls it, so a database made before foi shipped them gets them on first
     use, and no other command pays for it. A table a user made under one of these names is
     left alone, and nothing is loaded before the register is (there is no council to key by)."""
+    wanted = builtin_tables_wanted(db, refresh=refresh)
+    for shipped in wanted:
+        # Only a database opened to write gets here: a command opens one only to read
+        # (foi.dbread) once builtin_tables_wanted finds nothing to load.
+        writable = cast("Database", db)
+        placed = place_builtin(writable, shipped)
+        save_table(writable, ReferenceTable(shipped.name, shipped.title, shipped.source, shipped.licence, builtin=True),
+                   placed.values, now=now or clock_now())
+    return [shipped.name for shipped in wanted]
+
+
+def builtin_tables_wanted(db: Queries, *, refresh: bool = False) -> list[BuiltinTable]:
+    """The shipped tables ensure_builtin_tables would load into this database (reads only)."""
     held = {row["name"]: row for row in db.query("SELECT name, source, builtin FROM reference_tables")}
     wanted = [shipped for shipped in BUILTIN_TABLES
               if shipped.name not in held
               or (held[shipped.name]["builtin"] and (refresh or held[shipped.name]["source"] != shipped.source))]
     if not wanted or not db.execute("SELECT 1 FROM bodies WHERE childrens_services = 1 LIMIT 1").fetchone():
         return []
-    for shipped in wanted:
-        placed = place_builtin(db, shipped)
-        save_table(db, ReferenceTable(shipped.name, shipped.title, shipped.source, shipped.licence, builtin=True),
-                   placed.values, now=now or clock_now())
-    return [shipped.name for shipped in wanted]
+    return wanted
 
 
-def table_names(db: Database) -> list[str]:
+def table_names(db: Queries) -> list[str]:
     ensure_builtin_tables(db)
     return [row["name"] for row in db.query("SELECT name FROM reference_tables ORDER BY name")]
 
 
-def list_tables(db: Database) -> list[dict]:
+def list_tables(db: Queries) -> list[dict]:
     """Every table with its counts: name, title, source, licence, builtin, councils, periods, values,
     first_period, last_period."""
     ensure_builtin_tables(db)
@@ -79,20 +91,20 @@ def list_tables(db: Database) -> list[dict]:
         "FROM reference_tables t LEFT JOIN reference_values v ON v.name = t.name GROUP BY t.name ORDER BY t.name"))
 
 
-def table_titles(db: Database) -> dict[str, str]:
+def table_titles(db: Queries) -> dict[str, str]:
     """name -> title of every table (list_tables without the counts)."""
     ensure_builtin_tables(db)
     return {row["name"]: row["title"] for row in db.query("SELECT name, title FROM reference_tables")}
 
 
-def reference_values(db: Database, name: str) -> dict[tuple[str, str], float]:
+def reference_values(db: Queries, name: str) -> dict[tuple[str, str], float]:
     """{(body_code, period): value} of one table; {} for a table that does not exist."""
     ensure_builtin_tables(db)
     return {(row["body_code"], row["period"]): row["value"] for row in db.query(
         "SELECT body_code, period, value FROM reference_values WHERE name = ?", [name])}
 
 
-def get_table(db: Database, name: str) -> dict:
+def get_table(db: Queries, name: str) -> dict:
     """One table's row (name, title, source, licence, builtin, imported_at); an unknown name is a FoiError."""
     ensure_builtin_tables(db)
     row = next(iter(db.query("SELECT * FROM reference_tables WHERE name = ?", [name])), None)
@@ -102,7 +114,7 @@ def get_table(db: Database, name: str) -> dict:
     return row
 
 
-def table_values(db: Database, name: str, body_code: str | None = None) -> list[dict]:
+def table_values(db: Queries, name: str, body_code: str | None = None) -> list[dict]:
     """The values of one table (of one council), with the council's name: body_code, body_name,
     period, value, note; by council name, then period."""
     ensure_builtin_tables(db)
@@ -112,7 +124,7 @@ def table_values(db: Database, name: str, body_code: str | None = None) -> list[
         f"JOIN bodies b ON b.code = v.body_code WHERE v.name = ? {where} ORDER BY b.name, v.period", params))
 
 
-def table_gaps(db: Database, name: str, body_code: str | None = None) -> list[dict]:
+def table_gaps(db: Queries, name: str, body_code: str | None = None) -> list[dict]:
     """Which councils have no value for which periods, and why: body_code, body_name, periods
     (a run of periods with the same reason: '2012/13 to 2022/23'), count (of periods), reason. For a table foi
     ships, every council with children's services and every year of the file; for an

@@ -8,10 +8,9 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from foi.campaign.campaigns import load_spec
 from foi.campaign.spec import ALL_PERIODS, NUMERIC_KINDS, EstimateSpec, Measure
+from foi.dbread import Queries
 from foi.measures.cells import Cell, question_cells
 from foi.measures.estimates import Estimate, ScaleBy, estimate_total
 from foi.measures.ranges import OUTLIER_RULE, Ranking, council_figures, rank_period
@@ -29,7 +28,7 @@ class Subject:
     cells: list[Cell]
 
 
-def question_subjects(db: Database, slug: str, cells: Mapping[str, list[Cell]] | None = None) -> dict[str, Subject]:
+def question_subjects(db: Queries, slug: str, cells: Mapping[str, list[Cell]] | None = None) -> dict[str, Subject]:
     """Every question with figures to add up or rank, in the campaign's order; `cells`
     (question id -> question_cells) where the caller has read them already."""
     return {q["id"]: Subject(q["id"], q["title"], q["kind"],
@@ -54,7 +53,7 @@ def campaign_estimates(campaign: dict) -> list[EstimateSpec]:
     return load_spec(campaign).estimates if campaign["source_text"] else []
 
 
-def national_figures(db: Database, campaign: dict, periods: list[str], measured: list[tuple[Measure, list[Cell]]],
+def national_figures(db: Queries, campaign: dict, periods: list[str], measured: list[tuple[Measure, list[Cell]]],
                      questions: Mapping[str, list[Cell]] | None = None,
                      reference_of: Callable[[str], dict[tuple[str, str], float]] | None = None) -> dict:
     """{"estimates": [...], "ranges": [...], "measure_maps": [...]} for the report; `measured`
@@ -98,7 +97,7 @@ def measure_map_row(subject: Subject, periods: list[str]) -> dict | None:
     return None
 
 
-def estimate_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
+def estimate_rows(db: Queries, estimates: list[EstimateSpec], subjects: dict[str, Subject],
                   periods: list[str], references: dict[str, dict[str, dict[str, float]]]) -> list[dict]:
     """One row per estimate and period; `references` holds each scale_by table's
     reference_values by period, read once for the estimates and the ranges."""
@@ -134,7 +133,7 @@ def estimate_json(found: Estimate) -> dict:
     }
 
 
-def range_rows(db: Database, estimates: list[EstimateSpec], subjects: dict[str, Subject],
+def range_rows(db: Queries, estimates: list[EstimateSpec], subjects: dict[str, Subject],
                periods: list[str], references: dict[str, dict[str, dict[str, float]]]) -> list[dict]:
     """One row per question and period: the spread of councils' figures. A question with
     an estimate is also compared with that estimate's reference figure."""

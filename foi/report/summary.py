@@ -13,10 +13,9 @@ import re
 import statistics
 from collections import Counter, defaultdict
 
-from sqlite_utils import Database
-
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods
 from foi.clock import long_date
+from foi.dbread import Queries
 from foi.measures.cells import cells_by_question
 from foi.measures.compute import compute_cells, measure_coverage, spec_measures
 from foi.measures.ranges import OUTLIER_RULE
@@ -38,7 +37,7 @@ REFUSAL_CLASSIFICATIONS = (MessageKind.REFUSAL,)
 UNSPECIFIED_SECTION = "section not recorded"
 
 
-def acknowledged_request_ids(db: Database, slug: str) -> set[int]:
+def acknowledged_request_ids(db: Queries, slug: str) -> set[int]:
     """Requests that ever had an acknowledgement (event, classified message or state)."""
     classes, states = ACK_CLASSIFICATIONS, ACK_STATES
     sql = f"""
@@ -54,7 +53,7 @@ def acknowledged_request_ids(db: Database, slug: str) -> set[int]:
     return {row["id"] for row in db.query(sql, params)}
 
 
-def sections_cited_by_request(db: Database, slug: str) -> dict[int, set[str]]:
+def sections_cited_by_request(db: Queries, slug: str) -> dict[int, set[str]]:
     """request id -> FOI sections cited in a refusal (whole request or one answer)."""
     found: dict[int, set[str]] = defaultdict(set)
     classes = REFUSAL_CLASSIFICATIONS
@@ -99,7 +98,7 @@ def _json(text: str | None) -> dict:
 
 # ---- The report ------------------------------------------------------------------------
 
-def build_report(db: Database, slug: str, today: dt.date) -> dict:
+def build_report(db: Queries, slug: str, today: dt.date) -> dict:
     """Everything the report shows, as plain JSON-able data."""
     campaign = require_campaign(db, slug)
     rows = status_rows(db, slug, today)
@@ -140,7 +139,7 @@ def build_report(db: Database, slug: str, today: dt.date) -> dict:
     return report
 
 
-def dataset_cells(db: Database, slug: str) -> list[dict]:
+def dataset_cells(db: Queries, slug: str) -> list[dict]:
     """The campaign's rows of the dataset view, with the body type for grouping: the
     columns the report uses (the view's source columns cost a join it then skips)."""
     return list(db.query("""
@@ -150,7 +149,7 @@ def dataset_cells(db: Database, slug: str) -> list[dict]:
         WHERE d.campaign = ?""", [slug]))
 
 
-def request_counts(db: Database, slug: str, rows: list[StatusRow]) -> dict:
+def request_counts(db: Queries, slug: str, rows: list[StatusRow]) -> dict:
     addressed = {r["code"] for r in db.query("""
         SELECT r.body_code AS code FROM requests r JOIN bodies b ON b.code = r.body_code
         WHERE r.campaign = ? AND coalesce(nullif(r.email, ''), nullif(b.foi_email, '')) IS NOT NULL""",
@@ -179,7 +178,7 @@ def request_counts(db: Database, slug: str, rows: list[StatusRow]) -> dict:
     }
 
 
-def refusal_counts(db: Database, slug: str) -> dict[str, int]:
+def refusal_counts(db: Queries, slug: str) -> dict[str, int]:
     """Requests citing each section, in a whole refusal or for one answer; a refused
     request with no section recorded is counted as such."""
     sections = sections_cited_by_request(db, slug)
@@ -281,7 +280,7 @@ def _first_response_on(row: StatusRow, first_response_at: str | None) -> dt.date
     return row.deadline.responded_on if row.deadline else None
 
 
-def first_responses(db: Database, rows: list[StatusRow]) -> dict[int, dt.date]:
+def first_responses(db: Queries, rows: list[StatusRow]) -> dict[int, dt.date]:
     """request id -> day of the council's first reply (auto-replies and bounces do not count)."""
     if not rows:
         return {}
