@@ -185,7 +185,7 @@ def test_tables_checked_side_by_side_find_what_one_whole_check_finds(campaign, r
     descriptor = isolated / "pkg" / "datapackage.json"
 
     def found(cores: int) -> list[str]:
-        monkeypatch.setattr(packages, "_cores", lambda: cores)
+        monkeypatch.setattr(packages, "cores", lambda: cores)
         return packages.package_problems(descriptor)
 
     assert found(4) == found(1) == []

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
 from foi.campaign.spec import CampaignSpec
 from foi.clock import long_date, today as clock_today
-from foi.config import load_config
 from foi.errors import FoiError
 from foi.safetext import one_line, plain_text
 from foi.tracking.deadlines import due_date
@@ -58,6 +57,8 @@ class Sender:
 def sender_settings(environ: Mapping[str, str] | None = None) -> Sender:
     """Who the requests are from: [sender] in foi.toml (or FOI_CONFIG), overridden by
     FOI_SENDER_NAME, FOI_SENDER_EMAIL, FOI_REPLY_TO; FOI_SENDER_ADDRESS for letters."""
+    from foi.config import load_config  # lazy: start-up (the report, which only needs and_list, never calls this)
+
     env = os.environ if environ is None else environ
     path = env.get("FOI_CONFIG")
     return sender_from_config(load_config(Path(path) if path else None, env=env), env)

@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import multiprocessing
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from foi.measures.compute import campaign_measures
 from foi.output import plural, write_csv
 from foi.reference.store import list_tables
 from foi.report import export as exports
+from foi.report.beside import cores
 from foi.vocabulary import RequestState
 
 
@@ -260,7 +260,7 @@ def package_problems(descriptor: Path) -> list[str]:
     frictionless is not imported again), where the machine has cores to spare. Each is
     checked as part of the package, so its foreign keys are checked too."""
     names = _table_names(descriptor)
-    workers = min(len(names), _cores())
+    workers = min(len(names), cores())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [problem for found in _problems(descriptor, None) for problem in found]
     started = sorted(names, key=lambda name: -names[name])  # the largest first: the processes end together
@@ -291,8 +291,3 @@ def _table_names(descriptor: Path) -> dict[str, int]:
     return sized if len(sized) == len(resources) else {}  # a name twice: checked whole, as one
 
 
-def _cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

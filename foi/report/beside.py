@@ -1,0 +1,91 @@
+"""Part of a report worked out beside the rest, in a forked process where a core is free.
+
+The report's two halves (the requests' states and deadlines; the figures and measures)
+read the database apart and meet only at the end: on two cores, the one can be worked
+out while the other is. The forked process opens the database file again (a connection
+opened before a fork is not the child's to use), reads only, and sends its result back.
+Should it fail in any way, the work is done again in the caller's process, so an error
+reaches the user as it would have without the fork.
+"""
+
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
+
+from foi.dbread import Queries, ReadingDb
+
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """The result of `work` on the database: worked out here, or by a forked process."""
+
+    def __init__(self, work: Callable[[Queries], T], db: Queries, pipe: Connection | None = None,
+                 process: multiprocessing.process.BaseProcess | None = None):
+        self._work, self._db, self._pipe, self._process = work, db, pipe, process
+
+    def result(self) -> T:
+        if self._pipe is None or self._process is None:
+            return self._work(self._db)
+        try:
+            done, value = self._pipe.recv()
+        except (EOFError, OSError):  # the process died without a word
+            done, value = False, None
+        self._process.join()
+        self._pipe, self._process = None, None
+        return value if done else self._work(self._db)
+
+    def abandon(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+
+@contextmanager
+def beside(db: Queries, work: Callable[[Queries], T], worthwhile: bool) -> Iterator[Beside[T]]:
+    """`work(db)` started beside the caller's own work, if `worthwhile` and a core is free;
+    ask for its result() within the block."""
+    path = database_file(db)
+    if not worthwhile or path is None or cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield Beside(work, db)
+        return
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(target=_run, args=(work, path, sending), daemon=True)
+    process.start()
+    sending.close()
+    side = Beside(work, db, receiving, process)
+    try:
+        yield side
+    finally:
+        side.abandon()  # left unasked (the caller failed first): not left running
+        receiving.close()
+
+
+def _run(work: Callable[[Queries], object], path: str, pipe: Connection) -> None:
+    try:
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        value = work(ReadingDb(conn))
+    except BaseException:  # noqa: BLE001 - any failure: the caller works it out itself, and says what went wrong
+        pipe.send((False, None))
+        return
+    pipe.send((True, value))
+
+
+def database_file(db: Queries) -> str | None:
+    """The file of the database's main schema; None for one in memory."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return row[2] or None
+    return None
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
