@@ -73,3 +73,17 @@ def test_a_side_left_unasked_is_not_left_running(campaign, two_cores):  # noqa: 
     with pytest.raises(KeyboardInterrupt):
         fail_first()
     assert started[0] is not None and not started[0].is_alive()
+
+
+def test_a_process_with_another_thread_is_not_forked(campaign, two_cores):  # noqa: F811
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with beside(campaign, lambda db: os.getpid(), True) as side:
+            assert side.result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()

@@ -11,6 +11,7 @@ reaches the user as it would have without the fork.
 import multiprocessing
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -50,7 +51,10 @@ def beside(db: Queries, work: Callable[[Queries], T], worthwhile: bool) -> Itera
     """`work(db)` started beside the caller's own work, if `worthwhile` and a core is free;
     ask for its result() within the block."""
     path = database_file(db)
-    if not worthwhile or path is None or cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # Forked only from a process with one thread: a lock another thread held at the fork
+    # (in sqlite3, say) would stay held in the child for ever.
+    if (not worthwhile or path is None or cores() < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
         yield Beside(work, db)
         return
     receiving, sending = multiprocessing.Pipe(duplex=False)
