@@ -53,7 +53,7 @@ def beside(db: Queries, work: Callable[[Queries], T], worthwhile: bool) -> Itera
     path = database_file(db)
     # Forked only from a process with one thread: a lock another thread held at the fork
     # (in sqlite3, say) would stay held in the child for ever.
-    if (not worthwhile or path is None or cores() < 2 or threading.active_count() > 1
+    if (not worthwhile or path is None or cores() < 2 or threads() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
         yield Beside(work, db)
         return
@@ -86,6 +86,11 @@ def database_file(db: Queries) -> str | None:
         if row[1] == "main":
             return row[2] or None
     return None
+
+
+def threads() -> int:
+    """The threads running in this process."""
+    return threading.active_count()
 
 
 def cores() -> int:
