@@ -6,8 +6,9 @@ interleaved run, each a process of its own writing to the same disk:
 
   foi              `foi export CAMPAIGN --what correspondence -o FILE` as a user runs it
   zipfile, foi's   Python's zipfile writing the same files under the same names, compressed
-                   as foi compresses them (stored when already packed or over 64 KB, the rest
-                   deflated at level 1): the same work without foi's reading of the database
+                   as foi compresses them (stored when already packed, or a message mostly the
+                   base64 of its attachments; the rest deflated at level 1): the same work
+                   without foi's reading of the database
   zipfile, stored  the same with every file stored: what a zip of these bytes costs at least
   zip -0           Info-ZIP storing the same blob files (each once, under its blob name)
   cat              the bytes read and written into one file, no zip at all
@@ -35,17 +36,18 @@ from foi.blobs import blob_path
 from foi.db import blob_dir, open_db
 from foi.report.export import correspondence_files
 
-# The yardsticks, run as `python -c SCRIPT LISTING OUT`: LISTING is a JSON list of [name, path].
+# The yardsticks, run as `python -c SCRIPT LISTING OUT`: LISTING is a JSON list of [name, path,
+# attached] (the bytes of the attachments a message carries, as foi.report.export.is_mostly_attachments weighs).
 ZIPFILE = """
 import json, sys, zipfile
 PACKED = (b"PK\\x03\\x04", b"%PDF", b"\\x89PNG", b"\\xff\\xd8\\xff", b"GIF8", b"\\x1f\\x8b")
 stored_only = sys.argv[3] == "stored"
 with open(sys.argv[1]) as listing, zipfile.ZipFile(sys.argv[2], "w") as archive:
-    for name, path in json.load(listing):
+    for name, path, attached in json.load(listing):
         with open(path, "rb") as file:
             data = file.read()
         entry = zipfile.ZipInfo.from_file(path, name)
-        if stored_only or data.startswith(PACKED) or len(data) > 64 * 1024:
+        if stored_only or data.startswith(PACKED) or attached * 8 > len(data) * 3:
             archive.writestr(entry, data, compress_type=zipfile.ZIP_STORED)
         else:
             archive.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
@@ -53,7 +55,7 @@ with open(sys.argv[1]) as listing, zipfile.ZipFile(sys.argv[2], "w") as archive:
 CAT = """
 import json, shutil, sys
 with open(sys.argv[1]) as listing, open(sys.argv[2], "wb") as out:
-    for name, path in json.load(listing):
+    for name, path, _ in json.load(listing):
         with open(path, "rb") as file:
             shutil.copyfileobj(file, out, 1 << 20)
 """
@@ -70,13 +72,14 @@ def main() -> None:
     db = open_db(folder / "campaign.db")
     blobs = blob_dir(folder / "campaign.db")
     _, files = correspondence_files(db, args.slug)
-    listed = [(name, str(blob_path(blobs, sha))) for name, sha, _ in files if sha and blob_path(blobs, sha).exists()]
-    size = sum(Path(path).stat().st_size for _, path in listed)
+    listed = [(file.name, str(blob_path(blobs, file.sha256)), file.attached) for file in files
+              if file.sha256 and blob_path(blobs, file.sha256).exists()]
+    size = sum(Path(path).stat().st_size for _, path, _ in listed)
     out = Path(tempfile.mkdtemp(prefix="foi-bench-correspondence-"))
     try:
         listing = out / "listing.json"
         listing.write_text(json.dumps(listed), encoding="utf-8")
-        (out / "blobs.txt").write_text("".join(f"{path}\n" for path in sorted({p for _, p in listed})),
+        (out / "blobs.txt").write_text("".join(f"{path}\n" for path in sorted({p for _, p, _ in listed})),
                                        encoding="utf-8")
         sides = sides_to_time(folder, args.slug, out, listing, args.against)
         for work in sides.values():  # warm the page cache and the .pyc files

@@ -5,13 +5,15 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 
 import pytest
 from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.blobs import blob_path
 from foi.report import export as exports
-from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, safe_name
+from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, CorrespondenceFile, safe_name
+from foi.report.zipwrite import DEFLATED, Member, ZipWriter
 
 
 def read_csv(text: str) -> list[dict]:
@@ -125,28 +127,37 @@ def test_correspondence_zip(campaign, run, isolated):
 
 
 def test_correspondence_stores_packed_files_as_they_are(tmp_path):
-    """A zip (xlsx, docx) or a PDF is stored, not deflated again; a message is deflated."""
+    """A zip (xlsx, docx) or a PDF is stored, not deflated again; a message is deflated,
+    unless it is mostly the attachments it carries (their base64 deflates little, slowly)."""
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as inner:
         inner.writestr("xl/workbook.xml", "<workbook/>" * 100)
-    blobs = {"xlsx": packed.getvalue(), "pdf": b"%PDF-1.7\n" + b"x" * 500,
-             "eml": b"Subject: hi\r\n\r\n" + b"text " * 200}
+    letter = b"Subject: hi\r\n\r\n" + b"text " * 200
+    blobs = {"xlsx": packed.getvalue(), "pdf": b"%PDF-1.7\n" + b"x" * 500, "eml": letter}
     shas = {}
     for kind, data in blobs.items():
         shas[kind] = hashlib.sha256(data).hexdigest()
         path = blob_path(tmp_path, shas[kind])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    # The same message as one carrying attachments of 400 bytes (base64: 533 of its 1,015) and of 300 (400).
+    files = [CorrespondenceFile(f"file.{kind}", sha, kind == "eml") for kind, sha in shas.items()]
+    files += [CorrespondenceFile("mostly-attached.eml", shas["eml"], True, 400),
+              CorrespondenceFile("partly-attached.eml", shas["eml"], True, 300)]
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for kind, sha in shas.items():
-            exports._write_entry(archive, *exports._read_blob(tmp_path, sha, f"file.{kind}"))
-    assert exports._read_blob(tmp_path, "0" * 64, "gone.eml") is None
+    archive = ZipWriter(out)
+    for file in files:
+        archive.add(exports._read_blob(tmp_path, file))
+    archive.close()
+    assert exports._read_blob(tmp_path, CorrespondenceFile("gone.eml", "0" * 64, True)) is None
     with zipfile.ZipFile(out) as archive:
         kinds = {name: archive.getinfo(name).compress_type for name in archive.namelist()}
         assert kinds == {"file.xlsx": zipfile.ZIP_STORED, "file.pdf": zipfile.ZIP_STORED,
-                         "file.eml": zipfile.ZIP_DEFLATED}
+                         "file.eml": zipfile.ZIP_DEFLATED, "mostly-attached.eml": zipfile.ZIP_STORED,
+                         "partly-attached.eml": zipfile.ZIP_DEFLATED}
         assert all(archive.read(f"file.{kind}") == data for kind, data in blobs.items())
+        assert archive.read("mostly-attached.eml") == archive.read("partly-attached.eml") == letter
+        assert archive.testzip() is None
 
 
 def blob_files(blobs, count: int) -> tuple[list, dict]:
@@ -157,19 +168,24 @@ def blob_files(blobs, count: int) -> tuple[list, dict]:
         sha = hashlib.sha256(data).hexdigest()
         blob_path(blobs, sha).parent.mkdir(parents=True, exist_ok=True)
         blob_path(blobs, sha).write_bytes(data)
-        files.append((f"council/{n:03d}.eml", sha, True))
+        files.append(CorrespondenceFile(f"council/{n:03d}.eml", sha, True))
         kept[f"council/{n:03d}.eml"] = data
     return files, kept
 
 
 def test_files_read_ahead_come_in_order_with_the_missing_ones_as_none(tmp_path):
     files, kept = blob_files(tmp_path, exports.READ_AHEAD * 3)
-    files.insert(5, ("council/gone.eml", "0" * 64, True))
+    files.insert(5, CorrespondenceFile("council/gone.eml", "0" * 64, True))
     got = list(exports._read_ahead(tmp_path, files))
     assert [file for file, _ in got] == files
     assert got[5][1] is None
-    assert {file[0]: read[1] for file, read in got if read} == kept
-    assert {file[0]: read[0].filename for file, read in got if read} == {name: name for name in kept}
+    assert {file.name: unpacked(member) for file, member in got if member} == kept
+    assert {file.name: member.name for file, member in got if member} == {name: name for name in kept}
+    assert all(member.crc == zlib.crc32(kept[member.name]) for _, member in got if member)
+
+
+def unpacked(member: Member) -> bytes:
+    return zlib.decompress(member.data, -15) if member.method == DEFLATED else member.data
 
 
 def test_reading_ahead_ends_with_its_reader_when_the_zip_is_given_up_or_a_blob_cannot_be_read(tmp_path):
@@ -181,8 +197,9 @@ def test_reading_ahead_ends_with_its_reader_when_the_zip_is_given_up_or_a_blob_c
     reading.close()  # the writer failed (a full disk, say) after one file: the reader is waiting for room
     assert not [t for t in threading.enumerate() if t.name == "foi-read-ahead"]
     blob_path(tmp_path, "f" * 64).mkdir(parents=True)  # a folder where a blob should be: not a missing file
+    odd = CorrespondenceFile("council/odd.eml", "f" * 64, True)
     with pytest.raises(IsADirectoryError):
-        list(exports._read_ahead(tmp_path, files[:3] + [("council/odd.eml", "f" * 64, True)] + files[3:]))
+        list(exports._read_ahead(tmp_path, [*files[:3], odd, *files[3:]]))
     assert not [t for t in threading.enumerate() if t.name == "foi-read-ahead"]
 
 
