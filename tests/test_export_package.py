@@ -167,16 +167,23 @@ def test_reference_data_a_table_rests_on_is_a_source(campaign):
     assert len(package["sources"]) == 3
 
 
-def test_a_package_frictionless_finds_wrong_is_an_error_saying_why(campaign, run, isolated):
+def test_a_package_found_wrong_is_an_error_saying_why_and_by_which_check(campaign, run, isolated):
     store_campaign_file(campaign)
     run("export", SLUG, "--what", "package", "-o", "pkg")
     dataset = isolated / "pkg" / "dataset.csv"
     dataset.write_text(dataset.read_text(encoding="utf-8").replace(",120,", ",121,"), encoding="utf-8")
-    with pytest.raises(FoiError) as raised:
+    with pytest.raises(FoiError) as by_foi:
         check_package(isolated / "pkg" / "datapackage.json")
-    assert str(raised.value).startswith(f"The data package in {isolated / 'pkg'} is not valid:\n  - dataset: ")
-    assert "hash" in str(raised.value)
-    assert str(raised.value).endswith("This is a fault in foi: please report it with this message.")
+    said = str(by_foi.value)
+    assert said.startswith(f"The data package in {isolated / 'pkg'} is not valid:\n  - dataset: dataset.csv has the "
+                           "hash sha256:")
+    assert said.count("\n  - ") == 1 and "(frictionless)" not in said
+    assert said.endswith("This is a fault in foi: please report it with this message.")
+    with pytest.raises(FoiError) as by_both:
+        check_package(isolated / "pkg" / "datapackage.json", frictionless=True)
+    lines = str(by_both.value).splitlines()
+    assert lines[1] == said.splitlines()[1]  # foi's own finding first, then frictionless's
+    assert lines[2].startswith("  - dataset: ") and "hash" in lines[2] and lines[2].endswith(" (frictionless)")
 
 
 def test_tables_checked_side_by_side_find_what_one_whole_check_finds(campaign, run, isolated, monkeypatch):
@@ -186,7 +193,7 @@ def test_tables_checked_side_by_side_find_what_one_whole_check_finds(campaign, r
 
     def found(cores: int) -> list[str]:
         monkeypatch.setattr(packages, "cores", lambda: cores)
-        return packages.package_problems(descriptor)
+        return packages.frictionless_problems(descriptor)
 
     assert found(4) == found(1) == []
     # Two tables wrong: a cell that is not a number, a row twice (and so the sizes and hashes).
@@ -230,3 +237,18 @@ def test_a_campaign_with_measures_publishes_them_with_the_reference_data_they_re
         "measure": ["help_per_assessment", "help_per_child"], "period": ["2023-24", "2024-25"]}
     assert measures["schema"]["foreignKeys"] == [{"fields": ["body_code"],
                                                   "reference": {"resource": "requests", "fields": ["body_code"]}}]
+
+
+def test_the_frictionless_check_is_for_a_package_and_only_it_imports_frictionless(campaign, run, isolated):
+    store_campaign_file(campaign)
+    wrong = run("export", SLUG, "--what", "dataset", "--check-with-frictionless", ok=False)
+    assert wrong.exit_code == 2
+    assert "--check-with-frictionless checks a data package: use it with --what package" in wrong.stderr
+    # frictionless takes 0.4 s to import: a package checked by foi alone does without it.
+    script = ("import sys\nfrom click.testing import CliRunner\nfrom foi.cli import cli\n"
+              "done = CliRunner().invoke(cli, sys.argv[1:], catch_exceptions=False)\n"
+              "print(done.exit_code, 'frictionless' in sys.modules)\n")
+    for extra, imported in (([], "False"), (["--check-with-frictionless"], "True")):
+        done = subprocess.run([sys.executable, "-c", script, "export", SLUG, "--what", "package", "-o", "pkg", *extra],
+                              capture_output=True, text=True, check=True, cwd=isolated)
+        assert done.stdout.split() == ["0", imported]

@@ -85,8 +85,10 @@ def cycle_collector_paused() -> Iterator[None]:
               show_default=True, help="File format (correspondence is always a zip, a package always CSV).")
 @click.option("-o", "--output", type=OutputFile(folder_ok=True),
               help="File to write (a folder for --what package); csv and json go to stdout without it.")
+@click.option("--check-with-frictionless", "frictionless", is_flag=True,
+              help="Check the package with the frictionless library too, as a receiver may (slower).")
 @click.pass_obj
-def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
+def export(state, slug: str, what: str, fmt: str, output: Path | None, frictionless: bool) -> None:
     """Export the dataset, measures, requests, messages or a data package.
 
     \b
@@ -108,7 +110,9 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
     CSV cells are safe to open in Excel (no formulas run); xlsx has an
     About sheet with the questions, sources, licence and method. The
     package's licence is the campaign file's `licence` (default CC-BY-4.0);
-    its folder is made if it does not exist.
+    its folder is made if it does not exist. foi checks every row of the
+    package against the schema it wrote before saying it is written;
+    --check-with-frictionless checks it with the frictionless library too.
 
     \b
     Example:
@@ -118,17 +122,20 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         foi export early-help --what measures -o measures.csv
         foi export early-help --what correspondence -o letters.zip
         foi export early-help --what package -o early-help-data
+        foi export early-help --what package -o early-help-data --check-with-frictionless
     """
+    if frictionless and what != "package":
+        raise click.UsageError("--check-with-frictionless checks a data package: use it with --what package")
     with cycle_collector_paused():
-        _export(state, slug, what, fmt, output)
+        _export(state, slug, what, fmt, output, frictionless)
 
 
-def _export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
+def _export(state, slug: str, what: str, fmt: str, output: Path | None, frictionless: bool) -> None:
     from foi.db import blob_dir
     from foi.report import export as exports
 
     if what == "package":
-        _export_package(state, slug, output)
+        _export_package(state, slug, output, frictionless)
         return
     if output is not None and output.is_dir():
         raise click.BadParameter(f"{str(output)!r} is a folder: give a file name", param_hint="'-o' / '--output'")
@@ -160,7 +167,7 @@ def _export(state, slug: str, what: str, fmt: str, output: Path | None) -> None:
         click.echo(f"Wrote {plural(len(rows), 'row')} to {output}", err=True)
 
 
-def _export_package(state, slug: str, output: Path | None) -> None:
+def _export_package(state, slug: str, output: Path | None, frictionless: bool) -> None:
     from foi.report.package import write_package
 
     if output is None:
@@ -168,6 +175,7 @@ def _export_package(state, slug: str, output: Path | None) -> None:
     if output.exists() and not output.is_dir():
         raise click.BadParameter(f"{str(output)!r} is a file: --what package writes a folder, give its name",
                                  param_hint="'-o' / '--output'")
-    written = write_package(state.db, slug, output, now=clock.now())
+    written = write_package(state.db, slug, output, now=clock.now(), frictionless=frictionless)
     tables = ", ".join(f"{name} ({plural(rows, 'row')})" for name, rows in written.tables)
-    click.echo(f"Wrote {output / 'datapackage.json'} with {tables}; checked: a valid data package", err=True)
+    checked = "checked by foi and by frictionless" if frictionless else "checked"
+    click.echo(f"Wrote {output / 'datapackage.json'} with {tables}; {checked}: a valid data package", err=True)
