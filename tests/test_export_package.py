@@ -4,6 +4,7 @@ campaign's licence, the sources, the questions and the method (issue 18, item 6)
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -252,3 +253,30 @@ def test_the_frictionless_check_is_for_a_package_and_only_it_imports_frictionles
         done = subprocess.run([sys.executable, "-c", script, "export", SLUG, "--what", "package", "-o", "pkg", *extra],
                               capture_output=True, text=True, check=True, cwd=isolated)
         assert done.stdout.split() == ["0", imported]
+
+
+def test_the_package_is_the_same_with_its_measures_made_in_a_forked_process(campaign, run, isolated, monkeypatch):
+    from foi.report import beside as beside_module
+
+    store_campaign_file(campaign, measures=({"id": "help_per_assessment", "formula": "q1 / q2"},))
+    monkeypatch.setattr(beside_module, "cores", lambda: 2)  # a core free, and one thread here (earlier tests
+    monkeypatch.setattr(beside_module, "threads", lambda: 1)  # may leave threads behind: the guard is tested apart)
+    made_in = isolated / "measures made in"
+
+    def measures_table(*args):  # says which process made the measures (a forked one cannot answer otherwise)
+        with made_in.open("a", encoding="utf-8") as said:
+            said.write(f"{os.getpid()}\n")
+        return packages.measures_table(*args)
+
+    monkeypatch.setattr(packages, "TABLES", [packages.dataset_table, packages.requests_table, measures_table])
+    monkeypatch.setattr(packages, "BESIDE_FROM", 1_000_000)
+    alone = run("export", SLUG, "--what", "package", "-o", "alone")
+    assert made_in.read_text(encoding="utf-8").split() == [str(os.getpid())]
+    made_in.unlink()
+    monkeypatch.setattr(packages, "BESIDE_FROM", 1)
+    assert run("export", SLUG, "--what", "package", "-o", "forked").stderr == alone.stderr.replace("alone", "forked")
+    [pid] = made_in.read_text(encoding="utf-8").split()  # made once, in another process
+    assert int(pid) != os.getpid()
+    files = ["datapackage.json", "dataset.csv", "measures.csv", "requests.csv"]
+    assert sorted(path.name for path in (isolated / "forked").iterdir()) == files
+    assert all((isolated / "forked" / name).read_bytes() == (isolated / "alone" / name).read_bytes() for name in files)

@@ -284,7 +284,7 @@ def _parse_stored(source_text: str, slug: str) -> CampaignSpec:
     return parse_campaign(source_text, source=f"stored campaign {slug}")
 
 
-def get_questions(db: Database, slug: str) -> list[dict]:
+def get_questions(db: Queries, slug: str) -> list[dict]:
     rows = list(db.query("SELECT id, position, title, text, kind, labels FROM questions "
                          "WHERE campaign = ? ORDER BY position", [slug]))
     for row in rows:

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from foi.blobs import blob_path
 from foi.campaign.campaigns import get_campaign as require_campaign, get_periods, get_questions
+from foi.dbread import Queries
 from foi.errors import FoiError
 from foi.mail.parse import decode_header_text
 from foi.measures.cells import cells_by_question
@@ -70,7 +71,7 @@ def _plain_number(value):
     return value
 
 
-def dataset_rows(db: Database, slug: str) -> list[dict]:
+def dataset_rows(db: Queries, slug: str) -> list[dict]:
     """One row per recipient x question x period, 'missing' (or 'not_asked') where no value is in force."""
     require_campaign(db, slug)
     rows = db.query("""
@@ -82,7 +83,7 @@ def dataset_rows(db: Database, slug: str) -> list[dict]:
     return [{k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in row.items()} for row in rows]
 
 
-def measure_rows(db: Database, slug: str) -> list[dict]:
+def measure_rows(db: Queries, slug: str) -> list[dict]:
     """One row per council x period x measure: the value when exact, else the range it
     lies in (low, high) or no value, with the note saying why."""
     require_campaign(db, slug)
@@ -116,7 +117,7 @@ def _exported(value: float | None) -> int | float | None:
     return None if value is None else _plain_number(round(value, 10))
 
 
-def request_rows(db: Database, slug: str, today: dt.date) -> list[dict]:
+def request_rows(db: Queries, slug: str, today: dt.date) -> list[dict]:
     """One row per request; due date and chases as `foi status` shows them."""
     tracked = {row.request_id: row for row in status_rows(db, slug, today)}
     rows = db.query("""
