@@ -1,11 +1,12 @@
-"""Part of a report worked out beside the rest, in a forked process where a core is free.
+"""Part of a report or export worked out beside the rest, in a forked process where a core is free.
 
 The report's two halves (the requests' states and deadlines; the figures and measures)
-read the database apart and meet only at the end: on two cores, the one can be worked
-out while the other is. The forked process opens the database file again (a connection
-opened before a fork is not the child's to use), reads only, and sends its result back.
-Should it fail in any way, the work is done again in the caller's process, so an error
-reaches the user as it would have without the fork.
+read the database apart and meet only at the end, as do the data package's measures and
+its other tables: on two cores, the one can be worked out while the other is. The forked
+process opens the database file again (a connection opened before a fork is not the
+child's to use), reads only, and sends its result back. Should it fail in any way, the
+work is done again in the caller's process, so an error reaches the user as it would have
+without the fork.
 """
 
 import multiprocessing

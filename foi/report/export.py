@@ -386,22 +386,26 @@ def _read_blob(blobs: Path, file: CorrespondenceFile) -> Member | None:
 
 
 READ_AHEAD = 32  # files read ahead of the zip being written: a few MB at most
+# Files handed over at a time: handed over one at a time (a lock, and a switch of threads
+# each), the 10x campaign's 13,000 files took the reading thread 1.03 s, in eights 0.91 s
+# (0.65 s read in one thread, nothing else running).
+BATCH = 8
 
 
 def _read_ahead(blobs: Path, files: list[CorrespondenceFile]) -> Iterator[tuple[CorrespondenceFile, Member | None]]:
     """Each file with its _read_blob, read, checksummed and deflated by a thread of its own
     while the caller writes the ones before: zlib lets go of the interpreter while it
     deflates and checksums, and the disk while it reads, so the two overlap."""
-    ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD // BATCH)
     stop = threading.Event()
     done = object()
 
     def read_all() -> None:
         try:
-            for file in files:
+            for start in range(0, len(files), BATCH):
                 if stop.is_set():
                     return
-                ahead.put((file, _read_blob(blobs, file)))
+                ahead.put([(file, _read_blob(blobs, file)) for file in files[start:start + BATCH]])
             ahead.put(done)
         except Exception as error:  # noqa: BLE001 - not swallowed: handed to the writer, which raises it
             ahead.put(error)
@@ -412,7 +416,7 @@ def _read_ahead(blobs: Path, files: list[CorrespondenceFile]) -> Iterator[tuple[
         while (item := ahead.get()) is not done:
             if isinstance(item, BaseException):
                 raise item
-            yield item
+            yield from item
     finally:
         stop.set()
         while reader.is_alive():  # a reader waiting for room stops at its next file

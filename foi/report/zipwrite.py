@@ -4,8 +4,10 @@ Python's zipfile writes a member's header, its data, then seeks back to write th
 again with the checksum and sizes, and seeks forward: three seeks a member, each flushing
 the file (1.2 s of the 12,947 members of the correspondence zip at ten times the model
 campaign). It also checksums and deflates in the thread that writes. Here a member is made
-ready first (make_member: checksum, deflated or stored; zlib lets go of the interpreter as
-it works, so another thread can do it), and ZipWriter writes its header and data once.
+ready first (make_member: deflated, and checksummed as its bytes are at hand, or stored;
+zlib lets go of the interpreter as it works, so another thread can do it), and ZipWriter
+writes its header and data once, checksumming a stored member as it writes it: the work is
+shared between the thread that reads and deflates and the one that writes.
 
 The format is PKWARE's APPNOTE: local header and data for each member, then the central
 directory and the end record; zip64 fields where a size, an offset or the number of members
@@ -41,19 +43,20 @@ class Member:
     name: str
     data: bytes         # deflated or as it is
     method: int         # STORED or DEFLATED
-    crc: int            # of the file's own bytes
+    crc: int | None     # of the file's own bytes; None: worked out as the member is written
     size: int           # the file's own size
     mtime: float        # seconds since the epoch, shown in local time as zip tools do
     mode: int = 0o100644
 
 
 def make_member(name: str, data: bytes, *, deflate: bool, mtime: float, mode: int = 0o100644) -> Member:
-    """The member for `data`, deflated at level 1 (the fastest) or stored."""
+    """The member for `data`, deflated at level 1 (the fastest) or stored (checksummed
+    when it is written)."""
     if deflate:
         packer = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as zip holds it
         packed = packer.compress(data) + packer.flush()
         return Member(name, packed, DEFLATED, zlib.crc32(data), len(data), mtime, mode)
-    return Member(name, data, STORED, zlib.crc32(data), len(data), mtime, mode)
+    return Member(name, data, STORED, None, len(data), mtime, mode)
 
 
 def _dos_time(mtime: float) -> tuple[int, int]:
@@ -79,17 +82,19 @@ class ZipWriter:
         flags = 0 if member.name.isascii() else UTF8_NAME
         clock, day = _dos_time(member.mtime)
         packed = len(member.data)
+        crc = zlib.crc32(member.data) if member.crc is None else member.crc
         big = max(member.size, packed) >= LIMIT_32
         extra = struct.pack("<HHQQ", 1, 16, member.size, packed) if big else b""
         shown = (FULL_32, FULL_32) if big else (packed, member.size)
-        header = LOCAL.pack(0x04034B50, 45 if big else 20, flags, member.method, clock, day, member.crc,
+        header = LOCAL.pack(0x04034B50, 45 if big else 20, flags, member.method, clock, day, crc,
                             *shown, len(name), len(extra))
-        self._central.append(self._central_header(member, name, flags, clock, day, packed))
+        self._central.append(self._central_header(member, name, flags, (clock, day, crc), packed))
         self._out.write(header + name + extra)
         self._out.write(member.data)
         self._offset += len(header) + len(name) + len(extra) + packed
 
-    def _central_header(self, member: Member, name: bytes, flags: int, clock: int, day: int, packed: int) -> bytes:
+    def _central_header(self, member: Member, name: bytes, flags: int, stamp: tuple[int, int, int],
+                        packed: int) -> bytes:
         """The member's entry in the central directory; its local header starts at the current offset."""
         fields = [member.size, packed, self._offset]
         # zip64 gives, in this order, only the values that do not fit: size, packed size, offset
@@ -97,8 +102,8 @@ class ZipWriter:
         extra = struct.pack(f"<HH{len(wide)}Q", 1, 8 * len(wide), *wide) if wide else b""
         fields = [FULL_32 if value >= LIMIT_32 else value for value in fields]
         version = 45 if wide else 20
-        return CENTRAL.pack(0x02014B50, (UNIX << 8) | version, version, flags, member.method, clock, day,
-                            member.crc, fields[1], fields[0], len(name), len(extra), 0, 0, 0,
+        return CENTRAL.pack(0x02014B50, (UNIX << 8) | version, version, flags, member.method, *stamp,
+                            fields[1], fields[0], len(name), len(extra), 0, 0, 0,
                             (member.mode & 0xFFFF) << 16, fields[2]) + name + extra
 
     def close(self) -> None:
