@@ -295,7 +295,7 @@ def frictionless_problems(descriptor: Path) -> list[str]:
     process each (forked after frictionless is imported, so it is not imported again),
     where the machine has cores to spare. Each is checked as part of the package, so its
     foreign keys are checked too."""
-    import frictionless  # noqa: F401 - 0.4 s, only when asked for; the forked processes inherit it
+    import frictionless  # noqa: F401  # lazy: start-up (0.4 s, only when asked for; the forked processes inherit it)
 
     names = _table_names(descriptor)
     workers = min(len(names), cores())
@@ -311,7 +311,7 @@ def frictionless_problems(descriptor: Path) -> list[str]:
 
 def _problems(descriptor: Path, name: str | None) -> tuple[list[str], list[str]]:
     """frictionless's findings in the package itself, and in its tables (all, or `name`)."""
-    from frictionless import validate
+    from frictionless import validate  # lazy: start-up (frictionless only when asked for: see frictionless_problems)
 
     report = validate(str(descriptor), name=name)
     return ([error.message for error in report.errors],

@@ -7,8 +7,9 @@ It checks what foi's packages declare and no more: each file's size (`bytes`) an
 primary key (present and unique) and the foreign keys (each value found in the table it
 names). A schema asking for anything else (another type, another constraint) is itself a
 problem, so a check is never skipped silently. The `frictionless` library checks the
-Frictionless standard as a whole; it took 3 s of a 10x campaign's export, this 0.1 s
-(`foi export --what package --check-with-frictionless` runs both).
+Frictionless standard as a whole (`foi export --what package --check-with-frictionless`
+runs both): at ten times the model campaign it adds 1.8 s to the export, with its tables
+checked side by side in forked processes; this check takes 0.26-0.31 s, in one.
 
 Rows are numbered as frictionless numbers them: the header is row 1, the first row of
 data row 2.
@@ -57,7 +58,7 @@ ARTICLE = {"string": "a string", "any": "anything", "number": "a number", "integ
 
 
 @dataclass
-class Table:
+class ReadTable:
     """A table as read: its field names, its rows with their numbers, and the same cells a
     column at a time."""
 
@@ -80,7 +81,7 @@ def package_problems(descriptor: Path) -> list[str]:
     problems = descriptor_problems(package)
     if problems:  # the tables cannot be read by a description that is wrong
         return problems
-    tables: dict[str, Table] = {}
+    tables: dict[str, ReadTable] = {}
     for resource in package["resources"]:
         table, found = read_table(descriptor.parent, resource)
         problems += found
@@ -175,7 +176,7 @@ def _foreign_key_shape(foreign: Any, known: list[str], names: list) -> list[str]
     return [] if ok else [f"schema: foreign key {foreign!r} does not name its fields and a table's fields"]
 
 
-def read_table(folder: Path, resource: dict) -> tuple[Table | None, list[str]]:
+def read_table(folder: Path, resource: dict) -> tuple[ReadTable | None, list[str]]:
     """The table a resource describes, checked: its file's size and hash, header and rows."""
     name, fields = resource["name"], resource["schema"]["fields"]
     try:
@@ -198,7 +199,7 @@ def read_table(folder: Path, resource: dict) -> tuple[Table | None, list[str]]:
     if not rows or rows[0] != names:
         header = ", ".join(rows[0]) if rows else "none"
         return None, [*problems, f"{name}: the header row ({header}) is not the schema's fields ({', '.join(names)})"]
-    table = Table(name, names, rows[1:], list(range(2, len(rows) + 1)),
+    table = ReadTable(name, names, rows[1:], list(range(2, len(rows) + 1)),
                   frozenset(resource["schema"].get("missingValues", [""])))
     if set(map(len, table.rows)) - {len(names)}:
         problems += [f"{name}: row {number} is blank" if not row else
@@ -215,7 +216,7 @@ def read_table(folder: Path, resource: dict) -> tuple[Table | None, list[str]]:
     return table, problems
 
 
-def cell_problems(table: Table, fields: list[dict]) -> list[str]:
+def cell_problems(table: ReadTable, fields: list[dict]) -> list[str]:
     """Each cell not of its field's type or not one of its field's values: a column at a
     time, each distinct value once (a column holds few)."""
     problems = []
@@ -236,7 +237,7 @@ def cell_problems(table: Table, fields: list[dict]) -> list[str]:
     return problems
 
 
-def primary_key_problems(table: Table, key: list[str]) -> list[str]:
+def primary_key_problems(table: ReadTable, key: list[str]) -> list[str]:
     """A row whose primary key has an empty cell, or is another row's too."""
     if not key:
         return []
@@ -258,7 +259,7 @@ def primary_key_problems(table: Table, key: list[str]) -> list[str]:
     return problems
 
 
-def foreign_key_problems(resource: dict, tables: dict[str, Table]) -> list[str]:
+def foreign_key_problems(resource: dict, tables: dict[str, ReadTable]) -> list[str]:
     """A row whose foreign key's values are not a row of the table it refers to."""
     table, problems = tables[resource["name"]], []
     for foreign in resource["schema"].get("foreignKeys", []):
