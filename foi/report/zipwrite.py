@@ -2,17 +2,18 @@
 
 Python's zipfile writes a member's header, its data, then seeks back to write the header
 again with the checksum and sizes, and seeks forward: three seeks a member, each flushing
-the file (1.2 s of the 12,947 members of the correspondence zip at ten times the model
-campaign). It also checksums and deflates in the thread that writes. Here a member is made
-ready first (make_member: deflated, and checksummed as its bytes are at hand, or stored;
-zlib lets go of the interpreter as it works, so another thread can do it), and ZipWriter
-writes its header and data once, checksumming a stored member as it writes it: the work is
-shared between the thread that reads and deflates and the one that writes.
+the file (the seeks alone were 0.49 s of a profile of the 12,947 members of the
+correspondence zip at ten times the model campaign). It also checksums and deflates in the
+thread that writes. Here a member is made ready first (make_member: deflated, and
+checksummed as its bytes are at hand, or stored; zlib lets go of the interpreter as it
+works, so another thread can do it), and ZipWriter writes its header and data once,
+checksumming a stored member as it writes it: the work is shared between the thread that
+reads and deflates and the one that writes.
 
 The format is PKWARE's APPNOTE: local header and data for each member, then the central
 directory and the end record; zip64 fields where a size, an offset or the number of members
-does not fit the original ones (a member is held in memory, so its sizes do fit; a large
-campaign's offsets and member count may not).
+does not fit the original ones (a campaign's zip passes 4 GB or 65,535 members long before
+one of its files passes 4 GB).
 """
 
 from __future__ import annotations
