@@ -161,17 +161,25 @@ class _Run:
                 self.client = self.connect(self.settings)
 
     def folder(self, report: FolderReport) -> None:
-        """Store the folder's new messages batch by batch. A thread fetches and reads (parses,
-        unpacks: in its own worker) the next batch while this one is stored and triaged; it
-        touches no database, and each batch still commits whole, in order, with its last UID."""
+        """Store the folder's new messages batch by batch, in three stages side by side: one
+        thread fetches the batch after next, another reads (parses, unpacks: in its own
+        worker) the next batch, while this one is stored and triaged. The worker would
+        otherwise sit idle while its batch was fetched. Neither thread touches the database
+        (only the fetching one uses the connection), and each batch still commits whole, in
+        order, with its last UID; one more batch's raw bytes are held, at most FETCH_BYTES."""
         uidvalidity, uids = self._new_uids(report)
         done = 0
         then = self.triage.ahead(self.db) if self.triage and self.triage.ahead and uids else None
-        with ThreadPoolExecutor(1) as reader:
+        with ThreadPoolExecutor(1) as fetcher, ThreadPoolExecutor(1) as reader:
             ahead: tuple[list[int], Future[ReadBatch]] | None = None
+            fetched: list[Future[list[Incoming]]] = []
             try:
-                for batch in self._batches(uids):
-                    following = (batch, reader.submit(self._read, report.folder, uidvalidity, batch, then))
+                batches = self._batches(uids)
+                fetched += [fetcher.submit(self._fetch, report.folder, uidvalidity, batch) for batch in batches[:1]]
+                for number, batch in enumerate(batches):
+                    if number + 1 < len(batches):
+                        fetched.append(fetcher.submit(self._fetch, report.folder, uidvalidity, batches[number + 1]))
+                    following = (batch, reader.submit(self._read, fetched.pop(0), then))
                     if ahead is not None:
                         done += self._store(report, uidvalidity, *ahead)
                         self._progress(report, done, len(uids))
@@ -180,6 +188,8 @@ class _Run:
                     done += self._store(report, uidvalidity, *ahead)
                     self._progress(report, done, len(uids))
             finally:
+                for waiting in fetched:  # a failed batch stops the sync: fetch nothing more
+                    waiting.cancel()
                 reader.submit(close_own_worker)
 
     def _progress(self, report: FolderReport, done: int, total: int) -> None:
@@ -225,15 +235,17 @@ class _Run:
         # `UID n:*` always matches the highest message, even when it is older than n.
         return uidvalidity, sorted(u for u in self.client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
 
-    def _read(self, folder: str, uidvalidity: int, batch: list[int], then: Then | None) -> ReadBatch:
-        """In the reading thread: fetch the batch and read it (see folder)."""
+    def _fetch(self, folder: str, uidvalidity: int, batch: list[int]) -> list[Incoming]:
+        """In the fetching thread: the batch's messages as they arrived (see folder)."""
         fetched = self.client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
         # expunged between SEARCH and FETCH: nothing to store
-        arrived = [_incoming(self.settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
-                   if uid in fetched and b"BODY[]" in fetched[uid]]
-        del fetched
-        read = read_batch(self.blobs, arrived, then=then)
-        read.staged.flush()  # here too the disk is waited on while the other thread works
+        return [_incoming(self.settings, folder, uidvalidity, uid, fetched[uid]) for uid in batch
+                if uid in fetched and b"BODY[]" in fetched[uid]]
+
+    def _read(self, fetching: Future[list[Incoming]], then: Then | None) -> ReadBatch:
+        """In the reading thread: read the batch once it is fetched (see folder)."""
+        read = read_batch(self.blobs, fetching.result(), then=then)
+        read.staged.flush()  # here too the disk is waited on while the other threads work
         return read
 
     def _store(self, report: FolderReport, uidvalidity: int, batch: list[int], read: Future[ReadBatch]) -> int:
