@@ -166,6 +166,9 @@ def decoded_header(value) -> str:
     """A header as text, RFC 2047 words decoded; undecodable bytes never raise."""
     if value is None:
         return ""
+    text = str(value)
+    if text.isascii() and "=?" not in text:  # no encoded word: decoding gives it back as it is
+        return text
     try:
         return str(make_header(decode_header(str(value))))
     except (LookupError, ValueError, UnicodeError):

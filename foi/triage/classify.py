@@ -10,8 +10,11 @@ evidence: foi.language.wording says which, for extraction too.
 
 import datetime as dt
 import re
+import re._constants as re_constants  # type: ignore[import-not-found]  # no stubs; see context_free
+import re._parser as re_parser  # type: ignore[import-not-found]
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from foi.campaign.references import find_references
 from foi.language import wording
@@ -33,6 +36,41 @@ OOF_BODY = re.compile(r"\bi(?: am|'m| will be)\s+(?:currently\s+)?(?:out of the 
 COMPILED = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording.CLARIFICATION,
             "fee": wording.FEE, "extension": wording.EXTENSION, "not_held": wording.NOT_HELD,
             "link": wording.PUBLISHED, "answer": wording.ANSWER}
+
+
+def context_free(pattern: re.Pattern[str]) -> bool:
+    """Whether whatever `pattern` finds in a sentence it also finds in a text holding that
+    sentence between line breaks: true when it has no anchor (^, $, \\A, \\Z) and no
+    lookaround, whose answers can change at the sentence's ends. \\b and \\B cannot: a line
+    break is not a word character, as the start and end of a string are not."""
+    return _free_of_context(re_parser.parse(pattern.pattern, pattern.flags))
+
+
+def _free_of_context(items: Iterable[tuple[Any, Any]]) -> bool:
+    for op, value in items:
+        if op in (re_constants.ASSERT, re_constants.ASSERT_NOT):
+            return False
+        if op is re_constants.AT and value not in (re_constants.AT_BOUNDARY, re_constants.AT_NON_BOUNDARY):
+            return False
+        if op is re_constants.SUBPATTERN:
+            inner = [value[-1]]
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT, re_constants.POSSESSIVE_REPEAT):
+            inner = [value[2]]
+        elif op is re_constants.BRANCH:
+            inner = value[1]
+        elif op is re_constants.ATOMIC_GROUP:
+            inner = [value]
+        elif op is re_constants.GROUPREF_EXISTS:
+            inner = [branch for branch in value[1:] if branch is not None]
+        else:
+            continue
+        if not all(_free_of_context(branch) for branch in inner):
+            return False
+    return True
+
+
+# The patterns of COMPILED that _first_hit may try on all the sentences at once.
+WHOLE_TEXT_SAFE: Final = frozenset(name for name, pattern in COMPILED.items() if context_free(pattern))
 # A sentence about one part of a request: "question 1", "Q2", "part 3", "point 1".
 NAMES_PART = re.compile(r"\b(?:q|questions?|parts?|points?)\s*\.?\s*\d", re.IGNORECASE)
 DOCUMENT_TYPES = re.compile(r"\.(pdf|xlsx?|xlsm|csv|ods|odt|docx?|rtf|zip|msg|eml|txt)$|"
@@ -270,6 +308,9 @@ def _says_attached(sentences: list[str]) -> bool:
 
 
 def _first_hit(name: str, sentences: list[str]) -> str:
+    """The first sentence the pattern `name` finds something in, cut to 200 characters."""
+    if name in WHOLE_TEXT_SAFE and not COMPILED[name].search("\n".join(sentences)):
+        return ""  # one search of the whole text instead of one a sentence, where most find nothing
     for sentence in sentences:
         match = COMPILED[name].search(sentence)
         if match:
