@@ -1,6 +1,7 @@
 """Shortcuts in reading a message's words: each must give what the long way gives.
 
 - A header with no encoded word is taken as it is, not run through the RFC 2047 decoder.
+- A multipart boundary is found by searching for its bytes, not by a pattern made for it.
 - A pattern that cannot tell a sentence's ends from line breaks is tried once on all the
   sentences together; only where it finds something are the sentences tried one by one.
 """
@@ -12,6 +13,7 @@ from email.header import decode_header, make_header
 
 import pytest
 
+from foi.mail import skeleton
 from foi.triage import classify
 from foi.triage.bounces import decoded_header
 from foi.triage.classify import COMPILED, WHOLE_TEXT_SAFE, context_free
@@ -104,3 +106,33 @@ def test_the_first_hit_is_the_same_as_trying_each_sentence():
         assert classify._first_hit(name, sentences) == expected, (name, sentences)
         found += bool(expected)
     assert found > 500  # the lists hold hits, so the whole-text search is not only ever empty
+
+
+def _by_pattern(raw, boundary, begin, end):
+    pattern = re.compile(rb"(?m)^--" + re.escape(boundary) + rb"(--)?[ \t]*\r?$")
+    return [(m.start(), m.end(), bool(m.group(1))) for m in pattern.finditer(raw, begin, end)]
+
+
+def test_a_multipart_boundary_is_found_as_a_pattern_of_its_own_would_find_it():
+    rng = random.Random(7)
+    pieces = [b"-", b"--", b"\r", b"\n", b"\r\n", b" ", b"\t", b"text", b"=_b", b"=_b-", b"\n--=_b\r\n",
+              b"\n--=_b-- \n", b"\n--=_b--\r\n", b"--=_bx", b"\n--=_b\t\r\r\n"]
+    matched = closing = 0
+    for _ in range(20000):
+        boundary = rng.choice([b"=_b", b"=_b-", b"a.b(c)"])
+        raw = b"".join(rng.choice(pieces + [b"\n--" + boundary]) for _ in range(rng.randint(0, 14)))
+        begin = rng.randint(0, len(raw))
+        end = rng.randint(begin, len(raw))
+        expected = _by_pattern(raw, boundary, begin, end)
+        assert list(skeleton.separator_lines(raw, boundary, begin, end)) == expected, (raw, boundary, begin, end)
+        matched += bool(expected)
+        closing += any(found[2] for found in expected)
+    assert matched > 2000 and closing > 500  # the cases hold boundaries, closing ones among them
+
+
+def test_boundary_lines_in_a_message():
+    raw = (b"preamble\r\n--XY\r\nfirst\r\n--XY  \r\nsecond\r\n--XYZ\r\nnot one\r\n"
+           b" --XY\r\nnot one either\r\n--XY--\r\nepilogue\r\n--XY\r\n")
+    found = list(skeleton.separator_lines(raw, b"XY", 0, len(raw)))
+    assert [(raw[start:stop], closing) for start, stop, closing in found] == [
+        (b"--XY\r", False), (b"--XY  \r", False), (b"--XY--\r", True), (b"--XY\r", False)]
