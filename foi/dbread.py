@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 # The newest migration in foi.migrations (tests/test_dbread.py checks that they agree).
-LATEST_MIGRATION = "0014_learned_reference_indexes"
+LATEST_MIGRATION = "0015_blob_checksums"
 
 
 class Queries(Protocol):
-    """What reading code needs of a database: sqlite_utils.Database has both."""
+    """What reading code needs of a database: sqlite_utils.Database has all three."""
+
+    conn: sqlite3.Connection  # for a cache a reading command keeps (foi export's blob checksums)
 
     def query(self, sql: str, params: Sequence | dict[str, Any] | None = None) -> Iterator[dict]: ...
 

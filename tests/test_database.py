@@ -41,7 +41,7 @@ def test_applying_twice_is_a_no_op(tmp_path):
         "0005_due_date_computed", "0006_money_questions", "0007_percent_and_days_questions",
         "0008_not_asked", "0009_body_postal_address", "0010_question_titles",
         "0011_reference_data", "0012_decided_by", "0013_outgoing_queued",
-        "0014_learned_reference_indexes"]
+        "0014_learned_reference_indexes", "0015_blob_checksums"]
     assert again.execute("SELECT group_concat(sql, ';') FROM sqlite_master").fetchone()[0] == schema
     assert again.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(applied)
 

@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import zipfile
 import zlib
 
@@ -124,6 +125,50 @@ def test_correspondence_zip(campaign, run, isolated):
         # packed or not is read from the bytes: this ".xlsx" is text, deflated like the rest
         assert {archive.getinfo(n).compress_type for n in names} == {zipfile.ZIP_DEFLATED}
         assert "2026-04-10 02 out reminder.eml (sha256 not recorded)" in archive.read("MISSING.txt").decode()
+
+
+def test_a_zip_records_each_blob_s_checksum_and_the_next_zip_is_the_same(campaign, run, isolated):
+    """The CRC-32 of each blob zipped is recorded (blob_checksums) for the next export to
+    copy the blob without reading it; the next zip is byte for byte the first."""
+    assert campaign.execute("SELECT count(*) FROM blob_checksums").fetchone() == (0,)
+    run("export", SLUG, "--what", "correspondence", "-o", "first.zip")
+    with zipfile.ZipFile(isolated / "first.zip") as archive:
+        zipped = {archive.getinfo(name).CRC: archive.read(name) for name in archive.namelist() if name != "MISSING.txt"}
+    recorded = dict(campaign.execute("SELECT sha256, crc32 FROM blob_checksums").fetchall())
+    assert len(recorded) == len(zipped) == 5
+    assert {crc: blob_path(isolated / "blobs", sha).read_bytes() for sha, crc in recorded.items()} == zipped
+    assert all(crc == zlib.crc32(data) for crc, data in zipped.items())
+    run("export", SLUG, "--what", "correspondence", "-o", "second.zip")
+    first, second = (isolated / "first.zip").read_bytes(), (isolated / "second.zip").read_bytes()
+    # every member before MISSING.txt (its local header is 30 bytes before its name) byte for byte,
+    # and the directory the same but for MISSING.txt's date (the time of the export)
+    assert first[:first.index(b"MISSING.txt") - 30] == second[:second.index(b"MISSING.txt") - 30]
+    assert [described(info) for info in zipfile.ZipFile(isolated / "first.zip").infolist()] == \
+        [described(info) for info in zipfile.ZipFile(isolated / "second.zip").infolist()]
+
+
+def described(info: zipfile.ZipInfo) -> tuple:
+    return (info.filename, info.CRC, info.file_size, info.compress_size, info.compress_type, info.external_attr,
+            info.header_offset, info.filename == "MISSING.txt" or info.date_time)
+
+
+def test_a_stored_blob_whose_checksum_is_known_is_left_open_to_copy_unread(tmp_path):
+    pdf, letter = b"%PDF-1.7\n" + b"x" * 500, b"Subject: hi\r\n\r\n" + b"text " * 200
+    shas = [hashlib.sha256(data).hexdigest() for data in (pdf, letter)]
+    for sha, data in zip(shas, (pdf, letter), strict=True):
+        blob_path(tmp_path, sha).parent.mkdir(parents=True, exist_ok=True)
+        blob_path(tmp_path, sha).write_bytes(data)
+    known = dict.fromkeys(shas, 1234)  # not their checksums: shows where they are taken as recorded
+    copied = exports._read_blob(tmp_path, CorrespondenceFile("a.pdf", shas[0], False), known)
+    assert copied is not None and copied.source is not None
+    try:
+        assert (copied.crc, copied.size, copied.data, copied.method) == (1234, len(pdf), b"", zipfile.ZIP_STORED)
+        assert os.pread(copied.source, 10, 0) == pdf[:10]
+    finally:
+        os.close(copied.source)
+    deflated = exports._read_blob(tmp_path, CorrespondenceFile("a.eml", shas[1], True), known)
+    assert deflated is not None and deflated.source is None  # read and deflated: its checksum made as it is read
+    assert (deflated.crc, zlib.decompress(deflated.data, -15)) == (zlib.crc32(letter), letter)
 
 
 def test_correspondence_stores_packed_files_as_they_are(tmp_path):
@@ -249,3 +294,17 @@ def test_the_cycle_collector_is_back_on_after_a_report_or_an_export_even_a_refus
     assert gc.isenabled()
     assert run("export", SLUG, "--what", "correspondence", ok=False).exit_code == 2  # needs -o: a usage error
     assert gc.isenabled()
+
+
+def test_files_left_open_to_copy_are_closed_when_the_zip_is_given_up(tmp_path):
+    files, _ = blob_files(tmp_path, exports.READ_AHEAD * 3)
+    known = {file.sha256: 1 for file in files}
+    stored = [file._replace(attached=10_000) for file in files]  # mostly attachments: stored, so copied
+    opened = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    reading = exports._read_ahead(tmp_path, stored, known)
+    _, first = next(reading)
+    assert first is not None and first.source is not None
+    os.close(first.source)  # the writer's to close, as write_correspondence does
+    reading.close()
+    if opened is not None:
+        assert set(os.listdir("/proc/self/fd")) == opened

@@ -2,13 +2,16 @@
 Info-ZIP's unzip, with each member's name, bytes, date and mode, zip64 fields included."""
 
 import io
+import os
 import shutil
 import subprocess
 import time
 import zipfile
+import zlib
 
 import pytest
 
+from foi.errors import FoiError
 from foi.report import zipwrite
 from foi.report.zipwrite import ZipWriter, make_member
 
@@ -79,3 +82,39 @@ def test_unzip_finds_no_error(tmp_path):
     (tmp_path / "plain.zip").write_bytes(written(FILES))
     tested = subprocess.run(["unzip", "-t", str(tmp_path / "plain.zip")], capture_output=True, text=True, check=False)
     assert tested.returncode == 0 and "No errors detected in compressed data" in tested.stdout
+
+
+def test_a_member_copied_from_an_open_file_makes_the_same_zip_as_one_given_its_bytes(tmp_path):
+    """Copied by the kernel into a zip file, and by Python into a buffer: the same bytes
+    as the member given as bytes, and a later member written after it in its place."""
+    stored = {name: data for number, (name, data) in enumerate(FILES.items()) if number % 2 == 1}
+    given = written(stored, deflate=False)
+    sources = {}
+    for name, data in stored.items():
+        (tmp_path / str(len(sources))).write_bytes(data + b"not part of the member")
+        sources[name] = os.open(tmp_path / str(len(sources)), os.O_RDONLY)
+    try:
+        for out in (open(tmp_path / "copied.zip", "wb"), io.BytesIO()):  # noqa: SIM115 - closed by the with below
+            with out:
+                archive = ZipWriter(out)
+                for number, (name, data) in enumerate(stored.items()):
+                    archive.add(zipwrite.copied_member(name, sources[name], size=len(data), crc=zlib.crc32(data),
+                                                       mtime=WHEN, mode=0o100444 if number == 1 else 0o100644))
+                archive.close()
+                if isinstance(out, io.BytesIO):
+                    assert out.getvalue() == given
+        assert (tmp_path / "copied.zip").read_bytes() == given
+    finally:
+        for source in sources.values():
+            os.close(source)
+
+
+def test_a_file_shorter_than_its_member_says_is_an_error_not_a_broken_zip(tmp_path):
+    (tmp_path / "short").write_bytes(b"12345")
+    source = os.open(tmp_path / "short", os.O_RDONLY)
+    try:
+        for out in (open(tmp_path / "out.zip", "wb"), io.BytesIO()):  # noqa: SIM115 - closed by the with below
+            with out, pytest.raises(FoiError, match=r"short\.txt was 10 bytes and is now 5"):
+                ZipWriter(out).add(zipwrite.copied_member("short.txt", source, size=10, crc=0, mtime=WHEN))
+    finally:
+        os.close(source)

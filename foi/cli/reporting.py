@@ -144,7 +144,7 @@ def _export(state, slug: str, what: str, fmt: str, output: Path | None, friction
         if output is None:
             raise click.UsageError("--what correspondence writes a zip: give -o FILE.zip")
         with open(output, "wb") as out:
-            counts = exports.write_correspondence(state.db, slug, blobs, out)
+            counts = exports.write_correspondence(state.reader, slug, blobs, out)
         click.echo(f"Wrote {output}: {plural(counts['messages'], 'message')} and "
                    f"{plural(counts['attachments'], 'attachment')} for {plural(counts['councils'], 'council')}"
                    + (f"; {counts['missing']} raw files missing (see MISSING.txt)" if counts["missing"] else ""),
