@@ -11,6 +11,11 @@ import tempfile
 from pathlib import Path
 
 
+def blob_dir(db_path: Path) -> Path:
+    """Raw mail and attachments are kept beside the database, by sha256."""
+    return Path(db_path).parent / "blobs"
+
+
 def blob_path(root: Path, sha256: str) -> Path:
     """Where the blob with this sha256 is kept under `root`."""
     return Path(root) / sha256[:2] / sha256

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from foi.blobs import blob_dir as blob_dir  # defined there (read-only commands need it without sqlite-utils); kept here
 from foi.errors import FoiError
 from foi.migrations import migrations
 
@@ -77,11 +78,6 @@ def open_db(path: Path) -> Database:
             "Run `foi init` in your campaign folder first, or pass --db PATH.",
         )
     return connect(Path(path))
-
-
-def blob_dir(db_path: Path) -> Path:
-    """Raw mail and attachments are kept beside the database, by sha256."""
-    return Path(db_path).parent / "blobs"
 
 
 # Plain SQL for rows read and written once per message: sqlite_utils'

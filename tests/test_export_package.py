@@ -280,3 +280,30 @@ def test_the_package_is_the_same_with_its_measures_made_in_a_forked_process(camp
     files = ["datapackage.json", "dataset.csv", "measures.csv", "requests.csv"]
     assert sorted(path.name for path in (isolated / "forked").iterdir()) == files
     assert all((isolated / "forked" / name).read_bytes() == (isolated / "alone" / name).read_bytes() for name in files)
+
+
+# Runs `foi export` in a fresh interpreter and says which libraries it loaded.
+WHAT_EXPORT_LOADS = """
+import json, sys
+from foi.cli import main
+sys.argv = ["foi", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as end:
+    code = end.code
+print(json.dumps({"code": code, "sqlite_utils": "sqlite_utils" in sys.modules,
+                  "frictionless": "frictionless" in sys.modules}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("what, output", [("package", "data"), ("correspondence", "letters.zip")])
+def test_a_package_or_a_zip_of_a_migrated_database_is_made_without_sqlite_utils(campaign, run, isolated, what,
+                                                                              output):
+    store_campaign_file(campaign)
+    run("report", SLUG)  # the tables foi ships loaded, as a campaign's first report does
+    env = {**os.environ, "FOI_NOW": "2026-03-04T10:00:00+00:00"}
+    done = subprocess.run([sys.executable, "-c", WHAT_EXPORT_LOADS, "export", SLUG, "--what", what, "-o", output],
+                          cwd=isolated, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "sqlite_utils": False,
+                                                                "frictionless": False}
+    assert (isolated / output).exists()

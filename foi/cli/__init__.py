@@ -56,8 +56,11 @@ COMMANDS: dict[str, str] = {
 }
 
 # Commands that only read, and open the database with foi.dbread (sqlite3, no sqlite-utils),
-# unless it needs migrating (or, for the report, loading the reference tables foi ships).
-READ_ONLY_COMMANDS = {"status", "report"}
+# unless it needs migrating (or, for the report and a data package, loading the reference
+# tables foi ships). `foi export` reads so for a data package and the correspondence zip
+# (which records blob checksums, a cache: see foi.report.export); its other kinds open it
+# with foi.db, which imports sqlite-utils then.
+READ_ONLY_COMMANDS = {"status", "report", "export"}
 
 # The summary of a command in `foi --help` is the first line of its docstring, read
 # from the module's source: importing all eleven command modules to ask click would

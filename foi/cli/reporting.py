@@ -131,7 +131,7 @@ def export(state, slug: str, what: str, fmt: str, output: Path | None, frictionl
 
 
 def _export(state, slug: str, what: str, fmt: str, output: Path | None, frictionless: bool) -> None:
-    from foi.db import blob_dir
+    from foi.blobs import blob_dir
     from foi.report import export as exports
 
     if what == "package":
@@ -175,7 +175,11 @@ def _export_package(state, slug: str, output: Path | None, frictionless: bool) -
     if output.exists() and not output.is_dir():
         raise click.BadParameter(f"{str(output)!r} is a file: --what package writes a folder, give its name",
                                  param_hint="'-o' / '--output'")
-    written = write_package(state.db, slug, output, now=clock.now(), frictionless=frictionless)
+    from foi.reference.store import builtin_tables_wanted
+
+    db = state.reader  # without sqlite-utils, unless the tables foi ships are still to load (as `foi report`)
+    written = write_package(state.db if builtin_tables_wanted(db) else db, slug, output, now=clock.now(),
+                            frictionless=frictionless)
     tables = ", ".join(f"{name} ({plural(rows, 'row')})" for name, rows in written.tables)
     checked = "checked by foi and by frictionless" if frictionless else "checked"
     click.echo(f"Wrote {output / 'datapackage.json'} with {tables}; {checked}: a valid data package", err=True)

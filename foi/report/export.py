@@ -75,8 +75,19 @@ def dataset_rows(db: Queries, slug: str) -> list[dict]:
         JOIN questions q ON q.campaign = d.campaign AND q.id = d.question_id
         JOIN periods p ON p.campaign = d.campaign AND p.period = d.period
         WHERE d.campaign = ? ORDER BY d.body_name, d.body_code, q.position, p.position""", [slug])
-    # _plain_number written out: it was a call for each of the 400,000 cells at ten times the model campaign.
-    return [{k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in row.items()} for row in rows]
+    # _plain_number written out, and only for the columns that may hold a number (the tables are
+    # STRICT: the others hold text): a call for each of the 400,000 cells at ten times the model
+    # campaign, then a look at each of them (0.06 s), now at 69,000 (0.02 s).
+    out = list(rows)
+    for row in out:
+        for column in NUMBER_COLUMNS:
+            if isinstance(value := row[column], float) and value.is_integer():
+                row[column] = int(value)
+    return out
+
+
+# The columns of the dataset view that may hold a number: coalesce(value, value_text), and the bounds (REAL).
+NUMBER_COLUMNS = ("value", "lower_bound", "upper_bound")
 
 
 def measure_rows(db: Queries, slug: str) -> list[dict]:

@@ -26,8 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from foi.campaign.campaigns import get_campaign, get_periods, get_questions, load_spec
 from foi.campaign.formula import parse_formula
 from foi.campaign.licences import LICENCES
@@ -198,7 +196,7 @@ def make_table(db: Queries, *, slug: str, today: dt.date, make: Callable[[Querie
     return Made(replace(table, rows=[]), buffer.getvalue().encode("utf-8"), len(table.rows))
 
 
-def write_package(db: Database, slug: str, folder: Path, *, now: dt.datetime, frictionless: bool = False) -> Written:
+def write_package(db: Queries, slug: str, folder: Path, *, now: dt.datetime, frictionless: bool = False) -> Written:
     """Write every table of TABLES as folder/NAME.csv and folder/datapackage.json describing
     them, then check the package (with frictionless too, if asked); a package found invalid
     is an error listing why (the files are left for a look)."""
@@ -239,7 +237,7 @@ def _field(column: CsvColumn) -> dict:
     return described
 
 
-def describe_package(db: Database, slug: str, tables: list[CsvTable], now: dt.datetime) -> dict:
+def describe_package(db: Queries, slug: str, tables: list[CsvTable], now: dt.datetime) -> dict:
     """datapackage.json without its resources: the campaign, licence, sources, questions and method."""
     campaign = get_campaign(db, slug)
     licence = LICENCES[load_spec(campaign).licence]
@@ -266,7 +264,7 @@ def describe_package(db: Database, slug: str, tables: list[CsvTable], now: dt.da
     }
 
 
-def _reference_sources(db: Database, names: list[str]) -> list[dict]:
+def _reference_sources(db: Queries, names: list[str]) -> list[dict]:
     """The reference tables named, each as a source with its own source and licence."""
     return [{"title": f"{row['title']} (reference data {row['name']!r})",
              "description": row["source"] + (f"; licence: {row['licence']}" if row["licence"] else "")}
