@@ -161,16 +161,18 @@ class _Run:
                 self.client = self.connect(self.settings)
 
     def folder(self, report: FolderReport) -> None:
-        """Store the folder's new messages batch by batch, in three stages side by side: one
-        thread fetches the batch after next, another reads (parses, unpacks: in its own
-        worker) the next batch, while this one is stored and triaged. The worker would
-        otherwise sit idle while its batch was fetched. Neither thread touches the database
-        (only the fetching one uses the connection), and each batch still commits whole, in
-        order, with its last UID; one more batch's raw bytes are held, at most FETCH_BYTES."""
+        """Store the folder's new messages batch by batch, in four stages side by side: one
+        thread fetches the batch after next; another reads the next batch (parses, unpacks:
+        in its own worker); a third makes the files of the batch read before it durable
+        (the disk's wait, which would otherwise hold up the reading of the next one); and
+        this one stores and triages each batch once its files are durable. None of them
+        touches the database (only the fetching one uses the connection), and each batch
+        still commits whole, in order, with its last UID. Fetching ahead holds one more
+        batch's raw bytes, at most FETCH_BYTES."""
         uidvalidity, uids = self._new_uids(report)
         done = 0
         then = self.triage.ahead(self.db) if self.triage and self.triage.ahead and uids else None
-        with ThreadPoolExecutor(1) as fetcher, ThreadPoolExecutor(1) as reader:
+        with ThreadPoolExecutor(1) as fetcher, ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(1) as keeper:
             ahead: tuple[list[int], Future[ReadBatch]] | None = None
             fetched: list[Future[list[Incoming]]] = []
             try:
@@ -179,7 +181,7 @@ class _Run:
                 for number, batch in enumerate(batches):
                     if number + 1 < len(batches):
                         fetched.append(fetcher.submit(self._fetch, report.folder, uidvalidity, batches[number + 1]))
-                    following = (batch, reader.submit(self._read, fetched.pop(0), then))
+                    following = (batch, keeper.submit(_kept, reader.submit(self._read, fetched.pop(0), then)))
                     if ahead is not None:
                         done += self._store(report, uidvalidity, *ahead)
                         self._progress(report, done, len(uids))
@@ -244,9 +246,7 @@ class _Run:
 
     def _read(self, fetching: Future[list[Incoming]], then: Then | None) -> ReadBatch:
         """In the reading thread: read the batch once it is fetched (see folder)."""
-        read = read_batch(self.blobs, fetching.result(), then=then)
-        read.staged.flush()  # here too the disk is waited on while the other threads work
-        return read
+        return read_batch(self.blobs, fetching.result(), then=then)
 
     def _store(self, report: FolderReport, uidvalidity: int, batch: list[int], read: Future[ReadBatch]) -> int:
         with self.db.atomic():  # the batch's messages and the folder's last UID commit together
@@ -257,6 +257,13 @@ class _Run:
         _count(report, results)
         report.last_uid = batch[-1]
         return len(batch)
+
+
+def _kept(reading: Future[ReadBatch]) -> ReadBatch:
+    """In the keeping thread: the batch once read, its files made durable (see _Run.folder)."""
+    read = reading.result()
+    read.staged.flush()
+    return read
 
 
 def _dropped(settings: ImapSettings, report: SyncReport, folder: str, error: Exception) -> FoiError:

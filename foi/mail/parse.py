@@ -196,18 +196,30 @@ def decode_header_text(value: str | None) -> str | None:
     return value.strip()
 
 
-def _header(message: Message, name: str) -> str | None:
-    for key, value in message.raw_items() if hasattr(message, "raw_items") else message.items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
+# A message's headers as they are written, by lower-case name, each name's in order: made
+# once a message (the ~25 headers asked for are then looked up, not searched for).
+Headers = dict[str, list[str]]
 
 
-def _headers(message: Message, name: str) -> list[str]:
-    return [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+def _header_index(message: Message) -> Headers:
+    index: Headers = {}
+    for key, value in message.raw_items():
+        index.setdefault(key.lower(), []).append(str(value))
+    return index
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    found = headers.get(name.lower())
+    return found[0] if found else None
+
+
+def _headers(headers: Headers, name: str) -> list[str]:
+    return headers.get(name.lower(), [])
 
 
 def _addresses(values: list[str]) -> list[tuple[str, str]]:
+    if not values:
+        return []
     pairs = []
     for name, address in getaddresses([re.sub(r"\r?\n", " ", v) for v in values]):
         address = address.strip().strip("<>").lower()
@@ -220,24 +232,25 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
 
 
 def _read_headers(message: Message, result: ParsedMessage) -> None:
-    result.message_id = _first_id(_header(message, "Message-ID"))
-    sender = _addresses(_headers(message, "From")) or _addresses(_headers(message, "Sender"))
+    headers = _header_index(message)
+    result.message_id = _first_id(_header(headers, "Message-ID"))
+    sender = _addresses(_headers(headers, "From")) or _addresses(_headers(headers, "Sender"))
     if sender:
         result.from_name = _capped(sender[0][0]) or None
         result.from_addr = sender[0][1]
-    result.to_addrs = [a for _, a in _addresses(_headers(message, "To"))]
-    result.cc_addrs = [a for _, a in _addresses(_headers(message, "Cc"))]
-    result.bcc_addrs = [a for _, a in _addresses(_headers(message, "Bcc"))]
-    result.reply_to = [a for _, a in _addresses(_headers(message, "Reply-To"))]
-    result.delivered_to = _envelope_recipients(message)
-    result.subject = _capped(decode_header_text(_header(message, "Subject")))
-    result.date = _iso_date(_header(message, "Date"))
-    received = _headers(message, "Received")
+    result.to_addrs = [a for _, a in _addresses(_headers(headers, "To"))]
+    result.cc_addrs = [a for _, a in _addresses(_headers(headers, "Cc"))]
+    result.bcc_addrs = [a for _, a in _addresses(_headers(headers, "Bcc"))]
+    result.reply_to = [a for _, a in _addresses(_headers(headers, "Reply-To"))]
+    result.delivered_to = _envelope_recipients(headers)
+    result.subject = _capped(decode_header_text(_header(headers, "Subject")))
+    result.date = _iso_date(_header(headers, "Date"))
+    received = _headers(headers, "Received")
     if received:
         result.received_date = _iso_date(received[0].rsplit(";", 1)[-1])
-    result.in_reply_to = _first_id(_header(message, "In-Reply-To"))
-    result.references = _MESSAGE_ID.findall(" ".join(_headers(message, "References")))
-    result.auto_headers = _auto_headers(message)
+    result.in_reply_to = _first_id(_header(headers, "In-Reply-To"))
+    result.references = _MESSAGE_ID.findall(" ".join(_headers(headers, "References")))
+    result.auto_headers = _auto_headers(headers)
 
 
 # A subject or a name longer than this is no one's subject or name: kept whole in the raw
@@ -261,11 +274,11 @@ def _first_id(value: str | None) -> str | None:
     return f"<{value}>" if value and " " not in value else None
 
 
-def _envelope_recipients(message: Message) -> list[str]:
+def _envelope_recipients(headers: Headers) -> list[str]:
     found: list[str] = []
     for name in ENVELOPE_HEADERS:
-        found += [a for _, a in _addresses(_headers(message, name))]
-    for received in _headers(message, "Received"):
+        found += [a for _, a in _addresses(_headers(headers, name))]
+    for received in _headers(headers, "Received"):
         found += [a.lower() for a in _RECEIVED_FOR.findall(re.sub(r"\s+", " ", received))]
     return list(dict.fromkeys(found))
 
@@ -294,10 +307,10 @@ def _iso_date(value: str | None) -> str | None:
 PLAUSIBLE_YEARS = (1980, 2200)
 
 
-def _auto_headers(message: Message) -> dict[str, str]:
+def _auto_headers(headers: Headers) -> dict[str, str]:
     found = {}
     for name in AUTO_HEADERS:
-        value = _header(message, name)
+        value = _header(headers, name)
         if value is not None:
             value = decode_header_text(value) or ""
             if name == "Auto-Submitted" and value.lower().startswith("no"):
@@ -305,7 +318,7 @@ def _auto_headers(message: Message) -> dict[str, str]:
             if name == "Precedence" and value.lower() not in ("bulk", "junk", "list", "auto_reply"):
                 continue
             found[name] = value
-    return_path = _header(message, "Return-Path")
+    return_path = _header(headers, "Return-Path")
     if return_path is not None and return_path.strip() in ("<>", ""):
         found["Return-Path"] = "<>"
     return found
