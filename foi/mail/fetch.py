@@ -163,12 +163,12 @@ class _Run:
     def folder(self, report: FolderReport) -> None:
         """Store the folder's new messages batch by batch, in four stages side by side: one
         thread fetches the batch after next; another reads the next batch (parses, unpacks:
-        in its own worker); a third makes the files of the batch read before it durable
-        (the disk's wait, which would otherwise hold up the reading of the next one); and
-        this one stores and triages each batch once its files are durable. None of them
-        touches the database (only the fetching one uses the connection), and each batch
-        still commits whole, in order, with its last UID. Fetching ahead holds one more
-        batch's raw bytes, at most FETCH_BYTES."""
+        in its own worker); a third writes the unpacked files of the batch read before it
+        and makes all its files durable (waits on the disk that would otherwise hold up the
+        reading of the next one); and this one stores and triages each batch once its files
+        are durable. None of them touches the database (only the fetching one uses the
+        connection), and each batch still commits whole, in order, with its last UID.
+        Fetching ahead holds one more batch's raw bytes, at most FETCH_BYTES."""
         uidvalidity, uids = self._new_uids(report)
         done = 0
         then = self.triage.ahead(self.db) if self.triage and self.triage.ahead and uids else None
@@ -262,7 +262,7 @@ class _Run:
 def _kept(reading: Future[ReadBatch]) -> ReadBatch:
     """In the keeping thread: the batch once read, its files made durable (see _Run.folder)."""
     read = reading.result()
-    read.staged.flush()
+    read.keep_files()
     return read
 
 

@@ -131,6 +131,18 @@ class ReadBatch:
     items: list[_Prepared]
     staged: BlobStore  # holds this batch's files until save_read makes them durable
     checked: bool  # whether a message already stored was left unpacked (tree None)
+    files_written: bool = False  # whether the unpacked files are written beside their names
+
+    def keep_files(self) -> None:
+        """Write the unpacked files beside their names, then make the batch's files durable
+        under them. A sync does it in a thread of its own (foi.mail.fetch) while the next
+        batch is read: each new file is a wait on the disk; save_read does what is left."""
+        if not self.files_written:
+            for item in self.items:
+                if item.tree is not None:
+                    _staged(self.staged, item.tree)
+            self.files_written = True
+        self.staged.flush()
 
 
 def read_batch(blobs: BlobStore, batch: list[Incoming],
@@ -157,14 +169,14 @@ def read_batch(blobs: BlobStore, batch: list[Incoming],
         if not repeat and not (stored and stored(sha256, message)):
             new.append(prepared[-1])
     for item, tree in zip(new, unpack_all_within_limits([item.parsed.attachments for item in new]), strict=True):
-        item.tree = _staged(staged, tree)
+        item.tree = tree  # its files are written by ReadBatch.keep_files
     return ReadBatch(prepared, staged, stored is not None)
 
 
 def save_read(db: Database, blobs: BlobStore, read: ReadBatch, source: str, *, today: dt.date,
               triage: Triage | None, now: dt.datetime | None = None) -> list[SaveResult]:
     """Store a batch `read_batch` read, as save_messages does."""
-    read.staged.flush()
+    read.keep_files()
     if not read.checked:  # read without the database: one stored since is a new location only
         for item in read.items:
             if item.tree is not None and find_existing(db, item.sha256, item.parsed) is not None:
