@@ -180,6 +180,14 @@ class State:
             self._reader = open_for_reading(self.db_path)
         return self._reader if self._reader is not None else self.db
 
+    @property
+    def reader_with_builtin_tables(self) -> "Queries":
+        """The database to read only, as `reader`, once the reference tables foi ships are
+        loaded into it: opened with foi.db (which loads them) while they are still to load."""
+        from foi.reference.store import builtin_tables_wanted
+
+        return self.db if builtin_tables_wanted(self.reader) else self.reader
+
 
 def _warn_plain_text_passwords(config: "Config") -> None:
     """Once a run: a password written in the settings file works, but anyone who

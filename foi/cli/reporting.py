@@ -39,12 +39,10 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         foi report early-help --json > report.json
         foi report early-help --html report.html
     """
-    from foi.reference.store import builtin_tables_wanted
     from foi.report.summary import build_report
 
     with cycle_collector_paused():
-        db = state.reader  # without sqlite-utils, unless the tables foi ships are still to load
-        data = build_report(state.db if builtin_tables_wanted(db) else db, slug, clock.today())
+        data = build_report(state.reader_with_builtin_tables, slug, clock.today())
         if html_path:
             from foi.report.render import render_html
 
@@ -175,11 +173,7 @@ def _export_package(state, slug: str, output: Path | None, frictionless: bool) -
     if output.exists() and not output.is_dir():
         raise click.BadParameter(f"{str(output)!r} is a file: --what package writes a folder, give its name",
                                  param_hint="'-o' / '--output'")
-    from foi.reference.store import builtin_tables_wanted
-
-    db = state.reader  # without sqlite-utils, unless the tables foi ships are still to load (as `foi report`)
-    written = write_package(state.db if builtin_tables_wanted(db) else db, slug, output, now=clock.now(),
-                            frictionless=frictionless)
+    written = write_package(state.reader_with_builtin_tables, slug, output, now=clock.now(), frictionless=frictionless)
     tables = ", ".join(f"{name} ({plural(rows, 'row')})" for name, rows in written.tables)
     checked = "checked by foi and by frictionless" if frictionless else "checked"
     click.echo(f"Wrote {output / 'datapackage.json'} with {tables}; {checked}: a valid data package", err=True)

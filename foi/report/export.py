@@ -143,6 +143,19 @@ def request_rows(db: Queries, slug: str, today: dt.date) -> list[dict]:
     return out
 
 
+# The campaign's messages, received and sent: what message_rows and the correspondence zip list.
+RECEIVED = """FROM messages m JOIN requests r ON r.id = m.request_id JOIN bodies b ON b.code = r.body_code
+              WHERE r.campaign = ?"""
+SENT = """FROM outgoing o JOIN requests r ON r.id = o.request_id JOIN bodies b ON b.code = r.body_code
+          WHERE r.campaign = ? AND o.state = 'sent'"""
+SENT_DATE = "coalesce(o.sent_at, o.attempted_at, o.created_at)"
+
+
+def _oldest_first(rows: list[dict]) -> list[dict]:
+    """Messages by council, then date (received before sent on the same second)."""
+    return sorted(rows, key=lambda r: (r["body_name"], r["date"] or "", r["direction"]))
+
+
 def message_rows(db: Queries, slug: str, blobs: Path | None = None) -> list[dict]:
     """Every stored message of the campaign, received and sent, oldest first."""
     require_campaign(db, slug)
@@ -152,20 +165,18 @@ def message_rows(db: Queries, slug: str, blobs: Path | None = None) -> list[dict
                m.classification, m.match_rule,
                (SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.sha256 IS NOT NULL) AS attachments,
                m.message_id, m.sha256, m.body_text AS body
-        FROM messages m JOIN requests r ON r.id = m.request_id JOIN bodies b ON b.code = r.body_code
-        WHERE r.campaign = ?""", [slug])
+        """ + RECEIVED, [slug])
     sent = db.query("""
         SELECT r.campaign, r.body_code, b.name AS body_name, r.reference AS request_reference,
-               coalesce(o.sent_at, o.attempted_at, o.created_at) AS date, 'out' AS direction,
+               """ + SENT_DATE + """ AS date, 'out' AS direction,
                NULL AS "from", o.to_addr AS "to", o.subject, o.kind AS classification,
                NULL AS match_rule, 0 AS attachments, o.message_id, o.raw_sha256 AS sha256, NULL AS body
-        FROM outgoing o JOIN requests r ON r.id = o.request_id JOIN bodies b ON b.code = r.body_code
-        WHERE r.campaign = ? AND o.state = 'sent'""", [slug])
+        """ + SENT, [slug])
     rows = list(received) + list(sent)
     for row in rows:
         if row["direction"] == "out":
             row["from"], row["body"] = _sent_parts(blobs, row["sha256"])
-    return sorted(rows, key=lambda r: (r["body_name"], r["date"] or "", r["direction"]))
+    return _oldest_first(rows)
 
 
 def _sent_parts(blobs: Path | None, sha256: str | None) -> tuple[str | None, str | None]:
@@ -388,14 +399,12 @@ def _listed_messages(db: Queries, slug: str) -> list[dict]:
     require_campaign(db, slug)
     rows = list(db.query("""
         SELECT r.body_code, b.name AS body_name, m.date, 'in' AS direction, m.classification, m.sha256
-        FROM messages m JOIN requests r ON r.id = m.request_id JOIN bodies b ON b.code = r.body_code
-        WHERE r.campaign = ?""", [slug]))
+        """ + RECEIVED, [slug]))
     rows += db.query("""
-        SELECT r.body_code, b.name AS body_name, coalesce(o.sent_at, o.attempted_at, o.created_at) AS date,
+        SELECT r.body_code, b.name AS body_name, """ + SENT_DATE + """ AS date,
                'out' AS direction, o.kind AS classification, o.raw_sha256 AS sha256
-        FROM outgoing o JOIN requests r ON r.id = o.request_id JOIN bodies b ON b.code = r.body_code
-        WHERE r.campaign = ? AND o.state = 'sent'""", [slug])
-    return sorted(rows, key=lambda r: (r["body_name"], r["date"] or "", r["direction"]))
+        """ + SENT, [slug])
+    return _oldest_first(rows)
 
 
 def _attachments_by_message(db: Queries, slug: str) -> dict[str, list[dict]]:
