@@ -239,6 +239,10 @@ def test_a_copy_in_the_next_batch_is_stored_once_though_read_before_the_first_is
     assert (report.new, report.folders[0].already) == (3, 2)
     assert stored_subjects(db) == ["First", "Last", "Your request"]
     assert db.execute("SELECT count(*) FROM attachments").fetchone()[0] == 1
+    # the unpacked file is written (by the thread that makes a batch durable) under its name
+    kept = BlobStore(blob_dir(Path("campaign.db")))
+    assert kept.get(db.execute("SELECT sha256 FROM attachments").fetchone()[0]) == b"year,count\n2024,12\n"
+    assert not list(kept.root.rglob(".tmp-*"))
     copied = db.execute("SELECT id FROM messages WHERE subject = 'Your request'").fetchone()[0]
     assert db.execute("SELECT uid FROM message_locations WHERE message = ? ORDER BY uid",
                       [copied]).fetchall() == [(2,), (3,), (5,)]

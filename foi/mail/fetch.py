@@ -177,9 +177,10 @@ class _Run:
             fetched: list[Future[list[Incoming]]] = []
             try:
                 batches = self._batches(uids)
-                fetched += [fetcher.submit(self._fetch, report.folder, uidvalidity, batch) for batch in batches[:1]]
+                if batches:
+                    fetched.append(fetcher.submit(self._fetch, report.folder, uidvalidity, batches[0]))
                 for number, batch in enumerate(batches):
-                    if number + 1 < len(batches):
+                    if number + 1 < len(batches):  # the next batch is fetched while this one is read
                         fetched.append(fetcher.submit(self._fetch, report.folder, uidvalidity, batches[number + 1]))
                     following = (batch, keeper.submit(_kept, reader.submit(self._read, fetched.pop(0), then)))
                     if ahead is not None:
