@@ -7,8 +7,10 @@ import functools
 import hashlib
 import os
 import sys
-import tempfile
+import threading
 from pathlib import Path
+
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a link planted under the name is not followed
 
 
 def blob_dir(db_path: Path) -> Path:
@@ -54,27 +56,34 @@ class BlobStore:
         path = self.path_for(sha256)
         if sha256 in self._staged or path.exists():
             return sha256
-        handle, temp = self._temp_file(path.parent)
+        temp = self._temp_path(path.parent, sha256)
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_NOFOLLOW, 0o600)
+        except FileNotFoundError:  # the fan-out folder was removed behind our back
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_NOFOLLOW, 0o600)
+        try:
+            view, written = memoryview(data), 0
+            while written < len(view):
+                written += os.write(handle, view[written:])
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            os.close(handle)
+            temp.unlink(missing_ok=True)
             raise
-        self._staged[sha256] = Path(temp)
+        os.close(handle)
+        self._staged[sha256] = temp
         return sha256
 
-    def _temp_file(self, folder: Path) -> tuple[int, str]:
-        # The 256 fan-out folders are made once each, not once a blob (a system call
-        # apiece); one removed behind our back is made again.
+    def _temp_path(self, folder: Path, sha256: str) -> Path:
+        """Where a blob is written before it gets its name: beside it, under a name no
+        other live writer uses (this process, thread and store), so no random name need
+        be drawn (tempfile's costs more than the write). A file of the same name left by
+        a dead process is overwritten. The 256 fan-out folders are made once each, not
+        once a blob (a system call apiece)."""
         if folder not in self._folders:
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
-        try:
-            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        except FileNotFoundError:
-            folder.mkdir(parents=True, exist_ok=True)
-            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        return folder / f".tmp-{os.getpid()}-{threading.get_ident()}-{id(self):x}-{sha256}"
 
     def flush(self) -> None:
         """Make every staged blob durable, then give it its name (durably too)."""

@@ -57,7 +57,10 @@ def one_line(text: object) -> str:
     For mail headers, ICS lines, zip member and file names."""
     if text is None:
         return ""
-    return re.sub(" {2,}", " ", _look_up().sub(_flat, str(text))).strip()
+    text = str(text)
+    if text.isprintable():  # no line break, tab or unseen character: nothing to drop
+        return text.strip() if "  " not in text else re.sub(" {2,}", " ", text).strip()
+    return re.sub(" {2,}", " ", _look_up().sub(_flat, text)).strip()
 
 
 def plain_text(text: object) -> str:
@@ -66,4 +69,7 @@ def plain_text(text: object) -> str:
     For the body of a letter or a mail, and the .txt and .docx files made from it."""
     if text is None:
         return ""
-    return _look_up().sub(_plain, str(text).replace("\r\n", "\n"))
+    text = str(text)
+    if text.isprintable():  # one line of characters all seen as themselves
+        return text
+    return _look_up().sub(_plain, text.replace("\r\n", "\n"))

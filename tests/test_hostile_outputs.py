@@ -394,3 +394,25 @@ def test_safe_text_looks_up_every_character_that_could_be_unseen():
 
     skipped = (chr(point) for point in range(sys.maxunicode + 1) if not _look_up().match(chr(point)))
     assert [hex(ord(char)) for char in skipped if unseen(char)] == []
+
+
+def test_safe_text_shortcut_for_printable_text_changes_nothing_the_full_pass_would():
+    """one_line and plain_text return text that str.isprintable() passes without the
+    character pass: no code point it passes is one that pass would drop or change."""
+    from foi.safetext import _flat, _look_up, _plain
+
+    printable = "".join(chr(point) for point in range(sys.maxunicode + 1) if chr(point).isprintable())
+    assert _look_up().sub(_flat, printable) == printable
+    assert _look_up().sub(_plain, printable) == printable
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("  Leeds   City  Council ", "Leeds City Council"),
+    ("Leeds City Council", "Leeds City Council"),
+    ("Leeds\u00a0City", "Leeds\u00a0City"),  # a no-break space is seen, and kept
+])
+def test_one_line_trims_and_collapses_spaces_on_printable_text(text, line):
+    from foi.safetext import one_line, plain_text
+
+    assert one_line(text) == line
+    assert plain_text(text) == text

@@ -109,6 +109,14 @@ def latest_outgoing(db: Database, request_id: int, kinds: tuple[str, ...] = ("re
     return dict(zip([column[0] for column in cursor.description], row)) if row else None
 
 
+def latest_requests(db: Database, request_ids: Sequence[int]) -> dict[int, dict]:
+    """latest_outgoing of kind 'request' for many requests at once, by request id
+    (those with none are missing)."""
+    return {row["request_id"]: row for row in _by_ids(
+        db, "SELECT * FROM outgoing WHERE id IN (SELECT max(id) FROM outgoing WHERE kind = 'request' "
+            "AND request_id IN ({}) GROUP BY request_id)", [], request_ids)}
+
+
 def pending_outbox_copy(db: Database, request_id: int, kind: str) -> dict | None:
     """Our latest message of `kind` if it was written into outbox/ and not sent since."""
     latest = latest_outgoing(db, request_id, (kind,))
@@ -177,9 +185,7 @@ def queue_requests(db: Database, messages: Sequence[Queueing], *, transport: str
     requests and latest messages read at once. Their outgoing ids, in order."""
     ids = [message.request_id for message in messages]
     states = {r["id"]: r["state"] for r in _by_ids(db, "SELECT id, state FROM requests WHERE id IN ({})", [], ids)}
-    latest = {r["request_id"]: r for r in _by_ids(
-        db, "SELECT * FROM outgoing WHERE id IN (SELECT max(id) FROM outgoing WHERE kind = 'request' "
-            "AND request_id IN ({}) GROUP BY request_id)", [], ids)}
+    latest = latest_requests(db, ids)
     queued: list[int | None] = []
     with atomic(db):
         for message in messages:

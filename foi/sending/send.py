@@ -70,9 +70,10 @@ def plan_send(db: Database, slug: str, render: Renderer, *, limit: int | None = 
         raise FoiError(f"No campaign called {slug!r}")
     rows = _requests(db, slug, [b.upper() for b in bodies])
     plan = SendPlan(campaign=slug, resend_uncertain=resend_uncertain)
+    latest_of = outgoing.latest_requests(db, [row["id"] for row in rows])
     for row in rows:
         names = (row["reference"], row["body_code"], row["body_name"])
-        latest = outgoing.latest_outgoing(db, row["id"])
+        latest = latest_of.get(row["id"])
         if outgoing.in_flight(latest):
             plan.uncertain.append(Uncertain(row["id"], *names, outgoing=latest))
         elif row["state"] not in SENDABLE_STATES or (latest and latest["state"] == "sent"):
