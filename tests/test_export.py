@@ -12,6 +12,7 @@ import pytest
 from report_campaign import FORMULA_NAME, SLUG, campaign  # noqa: F401 (a fixture)
 
 from foi.blobs import blob_path
+from foi.errors import FoiError
 from foi.report import export as exports
 from foi.report.export import DATASET_COLUMNS, REQUEST_COLUMNS, CorrespondenceFile, safe_name
 from foi.report.zipwrite import DEFLATED, Member, ZipWriter
@@ -125,6 +126,25 @@ def test_correspondence_zip(campaign, run, isolated):
         # packed or not is read from the bytes: this ".xlsx" is text, deflated like the rest
         assert {archive.getinfo(n).compress_type for n in names} == {zipfile.ZIP_DEFLATED}
         assert "2026-04-10 02 out reminder.eml (sha256 not recorded)" in archive.read("MISSING.txt").decode()
+
+
+def test_an_export_that_fails_leaves_the_last_zip_and_dataset_whole(campaign, run, isolated, monkeypatch):
+    """A zip or table written again is swapped in only once whole: one that stops part
+    way leaves the one before as it was, and no part-written file beside it."""
+    run("export", SLUG, "--what", "correspondence", "-o", "letters.zip")
+    run("export", SLUG, "--what", "requests", "-o", "requests.csv")
+    before = {name: (isolated / name).read_bytes() for name in ("letters.zip", "requests.csv")}
+
+    def stops_part_way(out, *args):
+        out.write(b"PK half a zip" if "b" in getattr(out, "mode", "") else "half,a,table\n")
+        raise FoiError("The disk is full")
+
+    monkeypatch.setattr(exports, "write_correspondence", lambda db, slug, blobs, out: stops_part_way(out))
+    monkeypatch.setattr(exports, "write_table", lambda rows, what, fmt, out: stops_part_way(out))
+    assert run("export", SLUG, "--what", "correspondence", "-o", "letters.zip", ok=False).exit_code == 1
+    assert run("export", SLUG, "--what", "requests", "-o", "requests.csv", ok=False).exit_code == 1
+    assert {name: (isolated / name).read_bytes() for name in before} == before
+    assert not [p.name for p in isolated.iterdir() if p.name.startswith((".letters", ".requests"))]
 
 
 def test_a_zip_records_each_blob_s_checksum_and_the_next_zip_is_the_same(campaign, run, isolated):

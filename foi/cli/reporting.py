@@ -11,6 +11,7 @@ import click
 from foi import clock
 from foi.cli.options import OutputFile, json_option
 from foi.output import plural
+from foi.replacing import open_replacing, replacing
 
 
 @click.command()
@@ -46,7 +47,8 @@ def report(state, slug: str, as_json: bool, html_path: Path | None) -> None:
         if html_path:
             from foi.report.render import render_html
 
-            html_path.write_text(render_html(data), encoding="utf-8")
+            with open_replacing(html_path, "w", encoding="utf-8") as out:
+                out.write(render_html(data))
             click.echo(f"Wrote {html_path}", err=True)
         if as_json:
             from foi.output import write_json  # the charts and the map of the other formats are not loaded
@@ -141,7 +143,7 @@ def _export(state, slug: str, what: str, fmt: str, output: Path | None, friction
     if what == "correspondence":
         if output is None:
             raise click.UsageError("--what correspondence writes a zip: give -o FILE.zip")
-        with open(output, "wb") as out:
+        with open_replacing(output, "wb") as out:
             counts = exports.write_correspondence(state.reader, slug, blobs, out)
         click.echo(f"Wrote {output}: {plural(counts['messages'], 'message')} and "
                    f"{plural(counts['attachments'], 'attachment')} for {plural(counts['councils'], 'council')}"
@@ -154,12 +156,13 @@ def _export(state, slug: str, what: str, fmt: str, output: Path | None, friction
             raise click.UsageError("--format xlsx needs -o FILE.xlsx")
         from foi.report.xlsx import write_xlsx
 
-        write_xlsx(output, what, exports.COLUMNS[what], rows,
-                   exports.about_lines(state.db, slug, what, clock.today()))
+        with replacing(output) as partial:
+            write_xlsx(partial, what, exports.COLUMNS[what], rows,
+                       exports.about_lines(state.db, slug, what, clock.today()))
     elif output is None:
         exports.write_table(rows, what, fmt, sys.stdout)
     else:
-        with open(output, "w", encoding="utf-8", newline="") as out:
+        with open_replacing(output, "w", encoding="utf-8", newline="") as out:
             exports.write_table(rows, what, fmt, out)
     if output is not None:
         click.echo(f"Wrote {plural(len(rows), 'row')} to {output}", err=True)

@@ -1,0 +1,54 @@
+"""An export writes its file beside the one it replaces and swaps it in only when whole."""
+
+import pytest
+
+from foi.replacing import open_replacing, replacing
+
+
+def test_a_new_file_is_written(tmp_path):
+    target = tmp_path / "letters.zip"
+    with open_replacing(target) as out:
+        out.write(b"new zip")
+    assert target.read_bytes() == b"new zip"
+    assert [p.name for p in tmp_path.iterdir()] == ["letters.zip"]
+
+
+def test_the_old_file_is_replaced_and_nothing_else_is_left(tmp_path):
+    target = tmp_path / "dataset.csv"
+    target.write_text("old,rows\n")
+    with open_replacing(target, "w", encoding="utf-8", newline="") as out:
+        out.write("new,rows\n")
+    assert target.read_text() == "new,rows\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["dataset.csv"]
+
+
+def test_a_write_that_fails_leaves_the_old_file_as_it_was(tmp_path):
+    target = tmp_path / "letters.zip"
+    target.write_bytes(b"yesterday's whole zip")
+    def interrupted() -> None:
+        with open_replacing(target) as out:
+            out.write(b"half of today's")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert target.read_bytes() == b"yesterday's whole zip"
+    assert [p.name for p in tmp_path.iterdir()] == ["letters.zip"]
+
+
+def test_a_writer_that_writes_to_the_path_it_is_given(tmp_path):
+    target = tmp_path / "dataset.xlsx"
+    target.write_bytes(b"old book")
+    with replacing(target) as partial:
+        assert partial.parent == tmp_path and partial != target
+        partial.write_bytes(b"new book")
+        assert target.read_bytes() == b"old book"  # not swapped in before the block ends
+    assert target.read_bytes() == b"new book"
+
+
+def test_a_writer_that_wrote_nothing_leaves_the_old_file(tmp_path):
+    target = tmp_path / "report.html"
+    target.write_text("old report")
+    with pytest.raises(FileNotFoundError), replacing(target):
+        pass
+    assert target.read_text() == "old report"
