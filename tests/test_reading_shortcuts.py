@@ -136,3 +136,12 @@ def test_boundary_lines_in_a_message():
     found = list(skeleton.separator_lines(raw, b"XY", 0, len(raw)))
     assert [(raw[start:stop], closing) for start, stop, closing in found] == [
         (b"--XY\r", False), (b"--XY  \r", False), (b"--XY--\r", True), (b"--XY\r", False)]
+
+
+def test_without_the_regex_parser_no_pattern_is_called_free(monkeypatch):
+    """The parser is Python's private module: if it is gone or reads otherwise, every
+    pattern is tried sentence by sentence, the slow way that is never wrong."""
+    from foi.triage import classify
+
+    monkeypatch.setattr(classify, "re_parser", None)
+    assert not context_free(re.compile(r"we do not hold"))

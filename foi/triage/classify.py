@@ -10,8 +10,6 @@ evidence: foi.language.wording says which, for extraction too.
 
 import datetime as dt
 import re
-import re._constants as re_constants  # type: ignore[import-not-found]  # no stubs; see context_free
-import re._parser as re_parser  # type: ignore[import-not-found]
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -22,6 +20,12 @@ from foi.triage.bounces import parse_bounce
 from foi.triage.inputs import TriageInput
 from foi.triage.quoting import split_quoted
 from foi.vocabulary import MessageKind, names
+
+try:  # the regex parser's own modules (no stubs): private, so their absence is allowed for (see context_free)
+    import re._constants as re_constants  # type: ignore[import-not-found]
+    import re._parser as re_parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - every Python foi supports has them
+    re_constants = re_parser = None
 
 KINDS = tuple(names(MessageKind))
 
@@ -42,8 +46,14 @@ def context_free(pattern: re.Pattern[str]) -> bool:
     """Whether whatever `pattern` finds in a sentence it also finds in a text holding that
     sentence between line breaks: true when it has no anchor (^, $, \\A, \\Z) and no
     lookaround, whose answers can change at the sentence's ends. \\b and \\B cannot: a line
-    break is not a word character, as the start and end of a string are not."""
-    return _free_of_context(re_parser.parse(pattern.pattern, pattern.flags))
+    break is not a word character, as the start and end of a string are not.
+    The answer is read from the parse Python's own regex module makes, a private one: where
+    it is missing or reads otherwise, no pattern is called free, so every one is tried
+    sentence by sentence (slower, never wrong)."""
+    try:
+        return _free_of_context(re_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - a private module changed: the safe answer
+        return False
 
 
 def _free_of_context(items: Iterable[tuple[Any, Any]]) -> bool:
