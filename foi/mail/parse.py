@@ -14,10 +14,12 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
-from foi.mail import sniff
+from foi.mail import boundaries, sniff
 from foi.mail.filenames import decode_filename
 from foi.mail.htmltext import html_to_text
 from foi.mail.skeleton import cut_large_bodies, decode_cut
+
+boundaries.install()  # the mail parser finds boundary lines without a regex compiled for each
 
 # Headers that name the address a message was delivered to, beyond To/Cc/Bcc.
 ENVELOPE_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To",
