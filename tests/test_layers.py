@@ -18,9 +18,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "foi"
 # own layer (peers are independent of each other). Why this order:
 LAYERS: list[tuple[str, ...]] = [
     ("__init__", "errors", "vocabulary"),  # the version; the one error type; the names of states and kinds
-    ("clock", "output", "safetext", "blobs", "language", "bounded"),  # time, csv/json out, council text
-                                   # made safe for headers, files and letters, raw bytes by sha256, FOI Act
-                                   # wording, reading untrusted files within limits
+    ("clock", "output", "safetext", "blobs", "language", "bounded", "replacing"),  # time, csv/json out,
+                                   # council text made safe for headers, files and letters, raw bytes by
+                                   # sha256, FOI Act wording, reading untrusted files within limits, a file
+                                   # written whole before it replaces the one the user named
     ("migrations",),               # the schema (db applies it on every open)
     ("db", "dbread", "config"),    # opening the database (to read only: dbread); foi.toml and the environment
     ("secrecy",),                  # the passwords config gives, masked in whatever leaves the process

@@ -13,6 +13,7 @@ pattern would (a test compares them on generated lines), and hands every other p
 the re module.
 """
 
+import email.feedparser
 import re
 import types
 from typing import Any
@@ -89,7 +90,5 @@ class _ReForFeedparser(types.ModuleType):
 
 def install() -> None:
     """Give email.feedparser the `re` above (once; what it compiled at import stays)."""
-    import email.feedparser
-
     if not isinstance(getattr(email.feedparser, "re", None), _ReForFeedparser):
         setattr(email.feedparser, "re", _ReForFeedparser("re"))  # noqa: B010 - a module's global, set
