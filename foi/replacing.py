@@ -15,8 +15,33 @@ from pathlib import Path
 from typing import IO
 
 
-def _beside(path: Path, what: str) -> Path:
-    return path.with_name(f".{path.name}.{what}-{os.getpid()}")
+def _beside(path: Path, what: str, pid: int | None = None) -> Path:
+    return path.with_name(f".{path.name}.{what}-{os.getpid() if pid is None else pid}")
+
+
+def _clear_left_behind(path: Path) -> None:
+    """The part-written files of earlier writes of `path` whose process is gone (killed
+    outright, or the machine stopped): nothing else removes them."""
+    for what in ("partial", "old"):
+        prefix = f".{path.name}.{what}-"
+        for left in path.parent.glob(f"{_glob_escape(prefix)}*"):
+            pid = left.name[len(prefix):]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                left.unlink(missing_ok=True)
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{char}]" if char in "*?[" else char for char in text)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or a system that cannot tell: left alone
+        return True
+    return True
 
 
 @contextmanager
@@ -25,6 +50,7 @@ def replacing(path: Path) -> Iterator[Path]:
     under `path` (any file there before is gone), otherwise it is removed and the
     file there before is left as it was."""
     path = Path(path)
+    _clear_left_behind(path)
     partial = _beside(path, "partial")
     try:
         yield partial

@@ -52,3 +52,22 @@ def test_a_writer_that_wrote_nothing_leaves_the_old_file(tmp_path):
     with pytest.raises(FileNotFoundError), replacing(target):
         pass
     assert target.read_text() == "old report"
+
+
+def test_files_left_by_a_killed_export_are_cleared_by_the_next(tmp_path):
+    """An export killed outright leaves its part-written file; the next export of the same
+    file removes those of processes that are gone, and no other file."""
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    target = tmp_path / "letters.zip"
+    left = [tmp_path / f".letters.zip.partial-{gone}", tmp_path / f".letters.zip.old-{gone}"]
+    kept = [tmp_path / ".letters.zip.partial-1",  # process 1 is alive (init): not ours to remove
+            tmp_path / ".other.zip.partial-999999999", tmp_path / "notes.txt"]
+    for file in left + kept:
+        file.write_bytes(b"x")
+    with open_replacing(target) as out:
+        out.write(b"new zip")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["letters.zip"] + [p.name for p in kept])
