@@ -44,12 +44,25 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def written_in_place(path: Path) -> bool:
+    """Whether `path` is written as it is rather than replaced: a link (written through, as
+    before), anything that is not a plain file (/dev/stdout, a pipe), or a file in a folder
+    foi may not add files to."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        return True
+    return not os.access(path.parent, os.W_OK)
+
+
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
     """A path to write the new file to; on leaving the block without an error it is
     under `path` (any file there before is gone), otherwise it is removed and the
-    file there before is left as it was."""
+    file there before is left as it was. Where `path` is written in place (see
+    written_in_place), `path` itself."""
     path = Path(path)
+    if written_in_place(path):
+        yield path
+        return
     _clear_left_behind(path)
     partial = _beside(path, "partial")
     try:

@@ -71,3 +71,26 @@ def test_files_left_by_a_killed_export_are_cleared_by_the_next(tmp_path):
     with open_replacing(target) as out:
         out.write(b"new zip")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["letters.zip"] + [p.name for p in kept])
+
+
+def test_a_link_is_written_through_and_a_pipe_or_device_in_place(tmp_path):
+    """-o /dev/stdout, a named pipe or a link the user made: written as open() writes them,
+    never moved aside or replaced by a file."""
+    import os
+    from pathlib import Path
+
+    from foi.replacing import written_in_place
+
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with open_replacing(link, "w") as out:
+        out.write("new\n")
+    assert link.is_symlink() and real.read_text() == "new\n"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert written_in_place(fifo)
+    assert written_in_place(Path(os.devnull))
+    assert not written_in_place(tmp_path / "new.csv")
+    assert not written_in_place(real)
