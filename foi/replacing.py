@@ -4,8 +4,9 @@ An export that stops half way (an error, Ctrl-C, a full disk) must not leave hal
 zip where yesterday's whole one was: the new file is written beside it under a name
 of its own and takes the name only once complete. The old file is first moved aside,
 not renamed over: on ext4, renaming over a file (or truncating one and writing it
-again) makes the kernel allocate the new file's blocks there and then, which doubled
-the time of writing a 350 MB correspondence zip.
+again) makes the kernel allocate the new file's blocks there and then (writing the 343 MB
+of the correspondence zip at 10x over the last one took 0.69-0.81 s, renamed over it
+0.74-1.39 s, beside it and moved in 0.44-0.53 s).
 """
 
 import os
@@ -15,8 +16,8 @@ from pathlib import Path
 from typing import IO
 
 
-def _beside(path: Path, what: str, pid: int | None = None) -> Path:
-    return path.with_name(f".{path.name}.{what}-{os.getpid() if pid is None else pid}")
+def _beside(path: Path, what: str) -> Path:
+    return path.with_name(f".{path.name}.{what}-{os.getpid()}")
 
 
 def _clear_left_behind(path: Path) -> None:
