@@ -51,9 +51,18 @@ def workers_of(pid: int) -> list[int]:
         except OSError:
             continue
         parent = int(next(line for line in status.splitlines() if line.startswith("PPid:")).split()[1])
-        if b"foi.bounded" in command and (parent == pid or (parent == 1 and (entry / "cwd").resolve() == Path.cwd())):
+        if b"foi.bounded" in command and (parent == pid or (parent == 1 and _runs_in(entry, Path.cwd()))):
             found.append(int(entry.name))
     return found
+
+
+def _runs_in(entry: Path, folder: Path) -> bool:
+    """Whether the process of /proc `entry` works in `folder`; not if it has ended meanwhile
+    (its /proc entry goes as it exits: an orphan ending is what the caller waits for)."""
+    try:
+        return os.readlink(entry / "cwd") == str(folder)
+    except OSError:
+        return False
 
 
 def fresh(folder: Path, env: dict) -> Path:
