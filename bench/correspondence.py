@@ -32,8 +32,8 @@ import common  # noqa: F401 - sets sys.path
 from common import interleaved
 
 from bench.scalegen import foi_env
-from foi.blobs import blob_path
-from foi.db import blob_dir, open_db
+from foi.blobs import blob_dir, blob_path
+from foi.db import open_db
 from foi.report.export import correspondence_files
 
 # The yardsticks, run as `python -c SCRIPT LISTING OUT`: LISTING is a JSON list of [name, path,

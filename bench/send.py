@@ -24,8 +24,9 @@ import common  # noqa: F401 - sets sys.path
 from common import interleaved, report
 from mailservers import Behaviour, SmtpServer
 
+from foi.blobs import blob_dir
 from foi.config import load_config
-from foi.db import blob_dir, connect
+from foi.db import connect
 from foi.letters.render import renderer_for, sender_from_config
 from foi.register.councils import load_register
 from foi.sending.send import apply_send, plan_send, sending_from_config

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from foi.blobs import blob_dir as blob_dir  # defined there (read-only commands need it without sqlite-utils); kept here
 from foi.errors import FoiError
 from foi.migrations import migrations
 

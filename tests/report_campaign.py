@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from foi.db import blob_dir
+from foi.blobs import blob_dir
 from tests.builders import insert_campaign, insert_request, register_db
 
 SLUG = "early-help"

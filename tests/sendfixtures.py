@@ -5,8 +5,9 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from foi.blobs import blob_dir
 from foi.config import load_config
-from foi.db import blob_dir, connect
+from foi.db import connect
 from foi.letters.render import renderer_for, sender_from_config
 from foi.sending.send import Sending, apply_send, plan_send
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from foi import bounded
-from foi.db import blob_dir, connect
+from foi.blobs import blob_dir
+from foi.db import connect
 from tests import hostile_work
 from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
 from tests.mailfixtures import reply_file

@@ -7,8 +7,8 @@ import hashlib
 from email.message import EmailMessage
 from pathlib import Path
 
-from foi.blobs import BlobStore
-from foi.db import blob_dir, connect
+from foi.blobs import BlobStore, blob_dir
+from foi.db import connect
 from foi.mail.importing import find_mail_files, import_paths, read_mail_file
 from foi.mail.parse import parse_message
 

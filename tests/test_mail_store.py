@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from mailbuild import mail, mail_with_attachments, tnef, zip_of
 
-from foi.blobs import BlobStore
-from foi.db import blob_dir, connect
+from foi.blobs import BlobStore, blob_dir
+from foi.db import connect
 from foi.mail.importing import import_paths
 from foi.mail.store import Location, Triage, save_message
 

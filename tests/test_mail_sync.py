@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from mailbuild import mail, mail_with_attachments
 
-from foi.blobs import BlobStore
-from foi.db import blob_dir, connect
+from foi.blobs import BlobStore, blob_dir
+from foi.db import connect
 from foi.errors import FoiError
 from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
 

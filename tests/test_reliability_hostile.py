@@ -13,8 +13,8 @@ import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
-from foi.blobs import BlobStore
-from foi.db import blob_dir, connect
+from foi.blobs import BlobStore, blob_dir
+from foi.db import connect
 from foi.mail.store import save_message
 from foi.triage.run import TRIAGE
 from tests.builders import make_campaign

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from foi.blobs import BlobStore
-from foi.db import blob_dir, connect
+from foi.blobs import BlobStore, blob_dir
+from foi.db import connect
 from foi.errors import FoiError
 from foi.mail.fetch import ImapSettings, connect_imap, fetch_new_mail
 from tests.mailbuild import mail

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from foi.blobs import blob_dir
 from foi.config import load_config
-from foi.db import blob_dir, connect
+from foi.db import connect
 from foi.letters.render import renderer_for, sender_from_config
 from foi.mail.transport import NotSent
 from foi.sending import outgoing

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from foi.blobs import blob_dir
 from foi.config import load_config
-from foi.db import blob_dir, connect
+from foi.db import connect
 from foi.letters.render import render_request, renderer_for, sender_from_config
 from foi.mail.compose import Envelope, build_message
 from foi.mail.transport import NotSent, SmtpTransport
@@ -91,7 +92,8 @@ KILLED_RUN = textwrap.dedent("""
     import datetime as dt, os, sys
     from pathlib import Path
     from foi.config import load_config
-    from foi.db import blob_dir, connect
+    from foi.blobs import blob_dir
+    from foi.db import connect
     from foi.letters.render import renderer_for, sender_from_config
     from foi.mail.transport import SmtpTransport
     from foi.sending import outgoing

@@ -53,8 +53,7 @@ def test_import_with_triage_writes_full_timestamps(db, run, monkeypatch):
 
 
 def test_a_library_caller_without_a_time_gets_the_start_of_the_day(db):
-    from foi.blobs import BlobStore
-    from foi.db import blob_dir
+    from foi.blobs import BlobStore, blob_dir
     from foi.mail.store import save_message
     from foi.triage.run import TRIAGE
 

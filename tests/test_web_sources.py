@@ -10,7 +10,8 @@ import io
 import re
 from pathlib import Path
 
-from foi.db import blob_dir, connect
+from foi.blobs import blob_dir
+from foi.db import connect
 from foi.extract.review import review_campaign
 from foi.web.sources import source_fragment
 from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley

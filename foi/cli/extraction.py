@@ -33,7 +33,7 @@ def extract(state, slug: str, body: str | None, force: bool, dry_run: bool) -> N
         foi extract early-help
         foi extract early-help --body BNS --force --dry-run
     """
-    from foi.db import blob_dir
+    from foi.blobs import blob_dir
     from foi.extract.run import extract_campaign
     from foi.output import plural
 

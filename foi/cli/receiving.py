@@ -13,7 +13,7 @@ NO_EXTRACT = click.option("--no-extract", is_flag=True,
 
 def _extract_new(state, now) -> None:
     """After new mail: read the figures out of the campaigns' replies (cached by file)."""
-    from foi.db import blob_dir
+    from foi.blobs import blob_dir
     from foi.extract.run import extract_after_receiving
     from foi.output import plural
 
@@ -46,8 +46,7 @@ def sync(state, batch_size: int, no_extract: bool) -> None:
         FOI_IMAP_PASSWORD=... foi sync --no-extract
     """
     from foi import clock
-    from foi.blobs import BlobStore
-    from foi.db import blob_dir
+    from foi.blobs import BlobStore, blob_dir
     from foi.mail.fetch import fetch_new_mail, load_imap_settings
     from foi.output import plural
     from foi.secrecy import remember
@@ -101,8 +100,7 @@ def import_(state, paths: tuple[Path, ...], dry_run: bool, no_extract: bool) -> 
         foi import --dry-run saved-mail/
     """
     from foi import clock
-    from foi.blobs import BlobStore
-    from foi.db import blob_dir
+    from foi.blobs import BlobStore, blob_dir
     from foi.mail.importing import import_paths
     from foi.output import plural
     from foi.triage.run import TRIAGE
@@ -166,8 +164,7 @@ def attach(state, slug: str, body: str, files: tuple[Path, ...], on: str | None,
     import datetime as dt
 
     from foi import clock
-    from foi.blobs import BlobStore
-    from foi.db import blob_dir
+    from foi.blobs import BlobStore, blob_dir
     from foi.output import plural
     from foi.triage.attach import apply_attach, plan_attach
 

@@ -19,12 +19,12 @@ from email import message_from_bytes, policy
 from importlib import resources
 from pathlib import Path
 
-from foi.blobs import BlobStore
+from foi.blobs import BlobStore, blob_dir
 from foi.campaign.campaigns import apply_create, plan_create
 from foi.campaign.references import find_references
 from foi.clock import LONDON
 from foi.config import load_config
-from foi.db import blob_dir, connect
+from foi.db import connect
 from foi.demo.councils import DESCRIPTIONS, plan_councils
 from foi.demo.replies import Received
 from foi.demo.simulate import plan_replies

@@ -34,8 +34,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from foi import clock
+from foi.blobs import blob_dir
 from foi.config import Config, SenderConfig
-from foi.db import blob_dir, get_row
+from foi.db import get_row
 from foi.errors import FoiError
 from foi.letters.render import Renderer
 from foi.mail.transport import ImapSentFolder, OutboxTransport, SmtpTransport, Transport

@@ -25,9 +25,9 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from foi import clock
-from foi.blobs import blob_path
+from foi.blobs import blob_dir, blob_path
 from foi.config import person_deciding
-from foi.db import blob_dir, connect
+from foi.db import connect
 from foi.errors import FoiError
 from foi.extract.review import save_manual_answer
 from foi.output import plural
