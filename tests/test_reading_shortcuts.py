@@ -141,7 +141,5 @@ def test_boundary_lines_in_a_message():
 def test_without_the_regex_parser_no_pattern_is_called_free(monkeypatch):
     """The parser is Python's private module: if it is gone or reads otherwise, every
     pattern is tried sentence by sentence, the slow way that is never wrong."""
-    from foi.triage import classify
-
     monkeypatch.setattr(classify, "re_parser", None)
     assert not context_free(re.compile(r"we do not hold"))
