@@ -10,7 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
-O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a link planted under the name is not followed
+# How a blob's temporary file is opened: made or emptied, and a link planted under its name not followed.
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
 
 
 def blob_dir(db_path: Path) -> Path:
@@ -58,10 +59,10 @@ class BlobStore:
             return sha256
         temp = self._temp_path(path.parent, sha256)
         try:
-            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_NOFOLLOW, 0o600)
+            handle = os.open(temp, NEW_FILE, 0o600)
         except FileNotFoundError:  # the fan-out folder was removed behind our back
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_NOFOLLOW, 0o600)
+            handle = os.open(temp, NEW_FILE, 0o600)
         try:
             view, written = memoryview(data), 0
             while written < len(view):
