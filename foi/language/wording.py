@@ -19,6 +19,7 @@ import re
 from typing import Final
 
 from foi.language.foia import FOISA_REFUSING_SECTIONS, REFUSING_SECTIONS
+from foi.language.screen import screened
 
 # ---------------------------------------------------------------- sentences
 
@@ -59,16 +60,16 @@ RIGHTS: Final = re.compile(r"information commissioner|\bICO\b|\b(?:section|s)\.?
                            re.IGNORECASE)
 ADDRESSED: Final = re.compile(r"\byou (?:may|can|could|have|are entitled|should|must|will need)\b"
                               r"|\byour rights?\b", re.IGNORECASE)
-DISCLAIMER: Final = re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
-                               r"|\b(?:may|might) contain\b", re.IGNORECASE)
+DISCLAIMER: Final = screened(re.compile(r"intended recipient|this e-?mail (?:and any|may|is confidential|contains)"
+                                        r"|\b(?:may|might) contain\b", re.IGNORECASE))
 # How the Act works, in the paragraph many bodies open or close with: it names
 # exemptions without applying any.
-HOW_THE_ACT_WORKS: Final = re.compile(
+HOW_THE_ACT_WORKS: Final = screened(re.compile(
     r"\bsubject to (?:certain |some |a (?:number|range) of |any |the )?(?:limitations|exemptions|exceptions)\b"
     r"|\b(?:limitations|exemptions|exceptions) and (?:limitations|exemptions|exceptions)\b"
     r"|\b(?:gives|give|grants|provides|confers) (?:you |applicants |any ?one |everyone |the public |people )?"
     r"(?:with )?(?:a |the )?(?:general |legal )?right (?:of|to) (?:access|request|be told|be informed)",
-    re.IGNORECASE)
+    re.IGNORECASE))
 # What happens next: clarification, more time (the request is still open).
 HOLDING: Final = re.compile(
     r"\bon hold\b|\bclarif|\b(?:additional|further|more|extra) time\b|\bextend(?:ed|ing)? the\b|\bextension\b"
@@ -87,33 +88,33 @@ ASKING: Final = re.compile(
     re.IGNORECASE)
 # What was decided before, reported in a review or a follow-up ("you asked for a review of our
 # refusal", "in our previous response we advised ..."): the earlier decision, not this reply's.
-EARLIER_DECISION: Final = re.compile(
+EARLIER_DECISION: Final = screened(re.compile(
     r"(?:\breview\W{1,4}(?:of )?(?:the |our |its |this |that |your )?(?:\w+(?:['’]s)? )?(?:original |previous |earlier "
     r"|initial )?(?:refusal|decision|response)\b|\b(?:original|previous|earlier|initial|first) (?:refusal|decision)\b)"
-    r"(?:\s*(?:under|\()\s*(?:the provisions of )?(?:section|s)\.?\s*\d{1,2}[\w()]*\)?)?", re.IGNORECASE)
+    r"(?:\s*(?:under|\()\s*(?:the provisions of )?(?:section|s)\.?\s*\d{1,2}[\w()]*\)?)?", re.IGNORECASE))
 # Refusals that are what a request asks about, not of the request: applications, licences or
 # care refused ("the intention to refuse an application", "an assessment refused by the applicant").
-SUBJECT_REFUSAL: Final = re.compile(
+SUBJECT_REFUSAL: Final = screened(re.compile(
     r"\brefus(?:e|ed|es|ing|al of) (?:an?|the|their|his|her|any) (?:planning )?(?:applications?|licen[cs]es?"
     r"|permissions?|claims?|admissions?|consents?)\b|\b(?:applications?|claims?) (?:were |was |being |been |are )?"
     r"refused\b|\brefused by the (?:applicant|client|family|resident|tenant|patient|person)\b"
     # a relief or exemption from rates or council tax a property receives
     r"|\b(?:reliefs?|discounts?) (?:or|and|and/or) exemptions?\b"
     r"|\bexemptions? (?:or|and|and/or) (?:reliefs?|discounts?)\b"
-    r"|\b(?:council tax|business rates?|rates|empty property|property|class [a-z]) exemptions?\b", re.IGNORECASE)
-REPORTED: Final = re.compile(
+    r"|\b(?:council tax|business rates?|rates|empty property|property|class [a-z]) exemptions?\b", re.IGNORECASE))
+REPORTED: Final = screened(re.compile(
     r"^\W*(?:in|with|as (?:set out|explained|stated) in) (?:our|the|my) (?:previous|earlier|original|initial|first)"
     r" (?:correspondence|response|reply|letter|e-?mail|decision)\b|\b(?:we|i) (?:had |have )?(?:previously |originally "
-    r"|earlier |initially )?(?:advised|told|informed) you\b", re.IGNORECASE)
+    r"|earlier |initially )?(?:advised|told|informed) you\b", re.IGNORECASE))
 
 
 # A sentence about the request as a whole ("Thank you for your request about looked after
 # children", "We write further to your email regarding ..."): it names the request's
 # subject, not one of its questions.
-REQUEST_SUBJECT: Final = re.compile(
+REQUEST_SUBJECT: Final = screened(re.compile(
     r"\byour\s+(?:recent\s+|original\s+|above\s+)?(?:freedom\s+of\s+information\s+|foi\s+|foia\s+|eir\s+"
     r"|information\s+)?(?:request|enquiry|inquiry|e-?mail|letter|application|correspondence)\b.{0,80}?"
-    r"\b(?:about|regarding|concerning|relating\s+to|in\s+relation\s+to|in\s+respect\s+of)\b", re.IGNORECASE)
+    r"\b(?:about|regarding|concerning|relating\s+to|in\s+relation\s+to|in\s+respect\s+of)\b", re.IGNORECASE))
 
 
 @_per_sentence
@@ -172,10 +173,10 @@ POINTER: Final = (r"\bin the public domain\b|\balready (?:been )?(?:published|ma
                   r"|online)\b|^\W*(?:q(?:uestion)?\s*\d{1,2}[a-z]?\W*)?please (?:see|visit|refer to|go to)"
                   r"\s*:?\s*(?:the (?:following )?link\s*:?\s*)?(?:https?://|www\.)")
 # Words that refuse; a refusing section cited (see find_sections) refuses too.
-REFUSAL: Final = re.compile(
+REFUSAL: Final = screened(re.compile(
     r"\brefus(?:e|ed|es|ing|als?)\b|\bexempt(?:ed|ion|ions)?\b|\bwithh[eo]ld(?:s|ing)?\b|manifestly unreasonable"
     r"|\bvexatious|\brepeated request|neither confirm nor deny|not obliged to (?:comply|provide)|unable to comply"
-    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT + "|" + POINTER, re.IGNORECASE)
+    r"|\b(?:cannot|can ?not|will not) be (?:disclosed|released)\b|" + COST_LIMIT + "|" + POINTER, re.IGNORECASE))
 # A section cited with no refusing word refuses when the sentence applies it
 # ("section 21 applies", "we rely on s.31"), cites it in brackets ("(S12)") or
 # is nothing but the citation (a cell "s.40(2)"); "Low Income Section 40" in a
@@ -220,15 +221,15 @@ NOT_DRAWN_OUT: Final = re.compile(
     r"|\bwithout (?:a |an |carrying out a )?(?:manual|physical|individual|line[- ]by[- ]line|case[- ]by[- ]case)\b"
     r"|\bnot (?:readily|easily|centrally) (?:retriev|extract|report|access)", re.IGNORECASE)
 # Words that decide a refusal, as opposed to naming an exemption still being weighed.
-REFUSAL_DECIDED: Final = re.compile(
+REFUSAL_DECIDED: Final = screened(re.compile(
     r"refus(e|ed|ing|al)\b|withh(e|o)ld(ing)?\b|withheld|not obliged|neither confirm nor deny|outweighs?\b"
     r"|favou?rs? (maintaining|withholding)|(decided|concluded|determined) (that|to)\b"
     r"|(will|can) ?not (be )?(provid|disclos|releas)|unable to comply"
     # "... vexatious ... and will not be complying with it": declining to comply decides it
-    r"|(will|shall|are|is) not (be )?comply(ing)?\b|\bdeclin(e|ed|ing) to comply", re.IGNORECASE)
+    r"|(will|shall|are|is) not (be )?comply(ing)?\b|\bdeclin(e|ed|ing) to comply", re.IGNORECASE))
 # A decision still to come ("considering whether ... exempt").
-PENDING: Final = re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
-                            r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE)
+PENDING: Final = screened(re.compile(r"\bwhether\b|\bconsidering\b|\bnot yet\b|\byet to\b|(need|require|take)s? "
+                                     r"(some )?(additional|further|more|extra) time|until we have", re.IGNORECASE))
 # Small numbers withheld inside an answer ("fewer than 5"): read cell by cell, not a refusal.
 # ("under 10(4)(a)" cites a regulation)
 SMALL_NUMBERS: Final = re.compile(r"fewer than|less than|<\s*\d|small numbers?|\b(?:under|below) \d{1,3}(?![\d(])"
@@ -309,7 +310,7 @@ REGULATION: Final = re.compile(rf"\breg(?:ulations?|s)?\.?\s*(\d{{1,2}})(?!\d)({
 # Scotland 10(4)(b-e), 10(5)(a-g) (its reg 11 is also the review: left out).
 # 12(4)(a) and 10(4)(a) say the information is not held (see NOT_HELD).
 REFUSING_REGULATION: Final = re.compile(r"13(?:\(.*)?|12\(3\)|(?:12|10)\((?:4\)\([b-e]|5\)\([a-g])\)")
-SCOTTISH: Final = re.compile(r"\bFOISA\b|\(Scotland\) Act|\bFOI\(S\)A\b|\bEIRs? \(?Scotland", re.IGNORECASE)
+SCOTTISH: Final = screened(re.compile(r"\bFOISA\b|\(Scotland\) Act|\bFOI\(S\)A\b|\bEIRs? \(?Scotland", re.IGNORECASE))
 _NUMBER = re.compile(rf"\d{{1,2}}(?!\d){_PART}", re.IGNORECASE)
 # "section 38 Police and Criminal Evidence Act", "section 17 of the Children Act":
 # a section of another law (an Act named without "Information" in it).
@@ -366,7 +367,7 @@ def refusal_sections(text: str) -> list[str]:
 
 # Phrases for each kind of message classification decides; refusal and not
 # held are the patterns above, shared with extraction.
-ACKNOWLEDGEMENT: Final = re.compile(
+ACKNOWLEDGEMENT: Final = screened(re.compile(
     r"acknowledge(?:s|d)? (?:receipt|your|with thanks)|acknowledgement of (?:receipt|your)|(?:we|i) acknowledge\b"
     r"|confirm(?:ing)? (?:the )?receipt of your|(?:we|i) (?:have|has)? ?received your (?:request|e-?mail|correspondence"
     r"|letter|application)|(?:we|i) (?:have|'ve) (?:got|logged|recorded|registered) your (?:\w+ )?request"
@@ -382,37 +383,37 @@ ACKNOWLEDGEMENT: Final = re.compile(
     r"|you (?:will|should) (?:receive|get|hear from us|be sent) [^.]{0,30}(?:response|reply|within|by|no later)"
     r"|(?:our|the) target is to (?:send|respond|reply|provide)"
     r"|thank you for your (?:recent )?(?:freedom of information |foi |eir |information )?(?:request|e-?mail"
-    r"|application|correspondence)", re.IGNORECASE)
+    r"|application|correspondence)", re.IGNORECASE))
 # A request put politely ("grateful if you could clarify"): hedged in form only.
 POLITE_ASK: Final = (r"(?:grateful|appreciate it|helpful) if you (?:could|would|can) (?:please )?"
                      r"(?:clarify|specify|explain)")
-CLARIFICATION: Final = re.compile(
+CLARIFICATION: Final = screened(re.compile(
     r"(could|can|would|will) you (please )?(clarify|confirm|specify|explain|provide (more|further|additional))"
     # a case log's line: "Clarification sought 21-01-2021"
     r"|^\W*clarification (?:was |has been )?(?:sought|requested)\b"
     r"|(we|i) (need|require|would like|would ask for) (some )?(further |more )?(clarification|you to clarify)"
     r"|please clarify|(request|ask) (for|you for) clarification|section 1\(3\)"
-    r"|(on hold|clock (has )?stopped|paused) (until|pending)|" + POLITE_ASK, re.IGNORECASE)
+    r"|(on hold|clock (has )?stopped|paused) (until|pending)|" + POLITE_ASK, re.IGNORECASE))
 FEE: Final = re.compile(
     r"fees? notice|section 9\b|s\.? ?9\b[^(]|(fee|charge|payment|cost) of £ ?\d|£ ?\d[\d,.]* (fee|charge)"
     r"|you will need to pay|on receipt of (your )?payment", re.IGNORECASE)
-EXTENSION: Final = re.compile(
+EXTENSION: Final = screened(re.compile(
     r"public interest test[^.]{0,120}(extend|additional time|further time|more time)"
     r"|(extend|extending|extended|extension (to|of)) the (time|deadline|response|period|date)"
     r"|(section|s\.?) ?(10\(3\)|17\(2\))|(need|require|take)s? (some )?(additional|further|more|an extra|extra) time"
-    r"|regulation 7\(1\)", re.IGNORECASE)
+    r"|regulation 7\(1\)", re.IGNORECASE))
 # A pointer to information already published (FOIA s.21, FOISA s.25).
-PUBLISHED: Final = re.compile(
+PUBLISHED: Final = screened(re.compile(
     r"(available|published|can be (found|viewed|accessed|downloaded)|access (it|them|the (information|documents"
     r"|response))|download) (on|at|via|from|through) (our|the) ?[^.]{0,30}(website|disclosure log|portal|site|link)"
-    r"|log ?in to (the|our) portal|following link|click (on )?the link", re.IGNORECASE)
+    r"|log ?in to (the|our) portal|following link|click (on )?the link", re.IGNORECASE))
 # A nil answer in words ("I can confirm that no developments were stopped",
 # "The answer to this question is none"): a count of nothing, not information
 # that is not held ("we can confirm that no information is held").
-NIL_ANSWER: Final = re.compile(
+NIL_ANSWER: Final = screened(re.compile(
     r"\b(?:i|we) (?:can |are able to )?confirm that (?:there (?:were|was|are|is|have been|has been) )?no\b"
     r"(?! (?:recorded |such |relevant )?(?:information|data|records?|figures|statistics)\b)"
-    r"|\bthe answer (?:to (?:this|your|the) (?:question|request) )?is (?:nil|none|zero|no)\b", re.IGNORECASE)
+    r"|\bthe answer (?:to (?:this|your|the) (?:question|request) )?is (?:nil|none|zero|no)\b", re.IGNORECASE))
 # A step of a list a reply answers point by point: "(a)", "b)", "iii.", "2.", "Q3", "Question 4".
 LIST_ITEM: Final = re.compile(r"^\s*(?:\(?[a-h]\)|\(?(?:i{1,3}|iv|v|vi{1,3}|ix|x)[.)]|\d{1,2}[.)]"
                               r"|q\s*\d{1,2}\b[.:)]?|question\s+\d{1,2}\b[.:)]?)\s+\S", re.IGNORECASE)

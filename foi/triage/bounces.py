@@ -17,19 +17,21 @@ from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
+from foi.language.screen import screened
+
 ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 DAEMON_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|"
                            r"mail delivery|microsoftexchange|mdaemon|nobody)", re.I)
 
-BOUNCE_SUBJECT = re.compile(
+BOUNCE_SUBJECT = screened(re.compile(
     r"undeliver|undelivered mail|returned mail|mail delivery (failed|failure|problem|subsystem)"
     r"|delivery status notification|failure notice|delivery fail|non[- ]?delivery"
     r"|could not be delivered|delivery notification|mail system error|failed mail"
     r"|delivery report|delivery problem|warning: message .* delayed|delayed mail"
     r"|mail delivery warning|nondeliverable|returned to sender|message not delivered|user unknown"
     r"|error during delivery",
-    re.I)
+    re.I))
 
 # Phrases that only delivery-failure notices use (one is enough).
 BOUNCE_PHRASES = [
@@ -66,22 +68,22 @@ BOUNCE_PHRASES = [
 ]
 BOUNCE_PHRASE = re.compile("|".join(f"(?:{p})" for p in BOUNCE_PHRASES), re.I | re.M)
 
-TEMPORARY = re.compile(
+TEMPORARY = screened(re.compile(
     r"warning only|attempts will continue|will (continue|be) (to )?(try|retried|retrying)|will be retried|still trying"
     r"|has not yet been delivered|not yet been delivered|delivery (has been )?delayed|is delayed"
     r"|delayed \d+ hours|postponed|advisory-only|delay\)|temporar(y|ily) (failure|problem|error)"
     r"|(will )?keep trying|retry(ing)? (until|for)",
-    re.I)
+    re.I))
 PERMANENT = re.compile(r"permanent|given up|giving up|gave up|5\.\d{1,3}\.\d{1,3}|\b55\d\b|fatal", re.I)
 
 # Where the returned copy of the original message starts: read nothing after it.
-ORIGINAL_STARTS = re.compile(
+ORIGINAL_STARTS = screened(re.compile(
     r"^\s*(-{2,}.*(original message|copy of the message|below this line|message header|"
     r"unsent message|returned message|message headers follow|rejected message|undelivered (mail|message))"
     r"|original message (follows|as received)|.*original message (headers )?follow"
     r"|a copy of the original message|the first \d+ lines of your original message"
     r"|-{3,} ?(begin|start) (of )?(returned|original) message|>?return-path:|>?received: from)",
-    re.I | re.M)
+    re.I | re.M))
 
 # Lines in the notice that restate the original's headers or give a contact address.
 NOT_A_FAILURE = re.compile(

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from foi.campaign.references import find_references
 from foi.language import wording
+from foi.language.screen import Pattern, screened
 from foi.triage.bounces import parse_bounce
 from foi.triage.inputs import TriageInput
 from foi.triage.quoting import split_quoted
@@ -31,18 +32,18 @@ KINDS = tuple(names(MessageKind))
 
 OOF_SUBJECT = re.compile(r"out of (the )?office|^\s*(automatic reply|auto(matic)?[- ]?reply|"
                          r"autoresponse|auto:|away:|on leave)", re.I)
-OOF_BODY = re.compile(r"\bi(?: am|'m| will be)\s+(?:currently\s+)?(?:out of the office|away from"
-                      r"|on (?:annual |parental |maternity )?leave|not in the office|working part)"
-                      r"|\bi (?:am|will be) (?:back|returning) (?:on|in)\b", re.I)
+OOF_BODY = screened(re.compile(r"\bi(?: am|'m| will be)\s+(?:currently\s+)?(?:out of the office|away from"
+                               r"|on (?:annual |parental |maternity )?leave|not in the office|working part)"
+                               r"|\bi (?:am|will be) (?:back|returning) (?:on|in)\b", re.I))
 
 # The council wording each kind is told by (foi.language.wording, shared with
 # extraction); a refusal is words that refuse or a refusing section cited.
-COMPILED = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording.CLARIFICATION,
+COMPILED: dict[str, Pattern] = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording.CLARIFICATION,
             "fee": wording.FEE, "extension": wording.EXTENSION, "not_held": wording.NOT_HELD,
             "link": wording.PUBLISHED, "answer": wording.ANSWER}
 
 
-def context_free(pattern: re.Pattern[str]) -> bool:
+def context_free(pattern: Pattern) -> bool:
     """Whether whatever `pattern` finds in a sentence it also finds in a text holding that
     sentence between line breaks: true when it has no anchor (^, $, \\A, \\Z) and no
     lookaround, whose answers can change at the sentence's ends. \\b and \\B cannot: a line
@@ -283,7 +284,7 @@ def definite_sentences(sentences: list[str]) -> list[str]:
 
 # What could happen, said with a modal ("a fee may be payable"); a polite "if
 # you could clarify" asks for something and carries no condition on.
-POLITE: Final = re.compile(wording.POLITE_ASK, re.IGNORECASE)
+POLITE: Final = screened(re.compile(wording.POLITE_ASK, re.IGNORECASE))
 MAY_HAPPEN: Final = re.compile(r"\b(?:may|might|could) (?:be|need|apply|require|incur|charge)\b", re.IGNORECASE)
 
 
@@ -301,16 +302,17 @@ def _decides_refusal(sentence: str) -> bool:
 # not come through (stripped by a gateway, or a portal download).
 _A_FILE = (r"(?:spreadsheet|workbook|document|file|appendix|annex)s? (?:gives?|shows?|provides?|contains?|lists?"
            r"|sets? out|details?|includes?)")
-ATTACHED: Final = re.compile(r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
-                             r"|(?:is|are) (?:set out |provided |listed |shown |included |detailed )?(?:in|on) the "
-                             r"(?:attached|enclosed)|we (?:have )?(?:attached|enclosed)\b"
-                             # "The attached spreadsheet shows ...", "The Referrals workbook gives the number ..."
-                             r"|\b(?:the|our) (?:attached|enclosed|accompanying) (?:[\w'-]+ ){0,4}" + _A_FILE +
-                             r"|\b(?:the|our) (?:[\w'-]+ ){0,4}" + _A_FILE + r" (?:the |a )?(?:numbers?|figures|totals"
-                             r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b"
-                             # what was released with parts blacked out was released
-                             r"|\b(?:has|have|had) been redacted\b|\bwe have redacted\b"
-                             r"|\bredacted (?:from|in) the (?:attached|enclosed|released|disclosed))", re.IGNORECASE)
+ATTACHED: Final = screened(re.compile(
+    r"\b(?:please (?:find|see)\b[^.]{0,30}\b(?:attached|enclosed|appendix)"
+    r"|(?:is|are) (?:set out |provided |listed |shown |included |detailed )?(?:in|on) the "
+    r"(?:attached|enclosed)|we (?:have )?(?:attached|enclosed)\b"
+    # "The attached spreadsheet shows ...", "The Referrals workbook gives the number ..."
+    r"|\b(?:the|our) (?:attached|enclosed|accompanying) (?:[\w'-]+ ){0,4}" + _A_FILE +
+    r"|\b(?:the|our) (?:[\w'-]+ ){0,4}" + _A_FILE + r" (?:the |a )?(?:numbers?|figures|totals"
+    r"|data|information (?:you )?requested|breakdown|spend|amounts?|counts?)\b"
+    # what was released with parts blacked out was released
+    r"|\b(?:has|have|had) been redacted\b|\bwe have redacted\b"
+    r"|\bredacted (?:from|in) the (?:attached|enclosed|released|disclosed))", re.IGNORECASE))
 
 
 def _says_attached(sentences: list[str]) -> bool:
