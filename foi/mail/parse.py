@@ -27,6 +27,11 @@ ENVELOPE_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-
 AUTO_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "Precedence")
 _RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;", re.IGNORECASE)
 _BARE_ADDRESS = re.compile(r"[^\s<>\"'@,;]+@[^\s<>\"',;]+")
+# A header of one plain address, "Name <local@domain>" or "local@domain", as most are: read
+# here, without the standard library's general address parser (a sixth of the parse of a
+# short reply), into what that parser makes of it (tests/test_mail_addresses.py).
+_ADDR_SPEC = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_PLAIN_ADDRESS = re.compile(rf"[ \t]*(?:([A-Za-z0-9][A-Za-z0-9 '-]*?)?[ \t]*<({_ADDR_SPEC})>|({_ADDR_SPEC}))[ \t]*")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
@@ -223,7 +228,7 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
     if not values:
         return []
     pairs = []
-    for name, address in getaddresses([re.sub(r"\r?\n", " ", v) for v in values]):
+    for name, address in _plain_address(values) or getaddresses([re.sub(r"\r?\n", " ", v) for v in values]):
         address = address.strip().strip("<>").lower()
         if " " in address or '"' in address:  # `"a person" me@x.org`: unbracketed address
             found = _BARE_ADDRESS.findall(address)
@@ -231,6 +236,15 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
         if "@" in address:
             pairs.append((decode_header_text(name) or "", address))
     return pairs
+
+
+def _plain_address(values: list[str]) -> list[tuple[str, str]] | None:
+    """getaddresses(values) where `values` is one plain address; None for any other."""
+    plain = _PLAIN_ADDRESS.fullmatch(values[0]) if len(values) == 1 else None
+    if plain is None:
+        return None
+    name, bracketed, bare = plain.groups()
+    return [(" ".join(name.split()) if name else "", bracketed or bare)]
 
 
 def _read_headers(message: Message, result: ParsedMessage) -> None:
