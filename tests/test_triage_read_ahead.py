@@ -3,6 +3,7 @@ must be the one triage reaches by itself, and one worked out against other refer
 not be used."""
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -12,6 +13,8 @@ from foi.triage.classify import Classification
 from foi.triage.run import ReadAhead, read_ahead, triage_message
 from tests.builders import sent_campaign
 from tests.mailfixtures import NOW, reply, store
+
+TODAY = dt.date(2026, 3, 4)
 
 LETTERS = [
     reply("Your request has been logged under reference FOI/2026/01234 and will be answered by 2 March.",
@@ -75,4 +78,42 @@ def test_work_that_fails_in_the_worker_leaves_the_message_parsed():
     [parsed] = parse_all_within_limits([LETTERS[0].as_bytes()], (failing, None))
     assert parsed.read_ahead is None and parsed.parse_error is None
     assert parsed.subject == "RE: Freedom of Information request EH-BNS-Z6VS"
+    bounded.reset()
+
+
+def _stored_everything(db) -> tuple:
+    messages = [outcome(row) for row in db.query("SELECT * FROM messages ORDER BY id")]
+    requests = list(db.query("SELECT reference, state, their_reference, first_response_at, last_message_at "
+                             "FROM requests ORDER BY reference"))
+    events = list(db.query("SELECT request_id, kind, occurred_on, details FROM events ORDER BY id"))
+    return messages, requests, events
+
+
+def test_a_message_triaged_before_its_row_is_written_is_stored_as_one_triaged_after(db, tmp_path):
+    from foi.blobs import BlobStore
+    from foi.mail.store import Incoming, Triage, save_messages
+    from foi.triage.run import TRIAGE, requests_kept
+
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    batch = [Incoming(letter.as_bytes(), None, "2026-03-03T12:00:00+00:00") for letter in LETTERS]
+    save_messages(db, BlobStore(tmp_path / "blobs"), batch, "test", today=TODAY, now=NOW, triage=TRIAGE)
+    db.conn.set_trace_callback(None)
+
+    after = sent_campaign(tmp_path / "after.db")  # the row written first, then triaged and updated
+    save_messages(after, BlobStore(tmp_path / "blobs-after"), batch, "test", today=TODAY, now=NOW,
+                  triage=Triage(triage_message, batch=requests_kept))
+    assert _stored_everything(db) == _stored_everything(after)
+    assert len({row[3] for row in _stored_everything(db)[0]}) >= 5  # kinds enough to mean something
+    written = {" ".join(s.split(None, 3)[:3]) for s in statements if s.lstrip().startswith(("INSERT", "UPDATE"))}
+    assert "INSERT INTO messages" in written and "UPDATE messages SET" not in written  # each row written once
+
+
+def test_warming_up_starts_the_thread_s_worker_with_what_parsing_needs():
+    from foi.mail.within_limits import warm_up
+
+    bounded.reset()
+    warm_up()
+    worker = bounded._POOL.worker()
+    assert worker.process is not None and worker.process.poll() is None
     bounded.reset()

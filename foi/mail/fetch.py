@@ -23,7 +23,7 @@ from foi.config import load_config
 from foi.db import commits_not_waiting_for_disk
 from foi.errors import FoiError
 from foi.mail.store import Incoming, Location, ReadBatch, Triage, read_batch, save_read
-from foi.mail.within_limits import Then
+from foi.mail.within_limits import Then, warm_up
 
 BATCH_SIZE = 200
 FETCH_BYTES = 64 * 1024 * 1024  # messages fetched together at most (one larger message alone)
@@ -176,6 +176,8 @@ class _Run:
             ahead: tuple[list[int], Future[ReadBatch]] | None = None
             fetched: list[Future[list[Incoming]]] = []
             try:
+                if uids:  # the reader's worker starts while the first batch is fetched
+                    reader.submit(warm_up, then)
                 batches = self._batches(uids)
                 if batches:
                     fetched.append(fetcher.submit(self._fetch, report.folder, uidvalidity, batches[0]))

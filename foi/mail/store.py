@@ -44,6 +44,13 @@ class Triage:
     # that needs no database, left on ParsedMessage.read_ahead, done while other messages
     # are stored.
     ahead: Callable[[Database], Then] | None = None
+    # `message`'s work done before the row is written: given (db, parsed, today, now), the
+    # columns triage sets on the row (written with it, not after it) and what is left to do
+    # once it is written, given the row's id, date and received_at (in the same transaction).
+    decide: Callable[[Database, ParsedMessage, dt.date, str], "Decided"] | None = None
+
+
+Decided = tuple[dict, Callable[[dict], None]]
 
 
 @dataclass(frozen=True)
@@ -219,9 +226,14 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
     received_at = item.incoming.received_at or parsed.received_date or parsed.date
     try:
         with atomic(db):
-            message, counts = _insert_rows(db, item, source, stored_at, received_at)
-            if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
-                triage.message(db, message, parsed, today, stored_at)
+            if triage is not None and triage.decide is not None and parsed.email is not None:
+                columns, left = triage.decide(db, parsed, today, stored_at)
+                message, counts = _insert_rows(db, item, source, stored_at, received_at, columns)
+                left({"id": message, "date": parsed.date, "received_at": received_at})
+            else:
+                message, counts = _insert_rows(db, item, source, stored_at, received_at)
+                if triage is not None and parsed.email is not None:  # nothing readable to triage otherwise
+                    triage.message(db, message, parsed, today, stored_at)
         return SaveResult(message, True, counts[0], counts[1], parsed.parse_error, parsed)
     except Exception as error:  # a triage fault must not lose the message
         if triage is None:
@@ -235,26 +247,27 @@ def _save_prepared(db: Database, blobs: BlobStore, item: _Prepared, source: str,
 
 
 def _insert_rows(db: Database, item: _Prepared, source: str, stored_at: str,
-                 received_at: str | None) -> tuple[int, tuple[int, int]]:
-    message = _insert_message(db, item.sha256, item.incoming.raw, item.parsed, source, stored_at, received_at)
+                 received_at: str | None, columns: dict | None = None) -> tuple[int, tuple[int, int]]:
+    message = _insert_message(db, item.sha256, item.incoming.raw, item.parsed, source, stored_at, received_at,
+                              columns or {})
     _add_location(db, message, item.incoming.location)
     assert item.tree is not None  # unpacked by _save_prepared before any row is written
     return message, _insert_attachments(db, message, None, item.tree)
 
 
 def _insert_message(db: Database, sha256: str, raw: bytes, parsed: ParsedMessage, source: str,
-                    stored_at: str, received_at: str | None) -> int:
+                    stored_at: str, received_at: str | None, columns: dict) -> int:
     error = parsed.parse_error
     cursor = db.execute(
-        """INSERT INTO messages (sha256, message_id, source, size, from_addr, from_name, to_addrs,
+        f"""INSERT INTO messages (sha256, message_id, source, size, from_addr, from_name, to_addrs,
                cc_addrs, subject, date, in_reply_to, references_, auto_submitted, body_text,
-               parse_error, received_at, stored_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               parse_error, received_at, stored_at{"".join(f", {name}" for name in columns)})
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{", ?" * len(columns)})""",
         [
             sha256, parsed.message_id, source, len(raw), parsed.from_addr, parsed.from_name,
             json.dumps(parsed.to_addrs), json.dumps(parsed.cc_addrs), parsed.subject, parsed.date,
             parsed.in_reply_to, json.dumps(parsed.references), parsed.auto_submitted,
-            parsed.body_text, error, received_at, stored_at,
+            parsed.body_text, error, received_at, stored_at, *columns.values(),
         ],
     )
     assert cursor.lastrowid is not None  # set by the INSERT

@@ -91,6 +91,15 @@ def unpack_all_within_limits(messages: list[list[Part]], limits: Limits | None =
                     lambda parts: unpack_within_limits(parts, limits))
 
 
+def warm_up(then: Then | None = None) -> None:
+    """Start the calling thread's worker and load in it what parse_all_within_limits (with
+    `then`) uses, while the caller waits on something else (a sync, on its first batch)."""
+    try:
+        bounded.call(parse_each, [], then)
+    except bounded.ReadFailure:
+        pass  # the first real read meets the same trouble, and says what it is
+
+
 def parse_each(raws: list[bytes], then: Then | None = None) -> list[ParsedMessage]:
     """In the worker: parse_message of each (raises where one does), each then handed to
     `then` (whose failure on one message leaves that message as parsed)."""

@@ -9,8 +9,8 @@ import contextlib
 import datetime as dt
 import json
 import weakref
-from dataclasses import dataclass
 from email.message import Message
+from typing import Final
 
 from sqlite_utils import Database
 
@@ -18,17 +18,12 @@ from foi.campaign.references import normalise_reference
 from foi.clock import timestamp_or_start_of
 from foi.db import atomic, get_row, update_row
 from foi.mail.parse import ParsedMessage
-from foi.mail.store import Triage
+from foi.mail.store import Decided, Triage
 from foi.mail.within_limits import Then
 from foi.tracking.states import Source, apply_transition, plan_transition
+from foi.triage.ahead import ReadAhead, classify_ahead, triage_input_from_parsed
 from foi.triage.classify import Classification, classify_message
-from foi.triage.inputs import (
-    MESSAGE_ID,
-    TriageInput,
-    attachment_list,
-    header_view,
-    triage_input_from_email,
-)
+from foi.triage.inputs import TriageInput, triage_input_from_email
 from foi.triage.learned import teaches
 from foi.triage.match import RequestMatch, match_message, requests_by_reference
 from foi.triage.request_index import RequestIndex
@@ -48,23 +43,6 @@ def as_triage_input(parsed) -> TriageInput:
     raise TypeError(f"cannot triage a {type(parsed).__name__}")
 
 
-def triage_input_from_parsed(parsed: ParsedMessage) -> TriageInput:
-    """The triage view of a message foi.mail.parse has read: its addresses, ids,
-    subject and body as parsed there (not read a second time); the headers and
-    attachment list still come from the MIME tree."""
-    msg = parsed.email
-    assert msg is not None  # as_triage_input sends only a ParsedMessage that has one
-    return TriageInput(
-        message_id=parsed.message_id, from_addr=parsed.from_addr or "", from_name=parsed.from_name or "",
-        recipients=list(dict.fromkeys(parsed.to_addrs + parsed.cc_addrs + parsed.bcc_addrs
-                                      + parsed.delivered_to)),
-        subject=parsed.subject or "", body_text=parsed.body_text,
-        in_reply_to=MESSAGE_ID.findall(str(msg.get("In-Reply-To") or "")),
-        references=parsed.references, headers=header_view(msg),
-        attachments=attachment_list(msg), email=msg,
-    )
-
-
 def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.date,
                    now: str | None = None) -> dict:
     """Match and classify one stored message, update its row and its request
@@ -81,9 +59,13 @@ def triage_message(db: Database, message_row_id: int, parsed, today: str | dt.da
             match, result = _match_and_classify(db, row, message, requests, ahead)
             return apply_triage(db, row, match, result, today, now)
     except BaseException:
-        if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
-            _kept[db] = requests_by_reference(db)
+        _read_again(db, kept)
         raise
+
+
+def _read_again(db: Database, kept: RequestIndex | None) -> None:
+    if kept is not None and db.conn.in_transaction:  # rolled back: read again what is left
+        _kept[db] = requests_by_reference(db)
 
 
 # Requests (with their bodies) read once per batch of mail instead of twice per
@@ -102,33 +84,12 @@ def requests_kept(db: Database):
         _kept.pop(db, None)
 
 
-@dataclass(frozen=True)
-class ReadAhead:
-    """A message's triage view and classification, worked out by the reading worker against
-    the references whose digest is `ours` (see read_ahead)."""
-
-    ours: str
-    view: TriageInput
-    classification: Classification
-
-
 def read_ahead(db: Database) -> Then:
     """For a sync (Triage.ahead): the worker that parses each message also reads its triage
     view and classifies it, which needs only our references, while other messages are
     stored. Where the references have changed by the time it is stored, it is classified again."""
     requests = _kept.get(db) or requests_by_reference(db)
-    return _classify_ahead, (requests.references(), requests.references_digest())
-
-
-def _classify_ahead(parsed: ParsedMessage, ours: tuple[frozenset[str], str]) -> None:
-    """In the worker: ParsedMessage.read_ahead of one message just parsed."""
-    if parsed.email is not None:
-        view = triage_input_from_parsed(parsed)
-        parsed.read_ahead = ReadAhead(ours[1], view, classify_message(view, ours[0]))
-
-
-# What storage is given: triage each new message, reading the requests once per batch.
-TRIAGE = Triage(triage_message, batch=requests_kept, ahead=read_ahead)
+    return classify_ahead, (requests.references(), requests.references_digest())
 
 
 def _match_and_classify(db: Database, row: dict, message: TriageInput, requests: RequestIndex,
@@ -145,22 +106,66 @@ def _match_and_classify(db: Database, row: dict, message: TriageInput, requests:
 
 def apply_triage(db: Database, row: dict, match: RequestMatch, result: Classification,
                  today: str, now: str) -> dict:
-    their_reference = result.details.get("their_reference")
-    update = {
+    update = triage_columns(match, result)
+    update_row(db, "messages", row["id"], update)
+    return _moved_on(db, row, update, match, result, today, now)
+
+
+def triage_columns(match: RequestMatch, result: Classification) -> dict:
+    """What triage writes on a message's row."""
+    return {
         "request_id": match.request_id, "match_rule": match.rule,
         "match_evidence": match.evidence if match.request_id else _guesses_json(match),
         "classification": result.kind,
         "classification_evidence": json.dumps({"evidence": result.evidence, **result.details},
                                               sort_keys=True),
-        "their_reference": their_reference,
+        "their_reference": result.details.get("their_reference"),
     }
-    update_row(db, "messages", row["id"], update)
+
+
+def _moved_on(db: Database, row: dict, update: dict, match: RequestMatch, result: Classification,
+              today: str, now: str) -> dict:
+    """After the row has `update`: the request moved on, and the batch's references kept
+    in step; the row as it now is."""
     if match.request_id is not None:
         update_request(db, match.request_id, {**row, **update}, result, today, now)
     kept = _kept.get(db)
     if kept is not None and (teaches(row) or teaches(update)):  # before triage changed it, or after
         kept.learned_changed([row["request_id"], match.request_id])
     return {**row, **update}
+
+
+# A message's row before triage: filed nowhere, taught nothing.
+NEW_ROW: Final = {"request_id": None, "match_rule": None, "match_evidence": None, "their_reference": None,
+                  "classification_evidence": None}
+
+
+def decide_message(db: Database, parsed: ParsedMessage, today: dt.date, now: str) -> Decided:
+    """triage_message's work for a message not stored yet (Triage.decide): its row's triage
+    columns, and what is left once the row is written with them."""
+    today_text = str(today)
+    kept = _kept.get(db)
+    try:
+        requests = kept if kept is not None else requests_by_reference(db)
+        match, result = _match_and_classify(db, NEW_ROW, as_triage_input(parsed), requests, parsed.read_ahead)
+    except BaseException:
+        _read_again(db, kept)
+        raise
+    update = triage_columns(match, result)
+
+    def stored(row: dict) -> None:
+        try:
+            _moved_on(db, {**NEW_ROW, **row}, update, match, result, today_text, now)
+        except BaseException:
+            _read_again(db, kept)
+            raise
+
+    return update, stored
+
+
+# What storage is given: triage each new message (deciding before its row is
+# written where it can), reading the requests once per batch.
+TRIAGE = Triage(triage_message, batch=requests_kept, ahead=read_ahead, decide=decide_message)
 
 
 def update_request(db: Database, request_id: int, message: dict, result: Classification,
