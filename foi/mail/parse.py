@@ -28,8 +28,8 @@ AUTO_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Respon
 _RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;", re.IGNORECASE)
 _BARE_ADDRESS = re.compile(r"[^\s<>\"'@,;]+@[^\s<>\"',;]+")
 # A header of one plain address, "Name <local@domain>" or "local@domain", as most are: read
-# here, without the standard library's general address parser (a sixth of the parse of a
-# short reply), into what that parser makes of it (tests/test_mail_addresses.py).
+# here, without the standard library's general address parser (an eighth of the parse of
+# a short reply), into what that parser makes of it (tests/test_mail_addresses.py).
 _ADDR_SPEC = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
 _PLAIN_ADDRESS = re.compile(rf"[ \t]*(?:([A-Za-z0-9][A-Za-z0-9 '-]*?)?[ \t]*<({_ADDR_SPEC})>|({_ADDR_SPEC}))[ \t]*")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
