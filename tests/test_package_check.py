@@ -151,3 +151,57 @@ def test_a_schema_asking_for_what_foi_does_not_check_is_a_problem_not_a_check_sk
         "datapackage.json: licenses is not a list of licences, each with a name or path")
     package.write_text("{not json", encoding="utf-8")
     assert package_problems(package)[0].startswith("datapackage.json is not JSON: ")
+
+
+def _two_cores_one_thread(monkeypatch):
+    """A second core free, and this process taken for one with one thread (earlier tests may
+    leave threads behind), so the check forks as it does in `foi export`."""
+    from foi.report import beside
+
+    monkeypatch.setattr(beside, "cores", lambda: 2)
+    monkeypatch.setattr(beside, "threads", lambda: 1)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_the_largest_table_checked_in_a_process_of_its_own_finds_the_same(package, fault, monkeypatch):
+    from foi.report import package_check
+
+    table, change, foi_finds, _ = FAULTS[fault]
+    rewrite(package, table, change)
+    _two_cores_one_thread(monkeypatch)
+    monkeypatch.setattr(package_check, "APART_FROM", 1)  # the report campaign's dataset is small
+    resources = json.loads(package.read_text(encoding="utf-8"))["resources"]
+    assert package_check.checked_apart(resources) == "dataset"
+    assert package_problems(package) == foi_finds
+
+
+def test_the_table_checked_apart_is_checked_in_another_process(package, monkeypatch):
+    import os
+
+    from foi.report import package_check
+
+    alone = package_check._table_alone
+
+    def saying_where(*args):
+        found, keys = alone(*args)
+        return [*found, f"checked in {os.getpid()}"], keys
+
+    _two_cores_one_thread(monkeypatch)
+    monkeypatch.setattr(package_check, "APART_FROM", 1)
+    monkeypatch.setattr(package_check, "_table_alone", saying_where)
+    [where] = package_problems(package)
+    assert where.startswith("checked in ") and where != f"checked in {os.getpid()}"
+
+
+def test_a_table_another_needs_is_not_checked_apart():
+    def resource(name, size, refers_to=None):
+        keys = [{"fields": ["x"], "reference": {"resource": refers_to, "fields": ["x"]}}] if refers_to else []
+        return {"name": name, "bytes": size, "schema": {"fields": [], "foreignKeys": keys}}
+
+    from foi.report.package_check import checked_apart
+
+    big = 4 * 1024 * 1024
+    assert checked_apart([resource("rows", big, "bodies"), resource("bodies", 1000)]) == "rows"
+    assert checked_apart([resource("rows", big), resource("more", 1000, "rows")]) is None  # needs its rows here
+    assert checked_apart([resource("rows", big, "bodies"), resource("bodies", big - 1)]) is None  # as large
+    assert checked_apart([resource("rows", 1000), resource("bodies", 900)]) is None  # too small to pay

@@ -9,6 +9,7 @@ work is done again in the caller's process, so an error reaches the user as it w
 without the fork.
 """
 
+import functools
 import multiprocessing
 import os
 import sqlite3
@@ -24,22 +25,22 @@ T = TypeVar("T")
 
 
 class Beside(Generic[T]):
-    """The result of `work` on the database: worked out here, or by a forked process."""
+    """The result of `work()`: worked out here, or by a forked process."""
 
-    def __init__(self, work: Callable[[Queries], T], db: Queries, pipe: Connection | None = None,
+    def __init__(self, work: Callable[[], T], pipe: Connection | None = None,
                  process: multiprocessing.process.BaseProcess | None = None):
-        self._work, self._db, self._pipe, self._process = work, db, pipe, process
+        self._work, self._pipe, self._process = work, pipe, process
 
     def result(self) -> T:
         if self._pipe is None or self._process is None:
-            return self._work(self._db)
+            return self._work()
         try:
             done, value = self._pipe.recv()
         except (EOFError, OSError):  # the process died without a word
             done, value = False, None
         self._process.join()
         self._pipe, self._process = None, None
-        return value if done else self._work(self._db)
+        return value if done else self._work()
 
     def abandon(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -52,17 +53,27 @@ def beside(db: Queries, work: Callable[[Queries], T], worthwhile: bool) -> Itera
     """`work(db)` started beside the caller's own work, if `worthwhile` and a core is free;
     ask for its result() within the block."""
     path = database_file(db)
+    in_child = functools.partial(_on_file, work, path) if path is not None else None
+    with alongside(functools.partial(work, db), worthwhile and in_child is not None, in_child) as side:
+        yield side
+
+
+@contextmanager
+def alongside(work: Callable[[], T], worthwhile: bool, in_child: Callable[[], T] | None = None,
+              ) -> Iterator[Beside[T]]:
+    """`work()` (`in_child()` where given: the same work, as a forked process must do it)
+    started beside the caller's own work, if `worthwhile` and a core is free; ask for its
+    result() within the block."""
     # Forked only from a process with one thread: a lock another thread held at the fork
     # (in sqlite3, say) would stay held in the child for ever.
-    if (not worthwhile or path is None or cores() < 2 or threads() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        yield Beside(work, db)
+    if not worthwhile or cores() < 2 or threads() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield Beside(work)
         return
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(target=_run, args=(work, path, sending), daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=_run, args=(in_child or work, sending), daemon=True)
     process.start()
     sending.close()
-    side = Beside(work, db, receiving, process)
+    side = Beside(work, receiving, process)
     try:
         yield side
     finally:
@@ -70,11 +81,16 @@ def beside(db: Queries, work: Callable[[Queries], T], worthwhile: bool) -> Itera
         receiving.close()
 
 
-def _run(work: Callable[[Queries], object], path: str, pipe: Connection) -> None:
+def _on_file(work: Callable[[Queries], T], path: str) -> T:
+    """`work` on the database file at `path`, opened again (in a forked process)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return work(ReadingDb(conn))
+
+
+def _run(work: Callable[[], object], pipe: Connection) -> None:
     try:
-        conn = sqlite3.connect(path)
-        conn.execute("PRAGMA busy_timeout = 5000")
-        value = work(ReadingDb(conn))
+        value = work()
     except BaseException:  # noqa: BLE001 - any failure: the caller works it out itself, and says what went wrong
         pipe.send((False, None))
         return
