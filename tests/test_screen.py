@@ -6,30 +6,41 @@ import re
 import pytest
 
 from foi.language import screen, wording
-from foi.language.screen import Screened, folded, needed_words, screened
+from foi.language.screen import Screened, folded, needed_by_alternative, screened
 from foi.triage import bounces, classify
 
 
-def test_words_come_from_every_alternative():
-    pattern = re.compile(r"\b(?:we|i) acknowledge\b|thank you for your (?:request|e-?mail)", re.I)
-    assert needed_words(pattern) == {" acknowledge", "thank you for your "}
+def needs(pattern: str, flags: int = re.IGNORECASE) -> list[set]:
+    return [set(map(frozenset, alternative)) for alternative in needed_by_alternative(re.compile(pattern, flags))]
+
+
+def test_each_alternative_needs_its_literal_runs_and_a_word_of_each_part_it_cannot_do_without():
+    assert needs(r"\b(?:we|i) acknowledge\b|thank you for your (?:request|e-?mail)") == [
+        {frozenset({"we", "i"}), frozenset({" acknowledge"})},
+        {frozenset({"thank you for your "}), frozenset({"request", "mail"})}]
 
 
 def test_an_optional_part_needs_nothing_and_a_repeated_one_needs_its_word():
-    assert needed_words(re.compile(r"(?:fee )?notice", re.I)) == {"notice"}
-    assert needed_words(re.compile(r"(?:very )+late", re.I)) == {"very "}
-    assert needed_words(re.compile(r"(?:fee)?|notice", re.I)) is None  # one alternative holds no word
+    assert needs(r"(?:fee )?notice") == [{frozenset({"notice"})}]
+    assert needs(r"(?:very )+late") == [{frozenset({"very "}), frozenset({"late"})}]
 
 
 def test_classes_positions_and_lookarounds_end_a_word():
-    assert needed_words(re.compile(r"refus[a-z]+\bal")) == {"refus"}
-    assert needed_words(re.compile(r"(?<=x)section(?!s)")) == {"section"}
-    assert needed_words(re.compile(r"[a-z]+")) is None
+    assert needs(r"refus[a-z]+\bal", 0) == [{frozenset({"refus"}), frozenset({"al"})}]
+    assert needs(r"(?<=x)section(?!s)", 0) == [{frozenset({"section"})}]
+    assert needs(r"[a-z]+", 0) == [set()]
 
 
 def test_words_are_lower_case_ascii_whatever_the_pattern_says():
-    assert needed_words(re.compile(r"FOI(?-i:SA) Scotland", re.I)) == {" scotland"}
-    assert needed_words(re.compile(r"caf\u00e9 society", re.I)) == {" society"}  # é is not ASCII: it ends a word
+    assert needs(r"FOI(?-i:SA) Scotland") == [{frozenset({"foi"}), frozenset({"sa"}), frozenset({" scotland"})}]
+    assert needs("caf\u00e9 society") == [{frozenset({"caf"}), frozenset({" society"})}]  # é ends a word
+
+
+def test_a_text_must_hold_a_word_of_every_set_of_one_alternative():
+    pattern = screened(re.compile(r"we have logged your (?:request|enquiry)|thank you for your letter", re.I))
+    assert pattern.could_match("We have logged your enquiry.")
+    assert not pattern.could_match("We have logged the time; your request follows.")  # no "we have logged your"
+    assert not pattern.could_match("Your request was refused.")  # "request" alone, no alternative whole
 
 
 def test_a_pattern_with_only_short_words_searches_every_text():

@@ -1,13 +1,14 @@
-"""Long wording patterns, run only on texts that hold a word they need.
+"""Long wording patterns, run only on texts that hold the words they need.
 
 Python's regex engine tries every alternative of a long case-blind alternation at every
-position of a text, and most texts hold none of the words such a pattern is made of: that
-search was most of the time classifying a short reply took. `needed_words` reads, from the
-parse Python's own regex module makes of a pattern, words (lower-case ASCII) of which every
-match holds at least one; `Screened` looks for them with a plain substring test first and
-runs the pattern only where one is there. The answers are the pattern's own: the only texts
-skipped are ones it cannot match. Where the parse is missing or reads otherwise (a private
-module), nothing is screened.
+position of a text, and most texts hold few of the words such a pattern is made of: that
+search was most of the time classifying a short reply took. `needed_by_alternative` reads,
+from the parse Python's own regex module makes of a pattern, what each of its alternatives
+needs: sets of words (lower-case ASCII) of which a match holds one word of each (its runs of
+literal characters, and a word of each part it cannot do without). `Screened` looks for them
+with plain substring tests first and runs the pattern only where some alternative's words are
+all there. The answers are the pattern's own: the only texts skipped are ones it cannot
+match. Where the parse is missing or reads otherwise (a private module), nothing is screened.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ try:  # the regex parser's own modules (no stubs): private, so their absence is 
 except ImportError:  # pragma: no cover - every Python foi supports has them
     re_constants = re_parser = None
 
-# A needed word shorter than this, or more words than this, screens out too little to pay.
+# A set of needed words with one shorter than this, or more words than this, screens out too
+# little to pay: it is not looked for.
 SHORTEST = 3
 MOST = 48
 
@@ -33,13 +35,34 @@ MOST = 48
 OTHER_CASES = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 
 
-def needed_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Lower-case ASCII words of which every match of `pattern` holds one, or None where
-    none can be told (an alternative with no word of its own, or an unreadable parse)."""
+def needed_by_alternative(pattern: re.Pattern[str]) -> list[list[frozenset[str]]] | None:
+    """For each alternative of `pattern` (the pattern whole, where it is not a choice), the
+    sets of words every match of that alternative holds one word of each of: each run of
+    ASCII literals in it, and the needed words of each part it cannot do without. None
+    where the parse cannot be read."""
     try:
-        return _needed(re_parser.parse(pattern.pattern, pattern.flags))
+        items = list(re_parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - a private module changed: screen nothing
         return None
+    if len(items) == 1 and items[0][0] is re_constants.BRANCH:
+        return [_all_needed(branch) for branch in items[0][1][1]]
+    return [_all_needed(items)]
+
+
+def _all_needed(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, value in items:
+        if op is re_constants.LITERAL and value < 128:
+            run += chr(value).lower()
+            continue
+        if run:
+            found.append(frozenset([run]))
+            run = ""
+        words = _needed_by(op, value)
+        if words is not None:
+            found.append(words)
+    return [*found, frozenset([run])] if run else found
 
 
 def _needed(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
@@ -88,14 +111,24 @@ def folded(text: str) -> str:
 
 
 class Screened:
-    """A compiled pattern whose searches first look for a word it needs (see the module's
+    """A compiled pattern whose searches first look for the words it needs (see the module's
     docstring); it answers as the pattern does, to the methods foi calls on patterns."""
 
-    __slots__ = ("compiled", "everywhere", "flags", "groupindex", "groups", "pattern", "words")
+    __slots__ = ("alternatives", "compiled", "everywhere", "first", "flags", "groupindex", "groups", "pattern",
+                 "words")
 
-    def __init__(self, compiled: re.Pattern[str], words: frozenset[str]) -> None:
-        self.compiled, self.words = compiled, tuple(sorted(words, key=len, reverse=True))
-        self.everywhere = "" in words  # nothing worth looking for: every text is searched
+    def __init__(self, compiled: re.Pattern[str], alternatives: list[list[frozenset[str]]]) -> None:
+        # For each alternative, the sets of which a text must hold a word of each; longest first.
+        self.compiled = compiled
+        self.alternatives = tuple(tuple(tuple(sorted(words, key=len, reverse=True)) for words in needs)
+                                  for needs in alternatives)
+        self.everywhere = not alternatives or not all(self.alternatives)  # an alternative needing no word
+        self.words = tuple(sorted({word for needs in self.alternatives for words in needs for word in words}))
+        # First the best set of each alternative (the longest shortest word), all at once: most
+        # texts hold none of them, and are told so by a few substring tests.
+        best = [] if self.everywhere else [max(needs, key=lambda words: (len(words[-1]), -len(words)))
+                                           for needs in self.alternatives]
+        self.first = tuple(sorted({word for words in best for word in words}, key=len, reverse=True))
         self.pattern, self.flags = compiled.pattern, compiled.flags
         self.groups, self.groupindex = compiled.groups, compiled.groupindex
 
@@ -103,7 +136,9 @@ class Screened:
         if self.everywhere:
             return True
         text = _folded_once(text)
-        return any(word in text for word in self.words)
+        if not any(word in text for word in self.first):
+            return False
+        return any(all(any(word in text for word in words) for words in needs) for needs in self.alternatives)
 
     def search(self, text: str, *where: int) -> re.Match[str] | None:
         return self.compiled.search(text, *where) if self.could_match(text) else None
@@ -135,14 +170,19 @@ Pattern = re.Pattern[str] | Screened
 
 
 def screened(compiled: re.Pattern[str]) -> Screened:
-    """`compiled`, searched only where a text holds a word it needs; where no such words
-    are worth looking for, every search runs the pattern."""
-    words = needed_words(compiled)
-    if words is not None:  # a word holding another needed word tells nothing more
-        words = frozenset(w for w in words if not any(v != w and v in w for v in words))
-    if words is None or min(map(len, words)) < SHORTEST or len(words) > MOST:
-        words = frozenset([""])  # in every text
-    return Screened(compiled, words)
+    """`compiled`, searched only where a text holds the words one of its alternatives needs;
+    where no such words are worth looking for, every search runs the pattern."""
+    alternatives = needed_by_alternative(compiled) or []
+    return Screened(compiled, [[_pruned(words) for words in needs if _worth_it(words)] for needs in alternatives])
+
+
+def _worth_it(words: frozenset[str]) -> bool:
+    return min(map(len, words)) >= SHORTEST and len(words) <= MOST
+
+
+def _pruned(words: frozenset[str]) -> frozenset[str]:
+    """A word holding another of the set tells nothing more."""
+    return frozenset(word for word in words if not any(other != word and other in word for other in words))
 
 
 # The last text folded, kept for the next pattern asked about the same text (classification
