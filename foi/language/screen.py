@@ -66,18 +66,12 @@ def _all_needed(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
 
 
 def _needed(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
-    """A sequence's needed words: those of whichever of its parts tells most (the longest
-    shortest word, then the fewest words); a run of ASCII literals is a word."""
+    """A sequence's needed words, as one set: whichever of the sets it needs tells most (the
+    longest shortest word, then the fewest words)."""
     best: frozenset[str] | None = None
-    run = ""
-    for op, value in items:
-        if op is re_constants.LITERAL and value < 128:
-            run += chr(value).lower()
-            continue
-        if run:
-            best, run = _better(best, frozenset([run])), ""
-        best = _better(best, _needed_by(op, value))
-    return _better(best, frozenset([run])) if run else best
+    for words in _all_needed(items):
+        best = _better(best, words)
+    return best
 
 
 def _needed_by(op: Any, value: Any) -> frozenset[str] | None:
