@@ -13,10 +13,12 @@ from email.header import decode_header, make_header
 
 import pytest
 
+from foi.language import screen
+from foi.language.screen import context_free
 from foi.mail import skeleton
 from foi.triage import classify
 from foi.triage.bounces import decoded_header
-from foi.triage.classify import COMPILED, WHOLE_TEXT_SAFE, context_free
+from foi.triage.classify import COMPILED, WHOLE_TEXT_SAFE
 
 HEADERS = [
     "Re: Freedom of Information request EH-ABC-123",
@@ -141,5 +143,5 @@ def test_boundary_lines_in_a_message():
 def test_without_the_regex_parser_no_pattern_is_called_free(monkeypatch):
     """The parser is Python's private module: if it is gone or reads otherwise, every
     pattern is tried sentence by sentence, the slow way that is never wrong."""
-    monkeypatch.setattr(classify, "re_parser", None)
+    monkeypatch.setattr(screen, "re_parser", None)
     assert not context_free(re.compile(r"we do not hold"))

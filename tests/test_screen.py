@@ -45,7 +45,7 @@ def test_a_text_must_hold_a_word_of_every_set_of_one_alternative():
 
 def test_a_pattern_with_only_short_words_searches_every_text():
     few = screened(re.compile(r"q\d|no", re.I))
-    assert few.everywhere and few.search("Q1") is not None
+    assert few.needs.everywhere and few.search("Q1") is not None
 
 
 def test_the_characters_a_case_blind_letter_takes_are_all_folded_to_it():
@@ -92,7 +92,7 @@ def _texts(pattern: Screened, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     filler = ("the", "we", "have", "your", "request", "under", "section", "40", "is", "not", "held", ".", ",",
               "\n", "\u0131", "\u017f", "\u212a", "\u0130", "information", "attached", "please", "find")
-    words = [w for w in pattern.words if w] or ["x"]
+    words = sorted({w for alternative in pattern.needs.alternatives for needed in alternative for w in needed}) or ["x"]
     texts = []
     for _ in range(count):
         parts = [rng.choice(words) if rng.random() < 0.3 else rng.choice(filler) for _ in range(rng.randint(1, 14))]
@@ -114,4 +114,11 @@ def test_the_long_classification_patterns_are_screened():
     # the patterns searched in every sentence of every reply: the reason the module exists
     for pattern in (wording.REFUSAL, wording.REFUSAL_DECIDED, wording.ACKNOWLEDGEMENT, wording.CLARIFICATION,
                     bounces.BOUNCE_SUBJECT):
-        assert isinstance(pattern, Screened) and not pattern.everywhere
+        assert isinstance(pattern, Screened) and not pattern.needs.everywhere
+
+
+def test_the_words_are_read_on_the_first_search_not_when_the_pattern_is_made():
+    pattern = screened(re.compile(r"we have logged your (?:request|enquiry)", re.I))
+    assert pattern._needs is None  # loading the wording costs no parse
+    assert pattern.search("Nothing here.") is None
+    assert pattern._needs is not None and pattern._needs.first == ("we have logged your ",)

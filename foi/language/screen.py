@@ -8,13 +8,19 @@ needs: sets of words (lower-case ASCII) of which a match holds one word of each 
 literal characters, and a word of each part it cannot do without). `Screened` looks for them
 with plain substring tests first and runs the pattern only where some alternative's words are
 all there. The answers are the pattern's own: the only texts skipped are ones it cannot
-match. Where the parse is missing or reads otherwise (a private module), nothing is screened.
+match. The words are read on a pattern's first search, not when it is compiled: commands that
+load the wording without searching with it (`foi review`, `foi inbox`) pay nothing.
+
+`context_free` reads the same parse for classification: whether a pattern finds in a text
+what it finds in its sentences one by one. Where the parse is missing or reads otherwise (a
+private module), nothing is screened and no pattern is called free.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 try:  # the regex parser's own modules (no stubs): private, so their absence is allowed for
@@ -95,7 +101,49 @@ def _needed_by(op: Any, value: Any) -> frozenset[str] | None:
 def _better(one: frozenset[str] | None, other: frozenset[str] | None) -> frozenset[str] | None:
     if one is None or other is None:
         return one if other is None else other
-    return max(one, other, key=lambda words: (min(map(len, words)), -len(words)))
+    return max(one, other, key=_telling)
+
+
+def _telling(words: frozenset[str]) -> tuple[int, int]:
+    """How much a set of needed words tells: its shortest word's length, then how few they are."""
+    return min(map(len, words)), -len(words)
+
+
+def context_free(pattern: re.Pattern[str] | Screened) -> bool:
+    """Whether whatever `pattern` finds in a sentence it also finds in a text holding that
+    sentence between line breaks: true when it has no anchor (^, $, \\A, \\Z) and no
+    lookaround, whose answers can change at the sentence's ends. \\b and \\B cannot: a line
+    break is not a word character, as the start and end of a string are not.
+    The answer is read from the parse Python's own regex module makes, a private one: where
+    it is missing or reads otherwise, no pattern is called free, so every one is tried
+    sentence by sentence (slower, never wrong)."""
+    try:
+        return _free_of_context(re_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - a private module changed: the safe answer
+        return False
+
+
+def _free_of_context(items: Iterable[tuple[Any, Any]]) -> bool:
+    for op, value in items:
+        if op in (re_constants.ASSERT, re_constants.ASSERT_NOT):
+            return False
+        if op is re_constants.AT and value not in (re_constants.AT_BOUNDARY, re_constants.AT_NON_BOUNDARY):
+            return False
+        if op is re_constants.SUBPATTERN:
+            inner = [value[-1]]
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT, re_constants.POSSESSIVE_REPEAT):
+            inner = [value[2]]
+        elif op is re_constants.BRANCH:
+            inner = value[1]
+        elif op is re_constants.ATOMIC_GROUP:
+            inner = [value]
+        elif op is re_constants.GROUPREF_EXISTS:
+            inner = [branch for branch in value[1:] if branch is not None]
+        else:
+            continue
+        if not all(_free_of_context(branch) for branch in inner):
+            return False
+    return True
 
 
 def folded(text: str) -> str:
@@ -104,35 +152,57 @@ def folded(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(OTHER_CASES).lower()
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a pattern's alternatives need (see needed_by_alternative), as Screened looks for it."""
+
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...]  # for each, the word sets; longest word first
+    first: tuple[str, ...]  # the best set of each alternative, all together: most texts hold none
+    everywhere: bool  # an alternative needs no word worth looking for: every text is searched
+
+
+def needs_of(compiled: re.Pattern[str]) -> Needs:
+    """The word sets worth looking for of each alternative of `compiled`."""
+    alternatives = [[_pruned(words) for words in needs if _worth_it(words)]
+                    for needs in needed_by_alternative(compiled) or []]
+    everywhere = not alternatives or not all(alternatives)
+    best = [] if everywhere else [max(needs, key=_telling) for needs in alternatives]
+    return Needs(tuple(tuple(_longest_first(words) for words in needs) for needs in alternatives),
+                 _longest_first({word for words in best for word in words}), everywhere)
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 class Screened:
     """A compiled pattern whose searches first look for the words it needs (see the module's
     docstring); it answers as the pattern does, to the methods foi calls on patterns."""
 
-    __slots__ = ("alternatives", "compiled", "everywhere", "first", "flags", "groupindex", "groups", "pattern",
-                 "words")
+    __slots__ = ("_needs", "compiled", "flags", "groupindex", "groups", "pattern")
+    _needs: Needs | None
 
-    def __init__(self, compiled: re.Pattern[str], alternatives: list[list[frozenset[str]]]) -> None:
-        # For each alternative, the sets of which a text must hold a word of each; longest first.
-        self.compiled = compiled
-        self.alternatives = tuple(tuple(tuple(sorted(words, key=len, reverse=True)) for words in needs)
-                                  for needs in alternatives)
-        self.everywhere = not alternatives or not all(self.alternatives)  # an alternative needing no word
-        self.words = tuple(sorted({word for needs in self.alternatives for words in needs for word in words}))
-        # First the best set of each alternative (the longest shortest word), all at once: most
-        # texts hold none of them, and are told so by a few substring tests.
-        best = [] if self.everywhere else [max(needs, key=lambda words: (len(words[-1]), -len(words)))
-                                           for needs in self.alternatives]
-        self.first = tuple(sorted({word for words in best for word in words}, key=len, reverse=True))
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self.compiled, self._needs = compiled, None
         self.pattern, self.flags = compiled.pattern, compiled.flags
         self.groups, self.groupindex = compiled.groups, compiled.groupindex
 
+    @property
+    def needs(self) -> Needs:
+        """Read on first use (two threads may both read it: the same answer)."""
+        if self._needs is None:
+            self._needs = needs_of(self.compiled)
+        return self._needs
+
     def could_match(self, text: str) -> bool:
-        if self.everywhere:
+        needs = self.needs
+        if needs.everywhere:
             return True
         text = _folded_once(text)
-        if not any(word in text for word in self.first):
+        if not any(word in text for word in needs.first):
             return False
-        return any(all(any(word in text for word in words) for words in needs) for needs in self.alternatives)
+        return any(all(any(word in text for word in words) for words in alternative)
+                   for alternative in needs.alternatives)
 
     def search(self, text: str, *where: int) -> re.Match[str] | None:
         return self.compiled.search(text, *where) if self.could_match(text) else None
@@ -166,8 +236,7 @@ Pattern = re.Pattern[str] | Screened
 def screened(compiled: re.Pattern[str]) -> Screened:
     """`compiled`, searched only where a text holds the words one of its alternatives needs;
     where no such words are worth looking for, every search runs the pattern."""
-    alternatives = needed_by_alternative(compiled) or []
-    return Screened(compiled, [[_pruned(words) for words in needs if _worth_it(words)] for needs in alternatives])
+    return Screened(compiled)
 
 
 def _worth_it(words: frozenset[str]) -> bool:

@@ -10,23 +10,16 @@ evidence: foi.language.wording says which, for extraction too.
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from foi.campaign.references import find_references
 from foi.language import wording
-from foi.language.screen import Pattern, screened
+from foi.language.screen import Pattern, context_free, screened
 from foi.triage.bounces import parse_bounce
 from foi.triage.inputs import TriageInput
 from foi.triage.quoting import split_quoted
 from foi.vocabulary import MessageKind, names
-
-try:  # the regex parser's own modules (no stubs): private, so their absence is allowed for (see context_free)
-    import re._constants as re_constants  # type: ignore[import-not-found]
-    import re._parser as re_parser  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - every Python foi supports has them
-    re_constants = re_parser = None
 
 KINDS = tuple(names(MessageKind))
 
@@ -38,46 +31,9 @@ OOF_BODY = screened(re.compile(r"\bi(?: am|'m| will be)\s+(?:currently\s+)?(?:ou
 
 # The council wording each kind is told by (foi.language.wording, shared with
 # extraction); a refusal is words that refuse or a refusing section cited.
-COMPILED: dict[str, Pattern] = {"acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording.CLARIFICATION,
-            "fee": wording.FEE, "extension": wording.EXTENSION, "not_held": wording.NOT_HELD,
-            "link": wording.PUBLISHED, "answer": wording.ANSWER}
-
-
-def context_free(pattern: Pattern) -> bool:
-    """Whether whatever `pattern` finds in a sentence it also finds in a text holding that
-    sentence between line breaks: true when it has no anchor (^, $, \\A, \\Z) and no
-    lookaround, whose answers can change at the sentence's ends. \\b and \\B cannot: a line
-    break is not a word character, as the start and end of a string are not.
-    The answer is read from the parse Python's own regex module makes, a private one: where
-    it is missing or reads otherwise, no pattern is called free, so every one is tried
-    sentence by sentence (slower, never wrong)."""
-    try:
-        return _free_of_context(re_parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # noqa: BLE001 - a private module changed: the safe answer
-        return False
-
-
-def _free_of_context(items: Iterable[tuple[Any, Any]]) -> bool:
-    for op, value in items:
-        if op in (re_constants.ASSERT, re_constants.ASSERT_NOT):
-            return False
-        if op is re_constants.AT and value not in (re_constants.AT_BOUNDARY, re_constants.AT_NON_BOUNDARY):
-            return False
-        if op is re_constants.SUBPATTERN:
-            inner = [value[-1]]
-        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT, re_constants.POSSESSIVE_REPEAT):
-            inner = [value[2]]
-        elif op is re_constants.BRANCH:
-            inner = value[1]
-        elif op is re_constants.ATOMIC_GROUP:
-            inner = [value]
-        elif op is re_constants.GROUPREF_EXISTS:
-            inner = [branch for branch in value[1:] if branch is not None]
-        else:
-            continue
-        if not all(_free_of_context(branch) for branch in inner):
-            return False
-    return True
+COMPILED: dict[str, Pattern] = {
+    "acknowledgement": wording.ACKNOWLEDGEMENT, "clarification": wording.CLARIFICATION, "fee": wording.FEE,
+    "extension": wording.EXTENSION, "not_held": wording.NOT_HELD, "link": wording.PUBLISHED, "answer": wording.ANSWER}
 
 
 # The patterns of COMPILED that _first_hit may try on all the sentences at once.
