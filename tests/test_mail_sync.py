@@ -268,3 +268,31 @@ def test_a_sync_takes_each_classification_from_the_worker_that_parsed_the_messag
                             triage=triage_run.TRIAGE)
     assert (report.new, report.folders[0].triage_failed) == (3, 0)
     assert [r[0] for r in db.execute("SELECT classification FROM messages")] == ["not_held"] * 3
+
+
+def test_the_reading_worker_is_started_in_the_reading_thread_before_the_first_batch_is_read(
+        db, settings, imap_server, folder, monkeypatch):
+    import threading
+
+    import foi.mail.fetch as fetch
+    import foi.triage.run as triage_run
+
+    calls = []
+    real_warm_up, real_read_batch = fetch.warm_up, fetch.read_batch
+
+    def warm_up(then):
+        calls.append(("warm_up", threading.get_ident(), then))
+        return real_warm_up(then)
+
+    def read_batch(*args, **kwargs):
+        calls.append(("read", threading.get_ident(), kwargs.get("then")))
+        return real_read_batch(*args, **kwargs)
+
+    monkeypatch.setattr(fetch, "warm_up", warm_up)
+    monkeypatch.setattr(fetch, "read_batch", read_batch)
+    append(imap_server, folder, 3)
+    fetch_new_mail(db, BlobStore(blob_dir(Path("campaign.db"))), settings, today=TODAY, triage=triage_run.TRIAGE)
+    assert [call[0] for call in calls] == ["warm_up", "read"]
+    (_, warmed_in, warmed_for), (_, read_in, read_with) = calls
+    assert warmed_in == read_in != threading.get_ident()  # the reading thread's own worker
+    assert warmed_for == read_with is not None  # loaded with what it then applies
