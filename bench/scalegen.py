@@ -324,40 +324,53 @@ def foi_command() -> list[str]:
     return [sys.executable, "-m", "foi"]
 
 
+# foi is started by this small process, which reports what os.wait4 says of it. Linux
+# carries a parent's peak resident memory over into its child (fork or vfork, then exec),
+# so a child of the benchmark itself (hundreds of MB once it has built a campaign) would
+# report the benchmark's peak, not its own; the launcher's few MB are the floor instead.
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
+                     file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+      os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(args: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float, float]:
     """(wall seconds, peak RSS in MB, CPU seconds) of `foi ARGS` run in `folder` as its own
     process. CPU time (user + system) says the same on a busy machine; wall time does not.
     The peak is of foi and the processes it starts together (its reading workers, a forked
     helper), sampled every 0.1 s, or of its largest process (os.wait4) where that is more."""
-    started = time.perf_counter()
-    process = subprocess.Popen([*foi_command(), *args], cwd=folder, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    together = _TreeMemory(process.pid)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    peak_mb = max(usage.ru_maxrss / 1024, together.stop())
-    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"foi {' '.join(args)} exited {process.returncode} in {folder}:\n{error[-2000:]}")
-    return seconds, peak_mb, usage.ru_utime + usage.ru_stime
+    launcher = subprocess.Popen([sys.executable, "-I", "-S", "-c", LAUNCHER, *foi_command(), *args], cwd=folder,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    together = _TreeMemory(launcher.pid, below=True)
+    out, error = launcher.communicate()
+    together_mb = together.stop()
+    if launcher.returncode != 0:
+        raise SystemExit(f"the launcher of foi {' '.join(args)} failed in {folder}:\n{error.decode()[-2000:]}")
+    seconds, maxrss_kib, cpu, code = out.split()
+    if int(code) != 0:
+        said = error.decode(errors="replace")[-2000:]
+        raise SystemExit(f"foi {' '.join(args)} exited {int(code)} in {folder}:\n{said}")
+    return float(seconds), max(int(maxrss_kib) / 1024, together_mb), float(cpu)
 
 
 class _TreeMemory:
     """The largest sum of the resident memory of a process and its descendants, sampled
     by a thread (Linux /proc) until stop() returns it, in MB."""
 
-    def __init__(self, pid: int):
-        self.pid, self.peak_kib = pid, 0
+    def __init__(self, pid: int, below: bool = False):
+        self.pid, self.peak_kib, self.skip = pid, 0, int(below)  # below: its descendants only
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._done.wait(0.1):
-            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in _tree(self.pid)))
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in _tree(self.pid)[self.skip:]))
 
     def stop(self) -> float:
         self._done.set()
