@@ -244,8 +244,8 @@ def compare(bench: Bench, trials: int, against: list[Path]) -> Path:
     print(f"  for reference: foi sync/imapclient = {raw:.2f}x; mbsync FSync {MBSYNC_FSYNC} (its default)")
     print("  processor time, user + system, with the processes each starts (medians): "
           + ", ".join(f"{name} {statistics.median(spent):.2f} s" for name, spent in cpu.items()))
-    print("  (the wall-time ratio holds where foi has both cores; on a machine busy with other work it"
-          " tends towards the ratio of processor times)")
+    print("  (the wall-time ratio holds where foi has both cores: on a machine busy with other work, foi's"
+          " wall time grows towards its processor time, mbsync's, which is mostly waiting on the disk, much less)")
     return last["folder"]
 
 
