@@ -49,6 +49,7 @@ from bench.replygen.generate import generate_reply
 from bench.replygen.layouts import DOCX, write_docx
 from bench.replygen.mail import reply_eml
 from bench.replygen.play import SENDER_EMAIL, SENDER_NAME, SENT, Foi, campaign_toml
+from tests.peak import figures, launched
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_REQUESTS = 153
@@ -324,53 +325,36 @@ def foi_command() -> list[str]:
     return [sys.executable, "-m", "foi"]
 
 
-# foi is started by this small process, which reports what os.wait4 says of it. Linux
-# carries a parent's peak resident memory over into its child (fork or vfork, then exec),
-# so a child of the benchmark itself (hundreds of MB once it has built a campaign) would
-# report the benchmark's peak, not its own; the launcher's few MB are the floor instead.
-LAUNCHER = """
-import os, sys, time
-started = time.perf_counter()
-pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
-                     file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-_, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
-      os.waitstatus_to_exitcode(status))
-"""
-
-
 def run(args: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float, float]:
     """(wall seconds, peak RSS in MB, CPU seconds) of `foi ARGS` run in `folder` as its own
     process. CPU time (user + system) says the same on a busy machine; wall time does not.
     The peak is of foi and the processes it starts together (its reading workers, a forked
-    helper), sampled every 0.1 s, or of its largest process (os.wait4) where that is more."""
-    launcher = subprocess.Popen([sys.executable, "-I", "-S", "-c", LAUNCHER, *foi_command(), *args], cwd=folder,
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    together = _TreeMemory(launcher.pid, below=True)
-    out, error = launcher.communicate()
+    helper), sampled every 0.1 s, or of its largest process (os.wait4, through the launcher
+    of tests/peak.py: from here, foi would report this benchmark's peak) where that is more."""
+    launcher = subprocess.Popen(launched([*foi_command(), *args]), cwd=folder, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    together = _TreeMemory(launcher.pid)
+    _, error = launcher.communicate()
     together_mb = together.stop()
-    if launcher.returncode != 0:
-        raise SystemExit(f"the launcher of foi {' '.join(args)} failed in {folder}:\n{error.decode()[-2000:]}")
-    seconds, maxrss_kib, cpu, code = out.split()
-    if int(code) != 0:
-        said = error.decode(errors="replace")[-2000:]
-        raise SystemExit(f"foi {' '.join(args)} exited {int(code)} in {folder}:\n{said}")
-    return float(seconds), max(int(maxrss_kib) / 1024, together_mb), float(cpu)
+    measured, said = figures(error)
+    if measured.exit_code != 0:
+        raise SystemExit(f"foi {' '.join(args)} exited {measured.exit_code} in {folder}:\n{said[-2000:]}")
+    return measured.seconds, max(measured.peak_bytes / 1024 ** 2, together_mb), measured.cpu_seconds
 
 
 class _TreeMemory:
-    """The largest sum of the resident memory of a process and its descendants, sampled
-    by a thread (Linux /proc) until stop() returns it, in MB."""
+    """The largest sum of the resident memory of a process's descendants (not its own: it
+    is the launcher), sampled by a thread (Linux /proc) until stop() returns it, in MB."""
 
-    def __init__(self, pid: int, below: bool = False):
-        self.pid, self.peak_kib, self.skip = pid, 0, int(below)  # below: its descendants only
+    def __init__(self, pid: int):
+        self.pid, self.peak_kib = pid, 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._done.wait(0.1):
-            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in _tree(self.pid)[self.skip:]))
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in _tree(self.pid)[1:]))
 
     def stop(self) -> float:
         self._done.set()

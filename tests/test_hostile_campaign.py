@@ -24,25 +24,17 @@ from foi.db import connect
 from tests import hostile_files
 from tests.builders import VISITS_CAMPAIGN, sent_to_barnsley
 from tests.mailfixtures import reply_file
+from tests.peak import figures, launched
 
 GB = 1024 ** 3
 # The default limits (foi.bounded.Limits): a command may run a little past the wall limit
 # of one read (it reads several files), never without end.
 MOST_SECONDS = 150
 
-MEASURED = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"peak-kb {peak}", file=sys.stderr)
-sys.exit(done.returncode)
-"""
-
-
 def measured(*args: str) -> tuple[subprocess.CompletedProcess, int]:
     """`foi ARGS` as a process of its own; returns it and the largest resident memory
     (bytes) of it or its reading worker, whichever was larger."""
-    process = subprocess.Popen([sys.executable, "-c", MEASURED, sys.executable, "-m", "foi", *args],
+    process = subprocess.Popen(launched([sys.executable, "-m", "foi", *args]),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         stdout, stderr = process.communicate(timeout=MOST_SECONDS)
@@ -51,8 +43,7 @@ def measured(*args: str) -> tuple[subprocess.CompletedProcess, int]:
         process.communicate()
         raise AssertionError(f"foi {args[0]} ran past {MOST_SECONDS} s") from None
     result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    peak = int(result.stderr.rsplit("peak-kb ", 1)[1].split()[0]) * 1024
-    return result, peak
+    return result, figures(result.stderr)[0].peak_bytes
 
 
 def hostile_reply(reference: str, name: str, data: bytes, mimetype: str) -> Path:

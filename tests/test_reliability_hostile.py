@@ -18,6 +18,7 @@ from foi.db import connect
 from foi.mail.store import save_message
 from foi.triage.run import TRIAGE
 from tests.builders import make_campaign
+from tests.peak import figures, launched
 
 TODAY = dt.date(2026, 3, 4)
 MB = 1024 * 1024
@@ -47,24 +48,16 @@ def write_huge_mail(path: Path, attachment_bytes: int) -> str:
     return digest.hexdigest()
 
 
-# foi runs as a child of this small script: a process started straight from pytest would
-# count pytest's own peak as its own (a child's peak starts from its parent's at exec).
-PEAK_RSS = """
-import resource, subprocess, sys
-done = subprocess.run([sys.executable, "-m", "foi", "import", sys.argv[1]])
-print("peak-kb", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-sys.exit(done.returncode)
-"""
-
-
 def test_200_mb_attachment_is_stored_whole_with_a_note_in_bounded_memory(isolated):
     connect(Path("campaign.db")).close()
     sha = write_huge_mail(Path("huge.eml"), 200 * MB)
     size = Path("huge.eml").stat().st_size
-    result = subprocess.run([sys.executable, "-c", PEAK_RSS, "huge.eml"], capture_output=True, text=True, check=False,
+    # launched: a process started straight from pytest would count pytest's own peak as its own
+    result = subprocess.run(launched([sys.executable, "-m", "foi", "import", "huge.eml"]), capture_output=True,
+                            text=True, check=False,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     assert result.returncode == 0, result.stderr
-    peak = int(result.stderr.rsplit("peak-kb", 1)[1]) * 1024
+    peak = figures(result.stderr)[0].peak_bytes
     assert peak < 2 * size, f"peak RSS {peak / MB:.0f} MB for a {size / MB:.0f} MB message"
     assert "only its headers were read" in result.stdout + result.stderr
 
