@@ -37,6 +37,7 @@ import common  # noqa: F401 - sets sys.path
 from common import interleaved, report, timed
 from mailservers import Dovecot
 
+from foi import bounded
 from foi.blobs import BlobStore
 from foi.db import connect
 from foi.mail.fetch import ImapSettings, fetch_new_mail
@@ -191,6 +192,7 @@ class Bench:
         matched = db.execute("SELECT count(*) FROM messages WHERE request_id IS NOT NULL").fetchone()[0]
         assert matched == self.messages, matched  # every reply filed under its request
         db.close()
+        bounded.reset()  # every reading worker ends and is waited for: its processor time is counted
         return folder
 
     def foi_sync_of(self, checkout: Path) -> None:
@@ -256,8 +258,8 @@ def _cpu_seconds() -> float:
 
 
 def _with_cpu(work, spent: list[float]) -> None:
-    """Run `work`, adding the processor time it took to `spent`. foi's reading worker is
-    counted once it has ended: the sync ends it with its reading thread."""
+    """Run `work`, adding the processor time it took to `spent` (a child's only once it has
+    ended: Bench.foi_sync ends foi's reading workers)."""
     before = _cpu_seconds()
     work()
     spent.append(_cpu_seconds() - before)
@@ -288,10 +290,7 @@ def profile(bench: Bench, top: int = 30) -> None:
 
 
 def _sync_in_child(bench: Bench, pipe) -> None:
-    from foi import bounded
-
-    bench.foi_sync()
-    bounded.reset()  # the worker that parsed the mail ends: its peak is counted with the children's
+    bench.foi_sync()  # its reading workers end with it: their peak is counted with the children's
     pipe.send((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 
